@@ -1,0 +1,1130 @@
+//===- OctetOps.cpp - octet dialect, op verifiers, folders -----------------===//
+
+#include "dialects/Octet/OctetDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::octet;
+
+#include "dialects/Octet/OctetDialect.cpp.inc"
+
+void OctetDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/Octet/OctetOps.cpp.inc"
+      >();
+}
+
+Operation *OctetDialect::materializeConstant(OpBuilder &builder,
+                                             Attribute value, Type type,
+                                             Location loc) {
+  auto elements = dyn_cast<ElementsAttr>(value);
+  if (!elements)
+    return nullptr;
+  if (isQuantTensor(type))
+    return ConstantOp::create(builder, loc, type, elements);
+  if (elements.getType() != type)
+    return nullptr;
+  return arith::ConstantOp::create(builder, loc, type, cast<TypedAttr>(value));
+}
+
+//===----------------------------------------------------------------------===//
+// Shared verification helpers
+//===----------------------------------------------------------------------===//
+
+static RankedTensorType rtt(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+static bool isFloatTensor(Type t) {
+  return isa<FloatType>(cast<ShapedType>(t).getElementType());
+}
+static bool isPlainIntTensor(Type t) {
+  return isa<IntegerType>(cast<ShapedType>(t).getElementType());
+}
+
+/// Checks every quantized operand and result type of `op`.
+static LogicalResult verifyQuantTypes(Operation *op) {
+  for (auto [k, v] : llvm::enumerate(op->getOperands()))
+    if (failed(verifyQuantTensorType([&] { return op->emitOpError(); },
+                                     v.getType(),
+                                     "operand #" + std::to_string(k))))
+      return failure();
+  for (auto [k, v] : llvm::enumerate(op->getResults()))
+    if (failed(verifyQuantTensorType([&] { return op->emitOpError(); },
+                                     v.getType(),
+                                     "result #" + std::to_string(k))))
+      return failure();
+  return success();
+}
+
+/// Compares an inferred shape with the declared result type.
+static LogicalResult checkResultShape(Operation *op, FailureOr<Shape> inferred,
+                                      const std::string &why) {
+  if (failed(inferred))
+    return op->emitOpError() << why;
+  auto res = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!shapesCompatible(*inferred, res.getShape()))
+    return op->emitOpError()
+           << "result shape " << shapeToString(res.getShape())
+           << " does not match the inferred shape "
+           << shapeToString(*inferred);
+  return success();
+}
+
+static LogicalResult verifyActivation(Operation *op, StringRef act,
+                                      std::optional<float> lo,
+                                      std::optional<float> hi) {
+  if (act == "none" || act == "relu" || act == "relu6") {
+    if (lo || hi)
+      return op->emitOpError()
+             << "clamp_min/clamp_max are only allowed with activation \"clamp\"";
+    return success();
+  }
+  if (act == "clamp") {
+    if (!lo && !hi)
+      return op->emitOpError() << "activation \"clamp\" needs clamp_min or clamp_max";
+    if (lo && hi && *lo > *hi)
+      return op->emitOpError() << "clamp_min must not exceed clamp_max";
+    return success();
+  }
+  return op->emitOpError() << "unknown activation \"" << act
+                           << "\" (expected none, relu, relu6 or clamp)";
+}
+
+/// Verifies the element types of a convolution or matrix product: all
+/// float, or quantized input/weight (weight per-axis on `weightAxis`),
+/// int32 bias with scale input_scale * weight_scale and zero point 0, and a
+/// quantized or float result.
+static LogicalResult verifyLinearTypes(Operation *op, Value input, Value weight,
+                                       Value bias, int64_t weightAxis,
+                                       int64_t biasLen) {
+  Type resT = op->getResult(0).getType();
+  if (isFloatTensor(input.getType())) {
+    if (!isFloatTensor(weight.getType()) || !isFloatTensor(resT) ||
+        (bias && !isFloatTensor(bias.getType())))
+      return op->emitOpError()
+             << "with a float input, weight, bias and result must be float";
+    return success();
+  }
+  if (!isPerTensorQuant(input.getType()))
+    return op->emitOpError()
+           << "input must be float or per-tensor quantized";
+  if (!isQuantTensor(weight.getType()))
+    return op->emitOpError() << "a quantized input needs a quantized weight";
+  auto wq = getQuantElementType(weight.getType());
+  auto iq = getQuantElementType(input.getType());
+  if (iq.getStorageTypeIntegralWidth() > 16 || wq.getStorageTypeIntegralWidth() > 16)
+    return op->emitOpError() << "quantized input and weight must have 8- or 16-bit storage";
+  if (auto axis = getQuantAxis(weight.getType()); axis && *axis != weightAxis)
+    return op->emitOpError() << "weight must be quantized per-axis on its "
+                                "output-channel dimension "
+                             << weightAxis << ", not " << *axis;
+  if (!(isPerTensorQuant(resT) || isFloatTensor(resT)))
+    return op->emitOpError()
+           << "result of a quantized op must be per-tensor quantized or float";
+  if (!bias)
+    return success();
+  auto bq = getQuantElementType(bias.getType());
+  if (!bq || bq.getStorageTypeIntegralWidth() != 32 || !bq.isSigned())
+    return op->emitOpError() << "bias of a quantized op must be int32 quantized";
+  if (auto axis = getQuantAxis(bias.getType()); axis && *axis != 0)
+    return op->emitOpError() << "bias must be quantized per-axis on dimension 0";
+  if (llvm::any_of(getQuantZeroPoints(bias.getType()),
+                   [](int64_t z) { return z != 0; }))
+    return op->emitOpError() << "bias zero point must be 0";
+  SmallVector<double> ws = getQuantScales(weight.getType());
+  SmallVector<double> bs = getQuantScales(bias.getType());
+  double is = getQuantScales(input.getType())[0];
+  int64_t n = std::max<int64_t>(ws.size(), bs.size());
+  if (ws.size() > 1 && bs.size() > 1 && ws.size() != bs.size())
+    return op->emitOpError() << "bias has " << bs.size()
+                             << " scales but weight has " << ws.size();
+  for (int64_t k = 0; k < n; ++k) {
+    double expect = is * ws[ws.size() == 1 ? 0 : k];
+    double got = bs[bs.size() == 1 ? 0 : k];
+    if (!scalesClose(expect, got))
+      return op->emitOpError()
+             << "bias scale " << got << " of channel " << k
+             << " must equal input_scale * weight_scale = " << expect;
+  }
+  (void)biasLen;
+  return success();
+}
+
+static std::optional<float> optF(std::optional<APFloat> a) {
+  if (!a)
+    return std::nullopt;
+  return a->convertToFloat();
+}
+
+//===----------------------------------------------------------------------===//
+// Verifiers of the compute ops
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyConv2D(Conv2DOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto x = rtt(op.getInput()), w = rtt(op.getWeight());
+  std::string why;
+  if (failed(checkResultShape(
+          op,
+          inferConv2DShape(x.getShape(), w.getShape(), op.getStrides(),
+                           op.getPads(), op.getDilations(), (int64_t)op.getGroup(), why),
+          why)))
+    return failure();
+  if (Value b = op.getBias()) {
+    auto bt = rtt(b);
+    if (bt.getRank() != 1 || !shapesCompatible(bt.getShape(), {w.getDimSize(0)}))
+      return op.emitOpError() << "bias must have shape [" << w.getDimSize(0)
+                              << "], got " << shapeToString(bt.getShape());
+  }
+  if (failed(verifyLinearTypes(op, op.getInput(), op.getWeight(), op.getBias(),
+                               0, w.getDimSize(0))))
+    return failure();
+  return verifyActivation(op, op.getActivation(), optF(op.getClampMin()),
+                          optF(op.getClampMax()));
+}
+
+static LogicalResult verifyMatMul(MatMulOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto a = rtt(op.getLhs()), b = rtt(op.getRhs());
+  std::string why;
+  if (failed(checkResultShape(
+          op, inferMatMulShape(a.getShape(), b.getShape(), why), why)))
+    return failure();
+  if (isFloatTensor(a) && isPlainIntTensor(b))
+    return op.emitOpError() << "operands must be both float or both quantized";
+  return verifyLinearTypes(op, op.getLhs(), op.getRhs(), Value(),
+                           b.getRank() - 1, 0);
+}
+
+static LogicalResult verifyGemm(GemmOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto a = rtt(op.getA()), b = rtt(op.getB());
+  std::string why;
+  auto shape = inferGemmShape(a.getShape(), b.getShape(), op.getTransA(),
+                              op.getTransB(), why);
+  if (failed(checkResultShape(op, shape, why)))
+    return failure();
+  if (Value c = op.getC()) {
+    auto ct = rtt(c);
+    auto bc = inferBroadcastShape(ct.getShape(), *shape, why);
+    if (failed(bc) || !shapesCompatible(*bc, *shape))
+      return op.emitOpError() << "bias of shape " << shapeToString(ct.getShape())
+                              << " does not broadcast to "
+                              << shapeToString(*shape);
+  }
+  if (failed(verifyLinearTypes(op, op.getA(), op.getB(), op.getC(),
+                               op.getTransB() ? 0 : 1, 0)))
+    return failure();
+  if (isQuantTensor(op.getA().getType()) && op.getTransA())
+    return op.emitOpError() << "quantized gemm does not support trans_a";
+  return verifyActivation(op, op.getActivation(), optF(op.getClampMin()),
+                          optF(op.getClampMax()));
+}
+
+static LogicalResult verifyIntegerOperands(Operation *op, Value a, Value b,
+                                           Value azp, Value bzp) {
+  auto is8 = [](Value v) {
+    auto it = dyn_cast<IntegerType>(rtt(v).getElementType());
+    return it && it.getWidth() == 8;
+  };
+  if (!is8(a) || !is8(b))
+    return op->emitOpError() << "operands must be 8-bit integer tensors";
+  if (rtt(azp).getElementType() != rtt(a).getElementType() ||
+      rtt(bzp).getElementType() != rtt(b).getElementType())
+    return op->emitOpError()
+           << "zero points must have their operand's element type";
+  if (rtt(azp).getRank() > 1 || rtt(bzp).getRank() > 1)
+    return op->emitOpError() << "zero points must be scalars or vectors";
+  auto res = dyn_cast<IntegerType>(
+      cast<ShapedType>(op->getResult(0).getType()).getElementType());
+  if (!res || res.getWidth() != 32)
+    return op->emitOpError() << "result must be a 32-bit integer tensor";
+  return success();
+}
+
+static LogicalResult verifyMatMulInteger(MatMulIntegerOp op) {
+  std::string why;
+  if (failed(checkResultShape(op,
+                              inferMatMulShape(rtt(op.getLhs()).getShape(),
+                                               rtt(op.getRhs()).getShape(), why),
+                              why)))
+    return failure();
+  return verifyIntegerOperands(op, op.getLhs(), op.getRhs(),
+                               op.getLhsZeroPoint(), op.getRhsZeroPoint());
+}
+
+static LogicalResult verifyConvInteger(ConvIntegerOp op) {
+  std::string why;
+  if (failed(checkResultShape(
+          op,
+          inferConv2DShape(rtt(op.getInput()).getShape(),
+                           rtt(op.getWeight()).getShape(), op.getStrides(),
+                           op.getPads(), op.getDilations(), (int64_t)op.getGroup(), why),
+          why)))
+    return failure();
+  return verifyIntegerOperands(op, op.getInput(), op.getWeight(),
+                               op.getInputZeroPoint(), op.getWeightZeroPoint());
+}
+
+static LogicalResult verifyBinary(Operation *op, bool allowQuant) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto a = rtt(op->getOperand(0)), b = rtt(op->getOperand(1));
+  auto r = cast<RankedTensorType>(op->getResult(0).getType());
+  std::string why;
+  if (failed(checkResultShape(
+          op, inferBroadcastShape(a.getShape(), b.getShape(), why), why)))
+    return failure();
+  bool qa = isQuantTensor(a), qb = isQuantTensor(b), qr = isQuantTensor(r);
+  if (qa || qb || qr) {
+    if (!allowQuant)
+      return op->emitOpError() << "does not take quantized tensors";
+    if (!isPerTensorQuant(a) || !isPerTensorQuant(b) || !isPerTensorQuant(r))
+      return op->emitOpError()
+             << "quantized operands and result must all be per-tensor quantized";
+    return success();
+  }
+  if (a.getElementType() != b.getElementType() ||
+      a.getElementType() != r.getElementType())
+    return op->emitOpError() << "operand and result element types must match, got "
+                             << a.getElementType() << ", " << b.getElementType()
+                             << " -> " << r.getElementType();
+  return success();
+}
+static LogicalResult verifyBinaryQuant(Operation *op) { return verifyBinary(op, true); }
+static LogicalResult verifyBinaryFloat(Operation *op) { return verifyBinary(op, false); }
+
+/// Same shape in and out; float to the same float type, or (when allowed)
+/// per-tensor quantized to per-tensor quantized.
+static LogicalResult verifyElementwise(Operation *op, bool allowQuant,
+                                       bool allowInt = false) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto x = rtt(op->getOperand(0));
+  auto r = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!shapesCompatible(x.getShape(), r.getShape()))
+    return op->emitOpError() << "result shape " << shapeToString(r.getShape())
+                             << " differs from input shape "
+                             << shapeToString(x.getShape());
+  if (isQuantTensor(x) || isQuantTensor(r)) {
+    if (!allowQuant)
+      return op->emitOpError() << "does not take quantized tensors (a float island)";
+    if (!isPerTensorQuant(x) || !isPerTensorQuant(r))
+      return op->emitOpError() << "quantized input and result must both be "
+                                  "per-tensor quantized";
+    return success();
+  }
+  if (x.getElementType() != r.getElementType())
+    return op->emitOpError() << "input and result element types differ";
+  if (!isa<FloatType>(x.getElementType()) && !allowInt)
+    return op->emitOpError() << "expects float tensors";
+  return success();
+}
+static LogicalResult verifyUnaryQuant(Operation *op) { return verifyElementwise(op, true); }
+static LogicalResult verifyUnaryFloat(Operation *op) { return verifyElementwise(op, false); }
+
+static LogicalResult verifyClamp(ClampOp op) {
+  if (failed(verifyElementwise(op, true, true)))
+    return failure();
+  auto lo = optF(op.getMin()), hi = optF(op.getMax());
+  if (lo && hi && *lo > *hi)
+    return op.emitOpError() << "min must not exceed max";
+  return success();
+}
+
+static LogicalResult verifyPoolTypes(Operation *op, bool sameQuant) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  Type x = op->getOperand(0).getType(), r = op->getResult(0).getType();
+  if (isQuantTensor(x) || isQuantTensor(r)) {
+    if (!isPerTensorQuant(x) || !isPerTensorQuant(r))
+      return op->emitOpError() << "quantized input and result must both be "
+                                  "per-tensor quantized";
+    if (sameQuant && getQuantElementType(x) != getQuantElementType(r))
+      return op->emitOpError() << "max pooling keeps the quantization: result "
+                                  "element type must equal the input's";
+    return success();
+  }
+  if (!isFloatTensor(x) ||
+      cast<ShapedType>(x).getElementType() != cast<ShapedType>(r).getElementType())
+    return op->emitOpError() << "expects float tensors of one element type";
+  return success();
+}
+
+static LogicalResult verifyMaxPool(MaxPool2DOp op) {
+  std::string why;
+  if (failed(checkResultShape(
+          op,
+          inferPool2DShape(rtt(op.getInput()).getShape(), op.getKernel(),
+                           op.getStrides(), op.getPads(), op.getDilations(),
+                           op.getCeilMode(), why),
+          why)))
+    return failure();
+  return verifyPoolTypes(op, true);
+}
+
+static LogicalResult verifyAvgPool(AvgPool2DOp op) {
+  std::string why;
+  SmallVector<int64_t> dil = {1, 1};
+  if (failed(checkResultShape(
+          op,
+          inferPool2DShape(rtt(op.getInput()).getShape(), op.getKernel(),
+                           op.getStrides(), op.getPads(), dil, op.getCeilMode(),
+                           why),
+          why)))
+    return failure();
+  return verifyPoolTypes(op, false);
+}
+
+static LogicalResult verifyGlobalAvgPool(GlobalAvgPool2DOp op) {
+  auto x = rtt(op.getInput());
+  if (x.getRank() != 4)
+    return op.emitOpError() << "expects a rank-4 input";
+  Shape expect = {x.getDimSize(0), x.getDimSize(1), 1, 1};
+  if (failed(checkResultShape(op, FailureOr<Shape>(expect), "")))
+    return failure();
+  return verifyPoolTypes(op, false);
+}
+
+static LogicalResult verifySoftmax(SoftmaxOp op) {
+  if (failed(verifyElementwise(op, false)))
+    return failure();
+  int64_t rank = rtt(op.getInput()).getRank();
+  if ((int64_t)op.getAxis() < 0 || (int64_t)op.getAxis() >= rank)
+    return op.emitOpError() << "axis " << (int64_t)op.getAxis()
+                            << " out of range for rank " << rank;
+  return success();
+}
+
+static LogicalResult verifyLayerNorm(LayerNormOp op) {
+  if (failed(verifyElementwise(op, false)))
+    return failure();
+  auto x = rtt(op.getInput());
+  if ((int64_t)op.getAxis() < 0 || (int64_t)op.getAxis() >= x.getRank())
+    return op.emitOpError() << "axis " << (int64_t)op.getAxis()
+                            << " out of range for rank " << x.getRank();
+  auto norm = x.getShape().drop_front((int64_t)op.getAxis());
+  for (Value v : {op.getScale(), op.getBias()}) {
+    if (!v)
+      continue;
+    if (!isFloatTensor(v.getType()))
+      return op.emitOpError() << "scale and bias must be float";
+    auto vs = rtt(v).getShape();
+    std::string why;
+    auto bc = inferBroadcastShape(vs, norm, why);
+    if (vs.size() > norm.size() || failed(bc) || !shapesCompatible(*bc, norm))
+      return op.emitOpError() << "scale/bias shape " << shapeToString(vs)
+                              << " does not match the normalized shape "
+                              << shapeToString(norm);
+  }
+  return success();
+}
+
+static LogicalResult verifyBatchNorm(BatchNormOp op) {
+  if (failed(verifyElementwise(op, false)))
+    return failure();
+  auto x = rtt(op.getInput());
+  if (x.getRank() < 2)
+    return op.emitOpError() << "expects rank at least 2";
+  for (Value v : {op.getScale(), op.getBias(), op.getMean(), op.getVariance()}) {
+    auto vt = rtt(v);
+    if (vt.getRank() != 1 || !shapesCompatible(vt.getShape(), {x.getDimSize(1)}) ||
+        !isFloatTensor(vt))
+      return op.emitOpError() << "scale, bias, mean and variance must be float "
+                                 "vectors of the channel count "
+                              << x.getDimSize(1);
+  }
+  return success();
+}
+
+static LogicalResult verifyReduce(Operation *op) {
+  auto x = rtt(op->getOperand(0));
+  auto r = cast<RankedTensorType>(op->getResult(0).getType());
+  auto axes = cast<DenseI64ArrayAttr>(op->getAttr("axes")).asArrayRef();
+  bool keep = cast<BoolAttr>(op->getAttr("keepdims")).getValue();
+  std::string why;
+  if (failed(checkResultShape(op, inferReduceShape(x.getShape(), axes, keep, why),
+                              why)))
+    return failure();
+  if (isQuantTensor(x) || isQuantTensor(r))
+    return op->emitOpError() << "does not take quantized tensors (a float island)";
+  if (x.getElementType() != r.getElementType())
+    return op->emitOpError() << "input and result element types differ";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Verifiers of the shape ops
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifySameElementType(Operation *op, Type a, Type b) {
+  if (cast<ShapedType>(a).getElementType() != cast<ShapedType>(b).getElementType())
+    return op->emitOpError() << "result element type "
+                             << cast<ShapedType>(b).getElementType()
+                             << " differs from input element type "
+                             << cast<ShapedType>(a).getElementType();
+  return success();
+}
+
+static LogicalResult verifyReshape(ReshapeOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto x = rtt(op.getInput());
+  auto r = rtt(op.getResult());
+  if (failed(verifySameElementType(op, x, r)))
+    return failure();
+  if (getQuantAxis(x) || getQuantAxis(r))
+    return op.emitOpError() << "cannot reshape a per-axis quantized tensor";
+  if (Value s = op.getShape()) {
+    auto st = rtt(s);
+    if (st.getRank() != 1 || !isa<IntegerType>(st.getElementType()))
+      return op.emitOpError() << "shape operand must be a 1-D integer tensor";
+    if (!st.isDynamicDim(0) && st.getDimSize(0) != r.getRank())
+      return op.emitOpError() << "shape operand has " << st.getDimSize(0)
+                              << " entries for a rank-" << r.getRank()
+                              << " result";
+  }
+  if (x.hasStaticShape() && r.hasStaticShape() &&
+      x.getNumElements() != r.getNumElements())
+    return op.emitOpError() << "cannot reshape " << shapeToString(x.getShape())
+                            << " (" << x.getNumElements() << " elements) to "
+                            << shapeToString(r.getShape()) << " ("
+                            << r.getNumElements() << " elements)";
+  return success();
+}
+
+static LogicalResult verifyTranspose(TransposeOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  std::string why;
+  if (failed(checkResultShape(
+          op, inferTransposeShape(rtt(op.getInput()).getShape(), op.getPerm(), why),
+          why)))
+    return failure();
+  if (getQuantAxis(op.getInput().getType()))
+    return op.emitOpError() << "cannot transpose a per-axis quantized tensor";
+  return verifySameElementType(op, op.getInput().getType(), op.getType());
+}
+
+static LogicalResult verifyConcat(ConcatOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  SmallVector<Shape> shapes;
+  for (Value v : op.getInputs()) {
+    shapes.push_back(Shape(rtt(v).getShape()));
+    if (failed(verifySameElementType(op, v.getType(), op.getType())))
+      return failure();
+  }
+  if (getQuantAxis(op.getType()))
+    return op.emitOpError() << "cannot concatenate per-axis quantized tensors";
+  std::string why;
+  return checkResultShape(op, inferConcatShape(shapes, (int64_t)op.getAxis(), why), why);
+}
+
+static LogicalResult verifySlice(SliceOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  std::string why;
+  if (failed(checkResultShape(
+          op,
+          inferSliceShape(rtt(op.getInput()).getShape(), op.getStarts(),
+                          op.getEnds(), op.getAxes(), op.getSteps(), why),
+          why)))
+    return failure();
+  if (getQuantAxis(op.getInput().getType()))
+    return op.emitOpError() << "cannot slice a per-axis quantized tensor";
+  return verifySameElementType(op, op.getInput().getType(), op.getType());
+}
+
+static LogicalResult verifyGather(GatherOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto it = dyn_cast<IntegerType>(rtt(op.getIndices()).getElementType());
+  if (!it || (it.getWidth() != 32 && it.getWidth() != 64))
+    return op.emitOpError() << "indices must be i32 or i64";
+  std::string why;
+  if (failed(checkResultShape(
+          op,
+          inferGatherShape(rtt(op.getInput()).getShape(),
+                           rtt(op.getIndices()).getShape(), (int64_t)op.getAxis(), why),
+          why)))
+    return failure();
+  if (getQuantAxis(op.getInput().getType()))
+    return op.emitOpError() << "cannot gather from a per-axis quantized tensor";
+  return verifySameElementType(op, op.getInput().getType(), op.getType());
+}
+
+static LogicalResult verifyShape(ShapeOp op) {
+  int64_t rank = rtt(op.getInput()).getRank();
+  int64_t s = (int64_t)op.getStart(), e = (int64_t)op.getEnd();
+  if (s < 0 || e > rank || s > e)
+    return op.emitOpError() << "needs 0 <= start <= end <= rank (" << rank
+                            << "), got start " << s << ", end " << e;
+  auto r = rtt(op.getResult());
+  if (r.getRank() != 1 || !r.getElementType().isInteger(64) ||
+      !shapesCompatible(r.getShape(), {e - s}))
+    return op.emitOpError() << "result must be tensor<" << (e - s) << "xi64>";
+  return success();
+}
+
+static LogicalResult verifyCast(CastOp op) {
+  if (isQuantTensor(op.getInput().getType()) || isQuantTensor(op.getType()))
+    return op.emitOpError()
+           << "does not convert quantized tensors; use quantize, dequantize or "
+              "storage_cast";
+  if (!shapesCompatible(rtt(op.getInput()).getShape(), rtt(op.getResult()).getShape()))
+    return op.emitOpError() << "input and result shapes differ";
+  return success();
+}
+
+static LogicalResult verifyConstantOfShape(ConstantOfShapeOp op) {
+  auto st = rtt(op.getShape());
+  if (st.getRank() != 1 || !isa<IntegerType>(st.getElementType()))
+    return op.emitOpError() << "shape must be a 1-D integer tensor";
+  auto r = rtt(op.getResult());
+  if (!st.isDynamicDim(0) && st.getDimSize(0) != r.getRank())
+    return op.emitOpError() << "shape has " << st.getDimSize(0)
+                            << " entries for a rank-" << r.getRank() << " result";
+  if (op.getValue().getType() != r.getElementType())
+    return op.emitOpError() << "value type " << op.getValue().getType()
+                            << " differs from the result element type "
+                            << r.getElementType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization ops
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyQuantPair(Operation *op, Type floatT, Type quantT,
+                                     StringRef floatName, StringRef quantName) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  if (!isFloatTensor(floatT))
+    return op->emitOpError() << floatName << " must be a float tensor";
+  auto q = getQuantElementType(quantT);
+  if (!q)
+    return op->emitOpError() << quantName << " must be a quantized tensor";
+  if (q.getExpressedType() != cast<ShapedType>(floatT).getElementType())
+    return op->emitOpError() << "quant expressed type " << q.getExpressedType()
+                             << " differs from the float type "
+                             << cast<ShapedType>(floatT).getElementType();
+  if (!shapesCompatible(cast<ShapedType>(floatT).getShape(),
+                        cast<ShapedType>(quantT).getShape()))
+    return op->emitOpError() << "input and result shapes differ";
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  return verifyQuantPair(*this, getInput().getType(), getType(), "input",
+                         "result");
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyQuantPair(*this, getType(), getInput().getType(), "result",
+                         "input");
+}
+
+LogicalResult RequantizeOp::verify() {
+  if (failed(verifyQuantTypes(*this)))
+    return failure();
+  if (!isQuantTensor(getInput().getType()) || !isQuantTensor(getType()))
+    return emitOpError() << "input and result must be quantized";
+  if (!shapesCompatible(rtt(getInput()).getShape(), rtt(getResult()).getShape()))
+    return emitOpError() << "input and result shapes differ";
+  auto ia = getQuantAxis(getInput().getType()), ra = getQuantAxis(getType());
+  if ((ia || ra) && ia != ra)
+    return emitOpError() << "per-axis requantize must keep the quantized axis";
+  return success();
+}
+
+LogicalResult ConstantOp::verify() {
+  if (failed(verifyQuantTypes(*this)))
+    return failure();
+  auto q = getQuantElementType(getType());
+  if (!q)
+    return emitOpError() << "result must be quantized (use arith.constant otherwise)";
+  auto vt = getValue().getShapedType();
+  auto it = dyn_cast<IntegerType>(vt.getElementType());
+  if (!it || it.getWidth() != q.getStorageTypeIntegralWidth())
+    return emitOpError() << "value must hold " << q.getStorageTypeIntegralWidth()
+                         << "-bit integers, got " << vt.getElementType();
+  if (vt.getShape() != rtt(getResult()).getShape())
+    return emitOpError() << "value shape " << shapeToString(vt.getShape())
+                         << " differs from result shape "
+                         << shapeToString(rtt(getResult()).getShape());
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(getValue())) {
+    int64_t lo = q.getStorageTypeMin(), hi = q.getStorageTypeMax();
+    bool u = !q.isSigned();
+    for (APInt v : dense.getValues<APInt>()) {
+      int64_t x = u ? (int64_t)v.getZExtValue() : v.getSExtValue();
+      if (x < lo || x > hi)
+        return emitOpError() << "value " << x << " outside the storage range ["
+                             << lo << ", " << hi << "]";
+    }
+  }
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+LogicalResult StorageCastOp::verify() {
+  if (failed(verifyQuantTypes(*this)))
+    return failure();
+  Type a = getInput().getType(), b = getType();
+  if (isQuantTensor(a) == isQuantTensor(b))
+    return emitOpError() << "casts between integers and a quant type; exactly "
+                            "one side must be quantized";
+  Type intT = isQuantTensor(a) ? b : a;
+  auto q = getQuantElementType(isQuantTensor(a) ? a : b);
+  auto it = dyn_cast<IntegerType>(cast<ShapedType>(intT).getElementType());
+  if (!it || it.getWidth() != q.getStorageTypeIntegralWidth())
+    return emitOpError() << "integer width must equal the storage width "
+                         << q.getStorageTypeIntegralWidth();
+  if (!shapesCompatible(rtt(getInput()).getShape(), rtt(getResult()).getShape()))
+    return emitOpError() << "input and result shapes differ";
+  return success();
+}
+
+OpFoldResult StorageCastOp::fold(FoldAdaptor adaptor) {
+  if (auto inner = getInput().getDefiningOp<StorageCastOp>())
+    if (inner.getInput().getType() == getType())
+      return inner.getInput();
+  // A constant reinterpreted: keep the bits, retype the attribute.
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput())) {
+    if (auto q = getQuantElementType(getType()))
+      return dense;
+    auto it = cast<IntegerType>(rtt(getResult()).getElementType());
+    return dense.bitcast(it);
+  }
+  return {};
+}
+
+LogicalResult DynamicQuantizeOp::verify() {
+  auto x = rtt(getInput());
+  if (!isFloatTensor(x))
+    return emitOpError() << "input must be a float tensor";
+  auto y = rtt(getOutput());
+  auto u8 = IntegerType::get(getContext(), 8, IntegerType::Unsigned);
+  if (y.getElementType() != u8 || !shapesCompatible(x.getShape(), y.getShape()))
+    return emitOpError() << "output must be a ui8 tensor of the input's shape";
+  if (rtt(getScale()).getRank() != 0 || !rtt(getScale()).getElementType().isF32())
+    return emitOpError() << "scale must be tensor<f32>";
+  if (rtt(getZeroPoint()).getRank() != 0 || rtt(getZeroPoint()).getElementType() != u8)
+    return emitOpError() << "zero point must be tensor<ui8>";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Quantize / requantize folding and canonicalization
+//===----------------------------------------------------------------------===//
+
+/// ONNX QuantizeLinear on one value: saturate(rint(x / scale) + zp).
+static int64_t quantizeValue(double x, double scale, int64_t zp, int64_t lo,
+                             int64_t hi) {
+  float q = std::nearbyint((float)x / (float)scale);
+  double v = (double)q + (double)zp;
+  return (int64_t)std::clamp<double>(v, (double)lo, (double)hi);
+}
+
+OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
+  if (auto dq = getInput().getDefiningOp<DequantizeOp>())
+    if (dq.getInput().getType() == getType())
+      return dq.getInput();
+  auto c = ConstTensor::read(adaptor.getInput());
+  if (!c || !c->isFloat)
+    return {};
+  auto q = getQuantElementType(getType());
+  SmallVector<double> scales = getQuantScales(getType());
+  SmallVector<int64_t> zps = getQuantZeroPoints(getType());
+  std::optional<int32_t> axis = getQuantAxis(getType());
+  int64_t inner = 1, dim = 1;
+  if (axis) {
+    dim = c->shape[*axis];
+    for (size_t k = *axis + 1; k < c->shape.size(); ++k)
+      inner *= c->shape[k];
+  }
+  ConstTensor out;
+  out.shape = c->shape;
+  out.i.resize(c->f.size());
+  for (size_t k = 0; k < c->f.size(); ++k) {
+    size_t ch = axis ? (k / inner) % dim : 0;
+    out.i[k] = quantizeValue(c->f[k], scales[ch], zps[ch], q.getStorageTypeMin(),
+                             q.getStorageTypeMax());
+  }
+  return out.write(withElementType(getType(), getStorageIntegerType(q)));
+}
+
+namespace {
+/// dequantize -> quantize with other parameters becomes a requantize.
+struct DequantQuantToRequant : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto dq = op.getInput().getDefiningOp<DequantizeOp>();
+    if (!dq || dq.getInput().getType() == op.getType())
+      return failure();
+    auto ia = getQuantAxis(dq.getInput().getType()), ra = getQuantAxis(op.getType());
+    if ((ia || ra) && ia != ra)
+      return failure();
+    rewriter.replaceOpWithNewOp<RequantizeOp>(op, op.getType(), dq.getInput());
+    return success();
+  }
+};
+
+/// requantize(requantize(x)) -> requantize(x): one rounding instead of two
+/// is the intent of the graph.
+struct FoldRequantChain : OpRewritePattern<RequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<RequantizeOp>();
+    if (!inner)
+      return failure();
+    if (inner.getInput().getType() == op.getType()) {
+      rewriter.replaceOp(op, inner.getInput());
+      return success();
+    }
+    rewriter.replaceOpWithNewOp<RequantizeOp>(op, op.getType(), inner.getInput());
+    return success();
+  }
+};
+} // namespace
+
+void QuantizeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                             MLIRContext *context) {
+  results.add<DequantQuantToRequant>(context);
+}
+
+OpFoldResult RequantizeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
+void RequantizeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                               MLIRContext *context) {
+  results.add<FoldRequantChain>(context);
+}
+
+//===----------------------------------------------------------------------===//
+// Constant folding of shape arithmetic
+//===----------------------------------------------------------------------===//
+
+/// Largest constant the folders evaluate; shape arithmetic is tiny.
+static constexpr int64_t kFoldLimit = 1 << 16;
+
+static std::optional<ConstTensor> readFoldable(Attribute a) {
+  return ConstTensor::read(a, kFoldLimit);
+}
+
+/// Row-major strides of a shape.
+static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> s(shape.size(), 1);
+  for (int64_t k = (int64_t)shape.size() - 2; k >= 0; --k)
+    s[k] = s[k + 1] * shape[k + 1];
+  return s;
+}
+
+/// Index into a broadcast operand for a linear index of the result.
+static int64_t broadcastIndex(int64_t linear, ArrayRef<int64_t> outShape,
+                              ArrayRef<int64_t> inShape) {
+  int64_t idx = 0, stride = 1;
+  int64_t off = outShape.size() - inShape.size();
+  SmallVector<int64_t> coords(outShape.size());
+  for (int64_t k = outShape.size() - 1; k >= 0; --k) {
+    coords[k] = linear % outShape[k];
+    linear /= outShape[k];
+  }
+  for (int64_t k = inShape.size() - 1; k >= 0; --k) {
+    int64_t c = inShape[k] == 1 ? 0 : coords[k + off];
+    idx += c * stride;
+    stride *= inShape[k];
+  }
+  return idx;
+}
+
+template <typename FOp, typename IOp>
+static OpFoldResult foldBinary(Operation *op, Attribute la, Attribute ra,
+                               FOp fop, IOp iop) {
+  auto rt = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!rt.hasStaticShape() || isQuantTensor(rt) || rt.getNumElements() > kFoldLimit)
+    return {};
+  auto a = readFoldable(la), b = readFoldable(ra);
+  if (!a || !b || a->isFloat != b->isFloat)
+    return {};
+  ConstTensor out;
+  out.shape.assign(rt.getShape().begin(), rt.getShape().end());
+  out.isFloat = a->isFloat;
+  int64_t n = out.numElements();
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t ia = broadcastIndex(k, out.shape, a->shape);
+    int64_t ib = broadcastIndex(k, out.shape, b->shape);
+    if (out.isFloat) {
+      out.f.push_back(fop(a->f[ia], b->f[ib]));
+    } else {
+      std::optional<int64_t> v = iop(a->i[ia], b->i[ib]);
+      if (!v)
+        return {};
+      out.i.push_back(*v);
+    }
+  }
+  return out.write(rt);
+}
+
+OpFoldResult AddOp::fold(FoldAdaptor a) {
+  return foldBinary(*this, a.getLhs(), a.getRhs(),
+                    [](double x, double y) { return (double)((float)x + (float)y); },
+                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return x + y; });
+}
+OpFoldResult SubOp::fold(FoldAdaptor a) {
+  return foldBinary(*this, a.getLhs(), a.getRhs(),
+                    [](double x, double y) { return (double)((float)x - (float)y); },
+                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return x - y; });
+}
+OpFoldResult MulOp::fold(FoldAdaptor a) {
+  return foldBinary(*this, a.getLhs(), a.getRhs(),
+                    [](double x, double y) { return (double)((float)x * (float)y); },
+                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return x * y; });
+}
+OpFoldResult DivOp::fold(FoldAdaptor a) {
+  return foldBinary(*this, a.getLhs(), a.getRhs(),
+                    [](double x, double y) { return (double)((float)x / (float)y); },
+                    [](int64_t x, int64_t y) -> std::optional<int64_t> {
+                      if (y == 0)
+                        return std::nullopt;
+                      return x / y; // ONNX integer Div truncates toward zero
+                    });
+}
+OpFoldResult PowOp::fold(FoldAdaptor a) {
+  return foldBinary(*this, a.getLhs(), a.getRhs(),
+                    [](double x, double y) { return (double)std::pow((float)x, (float)y); },
+                    [](int64_t, int64_t) -> std::optional<int64_t> { return std::nullopt; });
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (!getShape() && getInput().getType() == getType())
+    return getInput();
+  auto rt = rtt(getResult());
+  if (!rt.hasStaticShape())
+    return {};
+  Type storageEl = rt.getElementType();
+  if (auto q = getQuantElementType(rt))
+    storageEl = getStorageIntegerType(q);
+  auto target = RankedTensorType::get(rt.getShape(), storageEl);
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput())) {
+    if (dense.getType().getElementType() != storageEl)
+      return {};
+    return dense.reshape(target);
+  }
+  if (auto res = dyn_cast_or_null<DenseResourceElementsAttr>(adaptor.getInput()))
+    if (res.getType().getElementType() == storageEl)
+      return DenseResourceElementsAttr::get(target, res.getRawHandle());
+  // reshape(reshape(x)) -> reshape(x)
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    if (!getShape() && !inner.getShape()) {
+      getInputMutable().assign(inner.getInput());
+      return getResult();
+    }
+  }
+  return {};
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  auto perm = getPerm();
+  bool identity = true;
+  for (size_t k = 0; k < perm.size(); ++k)
+    identity &= perm[k] == (int64_t)k;
+  if (identity && getInput().getType() == getType())
+    return getInput();
+  auto rt = rtt(getResult());
+  if (isQuantTensor(rt))
+    return {};
+  auto c = readFoldable(adaptor.getInput());
+  if (!c || !rt.hasStaticShape())
+    return {};
+  ConstTensor out;
+  out.shape.assign(rt.getShape().begin(), rt.getShape().end());
+  out.isFloat = c->isFloat;
+  SmallVector<int64_t> inStrides = stridesOf(c->shape);
+  int64_t n = out.numElements();
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t rem = k, src = 0;
+    for (int64_t d = out.shape.size() - 1; d >= 0; --d) {
+      src += (rem % out.shape[d]) * inStrides[perm[d]];
+      rem /= out.shape[d];
+    }
+    out.isFloat ? out.f.push_back(c->f[src]) : out.i.push_back(c->i[src]);
+  }
+  return out.write(rt);
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
+  if (getInputs().size() == 1 && getInputs()[0].getType() == getType())
+    return getInputs()[0];
+  auto rt = rtt(getResult());
+  if (isQuantTensor(rt) || !rt.hasStaticShape())
+    return {};
+  SmallVector<ConstTensor> parts;
+  for (Attribute a : adaptor.getInputs()) {
+    auto c = readFoldable(a);
+    if (!c)
+      return {};
+    parts.push_back(std::move(*c));
+  }
+  int64_t axis = (int64_t)getAxis();
+  ConstTensor out;
+  out.shape.assign(rt.getShape().begin(), rt.getShape().end());
+  out.isFloat = parts[0].isFloat;
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= out.shape[d];
+  for (int64_t o = 0; o < outer; ++o) {
+    for (const ConstTensor &p : parts) {
+      if (p.isFloat != out.isFloat)
+        return {};
+      int64_t chunk = p.numElements() / std::max<int64_t>(outer, 1);
+      for (int64_t k = 0; k < chunk; ++k) {
+        int64_t src = o * chunk + k;
+        out.isFloat ? out.f.push_back(p.f[src]) : out.i.push_back(p.i[src]);
+      }
+    }
+  }
+  return out.write(rt);
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
+  auto rt = rtt(getResult());
+  if (getInput().getType() == getType() && rt.hasStaticShape()) {
+    // A slice that keeps every element in order is the identity.
+    bool identity = true;
+    for (size_t k = 0; k < getAxes().size(); ++k) {
+      int64_t first, count;
+      normalizeSliceDim(rt.getDimSize(getAxes()[k]), getStarts()[k], getEnds()[k],
+                        getSteps()[k], first, count);
+      identity &= first == 0 && getSteps()[k] == 1;
+    }
+    if (identity)
+      return getInput();
+  }
+  if (isQuantTensor(rt))
+    return {};
+  auto c = readFoldable(adaptor.getInput());
+  if (!c || !rt.hasStaticShape())
+    return {};
+  size_t rank = c->shape.size();
+  SmallVector<int64_t> first(rank, 0), step(rank, 1);
+  for (size_t k = 0; k < getAxes().size(); ++k) {
+    int64_t a = getAxes()[k], count;
+    normalizeSliceDim(c->shape[a], getStarts()[k], getEnds()[k], getSteps()[k],
+                      first[a], count);
+    step[a] = getSteps()[k];
+  }
+  ConstTensor out;
+  out.shape.assign(rt.getShape().begin(), rt.getShape().end());
+  out.isFloat = c->isFloat;
+  SmallVector<int64_t> inStrides = stridesOf(c->shape);
+  int64_t n = out.numElements();
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t rem = k, src = 0;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      src += (first[d] + (rem % out.shape[d]) * step[d]) * inStrides[d];
+      rem /= out.shape[d];
+    }
+    out.isFloat ? out.f.push_back(c->f[src]) : out.i.push_back(c->i[src]);
+  }
+  return out.write(rt);
+}
+
+OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
+  auto rt = rtt(getResult());
+  if (isQuantTensor(rt) || !rt.hasStaticShape())
+    return {};
+  auto c = readFoldable(adaptor.getInput());
+  auto idx = readFoldable(adaptor.getIndices());
+  if (!c || !idx)
+    return {};
+  int64_t axis = (int64_t)getAxis();
+  int64_t outer = 1, inner = 1, dim = c->shape[axis];
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= c->shape[d];
+  for (size_t d = axis + 1; d < c->shape.size(); ++d)
+    inner *= c->shape[d];
+  ConstTensor out;
+  out.shape.assign(rt.getShape().begin(), rt.getShape().end());
+  out.isFloat = c->isFloat;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t j : idx->i) {
+      if (j < 0)
+        j += dim;
+      if (j < 0 || j >= dim)
+        return {};
+      for (int64_t k = 0; k < inner; ++k) {
+        int64_t src = (o * dim + j) * inner + k;
+        out.isFloat ? out.f.push_back(c->f[src]) : out.i.push_back(c->i[src]);
+      }
+    }
+  return out.write(rt);
+}
+
+OpFoldResult ShapeOp::fold(FoldAdaptor) {
+  auto in = rtt(getInput());
+  ConstTensor out;
+  out.shape = {(int64_t)getEnd() - (int64_t)getStart()};
+  for (int64_t d = (int64_t)getStart(); d < (int64_t)getEnd(); ++d) {
+    if (in.isDynamicDim(d))
+      return {};
+    out.i.push_back(in.getDimSize(d));
+  }
+  return out.write(rtt(getResult()));
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  auto rt = rtt(getResult());
+  auto c = readFoldable(adaptor.getInput());
+  if (!c || !rt.hasStaticShape())
+    return {};
+  if (c->isFloat && isa<IntegerType>(rt.getElementType())) {
+    // float -> integer truncates toward zero.
+    ConstTensor t;
+    t.shape = c->shape;
+    for (double v : c->f)
+      t.i.push_back((int64_t)std::trunc(v));
+    return t.write(rt);
+  }
+  if (rt.getElementType().isInteger(1)) {
+    ConstTensor t;
+    t.shape = c->shape;
+    for (int64_t k = 0; k < c->numElements(); ++k)
+      t.i.push_back(c->asDouble(k) != 0.0);
+    return t.write(rt);
+  }
+  return c->write(rt);
+}
+
+OpFoldResult ConstantOfShapeOp::fold(FoldAdaptor adaptor) {
+  auto rt = rtt(getResult());
+  if (!rt.hasStaticShape())
+    return {};
+  if (!readFoldable(adaptor.getShape()))
+    return {};
+  return DenseElementsAttr::get(rt, getValue());
+}
+
+#define GET_OP_CLASSES
+#include "dialects/Octet/OctetOps.cpp.inc"

@@ -1,0 +1,659 @@
+//===- OctetOps.td - octet graph ops ------------------------*- tablegen -*-===//
+//
+// The ops of the `octet` dialect. Every op states its invariants in a C++
+// verifier (OctetOps.cpp); shape inference lives in ShapeInference.cpp and is
+// shared by the verifiers and the ONNX importer.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef OCTET_OPS_TD
+#define OCTET_OPS_TD
+
+include "OctetDialect.td"
+include "mlir/IR/OpBase.td"
+include "mlir/IR/BuiltinAttributes.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Octet_Tensor : RankedTensorOf<[AnyType]>;
+
+// An op whose verifier is the shared C++ helper `helper(*this)`.
+class Octet_VerifiedOp<string mnemonic, string helper, list<Trait> traits = []>
+    : Octet_Op<mnemonic, !listconcat([Pure], traits)> {
+  let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::mlir::LogicalResult $cppClass::verify() { return }] # helper # [{(*this); }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization ops
+//===----------------------------------------------------------------------===//
+
+def Octet_QuantizeOp : Octet_Op<"quantize", [Pure]> {
+  let summary = "float tensor to quantized tensor";
+  let description = [{
+    Quantizes a float tensor with the parameters of the result's quant type:
+    `q = saturate(round_half_even(x / scale) + zero_point)`. Per-axis result
+    types quantize each slice along the quantized dimension with its own scale
+    and zero point.
+
+    Example:
+    ```mlir
+    %q = octet.quantize %x : tensor<1x16xf32> -> tensor<1x16x!quant.uniform<u8:f32, 0.05:128>>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Octet_DequantizeOp : Octet_Op<"dequantize", [Pure]> {
+  let summary = "quantized tensor to float tensor";
+  let description = [{
+    Dequantizes with the parameters of the operand's quant type:
+    `x = (q - zero_point) * scale`.
+
+    Example:
+    ```mlir
+    %x = octet.dequantize %q : tensor<16x!quant.uniform<i8:f32, 0.1>> -> tensor<16xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Octet_RequantizeOp : Octet_Op<"requantize", [Pure]> {
+  let summary = "change the quantization parameters of a tensor";
+  let description = [{
+    Maps a quantized tensor to another scale, zero point or storage type:
+    `r = saturate(round((q - zp_in) * scale_in / scale_out) + zp_out)`. The
+    rounding rule is chosen when the op is lowered.
+
+    Example:
+    ```mlir
+    %r = octet.requantize %q : tensor<8x!quant.uniform<u8:f32, 0.1:128>> -> tensor<8x!quant.uniform<i8:f32, 0.2>>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Octet_ConstantOp : Octet_Op<"constant", [ConstantLike, Pure]> {
+  let summary = "constant tensor of quantized values";
+  let description = [{
+    A constant whose result has a quant element type. `value` holds the
+    stored integers; its element type has the width of the quant storage type.
+    Float and plain integer constants use `arith.constant`.
+
+    Example:
+    ```mlir
+    %w = octet.constant dense<[1, -2]> : tensor<2xi8> : tensor<2x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$value attr-dict `:` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Octet_StorageCastOp : Octet_Op<"storage_cast", [Pure]> {
+  let summary = "reinterpret integers as a quantized tensor or back";
+  let description = [{
+    Reinterprets a tensor of integers as a tensor of a quant type with the
+    same storage width, or the reverse. Unlike `quant.scast` it accepts signed
+    and unsigned integer types (ONNX keeps uint8 and int8 apart).
+
+    Example:
+    ```mlir
+    %q = octet.storage_cast %x : tensor<4xui8> -> tensor<4x!quant.uniform<u8:f32, 0.5:10>>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Octet_DynamicQuantizeOp : Octet_Op<"dynamic_quantize", [Pure]> {
+  let summary = "quantize to uint8 with parameters computed at run time";
+  let description = [{
+    ONNX DynamicQuantizeLinear: computes `scale = (max(0, max(x)) - min(0, min(x))) / 255`
+    and `zero_point = saturate(round(-min(0, min(x)) / scale))` from the data,
+    then quantizes `x` to uint8. The parameters are run-time values, so the
+    result is a plain `ui8` tensor.
+
+    Example:
+    ```mlir
+    %y, %s, %zp = octet.dynamic_quantize %x : tensor<4x8xf32> -> tensor<4x8xui8>, tensor<f32>, tensor<ui8>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input);
+  let results = (outs Octet_Tensor:$output, Octet_Tensor:$scale,
+                      Octet_Tensor:$zero_point);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($output) `,` type($scale) `,` type($zero_point)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Compute ops
+//===----------------------------------------------------------------------===//
+
+def Octet_Conv2DOp : Octet_VerifiedOp<"conv2d", "verifyConv2D"> {
+  let summary = "2-D convolution in ONNX layout (NCHW input, OIHW weight)";
+  let description = [{
+    A grouped 2-D convolution with optional bias and fused activation.
+    `pads` is `[top, left, bottom, right]` as in ONNX. With `group` equal to
+    the input channels and one input channel per group it is depthwise.
+
+    Float form: every operand and the result are float tensors. Quantized
+    form: input and result are per-tensor quantized, the weight is per-tensor
+    or per-axis quantized on dimension 0 (output channels), and the bias is
+    int32 quantized with scale `input_scale * weight_scale[k]` and zero point
+    0. The result may also be float (a dequantizing convolution).
+    `activation` is one of `none`, `relu`, `relu6` or `clamp` (with
+    `clamp_min`/`clamp_max` in the real domain).
+
+    Example:
+    ```mlir
+    %y = octet.conv2d %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+           dilations = array<i64: 1, 1>, group = 1 : i64, activation = "relu"}
+         : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>) -> tensor<1x16x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, Octet_Tensor:$weight,
+                       Optional<Octet_Tensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations,
+                       DefaultValuedAttr<I64Attr, "1">:$group,
+                       DefaultValuedAttr<StrAttr, "\"none\"">:$activation,
+                       OptionalAttr<F32Attr>:$clamp_min,
+                       OptionalAttr<F32Attr>:$clamp_max);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Octet_MatMulOp : Octet_VerifiedOp<"matmul", "verifyMatMul"> {
+  let summary = "batched matrix product with ONNX broadcasting";
+  let description = [{
+    ONNX MatMul: 1-D operands are promoted to matrices, batch dimensions
+    broadcast. In the quantized form `lhs` is per-tensor quantized and `rhs`
+    per-tensor or per-axis on its last dimension (the output columns).
+
+    Example:
+    ```mlir
+    %y = octet.matmul %a, %b : (tensor<2x4x8xf32>, tensor<8x16xf32>) -> tensor<2x4x16xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$lhs, Octet_Tensor:$rhs);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Octet_GemmOp : Octet_VerifiedOp<"gemm", "verifyGemm"> {
+  let summary = "general matrix multiply / fully connected layer";
+  let description = [{
+    ONNX Gemm: `alpha * op(A) * op(B) + beta * C` with optional transposes,
+    optional bias `C` (broadcast to the result) and fused activation. In the
+    quantized form `B` is per-tensor or per-axis on its output dimension
+    (0 when `trans_b`, else 1) and `C` is int32 with scale
+    `a_scale * b_scale[n]`.
+
+    Example:
+    ```mlir
+    %y = octet.gemm %a, %w, %b {trans_b = true}
+         : (tensor<4x512xf32>, tensor<10x512xf32>, tensor<10xf32>) -> tensor<4x10xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$a, Octet_Tensor:$b,
+                       Optional<Octet_Tensor>:$c,
+                       DefaultValuedAttr<BoolAttr, "false">:$trans_a,
+                       DefaultValuedAttr<BoolAttr, "false">:$trans_b,
+                       DefaultValuedAttr<F32Attr, "1.0f">:$alpha,
+                       DefaultValuedAttr<F32Attr, "1.0f">:$beta,
+                       DefaultValuedAttr<StrAttr, "\"none\"">:$activation,
+                       OptionalAttr<F32Attr>:$clamp_min,
+                       OptionalAttr<F32Attr>:$clamp_max);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Octet_MatMulIntegerOp : Octet_VerifiedOp<"matmul_integer", "verifyMatMulInteger"> {
+  let summary = "integer matrix product with run-time zero points";
+  let description = [{
+    ONNX MatMulInteger: `(a - a_zero_point) x (b - b_zero_point)` accumulated
+    in int32. Operands are plain 8-bit integer tensors; the zero points are
+    scalars (or, for `b`, one per output column) that may be computed at run
+    time (for example by `octet.dynamic_quantize`).
+
+    Example:
+    ```mlir
+    %y = octet.matmul_integer %a, %b, %azp, %bzp
+         : (tensor<4x8xui8>, tensor<8x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<4x3xi32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$lhs, Octet_Tensor:$rhs,
+                       Octet_Tensor:$lhs_zero_point, Octet_Tensor:$rhs_zero_point);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs `,` $lhs_zero_point `,` $rhs_zero_point attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Octet_ConvIntegerOp : Octet_VerifiedOp<"conv_integer", "verifyConvInteger"> {
+  let summary = "integer 2-D convolution with run-time zero points";
+  let description = [{
+    ONNX ConvInteger: `conv(x - x_zero_point, w - w_zero_point)` accumulated
+    in int32, attributes as in `octet.conv2d`.
+
+    Example:
+    ```mlir
+    %y = octet.conv_integer %x, %w, %xzp, %wzp {strides = array<i64: 1, 1>,
+           pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+         : (tensor<1x1x4x4xui8>, tensor<2x1x3x3xui8>, tensor<ui8>, tensor<ui8>) -> tensor<1x2x2x2xi32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, Octet_Tensor:$weight,
+                       Octet_Tensor:$input_zero_point, Octet_Tensor:$weight_zero_point,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations,
+                       DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $input_zero_point `,` $weight_zero_point attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+// Elementwise binary ops with ONNX (numpy) broadcasting.
+class Octet_BinaryOp<string mnemonic, string kind, bit allowQuant>
+    : Octet_VerifiedOp<mnemonic, "verifyBinary" # !if(allowQuant, "Quant", "Float")> {
+  let summary = "elementwise " # kind # " with broadcasting";
+  let description = [{
+    Elementwise }] # kind # [{ with ONNX multidirectional broadcasting.
+    Operands and result are all float, or all the same plain integer type
+    (shape arithmetic), }] # !if(allowQuant,
+    [{or all per-tensor quantized, where each operand and the result may have
+    their own scale and zero point.}], [{and never quantized.}]) # [{
+
+    Example:
+    ```mlir
+    %y = octet.}] # mnemonic # [{ %a, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$lhs, Octet_Tensor:$rhs);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+def Octet_AddOp : Octet_BinaryOp<"add", "addition", 1>;
+def Octet_SubOp : Octet_BinaryOp<"sub", "subtraction", 1>;
+def Octet_MulOp : Octet_BinaryOp<"mul", "multiplication", 1>;
+def Octet_DivOp : Octet_BinaryOp<"div", "division", 0>;
+def Octet_PowOp : Octet_BinaryOp<"pow", "power", 0>;
+
+def Octet_ClampOp : Octet_VerifiedOp<"clamp", "verifyClamp"> {
+  let summary = "clamp to [min, max] (relu, relu6, clip)";
+  let description = [{
+    Clamps each element to `[min, max]`, given in the real (float) domain;
+    either bound may be absent. Relu is `min = 0`. On a quantized tensor the
+    bounds are applied to the represented real values and the result may have
+    other quantization parameters.
+
+    Example:
+    ```mlir
+    %y = octet.clamp %x {min = 0.0 : f32, max = 6.0 : f32} : tensor<4xf32> -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, OptionalAttr<F32Attr>:$min,
+                       OptionalAttr<F32Attr>:$max);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+def Octet_MaxPool2DOp : Octet_VerifiedOp<"max_pool2d", "verifyMaxPool"> {
+  let summary = "2-D max pooling (NCHW)";
+  let description = [{
+    Max pooling with ONNX attributes; `pads` is `[top, left, bottom, right]`.
+    A quantized input keeps its quant type: the result has the same one.
+
+    Example:
+    ```mlir
+    %y = octet.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+           pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+         : tensor<1x32x8x8xf32> -> tensor<1x32x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Octet_AvgPool2DOp : Octet_VerifiedOp<"avg_pool2d", "verifyAvgPool"> {
+  let summary = "2-D average pooling (NCHW)";
+  let description = [{
+    Average pooling with ONNX attributes. A quantized input may map to a
+    result with other quantization parameters.
+
+    Example:
+    ```mlir
+    %y = octet.avg_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>,
+           pads = array<i64: 1, 1, 1, 1>, count_include_pad = false}
+         : tensor<1x8x6x6xf32> -> tensor<1x8x6x6xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                       DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Octet_GlobalAvgPool2DOp : Octet_VerifiedOp<"global_avg_pool2d", "verifyGlobalAvgPool"> {
+  let summary = "mean over the spatial dimensions (NCHW)";
+  let description = [{
+    Averages each channel over H and W, keeping them as size-1 dimensions.
+
+    Example:
+    ```mlir
+    %y = octet.global_avg_pool2d %x : tensor<1x512x7x7xf32> -> tensor<1x512x1x1xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Float islands
+//===----------------------------------------------------------------------===//
+
+class Octet_UnaryOp<string mnemonic, string what, bit allowQuant>
+    : Octet_VerifiedOp<mnemonic, "verifyUnary" # !if(allowQuant, "Quant", "Float")> {
+  let summary = "elementwise " # what;
+  let description = [{
+    Elementwise }] # what # [{ on a float tensor}] # !if(allowQuant,
+    [{, or on a per-tensor quantized tensor with a quantized result of the
+    same shape (evaluated through a lookup table when lowered)}], "") # [{.
+
+    Example:
+    ```mlir
+    %y = octet.}] # mnemonic # [{ %x : tensor<2x8xf32> -> tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Octet_SigmoidOp : Octet_UnaryOp<"sigmoid", "logistic sigmoid", 1>;
+def Octet_TanhOp : Octet_UnaryOp<"tanh", "hyperbolic tangent", 1>;
+def Octet_GeluOp : Octet_UnaryOp<"gelu", "GELU (erf form)", 0>;
+def Octet_ErfOp : Octet_UnaryOp<"erf", "error function", 0>;
+def Octet_SqrtOp : Octet_UnaryOp<"sqrt", "square root", 0>;
+def Octet_ExpOp : Octet_UnaryOp<"exp", "exponential", 0>;
+def Octet_NegOp : Octet_UnaryOp<"neg", "negation", 0>;
+def Octet_ReciprocalOp : Octet_UnaryOp<"reciprocal", "reciprocal", 0>;
+
+def Octet_SoftmaxOp : Octet_VerifiedOp<"softmax", "verifySoftmax"> {
+  let summary = "softmax along one axis";
+  let description = [{
+    `exp(x - max) / sum(exp(x - max))` along `axis` (non-negative). A float
+    island: computed in f32.
+
+    Example:
+    ```mlir
+    %y = octet.softmax %x {axis = 1 : i64} : tensor<2x10xf32> -> tensor<2x10xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, I64Attr:$axis);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Octet_LayerNormOp : Octet_VerifiedOp<"layer_norm", "verifyLayerNorm"> {
+  let summary = "layer normalization over the trailing dimensions";
+  let description = [{
+    Normalizes over dimensions `axis..rank-1` to zero mean and unit variance,
+    then scales and shifts. `scale` and `bias` have the normalized shape. A
+    float island.
+
+    Example:
+    ```mlir
+    %y = octet.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-5 : f32}
+         : (tensor<1x4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, Octet_Tensor:$scale,
+                       Optional<Octet_Tensor>:$bias, I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Octet_BatchNormOp : Octet_VerifiedOp<"batch_norm", "verifyBatchNorm"> {
+  let summary = "inference batch normalization (NCHW)";
+  let description = [{
+    `scale * (x - mean) / sqrt(var + epsilon) + bias` per channel (dimension
+    1). `octet-fold-batch-norm` folds it into a preceding convolution.
+
+    Example:
+    ```mlir
+    %y = octet.batch_norm %x, %s, %b, %m, %v {epsilon = 1.0e-5 : f32}
+         : (tensor<1x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x2x2xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, Octet_Tensor:$scale, Octet_Tensor:$bias,
+                       Octet_Tensor:$mean, Octet_Tensor:$variance, F32Attr:$epsilon);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+class Octet_ReduceOp<string mnemonic, string what>
+    : Octet_VerifiedOp<mnemonic, "verifyReduce"> {
+  let summary = what # " over the given axes";
+  let description = [{
+    Reduces (}] # what # [{) over `axes` (sorted, non-negative, unique),
+    keeping them as size-1 dimensions when `keepdims` is set.
+
+    Example:
+    ```mlir
+    %y = octet.}] # mnemonic # [{ %x {axes = array<i64: 2>, keepdims = true} : tensor<1x4x8xf32> -> tensor<1x4x1xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, DenseI64ArrayAttr:$axes,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Octet_ReduceMeanOp : Octet_ReduceOp<"reduce_mean", "mean">;
+def Octet_ReduceSumOp : Octet_ReduceOp<"reduce_sum", "sum">;
+def Octet_ReduceMaxOp : Octet_ReduceOp<"reduce_max", "maximum">;
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+def Octet_ReshapeOp : Octet_VerifiedOp<"reshape", "verifyReshape"> {
+  let summary = "change the shape, keeping the elements in order";
+  let description = [{
+    The result type gives the new shape; a dynamic result dimension is
+    computed at run time from the element count or, when given, from the
+    optional `shape` operand (an i64 vector with one entry per result
+    dimension). Element type, quantized or not, is unchanged. ONNX Flatten,
+    Squeeze and Unsqueeze import as reshapes.
+
+    Example:
+    ```mlir
+    %y = octet.reshape %x : (tensor<?x32x4x4xf32>) -> tensor<?x512xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, Optional<Octet_Tensor>:$shape);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $input (`,` $shape^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasFolder = 1;
+}
+
+def Octet_TransposeOp : Octet_VerifiedOp<"transpose", "verifyTranspose"> {
+  let summary = "permute dimensions";
+  let description = [{
+    Result dimension `i` is input dimension `perm[i]`.
+
+    Example:
+    ```mlir
+    %y = octet.transpose %x {perm = array<i64: 0, 2, 1>} : tensor<2x3x4xf32> -> tensor<2x4x3xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
+}
+
+def Octet_ConcatOp : Octet_VerifiedOp<"concat", "verifyConcat"> {
+  let summary = "join tensors along an axis";
+  let description = [{
+    Concatenates along `axis` (non-negative). All operands and the result
+    have the same element type; quantized operands must share their
+    parameters (insert `octet.requantize` first).
+
+    Example:
+    ```mlir
+    %y = octet.concat %a, %b {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Octet_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Octet_SliceOp : Octet_VerifiedOp<"slice", "verifySlice"> {
+  let summary = "strided slice with constant bounds";
+  let description = [{
+    ONNX Slice with constant `starts`, `ends`, `axes` (non-negative) and
+    `steps`. Negative starts and ends count from the end, out-of-range
+    values are clamped as in ONNX.
+
+    Example:
+    ```mlir
+    %y = octet.slice %x {starts = array<i64: 1>, ends = array<i64: 3>, axes = array<i64: 0>,
+           steps = array<i64: 1>} : tensor<4xf32> -> tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, DenseI64ArrayAttr:$starts,
+                       DenseI64ArrayAttr:$ends, DenseI64ArrayAttr:$axes,
+                       DenseI64ArrayAttr:$steps);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
+}
+
+def Octet_GatherOp : Octet_VerifiedOp<"gather", "verifyGather"> {
+  let summary = "gather slices along an axis by index";
+  let description = [{
+    ONNX Gather: the result shape is `input[:axis] + indices + input[axis+1:]`.
+    Indices are i32 or i64; negative indices count from the end.
+
+    Example:
+    ```mlir
+    %y = octet.gather %x, %i {axis = 0 : i64} : (tensor<4xi64>, tensor<i64>) -> tensor<i64>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, Octet_Tensor:$indices, I64Attr:$axis);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+  let hasFolder = 1;
+}
+
+def Octet_ShapeOp : Octet_VerifiedOp<"shape", "verifyShape"> {
+  let summary = "the shape of a tensor as an i64 vector";
+  let description = [{
+    ONNX Shape: dimensions `start..end` of the input as a 1-D i64 tensor.
+    Folds to a constant when those dimensions are static.
+
+    Example:
+    ```mlir
+    %s = octet.shape %x {start = 0 : i64, end = 2 : i64} : tensor<?x8xf32> -> tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, I64Attr:$start, I64Attr:$end);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
+}
+
+def Octet_CastOp : Octet_VerifiedOp<"cast", "verifyCast"> {
+  let summary = "convert the element type (not quantized types)";
+  let description = [{
+    ONNX Cast between float and plain integer types. Float to integer
+    truncates toward zero and saturates nothing (as ONNX). Quantized tensors
+    use quantize, dequantize or storage_cast instead.
+
+    Example:
+    ```mlir
+    %y = octet.cast %x : tensor<3xi64> -> tensor<3xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
+}
+
+def Octet_ConstantOfShapeOp : Octet_VerifiedOp<"constant_of_shape", "verifyConstantOfShape"> {
+  let summary = "a tensor filled with one value, shaped by an operand";
+  let description = [{
+    ONNX ConstantOfShape. Folds to a splat constant when `shape` is constant.
+
+    Example:
+    ```mlir
+    %y = octet.constant_of_shape %s {value = 0.0 : f32} : (tensor<2xi64>) -> tensor<?x4xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$shape, TypedAttrInterface:$value);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$shape attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+#endif // OCTET_OPS_TD

@@ -1,0 +1,39 @@
+//===- ONNX.h - ONNX model importer -----------------------------*- C++ -*-===//
+//
+// Imports an ONNX model (float, QDQ or QOperator) into a module holding one
+// func.func @main of octet ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef OCTET_IMPORT_ONNX_H
+#define OCTET_IMPORT_ONNX_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringMap.h"
+#include <vector>
+
+namespace octet {
+
+struct ONNXImportOptions {
+  /// Fixed shapes for graph inputs, overriding their (dynamic) dims.
+  llvm::StringMap<std::vector<int64_t>> inputShapes;
+};
+
+/// The newest default-domain opset the importer knows.
+constexpr int64_t kMaxSupportedOpset = 21;
+
+/// Reads and imports `path`. On failure reports diagnostics (file, node name
+/// and op type where known) on the context and returns null.
+mlir::OwningOpRef<mlir::ModuleOp>
+importONNXFile(llvm::StringRef path, mlir::MLIRContext *context,
+               const ONNXImportOptions &options = {});
+
+/// Parses "NAME=1x3x224x224" into the options; returns false with a message
+/// when malformed.
+bool parseInputShape(llvm::StringRef spec, ONNXImportOptions &options,
+                     std::string &error);
+
+} // namespace octet
+
+#endif // OCTET_IMPORT_ONNX_H

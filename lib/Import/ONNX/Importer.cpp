@@ -1,0 +1,1885 @@
+//===- Importer.cpp - ONNX protobuf to the octet dialect -------------------===//
+//
+// Walks an onnx::ModelProto (libonnx's generated protobuf classes) in node
+// order and emits octet ops into func.func @main. Constants are folded while
+// importing (through the ops' folders, via createOrFold), so the shape
+// arithmetic exporters emit collapses as soon as its inputs are known.
+//
+//===----------------------------------------------------------------------===//
+
+#include "octet/Import/ONNX.h"
+
+#include "dialects/Octet/OctetDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+
+using namespace mlir;
+using namespace mlir::octet;
+
+namespace {
+
+constexpr int64_t kDyn = ShapedType::kDynamic;
+
+using NodeProto = onnx::NodeProto;
+
+class Importer {
+public:
+  Importer(MLIRContext *ctx, StringRef path, const ::octet::ONNXImportOptions &opts)
+      : ctx(ctx), b(ctx), path(path.str()), opts(opts) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  // --- diagnostics --------------------------------------------------------
+  InFlightDiagnostic fileError() {
+    return mlir::emitError(FileLineColLoc::get(ctx, path, 0, 0));
+  }
+  InFlightDiagnostic nodeError(const NodeProto &n) {
+    return mlir::emitError(nodeLoc(n))
+           << path << ": node '" << nodeName(n) << "' (" << n.op_type() << "): ";
+  }
+  std::string nodeName(const NodeProto &n) {
+    if (!n.name().empty())
+      return n.name();
+    return n.output_size() ? n.output(0) : std::string("<unnamed>");
+  }
+  Location nodeLoc(const NodeProto &n) {
+    Location name = NameLoc::get(StringAttr::get(ctx, nodeName(n)));
+    return FusedLoc::get(ctx, {name}, StringAttr::get(ctx, n.op_type()));
+  }
+
+  // --- types and constants ------------------------------------------------
+  FailureOr<Type> elementType(int32_t onnxType, const std::function<InFlightDiagnostic()> &err);
+  FailureOr<Value> tensorConstant(const onnx::TensorProto &t,
+                                  const std::function<InFlightDiagnostic()> &err);
+  Value lookup(StringRef name);
+  Value createConstant(ElementsAttr attr, RankedTensorType type, StringRef name) {
+    Location loc = name.empty() ? Location(FileLineColLoc::get(ctx, path, 0, 0))
+                                : Location(NameLoc::get(StringAttr::get(ctx, name)));
+    return arith::ConstantOp::create(b, loc, type, cast<TypedAttr>(attr));
+  }
+  std::optional<ConstTensor> constOf(Value v) { return readConstant(v); }
+
+  // --- node helpers --------------------------------------------------------
+  Value input(const NodeProto &n, int k) {
+    if (k >= n.input_size() || n.input(k).empty())
+      return {};
+    return lookup(n.input(k));
+  }
+  const onnx::AttributeProto *attr(const NodeProto &n, StringRef name) {
+    for (const auto &a : n.attribute())
+      if (a.name() == name)
+        return &a;
+    return nullptr;
+  }
+  int64_t attrInt(const NodeProto &n, StringRef name, int64_t def) {
+    auto *a = attr(n, name);
+    return a ? a->i() : def;
+  }
+  float attrFloat(const NodeProto &n, StringRef name, float def) {
+    auto *a = attr(n, name);
+    return a ? a->f() : def;
+  }
+  std::string attrString(const NodeProto &n, StringRef name, StringRef def) {
+    auto *a = attr(n, name);
+    return a ? a->s() : def.str();
+  }
+  std::optional<SmallVector<int64_t>> attrInts(const NodeProto &n, StringRef name) {
+    auto *a = attr(n, name);
+    if (!a)
+      return std::nullopt;
+    return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+  }
+  void define(const NodeProto &n, int k, Value v) {
+    if (k < n.output_size() && !n.output(k).empty())
+      values[n.output(k)] = v;
+  }
+  /// Creates an op and checks it with its verifier, reporting at the node.
+  template <typename OpTy, typename... Args>
+  FailureOr<Value> make(const NodeProto &n, Type resultType, Args &&...args) {
+    Value v = b.createOrFold<OpTy>(nodeLoc(n), resultType, std::forward<Args>(args)...);
+    if (Operation *op = v.getDefiningOp())
+      if (failed(mlir::verify(op)))
+        return failure();
+    return v;
+  }
+  LogicalResult need(const NodeProto &n, std::initializer_list<int> required) {
+    for (int k : required)
+      if (!input(n, k))
+        return nodeError(n) << "missing required input #" << k;
+    return success();
+  }
+  std::optional<int64_t> normAxis(int64_t axis, int64_t rank) {
+    if (axis < -rank || axis >= rank)
+      return std::nullopt;
+    return axis < 0 ? axis + rank : axis;
+  }
+  static RankedTensorType rtt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+  // --- quantization helpers -------------------------------------------------
+  FailureOr<quant::QuantizedType> quantParams(const NodeProto &n, Value scale,
+                                              Value zeroPoint, int64_t axisAttr,
+                                              int64_t rank,
+                                              Type defaultStorage = {});
+  FailureOr<Value> asQuant(const NodeProto &n, Value v, quant::QuantizedType q);
+  Value asPlain(Value v);
+  FailureOr<Value> requireFloat(const NodeProto &n, Value v, StringRef what);
+  FailureOr<Value> quantBias(const NodeProto &n, Value bias, Value x, Value w);
+
+  // --- op handlers -----------------------------------------------------------
+  using Handler = LogicalResult (Importer::*)(const NodeProto &);
+  static const llvm::StringMap<Handler> &handlers();
+  LogicalResult importNode(const NodeProto &n);
+
+  LogicalResult convAttrs(const NodeProto &n, ArrayRef<int64_t> xShape,
+                          ArrayRef<int64_t> kernel, SmallVector<int64_t> &strides,
+                          SmallVector<int64_t> &pads, SmallVector<int64_t> &dilations);
+  FailureOr<Value> buildConv(const NodeProto &n, Value x, Value w, Value bias, Type resultElem);
+  FailureOr<Value> buildMatMul(const NodeProto &n, Value a, Value bb, Type resultElem);
+  FailureOr<Value> buildGemm(const NodeProto &n, Value a, Value bb, Value c, Type resultElem);
+  FailureOr<Value> buildBinary(const NodeProto &n, StringRef kind, Value l, Value r, Type resultElem);
+  FailureOr<Value> buildReshape(const NodeProto &n, Value x, ArrayRef<int64_t> target, bool allowZero);
+
+  LogicalResult onConv(const NodeProto &n);
+  LogicalResult onMatMul(const NodeProto &n);
+  LogicalResult onGemm(const NodeProto &n);
+  LogicalResult onBinary(const NodeProto &n);
+  LogicalResult onUnary(const NodeProto &n);
+  LogicalResult onRelu(const NodeProto &n);
+  LogicalResult onClip(const NodeProto &n);
+  LogicalResult onSoftmax(const NodeProto &n);
+  LogicalResult onLayerNorm(const NodeProto &n);
+  LogicalResult onBatchNorm(const NodeProto &n);
+  LogicalResult onReduce(const NodeProto &n);
+  LogicalResult onPool(const NodeProto &n);
+  LogicalResult onGlobalAvgPool(const NodeProto &n);
+  LogicalResult onFlatten(const NodeProto &n);
+  LogicalResult onReshape(const NodeProto &n);
+  LogicalResult onSqueeze(const NodeProto &n);
+  LogicalResult onTranspose(const NodeProto &n);
+  LogicalResult onConcat(const NodeProto &n);
+  LogicalResult onSplit(const NodeProto &n);
+  LogicalResult onSlice(const NodeProto &n);
+  LogicalResult onGather(const NodeProto &n);
+  LogicalResult onShape(const NodeProto &n);
+  LogicalResult onCast(const NodeProto &n);
+  LogicalResult onIdentity(const NodeProto &n);
+  LogicalResult onConstant(const NodeProto &n);
+  LogicalResult onConstantOfShape(const NodeProto &n);
+  LogicalResult onQuantizeLinear(const NodeProto &n);
+  LogicalResult onDequantizeLinear(const NodeProto &n);
+  LogicalResult onDynamicQuantizeLinear(const NodeProto &n);
+  LogicalResult onQLinearConv(const NodeProto &n);
+  LogicalResult onQLinearMatMul(const NodeProto &n);
+  LogicalResult onQGemm(const NodeProto &n);
+  LogicalResult onQLinearBinary(const NodeProto &n);
+  LogicalResult onQLinearGlobalAvgPool(const NodeProto &n);
+  LogicalResult onQLinearSigmoid(const NodeProto &n);
+  LogicalResult onMatMulInteger(const NodeProto &n);
+  LogicalResult onConvInteger(const NodeProto &n);
+
+  MLIRContext *ctx;
+  OpBuilder b;
+  std::string path;
+  const ::octet::ONNXImportOptions &opts;
+  onnx::ModelProto model;
+  int64_t opset = 0;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Types and constants
+//===----------------------------------------------------------------------===//
+
+FailureOr<Type>
+Importer::elementType(int32_t t, const std::function<InFlightDiagnostic()> &err) {
+  using TP = onnx::TensorProto;
+  switch (t) {
+  case TP::FLOAT:
+    return Type(Float32Type::get(ctx));
+  case TP::DOUBLE:
+    return Type(Float64Type::get(ctx));
+  case TP::FLOAT16:
+    return Type(Float16Type::get(ctx));
+  case TP::BFLOAT16:
+    return Type(BFloat16Type::get(ctx));
+  case TP::INT8:
+    return Type(IntegerType::get(ctx, 8));
+  case TP::UINT8:
+    return Type(IntegerType::get(ctx, 8, IntegerType::Unsigned));
+  case TP::INT16:
+    return Type(IntegerType::get(ctx, 16));
+  case TP::UINT16:
+    return Type(IntegerType::get(ctx, 16, IntegerType::Unsigned));
+  case TP::INT32:
+    return Type(IntegerType::get(ctx, 32));
+  case TP::UINT32:
+    return Type(IntegerType::get(ctx, 32, IntegerType::Unsigned));
+  case TP::INT64:
+    return Type(IntegerType::get(ctx, 64));
+  case TP::BOOL:
+    return Type(IntegerType::get(ctx, 1));
+  default:
+    err() << "unsupported tensor element type "
+          << (TP::DataType_IsValid(t) ? TP::DataType_Name(t) : std::to_string(t));
+    return failure();
+  }
+}
+
+FailureOr<Value>
+Importer::tensorConstant(const onnx::TensorProto &t,
+                         const std::function<InFlightDiagnostic()> &err) {
+  auto el = elementType(t.data_type(), err);
+  if (failed(el))
+    return failure();
+  SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0) {
+      err() << "tensor '" << t.name() << "' has a negative dimension";
+      return failure();
+    }
+    n *= d;
+  }
+  auto type = RankedTensorType::get(shape, *el);
+  unsigned bits = el->getIntOrFloatBitWidth();
+  unsigned bytes = bits == 1 ? 1 : bits / 8;
+
+  // Raw bytes: from raw_data or an external file.
+  std::string external;
+  const std::string *raw = t.has_raw_data() ? &t.raw_data() : nullptr;
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    std::string location;
+    int64_t offset = 0, length = -1;
+    for (const auto &kv : t.external_data()) {
+      if (kv.key() == "location")
+        location = kv.value();
+      else if (kv.key() == "offset")
+        offset = std::atoll(kv.value().c_str());
+      else if (kv.key() == "length")
+        length = std::atoll(kv.value().c_str());
+    }
+    SmallString<256> full(llvm::sys::path::parent_path(path));
+    llvm::sys::path::append(full, location);
+    auto buf = llvm::MemoryBuffer::getFile(full, /*IsText=*/false);
+    if (!buf) {
+      err() << "cannot read external data '" << full << "' of tensor '"
+            << t.name() << "': " << buf.getError().message();
+      return failure();
+    }
+    if (length < 0)
+      length = (*buf)->getBufferSize() - offset;
+    if (offset < 0 || offset + length > (int64_t)(*buf)->getBufferSize()) {
+      err() << "external data of tensor '" << t.name() << "' lies outside '"
+            << full << "'";
+      return failure();
+    }
+    external.assign((*buf)->getBufferStart() + offset, length);
+    raw = &external;
+  }
+
+  if (raw) {
+    if ((int64_t)raw->size() != n * bytes) {
+      err() << "tensor '" << t.name() << "' has " << raw->size()
+            << " bytes of data, expected " << n * bytes << " for shape "
+            << shapeToString(shape);
+      return failure();
+    }
+    ElementsAttr attr;
+    if (n > kResourceThreshold && bits >= 8) {
+      attr = DenseResourceElementsAttr::get(
+          type, "onnx_" + t.name(),
+          HeapAsmResourceBlob::allocateAndCopyWithAlign(
+              ArrayRef<char>(raw->data(), raw->size()), alignof(uint64_t)));
+    } else {
+      attr = DenseElementsAttr::getFromRawBuffer(
+          type, ArrayRef<char>(raw->data(), raw->size()));
+      if (bits == 1) {
+        // i1 dense storage is bit-packed; rebuild from the bytes.
+        SmallVector<bool> bools;
+        for (char c : *raw)
+          bools.push_back(c != 0);
+        attr = DenseElementsAttr::get(type, bools);
+      }
+    }
+    return createConstant(attr, type, t.name());
+  }
+
+  // Typed fields.
+  using TP = onnx::TensorProto;
+  ConstTensor c;
+  c.shape.assign(shape.begin(), shape.end());
+  int64_t have = 0;
+  switch (t.data_type()) {
+  case TP::FLOAT:
+    c.isFloat = true;
+    for (float v : t.float_data())
+      c.f.push_back(v);
+    have = c.f.size();
+    break;
+  case TP::DOUBLE:
+    c.isFloat = true;
+    for (double v : t.double_data())
+      c.f.push_back(v);
+    have = c.f.size();
+    break;
+  case TP::FLOAT16:
+  case TP::BFLOAT16:
+    c.isFloat = true;
+    for (int32_t v : t.int32_data()) {
+      APFloat ap(t.data_type() == TP::FLOAT16 ? APFloat::IEEEhalf()
+                                              : APFloat::BFloat(),
+                 APInt(16, (uint64_t)(uint16_t)v));
+      c.f.push_back(ap.convertToFloat());
+    }
+    have = c.f.size();
+    break;
+  case TP::INT64:
+    for (int64_t v : t.int64_data())
+      c.i.push_back(v);
+    have = c.i.size();
+    break;
+  case TP::UINT32:
+  case TP::UINT64:
+    for (uint64_t v : t.uint64_data())
+      c.i.push_back((int64_t)v);
+    have = c.i.size();
+    break;
+  default: // int8, uint8, int16, uint16, int32, bool live in int32_data
+    for (int32_t v : t.int32_data())
+      c.i.push_back(v);
+    have = c.i.size();
+    break;
+  }
+  if (have != n) {
+    err() << "tensor '" << t.name() << "' has " << have
+          << " values, expected " << n << " for shape " << shapeToString(shape);
+    return failure();
+  }
+  return createConstant(c.write(type), type, t.name());
+}
+
+Value Importer::lookup(StringRef name) {
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  auto init = initializers.find(name);
+  if (init == initializers.end())
+    return {};
+  // Initializers become constants at the top of the function on first use.
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(b.getInsertionBlock());
+  auto v = tensorConstant(*init->second, [&] { return fileError() << path << ": "; });
+  if (failed(v))
+    return {};
+  values[name] = *v;
+  return *v;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization helpers
+//===----------------------------------------------------------------------===//
+
+FailureOr<quant::QuantizedType>
+Importer::quantParams(const NodeProto &n, Value scale, Value zeroPoint,
+                      int64_t axisAttr, int64_t rank, Type defaultStorage) {
+  auto s = constOf(scale);
+  if (!s || !s->isFloat)
+    return nodeError(n) << "quantization scale must be a float constant";
+  std::optional<ConstTensor> z;
+  Type storage = defaultStorage ? defaultStorage
+                                : IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  if (zeroPoint) {
+    z = constOf(zeroPoint);
+    if (!z || z->isFloat)
+      return nodeError(n) << "quantization zero point must be an integer constant";
+    storage = rtt(zeroPoint).getElementType();
+  }
+  auto it = dyn_cast<IntegerType>(storage);
+  if (!it || (it.getWidth() != 8 && it.getWidth() != 16 && it.getWidth() != 32))
+    return nodeError(n) << "unsupported quantized type " << storage
+                        << " (int8, uint8, int16, uint16 and int32 are)";
+  int64_t count = s->numElements();
+  if (s->shape.size() > 1)
+    return nodeError(n) << "quantization scale must be a scalar or a 1-D tensor";
+  if (z && z->numElements() != count)
+    return nodeError(n) << "scale has " << count << " entries but zero point has "
+                        << z->numElements();
+  SmallVector<double> scales(s->f.begin(), s->f.end());
+  SmallVector<int64_t> zps = z ? SmallVector<int64_t>(z->i.begin(), z->i.end())
+                               : SmallVector<int64_t>(count, 0);
+  for (double sc : scales)
+    if (!(sc > 0.0) || std::isinf(sc))
+      return nodeError(n) << "quantization scale " << sc << " must be positive and finite";
+  std::optional<int32_t> axis;
+  if (s->shape.size() == 1 && count > 1) {
+    auto a = normAxis(axisAttr, rank);
+    if (!a)
+      return nodeError(n) << "quantization axis " << axisAttr
+                          << " out of range for rank " << rank;
+    axis = *a;
+  }
+  return makeQuantType(ctx, !it.isUnsigned(), it.getWidth(), scales, zps, axis,
+                       Float32Type::get(ctx));
+}
+
+Value Importer::asPlain(Value v) {
+  auto q = getQuantElementType(v.getType());
+  if (!q)
+    return v;
+  return b.createOrFold<StorageCastOp>(
+      v.getLoc(), withElementType(v.getType(), getStorageIntegerType(q)), v);
+}
+
+FailureOr<Value> Importer::asQuant(const NodeProto &n, Value v,
+                                   quant::QuantizedType q) {
+  Type want = withElementType(v.getType(), q);
+  if (v.getType() == want)
+    return v;
+  Value plain = asPlain(v);
+  auto it = dyn_cast<IntegerType>(rtt(plain).getElementType());
+  if (!it || it.getWidth() != q.getStorageTypeIntegralWidth() ||
+      it.isUnsigned() == q.isSigned())
+    return nodeError(n) << "expects " << (q.isSigned() ? "signed " : "unsigned ")
+                        << q.getStorageTypeIntegralWidth()
+                        << "-bit integer data, got " << rtt(plain).getElementType();
+  Attribute attr;
+  if (matchPattern(plain, m_Constant(&attr)))
+    return Value(ConstantOp::create(b, plain.getLoc(), want, cast<ElementsAttr>(attr)));
+  return make<StorageCastOp>(n, want, plain);
+}
+
+FailureOr<Value> Importer::requireFloat(const NodeProto &n, Value v, StringRef what) {
+  if (!isa<FloatType>(rtt(v).getElementType()))
+    return nodeError(n) << what << " must be a float tensor, got "
+                        << rtt(v).getElementType();
+  return v;
+}
+
+FailureOr<Value> Importer::quantBias(const NodeProto &n, Value bias, Value x,
+                                     Value w) {
+  double xs = getQuantScales(x.getType())[0];
+  SmallVector<double> ws = getQuantScales(w.getType());
+  int64_t len = rtt(bias).getRank() == 1 ? rtt(bias).getDimSize(0) : -1;
+  if (len < 0)
+    return nodeError(n) << "bias must be a 1-D tensor";
+  SmallVector<double> bs;
+  for (double s : ws)
+    bs.push_back((double)((float)xs * (float)s));
+  auto q = ws.size() > 1
+               ? makeQuantType(ctx, true, 32, bs, SmallVector<int64_t>(bs.size(), 0), 0)
+               : makeQuantType(ctx, true, 32, bs, {0}, std::nullopt);
+  auto it = dyn_cast<IntegerType>(rtt(bias).getElementType());
+  if (!it || it.getWidth() != 32)
+    return nodeError(n) << "quantized bias must be int32, got "
+                        << rtt(bias).getElementType();
+  return asQuant(n, bias, q);
+}
+
+//===----------------------------------------------------------------------===//
+// Builders shared by float and quantized forms
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::convAttrs(const NodeProto &n, ArrayRef<int64_t> xShape,
+                                  ArrayRef<int64_t> kernel,
+                                  SmallVector<int64_t> &strides,
+                                  SmallVector<int64_t> &pads,
+                                  SmallVector<int64_t> &dilations) {
+  strides = attrInts(n, "strides").value_or(SmallVector<int64_t>{1, 1});
+  dilations = attrInts(n, "dilations").value_or(SmallVector<int64_t>{1, 1});
+  pads = attrInts(n, "pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+  if (auto ks = attrInts(n, "kernel_shape"); ks && ks->size() != 2)
+    return nodeError(n) << "only 2-D windows are supported, kernel_shape has "
+                        << ks->size() << " entries";
+  if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
+    return nodeError(n) << "only 2-D windows are supported (strides, dilations "
+                           "and pads must have 2, 2 and 4 entries)";
+  std::string autoPad = attrString(n, "auto_pad", "NOTSET");
+  if (autoPad == "NOTSET")
+    return success();
+  if (autoPad == "VALID") {
+    pads.assign(4, 0);
+    return success();
+  }
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return nodeError(n) << "unsupported attribute value auto_pad=\"" << autoPad << "\"";
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = xShape[2 + i];
+    if (in == kDyn || kernel[i] == kDyn)
+      return nodeError(n) << "auto_pad=" << autoPad
+                          << " needs static spatial dimensions (use --input-shape)";
+    int64_t out = (in + strides[i] - 1) / strides[i];
+    int64_t eff = dilations[i] * (kernel[i] - 1) + 1;
+    int64_t total = std::max<int64_t>(0, (out - 1) * strides[i] + eff - in);
+    int64_t small = total / 2, big = total - small;
+    pads[i] = autoPad == "SAME_UPPER" ? small : big;
+    pads[2 + i] = autoPad == "SAME_UPPER" ? big : small;
+  }
+  return success();
+}
+
+FailureOr<Value> Importer::buildConv(const NodeProto &n, Value x, Value w,
+                                     Value bias, Type resultElem) {
+  auto xs = rtt(x).getShape(), wsh = rtt(w).getShape();
+  if (rtt(x).getRank() != 4 || rtt(w).getRank() != 4)
+    return nodeError(n) << "only 2-D convolution is supported (input rank "
+                        << rtt(x).getRank() << ", weight rank " << rtt(w).getRank() << ")";
+  SmallVector<int64_t> strides, pads, dilations;
+  if (failed(convAttrs(n, xs, wsh.drop_front(2), strides, pads, dilations)))
+    return failure();
+  int64_t group = attrInt(n, "group", 1);
+  std::string why;
+  auto shape = inferConv2DShape(xs, wsh, strides, pads, dilations, group, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return make<Conv2DOp>(n, RankedTensorType::get(*shape, resultElem), x, w, bias,
+                        b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
+                        b.getDenseI64ArrayAttr(dilations), b.getI64IntegerAttr(group),
+                        b.getStringAttr("none"), FloatAttr(), FloatAttr());
+}
+
+FailureOr<Value> Importer::buildMatMul(const NodeProto &n, Value a, Value bb,
+                                       Type resultElem) {
+  std::string why;
+  auto shape = inferMatMulShape(rtt(a).getShape(), rtt(bb).getShape(), why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return make<MatMulOp>(n, RankedTensorType::get(*shape, resultElem), a, bb);
+}
+
+FailureOr<Value> Importer::buildGemm(const NodeProto &n, Value a, Value bb,
+                                     Value c, Type resultElem) {
+  bool ta = attrInt(n, "transA", 0), tb = attrInt(n, "transB", 0);
+  std::string why;
+  auto shape = inferGemmShape(rtt(a).getShape(), rtt(bb).getShape(), ta, tb, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return make<GemmOp>(n, RankedTensorType::get(*shape, resultElem), a, bb, c,
+                      b.getBoolAttr(ta), b.getBoolAttr(tb),
+                      b.getF32FloatAttr(attrFloat(n, "alpha", 1.0f)),
+                      b.getF32FloatAttr(attrFloat(n, "beta", 1.0f)),
+                      b.getStringAttr("none"), FloatAttr(), FloatAttr());
+}
+
+FailureOr<Value> Importer::buildBinary(const NodeProto &n, StringRef kind,
+                                       Value l, Value r, Type resultElem) {
+  std::string why;
+  auto shape = inferBroadcastShape(rtt(l).getShape(), rtt(r).getShape(), why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto t = RankedTensorType::get(*shape, resultElem);
+  if (kind == "Add")
+    return make<AddOp>(n, t, l, r);
+  if (kind == "Sub")
+    return make<SubOp>(n, t, l, r);
+  if (kind == "Mul")
+    return make<MulOp>(n, t, l, r);
+  if (kind == "Div")
+    return make<DivOp>(n, t, l, r);
+  return make<PowOp>(n, t, l, r);
+}
+
+FailureOr<Value> Importer::buildReshape(const NodeProto &n, Value x,
+                                        ArrayRef<int64_t> target, bool allowZero) {
+  std::string why;
+  auto shape = inferReshapeShape(rtt(x).getShape(), target, allowZero, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  // A result with several unknown dims needs the target at run time.
+  Value shapeOperand;
+  if (llvm::count(*shape, kDyn) > 1) {
+    ConstTensor c;
+    c.shape = {(int64_t)target.size()};
+    c.i.assign(target.begin(), target.end());
+    auto t = RankedTensorType::get(c.shape, b.getI64Type());
+    shapeOperand = arith::ConstantOp::create(b, nodeLoc(n), t, cast<TypedAttr>(c.write(t)));
+  }
+  return make<ReshapeOp>(n, rtt(x).clone(*shape), x, shapeOperand);
+}
+
+//===----------------------------------------------------------------------===//
+// Float op handlers
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::onConv(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  auto x = requireFloat(n, input(n, 0), "input");
+  if (failed(x))
+    return failure();
+  auto v = buildConv(n, *x, input(n, 1), input(n, 2), rtt(*x).getElementType());
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onMatMul(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  auto a = requireFloat(n, input(n, 0), "A");
+  if (failed(a))
+    return failure();
+  auto v = buildMatMul(n, *a, input(n, 1), rtt(*a).getElementType());
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onGemm(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  auto a = requireFloat(n, input(n, 0), "A");
+  if (failed(a))
+    return failure();
+  auto v = buildGemm(n, *a, input(n, 1), input(n, 2), rtt(*a).getElementType());
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onBinary(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value l = asPlain(input(n, 0)), r = asPlain(input(n, 1));
+  Type le = rtt(l).getElementType(), re = rtt(r).getElementType();
+  if (le != re) {
+    // Pow allows another exponent type; constants of other types are cast.
+    if (n.op_type() == "Pow" || matchPattern(r, m_Constant())) {
+      r = b.createOrFold<CastOp>(nodeLoc(n), rtt(r).clone(le), r);
+    } else {
+      return nodeError(n) << "operand element types differ: " << le << " and " << re;
+    }
+  }
+  auto v = buildBinary(n, n.op_type(), l, r, le);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onUnary(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto x = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(x))
+    return failure();
+  Type t = x->getType();
+  StringRef k = n.op_type();
+  FailureOr<Value> v;
+  if (k == "Sigmoid")
+    v = make<SigmoidOp>(n, t, *x);
+  else if (k == "Tanh")
+    v = make<TanhOp>(n, t, *x);
+  else if (k == "Erf")
+    v = make<ErfOp>(n, t, *x);
+  else if (k == "Sqrt")
+    v = make<SqrtOp>(n, t, *x);
+  else if (k == "Exp")
+    v = make<ExpOp>(n, t, *x);
+  else if (k == "Neg")
+    v = make<NegOp>(n, t, *x);
+  else if (k == "Reciprocal")
+    v = make<ReciprocalOp>(n, t, *x);
+  else {
+    if (attrString(n, "approximate", "none") != "none")
+      return nodeError(n) << "unsupported attribute value approximate=\""
+                          << attrString(n, "approximate", "") << "\"";
+    v = make<GeluOp>(n, t, *x);
+  }
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onRelu(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto x = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(x))
+    return failure();
+  auto v = make<ClampOp>(n, x->getType(), *x, b.getF32FloatAttr(0.0f), FloatAttr());
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onClip(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto x = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(x))
+    return failure();
+  FloatAttr lo, hi;
+  if (opset < 11) {
+    if (attr(n, "min"))
+      lo = b.getF32FloatAttr(attrFloat(n, "min", 0));
+    if (attr(n, "max"))
+      hi = b.getF32FloatAttr(attrFloat(n, "max", 0));
+  } else {
+    for (int k : {1, 2}) {
+      Value bound = input(n, k);
+      if (!bound)
+        continue;
+      auto c = constOf(bound);
+      if (!c || c->numElements() != 1)
+        return nodeError(n) << "clip bounds must be scalar constants";
+      (k == 1 ? lo : hi) = b.getF32FloatAttr((float)c->asDouble(0));
+    }
+  }
+  auto v = make<ClampOp>(n, x->getType(), *x, lo, hi);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onSoftmax(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto x = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(x))
+    return failure();
+  int64_t rank = rtt(*x).getRank();
+  auto axis = normAxis(attrInt(n, "axis", opset < 13 ? 1 : -1), rank);
+  if (!axis)
+    return nodeError(n) << "axis out of range for rank " << rank;
+  if (opset < 13 && *axis != rank - 1)
+    return nodeError(n) << "Softmax before opset 13 flattens from axis " << *axis
+                        << "; only the last axis is supported";
+  auto v = make<SoftmaxOp>(n, x->getType(), *x, b.getI64IntegerAttr(*axis));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onLayerNorm(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  for (int k = 1; k < n.output_size(); ++k)
+    if (!n.output(k).empty())
+      return nodeError(n) << "only the first output (Y) is supported";
+  auto x = requireFloat(n, input(n, 0), "input");
+  if (failed(x))
+    return failure();
+  auto axis = normAxis(attrInt(n, "axis", -1), rtt(*x).getRank());
+  if (!axis)
+    return nodeError(n) << "axis out of range";
+  auto v = make<LayerNormOp>(n, x->getType(), *x, input(n, 1), input(n, 2),
+                             b.getI64IntegerAttr(*axis),
+                             b.getF32FloatAttr(attrFloat(n, "epsilon", 1e-5f)));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onBatchNorm(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2, 3, 4})))
+    return failure();
+  if (attrInt(n, "training_mode", 0) != 0)
+    return nodeError(n) << "unsupported attribute value training_mode=1";
+  for (int k = 1; k < n.output_size(); ++k)
+    if (!n.output(k).empty())
+      return nodeError(n) << "only the first output (Y) is supported";
+  auto x = requireFloat(n, input(n, 0), "input");
+  if (failed(x))
+    return failure();
+  auto v = make<BatchNormOp>(n, x->getType(), *x, input(n, 1), input(n, 2),
+                             input(n, 3), input(n, 4),
+                             b.getF32FloatAttr(attrFloat(n, "epsilon", 1e-5f)));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onReduce(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = asPlain(input(n, 0));
+  int64_t rank = rtt(x).getRank();
+  SmallVector<int64_t> axes;
+  if (auto a = attrInts(n, "axes")) {
+    axes = *a;
+  } else if (Value av = input(n, 1)) {
+    auto c = constOf(av);
+    if (!c || c->isFloat)
+      return nodeError(n) << "reduction axes must be an integer constant";
+    axes.assign(c->i.begin(), c->i.end());
+  }
+  if (axes.empty()) {
+    if (attrInt(n, "noop_with_empty_axes", 0)) {
+      define(n, 0, x);
+      return success();
+    }
+    for (int64_t k = 0; k < rank; ++k)
+      axes.push_back(k);
+  }
+  for (int64_t &a : axes) {
+    auto na = normAxis(a, rank);
+    if (!na)
+      return nodeError(n) << "reduction axis " << a << " out of range for rank " << rank;
+    a = *na;
+  }
+  llvm::sort(axes);
+  axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+  bool keep = attrInt(n, "keepdims", 1);
+  std::string why;
+  auto shape = inferReduceShape(rtt(x).getShape(), axes, keep, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto t = rtt(x).clone(*shape);
+  FailureOr<Value> v;
+  if (n.op_type() == "ReduceMean")
+    v = make<ReduceMeanOp>(n, t, x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(keep));
+  else if (n.op_type() == "ReduceSum")
+    v = make<ReduceSumOp>(n, t, x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(keep));
+  else
+    v = make<ReduceMaxOp>(n, t, x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(keep));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onPool(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  if (n.output_size() > 1 && !n.output(1).empty())
+    return nodeError(n) << "the Indices output is not supported";
+  Value x = input(n, 0);
+  if (rtt(x).getRank() != 4)
+    return nodeError(n) << "only 2-D pooling is supported (input rank "
+                        << rtt(x).getRank() << ")";
+  auto kernel = attrInts(n, "kernel_shape");
+  if (!kernel || kernel->size() != 2)
+    return nodeError(n) << "kernel_shape must have 2 entries";
+  if (attrInt(n, "storage_order", 0) != 0)
+    return nodeError(n) << "unsupported attribute value storage_order="
+                        << attrInt(n, "storage_order", 0);
+  SmallVector<int64_t> strides, pads, dilations;
+  if (failed(convAttrs(n, rtt(x).getShape(), *kernel, strides, pads, dilations)))
+    return failure();
+  bool ceil = attrInt(n, "ceil_mode", 0);
+  bool isMax = n.op_type() == "MaxPool";
+  if (!isMax && (dilations[0] != 1 || dilations[1] != 1))
+    return nodeError(n) << "unsupported attribute value: dilated average pooling";
+  if (!isMax && isQuantTensor(x.getType()))
+    x = asPlain(x);
+  std::string why;
+  auto shape = inferPool2DShape(rtt(x).getShape(), *kernel, strides, pads,
+                                dilations, ceil, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto t = rtt(x).clone(*shape);
+  FailureOr<Value> v;
+  if (isMax)
+    v = make<MaxPool2DOp>(n, t, x, b.getDenseI64ArrayAttr(*kernel),
+                          b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
+                          b.getDenseI64ArrayAttr(dilations), b.getBoolAttr(ceil));
+  else
+    v = make<AvgPool2DOp>(n, t, x, b.getDenseI64ArrayAttr(*kernel),
+                          b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
+                          b.getBoolAttr(ceil),
+                          b.getBoolAttr(attrInt(n, "count_include_pad", 0)));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onGlobalAvgPool(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto x = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(x))
+    return failure();
+  if (rtt(*x).getRank() != 4)
+    return nodeError(n) << "only 2-D pooling is supported (input rank "
+                        << rtt(*x).getRank() << ")";
+  auto s = rtt(*x).getShape();
+  auto v = make<GlobalAvgPool2DOp>(n, rtt(*x).clone({s[0], s[1], 1, 1}), *x);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onFlatten(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  int64_t rank = rtt(x).getRank();
+  int64_t axisAttr = attrInt(n, "axis", 1);
+  auto axis = axisAttr == rank ? std::optional<int64_t>(rank) : normAxis(axisAttr, rank);
+  if (!axis)
+    return nodeError(n) << "axis " << axisAttr << " out of range for rank " << rank;
+  auto prod = [&](int64_t lo, int64_t hi) {
+    int64_t p = 1;
+    for (int64_t k = lo; k < hi; ++k) {
+      if (rtt(x).isDynamicDim(k))
+        return kDyn;
+      p *= rtt(x).getDimSize(k);
+    }
+    return p;
+  };
+  SmallVector<int64_t> target = {prod(0, *axis), prod(*axis, rank)};
+  for (int64_t &d : target)
+    if (d == kDyn)
+      d = -1;
+  if (llvm::count(target, -1) > 1)
+    return nodeError(n) << "cannot flatten with unknown dimensions on both sides of the axis";
+  auto v = buildReshape(n, x, target, false);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onReshape(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0), s = input(n, 1);
+  bool allowZero = attrInt(n, "allowzero", 0);
+  if (auto c = constOf(s)) {
+    if (c->isFloat || c->shape.size() != 1)
+      return nodeError(n) << "shape must be a 1-D integer tensor";
+    auto v = buildReshape(n, x, c->i, allowZero);
+    if (failed(v))
+      return failure();
+    define(n, 0, *v);
+    return success();
+  }
+  auto st = rtt(s);
+  if (st.getRank() != 1 || st.isDynamicDim(0))
+    return nodeError(n) << "a non-constant shape must be a 1-D tensor of known length";
+  SmallVector<int64_t> dims(st.getDimSize(0), kDyn);
+  auto v = make<ReshapeOp>(n, rtt(x).clone(dims), x, s);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onSqueeze(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  auto shape = rtt(x).getShape();
+  int64_t rank = shape.size();
+  bool unsq = n.op_type() == "Unsqueeze";
+  SmallVector<int64_t> axes;
+  if (auto a = attrInts(n, "axes")) {
+    axes = *a;
+  } else if (Value av = input(n, 1)) {
+    auto c = constOf(av);
+    if (!c || c->isFloat)
+      return nodeError(n) << "axes must be an integer constant";
+    axes.assign(c->i.begin(), c->i.end());
+  }
+  SmallVector<int64_t> target;
+  if (unsq) {
+    int64_t outRank = rank + axes.size();
+    SmallVector<bool> inserted(outRank, false);
+    for (int64_t a : axes) {
+      auto na = normAxis(a, outRank);
+      if (!na || inserted[*na])
+        return nodeError(n) << "axis " << a << " is invalid for output rank " << outRank;
+      inserted[*na] = true;
+    }
+    int64_t k = 0;
+    for (int64_t d = 0; d < outRank; ++d)
+      target.push_back(inserted[d] ? 1 : shape[k++]);
+  } else {
+    SmallVector<bool> drop(rank, false);
+    if (axes.empty()) {
+      for (int64_t d = 0; d < rank; ++d) {
+        if (shape[d] == kDyn)
+          return nodeError(n) << "squeeze without axes needs static dimensions";
+        drop[d] = shape[d] == 1;
+      }
+    }
+    for (int64_t a : axes) {
+      auto na = normAxis(a, rank);
+      if (!na)
+        return nodeError(n) << "axis " << a << " out of range for rank " << rank;
+      if (shape[*na] != 1 && shape[*na] != kDyn)
+        return nodeError(n) << "cannot squeeze dimension " << *na << " of size "
+                            << shape[*na];
+      drop[*na] = true;
+    }
+    for (int64_t d = 0; d < rank; ++d)
+      if (!drop[d])
+        target.push_back(shape[d]);
+  }
+  auto v = make<ReshapeOp>(n, rtt(x).clone(target), x, Value());
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onTranspose(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  int64_t rank = rtt(x).getRank();
+  SmallVector<int64_t> perm;
+  if (auto p = attrInts(n, "perm"))
+    perm = *p;
+  else
+    for (int64_t k = rank - 1; k >= 0; --k)
+      perm.push_back(k);
+  std::string why;
+  auto shape = inferTransposeShape(rtt(x).getShape(), perm, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<TransposeOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(perm));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onConcat(const NodeProto &n) {
+  SmallVector<Value> ins;
+  SmallVector<Shape> shapes;
+  for (int k = 0; k < n.input_size(); ++k) {
+    Value v = input(n, k);
+    if (!v)
+      continue;
+    ins.push_back(v);
+  }
+  if (ins.empty())
+    return nodeError(n) << "needs at least one input";
+  Type el = rtt(ins[0]).getElementType();
+  for (Value &v : ins) {
+    if (rtt(v).getElementType() != el) {
+      v = asPlain(v);
+      if (rtt(v).getElementType() != rtt(asPlain(ins[0])).getElementType())
+        return nodeError(n) << "inputs have different element types";
+    }
+  }
+  if (llvm::any_of(ins, [&](Value v) { return rtt(v).getElementType() != el; }))
+    for (Value &v : ins)
+      v = asPlain(v);
+  for (Value v : ins)
+    shapes.push_back(Shape(rtt(v).getShape()));
+  auto axis = normAxis(attrInt(n, "axis", 0), shapes[0].size());
+  if (!axis)
+    return nodeError(n) << "axis out of range";
+  std::string why;
+  auto shape = inferConcatShape(shapes, *axis, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<ConcatOp>(n, rtt(ins[0]).clone(*shape), ins, b.getI64IntegerAttr(*axis));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onSplit(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  int64_t rank = rtt(x).getRank();
+  auto axis = normAxis(attrInt(n, "axis", 0), rank);
+  if (!axis)
+    return nodeError(n) << "axis out of range";
+  int64_t dim = rtt(x).getDimSize(*axis);
+  SmallVector<int64_t> sizes;
+  if (auto s = attrInts(n, "split")) {
+    sizes = *s;
+  } else if (Value sv = input(n, 1)) {
+    auto c = constOf(sv);
+    if (!c || c->isFloat)
+      return nodeError(n) << "split sizes must be an integer constant";
+    sizes.assign(c->i.begin(), c->i.end());
+  } else {
+    int64_t parts = attrInt(n, "num_outputs", n.output_size());
+    if (dim == kDyn)
+      return nodeError(n) << "an even split needs a static dimension";
+    int64_t chunk = (dim + parts - 1) / parts;
+    for (int64_t k = 0; k < parts; ++k)
+      sizes.push_back(std::min(chunk, dim - k * chunk));
+  }
+  if ((int64_t)sizes.size() != n.output_size())
+    return nodeError(n) << "has " << n.output_size() << " outputs but "
+                        << sizes.size() << " split sizes";
+  int64_t start = 0;
+  for (int64_t k = 0; k < (int64_t)sizes.size(); ++k) {
+    SmallVector<int64_t> shape(rtt(x).getShape());
+    shape[*axis] = sizes[k];
+    auto v = make<SliceOp>(n, rtt(x).clone(shape), x, b.getDenseI64ArrayAttr({start}),
+                           b.getDenseI64ArrayAttr({start + sizes[k]}),
+                           b.getDenseI64ArrayAttr({*axis}), b.getDenseI64ArrayAttr({1}));
+    if (failed(v))
+      return failure();
+    define(n, k, *v);
+    start += sizes[k];
+  }
+  if (dim != kDyn && start != dim)
+    return nodeError(n) << "split sizes add up to " << start << ", not " << dim;
+  return success();
+}
+
+LogicalResult Importer::onSlice(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  int64_t rank = rtt(x).getRank();
+  SmallVector<int64_t> starts, ends, axes, steps;
+  if (opset < 10) {
+    starts = attrInts(n, "starts").value_or(SmallVector<int64_t>{});
+    ends = attrInts(n, "ends").value_or(SmallVector<int64_t>{});
+    axes = attrInts(n, "axes").value_or(SmallVector<int64_t>{});
+  } else {
+    auto get = [&](int k, SmallVector<int64_t> &out) -> LogicalResult {
+      Value v = input(n, k);
+      if (!v)
+        return success();
+      auto c = constOf(v);
+      if (!c || c->isFloat)
+        return nodeError(n) << "slice input #" << k
+                            << " must be an integer constant (dynamic slices are not supported)";
+      out.assign(c->i.begin(), c->i.end());
+      return success();
+    };
+    if (failed(need(n, {1, 2})) || failed(get(1, starts)) || failed(get(2, ends)) ||
+        failed(get(3, axes)) || failed(get(4, steps)))
+      return failure();
+  }
+  if (axes.empty())
+    for (size_t k = 0; k < starts.size(); ++k)
+      axes.push_back(k);
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  for (int64_t &a : axes) {
+    auto na = normAxis(a, rank);
+    if (!na)
+      return nodeError(n) << "slice axis " << a << " out of range for rank " << rank;
+    a = *na;
+  }
+  // Clamp huge sentinel bounds (INT64_MAX) to keep arithmetic safe.
+  for (auto *vec : {&starts, &ends})
+    for (int64_t &v : *vec)
+      v = std::clamp<int64_t>(v, INT32_MIN, INT32_MAX);
+  std::string why;
+  auto shape = inferSliceShape(rtt(x).getShape(), starts, ends, axes, steps, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<SliceOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(starts),
+                         b.getDenseI64ArrayAttr(ends), b.getDenseI64ArrayAttr(axes),
+                         b.getDenseI64ArrayAttr(steps));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onGather(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0), idx = input(n, 1);
+  auto axis = normAxis(attrInt(n, "axis", 0), rtt(x).getRank());
+  if (!axis)
+    return nodeError(n) << "axis out of range";
+  std::string why;
+  auto shape = inferGatherShape(rtt(x).getShape(), rtt(idx).getShape(), *axis, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<GatherOp>(n, rtt(x).clone(*shape), x, idx, b.getI64IntegerAttr(*axis));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onShape(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  int64_t rank = rtt(x).getRank();
+  auto clampIdx = [&](int64_t v) {
+    if (v < 0)
+      v += rank;
+    return std::clamp<int64_t>(v, 0, rank);
+  };
+  int64_t start = clampIdx(attrInt(n, "start", 0));
+  int64_t end = attr(n, "end") ? clampIdx(attrInt(n, "end", rank)) : rank;
+  end = std::max(start, end);
+  auto t = RankedTensorType::get({end - start}, b.getI64Type());
+  auto v = make<ShapeOp>(n, t, x, b.getI64IntegerAttr(start), b.getI64IntegerAttr(end));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onCast(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  auto to = elementType(attrInt(n, "to", 0), [&] { return nodeError(n); });
+  if (failed(to))
+    return failure();
+  // Exporters cast quantized tensors to their own storage type: a no-op
+  // that keeps the quantization.
+  if (auto q = getQuantElementType(x.getType()))
+    if (getStorageIntegerType(q) == *to) {
+      define(n, 0, x);
+      return success();
+    }
+  x = asPlain(x);
+  auto v = make<CastOp>(n, rtt(x).clone(*to), x);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onIdentity(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  if (n.op_type() == "Dropout" && n.output_size() > 1 && !n.output(1).empty())
+    return nodeError(n) << "the mask output is not supported";
+  define(n, 0, input(n, 0));
+  return success();
+}
+
+LogicalResult Importer::onConstant(const NodeProto &n) {
+  if (n.attribute_size() != 1)
+    return nodeError(n) << "expects exactly one attribute";
+  const auto &a = n.attribute(0);
+  auto err = [&] { return nodeError(n); };
+  FailureOr<Value> v = failure();
+  if (a.name() == "value") {
+    v = tensorConstant(a.t(), err);
+  } else if (a.name() == "value_float" || a.name() == "value_floats" ||
+             a.name() == "value_int" || a.name() == "value_ints") {
+    ConstTensor c;
+    c.isFloat = a.name().find("float") != std::string::npos;
+    bool scalar = a.name() == "value_float" || a.name() == "value_int";
+    if (c.isFloat) {
+      if (scalar)
+        c.f.push_back(a.f());
+      else
+        c.f.assign(a.floats().begin(), a.floats().end());
+    } else {
+      if (scalar)
+        c.i.push_back(a.i());
+      else
+        c.i.assign(a.ints().begin(), a.ints().end());
+    }
+    if (!scalar)
+      c.shape = {c.isFloat ? (int64_t)c.f.size() : (int64_t)c.i.size()};
+    auto t = RankedTensorType::get(c.shape, c.isFloat ? Type(b.getF32Type())
+                                                      : Type(b.getI64Type()));
+    v = Value(arith::ConstantOp::create(b, nodeLoc(n), t, cast<TypedAttr>(c.write(t))));
+  } else {
+    return nodeError(n) << "unsupported attribute '" << a.name() << "'";
+  }
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onConstantOfShape(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value s = input(n, 0);
+  TypedAttr value = b.getF32FloatAttr(0.0f);
+  if (auto *a = attr(n, "value")) {
+    auto c = tensorConstant(a->t(), [&] { return nodeError(n); });
+    if (failed(c))
+      return failure();
+    auto ct = readConstant(*c);
+    if (!ct || ct->numElements() != 1)
+      return nodeError(n) << "value must hold exactly one element";
+    Type el = rtt(*c).getElementType();
+    if (ct->isFloat)
+      value = FloatAttr::get(el, ct->f[0]);
+    else
+      value = IntegerAttr::get(el, APInt(el.getIntOrFloatBitWidth(), ct->i[0], true, true));
+    if (Operation *op = c->getDefiningOp())
+      op->erase();
+  }
+  auto st = rtt(s);
+  if (st.getRank() != 1 || st.isDynamicDim(0))
+    return nodeError(n) << "shape must be a 1-D tensor of known length";
+  SmallVector<int64_t> dims(st.getDimSize(0), kDyn);
+  if (auto c = constOf(s)) {
+    for (int64_t d : c->i)
+      if (d < 0)
+        return nodeError(n) << "negative dimension " << d;
+    dims.assign(c->i.begin(), c->i.end());
+  }
+  auto v = make<ConstantOfShapeOp>(n, RankedTensorType::get(dims, value.getType()), s, value);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization op handlers
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::onQuantizeLinear(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  if (attrInt(n, "block_size", 0) != 0)
+    return nodeError(n) << "unsupported attribute value block_size="
+                        << attrInt(n, "block_size", 0);
+  auto x = requireFloat(n, input(n, 0), "input");
+  if (failed(x))
+    return failure();
+  Type storage;
+  if (auto *od = attr(n, "output_dtype")) {
+    auto t = elementType(od->i(), [&] { return nodeError(n); });
+    if (failed(t))
+      return failure();
+    storage = *t;
+  }
+  auto q = quantParams(n, input(n, 1), input(n, 2), attrInt(n, "axis", 1),
+                       rtt(*x).getRank(), storage);
+  if (failed(q))
+    return failure();
+  auto v = make<QuantizeOp>(n, withElementType(x->getType(), *q), *x);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onDequantizeLinear(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  if (attrInt(n, "block_size", 0) != 0)
+    return nodeError(n) << "unsupported attribute value block_size="
+                        << attrInt(n, "block_size", 0);
+  Value x = input(n, 0);
+  Type storage = rtt(asPlain(x)).getElementType();
+  auto q = quantParams(n, input(n, 1), input(n, 2), attrInt(n, "axis", 1),
+                       rtt(x).getRank(), storage);
+  if (failed(q))
+    return failure();
+  auto qx = asQuant(n, x, *q);
+  if (failed(qx))
+    return failure();
+  auto v = make<DequantizeOp>(n, withElementType(x.getType(), b.getF32Type()), *qx);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onDynamicQuantizeLinear(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto x = requireFloat(n, input(n, 0), "input");
+  if (failed(x))
+    return failure();
+  auto u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  auto op = DynamicQuantizeOp::create(
+      b, nodeLoc(n), TypeRange{rtt(*x).clone(u8), RankedTensorType::get({}, b.getF32Type()),
+                               RankedTensorType::get({}, u8)},
+      *x);
+  if (failed(mlir::verify(op)))
+    return failure();
+  for (int k = 0; k < 3; ++k)
+    define(n, k, op->getResult(k));
+  return success();
+}
+
+LogicalResult Importer::onQLinearConv(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2, 3, 4, 5, 6, 7})))
+    return failure();
+  Value x = input(n, 0), w = input(n, 3);
+  auto xq = quantParams(n, input(n, 1), input(n, 2), 1, rtt(x).getRank());
+  auto wq = quantParams(n, input(n, 4), input(n, 5), 0, rtt(w).getRank());
+  auto yq = quantParams(n, input(n, 6), input(n, 7), 1, rtt(x).getRank());
+  if (failed(xq) || failed(wq) || failed(yq))
+    return failure();
+  if (getQuantAxis(withElementType(x.getType(), *xq)) ||
+      getQuantAxis(withElementType(x.getType(), *yq)))
+    return nodeError(n) << "input and output must be quantized per tensor";
+  auto qx = asQuant(n, x, *xq);
+  auto qw = asQuant(n, w, *wq);
+  if (failed(qx) || failed(qw))
+    return failure();
+  Value bias;
+  if (Value bv = input(n, 8)) {
+    auto qb = quantBias(n, bv, *qx, *qw);
+    if (failed(qb))
+      return failure();
+    bias = *qb;
+  }
+  auto v = buildConv(n, *qx, *qw, bias, *yq);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onQLinearMatMul(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2, 3, 4, 5, 6, 7})))
+    return failure();
+  Value a = input(n, 0), bb = input(n, 3);
+  int64_t bRank = rtt(bb).getRank();
+  auto aq = quantParams(n, input(n, 1), input(n, 2), 0, rtt(a).getRank());
+  auto bq = quantParams(n, input(n, 4), input(n, 5), bRank - 1, bRank);
+  auto yq = quantParams(n, input(n, 6), input(n, 7), 0, rtt(a).getRank());
+  if (failed(aq) || failed(bq) || failed(yq))
+    return failure();
+  if (getQuantAxis(withElementType(a.getType(), *aq)) ||
+      getQuantAxis(withElementType(a.getType(), *yq)))
+    return nodeError(n) << "A and Y must be quantized per tensor";
+  auto qa = asQuant(n, a, *aq);
+  auto qb = asQuant(n, bb, *bq);
+  if (failed(qa) || failed(qb))
+    return failure();
+  auto v = buildMatMul(n, *qa, *qb, *yq);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onQGemm(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2, 3, 4, 5})))
+    return failure();
+  if (attrInt(n, "transA", 0))
+    return nodeError(n) << "unsupported attribute value transA=1";
+  if (attrFloat(n, "alpha", 1.0f) != 1.0f)
+    return nodeError(n) << "unsupported attribute value alpha="
+                        << attrFloat(n, "alpha", 1.0f);
+  Value a = input(n, 0), bb = input(n, 3);
+  bool tb = attrInt(n, "transB", 0);
+  auto aq = quantParams(n, input(n, 1), input(n, 2), 0, 2);
+  auto bq = quantParams(n, input(n, 4), input(n, 5), tb ? 0 : 1, 2);
+  if (failed(aq) || failed(bq))
+    return failure();
+  auto qa = asQuant(n, a, *aq);
+  auto qb = asQuant(n, bb, *bq);
+  if (failed(qa) || failed(qb))
+    return failure();
+  Value bias;
+  if (Value cv = input(n, 6)) {
+    auto qc = quantBias(n, cv, *qa, *qb);
+    if (failed(qc))
+      return failure();
+    bias = *qc;
+  }
+  Type resultElem = b.getF32Type();
+  if (input(n, 7)) {
+    auto yq = quantParams(n, input(n, 7), input(n, 8), 0, 2);
+    if (failed(yq))
+      return failure();
+    resultElem = *yq;
+  }
+  auto v = buildGemm(n, *qa, *qb, bias, resultElem);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onQLinearBinary(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 3, 4, 6})))
+    return failure();
+  Value l = input(n, 0), r = input(n, 3);
+  auto lq = quantParams(n, input(n, 1), input(n, 2), 0, 0);
+  auto rq = quantParams(n, input(n, 4), input(n, 5), 0, 0);
+  auto yq = quantParams(n, input(n, 6), input(n, 7), 0, 0);
+  if (failed(lq) || failed(rq) || failed(yq))
+    return failure();
+  if (!isa<quant::UniformQuantizedType>(*lq) || !isa<quant::UniformQuantizedType>(*rq) ||
+      !isa<quant::UniformQuantizedType>(*yq))
+    return nodeError(n) << "operands must be quantized per tensor";
+  auto ql = asQuant(n, l, *lq);
+  auto qr = asQuant(n, r, *rq);
+  if (failed(ql) || failed(qr))
+    return failure();
+  auto v = buildBinary(n, n.op_type() == "QLinearAdd" ? "Add" : "Mul", *ql, *qr, *yq);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onQLinearGlobalAvgPool(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2, 3, 4})))
+    return failure();
+  if (attrInt(n, "channels_last", 0))
+    return nodeError(n) << "unsupported attribute value channels_last=1";
+  Value x = input(n, 0);
+  auto xq = quantParams(n, input(n, 1), input(n, 2), 0, 0);
+  auto yq = quantParams(n, input(n, 3), input(n, 4), 0, 0);
+  if (failed(xq) || failed(yq))
+    return failure();
+  auto qx = asQuant(n, x, *xq);
+  if (failed(qx))
+    return failure();
+  if (rtt(*qx).getRank() != 4)
+    return nodeError(n) << "only 2-D pooling is supported";
+  auto s = rtt(*qx).getShape();
+  auto v = make<GlobalAvgPool2DOp>(
+      n, RankedTensorType::get({s[0], s[1], 1, 1}, *yq), *qx);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onQLinearSigmoid(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 3})))
+    return failure();
+  Value x = input(n, 0);
+  auto xq = quantParams(n, input(n, 1), input(n, 2), 0, 0);
+  auto yq = quantParams(n, input(n, 3), input(n, 4), 0, 0);
+  if (failed(xq) || failed(yq))
+    return failure();
+  auto qx = asQuant(n, x, *xq);
+  if (failed(qx))
+    return failure();
+  auto v = make<SigmoidOp>(n, withElementType(qx->getType(), *yq), *qx);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+/// The zero point operand k of an integer op, or a zero of `like`'s type.
+static Value zeroPointOr(OpBuilder &b, Location loc, Value zp, Value like) {
+  if (zp)
+    return zp;
+  auto t = RankedTensorType::get({}, cast<RankedTensorType>(like.getType()).getElementType());
+  ConstTensor c;
+  c.i = {0};
+  return arith::ConstantOp::create(b, loc, t, cast<TypedAttr>(c.write(t)));
+}
+
+LogicalResult Importer::onMatMulInteger(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value a = asPlain(input(n, 0)), bb = asPlain(input(n, 1));
+  Value azp = zeroPointOr(b, nodeLoc(n), input(n, 2) ? asPlain(input(n, 2)) : Value(), a);
+  Value bzp = zeroPointOr(b, nodeLoc(n), input(n, 3) ? asPlain(input(n, 3)) : Value(), bb);
+  std::string why;
+  auto shape = inferMatMulShape(rtt(a).getShape(), rtt(bb).getShape(), why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<MatMulIntegerOp>(n, RankedTensorType::get(*shape, b.getI32Type()), a,
+                                 bb, azp, bzp);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onConvInteger(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = asPlain(input(n, 0)), w = asPlain(input(n, 1));
+  if (rtt(x).getRank() != 4 || rtt(w).getRank() != 4)
+    return nodeError(n) << "only 2-D convolution is supported";
+  Value xzp = zeroPointOr(b, nodeLoc(n), input(n, 2) ? asPlain(input(n, 2)) : Value(), x);
+  Value wzp = zeroPointOr(b, nodeLoc(n), input(n, 3) ? asPlain(input(n, 3)) : Value(), w);
+  SmallVector<int64_t> strides, pads, dilations;
+  if (failed(convAttrs(n, rtt(x).getShape(), rtt(w).getShape().drop_front(2),
+                       strides, pads, dilations)))
+    return failure();
+  int64_t group = attrInt(n, "group", 1);
+  std::string why;
+  auto shape = inferConv2DShape(rtt(x).getShape(), rtt(w).getShape(), strides,
+                                pads, dilations, group, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<ConvIntegerOp>(n, RankedTensorType::get(*shape, b.getI32Type()), x,
+                               w, xzp, wzp, b.getDenseI64ArrayAttr(strides),
+                               b.getDenseI64ArrayAttr(pads),
+                               b.getDenseI64ArrayAttr(dilations),
+                               b.getI64IntegerAttr(group));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+const llvm::StringMap<Importer::Handler> &Importer::handlers() {
+  static const llvm::StringMap<Handler> table = [] {
+    llvm::StringMap<Handler> t;
+    t["Conv"] = &Importer::onConv;
+    t["MatMul"] = &Importer::onMatMul;
+    t["Gemm"] = &Importer::onGemm;
+    for (const char *k : {"Add", "Sub", "Mul", "Div", "Pow"})
+      t[k] = &Importer::onBinary;
+    for (const char *k : {"Sigmoid", "Tanh", "Erf", "Sqrt", "Exp", "Neg",
+                          "Reciprocal", "Gelu"})
+      t[k] = &Importer::onUnary;
+    t["Relu"] = &Importer::onRelu;
+    t["Clip"] = &Importer::onClip;
+    t["Softmax"] = &Importer::onSoftmax;
+    t["LayerNormalization"] = &Importer::onLayerNorm;
+    t["BatchNormalization"] = &Importer::onBatchNorm;
+    for (const char *k : {"ReduceMean", "ReduceSum", "ReduceMax"})
+      t[k] = &Importer::onReduce;
+    t["MaxPool"] = &Importer::onPool;
+    t["AveragePool"] = &Importer::onPool;
+    t["GlobalAveragePool"] = &Importer::onGlobalAvgPool;
+    t["Flatten"] = &Importer::onFlatten;
+    t["Reshape"] = &Importer::onReshape;
+    t["Squeeze"] = &Importer::onSqueeze;
+    t["Unsqueeze"] = &Importer::onSqueeze;
+    t["Transpose"] = &Importer::onTranspose;
+    t["Concat"] = &Importer::onConcat;
+    t["Split"] = &Importer::onSplit;
+    t["Slice"] = &Importer::onSlice;
+    t["Gather"] = &Importer::onGather;
+    t["Shape"] = &Importer::onShape;
+    t["Cast"] = &Importer::onCast;
+    t["Identity"] = &Importer::onIdentity;
+    t["Dropout"] = &Importer::onIdentity;
+    t["Constant"] = &Importer::onConstant;
+    t["ConstantOfShape"] = &Importer::onConstantOfShape;
+    t["QuantizeLinear"] = &Importer::onQuantizeLinear;
+    t["DequantizeLinear"] = &Importer::onDequantizeLinear;
+    t["DynamicQuantizeLinear"] = &Importer::onDynamicQuantizeLinear;
+    t["QLinearConv"] = &Importer::onQLinearConv;
+    t["QLinearMatMul"] = &Importer::onQLinearMatMul;
+    t["MatMulInteger"] = &Importer::onMatMulInteger;
+    t["ConvInteger"] = &Importer::onConvInteger;
+    // com.microsoft ops that ONNX Runtime's quantizer emits.
+    t["com.microsoft.QGemm"] = &Importer::onQGemm;
+    t["com.microsoft.QLinearAdd"] = &Importer::onQLinearBinary;
+    t["com.microsoft.QLinearMul"] = &Importer::onQLinearBinary;
+    t["com.microsoft.QLinearGlobalAveragePool"] = &Importer::onQLinearGlobalAvgPool;
+    t["com.microsoft.QLinearSigmoid"] = &Importer::onQLinearSigmoid;
+    t["com.microsoft.Gelu"] = &Importer::onUnary;
+    t["com.microsoft.QuantizeLinear"] = &Importer::onQuantizeLinear;
+    t["com.microsoft.DequantizeLinear"] = &Importer::onDequantizeLinear;
+    return t;
+  }();
+  return table;
+}
+
+static std::string handlerKey(const NodeProto &n) {
+  if (n.domain().empty() || n.domain() == "ai.onnx")
+    return n.op_type();
+  return n.domain() + "." + n.op_type();
+}
+
+LogicalResult Importer::importNode(const NodeProto &n) {
+  auto it = handlers().find(handlerKey(n));
+  if (it == handlers().end())
+    return nodeError(n) << "unsupported operator";
+  for (int k = 0; k < n.input_size(); ++k)
+    if (!n.input(k).empty() && !lookup(n.input(k))) {
+      if (initializers.count(n.input(k)))
+        return failure(); // the initializer's own error was reported
+      return nodeError(n) << "input '" << n.input(k)
+                          << "' is not produced by any earlier node, graph input or initializer";
+    }
+  return (this->*(it->second))(n);
+}
+
+OwningOpRef<ModuleOp> Importer::run() {
+  // Read and parse.
+  auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  if (!buf) {
+    fileError() << "cannot open '" << path << "': " << buf.getError().message();
+    return nullptr;
+  }
+  if ((*buf)->getBufferSize() > (size_t)INT32_MAX) {
+    fileError() << path << ": files over 2 GiB must keep weights as external data";
+    return nullptr;
+  }
+  if (!model.ParseFromArray((*buf)->getBufferStart(), (int)(*buf)->getBufferSize())) {
+    fileError() << path << ": not a valid ONNX model (protobuf parse failed; the "
+                           "file is truncated or corrupt)";
+    return nullptr;
+  }
+  if (!model.has_graph() || model.opset_import_size() == 0) {
+    fileError() << path << ": not a valid ONNX model (no graph or no opset_import; "
+                           "the file is truncated or not ONNX)";
+    return nullptr;
+  }
+  for (const auto &o : model.opset_import()) {
+    if (o.domain().empty() || o.domain() == "ai.onnx") {
+      opset = o.version();
+      if (opset > ::octet::kMaxSupportedOpset || opset < 1) {
+        fileError() << path << ": opset " << opset
+                    << " of the default domain is not supported (supported: 1 to "
+                    << ::octet::kMaxSupportedOpset << ")";
+        return nullptr;
+      }
+    }
+  }
+  const onnx::GraphProto &g = model.graph();
+  for (const auto &t : g.initializer())
+    initializers[t.name()] = &t;
+
+  // Check up front that every op is known, reporting all unknown ones.
+  bool unknown = false;
+  for (const auto &n : g.node())
+    if (!handlers().count(handlerKey(n))) {
+      nodeError(n) << "unsupported operator"
+                   << (n.domain().empty() ? std::string()
+                                          : " (domain '" + n.domain() + "')");
+      unknown = true;
+    }
+  if (unknown)
+    return nullptr;
+
+  // Graph inputs become function arguments.
+  OwningOpRef<ModuleOp> module = ModuleOp::create(FileLineColLoc::get(ctx, path, 0, 0));
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  llvm::StringSet<> used;
+  for (const auto &in : g.input()) {
+    if (initializers.count(in.name()))
+      continue;
+    auto err = [&] { return fileError() << path << ": graph input '" << in.name() << "': "; };
+    if (!in.type().has_tensor_type()) {
+      err() << "only tensor inputs are supported";
+      return nullptr;
+    }
+    const auto &tt = in.type().tensor_type();
+    auto el = elementType(tt.elem_type(), err);
+    if (failed(el))
+      return nullptr;
+    if (!tt.has_shape()) {
+      err() << "has no shape; give one with --input-shape";
+      return nullptr;
+    }
+    SmallVector<int64_t> dims;
+    for (const auto &d : tt.shape().dim())
+      dims.push_back(d.has_dim_value() ? d.dim_value() : kDyn);
+    auto fixed = opts.inputShapes.find(in.name());
+    if (fixed != opts.inputShapes.end()) {
+      if (fixed->second.size() != dims.size()) {
+        err() << "--input-shape gives rank " << fixed->second.size()
+              << " but the model's input has rank " << dims.size();
+        return nullptr;
+      }
+      for (size_t k = 0; k < dims.size(); ++k) {
+        if (dims[k] != kDyn && dims[k] != fixed->second[k]) {
+          err() << "--input-shape gives " << shapeToString(fixed->second)
+                << " but the model fixes " << shapeToString(dims);
+          return nullptr;
+        }
+        dims[k] = fixed->second[k];
+      }
+      used.insert(in.name());
+    }
+    argTypes.push_back(RankedTensorType::get(dims, *el));
+    argNames.push_back(in.name());
+  }
+  for (const auto &kv : opts.inputShapes)
+    if (!used.count(kv.getKey())) {
+      fileError() << path << ": --input-shape names '" << kv.getKey()
+                  << "', which is not a graph input";
+      return nullptr;
+    }
+
+  b.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(b, module->getLoc(), "main",
+                                   b.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (auto [k, name] : llvm::enumerate(argNames)) {
+    values[name] = entry->getArgument(k);
+    func.setArgAttr(k, "octet.name", b.getStringAttr(name));
+  }
+  b.setInsertionPointToEnd(entry);
+
+  for (const auto &n : g.node())
+    if (failed(importNode(n)))
+      return nullptr;
+
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const auto &out : g.output()) {
+    Value v = lookup(out.name());
+    if (!v) {
+      fileError() << path << ": graph output '" << out.name()
+                  << "' is not produced by any node";
+      return nullptr;
+    }
+    results.push_back(v);
+    resultTypes.push_back(v.getType());
+  }
+  func::ReturnOp::create(b, module->getLoc(), results);
+  func.setType(b.getFunctionType(argTypes, resultTypes));
+  for (auto [k, out] : llvm::enumerate(g.output()))
+    func.setResultAttr(k, "octet.name", b.getStringAttr(out.name()));
+  if (failed(mlir::verify(*module)))
+    return nullptr;
+  return module;
+}
+
+namespace octet {
+OwningOpRef<ModuleOp> importONNXFile(StringRef path, MLIRContext *context,
+                                            const ::octet::ONNXImportOptions &options) {
+  context->loadDialect<OctetDialect, func::FuncDialect, arith::ArithDialect,
+                       quant::QuantDialect>();
+  Importer importer(context, path, options);
+  return importer.run();
+}
+
+bool parseInputShape(StringRef spec, ::octet::ONNXImportOptions &options,
+                            std::string &error) {
+  auto [name, dims] = spec.rsplit('=');
+  if (name.empty() || dims.empty() || !spec.contains('=')) {
+    error = "--input-shape expects NAME=DxDx..., got '" + spec.str() + "'";
+    return false;
+  }
+  std::vector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  dims.split(parts, 'x');
+  for (StringRef p : parts) {
+    int64_t d;
+    if (p.getAsInteger(10, d) || d <= 0) {
+      error = "--input-shape '" + spec.str() + "': '" + p.str() +
+              "' is not a positive dimension";
+      return false;
+    }
+    shape.push_back(d);
+  }
+  options.inputShapes[name] = shape;
+  return true;
+}
+} // namespace octet

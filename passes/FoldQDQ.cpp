@@ -1,0 +1,210 @@
+//===- FoldQDQ.cpp - dequantize -> float op -> quantize to quantized op ----===//
+
+#include "passes/Passes.h"
+
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include <cmath>
+
+namespace mlir::octet {
+#define GEN_PASS_DEF_OCTETFOLDQDQ
+#include "passes/Passes.h.inc"
+} // namespace mlir::octet
+
+using namespace mlir;
+using namespace mlir::octet;
+
+/// The quantized value behind `v` when it is a dequantize, else null.
+static Value dequantized(Value v) {
+  if (auto dq = v.getDefiningOp<DequantizeOp>())
+    return dq.getInput();
+  return {};
+}
+
+/// The int32 quantized bias for a convolution or matrix product, or null
+/// when it cannot be formed. `weightAxis` is the weight's output dimension.
+static Value quantizedBias(PatternRewriter &rewriter, Location loc, Value bias,
+                           Value input, Value weight) {
+  double is = getQuantScales(input.getType())[0];
+  SmallVector<double> ws = getQuantScales(weight.getType());
+  auto bt = cast<RankedTensorType>(bias.getType());
+  if (bt.getRank() != 1 || !bt.hasStaticShape())
+    return {};
+  int64_t n = bt.getDimSize(0);
+  if (ws.size() != 1 && (int64_t)ws.size() != n)
+    return {};
+  // Scales as ONNX Runtime forms them: the float32 product.
+  SmallVector<double> bs;
+  for (int64_t k = 0; k < n; ++k)
+    bs.push_back((double)((float)is * (float)ws[ws.size() == 1 ? 0 : k]));
+  if (Value qb = dequantized(bias)) {
+    SmallVector<double> have = getQuantScales(qb.getType());
+    auto q = getQuantElementType(qb.getType());
+    if (q.getStorageTypeIntegralWidth() != 32 || !q.isSigned())
+      return {};
+    for (int64_t k = 0; k < n; ++k)
+      if (!scalesClose(have[have.size() == 1 ? 0 : k], bs[k]))
+        return {};
+    if (llvm::any_of(getQuantZeroPoints(qb.getType()), [](int64_t z) { return z; }))
+      return {};
+    return qb;
+  }
+  auto c = readConstant(bias);
+  if (!c || !c->isFloat)
+    return {};
+  ConstTensor qc;
+  qc.shape = c->shape;
+  for (int64_t k = 0; k < n; ++k) {
+    double v = std::nearbyint((float)c->f[k] / (float)bs[k]);
+    qc.i.push_back((int64_t)std::clamp<double>(v, INT32_MIN, INT32_MAX));
+  }
+  SmallVector<int64_t> zps(n, 0);
+  auto qt = ws.size() > 1
+                ? makeQuantType(rewriter.getContext(), true, 32, bs, zps, 0)
+                : makeQuantType(rewriter.getContext(), true, 32, {bs[0]}, {0},
+                                std::nullopt);
+  auto storage = RankedTensorType::get(
+      c->shape, IntegerType::get(rewriter.getContext(), 32));
+  return ConstantOp::create(rewriter, loc, bt.clone(qt), qc.write(storage));
+}
+
+namespace {
+/// quantize(conv2d|matmul|gemm(dequantize(x), dequantize(w), bias)).
+struct FoldLinear : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
+    Operation *op = q.getInput().getDefiningOp();
+    if (!op || !isa<Conv2DOp, MatMulOp, GemmOp>(op) || !isPerTensorQuant(q.getType()))
+      return failure();
+    Value x = dequantized(op->getOperand(0));
+    Value w = dequantized(op->getOperand(1));
+    if (!x || !w || !isPerTensorQuant(x.getType()))
+      return rewriter.notifyMatchFailure(q, "operands are not dequantized");
+    auto wq = getQuantElementType(w.getType());
+    auto xq = getQuantElementType(x.getType());
+    if (xq.getStorageTypeIntegralWidth() > 16 || wq.getStorageTypeIntegralWidth() > 16)
+      return failure();
+    int64_t wAxis = 0;
+    if (auto mm = dyn_cast<MatMulOp>(op))
+      wAxis = cast<RankedTensorType>(w.getType()).getRank() - 1;
+    if (auto g = dyn_cast<GemmOp>(op)) {
+      if (g.getTransA())
+        return failure();
+      wAxis = g.getTransB() ? 0 : 1;
+    }
+    if (auto axis = getQuantAxis(w.getType()); axis && *axis != wAxis)
+      return rewriter.notifyMatchFailure(q, "weight quantized on another axis");
+    Value bias;
+    if (op->getNumOperands() > 2) {
+      Value fb = op->getOperand(2);
+      // Gemm's C must be a vector over the output columns to become an
+      // int32 bias; beta scales it.
+      if (auto g = dyn_cast<GemmOp>(op);
+          g && g.getBeta().convertToDouble() != 1.0)
+        return failure();
+      bias = quantizedBias(rewriter, op->getLoc(), fb, x, w);
+      if (!bias)
+        return rewriter.notifyMatchFailure(q, "bias cannot be quantized");
+    }
+    Operation *newOp = rewriter.clone(*op);
+    newOp->setOperand(0, x);
+    newOp->setOperand(1, w);
+    if (bias)
+      newOp->setOperand(2, bias);
+    newOp->getResult(0).setType(q.getType());
+    newOp->setLoc(rewriter.getFusedLoc({op->getLoc(), q.getLoc()}));
+    rewriter.replaceOp(q, newOp->getResults());
+    return success();
+  }
+};
+
+/// quantize(add|sub|mul|avg pools|clamp|sigmoid|tanh(dequantize(...))):
+/// arithmetic that re-scales, so the result takes the quantize's type.
+struct FoldArithmetic : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
+    Operation *op = q.getInput().getDefiningOp();
+    if (!op || !isPerTensorQuant(q.getType()) ||
+        !isa<AddOp, SubOp, MulOp, AvgPool2DOp, GlobalAvgPool2DOp, ClampOp,
+             SigmoidOp, TanhOp>(op))
+      return failure();
+    SmallVector<Value> operands;
+    for (Value v : op->getOperands()) {
+      Value x = dequantized(v);
+      if (!x || !isPerTensorQuant(x.getType()))
+        return rewriter.notifyMatchFailure(q, "operand is not dequantized");
+      operands.push_back(x);
+    }
+    Operation *newOp = rewriter.clone(*op);
+    newOp->setOperands(operands);
+    newOp->getResult(0).setType(q.getType());
+    newOp->setLoc(rewriter.getFusedLoc({op->getLoc(), q.getLoc()}));
+    rewriter.replaceOp(q, newOp->getResults());
+    return success();
+  }
+};
+
+/// quantize(reshape|transpose|slice|gather|max_pool|concat(dequantize(x))):
+/// data movement keeps the quantization of x; a requantize follows when the
+/// quantize asks for other parameters.
+struct FoldDataMovement : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
+    Operation *op = q.getInput().getDefiningOp();
+    if (!op || !isPerTensorQuant(q.getType()) ||
+        !isa<ReshapeOp, TransposeOp, SliceOp, GatherOp, MaxPool2DOp, ConcatOp>(op))
+      return failure();
+    unsigned numData = isa<ConcatOp>(op) ? op->getNumOperands() : 1;
+    SmallVector<Value> data;
+    for (unsigned k = 0; k < numData; ++k) {
+      Value x = dequantized(op->getOperand(k));
+      if (!x || !isPerTensorQuant(x.getType()))
+        return rewriter.notifyMatchFailure(q, "data operand is not dequantized");
+      data.push_back(x);
+    }
+    Type elem = getQuantElementType(data[0].getType());
+    if (numData > 1) {
+      // Concat of differently quantized operands: bring each to the output
+      // parameters first.
+      bool same = llvm::all_of(data, [&](Value v) {
+        return getQuantElementType(v.getType()) == elem;
+      });
+      if (!same) {
+        elem = getQuantElementType(q.getType());
+        for (Value &v : data)
+          if (getQuantElementType(v.getType()) != elem)
+            v = RequantizeOp::create(rewriter, op->getLoc(),
+                                     withElementType(v.getType(), elem), v);
+      }
+    }
+    Operation *newOp = rewriter.clone(*op);
+    for (unsigned k = 0; k < numData; ++k)
+      newOp->setOperand(k, data[k]);
+    Value result = newOp->getResult(0);
+    result.setType(withElementType(op->getResult(0).getType(), elem));
+    if (result.getType() != q.getType())
+      result = RequantizeOp::create(rewriter, q.getLoc(), q.getType(), result);
+    rewriter.replaceOp(q, result);
+    return success();
+  }
+};
+
+struct FoldQDQPass : octet::impl::OctetFoldQDQBase<FoldQDQPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateFoldQDQPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+void mlir::octet::populateFoldQDQPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<FoldLinear, FoldArithmetic, FoldDataMovement>(ctx);
+  populateFuseActivationPatterns(patterns);
+  QuantizeOp::getCanonicalizationPatterns(patterns, ctx);
+  RequantizeOp::getCanonicalizationPatterns(patterns, ctx);
+}

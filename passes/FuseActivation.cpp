@@ -1,0 +1,70 @@
+//===- FuseActivation.cpp - fuse clamp into conv2d and gemm ----------------===//
+
+#include "passes/Passes.h"
+
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::octet {
+#define GEN_PASS_DEF_OCTETFUSEACTIVATION
+#include "passes/Passes.h.inc"
+} // namespace mlir::octet
+
+using namespace mlir;
+using namespace mlir::octet;
+
+namespace {
+template <typename OpTy>
+struct FuseClampInto : OpRewritePattern<ClampOp> {
+  using OpRewritePattern<ClampOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(ClampOp clamp,
+                                PatternRewriter &rewriter) const override {
+    auto producer = clamp.getInput().template getDefiningOp<OpTy>();
+    if (!producer || !producer->hasOneUse() || producer.getActivation() != "none")
+      return failure();
+    // Only float ops: on quantized tensors the clamp bounds interact with
+    // the output quantization and octet-fold-qdq handles them.
+    if (isQuantTensor(producer.getType()) || isQuantTensor(clamp.getType()) ||
+        producer.getType() != clamp.getType())
+      return failure();
+    std::optional<float> lo, hi;
+    if (auto a = clamp.getMin())
+      lo = a->convertToFloat();
+    if (auto a = clamp.getMax())
+      hi = a->convertToFloat();
+    StringRef act;
+    if (lo && *lo == 0.0f && !hi)
+      act = "relu";
+    else if (lo && *lo == 0.0f && hi && *hi == 6.0f)
+      act = "relu6";
+    else
+      act = "clamp";
+    rewriter.modifyOpInPlace(producer, [&] {
+      producer.setActivation(act);
+      if (act == "clamp") {
+        if (lo)
+          producer.setClampMinAttr(rewriter.getF32FloatAttr(*lo));
+        if (hi)
+          producer.setClampMaxAttr(rewriter.getF32FloatAttr(*hi));
+      }
+      producer->setLoc(rewriter.getFusedLoc({producer->getLoc(), clamp.getLoc()}));
+    });
+    rewriter.replaceOp(clamp, producer.getResult());
+    return success();
+  }
+};
+
+struct FuseActivationPass
+    : octet::impl::OctetFuseActivationBase<FuseActivationPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateFuseActivationPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+void mlir::octet::populateFuseActivationPatterns(RewritePatternSet &patterns) {
+  patterns.add<FuseClampInto<Conv2DOp>, FuseClampInto<GemmOp>>(
+      patterns.getContext());
+}

@@ -1,0 +1,27 @@
+//===- Passes.h - octet passes ----------------------------------*- C++ -*-===//
+
+#ifndef OCTET_PASSES_PASSES_H
+#define OCTET_PASSES_PASSES_H
+
+#include "dialects/Octet/OctetDialect.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::octet {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+/// Patterns of octet-fuse-activation.
+void populateFuseActivationPatterns(RewritePatternSet &patterns);
+/// Patterns of octet-fold-qdq (includes the activation fusion and the
+/// quantize/requantize canonicalizations).
+void populateFoldQDQPatterns(RewritePatternSet &patterns);
+/// Patterns of octet-fold-batch-norm.
+void populateFoldBatchNormPatterns(RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+} // namespace mlir::octet
+
+#endif // OCTET_PASSES_PASSES_H

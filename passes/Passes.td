@@ -1,0 +1,69 @@
+//===- Passes.td - octet passes -----------------------------*- tablegen -*-===//
+
+#ifndef OCTET_PASSES_TD
+#define OCTET_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def OctetFoldQDQ : Pass<"octet-fold-qdq"> {
+  let summary = "Fold dequantize -> float op -> quantize into quantized ops";
+  let description = [{
+    Rewrites `quantize(op(dequantize(x), ...))` into `op(x, ...)` with the
+    quantize's result type, for conv2d, matmul, gemm, add, sub, mul, clamp,
+    max/avg/global-avg pooling, sigmoid and tanh. Float biases of
+    convolutions and matrix products are quantized to int32 with scale
+    `input_scale * weight_scale`. Data-movement ops (reshape, transpose,
+    slice, gather, concat, max pooling) are moved onto the quantized values,
+    with a requantize when the output parameters differ. A clamp feeding the
+    quantize is first fused into the producing conv2d or gemm. Float ops
+    whose operands are not all dequantized stay float (float islands).
+    Also applies the quantize/requantize canonicalizations.
+
+    Example:
+    ```mlir
+    %x = octet.dequantize %q : tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>> -> tensor<1x3x8x8xf32>
+    %y = octet.conv2d %x, %w ... -> tensor<1x16x8x8xf32>
+    %r = octet.quantize %y : ... -> tensor<1x16x8x8x!quant.uniform<u8:f32, 0.05:0>>
+    // becomes
+    %r = octet.conv2d %q, %wq, %bq ... -> tensor<1x16x8x8x!quant.uniform<u8:f32, 0.05:0>>
+    ```
+  }];
+  let dependentDialects = ["::mlir::octet::OctetDialect"];
+}
+
+def OctetFoldConstants : Pass<"octet-fold-constants"> {
+  let summary = "Fold shape arithmetic and other constant subgraphs";
+  let description = [{
+    Runs the folders and canonicalization patterns of the octet ops to a
+    fixed point: `shape` of a static tensor, `gather`, `concat`, `slice`,
+    `reshape`, `cast`, elementwise arithmetic on constants and
+    `constant_of_shape` become constants, so the Shape -> Gather ->
+    Unsqueeze -> Concat -> Reshape chains that exporters emit disappear.
+    Quantize of a float constant becomes a quantized `octet.constant`, and
+    quantize/dequantize/requantize chains simplify.
+  }];
+  let dependentDialects = ["::mlir::octet::OctetDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def OctetFoldBatchNorm : Pass<"octet-fold-batch-norm"> {
+  let summary = "Fold inference batch normalization into the preceding conv2d";
+  let description = [{
+    `batch_norm(conv2d(x, W, b))` with constant weights and statistics
+    becomes `conv2d(x, W', b')` with `W'[k] = W[k] * s[k]` and
+    `b'[k] = (b[k] - mean[k]) * s[k] + beta[k]`, where
+    `s = gamma / sqrt(var + epsilon)`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def OctetFuseActivation : Pass<"octet-fuse-activation"> {
+  let summary = "Fuse relu, relu6 and clamp into conv2d and gemm";
+  let description = [{
+    A float `clamp` whose only input is a float conv2d or gemm without an
+    activation becomes that op's `activation` attribute: `min = 0` is relu,
+    `[0, 6]` is relu6, anything else is clamp with bounds.
+  }];
+}
+
+#endif // OCTET_PASSES_TD

@@ -1,0 +1,39 @@
+# lit configuration for the Octet regression suite.
+import os
+import subprocess
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "Octet"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.octet_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.octet_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%models", os.path.join(config.test_source_root, "Inputs", "models.py")))
+
+# The shared third-party models sit beside the checkout (../shared/models).
+shared = os.path.normpath(os.path.join(config.octet_src_root, "..", "shared", "models"))
+if os.path.isfile(os.path.join(shared, "digits_cnn.qdq.onnx")):
+    config.available_features.add("shared-models")
+    config.substitutions.append(("%shared_models", shared))
+
+def python_has(module):
+    try:
+        return subprocess.run([config.python_executable, "-c", "import " + module],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              timeout=120).returncode == 0
+    except Exception:
+        return False
+
+if python_has("onnx"):
+    config.available_features.add("onnx")
+if python_has("torch"):
+    config.available_features.add("torch")
