@@ -191,6 +191,113 @@ struct FoldDataMovement : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// quantize(clamp(y)) -> clamp(quantize(y)) with the same quant type:
+/// quantization is monotonic, so clamping before or after agrees once the
+/// bounds are on the quantized grid. This lets quantize reach the op that
+/// produces y (add + relu in residual blocks, for example).
+struct SinkQuantizeThroughClamp : OpRewritePattern<QuantizeOp> {
+  SinkQuantizeThroughClamp(MLIRContext *ctx)
+      : OpRewritePattern<QuantizeOp>(ctx, /*benefit=*/0) {}
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
+    auto clamp = q.getInput().getDefiningOp<ClampOp>();
+    if (!clamp || !clamp->hasOneUse() || !isPerTensorQuant(q.getType()))
+      return failure();
+    Operation *producer = clamp.getInput().getDefiningOp();
+    // Leave the cases the other patterns fold better.
+    if (!producer || isa<DequantizeOp>(producer))
+      return failure();
+    if (auto conv = dyn_cast<Conv2DOp>(producer); conv && conv.getActivation() == "none")
+      return failure();
+    if (auto gemm = dyn_cast<GemmOp>(producer); gemm && gemm.getActivation() == "none")
+      return failure();
+    auto inner = QuantizeOp::create(rewriter, q.getLoc(), q.getType(), clamp.getInput());
+    auto newClamp = ClampOp::create(rewriter, clamp.getLoc(), q.getType(), inner,
+                                    clamp.getMinAttr(), clamp.getMaxAttr());
+    rewriter.replaceOp(q, newClamp.getResult());
+    return success();
+  }
+};
+
+/// add(matmul(a, b), c) with c a vector over the output columns becomes
+/// matmul(a, b, c): the bias of a linear layer that exporters write as a
+/// separate Add after MatMul.
+struct FuseMatMulBias : OpRewritePattern<AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AddOp add,
+                                PatternRewriter &rewriter) const override {
+    for (int k = 0; k < 2; ++k) {
+      auto mm = add->getOperand(k).getDefiningOp<MatMulOp>();
+      Value c = add->getOperand(1 - k);
+      if (!mm || mm.getBias() || !mm->hasOneUse() || mm.getType() != add.getType() ||
+          isQuantTensor(mm.getType()))
+        continue;
+      auto ct = cast<RankedTensorType>(c.getType());
+      auto rt = cast<RankedTensorType>(mm.getRhs().getType());
+      if (rt.getRank() < 2 || ct.getRank() != 1 || ct != cast<RankedTensorType>(c.getType()) ||
+          ct.getElementType() != mm.getType().getElementType() ||
+          ct.getDimSize(0) != rt.getDimSize(rt.getRank() - 1) || ct.isDynamicDim(0))
+        continue;
+      if (!readConstant(c, 1 << 20) && !dequantized(c))
+        continue;
+      auto fused = MatMulOp::create(
+          rewriter, rewriter.getFusedLoc({mm.getLoc(), add.getLoc()}),
+          add.getType(), mm.getLhs(), mm.getRhs(), c);
+      rewriter.replaceOp(add, fused.getResult());
+      return success();
+    }
+    return failure();
+  }
+};
+
+/// transpose(dequantize(constant)) becomes dequantize(constant'): weights
+/// that exporters transpose at run time stay quantized constants. A
+/// per-axis quantization follows its axis through the permutation.
+struct FoldTransposeOfQuantConstant : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto dq = op.getInput().getDefiningOp<DequantizeOp>();
+    if (!dq)
+      return failure();
+    auto cst = dq.getInput().getDefiningOp<ConstantOp>();
+    if (!cst)
+      return failure();
+    auto c = ConstTensor::read(cst.getValue());
+    auto outT = cast<RankedTensorType>(op.getType());
+    if (!c || !outT.hasStaticShape())
+      return failure();
+    ArrayRef<int64_t> perm = op.getPerm();
+    SmallVector<int64_t> inStrides(c->shape.size(), 1);
+    for (int64_t d = (int64_t)c->shape.size() - 2; d >= 0; --d)
+      inStrides[d] = inStrides[d + 1] * c->shape[d + 1];
+    ConstTensor out;
+    out.shape.assign(outT.getShape().begin(), outT.getShape().end());
+    int64_t n = out.numElements();
+    out.i.reserve(n);
+    for (int64_t k = 0; k < n; ++k) {
+      int64_t rem = k, src = 0;
+      for (int64_t d = out.shape.size() - 1; d >= 0; --d) {
+        src += (rem % out.shape[d]) * inStrides[perm[d]];
+        rem /= out.shape[d];
+      }
+      out.i.push_back(c->i[src]);
+    }
+    Type qt = getQuantElementType(cst.getType());
+    if (auto axis = getQuantAxis(cst.getType())) {
+      int32_t newAxis = llvm::find(perm, *axis) - perm.begin();
+      auto pa = cast<quant::UniformQuantizedPerAxisType>(qt);
+      qt = quant::UniformQuantizedPerAxisType::get(
+          pa.getFlags(), pa.getStorageType(), pa.getExpressedType(), pa.getScales(),
+          pa.getZeroPoints(), newAxis, pa.getStorageTypeMin(), pa.getStorageTypeMax());
+    }
+    auto storageT = RankedTensorType::get(out.shape, cst.getValue().getShapedType().getElementType());
+    auto newCst = ConstantOp::create(rewriter, cst.getLoc(), outT.clone(qt), out.write(storageT));
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, outT, newCst);
+    return success();
+  }
+};
+
 struct FoldQDQPass : octet::impl::OctetFoldQDQBase<FoldQDQPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
@@ -203,7 +310,8 @@ struct FoldQDQPass : octet::impl::OctetFoldQDQBase<FoldQDQPass> {
 
 void mlir::octet::populateFoldQDQPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<FoldLinear, FoldArithmetic, FoldDataMovement>(ctx);
+  patterns.add<FoldLinear, FoldArithmetic, FoldDataMovement, SinkQuantizeThroughClamp,
+               FuseMatMulBias, FoldTransposeOfQuantConstant>(ctx);
   populateFuseActivationPatterns(patterns);
   QuantizeOp::getCanonicalizationPatterns(patterns, ctx);
   RequantizeOp::getCanonicalizationPatterns(patterns, ctx);

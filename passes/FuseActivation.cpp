@@ -21,10 +21,9 @@ struct FuseClampInto : OpRewritePattern<ClampOp> {
     auto producer = clamp.getInput().template getDefiningOp<OpTy>();
     if (!producer || !producer->hasOneUse() || producer.getActivation() != "none")
       return failure();
-    // Only float ops: on quantized tensors the clamp bounds interact with
-    // the output quantization and octet-fold-qdq handles them.
-    if (isQuantTensor(producer.getType()) || isQuantTensor(clamp.getType()) ||
-        producer.getType() != clamp.getType())
+    // Float, or quantized with the clamp keeping the producer's output
+    // quantization: then the clamp only saturates the stored result.
+    if (producer.getType() != clamp.getType())
       return failure();
     std::optional<float> lo, hi;
     if (auto a = clamp.getMin())

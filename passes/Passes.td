@@ -60,8 +60,9 @@ def OctetFoldBatchNorm : Pass<"octet-fold-batch-norm"> {
 def OctetFuseActivation : Pass<"octet-fuse-activation"> {
   let summary = "Fuse relu, relu6 and clamp into conv2d and gemm";
   let description = [{
-    A float `clamp` whose only input is a float conv2d or gemm without an
-    activation becomes that op's `activation` attribute: `min = 0` is relu,
+    A `clamp` whose only input is a conv2d or gemm without an activation,
+    of the same result type (float, or the same quantization), becomes that
+    op's `activation` attribute: `min = 0` is relu,
     `[0, 6]` is relu6, anything else is clamp with bounds.
   }];
 }

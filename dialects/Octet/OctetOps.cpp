@@ -204,7 +204,15 @@ static LogicalResult verifyMatMul(MatMulOp op) {
     return failure();
   if (isFloatTensor(a) && isPlainIntTensor(b))
     return op.emitOpError() << "operands must be both float or both quantized";
-  return verifyLinearTypes(op, op.getLhs(), op.getRhs(), Value(),
+  if (Value bias = op.getBias()) {
+    auto bt = rtt(bias);
+    int64_t n = b.getRank() == 1 ? 1 : b.getDimSize(b.getRank() - 1);
+    if (b.getRank() == 1 || bt.getRank() != 1 || !shapesCompatible(bt.getShape(), {n}))
+      return op.emitOpError() << "bias must be a vector over the " << n
+                              << " output columns, got "
+                              << shapeToString(bt.getShape());
+  }
+  return verifyLinearTypes(op, op.getLhs(), op.getRhs(), op.getBias(),
                            b.getRank() - 1, 0);
 }
 

@@ -194,18 +194,22 @@ def Octet_MatMulOp : Octet_VerifiedOp<"matmul", "verifyMatMul"> {
   let summary = "batched matrix product with ONNX broadcasting";
   let description = [{
     ONNX MatMul: 1-D operands are promoted to matrices, batch dimensions
-    broadcast. In the quantized form `lhs` is per-tensor quantized and `rhs`
-    per-tensor or per-axis on its last dimension (the output columns).
+    broadcast. The optional `bias` (a vector over the output columns) is
+    added to every row; ONNX MatMul has none, fusion passes add it. In the
+    quantized form `lhs` is per-tensor quantized, `rhs` per-tensor or
+    per-axis on its last dimension (the output columns) and `bias` int32
+    with scale `lhs_scale * rhs_scale[n]`.
 
     Example:
     ```mlir
     %y = octet.matmul %a, %b : (tensor<2x4x8xf32>, tensor<8x16xf32>) -> tensor<2x4x16xf32>
     ```
   }];
-  let arguments = (ins Octet_Tensor:$lhs, Octet_Tensor:$rhs);
+  let arguments = (ins Octet_Tensor:$lhs, Octet_Tensor:$rhs,
+                       Optional<Octet_Tensor>:$bias);
   let results = (outs Octet_Tensor:$result);
   let assemblyFormat = [{
-    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+    $lhs `,` $rhs (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
 }
 

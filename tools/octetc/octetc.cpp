@@ -14,7 +14,6 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "mlir/IR/Diagnostics.h"
 
@@ -60,8 +59,19 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   octet::registerAllDialects(registry);
   mlir::MLIRContext context(registry);
-  SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  context.printOpOnDiagnostic(false);
+  // Errors name the model file, the ONNX node and its op type.
+  context.getDiagEngine().registerHandler([](mlir::Diagnostic &d) {
+    const char *kind = d.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
+                       : d.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
+                                                                              : "note";
+    std::string where = octet::describeLocation(d.getLocation());
+    errs() << (where.empty() ? std::string("octetc") : where) << ": " << kind << ": "
+           << d.str() << "\n";
+    for (mlir::Diagnostic &note : d.getNotes())
+      errs() << "  note: " << note.str() << "\n";
+    return mlir::success();
+  });
 
   auto module = octet::importONNXFile(inputFile, &context, options);
   if (!module)

@@ -34,6 +34,10 @@ importONNXFile(llvm::StringRef path, mlir::MLIRContext *context,
 bool parseInputShape(llvm::StringRef spec, ONNXImportOptions &options,
                      std::string &error);
 
+/// Renders an importer location for a person: "model.onnx: node 'conv1'
+/// (Conv)" for a node, "model.onnx" for the file, the usual form otherwise.
+std::string describeLocation(mlir::Location loc);
+
 } // namespace octet
 
 #endif // OCTET_IMPORT_ONNX_H

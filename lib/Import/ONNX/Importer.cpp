@@ -53,8 +53,7 @@ private:
     return mlir::emitError(FileLineColLoc::get(ctx, path, 0, 0));
   }
   InFlightDiagnostic nodeError(const NodeProto &n) {
-    return mlir::emitError(nodeLoc(n))
-           << path << ": node '" << nodeName(n) << "' (" << n.op_type() << "): ";
+    return mlir::emitError(nodeLoc(n));
   }
   std::string nodeName(const NodeProto &n) {
     if (!n.name().empty())
@@ -63,7 +62,8 @@ private:
   }
   Location nodeLoc(const NodeProto &n) {
     Location name = NameLoc::get(StringAttr::get(ctx, nodeName(n)));
-    return FusedLoc::get(ctx, {name}, StringAttr::get(ctx, n.op_type()));
+    Location file = FileLineColLoc::get(ctx, path, 0, 0);
+    return FusedLoc::get(ctx, {name, file}, StringAttr::get(ctx, n.op_type()));
   }
 
   // --- types and constants ------------------------------------------------
@@ -137,8 +137,7 @@ private:
   // --- quantization helpers -------------------------------------------------
   FailureOr<quant::QuantizedType> quantParams(const NodeProto &n, Value scale,
                                               Value zeroPoint, int64_t axisAttr,
-                                              int64_t rank,
-                                              Type defaultStorage = {});
+                                              Value data, Type defaultStorage = {});
   FailureOr<Value> asQuant(const NodeProto &n, Value v, quant::QuantizedType q);
   Value asPlain(Value v);
   FailureOr<Value> requireFloat(const NodeProto &n, Value v, StringRef what);
@@ -390,7 +389,7 @@ Value Importer::lookup(StringRef name) {
   // Initializers become constants at the top of the function on first use.
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(b.getInsertionBlock());
-  auto v = tensorConstant(*init->second, [&] { return fileError() << path << ": "; });
+  auto v = tensorConstant(*init->second, [&] { return fileError(); });
   if (failed(v))
     return {};
   values[name] = *v;
@@ -403,7 +402,8 @@ Value Importer::lookup(StringRef name) {
 
 FailureOr<quant::QuantizedType>
 Importer::quantParams(const NodeProto &n, Value scale, Value zeroPoint,
-                      int64_t axisAttr, int64_t rank, Type defaultStorage) {
+                      int64_t axisAttr, Value data, Type defaultStorage) {
+  int64_t rank = data ? rtt(data).getRank() : 0;
   auto s = constOf(scale);
   if (!s || !s->isFloat)
     return nodeError(n) << "quantization scale must be a float constant";
@@ -439,6 +439,10 @@ Importer::quantParams(const NodeProto &n, Value scale, Value zeroPoint,
       return nodeError(n) << "quantization axis " << axisAttr
                           << " out of range for rank " << rank;
     axis = *a;
+    int64_t dim = rtt(data).getDimSize(*a);
+    if (dim != kDyn && dim != count)
+      return nodeError(n) << "per-axis quantization has " << count
+                          << " scales but axis " << *a << " has size " << dim;
   }
   return makeQuantType(ctx, !it.isUnsigned(), it.getWidth(), scales, zps, axis,
                        Float32Type::get(ctx));
@@ -565,7 +569,7 @@ FailureOr<Value> Importer::buildMatMul(const NodeProto &n, Value a, Value bb,
   auto shape = inferMatMulShape(rtt(a).getShape(), rtt(bb).getShape(), why);
   if (failed(shape))
     return nodeError(n) << why;
-  return make<MatMulOp>(n, RankedTensorType::get(*shape, resultElem), a, bb);
+  return make<MatMulOp>(n, RankedTensorType::get(*shape, resultElem), a, bb, Value());
 }
 
 FailureOr<Value> Importer::buildGemm(const NodeProto &n, Value a, Value bb,
@@ -1371,7 +1375,7 @@ LogicalResult Importer::onQuantizeLinear(const NodeProto &n) {
     storage = *t;
   }
   auto q = quantParams(n, input(n, 1), input(n, 2), attrInt(n, "axis", 1),
-                       rtt(*x).getRank(), storage);
+                       *x, storage);
   if (failed(q))
     return failure();
   auto v = make<QuantizeOp>(n, withElementType(x->getType(), *q), *x);
@@ -1388,9 +1392,11 @@ LogicalResult Importer::onDequantizeLinear(const NodeProto &n) {
     return nodeError(n) << "unsupported attribute value block_size="
                         << attrInt(n, "block_size", 0);
   Value x = input(n, 0);
-  Type storage = rtt(asPlain(x)).getElementType();
+  Type storage = rtt(x).getElementType();
+  if (auto q = getQuantElementType(x.getType()))
+    storage = getStorageIntegerType(q);
   auto q = quantParams(n, input(n, 1), input(n, 2), attrInt(n, "axis", 1),
-                       rtt(x).getRank(), storage);
+                       x, storage);
   if (failed(q))
     return failure();
   auto qx = asQuant(n, x, *q);
@@ -1425,9 +1431,9 @@ LogicalResult Importer::onQLinearConv(const NodeProto &n) {
   if (failed(need(n, {0, 1, 2, 3, 4, 5, 6, 7})))
     return failure();
   Value x = input(n, 0), w = input(n, 3);
-  auto xq = quantParams(n, input(n, 1), input(n, 2), 1, rtt(x).getRank());
-  auto wq = quantParams(n, input(n, 4), input(n, 5), 0, rtt(w).getRank());
-  auto yq = quantParams(n, input(n, 6), input(n, 7), 1, rtt(x).getRank());
+  auto xq = quantParams(n, input(n, 1), input(n, 2), 1, x);
+  auto wq = quantParams(n, input(n, 4), input(n, 5), 0, w);
+  auto yq = quantParams(n, input(n, 6), input(n, 7), 1, Value());
   if (failed(xq) || failed(wq) || failed(yq))
     return failure();
   if (getQuantAxis(withElementType(x.getType(), *xq)) ||
@@ -1456,9 +1462,9 @@ LogicalResult Importer::onQLinearMatMul(const NodeProto &n) {
     return failure();
   Value a = input(n, 0), bb = input(n, 3);
   int64_t bRank = rtt(bb).getRank();
-  auto aq = quantParams(n, input(n, 1), input(n, 2), 0, rtt(a).getRank());
-  auto bq = quantParams(n, input(n, 4), input(n, 5), bRank - 1, bRank);
-  auto yq = quantParams(n, input(n, 6), input(n, 7), 0, rtt(a).getRank());
+  auto aq = quantParams(n, input(n, 1), input(n, 2), 0, Value());
+  auto bq = quantParams(n, input(n, 4), input(n, 5), bRank - 1, bb);
+  auto yq = quantParams(n, input(n, 6), input(n, 7), 0, Value());
   if (failed(aq) || failed(bq) || failed(yq))
     return failure();
   if (getQuantAxis(withElementType(a.getType(), *aq)) ||
@@ -1485,8 +1491,8 @@ LogicalResult Importer::onQGemm(const NodeProto &n) {
                         << attrFloat(n, "alpha", 1.0f);
   Value a = input(n, 0), bb = input(n, 3);
   bool tb = attrInt(n, "transB", 0);
-  auto aq = quantParams(n, input(n, 1), input(n, 2), 0, 2);
-  auto bq = quantParams(n, input(n, 4), input(n, 5), tb ? 0 : 1, 2);
+  auto aq = quantParams(n, input(n, 1), input(n, 2), 0, Value());
+  auto bq = quantParams(n, input(n, 4), input(n, 5), tb ? 0 : 1, bb);
   if (failed(aq) || failed(bq))
     return failure();
   auto qa = asQuant(n, a, *aq);
@@ -1502,7 +1508,7 @@ LogicalResult Importer::onQGemm(const NodeProto &n) {
   }
   Type resultElem = b.getF32Type();
   if (input(n, 7)) {
-    auto yq = quantParams(n, input(n, 7), input(n, 8), 0, 2);
+    auto yq = quantParams(n, input(n, 7), input(n, 8), 0, Value());
     if (failed(yq))
       return failure();
     resultElem = *yq;
@@ -1518,9 +1524,9 @@ LogicalResult Importer::onQLinearBinary(const NodeProto &n) {
   if (failed(need(n, {0, 1, 3, 4, 6})))
     return failure();
   Value l = input(n, 0), r = input(n, 3);
-  auto lq = quantParams(n, input(n, 1), input(n, 2), 0, 0);
-  auto rq = quantParams(n, input(n, 4), input(n, 5), 0, 0);
-  auto yq = quantParams(n, input(n, 6), input(n, 7), 0, 0);
+  auto lq = quantParams(n, input(n, 1), input(n, 2), 0, Value());
+  auto rq = quantParams(n, input(n, 4), input(n, 5), 0, Value());
+  auto yq = quantParams(n, input(n, 6), input(n, 7), 0, Value());
   if (failed(lq) || failed(rq) || failed(yq))
     return failure();
   if (!isa<quant::UniformQuantizedType>(*lq) || !isa<quant::UniformQuantizedType>(*rq) ||
@@ -1543,8 +1549,8 @@ LogicalResult Importer::onQLinearGlobalAvgPool(const NodeProto &n) {
   if (attrInt(n, "channels_last", 0))
     return nodeError(n) << "unsupported attribute value channels_last=1";
   Value x = input(n, 0);
-  auto xq = quantParams(n, input(n, 1), input(n, 2), 0, 0);
-  auto yq = quantParams(n, input(n, 3), input(n, 4), 0, 0);
+  auto xq = quantParams(n, input(n, 1), input(n, 2), 0, Value());
+  auto yq = quantParams(n, input(n, 3), input(n, 4), 0, Value());
   if (failed(xq) || failed(yq))
     return failure();
   auto qx = asQuant(n, x, *xq);
@@ -1565,8 +1571,8 @@ LogicalResult Importer::onQLinearSigmoid(const NodeProto &n) {
   if (failed(need(n, {0, 1, 3})))
     return failure();
   Value x = input(n, 0);
-  auto xq = quantParams(n, input(n, 1), input(n, 2), 0, 0);
-  auto yq = quantParams(n, input(n, 3), input(n, 4), 0, 0);
+  auto xq = quantParams(n, input(n, 1), input(n, 2), 0, Value());
+  auto yq = quantParams(n, input(n, 3), input(n, 4), 0, Value());
   if (failed(xq) || failed(yq))
     return failure();
   auto qx = asQuant(n, x, *xq);
@@ -1725,16 +1731,16 @@ OwningOpRef<ModuleOp> Importer::run() {
     return nullptr;
   }
   if ((*buf)->getBufferSize() > (size_t)INT32_MAX) {
-    fileError() << path << ": files over 2 GiB must keep weights as external data";
+    fileError() << "files over 2 GiB must keep weights as external data";
     return nullptr;
   }
   if (!model.ParseFromArray((*buf)->getBufferStart(), (int)(*buf)->getBufferSize())) {
-    fileError() << path << ": not a valid ONNX model (protobuf parse failed; the "
+    fileError() << "not a valid ONNX model (protobuf parse failed; the "
                            "file is truncated or corrupt)";
     return nullptr;
   }
   if (!model.has_graph() || model.opset_import_size() == 0) {
-    fileError() << path << ": not a valid ONNX model (no graph or no opset_import; "
+    fileError() << "not a valid ONNX model (no graph or no opset_import; "
                            "the file is truncated or not ONNX)";
     return nullptr;
   }
@@ -1742,7 +1748,7 @@ OwningOpRef<ModuleOp> Importer::run() {
     if (o.domain().empty() || o.domain() == "ai.onnx") {
       opset = o.version();
       if (opset > ::octet::kMaxSupportedOpset || opset < 1) {
-        fileError() << path << ": opset " << opset
+        fileError() << "opset " << opset
                     << " of the default domain is not supported (supported: 1 to "
                     << ::octet::kMaxSupportedOpset << ")";
         return nullptr;
@@ -1773,7 +1779,7 @@ OwningOpRef<ModuleOp> Importer::run() {
   for (const auto &in : g.input()) {
     if (initializers.count(in.name()))
       continue;
-    auto err = [&] { return fileError() << path << ": graph input '" << in.name() << "': "; };
+    auto err = [&] { return fileError() << "graph input '" << in.name() << "': "; };
     if (!in.type().has_tensor_type()) {
       err() << "only tensor inputs are supported";
       return nullptr;
@@ -1811,7 +1817,7 @@ OwningOpRef<ModuleOp> Importer::run() {
   }
   for (const auto &kv : opts.inputShapes)
     if (!used.count(kv.getKey())) {
-      fileError() << path << ": --input-shape names '" << kv.getKey()
+      fileError() << "--input-shape names '" << kv.getKey()
                   << "', which is not a graph input";
       return nullptr;
     }
@@ -1835,7 +1841,7 @@ OwningOpRef<ModuleOp> Importer::run() {
   for (const auto &out : g.output()) {
     Value v = lookup(out.name());
     if (!v) {
-      fileError() << path << ": graph output '" << out.name()
+      fileError() << "graph output '" << out.name()
                   << "' is not produced by any node";
       return nullptr;
     }
@@ -1881,5 +1887,28 @@ bool parseInputShape(StringRef spec, ::octet::ONNXImportOptions &options,
   }
   options.inputShapes[name] = shape;
   return true;
+}
+
+std::string describeLocation(Location loc) {
+  std::string file, node, opType;
+  loc->walk([&](Location l) {
+    if (auto f = dyn_cast<FusedLoc>(l))
+      if (auto md = dyn_cast_or_null<StringAttr>(f.getMetadata()); md && opType.empty())
+        opType = md.str();
+    if (auto nl = dyn_cast<NameLoc>(l); nl && node.empty())
+      node = nl.getName().str();
+    if (auto fl = dyn_cast<FileLineColLoc>(l); fl && file.empty())
+      file = fl.getLine() ? (fl.getFilename().str() + ":" + std::to_string(fl.getLine()) +
+                             ":" + std::to_string(fl.getColumn()))
+                          : fl.getFilename().str();
+    return WalkResult::advance();
+  });
+  std::string out = file;
+  if (!node.empty()) {
+    out += (out.empty() ? "" : ": ") + std::string("node '") + node + "'";
+    if (!opType.empty())
+      out += " (" + opType + ")";
+  }
+  return out;
 }
 } // namespace octet

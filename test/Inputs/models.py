@@ -1,0 +1,378 @@
+#!/usr/bin/python3
+"""Writes small ONNX models for the importer tests with onnx.helper.
+
+usage: models.py NAME OUT.onnx     (models.py --list prints the names)
+"""
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto as TP
+from onnx import helper as h
+from onnx import numpy_helper as nh
+
+F, I64, U8, I8, I32 = TP.FLOAT, TP.INT64, TP.UINT8, TP.INT8, TP.INT32
+rng = np.random.default_rng(0)
+
+
+def vi(name, elem, shape):
+    return h.make_tensor_value_info(name, elem, shape)
+
+
+def const(name, array):
+    return nh.from_array(np.asarray(array), name)
+
+
+def model(nodes, inputs, outputs, inits=(), opset=13, ms=False):
+    g = h.make_graph(nodes, "g", inputs, outputs, initializer=list(inits))
+    ops = [h.make_opsetid("", opset)]
+    if ms:
+        ops.append(h.make_opsetid("com.microsoft", 1))
+    m = h.make_model(g, opset_imports=ops, producer_name="octet-tests")
+    m.ir_version = 8
+    return m
+
+
+def w(*shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def unary(op, shape=(2, 3), **attrs):
+    return model([h.make_node(op, ["x"], ["y"], name="n_" + op, **attrs)],
+                 [vi("x", F, shape)], [vi("y", F, None)])
+
+
+def binary(op, a=(2, 3, 4), b=(4,)):
+    return model([h.make_node(op, ["a", "b"], ["y"], name="n_" + op)],
+                 [vi("a", F, a), vi("b", F, b)], [vi("y", F, None)])
+
+
+M = {}
+
+# ----- float ops ---------------------------------------------------------
+M["conv"] = lambda: model(
+    [h.make_node("Conv", ["x", "w", "b"], ["y"], name="conv1", strides=[2, 1],
+                 pads=[1, 0, 1, 2], dilations=[1, 2])],
+    [vi("x", F, ["N", 4, 9, 9])], [vi("y", F, None)],
+    [const("w", w(8, 4, 3, 3)), const("b", w(8))])
+M["conv_depthwise"] = lambda: model(
+    [h.make_node("Conv", ["x", "w"], ["y"], name="dw", group=6, auto_pad="SAME_UPPER",
+                 kernel_shape=[3, 3], strides=[2, 2])],
+    [vi("x", F, [1, 6, 7, 7])], [vi("y", F, None)], [const("w", w(6, 1, 3, 3))])
+M["conv_relu_bn"] = lambda: model(
+    [h.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+     h.make_node("BatchNormalization", ["c", "s", "bb", "m", "v"], ["n"], name="bn",
+                 epsilon=1e-3),
+     h.make_node("Clip", ["n", "lo", "hi"], ["y"], name="relu6")],
+    [vi("x", F, [1, 3, 5, 5])], [vi("y", F, None)],
+    [const("w", w(4, 3, 3, 3)), const("b", w(4)), const("s", w(4)),
+     const("bb", w(4)), const("m", w(4)),
+     const("v", np.abs(w(4)) + 0.5), const("lo", np.float32(0)),
+     const("hi", np.float32(6))])
+M["matmul"] = lambda: model(
+    [h.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
+    [vi("a", F, [2, 1, 4, 8]), vi("b", F, [3, 8, 5])], [vi("y", F, None)])
+M["matmul_vec"] = lambda: model(
+    [h.make_node("MatMul", ["a", "b"], ["y"], name="mv")],
+    [vi("a", F, [4, 8]), vi("b", F, [8])], [vi("y", F, None)])
+M["gemm"] = lambda: model(
+    [h.make_node("Gemm", ["a", "b", "c"], ["y"], name="fc", transA=1, transB=1,
+                 alpha=0.5, beta=2.0)],
+    [vi("a", F, [16, 4])], [vi("y", F, None)],
+    [const("b", w(10, 16)), const("c", w(10))])
+for _op in ["Add", "Sub", "Mul", "Div", "Pow"]:
+    M["binary_" + _op.lower()] = (lambda op: lambda: binary(op))(_op)
+M["unary"] = lambda: model(
+    [h.make_node("Relu", ["x"], ["r"], name="relu"),
+     h.make_node("Sigmoid", ["r"], ["s"], name="sig"),
+     h.make_node("Tanh", ["s"], ["t"], name="tanh"),
+     h.make_node("Erf", ["t"], ["e"], name="erf"),
+     h.make_node("Sqrt", ["e"], ["q"], name="sqrt"),
+     h.make_node("Exp", ["q"], ["x2"], name="exp"),
+     h.make_node("Clip", ["x2", "", "hi"], ["y"], name="clip_max")],
+    [vi("x", F, [2, 5])], [vi("y", F, None)], [const("hi", np.float32(3.5))])
+M["clip_opset6"] = lambda: model(
+    [h.make_node("Clip", ["x"], ["y"], name="clip", min=-1.0, max=1.0)],
+    [vi("x", F, [3])], [vi("y", F, None)], opset=6)
+M["softmax"] = lambda: unary("Softmax", (2, 3, 7), axis=-2)
+M["layernorm"] = lambda: model(
+    [h.make_node("LayerNormalization", ["x", "g", "b"], ["y"], name="ln", axis=-1,
+                 epsilon=1e-6)],
+    [vi("x", F, [2, 4, 8])], [vi("y", F, None)], [const("g", w(8)), const("b", w(8))],
+    opset=17)
+M["reduce_mean"] = lambda: model(
+    [h.make_node("ReduceMean", ["x"], ["y"], name="rm", axes=[-1, 1], keepdims=0)],
+    [vi("x", F, [2, 3, 4])], [vi("y", F, None)])
+M["reduce_sum"] = lambda: model(
+    [h.make_node("ReduceSum", ["x", "axes"], ["y"], name="rs")],
+    [vi("x", F, [2, 3, 4])], [vi("y", F, None)], [const("axes", np.array([2], np.int64))])
+M["pools"] = lambda: model(
+    [h.make_node("MaxPool", ["x"], ["m"], name="mp", kernel_shape=[3, 3], strides=[2, 2],
+                 ceil_mode=1),
+     h.make_node("AveragePool", ["m"], ["a"], name="ap", kernel_shape=[2, 2],
+                 pads=[1, 1, 0, 0], count_include_pad=1),
+     h.make_node("GlobalAveragePool", ["a"], ["y"], name="gap")],
+    [vi("x", F, [1, 2, 8, 8])], [vi("y", F, None)])
+M["shape_ops"] = lambda: model(
+    [h.make_node("Flatten", ["x"], ["f"], name="flat", axis=2),
+     h.make_node("Reshape", ["f", "shape"], ["r"], name="resh"),
+     h.make_node("Transpose", ["r"], ["t"], name="tr", perm=[2, 0, 1]),
+     h.make_node("Unsqueeze", ["t", "ax0"], ["u"], name="unsq"),
+     h.make_node("Squeeze", ["u", "ax0"], ["s"], name="sq"),
+     h.make_node("Concat", ["s", "s"], ["c"], name="cat", axis=-1),
+     h.make_node("Split", ["c", "split"], ["p0", "p1"], name="split", axis=0),
+     h.make_node("Slice", ["p1", "st", "en", "axs", "steps"], ["y"], name="slice"),
+     h.make_node("Identity", ["p0"], ["z"], name="id")],
+    [vi("x", F, [2, 3, 4, 5])], [vi("y", F, None), vi("z", F, None)],
+    [const("shape", np.array([0, -1, 4], np.int64)), const("ax0", np.array([0], np.int64)),
+     const("split", np.array([1, 3], np.int64)),
+     const("st", np.array([-1, 0], np.int64)), const("en", np.array([-100, 100], np.int64)),
+     const("axs", np.array([2, 0], np.int64)), const("steps", np.array([-2, 1], np.int64))])
+M["gather"] = lambda: model(
+    [h.make_node("Gather", ["x", "i"], ["y"], name="gather", axis=1)],
+    [vi("x", F, [2, 5, 3]), vi("i", I64, [4])], [vi("y", F, None)])
+M["shape_arith"] = lambda: model(
+    # Shape -> Gather -> Unsqueeze -> Concat -> Reshape, as exporters emit.
+    [h.make_node("Shape", ["x"], ["s"], name="shape"),
+     h.make_node("Gather", ["s", "i0"], ["d0"], name="g0", axis=0),
+     h.make_node("Unsqueeze", ["d0", "ax"], ["u0"], name="u0"),
+     h.make_node("Concat", ["u0", "minus1"], ["target"], name="cat", axis=0),
+     h.make_node("Reshape", ["x", "target"], ["y"], name="reshape"),
+     h.make_node("Cast", ["s"], ["sf"], name="cast", to=F),
+     h.make_node("ConstantOfShape", ["target"], ["z"], name="cos",
+                 value=h.make_tensor("v", I64, [1], [7]))],
+    [vi("x", F, ["B", 3, 4])], [vi("y", F, None), vi("sf", F, None), vi("z", I64, None)],
+    [const("i0", np.array(0, np.int64)), const("ax", np.array([0], np.int64)),
+     const("minus1", np.array([-1], np.int64))])
+M["constants"] = lambda: model(
+    [h.make_node("Constant", [], ["c"], name="c", value_floats=[1.0, 2.0]),
+     h.make_node("Constant", [], ["k"], name="k",
+                 value=nh.from_array(np.arange(600, dtype=np.float32).reshape(300, 2))),
+     h.make_node("Add", ["x", "c"], ["a"], name="add"),
+     h.make_node("MatMul", ["k", "a"], ["y"], name="mm")],
+    [vi("x", F, [2, 2])], [vi("y", F, None)])
+M["softmax_opset11"] = lambda: model(
+    [h.make_node("Softmax", ["x"], ["y"], name="sm")],
+    [vi("x", F, [2, 3])], [vi("y", F, None)], opset=11)
+M["dropout"] = lambda: model(
+    [h.make_node("Dropout", ["x"], ["y"], name="drop")],
+    [vi("x", F, [2, 3])], [vi("y", F, None)])
+
+
+# ----- quantization ----------------------------------------------------------
+def qdq_conv(per_axis=True, act_type=U8):
+    azp = np.uint8(128) if act_type == U8 else np.int8(-3)
+    wq = rng.integers(-127, 128, (4, 3, 3, 3)).astype(np.int8)
+    ws = (np.arange(4, dtype=np.float32) + 1) * 0.01 if per_axis else np.float32(0.02)
+    bs = (np.float32(0.05) * ws).astype(np.float32)
+    bq = rng.integers(-500, 500, (4,)).astype(np.int32)
+    wzp = np.zeros(4, np.int8) if per_axis else np.int8(0)
+    bzp = np.zeros(4, np.int32) if per_axis else np.int32(0)
+    return model(
+        [h.make_node("QuantizeLinear", ["x", "xs", "xzp"], ["xq"], name="q_in"),
+         h.make_node("DequantizeLinear", ["xq", "xs", "xzp"], ["xd"], name="dq_in"),
+         h.make_node("DequantizeLinear", ["wq", "ws", "wzp"], ["wd"], name="dq_w", axis=0),
+         h.make_node("DequantizeLinear", ["bq", "bs", "bzp"], ["bd"], name="dq_b", axis=0),
+         h.make_node("Conv", ["xd", "wd", "bd"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+         h.make_node("Relu", ["c"], ["r"], name="relu"),
+         h.make_node("QuantizeLinear", ["r", "ys", "yzp"], ["yq"], name="q_out"),
+         h.make_node("DequantizeLinear", ["yq", "ys", "yzp"], ["y"], name="dq_out")],
+        [vi("x", F, [1, 3, 6, 6])], [vi("y", F, None)],
+        [const("xs", np.float32(0.05)), const("xzp", azp), const("wq", wq),
+         const("ws", ws), const("wzp", wzp), const("bq", bq), const("bs", bs),
+         const("bzp", bzp), const("ys", np.float32(0.1)),
+         const("yzp", np.uint8(0) if act_type == U8 else np.int8(-128))])
+
+
+M["qdq_conv"] = lambda: qdq_conv(True, U8)
+M["qdq_conv_s8_per_tensor"] = lambda: qdq_conv(False, I8)
+
+
+def qdq_act(name, zp, scale=0.05):
+    return [h.make_node("QuantizeLinear", [name, name + "_s", name + "_z"], [name + "_q"],
+                        name="q_" + name),
+            h.make_node("DequantizeLinear", [name + "_q", name + "_s", name + "_z"],
+                        [name + "_d"], name="dq_" + name)], \
+        [const(name + "_s", np.float32(scale)), const(name + "_z", np.uint8(zp))]
+
+
+def qdq_graph(kind):
+    nx, ix = qdq_act("x", 120)
+    nodes, inits, inputs = list(nx), list(ix), [vi("x", F, [2, 4, 6, 6])]
+    if kind == "add":
+        ny, iy = qdq_act("y", 100, 0.02)
+        nodes += ny
+        inits += iy
+        inputs.append(vi("y", F, [2, 4, 6, 6]))
+        nodes.append(h.make_node("Add", ["x_d", "y_d"], ["o"], name="add"))
+    elif kind == "pool":
+        nodes.append(h.make_node("MaxPool", ["x_d"], ["m"], name="mp", kernel_shape=[2, 2],
+                                 strides=[2, 2]))
+        nm, im = qdq_act("m", 120)
+        nodes += nm
+        inits += im
+        nodes.append(h.make_node("AveragePool", ["m_d"], ["a"], name="ap",
+                                 kernel_shape=[3, 3]))
+        nodes.append(h.make_node("Flatten", ["a"], ["o"], name="flat"))
+    elif kind == "matmul":
+        wq = rng.integers(-100, 100, (6, 5)).astype(np.int8)
+        nodes += [h.make_node("DequantizeLinear", ["wq", "ws", "wzp"], ["wd"], name="dq_w",
+                              axis=1),
+                  h.make_node("MatMul", ["x_d", "wd"], ["mm"], name="mm"),
+                  h.make_node("Add", ["mm", "bias"], ["o"], name="bias_add")]
+        inits += [const("wq", wq), const("ws", np.full(5, 0.01, np.float32)),
+                  const("wzp", np.zeros(5, np.int8)), const("bias", w(5))]
+    no, io = qdq_act("o", 10, 0.1)
+    nodes += no
+    inits += io
+    return model(nodes, inputs, [vi("o_d", F, None)], inits)
+
+
+M["qdq_add"] = lambda: qdq_graph("add")
+M["qdq_pool"] = lambda: qdq_graph("pool")
+M["qdq_matmul"] = lambda: qdq_graph("matmul")
+M["qdq_float_island"] = lambda: model(
+    qdq_act("x", 128)[0] + [h.make_node("Softmax", ["x_d"], ["y"], name="softmax")],
+    [vi("x", F, [2, 8])], [vi("y", F, None)], qdq_act("x", 128)[1])
+M["torch_cast_q"] = lambda: model(
+    # torch 1.13's export: QuantizeLinear -> Cast(to storage) -> DequantizeLinear
+    # with a ConstantOfShape zero point.
+    [h.make_node("ConstantOfShape", ["one"], ["zp64"], name="zp_cos",
+                 value=h.make_tensor("v", I64, [1], [0])),
+     h.make_node("Cast", ["zp64"], ["zp"], name="zp_cast", to=U8),
+     h.make_node("Squeeze", ["zp", "ax"], ["zps"], name="zp_sq"),
+     h.make_node("QuantizeLinear", ["x", "s", "zps"], ["q"], name="q"),
+     h.make_node("Cast", ["q"], ["qc"], name="q_cast", to=U8),
+     h.make_node("DequantizeLinear", ["qc", "s", "zps"], ["y"], name="dq")],
+    [vi("x", F, [4])], [vi("y", F, None)],
+    [const("one", np.array([1], np.int64)), const("ax", np.array([0], np.int64)),
+     const("s", np.float32(0.5))])
+
+
+def qlinear_conv():
+    return model(
+        [h.make_node("QuantizeLinear", ["x", "xs", "xzp"], ["xq"], name="q"),
+         h.make_node("QLinearConv", ["xq", "xs", "xzp", "wq", "ws", "wzp", "ys", "yzp", "b"],
+                     ["yq"], name="qconv", pads=[1, 1, 1, 1], group=2),
+         h.make_node("QLinearMatMul", ["yq", "ys", "yzp", "mq", "ms", "mzp", "zs", "zzp"],
+                     ["zq"], name="qmm"),
+         h.make_node("DequantizeLinear", ["zq", "zs", "zzp"], ["y"], name="dq")],
+        [vi("x", F, [1, 4, 5, 5])], [vi("y", F, None)],
+        [const("xs", np.float32(0.02)), const("xzp", np.uint8(128)),
+         const("wq", rng.integers(-127, 127, (6, 2, 3, 3)).astype(np.int8)),
+         const("ws", np.linspace(0.01, 0.02, 6).astype(np.float32)),
+         const("wzp", np.zeros(6, np.int8)),
+         const("b", rng.integers(-100, 100, (6,)).astype(np.int32)),
+         const("ys", np.float32(0.03)), const("yzp", np.uint8(5)),
+         const("mq", rng.integers(-127, 127, (5, 3)).astype(np.int8)),
+         const("ms", np.float32(0.004)), const("mzp", np.int8(0)),
+         const("zs", np.float32(0.07)), const("zzp", np.uint8(128))])
+
+
+M["qlinear_conv_matmul"] = qlinear_conv
+M["qop_ms"] = lambda: model(
+    [h.make_node("QuantizeLinear", ["x", "s", "z"], ["xq"], name="q"),
+     h.make_node("QLinearAdd", ["xq", "s", "z", "xq", "s", "z", "s2", "z"], ["a"],
+                 name="qadd", domain="com.microsoft"),
+     h.make_node("QLinearMul", ["a", "s2", "z", "xq", "s", "z", "s3", "z"], ["m"],
+                 name="qmul", domain="com.microsoft"),
+     h.make_node("QLinearSigmoid", ["m", "s3", "z", "s4", "z0"], ["sg"], name="qsig",
+                 domain="com.microsoft"),
+     h.make_node("QLinearGlobalAveragePool", ["sg", "s4", "z0", "s4", "z0"], ["g"],
+                 name="qgap", domain="com.microsoft"),
+     h.make_node("Flatten", ["g"], ["f"], name="flat"),
+     h.make_node("QGemm", ["f", "s4", "z0", "gw", "gs", "gz", "gb", "s", "z"], ["o"],
+                 name="qgemm", domain="com.microsoft", transB=1),
+     h.make_node("DequantizeLinear", ["o", "s", "z"], ["y"], name="dq")],
+    [vi("x", F, [1, 3, 4, 4])], [vi("y", F, None)],
+    [const("s", np.float32(0.1)), const("z", np.uint8(128)), const("s2", np.float32(0.2)),
+     const("s3", np.float32(0.3)), const("s4", np.float32(1.0 / 256)),
+     const("z0", np.uint8(0)),
+     const("gw", rng.integers(-127, 127, (2, 3)).astype(np.int8)),
+     const("gs", np.float32(0.01)), const("gz", np.int8(0)),
+     const("gb", np.array([5, -5], np.int32))], ms=True)
+M["integer_ops"] = lambda: model(
+    [h.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"], name="dql"),
+     h.make_node("MatMulInteger", ["xq", "w", "xz", "wz"], ["acc"], name="mmi"),
+     h.make_node("Cast", ["acc"], ["accf"], name="cast", to=F),
+     h.make_node("Mul", ["accf", "xs"], ["y"], name="rescale"),
+     h.make_node("ConvInteger", ["img", "k"], ["cy"], name="convi")],
+    [vi("x", F, [3, 4]), vi("img", U8, [1, 1, 5, 5])], [vi("y", F, None), vi("cy", I32, None)],
+    [const("w", rng.integers(-100, 100, (4, 2)).astype(np.int8)), const("wz", np.int8(0)),
+     const("k", rng.integers(0, 255, (2, 1, 3, 3)).astype(np.uint8))])
+M["uint8_input_dq"] = lambda: model(
+    [h.make_node("DequantizeLinear", ["x", "s", "z"], ["y"], name="dq")],
+    [vi("x", U8, [2, 2])], [vi("y", F, None)],
+    [const("s", np.float32(0.25)), const("z", np.uint8(7))])
+
+# ----- bad input -------------------------------------------------------------
+M["bad_unsupported_op"] = lambda: model(
+    [h.make_node("Resize", ["x"], ["r"], name="resize0"),
+     h.make_node("Relu", ["r"], ["t"], name="relu"),
+     h.make_node("Frobnicate", ["t"], ["y"], name="frob", domain="com.example")],
+    [vi("x", F, [1, 1, 2, 2])], [vi("y", F, None)])
+M["bad_attr_storage_order"] = lambda: model(
+    [h.make_node("MaxPool", ["x"], ["y"], name="pool0", kernel_shape=[2, 2], storage_order=1)],
+    [vi("x", F, [1, 1, 4, 4])], [vi("y", F, None)])
+M["bad_attr_auto_pad"] = lambda: model(
+    [h.make_node("Conv", ["x", "w"], ["y"], name="conv0", auto_pad="DIAGONAL")],
+    [vi("x", F, [1, 1, 4, 4])], [vi("y", F, None)], [const("w", w(1, 1, 3, 3))])
+M["bad_conv3d"] = lambda: model(
+    [h.make_node("Conv", ["x", "w"], ["y"], name="conv3d")],
+    [vi("x", F, [1, 1, 4, 4, 4])], [vi("y", F, None)], [const("w", w(1, 1, 3, 3, 3))])
+M["bad_opset"] = lambda: unary("Relu", opset=99) if False else model(
+    [h.make_node("Relu", ["x"], ["y"], name="relu")], [vi("x", F, [2])],
+    [vi("y", F, None)], opset=99)
+M["bad_shapes"] = lambda: binary("Add", a=(2, 3), b=(4, 5))
+M["bad_conv_channels"] = lambda: model(
+    [h.make_node("Conv", ["x", "w"], ["y"], name="conv_ch")],
+    [vi("x", F, [1, 3, 8, 8])], [vi("y", F, None)], [const("w", w(4, 2, 3, 3))])
+M["bad_reshape"] = lambda: model(
+    [h.make_node("Reshape", ["x", "s"], ["y"], name="resh")],
+    [vi("x", F, [2, 3])], [vi("y", F, None)], [const("s", np.array([4, 2], np.int64))])
+M["bad_scale"] = lambda: model(
+    [h.make_node("QuantizeLinear", ["x", "s", "z"], ["y"], name="q_neg")],
+    [vi("x", F, [2])], [vi("y", U8, None)],
+    [const("s", np.float32(-0.5)), const("z", np.uint8(0))])
+M["bad_zp_count"] = lambda: model(
+    [h.make_node("DequantizeLinear", ["q", "s", "z"], ["y"], name="dq_axis", axis=0)],
+    [vi("q", I8, [3, 2])], [vi("y", F, None)],
+    [const("s", np.array([0.1, 0.2, 0.3], np.float32)), const("z", np.zeros(2, np.int8))])
+M["bad_axis_scales"] = lambda: model(
+    [h.make_node("DequantizeLinear", ["q", "s", "z"], ["y"], name="dq_axis", axis=1)],
+    [vi("q", I8, [3, 2])], [vi("y", F, None)],
+    [const("s", np.array([0.1, 0.2, 0.3], np.float32)), const("z", np.zeros(3, np.int8))])
+M["bad_dynamic_scale"] = lambda: model(
+    [h.make_node("QuantizeLinear", ["x", "s"], ["y"], name="q_dyn")],
+    [vi("x", F, [2]), vi("s", F, [])], [vi("y", U8, None)])
+M["bad_undefined_input"] = lambda: model(
+    [h.make_node("Relu", ["nowhere"], ["y"], name="relu_orphan")],
+    [vi("x", F, [2])], [vi("y", F, None)])
+M["bad_initializer_size"] = lambda: model(
+    [h.make_node("Add", ["x", "c"], ["y"], name="add")],
+    [vi("x", F, [4])], [vi("y", F, None)],
+    [h.make_tensor("c", F, [4], np.zeros(8, np.uint8).tobytes(), raw=True)])
+M["bad_bias_type"] = lambda: model(
+    [h.make_node("QLinearConv", ["x", "s", "z", "w", "s", "wz", "s", "z", "b"], ["y"],
+                 name="qconv_fbias")],
+    [vi("x", U8, [1, 1, 3, 3])], [vi("y", U8, None)],
+    [const("s", np.float32(0.1)), const("z", np.uint8(0)),
+     const("w", np.ones((1, 1, 1, 1), np.int8)), const("wz", np.int8(0)),
+     const("b", np.ones(1, np.float32))])
+M["bad_uint8_weight_sign"] = lambda: model(
+    [h.make_node("QLinearMatMul", ["a", "s", "z", "b", "s", "z", "s", "z"], ["y"],
+                 name="qmm_sign")],
+    [vi("a", U8, [2, 2]), vi("b", I8, [2, 2])], [vi("y", U8, None)],
+    [const("s", np.float32(0.1)), const("z", np.uint8(0))])
+
+
+def main():
+    if sys.argv[1:] == ["--list"]:
+        print("\n".join(sorted(M)))
+        return
+    name, out = sys.argv[1], sys.argv[2]
+    onnx.save(M[name](), out)
+
+
+if __name__ == "__main__":
+    main()

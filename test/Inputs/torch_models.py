@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+"""Exports test models with Debian's torch 1.13 (random weights, no downloads).
+
+usage: torch_models.py NAME OUT.onnx
+NAME: resnet18 | mobilenet_v2 | resnet18-qnnpack | resnet18-onednn |
+      mobilenet_v2-qnnpack | mobilenet_v2-onednn | bert13 | bert17 |
+      bert13-qnnpack
+Quantized variants use torch's own FX post-training quantization with the
+named engine, calibrated on random data, and are exported as QDQ.
+"""
+import sys
+import warnings
+
+import torch
+import torchvision
+
+warnings.filterwarnings("ignore")
+torch.manual_seed(0)
+
+
+class EncoderLayer(torch.nn.Module):
+    """A BERT-style encoder layer with LayerNorm written out (opset 13) or
+    as nn.LayerNorm (exported as LayerNormalization at opset 17)."""
+
+    def __init__(self, d=64, heads=4, ff=128):
+        super().__init__()
+        self.h, self.dk = heads, d // heads
+        self.q = torch.nn.Linear(d, d)
+        self.k = torch.nn.Linear(d, d)
+        self.v = torch.nn.Linear(d, d)
+        self.o = torch.nn.Linear(d, d)
+        self.ln1 = torch.nn.LayerNorm(d)
+        self.ff1 = torch.nn.Linear(d, ff)
+        self.ff2 = torch.nn.Linear(ff, d)
+        self.ln2 = torch.nn.LayerNorm(d)
+
+    def forward(self, x):
+        b, s, d = x.size(0), x.size(1), x.size(2)
+        def split(t):
+            return t.view(b, s, self.h, self.dk).transpose(1, 2)
+        q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
+        att = torch.softmax(q @ k.transpose(-2, -1) / (self.dk ** 0.5), dim=-1)
+        ctx = (att @ v).transpose(1, 2).reshape(b, s, d)
+        x = self.ln1(x + self.o(ctx))
+        y = self.ff2(torch.nn.functional.gelu(self.ff1(x)))
+        return self.ln2(x + y)
+
+
+def quantize(model, example, engine):
+    from torch.ao.quantization import get_default_qconfig_mapping
+    from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
+    torch.backends.quantized.engine = engine
+    prepared = prepare_fx(model, get_default_qconfig_mapping(engine), (example,))
+    with torch.no_grad():
+        for _ in range(4):
+            prepared(torch.randn_like(example))
+    return convert_fx(prepared)
+
+
+def main():
+    name, out = sys.argv[1], sys.argv[2]
+    base, _, engine = name.partition("-")
+    opset = 13
+    if base in ("resnet18", "mobilenet_v2"):
+        model = getattr(torchvision.models, base)().eval()
+        example = torch.randn(1, 3, 64, 64)
+    elif base in ("bert13", "bert17"):
+        model = EncoderLayer().eval()
+        example = torch.randn(1, 8, 64)
+        opset = int(base[4:])
+    else:
+        sys.exit("unknown model " + name)
+    if engine:
+        model = quantize(model, example, engine)
+    with torch.no_grad():
+        torch.onnx.export(model, example, out, opset_version=opset,
+                          input_names=["input"], output_names=["output"])
+
+
+if __name__ == "__main__":
+    main()
