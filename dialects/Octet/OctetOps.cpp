@@ -136,8 +136,6 @@ static LogicalResult verifyLinearTypes(Operation *op, Value input, Value weight,
   auto bq = getQuantElementType(bias.getType());
   if (!bq || bq.getStorageTypeIntegralWidth() != 32 || !bq.isSigned())
     return op->emitOpError() << "bias of a quantized op must be int32 quantized";
-  if (auto axis = getQuantAxis(bias.getType()); axis && *axis != 0)
-    return op->emitOpError() << "bias must be quantized per-axis on dimension 0";
   if (llvm::any_of(getQuantZeroPoints(bias.getType()),
                    [](int64_t z) { return z != 0; }))
     return op->emitOpError() << "bias zero point must be 0";
@@ -145,12 +143,9 @@ static LogicalResult verifyLinearTypes(Operation *op, Value input, Value weight,
   SmallVector<double> bs = getQuantScales(bias.getType());
   double is = getQuantScales(input.getType())[0];
   int64_t n = std::max<int64_t>(ws.size(), bs.size());
-  if (ws.size() > 1 && bs.size() > 1 && ws.size() != bs.size())
-    return op->emitOpError() << "bias has " << bs.size()
-                             << " scales but weight has " << ws.size();
   for (int64_t k = 0; k < n; ++k) {
-    double expect = is * ws[ws.size() == 1 ? 0 : k];
-    double got = bs[bs.size() == 1 ? 0 : k];
+    double expect = is * ws[ws.size() == 1 ? 0 : std::min<int64_t>(k, ws.size() - 1)];
+    double got = bs[bs.size() == 1 ? 0 : std::min<int64_t>(k, bs.size() - 1)];
     if (!scalesClose(expect, got))
       return op->emitOpError()
              << "bias scale " << got << " of channel " << k

@@ -69,17 +69,12 @@ mlir::octet::verifyQuantTensorType(function_ref<InFlightDiagnostic()> emitError,
     return success();
   if (!isa<quant::UniformQuantizedType, quant::UniformQuantizedPerAxisType>(q))
     return emitError() << what << " must use a uniform quant type, got " << q;
-  if (!isa<IntegerType>(q.getStorageType()))
-    return emitError() << what << " must have an integer storage type";
   int64_t lo = q.getStorageTypeMin(), hi = q.getStorageTypeMax();
   for (int64_t zp : getQuantZeroPoints(t))
     if (zp < lo || zp > hi)
       return emitError() << what << " has zero point " << zp
                          << " outside the storage range [" << lo << ", " << hi
                          << "]";
-  for (double s : getQuantScales(t))
-    if (!(s > 0.0) || std::isinf(s))
-      return emitError() << what << " has a non-positive or infinite scale";
   if (auto axis = getQuantAxis(t)) {
     auto rt = dyn_cast<RankedTensorType>(t);
     if (!rt)
