@@ -921,6 +921,13 @@ OpFoldResult PowOp::fold(FoldAdaptor a) {
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (!getShape() && getInput().getType() == getType())
     return getInput();
+  // A constant target is redundant once the result type says as much (at
+  // most one dimension left to infer from the element count).
+  if (getShape() && adaptor.getShape() &&
+      llvm::count(rtt(getResult()).getShape(), ShapedType::kDynamic) <= 1) {
+    getShapeMutable().clear();
+    return getResult();
+  }
   auto rt = rtt(getResult());
   if (!rt.hasStaticShape())
     return {};
@@ -1102,7 +1109,8 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   auto c = readFoldable(adaptor.getInput());
   if (!c || !rt.hasStaticShape())
     return {};
-  if (c->isFloat && isa<IntegerType>(rt.getElementType())) {
+  if (c->isFloat && isa<IntegerType>(rt.getElementType()) &&
+      !rt.getElementType().isInteger(1)) {
     // float -> integer truncates toward zero.
     ConstTensor t;
     t.shape = c->shape;
