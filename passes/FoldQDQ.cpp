@@ -191,30 +191,40 @@ struct FoldDataMovement : OpRewritePattern<QuantizeOp> {
   }
 };
 
-/// quantize(clamp(y)) -> clamp(quantize(y)) with the same quant type:
-/// quantization is monotonic, so clamping before or after agrees once the
-/// bounds are on the quantized grid. This lets quantize reach the op that
-/// produces y (add + relu in residual blocks, for example).
-struct SinkQuantizeThroughClamp : OpRewritePattern<QuantizeOp> {
-  SinkQuantizeThroughClamp(MLIRContext *ctx)
+/// quantize(op(y)) -> op(quantize(y)) for ops that commute with a
+/// monotonic per-tensor quantization: data movement (reshape, transpose,
+/// slice, gather), max pooling, and clamp (whose bounds then apply on the
+/// quantized grid). This lets quantize reach the op that produces y (add +
+/// relu in residual blocks, average pooling + flatten, ...).
+struct SinkQuantize : OpRewritePattern<QuantizeOp> {
+  SinkQuantize(MLIRContext *ctx)
       : OpRewritePattern<QuantizeOp>(ctx, /*benefit=*/0) {}
   LogicalResult matchAndRewrite(QuantizeOp q,
                                 PatternRewriter &rewriter) const override {
-    auto clamp = q.getInput().getDefiningOp<ClampOp>();
-    if (!clamp || !clamp->hasOneUse() || !isPerTensorQuant(q.getType()))
+    Operation *op = q.getInput().getDefiningOp();
+    if (!op || !op->hasOneUse() || !isPerTensorQuant(q.getType()) ||
+        !isa<ClampOp, ReshapeOp, TransposeOp, SliceOp, GatherOp, MaxPool2DOp>(op))
       return failure();
-    Operation *producer = clamp.getInput().getDefiningOp();
-    // Leave the cases the other patterns fold better.
+    Value y = op->getOperand(0);
+    Operation *producer = y.getDefiningOp();
+    // Leave the cases the other patterns fold better: a dequantized input
+    // (FoldDataMovement/FoldArithmetic) and a clamp that fuses into its
+    // conv or gemm.
     if (!producer || isa<DequantizeOp>(producer))
       return failure();
-    if (auto conv = dyn_cast<Conv2DOp>(producer); conv && conv.getActivation() == "none")
-      return failure();
-    if (auto gemm = dyn_cast<GemmOp>(producer); gemm && gemm.getActivation() == "none")
-      return failure();
-    auto inner = QuantizeOp::create(rewriter, q.getLoc(), q.getType(), clamp.getInput());
-    auto newClamp = ClampOp::create(rewriter, clamp.getLoc(), q.getType(), inner,
-                                    clamp.getMinAttr(), clamp.getMaxAttr());
-    rewriter.replaceOp(q, newClamp.getResult());
+    if (isa<ClampOp>(op)) {
+      if (auto conv = dyn_cast<Conv2DOp>(producer); conv && conv.getActivation() == "none")
+        return failure();
+      if (auto gemm = dyn_cast<GemmOp>(producer); gemm && gemm.getActivation() == "none")
+        return failure();
+    }
+    Type elem = getQuantElementType(q.getType());
+    auto inner = QuantizeOp::create(rewriter, q.getLoc(),
+                                    withElementType(y.getType(), elem), y);
+    Operation *moved = rewriter.clone(*op);
+    moved->setOperand(0, inner);
+    moved->getResult(0).setType(q.getType());
+    rewriter.replaceOp(q, moved->getResults());
     return success();
   }
 };
@@ -310,7 +320,7 @@ struct FoldQDQPass : octet::impl::OctetFoldQDQBase<FoldQDQPass> {
 
 void mlir::octet::populateFoldQDQPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<FoldLinear, FoldArithmetic, FoldDataMovement, SinkQuantizeThroughClamp,
+  patterns.add<FoldLinear, FoldArithmetic, FoldDataMovement, SinkQuantize,
                FuseMatMulBias, FoldTransposeOfQuantConstant>(ctx);
   populateFuseActivationPatterns(patterns);
   QuantizeOp::getCanonicalizationPatterns(patterns, ctx);

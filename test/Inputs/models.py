@@ -139,7 +139,7 @@ M["shape_arith"] = lambda: model(
      h.make_node("Concat", ["u0", "minus1"], ["target"], name="cat", axis=0),
      h.make_node("Reshape", ["x", "target"], ["y"], name="reshape"),
      h.make_node("Cast", ["s"], ["sf"], name="cast", to=F),
-     h.make_node("ConstantOfShape", ["target"], ["z"], name="cos",
+     h.make_node("ConstantOfShape", ["s"], ["z"], name="cos",
                  value=h.make_tensor("v", I64, [1], [7]))],
     [vi("x", F, ["B", 3, 4])], [vi("y", F, None), vi("sf", F, None), vi("z", I64, None)],
     [const("i0", np.array(0, np.int64)), const("ax", np.array([0], np.int64)),

@@ -1286,7 +1286,13 @@ LogicalResult Importer::onConstant(const NodeProto &n) {
   auto err = [&] { return nodeError(n); };
   FailureOr<Value> v = failure();
   if (a.name() == "value") {
-    v = tensorConstant(a.t(), err);
+    if (a.t().name().empty() && n.output_size()) {
+      onnx::TensorProto named = a.t();
+      named.set_name(n.output(0));
+      v = tensorConstant(named, err);
+    } else {
+      v = tensorConstant(a.t(), err);
+    }
   } else if (a.name() == "value_float" || a.name() == "value_floats" ||
              a.name() == "value_int" || a.name() == "value_ints") {
     ConstTensor c;
