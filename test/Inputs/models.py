@@ -49,6 +49,16 @@ def binary(op, a=(2, 3, 4), b=(4,)):
 
 M = {}
 
+
+def short_tensor():
+    """A float initializer of shape [4] carrying 8 bytes instead of 16."""
+    t = TP()
+    t.name = "c"
+    t.data_type = F
+    t.dims.extend([4])
+    t.raw_data = bytes(8)
+    return t
+
 # ----- float ops ---------------------------------------------------------
 M["conv"] = lambda: model(
     [h.make_node("Conv", ["x", "w", "b"], ["y"], name="conv1", strides=[2, 1],
@@ -351,7 +361,7 @@ M["bad_undefined_input"] = lambda: model(
 M["bad_initializer_size"] = lambda: model(
     [h.make_node("Add", ["x", "c"], ["y"], name="add")],
     [vi("x", F, [4])], [vi("y", F, None)],
-    [h.make_tensor("c", F, [4], np.zeros(8, np.uint8).tobytes(), raw=True)])
+    [short_tensor()])
 M["bad_bias_type"] = lambda: model(
     [h.make_node("QLinearConv", ["x", "s", "z", "w", "s", "wz", "s", "z", "b"], ["y"],
                  name="qconv_fbias")],

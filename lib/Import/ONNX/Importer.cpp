@@ -1808,14 +1808,13 @@ OwningOpRef<ModuleOp> Importer::run() {
               << " but the model's input has rank " << dims.size();
         return nullptr;
       }
-      for (size_t k = 0; k < dims.size(); ++k) {
+      for (size_t k = 0; k < dims.size(); ++k)
         if (dims[k] != kDyn && dims[k] != fixed->second[k]) {
           err() << "--input-shape gives " << shapeToString(fixed->second)
                 << " but the model fixes " << shapeToString(dims);
           return nullptr;
         }
-        dims[k] = fixed->second[k];
-      }
+      dims.assign(fixed->second.begin(), fixed->second.end());
       used.insert(in.name());
     }
     argTypes.push_back(RankedTensorType::get(dims, *el));
