@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian 12 packages), builds Octet, and runs the
+# main job on the bundled model. Usage: scripts/setup.sh [--no-run] [--test-deps]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+run_main=1
+test_deps=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-run) run_main=0 ;;
+    --test-deps) test_deps=1 ;;
+    *) echo "usage: scripts/setup.sh [--no-run] [--test-deps]" >&2; exit 2 ;;
+  esac
+done
+
+# --- packages -----------------------------------------------------------------
+packages=(cmake ninja-build ccache clang-22 lld-22 llvm-22-dev llvm-22-tools
+          libmlir-22-dev mlir-22-tools libonnx-dev libprotobuf-dev protobuf-compiler
+          python3-onnx python3-numpy)
+# The torch-exported model tests use Debian's torch and torchvision.
+[ "$test_deps" = 1 ] && packages+=(python3-torch python3-torchvision)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# --- build ----------------------------------------------------------------------
+build="${OCTET_BUILD_DIR:-$root/build}"
+if [ ! -f "$build/build.ninja" ]; then
+  launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -G Ninja -S "$root" -B "$build" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+    -DLLVM_USE_LINKER=lld \
+    -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
+    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
+    "${launcher[@]}"
+fi
+ninja -C "$build" -j2 octet-opt octetc
+
+# --- main job --------------------------------------------------------------------
+if [ "$run_main" = 1 ]; then
+  echo "== octetc models/digits_cnn.qdq.onnx --emit=quantized (weights elided)"
+  "$build/bin/octetc" "$root/models/digits_cnn.qdq.onnx" --emit=quantized \
+    --mlir-elide-elementsattrs-if-larger=16 --mlir-elide-resource-strings-if-larger=16
+fi
