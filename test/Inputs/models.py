@@ -376,6 +376,213 @@ M["bad_uint8_weight_sign"] = lambda: model(
     [const("s", np.float32(0.1)), const("z", np.uint8(0))])
 
 
+# ----- more bad input: one generator per importer diagnostic ------------------
+def one(op, inputs, outputs=("y",), inits=(), in_vis=None, opset=13, ms=False, **attrs):
+    node = h.make_node(op, list(inputs), list(outputs), name="n0",
+                       domain="com.microsoft" if ms else "", **attrs)
+    return model([node], in_vis or [], [vi(o, F, None) for o in outputs if o], inits,
+                 opset=opset, ms=ms)
+
+
+def ext_data(location, length):
+    t = TP()
+    t.name = "c"
+    t.data_type = F
+    t.dims.extend([4])
+    t.data_location = TP.EXTERNAL
+    for k, v in (("location", location), ("offset", "0"), ("length", str(length))):
+        e = t.external_data.add()
+        e.key, e.value = k, v
+    return model([h.make_node("Add", ["x", "c"], ["y"], name="add")], [vi("x", F, [4])],
+                 [vi("y", F, None)], [t])
+
+
+def typed_mismatch():
+    t = TP()
+    t.name = "c"
+    t.data_type = F
+    t.dims.extend([4])
+    t.float_data.extend([1.0, 2.0])
+    return model([h.make_node("Add", ["x", "c"], ["y"], name="add")], [vi("x", F, [4])],
+                 [vi("y", F, None)], [t])
+
+
+def negative_dim():
+    t = TP()
+    t.name = "c"
+    t.data_type = F
+    t.dims.extend([-2])
+    return model([h.make_node("Add", ["x", "c"], ["y"], name="add")], [vi("x", F, [4])],
+                 [vi("y", F, None)], [t])
+
+
+X4 = [vi("x", F, [1, 2, 4, 4])]
+B = {
+    "ext_missing": lambda: ext_data("no_such_weights.bin", 16),
+    "ext_short": lambda: ext_data("short_weights.bin", 16),
+    "typed_count": typed_mismatch,
+    "negative_dim": negative_dim,
+    "no_shape": lambda: model([h.make_node("Relu", ["x"], ["y"], name="relu")],
+                              [h.make_tensor_value_info("x", F, None)], [vi("y", F, None)]),
+    "sequence_input": lambda: model(
+        [h.make_node("Identity", ["x"], ["y"], name="id")],
+        [h.make_tensor_sequence_value_info("x", F, [2])], [vi("y", F, None)]),
+    "string_input": lambda: model([h.make_node("Identity", ["x"], ["y"], name="id")],
+                                  [vi("x", TP.STRING, [2])], [vi("y", F, None)]),
+    "missing_output": lambda: model([h.make_node("Relu", ["x"], ["y"], name="relu")],
+                                    [vi("x", F, [2])], [vi("nothing", F, None)]),
+    "softmax_axis_opset11": lambda: one("Softmax", ["x"], in_vis=[vi("x", F, [2, 3, 4])],
+                                        opset=11, axis=1),
+    "softmax_axis_range": lambda: one("Softmax", ["x"], in_vis=[vi("x", F, [2, 3])], axis=5),
+    "reshape_dynamic_len": lambda: one("Reshape", ["x", "s"],
+                                       in_vis=[vi("x", F, [2, 3]), vi("s", I64, ["n"])]),
+    "reshape_float_shape": lambda: one("Reshape", ["x", "s"], in_vis=[vi("x", F, [2, 3])],
+                                       inits=[const("s", np.array([6.0], np.float32))]),
+    "split_even_dynamic": lambda: one("Split", ["x"], ("a", "b"),
+                                      in_vis=[vi("x", F, ["n", 3])], axis=0),
+    "split_count": lambda: one("Split", ["x", "sp"], ("a", "b"), in_vis=[vi("x", F, [4])],
+                               inits=[const("sp", np.array([1, 1, 2], np.int64))]),
+    "split_sum": lambda: one("Split", ["x", "sp"], ("a", "b"), in_vis=[vi("x", F, [4])],
+                             inits=[const("sp", np.array([1, 1], np.int64))]),
+    "split_dynamic_sizes": lambda: one("Split", ["x", "sp"], ("a", "b"),
+                                       in_vis=[vi("x", F, [4]), vi("sp", I64, [2])]),
+    "split_axis": lambda: one("Split", ["x"], ("a", "b"), in_vis=[vi("x", F, [4])], axis=3),
+    "split_opset18": lambda: one("Split", ["x"], ("a", "b", "c"), in_vis=[vi("x", F, [7, 2])],
+                                 opset=18, num_outputs=3),
+    "autopad_dynamic": lambda: one("Conv", ["x", "w"], in_vis=[vi("x", F, [1, 1, "h", 4])],
+                                   inits=[const("w", w(1, 1, 3, 3))], auto_pad="SAME_UPPER"),
+    "unsqueeze_dynamic_axes": lambda: one("Unsqueeze", ["x", "a"],
+                                          in_vis=[vi("x", F, [2]), vi("a", I64, [1])]),
+    "unsqueeze_axis": lambda: one("Unsqueeze", ["x", "a"], in_vis=[vi("x", F, [2])],
+                                  inits=[const("a", np.array([5], np.int64))]),
+    "squeeze_not_one": lambda: one("Squeeze", ["x", "a"], in_vis=[vi("x", F, [2, 3])],
+                                   inits=[const("a", np.array([1], np.int64))]),
+    "squeeze_axis": lambda: one("Squeeze", ["x", "a"], in_vis=[vi("x", F, [2, 1])],
+                                inits=[const("a", np.array([4], np.int64))]),
+    "squeeze_dynamic": lambda: one("Squeeze", ["x"], in_vis=[vi("x", F, ["n", 1])]),
+    "flatten_axis": lambda: one("Flatten", ["x"], in_vis=[vi("x", F, [2, 3])], axis=4),
+    "flatten_dynamic": lambda: one("Flatten", ["x"], in_vis=[vi("x", F, ["a", 3, "b"])], axis=1),
+    "layernorm_axis": lambda: one("LayerNormalization", ["x", "g"], in_vis=[vi("x", F, [2, 3])],
+                                  inits=[const("g", w(3))], opset=17, axis=2),
+    "layernorm_outputs": lambda: one("LayerNormalization", ["x", "g"], ("y", "mean"),
+                                     in_vis=[vi("x", F, [2, 3])], inits=[const("g", w(3))],
+                                     opset=17),
+    "batchnorm_training": lambda: one("BatchNormalization", ["x", "s", "b", "m", "v"],
+                                      in_vis=X4, inits=[const(k, w(2)) for k in "sbmv"],
+                                      opset=14, training_mode=1),
+    "batchnorm_outputs": lambda: one("BatchNormalization", ["x", "s", "b", "m", "v"],
+                                     ("y", "rm"), in_vis=X4,
+                                     inits=[const(k, w(2)) for k in "sbmv"], opset=9),
+    "concat_axis": lambda: one("Concat", ["x", "x"], in_vis=[vi("x", F, [2])], axis=2),
+    "concat_types": lambda: one("Concat", ["x", "i"], in_vis=[vi("x", F, [2]), vi("i", I64, [2])],
+                                axis=0),
+    "concat_empty": lambda: one("Concat", [], axis=0),
+    "gather_axis": lambda: one("Gather", ["x", "i"], in_vis=[vi("x", F, [2]), vi("i", I64, [1])],
+                               axis=1),
+    "clip_dynamic": lambda: one("Clip", ["x", "lo"], in_vis=[vi("x", F, [2]), vi("lo", F, [])]),
+    "constant_two_attrs": lambda: model(
+        [h.make_node("Constant", [], ["y"], name="n0", value_float=1.0, value_int=2)], [],
+        [vi("y", F, None)]),
+    "constant_sparse": lambda: model(
+        [h.make_node("Constant", [], ["y"], name="n0",
+                     sparse_value=h.make_sparse_tensor(
+                         h.make_tensor("v", F, [1], [1.0]), h.make_tensor("i", I64, [1], [0]),
+                         [2]))], [], [vi("y", F, None)]),
+    "cos_negative": lambda: one("ConstantOfShape", ["s"],
+                                inits=[const("s", np.array([2, -3], np.int64))]),
+    "cos_dynamic_len": lambda: one("ConstantOfShape", ["s"], in_vis=[vi("s", I64, ["n"])]),
+    "cos_value": lambda: one("ConstantOfShape", ["s"],
+                             inits=[const("s", np.array([2], np.int64))],
+                             value=h.make_tensor("v", F, [2], [1.0, 2.0])),
+    "missing_input": lambda: one("Conv", ["x"], in_vis=X4),
+    "conv_int_input": lambda: one("Conv", ["x", "w"], in_vis=[vi("x", I32, [1, 1, 4, 4])],
+                                  inits=[const("w", w(1, 1, 3, 3))]),
+    "conv_strides": lambda: one("Conv", ["x", "w"], in_vis=X4,
+                                inits=[const("w", w(1, 2, 3, 3))], strides=[1]),
+    "conv_kernel_shape": lambda: one("Conv", ["x", "w"], in_vis=X4,
+                                     inits=[const("w", w(1, 2, 3, 3))], kernel_shape=[3]),
+    "add_types": lambda: one("Add", ["x", "i"], in_vis=[vi("x", F, [2]), vi("i", I64, [2])]),
+    "pool_rank": lambda: one("MaxPool", ["x"], in_vis=[vi("x", F, [1, 2, 4])], kernel_shape=[2]),
+    "pool_kernel": lambda: one("MaxPool", ["x"], in_vis=X4, kernel_shape=[2, 2, 2]),
+    "pool_indices": lambda: one("MaxPool", ["x"], ("y", "idx"), in_vis=X4, kernel_shape=[2, 2]),
+    "avgpool_dilations": lambda: one("AveragePool", ["x"], in_vis=X4, opset=19,
+                                     kernel_shape=[2, 2], dilations=[2, 2]),
+    "gap_rank": lambda: one("GlobalAveragePool", ["x"], in_vis=[vi("x", F, [1, 2, 4])]),
+    "dropout_mask": lambda: one("Dropout", ["x"], ("y", "mask"), in_vis=[vi("x", F, [2])]),
+    "gelu_tanh": lambda: one("Gelu", ["x"], in_vis=[vi("x", F, [2])], opset=20,
+                             approximate="tanh"),
+    "gelu_opset20": lambda: one("Gelu", ["x"], in_vis=[vi("x", F, [2])], opset=20),
+    "reduce_dynamic_axes": lambda: one("ReduceSum", ["x", "a"],
+                                       in_vis=[vi("x", F, [2, 3]), vi("a", I64, [1])]),
+    "reduce_axis": lambda: one("ReduceMean", ["x"], in_vis=[vi("x", F, [2, 3])], axes=[3]),
+    "reduce_mean_opset18": lambda: one("ReduceMean", ["x", "a"], in_vis=[vi("x", F, [2, 3])],
+                                       inits=[const("a", np.array([-1], np.int64))], opset=18,
+                                       keepdims=0),
+    "slice_dynamic": lambda: one("Slice", ["x", "s", "e"],
+                                 in_vis=[vi("x", F, [4]), vi("s", I64, [1])],
+                                 inits=[const("e", np.array([3], np.int64))]),
+    "slice_axis": lambda: one("Slice", ["x", "s", "e", "a"], in_vis=[vi("x", F, [4])],
+                              inits=[const("s", np.array([0], np.int64)),
+                                     const("e", np.array([3], np.int64)),
+                                     const("a", np.array([2], np.int64))]),
+    "q_block_size": lambda: one("QuantizeLinear", ["x", "s"], in_vis=[vi("x", F, [4])],
+                                inits=[const("s", np.float32(0.1))], opset=21, block_size=2),
+    "q_axis": lambda: one("DequantizeLinear", ["q", "s", "z"], in_vis=[vi("q", I8, [2, 2])],
+                          inits=[const("s", np.array([0.1, 0.2], np.float32)),
+                                 const("z", np.zeros(2, np.int8))], axis=5),
+    "q_scale_2d": lambda: one("DequantizeLinear", ["q", "s"], in_vis=[vi("q", I8, [2, 2])],
+                              inits=[const("s", np.full((2, 2), 0.1, np.float32))]),
+    "q_dynamic_zp": lambda: one("QuantizeLinear", ["x", "s", "z"],
+                                in_vis=[vi("x", F, [2]), vi("z", U8, [])],
+                                inits=[const("s", np.float32(0.1))]),
+    "q_int64_zp": lambda: one("QuantizeLinear", ["x", "s", "z"], in_vis=[vi("x", F, [2])],
+                              inits=[const("s", np.float32(0.1)), const("z", np.int64(0))]),
+    "qlinearconv_per_axis_x": lambda: one(
+        "QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"],
+        in_vis=[vi("x", U8, [1, 2, 3, 3])],
+        inits=[const("xs", np.array([0.1, 0.2], np.float32)), const("xz", np.zeros(2, np.uint8)),
+               const("w", np.ones((1, 2, 1, 1), np.int8)), const("ws", np.float32(0.1)),
+               const("wz", np.int8(0)), const("ys", np.float32(0.1)),
+               const("yz", np.uint8(0))]),
+    "qlinearconv_bias_rank": lambda: one(
+        "QLinearConv", ["x", "s", "z", "w", "ws", "wz", "s", "z", "b"],
+        in_vis=[vi("x", U8, [1, 1, 3, 3])],
+        inits=[const("s", np.float32(0.1)), const("z", np.uint8(0)),
+               const("w", np.ones((1, 1, 1, 1), np.int8)), const("ws", np.float32(0.1)),
+               const("wz", np.int8(0)), const("b", np.ones((1, 1), np.int32))]),
+    "qlinearmatmul_per_axis_a": lambda: one(
+        "QLinearMatMul", ["a", "as", "az", "b", "bs", "bz", "s", "z"],
+        in_vis=[vi("a", U8, [2, 2]), vi("b", I8, [2, 2])],
+        inits=[const("as", np.array([0.1, 0.2], np.float32)), const("az", np.zeros(2, np.uint8)),
+               const("bs", np.float32(0.1)), const("bz", np.int8(0)),
+               const("s", np.float32(0.1)), const("z", np.uint8(0))]),
+    "qgemm_alpha": lambda: one("QGemm", ["a", "s", "z", "b", "s", "bz"], ms=True,
+                               in_vis=[vi("a", U8, [2, 2]), vi("b", I8, [2, 2])],
+                               inits=[const("s", np.float32(0.1)), const("z", np.uint8(0)),
+                                      const("bz", np.int8(0))], alpha=2.0),
+    "qgemm_trans_a": lambda: one("QGemm", ["a", "s", "z", "b", "s", "bz"], ms=True,
+                                 in_vis=[vi("a", U8, [2, 2]), vi("b", I8, [2, 2])],
+                                 inits=[const("s", np.float32(0.1)), const("z", np.uint8(0)),
+                                        const("bz", np.int8(0))], transA=1),
+    "qadd_per_axis": lambda: one("QLinearAdd", ["a", "as", "az", "a", "s", "z", "s", "z"],
+                                 ms=True, in_vis=[vi("a", U8, [2])],
+                                 inits=[const("as", np.array([0.1, 0.2], np.float32)),
+                                        const("az", np.zeros(2, np.uint8)),
+                                        const("s", np.float32(0.1)), const("z", np.uint8(0))]),
+    "qgap_channels_last": lambda: one("QLinearGlobalAveragePool", ["x", "s", "z", "s", "z"],
+                                      ms=True, in_vis=[vi("x", U8, [1, 4, 4, 2])],
+                                      inits=[const("s", np.float32(0.1)),
+                                             const("z", np.uint8(0))], channels_last=1),
+    "qgap_rank": lambda: one("QLinearGlobalAveragePool", ["x", "s", "z", "s", "z"],
+                             ms=True, in_vis=[vi("x", U8, [1, 4, 4])],
+                             inits=[const("s", np.float32(0.1)), const("z", np.uint8(0))]),
+    "convinteger_rank": lambda: one("ConvInteger", ["x", "w"],
+                                    in_vis=[vi("x", U8, [1, 1, 4]), vi("w", U8, [1, 1, 3])]),
+}
+GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
+M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})
+
+
 def main():
     if sys.argv[1:] == ["--list"]:
         print("\n".join(sorted(M)))

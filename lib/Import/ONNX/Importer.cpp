@@ -433,6 +433,9 @@ Importer::quantParams(const NodeProto &n, Value scale, Value zeroPoint,
     if (!(sc > 0.0) || std::isinf(sc))
       return nodeError(n) << "quantization scale " << sc << " must be positive and finite";
   std::optional<int32_t> axis;
+  if (!data && count > 1)
+    return nodeError(n) << "this input must be quantized per tensor (one scale), got "
+                        << count << " scales";
   if (s->shape.size() == 1 && count > 1) {
     auto a = normAxis(axisAttr, rank);
     if (!a)
@@ -1473,9 +1476,6 @@ LogicalResult Importer::onQLinearMatMul(const NodeProto &n) {
   auto yq = quantParams(n, input(n, 6), input(n, 7), 0, Value());
   if (failed(aq) || failed(bq) || failed(yq))
     return failure();
-  if (getQuantAxis(withElementType(a.getType(), *aq)) ||
-      getQuantAxis(withElementType(a.getType(), *yq)))
-    return nodeError(n) << "A and Y must be quantized per tensor";
   auto qa = asQuant(n, a, *aq);
   auto qb = asQuant(n, bb, *bq);
   if (failed(qa) || failed(qb))
@@ -1535,9 +1535,6 @@ LogicalResult Importer::onQLinearBinary(const NodeProto &n) {
   auto yq = quantParams(n, input(n, 6), input(n, 7), 0, Value());
   if (failed(lq) || failed(rq) || failed(yq))
     return failure();
-  if (!isa<quant::UniformQuantizedType>(*lq) || !isa<quant::UniformQuantizedType>(*rq) ||
-      !isa<quant::UniformQuantizedType>(*yq))
-    return nodeError(n) << "operands must be quantized per tensor";
   auto ql = asQuant(n, l, *lq);
   auto qr = asQuant(n, r, *rq);
   if (failed(ql) || failed(qr))
