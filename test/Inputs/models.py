@@ -314,6 +314,48 @@ M["uint8_input_dq"] = lambda: model(
     [h.make_node("DequantizeLinear", ["x", "s", "z"], ["y"], name="dq")],
     [vi("x", U8, [2, 2])], [vi("y", F, None)],
     [const("s", np.float32(0.25)), const("z", np.uint8(7))])
+M["qdq_int16"] = lambda: model(
+    [h.make_node("QuantizeLinear", ["x", "s", "z"], ["q"], name="q16"),
+     h.make_node("DequantizeLinear", ["q", "s", "z"], ["d"], name="dq16"),
+     h.make_node("Relu", ["d"], ["r"], name="relu"),
+     h.make_node("QuantizeLinear", ["r", "s", "z"], ["q2"], name="q16b"),
+     h.make_node("DequantizeLinear", ["q2", "s", "z"], ["y"], name="dq16b")],
+    [vi("x", F, [2, 3])], [vi("y", F, None)],
+    [const("s", np.float32(0.001)), const("z", np.int16(0))], opset=21)
+M["qop_uint8_io"] = lambda: model(
+    # A QOperator graph whose input and output are raw uint8 tensors.
+    [h.make_node("QLinearConv", ["x", "s", "z", "w", "ws", "wz", "ys", "yz"], ["y"],
+                 name="qconv")],
+    [vi("x", U8, [1, 1, 4, 4])], [vi("y", U8, None)],
+    [const("s", np.float32(0.1)), const("z", np.uint8(3)),
+     const("w", np.ones((2, 1, 3, 3), np.int8)), const("ws", np.float32(0.05)),
+     const("wz", np.int8(0)), const("ys", np.float32(0.2)), const("yz", np.uint8(7))])
+M["qdq_requant_chain"] = lambda: model(
+    # DequantizeLinear -> QuantizeLinear with other parameters.
+    [h.make_node("QuantizeLinear", ["x", "s1", "z1"], ["a"], name="qa"),
+     h.make_node("DequantizeLinear", ["a", "s1", "z1"], ["b"], name="dqa"),
+     h.make_node("QuantizeLinear", ["b", "s2", "z2"], ["c"], name="qb"),
+     h.make_node("DequantizeLinear", ["c", "s2", "z2"], ["y"], name="dqb")],
+    [vi("x", F, [4])], [vi("y", F, None)],
+    [const("s1", np.float32(0.1)), const("z1", np.uint8(128)),
+     const("s2", np.float32(0.05)), const("z2", np.int8(0))])
+
+
+def external_weights(out):
+    """A MatMul whose weight lives in a file beside the model."""
+    import os
+    wt = np.arange(12, dtype=np.float32).reshape(3, 4)
+    t = nh.from_array(wt, "w")
+    t.ClearField("raw_data")
+    t.data_location = TP.EXTERNAL
+    for k, v in (("location", "weights.bin"), ("offset", "16"), ("length", "48")):
+        e = t.external_data.add()
+        e.key, e.value = k, v
+    with open(os.path.join(os.path.dirname(os.path.abspath(out)), "weights.bin"), "wb") as f:
+        f.write(bytes(16) + wt.tobytes())
+    return model([h.make_node("MatMul", ["x", "w"], ["y"], name="mm")], [vi("x", F, [2, 3])],
+                 [vi("y", F, None)], [t])
+
 
 # ----- bad input -------------------------------------------------------------
 M["bad_unsupported_op"] = lambda: model(
@@ -585,9 +627,12 @@ M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})
 
 def main():
     if sys.argv[1:] == ["--list"]:
-        print("\n".join(sorted(M)))
+        print("\n".join(sorted(list(M) + ["external_weights"])))
         return
     name, out = sys.argv[1], sys.argv[2]
+    if name == "external_weights":
+        onnx.save(external_weights(out), out)
+        return
     onnx.save(M[name](), out)
 
 

@@ -1847,6 +1847,9 @@ OwningOpRef<ModuleOp> Importer::run() {
                   << "' is not produced by any node";
       return nullptr;
     }
+    // ONNX outputs hold raw integers where the graph computes quantized
+    // values (QOperator models): return them as such.
+    v = asPlain(v);
     results.push_back(v);
     resultTypes.push_back(v.getType());
   }
