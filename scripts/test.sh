@@ -11,7 +11,7 @@ set +e
 /usr/lib/llvm-22/bin/lit -sv "$build/test" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-count() { grep -E "^ *$1: *[0-9]+" "$log" | grep -oE '[0-9]+' | head -1 || true; }
+count() { grep -E "^ *$1 *: *[0-9]+" "$log" | grep -oE '[0-9]+' | head -1 || true; }
 passed=$(count Passed); failed=$(count Failed); unsupported=$(count Unsupported)
 echo "${passed:-0} passed, ${failed:-0} failed, ${unsupported:-0} skipped"
 exit "$status"
