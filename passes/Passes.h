@@ -4,6 +4,9 @@
 #define OCTET_PASSES_PASSES_H
 
 #include "dialects/Octet/OctetDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::octet {

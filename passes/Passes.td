@@ -67,4 +67,32 @@ def OctetFuseActivation : Pass<"octet-fuse-activation"> {
   }];
 }
 
+def ConvertOctetToLinalg : Pass<"convert-octet-to-linalg", "ModuleOp"> {
+  let summary = "Lower octet ops to linalg, tensor, arith and math on integers";
+  let description = [{
+    Quantized tensors become tensors of their signless storage integers.
+    Quantized convolutions and matrix products accumulate `(x - x_zp) *
+    (w - w_zp)` in int32 starting from the int32 bias, then requantize:
+
+    - `requant=onnx`: `clamp(rint(float32(acc) * M) + y_zp)` with
+      `M = float32(s_x * s_w[k]) / s_y`, round half to even, as ONNX Runtime;
+    - `requant=fixed-point`: a Q31 multiplier and shift with gemmlowp's
+      rounding (SaturatingRoundingDoublingHighMul, RoundingDivideByPOT).
+
+    Quantize and dequantize follow ONNX (true division, round half to even,
+    zero point added after rounding). Requantize, clamp and elementwise
+    arithmetic on quantized tensors compute dequantize -> op -> quantize in
+    float32, as ONNX Runtime evaluates the unfused QDQ graph. Shapes must be
+    static (octetc's --input-shape).
+  }];
+  let options = [
+    Option<"requant", "requant", "std::string", /*default=*/"\"onnx\"",
+           "Requantization rule: onnx or fixed-point">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 #endif // OCTET_PASSES_TD

@@ -11,23 +11,25 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
 #include "mlir/Transforms/Passes.h"
 
 namespace octet {
 
-/// The octet dialect and the upstream dialects its pipelines use.
+/// The octet dialect and the upstream dialects (with their interface
+/// extensions: bufferization, conversion to LLVM) the pipelines use.
 inline void registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<mlir::octet::OctetDialect, mlir::arith::ArithDialect,
-                  mlir::func::FuncDialect, mlir::quant::QuantDialect,
-                  mlir::tensor::TensorDialect>();
+  registry.insert<mlir::octet::OctetDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
 }
 
-/// Every octet pass plus the upstream canonicalize and CSE passes.
+/// Every octet pass plus the upstream passes the pipelines use.
 inline void registerAllPasses() {
   mlir::octet::registerOctetPasses();
-  mlir::registerCanonicalizerPass();
-  mlir::registerCSEPass();
-  mlir::registerSymbolDCEPass();
+  mlir::registerAllPasses();
 }
 
 } // namespace octet

@@ -7,12 +7,17 @@
 #include "octet/Import/ONNX.h"
 #include "octet/InitAll.h"
 #include "octet/Pipelines.h"
+#include "octet/Target/CPU.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "mlir/IR/Diagnostics.h"
@@ -20,7 +25,8 @@
 using namespace llvm;
 
 namespace {
-enum class Emit { Import, Quantized };
+enum class Emit { Import, Quantized, Lowered, LLVMIR, Object, SharedLib };
+enum class Target { None, CPU };
 
 cl::OptionCategory category("octetc options");
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
@@ -32,8 +38,27 @@ cl::opt<Emit> emit(
     "emit", cl::desc("What to produce"), cl::init(Emit::Quantized),
     cl::values(clEnumValN(Emit::Import, "import", "the imported octet IR"),
                clEnumValN(Emit::Quantized, "quantized",
-                          "the IR after QDQ folding and cleanup")),
+                          "the IR after QDQ folding and cleanup (default without --target)"),
+               clEnumValN(Emit::Lowered, "lowered",
+                          "the LLVM dialect IR for the target"),
+               clEnumValN(Emit::Object, "object",
+                          "an object file (default with --target=cpu)"),
+               clEnumValN(Emit::SharedLib, "shared-lib",
+                          "a shared library that octet-run and the runtime load")),
     cl::cat(category));
+cl::opt<Target> target("target", cl::desc("Code generation target"), cl::init(Target::None),
+                       cl::values(clEnumValN(Target::CPU, "cpu", "x86-64 CPUs")),
+                       cl::cat(category));
+cl::opt<std::string> cpu("cpu", cl::desc("CPU to tune and select instructions for"),
+                         cl::value_desc("native|znver4|skylake-avx512|x86-64-v3|..."),
+                         cl::init("native"), cl::cat(category));
+cl::opt<std::string> requant("requant", cl::desc("Requantization rule"),
+                             cl::value_desc("onnx|fixed-point"), cl::init("onnx"),
+                             cl::cat(category));
+cl::opt<std::string> headerFile("header", cl::desc("Also write a C header for the object"),
+                                cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string> modelName("name", cl::desc("C name of the entry point (default: model)"),
+                               cl::init("model"), cl::cat(category));
 cl::list<std::string> inputShapes(
     "input-shape", cl::desc("Fix an input's shape, e.g. input=1x3x224x224"),
     cl::value_desc("NAME=DxD..."), cl::cat(category));
@@ -44,6 +69,7 @@ int main(int argc, char **argv) {
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
+  octet::registerAllPasses();
   cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
   cl::ParseCommandLineOptions(argc, argv, "Octet INT8 model compiler\n");
 
@@ -77,13 +103,113 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  if (emit == Emit::Quantized) {
+  Emit what = emit;
+  if (!emit.getNumOccurrences() && target == Target::CPU)
+    what = Emit::Object;
+  bool codegen = what == Emit::Lowered || what == Emit::Object || what == Emit::SharedLib;
+  if (codegen && target != Target::CPU) {
+    errs() << "octetc: error: --emit=lowered, object and shared-lib need --target=cpu\n";
+    return 1;
+  }
+  if (!headerFile.empty() && !codegen) {
+    errs() << "octetc: error: --header needs --target=cpu\n";
+    return 1;
+  }
+  if (modelName.empty() || !(isalpha((unsigned char)modelName[0]) || modelName[0] == '_') ||
+      !llvm::all_of(modelName, [](char c) { return isalnum((unsigned char)c) || c == '_'; })) {
+    errs() << "octetc: error: --name '" << modelName << "' is not a C identifier\n";
+    return 1;
+  }
+  if (requant != "onnx" && requant != "fixed-point") {
+    errs() << "octetc: error: --requant must be onnx or fixed-point, not '" << requant << "'\n";
+    return 1;
+  }
+
+  if (what != Emit::Import) {
     mlir::PassManager pm(&context);
     if (failed(mlir::applyPassManagerCLOptions(pm)))
       return 1;
     octet::buildQuantizedPipeline(pm);
     if (failed(pm.run(*module)))
       return 1;
+  }
+
+  if (codegen) {
+    octet::CPUOptions opts;
+    opts.name = modelName;
+    opts.cpu = cpu;
+    opts.requant = requant;
+    opts.sharedLibrary = what == Emit::SharedLib;
+    auto sig = octet::getSignature(*module);
+    if (failed(sig))
+      return 1;
+    if (what == Emit::Lowered) {
+      mlir::PassManager pm(&context);
+      octet::buildCPULoweringPipeline(pm, opts);
+      if (failed(pm.run(*module)))
+        return 1;
+    } else {
+      if (outputFile == "-") {
+        errs() << "octetc: error: give the " << (what == Emit::Object ? "object" : "library")
+               << " file with -o\n";
+        return 1;
+      }
+      // Compile into temporaries; only a complete result replaces -o.
+      SmallString<128> objPath;
+      int fd;
+      if (auto ec = sys::fs::createTemporaryFile("octet", "o", fd, objPath)) {
+        errs() << "octetc: error: cannot create a temporary file: " << ec.message() << "\n";
+        return 1;
+      }
+      FileRemover removeObj(objPath);
+      {
+        raw_fd_ostream obj(fd, /*shouldClose=*/true);
+        if (failed(octet::compileToObject(*module, opts, obj)))
+          return 1;
+      }
+      std::string error;
+      auto output = mlir::openOutputFile(outputFile, &error);
+      if (!output) {
+        errs() << "octetc: error: " << error << "\n";
+        return 1;
+      }
+      if (what == Emit::SharedLib) {
+        SmallString<128> soPath;
+        if (auto ec = sys::fs::createTemporaryFile("octet", "so", soPath)) {
+          errs() << "octetc: error: cannot create a temporary file: " << ec.message() << "\n";
+          return 1;
+        }
+        FileRemover removeSo(soPath);
+        if (failed(octet::linkSharedLibrary(objPath, soPath, error))) {
+          errs() << "octetc: error: " << error << "\n";
+          return 1;
+        }
+        auto buf = MemoryBuffer::getFile(soPath, /*IsText=*/false);
+        if (!buf) {
+          errs() << "octetc: error: cannot read the linked library\n";
+          return 1;
+        }
+        output->os() << (*buf)->getBuffer();
+      } else {
+        auto buf = MemoryBuffer::getFile(objPath, /*IsText=*/false);
+        if (!buf) {
+          errs() << "octetc: error: cannot read the object file\n";
+          return 1;
+        }
+        output->os() << (*buf)->getBuffer();
+      }
+      if (!headerFile.empty()) {
+        auto header = mlir::openOutputFile(headerFile, &error);
+        if (!header) {
+          errs() << "octetc: error: " << error << "\n";
+          return 1;
+        }
+        header->os() << octet::emitHeader(*sig, opts, sys::path::filename(inputFile));
+        header->keep();
+      }
+      output->keep();
+      return 0;
+    }
   }
 
   // Write to a temporary and rename on success: no partial output files.

@@ -1,0 +1,63 @@
+//===- CPU.h - compile an octet module to a CPU object ----------*- C++ -*-===//
+//
+// Lowers a static-shaped octet module to the LLVM dialect, translates it to
+// LLVM IR, adds the module descriptor the runtime reads, optimizes it and
+// emits an object file in-process through LLVM's TargetMachine.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef OCTET_TARGET_CPU_H
+#define OCTET_TARGET_CPU_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/raw_ostream.h"
+#include <string>
+#include <vector>
+
+namespace octet {
+
+struct CPUOptions {
+  /// C identifier of the entry point (and prefix of the other symbols).
+  std::string name = "model";
+  /// LLVM CPU name, or "native" for the host.
+  std::string cpu = "native";
+  /// Requantization rule: "onnx" or "fixed-point".
+  std::string requant = "onnx";
+  /// Also export the `octet_module` symbol that a loadable module needs.
+  bool sharedLibrary = false;
+};
+
+/// One input or output of the compiled entry point.
+struct TensorSignature {
+  std::string name;
+  int dtype;                 // octet_dtype from include/octet/runtime.h
+  std::vector<int64_t> dims; // static
+};
+
+struct ModelSignature {
+  std::vector<TensorSignature> inputs, outputs;
+};
+
+/// Reads the signature of func.func @main; fails (with a diagnostic) on
+/// dynamic shapes or element types the runtime cannot describe.
+mlir::FailureOr<ModelSignature> getSignature(mlir::ModuleOp module);
+
+/// Adds the passes from octet ops to the LLVM dialect.
+void buildCPULoweringPipeline(mlir::OpPassManager &pm, const CPUOptions &options);
+
+/// Compiles `module` (octet ops, static shapes) into an object file.
+mlir::LogicalResult compileToObject(mlir::ModuleOp module, const CPUOptions &options,
+                                    llvm::raw_pwrite_stream &os);
+
+/// The C header declaring the typed entry point and the descriptor.
+std::string emitHeader(const ModelSignature &signature, const CPUOptions &options,
+                       llvm::StringRef source);
+
+/// Links an object into a shared library with ld.lld.
+mlir::LogicalResult linkSharedLibrary(llvm::StringRef object, llvm::StringRef output,
+                                      std::string &error);
+
+} // namespace octet
+
+#endif // OCTET_TARGET_CPU_H

@@ -1,0 +1,1009 @@
+//===- ConvertOctetToLinalg.cpp - octet graph ops to linalg on integers ----===//
+//
+// Lowers octet ops to linalg.generic, tensor and arith/math ops. Quantized
+// tensors become tensors of their signless storage integers; quantized
+// convolutions and matrix products accumulate in int32 with the zero points
+// subtracted in the loop body and finish with a requantize epilogue:
+//   onnx mode:        clamp(rint(float32(acc) * M) + y_zp), M = float32(s_x * s_w) / s_y
+//   fixed-point mode: gemmlowp's rounding doubling high multiply and rounding shift
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineExpr.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mlir::octet {
+#define GEN_PASS_DEF_CONVERTOCTETTOLINALG
+#include "passes/Passes.h.inc"
+} // namespace mlir::octet
+
+using namespace mlir;
+using namespace mlir::octet;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// What a (possibly quantized) tensor type says about its elements.
+struct QInfo {
+  bool quantized = false;
+  bool isSigned = true;
+  unsigned width = 32;
+  SmallVector<double> scales;
+  SmallVector<int64_t> zps;
+  std::optional<int32_t> axis;
+  int64_t qmin = 0, qmax = 0;
+
+  double scale(int64_t k) const { return scales[scales.size() == 1 ? 0 : k]; }
+  int64_t zp(int64_t k) const { return zps[zps.size() == 1 ? 0 : k]; }
+  bool allZeroPointsZero() const {
+    return llvm::all_of(zps, [](int64_t z) { return z == 0; });
+  }
+};
+
+QInfo qinfo(Type t) {
+  QInfo q;
+  if (auto qt = getQuantElementType(t)) {
+    q.quantized = true;
+    q.isSigned = qt.isSigned();
+    q.width = qt.getStorageTypeIntegralWidth();
+    q.scales = getQuantScales(t);
+    q.zps = getQuantZeroPoints(t);
+    q.axis = getQuantAxis(t);
+    q.qmin = qt.getStorageTypeMin();
+    q.qmax = qt.getStorageTypeMax();
+    return q;
+  }
+  if (auto it = dyn_cast<IntegerType>(cast<ShapedType>(t).getElementType())) {
+    q.isSigned = !it.isUnsigned();
+    q.width = it.getWidth();
+  }
+  return q;
+}
+
+RankedTensorType rtt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+Value cstF32(OpBuilder &b, Location loc, double v) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr((float)v));
+}
+Value cstInt(OpBuilder &b, Location loc, int64_t v, Type t) {
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, v));
+}
+
+/// Extends a storage integer to i32 with its signedness.
+Value toI32(OpBuilder &b, Location loc, Value v, bool isSigned) {
+  auto it = cast<IntegerType>(v.getType());
+  if (it.getWidth() == 32)
+    return v;
+  if (it.getWidth() > 32)
+    return arith::TruncIOp::create(b, loc, b.getI32Type(), v);
+  if (isSigned)
+    return arith::ExtSIOp::create(b, loc, b.getI32Type(), v);
+  return arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
+}
+
+/// Clamps a float to [lo, hi] and converts it to the integer type `to`.
+Value clampToInt(OpBuilder &b, Location loc, Value f, double lo, double hi,
+                 Type to) {
+  f = arith::MaximumFOp::create(b, loc, f, cstF32(b, loc, lo));
+  f = arith::MinimumFOp::create(b, loc, f, cstF32(b, loc, hi));
+  Value i = arith::FPToSIOp::create(b, loc, b.getI32Type(), f);
+  if (cast<IntegerType>(to).getWidth() < 32)
+    i = arith::TruncIOp::create(b, loc, to, i);
+  return i;
+}
+
+/// ONNX QuantizeLinear on one float: saturate(rint(x / scale) + zp).
+Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
+                     int64_t zp, int64_t lo, int64_t hi, Type storage) {
+  Value q = arith::DivFOp::create(b, loc, x, scale);
+  q = math::RoundEvenOp::create(b, loc, q);
+  q = arith::AddFOp::create(b, loc, q, cstF32(b, loc, (double)zp));
+  return clampToInt(b, loc, q, (double)lo, (double)hi, storage);
+}
+
+/// ONNX DequantizeLinear on one stored integer: float(q - zp) * scale.
+Value dequantizeScalar(OpBuilder &b, Location loc, Value q, bool isSigned,
+                       Value zp, Value scale) {
+  Value i = toI32(b, loc, q, isSigned);
+  i = arith::SubIOp::create(b, loc, i, zp);
+  Value f = arith::SIToFPOp::create(b, loc, b.getF32Type(), i);
+  return arith::MulFOp::create(b, loc, f, scale);
+}
+
+/// A 1-D f32 or i32 constant tensor.
+Value vectorConstF32(OpBuilder &b, Location loc, ArrayRef<float> values) {
+  auto t = RankedTensorType::get({(int64_t)values.size()}, b.getF32Type());
+  return arith::ConstantOp::create(b, loc, t, DenseElementsAttr::get(t, values));
+}
+Value vectorConstI32(OpBuilder &b, Location loc, ArrayRef<int32_t> values) {
+  auto t = RankedTensorType::get({(int64_t)values.size()}, b.getI32Type());
+  return arith::ConstantOp::create(b, loc, t, DenseElementsAttr::get(t, values));
+}
+
+SmallVector<utils::IteratorType> parallel(unsigned n) {
+  return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
+}
+
+/// Map from the result's iteration space to a broadcast operand of `shape`
+/// (numpy rules: trailing alignment, size-1 dims read index 0).
+AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                       ArrayRef<int64_t> out) {
+  SmallVector<AffineExpr> exprs;
+  int64_t off = out.size() - shape.size();
+  for (size_t i = 0; i < shape.size(); ++i)
+    exprs.push_back(shape[i] == 1 && out[i + off] != 1
+                        ? getAffineConstantExpr(0, ctx)
+                        : getAffineDimExpr(i + off, ctx));
+  return AffineMap::get(out.size(), 0, exprs, ctx);
+}
+
+/// Map to a vector indexed by dimension `dim` of a rank-`rank` space.
+AffineMap channelMap(MLIRContext *ctx, unsigned rank, unsigned dim) {
+  return AffineMap::get(rank, 0, {getAffineDimExpr(dim, ctx)}, ctx);
+}
+
+Value emptyLike(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type el) {
+  return tensor::EmptyOp::create(b, loc, shape, el);
+}
+
+/// Elementwise linalg.generic over `out` with broadcast inputs.
+Value elementwise(OpBuilder &b, Location loc, ArrayRef<int64_t> outShape,
+                  Type outEl, ValueRange inputs,
+                  function_ref<Value(OpBuilder &, Location, ValueRange)> body,
+                  ArrayRef<AffineMap> extraMaps = {}) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps;
+  size_t plain = inputs.size() - extraMaps.size();
+  for (size_t k = 0; k < plain; ++k)
+    maps.push_back(broadcastMap(ctx, rtt(inputs[k]).getShape(), outShape));
+  maps.append(extraMaps.begin(), extraMaps.end());
+  maps.push_back(AffineMap::getMultiDimIdentityMap(outShape.size(), ctx));
+  Value init = emptyLike(b, loc, outShape, outEl);
+  auto g = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+      parallel(outShape.size()),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value r = body(nb, nl, args.drop_back());
+        linalg::YieldOp::create(nb, nl, r);
+      });
+  return g.getResult(0);
+}
+
+/// The per-channel (or per-tensor) scale as a tensor input and its map for
+/// an elementwise op over `shape`; per-tensor scales become constants.
+struct ScaleOperand {
+  Value tensor;      // null for per-tensor
+  AffineMap map;     // valid when tensor is set
+  float scalar = 0;  // per-tensor scale
+  int64_t zpScalar = 0;
+  Value zpTensor;    // i32 zero points, per-axis only
+};
+
+ScaleOperand scaleOperand(OpBuilder &b, Location loc, const QInfo &q,
+                          unsigned rank) {
+  ScaleOperand s;
+  if (!q.axis) {
+    s.scalar = (float)q.scales[0];
+    s.zpScalar = q.zps[0];
+    return s;
+  }
+  SmallVector<float> scales(q.scales.begin(), q.scales.end());
+  SmallVector<int32_t> zps(q.zps.begin(), q.zps.end());
+  s.tensor = vectorConstF32(b, loc, scales);
+  s.zpTensor = vectorConstI32(b, loc, zps);
+  s.map = channelMap(b.getContext(), rank, *q.axis);
+  return s;
+}
+
+/// Low and high pads for the spatial dims of an NCHW tensor.
+Value padNCHW(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
+              int64_t extraH, int64_t extraW, Value padValue) {
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }) && !extraH && !extraW)
+    return x;
+  auto t = rtt(x);
+  SmallVector<int64_t> shape(t.getShape());
+  shape[2] += pads[0] + pads[2] + extraH;
+  shape[3] += pads[1] + pads[3] + extraW;
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                   b.getIndexAttr(pads[0]), b.getIndexAttr(pads[1])};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                    b.getIndexAttr(pads[2] + extraH),
+                                    b.getIndexAttr(pads[3] + extraW)};
+  return tensor::PadOp::create(b, loc, t.clone(shape), x, low, high, padValue);
+}
+
+LogicalResult requireStatic(Operation *op, PatternRewriter &rewriter) {
+  for (Type t : llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (auto st = dyn_cast<ShapedType>(t); st && !st.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes need --input-shape");
+  return success();
+}
+
+/// Activation bounds on the quantized grid of the result.
+void quantActivationBounds(StringRef act, std::optional<float> lo,
+                           std::optional<float> hi, const QInfo &y,
+                           double &qlo, double &qhi) {
+  qlo = y.qmin;
+  qhi = y.qmax;
+  auto q = [&](double v) {
+    return std::nearbyint((float)v / (float)y.scales[0]) + (double)y.zps[0];
+  };
+  if (act == "relu" || act == "relu6")
+    qlo = std::max(qlo, q(0.0));
+  if (act == "relu6")
+    qhi = std::min(qhi, q(6.0));
+  if (act == "clamp") {
+    if (lo)
+      qlo = std::max(qlo, q(*lo));
+    if (hi)
+      qhi = std::min(qhi, q(*hi));
+  }
+}
+
+/// Applies a float activation.
+Value floatActivation(OpBuilder &b, Location loc, Value v, StringRef act,
+                      std::optional<float> lo, std::optional<float> hi) {
+  if (act == "relu" || act == "relu6")
+    v = arith::MaximumFOp::create(b, loc, v, cstF32(b, loc, 0.0));
+  if (act == "relu6")
+    v = arith::MinimumFOp::create(b, loc, v, cstF32(b, loc, 6.0));
+  if (act == "clamp") {
+    if (lo)
+      v = arith::MaximumFOp::create(b, loc, v, cstF32(b, loc, *lo));
+    if (hi)
+      v = arith::MinimumFOp::create(b, loc, v, cstF32(b, loc, *hi));
+  }
+  return v;
+}
+
+std::optional<float> optF(std::optional<APFloat> a) {
+  if (!a)
+    return std::nullopt;
+  return a->convertToFloat();
+}
+
+/// The requantize epilogue of a quantized conv or matrix product: `acc` is
+/// the int32 accumulator (bias included), indexed by `outShape`, with the
+/// output channel at dimension `chDim`.
+Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
+                         ArrayRef<int64_t> outShape, unsigned chDim,
+                         const QInfo &x, const QInfo &w, Type resultType,
+                         StringRef act, std::optional<float> lo,
+                         std::optional<float> hi, bool fixedPoint) {
+  MLIRContext *ctx = b.getContext();
+  int64_t channels = outShape[chDim];
+  QInfo y = qinfo(resultType);
+  auto resultEl = cast<RankedTensorType>(resultType).getElementType();
+  // Dequantizing product: float(acc) * s_x * s_w[k].
+  if (!y.quantized) {
+    SmallVector<float> m;
+    for (int64_t k = 0; k < channels; ++k)
+      m.push_back((float)x.scales[0] * (float)w.scale(k));
+    Value mt = vectorConstF32(b, loc, m);
+    return elementwise(
+        b, loc, outShape, resultEl, {acc, mt},
+        [&](OpBuilder &nb, Location nl, ValueRange a) {
+          Value f = arith::SIToFPOp::create(nb, nl, nb.getF32Type(), a[0]);
+          f = arith::MulFOp::create(nb, nl, f, a[1]);
+          return floatActivation(nb, nl, f, act, lo, hi);
+        },
+        {channelMap(ctx, outShape.size(), chDim)});
+  }
+  double qlo, qhi;
+  quantActivationBounds(act, lo, hi, y, qlo, qhi);
+  Type storage = IntegerType::get(ctx, y.width);
+  if (!fixedPoint) {
+    SmallVector<float> m;
+    for (int64_t k = 0; k < channels; ++k)
+      m.push_back((float)((float)x.scales[0] * (float)w.scale(k)) / (float)y.scales[0]);
+    Value mt = vectorConstF32(b, loc, m);
+    return elementwise(
+        b, loc, outShape, storage, {acc, mt},
+        [&](OpBuilder &nb, Location nl, ValueRange a) {
+          Value f = arith::SIToFPOp::create(nb, nl, nb.getF32Type(), a[0]);
+          f = arith::MulFOp::create(nb, nl, f, a[1]);
+          f = math::RoundEvenOp::create(nb, nl, f);
+          f = arith::AddFOp::create(nb, nl, f, cstF32(nb, nl, (double)y.zps[0]));
+          return clampToInt(nb, nl, f, qlo, qhi, storage);
+        },
+        {channelMap(ctx, outShape.size(), chDim)});
+  }
+  // Fixed point: M = m0 * 2^-shift with m0 a Q31 multiplier in [2^30, 2^31).
+  SmallVector<int32_t> mult, shift;
+  for (int64_t k = 0; k < channels; ++k) {
+    double real = x.scales[0] * w.scale(k) / y.scales[0];
+    int exp = 0;
+    double frac = std::frexp(real, &exp); // real = frac * 2^exp, frac in [0.5, 1)
+    int64_t q = (int64_t)std::llround(frac * (double)(1ll << 31));
+    if (q == (1ll << 31)) {
+      q /= 2;
+      ++exp;
+    }
+    mult.push_back((int32_t)q);
+    shift.push_back(-exp); // right shift amount (may be negative: left shift)
+  }
+  Value mt = vectorConstI32(b, loc, mult), st = vectorConstI32(b, loc, shift);
+  auto chMap = channelMap(ctx, outShape.size(), chDim);
+  return elementwise(
+      b, loc, outShape, storage, {acc, mt, st},
+      [&](OpBuilder &nb, Location nl, ValueRange a) {
+        Type i64 = nb.getI64Type();
+        Value accv = a[0], m0 = a[1], sh = a[2];
+        // Left shifts (shift < 0) are applied to the accumulator first.
+        Value zero = cstInt(nb, nl, 0, nb.getI32Type());
+        Value left = arith::MaxSIOp::create(
+            nb, nl, arith::SubIOp::create(nb, nl, zero, sh), zero);
+        Value right = arith::MaxSIOp::create(nb, nl, sh, zero);
+        accv = arith::ShLIOp::create(nb, nl, accv, left);
+        // SaturatingRoundingDoublingHighMul(acc, m0).
+        Value p = arith::MulIOp::create(
+            nb, nl, arith::ExtSIOp::create(nb, nl, i64, accv),
+            arith::ExtSIOp::create(nb, nl, i64, m0));
+        Value nudgePos = cstInt(nb, nl, 1ll << 30, i64);
+        Value nudgeNeg = cstInt(nb, nl, 1 - (1ll << 30), i64);
+        Value isNeg = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, p,
+                                            cstInt(nb, nl, 0, i64));
+        Value nudge = arith::SelectOp::create(nb, nl, isNeg, nudgeNeg, nudgePos);
+        Value hi = arith::AddIOp::create(nb, nl, p, nudge);
+        // Division by 2^31 rounding toward zero.
+        hi = arith::DivSIOp::create(nb, nl, hi, cstInt(nb, nl, 1ll << 31, i64));
+        Value h32 = arith::TruncIOp::create(nb, nl, nb.getI32Type(), hi);
+        // RoundingDivideByPOT(h32, right).
+        Value one = cstInt(nb, nl, 1, nb.getI32Type());
+        Value mask = arith::SubIOp::create(
+            nb, nl, arith::ShLIOp::create(nb, nl, one, right), one);
+        Value rem = arith::AndIOp::create(nb, nl, h32, mask);
+        Value half = arith::ShRSIOp::create(nb, nl, mask, one);
+        Value negH = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, h32, zero);
+        Value thr = arith::AddIOp::create(
+            nb, nl, half, arith::ExtUIOp::create(nb, nl, nb.getI32Type(), negH));
+        Value shifted = arith::ShRSIOp::create(nb, nl, h32, right);
+        Value up = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sgt, rem, thr);
+        Value r = arith::AddIOp::create(
+            nb, nl, shifted, arith::ExtUIOp::create(nb, nl, nb.getI32Type(), up));
+        r = arith::AddIOp::create(nb, nl, r,
+                                  cstInt(nb, nl, y.zps[0], nb.getI32Type()));
+        r = arith::MaxSIOp::create(nb, nl, r, cstInt(nb, nl, (int64_t)qlo, nb.getI32Type()));
+        r = arith::MinSIOp::create(nb, nl, r, cstInt(nb, nl, (int64_t)qhi, nb.getI32Type()));
+        if (y.width < 32)
+          r = arith::TruncIOp::create(nb, nl, storage, r);
+        return r;
+      },
+      {chMap, chMap});
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+template <typename OpTy>
+struct OctetPattern : OpConversionPattern<OpTy> {
+  OctetPattern(const TypeConverter &tc, MLIRContext *ctx, bool fixedPoint)
+      : OpConversionPattern<OpTy>(tc, ctx), fixedPoint(fixedPoint) {}
+  bool fixedPoint;
+};
+
+struct ConstantLowering : OctetPattern<ConstantOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(ConstantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto t = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Attribute value = op.getValue();
+    if (auto dense = dyn_cast<DenseElementsAttr>(value))
+      value = dense.bitcast(t.getElementType());
+    else if (auto res = dyn_cast<DenseResourceElementsAttr>(value))
+      value = DenseResourceElementsAttr::get(t, res.getRawHandle());
+    else
+      return failure();
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, t, cast<TypedAttr>(value));
+    return success();
+  }
+};
+
+struct StorageCastLowering : OctetPattern<StorageCastOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(StorageCastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+struct QuantizeLowering : OctetPattern<QuantizeOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    QInfo y = qinfo(op.getType());
+    auto shape = rtt(op.getResult()).getShape();
+    Type storage = rewriter.getIntegerType(y.width);
+    ScaleOperand s = scaleOperand(rewriter, loc, y, shape.size());
+    Value r;
+    if (!s.tensor) {
+      r = elementwise(rewriter, loc, shape, storage, {adaptor.getInput()},
+                      [&](OpBuilder &b, Location l, ValueRange a) {
+                        return quantizeScalar(b, l, a[0], cstF32(b, l, s.scalar),
+                                              s.zpScalar, y.qmin, y.qmax, storage);
+                      });
+    } else {
+      r = elementwise(
+          rewriter, loc, shape, storage, {adaptor.getInput(), s.tensor, s.zpTensor},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            Value q = arith::DivFOp::create(b, l, a[0], a[1]);
+            q = math::RoundEvenOp::create(b, l, q);
+            q = arith::AddFOp::create(
+                b, l, q, arith::SIToFPOp::create(b, l, b.getF32Type(), a[2]));
+            return clampToInt(b, l, q, y.qmin, y.qmax, storage);
+          },
+          {s.map, s.map});
+    }
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct DequantizeLowering : OctetPattern<DequantizeOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    QInfo x = qinfo(op.getInput().getType());
+    auto shape = rtt(op.getResult()).getShape();
+    ScaleOperand s = scaleOperand(rewriter, loc, x, shape.size());
+    Value r;
+    if (!s.tensor) {
+      r = elementwise(rewriter, loc, shape, rewriter.getF32Type(), {adaptor.getInput()},
+                      [&](OpBuilder &b, Location l, ValueRange a) {
+                        return dequantizeScalar(
+                            b, l, a[0], x.isSigned,
+                            cstInt(b, l, s.zpScalar, b.getI32Type()),
+                            cstF32(b, l, s.scalar));
+                      });
+    } else {
+      r = elementwise(
+          rewriter, loc, shape, rewriter.getF32Type(),
+          {adaptor.getInput(), s.tensor, s.zpTensor},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            return dequantizeScalar(b, l, a[0], x.isSigned, a[2], a[1]);
+          },
+          {s.map, s.map});
+    }
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct RequantizeLowering : OctetPattern<RequantizeOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(RequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)) || getQuantAxis(op.getType()))
+      return failure();
+    Location loc = op.getLoc();
+    QInfo x = qinfo(op.getInput().getType()), y = qinfo(op.getType());
+    auto shape = rtt(op.getResult()).getShape();
+    Type storage = rewriter.getIntegerType(y.width);
+    // As ONNX Runtime evaluates DequantizeLinear -> QuantizeLinear.
+    Value r = elementwise(
+        rewriter, loc, shape, storage, {adaptor.getInput()},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value f = dequantizeScalar(b, l, a[0], x.isSigned,
+                                     cstInt(b, l, x.zps[0], b.getI32Type()),
+                                     cstF32(b, l, x.scales[0]));
+          return quantizeScalar(b, l, f, cstF32(b, l, y.scales[0]), y.zps[0],
+                                y.qmin, y.qmax, storage);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct Conv2DLowering : OctetPattern<Conv2DOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    QInfo x = qinfo(op.getInput().getType()), w = qinfo(op.getWeight().getType());
+    bool quant = x.quantized;
+    auto outShape = rtt(op.getResult()).getShape();
+    auto wShape = rtt(op.getWeight()).getShape();
+    int64_t group = op.getGroup(), mg = wShape[0] / group, cg = wShape[1];
+    auto strides = op.getStrides(), dil = op.getDilations();
+    Type accEl = quant ? (Type)rewriter.getI32Type() : rtt(op.getInput()).getElementType();
+
+    // Pad with the input zero point (quantized) or 0.
+    Value padValue =
+        quant ? cstInt(rewriter, loc, x.zps[0], rewriter.getIntegerType(x.width))
+              : (Value)arith::ConstantOp::create(rewriter, loc,
+                                                  rewriter.getFloatAttr(accEl, 0.0));
+    Value xp = padNCHW(rewriter, loc, adaptor.getInput(), op.getPads(), 0, 0, padValue);
+
+    // Accumulator initialized with the bias.
+    Value acc;
+    if (Value bias = adaptor.getBias()) {
+      acc = elementwise(rewriter, loc, outShape, accEl, {bias},
+                        [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                        {channelMap(ctx, 4, 1)});
+    } else {
+      Value zero = quant ? cstInt(rewriter, loc, 0, accEl)
+                         : (Value)arith::ConstantOp::create(rewriter, loc,
+                                                             rewriter.getFloatAttr(accEl, 0.0));
+      acc = linalg::FillOp::create(rewriter, loc, zero,
+                                   emptyLike(rewriter, loc, outShape, accEl))
+                .getResult(0);
+    }
+
+    // (n, f, oh, ow, c, kh, kw)
+    AffineExpr n, f, oh, ow, c, kh, kw;
+    bindDims(ctx, n, f, oh, ow, c, kh, kw);
+    AffineExpr inC = group == 1 ? c : f.floorDiv(mg) * cg + c;
+    auto xMap = AffineMap::get(7, 0,
+                               {n, inC, oh * strides[0] + kh * dil[0],
+                                ow * strides[1] + kw * dil[1]},
+                               ctx);
+    auto wMap = AffineMap::get(7, 0, {f, c, kh, kw}, ctx);
+    auto oMap = AffineMap::get(7, 0, {n, f, oh, ow}, ctx);
+    SmallVector<utils::IteratorType> iters = parallel(4);
+    iters.append(3, utils::IteratorType::reduction);
+    SmallVector<Value> ins = {xp, adaptor.getWeight()};
+    SmallVector<AffineMap> maps = {xMap, wMap};
+    bool wzp = quant && !w.allZeroPointsZero();
+    if (wzp) {
+      SmallVector<int32_t> zps;
+      for (int64_t k = 0; k < wShape[0]; ++k)
+        zps.push_back((int32_t)w.zp(k));
+      ins.push_back(vectorConstI32(rewriter, loc, zps));
+      maps.push_back(AffineMap::get(7, 0, {f}, ctx));
+    }
+    maps.push_back(oMap);
+    auto conv = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{acc.getType()}, ins, ValueRange{acc}, maps, iters,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value prod;
+          if (quant) {
+            Value xi = arith::SubIOp::create(
+                b, l, toI32(b, l, a[0], x.isSigned),
+                cstInt(b, l, x.zps[0], b.getI32Type()));
+            Value wi = toI32(b, l, a[1], w.isSigned);
+            if (wzp)
+              wi = arith::SubIOp::create(b, l, wi, a[2]);
+            prod = arith::MulIOp::create(b, l, xi, wi);
+            linalg::YieldOp::create(b, l,
+                                    arith::AddIOp::create(b, l, a.back(), prod).getResult());
+          } else {
+            prod = arith::MulFOp::create(b, l, a[0], a[1]);
+            linalg::YieldOp::create(b, l,
+                                    arith::AddFOp::create(b, l, a.back(), prod).getResult());
+          }
+        });
+    Value result = conv.getResult(0);
+    auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+    if (quant) {
+      result = requantizeEpilogue(rewriter, loc, result, outShape, 1, x, w,
+                                  op.getType(), op.getActivation(), lo, hi, fixedPoint);
+    } else if (op.getActivation() != "none") {
+      StringRef act = op.getActivation();
+      result = elementwise(rewriter, loc, outShape, accEl, {result},
+                           [&](OpBuilder &b, Location l, ValueRange a) {
+                             return floatActivation(b, l, a[0], act, lo, hi);
+                           });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Shared by gemm and 2-D/batched matmul: out[b..., m, n] = sum_k a * b.
+struct LinearParts {
+  Value a, b, bias;
+  AffineMap aMap, bMap, biasMap;
+  SmallVector<int64_t> outShape;
+  unsigned rank;        // iteration rank (output rank + 1)
+  unsigned nDim;        // output column dim
+};
+
+Value linearProduct(ConversionPatternRewriter &rewriter, Location loc,
+                    const LinearParts &p, const QInfo &x, const QInfo &w,
+                    bool quant, int64_t wAxisChannels, Type accEl) {
+  MLIRContext *ctx = rewriter.getContext();
+  unsigned outRank = p.outShape.size();
+  Value acc;
+  if (p.bias) {
+    SmallVector<AffineExpr> e = {getAffineDimExpr(outRank - 1, ctx)};
+    acc = elementwise(rewriter, loc, p.outShape, accEl, {p.bias},
+                      [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                      {AffineMap::get(outRank, 0, e, ctx)});
+  } else {
+    Value zero = quant ? cstInt(rewriter, loc, 0, accEl)
+                       : (Value)arith::ConstantOp::create(rewriter, loc,
+                                                           rewriter.getFloatAttr(accEl, 0.0));
+    acc = linalg::FillOp::create(rewriter, loc, zero,
+                                 emptyLike(rewriter, loc, p.outShape, accEl))
+              .getResult(0);
+  }
+  SmallVector<utils::IteratorType> iters = parallel(outRank);
+  iters.push_back(utils::IteratorType::reduction);
+  SmallVector<Value> ins = {p.a, p.b};
+  SmallVector<AffineMap> maps = {p.aMap, p.bMap};
+  bool wzp = quant && !w.allZeroPointsZero();
+  if (wzp) {
+    SmallVector<int32_t> zps;
+    for (int64_t k = 0; k < wAxisChannels; ++k)
+      zps.push_back((int32_t)w.zp(k));
+    ins.push_back(vectorConstI32(rewriter, loc, zps));
+    maps.push_back(AffineMap::get(outRank + 1, 0, {getAffineDimExpr(p.nDim, ctx)}, ctx));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(outRank + 1, ctx).dropResult(outRank));
+  auto g = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{acc.getType()}, ins, ValueRange{acc}, maps, iters,
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        if (quant) {
+          Value xi = arith::SubIOp::create(b, l, toI32(b, l, a[0], x.isSigned),
+                                           cstInt(b, l, x.zps[0], b.getI32Type()));
+          Value wi = toI32(b, l, a[1], w.isSigned);
+          if (wzp)
+            wi = arith::SubIOp::create(b, l, wi, a[2]);
+          Value prod = arith::MulIOp::create(b, l, xi, wi);
+          linalg::YieldOp::create(b, l, arith::AddIOp::create(b, l, a.back(), prod).getResult());
+        } else {
+          Value prod = arith::MulFOp::create(b, l, a[0], a[1]);
+          linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, a.back(), prod).getResult());
+        }
+      });
+  return g.getResult(0);
+}
+
+struct GemmLowering : OctetPattern<GemmOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(GemmOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    QInfo x = qinfo(op.getA().getType()), w = qinfo(op.getB().getType());
+    bool quant = x.quantized;
+    if (quant && op.getAlpha().convertToDouble() != 1.0)
+      return rewriter.notifyMatchFailure(op, "quantized gemm with alpha != 1");
+    AffineExpr m, n, k;
+    bindDims(ctx, m, n, k);
+    LinearParts p;
+    p.a = adaptor.getA();
+    p.b = adaptor.getB();
+    p.aMap = AffineMap::get(3, 0, op.getTransA() ? ArrayRef<AffineExpr>{k, m}
+                                                 : ArrayRef<AffineExpr>{m, k}, ctx);
+    p.bMap = AffineMap::get(3, 0, op.getTransB() ? ArrayRef<AffineExpr>{n, k}
+                                                 : ArrayRef<AffineExpr>{k, n}, ctx);
+    p.outShape.assign(rtt(op.getResult()).getShape().begin(),
+                      rtt(op.getResult()).getShape().end());
+    p.nDim = 1;
+    Type accEl = quant ? (Type)rewriter.getI32Type() : rtt(op.getA()).getElementType();
+    Value c = adaptor.getC();
+    bool biasVector = c && rtt(c).getRank() == 1 && rtt(c).getDimSize(0) == p.outShape[1];
+    if (quant) {
+      if (c && !biasVector)
+        return rewriter.notifyMatchFailure(op, "quantized gemm bias must be a vector");
+      p.bias = c;
+    }
+    Value acc = linearProduct(rewriter, loc, p, x, w, quant, p.outShape[1], accEl);
+    auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+    StringRef act = op.getActivation();
+    Value result;
+    if (quant) {
+      result = requantizeEpilogue(rewriter, loc, acc, p.outShape, 1, x, w, op.getType(),
+                                  act, lo, hi, fixedPoint);
+    } else {
+      float alpha = op.getAlpha().convertToFloat(), beta = op.getBeta().convertToFloat();
+      SmallVector<Value> ins = {acc};
+      if (c)
+        ins.push_back(c);
+      result = elementwise(rewriter, loc, p.outShape, accEl, ins,
+                           [&](OpBuilder &b, Location l, ValueRange a) {
+                             Value v = a[0];
+                             if (alpha != 1.0f)
+                               v = arith::MulFOp::create(b, l, v, cstF32(b, l, alpha));
+                             if (a.size() > 1) {
+                               Value cv = a[1];
+                               if (beta != 1.0f)
+                                 cv = arith::MulFOp::create(b, l, cv, cstF32(b, l, beta));
+                               v = arith::AddFOp::create(b, l, v, cv);
+                             }
+                             return floatActivation(b, l, v, act, lo, hi);
+                           });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct MatMulLowering : OctetPattern<MatMulOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto aT = rtt(op.getLhs()), bT = rtt(op.getRhs());
+    if (aT.getRank() < 2 || bT.getRank() < 2)
+      return rewriter.notifyMatchFailure(op, "vector operands not lowered yet");
+    QInfo x = qinfo(aT), w = qinfo(bT);
+    bool quant = x.quantized;
+    auto outShape = rtt(op.getResult()).getShape();
+    unsigned outRank = outShape.size(), rank = outRank + 1;
+    // Iteration space: (batch..., m, n, k).
+    auto operandMap = [&](RankedTensorType t, bool isLhs) {
+      SmallVector<AffineExpr> e;
+      int64_t batch = t.getRank() - 2, off = (outRank - 2) - batch;
+      for (int64_t i = 0; i < batch; ++i)
+        e.push_back(t.getDimSize(i) == 1 && outShape[i + off] != 1
+                        ? getAffineConstantExpr(0, ctx)
+                        : getAffineDimExpr(i + off, ctx));
+      AffineExpr mm = getAffineDimExpr(outRank - 2, ctx), nn = getAffineDimExpr(outRank - 1, ctx),
+                 kk = getAffineDimExpr(outRank, ctx);
+      if (isLhs) {
+        e.push_back(mm);
+        e.push_back(kk);
+      } else {
+        e.push_back(kk);
+        e.push_back(nn);
+      }
+      return AffineMap::get(rank, 0, e, ctx);
+    };
+    LinearParts p;
+    p.a = adaptor.getLhs();
+    p.b = adaptor.getRhs();
+    p.aMap = operandMap(aT, true);
+    p.bMap = operandMap(bT, false);
+    p.outShape.assign(outShape.begin(), outShape.end());
+    p.nDim = outRank - 1;
+    p.bias = adaptor.getBias();
+    Type accEl = quant ? (Type)rewriter.getI32Type() : aT.getElementType();
+    Value acc = linearProduct(rewriter, loc, p, x, w, quant, outShape.back(), accEl);
+    if (quant)
+      acc = requantizeEpilogue(rewriter, loc, acc, p.outShape, outRank - 1, x, w,
+                               op.getType(), "none", std::nullopt, std::nullopt,
+                               fixedPoint);
+    rewriter.replaceOp(op, acc);
+    return success();
+  }
+};
+
+struct MaxPoolLowering : OctetPattern<MaxPool2DOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(MaxPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    QInfo x = qinfo(op.getInput().getType());
+    auto inShape = rtt(op.getInput()).getShape();
+    auto outShape = rtt(op.getResult()).getShape();
+    auto k = op.getKernel(), s = op.getStrides(), d = op.getDilations(), pads = op.getPads();
+    Type el = rtt(adaptor.getInput()).getElementType();
+    bool isFloat = isa<FloatType>(el);
+    Value lowest =
+        isFloat ? (Value)arith::ConstantOp::create(
+                      rewriter, loc,
+                      rewriter.getFloatAttr(el, -std::numeric_limits<double>::infinity()))
+                : cstInt(rewriter, loc, x.isSigned ? APInt::getSignedMinValue(x.width).getSExtValue() : 0, el);
+    // Windows that run past the end (ceil_mode) read padding.
+    int64_t extra[2];
+    for (int i = 0; i < 2; ++i) {
+      int64_t need = (outShape[2 + i] - 1) * s[i] + d[i] * (k[i] - 1) + 1;
+      extra[i] = std::max<int64_t>(0, need - (inShape[2 + i] + pads[i] + pads[2 + i]));
+    }
+    Value xp = padNCHW(rewriter, loc, adaptor.getInput(), pads, extra[0], extra[1], lowest);
+    Value init = linalg::FillOp::create(rewriter, loc, lowest,
+                                        emptyLike(rewriter, loc, outShape, el))
+                     .getResult(0);
+    Value window = emptyLike(rewriter, loc, {k[0], k[1]}, el);
+    AffineExpr n, c, oh, ow, kh, kw;
+    bindDims(ctx, n, c, oh, ow, kh, kw);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(6, 0, {n, c, oh * s[0] + kh * d[0], ow * s[1] + kw * d[1]}, ctx),
+        AffineMap::get(6, 0, {kh, kw}, ctx), AffineMap::get(6, 0, {n, c, oh, ow}, ctx)};
+    SmallVector<utils::IteratorType> iters = parallel(4);
+    iters.append(2, utils::IteratorType::reduction);
+    auto g = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{xp, window}, ValueRange{init},
+        maps, iters, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value m;
+          if (isFloat)
+            m = arith::MaximumFOp::create(b, l, a[0], a[2]);
+          else if (x.isSigned)
+            m = arith::MaxSIOp::create(b, l, a[0], a[2]);
+          else
+            m = arith::MaxUIOp::create(b, l, a[0], a[2]);
+          linalg::YieldOp::create(b, l, m);
+        });
+    rewriter.replaceOp(op, g.getResult(0));
+    return success();
+  }
+};
+
+struct ReshapeLowering : OctetPattern<ReshapeOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto t = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    SmallVector<int64_t> dims(t.getShape());
+    auto st = RankedTensorType::get({(int64_t)dims.size()}, rewriter.getI64Type());
+    Value shape = arith::ConstantOp::create(rewriter, loc, st,
+                                            DenseIntElementsAttr::get(st, dims));
+    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, t, adaptor.getInput(), shape);
+    return success();
+  }
+};
+
+struct ClampLowering : OctetPattern<ClampOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(ClampOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto shape = rtt(op.getResult()).getShape();
+    auto lo = optF(op.getMin()), hi = optF(op.getMax());
+    QInfo x = qinfo(op.getInput().getType()), y = qinfo(op.getType());
+    Value r;
+    if (!x.quantized) {
+      Type el = rtt(adaptor.getInput()).getElementType();
+      if (!isa<FloatType>(el))
+        return failure();
+      r = elementwise(rewriter, loc, shape, el, {adaptor.getInput()},
+                      [&](OpBuilder &b, Location l, ValueRange a) {
+                        return floatActivation(b, l, a[0], "clamp", lo, hi);
+                      });
+    } else {
+      // On the quantized grid: dequantize, clamp, quantize to the result.
+      Type storage = rewriter.getIntegerType(y.width);
+      r = elementwise(
+          rewriter, loc, shape, storage, {adaptor.getInput()},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            Value f = dequantizeScalar(b, l, a[0], x.isSigned,
+                                       cstInt(b, l, x.zps[0], b.getI32Type()),
+                                       cstF32(b, l, x.scales[0]));
+            f = floatActivation(b, l, f, "clamp", lo, hi);
+            return quantizeScalar(b, l, f, cstF32(b, l, y.scales[0]), y.zps[0], y.qmin,
+                                  y.qmax, storage);
+          });
+    }
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Elementwise binary ops; quantized operands are computed in float as
+/// dequantize -> op -> quantize.
+template <typename OpTy, typename FOp, typename IOp>
+struct BinaryLowering : OctetPattern<OpTy> {
+  using OctetPattern<OpTy>::OctetPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto shape = rtt(op.getResult()).getShape();
+    QInfo a = qinfo(op.getLhs().getType()), bq = qinfo(op.getRhs().getType()),
+          y = qinfo(op.getType());
+    Type outEl = cast<RankedTensorType>(
+                     this->getTypeConverter()->convertType(op.getType()))
+                     .getElementType();
+    Value r = elementwise(
+        rewriter, loc, shape, outEl, {adaptor.getLhs(), adaptor.getRhs()},
+        [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+          if (!y.quantized) {
+            if (isa<FloatType>(outEl))
+              return FOp::create(b, l, v[0], v[1]);
+            return IOp::create(b, l, v[0], v[1]);
+          }
+          Value fa = dequantizeScalar(b, l, v[0], a.isSigned,
+                                      cstInt(b, l, a.zps[0], b.getI32Type()),
+                                      cstF32(b, l, a.scales[0]));
+          Value fb = dequantizeScalar(b, l, v[1], bq.isSigned,
+                                      cstInt(b, l, bq.zps[0], b.getI32Type()),
+                                      cstF32(b, l, bq.scales[0]));
+          Value f = FOp::create(b, l, fa, fb);
+          return quantizeScalar(b, l, f, cstF32(b, l, y.scales[0]), y.zps[0], y.qmin,
+                                y.qmax, outEl);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct ConvertOctetToLinalgPass
+    : octet::impl::ConvertOctetToLinalgBase<ConvertOctetToLinalgPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    TypeConverter tc;
+    tc.addConversion([](Type t) { return t; });
+    tc.addConversion([ctx](RankedTensorType t) -> Type {
+      Type el = t.getElementType();
+      if (auto q = dyn_cast<quant::QuantizedType>(el))
+        return t.clone(IntegerType::get(ctx, q.getStorageTypeIntegralWidth()));
+      if (auto it = dyn_cast<IntegerType>(el); it && !it.isSignless())
+        return t.clone(IntegerType::get(ctx, it.getWidth()));
+      return t;
+    });
+    auto cast = [](OpBuilder &b, Type t, ValueRange in, Location loc) -> Value {
+      return UnrealizedConversionCastOp::create(b, loc, t, in).getResult(0);
+    };
+    tc.addSourceMaterialization(cast);
+    tc.addTargetMaterialization(cast);
+
+    ConversionTarget target(*ctx);
+    target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
+                           arith::ArithDialect, math::MathDialect>();
+    target.addIllegalDialect<OctetDialect>();
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
+      return tc.isSignatureLegal(f.getFunctionType()) && tc.isLegal(&f.getBody());
+    });
+    target.addDynamicallyLegalOp<func::ReturnOp, func::CallOp>(
+        [&](Operation *op) { return tc.isLegal(op); });
+    target.addDynamicallyLegalOp<arith::ConstantOp>(
+        [&](arith::ConstantOp op) { return tc.isLegal(op.getType()); });
+
+    bool fp = requant == "fixed-point";
+    if (requant != "onnx" && !fp) {
+      getOperation()->emitError() << "--requant must be onnx or fixed-point, not '"
+                                  << requant << "'";
+      return signalPassFailure();
+    }
+    RewritePatternSet patterns(ctx);
+    patterns.add<ConstantLowering, StorageCastLowering, QuantizeLowering,
+                 DequantizeLowering, RequantizeLowering, Conv2DLowering, GemmLowering,
+                 MatMulLowering, MaxPoolLowering, ReshapeLowering, ClampLowering,
+                 BinaryLowering<AddOp, arith::AddFOp, arith::AddIOp>,
+                 BinaryLowering<SubOp, arith::SubFOp, arith::SubIOp>,
+                 BinaryLowering<MulOp, arith::MulFOp, arith::MulIOp>>(tc, ctx, fp);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
+    populateReturnOpTypeConversionPattern(patterns, tc);
+    populateCallOpTypeConversionPattern(patterns, tc);
+    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,223 @@
+//===- octet-run.cpp - run a compiled Octet module on .npy files -----------===//
+//
+// octet-run model.so --input NAME=@x.npy [...] [--output NAME=@y.npy ...]
+//                    [--benchmark=N] [--warmup=K]
+//
+//===----------------------------------------------------------------------===//
+
+#include "Npy.h"
+
+#include "octet/runtime.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <system_error>
+
+using namespace llvm;
+
+namespace {
+cl::OptionCategory category("octet-run options");
+cl::opt<std::string> modulePath(cl::Positional, cl::desc("<module.so>"), cl::Required,
+                                cl::cat(category));
+cl::list<std::string> inputs("input", cl::desc("An input: NAME=@file.npy"),
+                             cl::value_desc("NAME=@file.npy"), cl::cat(category));
+cl::list<std::string> outputs("output", cl::desc("Where to write an output: NAME=@file.npy"),
+                              cl::value_desc("NAME=@file.npy"), cl::cat(category));
+cl::opt<unsigned> benchmark("benchmark",
+                            cl::desc("Time N runs after warm-up and print latency "
+                                     "percentiles and throughput"),
+                            cl::init(0), cl::cat(category));
+cl::opt<unsigned> warmup("warmup", cl::desc("Warm-up runs before timing (default 5)"),
+                         cl::init(5), cl::cat(category));
+
+int fail(const std::string &message) {
+  errs() << "octet-run: error: " << message << "\n";
+  return 1;
+}
+
+std::string shapeString(const int64_t *dims, size_t rank) {
+  std::string s = "[";
+  for (size_t i = 0; i < rank; ++i)
+    s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + "]";
+}
+
+bool splitSpec(const std::string &spec, std::string &name, std::string &path) {
+  size_t eq = spec.find("=@");
+  if (eq == std::string::npos || eq == 0 || eq + 2 >= spec.size())
+    return false;
+  name = spec.substr(0, eq);
+  path = spec.substr(eq + 2);
+  return true;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv, "Run a compiled Octet module on .npy files\n");
+
+  octet_module module = nullptr;
+  if (octet_status s = octet_module_load(modulePath.c_str(), &module)) {
+    std::string msg = octet_status_message(s);
+    octet_status_release(s);
+    return fail(msg);
+  }
+  struct Guard {
+    octet_module m;
+    ~Guard() { octet_module_release(m); }
+  } guard{module};
+
+  int32_t numIn = 0, numOut = 0;
+  octet_module_num_inputs(module, &numIn);
+  octet_module_num_outputs(module, &numOut);
+
+  // Inputs by name.
+  std::vector<octet::NpyArray> inArrays(numIn);
+  std::vector<bool> given(numIn, false);
+  for (const std::string &spec : inputs) {
+    std::string name, path;
+    if (!splitSpec(spec, name, path))
+      return fail("--input expects NAME=@file.npy, got '" + spec + "'");
+    int32_t index;
+    if (octet_status s = octet_module_find_input(module, name.c_str(), &index)) {
+      octet_status_release(s);
+      std::string known;
+      for (int32_t i = 0; i < numIn; ++i) {
+        const octet_tensor_desc *d;
+        octet_module_input(module, i, &d);
+        known += std::string(i ? ", " : "") + "'" + d->name + "'";
+      }
+      return fail("the module has no input named '" + name + "' (inputs: " + known + ")");
+    }
+    if (given[index])
+      return fail("input '" + name + "' is given twice");
+    std::string error;
+    if (!octet::readNpy(path, inArrays[index], error))
+      return fail("input '" + name + "': " + error);
+    given[index] = true;
+    const octet_tensor_desc *d;
+    octet_module_input(module, index, &d);
+    const octet::NpyArray &a = inArrays[index];
+    if (a.dtype != d->dtype)
+      return fail("input '" + name + "': expected dtype " + octet_dtype_name(d->dtype) +
+                  ", got " + octet_dtype_name(a.dtype) + " from '" + path + "'");
+    if (a.shape.size() != (size_t)d->rank ||
+        !std::equal(a.shape.begin(), a.shape.end(), d->dims))
+      return fail("input '" + name + "': expected shape " + shapeString(d->dims, d->rank) +
+                  ", got " + shapeString(a.shape.data(), a.shape.size()) + " from '" +
+                  path + "'");
+  }
+  for (int32_t i = 0; i < numIn; ++i)
+    if (!given[i]) {
+      const octet_tensor_desc *d;
+      octet_module_input(module, i, &d);
+      return fail("missing input '" + std::string(d->name) + "' (" +
+                  octet_dtype_name(d->dtype) + shapeString(d->dims, d->rank) +
+                  "): pass --input " + d->name + "=@file.npy");
+    }
+
+  // Output destinations, checked before running.
+  std::vector<std::string> outPaths(numOut);
+  for (const std::string &spec : outputs) {
+    std::string name, path;
+    if (!splitSpec(spec, name, path))
+      return fail("--output expects NAME=@file.npy, got '" + spec + "'");
+    int32_t index = -1;
+    for (int32_t i = 0; i < numOut; ++i) {
+      const octet_tensor_desc *d;
+      octet_module_output(module, i, &d);
+      if (name == d->name)
+        index = i;
+    }
+    if (index < 0)
+      return fail("the module has no output named '" + name + "'");
+    outPaths[index] = path;
+  }
+
+  std::vector<octet::NpyArray> outArrays(numOut);
+  std::vector<octet_tensor_view> inViews(numIn), outViews(numOut);
+  for (int32_t i = 0; i < numIn; ++i) {
+    octet::NpyArray &a = inArrays[i];
+    inViews[i] = {a.dtype, (int32_t)a.shape.size(), a.shape.data(), nullptr, a.data.data(),
+                  a.data.size()};
+  }
+  for (int32_t i = 0; i < numOut; ++i) {
+    const octet_tensor_desc *d;
+    octet_module_output(module, i, &d);
+    octet::NpyArray &a = outArrays[i];
+    a.dtype = d->dtype;
+    a.shape.assign(d->dims, d->dims + d->rank);
+    size_t count = 1;
+    for (int64_t x : a.shape)
+      count *= (size_t)x;
+    a.data.assign(count * octet_dtype_size(d->dtype), 0);
+    outViews[i] = {a.dtype, (int32_t)a.shape.size(), a.shape.data(), nullptr, a.data.data(),
+                   a.data.size()};
+  }
+
+  auto run = [&]() -> octet_status {
+    return octet_module_invoke(module, inViews.data(), numIn, outViews.data(), numOut);
+  };
+  if (octet_status s = run()) {
+    std::string msg = octet_status_message(s);
+    octet_status_release(s);
+    return fail(msg);
+  }
+
+  // Write outputs through temporaries: no partial files on error.
+  for (int32_t i = 0; i < numOut; ++i) {
+    if (outPaths[i].empty())
+      continue;
+    std::error_code ec;
+    ToolOutputFile out(outPaths[i], ec, sys::fs::OF_None);
+    if (ec)
+      return fail("cannot write '" + outPaths[i] + "': " + ec.message());
+    out.os() << octet::encodeNpy(outArrays[i]);
+    out.os().flush();
+    if (out.os().has_error()) {
+      out.os().clear_error();
+      return fail("cannot write '" + outPaths[i] + "'");
+    }
+    out.keep();
+  }
+
+  if (benchmark > 0) {
+    for (unsigned i = 0; i < warmup; ++i)
+      run();
+    std::vector<double> ms;
+    ms.reserve(benchmark);
+    auto total0 = std::chrono::steady_clock::now();
+    for (unsigned i = 0; i < benchmark; ++i) {
+      auto t0 = std::chrono::steady_clock::now();
+      run();
+      auto t1 = std::chrono::steady_clock::now();
+      ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - total0).count();
+    std::sort(ms.begin(), ms.end());
+    auto pct = [&](double p) {
+      size_t k = std::min(ms.size() - 1, (size_t)(p / 100.0 * (ms.size() - 1) + 0.5));
+      return ms[k];
+    };
+    const octet_tensor_desc *d0;
+    octet_module_input(module, 0, &d0);
+    int64_t batch = d0->rank ? d0->dims[0] : 1;
+    outs() << format("runs: %u (after %u warm-up)\n", (unsigned)benchmark, (unsigned)warmup);
+    outs() << format("latency ms: p50 %.4f  p90 %.4f  p99 %.4f  min %.4f\n", pct(50), pct(90),
+                     pct(99), ms.front());
+    outs() << format("throughput: %.1f runs/s, %.1f samples/s (batch %lld)\n",
+                     benchmark / seconds, benchmark * batch / seconds, (long long)batch);
+  }
+  return 0;
+}
