@@ -18,6 +18,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%models", os.path.join(config.test_source_root, "Inputs", "models.py")))
+config.substitutions.append(("%opcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "opcheck.py")))
+config.substitutions.append(("%npycmp", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "npy_compare.py")))
 
 # The shared third-party models sit beside the checkout (../shared/models).
 shared = os.path.normpath(os.path.join(config.octet_src_root, "..", "shared", "models"))

@@ -1,0 +1,370 @@
+#!/usr/bin/python3
+"""Per-op numerical checks of compiled Octet code against a plain numpy
+reference of ONNX Runtime's integer rules (written separately from the
+compiler, from the rules in TOOLCHAIN.md):
+
+  QuantizeLinear:   saturate(rint(x / s) + zp), float32 true division
+  DequantizeLinear: float32(q - zp) * s
+  QLinearConv / QLinearMatMul / QGemm:
+      acc = sum (x - x_zp)(w - w_zp) + bias            (int32)
+      y   = saturate(rint(float32(acc) * M) + y_zp),   M = float32(s_x*s_w) / s_y
+  fixed-point requantization (gemmlowp): Q31 multiplier, rounding shifts
+
+usage: opcheck.py CASE SEED WORKDIR [--requant=onnx|fixed-point]
+Builds a model, compiles it with octetc, runs it with octet-run and compares.
+Prints "PASS <case> ..." or "FAIL <case> ..." and exits non-zero on failure.
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto as TP
+from onnx import helper as h
+from onnx import numpy_helper as nh
+
+BIN = os.environ.get("OCTET_BIN", "")
+
+
+def tool(name):
+    return os.path.join(BIN, name) if BIN else name
+
+
+F32 = np.float32
+NP2ONNX = {np.uint8: TP.UINT8, np.int8: TP.INT8, np.float32: TP.FLOAT, np.int32: TP.INT32}
+
+
+# ----- the reference -------------------------------------------------------------
+def qrange(dt):
+    return (0, 255) if dt == np.uint8 else (-128, 127)
+
+
+def quantize(x, s, zp, dt):
+    lo, hi = qrange(dt)
+    q = np.rint(x.astype(F32) / F32(s)) + F32(zp)
+    return np.clip(q, lo, hi).astype(dt)
+
+
+def dequantize(q, s, zp):
+    return (q.astype(np.int32) - np.int32(zp)).astype(F32) * F32(s)
+
+
+def requant_onnx(acc, xs, ws, ys, yzp, dt, axis_len=None):
+    ws = np.atleast_1d(np.asarray(ws, F32))
+    m = (F32(xs) * ws).astype(F32) / F32(ys)
+    m = m.astype(F32)
+    lo, hi = qrange(dt)
+    return m
+
+
+def requantize(acc, m, yzp, dt, ch_axis):
+    """acc int32 with channels on ch_axis; m float32 per channel."""
+    lo, hi = qrange(dt)
+    shape = [1] * acc.ndim
+    shape[ch_axis] = -1
+    r = np.rint(acc.astype(F32) * m.reshape(shape)) + F32(yzp)
+    return np.clip(r, lo, hi).astype(dt)
+
+
+def requantize_fixed(acc, real, yzp, dt, ch_axis):
+    """gemmlowp: SaturatingRoundingDoublingHighMul then RoundingDivideByPOT."""
+    lo, hi = qrange(dt)
+    shape = [1] * acc.ndim
+    shape[ch_axis] = -1
+    out = np.empty(acc.shape, np.int64)
+    accs = np.moveaxis(acc.astype(np.int64), ch_axis, 0)
+    outs = np.moveaxis(out, ch_axis, 0)
+    reals = np.broadcast_to(np.atleast_1d(real), (accs.shape[0],))
+    for k, r in enumerate(reals):
+        frac, exp = np.frexp(np.float64(r))
+        q = int(round(float(frac) * (1 << 31)))
+        if q == (1 << 31):
+            q //= 2
+            exp += 1
+        shift = -int(exp)
+        a = accs[k] << max(0, -shift)
+        p = a * q
+        nudge = np.where(p >= 0, 1 << 30, 1 - (1 << 30))
+        hi32 = (p + nudge)
+        hi32 = np.where(hi32 >= 0, hi32 // (1 << 31), -((-hi32) // (1 << 31)))
+        right = max(0, shift)
+        mask = (1 << right) - 1
+        rem = hi32 & mask
+        thr = (mask >> 1) + (hi32 < 0)
+        outs[k] = (hi32 >> right) + (rem > thr)
+    return np.clip(out + yzp, lo, hi).astype(dt)
+
+
+def conv_acc(x, w, xzp, wzp, stride, pads, dil, group):
+    """int32 NCHW convolution of (x - xzp) and (w - wzp[k])."""
+    n, c, hgt, wid = x.shape
+    m, cg, kh, kw = w.shape
+    xi = x.astype(np.int64) - xzp
+    xi = np.pad(xi, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
+    wi = w.astype(np.int64) - np.asarray(wzp).reshape(-1, 1, 1, 1)
+    oh = (hgt + pads[0] + pads[2] - dil[0] * (kh - 1) - 1) // stride[0] + 1
+    ow = (wid + pads[1] + pads[3] - dil[1] * (kw - 1) - 1) // stride[1] + 1
+    out = np.zeros((n, m, oh, ow), np.int64)
+    mg = m // group
+    for f in range(m):
+        g = f // mg
+        for i in range(kh):
+            for j in range(kw):
+                patch = xi[:, g * cg:(g + 1) * cg,
+                           i * dil[0]: i * dil[0] + stride[0] * (oh - 1) + 1: stride[0],
+                           j * dil[1]: j * dil[1] + stride[1] * (ow - 1) + 1: stride[1]]
+                out[:, f] += np.einsum("nchw,c->nhw", patch, wi[f, :, i, j])
+    return out.astype(np.int32)
+
+
+# ----- model building ----------------------------------------------------------
+def const(name, value):
+    return nh.from_array(np.asarray(value), name)
+
+
+def save(nodes, inputs, outputs, inits, path, ms=False, opset=13):
+    g = h.make_graph(nodes, "g", [h.make_tensor_value_info(n, NP2ONNX[d], s) for n, d, s in inputs],
+                     [h.make_tensor_value_info(n, NP2ONNX[d], None) for n, d in outputs],
+                     initializer=inits)
+    ops = [h.make_opsetid("", opset)] + ([h.make_opsetid("com.microsoft", 1)] if ms else [])
+    m = h.make_model(g, opset_imports=ops)
+    m.ir_version = 8
+    onnx.save(m, path)
+
+
+def compile_and_run(model, feeds, outputs, work, requant, extra=()):
+    so = os.path.join(work, "m.so")
+    subprocess.run([tool("octetc"), model, "--target=cpu", "--emit=shared-lib", "-o", so,
+                    "--name", "m", "--requant=" + requant, *extra], check=True)
+    args = [tool("octet-run"), so]
+    for name, arr in feeds.items():
+        p = os.path.join(work, name + ".in.npy")
+        np.save(p, arr)
+        args += ["--input", "%s=@%s" % (name, p)]
+    for name in outputs:
+        args += ["--output", "%s=@%s" % (name, os.path.join(work, name + ".out.npy"))]
+    subprocess.run(args, check=True)
+    return [np.load(os.path.join(work, n + ".out.npy")) for n in outputs]
+
+
+def report(case, got, want, exact=True, atol=0.0):
+    if got.shape != want.shape or got.dtype != want.dtype:
+        print("FAIL %s: shape/dtype %s %s vs %s %s" % (case, got.shape, got.dtype, want.shape, want.dtype))
+        return 1
+    if exact:
+        bad = int(np.sum(got != want))
+    else:
+        bad = int(np.sum(np.abs(got.astype(np.float64) - want.astype(np.float64)) > atol))
+    if bad:
+        diff = np.abs(got.astype(np.float64) - want.astype(np.float64))
+        print("FAIL %s: %d of %d differ (max %g)" % (case, bad, got.size, diff.max()))
+        return 1
+    print("PASS %s: %d values %s" % (case, got.size, "bit-exact" if exact else "within %g" % atol))
+    return 0
+
+
+# ----- cases ---------------------------------------------------------------------
+def rand_q(rng, shape, dt):
+    lo, hi = qrange(dt)
+    return rng.integers(lo, hi + 1, shape).astype(dt)
+
+
+def case_qconv(rng, work, requant, params=None):
+    p = params or {}
+    xdt = p.get("xdt", rng.choice([np.uint8, np.int8]))
+    group = p.get("group", int(rng.choice([1, 1, 2])))
+    n = p.get("n", int(rng.integers(1, 3)))
+    cg = p.get("cg", int(rng.integers(1, 5)))
+    mg = p.get("mg", int(rng.integers(1, 5)))
+    k = p.get("k", (int(rng.integers(1, 4)), int(rng.integers(1, 4))))
+    stride = p.get("stride", (int(rng.integers(1, 3)), int(rng.integers(1, 3))))
+    dil = p.get("dil", (int(rng.integers(1, 3)), int(rng.integers(1, 3))))
+    pads = p.get("pads", [int(v) for v in rng.integers(0, 3, 4)])
+    hw = p.get("hw", (int(rng.integers(5, 10)), int(rng.integers(5, 10))))
+    per_channel = p.get("per_channel", bool(rng.integers(0, 2)))
+    c, m = cg * group, mg * group
+    x = rand_q(rng, (n, c) + tuple(hw), xdt)
+    w = rng.integers(-127, 128, (m, cg) + tuple(k)).astype(np.int8)
+    lo, hi = qrange(xdt)
+    xzp = p.get("xzp", int(rng.choice([lo, hi, (lo + hi) // 2, int(rng.integers(lo, hi + 1))])))
+    xs = F32(p.get("xs", rng.uniform(0.001, 0.1)))
+    ws = (rng.uniform(0.001, 0.05, m) if per_channel else np.array([rng.uniform(0.001, 0.05)])).astype(F32)
+    ydt = p.get("ydt", xdt)
+    ylo, yhi = qrange(ydt)
+    yzp = p.get("yzp", int(rng.integers(ylo, yhi + 1)))
+    ys = F32(p.get("ys", rng.uniform(0.01, 2.0)))
+    bias = rng.integers(-20000, 20000, m).astype(np.int32)
+    wzp = np.zeros(m if per_channel else 1, np.int8)
+    model = os.path.join(work, "m.onnx")
+    save([h.make_node("QLinearConv", ["x", "xs", "xzp", "w", "ws", "wzp", "ys", "yzp", "b"],
+                      ["y"], name="qconv", strides=list(stride), pads=pads,
+                      dilations=list(dil), group=group, kernel_shape=list(k))],
+         [("x", xdt, list(x.shape))], [("y", ydt)],
+         [const("xs", xs), const("xzp", np.asarray(xzp, xdt)), const("w", w),
+          const("ws", ws if per_channel else ws[0]),
+          const("wzp", wzp if per_channel else wzp[0]), const("ys", ys),
+          const("yzp", np.asarray(yzp, ydt)), const("b", bias)], model)
+    acc = conv_acc(x, w, xzp, 0, stride, pads, dil, group) + bias.reshape(1, -1, 1, 1)
+    wsf = np.broadcast_to(ws, (m,))
+    if requant == "fixed-point":
+        real = np.float64(xs) * wsf.astype(np.float64) / np.float64(ys)
+        want = requantize_fixed(acc, real, yzp, ydt, 1)
+    else:
+        want = requantize(acc, ((xs * wsf).astype(F32) / ys).astype(F32), yzp, ydt, 1)
+    (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
+    return report("qconv", got, want)
+
+
+def case_qmatmul(rng, work, requant, params=None):
+    p = params or {}
+    adt = p.get("adt", rng.choice([np.uint8, np.int8]))
+    batch = p.get("batch", [int(v) for v in rng.integers(1, 3, int(rng.integers(0, 3)))])
+    mm, kk, nn = (int(v) for v in rng.integers(1, 17, 3))
+    a = rand_q(rng, tuple(batch) + (mm, kk), adt)
+    b = rng.integers(-128, 128, (kk, nn)).astype(np.int8)
+    lo, hi = qrange(adt)
+    azp = int(rng.integers(lo, hi + 1))
+    bzp = int(rng.integers(-128, 128))
+    as_, bs, ys = F32(rng.uniform(0.001, 0.1)), F32(rng.uniform(0.001, 0.05)), F32(rng.uniform(0.01, 1))
+    yzp = int(rng.integers(lo, hi + 1))
+    model = os.path.join(work, "m.onnx")
+    save([h.make_node("QLinearMatMul", ["a", "as", "azp", "b", "bs", "bzp", "ys", "yzp"], ["y"],
+                      name="qmm")],
+         [("a", adt, list(a.shape))], [("y", adt)],
+         [const("as", as_), const("azp", np.asarray(azp, adt)), const("b", b), const("bs", bs),
+          const("bzp", np.int8(bzp)), const("ys", ys), const("yzp", np.asarray(yzp, adt))], model)
+    acc = np.matmul(a.astype(np.int64) - azp, b.astype(np.int64) - bzp).astype(np.int32)
+    if requant == "fixed-point":
+        want = requantize_fixed(acc, np.float64(as_) * np.float64(bs) / np.float64(ys), yzp, adt,
+                                acc.ndim - 1)
+    else:
+        m = np.array([(as_ * bs).astype(F32) / ys], F32)
+        want = requantize(acc, m, yzp, adt, acc.ndim - 1)
+    (got,) = compile_and_run(model, {"a": a}, ["y"], work, requant)
+    return report("qmatmul", got, want)
+
+
+def case_qgemm(rng, work, requant, params=None):
+    mm, kk, nn = (int(v) for v in rng.integers(1, 33, 3))
+    a = rand_q(rng, (mm, kk), np.uint8)
+    b = rng.integers(-127, 128, (nn, kk)).astype(np.int8)
+    azp = int(rng.integers(0, 256))
+    as_, ys = F32(rng.uniform(0.001, 0.1)), F32(rng.uniform(0.01, 1))
+    bs = rng.uniform(0.001, 0.05, nn).astype(F32)
+    bias = rng.integers(-5000, 5000, nn).astype(np.int32)
+    yzp = int(rng.integers(0, 256))
+    model = os.path.join(work, "m.onnx")
+    save([h.make_node("QGemm", ["a", "as", "azp", "b", "bs", "bzp", "c", "ys", "yzp"], ["y"],
+                      name="qgemm", domain="com.microsoft", transB=1)],
+         [("a", np.uint8, [mm, kk])], [("y", np.uint8)],
+         [const("as", as_), const("azp", np.uint8(azp)), const("b", b), const("bs", bs),
+          const("bzp", np.zeros(nn, np.int8)), const("c", bias), const("ys", ys),
+          const("yzp", np.uint8(yzp))], model, ms=True)
+    acc = ((a.astype(np.int64) - azp) @ b.astype(np.int64).T + bias).astype(np.int32)
+    if requant == "fixed-point":
+        want = requantize_fixed(acc, np.float64(as_) * bs.astype(np.float64) / np.float64(ys), yzp,
+                                np.uint8, 1)
+    else:
+        want = requantize(acc, ((as_ * bs).astype(F32) / ys).astype(F32), yzp, np.uint8, 1)
+    (got,) = compile_and_run(model, {"a": a}, ["y"], work, requant)
+    return report("qgemm", got, want)
+
+
+def case_qdq(rng, work, requant, params=None):
+    """QuantizeLinear/DequantizeLinear round trip with saturation, float in and out."""
+    dt = rng.choice([np.uint8, np.int8])
+    lo, hi = qrange(dt)
+    s, zp = F32(rng.uniform(0.01, 0.5)), int(rng.integers(lo, hi + 1))
+    x = (rng.standard_normal((3, 37)) * 40).astype(F32)
+    x[0, :4] = [1e9, -1e9, F32(s) * 0.5, -F32(s) * 2.5]  # saturation and ties
+    model = os.path.join(work, "m.onnx")
+    save([h.make_node("QuantizeLinear", ["x", "s", "zp"], ["q"], name="q"),
+          h.make_node("DequantizeLinear", ["q", "s", "zp"], ["y"], name="dq")],
+         [("x", np.float32, [3, 37])], [("y", np.float32)],
+         [const("s", s), const("zp", np.asarray(zp, dt))], model)
+    want = dequantize(quantize(x, s, zp, dt), s, zp)
+    (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
+    return report("qdq", got, want)
+
+
+def case_maxpool_u8(rng, work, requant, params=None):
+    """MaxPool on uint8 with asymmetric pads and ceil_mode."""
+    x = rand_q(rng, (1, 3, 7, 7), np.uint8)
+    model = os.path.join(work, "m.onnx")
+    save([h.make_node("QLinearConv", ["x", "s", "z", "w", "s", "wz", "s", "z"], ["c"], name="id"),
+          h.make_node("MaxPool", ["c"], ["y"], name="mp", kernel_shape=[3, 2], strides=[2, 2],
+                      pads=[1, 0, 1, 1], ceil_mode=1)],
+         [("x", np.uint8, [1, 3, 7, 7])], [("y", np.uint8)],
+         [const("s", F32(1.0)), const("z", np.uint8(0)),
+          const("w", np.eye(3, dtype=np.int8).reshape(3, 3, 1, 1)), const("wz", np.int8(0))],
+         model)
+    xp = np.pad(x.astype(np.int32), ((0, 0), (0, 0), (1, 1), (0, 1)), constant_values=-1)
+    out = np.zeros((1, 3, 4, 4), np.int32)
+    for i in range(4):
+        for j in range(4):
+            out[:, :, i, j] = xp[:, :, 2 * i:2 * i + 3, 2 * j:2 * j + 2].max(axis=(2, 3))
+    want = out.astype(np.uint8)
+    (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
+    return report("maxpool_u8", got, want)
+
+
+def case_float_ops(rng, work, requant, params=None):
+    """Float conv (groups, dilation, pads) + relu6 + gemm path, against numpy."""
+    x = rng.standard_normal((2, 4, 9, 8)).astype(F32)
+    w = rng.standard_normal((6, 2, 3, 2)).astype(F32)
+    b = rng.standard_normal(6).astype(F32)
+    model = os.path.join(work, "m.onnx")
+    save([h.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", group=2, pads=[1, 0, 2, 1],
+                      strides=[2, 1], dilations=[1, 2]),
+          h.make_node("Clip", ["c", "lo", "hi"], ["y"], name="relu6")],
+         [("x", np.float32, list(x.shape))], [("y", np.float32)],
+         [const("w", w), const("b", b), const("lo", F32(0)), const("hi", F32(6))], model)
+    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (1, 2), (0, 1)))
+    oh = (9 + 3 - 3) // 2 + 1
+    ow = (8 + 1 - (2 * 1 + 1))
+    ow = ow // 1 + 1
+    out = np.zeros((2, 6, oh, ow))
+    for f in range(6):
+        g = f // 3
+        for i in range(3):
+            for j in range(2):
+                patch = xp[:, 2 * g:2 * g + 2, i: i + 2 * (oh - 1) + 1: 2, 2 * j: 2 * j + ow]
+                out[:, f] += np.einsum("nchw,c->nhw", patch, w[f, :, i, j])
+        out[:, f] += b[f]
+    want = np.clip(out, 0, 6).astype(F32)
+    (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
+    return report("float_ops", got, want, exact=False, atol=1e-4)
+
+
+CASES = {
+    "qconv": case_qconv,
+    "qconv-depthwise": lambda r, w, q: case_qconv(r, w, q, {"group": 3, "cg": 1, "mg": 1,
+                                                              "per_channel": True}),
+    "qconv-saturate": lambda r, w, q: case_qconv(r, w, q, {"ys": 1e-4, "xdt": np.uint8,
+                                                             "xzp": 255}),
+    "qconv-s8-extremes": lambda r, w, q: case_qconv(r, w, q, {"xdt": np.int8, "xzp": -128,
+                                                                "yzp": 127, "ydt": np.int8}),
+    "qmatmul": case_qmatmul,
+    "qgemm": case_qgemm,
+    "qdq": case_qdq,
+    "maxpool-u8": case_maxpool_u8,
+    "float-ops": case_float_ops,
+}
+
+
+def main():
+    case, seed, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    requant = "onnx"
+    for a in sys.argv[4:]:
+        if a.startswith("--requant="):
+            requant = a.split("=", 1)[1]
+    os.makedirs(work, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    rc = CASES[case](rng, work, requant)
+    print("case %s seed %d requant %s" % (case, seed, requant))
+    sys.exit(rc)
+
+
+if __name__ == "__main__":
+    main()
