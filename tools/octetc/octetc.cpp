@@ -144,9 +144,7 @@ int main(int argc, char **argv) {
     if (failed(sig))
       return 1;
     if (what == Emit::Lowered) {
-      mlir::PassManager pm(&context);
-      octet::buildCPULoweringPipeline(pm, opts);
-      if (failed(pm.run(*module)))
+      if (failed(octet::lowerToLLVMDialect(*module, opts)))
         return 1;
     } else {
       if (outputFile == "-") {

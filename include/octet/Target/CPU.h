@@ -46,6 +46,9 @@ mlir::FailureOr<ModelSignature> getSignature(mlir::ModuleOp module);
 /// Adds the passes from octet ops to the LLVM dialect.
 void buildCPULoweringPipeline(mlir::OpPassManager &pm, const CPUOptions &options);
 
+/// Renames @main to the entry point's name and lowers to the LLVM dialect.
+mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module, const CPUOptions &options);
+
 /// Compiles `module` (octet ops, static shapes) into an object file.
 mlir::LogicalResult compileToObject(mlir::ModuleOp module, const CPUOptions &options,
                                     llvm::raw_pwrite_stream &os);

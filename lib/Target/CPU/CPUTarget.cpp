@@ -214,13 +214,15 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig,
                               "octet_module", desc, &m);
 }
 
-LogicalResult compileToObject(ModuleOp module, const CPUOptions &options,
-                              llvm::raw_pwrite_stream &os) {
+LogicalResult lowerToLLVMDialect(ModuleOp module, const CPUOptions &options) {
   MLIRContext *ctx = module.getContext();
-  auto sig = getSignature(module);
-  if (failed(sig))
-    return failure();
   auto main = module.lookupSymbol<func::FuncOp>("main");
+  if (!main)
+    return module.emitError() << "no func.func @main to compile";
+  for (const char *reserved : {"malloc", "free", "memcpy", "memset", "octet_module"})
+    if (options.name == reserved)
+      return module.emitError() << "--name '" << options.name
+                                << "' collides with a symbol the object uses";
   if (options.name != "main" &&
       failed(SymbolTable::replaceAllSymbolUses(main, StringAttr::get(ctx, options.name),
                                                module)))
@@ -236,6 +238,18 @@ LogicalResult compileToObject(ModuleOp module, const CPUOptions &options,
   PassManager pm(ctx);
   buildCPULoweringPipeline(pm, options);
   if (failed(pm.run(module)))
+    return failure();
+
+  return success();
+}
+
+LogicalResult compileToObject(ModuleOp module, const CPUOptions &options,
+                              llvm::raw_pwrite_stream &os) {
+  MLIRContext *ctx = module.getContext();
+  auto sig = getSignature(module);
+  if (failed(sig))
+    return failure();
+  if (failed(lowerToLLVMDialect(module, options)))
     return failure();
 
   // Target machine for the requested CPU.
