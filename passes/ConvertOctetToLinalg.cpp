@@ -388,6 +388,44 @@ Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
       {chMap, chMap});
 }
 
+/// With a constant weight whose zero points are all 0, the input zero point
+/// comes out of the loop: sum (x - x_zp) w = sum x w - x_zp sum w. The
+/// correction folds into the int32 bias, so the hot loop multiplies raw
+/// u8/s8 values (what VNNI's vpdpbusd computes). `perChannel` elements of
+/// the weight, in its layout, belong to channel k at [k * perChannel, ...)
+/// unless `channelStride` says otherwise.
+static std::optional<Value> foldedBias(OpBuilder &b, Location loc, Value weight,
+                                       Value bias, const QInfo &x, const QInfo &w,
+                                       int64_t channels, bool channelInner) {
+  if (!x.quantized || !w.allZeroPointsZero())
+    return std::nullopt;
+  auto c = readConstant(weight);
+  if (!c || c->isFloat)
+    return std::nullopt;
+  std::vector<int64_t> sums(channels, 0);
+  int64_t n = c->numElements();
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t k = channelInner ? i % channels : i / (n / channels);
+    sums[k] += c->i[i];
+  }
+  std::vector<int64_t> biasVals(channels, 0);
+  if (bias) {
+    auto bc = readConstant(bias);
+    if (!bc || bc->isFloat)
+      return std::nullopt;
+    for (int64_t k = 0; k < channels; ++k)
+      biasVals[k] = bc->i[bc->numElements() == 1 ? 0 : k];
+  }
+  SmallVector<int32_t> out;
+  for (int64_t k = 0; k < channels; ++k) {
+    int64_t v = biasVals[k] - x.zps[0] * sums[k];
+    if (v < INT32_MIN || v > INT32_MAX)
+      return std::nullopt;
+    out.push_back((int32_t)v);
+  }
+  return vectorConstI32(b, loc, out);
+}
+
 //===----------------------------------------------------------------------===//
 // Patterns
 //===----------------------------------------------------------------------===//
@@ -547,9 +585,18 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
                                                   rewriter.getFloatAttr(accEl, 0.0));
     Value xp = padNCHW(rewriter, loc, adaptor.getInput(), op.getPads(), 0, 0, padValue);
 
-    // Accumulator initialized with the bias.
+    // Accumulator initialized with the bias (with the input zero point's
+    // correction folded in when the weight is constant).
     Value acc;
-    if (Value bias = adaptor.getBias()) {
+    Value biasInit = adaptor.getBias();
+    bool zpFolded = false;
+    if (quant)
+      if (auto fb = foldedBias(rewriter, loc, op.getWeight(), op.getBias(), x, w,
+                               wShape[0], /*channelInner=*/false)) {
+        biasInit = *fb;
+        zpFolded = true;
+      }
+    if (Value bias = biasInit) {
       acc = elementwise(rewriter, loc, outShape, accEl, {bias},
                         [](OpBuilder &, Location, ValueRange a) { return a[0]; },
                         {channelMap(ctx, 4, 1)});
@@ -590,9 +637,9 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value prod;
           if (quant) {
-            Value xi = arith::SubIOp::create(
-                b, l, toI32(b, l, a[0], x.isSigned),
-                cstInt(b, l, x.zps[0], b.getI32Type()));
+            Value xi = toI32(b, l, a[0], x.isSigned);
+            if (!zpFolded)
+              xi = arith::SubIOp::create(b, l, xi, cstInt(b, l, x.zps[0], b.getI32Type()));
             Value wi = toI32(b, l, a[1], w.isSigned);
             if (wzp)
               wi = arith::SubIOp::create(b, l, wi, a[2]);
@@ -625,6 +672,7 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
 /// Shared by gemm and 2-D/batched matmul: out[b..., m, n] = sum_k a * b.
 struct LinearParts {
   Value a, b, bias;
+  bool zpFolded = false; // bias already holds -x_zp * sum(w)
   AffineMap aMap, bMap, biasMap;
   SmallVector<int64_t> outShape;
   unsigned rank;        // iteration rank (output rank + 1)
@@ -667,8 +715,9 @@ Value linearProduct(ConversionPatternRewriter &rewriter, Location loc,
       rewriter, loc, TypeRange{acc.getType()}, ins, ValueRange{acc}, maps, iters,
       [&](OpBuilder &b, Location l, ValueRange a) {
         if (quant) {
-          Value xi = arith::SubIOp::create(b, l, toI32(b, l, a[0], x.isSigned),
-                                           cstInt(b, l, x.zps[0], b.getI32Type()));
+          Value xi = toI32(b, l, a[0], x.isSigned);
+          if (!p.zpFolded)
+            xi = arith::SubIOp::create(b, l, xi, cstInt(b, l, x.zps[0], b.getI32Type()));
           Value wi = toI32(b, l, a[1], w.isSigned);
           if (wzp)
             wi = arith::SubIOp::create(b, l, wi, a[2]);
@@ -714,6 +763,11 @@ struct GemmLowering : OctetPattern<GemmOp> {
       if (c && !biasVector)
         return rewriter.notifyMatchFailure(op, "quantized gemm bias must be a vector");
       p.bias = c;
+      if (auto fb = foldedBias(rewriter, loc, op.getB(), op.getC(), x, w, p.outShape[1],
+                               /*channelInner=*/!op.getTransB())) {
+        p.bias = *fb;
+        p.zpFolded = true;
+      }
     }
     Value acc = linearProduct(rewriter, loc, p, x, w, quant, p.outShape[1], accEl);
     auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
@@ -789,6 +843,12 @@ struct MatMulLowering : OctetPattern<MatMulOp> {
     p.outShape.assign(outShape.begin(), outShape.end());
     p.nDim = outRank - 1;
     p.bias = adaptor.getBias();
+    if (quant && bT.getRank() == 2)
+      if (auto fb = foldedBias(rewriter, loc, op.getRhs(), op.getBias(), x, w,
+                               outShape.back(), /*channelInner=*/true)) {
+        p.bias = *fb;
+        p.zpFolded = true;
+      }
     Type accEl = quant ? (Type)rewriter.getI32Type() : aT.getElementType();
     Value acc = linearProduct(rewriter, loc, p, x, w, quant, outShape.back(), accEl);
     if (quant)
