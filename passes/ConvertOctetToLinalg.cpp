@@ -1012,6 +1012,509 @@ struct BinaryLowering : OctetPattern<OpTy> {
   }
 };
 
+/// Reduces `input` over `axes` (keeping them as size-1 dims) with `combine`,
+/// starting from `init`.
+Value reduceKeep(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
+                 Value init, function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+  MLIRContext *ctx = b.getContext();
+  auto t = rtt(input);
+  SmallVector<int64_t> outShape(t.getShape());
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iters;
+  for (int64_t d = 0; d < t.getRank(); ++d) {
+    bool red = llvm::is_contained(axes, d);
+    if (red)
+      outShape[d] = 1;
+    outExprs.push_back(red ? getAffineConstantExpr(0, ctx) : getAffineDimExpr(d, ctx));
+    iters.push_back(red ? utils::IteratorType::reduction : utils::IteratorType::parallel);
+  }
+  Value out = linalg::FillOp::create(b, loc, init,
+                                     emptyLike(b, loc, outShape, t.getElementType()))
+                  .getResult(0);
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(t.getRank(), ctx),
+                                 AffineMap::get(t.getRank(), 0, outExprs, ctx)};
+  auto g = linalg::GenericOp::create(
+      b, loc, TypeRange{out.getType()}, ValueRange{input}, ValueRange{out}, maps, iters,
+      [&](OpBuilder &nb, Location nl, ValueRange a) {
+        linalg::YieldOp::create(nb, nl, combine(nb, nl, a[0], a[1]));
+      });
+  return g.getResult(0);
+}
+
+Value reshapeTo(OpBuilder &b, Location loc, Value v, RankedTensorType to) {
+  if (v.getType() == to)
+    return v;
+  auto st = RankedTensorType::get({to.getRank()}, b.getI64Type());
+  Value shape = arith::ConstantOp::create(
+      b, loc, st, DenseIntElementsAttr::get(st, to.getShape()));
+  return tensor::ReshapeOp::create(b, loc, to, v, shape);
+}
+
+Value fconst(OpBuilder &b, Location loc, double v, Type t) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(t, v));
+}
+
+/// Float elementwise op on float or (through dequantize/quantize) quantized
+/// tensors.
+template <typename OpTy>
+struct UnaryLowering : OctetPattern<OpTy> {
+  using OctetPattern<OpTy>::OctetPattern;
+  std::function<Value(OpBuilder &, Location, Value)> fn;
+  UnaryLowering(const TypeConverter &tc, MLIRContext *ctx, bool fp,
+                std::function<Value(OpBuilder &, Location, Value)> f)
+      : OctetPattern<OpTy>(tc, ctx, fp), fn(std::move(f)) {}
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto shape = rtt(op.getResult()).getShape();
+    QInfo x = qinfo(op.getInput().getType()), y = qinfo(op.getType());
+    Type outEl = cast<RankedTensorType>(this->getTypeConverter()->convertType(op.getType()))
+                     .getElementType();
+    Value r = elementwise(rewriter, loc, shape, outEl, {adaptor.getInput()},
+                          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                            if (!x.quantized)
+                              return fn(b, l, a[0]);
+                            Value f = dequantizeScalar(b, l, a[0], x.isSigned,
+                                                       cstInt(b, l, x.zps[0], b.getI32Type()),
+                                                       cstF32(b, l, x.scales[0]));
+                            f = fn(b, l, f);
+                            return quantizeScalar(b, l, f, cstF32(b, l, y.scales[0]), y.zps[0],
+                                                  y.qmin, y.qmax, outEl);
+                          });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct SoftmaxLowering : OctetPattern<SoftmaxOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    auto t = rtt(x);
+    Type el = t.getElementType();
+    int64_t axis = op.getAxis();
+    Value mx = reduceKeep(rewriter, loc, x, {axis},
+                          fconst(rewriter, loc, -std::numeric_limits<double>::infinity(), el),
+                          [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
+                            return arith::MaximumFOp::create(b, l, a, acc);
+                          });
+    Value e = elementwise(rewriter, loc, t.getShape(), el, {x, mx},
+                          [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                            return math::ExpOp::create(
+                                b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+                          });
+    Value sum = reduceKeep(rewriter, loc, e, {axis}, fconst(rewriter, loc, 0.0, el),
+                           [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
+                             return arith::AddFOp::create(b, l, a, acc);
+                           });
+    Value r = elementwise(rewriter, loc, t.getShape(), el, {e, sum},
+                          [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                            return arith::DivFOp::create(b, l, a[0], a[1]);
+                          });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct LayerNormLowering : OctetPattern<LayerNormOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    auto t = rtt(x);
+    Type el = t.getElementType();
+    SmallVector<int64_t> axes;
+    int64_t count = 1;
+    for (int64_t d = op.getAxis(); d < t.getRank(); ++d) {
+      axes.push_back(d);
+      count *= t.getDimSize(d);
+    }
+    auto add = [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
+      return arith::AddFOp::create(b, l, a, acc);
+    };
+    double inv = 1.0 / (double)count;
+    Value sum = reduceKeep(rewriter, loc, x, axes, fconst(rewriter, loc, 0.0, el), add);
+    Value centered = elementwise(rewriter, loc, t.getShape(), el, {x, sum},
+                                 [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                   Value mean = arith::MulFOp::create(b, l, a[1], fconst(b, l, inv, el));
+                                   return arith::SubFOp::create(b, l, a[0], mean);
+                                 });
+    Value sq = elementwise(rewriter, loc, t.getShape(), el, {centered},
+                           [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                             return arith::MulFOp::create(b, l, a[0], a[0]);
+                           });
+    Value var = reduceKeep(rewriter, loc, sq, axes, fconst(rewriter, loc, 0.0, el), add);
+    double eps = op.getEpsilon().convertToDouble();
+    SmallVector<Value> ins = {centered, var, adaptor.getScale()};
+    if (adaptor.getBias())
+      ins.push_back(adaptor.getBias());
+    Value r = elementwise(rewriter, loc, t.getShape(), el, ins,
+                          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                            Value v = arith::MulFOp::create(b, l, a[1], fconst(b, l, inv, el));
+                            v = arith::AddFOp::create(b, l, v, fconst(b, l, eps, el));
+                            v = math::RsqrtOp::create(b, l, v);
+                            Value y = arith::MulFOp::create(b, l, a[0], v);
+                            y = arith::MulFOp::create(b, l, y, a[2]);
+                            if (a.size() > 3)
+                              y = arith::AddFOp::create(b, l, y, a[3]);
+                            return y;
+                          });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct BatchNormLowering : OctetPattern<BatchNormOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(BatchNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto t = rtt(adaptor.getInput());
+    Type el = t.getElementType();
+    double eps = op.getEpsilon().convertToDouble();
+    AffineMap ch = channelMap(rewriter.getContext(), t.getRank(), 1);
+    Value r = elementwise(
+        rewriter, loc, t.getShape(), el,
+        {adaptor.getInput(), adaptor.getScale(), adaptor.getBias(), adaptor.getMean(),
+         adaptor.getVariance()},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value v = arith::AddFOp::create(b, l, a[4], fconst(b, l, eps, el));
+          v = math::RsqrtOp::create(b, l, v);
+          Value y = arith::SubFOp::create(b, l, a[0], a[3]);
+          y = arith::MulFOp::create(b, l, y, v);
+          y = arith::MulFOp::create(b, l, y, a[1]);
+          return arith::AddFOp::create(b, l, y, a[2]);
+        },
+        {ch, ch, ch, ch});
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+template <typename OpTy>
+struct ReduceLowering : OctetPattern<OpTy> {
+  using OctetPattern<OpTy>::OctetPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    auto t = rtt(x);
+    Type el = t.getElementType();
+    if (!isa<FloatType>(el))
+      return rewriter.notifyMatchFailure(op, "integer reductions not lowered");
+    ArrayRef<int64_t> axes = op.getAxes();
+    bool isMax = std::is_same<OpTy, ReduceMaxOp>::value;
+    Value init = fconst(rewriter, loc, isMax ? -std::numeric_limits<double>::infinity() : 0.0, el);
+    Value r = reduceKeep(rewriter, loc, x, axes, init,
+                         [&](OpBuilder &b, Location l, Value a, Value acc) -> Value {
+                           if (isMax)
+                             return arith::MaximumFOp::create(b, l, a, acc);
+                           return arith::AddFOp::create(b, l, a, acc);
+                         });
+    if (std::is_same<OpTy, ReduceMeanOp>::value) {
+      int64_t count = 1;
+      for (int64_t d : axes)
+        count *= t.getDimSize(d);
+      double inv = 1.0 / (double)count;
+      r = elementwise(rewriter, loc, rtt(r).getShape(), el, {r},
+                      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                        return arith::MulFOp::create(b, l, a[0], fconst(b, l, inv, el));
+                      });
+    }
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, r, rtt(op.getResult())));
+    return success();
+  }
+};
+
+/// Average pooling (windows or global). Quantized inputs accumulate
+/// (x - x_zp) in int32 and requantize with (s_x / s_y) / count.
+template <typename OpTy>
+struct AvgPoolLowering : OctetPattern<OpTy> {
+  using OctetPattern<OpTy>::OctetPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    QInfo x = qinfo(op.getInput().getType()), y = qinfo(op.getType());
+    auto inShape = rtt(op.getInput()).getShape();
+    auto outShape = rtt(op.getResult()).getShape();
+    SmallVector<int64_t> k, s, pads;
+    bool countPad = false;
+    if constexpr (std::is_same<OpTy, AvgPool2DOp>::value) {
+      k.assign(op.getKernel().begin(), op.getKernel().end());
+      s.assign(op.getStrides().begin(), op.getStrides().end());
+      pads.assign(op.getPads().begin(), op.getPads().end());
+      countPad = op.getCountIncludePad();
+    } else {
+      k = {inShape[2], inShape[3]};
+      s = {1, 1};
+      pads = {0, 0, 0, 0};
+    }
+    Type inEl = rtt(adaptor.getInput()).getElementType();
+    Type accEl = x.quantized ? (Type)rewriter.getI32Type() : inEl;
+    // Pad with the zero point (counts as 0) and precompute window counts.
+    Value padValue = x.quantized ? cstInt(rewriter, loc, x.zps[0], inEl)
+                                 : fconst(rewriter, loc, 0.0, inEl);
+    int64_t extra[2];
+    for (int i = 0; i < 2; ++i) {
+      int64_t need = (outShape[2 + i] - 1) * s[i] + k[i];
+      extra[i] = std::max<int64_t>(0, need - (inShape[2 + i] + pads[i] + pads[2 + i]));
+    }
+    Value xp = padNCHW(rewriter, loc, adaptor.getInput(), pads, extra[0], extra[1], padValue);
+    SmallVector<float> inv;
+    for (int64_t i = 0; i < outShape[2]; ++i)
+      for (int64_t j = 0; j < outShape[3]; ++j) {
+        int64_t h0 = i * s[0] - pads[0], w0 = j * s[1] - pads[1];
+        int64_t h1 = h0 + k[0], w1 = w0 + k[1];
+        int64_t cnt;
+        if (countPad) {
+          int64_t hEnd = std::min(h1, inShape[2] + pads[2]);
+          int64_t wEnd = std::min(w1, inShape[3] + pads[3]);
+          cnt = (hEnd - h0) * (wEnd - w0);
+        } else {
+          cnt = (std::min(h1, inShape[2]) - std::max<int64_t>(h0, 0)) *
+                (std::min(w1, inShape[3]) - std::max<int64_t>(w0, 0));
+        }
+        inv.push_back(1.0f / (float)std::max<int64_t>(cnt, 1));
+      }
+    auto invT = RankedTensorType::get({outShape[2], outShape[3]}, rewriter.getF32Type());
+    Value invC = arith::ConstantOp::create(rewriter, loc, invT, DenseElementsAttr::get(invT, ArrayRef<float>(inv)));
+    Value zero = x.quantized ? cstInt(rewriter, loc, 0, accEl) : fconst(rewriter, loc, 0.0, accEl);
+    Value init = linalg::FillOp::create(rewriter, loc, zero,
+                                        emptyLike(rewriter, loc, outShape, accEl))
+                     .getResult(0);
+    Value window = emptyLike(rewriter, loc, {k[0], k[1]}, inEl);
+    AffineExpr n, c, oh, ow, kh, kw;
+    bindDims(ctx, n, c, oh, ow, kh, kw);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(6, 0, {n, c, oh * s[0] + kh, ow * s[1] + kw}, ctx),
+        AffineMap::get(6, 0, {kh, kw}, ctx), AffineMap::get(6, 0, {n, c, oh, ow}, ctx)};
+    SmallVector<utils::IteratorType> iters = parallel(4);
+    iters.append(2, utils::IteratorType::reduction);
+    auto g = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{xp, window}, ValueRange{init},
+        maps, iters, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value v;
+          if (x.quantized)
+            v = arith::AddIOp::create(
+                b, l, a[2],
+                arith::SubIOp::create(b, l, toI32(b, l, a[0], x.isSigned),
+                                      cstInt(b, l, x.zps[0], b.getI32Type())));
+          else
+            v = arith::AddFOp::create(b, l, a[2], a[0]);
+          linalg::YieldOp::create(b, l, v);
+        });
+    Value sum = g.getResult(0);
+    AffineMap invMap = AffineMap::get(4, 0, {getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)}, ctx);
+    Type outEl = cast<RankedTensorType>(this->getTypeConverter()->convertType(op.getType()))
+                     .getElementType();
+    Value r = elementwise(
+        rewriter, loc, outShape, outEl, {sum, invC},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          if (!x.quantized)
+            return arith::MulFOp::create(b, l, a[0], a[1]);
+          Value f = arith::SIToFPOp::create(b, l, b.getF32Type(), a[0]);
+          f = arith::MulFOp::create(b, l, f, a[1]);
+          f = arith::MulFOp::create(b, l, f, cstF32(b, l, (float)x.scales[0] / (float)y.scales[0]));
+          f = math::RoundEvenOp::create(b, l, f);
+          f = arith::AddFOp::create(b, l, f, cstF32(b, l, (double)y.zps[0]));
+          return clampToInt(b, l, f, y.qmin, y.qmax, outEl);
+        },
+        {invMap});
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct TransposeLowering : OctetPattern<TransposeOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    ArrayRef<int64_t> perm = op.getPerm();
+    SmallVector<AffineExpr> in(perm.size());
+    for (size_t i = 0; i < perm.size(); ++i)
+      in[perm[i]] = getAffineDimExpr(i, ctx);
+    Value r = elementwise(rewriter, loc, outT.getShape(), outT.getElementType(),
+                          {adaptor.getInput()},
+                          [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                          {AffineMap::get(perm.size(), 0, in, ctx)});
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct SliceLowering : OctetPattern<SliceOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto inShape = rtt(op.getInput()).getShape();
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < (int64_t)inShape.size(); ++d)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+    for (size_t k = 0; k < op.getAxes().size(); ++k) {
+      int64_t a = op.getAxes()[k], first, count;
+      normalizeSliceDim(inShape[a], op.getStarts()[k], op.getEnds()[k], op.getSteps()[k],
+                        first, count);
+      exprs[a] = getAffineDimExpr(a, ctx) * op.getSteps()[k] + first;
+    }
+    Value r = elementwise(rewriter, loc, outT.getShape(), outT.getElementType(),
+                          {adaptor.getInput()},
+                          [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                          {AffineMap::get(inShape.size(), 0, exprs, ctx)});
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct ConcatLowering : OctetPattern<ConcatOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Value acc = emptyLike(rewriter, loc, outT.getShape(), outT.getElementType());
+    int64_t offset = 0, axis = op.getAxis();
+    for (Value in : adaptor.getInputs()) {
+      auto t = rtt(in);
+      SmallVector<OpFoldResult> offs(t.getRank(), rewriter.getIndexAttr(0)), sizes, strides(t.getRank(), rewriter.getIndexAttr(1));
+      for (int64_t d : t.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      offs[axis] = rewriter.getIndexAttr(offset);
+      acc = tensor::InsertSliceOp::create(rewriter, loc, in, acc, offs, sizes, strides);
+      offset += t.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, acc);
+    return success();
+  }
+};
+
+struct GatherLowering : OctetPattern<GatherOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto inT = rtt(adaptor.getInput());
+    auto idxT = rtt(adaptor.getIndices());
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    int64_t axis = op.getAxis(), ir = idxT.getRank(), outRank = outT.getRank();
+    SmallVector<AffineExpr> idxExprs;
+    for (int64_t d = 0; d < ir; ++d)
+      idxExprs.push_back(getAffineDimExpr(axis + d, ctx));
+    Value data = adaptor.getInput();
+    int64_t dim = inT.getDimSize(axis);
+    Value init = emptyLike(rewriter, loc, outT.getShape(), outT.getElementType());
+    auto g = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{adaptor.getIndices()},
+        ValueRange{init},
+        SmallVector<AffineMap>{AffineMap::get(outRank, 0, idxExprs, ctx),
+                               AffineMap::getMultiDimIdentityMap(outRank, ctx)},
+        parallel(outRank), [&](OpBuilder &b, Location l, ValueRange a) {
+          Value idx = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
+          Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, idx,
+                                            arith::ConstantIndexOp::create(b, l, 0));
+          Value wrapped = arith::AddIOp::create(b, l, idx, arith::ConstantIndexOp::create(b, l, dim));
+          idx = arith::SelectOp::create(b, l, neg, wrapped, idx);
+          SmallVector<Value> coords;
+          for (int64_t d = 0; d < inT.getRank(); ++d) {
+            if (d < axis)
+              coords.push_back(linalg::IndexOp::create(b, l, d));
+            else if (d == axis)
+              coords.push_back(idx);
+            else
+              coords.push_back(linalg::IndexOp::create(b, l, d - 1 + ir));
+          }
+          linalg::YieldOp::create(b, l, tensor::ExtractOp::create(b, l, data, coords).getResult());
+        });
+    rewriter.replaceOp(op, g.getResult(0));
+    return success();
+  }
+};
+
+struct CastLowering : OctetPattern<CastOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    QInfo x = qinfo(op.getInput().getType());
+    Type from = rtt(adaptor.getInput()).getElementType();
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Type to = outT.getElementType();
+    Value r = elementwise(rewriter, loc, outT.getShape(), to, {adaptor.getInput()},
+                          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                            Value v = a[0];
+                            bool fF = isa<FloatType>(from), tF = isa<FloatType>(to);
+                            if (to.isInteger(1)) {
+                              if (fF)
+                                return arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNE, v,
+                                                             fconst(b, l, 0.0, from));
+                              return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, v,
+                                                           cstInt(b, l, 0, from));
+                            }
+                            if (fF && tF)
+                              return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
+                                         ? (Value)arith::ExtFOp::create(b, l, to, v)
+                                         : (Value)arith::TruncFOp::create(b, l, to, v);
+                            if (fF)
+                              return arith::FPToSIOp::create(b, l, to, v);
+                            if (tF)
+                              return x.isSigned ? (Value)arith::SIToFPOp::create(b, l, to, v)
+                                                : (Value)arith::UIToFPOp::create(b, l, to, v);
+                            unsigned fw = from.getIntOrFloatBitWidth(), tw = to.getIntOrFloatBitWidth();
+                            if (fw == tw)
+                              return v;
+                            if (fw > tw)
+                              return arith::TruncIOp::create(b, l, to, v);
+                            return x.isSigned ? (Value)arith::ExtSIOp::create(b, l, to, v)
+                                              : (Value)arith::ExtUIOp::create(b, l, to, v);
+                          });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 struct ConvertOctetToLinalgPass
     : octet::impl::ConvertOctetToLinalgBase<ConvertOctetToLinalgPass> {
   using Base::Base;
@@ -1057,7 +1560,42 @@ struct ConvertOctetToLinalgPass
                  MatMulLowering, MaxPoolLowering, ReshapeLowering, ClampLowering,
                  BinaryLowering<AddOp, arith::AddFOp, arith::AddIOp>,
                  BinaryLowering<SubOp, arith::SubFOp, arith::SubIOp>,
-                 BinaryLowering<MulOp, arith::MulFOp, arith::MulIOp>>(tc, ctx, fp);
+                 BinaryLowering<MulOp, arith::MulFOp, arith::MulIOp>,
+                 BinaryLowering<DivOp, arith::DivFOp, arith::DivSIOp>,
+                 BinaryLowering<PowOp, math::PowFOp, arith::MulIOp>, SoftmaxLowering,
+                 LayerNormLowering, BatchNormLowering, ReduceLowering<ReduceMeanOp>,
+                 ReduceLowering<ReduceSumOp>, ReduceLowering<ReduceMaxOp>,
+                 AvgPoolLowering<AvgPool2DOp>, AvgPoolLowering<GlobalAvgPool2DOp>,
+                 TransposeLowering, SliceLowering, ConcatLowering, GatherLowering,
+                 CastLowering>(tc, ctx, fp);
+    auto unary = [&](auto tag, std::function<Value(OpBuilder &, Location, Value)> f) {
+      using OpTy = typename decltype(tag)::type;
+      patterns.add<UnaryLowering<OpTy>>(tc, ctx, fp, std::move(f));
+    };
+    auto one = [](OpBuilder &b, Location l, Value v) { return fconst(b, l, 1.0, v.getType()); };
+    unary(llvm::type_identity<SigmoidOp>(), [one](OpBuilder &b, Location l, Value v) -> Value {
+      Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, v));
+      return arith::DivFOp::create(b, l, one(b, l, v), arith::AddFOp::create(b, l, one(b, l, v), e));
+    });
+    unary(llvm::type_identity<TanhOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::TanhOp::create(b, l, v); });
+    unary(llvm::type_identity<ErfOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::ErfOp::create(b, l, v); });
+    unary(llvm::type_identity<SqrtOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::SqrtOp::create(b, l, v); });
+    unary(llvm::type_identity<ExpOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::ExpOp::create(b, l, v); });
+    unary(llvm::type_identity<NegOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return arith::NegFOp::create(b, l, v); });
+    unary(llvm::type_identity<ReciprocalOp>(), [one](OpBuilder &b, Location l, Value v) -> Value {
+      return arith::DivFOp::create(b, l, one(b, l, v), v);
+    });
+    unary(llvm::type_identity<GeluOp>(), [](OpBuilder &b, Location l, Value v) -> Value {
+      Type t = v.getType();
+      Value e = math::ErfOp::create(b, l, arith::MulFOp::create(b, l, v, fconst(b, l, M_SQRT1_2, t)));
+      Value h = arith::MulFOp::create(b, l, v, fconst(b, l, 0.5, t));
+      return arith::MulFOp::create(b, l, h, arith::AddFOp::create(b, l, e, fconst(b, l, 1.0, t)));
+    });
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
     populateReturnOpTypeConversionPattern(patterns, tc);
     populateCallOpTypeConversionPattern(patterns, tc);

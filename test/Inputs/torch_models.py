@@ -57,24 +57,34 @@ def quantize(model, example, engine):
     return convert_fx(prepared)
 
 
-def main():
-    name, out = sys.argv[1], sys.argv[2]
+def build(name):
+    """The torch module (quantized when the name has an engine) and an example input."""
     base, _, engine = name.partition("-")
-    opset = 13
     if base in ("resnet18", "mobilenet_v2"):
         model = getattr(torchvision.models, base)().eval()
         example = torch.randn(1, 3, 64, 64)
     elif base in ("bert13", "bert17"):
         model = EncoderLayer().eval()
         example = torch.randn(1, 8, 64)
-        opset = int(base[4:])
     else:
         sys.exit("unknown model " + name)
     if engine:
         model = quantize(model, example, engine)
+    return model, example
+
+
+def export(model, example, out, name):
+    base = name.partition("-")[0]
+    opset = int(base[4:]) if base.startswith("bert") else 13
     with torch.no_grad():
         torch.onnx.export(model, example, out, opset_version=opset,
                           input_names=["input"], output_names=["output"])
+
+
+def main():
+    name, out = sys.argv[1], sys.argv[2]
+    model, example = build(name)
+    export(model, example, out, name)
 
 
 if __name__ == "__main__":
