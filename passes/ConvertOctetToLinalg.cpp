@@ -23,6 +23,7 @@
 #include "mlir/Transforms/DialectConversion.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace mlir::octet {

@@ -34,6 +34,21 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# ONNX Runtime for Node.js, the reference of the numerical tests. Its install
+# script would download binaries; the npm package already carries them.
+if [ "$test_deps" = 1 ]; then
+  if ! command -v npm >/dev/null; then
+    sudo_cmd=""
+    [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q nodejs npm
+  fi
+  if [ ! -d "$root/test/ort/node_modules/onnxruntime-node" ]; then
+    echo "== installing onnxruntime-node for the tests"
+    (cd "$root/test/ort" && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
 # --- build ----------------------------------------------------------------------
 build="${OCTET_BUILD_DIR:-$root/build}"
 if [ ! -f "$build/build.ninja" ]; then

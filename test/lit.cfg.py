@@ -39,3 +39,15 @@ if python_has("onnx"):
     config.available_features.add("onnx")
 if python_has("torch"):
     config.available_features.add("torch")
+
+# ONNX Runtime for Node.js (test/ort, installed by scripts/setup.sh --test-deps)
+# is the independent reference of the numerical tests.
+ort_dir = os.path.join(config.test_source_root, "ort", "node_modules", "onnxruntime-node")
+if os.path.isdir(ort_dir):
+    try:
+        if subprocess.run(["node", "--version"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, timeout=60).returncode == 0:
+            config.available_features.add("ort")
+    except Exception:
+        pass
+config.substitutions.append(("%ortcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "ort_check.py")))

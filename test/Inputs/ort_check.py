@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""Runs a model with Octet (octetc + octet-run) and with ONNX Runtime
+(onnxruntime-node, test/ort) on the same random input and compares.
+
+usage: ort_check.py MODEL WORKDIR [--input-shape NAME=DxD] [--seed N]
+                    [--exact] [--quanta N] [--rtol X] [--requant=MODE]
+--quanta counts in units of the output's quantization scale (the scale of
+the DequantizeLinear that produces the graph output)."""
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+ORT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ort", "ort_run.js")
+
+p = argparse.ArgumentParser()
+p.add_argument("model")
+p.add_argument("work")
+p.add_argument("--input-shape", action="append", default=[])
+p.add_argument("--seed", type=int, default=0)
+p.add_argument("--exact", action="store_true")
+p.add_argument("--quanta", type=float)
+p.add_argument("--rtol", type=float, default=1e-4)
+p.add_argument("--requant", default="onnx")
+a = p.parse_args()
+os.makedirs(a.work, exist_ok=True)
+
+m = onnx.load(a.model)
+inits = {t.name: t for t in m.graph.initializer}
+# Constant values the graph computes (torch exports Constant -> Cast chains).
+consts = {k: numpy_helper.to_array(v) for k, v in inits.items()}
+for n in m.graph.node:
+    if n.op_type == "Constant" and n.attribute and n.attribute[0].name == "value":
+        consts[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+    elif n.op_type in ("Cast", "Identity") and n.input[0] in consts:
+        consts[n.output[0]] = consts[n.input[0]]
+fixed = dict(s.split("=") for s in a.input_shape)
+rng = np.random.default_rng(a.seed)
+NP = {1: np.float32, 2: np.uint8, 3: np.int8}
+feeds = []
+for i in m.graph.input:
+    if i.name in inits:
+        continue
+    tt = i.type.tensor_type
+    shape = [int(v) for v in fixed[i.name].split("x")] if i.name in fixed else \
+        [d.dim_value for d in tt.shape.dim]
+    dt = NP[tt.elem_type]
+    x = (rng.random(shape).astype(dt) if dt == np.float32
+         else rng.integers(np.iinfo(dt).min, np.iinfo(dt).max + 1, shape).astype(dt))
+    path = os.path.join(a.work, i.name + ".npy")
+    np.save(path, x)
+    feeds.append((i.name, path))
+
+so = os.path.join(a.work, "m.so")
+cmd = ["octetc", a.model, "--target=cpu", "--emit=shared-lib", "-o", so, "--requant=" + a.requant]
+for s in a.input_shape:
+    cmd += ["--input-shape", s]
+subprocess.run(cmd, check=True)
+outs = [o.name for o in m.graph.output]
+run = ["octet-run", so]
+for n, path in feeds:
+    run += ["--input", "%s=@%s" % (n, path)]
+for o in outs:
+    run += ["--output", "%s=@%s" % (o, os.path.join(a.work, "octet." + o.replace("/", "_") + ".npy"))]
+subprocess.run(run, check=True)
+ort = ["node", ORT, a.model] + ["%s=%s" % f for f in feeds] + ["--"] + \
+    ["%s=%s" % (o, os.path.join(a.work, "ort." + o.replace("/", "_") + ".npy")) for o in outs]
+subprocess.run(ort, check=True)
+
+ok = True
+for o in outs:
+    got = np.load(os.path.join(a.work, "octet." + o.replace("/", "_") + ".npy"))
+    want = np.load(os.path.join(a.work, "ort." + o.replace("/", "_") + ".npy"))
+    diff = np.abs(got.astype(np.float64) - want.astype(np.float64))
+    same = int(np.sum(got == want))
+    line = "output %s: %d of %d bit-exact, max abs diff %g" % (o, same, got.size, diff.max())
+    if a.exact:
+        ok &= same == got.size
+    elif a.quanta is not None:
+        producer = [n for n in m.graph.node if o in n.output]
+        scale = float(np.asarray(consts[producer[0].input[1]]).max())
+        q = diff.max() / scale
+        line += ", %.3g output quanta" % q
+        ok &= q <= a.quanta + 1e-6
+    else:
+        ok &= diff.max() <= a.rtol * max(1.0, np.abs(want).max())
+    print(line)
+print("PASS" if ok else "FAIL")
+sys.exit(0 if ok else 1)

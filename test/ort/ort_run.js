@@ -1,0 +1,59 @@
+// Runs an ONNX model with ONNX Runtime (CPU) on .npy inputs and writes .npy
+// outputs: node ort_run.js MODEL NAME=IN.npy... -- NAME=OUT.npy...
+'use strict';
+const fs = require('fs');
+const ort = require('onnxruntime-node');
+
+const DTYPES = {
+  '<f4': ['float32', Float32Array], '|u1': ['uint8', Uint8Array], '|i1': ['int8', Int8Array],
+  '<i4': ['int32', Int32Array], '<i8': ['int64', BigInt64Array],
+};
+
+function readNpy(path) {
+  const buf = fs.readFileSync(path);
+  const major = buf[6];
+  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const off = major === 1 ? 10 : 12;
+  const header = buf.toString('latin1', off, off + hlen);
+  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
+  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(',').map((s) => s.trim())
+    .filter((s) => s.length).map(Number);
+  const [type, Arr] = DTYPES[descr];
+  const data = buf.subarray(off + hlen);
+  const copy = new Uint8Array(data.length);
+  copy.set(data);
+  return new ort.Tensor(type, new Arr(copy.buffer), shape);
+}
+
+function writeNpy(path, tensor) {
+  const descr = Object.keys(DTYPES).find((k) => DTYPES[k][0] === tensor.type);
+  const shape = '(' + tensor.dims.join(', ') + (tensor.dims.length === 1 ? ',)' : ')');
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const head = Buffer.alloc(10);
+  head.write('\x93NUMPY', 0, 'latin1');
+  head[6] = 1; head[7] = 0; head.writeUInt16LE(header.length, 8);
+  const body = Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
+  fs.writeFileSync(path, Buffer.concat([head, Buffer.from(header, 'latin1'), body]));
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const model = args.shift();
+  const sep = args.indexOf('--');
+  const ins = args.slice(0, sep), outs = args.slice(sep + 1);
+  const opts = { intraOpNumThreads: 1, graphOptimizationLevel: 'all' };
+  const session = await ort.InferenceSession.create(model, opts);
+  const feeds = {};
+  for (const spec of ins) {
+    const [name, path] = spec.split('=');
+    feeds[name] = readNpy(path);
+  }
+  const results = await session.run(feeds);
+  for (const spec of outs) {
+    const [name, path] = spec.split('=');
+    writeNpy(path, results[name]);
+  }
+}
+main().catch((e) => { console.error('ort_run: ' + e.message); process.exit(1); });
