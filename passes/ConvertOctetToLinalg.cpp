@@ -456,6 +456,27 @@ struct ConstantLowering : OctetPattern<ConstantOp> {
   }
 };
 
+/// Plain constants of unsigned integer types become signless.
+struct ArithConstantLowering : OctetPattern<arith::ConstantOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(arith::ConstantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto t = dyn_cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    if (!t || t == op.getType())
+      return failure();
+    Attribute value = op.getValue();
+    if (auto dense = dyn_cast<DenseElementsAttr>(value))
+      value = dense.bitcast(t.getElementType());
+    else if (auto res = dyn_cast<DenseResourceElementsAttr>(value))
+      value = DenseResourceElementsAttr::get(t, res.getRawHandle());
+    else
+      return failure();
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, t, cast<TypedAttr>(value));
+    return success();
+  }
+};
+
 struct StorageCastLowering : OctetPattern<StorageCastOp> {
   using OctetPattern::OctetPattern;
   LogicalResult
@@ -1556,7 +1577,7 @@ struct ConvertOctetToLinalgPass
       return signalPassFailure();
     }
     RewritePatternSet patterns(ctx);
-    patterns.add<ConstantLowering, StorageCastLowering, QuantizeLowering,
+    patterns.add<ConstantLowering, ArithConstantLowering, StorageCastLowering, QuantizeLowering,
                  DequantizeLowering, RequantizeLowering, Conv2DLowering, GemmLowering,
                  MatMulLowering, MaxPoolLowering, ReshapeLowering, ClampLowering,
                  BinaryLowering<AddOp, arith::AddFOp, arith::AddIOp>,
