@@ -1,0 +1,50 @@
+#!/usr/bin/python3
+"""Writes the benchmark models and inputs: make_models.py OUTDIR
+  gemm_MxNxK.onnx  com.microsoft QGemm, u8 activations x s8 weights (transB), u8 out
+  conv3x3_64x56x56.onnx  QLinearConv 64->64, 3x3, pad 1, per-channel weights
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto as TP
+from onnx import helper as h
+from onnx import numpy_helper as nh
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+rng = np.random.default_rng(0)
+
+
+def save(name, node, inp, shape, inits, ms=False):
+    g = h.make_graph([node], name, [h.make_tensor_value_info("x", TP.UINT8, shape)],
+                     [h.make_tensor_value_info("y", TP.UINT8, None)],
+                     [nh.from_array(np.asarray(v), k) for k, v in inits.items()])
+    ops = [h.make_opsetid("", 13)] + ([h.make_opsetid("com.microsoft", 1)] if ms else [])
+    m = h.make_model(g, opset_imports=ops)
+    m.ir_version = 8
+    onnx.save(m, os.path.join(out, name + ".onnx"))
+    np.save(os.path.join(out, name + ".x.npy"), inp)
+
+
+for m_, n_, k_ in ((1024, 1024, 1024), (256, 3072, 768)):
+    name = "gemm_%dx%dx%d" % (m_, n_, k_)
+    save(name, h.make_node("QGemm", ["x", "s", "z", "w", "ws", "wz", "b", "ys", "yz"], ["y"],
+                           domain="com.microsoft", transB=1),
+         rng.integers(0, 256, (m_, k_)).astype(np.uint8), [m_, k_],
+         {"s": np.float32(0.02), "z": np.uint8(128),
+          "w": rng.integers(-127, 128, (n_, k_)).astype(np.int8),
+          "ws": rng.uniform(0.001, 0.01, n_).astype(np.float32), "wz": np.zeros(n_, np.int8),
+          "b": rng.integers(-1000, 1000, n_).astype(np.int32), "ys": np.float32(4.0),
+          "yz": np.uint8(128)}, ms=True)
+
+save("conv3x3_64x56x56",
+     h.make_node("QLinearConv", ["x", "s", "z", "w", "ws", "wz", "ys", "yz", "b"], ["y"],
+                 pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+     rng.integers(0, 256, (1, 64, 56, 56)).astype(np.uint8), [1, 64, 56, 56],
+     {"s": np.float32(0.02), "z": np.uint8(128),
+      "w": rng.integers(-127, 128, (64, 64, 3, 3)).astype(np.int8),
+      "ws": rng.uniform(0.001, 0.01, 64).astype(np.float32), "wz": np.zeros(64, np.int8),
+      "ys": np.float32(4.0), "yz": np.uint8(128),
+      "b": rng.integers(-1000, 1000, 64).astype(np.int32)})

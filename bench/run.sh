@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Octet's generated code against its anchors in the same run, on one thread:
+# oneDNN 2.6 (libdnnl) for INT8 GEMM and convolution, ONNX Runtime 1.30 (CPU,
+# onnxruntime-node) for whole models. Prints a markdown table.
+# usage: bench/run.sh   (after scripts/setup.sh --test-deps)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${OCTET_BUILD_DIR:-$root/build}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export OMP_NUM_THREADS=1
+bin="$build/bin"
+/usr/bin/python3 "$root/bench/make_models.py" "$work"
+clang++-22 -O2 -std=c++17 "$root/bench/onednn_bench.cpp" -ldnnl -o "$work/onednn-bench"
+"$work/onednn-bench" > "$work/onednn.txt"
+
+p50() { grep '^latency' | sed -E 's/.*p50 ([0-9.]+).*/\1/'; }
+echo "| case | Octet p50 ms | anchor | anchor p50 ms | Octet / anchor time |"
+echo "|---|---|---|---|---|"
+for c in gemm_1024x1024x1024 gemm_256x3072x768 conv3x3_64x56x56; do
+  "$bin/octetc" "$work/$c.onnx" --target=cpu --emit=shared-lib -o "$work/$c.so"
+  o=$("$bin/octet-run" "$work/$c.so" --input "x=@$work/$c.x.npy" --benchmark=20 --warmup=3 | p50)
+  a=$(grep "^$c " "$work/onednn.txt" | cut -d' ' -f2)
+  echo "| $c (u8 x s8 -> u8) | $o | oneDNN | $a | $(echo "scale=1; $o / $a" | bc)x |"
+done
+
+ortb="node $root/bench/ort_bench.js"
+x="$root/models/digits_test_x.npy"
+"$bin/octetc" "$root/models/digits_cnn.qdq.onnx" --input-shape input=397x1x8x8 --target=cpu \
+  --emit=shared-lib -o "$work/digits.so"
+o=$("$bin/octet-run" "$work/digits.so" --input "input=@$x" --benchmark=50 | p50)
+a=$($ortb "$root/models/digits_cnn.qdq.onnx" 50 "input=$x")
+echo "| digits QDQ, batch 397 | $o | ONNX Runtime | $a | $(echo "scale=1; $o / $a" | bc)x |"
+if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  /usr/bin/python3 "$root/test/Inputs/torch_models.py" resnet18-qnnpack "$work/r18.onnx" 2>/dev/null
+  /usr/bin/python3 -c "import numpy as np; np.save('$work/r18.x.npy', np.random.default_rng(0).random((1,3,64,64), dtype=np.float32))"
+  "$bin/octetc" "$work/r18.onnx" --target=cpu --emit=shared-lib -o "$work/r18.so"
+  o=$("$bin/octet-run" "$work/r18.so" --input "input=@$work/r18.x.npy" --benchmark=20 | p50)
+  a=$($ortb "$work/r18.onnx" 20 "input=$work/r18.x.npy")
+  echo "| resnet18 QDQ (torch qnnpack), 1x3x64x64 | $o | ONNX Runtime | $a | $(echo "scale=1; $o / $a" | bc)x |"
+fi
+echo
+echo "VNNI instructions in the 1024^3 GEMM: vpdpbusd $("/usr/lib/llvm-22/bin/llvm-objdump" -d "$work/gemm_1024x1024x1024.so" | grep -c vpdpbusd || true), vpdpwssd $("/usr/lib/llvm-22/bin/llvm-objdump" -d "$work/gemm_1024x1024x1024.so" | grep -c vpdpwssd || true)"
