@@ -631,7 +631,79 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
                 .getResult(0);
     }
 
-    // (n, f, oh, ow, c, kh, kw)
+    if (group == 1) {
+      // im2col: gather the windows into [N, OH, OW, C*KH*KW] rows, then a
+      // matrix product whose reduction runs over contiguous memory in both
+      // operands (what the vectorizer turns into dot-product instructions).
+      Type inEl = rtt(xp).getElementType();
+      int64_t kh = wShape[2], kw = wShape[3], cin = wShape[1];
+      SmallVector<int64_t> col6 = {outShape[0], outShape[2], outShape[3], cin, kh, kw};
+      AffineExpr n, oh, ow, c, i, j;
+      bindDims(ctx, n, oh, ow, c, i, j);
+      auto gather = AffineMap::get(
+          6, 0, {n, c, oh * strides[0] + i * dil[0], ow * strides[1] + j * dil[1]}, ctx);
+      Value col = elementwise(rewriter, loc, col6, inEl, {xp},
+                              [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                              {gather});
+      int64_t kk = cin * kh * kw;
+      auto colT = RankedTensorType::get({outShape[0], outShape[2], outShape[3], kk}, inEl);
+      Value colK = tensor::CollapseShapeOp::create(
+          rewriter, loc, colT, col, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4, 5}});
+      auto wT = RankedTensorType::get({wShape[0], kk}, rtt(adaptor.getWeight()).getElementType());
+      Value wK = tensor::CollapseShapeOp::create(
+          rewriter, loc, wT, adaptor.getWeight(),
+          SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+      // (n, oh, ow, f, k)
+      AffineExpr d0, d1, d2, d3, d4;
+      bindDims(ctx, d0, d1, d2, d3, d4);
+      SmallVector<Value> ins = {colK, wK};
+      SmallVector<AffineMap> maps = {AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx),
+                                     AffineMap::get(5, 0, {d3, d4}, ctx)};
+      bool wzp = quant && !w.allZeroPointsZero();
+      if (wzp) {
+        SmallVector<int32_t> zps;
+        for (int64_t k = 0; k < wShape[0]; ++k)
+          zps.push_back((int32_t)w.zp(k));
+        ins.push_back(vectorConstI32(rewriter, loc, zps));
+        maps.push_back(AffineMap::get(5, 0, {d3}, ctx));
+      }
+      maps.push_back(AffineMap::get(5, 0, {d0, d3, d1, d2}, ctx));
+      SmallVector<utils::IteratorType> iters = parallel(4);
+      iters.push_back(utils::IteratorType::reduction);
+      auto mm = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{acc.getType()}, ins, ValueRange{acc}, maps, iters,
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            if (quant) {
+              Value xi = toI32(b, l, a[0], x.isSigned);
+              if (!zpFolded)
+                xi = arith::SubIOp::create(b, l, xi, cstInt(b, l, x.zps[0], b.getI32Type()));
+              Value wi = toI32(b, l, a[1], w.isSigned);
+              if (wzp)
+                wi = arith::SubIOp::create(b, l, wi, a[2]);
+              Value prod = arith::MulIOp::create(b, l, xi, wi);
+              linalg::YieldOp::create(b, l, arith::AddIOp::create(b, l, a.back(), prod).getResult());
+            } else {
+              Value prod = arith::MulFOp::create(b, l, a[0], a[1]);
+              linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, a.back(), prod).getResult());
+            }
+          });
+      Value result = mm.getResult(0);
+      auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+      if (quant) {
+        result = requantizeEpilogue(rewriter, loc, result, outShape, 1, x, w, op.getType(),
+                                    op.getActivation(), lo, hi, fixedPoint);
+      } else if (op.getActivation() != "none") {
+        StringRef act = op.getActivation();
+        result = elementwise(rewriter, loc, outShape, accEl, {result},
+                             [&](OpBuilder &b, Location l, ValueRange a) {
+                               return floatActivation(b, l, a[0], act, lo, hi);
+                             });
+      }
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+
+    // Grouped and depthwise: a direct loop nest (n, f, oh, ow, c, kh, kw).
     AffineExpr n, f, oh, ow, c, kh, kw;
     bindDims(ctx, n, f, oh, ow, c, kh, kw);
     AffineExpr inC = group == 1 ? c : f.floorDiv(mg) * cg + c;

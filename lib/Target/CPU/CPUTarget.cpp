@@ -123,7 +123,7 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   (void)registered;
   std::string front =
       "convert-octet-to-linalg{requant=" + options.requant +
-      "},canonicalize,cse,linalg-fuse-elementwise-ops,"
+      "},canonicalize,cse,"
       "one-shot-bufferize{bufferize-function-boundaries=1 "
       "function-boundary-type-conversion=identity-layout-map},"
       "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},canonicalize,"
