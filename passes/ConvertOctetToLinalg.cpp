@@ -14,8 +14,11 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -286,8 +289,18 @@ Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
                          ArrayRef<int64_t> outShape, unsigned chDim,
                          const QInfo &x, const QInfo &w, Type resultType,
                          StringRef act, std::optional<float> lo,
-                         std::optional<float> hi, bool fixedPoint) {
+                         std::optional<float> hi, bool fixedPoint,
+                         AffineMap accMap = {}) {
   MLIRContext *ctx = b.getContext();
+  // Reads of the accumulator: identity, or `accMap` from a differently
+  // laid out accumulator (the VNNI kernel's [pixels, channels]).
+  auto run = [&](Type el, SmallVector<Value> ins, SmallVector<AffineMap> maps,
+                 function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+    if (!accMap)
+      return elementwise(b, loc, outShape, el, ins, body, maps);
+    maps.insert(maps.begin(), accMap);
+    return elementwise(b, loc, outShape, el, ins, body, maps);
+  };
   int64_t channels = outShape[chDim];
   QInfo y = qinfo(resultType);
   auto resultEl = cast<RankedTensorType>(resultType).getElementType();
@@ -297,14 +310,13 @@ Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
     for (int64_t k = 0; k < channels; ++k)
       m.push_back((float)x.scales[0] * (float)w.scale(k));
     Value mt = vectorConstF32(b, loc, m);
-    return elementwise(
-        b, loc, outShape, resultEl, {acc, mt},
+    return run(
+        resultEl, {acc, mt}, {channelMap(ctx, outShape.size(), chDim)},
         [&](OpBuilder &nb, Location nl, ValueRange a) {
           Value f = arith::SIToFPOp::create(nb, nl, nb.getF32Type(), a[0]);
           f = arith::MulFOp::create(nb, nl, f, a[1]);
           return floatActivation(nb, nl, f, act, lo, hi);
-        },
-        {channelMap(ctx, outShape.size(), chDim)});
+        });
   }
   double qlo, qhi;
   quantActivationBounds(act, lo, hi, y, qlo, qhi);
@@ -314,16 +326,15 @@ Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
     for (int64_t k = 0; k < channels; ++k)
       m.push_back((float)((float)x.scales[0] * (float)w.scale(k)) / (float)y.scales[0]);
     Value mt = vectorConstF32(b, loc, m);
-    return elementwise(
-        b, loc, outShape, storage, {acc, mt},
+    return run(
+        storage, {acc, mt}, {channelMap(ctx, outShape.size(), chDim)},
         [&](OpBuilder &nb, Location nl, ValueRange a) {
           Value f = arith::SIToFPOp::create(nb, nl, nb.getF32Type(), a[0]);
           f = arith::MulFOp::create(nb, nl, f, a[1]);
           f = math::RoundEvenOp::create(nb, nl, f);
           f = arith::AddFOp::create(nb, nl, f, cstF32(nb, nl, (double)y.zps[0]));
           return clampToInt(nb, nl, f, qlo, qhi, storage);
-        },
-        {channelMap(ctx, outShape.size(), chDim)});
+        });
   }
   // Fixed point: M = m0 * 2^-shift with m0 a Q31 multiplier in [2^30, 2^31).
   SmallVector<int32_t> mult, shift;
@@ -341,8 +352,8 @@ Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
   }
   Value mt = vectorConstI32(b, loc, mult), st = vectorConstI32(b, loc, shift);
   auto chMap = channelMap(ctx, outShape.size(), chDim);
-  return elementwise(
-      b, loc, outShape, storage, {acc, mt, st},
+  return run(
+      storage, {acc, mt, st}, {chMap, chMap},
       [&](OpBuilder &nb, Location nl, ValueRange a) {
         Type i64 = nb.getI64Type();
         Value accv = a[0], m0 = a[1], sh = a[2];
@@ -385,8 +396,7 @@ Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
         if (y.width < 32)
           r = arith::TruncIOp::create(nb, nl, storage, r);
         return r;
-      },
-      {chMap, chMap});
+      });
 }
 
 /// With a constant weight whose zero points are all 0, the input zero point
@@ -397,7 +407,8 @@ Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
 /// unless `channelStride` says otherwise.
 static std::optional<Value> foldedBias(OpBuilder &b, Location loc, Value weight,
                                        Value bias, const QInfo &x, const QInfo &w,
-                                       int64_t channels, bool channelInner) {
+                                       int64_t channels, bool channelInner,
+                                       int64_t extraZp = 0) {
   if (!x.quantized || !w.allZeroPointsZero())
     return std::nullopt;
   auto c = readConstant(weight);
@@ -419,7 +430,7 @@ static std::optional<Value> foldedBias(OpBuilder &b, Location loc, Value weight,
   }
   SmallVector<int32_t> out;
   for (int64_t k = 0; k < channels; ++k) {
-    int64_t v = biasVals[k] - x.zps[0] * sums[k];
+    int64_t v = biasVals[k] - (x.zps[0] + extraZp) * sums[k];
     if (v < INT32_MIN || v > INT32_MAX)
       return std::nullopt;
     out.push_back((int32_t)v);
@@ -427,15 +438,153 @@ static std::optional<Value> foldedBias(OpBuilder &b, Location loc, Value weight,
   return vectorConstI32(b, loc, out);
 }
 
+
+//===----------------------------------------------------------------------===//
+// AVX-512 VNNI matrix product
+//===----------------------------------------------------------------------===//
+
+/// C[M, N] (i32) = init + A[M, K] x W^T, where W[N, K] is a constant int8
+/// matrix (`w` row-major n-major, already read) and A holds u8 (or s8,
+/// shifted to u8 by the caller's bias correction) values. The weight is
+/// packed at compile time into [N/16][K/4][16 lanes][4 bytes]; the kernel
+/// keeps 4 rows x 16 columns of C in registers and issues one vpdpbusd per
+/// row and 4-byte slice of K, broadcasting the activation bytes.
+Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
+                 const std::vector<int64_t> &w, int64_t n, int64_t k, Value init) {
+  MLIRContext *ctx = b.getContext();
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  int64_t m = rtt(a).getDimSize(0);
+  int64_t kp = (k + 3) / 4 * 4, np = (n + 15) / 16 * 16;
+  if (aSigned) // s8 -> u8 by adding 128 (the bias carries the correction)
+    a = elementwise(b, loc, rtt(a).getShape(), i8, {a},
+                    [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
+                      return arith::XOrIOp::create(nb, l, v[0], cstInt(nb, l, -128, i8));
+                    });
+  if (kp != k) {
+    SmallVector<OpFoldResult> lo = {b.getIndexAttr(0), b.getIndexAttr(0)},
+                              hi = {b.getIndexAttr(0), b.getIndexAttr(kp - k)};
+    a = tensor::PadOp::create(b, loc, RankedTensorType::get({m, kp}, i8), a, lo, hi,
+                              cstInt(b, loc, 0, i8));
+  }
+  // Packed weight.
+  ConstTensor packed;
+  packed.shape = {np / 16, kp / 4, 64};
+  packed.i.assign(np * kp, 0);
+  for (int64_t nn = 0; nn < n; ++nn)
+    for (int64_t kk = 0; kk < k; ++kk)
+      packed.i[((nn / 16) * (kp / 4) + kk / 4) * 64 + (nn % 16) * 4 + kk % 4] = w[nn * k + kk];
+  auto pT = RankedTensorType::get(packed.shape, i8);
+  Value bp = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
+  Value c = init;
+  if (np != n) {
+    SmallVector<OpFoldResult> lo = {b.getIndexAttr(0), b.getIndexAttr(0)},
+                              hi = {b.getIndexAttr(0), b.getIndexAttr(np - n)};
+    c = tensor::PadOp::create(b, loc, RankedTensorType::get({m, np}, i32), c, lo, hi,
+                              cstInt(b, loc, 0, i32));
+  }
+  auto idx = [&](OpBuilder &nb, Location l, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(nb, l, v);
+  };
+  auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
+       v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32);
+  // Rows [m0, m1) in blocks of `rows`.
+  auto rowLoop = [&](Value cIn, int64_t m0, int64_t m1, int64_t rows) -> Value {
+    if (m1 <= m0)
+      return cIn;
+    auto outer = scf::ForOp::create(
+        b, loc, idx(b, loc, m0), idx(b, loc, m1), idx(b, loc, rows), ValueRange{cIn},
+        [&](OpBuilder &ob, Location l, Value mi, ValueRange oargs) {
+          auto nloop = scf::ForOp::create(
+              ob, l, idx(ob, l, 0), idx(ob, l, np / 16), idx(ob, l, 1), ValueRange{oargs[0]},
+              [&](OpBuilder &nb, Location nl, Value nbi, ValueRange nargs) {
+                Value col = arith::MulIOp::create(nb, nl, nbi, idx(nb, nl, 16));
+                SmallVector<Value> rowIdx, accs;
+                Value pad32 = cstInt(nb, nl, 0, i32);
+                for (int64_t r = 0; r < rows; ++r) {
+                  rowIdx.push_back(arith::AddIOp::create(nb, nl, mi, idx(nb, nl, r)));
+                  accs.push_back(vector::TransferReadOp::create(
+                      nb, nl, v16, nargs[0], ValueRange{rowIdx.back(), col}, pad32,
+                      ArrayRef<bool>{true}));
+                }
+                auto kloop = scf::ForOp::create(
+                    nb, nl, idx(nb, nl, 0), idx(nb, nl, kp / 4), idx(nb, nl, 1), accs,
+                    [&](OpBuilder &kb, Location kl, Value kq, ValueRange kargs) {
+                      Value pad8 = cstInt(kb, kl, 0, i8);
+                      Value bv = vector::TransferReadOp::create(
+                          kb, kl, v64, bp, ValueRange{nbi, kq, idx(kb, kl, 0)}, pad8,
+                          ArrayRef<bool>{true});
+                      Value bi = vector::BitCastOp::create(kb, kl, v16, bv);
+                      Value k4 = arith::MulIOp::create(kb, kl, kq, idx(kb, kl, 4));
+                      SmallVector<Value> next;
+                      for (int64_t r = 0; r < rows; ++r) {
+                        Value a4 = vector::TransferReadOp::create(
+                            kb, kl, v4, a, ValueRange{rowIdx[r], k4}, pad8, ArrayRef<bool>{true});
+                        Value a1 = vector::BitCastOp::create(kb, kl, v1, a4);
+                        Value s = vector::ExtractOp::create(kb, kl, a1, ArrayRef<int64_t>{0});
+                        Value ab = vector::BroadcastOp::create(kb, kl, v16, s);
+                        next.push_back(Dot4Op::create(kb, kl, v16, kargs[r], ab, bi));
+                      }
+                      scf::YieldOp::create(kb, kl, next);
+                    });
+                Value cur = nargs[0];
+                for (int64_t r = 0; r < rows; ++r)
+                  cur = vector::TransferWriteOp::create(nb, nl, kloop.getResult(r), cur,
+                                                        ValueRange{rowIdx[r], col},
+                                                        ArrayRef<bool>{true})
+                            .getResult();
+                scf::YieldOp::create(nb, nl, cur);
+              });
+          scf::YieldOp::create(ob, l, nloop.getResult(0));
+        });
+    return outer.getResult(0);
+  };
+  int64_t main = m / 4 * 4;
+  c = rowLoop(c, 0, main, 4);
+  c = rowLoop(c, main, m, 1);
+  if (np != n) {
+    SmallVector<OpFoldResult> offs = {b.getIndexAttr(0), b.getIndexAttr(0)},
+                              sizes = {b.getIndexAttr(m), b.getIndexAttr(n)},
+                              strides = {b.getIndexAttr(1), b.getIndexAttr(1)};
+    c = tensor::ExtractSliceOp::create(b, loc, RankedTensorType::get({m, n}, i32), c, offs,
+                                       sizes, strides);
+  }
+  (void)ctx;
+  return c;
+}
+
+/// The weight of a quantized product as an n-major [N, K] int8 matrix, when
+/// it is a constant that the VNNI kernel can use (8-bit, zero points 0).
+std::optional<std::vector<int64_t>> vnniWeight(Value weight, const QInfo &w, int64_t n,
+                                               int64_t k, bool nMajor) {
+  if (w.width != 8 || !w.isSigned || !w.allZeroPointsZero())
+    return std::nullopt;
+  auto c = readConstant(weight);
+  if (!c || c->isFloat || c->numElements() != n * k)
+    return std::nullopt;
+  if (nMajor)
+    return c->i;
+  std::vector<int64_t> t(n * k);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t nn = 0; nn < n; ++nn)
+      t[nn * k + kk] = c->i[kk * n + nn];
+  return t;
+}
+
 //===----------------------------------------------------------------------===//
 // Patterns
 //===----------------------------------------------------------------------===//
 
+struct LowerOptions {
+  bool fixedPoint = false;
+  bool vnni = false;
+};
+
 template <typename OpTy>
 struct OctetPattern : OpConversionPattern<OpTy> {
-  OctetPattern(const TypeConverter &tc, MLIRContext *ctx, bool fixedPoint)
-      : OpConversionPattern<OpTy>(tc, ctx), fixedPoint(fixedPoint) {}
+  OctetPattern(const TypeConverter &tc, MLIRContext *ctx, LowerOptions opts)
+      : OpConversionPattern<OpTy>(tc, ctx), fixedPoint(opts.fixedPoint), vnni(opts.vnni) {}
   bool fixedPoint;
+  bool vnni;
 };
 
 struct ConstantLowering : OctetPattern<ConstantOp> {
@@ -653,6 +802,30 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
       Value wK = tensor::CollapseShapeOp::create(
           rewriter, loc, wT, adaptor.getWeight(),
           SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+      std::optional<std::vector<int64_t>> wv;
+      std::optional<Value> vb;
+      if (vnni && quant && x.width == 8 &&
+          (wv = vnniWeight(op.getWeight(), w, wShape[0], kk, /*nMajor=*/true)) &&
+          (vb = foldedBias(rewriter, loc, op.getWeight(), op.getBias(), x, w, wShape[0],
+                           /*channelInner=*/false, x.isSigned ? 128 : 0))) {
+        int64_t pixels = outShape[0] * outShape[2] * outShape[3];
+        Value a2 = tensor::CollapseShapeOp::create(
+            rewriter, loc, RankedTensorType::get({pixels, kk}, inEl), colK,
+            SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+        Value init = elementwise(rewriter, loc, {pixels, wShape[0]}, accEl, {*vb},
+                                 [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                                 {AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx)});
+        Value acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, wShape[0], kk, init);
+        AffineExpr e0, e1, e2, e3;
+        bindDims(ctx, e0, e1, e2, e3);
+        auto accMap = AffineMap::get(
+            4, 0, {(e0 * outShape[2] + e2) * outShape[3] + e3, e1}, ctx);
+        auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+        Value result = requantizeEpilogue(rewriter, loc, acc2, outShape, 1, x, w, op.getType(),
+                                          op.getActivation(), lo, hi, fixedPoint, accMap);
+        rewriter.replaceOp(op, result);
+        return success();
+      }
       // (n, oh, ow, f, k)
       AffineExpr d0, d1, d2, d3, d4;
       bindDims(ctx, d0, d1, d2, d3, d4);
@@ -863,7 +1036,22 @@ struct GemmLowering : OctetPattern<GemmOp> {
         p.zpFolded = true;
       }
     }
-    Value acc = linearProduct(rewriter, loc, p, x, w, quant, p.outShape[1], accEl);
+    Value acc;
+    int64_t kdim = rtt(op.getA()).getDimSize(op.getTransA() ? 0 : 1);
+    std::optional<std::vector<int64_t>> wv;
+    std::optional<Value> vb;
+    if (vnni && quant && !op.getTransA() && x.width == 8 &&
+        (wv = vnniWeight(op.getB(), w, p.outShape[1], kdim, op.getTransB())) &&
+        (vb = foldedBias(rewriter, loc, op.getB(), op.getC(), x, w, p.outShape[1],
+                         !op.getTransB(), x.isSigned ? 128 : 0))) {
+      Value init = elementwise(rewriter, loc, p.outShape, accEl, {*vb},
+                               [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                               {AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx)});
+      acc = vnniMatmul(rewriter, loc, adaptor.getA(), x.isSigned, *wv, p.outShape[1], kdim,
+                       init);
+    } else {
+      acc = linearProduct(rewriter, loc, p, x, w, quant, p.outShape[1], accEl);
+    }
     auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
     StringRef act = op.getActivation();
     Value result;
@@ -1154,7 +1342,7 @@ template <typename OpTy>
 struct UnaryLowering : OctetPattern<OpTy> {
   using OctetPattern<OpTy>::OctetPattern;
   std::function<Value(OpBuilder &, Location, Value)> fn;
-  UnaryLowering(const TypeConverter &tc, MLIRContext *ctx, bool fp,
+  UnaryLowering(const TypeConverter &tc, MLIRContext *ctx, LowerOptions fp,
                 std::function<Value(OpBuilder &, Location, Value)> f)
       : OctetPattern<OpTy>(tc, ctx, fp), fn(std::move(f)) {}
   LogicalResult
@@ -1632,8 +1820,10 @@ struct ConvertOctetToLinalgPass
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
-                           arith::ArithDialect, math::MathDialect>();
+                           arith::ArithDialect, math::MathDialect, scf::SCFDialect,
+                           vector::VectorDialect, LLVM::LLVMDialect>();
     target.addIllegalDialect<OctetDialect>();
+    target.addLegalOp<Dot4Op>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
       return tc.isSignatureLegal(f.getFunctionType()) && tc.isLegal(&f.getBody());
     });
@@ -1642,8 +1832,10 @@ struct ConvertOctetToLinalgPass
     target.addDynamicallyLegalOp<arith::ConstantOp>(
         [&](arith::ConstantOp op) { return tc.isLegal(op.getType()); });
 
-    bool fp = requant == "fixed-point";
-    if (requant != "onnx" && !fp) {
+    LowerOptions fp;
+    fp.fixedPoint = requant == "fixed-point";
+    fp.vnni = vnni;
+    if (requant != "onnx" && !fp.fixedPoint) {
       getOperation()->emitError() << "--requant must be onnx or fixed-point, not '"
                                   << requant << "'";
       return signalPassFailure();

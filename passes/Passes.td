@@ -87,12 +87,18 @@ def ConvertOctetToLinalg : Pass<"convert-octet-to-linalg", "ModuleOp"> {
   }];
   let options = [
     Option<"requant", "requant", "std::string", /*default=*/"\"onnx\"",
-           "Requantization rule: onnx or fixed-point">
+           "Requantization rule: onnx or fixed-point">,
+    Option<"vnni", "vnni", "bool", /*default=*/"false",
+           "Lower int8 products with constant weights to an AVX-512 VNNI kernel "
+           "(packed weights, vpdpbusd)">
   ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect",
-                           "::mlir::math::MathDialect"];
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // OCTET_PASSES_TD

@@ -660,4 +660,28 @@ def Octet_ConstantOfShapeOp : Octet_VerifiedOp<"constant_of_shape", "verifyConst
   let hasFolder = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Kernel building blocks
+//===----------------------------------------------------------------------===//
+
+def Octet_Dot4Op : Octet_Op<"dot4", [Pure, AllTypesMatch<["acc", "lhs", "rhs", "result"]>]> {
+  let summary = "4-way u8 x s8 dot product accumulated per 32-bit lane";
+  let description = [{
+    Each 32-bit lane of `lhs` holds four unsigned bytes and the same lane of
+    `rhs` four signed bytes; the result lane is `acc` plus the sum of their
+    four products. The int8 kernels of the CPU backend use it; on x86 with
+    AVX-512 VNNI it is one `vpdpbusd`.
+
+    Example:
+    ```mlir
+    %r = octet.dot4 %acc, %a, %b : vector<16xi32>
+    ```
+  }];
+  let arguments = (ins VectorOfRankAndType<[1], [I32]>:$acc,
+                       VectorOfRankAndType<[1], [I32]>:$lhs,
+                       VectorOfRankAndType<[1], [I32]>:$rhs);
+  let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
+  let assemblyFormat = "$acc `,` $lhs `,` $rhs attr-dict `:` type($result)";
+}
+
 #endif // OCTET_OPS_TD

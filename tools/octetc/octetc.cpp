@@ -55,6 +55,9 @@ cl::opt<std::string> cpu("cpu", cl::desc("CPU to tune and select instructions fo
 cl::opt<std::string> requant("requant", cl::desc("Requantization rule"),
                              cl::value_desc("onnx|fixed-point"), cl::init("onnx"),
                              cl::cat(category));
+cl::opt<std::string> vnni("vnni",
+                          cl::desc("AVX-512 VNNI kernel for int8 products: auto (from --cpu), on, off"),
+                          cl::value_desc("auto|on|off"), cl::init("auto"), cl::cat(category));
 cl::opt<std::string> headerFile("header", cl::desc("Also write a C header for the object"),
                                 cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string> modelName("name", cl::desc("C name of the entry point (default: model)"),
@@ -120,6 +123,10 @@ int main(int argc, char **argv) {
     errs() << "octetc: error: --name '" << modelName << "' is not a C identifier\n";
     return 1;
   }
+  if (vnni != "auto" && vnni != "on" && vnni != "off") {
+    errs() << "octetc: error: --vnni must be auto, on or off, not '" << vnni << "'\n";
+    return 1;
+  }
   if (requant != "onnx" && requant != "fixed-point") {
     errs() << "octetc: error: --requant must be onnx or fixed-point, not '" << requant << "'\n";
     return 1;
@@ -140,6 +147,7 @@ int main(int argc, char **argv) {
     opts.cpu = cpu;
     opts.requant = requant;
     opts.sharedLibrary = what == Emit::SharedLib;
+    opts.vnni = vnni == "auto" ? octet::cpuHasVNNI(cpu) : vnni == "on";
     auto sig = octet::getSignature(*module);
     if (failed(sig))
       return 1;

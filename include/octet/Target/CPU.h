@@ -26,6 +26,8 @@ struct CPUOptions {
   std::string requant = "onnx";
   /// Also export the `octet_module` symbol that a loadable module needs.
   bool sharedLibrary = false;
+  /// Use the AVX-512 VNNI kernel for int8 products (set from the CPU).
+  bool vnni = false;
 };
 
 /// One input or output of the compiled entry point.
@@ -42,6 +44,9 @@ struct ModelSignature {
 /// Reads the signature of func.func @main; fails (with a diagnostic) on
 /// dynamic shapes or element types the runtime cannot describe.
 mlir::FailureOr<ModelSignature> getSignature(mlir::ModuleOp module);
+
+/// Whether --cpu (an LLVM CPU name or "native") has AVX-512 VNNI.
+bool cpuHasVNNI(const std::string &cpu);
 
 /// Adds the passes from octet ops to the LLVM dialect.
 void buildCPULoweringPipeline(mlir::OpPassManager &pm, const CPUOptions &options);

@@ -7,8 +7,10 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
@@ -99,7 +101,7 @@ struct CopiesToLinalgPass : PassWrapper<CopiesToLinalgPass, OperationPass<Module
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CopiesToLinalgPass)
   StringRef getArgument() const override { return "octet-copies-to-linalg"; }
   void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect>();
+    registry.insert<linalg::LinalgDialect, LLVM::LLVMDialect, vector::VectorDialect>();
   }
   void runOnOperation() override {
     SmallVector<memref::CopyOp> copies;
@@ -107,6 +109,22 @@ struct CopiesToLinalgPass : PassWrapper<CopiesToLinalgPass, OperationPass<Module
     for (memref::CopyOp op : copies) {
       OpBuilder b(op);
       linalg::CopyOp::create(b, op.getLoc(), op.getSource(), op.getTarget());
+      op.erase();
+    }
+    // octet.dot4 is AVX-512 VNNI's vpdpbusd.
+    SmallVector<mlir::octet::Dot4Op> dots;
+    getOperation().walk([&](mlir::octet::Dot4Op op) { dots.push_back(op); });
+    for (mlir::octet::Dot4Op op : dots) {
+      OpBuilder b(op);
+      int64_t lanes = cast<VectorType>(op.getType()).getNumElements();
+      std::string name = "llvm.x86.avx512.vpdpbusd." + std::to_string(lanes * 32);
+      auto bytes = VectorType::get({lanes * 4}, b.getI8Type());
+      Value lhs = vector::BitCastOp::create(b, op.getLoc(), bytes, op.getLhs());
+      Value rhs = vector::BitCastOp::create(b, op.getLoc(), bytes, op.getRhs());
+      auto call = LLVM::CallIntrinsicOp::create(b, op.getLoc(), op.getType(),
+                                                b.getStringAttr(name),
+                                                ValueRange{op.getAcc(), lhs, rhs});
+      op.replaceAllUsesWith(call.getResult(0));
       op.erase();
     }
   }
@@ -123,14 +141,14 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   (void)registered;
   std::string front =
       "convert-octet-to-linalg{requant=" + options.requant +
-      "},canonicalize,cse,"
+      (options.vnni ? " vnni=1" : "") + "},canonicalize,cse,"
       "one-shot-bufferize{bufferize-function-boundaries=1 "
       "function-boundary-type-conversion=identity-layout-map},"
       "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},canonicalize,"
       "buffer-deallocation-pipeline";
   std::string back =
       "convert-linalg-to-loops,lower-affine,"
-      "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+      "convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-vector-to-llvm,"
       "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
       "convert-index-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
       "convert-cf-to-llvm,reconcile-unrealized-casts";
@@ -214,6 +232,35 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig,
                               "octet_module", desc, &m);
 }
 
+/// The LLVM CPU name and feature string for --cpu.
+static void resolveCPU(const std::string &requested, std::string &cpu, std::string &features) {
+  cpu = requested;
+  features.clear();
+  if (cpu == "native") {
+    cpu = llvm::sys::getHostCPUName().str();
+    llvm::SubtargetFeatures f;
+    for (auto &kv : llvm::sys::getHostCPUFeatures())
+      f.AddFeature(kv.getKey(), kv.getValue());
+    features = f.getString();
+  }
+}
+
+bool cpuHasVNNI(const std::string &requested) {
+  std::string cpu, features;
+  resolveCPU(requested, cpu, features);
+  if (!features.empty())
+    return features.find("+avx512vnni") != std::string::npos;
+  llvm::InitializeNativeTarget();
+  std::string error;
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return false;
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(
+      target->createMCSubtargetInfo(triple, cpu, ""));
+  return sti && sti->isCPUStringValid(cpu) && sti->checkFeatures("+avx512vnni");
+}
+
 LogicalResult lowerToLLVMDialect(ModuleOp module, const CPUOptions &options) {
   MLIRContext *ctx = module.getContext();
   auto main = module.lookupSymbol<func::FuncOp>("main");
@@ -260,14 +307,8 @@ LogicalResult compileToObject(ModuleOp module, const CPUOptions &options,
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return module.emitError() << "no LLVM target for " << triple.str() << ": " << error;
-  std::string cpu = options.cpu, features;
-  if (cpu == "native") {
-    cpu = llvm::sys::getHostCPUName().str();
-    llvm::SubtargetFeatures f;
-    for (auto &kv : llvm::sys::getHostCPUFeatures())
-      f.AddFeature(kv.getKey(), kv.getValue());
-    features = f.getString();
-  }
+  std::string cpu, features;
+  resolveCPU(options.cpu, cpu, features);
   llvm::TargetOptions to;
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
       triple, cpu, features, to, llvm::Reloc::PIC_, std::nullopt,
