@@ -1132,6 +1132,42 @@ struct MatMulLowering : OctetPattern<MatMulOp> {
         p.zpFolded = true;
       }
     Type accEl = quant ? (Type)rewriter.getI32Type() : aT.getElementType();
+    int64_t kdim = aT.getDimSize(aT.getRank() - 1), ndim = outShape.back();
+    std::optional<std::vector<int64_t>> wv;
+    std::optional<Value> vb;
+    if (vnni && quant && bT.getRank() == 2 && x.width == 8 &&
+        (wv = vnniWeight(op.getRhs(), w, ndim, kdim, /*nMajor=*/false)) &&
+        (vb = foldedBias(rewriter, loc, op.getRhs(), op.getBias(), x, w, ndim,
+                         /*channelInner=*/true, x.isSigned ? 128 : 0))) {
+      int64_t rows = 1;
+      for (int64_t d : aT.getShape().drop_back())
+        rows *= d;
+      Type inEl = rtt(adaptor.getLhs()).getElementType();
+      Value a2 = adaptor.getLhs();
+      SmallVector<ReassociationIndices> reassoc(1);
+      for (int64_t d = 0; d + 1 < aT.getRank(); ++d)
+        reassoc[0].push_back(d);
+      reassoc.push_back({aT.getRank() - 1});
+      if (aT.getRank() != 2)
+        a2 = tensor::CollapseShapeOp::create(rewriter, loc,
+                                             RankedTensorType::get({rows, kdim}, inEl), a2, reassoc);
+      Value init = elementwise(rewriter, loc, {rows, ndim}, accEl, {*vb},
+                               [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                               {AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx)});
+      Value acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, ndim, kdim, init);
+      if ((int64_t)outShape.size() != 2 || outShape[0] != rows) {
+        SmallVector<ReassociationIndices> out(1);
+        for (int64_t d = 0; d + 1 < (int64_t)outShape.size(); ++d)
+          out[0].push_back(d);
+        out.push_back({(int64_t)outShape.size() - 1});
+        acc2 = tensor::ExpandShapeOp::create(rewriter, loc,
+                                             RankedTensorType::get(outShape, accEl), acc2, out);
+      }
+      acc2 = requantizeEpilogue(rewriter, loc, acc2, p.outShape, outRank - 1, x, w,
+                                op.getType(), "none", std::nullopt, std::nullopt, fixedPoint);
+      rewriter.replaceOp(op, acc2);
+      return success();
+    }
     Value acc = linearProduct(rewriter, loc, p, x, w, quant, outShape.back(), accEl);
     if (quant)
       acc = requantizeEpilogue(rewriter, loc, acc, p.outShape, outRank - 1, x, w,

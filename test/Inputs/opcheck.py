@@ -133,10 +133,13 @@ def save(nodes, inputs, outputs, inits, path, ms=False, opset=13):
     onnx.save(m, path)
 
 
+EXTRA_FLAGS = []
+
+
 def compile_and_run(model, feeds, outputs, work, requant, extra=()):
     so = os.path.join(work, "m.so")
     subprocess.run([tool("octetc"), model, "--target=cpu", "--emit=shared-lib", "-o", so,
-                    "--name", "m", "--requant=" + requant, *extra], check=True)
+                    "--name", "m", "--requant=" + requant, *EXTRA_FLAGS, *extra], check=True)
     args = [tool("octet-run"), so]
     for name, arr in feeds.items():
         p = os.path.join(work, name + ".in.npy")
@@ -359,6 +362,8 @@ def main():
     for a in sys.argv[4:]:
         if a.startswith("--requant="):
             requant = a.split("=", 1)[1]
+        elif a.startswith("--vnni="):
+            EXTRA_FLAGS.append(a)
     os.makedirs(work, exist_ok=True)
     rng = np.random.default_rng(seed)
     rc = CASES[case](rng, work, requant)

@@ -936,3 +936,11 @@ func.func @cos_value(%s: tensor<2xi64>) {
   %y = octet.constant_of_shape %s {value = 0 : i64} : (tensor<2xi64>) -> tensor<?x?xf32>
   return
 }
+
+// -----
+
+func.func @dot4_types(%acc: vector<16xi32>, %a: vector<8xi32>) {
+  // expected-error @+1 {{all of {acc, lhs, rhs, result} have same type}}
+  %r = "octet.dot4"(%acc, %a, %a) : (vector<16xi32>, vector<8xi32>, vector<8xi32>) -> vector<16xi32>
+  return
+}

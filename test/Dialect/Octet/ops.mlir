@@ -177,3 +177,10 @@ func.func @shape_ops(%x: tensor<?x32x4x4xf32>, %t: tensor<2x3x4xf32>, %i: tensor
   %qt = octet.transpose %q {perm = array<i64: 1, 0>} : tensor<2x3x!u8> -> tensor<3x2x!u8>
   return %r, %rd, %tr, %c, %sl, %g, %sh, %ca, %co, %qt : tensor<?x512xf32>, tensor<?x?x?xf32>, tensor<2x4x3xf32>, tensor<2x3x8xf32>, tensor<2x3x2xf32>, tensor<3x4xf32>, tensor<2xi64>, tensor<2x3x4xi32>, tensor<?x4x?xf32>, tensor<3x2x!u8>
 }
+
+// CHECK-LABEL: func @dot4
+// CHECK: octet.dot4 %{{.*}}, %{{.*}}, %{{.*}} : vector<16xi32>
+func.func @dot4(%acc: vector<16xi32>, %a: vector<16xi32>, %b: vector<16xi32>) -> vector<16xi32> {
+  %r = octet.dot4 %acc, %a, %b : vector<16xi32>
+  return %r : vector<16xi32>
+}
