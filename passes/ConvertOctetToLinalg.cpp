@@ -487,56 +487,76 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
   };
   auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
        v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32);
-  // Rows [m0, m1) in blocks of `rows`.
-  auto rowLoop = [&](Value cIn, int64_t m0, int64_t m1, int64_t rows) -> Value {
-    if (m1 <= m0)
+  // Rows [m0, m1) in blocks of `rows`, column blocks [nb0, nb1) of 16 in
+  // groups of `cols`: rows x cols accumulators stay in registers.
+  auto tileLoop = [&](Value cIn, int64_t m0, int64_t m1, int64_t rows, int64_t nb0,
+                      int64_t nb1, int64_t cols) -> Value {
+    if (m1 <= m0 || nb1 <= nb0)
       return cIn;
     auto outer = scf::ForOp::create(
         b, loc, idx(b, loc, m0), idx(b, loc, m1), idx(b, loc, rows), ValueRange{cIn},
         [&](OpBuilder &ob, Location l, Value mi, ValueRange oargs) {
           auto nloop = scf::ForOp::create(
-              ob, l, idx(ob, l, 0), idx(ob, l, np / 16), idx(ob, l, 1), ValueRange{oargs[0]},
+              ob, l, idx(ob, l, nb0), idx(ob, l, nb1), idx(ob, l, cols), ValueRange{oargs[0]},
               [&](OpBuilder &nb, Location nl, Value nbi, ValueRange nargs) {
-                Value col = arith::MulIOp::create(nb, nl, nbi, idx(nb, nl, 16));
-                SmallVector<Value> rowIdx, accs;
+                SmallVector<Value> rowIdx, blk, colIdx, accs;
                 Value pad32 = cstInt(nb, nl, 0, i32);
-                for (int64_t r = 0; r < rows; ++r) {
+                for (int64_t r = 0; r < rows; ++r)
                   rowIdx.push_back(arith::AddIOp::create(nb, nl, mi, idx(nb, nl, r)));
-                  accs.push_back(vector::TransferReadOp::create(
-                      nb, nl, v16, nargs[0], ValueRange{rowIdx.back(), col}, pad32,
-                      ArrayRef<bool>{true}));
+                for (int64_t j = 0; j < cols; ++j) {
+                  blk.push_back(arith::AddIOp::create(nb, nl, nbi, idx(nb, nl, j)));
+                  colIdx.push_back(arith::MulIOp::create(nb, nl, blk.back(), idx(nb, nl, 16)));
                 }
+                for (int64_t r = 0; r < rows; ++r)
+                  for (int64_t j = 0; j < cols; ++j)
+                    accs.push_back(vector::TransferReadOp::create(
+                        nb, nl, v16, nargs[0], ValueRange{rowIdx[r], colIdx[j]}, pad32,
+                        ArrayRef<bool>{true}));
                 auto kloop = scf::ForOp::create(
                     nb, nl, idx(nb, nl, 0), idx(nb, nl, kp / 4), idx(nb, nl, 1), accs,
                     [&](OpBuilder &kb, Location kl, Value kq, ValueRange kargs) {
                       Value pad8 = cstInt(kb, kl, 0, i8);
-                      Value bv = vector::TransferReadOp::create(
-                          kb, kl, v64, bp, ValueRange{nbi, kq, idx(kb, kl, 0)}, pad8,
-                          ArrayRef<bool>{true});
-                      Value bi = vector::BitCastOp::create(kb, kl, v16, bv);
+                      SmallVector<Value> bis;
+                      for (int64_t j = 0; j < cols; ++j) {
+                        Value bv = vector::TransferReadOp::create(
+                            kb, kl, v64, bp, ValueRange{blk[j], kq, idx(kb, kl, 0)}, pad8,
+                            ArrayRef<bool>{true});
+                        bis.push_back(vector::BitCastOp::create(kb, kl, v16, bv));
+                      }
                       Value k4 = arith::MulIOp::create(kb, kl, kq, idx(kb, kl, 4));
                       SmallVector<Value> next;
                       for (int64_t r = 0; r < rows; ++r) {
                         Value a4 = vector::TransferReadOp::create(
                             kb, kl, v4, a, ValueRange{rowIdx[r], k4}, pad8, ArrayRef<bool>{true});
                         Value a1 = vector::BitCastOp::create(kb, kl, v1, a4);
-                        Value s = vector::ExtractOp::create(kb, kl, a1, ArrayRef<int64_t>{0});
-                        Value ab = vector::BroadcastOp::create(kb, kl, v16, s);
-                        next.push_back(Dot4Op::create(kb, kl, v16, kargs[r], ab, bi));
+                        Value sc = vector::ExtractOp::create(kb, kl, a1, ArrayRef<int64_t>{0});
+                        Value ab = vector::BroadcastOp::create(kb, kl, v16, sc);
+                        for (int64_t j = 0; j < cols; ++j)
+                          next.push_back(
+                              Dot4Op::create(kb, kl, v16, kargs[r * cols + j], ab, bis[j]));
                       }
                       scf::YieldOp::create(kb, kl, next);
                     });
                 Value cur = nargs[0];
                 for (int64_t r = 0; r < rows; ++r)
-                  cur = vector::TransferWriteOp::create(nb, nl, kloop.getResult(r), cur,
-                                                        ValueRange{rowIdx[r], col},
-                                                        ArrayRef<bool>{true})
-                            .getResult();
+                  for (int64_t j = 0; j < cols; ++j)
+                    cur = vector::TransferWriteOp::create(nb, nl, kloop.getResult(r * cols + j),
+                                                          cur, ValueRange{rowIdx[r], colIdx[j]},
+                                                          ArrayRef<bool>{true})
+                              .getResult();
                 scf::YieldOp::create(nb, nl, cur);
               });
           scf::YieldOp::create(ob, l, nloop.getResult(0));
         });
     return outer.getResult(0);
+  };
+  // Column groups of 4, 2 and 1 blocks of 16.
+  int64_t blocks = np / 16, blocks4 = blocks / 4 * 4, blocks2 = blocks / 2 * 2;
+  blocks2 = std::max(blocks2, blocks4);
+  auto rowLoop = [&](Value cIn, int64_t m0, int64_t m1, int64_t rows) -> Value {
+    cIn = tileLoop(cIn, m0, m1, rows, 0, blocks4, 4);
+    cIn = tileLoop(cIn, m0, m1, rows, blocks4, blocks2, 2);
+    return tileLoop(cIn, m0, m1, rows, blocks2, blocks, 1);
   };
   int64_t main = m / 4 * 4;
   c = rowLoop(c, 0, main, 4);
