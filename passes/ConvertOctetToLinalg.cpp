@@ -405,10 +405,9 @@ Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
 /// u8/s8 values (what VNNI's vpdpbusd computes). `perChannel` elements of
 /// the weight, in its layout, belong to channel k at [k * perChannel, ...)
 /// unless `channelStride` says otherwise.
-static std::optional<Value> foldedBias(OpBuilder &b, Location loc, Value weight,
-                                       Value bias, const QInfo &x, const QInfo &w,
-                                       int64_t channels, bool channelInner,
-                                       int64_t extraZp = 0) {
+static std::optional<SmallVector<int32_t>>
+foldedBiasValues(Value weight, Value bias, const QInfo &x, const QInfo &w, int64_t channels,
+                 bool channelInner, int64_t extraZp = 0) {
   if (!x.quantized || !w.allZeroPointsZero())
     return std::nullopt;
   auto c = readConstant(weight);
@@ -435,24 +434,43 @@ static std::optional<Value> foldedBias(OpBuilder &b, Location loc, Value weight,
       return std::nullopt;
     out.push_back((int32_t)v);
   }
-  return vectorConstI32(b, loc, out);
+  return out;
 }
 
+static std::optional<Value> foldedBias(OpBuilder &b, Location loc, Value weight,
+                                       Value bias, const QInfo &x, const QInfo &w,
+                                       int64_t channels, bool channelInner,
+                                       int64_t extraZp = 0) {
+  auto v = foldedBiasValues(weight, bias, x, w, channels, channelInner, extraZp);
+  if (!v)
+    return std::nullopt;
+  return vectorConstI32(b, loc, *v);
+}
 
 //===----------------------------------------------------------------------===//
 // AVX-512 VNNI matrix product
 //===----------------------------------------------------------------------===//
 
-/// C[M, N] (i32) = init + A[M, K] x W^T, where W[N, K] is a constant int8
-/// matrix (`w` row-major n-major, already read) and A holds u8 (or s8,
-/// shifted to u8 by the caller's bias correction) values. The weight is
-/// packed at compile time into [N/16][K/4][16 lanes][4 bytes]; the kernel
-/// keeps 4 rows x 16 columns of C in registers and issues one vpdpbusd per
-/// row and 4-byte slice of K, broadcasting the activation bytes.
+/// Requantization fused into the VNNI kernel (ONNX Runtime's rule):
+/// out = clamp(rint(float32(acc) * mult[n]) + zp, lo, hi) in the 8-bit
+/// storage type, computed on the accumulators in registers.
+struct VnniEpilogue {
+  std::vector<float> mult;
+  double zp = 0, lo = 0, hi = 0;
+};
+
+/// C[M, N] = bias + A[M, K] x W^T, where W[N, K] is a constant int8 matrix
+/// (`w`, n-major) and A holds u8 (or s8 values, shifted to u8 here; the
+/// caller's bias carries the correction). The weight is packed at compile
+/// time into [N/16][K/4][16 lanes][4 bytes]. The kernel keeps a 4 x 64 tile
+/// of C (16 zmm accumulators, started from the bias) in registers and issues
+/// one vpdpbusd (octet.dot4) per accumulator and 4-byte slice of K,
+/// broadcasting the activation bytes. With `epi` the requantization runs on
+/// the accumulators and C holds 8-bit results; otherwise int32.
 Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
-                 const std::vector<int64_t> &w, int64_t n, int64_t k, Value init) {
-  MLIRContext *ctx = b.getContext();
-  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+                 const std::vector<int64_t> &w, int64_t n, int64_t k,
+                 ArrayRef<int32_t> bias, const VnniEpilogue *epi) {
+  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
   int64_t m = rtt(a).getDimSize(0);
   int64_t kp = (k + 3) / 4 * 4, np = (n + 15) / 16 * 16;
   if (aSigned) // s8 -> u8 by adding 128 (the bias carries the correction)
@@ -466,7 +484,7 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
     a = tensor::PadOp::create(b, loc, RankedTensorType::get({m, kp}, i8), a, lo, hi,
                               cstInt(b, loc, 0, i8));
   }
-  // Packed weight.
+  // Packed weight, padded bias and multipliers.
   ConstTensor packed;
   packed.shape = {np / 16, kp / 4, 64};
   packed.i.assign(np * kp, 0);
@@ -475,18 +493,27 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
       packed.i[((nn / 16) * (kp / 4) + kk / 4) * 64 + (nn % 16) * 4 + kk % 4] = w[nn * k + kk];
   auto pT = RankedTensorType::get(packed.shape, i8);
   Value bp = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
-  Value c = init;
-  if (np != n) {
-    SmallVector<OpFoldResult> lo = {b.getIndexAttr(0), b.getIndexAttr(0)},
-                              hi = {b.getIndexAttr(0), b.getIndexAttr(np - n)};
-    c = tensor::PadOp::create(b, loc, RankedTensorType::get({m, np}, i32), c, lo, hi,
-                              cstInt(b, loc, 0, i32));
+  SmallVector<int32_t> biasPadded(bias.begin(), bias.end());
+  biasPadded.resize(np, 0);
+  Value biasT = vectorConstI32(b, loc, biasPadded);
+  Value multT;
+  if (epi) {
+    SmallVector<float> mult(epi->mult.begin(), epi->mult.end());
+    mult.resize(np, 0.0f);
+    multT = vectorConstF32(b, loc, mult);
   }
+  Type outEl = epi ? i8 : i32;
+  Value c = emptyLike(b, loc, {m, np}, outEl);
+
   auto idx = [&](OpBuilder &nb, Location l, int64_t v) -> Value {
     return arith::ConstantIndexOp::create(nb, l, v);
   };
   auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
-       v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32);
+       v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32),
+       f16 = VectorType::get({16}, f32), b16 = VectorType::get({16}, i8);
+  auto splat = [&](OpBuilder &nb, Location l, float v) -> Value {
+    return arith::ConstantOp::create(nb, l, f16, DenseElementsAttr::get(f16, v));
+  };
   // Rows [m0, m1) in blocks of `rows`, column blocks [nb0, nb1) of 16 in
   // groups of `cols`: rows x cols accumulators stay in registers.
   auto tileLoop = [&](Value cIn, int64_t m0, int64_t m1, int64_t rows, int64_t nb0,
@@ -507,11 +534,13 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
                   blk.push_back(arith::AddIOp::create(nb, nl, nbi, idx(nb, nl, j)));
                   colIdx.push_back(arith::MulIOp::create(nb, nl, blk.back(), idx(nb, nl, 16)));
                 }
+                SmallVector<Value> biasVecs;
+                for (int64_t j = 0; j < cols; ++j)
+                  biasVecs.push_back(vector::TransferReadOp::create(
+                      nb, nl, v16, biasT, ValueRange{colIdx[j]}, pad32, ArrayRef<bool>{true}));
                 for (int64_t r = 0; r < rows; ++r)
                   for (int64_t j = 0; j < cols; ++j)
-                    accs.push_back(vector::TransferReadOp::create(
-                        nb, nl, v16, nargs[0], ValueRange{rowIdx[r], colIdx[j]}, pad32,
-                        ArrayRef<bool>{true}));
+                    accs.push_back(biasVecs[j]);
                 auto kloop = scf::ForOp::create(
                     nb, nl, idx(nb, nl, 0), idx(nb, nl, kp / 4), idx(nb, nl, 1), accs,
                     [&](OpBuilder &kb, Location kl, Value kq, ValueRange kargs) {
@@ -537,13 +566,32 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
                       }
                       scf::YieldOp::create(kb, kl, next);
                     });
+                SmallVector<Value> mults;
+                if (epi)
+                  for (int64_t j = 0; j < cols; ++j)
+                    mults.push_back(vector::TransferReadOp::create(
+                        nb, nl, f16, multT, ValueRange{colIdx[j]},
+                        arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(0.0f)).getResult(),
+                        ArrayRef<bool>{true}));
                 Value cur = nargs[0];
                 for (int64_t r = 0; r < rows; ++r)
-                  for (int64_t j = 0; j < cols; ++j)
-                    cur = vector::TransferWriteOp::create(nb, nl, kloop.getResult(r * cols + j),
-                                                          cur, ValueRange{rowIdx[r], colIdx[j]},
+                  for (int64_t j = 0; j < cols; ++j) {
+                    Value v = kloop.getResult(r * cols + j);
+                    if (epi) {
+                      Value f = arith::SIToFPOp::create(nb, nl, f16, v);
+                      f = arith::MulFOp::create(nb, nl, f, mults[j]);
+                      f = math::RoundEvenOp::create(nb, nl, f);
+                      f = arith::AddFOp::create(nb, nl, f, splat(nb, nl, (float)epi->zp));
+                      f = arith::MaximumFOp::create(nb, nl, f, splat(nb, nl, (float)epi->lo));
+                      f = arith::MinimumFOp::create(nb, nl, f, splat(nb, nl, (float)epi->hi));
+                      Value iv = arith::FPToSIOp::create(nb, nl, v16, f);
+                      v = arith::TruncIOp::create(nb, nl, b16, iv);
+                    }
+                    cur = vector::TransferWriteOp::create(nb, nl, v, cur,
+                                                          ValueRange{rowIdx[r], colIdx[j]},
                                                           ArrayRef<bool>{true})
                               .getResult();
+                  }
                 scf::YieldOp::create(nb, nl, cur);
               });
           scf::YieldOp::create(ob, l, nloop.getResult(0));
@@ -565,11 +613,27 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
     SmallVector<OpFoldResult> offs = {b.getIndexAttr(0), b.getIndexAttr(0)},
                               sizes = {b.getIndexAttr(m), b.getIndexAttr(n)},
                               strides = {b.getIndexAttr(1), b.getIndexAttr(1)};
-    c = tensor::ExtractSliceOp::create(b, loc, RankedTensorType::get({m, n}, i32), c, offs,
+    c = tensor::ExtractSliceOp::create(b, loc, RankedTensorType::get({m, n}, outEl), c, offs,
                                        sizes, strides);
   }
-  (void)ctx;
   return c;
+}
+
+/// The fused epilogue for a quantized product with an 8-bit per-tensor
+/// result under ONNX requantization, else nullopt.
+std::optional<VnniEpilogue> vnniEpilogue(const QInfo &x, const QInfo &w, Type resultType,
+                                         int64_t channels, StringRef act,
+                                         std::optional<float> lo, std::optional<float> hi,
+                                         bool fixedPoint) {
+  QInfo y = qinfo(resultType);
+  if (fixedPoint || !y.quantized || y.width != 8 || y.axis)
+    return std::nullopt;
+  VnniEpilogue e;
+  for (int64_t k = 0; k < channels; ++k)
+    e.mult.push_back((float)((float)x.scales[0] * (float)w.scale(k)) / (float)y.scales[0]);
+  e.zp = (double)y.zps[0];
+  quantActivationBounds(act, lo, hi, y, e.lo, e.hi);
+  return e;
 }
 
 /// The weight of a quantized product as an n-major [N, K] int8 matrix, when
@@ -823,26 +887,32 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
           rewriter, loc, wT, adaptor.getWeight(),
           SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
       std::optional<std::vector<int64_t>> wv;
-      std::optional<Value> vb;
+      std::optional<SmallVector<int32_t>> vb;
       if (vnni && quant && x.width == 8 &&
           (wv = vnniWeight(op.getWeight(), w, wShape[0], kk, /*nMajor=*/true)) &&
-          (vb = foldedBias(rewriter, loc, op.getWeight(), op.getBias(), x, w, wShape[0],
-                           /*channelInner=*/false, x.isSigned ? 128 : 0))) {
+          (vb = foldedBiasValues(op.getWeight(), op.getBias(), x, w, wShape[0],
+                                 /*channelInner=*/false, x.isSigned ? 128 : 0))) {
         int64_t pixels = outShape[0] * outShape[2] * outShape[3];
         Value a2 = tensor::CollapseShapeOp::create(
             rewriter, loc, RankedTensorType::get({pixels, kk}, inEl), colK,
             SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
-        Value init = elementwise(rewriter, loc, {pixels, wShape[0]}, accEl, {*vb},
-                                 [](OpBuilder &, Location, ValueRange a) { return a[0]; },
-                                 {AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx)});
-        Value acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, wShape[0], kk, init);
+        auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+        auto epi = vnniEpilogue(x, w, op.getType(), wShape[0], op.getActivation(), lo, hi,
+                                fixedPoint);
+        Value acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, wShape[0], kk, *vb,
+                                epi ? &*epi : nullptr);
         AffineExpr e0, e1, e2, e3;
         bindDims(ctx, e0, e1, e2, e3);
         auto accMap = AffineMap::get(
             4, 0, {(e0 * outShape[2] + e2) * outShape[3] + e3, e1}, ctx);
-        auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
-        Value result = requantizeEpilogue(rewriter, loc, acc2, outShape, 1, x, w, op.getType(),
-                                          op.getActivation(), lo, hi, fixedPoint, accMap);
+        Value result;
+        if (epi) // [pixels, channels] bytes to NCHW
+          result = elementwise(rewriter, loc, outShape, rewriter.getIntegerType(8), {acc2},
+                               [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                               {accMap});
+        else
+          result = requantizeEpilogue(rewriter, loc, acc2, outShape, 1, x, w, op.getType(),
+                                      op.getActivation(), lo, hi, fixedPoint, accMap);
         rewriter.replaceOp(op, result);
         return success();
       }
@@ -1059,16 +1129,19 @@ struct GemmLowering : OctetPattern<GemmOp> {
     Value acc;
     int64_t kdim = rtt(op.getA()).getDimSize(op.getTransA() ? 0 : 1);
     std::optional<std::vector<int64_t>> wv;
-    std::optional<Value> vb;
+    std::optional<SmallVector<int32_t>> vb;
     if (vnni && quant && !op.getTransA() && x.width == 8 &&
         (wv = vnniWeight(op.getB(), w, p.outShape[1], kdim, op.getTransB())) &&
-        (vb = foldedBias(rewriter, loc, op.getB(), op.getC(), x, w, p.outShape[1],
-                         !op.getTransB(), x.isSigned ? 128 : 0))) {
-      Value init = elementwise(rewriter, loc, p.outShape, accEl, {*vb},
-                               [](OpBuilder &, Location, ValueRange a) { return a[0]; },
-                               {AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx)});
+        (vb = foldedBiasValues(op.getB(), op.getC(), x, w, p.outShape[1], !op.getTransB(),
+                               x.isSigned ? 128 : 0))) {
+      auto epi = vnniEpilogue(x, w, op.getType(), p.outShape[1], op.getActivation(),
+                              optF(op.getClampMin()), optF(op.getClampMax()), fixedPoint);
       acc = vnniMatmul(rewriter, loc, adaptor.getA(), x.isSigned, *wv, p.outShape[1], kdim,
-                       init);
+                       *vb, epi ? &*epi : nullptr);
+      if (epi) {
+        rewriter.replaceOp(op, acc);
+        return success();
+      }
     } else {
       acc = linearProduct(rewriter, loc, p, x, w, quant, p.outShape[1], accEl);
     }
@@ -1154,11 +1227,11 @@ struct MatMulLowering : OctetPattern<MatMulOp> {
     Type accEl = quant ? (Type)rewriter.getI32Type() : aT.getElementType();
     int64_t kdim = aT.getDimSize(aT.getRank() - 1), ndim = outShape.back();
     std::optional<std::vector<int64_t>> wv;
-    std::optional<Value> vb;
+    std::optional<SmallVector<int32_t>> vb;
     if (vnni && quant && bT.getRank() == 2 && x.width == 8 &&
         (wv = vnniWeight(op.getRhs(), w, ndim, kdim, /*nMajor=*/false)) &&
-        (vb = foldedBias(rewriter, loc, op.getRhs(), op.getBias(), x, w, ndim,
-                         /*channelInner=*/true, x.isSigned ? 128 : 0))) {
+        (vb = foldedBiasValues(op.getRhs(), op.getBias(), x, w, ndim,
+                               /*channelInner=*/true, x.isSigned ? 128 : 0))) {
       int64_t rows = 1;
       for (int64_t d : aT.getShape().drop_back())
         rows *= d;
@@ -1171,20 +1244,22 @@ struct MatMulLowering : OctetPattern<MatMulOp> {
       if (aT.getRank() != 2)
         a2 = tensor::CollapseShapeOp::create(rewriter, loc,
                                              RankedTensorType::get({rows, kdim}, inEl), a2, reassoc);
-      Value init = elementwise(rewriter, loc, {rows, ndim}, accEl, {*vb},
-                               [](OpBuilder &, Location, ValueRange a) { return a[0]; },
-                               {AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx)});
-      Value acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, ndim, kdim, init);
+      auto epi = vnniEpilogue(x, w, op.getType(), ndim, "none", std::nullopt, std::nullopt,
+                              fixedPoint);
+      Value acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, ndim, kdim, *vb,
+                              epi ? &*epi : nullptr);
+      Type el = epi ? rewriter.getIntegerType(8) : accEl;
       if ((int64_t)outShape.size() != 2 || outShape[0] != rows) {
         SmallVector<ReassociationIndices> out(1);
         for (int64_t d = 0; d + 1 < (int64_t)outShape.size(); ++d)
           out[0].push_back(d);
         out.push_back({(int64_t)outShape.size() - 1});
         acc2 = tensor::ExpandShapeOp::create(rewriter, loc,
-                                             RankedTensorType::get(outShape, accEl), acc2, out);
+                                             RankedTensorType::get(outShape, el), acc2, out);
       }
-      acc2 = requantizeEpilogue(rewriter, loc, acc2, p.outShape, outRank - 1, x, w,
-                                op.getType(), "none", std::nullopt, std::nullopt, fixedPoint);
+      if (!epi)
+        acc2 = requantizeEpilogue(rewriter, loc, acc2, p.outShape, outRank - 1, x, w,
+                                  op.getType(), "none", std::nullopt, std::nullopt, fixedPoint);
       rewriter.replaceOp(op, acc2);
       return success();
     }
