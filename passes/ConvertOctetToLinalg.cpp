@@ -1410,6 +1410,23 @@ struct BinaryLowering : OctetPattern<OpTy> {
               return FOp::create(b, l, v[0], v[1]);
             return IOp::create(b, l, v[0], v[1]);
           }
+          if (std::is_same<OpTy, MulOp>::value) {
+            // ONNX Runtime's QLinearMul on x86 (MLAS): the integer product of
+            // the debiased inputs, in float32 times (s_a * s_b) / s_c, plus
+            // zp_c, then rounded (half to even) and saturated.
+            Type i32 = b.getI32Type();
+            Value da = arith::SubIOp::create(b, l, toI32(b, l, v[0], a.isSigned),
+                                             cstInt(b, l, a.zps[0], i32));
+            Value db = arith::SubIOp::create(b, l, toI32(b, l, v[1], bq.isSigned),
+                                             cstInt(b, l, bq.zps[0], i32));
+            Value prod = arith::SIToFPOp::create(b, l, b.getF32Type(),
+                                                 arith::MulIOp::create(b, l, da, db));
+            float ratio = (float)a.scales[0] * (float)bq.scales[0] / (float)y.scales[0];
+            Value f = arith::MulFOp::create(b, l, prod, cstF32(b, l, ratio));
+            f = arith::AddFOp::create(b, l, f, cstF32(b, l, (double)y.zps[0]));
+            f = math::RoundEvenOp::create(b, l, f);
+            return clampToInt(b, l, f, y.qmin, y.qmax, outEl);
+          }
           Value fa = dequantizeScalar(b, l, v[0], a.isSigned,
                                       cstInt(b, l, a.zps[0], b.getI32Type()),
                                       cstF32(b, l, a.scales[0]));

@@ -209,12 +209,12 @@ def qdq_act(name, zp, scale=0.05):
 def qdq_graph(kind):
     nx, ix = qdq_act("x", 120)
     nodes, inits, inputs = list(nx), list(ix), [vi("x", F, [2, 4, 6, 6])]
-    if kind == "add":
+    if kind in ("add", "mul"):
         ny, iy = qdq_act("y", 100, 0.02)
         nodes += ny
         inits += iy
         inputs.append(vi("y", F, [2, 4, 6, 6]))
-        nodes.append(h.make_node("Add", ["x_d", "y_d"], ["o"], name="add"))
+        nodes.append(h.make_node(kind.capitalize(), ["x_d", "y_d"], ["o"], name=kind))
     elif kind == "pool":
         nodes.append(h.make_node("MaxPool", ["x_d"], ["m"], name="mp", kernel_shape=[2, 2],
                                  strides=[2, 2]))
@@ -239,6 +239,7 @@ def qdq_graph(kind):
 
 
 M["qdq_add"] = lambda: qdq_graph("add")
+M["qdq_mul"] = lambda: qdq_graph("mul")
 M["qdq_pool"] = lambda: qdq_graph("pool")
 M["qdq_matmul"] = lambda: qdq_graph("matmul")
 M["qdq_float_island"] = lambda: model(
