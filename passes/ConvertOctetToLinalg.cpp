@@ -451,6 +451,26 @@ static std::optional<Value> foldedBias(OpBuilder &b, Location loc, Value weight,
 // AVX-512 VNNI matrix product
 //===----------------------------------------------------------------------===//
 
+/// The body of a multiply-accumulate generic: acc += x * w, on int32 with
+/// the input zero point (unless folded into the bias) and per-channel weight
+/// zero points (`a[2]`, when `wzp`) subtracted, or on floats.
+void macBody(OpBuilder &b, Location l, ValueRange a, const QInfo &x, const QInfo &w,
+             bool quant, bool zpFolded, bool wzp) {
+  if (quant) {
+    Value xi = toI32(b, l, a[0], x.isSigned);
+    if (!zpFolded)
+      xi = arith::SubIOp::create(b, l, xi, cstInt(b, l, x.zps[0], b.getI32Type()));
+    Value wi = toI32(b, l, a[1], w.isSigned);
+    if (wzp)
+      wi = arith::SubIOp::create(b, l, wi, a[2]);
+    Value prod = arith::MulIOp::create(b, l, xi, wi);
+    linalg::YieldOp::create(b, l, arith::AddIOp::create(b, l, a.back(), prod).getResult());
+    return;
+  }
+  Value prod = arith::MulFOp::create(b, l, a[0], a[1]);
+  linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, a.back(), prod).getResult());
+}
+
 /// Requantization fused into the VNNI kernel (ONNX Runtime's rule):
 /// out = clamp(rint(float32(acc) * mult[n]) + zp, lo, hi) in the 8-bit
 /// storage type, computed on the accumulators in registers.
@@ -936,19 +956,7 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
       auto mm = linalg::GenericOp::create(
           rewriter, loc, TypeRange{acc.getType()}, ins, ValueRange{acc}, maps, iters,
           [&](OpBuilder &b, Location l, ValueRange a) {
-            if (quant) {
-              Value xi = toI32(b, l, a[0], x.isSigned);
-              if (!zpFolded)
-                xi = arith::SubIOp::create(b, l, xi, cstInt(b, l, x.zps[0], b.getI32Type()));
-              Value wi = toI32(b, l, a[1], w.isSigned);
-              if (wzp)
-                wi = arith::SubIOp::create(b, l, wi, a[2]);
-              Value prod = arith::MulIOp::create(b, l, xi, wi);
-              linalg::YieldOp::create(b, l, arith::AddIOp::create(b, l, a.back(), prod).getResult());
-            } else {
-              Value prod = arith::MulFOp::create(b, l, a[0], a[1]);
-              linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, a.back(), prod).getResult());
-            }
+            macBody(b, l, a, x, w, quant, zpFolded, wzp);
           });
       Value result = mm.getResult(0);
       auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
@@ -992,22 +1000,7 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
     auto conv = linalg::GenericOp::create(
         rewriter, loc, TypeRange{acc.getType()}, ins, ValueRange{acc}, maps, iters,
         [&](OpBuilder &b, Location l, ValueRange a) {
-          Value prod;
-          if (quant) {
-            Value xi = toI32(b, l, a[0], x.isSigned);
-            if (!zpFolded)
-              xi = arith::SubIOp::create(b, l, xi, cstInt(b, l, x.zps[0], b.getI32Type()));
-            Value wi = toI32(b, l, a[1], w.isSigned);
-            if (wzp)
-              wi = arith::SubIOp::create(b, l, wi, a[2]);
-            prod = arith::MulIOp::create(b, l, xi, wi);
-            linalg::YieldOp::create(b, l,
-                                    arith::AddIOp::create(b, l, a.back(), prod).getResult());
-          } else {
-            prod = arith::MulFOp::create(b, l, a[0], a[1]);
-            linalg::YieldOp::create(b, l,
-                                    arith::AddFOp::create(b, l, a.back(), prod).getResult());
-          }
+          macBody(b, l, a, x, w, quant, zpFolded, wzp);
         });
     Value result = conv.getResult(0);
     auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
@@ -1071,19 +1064,7 @@ Value linearProduct(ConversionPatternRewriter &rewriter, Location loc,
   auto g = linalg::GenericOp::create(
       rewriter, loc, TypeRange{acc.getType()}, ins, ValueRange{acc}, maps, iters,
       [&](OpBuilder &b, Location l, ValueRange a) {
-        if (quant) {
-          Value xi = toI32(b, l, a[0], x.isSigned);
-          if (!p.zpFolded)
-            xi = arith::SubIOp::create(b, l, xi, cstInt(b, l, x.zps[0], b.getI32Type()));
-          Value wi = toI32(b, l, a[1], w.isSigned);
-          if (wzp)
-            wi = arith::SubIOp::create(b, l, wi, a[2]);
-          Value prod = arith::MulIOp::create(b, l, xi, wi);
-          linalg::YieldOp::create(b, l, arith::AddIOp::create(b, l, a.back(), prod).getResult());
-        } else {
-          Value prod = arith::MulFOp::create(b, l, a[0], a[1]);
-          linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, a.back(), prod).getResult());
-        }
+        macBody(b, l, a, x, w, quant, p.zpFolded, wzp);
       });
   return g.getResult(0);
 }

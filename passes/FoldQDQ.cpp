@@ -278,21 +278,7 @@ struct FoldTransposeOfQuantConstant : OpRewritePattern<TransposeOp> {
     if (!c || !outT.hasStaticShape())
       return failure();
     ArrayRef<int64_t> perm = op.getPerm();
-    SmallVector<int64_t> inStrides(c->shape.size(), 1);
-    for (int64_t d = (int64_t)c->shape.size() - 2; d >= 0; --d)
-      inStrides[d] = inStrides[d + 1] * c->shape[d + 1];
-    ConstTensor out;
-    out.shape.assign(outT.getShape().begin(), outT.getShape().end());
-    int64_t n = out.numElements();
-    out.i.reserve(n);
-    for (int64_t k = 0; k < n; ++k) {
-      int64_t rem = k, src = 0;
-      for (int64_t d = out.shape.size() - 1; d >= 0; --d) {
-        src += (rem % out.shape[d]) * inStrides[perm[d]];
-        rem /= out.shape[d];
-      }
-      out.i.push_back(c->i[src]);
-    }
+    ConstTensor out = c->transposed(perm);
     Type qt = getQuantElementType(cst.getType());
     if (auto axis = getQuantAxis(cst.getType())) {
       int32_t newAxis = llvm::find(perm, *axis) - perm.begin();

@@ -174,6 +174,27 @@ ElementsAttr ConstTensor::write(RankedTensorType type) const {
   return DenseElementsAttr::get(type, aps);
 }
 
+ConstTensor ConstTensor::transposed(ArrayRef<int64_t> perm) const {
+  SmallVector<int64_t> inStrides(shape.size(), 1);
+  for (int64_t d = (int64_t)shape.size() - 2; d >= 0; --d)
+    inStrides[d] = inStrides[d + 1] * shape[d + 1];
+  ConstTensor out;
+  out.isFloat = isFloat;
+  for (int64_t p : perm)
+    out.shape.push_back(shape[p]);
+  int64_t n = out.numElements();
+  (isFloat ? out.f.reserve(n) : out.i.reserve(n));
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t rem = k, src = 0;
+    for (int64_t d = out.shape.size() - 1; d >= 0; --d) {
+      src += (rem % out.shape[d]) * inStrides[perm[d]];
+      rem /= out.shape[d];
+    }
+    isFloat ? out.f.push_back(f[src]) : out.i.push_back(i[src]);
+  }
+  return out;
+}
+
 std::optional<ConstTensor> mlir::octet::readConstant(Value v,
                                                      int64_t maxElements) {
   Attribute attr;

@@ -35,6 +35,9 @@ struct ConstTensor {
   /// Builds an attribute of `type` (float or integer elements) from the
   /// values, which are converted to the type's element type.
   ElementsAttr write(RankedTensorType type) const;
+
+  /// The tensor with its dimensions permuted: result dim i is dim perm[i].
+  ConstTensor transposed(ArrayRef<int64_t> perm) const;
 };
 
 /// Reads the constant behind `v`, if it is one.

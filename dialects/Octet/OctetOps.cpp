@@ -966,20 +966,7 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   auto c = readFoldable(adaptor.getInput());
   if (!c || !rt.hasStaticShape())
     return {};
-  ConstTensor out;
-  out.shape.assign(rt.getShape().begin(), rt.getShape().end());
-  out.isFloat = c->isFloat;
-  SmallVector<int64_t> inStrides = stridesOf(c->shape);
-  int64_t n = out.numElements();
-  for (int64_t k = 0; k < n; ++k) {
-    int64_t rem = k, src = 0;
-    for (int64_t d = out.shape.size() - 1; d >= 0; --d) {
-      src += (rem % out.shape[d]) * inStrides[perm[d]];
-      rem /= out.shape[d];
-    }
-    out.isFloat ? out.f.push_back(c->f[src]) : out.i.push_back(c->i[src]);
-  }
-  return out.write(rt);
+  return c->transposed(perm).write(rt);
 }
 
 OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
