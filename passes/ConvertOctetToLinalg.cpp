@@ -1926,6 +1926,148 @@ struct CastLowering : OctetPattern<CastOp> {
   }
 };
 
+/// ONNX DynamicQuantizeLinear: scale = (max(0, max x) - min(0, min x)) / 255,
+/// zp = saturate(rint(-min(0, min x) / scale)), y = saturate(rint(x / scale) + zp).
+struct DynamicQuantizeLowering : OctetPattern<DynamicQuantizeOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(DynamicQuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    auto t = rtt(x);
+    Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type();
+    SmallVector<int64_t> all;
+    for (int64_t d = 0; d < t.getRank(); ++d)
+      all.push_back(d);
+    auto scalarT = RankedTensorType::get({}, f32);
+    Value mn = reduceKeep(rewriter, loc, x, all, fconst(rewriter, loc, 0.0, f32),
+                          [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
+                            return arith::MinimumFOp::create(b, l, a, acc);
+                          });
+    Value mx = reduceKeep(rewriter, loc, x, all, fconst(rewriter, loc, 0.0, f32),
+                          [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
+                            return arith::MaximumFOp::create(b, l, a, acc);
+                          });
+    mn = reshapeTo(rewriter, loc, mn, scalarT);
+    mx = reshapeTo(rewriter, loc, mx, scalarT);
+    Value scale = elementwise(rewriter, loc, {}, f32, {mn, mx},
+                              [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                Value d = arith::SubFOp::create(b, l, a[1], a[0]);
+                                return arith::DivFOp::create(b, l, d, cstF32(b, l, 255.0));
+                              });
+    Value zp = elementwise(rewriter, loc, {}, i8, {mn, scale},
+                           [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                             Value z = arith::DivFOp::create(
+                                 b, l, arith::NegFOp::create(b, l, a[0]), a[1]);
+                             z = math::RoundEvenOp::create(b, l, z);
+                             return clampToInt(b, l, z, 0, 255, b.getI8Type());
+                           });
+    Value y = elementwise(
+        rewriter, loc, t.getShape(), i8, {x, scale, zp},
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value q = arith::DivFOp::create(b, l, a[0], a[1]);
+          q = math::RoundEvenOp::create(b, l, q);
+          Value z = arith::UIToFPOp::create(b, l, b.getF32Type(), a[2]);
+          q = arith::AddFOp::create(b, l, q, z);
+          return clampToInt(b, l, q, 0, 255, b.getI8Type());
+        });
+    rewriter.replaceOp(op, {y, scale, zp});
+    return success();
+  }
+};
+
+/// ONNX MatMulInteger and ConvInteger: int32 sums of (a - a_zp)(b - b_zp)
+/// with zero points that may be computed at run time.
+template <typename OpTy>
+struct IntegerProductLowering : OctetPattern<OpTy> {
+  using OctetPattern<OpTy>::OctetPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value a = adaptor.getOperands()[0], w = adaptor.getOperands()[1];
+    Value azp = adaptor.getOperands()[2], wzp = adaptor.getOperands()[3];
+    QInfo aq = qinfo(op->getOperand(0).getType()), wq = qinfo(op->getOperand(1).getType());
+    auto outShape = rtt(op->getResult(0)).getShape();
+    unsigned outRank = outShape.size();
+    SmallVector<AffineMap> maps;
+    SmallVector<Value> ins;
+    SmallVector<utils::IteratorType> iters = parallel(outRank);
+    unsigned rank;
+    int64_t chDim;
+    if constexpr (std::is_same<OpTy, MatMulIntegerOp>::value) {
+      auto aT = rtt(a), bT = rtt(w);
+      if (aT.getRank() < 2 || bT.getRank() != 2)
+        return rewriter.notifyMatchFailure(op, "only [..., M, K] x [K, N] is lowered");
+      rank = outRank + 1;
+      SmallVector<AffineExpr> ae;
+      for (int64_t d = 0; d + 2 < aT.getRank(); ++d)
+        ae.push_back(getAffineDimExpr(d, ctx));
+      ae.push_back(getAffineDimExpr(outRank - 2, ctx));
+      ae.push_back(getAffineDimExpr(outRank, ctx));
+      maps.push_back(AffineMap::get(rank, 0, ae, ctx));
+      maps.push_back(AffineMap::get(rank, 0, {getAffineDimExpr(outRank, ctx),
+                                              getAffineDimExpr(outRank - 1, ctx)}, ctx));
+      ins = {a, w};
+      iters.push_back(utils::IteratorType::reduction);
+      chDim = outRank - 1;
+    } else {
+      auto strides = op.getStrides(), dil = op.getDilations();
+      if (op.getGroup() != 1)
+        return rewriter.notifyMatchFailure(op, "grouped ConvInteger not lowered");
+      Value pad = tensor::ExtractOp::create(rewriter, loc, azp, ValueRange{}).getResult();
+      if (rtt(azp).getRank() != 0)
+        return rewriter.notifyMatchFailure(op, "vector zero point for the input");
+      a = padNCHW(rewriter, loc, a, op.getPads(), 0, 0, pad);
+      rank = 7;
+      AffineExpr n, f, oh, ow, c, kh, kw;
+      bindDims(ctx, n, f, oh, ow, c, kh, kw);
+      maps.push_back(AffineMap::get(7, 0, {n, c, oh * strides[0] + kh * dil[0],
+                                            ow * strides[1] + kw * dil[1]}, ctx));
+      maps.push_back(AffineMap::get(7, 0, {f, c, kh, kw}, ctx));
+      ins = {a, w};
+      iters.append(3, utils::IteratorType::reduction);
+      chDim = 1;
+    }
+    // Zero points: scalars, or a vector over the output channels for w.
+    auto zpMap = [&](Value zp) {
+      if (rtt(zp).getRank() == 0)
+        return AffineMap::get(rank, 0, {}, ctx);
+      return AffineMap::get(rank, 0, {getAffineDimExpr(chDim, ctx)}, ctx);
+    };
+    if (rtt(azp).getRank() != 0)
+      return rewriter.notifyMatchFailure(op, "vector zero point for the input");
+    ins.push_back(azp);
+    maps.push_back(zpMap(azp));
+    ins.push_back(wzp);
+    maps.push_back(zpMap(wzp));
+    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx).dropResults(
+        llvm::to_vector(llvm::seq<int64_t>(outRank, rank))));
+    Type i32 = rewriter.getI32Type();
+    Value init = linalg::FillOp::create(rewriter, loc, cstInt(rewriter, loc, 0, i32),
+                                        emptyLike(rewriter, loc, outShape, i32))
+                     .getResult(0);
+    auto g = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ins, ValueRange{init}, maps, iters,
+        [&](OpBuilder &b, Location l, ValueRange v) {
+          Value x = arith::SubIOp::create(b, l, toI32(b, l, v[0], aq.isSigned),
+                                          toI32(b, l, v[2], aq.isSigned));
+          Value y = arith::SubIOp::create(b, l, toI32(b, l, v[1], wq.isSigned),
+                                          toI32(b, l, v[3], wq.isSigned));
+          Value p = arith::MulIOp::create(b, l, x, y);
+          linalg::YieldOp::create(b, l, arith::AddIOp::create(b, l, v[4], p).getResult());
+        });
+    rewriter.replaceOp(op, g.getResult(0));
+    return success();
+  }
+};
+
 struct ConvertOctetToLinalgPass
     : octet::impl::ConvertOctetToLinalgBase<ConvertOctetToLinalgPass> {
   using Base::Base;
@@ -1982,7 +2124,9 @@ struct ConvertOctetToLinalgPass
                  ReduceLowering<ReduceSumOp>, ReduceLowering<ReduceMaxOp>,
                  AvgPoolLowering<AvgPool2DOp>, AvgPoolLowering<GlobalAvgPool2DOp>,
                  TransposeLowering, SliceLowering, ConcatLowering, GatherLowering,
-                 CastLowering>(tc, ctx, fp);
+                 CastLowering, DynamicQuantizeLowering,
+                 IntegerProductLowering<MatMulIntegerOp>,
+                 IntegerProductLowering<ConvIntegerOp>>(tc, ctx, fp);
     auto unary = [&](auto tag, std::function<Value(OpBuilder &, Location, Value)> f) {
       using OpTy = typename decltype(tag)::type;
       patterns.add<UnaryLowering<OpTy>>(tc, ctx, fp, std::move(f));

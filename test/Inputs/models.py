@@ -311,6 +311,21 @@ M["integer_ops"] = lambda: model(
     [vi("x", F, [3, 4]), vi("img", U8, [1, 1, 5, 5])], [vi("y", F, None), vi("cy", I32, None)],
     [const("w", rng.integers(-100, 100, (4, 2)).astype(np.int8)), const("wz", np.int8(0)),
      const("k", rng.integers(0, 255, (2, 1, 3, 3)).astype(np.uint8))])
+M["dynamic_linear"] = lambda: model(
+    # ONNX Runtime's quantize_dynamic pattern for a linear layer.
+    [h.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"], name="dql"),
+     h.make_node("MatMulInteger", ["xq", "w", "xz", "wz"], ["acc"], name="mmi"),
+     h.make_node("Cast", ["acc"], ["accf"], name="cast", to=F),
+     h.make_node("Mul", ["xs", "ws"], ["s"], name="scale"),
+     h.make_node("Mul", ["accf", "s"], ["r"], name="rescale"),
+     h.make_node("Add", ["r", "b"], ["y"], name="bias")],
+    [vi("x", F, [2, 8, 64])], [vi("y", F, None)],
+    [const("w", rng.integers(-127, 128, (64, 96)).astype(np.int8)), const("wz", np.int8(0)),
+     const("ws", np.float32(0.004)), const("b", w(96))])
+M["convinteger_grouped"] = lambda: model(
+    [h.make_node("ConvInteger", ["x", "k"], ["y"], name="convi_g", group=2)],
+    [vi("x", U8, [1, 2, 5, 5])], [vi("y", I32, None)],
+    [const("k", rng.integers(0, 255, (2, 1, 3, 3)).astype(np.uint8))])
 M["uint8_input_dq"] = lambda: model(
     [h.make_node("DequantizeLinear", ["x", "s", "z"], ["y"], name="dq")],
     [vi("x", U8, [2, 2])], [vi("y", F, None)],
