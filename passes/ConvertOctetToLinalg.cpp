@@ -1370,8 +1370,77 @@ struct ClampLowering : OctetPattern<ClampOp> {
   }
 };
 
+/// Which operand of a broadcasting binary op ONNX Runtime's broadcaster
+/// hands to its kernels as a scalar: 0 when the lhs is one element (whole
+/// tensor, or per innermost span because its innermost non-unit output
+/// dimension is broadcast), 1 likewise for the rhs, -1 when both vary along
+/// the span.
+int spanScalarSide(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
+                   ArrayRef<int64_t> out) {
+  auto numel = [](ArrayRef<int64_t> s) {
+    int64_t n = 1;
+    for (int64_t d : s)
+      n *= d;
+    return n;
+  };
+  if (numel(lhs) == 1)
+    return 0;
+  if (numel(rhs) == 1)
+    return 1;
+  int64_t d = (int64_t)out.size() - 1;
+  while (d >= 0 && out[d] == 1)
+    --d;
+  auto broadcastAt = [&](ArrayRef<int64_t> s) {
+    int64_t k = d - ((int64_t)out.size() - (int64_t)s.size());
+    return k < 0 || s[k] == 1;
+  };
+  if (d < 0)
+    return 0;
+  if (broadcastAt(lhs))
+    return 0;
+  if (broadcastAt(rhs))
+    return 1;
+  return -1;
+}
+
+/// Quantized Add the way ONNX Runtime's x86 QLinearAdd kernel (MLAS, AVX2)
+/// computes it, so that Octet and ORT agree bit for bit: with r_a = s_a/s_c
+/// and r_b = s_b/s_c in float32 and the fixed part
+/// f = zp_c - (r_a*zp_a + r_b*zp_b), the result is
+/// round_half_even(fma(a, r_a, fma(b, r_b, f))) saturated. An operand the
+/// broadcaster hands over as a scalar is folded into the fixed part
+/// (f + s*r_s, two roundings) and the other one is applied with one fma.
+Value qlinearAdd(OpBuilder &b, Location l, Value va, Value vb, const QInfo &a,
+                 const QInfo &bq, const QInfo &y, int scalarSide, Type outEl) {
+  float sc = (float)y.scales[0];
+  float ra = (float)a.scales[0] / sc, rb = (float)bq.scales[0] / sc;
+  volatile float pa = ra * (float)a.zps[0], pb = rb * (float)bq.zps[0];
+  volatile float sum = pa + pb;
+  float fixed = (float)y.zps[0] - sum;
+  Type f32 = b.getF32Type();
+  auto toF = [&](Value v, bool isSigned) {
+    return arith::SIToFPOp::create(b, l, f32, toI32(b, l, v, isSigned));
+  };
+  Value fa = toF(va, a.isSigned), fb = toF(vb, bq.isSigned);
+  Value cra = cstF32(b, l, ra), crb = cstF32(b, l, rb), cf = cstF32(b, l, fixed);
+  Value t;
+  if (scalarSide == 0) {
+    Value f = arith::AddFOp::create(b, l, cf, arith::MulFOp::create(b, l, fa, cra));
+    t = math::FmaOp::create(b, l, fb, crb, f);
+  } else if (scalarSide == 1) {
+    Value f = arith::AddFOp::create(b, l, cf, arith::MulFOp::create(b, l, fb, crb));
+    t = math::FmaOp::create(b, l, fa, cra, f);
+  } else {
+    t = math::FmaOp::create(b, l, fb, crb, cf);
+    t = math::FmaOp::create(b, l, fa, cra, t);
+  }
+  t = math::RoundEvenOp::create(b, l, t);
+  return clampToInt(b, l, t, y.qmin, y.qmax, outEl);
+}
+
 /// Elementwise binary ops; quantized operands are computed in float as
-/// dequantize -> op -> quantize.
+/// dequantize -> op -> quantize, except Mul and Add, which follow ONNX
+/// Runtime's integer kernels.
 template <typename OpTy, typename FOp, typename IOp>
 struct BinaryLowering : OctetPattern<OpTy> {
   using OctetPattern<OpTy>::OctetPattern;
@@ -1387,6 +1456,8 @@ struct BinaryLowering : OctetPattern<OpTy> {
     Type outEl = cast<RankedTensorType>(
                      this->getTypeConverter()->convertType(op.getType()))
                      .getElementType();
+    int scalarSide = spanScalarSide(rtt(op.getLhs()).getShape(),
+                                    rtt(op.getRhs()).getShape(), shape);
     Value r = elementwise(
         rewriter, loc, shape, outEl, {adaptor.getLhs(), adaptor.getRhs()},
         [&](OpBuilder &b, Location l, ValueRange v) -> Value {
@@ -1412,6 +1483,8 @@ struct BinaryLowering : OctetPattern<OpTy> {
             f = math::RoundEvenOp::create(b, l, f);
             return clampToInt(b, l, f, y.qmin, y.qmax, outEl);
           }
+          if (std::is_same<OpTy, AddOp>::value)
+            return qlinearAdd(b, l, v[0], v[1], a, bq, y, scalarSide, outEl);
           Value fa = dequantizeScalar(b, l, v[0], a.isSigned,
                                       cstInt(b, l, a.zps[0], b.getI32Type()),
                                       cstF32(b, l, a.scales[0]));

@@ -80,9 +80,11 @@ def ConvertOctetToLinalg : Pass<"convert-octet-to-linalg", "ModuleOp"> {
       rounding (SaturatingRoundingDoublingHighMul, RoundingDivideByPOT).
 
     Quantize and dequantize follow ONNX (true division, round half to even,
-    zero point added after rounding). Requantize, clamp and elementwise
-    arithmetic on quantized tensors compute dequantize -> op -> quantize in
-    float32, as ONNX Runtime evaluates the unfused QDQ graph. Shapes must be
+    zero point added after rounding). Quantized mul and add follow ONNX
+    Runtime's QLinearMul and (x86) QLinearAdd kernels; requantize, clamp and
+    other elementwise arithmetic on quantized tensors compute dequantize ->
+    op -> quantize in float32, as ONNX Runtime evaluates the unfused QDQ
+    graph. Shapes must be
     static (octetc's --input-shape).
   }];
   let options = [

@@ -198,22 +198,24 @@ M["qdq_conv"] = lambda: qdq_conv(True, U8)
 M["qdq_conv_s8_per_tensor"] = lambda: qdq_conv(False, I8)
 
 
-def qdq_act(name, zp, scale=0.05):
+def qdq_act(name, zp, scale=0.05, zdtype=np.uint8):
     return [h.make_node("QuantizeLinear", [name, name + "_s", name + "_z"], [name + "_q"],
                         name="q_" + name),
             h.make_node("DequantizeLinear", [name + "_q", name + "_s", name + "_z"],
                         [name + "_d"], name="dq_" + name)], \
-        [const(name + "_s", np.float32(scale)), const(name + "_z", np.uint8(zp))]
+        [const(name + "_s", np.float32(scale)), const(name + "_z", zdtype(zp))]
 
 
-def qdq_graph(kind):
-    nx, ix = qdq_act("x", 120)
-    nodes, inits, inputs = list(nx), list(ix), [vi("x", F, [2, 4, 6, 6])]
+def qdq_graph(kind, xshape=(2, 4, 6, 6), yshape=(2, 4, 6, 6), scales=(0.05, 0.02, 0.1),
+              zdtype=np.uint8):
+    shift = 128 if zdtype == np.int8 else 0
+    nx, ix = qdq_act("x", 120 - shift, scales[0], zdtype)
+    nodes, inits, inputs = list(nx), list(ix), [vi("x", F, list(xshape))]
     if kind in ("add", "mul"):
-        ny, iy = qdq_act("y", 100, 0.02)
+        ny, iy = qdq_act("y", 100 - shift, scales[1], zdtype)
         nodes += ny
         inits += iy
-        inputs.append(vi("y", F, [2, 4, 6, 6]))
+        inputs.append(vi("y", F, list(yshape)))
         nodes.append(h.make_node(kind.capitalize(), ["x_d", "y_d"], ["o"], name=kind))
     elif kind == "pool":
         nodes.append(h.make_node("MaxPool", ["x_d"], ["m"], name="mp", kernel_shape=[2, 2],
@@ -232,7 +234,7 @@ def qdq_graph(kind):
                   h.make_node("Add", ["mm", "bias"], ["o"], name="bias_add")]
         inits += [const("wq", wq), const("ws", np.full(5, 0.01, np.float32)),
                   const("wzp", np.zeros(5, np.int8)), const("bias", w(5))]
-    no, io = qdq_act("o", 10, 0.1)
+    no, io = qdq_act("o", 10 - shift, scales[2], zdtype)
     nodes += no
     inits += io
     return model(nodes, inputs, [vi("o_d", F, None)], inits)
@@ -240,6 +242,15 @@ def qdq_graph(kind):
 
 M["qdq_add"] = lambda: qdq_graph("add")
 M["qdq_mul"] = lambda: qdq_graph("mul")
+# Broadcast Adds: per-channel rhs (a scalar per innermost span in ORT's
+# broadcaster), a one-element rhs, a row-broadcast lhs, and awkward scales.
+M["qdq_add_bcast_c"] = lambda: qdq_graph("add", yshape=(4, 1, 1))
+M["qdq_add_scalar"] = lambda: qdq_graph("add", yshape=(1,))
+M["qdq_add_bcast_lhs"] = lambda: qdq_graph("add", xshape=(2, 4, 6, 1), yshape=(4, 1, 6),
+                                           scales=(0.0371, 0.0123, 0.0417))
+M["qdq_add_odd_scales"] = lambda: qdq_graph("add", scales=(0.0371, 0.0123, 0.0417))
+M["qdq_add_s8"] = lambda: qdq_graph("add", yshape=(6,), scales=(0.0371, 0.0123, 0.0417),
+                                    zdtype=np.int8)
 M["qdq_pool"] = lambda: qdq_graph("pool")
 M["qdq_matmul"] = lambda: qdq_graph("matmul")
 M["qdq_float_island"] = lambda: model(

@@ -4,6 +4,7 @@
 
 usage: ort_check.py MODEL WORKDIR [--input-shape NAME=DxD] [--seed N]
                     [--exact] [--quanta N] [--rtol X] [--requant=MODE]
+                    [--input-range LO HI]
 --quanta counts in units of the output's quantization scale (the scale of
 the DequantizeLinear that produces the graph output)."""
 import argparse
@@ -26,6 +27,8 @@ p.add_argument("--exact", action="store_true")
 p.add_argument("--quanta", type=float)
 p.add_argument("--rtol", type=float, default=1e-4)
 p.add_argument("--requant", default="onnx")
+p.add_argument("--input-range", type=float, nargs=2, default=(0.0, 1.0),
+               metavar=("LO", "HI"), help="float inputs are uniform in [LO, HI)")
 a = p.parse_args()
 os.makedirs(a.work, exist_ok=True)
 
@@ -49,7 +52,8 @@ for i in m.graph.input:
     shape = [int(v) for v in fixed[i.name].split("x")] if i.name in fixed else \
         [d.dim_value for d in tt.shape.dim]
     dt = NP[tt.elem_type]
-    x = (rng.random(shape).astype(dt) if dt == np.float32
+    lo, hi = a.input_range
+    x = ((lo + (hi - lo) * rng.random(shape)).astype(dt) if dt == np.float32
          else rng.integers(np.iinfo(dt).min, np.iinfo(dt).max + 1, shape).astype(dt))
     path = os.path.join(a.work, i.name + ".npy")
     np.save(path, x)
