@@ -916,10 +916,37 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
           (wv = vnniWeight(op.getWeight(), w, wShape[0], kk, /*nMajor=*/true)) &&
           (vb = foldedBiasValues(op.getWeight(), op.getBias(), x, w, wShape[0],
                                  /*channelInner=*/false, x.isSigned ? 128 : 0))) {
+        // Channels-last im2col: transpose the padded input to NHWC once,
+        // then each window row is kh*kw contiguous runs of C bytes (instead of
+        // C*kh*kw single-byte gathers from NCHW). The packed weight's K order
+        // becomes (i, j, c) to match.
         int64_t pixels = outShape[0] * outShape[2] * outShape[3];
+        auto xpShape = rtt(xp).getShape();
+        SmallVector<int64_t> nhwc = {xpShape[0], xpShape[2], xpShape[3], xpShape[1]};
+        AffineExpr t0, t1, t2, t3;
+        bindDims(ctx, t0, t1, t2, t3);
+        Value xt = elementwise(rewriter, loc, nhwc, inEl, {xp},
+                               [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                               {AffineMap::get(4, 0, {t0, t3, t1, t2}, ctx)});
+        SmallVector<int64_t> colL = {outShape[0], outShape[2], outShape[3], kh, kw, cin};
+        AffineExpr q0, q1, q2, q3, q4, q5; // n, oh, ow, i, j, c
+        bindDims(ctx, q0, q1, q2, q3, q4, q5);
+        auto gatherL = AffineMap::get(
+            6, 0, {q0, q1 * strides[0] + q3 * dil[0], q2 * strides[1] + q4 * dil[1], q5}, ctx);
+        Value colL6 = elementwise(rewriter, loc, colL, inEl, {xt},
+                                  [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                                  {gatherL});
         Value a2 = tensor::CollapseShapeOp::create(
-            rewriter, loc, RankedTensorType::get({pixels, kk}, inEl), colK,
-            SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+            rewriter, loc, RankedTensorType::get({pixels, kk}, inEl), colL6,
+            SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+        std::vector<int64_t> &wr = *wv;
+        std::vector<int64_t> wl(wr.size());
+        for (int64_t f = 0; f < wShape[0]; ++f)
+          for (int64_t c = 0; c < cin; ++c)
+            for (int64_t i = 0; i < kh; ++i)
+              for (int64_t j = 0; j < kw; ++j)
+                wl[f * kk + (i * kw + j) * cin + c] = wr[f * kk + (c * kh + i) * kw + j];
+        wr = std::move(wl);
         auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
         auto epi = vnniEpilogue(x, w, op.getType(), wShape[0], op.getActivation(), lo, hi,
                                 fixedPoint);

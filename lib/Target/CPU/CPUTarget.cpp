@@ -149,7 +149,7 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   std::string back =
       "convert-linalg-to-loops,lower-affine,"
       "convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-vector-to-llvm,"
-      "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
+      "finalize-memref-to-llvm{use-aligned-alloc=1},convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
       "convert-index-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
       "convert-cf-to-llvm,reconcile-unrealized-casts";
   if (failed(parsePassPipeline(front, pm, llvm::errs())))
