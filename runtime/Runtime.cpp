@@ -11,6 +11,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 
@@ -25,6 +28,23 @@ struct octet_module_impl {
 };
 
 namespace {
+
+/// One lock per compiled model (descriptor): its buffers are static, and
+/// dlopen hands every octet_module loaded from one file the same copy.
+/// Null when memory ran out.
+std::mutex *invokeLock(const octet_module_desc *d) noexcept {
+  static std::mutex registry;
+  static std::map<const octet_module_desc *, std::unique_ptr<std::mutex>> locks;
+  try {
+    std::lock_guard<std::mutex> g(registry);
+    std::unique_ptr<std::mutex> &m = locks[d];
+    if (!m)
+      m = std::make_unique<std::mutex>();
+    return m.get();
+  } catch (...) {
+    return nullptr;
+  }
+}
 
 /// The status for an allocation failure, which cannot itself allocate.
 octet_status_impl outOfMemory{OCTET_OUT_OF_MEMORY, "out of memory"};
@@ -295,6 +315,10 @@ octet_status octet_module_invoke(octet_module module, const octet_tensor_view *i
     inPtrs[i] = inputs[i].data;
   for (int32_t i = 0; i < num_outputs; ++i)
     outPtrs[i] = outputs[i].data;
+  std::mutex *lock = invokeLock(d);
+  if (!lock)
+    return &outOfMemory;
+  std::lock_guard<std::mutex> guard(*lock);
   d->invoke(inPtrs, outPtrs);
   return nullptr;
 }

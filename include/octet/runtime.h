@@ -105,7 +105,11 @@ octet_status octet_module_find_input(octet_module module, const char *name,
                                      int32_t *out_index);
 
 /* Checks every view against the descriptor (count, dtype, rank, shape,
- * density, size, null pointers), then runs the model. */
+ * density, size, null pointers), then runs the model. A compiled model keeps
+ * its intermediate buffers in static storage, so calls on the same compiled
+ * model (any octet_module loaded from it) are serialized; different models
+ * run concurrently. Calling a linked-in model's entry point directly from
+ * several threads at once is not supported. */
 octet_status octet_module_invoke(octet_module module, const octet_tensor_view *inputs,
                                  int32_t num_inputs, const octet_tensor_view *outputs,
                                  int32_t num_outputs);
