@@ -191,7 +191,8 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
       (options.vnni ? " vnni=1" : "") + "},canonicalize,cse,"
       "one-shot-bufferize{bufferize-function-boundaries=1 "
       "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},canonicalize";
+      "canonicalize,buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},"
+      "canonicalize";
   std::string back =
       "convert-linalg-to-loops,lower-affine,"
       "convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-vector-to-llvm,"
