@@ -242,6 +242,17 @@ def qdq_graph(kind, xshape=(2, 4, 6, 6), yshape=(2, 4, 6, 6), scales=(0.05, 0.02
 
 M["qdq_add"] = lambda: qdq_graph("add")
 M["qdq_mul"] = lambda: qdq_graph("mul")
+# Graph outputs that share a buffer: a value listed through an Identity, the
+# graph input itself and a constant.
+M["aliased_outputs"] = lambda: model(
+    [h.make_node("Relu", ["x"], ["r"], name="relu"),
+     h.make_node("Identity", ["r"], ["r2"], name="id"),
+     h.make_node("Add", ["r", "c"], ["s"], name="add")],
+    [vi("x", F, [2, 3])],
+    [vi("r", F, [2, 3]), vi("r2", F, [2, 3]), vi("s", F, [2, 3]), vi("x", F, [2, 3]),
+     vi("c", F, [2, 3])],
+    [const("c", np.arange(6, dtype=np.float32).reshape(2, 3))])
+
 # Broadcast Adds: per-channel rhs (a scalar per innermost span in ORT's
 # broadcaster), a one-element rhs, a row-broadcast lhs, and awkward scales.
 M["qdq_add_bcast_c"] = lambda: qdq_graph("add", yshape=(4, 1, 1))

@@ -178,6 +178,34 @@ struct StaticBuffersPass : PassWrapper<StaticBuffersPass, OperationPass<ModuleOp
 };
 } // namespace
 
+namespace {
+/// A function that returns one buffer several times (a graph output listed
+/// twice, or an Identity of another output) gets a copy for each repeat, so
+/// that every result is its own buffer: buffer-results-to-out-params with
+/// hoisted allocations expects that (and crashed without it).
+struct DistinctResultsPass : PassWrapper<DistinctResultsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DistinctResultsPass)
+  StringRef getArgument() const override { return "octet-distinct-results"; }
+  void runOnOperation() override {
+    getOperation().walk([](func::ReturnOp ret) {
+      llvm::SmallPtrSet<Value, 8> seen;
+      OpBuilder b(ret);
+      for (OpOperand &operand : ret->getOpOperands()) {
+        Value v = operand.get();
+        auto type = dyn_cast<MemRefType>(v.getType());
+        if (!type || seen.insert(v).second)
+          continue;
+        if (!type.hasStaticShape() || !type.getLayout().isIdentity())
+          continue;
+        Value copy = memref::AllocOp::create(b, ret.getLoc(), type);
+        memref::CopyOp::create(b, ret.getLoc(), v, copy);
+        operand.set(copy);
+      }
+    });
+  }
+};
+} // namespace
+
 void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   // The pipeline is spelled as text; make sure every pass in it is known.
   static bool registered = [] {
@@ -190,8 +218,9 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
       "convert-octet-to-linalg{requant=" + options.requant +
       (options.vnni ? " vnni=1" : "") + "},canonicalize,cse,"
       "one-shot-bufferize{bufferize-function-boundaries=1 "
-      "function-boundary-type-conversion=identity-layout-map},"
-      "canonicalize,buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},"
+      "function-boundary-type-conversion=identity-layout-map},canonicalize";
+  std::string outParams =
+      "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},"
       "canonicalize";
   std::string back =
       "convert-linalg-to-loops,lower-affine,"
@@ -200,6 +229,9 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
       "convert-index-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
       "convert-cf-to-llvm,reconcile-unrealized-casts";
   if (failed(parsePassPipeline(front, pm, llvm::errs())))
+    llvm::report_fatal_error("octet: invalid built-in CPU pipeline");
+  pm.addPass(std::make_unique<DistinctResultsPass>());
+  if (failed(parsePassPipeline(outParams, pm, llvm::errs())))
     llvm::report_fatal_error("octet: invalid built-in CPU pipeline");
   pm.addPass(std::make_unique<StaticBuffersPass>());
   if (failed(parsePassPipeline("buffer-deallocation-pipeline", pm, llvm::errs())))
