@@ -667,6 +667,193 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
   return c;
 }
 
+/// Direct (implicit-GEMM) VNNI convolution for stride 1, writing NCHW:
+/// the padded input is regrouped once into [N, Hp, C/4, Wp + 16, 4] so that
+/// 16 neighbouring output pixels of one row, for one (kernel tap, channel
+/// quad), are 64 contiguous bytes: vpdpbusd's u8 operand. The weight dword
+/// (4 input channels of one output channel and tap) is broadcast. A tile
+/// holds 4 output channels x 4 vectors of 16 pixels in 16 accumulators; the
+/// requantized bytes of one channel and 16 pixels are stored contiguously.
+/// `xp` is the spatially padded input; the result is [N, F, OH, OW] bytes.
+Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
+                     const std::vector<int64_t> &w, ArrayRef<int64_t> wShape,
+                     ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil,
+                     ArrayRef<int32_t> bias, const VnniEpilogue &epi) {
+  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+  MLIRContext *ctx = b.getContext();
+  auto xs = rtt(xp).getShape();
+  int64_t nN = xs[0], cin = xs[1], hp = xs[2], wp = xs[3];
+  int64_t fN = wShape[0], kh = wShape[2], kw = wShape[3];
+  int64_t oh = outShape[2], ow = outShape[3];
+  int64_t c4 = (cin + 3) / 4, wq = wp + 16;
+  int64_t vecs = (ow + 15) / 16, ow16 = vecs * 16;
+  // Regroup: xq[n][h][c4][x][q] = xp[n][c4*4+q][h][x] (0 outside), with
+  // s8 inputs shifted to u8.
+  Value x0 = xp;
+  if (c4 * 4 != cin || wq != wp) {
+    SmallVector<OpFoldResult> lo(4, b.getIndexAttr(0)),
+        hi = {b.getIndexAttr(0), b.getIndexAttr(c4 * 4 - cin), b.getIndexAttr(0),
+              b.getIndexAttr(wq - wp)};
+    x0 = tensor::PadOp::create(b, loc, RankedTensorType::get({nN, c4 * 4, hp, wq}, i8), xp,
+                               lo, hi, cstInt(b, loc, 0, i8));
+  }
+  AffineExpr d0, d1, d2, d3, d4;
+  bindDims(ctx, d0, d1, d2, d3, d4);
+  Value xq = elementwise(
+      b, loc, {nN, hp, c4, wq, 4}, i8, {x0},
+      [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
+        if (!xSigned)
+          return v[0];
+        return arith::XOrIOp::create(nb, l, v[0], cstInt(nb, l, -128, i8));
+      },
+      {AffineMap::get(5, 0, {d0, d2 * 4 + d4, d1, d3}, ctx)});
+  Value xf = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({nN, hp, c4, wq * 4}, i8), xq,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  // Weight as [F, kh, kw, c4 * 4] bytes (channel-padded with zeros).
+  ConstTensor packed;
+  packed.shape = {fN, kh, kw, c4 * 4};
+  packed.i.assign(fN * kh * kw * c4 * 4, 0);
+  for (int64_t f = 0; f < fN; ++f)
+    for (int64_t c = 0; c < cin; ++c)
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j)
+          packed.i[((f * kh + i) * kw + j) * c4 * 4 + c] = w[((f * cin + c) * kh + i) * kw + j];
+  auto pT = RankedTensorType::get(packed.shape, i8);
+  Value wc = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
+  Value biasT = vectorConstI32(b, loc, bias);
+  Value multT = vectorConstF32(b, loc, SmallVector<float>(epi.mult.begin(), epi.mult.end()));
+  Value out = emptyLike(b, loc, {nN, fN, oh, ow16}, i8);
+
+  auto idx = [&](OpBuilder &nb, Location l, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(nb, l, v);
+  };
+  auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
+       v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32),
+       f16 = VectorType::get({16}, f32), b16 = VectorType::get({16}, i8);
+  auto splat = [&](OpBuilder &nb, Location l, float v) -> Value {
+    return arith::ConstantOp::create(nb, l, f16, DenseElementsAttr::get(f16, v));
+  };
+  auto loop = [&](OpBuilder &ob, Location l, int64_t lo, int64_t hi, int64_t step,
+                  ValueRange init,
+                  function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
+                      body) {
+    return scf::ForOp::create(ob, l, idx(ob, l, lo), idx(ob, l, hi), idx(ob, l, step), init,
+                              [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
+                                scf::YieldOp::create(ib, il, body(ib, il, iv, args));
+                              })
+        .getResults();
+  };
+  // One tile: output channels [f0, f0 + rows), pixel vectors [v0, v0 + cols)
+  // of row `y` of image `n`.
+  auto tile = [&](OpBuilder &tb, Location l, Value n, Value y, Value f0, Value v0,
+                  int64_t rows, int64_t cols, Value cur) -> Value {
+    SmallVector<Value> fs, pix, accs;
+    Value pad8 = cstInt(tb, l, 0, i8);
+    for (int64_t r = 0; r < rows; ++r)
+      fs.push_back(arith::AddIOp::create(tb, l, f0, idx(tb, l, r)));
+    for (int64_t c = 0; c < cols; ++c)
+      pix.push_back(arith::MulIOp::create(
+          tb, l, arith::AddIOp::create(tb, l, v0, idx(tb, l, c)), idx(tb, l, 16)));
+    for (int64_t r = 0; r < rows; ++r) {
+      Value bv = tensor::ExtractOp::create(tb, l, biasT, ValueRange{fs[r]});
+      Value bs = vector::BroadcastOp::create(tb, l, v16, bv);
+      for (int64_t c = 0; c < cols; ++c)
+        accs.push_back(bs);
+    }
+    auto red = loop(tb, l, 0, kh, 1, accs, [&](OpBuilder &ib, Location il, Value i,
+                                               ValueRange a1) {
+      Value row = arith::AddIOp::create(ib, il, y,
+                                        arith::MulIOp::create(ib, il, i, idx(ib, il, dil[0])));
+      return SmallVector<Value>(loop(ib, il, 0, kw, 1, a1, [&](OpBuilder &jb, Location jl,
+                                                                Value j, ValueRange a2) {
+        Value xoff = arith::MulIOp::create(jb, jl, j, idx(jb, jl, dil[1]));
+        return SmallVector<Value>(loop(jb, jl, 0, c4, 1, a2, [&](OpBuilder &kb, Location kl,
+                                                                  Value q, ValueRange a3) {
+          SmallVector<Value> acts, next;
+          for (int64_t c = 0; c < cols; ++c) {
+            Value px = arith::AddIOp::create(kb, kl, pix[c], xoff);
+            Value off = arith::MulIOp::create(kb, kl, px, idx(kb, kl, 4));
+            Value av = vector::TransferReadOp::create(kb, kl, v64, xf,
+                                                      ValueRange{n, row, q, off}, pad8,
+                                                      ArrayRef<bool>{true});
+            acts.push_back(av);
+          }
+          Value q4 = arith::MulIOp::create(kb, kl, q, idx(kb, kl, 4));
+          for (int64_t r = 0; r < rows; ++r) {
+            Value w4 = vector::TransferReadOp::create(kb, kl, v4, wc,
+                                                      ValueRange{fs[r], i, j, q4}, pad8,
+                                                      ArrayRef<bool>{true});
+            Value w1 = vector::BitCastOp::create(kb, kl, v1, w4);
+            Value sc = vector::ExtractOp::create(kb, kl, w1, ArrayRef<int64_t>{0});
+            Value wb = vector::BroadcastOp::create(kb, kl, v16, sc);
+            for (int64_t c = 0; c < cols; ++c)
+              next.push_back(Dot4Op::create(kb, kl, v16, a3[r * cols + c],
+                                            vector::BitCastOp::create(kb, kl, v16, acts[c]),
+                                            wb));
+          }
+          return next;
+        }));
+      }));
+    });
+    for (int64_t r = 0; r < rows; ++r) {
+      Value m = tensor::ExtractOp::create(tb, l, multT, ValueRange{fs[r]});
+      Value mv = vector::BroadcastOp::create(tb, l, f16, m);
+      for (int64_t c = 0; c < cols; ++c) {
+        Value f = arith::SIToFPOp::create(tb, l, f16, red[r * cols + c]);
+        f = arith::MulFOp::create(tb, l, f, mv);
+        f = math::RoundEvenOp::create(tb, l, f);
+        f = arith::AddFOp::create(tb, l, f, splat(tb, l, (float)epi.zp));
+        f = arith::MaximumFOp::create(tb, l, f, splat(tb, l, (float)epi.lo));
+        f = arith::MinimumFOp::create(tb, l, f, splat(tb, l, (float)epi.hi));
+        Value v = arith::TruncIOp::create(tb, l, b16, arith::FPToSIOp::create(tb, l, v16, f));
+        cur = vector::TransferWriteOp::create(tb, l, v, cur, ValueRange{n, fs[r], y, pix[c]},
+                                              ArrayRef<bool>{true})
+                  .getResult();
+      }
+    }
+    return cur;
+  };
+  int64_t fMain = fN / 4 * 4, vMain = vecs / 4 * 4;
+  Value res = loop(b, loc, 0, nN, 1, ValueRange{out}, [&](OpBuilder &nb, Location nl, Value n,
+                                                          ValueRange a0) {
+    return SmallVector<Value>(loop(nb, nl, 0, oh, 1, a0, [&](OpBuilder &yb, Location yl,
+                                                             Value y, ValueRange a1) {
+      Value cur = a1[0];
+      auto fLoop = [&](int64_t flo, int64_t fhi, int64_t rows) {
+        if (fhi <= flo)
+          return;
+        cur = loop(yb, yl, flo, fhi, rows, ValueRange{cur}, [&](OpBuilder &fb, Location fl,
+                                                                 Value f0, ValueRange a2) {
+          Value c2 = a2[0];
+          auto vLoop = [&](int64_t vlo, int64_t vhi, int64_t cols) {
+            if (vhi <= vlo)
+              return;
+            c2 = loop(fb, fl, vlo, vhi, cols, ValueRange{c2},
+                      [&](OpBuilder &vb, Location vl, Value v0, ValueRange a3) {
+                        return SmallVector<Value>{
+                            tile(vb, vl, n, y, f0, v0, rows, cols, a3[0])};
+                      })[0];
+          };
+          vLoop(0, vMain, 4);
+          vLoop(vMain, vecs, 1);
+          return SmallVector<Value>{c2};
+        })[0];
+      };
+      fLoop(0, fMain, 4);
+      fLoop(fMain, fN, 1);
+      return SmallVector<Value>{cur};
+    }));
+  })[0];
+  if (ow16 != ow) {
+    SmallVector<OpFoldResult> offs(4, b.getIndexAttr(0)), strides(4, b.getIndexAttr(1)),
+        sizes = {b.getIndexAttr(nN), b.getIndexAttr(fN), b.getIndexAttr(oh), b.getIndexAttr(ow)};
+    res = tensor::ExtractSliceOp::create(b, loc, RankedTensorType::get({nN, fN, oh, ow}, i8),
+                                         res, offs, sizes, strides);
+  }
+  return res;
+}
+
 /// The fused epilogue for a quantized product with an 8-bit per-tensor
 /// result under ONNX requantization, else nullopt.
 std::optional<VnniEpilogue> vnniEpilogue(const QInfo &x, const QInfo &w, Type resultType,
@@ -940,6 +1127,14 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
           (wv = vnniWeight(op.getWeight(), w, wShape[0], kk, /*nMajor=*/true)) &&
           (vb = foldedBiasValues(op.getWeight(), op.getBias(), x, w, wShape[0],
                                  /*channelInner=*/false, x.isSigned ? 128 : 0))) {
+        auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+        auto epi = vnniEpilogue(x, w, op.getType(), wShape[0], op.getActivation(), lo, hi,
+                                fixedPoint);
+        if (epi && strides[0] == 1 && strides[1] == 1 && outShape[3] >= 8) {
+          rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, xp, x.isSigned, *wv, wShape,
+                                                outShape, dil, *vb, *epi));
+          return success();
+        }
         // Channels-last im2col: transpose the padded input to NHWC once,
         // then each window row is kh*kw contiguous runs of C bytes (instead of
         // C*kh*kw single-byte gathers from NCHW). The packed weight's K order
@@ -971,9 +1166,6 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
               for (int64_t j = 0; j < kw; ++j)
                 wl[f * kk + (i * kw + j) * cin + c] = wr[f * kk + (c * kh + i) * kw + j];
         wr = std::move(wl);
-        auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
-        auto epi = vnniEpilogue(x, w, op.getType(), wShape[0], op.getActivation(), lo, hi,
-                                fixedPoint);
         Value acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, wShape[0], kk, *vb,
                                 epi ? &*epi : nullptr);
         AffineExpr e0, e1, e2, e3;
