@@ -350,10 +350,10 @@ CASES = {
                                                                 "yzp": 127, "ydt": np.int8}),
     # Stride-1 convolutions wide enough for the direct VNNI kernel: 1-9
     # input channels (quad padding), 1-9 output channels (4-channel tiles and
-    # tails), rows of 8-90 pixels (16-pixel vectors, groups of 4, tails).
+    # tails), input rows of 32-91 pixels, outputs of 28 or more (16-pixel vectors in groups of 4, 2, 1).
     "qconv-wide": lambda r, w, q: case_qconv(r, w, q, {
         "group": 1, "stride": (1, 1), "cg": int(r.integers(1, 10)),
-        "mg": int(r.integers(1, 10)), "hw": (int(r.integers(3, 8)), int(r.integers(8, 90)))}),
+        "mg": int(r.integers(1, 10)), "hw": (int(r.integers(3, 8)), int(r.integers(32, 92)))}),
     "qmatmul": case_qmatmul,
     "qgemm": case_qgemm,
     "qdq": case_qdq,
