@@ -2345,8 +2345,11 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
       chDim = outRank - 1;
     } else {
       auto strides = op.getStrides(), dil = op.getDilations();
-      if (op.getGroup() != 1)
-        return rewriter.notifyMatchFailure(op, "grouped ConvInteger not lowered");
+      // Groups: output channel f reads input channels
+      // [(f / (F / group)) * Cg, ... + Cg), Cg the weight's dimension 1.
+      int64_t group = op.getGroup();
+      auto wS = rtt(w).getShape();
+      int64_t mg = wS[0] / group, cg = wS[1];
       Value pad = tensor::ExtractOp::create(rewriter, loc, azp, ValueRange{}).getResult();
       if (rtt(azp).getRank() != 0)
         return rewriter.notifyMatchFailure(op, "vector zero point for the input");
@@ -2354,7 +2357,8 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
       rank = 7;
       AffineExpr n, f, oh, ow, c, kh, kw;
       bindDims(ctx, n, f, oh, ow, c, kh, kw);
-      maps.push_back(AffineMap::get(7, 0, {n, c, oh * strides[0] + kh * dil[0],
+      AffineExpr inC = group == 1 ? c : f.floorDiv(mg) * cg + c;
+      maps.push_back(AffineMap::get(7, 0, {n, inC, oh * strides[0] + kh * dil[0],
                                             ow * strides[1] + kw * dil[1]}, ctx));
       maps.push_back(AffineMap::get(7, 0, {f, c, kh, kw}, ctx));
       ins = {a, w};

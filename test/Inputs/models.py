@@ -345,9 +345,21 @@ M["dynamic_linear"] = lambda: model(
     [const("w", rng.integers(-127, 128, (64, 96)).astype(np.int8)), const("wz", np.int8(0)),
      const("ws", np.float32(0.004)), const("b", w(96))])
 M["convinteger_grouped"] = lambda: model(
-    [h.make_node("ConvInteger", ["x", "k"], ["y"], name="convi_g", group=2)],
-    [vi("x", U8, [1, 2, 5, 5])], [vi("y", I32, None)],
-    [const("k", rng.integers(0, 255, (2, 1, 3, 3)).astype(np.uint8))])
+    # Grouped (3 groups of 2 input -> 2 output channels) and depthwise
+    # ConvInteger with run-time input zero points, as quantize_dynamic emits.
+    [h.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"], name="dql"),
+     h.make_node("ConvInteger", ["xq", "k", "xz", "kz"], ["y"], name="convi_g", group=3,
+                 pads=[1, 1, 1, 1]),
+     h.make_node("ConvInteger", ["xq", "kd", "xz"], ["yd"], name="convi_dw", group=6,
+                 strides=[2, 1], dilations=[1, 2])],
+    [vi("x", F, [2, 6, 7, 9])], [vi("y", I32, None), vi("yd", I32, None)],
+    [const("k", rng.integers(0, 255, (6, 2, 3, 3)).astype(np.uint8)),
+     const("kz", np.uint8(131)),
+     const("kd", rng.integers(0, 255, (6, 1, 2, 3)).astype(np.uint8))])
+M["matmulinteger_batched_b"] = lambda: model(
+    [h.make_node("MatMulInteger", ["a", "b"], ["y"], name="mmi_b3")],
+    [vi("a", U8, [2, 3, 4])], [vi("y", I32, None)],
+    [const("b", rng.integers(0, 255, (2, 4, 5)).astype(np.uint8))])
 M["uint8_input_dq"] = lambda: model(
     [h.make_node("DequantizeLinear", ["x", "s", "z"], ["y"], name="dq")],
     [vi("x", U8, [2, 2])], [vi("y", F, None)],
