@@ -483,6 +483,27 @@ struct VnniEpilogue {
   double zp = 0, lo = 0, hi = 0;
 };
 
+Value cstIndex(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// ONNX requantization of 16 int32 accumulators with per-lane multipliers
+/// `mult` (vector<16xf32>): clamp(rint(acc * mult) + zp) as 16 bytes.
+Value vnniRequant(OpBuilder &b, Location loc, Value acc, Value mult, const VnniEpilogue &e) {
+  auto f16 = VectorType::get({16}, b.getF32Type());
+  auto splat = [&](double v) -> Value {
+    return arith::ConstantOp::create(b, loc, f16, DenseElementsAttr::get(f16, (float)v));
+  };
+  Value f = arith::SIToFPOp::create(b, loc, f16, acc);
+  f = arith::MulFOp::create(b, loc, f, mult);
+  f = math::RoundEvenOp::create(b, loc, f);
+  f = arith::AddFOp::create(b, loc, f, splat(e.zp));
+  f = arith::MaximumFOp::create(b, loc, f, splat(e.lo));
+  f = arith::MinimumFOp::create(b, loc, f, splat(e.hi));
+  Value i = arith::FPToSIOp::create(b, loc, VectorType::get({16}, b.getI32Type()), f);
+  return arith::TruncIOp::create(b, loc, VectorType::get({16}, b.getI8Type()), i);
+}
+
 /// C[M, N] = bias + A[M, K] x W^T, where W[N, K] is a constant int8 matrix
 /// (`w`, n-major) and A holds u8 (or s8 values, shifted to u8 here; the
 /// caller's bias carries the correction). The weight is packed at compile
@@ -529,15 +550,10 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
   Type outEl = epi ? i8 : i32;
   Value c = emptyLike(b, loc, {m, np}, outEl);
 
-  auto idx = [&](OpBuilder &nb, Location l, int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(nb, l, v);
-  };
+  auto idx = cstIndex;
   auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
        v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32),
-       f16 = VectorType::get({16}, f32), b16 = VectorType::get({16}, i8);
-  auto splat = [&](OpBuilder &nb, Location l, float v) -> Value {
-    return arith::ConstantOp::create(nb, l, f16, DenseElementsAttr::get(f16, v));
-  };
+       f16 = VectorType::get({16}, f32);
   // Rows [m0, m1) in blocks of `rows`, column blocks [nb0, nb1) of 16 in
   // groups of `cols`: rows x cols accumulators stay in registers.
   auto tileLoop = [&](Value cIn, int64_t m0, int64_t m1, int64_t rows, int64_t nb0,
@@ -600,16 +616,8 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
                 for (int64_t r = 0; r < rows; ++r)
                   for (int64_t j = 0; j < cols; ++j) {
                     Value v = kloop.getResult(r * cols + j);
-                    if (epi) {
-                      Value f = arith::SIToFPOp::create(nb, nl, f16, v);
-                      f = arith::MulFOp::create(nb, nl, f, mults[j]);
-                      f = math::RoundEvenOp::create(nb, nl, f);
-                      f = arith::AddFOp::create(nb, nl, f, splat(nb, nl, (float)epi->zp));
-                      f = arith::MaximumFOp::create(nb, nl, f, splat(nb, nl, (float)epi->lo));
-                      f = arith::MinimumFOp::create(nb, nl, f, splat(nb, nl, (float)epi->hi));
-                      Value iv = arith::FPToSIOp::create(nb, nl, v16, f);
-                      v = arith::TruncIOp::create(nb, nl, b16, iv);
-                    }
+                    if (epi)
+                      v = vnniRequant(nb, nl, v, mults[j], *epi);
                     cur = vector::TransferWriteOp::create(nb, nl, v, cur,
                                                           ValueRange{rowIdx[r], colIdx[j]},
                                                           ArrayRef<bool>{true})
@@ -725,15 +733,10 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
   Value multT = vectorConstF32(b, loc, SmallVector<float>(epi.mult.begin(), epi.mult.end()));
   Value out = emptyLike(b, loc, {nN, fN, oh, ow16}, i8);
 
-  auto idx = [&](OpBuilder &nb, Location l, int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(nb, l, v);
-  };
+  auto idx = cstIndex;
   auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
        v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32),
-       f16 = VectorType::get({16}, f32), b16 = VectorType::get({16}, i8);
-  auto splat = [&](OpBuilder &nb, Location l, float v) -> Value {
-    return arith::ConstantOp::create(nb, l, f16, DenseElementsAttr::get(f16, v));
-  };
+       f16 = VectorType::get({16}, f32);
   auto loop = [&](OpBuilder &ob, Location l, int64_t lo, int64_t hi, int64_t step,
                   ValueRange init,
                   function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
@@ -800,13 +803,7 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
       Value m = tensor::ExtractOp::create(tb, l, multT, ValueRange{fs[r]});
       Value mv = vector::BroadcastOp::create(tb, l, f16, m);
       for (int64_t c = 0; c < cols; ++c) {
-        Value f = arith::SIToFPOp::create(tb, l, f16, red[r * cols + c]);
-        f = arith::MulFOp::create(tb, l, f, mv);
-        f = math::RoundEvenOp::create(tb, l, f);
-        f = arith::AddFOp::create(tb, l, f, splat(tb, l, (float)epi.zp));
-        f = arith::MaximumFOp::create(tb, l, f, splat(tb, l, (float)epi.lo));
-        f = arith::MinimumFOp::create(tb, l, f, splat(tb, l, (float)epi.hi));
-        Value v = arith::TruncIOp::create(tb, l, b16, arith::FPToSIOp::create(tb, l, v16, f));
+        Value v = vnniRequant(tb, l, red[r * cols + c], mv, epi);
         cur = vector::TransferWriteOp::create(tb, l, v, cur, ValueRange{n, fs[r], y, pix[c]},
                                               ArrayRef<bool>{true})
                   .getResult();
