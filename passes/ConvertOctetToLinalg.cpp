@@ -693,31 +693,36 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
   int64_t nN = xs[0], cin = xs[1], hp = xs[2], wp = xs[3];
   int64_t fN = wShape[0], kh = wShape[2], kw = wShape[3];
   int64_t oh = outShape[2], ow = outShape[3];
-  int64_t c4 = (cin + 3) / 4, wq = wp + 16;
-  int64_t vecs = (ow + 15) / 16, ow16 = vecs * 16;
-  // Regroup: xq[n][h][c4][x][q] = xp[n][c4*4+q][h][x] (0 outside), with
+  // Output pixels are computed on rows of the padded width wp (the last
+  // wp - ow of each row are discarded), so that pixel p = y * wp + x reads
+  // input p + i * d * wp + j * d: vectors of 16 run across row ends and
+  // waste only (wp - ow) / wp of their lanes.
+  int64_t c4 = (cin + 3) / 4;
+  int64_t pixels = oh * wp, vecs = (pixels + 15) / 16, p16 = vecs * 16;
+  int64_t extraRows = 1 + (31 + wp - 1) / wp, hq = hp + extraRows;
+  // Regroup: xq[n][c4][h * wp + x][q] = xp[n][c4*4+q][h][x] (0 outside), with
   // s8 inputs shifted to u8.
   Value x0 = xp;
-  if (c4 * 4 != cin || wq != wp) {
+  {
     SmallVector<OpFoldResult> lo(4, b.getIndexAttr(0)),
-        hi = {b.getIndexAttr(0), b.getIndexAttr(c4 * 4 - cin), b.getIndexAttr(0),
-              b.getIndexAttr(wq - wp)};
-    x0 = tensor::PadOp::create(b, loc, RankedTensorType::get({nN, c4 * 4, hp, wq}, i8), xp,
+        hi = {b.getIndexAttr(0), b.getIndexAttr(c4 * 4 - cin), b.getIndexAttr(extraRows),
+              b.getIndexAttr(0)};
+    x0 = tensor::PadOp::create(b, loc, RankedTensorType::get({nN, c4 * 4, hq, wp}, i8), xp,
                                lo, hi, cstInt(b, loc, 0, i8));
   }
   AffineExpr d0, d1, d2, d3, d4;
   bindDims(ctx, d0, d1, d2, d3, d4);
   Value xq = elementwise(
-      b, loc, {nN, hp, c4, wq, 4}, i8, {x0},
+      b, loc, {nN, c4, hq, wp, 4}, i8, {x0},
       [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
         if (!xSigned)
           return v[0];
         return arith::XOrIOp::create(nb, l, v[0], cstInt(nb, l, -128, i8));
       },
-      {AffineMap::get(5, 0, {d0, d2 * 4 + d4, d1, d3}, ctx)});
+      {AffineMap::get(5, 0, {d0, d1 * 4 + d4, d2, d3}, ctx)});
   Value xf = tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get({nN, hp, c4, wq * 4}, i8), xq,
-      SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+      b, loc, RankedTensorType::get({nN, c4, hq * wp * 4}, i8), xq,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}});
   // Weight as [F, kh, kw, c4 * 4] bytes (channel-padded with zeros).
   ConstTensor packed;
   packed.shape = {fN, kh, kw, c4 * 4};
@@ -731,7 +736,7 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
   Value wc = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
   Value biasT = vectorConstI32(b, loc, bias);
   Value multT = vectorConstF32(b, loc, SmallVector<float>(epi.mult.begin(), epi.mult.end()));
-  Value out = emptyLike(b, loc, {nN, fN, oh, ow16}, i8);
+  Value out = emptyLike(b, loc, {nN, fN, p16}, i8);
 
   auto idx = cstIndex;
   auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
@@ -748,8 +753,8 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
         .getResults();
   };
   // One tile: output channels [f0, f0 + rows), pixel vectors [v0, v0 + cols)
-  // of row `y` of image `n`.
-  auto tile = [&](OpBuilder &tb, Location l, Value n, Value y, Value f0, Value v0,
+  // of image `n`.
+  auto tile = [&](OpBuilder &tb, Location l, Value n, Value f0, Value v0,
                   int64_t rows, int64_t cols, Value cur) -> Value {
     SmallVector<Value> fs, pix, accs;
     Value pad8 = cstInt(tb, l, 0, i8);
@@ -766,11 +771,11 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
     }
     auto red = loop(tb, l, 0, kh, 1, accs, [&](OpBuilder &ib, Location il, Value i,
                                                ValueRange a1) {
-      Value row = arith::AddIOp::create(ib, il, y,
-                                        arith::MulIOp::create(ib, il, i, idx(ib, il, dil[0])));
+      Value rowOff = arith::MulIOp::create(ib, il, i, idx(ib, il, dil[0] * wp));
       return SmallVector<Value>(loop(ib, il, 0, kw, 1, a1, [&](OpBuilder &jb, Location jl,
                                                                 Value j, ValueRange a2) {
-        Value xoff = arith::MulIOp::create(jb, jl, j, idx(jb, jl, dil[1]));
+        Value xoff = arith::AddIOp::create(
+            jb, jl, rowOff, arith::MulIOp::create(jb, jl, j, idx(jb, jl, dil[1])));
         return SmallVector<Value>(loop(jb, jl, 0, c4, 1, a2, [&](OpBuilder &kb, Location kl,
                                                                   Value q, ValueRange a3) {
           SmallVector<Value> acts, next;
@@ -778,7 +783,7 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
             Value px = arith::AddIOp::create(kb, kl, pix[c], xoff);
             Value off = arith::MulIOp::create(kb, kl, px, idx(kb, kl, 4));
             Value av = vector::TransferReadOp::create(kb, kl, v64, xf,
-                                                      ValueRange{n, row, q, off}, pad8,
+                                                      ValueRange{n, q, off}, pad8,
                                                       ArrayRef<bool>{true});
             acts.push_back(av);
           }
@@ -804,7 +809,7 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
       Value mv = vector::BroadcastOp::create(tb, l, f16, m);
       for (int64_t c = 0; c < cols; ++c) {
         Value v = vnniRequant(tb, l, red[r * cols + c], mv, epi);
-        cur = vector::TransferWriteOp::create(tb, l, v, cur, ValueRange{n, fs[r], y, pix[c]},
+        cur = vector::TransferWriteOp::create(tb, l, v, cur, ValueRange{n, fs[r], pix[c]},
                                               ArrayRef<bool>{true})
                   .getResult();
       }
@@ -812,44 +817,51 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
     return cur;
   };
   int64_t fMain = fN / 4 * 4, vMain = vecs / 4 * 4;
-  Value res = loop(b, loc, 0, nN, 1, ValueRange{out}, [&](OpBuilder &nb, Location nl, Value n,
+  Value res = loop(b, loc, 0, nN, 1, ValueRange{out}, [&](OpBuilder &yb, Location yl, Value n,
                                                           ValueRange a0) {
-    return SmallVector<Value>(loop(nb, nl, 0, oh, 1, a0, [&](OpBuilder &yb, Location yl,
-                                                             Value y, ValueRange a1) {
-      Value cur = a1[0];
-      auto fLoop = [&](int64_t flo, int64_t fhi, int64_t rows) {
-        if (fhi <= flo)
-          return;
-        cur = loop(yb, yl, flo, fhi, rows, ValueRange{cur}, [&](OpBuilder &fb, Location fl,
-                                                                 Value f0, ValueRange a2) {
-          Value c2 = a2[0];
-          auto vLoop = [&](int64_t vlo, int64_t vhi, int64_t cols) {
-            if (vhi <= vlo)
-              return;
-            c2 = loop(fb, fl, vlo, vhi, cols, ValueRange{c2},
-                      [&](OpBuilder &vb, Location vl, Value v0, ValueRange a3) {
-                        return SmallVector<Value>{
-                            tile(vb, vl, n, y, f0, v0, rows, cols, a3[0])};
-                      })[0];
-          };
-          int64_t v2 = vMain + (vecs - vMain) / 2 * 2;
-          vLoop(0, vMain, 4);
-          vLoop(vMain, v2, 2);
-          vLoop(v2, vecs, 1);
-          return SmallVector<Value>{c2};
-        })[0];
-      };
-      fLoop(0, fMain, 4);
-      fLoop(fMain, fN, 1);
-      return SmallVector<Value>{cur};
-    }));
+    Value cur = a0[0];
+    auto fLoop = [&](int64_t flo, int64_t fhi, int64_t rows) {
+      if (fhi <= flo)
+        return;
+      cur = loop(yb, yl, flo, fhi, rows, ValueRange{cur}, [&](OpBuilder &fb, Location fl,
+                                                               Value f0, ValueRange a2) {
+        Value c2 = a2[0];
+        auto vLoop = [&](int64_t vlo, int64_t vhi, int64_t cols) {
+          if (vhi <= vlo)
+            return;
+          c2 = loop(fb, fl, vlo, vhi, cols, ValueRange{c2},
+                    [&](OpBuilder &vb, Location vl, Value v0, ValueRange a3) {
+                      return SmallVector<Value>{tile(vb, vl, n, f0, v0, rows, cols, a3[0])};
+                    })[0];
+        };
+        int64_t v2 = vMain + (vecs - vMain) / 2 * 2;
+        vLoop(0, vMain, 4);
+        vLoop(vMain, v2, 2);
+        vLoop(v2, vecs, 1);
+        return SmallVector<Value>{c2};
+      })[0];
+    };
+    fLoop(0, fMain, 4);
+    fLoop(fMain, fN, 1);
+    return SmallVector<Value>{cur};
   })[0];
-  if (ow16 != ow) {
-    SmallVector<OpFoldResult> offs(4, b.getIndexAttr(0)), strides(4, b.getIndexAttr(1)),
-        sizes = {b.getIndexAttr(nN), b.getIndexAttr(fN), b.getIndexAttr(oh), b.getIndexAttr(ow)};
-    res = tensor::ExtractSliceOp::create(b, loc, RankedTensorType::get({nN, fN, oh, ow}, i8),
-                                         res, offs, sizes, strides);
-  }
+  // [N, F, p16] -> rows of wp -> the first ow pixels of each row.
+  if (p16 != pixels)
+    res = tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({nN, fN, pixels}, i8), res,
+        SmallVector<OpFoldResult>(3, b.getIndexAttr(0)),
+        SmallVector<OpFoldResult>{b.getIndexAttr(nN), b.getIndexAttr(fN),
+                                  b.getIndexAttr(pixels)},
+        SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+  res = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh, wp}, i8), res,
+                                      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  if (wp != ow)
+    res = tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({nN, fN, oh, ow}, i8), res,
+        SmallVector<OpFoldResult>(4, b.getIndexAttr(0)),
+        SmallVector<OpFoldResult>{b.getIndexAttr(nN), b.getIndexAttr(fN), b.getIndexAttr(oh),
+                                  b.getIndexAttr(ow)},
+        SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
   return res;
 }
 
