@@ -487,6 +487,19 @@ Value cstIndex(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+/// scf.for over constant bounds [lo, hi) carrying `init`; `body` gets the
+/// induction variable and the carried values and returns the next ones.
+SmallVector<Value>
+constLoop(OpBuilder &b, Location loc, int64_t lo, int64_t hi, int64_t step, ValueRange init,
+          function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)> body) {
+  auto f = scf::ForOp::create(b, loc, cstIndex(b, loc, lo), cstIndex(b, loc, hi),
+                              cstIndex(b, loc, step), init,
+                              [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
+                                scf::YieldOp::create(ib, il, body(ib, il, iv, args));
+                              });
+  return SmallVector<Value>(f.getResults());
+}
+
 /// ONNX requantization of 16 int32 accumulators with per-lane multipliers
 /// `mult` (vector<16xf32>): clamp(rint(acc * mult) + zp) as 16 bytes.
 Value vnniRequant(OpBuilder &b, Location loc, Value acc, Value mult, const VnniEpilogue &e) {
@@ -635,12 +648,10 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
     bool panelsOuter = np * kp > (512 << 10) && m * kp <= (2048 << 10);
     auto loop = [&](OpBuilder &ob, Location l, int64_t lo, int64_t hi, int64_t step, Value init,
                     function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
-      return scf::ForOp::create(ob, l, idx(ob, l, lo), idx(ob, l, hi), idx(ob, l, step),
-                                ValueRange{init},
-                                [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
-                                  scf::YieldOp::create(ib, il, body(ib, il, iv, args[0]));
-                                })
-          .getResult(0);
+      return constLoop(ob, l, lo, hi, step, ValueRange{init},
+                       [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
+                         return SmallVector<Value>{body(ib, il, iv, args[0])};
+                       })[0];
     };
     if (panelsOuter)
       return loop(b, loc, nb0, nb1, cols, cIn, [&](OpBuilder &ob, Location l, Value nbi, Value c0) {
@@ -742,16 +753,7 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
   auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
        v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32),
        f16 = VectorType::get({16}, f32);
-  auto loop = [&](OpBuilder &ob, Location l, int64_t lo, int64_t hi, int64_t step,
-                  ValueRange init,
-                  function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
-                      body) {
-    return scf::ForOp::create(ob, l, idx(ob, l, lo), idx(ob, l, hi), idx(ob, l, step), init,
-                              [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
-                                scf::YieldOp::create(ib, il, body(ib, il, iv, args));
-                              })
-        .getResults();
-  };
+  auto loop = constLoop;
   // One tile: output channels [f0, f0 + rows), pixel vectors [v0, v0 + cols)
   // of image `n`.
   auto tile = [&](OpBuilder &tb, Location l, Value n, Value f0, Value v0,
@@ -1116,22 +1118,7 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
       // operands (what the vectorizer turns into dot-product instructions).
       Type inEl = rtt(xp).getElementType();
       int64_t kh = wShape[2], kw = wShape[3], cin = wShape[1];
-      SmallVector<int64_t> col6 = {outShape[0], outShape[2], outShape[3], cin, kh, kw};
-      AffineExpr n, oh, ow, c, i, j;
-      bindDims(ctx, n, oh, ow, c, i, j);
-      auto gather = AffineMap::get(
-          6, 0, {n, c, oh * strides[0] + i * dil[0], ow * strides[1] + j * dil[1]}, ctx);
-      Value col = elementwise(rewriter, loc, col6, inEl, {xp},
-                              [](OpBuilder &, Location, ValueRange a) { return a[0]; },
-                              {gather});
       int64_t kk = cin * kh * kw;
-      auto colT = RankedTensorType::get({outShape[0], outShape[2], outShape[3], kk}, inEl);
-      Value colK = tensor::CollapseShapeOp::create(
-          rewriter, loc, colT, col, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4, 5}});
-      auto wT = RankedTensorType::get({wShape[0], kk}, rtt(adaptor.getWeight()).getElementType());
-      Value wK = tensor::CollapseShapeOp::create(
-          rewriter, loc, wT, adaptor.getWeight(),
-          SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
       std::optional<std::vector<int64_t>> wv;
       std::optional<SmallVector<int32_t>> vb;
       if (vnni && quant && x.width == 8 &&
@@ -1198,6 +1185,22 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         rewriter.replaceOp(op, result);
         return success();
       }
+      // Portable path: im2col from NCHW, then a generic product.
+      SmallVector<int64_t> col6 = {outShape[0], outShape[2], outShape[3], cin, kh, kw};
+      AffineExpr n, oh, ow, c, i, j;
+      bindDims(ctx, n, oh, ow, c, i, j);
+      auto gather = AffineMap::get(
+          6, 0, {n, c, oh * strides[0] + i * dil[0], ow * strides[1] + j * dil[1]}, ctx);
+      Value col = elementwise(rewriter, loc, col6, inEl, {xp},
+                              [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                              {gather});
+      auto colT = RankedTensorType::get({outShape[0], outShape[2], outShape[3], kk}, inEl);
+      Value colK = tensor::CollapseShapeOp::create(
+          rewriter, loc, colT, col, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4, 5}});
+      auto wT = RankedTensorType::get({wShape[0], kk}, rtt(adaptor.getWeight()).getElementType());
+      Value wK = tensor::CollapseShapeOp::create(
+          rewriter, loc, wT, adaptor.getWeight(),
+          SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
       // (n, oh, ow, f, k)
       AffineExpr d0, d1, d2, d3, d4;
       bindDims(ctx, d0, d1, d2, d3, d4);
