@@ -21,11 +21,18 @@ config.substitutions.append(("%models", os.path.join(config.test_source_root, "I
 config.substitutions.append(("%opcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "opcheck.py")))
 config.substitutions.append(("%npycmp", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "npy_compare.py")))
 
-# The shared third-party models sit beside the checkout (../shared/models).
-shared = os.path.normpath(os.path.join(config.octet_src_root, "..", "shared", "models"))
-if os.path.isfile(os.path.join(shared, "digits_cnn.qdq.onnx")):
-    config.available_features.add("shared-models")
-    config.substitutions.append(("%shared_models", shared))
+# The shared third-party models sit beside the checkout (../shared/models);
+# a clone elsewhere uses the copies bundled in models/.
+SHARED_FILES = ["digits_cnn.onnx", "digits_cnn.qdq.onnx", "digits_cnn.qop.onnx",
+                "digits_cnn.ref_output.npy", "digits_cnn.qdq.ref_output.npy",
+                "digits_cnn.qop.ref_output.npy", "digits_test_x.npy", "digits_test_y.npy"]
+for shared in (os.path.join(config.octet_src_root, "..", "shared", "models"),
+               os.path.join(config.octet_src_root, "models")):
+    shared = os.path.normpath(shared)
+    if all(os.path.isfile(os.path.join(shared, f)) for f in SHARED_FILES):
+        config.available_features.add("shared-models")
+        config.substitutions.append(("%shared_models", shared))
+        break
 
 def python_has(module):
     try:
