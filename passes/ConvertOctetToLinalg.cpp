@@ -1838,6 +1838,326 @@ struct UnaryLowering : OctetPattern<OpTy> {
   }
 };
 
+/// Elementwise activations with scalar parameters (alpha, beta).
+template <typename OpTy>
+struct ParamUnaryLowering : OctetPattern<OpTy> {
+  using Fn = std::function<Value(OpBuilder &, Location, Value, float, float)>;
+  Fn fn;
+  ParamUnaryLowering(const TypeConverter &tc, MLIRContext *ctx, LowerOptions fp, Fn f)
+      : OctetPattern<OpTy>(tc, ctx, fp), fn(std::move(f)) {}
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    float alpha = op.getAlpha().convertToFloat(), beta = op.getBeta().convertToFloat();
+    QInfo x = qinfo(op.getInput().getType()), y = qinfo(op.getType());
+    Type outEl = cast<RankedTensorType>(this->getTypeConverter()->convertType(op.getType()))
+                     .getElementType();
+    Value r = elementwise(
+        rewriter, op.getLoc(), rtt(op.getResult()).getShape(), outEl, {adaptor.getInput()},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          if (!x.quantized)
+            return fn(b, l, a[0], alpha, beta);
+          Value f = dequantizeScalar(b, l, a[0], x.isSigned,
+                                     cstInt(b, l, x.zps[0], b.getI32Type()),
+                                     cstF32(b, l, x.scales[0]));
+          return quantizeScalar(b, l, fn(b, l, f, alpha, beta), cstF32(b, l, y.scales[0]),
+                                y.zps[0], y.qmin, y.qmax, outEl);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// PRelu's scalar body for BinaryLowering: x < 0 ? slope * x : x.
+struct PReluFOp {
+  static Value create(OpBuilder &b, Location l, Value x, Value s) {
+    Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, x,
+                                      fconst(b, l, 0.0, x.getType()));
+    return arith::SelectOp::create(b, l, neg, arith::MulFOp::create(b, l, x, s), x);
+  }
+};
+
+/// A 1-D i32 constant.
+Value i32Table(OpBuilder &b, Location loc, ArrayRef<int32_t> v) {
+  auto t = RankedTensorType::get({(int64_t)v.size()}, b.getI32Type());
+  return arith::ConstantOp::create(b, loc, t, DenseIntElementsAttr::get(t, v));
+}
+Value f32Table(OpBuilder &b, Location loc, ArrayRef<float> v) {
+  auto t = RankedTensorType::get({(int64_t)v.size()}, b.getF32Type());
+  return arith::ConstantOp::create(b, loc, t, DenseFPElementsAttr::get(t, v));
+}
+
+/// A generic op over `outShape` whose inputs are 1-D tables indexed by one
+/// output dimension each (tableDims[k]); the body gets their values.
+Value tableGeneric(OpBuilder &b, Location loc, ArrayRef<int64_t> outShape, Type outEl,
+                   ArrayRef<Value> tables, ArrayRef<int64_t> tableDims,
+                   function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps;
+  unsigned r = outShape.size();
+  for (int64_t d : tableDims)
+    maps.push_back(AffineMap::get(r, 0, {getAffineDimExpr(d, ctx)}, ctx));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(r, ctx));
+  Value init = emptyLike(b, loc, outShape, outEl);
+  auto g = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, tables, ValueRange{init}, maps, parallel(r),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        linalg::YieldOp::create(nb, nl, body(nb, nl, args.drop_back()));
+      });
+  return g.getResult(0);
+}
+
+/// The storage value of real `v` under per-tensor quantization q.
+int64_t quantizeHost(const QInfo &q, double v) {
+  double r = std::nearbyint((float)v / (float)q.scales[0]) + (double)q.zps[0];
+  return (int64_t)std::clamp(r, (double)q.qmin, (double)q.qmax);
+}
+
+struct PadLowering : OctetPattern<PadOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Value x = adaptor.getInput();
+    auto in = rtt(x).getShape();
+    int64_t r = in.size();
+    ArrayRef<int64_t> pads = op.getPads();
+    Type el = outT.getElementType();
+    if (op.getMode() == "constant") {
+      QInfo q = qinfo(op.getInput().getType());
+      double v = op.getValue().convertToDouble();
+      TypedAttr fill;
+      if (q.quantized)
+        fill = rewriter.getIntegerAttr(el, quantizeHost(q, v));
+      else if (isa<FloatType>(el))
+        fill = rewriter.getFloatAttr(el, v);
+      else
+        fill = rewriter.getIntegerAttr(el, (int64_t)v);
+      Value c = arith::ConstantOp::create(rewriter, loc, fill);
+      SmallVector<OpFoldResult> lo, hi;
+      for (int64_t d = 0; d < r; ++d) {
+        lo.push_back(rewriter.getIndexAttr(pads[d]));
+        hi.push_back(rewriter.getIndexAttr(pads[d + r]));
+      }
+      rewriter.replaceOp(op, tensor::PadOp::create(rewriter, loc, outT, x, lo, hi, c));
+      return success();
+    }
+    // Reflect and edge: each output index maps to one input index.
+    bool reflect = op.getMode() == "reflect";
+    SmallVector<Value> tables;
+    SmallVector<int64_t> dims;
+    for (int64_t d = 0; d < r; ++d) {
+      SmallVector<int32_t> idx;
+      for (int64_t o = 0; o < outT.getDimSize(d); ++o) {
+        int64_t i = o - pads[d];
+        if (reflect) {
+          if (i < 0)
+            i = -i;
+          if (i >= in[d])
+            i = 2 * (in[d] - 1) - i;
+        }
+        idx.push_back((int32_t)std::clamp<int64_t>(i, 0, in[d] - 1));
+      }
+      tables.push_back(i32Table(rewriter, loc, idx));
+      dims.push_back(d);
+    }
+    Value out = tableGeneric(rewriter, loc, outT.getShape(), el, tables, dims,
+                             [&](OpBuilder &b, Location l, ValueRange t) -> Value {
+                               SmallVector<Value> ix;
+                               for (Value v : t)
+                                 ix.push_back(arith::IndexCastOp::create(
+                                     b, l, b.getIndexType(), v));
+                               return tensor::ExtractOp::create(b, l, x, ix);
+                             });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+/// ONNX Resize coordinate transformation, in float32 as ONNX Runtime.
+float resizeCoordinate(StringRef mode, float xr, float scale, int64_t outLen, int64_t inLen) {
+  if (mode == "half_pixel")
+    return (xr + 0.5f) / scale - 0.5f;
+  if (mode == "pytorch_half_pixel")
+    return outLen > 1 ? (xr + 0.5f) / scale - 0.5f : 0.0f;
+  if (mode == "align_corners")
+    return outLen == 1 ? 0.0f : xr * (float)(inLen - 1) / (float)(outLen - 1);
+  if (mode == "tf_half_pixel_for_nn")
+    return (xr + 0.5f) / scale;
+  if (mode == "half_pixel_symmetric") {
+    float adjustment = (float)outLen / (scale * (float)inLen);
+    float center = (float)inLen / 2.0f;
+    float offset = center * (1.0f - adjustment);
+    return offset + (xr + 0.5f) / scale - 0.5f;
+  }
+  return xr / scale; // asymmetric
+}
+
+int64_t resizeNearest(StringRef mode, float x) {
+  if (mode == "floor")
+    return (int64_t)std::floor(x);
+  if (mode == "ceil")
+    return (int64_t)std::ceil(x);
+  if (mode == "round_prefer_ceil")
+    return (int64_t)std::round(x);
+  // round_prefer_floor
+  if (x == (float)(int64_t)x + 0.5f)
+    return (int64_t)std::floor(x);
+  return (int64_t)std::round(x);
+}
+
+struct ResizeLowering : OctetPattern<ResizeOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(ResizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Value x = adaptor.getInput();
+    auto in = rtt(x).getShape();
+    auto out = outT.getShape();
+    int64_t r = in.size();
+    ArrayRef<float> scales = op.getScales();
+    bool linear = op.getMode() == "linear";
+    StringRef coord = op.getCoordinateMode(), nearest = op.getNearestMode();
+    QInfo qx = qinfo(op.getInput().getType()), qy = qinfo(op.getType());
+    Type el = outT.getElementType();
+    // Per resized dimension: the first input index (and for linear the
+    // second one and both weights), as constant tables.
+    SmallVector<Value> tables;
+    SmallVector<int64_t> dims, resized;
+    for (int64_t d = 0; d < r; ++d) {
+      bool identity = in[d] == out[d] && scales[d] == 1.0f;
+      if (identity)
+        continue;
+      resized.push_back(d);
+      SmallVector<int32_t> i1, i2;
+      SmallVector<float> w1, w2;
+      for (int64_t o = 0; o < out[d]; ++o) {
+        float c = resizeCoordinate(coord, (float)o, scales[d], out[d], in[d]);
+        if (!linear) {
+          i1.push_back((int32_t)std::clamp<int64_t>(resizeNearest(nearest, c), 0, in[d] - 1));
+          continue;
+        }
+        c = std::max(0.0f, std::min(c, (float)(in[d] - 1)));
+        int64_t a = std::min<int64_t>((int64_t)c, in[d] - 1);
+        int64_t bb = std::min<int64_t>(a + 1, in[d] - 1);
+        float wa = std::fabs(c - (float)bb), wb = std::fabs(c - (float)a);
+        if (a == bb)
+          wa = wb = 0.5f;
+        i1.push_back((int32_t)a);
+        i2.push_back((int32_t)bb);
+        w1.push_back(wa);
+        w2.push_back(wb);
+      }
+      tables.push_back(i32Table(rewriter, loc, i1));
+      dims.push_back(d);
+      if (linear) {
+        tables.push_back(i32Table(rewriter, loc, i2));
+        tables.push_back(f32Table(rewriter, loc, w1));
+        tables.push_back(f32Table(rewriter, loc, w2));
+        dims.append({d, d, d});
+      }
+    }
+    unsigned k = resized.size();
+    Value res = tableGeneric(
+        rewriter, loc, out, el, tables, dims,
+        [&](OpBuilder &b, Location l, ValueRange t) -> Value {
+          SmallVector<Value> base;
+          for (int64_t d = 0; d < r; ++d)
+            base.push_back(linalg::IndexOp::create(b, l, d));
+          auto idx = [&](Value v) {
+            return arith::IndexCastOp::create(b, l, b.getIndexType(), v).getResult();
+          };
+          if (!linear) {
+            for (unsigned j = 0; j < k; ++j)
+              base[resized[j]] = idx(t[j]);
+            return tensor::ExtractOp::create(b, l, x, base);
+          }
+          // Sum over the 2^k corners, weights multiplied in dimension order.
+          Value acc;
+          for (unsigned corner = 0; corner < (1u << k); ++corner) {
+            SmallVector<Value> ix(base);
+            Value w;
+            for (unsigned j = 0; j < k; ++j) {
+              bool hi = corner >> (k - 1 - j) & 1;
+              ix[resized[j]] = idx(t[4 * j + (hi ? 1 : 0)]);
+              Value wj = t[4 * j + (hi ? 3 : 2)];
+              w = w ? arith::MulFOp::create(b, l, w, wj).getResult() : wj;
+            }
+            Value v = tensor::ExtractOp::create(b, l, x, ix);
+            if (qx.quantized)
+              v = dequantizeScalar(b, l, v, qx.isSigned,
+                                   cstInt(b, l, qx.zps[0], b.getI32Type()),
+                                   cstF32(b, l, qx.scales[0]));
+            else if (v.getType() != b.getF32Type())
+              v = arith::ExtFOp::create(b, l, b.getF32Type(), v);
+            Value term = arith::MulFOp::create(b, l, w, v);
+            acc = acc ? arith::AddFOp::create(b, l, acc, term).getResult() : term;
+          }
+          if (qy.quantized)
+            return quantizeScalar(b, l, acc, cstF32(b, l, qy.scales[0]), qy.zps[0], qy.qmin,
+                                  qy.qmax, el);
+          if (el != b.getF32Type())
+            return arith::TruncFOp::create(b, l, el, acc);
+          return acc;
+        });
+    rewriter.replaceOp(op, res);
+    return success();
+  }
+};
+
+struct BroadcastLowering : OctetPattern<BroadcastOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(BroadcastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    rewriter.replaceOp(op, elementwise(rewriter, op.getLoc(), outT.getShape(),
+                                       outT.getElementType(), {adaptor.getInput()},
+                                       [](OpBuilder &, Location, ValueRange a) { return a[0]; }));
+    return success();
+  }
+};
+
+/// Tile: broadcast [d0..] to [r0, d0, r1, d1, ...], then collapse pairs.
+struct TileLowering : OctetPattern<TileOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(TileOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Value x = adaptor.getInput();
+    auto in = rtt(x).getShape();
+    int64_t r = in.size();
+    SmallVector<int64_t> wide;
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < r; ++d) {
+      wide.append({op.getRepeats()[d], in[d]});
+      exprs.push_back(getAffineDimExpr(2 * d + 1, ctx));
+    }
+    Value w = elementwise(rewriter, loc, wide, outT.getElementType(), {x},
+                          [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                          {AffineMap::get(2 * r, 0, exprs, ctx)});
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, w, outT));
+    return success();
+  }
+};
+
 struct SoftmaxLowering : OctetPattern<SoftmaxOp> {
   using OctetPattern::OctetPattern;
   LogicalResult
@@ -1971,11 +2291,15 @@ struct ReduceLowering : OctetPattern<OpTy> {
       return rewriter.notifyMatchFailure(op, "integer reductions not lowered");
     ArrayRef<int64_t> axes = op.getAxes();
     bool isMax = std::is_same<OpTy, ReduceMaxOp>::value;
-    Value init = fconst(rewriter, loc, isMax ? -std::numeric_limits<double>::infinity() : 0.0, el);
+    bool isMin = std::is_same<OpTy, ReduceMinOp>::value;
+    double inf = std::numeric_limits<double>::infinity();
+    Value init = fconst(rewriter, loc, isMax ? -inf : isMin ? inf : 0.0, el);
     Value r = reduceKeep(rewriter, loc, x, axes, init,
                          [&](OpBuilder &b, Location l, Value a, Value acc) -> Value {
                            if (isMax)
                              return arith::MaximumFOp::create(b, l, a, acc);
+                           if (isMin)
+                             return arith::MinimumFOp::create(b, l, a, acc);
                            return arith::AddFOp::create(b, l, a, acc);
                          });
     if (std::is_same<OpTy, ReduceMeanOp>::value) {
@@ -1993,8 +2317,9 @@ struct ReduceLowering : OctetPattern<OpTy> {
   }
 };
 
-/// Average pooling (windows or global). Quantized inputs accumulate
-/// (x - x_zp) in int32 and requantize with (s_x / s_y) / count.
+/// Average pooling (windows or global). Quantized global pooling
+/// accumulates (x - x_zp) in int32 and requantizes with (s_x / s_y) /
+/// count; quantized windows sum dequantized values in float32.
 template <typename OpTy>
 struct AvgPoolLowering : OctetPattern<OpTy> {
   using OctetPattern<OpTy>::OctetPattern;
@@ -2021,7 +2346,12 @@ struct AvgPoolLowering : OctetPattern<OpTy> {
       pads = {0, 0, 0, 0};
     }
     Type inEl = rtt(adaptor.getInput()).getElementType();
-    Type accEl = x.quantized ? (Type)rewriter.getI32Type() : inEl;
+    // Windowed quantized pooling follows ONNX Runtime's QLinearAveragePool:
+    // a float32 sum of the dequantized values in window order, divided by
+    // the count, then quantized. The global pool sums integers (MLAS).
+    bool floatQ = x.quantized && std::is_same<OpTy, AvgPool2DOp>::value;
+    Type accEl = floatQ ? (Type)rewriter.getF32Type()
+                        : x.quantized ? (Type)rewriter.getI32Type() : inEl;
     // Pad with the zero point (counts as 0) and precompute window counts.
     Value padValue = x.quantized ? cstInt(rewriter, loc, x.zps[0], inEl)
                                  : fconst(rewriter, loc, 0.0, inEl);
@@ -2045,11 +2375,13 @@ struct AvgPoolLowering : OctetPattern<OpTy> {
           cnt = (std::min(h1, inShape[2]) - std::max<int64_t>(h0, 0)) *
                 (std::min(w1, inShape[3]) - std::max<int64_t>(w0, 0));
         }
-        inv.push_back(1.0f / (float)std::max<int64_t>(cnt, 1));
+        cnt = std::max<int64_t>(cnt, 1);
+        inv.push_back(floatQ ? (float)cnt : 1.0f / (float)cnt);
       }
     auto invT = RankedTensorType::get({outShape[2], outShape[3]}, rewriter.getF32Type());
     Value invC = arith::ConstantOp::create(rewriter, loc, invT, DenseElementsAttr::get(invT, ArrayRef<float>(inv)));
-    Value zero = x.quantized ? cstInt(rewriter, loc, 0, accEl) : fconst(rewriter, loc, 0.0, accEl);
+    Value zero = isa<IntegerType>(accEl) ? cstInt(rewriter, loc, 0, accEl)
+                                         : fconst(rewriter, loc, 0.0, accEl);
     Value init = linalg::FillOp::create(rewriter, loc, zero,
                                         emptyLike(rewriter, loc, outShape, accEl))
                      .getResult(0);
@@ -2065,7 +2397,12 @@ struct AvgPoolLowering : OctetPattern<OpTy> {
         rewriter, loc, TypeRange{init.getType()}, ValueRange{xp, window}, ValueRange{init},
         maps, iters, [&](OpBuilder &b, Location l, ValueRange a) {
           Value v;
-          if (x.quantized)
+          if (floatQ)
+            v = arith::AddFOp::create(
+                b, l, a[2],
+                dequantizeScalar(b, l, a[0], x.isSigned, cstInt(b, l, x.zps[0], b.getI32Type()),
+                                 cstF32(b, l, x.scales[0])));
+          else if (x.quantized)
             v = arith::AddIOp::create(
                 b, l, a[2],
                 arith::SubIOp::create(b, l, toI32(b, l, a[0], x.isSigned),
@@ -2083,6 +2420,13 @@ struct AvgPoolLowering : OctetPattern<OpTy> {
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           if (!x.quantized)
             return arith::MulFOp::create(b, l, a[0], a[1]);
+          if (floatQ) {
+            Value f = arith::DivFOp::create(b, l, a[0], a[1]);
+            f = arith::DivFOp::create(b, l, f, cstF32(b, l, y.scales[0]));
+            f = arith::AddFOp::create(b, l, f, cstF32(b, l, (double)y.zps[0]));
+            f = math::RoundEvenOp::create(b, l, f);
+            return clampToInt(b, l, f, y.qmin, y.qmax, outEl);
+          }
           Value f = arith::SIToFPOp::create(b, l, b.getF32Type(), a[0]);
           f = arith::MulFOp::create(b, l, f, a[1]);
           f = arith::MulFOp::create(b, l, f, cstF32(b, l, (float)x.scales[0] / (float)y.scales[0]));
@@ -2461,7 +2805,11 @@ struct ConvertOctetToLinalgPass
                  BinaryLowering<SubOp, arith::SubFOp, arith::SubIOp>,
                  BinaryLowering<MulOp, arith::MulFOp, arith::MulIOp>,
                  BinaryLowering<DivOp, arith::DivFOp, arith::DivSIOp>,
-                 BinaryLowering<PowOp, math::PowFOp, arith::MulIOp>, SoftmaxLowering,
+                 BinaryLowering<PowOp, math::PowFOp, arith::MulIOp>,
+                 BinaryLowering<MaxOp, arith::MaximumFOp, arith::MaxSIOp>,
+                 BinaryLowering<MinOp, arith::MinimumFOp, arith::MinSIOp>,
+                 BinaryLowering<PReluOp, PReluFOp, arith::MulIOp>, ReduceLowering<ReduceMinOp>,
+                 PadLowering, ResizeLowering, BroadcastLowering, TileLowering, SoftmaxLowering,
                  LayerNormLowering, BatchNormLowering, ReduceLowering<ReduceMeanOp>,
                  ReduceLowering<ReduceSumOp>, ReduceLowering<ReduceMaxOp>,
                  AvgPoolLowering<AvgPool2DOp>, AvgPoolLowering<GlobalAvgPool2DOp>,
@@ -2497,6 +2845,77 @@ struct ConvertOctetToLinalgPass
       Value h = arith::MulFOp::create(b, l, v, fconst(b, l, 0.5, t));
       return arith::MulFOp::create(b, l, h, arith::AddFOp::create(b, l, e, fconst(b, l, 1.0, t)));
     });
+    auto f = [](OpBuilder &b, Location l, double c, Type t) { return fconst(b, l, c, t); };
+    auto softplus = [f](OpBuilder &b, Location l, Value v) -> Value {
+      // max(x, 0) + log1p(exp(-|x|)): no overflow for large |x|.
+      Type t = v.getType();
+      Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, math::AbsFOp::create(b, l, v)));
+      return arith::AddFOp::create(b, l, arith::MaximumFOp::create(b, l, v, f(b, l, 0.0, t)),
+                                   math::Log1pOp::create(b, l, e));
+    };
+    unary(llvm::type_identity<HardSwishOp>(), [f](OpBuilder &b, Location l, Value v) -> Value {
+      Type t = v.getType();
+      Value h = arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, v, f(b, l, 1.0 / 6.0, t)),
+                                      f(b, l, 0.5, t));
+      h = arith::MinimumFOp::create(b, l, arith::MaximumFOp::create(b, l, h, f(b, l, 0.0, t)),
+                                    f(b, l, 1.0, t));
+      return arith::MulFOp::create(b, l, v, h);
+    });
+    unary(llvm::type_identity<AbsOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::AbsFOp::create(b, l, v); });
+    unary(llvm::type_identity<LogOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::LogOp::create(b, l, v); });
+    unary(llvm::type_identity<FloorOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::FloorOp::create(b, l, v); });
+    unary(llvm::type_identity<CeilOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::CeilOp::create(b, l, v); });
+    unary(llvm::type_identity<RoundOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::RoundEvenOp::create(b, l, v); });
+    unary(llvm::type_identity<SinOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::SinOp::create(b, l, v); });
+    unary(llvm::type_identity<CosOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::CosOp::create(b, l, v); });
+    unary(llvm::type_identity<SoftplusOp>(), softplus);
+    unary(llvm::type_identity<SoftsignOp>(), [f](OpBuilder &b, Location l, Value v) -> Value {
+      Value d = arith::AddFOp::create(b, l, math::AbsFOp::create(b, l, v), f(b, l, 1.0, v.getType()));
+      return arith::DivFOp::create(b, l, v, d);
+    });
+    unary(llvm::type_identity<MishOp>(), [softplus](OpBuilder &b, Location l, Value v) -> Value {
+      return arith::MulFOp::create(b, l, v, math::TanhOp::create(b, l, softplus(b, l, v)));
+    });
+    using PFn = std::function<Value(OpBuilder &, Location, Value, float, float)>;
+    auto elu = [f](OpBuilder &b, Location l, Value v, float alpha) -> Value {
+      Type t = v.getType();
+      Value em1 = math::ExpM1Op::create(b, l, v);
+      Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v, f(b, l, 0.0, t));
+      return arith::SelectOp::create(b, l, neg,
+                                     arith::MulFOp::create(b, l, em1, f(b, l, alpha, t)), v);
+    };
+    patterns.add<ParamUnaryLowering<LeakyReluOp>>(
+        tc, ctx, fp, PFn([f](OpBuilder &b, Location l, Value v, float alpha, float) -> Value {
+          Type t = v.getType();
+          Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v, f(b, l, 0.0, t));
+          return arith::SelectOp::create(b, l, neg,
+                                         arith::MulFOp::create(b, l, v, f(b, l, alpha, t)), v);
+        }));
+    patterns.add<ParamUnaryLowering<EluOp>>(
+        tc, ctx, fp, PFn([elu](OpBuilder &b, Location l, Value v, float alpha, float) {
+          return elu(b, l, v, alpha);
+        }));
+    patterns.add<ParamUnaryLowering<SeluOp>>(
+        tc, ctx, fp,
+        PFn([elu, f](OpBuilder &b, Location l, Value v, float alpha, float gamma) -> Value {
+          return arith::MulFOp::create(b, l, elu(b, l, v, alpha), f(b, l, gamma, v.getType()));
+        }));
+    patterns.add<ParamUnaryLowering<HardSigmoidOp>>(
+        tc, ctx, fp,
+        PFn([f](OpBuilder &b, Location l, Value v, float alpha, float beta) -> Value {
+          Type t = v.getType();
+          Value h = arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, v, f(b, l, alpha, t)),
+                                          f(b, l, beta, t));
+          return arith::MinimumFOp::create(
+              b, l, arith::MaximumFOp::create(b, l, h, f(b, l, 0.0, t)), f(b, l, 1.0, t));
+        }));
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
     populateReturnOpTypeConversionPattern(patterns, tc);
     populateCallOpTypeConversionPattern(patterns, tc);

@@ -118,7 +118,8 @@ struct FoldLinear : OpRewritePattern<QuantizeOp> {
   }
 };
 
-/// quantize(add|sub|mul|avg pools|clamp|sigmoid|tanh(dequantize(...))):
+/// quantize(add|sub|mul|max|min|avg pools|clamp|activations|linear
+/// resize(dequantize(...))):
 /// arithmetic that re-scales, so the result takes the quantize's type.
 struct FoldArithmetic : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -126,8 +127,10 @@ struct FoldArithmetic : OpRewritePattern<QuantizeOp> {
                                 PatternRewriter &rewriter) const override {
     Operation *op = q.getInput().getDefiningOp();
     if (!op || !isPerTensorQuant(q.getType()) ||
-        !isa<AddOp, SubOp, MulOp, AvgPool2DOp, GlobalAvgPool2DOp, ClampOp,
-             SigmoidOp, TanhOp>(op))
+        !isa<AddOp, SubOp, MulOp, MaxOp, MinOp, AvgPool2DOp, GlobalAvgPool2DOp, ClampOp,
+             SigmoidOp, TanhOp, HardSwishOp, AbsOp, SoftplusOp, MishOp, LeakyReluOp, EluOp,
+             SeluOp, HardSigmoidOp>(op) &&
+        !(isa<ResizeOp>(op) && cast<ResizeOp>(op).getMode() == "linear"))
       return failure();
     SmallVector<Value> operands;
     for (Value v : op->getOperands()) {
@@ -145,7 +148,8 @@ struct FoldArithmetic : OpRewritePattern<QuantizeOp> {
   }
 };
 
-/// quantize(reshape|transpose|slice|gather|max_pool|concat(dequantize(x))):
+/// quantize(reshape|transpose|slice|gather|max_pool|concat|pad|broadcast|
+/// tile|nearest resize(dequantize(x))):
 /// data movement keeps the quantization of x; a requantize follows when the
 /// quantize asks for other parameters.
 struct FoldDataMovement : OpRewritePattern<QuantizeOp> {
@@ -154,7 +158,9 @@ struct FoldDataMovement : OpRewritePattern<QuantizeOp> {
                                 PatternRewriter &rewriter) const override {
     Operation *op = q.getInput().getDefiningOp();
     if (!op || !isPerTensorQuant(q.getType()) ||
-        !isa<ReshapeOp, TransposeOp, SliceOp, GatherOp, MaxPool2DOp, ConcatOp>(op))
+        !isa<ReshapeOp, TransposeOp, SliceOp, GatherOp, MaxPool2DOp, ConcatOp, PadOp,
+             BroadcastOp, TileOp>(op) &&
+        !(isa<ResizeOp>(op) && cast<ResizeOp>(op).getMode() == "nearest"))
       return failure();
     unsigned numData = isa<ConcatOp>(op) ? op->getNumOperands() : 1;
     SmallVector<Value> data;

@@ -552,6 +552,86 @@ static LogicalResult verifySlice(SliceOp op) {
   return verifySameElementType(op, op.getInput().getType(), op.getType());
 }
 
+static LogicalResult verifyPad(PadOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  std::string why;
+  if (failed(checkResultShape(op, inferPadShape(rtt(op.getInput()).getShape(), op.getPads(), why),
+                              why)))
+    return failure();
+  StringRef m = op.getMode();
+  if (m != "constant" && m != "reflect" && m != "edge")
+    return op.emitOpError() << "mode must be constant, reflect or edge, not '" << m << "'";
+  auto x = rtt(op.getInput());
+  int64_t r = x.getRank();
+  for (int64_t d = 0; d < r; ++d) {
+    int64_t lo = op.getPads()[d], hi = op.getPads()[d + r];
+    if (!(lo || hi) || x.isDynamicDim(d))
+      continue;
+    if (m == "reflect" && (lo >= x.getDimSize(d) || hi >= x.getDimSize(d)))
+      return op.emitOpError() << "reflect pads of dimension " << d
+                              << " must be smaller than its size " << x.getDimSize(d);
+    if (m != "constant" && x.getDimSize(d) == 0)
+      return op.emitOpError() << m << " padding of an empty dimension";
+  }
+  if (getQuantAxis(x))
+    return op.emitOpError() << "cannot pad a per-axis quantized tensor";
+  return verifySameElementType(op, op.getInput().getType(), op.getType());
+}
+
+static LogicalResult verifyResize(ResizeOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto x = rtt(op.getInput());
+  auto r = rtt(op.getResult());
+  if (r.getRank() != x.getRank() || (int64_t)op.getScales().size() != x.getRank())
+    return op.emitOpError() << "input, result and scales must have the same rank";
+  for (float s : op.getScales())
+    if (!(s > 0))
+      return op.emitOpError() << "scales must be positive";
+  StringRef m = op.getMode();
+  if (m != "nearest" && m != "linear")
+    return op.emitOpError() << "mode must be nearest or linear, not '" << m << "'";
+  StringRef c = op.getCoordinateMode();
+  if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
+                           "tf_half_pixel_for_nn", "half_pixel_symmetric"},
+                          c))
+    return op.emitOpError() << "unsupported coordinate_mode '" << c << "'";
+  StringRef n = op.getNearestMode();
+  if (!llvm::is_contained({"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}, n))
+    return op.emitOpError() << "unsupported nearest_mode '" << n << "'";
+  if (getQuantAxis(x) || getQuantAxis(r))
+    return op.emitOpError() << "cannot resize a per-axis quantized tensor";
+  return verifySameElementType(op, x, r);
+}
+
+static LogicalResult verifyBroadcast(BroadcastOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto x = rtt(op.getInput()).getShape();
+  auto r = rtt(op.getResult()).getShape();
+  std::string why;
+  auto s = inferBroadcastShape(x, r, why);
+  if (failed(s) || !shapesCompatible(*s, r))
+    return op.emitOpError() << "cannot broadcast " << shapeToString(x) << " to "
+                            << shapeToString(r);
+  if (getQuantAxis(op.getInput().getType()))
+    return op.emitOpError() << "cannot broadcast a per-axis quantized tensor";
+  return verifySameElementType(op, op.getInput().getType(), op.getType());
+}
+
+static LogicalResult verifyTile(TileOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  std::string why;
+  if (failed(checkResultShape(
+          op, inferTileShape(rtt(op.getInput()).getShape(), op.getRepeats(), why), why)))
+    return failure();
+  if (getQuantAxis(op.getInput().getType()))
+    return op.emitOpError() << "cannot tile a per-axis quantized tensor";
+  return verifySameElementType(op, op.getInput().getType(), op.getType());
+}
+
 static LogicalResult verifyGather(GatherOp op) {
   if (failed(verifyQuantTypes(op)))
     return failure();
@@ -915,6 +995,22 @@ OpFoldResult DivOp::fold(FoldAdaptor a) {
 OpFoldResult PowOp::fold(FoldAdaptor a) {
   return foldBinary(*this, a.getLhs(), a.getRhs(),
                     [](double x, double y) { return (double)std::pow((float)x, (float)y); },
+                    [](int64_t, int64_t) -> std::optional<int64_t> { return std::nullopt; });
+}
+
+OpFoldResult MaxOp::fold(FoldAdaptor a) {
+  return foldBinary(*this, a.getLhs(), a.getRhs(),
+                    [](double x, double y) { return std::isnan(x) || x > y ? x : y; },
+                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return std::max(x, y); });
+}
+OpFoldResult MinOp::fold(FoldAdaptor a) {
+  return foldBinary(*this, a.getLhs(), a.getRhs(),
+                    [](double x, double y) { return std::isnan(x) || x < y ? x : y; },
+                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return std::min(x, y); });
+}
+OpFoldResult PReluOp::fold(FoldAdaptor a) {
+  return foldBinary(*this, a.getLhs(), a.getRhs(),
+                    [](double x, double y) { return x < 0 ? (double)((float)x * (float)y) : x; },
                     [](int64_t, int64_t) -> std::optional<int64_t> { return std::nullopt; });
 }
 

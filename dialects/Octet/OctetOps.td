@@ -318,6 +318,9 @@ def Octet_SubOp : Octet_BinaryOp<"sub", "subtraction", 1>;
 def Octet_MulOp : Octet_BinaryOp<"mul", "multiplication", 1>;
 def Octet_DivOp : Octet_BinaryOp<"div", "division", 0>;
 def Octet_PowOp : Octet_BinaryOp<"pow", "power", 0>;
+def Octet_MaxOp : Octet_BinaryOp<"max", "maximum", 1>;
+def Octet_MinOp : Octet_BinaryOp<"min", "minimum", 1>;
+def Octet_PReluOp : Octet_BinaryOp<"prelu", "parametric ReLU (lhs < 0 ? rhs * lhs : lhs)", 0>;
 
 def Octet_ClampOp : Octet_VerifiedOp<"clamp", "verifyClamp"> {
   let summary = "clamp to [min, max] (relu, relu6, clip)";
@@ -429,6 +432,45 @@ def Octet_SqrtOp : Octet_UnaryOp<"sqrt", "square root", 0>;
 def Octet_ExpOp : Octet_UnaryOp<"exp", "exponential", 0>;
 def Octet_NegOp : Octet_UnaryOp<"neg", "negation", 0>;
 def Octet_ReciprocalOp : Octet_UnaryOp<"reciprocal", "reciprocal", 0>;
+def Octet_HardSwishOp : Octet_UnaryOp<"hard_swish", "hard swish, x * clamp(x / 6 + 1/2, 0, 1)", 1>;
+def Octet_AbsOp : Octet_UnaryOp<"abs", "absolute value", 1>;
+def Octet_LogOp : Octet_UnaryOp<"log", "natural logarithm", 0>;
+def Octet_FloorOp : Octet_UnaryOp<"floor", "rounding down", 0>;
+def Octet_CeilOp : Octet_UnaryOp<"ceil", "rounding up", 0>;
+def Octet_RoundOp : Octet_UnaryOp<"round", "rounding to nearest, ties to even", 0>;
+def Octet_SoftplusOp : Octet_UnaryOp<"softplus", "softplus, log(1 + exp(x))", 1>;
+def Octet_SoftsignOp : Octet_UnaryOp<"softsign", "softsign, x / (1 + |x|)", 0>;
+def Octet_MishOp : Octet_UnaryOp<"mish", "mish, x * tanh(softplus(x))", 1>;
+def Octet_SinOp : Octet_UnaryOp<"sin", "sine", 0>;
+def Octet_CosOp : Octet_UnaryOp<"cos", "cosine", 0>;
+
+// Elementwise activations with scalar parameters.
+class Octet_ParamUnaryOp<string mnemonic, string what, string formula>
+    : Octet_VerifiedOp<mnemonic, "verifyUnaryQuant"> {
+  let summary = "elementwise " # what;
+  let description = [{
+    Elementwise }] # what # [{: `}] # formula # [{`, on a float tensor, or on
+    a per-tensor quantized tensor with a quantized result of the same shape
+    (evaluated in float between dequantize and quantize when lowered).
+
+    Example:
+    ```mlir
+    %y = octet.}] # mnemonic # [{ %x {alpha = 0.1 : f32, beta = 0.5 : f32} : tensor<2x8xf32> -> tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, F32Attr:$alpha,
+                       DefaultValuedAttr<F32Attr, "0.0f">:$beta);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Octet_LeakyReluOp : Octet_ParamUnaryOp<"leaky_relu", "leaky ReLU",
+                                           "x >= 0 ? x : alpha * x">;
+def Octet_EluOp : Octet_ParamUnaryOp<"elu", "ELU", "x >= 0 ? x : alpha * (exp(x) - 1)">;
+def Octet_SeluOp : Octet_ParamUnaryOp<"selu", "SELU (beta is ONNX's gamma)",
+                                      "beta * (x > 0 ? x : alpha * (exp(x) - 1))">;
+def Octet_HardSigmoidOp : Octet_ParamUnaryOp<"hard_sigmoid", "hard sigmoid",
+                                             "clamp(alpha * x + beta, 0, 1)">;
 
 def Octet_SoftmaxOp : Octet_VerifiedOp<"softmax", "verifySoftmax"> {
   let summary = "softmax along one axis";
@@ -508,6 +550,7 @@ class Octet_ReduceOp<string mnemonic, string what>
 def Octet_ReduceMeanOp : Octet_ReduceOp<"reduce_mean", "mean">;
 def Octet_ReduceSumOp : Octet_ReduceOp<"reduce_sum", "sum">;
 def Octet_ReduceMaxOp : Octet_ReduceOp<"reduce_max", "maximum">;
+def Octet_ReduceMinOp : Octet_ReduceOp<"reduce_min", "minimum">;
 
 //===----------------------------------------------------------------------===//
 // Shape ops
@@ -588,6 +631,87 @@ def Octet_SliceOp : Octet_VerifiedOp<"slice", "verifySlice"> {
   let results = (outs Octet_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasFolder = 1;
+}
+
+def Octet_PadOp : Octet_VerifiedOp<"pad", "verifyPad"> {
+  let summary = "pad with a constant, a reflection or the edge values";
+  let description = [{
+    ONNX Pad with constant, non-negative `pads` (all begins, then all ends).
+    `mode` is `constant` (fill with `value`, a real value: on a quantized
+    tensor it is quantized with the tensor's parameters), `reflect` (mirror
+    without repeating the edge) or `edge` (repeat the edge). The result keeps
+    the input's element type.
+
+    Example:
+    ```mlir
+    %y = octet.pad %x {pads = array<i64: 0, 1, 0, 2>, mode = "constant", value = 0.0 : f32}
+           : tensor<2x3xf32> -> tensor<2x6xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<StrAttr, "\"constant\"">:$mode,
+                       DefaultValuedAttr<F32Attr, "0.0f">:$value);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Octet_ResizeOp : Octet_VerifiedOp<"resize", "verifyResize"> {
+  let summary = "nearest or (multi)linear resampling";
+  let description = [{
+    ONNX Resize. The result's static shape gives the output sizes; `scales`
+    (one per dimension) are the factors that map output coordinates back to
+    input coordinates. `mode` is `nearest` or `linear` (linear in every
+    resized dimension); `coordinate_mode` is ONNX's
+    coordinate_transformation_mode (half_pixel, pytorch_half_pixel,
+    align_corners, asymmetric, tf_half_pixel_for_nn) and `nearest_mode` its
+    rounding rule (round_prefer_floor, round_prefer_ceil, floor, ceil).
+    Quantized tensors are resampled in the real domain with the input's
+    parameters (nearest mode copies the stored values).
+
+    Example:
+    ```mlir
+    %y = octet.resize %x {mode = "nearest", coordinate_mode = "asymmetric",
+           nearest_mode = "floor", scales = array<f32: 1.0, 1.0, 2.0, 2.0>}
+           : tensor<1x8x4x4xf32> -> tensor<1x8x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, StrAttr:$mode, StrAttr:$coordinate_mode,
+                       DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
+                       DenseF32ArrayAttr:$scales);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Octet_BroadcastOp : Octet_VerifiedOp<"broadcast", "verifyBroadcast"> {
+  let summary = "broadcast to the result shape (ONNX Expand)";
+  let description = [{
+    Broadcasts the input to the result's shape with ONNX (numpy) rules: the
+    input's dimensions align to the right and each is 1 or equal to the
+    result's.
+
+    Example:
+    ```mlir
+    %y = octet.broadcast %x : tensor<3x1xf32> -> tensor<2x3x4xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Octet_TileOp : Octet_VerifiedOp<"tile", "verifyTile"> {
+  let summary = "repeat the input along each dimension";
+  let description = [{
+    ONNX Tile with constant `repeats` (one per dimension, at least 1).
+
+    Example:
+    ```mlir
+    %y = octet.tile %x {repeats = array<i64: 2, 1>} : tensor<2x3xf32> -> tensor<4x3xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, DenseI64ArrayAttr:$repeats);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
 def Octet_GatherOp : Octet_VerifiedOp<"gather", "verifyGather"> {

@@ -3,6 +3,7 @@
 #include "dialects/Octet/ShapeInference.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include <cmath>
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -361,6 +362,64 @@ FailureOr<Shape> mlir::octet::inferReshapeShape(ArrayRef<int64_t> x,
                          llvm::Twine(total) + " elements) to " +
                          shapeToString(out) + " (" + llvm::Twine(known) +
                          " elements)");
+  }
+  return out;
+}
+
+FailureOr<Shape> mlir::octet::inferPadShape(ArrayRef<int64_t> x, ArrayRef<int64_t> pads,
+                                            std::string &why) {
+  int64_t r = x.size();
+  if ((int64_t)pads.size() != 2 * r) {
+    why = "pads has " + std::to_string(pads.size()) + " entries for a rank-" +
+          std::to_string(r) + " input (expected " + std::to_string(2 * r) + ")";
+    return failure();
+  }
+  Shape out;
+  for (int64_t d = 0; d < r; ++d) {
+    if (pads[d] < 0 || pads[d + r] < 0) {
+      why = "negative pads are not supported";
+      return failure();
+    }
+    out.push_back(ShapedType::isDynamic(x[d]) ? ShapedType::kDynamic
+                                              : x[d] + pads[d] + pads[d + r]);
+  }
+  return out;
+}
+
+FailureOr<Shape> mlir::octet::inferTileShape(ArrayRef<int64_t> x, ArrayRef<int64_t> repeats,
+                                             std::string &why) {
+  if (repeats.size() != x.size()) {
+    why = "repeats has " + std::to_string(repeats.size()) + " entries for a rank-" +
+          std::to_string(x.size()) + " input";
+    return failure();
+  }
+  Shape out;
+  for (size_t d = 0; d < x.size(); ++d) {
+    if (repeats[d] < 1) {
+      why = "repeats must be at least 1, got " + std::to_string(repeats[d]);
+      return failure();
+    }
+    out.push_back(ShapedType::isDynamic(x[d]) ? ShapedType::kDynamic : x[d] * repeats[d]);
+  }
+  return out;
+}
+
+FailureOr<Shape> mlir::octet::inferResizeShape(ArrayRef<int64_t> x, ArrayRef<float> scales,
+                                               std::string &why) {
+  if (scales.size() != x.size()) {
+    why = "scales has " + std::to_string(scales.size()) + " entries for a rank-" +
+          std::to_string(x.size()) + " input";
+    return failure();
+  }
+  Shape out;
+  for (size_t d = 0; d < x.size(); ++d) {
+    if (!(scales[d] > 0)) {
+      why = "scales must be positive";
+      return failure();
+    }
+    out.push_back(ShapedType::isDynamic(x[d])
+                      ? ShapedType::kDynamic
+                      : (int64_t)std::floor((double)x[d] * (double)scales[d]));
   }
   return out;
 }

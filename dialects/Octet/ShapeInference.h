@@ -60,6 +60,16 @@ FailureOr<Shape> inferReshapeShape(ArrayRef<int64_t> x,
                                    ArrayRef<int64_t> target, bool allowZero,
                                    std::string &why);
 
+/// Pad with non-negative `pads` (all begins, then all ends).
+FailureOr<Shape> inferPadShape(ArrayRef<int64_t> x, ArrayRef<int64_t> pads,
+                               std::string &why);
+/// Tile with `repeats` (one per dimension, each at least 1).
+FailureOr<Shape> inferTileShape(ArrayRef<int64_t> x, ArrayRef<int64_t> repeats,
+                                std::string &why);
+/// ONNX Resize output sizes from scales: floor(x[d] * scales[d]).
+FailureOr<Shape> inferResizeShape(ArrayRef<int64_t> x, ArrayRef<float> scales,
+                                  std::string &why);
+
 } // namespace mlir::octet
 
 #endif // OCTET_DIALECT_SHAPEINFERENCE_H

@@ -282,6 +282,166 @@ M["torch_cast_q"] = lambda: model(
      const("s", np.float32(0.5))])
 
 
+# --- Activations, variadic ops, padding, resampling, broadcasting --------
+X4 = [2, 3, 5, 6]
+
+
+def fop(op, shape=X4, n_in=1, inits=(), opset=13, extra_inputs=(), **attrs):
+    """One float op on inputs x0.. of `shape`, then extra named inputs."""
+    names = ["x%d" % k for k in range(n_in)]
+    ins = [vi(nm, F, shape if not isinstance(shape[0], list) else shape[k])
+           for k, nm in enumerate(names)]
+    node = h.make_node(op, names + list(extra_inputs), ["y"], name="n_" + op, **attrs)
+    return model([node], ins, [vi("y", F, None)], inits, opset=opset)
+
+
+for _op, _at in (("LeakyRelu", {"alpha": 0.1}), ("Elu", {"alpha": 0.7}), ("Selu", {}),
+                 ("HardSigmoid", {"alpha": 0.3, "beta": 0.4}), ("HardSwish", {}),
+                 ("Abs", {}), ("Floor", {}), ("Ceil", {}), ("Round", {}), ("Softplus", {}),
+                 ("Softsign", {}), ("Mish", {}), ("Sin", {}), ("Cos", {}), ("Log", {}),
+                 ("GlobalMaxPool", {})):
+    M["op_" + _op.lower()] = (lambda o, at: lambda: fop(o, opset=18 if o == "Mish" else 14,
+                                                          **at))(_op, _at)
+M["op_max3"] = lambda: fop("Max", [[2, 3, 5, 6], [5, 1], [6]], n_in=3)
+M["op_min2"] = lambda: fop("Min", [[2, 3, 5, 6], [3, 1, 1]], n_in=2)
+M["op_sum3"] = lambda: fop("Sum", [[2, 3, 5, 6], [6], [1, 5, 6]], n_in=3)
+M["op_mean2"] = lambda: fop("Mean", [[2, 3, 5, 6], [2, 3, 5, 6]], n_in=2)
+M["op_prelu"] = lambda: fop("PRelu", extra_inputs=["s"], inits=[const("s", w(3, 1, 1))])
+M["op_reduce_min"] = lambda: fop("ReduceMin", axes=[1, 3], keepdims=0)
+M["op_pad_constant"] = lambda: fop(
+    "Pad", extra_inputs=["p", "v"], inits=[const("p", np.array([0, 1, 2, 0, 0, 0, 1, 3])),
+                                           const("v", np.float32(1.5))])
+M["op_pad_reflect"] = lambda: fop(
+    "Pad", extra_inputs=["p"], mode="reflect",
+    inits=[const("p", np.array([0, 0, 2, 1, 0, 0, 4, 5]))])
+M["op_pad_edge"] = lambda: fop(
+    "Pad", extra_inputs=["p"], mode="edge", inits=[const("p", np.array([1, 0, 3, 2, 0, 2, 1, 4]))])
+M["op_pad_opset2"] = lambda: fop("Pad", opset=2, pads=[0, 0, 1, 1, 0, 0, 1, 1], value=-0.5)
+M["op_pad_axes"] = lambda: fop("Pad", opset=18, extra_inputs=["p", "", "ax"],
+                               inits=[const("p", np.array([2, 1, 0, 3])),
+                                      const("ax", np.array([-1, 1]))])
+
+
+def resize(opset=13, scales=None, sizes=None, **attrs):
+    inputs = ["x0", "", "sc", "sz"] if opset >= 11 else ["x0", "sc"]
+    inits = [const("sc", np.array(scales if scales else [], np.float32))]
+    if sizes:
+        inits.append(const("sz", np.array(sizes, np.int64)))
+    else:
+        inputs = inputs[:3]
+    return model([h.make_node("Resize", inputs, ["y"], name="rs", **attrs)],
+                 [vi("x0", F, [1, 2, 5, 6])], [vi("y", F, None)], inits, opset=opset)
+
+
+M["op_resize_nearest_2x"] = lambda: resize(scales=[1, 1, 2, 2], mode="nearest",
+                                           coordinate_transformation_mode="asymmetric",
+                                           nearest_mode="floor")
+M["op_resize_nearest_sizes"] = lambda: resize(sizes=[1, 2, 7, 9], mode="nearest")
+M["op_resize_nearest_ceil"] = lambda: resize(sizes=[1, 2, 3, 11], mode="nearest",
+                                             coordinate_transformation_mode="align_corners",
+                                             nearest_mode="round_prefer_ceil")
+M["op_resize_nearest_tf"] = lambda: resize(scales=[1, 1, 1.5, 0.5], mode="nearest",
+                                           coordinate_transformation_mode="tf_half_pixel_for_nn",
+                                           nearest_mode="ceil")
+M["op_resize_linear_2x"] = lambda: resize(scales=[1, 1, 2, 2], mode="linear")
+M["op_resize_linear_align"] = lambda: resize(sizes=[1, 2, 9, 4], mode="linear",
+                                             coordinate_transformation_mode="align_corners")
+M["op_resize_linear_pytorch"] = lambda: resize(scales=[1, 1, 0.6, 1.7], mode="linear",
+                                               coordinate_transformation_mode="pytorch_half_pixel")
+M["op_resize_linear_asym"] = lambda: resize(scales=[1, 1, 3, 1], mode="linear",
+                                            coordinate_transformation_mode="asymmetric")
+M["op_resize_opset10"] = lambda: resize(opset=10, scales=[1, 1, 2, 3], mode="linear")
+M["op_resize_axes"] = lambda: model(
+    [h.make_node("Resize", ["x0", "", "sc"], ["y"], name="rs", axes=[3, 2], mode="linear")],
+    [vi("x0", F, [1, 2, 5, 6])], [vi("y", F, None)],
+    [const("sc", np.array([2.0, 1.5], np.float32))], opset=18)
+M["op_upsample"] = lambda: model(
+    [h.make_node("Upsample", ["x0", "sc"], ["y"], name="up", mode="nearest")],
+    [vi("x0", F, [1, 2, 5, 6])], [vi("y", F, None)],
+    [const("sc", np.array([1, 1, 2, 2], np.float32))], opset=9)
+M["op_expand"] = lambda: fop("Expand", [3, 1, 6], extra_inputs=["s"],
+                             inits=[const("s", np.array([2, 1, 4, 1]))])
+M["op_tile"] = lambda: fop("Tile", [2, 3, 4], extra_inputs=["r"],
+                           inits=[const("r", np.array([2, 1, 3]))])
+M["op_depth_to_space_dcr"] = lambda: fop("DepthToSpace", [1, 8, 3, 4], blocksize=2)
+M["op_depth_to_space_crd"] = lambda: fop("DepthToSpace", [1, 8, 3, 4], blocksize=2, mode="CRD")
+M["op_space_to_depth"] = lambda: fop("SpaceToDepth", [1, 2, 4, 6], blocksize=2)
+M["op_instance_norm"] = lambda: fop("InstanceNormalization", extra_inputs=["sc", "b"],
+                                    inits=[const("sc", w(3)), const("b", w(3))], epsilon=1e-3)
+
+
+def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
+    """dq(q(x)) -> op -> q -> dq, ONNX Runtime's QDQ form of one op."""
+    nx, ix = qdq_act("x", 120, 0.05)
+    no, io = qdq_act("o", ozp, oscale)
+    node = h.make_node(op, ["x_d"] + list(extra), ["o"], name="n_" + op, **attrs)
+    return model(nx + [node] + no, [vi("x", F, list(xshape))], [vi("o_d", F, None)],
+                 ix + io + list(inits), opset=18)
+
+
+M["qdq_op_leaky_relu"] = lambda: qdq_one("LeakyRelu", alpha=0.2)
+M["qdq_op_hard_swish"] = lambda: qdq_one("HardSwish")
+M["qdq_op_hard_sigmoid"] = lambda: qdq_one("HardSigmoid", oscale=1 / 255., ozp=0)
+M["qdq_op_global_max_pool"] = lambda: qdq_one("GlobalMaxPool", oscale=0.05, ozp=120)
+M["qdq_op_pad"] = lambda: qdq_one("Pad", extra=["p"], oscale=0.05, ozp=120,
+                                  inits=[const("p", np.array([0, 0, 1, 2, 0, 0, 2, 1]))])
+M["qdq_op_pad_reflect"] = lambda: qdq_one("Pad", extra=["p"], oscale=0.05, ozp=120,
+                                          mode="reflect",
+                                          inits=[const("p", np.array([0, 0, 1, 2, 0, 0, 2, 1]))])
+M["qdq_op_resize_nearest"] = lambda: qdq_one("Resize", extra=["", "sc"], oscale=0.05, ozp=120,
+                                             mode="nearest",
+                                             inits=[const("sc", np.array([1, 1, 2, 2], np.float32))])
+M["qdq_op_resize_linear"] = lambda: qdq_one("Resize", extra=["", "sc"], oscale=0.05, ozp=120,
+                                            mode="linear",
+                                            inits=[const("sc", np.array([1, 1, 2, 2], np.float32))])
+M["qdq_op_max"] = lambda: model(
+    qdq_act("x", 120, 0.05)[0] + qdq_act("y", 90, 0.03)[0] +
+    [h.make_node("Max", ["x_d", "y_d"], ["o"], name="max")] + qdq_act("o", 100, 0.06)[0],
+    [vi("x", F, [2, 4, 6, 6]), vi("y", F, [4, 1, 6])], [vi("o_d", F, None)],
+    qdq_act("x", 120, 0.05)[1] + qdq_act("y", 90, 0.03)[1] + qdq_act("o", 100, 0.06)[1])
+
+
+def qop_in(name, zp, scale):
+    """QuantizeLinear of float input `name`: uint8 `name`_q and its params."""
+    return (h.make_node("QuantizeLinear", [name, name + "_s", name + "_z"], [name + "_q"],
+                        name="q_" + name),
+            [const(name + "_s", np.float32(scale)), const(name + "_z", np.uint8(zp))])
+
+
+def qop_model(nodes, inits, inputs, out, oscale, ozp):
+    nodes = nodes + [h.make_node("DequantizeLinear", [out, "o_s", "o_z"], ["y"], name="dq_y")]
+    inits = inits + [const("o_s", np.float32(oscale)), const("o_z", np.uint8(ozp))]
+    return model(nodes, inputs, [vi("y", F, None)], inits, ms=True)
+
+
+def _qop_concat():
+    qa, ia = qop_in("a", 120, 0.05)
+    qb, ib = qop_in("b", 30, 0.02)
+    qc, ic = qop_in("c", 128, 0.07)
+    n = h.make_node("QLinearConcat", ["o_s", "o_z", "a_q", "a_s", "a_z", "b_q", "b_s", "b_z",
+                                      "c_q", "o_s", "o_z"], ["o"], name="qcat",
+                    domain="com.microsoft", axis=1)
+    return qop_model([qa, qb, qc, n], ia + ib + ic, [vi("a", F, [2, 3, 4]), vi("b", F, [2, 2, 4]),
+                                                     vi("c", F, [2, 1, 4])], "o", 0.07, 128)
+
+
+def _qop_unary(op, oscale, ozp, shape=(2, 4, 6, 6), **attrs):
+    qx, ix = qop_in("x", 120, 0.05)
+    n = h.make_node(op, ["x_q", "x_s", "x_z", "o_s", "o_z"], ["o"], name="n_" + op,
+                    domain="com.microsoft", **attrs)
+    return qop_model([qx, n], ix, [vi("x", F, list(shape))], "o", oscale, ozp)
+
+
+M["qop_concat"] = _qop_concat
+M["qop_leaky_relu"] = lambda: _qop_unary("QLinearLeakyRelu", 0.04, 110, alpha=0.15)
+M["qop_avg_pool"] = lambda: _qop_unary("QLinearAveragePool", 0.03, 100, kernel_shape=[3, 3],
+                                       strides=[2, 2], pads=[1, 1, 1, 1])
+M["qop_avg_pool_incl"] = lambda: _qop_unary("QLinearAveragePool", 0.03, 100, kernel_shape=[2, 3],
+                                            pads=[1, 0, 1, 1], count_include_pad=1)
+M["qop_softmax"] = lambda: _qop_unary("QLinearSoftmax", 1 / 256., 0, shape=(2, 3, 10), axis=-1,
+                                      opset=13)
+
+
 def qlinear_conv():
     return model(
         [h.make_node("QuantizeLinear", ["x", "xs", "xzp"], ["xq"], name="q"),

@@ -194,6 +194,20 @@ private:
   LogicalResult onQLinearSigmoid(const NodeProto &n);
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
+  LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onVariadic(const NodeProto &n);
+  LogicalResult onGlobalMaxPool(const NodeProto &n);
+  LogicalResult onPad(const NodeProto &n);
+  LogicalResult onResize(const NodeProto &n);
+  LogicalResult onExpand(const NodeProto &n);
+  LogicalResult onTile(const NodeProto &n);
+  LogicalResult onDepthToSpace(const NodeProto &n);
+  LogicalResult onInstanceNorm(const NodeProto &n);
+  LogicalResult onQLinearConcat(const NodeProto &n);
+  LogicalResult onQLinearUnary(const NodeProto &n);
+  LogicalResult onQLinearAvgPool(const NodeProto &n);
+  FailureOr<SmallVector<int64_t>> constInts(const NodeProto &n, int k, StringRef what);
+  Value scalarConst(Type elem, double v);
 
   MLIRContext *ctx;
   OpBuilder b;
@@ -604,6 +618,12 @@ FailureOr<Value> Importer::buildBinary(const NodeProto &n, StringRef kind,
     return make<MulOp>(n, t, l, r);
   if (kind == "Div")
     return make<DivOp>(n, t, l, r);
+  if (kind == "Max")
+    return make<MaxOp>(n, t, l, r);
+  if (kind == "Min")
+    return make<MinOp>(n, t, l, r);
+  if (kind == "PRelu")
+    return make<PReluOp>(n, t, l, r);
   return make<PowOp>(n, t, l, r);
 }
 
@@ -711,6 +731,28 @@ LogicalResult Importer::onUnary(const NodeProto &n) {
     v = make<NegOp>(n, t, *x);
   else if (k == "Reciprocal")
     v = make<ReciprocalOp>(n, t, *x);
+  else if (k == "HardSwish")
+    v = make<HardSwishOp>(n, t, *x);
+  else if (k == "Abs")
+    v = make<AbsOp>(n, t, *x);
+  else if (k == "Log")
+    v = make<LogOp>(n, t, *x);
+  else if (k == "Floor")
+    v = make<FloorOp>(n, t, *x);
+  else if (k == "Ceil")
+    v = make<CeilOp>(n, t, *x);
+  else if (k == "Round")
+    v = make<RoundOp>(n, t, *x);
+  else if (k == "Softplus")
+    v = make<SoftplusOp>(n, t, *x);
+  else if (k == "Softsign")
+    v = make<SoftsignOp>(n, t, *x);
+  else if (k == "Mish")
+    v = make<MishOp>(n, t, *x);
+  else if (k == "Sin")
+    v = make<SinOp>(n, t, *x);
+  else if (k == "Cos")
+    v = make<CosOp>(n, t, *x);
   else {
     if (attrString(n, "approximate", "none") != "none")
       return nodeError(n) << "unsupported attribute value approximate=\""
@@ -868,6 +910,8 @@ LogicalResult Importer::onReduce(const NodeProto &n) {
     v = make<ReduceMeanOp>(n, t, x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(keep));
   else if (n.op_type() == "ReduceSum")
     v = make<ReduceSumOp>(n, t, x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(keep));
+  else if (n.op_type() == "ReduceMin")
+    v = make<ReduceMinOp>(n, t, x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(keep));
   else
     v = make<ReduceMaxOp>(n, t, x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(keep));
   if (failed(v))
@@ -1646,6 +1690,587 @@ LogicalResult Importer::onConvInteger(const NodeProto &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Activations, variadic elementwise ops, padding, resampling, broadcasting
+//===----------------------------------------------------------------------===//
+
+FailureOr<SmallVector<int64_t>> Importer::constInts(const NodeProto &n, int k,
+                                                    StringRef what) {
+  Value v = input(n, k);
+  auto c = v ? constOf(v) : std::nullopt;
+  if (!c || c->isFloat)
+    return nodeError(n) << what << " (input #" << k
+                        << ") must be an integer constant";
+  return SmallVector<int64_t>(c->i.begin(), c->i.end());
+}
+
+Value Importer::scalarConst(Type elem, double v) {
+  auto t = RankedTensorType::get({}, elem);
+  ConstTensor c;
+  c.isFloat = isa<FloatType>(elem);
+  if (c.isFloat)
+    c.f = {v};
+  else
+    c.i = {(int64_t)v};
+  return arith::ConstantOp::create(b, FileLineColLoc::get(ctx, path, 0, 0), t,
+                                   cast<TypedAttr>(c.write(t)));
+}
+
+LogicalResult Importer::onParamUnary(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto x = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(x))
+    return failure();
+  Type t = x->getType();
+  StringRef k = n.op_type();
+  FailureOr<Value> v;
+  auto f = [&](float a) { return b.getF32FloatAttr(a); };
+  if (k == "LeakyRelu")
+    v = make<LeakyReluOp>(n, t, *x, f(attrFloat(n, "alpha", 0.01f)), f(0));
+  else if (k == "Elu")
+    v = make<EluOp>(n, t, *x, f(attrFloat(n, "alpha", 1.0f)), f(0));
+  else if (k == "Selu")
+    v = make<SeluOp>(n, t, *x, f(attrFloat(n, "alpha", 1.67326319217681884765625f)),
+                     f(attrFloat(n, "gamma", 1.05070102214813232421875f)));
+  else
+    v = make<HardSigmoidOp>(n, t, *x, f(attrFloat(n, "alpha", 0.2f)),
+                            f(attrFloat(n, "beta", 0.5f)));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+/// Max, Min, Sum and Mean over one or more broadcast inputs.
+LogicalResult Importer::onVariadic(const NodeProto &n) {
+  SmallVector<Value> ins;
+  for (int k = 0; k < n.input_size(); ++k)
+    if (Value v = input(n, k))
+      ins.push_back(asPlain(v));
+  if (ins.empty())
+    return nodeError(n) << "needs at least one input";
+  Type el = rtt(ins[0]).getElementType();
+  for (Value v : ins)
+    if (rtt(v).getElementType() != el)
+      return nodeError(n) << "inputs have different element types: " << el << " and "
+                          << rtt(v).getElementType();
+  StringRef k = n.op_type();
+  if ((k == "Mean" || k == "Sum") && !isa<FloatType>(el))
+    return nodeError(n) << "expects float inputs, got " << el;
+  Value acc = ins[0];
+  for (size_t i = 1; i < ins.size(); ++i) {
+    auto v = buildBinary(n, k == "Max" ? "Max" : k == "Min" ? "Min" : "Add", acc, ins[i], el);
+    if (failed(v))
+      return failure();
+    acc = *v;
+  }
+  if (k == "Mean" && ins.size() > 1) {
+    auto v = buildBinary(n, "Div", acc, scalarConst(el, (double)ins.size()), el);
+    if (failed(v))
+      return failure();
+    acc = *v;
+  }
+  define(n, 0, acc);
+  return success();
+}
+
+LogicalResult Importer::onGlobalMaxPool(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  auto s = rtt(x).getShape();
+  if (s.size() == 4 && s[2] != kDyn && s[3] != kDyn) {
+    // A max pool over the whole plane keeps quantized tensors quantized.
+    auto v = make<MaxPool2DOp>(n, rtt(x).clone({s[0], s[1], 1, 1}), x,
+                               b.getDenseI64ArrayAttr({s[2], s[3]}),
+                               b.getDenseI64ArrayAttr({1, 1}),
+                               b.getDenseI64ArrayAttr({0, 0, 0, 0}),
+                               b.getDenseI64ArrayAttr({1, 1}), b.getBoolAttr(false));
+    if (failed(v))
+      return failure();
+    define(n, 0, *v);
+    return success();
+  }
+  auto fx = requireFloat(n, asPlain(x), "input");
+  if (failed(fx))
+    return failure();
+  if (s.size() < 3)
+    return nodeError(n) << "input must have rank 3 or more, got " << s.size();
+  SmallVector<int64_t> axes;
+  for (int64_t d = 2; d < (int64_t)s.size(); ++d)
+    axes.push_back(d);
+  std::string why;
+  auto shape = inferReduceShape(s, axes, true, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<ReduceMaxOp>(n, rtt(*fx).clone(*shape), *fx, b.getDenseI64ArrayAttr(axes),
+                             b.getBoolAttr(true));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onPad(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  int64_t rank = rtt(x).getRank();
+  std::string mode = attrString(n, "mode", "constant");
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return nodeError(n) << "unsupported attribute value mode=\"" << mode << "\"";
+  SmallVector<int64_t> pads;
+  float value = 0;
+  if (opset < 11) {
+    pads = attrInts(n, "pads").value_or(SmallVector<int64_t>{});
+    value = attrFloat(n, "value", 0.0f);
+  } else {
+    auto p = constInts(n, 1, "pads");
+    if (failed(p))
+      return failure();
+    pads = *p;
+    if (Value cv = input(n, 2)) {
+      auto c = constOf(cv);
+      if (!c || c->numElements() != 1)
+        return nodeError(n) << "constant_value (input #2) must be a one-element constant";
+      value = (float)c->asDouble(0);
+    }
+    if (input(n, 3)) {
+      auto ax = constInts(n, 3, "axes");
+      if (failed(ax))
+        return failure();
+      if (pads.size() != 2 * ax->size())
+        return nodeError(n) << "pads has " << pads.size() << " entries for " << ax->size()
+                            << " axes";
+      SmallVector<int64_t> full(2 * rank, 0);
+      for (size_t i = 0; i < ax->size(); ++i) {
+        auto a = normAxis((*ax)[i], rank);
+        if (!a)
+          return nodeError(n) << "pad axis " << (*ax)[i] << " out of range for rank " << rank;
+        full[*a] = pads[i];
+        full[*a + rank] = pads[i + ax->size()];
+      }
+      pads = full;
+    }
+  }
+  if (isQuantTensor(x.getType()) && mode == "constant" && value != 0)
+    return nodeError(n) << "a non-zero pad value on a quantized tensor is not supported";
+  std::string why;
+  auto shape = inferPadShape(rtt(x).getShape(), pads, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; })) {
+    define(n, 0, x);
+    return success();
+  }
+  auto v = make<PadOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(pads),
+                       b.getStringAttr(mode), b.getF32FloatAttr(value));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+/// Resize (opsets 10-19) and Upsample (7-9) with constant scales or sizes.
+LogicalResult Importer::onResize(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  auto in = rtt(x).getShape();
+  int64_t rank = in.size();
+  for (int64_t d : in)
+    if (d == kDyn)
+      return nodeError(n) << "resizing a tensor of dynamic shape is not supported";
+  bool upsample = n.op_type() == "Upsample";
+  std::string mode = attrString(n, "mode", "nearest");
+  if (mode == "bilinear" || mode == "trilinear")
+    mode = "linear";
+  if (mode != "nearest" && mode != "linear")
+    return nodeError(n) << "unsupported attribute value mode=\"" << mode << "\"";
+  std::string coord = "asymmetric", nearest = "round_prefer_floor";
+  if (!upsample && opset >= 11) {
+    coord = attrString(n, "coordinate_transformation_mode", "half_pixel");
+    nearest = attrString(n, "nearest_mode", "round_prefer_floor");
+    if (coord == "tf_crop_and_resize")
+      return nodeError(n) << "unsupported attribute value coordinate_transformation_mode="
+                             "\"tf_crop_and_resize\"";
+    if (attrInt(n, "antialias", 0))
+      return nodeError(n) << "unsupported attribute value antialias=1";
+    std::string policy = attrString(n, "keep_aspect_ratio_policy", "stretch");
+    if (policy != "stretch")
+      return nodeError(n) << "unsupported attribute value keep_aspect_ratio_policy=\""
+                          << policy << "\"";
+  }
+  // Scales and sizes, on the listed axes (opset 18) or on every dimension.
+  SmallVector<int64_t> axes;
+  if (!upsample && opset >= 18 && attr(n, "axes"))
+    axes = *attrInts(n, "axes");
+  SmallVector<double> scaleList;
+  SmallVector<int64_t> sizeList;
+  if (upsample && opset < 9) {
+    auto *a = attr(n, "scales");
+    if (!a)
+      return nodeError(n) << "missing attribute scales";
+    scaleList.assign(a->floats().begin(), a->floats().end());
+  } else {
+    int si = upsample || opset < 11 ? 1 : 2;
+    Value sv = input(n, si);
+    if (sv && !(rtt(sv).hasStaticShape() && rtt(sv).getNumElements() == 0)) {
+      auto c = constOf(sv);
+      if (!c || !c->isFloat)
+        return nodeError(n) << "scales (input #" << si << ") must be a float constant";
+      scaleList.assign(c->f.begin(), c->f.end());
+    }
+    if (!upsample && opset >= 11 && input(n, 3)) {
+      auto c = constInts(n, 3, "sizes");
+      if (failed(c))
+        return failure();
+      sizeList = *c;
+    }
+    if (!scaleList.empty() && !sizeList.empty())
+      return nodeError(n) << "only one of scales and sizes may be given";
+    if (scaleList.empty() && sizeList.empty())
+      return nodeError(n) << "needs scales or sizes";
+  }
+  if (axes.empty())
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  size_t given = scaleList.empty() ? sizeList.size() : scaleList.size();
+  if (given != axes.size())
+    return nodeError(n) << (scaleList.empty() ? "sizes" : "scales") << " has " << given
+                        << " entries, expected " << axes.size();
+  SmallVector<float> scales(rank, 1.0f);
+  SmallVector<int64_t> out(in.begin(), in.end());
+  for (size_t i = 0; i < axes.size(); ++i) {
+    auto a = normAxis(axes[i], rank);
+    if (!a)
+      return nodeError(n) << "resize axis " << axes[i] << " out of range for rank " << rank;
+    if (!scaleList.empty()) {
+      if (!(scaleList[i] > 0))
+        return nodeError(n) << "scales must be positive, got " << scaleList[i];
+      scales[*a] = (float)scaleList[i];
+      out[*a] = (int64_t)std::floor((double)in[*a] * (double)(float)scaleList[i]);
+    } else {
+      if (sizeList[i] <= 0)
+        return nodeError(n) << "sizes must be positive, got " << sizeList[i];
+      out[*a] = sizeList[i];
+      scales[*a] = (float)sizeList[i] / (float)in[*a];
+    }
+  }
+  // Before opset 11 nearest rounds down when enlarging and up when shrinking.
+  if (upsample || opset < 11)
+    nearest = "floor";
+  if (opset < 11 && !upsample &&
+      llvm::any_of(scales, [](float s) { return s < 1.0f; }))
+    nearest = "ceil";
+  int64_t resized = 0;
+  for (int64_t d = 0; d < rank; ++d)
+    resized += out[d] != in[d] || scales[d] != 1.0f;
+  if (mode == "linear" && resized > 3)
+    return nodeError(n) << "linear resizing of more than 3 dimensions is not supported";
+  if (out == SmallVector<int64_t>(in.begin(), in.end()) &&
+      llvm::all_of(scales, [](float s) { return s == 1.0f; })) {
+    define(n, 0, x);
+    return success();
+  }
+  if (mode == "linear" && !isQuantTensor(x.getType())) {
+    auto fx = requireFloat(n, asPlain(x), "input");
+    if (failed(fx))
+      return failure();
+    x = *fx;
+  }
+  auto v = make<ResizeOp>(n, rtt(x).clone(out), x, b.getStringAttr(mode),
+                          b.getStringAttr(coord), b.getStringAttr(nearest),
+                          b.getDenseF32ArrayAttr(scales));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onExpand(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0);
+  auto target = constInts(n, 1, "shape");
+  if (failed(target))
+    return failure();
+  std::string why;
+  auto shape = inferBroadcastShape(rtt(x).getShape(), *target, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  if (llvm::equal(*shape, rtt(x).getShape())) {
+    define(n, 0, x);
+    return success();
+  }
+  auto v = make<BroadcastOp>(n, rtt(x).clone(*shape), x);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onTile(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0);
+  auto reps = constInts(n, 1, "repeats");
+  if (failed(reps))
+    return failure();
+  std::string why;
+  auto shape = inferTileShape(rtt(x).getShape(), *reps, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<TileOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(*reps));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+/// DepthToSpace and SpaceToDepth as reshape -> transpose -> reshape.
+LogicalResult Importer::onDepthToSpace(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  auto s = rtt(x).getShape();
+  if (s.size() != 4 || !rtt(x).hasStaticShape())
+    return nodeError(n) << "expects a 4-D input of static shape";
+  int64_t bs = attrInt(n, "blocksize", 0);
+  if (bs < 1)
+    return nodeError(n) << "blocksize must be positive, got " << bs;
+  int64_t N = s[0], C = s[1], H = s[2], W = s[3];
+  SmallVector<int64_t> first, perm, last;
+  if (n.op_type() == "DepthToSpace") {
+    if (C % (bs * bs))
+      return nodeError(n) << "channels (" << C << ") are not a multiple of blocksize^2 ("
+                          << bs * bs << ")";
+    int64_t c = C / (bs * bs);
+    if (attrString(n, "mode", "DCR") == "CRD") {
+      first = {N, c, bs, bs, H, W};
+      perm = {0, 1, 4, 2, 5, 3};
+    } else if (attrString(n, "mode", "DCR") == "DCR") {
+      first = {N, bs, bs, c, H, W};
+      perm = {0, 3, 4, 1, 5, 2};
+    } else {
+      return nodeError(n) << "unsupported attribute value mode=\""
+                          << attrString(n, "mode", "") << "\"";
+    }
+    last = {N, c, H * bs, W * bs};
+  } else {
+    if (H % bs || W % bs)
+      return nodeError(n) << "height and width (" << H << "x" << W
+                          << ") are not multiples of blocksize " << bs;
+    first = {N, C, H / bs, bs, W / bs, bs};
+    perm = {0, 3, 5, 1, 2, 4};
+    last = {N, C * bs * bs, H / bs, W / bs};
+  }
+  auto r1 = buildReshape(n, x, first, false);
+  if (failed(r1))
+    return failure();
+  std::string why;
+  auto ts = inferTransposeShape(first, perm, why);
+  auto t = make<TransposeOp>(n, rtt(*r1).clone(*ts), *r1, b.getDenseI64ArrayAttr(perm));
+  if (failed(t))
+    return failure();
+  auto r2 = buildReshape(n, *t, last, false);
+  if (failed(r2))
+    return failure();
+  define(n, 0, *r2);
+  return success();
+}
+
+/// InstanceNormalization from the reduction and elementwise ops.
+LogicalResult Importer::onInstanceNorm(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  auto x = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(x))
+    return failure();
+  auto s = rtt(*x).getShape();
+  if (s.size() < 3)
+    return nodeError(n) << "input must have rank 3 or more, got " << s.size();
+  Value scale = input(n, 1), bias = input(n, 2);
+  for (Value v : {scale, bias})
+    if (rtt(v).getRank() != 1 || rtt(v).getDimSize(0) != s[1] ||
+        rtt(v).getElementType() != rtt(*x).getElementType())
+      return nodeError(n) << "scale and B must be 1-D of the channel count " << s[1]
+                          << " and the input's element type";
+  Type el = rtt(*x).getElementType();
+  SmallVector<int64_t> axes, chShape = {s[1]};
+  for (int64_t d = 2; d < (int64_t)s.size(); ++d) {
+    axes.push_back(d);
+    chShape.push_back(1);
+  }
+  std::string why;
+  auto rs = inferReduceShape(s, axes, true, why);
+  auto rt = rtt(*x).clone(*rs);
+  auto mean = make<ReduceMeanOp>(n, rt, *x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
+  if (failed(mean))
+    return failure();
+  auto d = buildBinary(n, "Sub", *x, *mean, el);
+  if (failed(d))
+    return failure();
+  auto sq = buildBinary(n, "Mul", *d, *d, el);
+  if (failed(sq))
+    return failure();
+  auto var = make<ReduceMeanOp>(n, rt, *sq, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
+  if (failed(var))
+    return failure();
+  auto ve = buildBinary(n, "Add", *var, scalarConst(el, attrFloat(n, "epsilon", 1e-5f)), el);
+  if (failed(ve))
+    return failure();
+  auto sd = make<SqrtOp>(n, rt, *ve);
+  if (failed(sd))
+    return failure();
+  auto norm = buildBinary(n, "Div", *d, *sd, el);
+  if (failed(norm))
+    return failure();
+  auto sc = buildReshape(n, scale, chShape, false);
+  auto bi = buildReshape(n, bias, chShape, false);
+  if (failed(sc) || failed(bi))
+    return failure();
+  auto y = buildBinary(n, "Mul", *norm, *sc, el);
+  if (failed(y))
+    return failure();
+  y = buildBinary(n, "Add", *y, *bi, el);
+  if (failed(y))
+    return failure();
+  define(n, 0, *y);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// More com.microsoft QOperator ops
+//===----------------------------------------------------------------------===//
+
+/// QLinearConcat(Y_scale, Y_zero_point, (X, X_scale, X_zero_point)...).
+LogicalResult Importer::onQLinearConcat(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  if (n.input_size() < 5 || (n.input_size() - 2) % 3)
+    return nodeError(n) << "expects Y_scale, Y_zero_point and (X, X_scale, X_zero_point) "
+                           "triples, got "
+                        << n.input_size() << " inputs";
+  auto yq = quantParams(n, input(n, 0), input(n, 1), 0, Value());
+  if (failed(yq))
+    return failure();
+  SmallVector<Value> ins;
+  SmallVector<Shape> shapes;
+  for (int k = 2; k < n.input_size(); k += 3) {
+    if (failed(need(n, {k, k + 1, k + 2})))
+      return failure();
+    auto xq = quantParams(n, input(n, k + 1), input(n, k + 2), 0, Value());
+    if (failed(xq))
+      return failure();
+    auto qx = asQuant(n, input(n, k), *xq);
+    if (failed(qx))
+      return failure();
+    Value v = *qx;
+    if (*xq != *yq) {
+      auto r = make<RequantizeOp>(n, withElementType(v.getType(), *yq), v);
+      if (failed(r))
+        return failure();
+      v = *r;
+    }
+    ins.push_back(v);
+    shapes.push_back(Shape(rtt(v).getShape()));
+  }
+  auto axis = normAxis(attrInt(n, "axis", 0), shapes[0].size());
+  if (!axis)
+    return nodeError(n) << "axis out of range";
+  std::string why;
+  auto shape = inferConcatShape(shapes, *axis, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<ConcatOp>(n, rtt(ins[0]).clone(*shape), ins, b.getI64IntegerAttr(*axis));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+/// QLinearLeakyRelu and QLinearSoftmax: (X, X_scale, X_zp, Y_scale, Y_zp).
+LogicalResult Importer::onQLinearUnary(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 3})))
+    return failure();
+  auto xq = quantParams(n, input(n, 1), input(n, 2), 0, Value());
+  auto yq = quantParams(n, input(n, 3), input(n, 4), 0, Value());
+  if (failed(xq) || failed(yq))
+    return failure();
+  auto qx = asQuant(n, input(n, 0), *xq);
+  if (failed(qx))
+    return failure();
+  Type yt = withElementType(qx->getType(), *yq);
+  FailureOr<Value> v;
+  if (n.op_type() == "QLinearLeakyRelu") {
+    v = make<LeakyReluOp>(n, yt, *qx, b.getF32FloatAttr(attrFloat(n, "alpha", 0.01f)),
+                          b.getF32FloatAttr(0));
+  } else {
+    // Softmax is a float island: dequantize, softmax, quantize.
+    int64_t rank = rtt(*qx).getRank();
+    auto axis = normAxis(attrInt(n, "axis", -1), rank);
+    if (!axis)
+      return nodeError(n) << "axis out of range";
+    if (attrInt(n, "opset", 13) < 13 && *axis != rank - 1)
+      return nodeError(n) << "QLinearSoftmax before opset 13 flattens from axis " << *axis
+                          << "; only the last axis is supported";
+    auto ft = rtt(*qx).clone(Float32Type::get(ctx));
+    auto d = make<DequantizeOp>(n, ft, *qx);
+    if (failed(d))
+      return failure();
+    auto sm = make<SoftmaxOp>(n, ft, *d, b.getI64IntegerAttr(*axis));
+    if (failed(sm))
+      return failure();
+    v = make<QuantizeOp>(n, yt, *sm);
+  }
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+/// QLinearAveragePool(X, x_scale, x_zp, y_scale, y_zp), NCHW.
+LogicalResult Importer::onQLinearAvgPool(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 3})))
+    return failure();
+  if (attrInt(n, "channels_last", 0))
+    return nodeError(n) << "unsupported attribute value channels_last=1";
+  auto xq = quantParams(n, input(n, 1), input(n, 2), 0, Value());
+  auto yq = quantParams(n, input(n, 3), input(n, 4), 0, Value());
+  if (failed(xq) || failed(yq))
+    return failure();
+  auto qx = asQuant(n, input(n, 0), *xq);
+  if (failed(qx))
+    return failure();
+  Value x = *qx;
+  if (rtt(x).getRank() != 4)
+    return nodeError(n) << "only 2-D pooling is supported (input rank " << rtt(x).getRank()
+                        << ")";
+  auto kernel = attrInts(n, "kernel_shape");
+  if (!kernel || kernel->size() != 2)
+    return nodeError(n) << "kernel_shape must have 2 entries";
+  SmallVector<int64_t> strides, pads, dilations;
+  if (failed(convAttrs(n, rtt(x).getShape(), *kernel, strides, pads, dilations)))
+    return failure();
+  if (dilations[0] != 1 || dilations[1] != 1)
+    return nodeError(n) << "unsupported attribute value: dilated average pooling";
+  bool ceil = attrInt(n, "ceil_mode", 0);
+  std::string why;
+  auto shape = inferPool2DShape(rtt(x).getShape(), *kernel, strides, pads, dilations, ceil, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<AvgPool2DOp>(n, RankedTensorType::get(*shape, *yq), x,
+                             b.getDenseI64ArrayAttr(*kernel), b.getDenseI64ArrayAttr(strides),
+                             b.getDenseI64ArrayAttr(pads), b.getBoolAttr(ceil),
+                             b.getBoolAttr(attrInt(n, "count_include_pad", 0)));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Driver
 //===----------------------------------------------------------------------===//
 
@@ -1657,15 +2282,16 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["Gemm"] = &Importer::onGemm;
     for (const char *k : {"Add", "Sub", "Mul", "Div", "Pow"})
       t[k] = &Importer::onBinary;
-    for (const char *k : {"Sigmoid", "Tanh", "Erf", "Sqrt", "Exp", "Neg",
-                          "Reciprocal", "Gelu"})
+    for (const char *k : {"Sigmoid", "Tanh", "Erf", "Sqrt", "Exp", "Neg", "Reciprocal",
+                          "Gelu", "HardSwish", "Abs", "Log", "Floor", "Ceil", "Round",
+                          "Softplus", "Softsign", "Mish", "Sin", "Cos"})
       t[k] = &Importer::onUnary;
     t["Relu"] = &Importer::onRelu;
     t["Clip"] = &Importer::onClip;
     t["Softmax"] = &Importer::onSoftmax;
     t["LayerNormalization"] = &Importer::onLayerNorm;
     t["BatchNormalization"] = &Importer::onBatchNorm;
-    for (const char *k : {"ReduceMean", "ReduceSum", "ReduceMax"})
+    for (const char *k : {"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin"})
       t[k] = &Importer::onReduce;
     t["MaxPool"] = &Importer::onPool;
     t["AveragePool"] = &Importer::onPool;
@@ -1690,6 +2316,20 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["DynamicQuantizeLinear"] = &Importer::onDynamicQuantizeLinear;
     t["QLinearConv"] = &Importer::onQLinearConv;
     t["QLinearMatMul"] = &Importer::onQLinearMatMul;
+    for (const char *k : {"LeakyRelu", "Elu", "Selu", "HardSigmoid"})
+      t[k] = &Importer::onParamUnary;
+    for (const char *k : {"Max", "Min", "Sum", "Mean"})
+      t[k] = &Importer::onVariadic;
+    t["PRelu"] = &Importer::onBinary;
+    t["GlobalMaxPool"] = &Importer::onGlobalMaxPool;
+    t["Pad"] = &Importer::onPad;
+    t["Resize"] = &Importer::onResize;
+    t["Upsample"] = &Importer::onResize;
+    t["Expand"] = &Importer::onExpand;
+    t["Tile"] = &Importer::onTile;
+    t["DepthToSpace"] = &Importer::onDepthToSpace;
+    t["SpaceToDepth"] = &Importer::onDepthToSpace;
+    t["InstanceNormalization"] = &Importer::onInstanceNorm;
     t["MatMulInteger"] = &Importer::onMatMulInteger;
     t["ConvInteger"] = &Importer::onConvInteger;
     // com.microsoft ops that ONNX Runtime's quantizer emits.
@@ -1699,6 +2339,10 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["com.microsoft.QLinearGlobalAveragePool"] = &Importer::onQLinearGlobalAvgPool;
     t["com.microsoft.QLinearSigmoid"] = &Importer::onQLinearSigmoid;
     t["com.microsoft.Gelu"] = &Importer::onUnary;
+    t["com.microsoft.QLinearConcat"] = &Importer::onQLinearConcat;
+    t["com.microsoft.QLinearLeakyRelu"] = &Importer::onQLinearUnary;
+    t["com.microsoft.QLinearSoftmax"] = &Importer::onQLinearUnary;
+    t["com.microsoft.QLinearAveragePool"] = &Importer::onQLinearAvgPool;
     t["com.microsoft.QuantizeLinear"] = &Importer::onQuantizeLinear;
     t["com.microsoft.DequantizeLinear"] = &Importer::onDequantizeLinear;
     return t;
