@@ -225,3 +225,53 @@ func.func @qdq_pairs(%xq: tensor<4x!a>) -> (tensor<4x!a>, tensor<4x!b>) {
   %other = octet.quantize %x : tensor<4xf32> -> tensor<4x!b>
   return %same, %other : tensor<4x!a>, tensor<4x!b>
 }
+
+// -----
+
+// Activations re-scale: the quantized op takes the quantize's parameters.
+!x = !quant.uniform<u8:f32, 0.05:128>
+!y = !quant.uniform<u8:f32, 0.02:10>
+// CHECK-LABEL: func @activations
+// CHECK-NOT: octet.dequantize
+// CHECK: %[[L:.*]] = octet.leaky_relu %arg0 {alpha = 1.000000e-01 : f32} : tensor<8x!quant.uniform<u8:f32, 5.000000e-02:128>> -> tensor<8x!quant.uniform<u8:f32, 2.000000e-02:10>>
+// CHECK: %[[H:.*]] = octet.hard_swish %arg0 : {{.*}} -> tensor<8x!quant.uniform<u8:f32, 2.000000e-02:10>>
+// CHECK: %[[M:.*]] = octet.max %arg0, %arg1 : {{.*}} -> tensor<8x!quant.uniform<u8:f32, 2.000000e-02:10>>
+// CHECK-NOT: octet.quantize
+// CHECK: return %[[L]], %[[H]], %[[M]]
+func.func @activations(%xq: tensor<8x!x>, %zq: tensor<8x!y>) -> (tensor<8x!y>, tensor<8x!y>, tensor<8x!y>) {
+  %x = octet.dequantize %xq : tensor<8x!x> -> tensor<8xf32>
+  %z = octet.dequantize %zq : tensor<8x!y> -> tensor<8xf32>
+  %l = octet.leaky_relu %x {alpha = 0.1 : f32} : tensor<8xf32> -> tensor<8xf32>
+  %lq = octet.quantize %l : tensor<8xf32> -> tensor<8x!y>
+  %h = octet.hard_swish %x : tensor<8xf32> -> tensor<8xf32>
+  %hq = octet.quantize %h : tensor<8xf32> -> tensor<8x!y>
+  %m = octet.max %x, %z : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>
+  %mq = octet.quantize %m : tensor<8xf32> -> tensor<8x!y>
+  return %lq, %hq, %mq : tensor<8x!y>, tensor<8x!y>, tensor<8x!y>
+}
+
+// -----
+
+// Pad, tile and nearest resizing move data: they keep the input's
+// parameters; linear resizing re-scales.
+!x = !quant.uniform<u8:f32, 0.05:128>
+// CHECK-LABEL: func @pad_tile_resize
+// CHECK-NOT: octet.dequantize
+// CHECK: %[[P:.*]] = octet.pad %arg0 {{.*}} -> tensor<1x6x!quant.uniform<u8:f32, 5.000000e-02:128>>
+// CHECK: %[[T:.*]] = octet.tile %arg0 {{.*}} -> tensor<2x4x!quant.uniform<u8:f32, 5.000000e-02:128>>
+// CHECK: %[[N:.*]] = octet.resize %arg0 {{.*}}mode = "nearest"{{.*}} -> tensor<2x8x!quant.uniform<u8:f32, 5.000000e-02:128>>
+// CHECK: %[[L:.*]] = octet.resize %arg0 {{.*}}mode = "linear"{{.*}} -> tensor<2x8x!quant.uniform<u8:f32, 5.000000e-02:128>>
+// CHECK-NOT: octet.quantize
+// CHECK: return %[[P]], %[[T]], %[[N]], %[[L]]
+func.func @pad_tile_resize(%xq: tensor<1x4x!x>) -> (tensor<1x6x!x>, tensor<2x4x!x>, tensor<2x8x!x>, tensor<2x8x!x>) {
+  %x = octet.dequantize %xq : tensor<1x4x!x> -> tensor<1x4xf32>
+  %p = octet.pad %x {pads = array<i64: 0, 1, 0, 1>} : tensor<1x4xf32> -> tensor<1x6xf32>
+  %pq = octet.quantize %p : tensor<1x6xf32> -> tensor<1x6x!x>
+  %t = octet.tile %x {repeats = array<i64: 2, 1>} : tensor<1x4xf32> -> tensor<2x4xf32>
+  %tq = octet.quantize %t : tensor<2x4xf32> -> tensor<2x4x!x>
+  %n = octet.resize %x {mode = "nearest", coordinate_mode = "asymmetric", scales = array<f32: 2.0, 2.0>} : tensor<1x4xf32> -> tensor<2x8xf32>
+  %nq = octet.quantize %n : tensor<2x8xf32> -> tensor<2x8x!x>
+  %l = octet.resize %x {mode = "linear", coordinate_mode = "half_pixel", scales = array<f32: 2.0, 2.0>} : tensor<1x4xf32> -> tensor<2x8xf32>
+  %lq = octet.quantize %l : tensor<2x8xf32> -> tensor<2x8x!x>
+  return %pq, %tq, %nq, %lq : tensor<1x6x!x>, tensor<2x4x!x>, tensor<2x8x!x>, tensor<2x8x!x>
+}

@@ -944,3 +944,203 @@ func.func @dot4_types(%acc: vector<16xi32>, %a: vector<8xi32>) {
   %r = "octet.dot4"(%acc, %a, %a) : (vector<16xi32>, vector<8xi32>, vector<8xi32>) -> vector<16xi32>
   return
 }
+
+// -----
+
+func.func @pad_mode(%x: tensor<4xf32>) {
+  // expected-error @+1 {{mode must be constant, reflect or edge, not 'wrap'}}
+  %y = octet.pad %x {pads = array<i64: 1, 1>, mode = "wrap"} : tensor<4xf32> -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @pad_shape(%x: tensor<4xf32>) {
+  // expected-error @+1 {{result shape 5 does not match the inferred shape 6}}
+  %y = octet.pad %x {pads = array<i64: 1, 1>} : tensor<4xf32> -> tensor<5xf32>
+  return
+}
+
+// -----
+
+func.func @pad_count(%x: tensor<4xf32>) {
+  // expected-error @+1 {{pads has 1 entries for a rank-1 input (expected 2)}}
+  %y = octet.pad %x {pads = array<i64: 1>} : tensor<4xf32> -> tensor<5xf32>
+  return
+}
+
+// -----
+
+func.func @pad_negative(%x: tensor<4xf32>) {
+  // expected-error @+1 {{negative pads are not supported}}
+  %y = octet.pad %x {pads = array<i64: -1, 0>} : tensor<4xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_reflect(%x: tensor<2xf32>) {
+  // expected-error @+1 {{reflect pads of dimension 0 must be smaller than its size 2}}
+  %y = octet.pad %x {pads = array<i64: 2, 0>, mode = "reflect"} : tensor<2xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @pad_edge_empty(%x: tensor<0xf32>) {
+  // expected-error @+1 {{edge padding of an empty dimension}}
+  %y = octet.pad %x {pads = array<i64: 1, 0>, mode = "edge"} : tensor<0xf32> -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @pad_per_axis(%x: tensor<2x2x!quant.uniform<i8:f32:0, {0.1, 0.2}>>) {
+  // expected-error @+1 {{cannot pad a per-axis quantized tensor}}
+  %y = octet.pad %x {pads = array<i64: 0, 0, 0, 1>} : tensor<2x2x!quant.uniform<i8:f32:0, {0.1, 0.2}>> -> tensor<2x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+  return
+}
+
+// -----
+
+func.func @pad_type(%x: tensor<4xf32>) {
+  // expected-error @+1 {{result element type 'f16' differs from input element type 'f32'}}
+  %y = octet.pad %x {pads = array<i64: 1, 1>} : tensor<4xf32> -> tensor<6xf16>
+  return
+}
+
+// -----
+
+func.func @resize_rank(%x: tensor<4xf32>) {
+  // expected-error @+1 {{input, result and scales must have the same rank}}
+  %y = octet.resize %x {mode = "nearest", coordinate_mode = "asymmetric", scales = array<f32: 2.0, 1.0>} : tensor<4xf32> -> tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scale(%x: tensor<4xf32>) {
+  // expected-error @+1 {{scales must be positive}}
+  %y = octet.resize %x {mode = "nearest", coordinate_mode = "asymmetric", scales = array<f32: 0.0>} : tensor<4xf32> -> tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_mode(%x: tensor<4xf32>) {
+  // expected-error @+1 {{mode must be nearest or linear, not 'cubic'}}
+  %y = octet.resize %x {mode = "cubic", coordinate_mode = "asymmetric", scales = array<f32: 2.0>} : tensor<4xf32> -> tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_coordinate(%x: tensor<4xf32>) {
+  // expected-error @+1 {{unsupported coordinate_mode 'tf_crop_and_resize'}}
+  %y = octet.resize %x {mode = "linear", coordinate_mode = "tf_crop_and_resize", scales = array<f32: 2.0>} : tensor<4xf32> -> tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_nearest_mode(%x: tensor<4xf32>) {
+  // expected-error @+1 {{unsupported nearest_mode 'simple'}}
+  %y = octet.resize %x {mode = "nearest", coordinate_mode = "asymmetric", nearest_mode = "simple", scales = array<f32: 2.0>} : tensor<4xf32> -> tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_per_axis(%x: tensor<2x!quant.uniform<i8:f32:0, {0.1, 0.2}>>) {
+  // expected-error @+1 {{cannot resize a per-axis quantized tensor}}
+  %y = octet.resize %x {mode = "nearest", coordinate_mode = "asymmetric", scales = array<f32: 1.0>} : tensor<2x!quant.uniform<i8:f32:0, {0.1, 0.2}>> -> tensor<2x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+  return
+}
+
+// -----
+
+func.func @resize_type(%x: tensor<4xf32>) {
+  // expected-error @+1 {{result element type 'f16' differs from input element type 'f32'}}
+  %y = octet.resize %x {mode = "nearest", coordinate_mode = "asymmetric", scales = array<f32: 2.0>} : tensor<4xf32> -> tensor<8xf16>
+  return
+}
+
+// -----
+
+func.func @broadcast_shape(%x: tensor<3xf32>) {
+  // expected-error @+1 {{cannot broadcast 3 to 2x4}}
+  %y = octet.broadcast %x : tensor<3xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast_per_axis(%x: tensor<2x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>>) {
+  // expected-error @+1 {{cannot broadcast a per-axis quantized tensor}}
+  %y = octet.broadcast %x : tensor<2x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>> -> tensor<2x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+  return
+}
+
+// -----
+
+func.func @broadcast_type(%x: tensor<3xf32>) {
+  // expected-error @+1 {{result element type 'f16' differs from input element type 'f32'}}
+  %y = octet.broadcast %x : tensor<3xf32> -> tensor<2x3xf16>
+  return
+}
+
+// -----
+
+func.func @tile_count(%x: tensor<3xf32>) {
+  // expected-error @+1 {{repeats has 2 entries for a rank-1 input}}
+  %y = octet.tile %x {repeats = array<i64: 1, 2>} : tensor<3xf32> -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @tile_zero(%x: tensor<3xf32>) {
+  // expected-error @+1 {{repeats must be at least 1, got 0}}
+  %y = octet.tile %x {repeats = array<i64: 0>} : tensor<3xf32> -> tensor<0xf32>
+  return
+}
+
+// -----
+
+func.func @tile_per_axis(%x: tensor<2x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>>) {
+  // expected-error @+1 {{cannot tile a per-axis quantized tensor}}
+  %y = octet.tile %x {repeats = array<i64: 1, 2>} : tensor<2x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>> -> tensor<2x2x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+  return
+}
+
+// -----
+
+func.func @tile_type(%x: tensor<3xf32>) {
+  // expected-error @+1 {{result element type 'f16' differs from input element type 'f32'}}
+  %y = octet.tile %x {repeats = array<i64: 2>} : tensor<3xf32> -> tensor<6xf16>
+  return
+}
+
+// -----
+
+func.func @leaky_relu_float(%x: tensor<3xi32>) {
+  // expected-error @+1 {{expects float tensors}}
+  %y = octet.leaky_relu %x {alpha = 0.1 : f32} : tensor<3xi32> -> tensor<3xi32>
+  return
+}
+
+// -----
+
+func.func @log_quant(%x: tensor<3x!quant.uniform<u8:f32, 0.1>>) {
+  // expected-error @+1 {{does not take quantized tensors (a float island)}}
+  %y = octet.log %x : tensor<3x!quant.uniform<u8:f32, 0.1>> -> tensor<3x!quant.uniform<u8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @prelu_quant(%x: tensor<3x!quant.uniform<u8:f32, 0.1>>) {
+  // expected-error @+1 {{does not take quantized tensors}}
+  %y = octet.prelu %x, %x : tensor<3x!quant.uniform<u8:f32, 0.1>>, tensor<3x!quant.uniform<u8:f32, 0.1>> -> tensor<3x!quant.uniform<u8:f32, 0.1>>
+  return
+}

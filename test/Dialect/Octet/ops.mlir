@@ -184,3 +184,36 @@ func.func @dot4(%acc: vector<16xi32>, %a: vector<16xi32>, %b: vector<16xi32>) ->
   %r = octet.dot4 %acc, %a, %b : vector<16xi32>
   return %r : vector<16xi32>
 }
+
+// CHECK-LABEL: func @more_ops
+func.func @more_ops(%x: tensor<2x3x4xf32>, %q: tensor<2x3x!u8>, %v: tensor<4xf32>) -> (tensor<2x3x4xf32>, tensor<2x3x!u8>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x6x7xf32>, tensor<2x5x!u8>, tensor<2x6x8xf32>, tensor<2x3x2xf32>, tensor<3x2x3x4xf32>, tensor<2x6x4xf32>, tensor<2x1x4xf32>) {
+  // CHECK: octet.leaky_relu %{{.*}} {alpha = 1.000000e-01 : f32}
+  %lr = octet.leaky_relu %x {alpha = 0.1 : f32} : tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+  // CHECK: octet.hard_sigmoid {{.*}} {alpha = 2.000000e-01 : f32, beta = 5.000000e-01 : f32}
+  %hs = octet.hard_sigmoid %q {alpha = 0.2 : f32, beta = 0.5 : f32} : tensor<2x3x!u8> -> tensor<2x3x!u8>
+  // CHECK: octet.hard_swish
+  %sw = octet.hard_swish %x : tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+  // CHECK: octet.mish
+  %mi = octet.mish %sw : tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+  // CHECK: octet.prelu
+  %pr = octet.prelu %x, %v : tensor<2x3x4xf32>, tensor<4xf32> -> tensor<2x3x4xf32>
+  // CHECK: octet.pad {{.*}} {mode = "reflect", pads = array<i64: 0, 1, 1, 0, 2, 2>}
+  %pd = octet.pad %x {pads = array<i64: 0, 1, 1, 0, 2, 2>, mode = "reflect"} : tensor<2x3x4xf32> -> tensor<2x6x7xf32>
+  // CHECK: octet.pad {{.*}} {pads = array<i64: 0, 1, 0, 1>}
+  %qp = octet.pad %q {pads = array<i64: 0, 1, 0, 1>} : tensor<2x3x!u8> -> tensor<2x5x!u8>
+  // CHECK: octet.resize {{.*}} {coordinate_mode = "half_pixel", mode = "linear", scales = array<f32: 1.000000e+00, 2.000000e+00, 2.000000e+00>}
+  %rs = octet.resize %x {mode = "linear", coordinate_mode = "half_pixel", scales = array<f32: 1.0, 2.0, 2.0>} : tensor<2x3x4xf32> -> tensor<2x6x8xf32>
+  // CHECK: octet.reduce_min
+  %rm = octet.reduce_min %x {axes = array<i64: 2>, keepdims = false} : tensor<2x3x4xf32> -> tensor<2x3xf32>
+  // CHECK: octet.max
+  %mx = octet.max %rm, %rm : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
+  %mn = octet.min %mx, %mx : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
+  %ex = octet.reshape %mn : (tensor<2x3xf32>) -> tensor<2x3x1xf32>
+  %e2 = octet.tile %ex {repeats = array<i64: 1, 1, 2>} : tensor<2x3x1xf32> -> tensor<2x3x2xf32>
+  // CHECK: octet.broadcast {{.*}} -> tensor<3x2x3x4xf32>
+  %bc = octet.broadcast %x : tensor<2x3x4xf32> -> tensor<3x2x3x4xf32>
+  // CHECK: octet.tile {{.*}} {repeats = array<i64: 1, 2, 1>}
+  %tl = octet.tile %x {repeats = array<i64: 1, 2, 1>} : tensor<2x3x4xf32> -> tensor<2x6x4xf32>
+  %gm = octet.reduce_max %x {axes = array<i64: 1>} : tensor<2x3x4xf32> -> tensor<2x1x4xf32>
+  return %lr, %hs, %sw, %mi, %pr, %pd, %qp, %rs, %e2, %bc, %tl, %gm : tensor<2x3x4xf32>, tensor<2x3x!u8>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x6x7xf32>, tensor<2x5x!u8>, tensor<2x6x8xf32>, tensor<2x3x2xf32>, tensor<3x2x3x4xf32>, tensor<2x6x4xf32>, tensor<2x1x4xf32>
+}
