@@ -569,7 +569,7 @@ def external_weights(out):
 
 # ----- bad input -------------------------------------------------------------
 M["bad_unsupported_op"] = lambda: model(
-    [h.make_node("Resize", ["x"], ["r"], name="resize0"),
+    [h.make_node("NonMaxSuppression", ["x"], ["r"], name="nms0"),
      h.make_node("Relu", ["r"], ["t"], name="relu"),
      h.make_node("Frobnicate", ["t"], ["y"], name="frob", domain="com.example")],
     [vi("x", F, [1, 1, 2, 2])], [vi("y", F, None)])
