@@ -2685,17 +2685,27 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
     int64_t chDim;
     if constexpr (std::is_same<OpTy, MatMulIntegerOp>::value) {
       auto aT = rtt(a), bT = rtt(w);
-      if (aT.getRank() < 2 || bT.getRank() != 2)
-        return rewriter.notifyMatchFailure(op, "only [..., M, K] x [K, N] is lowered");
+      if (aT.getRank() < 2 || bT.getRank() < 2)
+        return rewriter.notifyMatchFailure(op, "1-D operands are not lowered");
       rank = outRank + 1;
-      SmallVector<AffineExpr> ae;
-      for (int64_t d = 0; d + 2 < aT.getRank(); ++d)
-        ae.push_back(getAffineDimExpr(d, ctx));
-      ae.push_back(getAffineDimExpr(outRank - 2, ctx));
-      ae.push_back(getAffineDimExpr(outRank, ctx));
-      maps.push_back(AffineMap::get(rank, 0, ae, ctx));
-      maps.push_back(AffineMap::get(rank, 0, {getAffineDimExpr(outRank, ctx),
-                                              getAffineDimExpr(outRank - 1, ctx)}, ctx));
+      // Batch dimensions align to the right of the output's and broadcast
+      // (numpy rules); then [M, K] x [K, N] with K the last loop.
+      auto operandMap = [&](RankedTensorType t, AffineExpr rows, AffineExpr cols) {
+        SmallVector<AffineExpr> e;
+        int64_t nb = t.getRank() - 2;
+        for (int64_t d = 0; d < nb; ++d) {
+          int64_t od = (int64_t)outRank - 2 - nb + d;
+          e.push_back(t.getDimSize(d) == 1 && outShape[od] != 1
+                          ? getAffineConstantExpr(0, ctx)
+                          : getAffineDimExpr(od, ctx));
+        }
+        e.append({rows, cols});
+        return AffineMap::get(rank, 0, e, ctx);
+      };
+      maps.push_back(operandMap(aT, getAffineDimExpr(outRank - 2, ctx),
+                                getAffineDimExpr(outRank, ctx)));
+      maps.push_back(operandMap(bT, getAffineDimExpr(outRank, ctx),
+                                getAffineDimExpr(outRank - 1, ctx)));
       ins = {a, w};
       iters.push_back(utils::IteratorType::reduction);
       chDim = outRank - 1;

@@ -520,6 +520,18 @@ M["matmulinteger_batched_b"] = lambda: model(
     [h.make_node("MatMulInteger", ["a", "b"], ["y"], name="mmi_b3")],
     [vi("a", U8, [2, 3, 4])], [vi("y", I32, None)],
     [const("b", rng.integers(0, 255, (2, 4, 5)).astype(np.uint8))])
+# Both operands at run time, batch dimensions broadcast (attention scores
+# under dynamic quantization): [2,3,4,6] x [3,6,5] and [1,4,6] x [2,1,6,5].
+M["matmulinteger_batched"] = lambda: model(
+    [h.make_node("MatMulInteger", ["a", "b", "az", "bz"], ["y"], name="mmi_bb"),
+     h.make_node("MatMulInteger", ["c", "d", "az"], ["y2"], name="mmi_bc")],
+    [vi("a", U8, [2, 3, 4, 6]), vi("b", U8, [3, 6, 5]), vi("c", U8, [1, 4, 6]),
+     vi("d", U8, [2, 1, 6, 5])], [vi("y", I32, None), vi("y2", I32, None)],
+    [const("az", np.uint8(131)), const("bz", np.uint8(7))])
+M["matmulinteger_vector_a"] = lambda: model(
+    [h.make_node("MatMulInteger", ["a", "b"], ["y"], name="mmi_v")],
+    [vi("a", U8, [4])], [vi("y", I32, None)],
+    [const("b", rng.integers(0, 255, (4, 5)).astype(np.uint8))])
 M["uint8_input_dq"] = lambda: model(
     [h.make_node("DequantizeLinear", ["x", "s", "z"], ["y"], name="dq")],
     [vi("x", U8, [2, 2])], [vi("y", F, None)],
