@@ -2158,6 +2158,59 @@ struct TileLowering : OctetPattern<TileOp> {
   }
 };
 
+struct CompareLowering : OctetPattern<CompareOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(CompareOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    StringRef p = op.getPredicate();
+    Type orig = rtt(op.getLhs()).getElementType();
+    bool isUnsigned = orig.isUnsignedInteger() || orig.isInteger(1);
+    Value r = elementwise(
+        rewriter, op.getLoc(), rtt(op.getResult()).getShape(), rewriter.getI1Type(),
+        {adaptor.getLhs(), adaptor.getRhs()},
+        [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+          if (isa<FloatType>(v[0].getType())) {
+            auto fp = p == "eq"   ? arith::CmpFPredicate::OEQ
+                      : p == "lt" ? arith::CmpFPredicate::OLT
+                      : p == "le" ? arith::CmpFPredicate::OLE
+                      : p == "gt" ? arith::CmpFPredicate::OGT
+                                  : arith::CmpFPredicate::OGE;
+            return arith::CmpFOp::create(b, l, fp, v[0], v[1]);
+          }
+          using IP = arith::CmpIPredicate;
+          auto ip = p == "eq"   ? IP::eq
+                    : p == "lt" ? (isUnsigned ? IP::ult : IP::slt)
+                    : p == "le" ? (isUnsigned ? IP::ule : IP::sle)
+                    : p == "gt" ? (isUnsigned ? IP::ugt : IP::sgt)
+                                : (isUnsigned ? IP::uge : IP::sge);
+          return arith::CmpIOp::create(b, l, ip, v[0], v[1]);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct WhereLowering : OctetPattern<WhereOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(WhereOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Value r = elementwise(rewriter, op.getLoc(), outT.getShape(), outT.getElementType(),
+                          {adaptor.getCondition(), adaptor.getLhs(), adaptor.getRhs()},
+                          [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+                            return arith::SelectOp::create(b, l, v[0], v[1], v[2]);
+                          });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 struct SoftmaxLowering : OctetPattern<SoftmaxOp> {
   using OctetPattern::OctetPattern;
   LogicalResult
@@ -2572,6 +2625,10 @@ struct CastLowering : OctetPattern<CastOp> {
       return failure();
     Location loc = op.getLoc();
     QInfo x = qinfo(op.getInput().getType());
+    // Plain unsigned integers and bools extend with zeros.
+    Type origFrom = rtt(op.getInput()).getElementType();
+    if (origFrom.isUnsignedInteger() || origFrom.isInteger(1))
+      x.isSigned = false;
     Type from = rtt(adaptor.getInput()).getElementType();
     auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     Type to = outT.getElementType();
@@ -2819,6 +2876,10 @@ struct ConvertOctetToLinalgPass
                  BinaryLowering<MaxOp, arith::MaximumFOp, arith::MaxSIOp>,
                  BinaryLowering<MinOp, arith::MinimumFOp, arith::MinSIOp>,
                  BinaryLowering<PReluOp, PReluFOp, arith::MulIOp>, ReduceLowering<ReduceMinOp>,
+                 BinaryLowering<AndOp, arith::AddFOp, arith::AndIOp>,
+                 BinaryLowering<OrOp, arith::AddFOp, arith::OrIOp>,
+                 BinaryLowering<XorOp, arith::AddFOp, arith::XOrIOp>, CompareLowering,
+                 WhereLowering,
                  PadLowering, ResizeLowering, BroadcastLowering, TileLowering, SoftmaxLowering,
                  LayerNormLowering, BatchNormLowering, ReduceLowering<ReduceMeanOp>,
                  ReduceLowering<ReduceSumOp>, ReduceLowering<ReduceMaxOp>,

@@ -339,6 +339,48 @@ static LogicalResult verifyElementwise(Operation *op, bool allowQuant,
 static LogicalResult verifyUnaryQuant(Operation *op) { return verifyElementwise(op, true); }
 static LogicalResult verifyUnaryFloat(Operation *op) { return verifyElementwise(op, false); }
 
+static LogicalResult verifyCompare(CompareOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto a = rtt(op.getLhs()), b = rtt(op.getRhs());
+  std::string why;
+  if (failed(checkResultShape(op, inferBroadcastShape(a.getShape(), b.getShape(), why), why)))
+    return failure();
+  if (isQuantTensor(a) || isQuantTensor(b))
+    return op.emitOpError() << "does not take quantized tensors";
+  if (a.getElementType() != b.getElementType())
+    return op.emitOpError() << "operand element types differ: " << a.getElementType()
+                            << " and " << b.getElementType();
+  if (!rtt(op.getResult()).getElementType().isInteger(1))
+    return op.emitOpError() << "result must be an i1 tensor";
+  StringRef p = op.getPredicate();
+  if (!llvm::is_contained({"eq", "lt", "le", "gt", "ge"}, p))
+    return op.emitOpError() << "predicate must be eq, lt, le, gt or ge, not '" << p << "'";
+  return success();
+}
+
+static LogicalResult verifyWhere(WhereOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto c = rtt(op.getCondition()), a = rtt(op.getLhs()), b = rtt(op.getRhs());
+  auto r = rtt(op.getResult());
+  std::string why;
+  auto ab = inferBroadcastShape(a.getShape(), b.getShape(), why);
+  if (failed(ab))
+    return op.emitOpError() << why;
+  if (failed(checkResultShape(op, inferBroadcastShape(c.getShape(), *ab, why), why)))
+    return failure();
+  if (!c.getElementType().isInteger(1))
+    return op.emitOpError() << "condition must be an i1 tensor";
+  if (isQuantTensor(a) || isQuantTensor(b) || isQuantTensor(r))
+    return op.emitOpError() << "does not take quantized tensors";
+  if (a.getElementType() != b.getElementType() || a.getElementType() != r.getElementType())
+    return op.emitOpError() << "value and result element types must match, got "
+                            << a.getElementType() << ", " << b.getElementType() << " -> "
+                            << r.getElementType();
+  return success();
+}
+
 static LogicalResult verifyClamp(ClampOp op) {
   if (failed(verifyElementwise(op, true, true)))
     return failure();
@@ -1012,6 +1054,68 @@ OpFoldResult PReluOp::fold(FoldAdaptor a) {
   return foldBinary(*this, a.getLhs(), a.getRhs(),
                     [](double x, double y) { return x < 0 ? (double)((float)x * (float)y) : x; },
                     [](int64_t, int64_t) -> std::optional<int64_t> { return std::nullopt; });
+}
+
+OpFoldResult AndOp::fold(FoldAdaptor a) {
+  return foldBinary(*this, a.getLhs(), a.getRhs(), [](double, double) { return 0.0; },
+                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return (x & y) & 1; });
+}
+OpFoldResult OrOp::fold(FoldAdaptor a) {
+  return foldBinary(*this, a.getLhs(), a.getRhs(), [](double, double) { return 0.0; },
+                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return (x | y) & 1; });
+}
+OpFoldResult XorOp::fold(FoldAdaptor a) {
+  return foldBinary(*this, a.getLhs(), a.getRhs(), [](double, double) { return 0.0; },
+                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return (x ^ y) & 1; });
+}
+
+OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
+  auto rt = rtt(getResult());
+  if (!rt.hasStaticShape() || rt.getNumElements() > kFoldLimit)
+    return {};
+  auto a = readFoldable(adaptor.getLhs()), b = readFoldable(adaptor.getRhs());
+  if (!a || !b)
+    return {};
+  StringRef p = getPredicate();
+  ConstTensor out;
+  out.shape.assign(rt.getShape().begin(), rt.getShape().end());
+  for (int64_t k = 0, n = out.numElements(); k < n; ++k) {
+    int64_t ia = broadcastIndex(k, out.shape, a->shape);
+    int64_t ib = broadcastIndex(k, out.shape, b->shape);
+    bool r;
+    if (a->isFloat) {
+      double x = (float)a->f[ia], y = (float)b->f[ib];
+      r = p == "eq" ? x == y : p == "lt" ? x < y : p == "le" ? x <= y : p == "gt" ? x > y : x >= y;
+    } else {
+      int64_t x = a->i[ia], y = b->i[ib];
+      r = p == "eq" ? x == y : p == "lt" ? x < y : p == "le" ? x <= y : p == "gt" ? x > y : x >= y;
+    }
+    out.i.push_back(r);
+  }
+  return out.write(rt);
+}
+
+OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
+  auto rt = rtt(getResult());
+  if (!rt.hasStaticShape() || rt.getNumElements() > kFoldLimit)
+    return {};
+  auto c = readFoldable(adaptor.getCondition()), a = readFoldable(adaptor.getLhs()),
+       b = readFoldable(adaptor.getRhs());
+  if (!c || !a || !b || a->isFloat != b->isFloat)
+    return {};
+  ConstTensor out;
+  out.shape.assign(rt.getShape().begin(), rt.getShape().end());
+  out.isFloat = a->isFloat;
+  for (int64_t k = 0, n = out.numElements(); k < n; ++k) {
+    bool pick = c->i[broadcastIndex(k, out.shape, c->shape)] != 0;
+    const ConstTensor &src = pick ? *a : *b;
+    int64_t ix = broadcastIndex(k, out.shape, src.shape);
+    if (out.isFloat)
+      out.f.push_back(src.f[ix]);
+    else
+      out.i.push_back(src.i[ix]);
+  }
+  return out.write(rt);
 }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {

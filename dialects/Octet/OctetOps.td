@@ -322,6 +322,50 @@ def Octet_MaxOp : Octet_BinaryOp<"max", "maximum", 1>;
 def Octet_MinOp : Octet_BinaryOp<"min", "minimum", 1>;
 def Octet_PReluOp : Octet_BinaryOp<"prelu", "parametric ReLU (lhs < 0 ? rhs * lhs : lhs)", 0>;
 
+def Octet_AndOp : Octet_BinaryOp<"and", "logical and (i1)", 0>;
+def Octet_OrOp : Octet_BinaryOp<"or", "logical or (i1)", 0>;
+def Octet_XorOp : Octet_BinaryOp<"xor", "logical exclusive or (i1)", 0>;
+
+def Octet_CompareOp : Octet_VerifiedOp<"compare", "verifyCompare"> {
+  let summary = "elementwise comparison with broadcasting, an i1 result";
+  let description = [{
+    ONNX Equal, Less, LessOrEqual, Greater and GreaterOrEqual: `predicate` is
+    `eq`, `lt`, `le`, `gt` or `ge`. The operands have the same float or
+    integer element type (not quantized) and broadcast; the result is i1.
+
+    Example:
+    ```mlir
+    %m = octet.compare %a, %b {predicate = "eq"} : tensor<2x3xi64>, tensor<3xi64> -> tensor<2x3xi1>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$lhs, Octet_Tensor:$rhs, StrAttr:$predicate);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+def Octet_WhereOp : Octet_VerifiedOp<"where", "verifyWhere"> {
+  let summary = "elementwise select with broadcasting";
+  let description = [{
+    ONNX Where: `condition` (i1) picks `lhs` where true and `rhs` where false.
+    The three operands broadcast; `lhs`, `rhs` and the result share one
+    float or integer element type.
+
+    Example:
+    ```mlir
+    %y = octet.where %c, %a, %b : tensor<2x3xi1>, tensor<2x3xf32>, tensor<f32> -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$condition, Octet_Tensor:$lhs, Octet_Tensor:$rhs);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $condition `,` $lhs `,` $rhs attr-dict `:` type($condition) `,` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
 def Octet_ClampOp : Octet_VerifiedOp<"clamp", "verifyClamp"> {
   let summary = "clamp to [min, max] (relu, relu6, clip)";
   let description = [{

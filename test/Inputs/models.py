@@ -369,6 +369,38 @@ M["op_space_to_depth"] = lambda: fop("SpaceToDepth", [1, 2, 4, 6], blocksize=2)
 M["op_instance_norm"] = lambda: fop("InstanceNormalization", extra_inputs=["sc", "b"],
                                     inits=[const("sc", w(3)), const("b", w(3))], epsilon=1e-3)
 
+B1 = TP.BOOL
+# Attention-mask arithmetic: comparisons, logical ops, Where and bool casts.
+M["op_mask_where"] = lambda: model(
+    [h.make_node("Equal", ["m", "zero"], ["e"], name="eq"),
+     h.make_node("Unsqueeze", ["e", "ax1"], ["eu"], name="unsq"),
+     h.make_node("Where", ["eu", "neg", "x"], ["masked"], name="where"),
+     h.make_node("Softmax", ["masked"], ["y"], name="softmax", axis=-1),
+     h.make_node("Not", ["e"], ["ne"], name="not"),
+     h.make_node("Less", ["x", "half"], ["lt"], name="lt"),
+     h.make_node("GreaterOrEqual", ["m", "one"], ["ge"], name="ge"),
+     h.make_node("Or", ["ne", "ge"], ["or_"], name="or"),
+     h.make_node("Xor", ["or_", "b"], ["xo"], name="xor"),
+     h.make_node("Unsqueeze", ["xo", "ax1"], ["xu"], name="unsq2"),
+     h.make_node("And", ["xu", "lt"], ["an"], name="and"),
+     h.make_node("Cast", ["an"], ["anf"], name="cast", to=F),
+     h.make_node("Greater", ["x", "anf"], ["gt"], name="gt"),
+     h.make_node("LessOrEqual", ["m", "b64"], ["le"], name="le"),
+     h.make_node("Cast", ["le"], ["lei"], name="cast_i", to=TP.INT32)],
+    [vi("x", F, [2, 3, 5]), vi("m", I64, [2, 5]), vi("b", B1, [2, 5])],
+    [vi("y", F, None), vi("anf", F, None), vi("gt", B1, None), vi("lei", TP.INT32, None)],
+    [const("zero", np.array(0, np.int64)), const("one", np.array(1, np.int64)),
+     const("ax1", np.array([1])), const("neg", np.float32(-1e4)),
+     const("half", np.float32(0.5)), const("b64", np.array([[1], [0]], np.int64))])
+# A reshape target computed with Where/Equal on constants (torch exports).
+M["op_where_shape"] = lambda: model(
+    [h.make_node("Equal", ["t", "m1"], ["e"], name="eq"),
+     h.make_node("Where", ["e", "ones", "t"], ["s"], name="where"),
+     h.make_node("Expand", ["x", "s"], ["y"], name="expand")],
+    [vi("x", F, [3, 1])], [vi("y", F, None)],
+    [const("t", np.array([2, -1, 4], np.int64)), const("m1", np.array(-1, np.int64)),
+     const("ones", np.ones(3, np.int64))])
+
 
 def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
     """dq(q(x)) -> op -> q -> dq, ONNX Runtime's QDQ form of one op."""

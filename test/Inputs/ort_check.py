@@ -28,7 +28,7 @@ p.add_argument("--quanta", type=float)
 p.add_argument("--rtol", type=float, default=1e-4)
 p.add_argument("--requant", default="onnx")
 p.add_argument("--input-range", type=float, nargs=2, default=(0.0, 1.0),
-               metavar=("LO", "HI"), help="float inputs are uniform in [LO, HI)")
+               metavar=("LO", "HI"), help="float inputs are uniform in [LO, HI); int32/int64 inputs lie in {0, 1, 2}, bools are fair coins")
 a = p.parse_args()
 os.makedirs(a.work, exist_ok=True)
 
@@ -43,7 +43,7 @@ for n in m.graph.node:
         consts[n.output[0]] = consts[n.input[0]]
 fixed = dict(s.split("=") for s in a.input_shape)
 rng = np.random.default_rng(a.seed)
-NP = {1: np.float32, 2: np.uint8, 3: np.int8}
+NP = {1: np.float32, 2: np.uint8, 3: np.int8, 6: np.int32, 7: np.int64, 9: np.bool_}
 feeds = []
 for i in m.graph.input:
     if i.name in inits:
@@ -53,8 +53,14 @@ for i in m.graph.input:
         [d.dim_value for d in tt.shape.dim]
     dt = NP[tt.elem_type]
     lo, hi = a.input_range
-    x = ((lo + (hi - lo) * rng.random(shape)).astype(dt) if dt == np.float32
-         else rng.integers(np.iinfo(dt).min, np.iinfo(dt).max + 1, shape).astype(dt))
+    if dt == np.float32:
+        x = (lo + (hi - lo) * rng.random(shape)).astype(dt)
+    elif dt == np.bool_:
+        x = rng.random(shape) < 0.5
+    elif dt in (np.int32, np.int64):  # masks and indices: small values
+        x = rng.integers(0, 3, shape).astype(dt)
+    else:
+        x = rng.integers(np.iinfo(dt).min, np.iinfo(dt).max + 1, shape).astype(dt)
     path = os.path.join(a.work, i.name + ".npy")
     np.save(path, x)
     feeds.append((i.name, path))

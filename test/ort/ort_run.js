@@ -6,7 +6,7 @@ const ort = require('onnxruntime-node');
 
 const DTYPES = {
   '<f4': ['float32', Float32Array], '|u1': ['uint8', Uint8Array], '|i1': ['int8', Int8Array],
-  '<i4': ['int32', Int32Array], '<i8': ['int64', BigInt64Array],
+  '<i4': ['int32', Int32Array], '<i8': ['int64', BigInt64Array], '|b1': ['bool', Uint8Array],
 };
 
 function readNpy(path) {

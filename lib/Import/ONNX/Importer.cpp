@@ -195,6 +195,9 @@ private:
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onCompare(const NodeProto &n);
+  LogicalResult onWhere(const NodeProto &n);
+  LogicalResult onLogical(const NodeProto &n);
   LogicalResult onVariadic(const NodeProto &n);
   LogicalResult onGlobalMaxPool(const NodeProto &n);
   LogicalResult onPad(const NodeProto &n);
@@ -624,6 +627,12 @@ FailureOr<Value> Importer::buildBinary(const NodeProto &n, StringRef kind,
     return make<MinOp>(n, t, l, r);
   if (kind == "PRelu")
     return make<PReluOp>(n, t, l, r);
+  if (kind == "And")
+    return make<AndOp>(n, t, l, r);
+  if (kind == "Or")
+    return make<OrOp>(n, t, l, r);
+  if (kind == "Xor")
+    return make<XorOp>(n, t, l, r);
   return make<PowOp>(n, t, l, r);
 }
 
@@ -2140,6 +2149,72 @@ LogicalResult Importer::onInstanceNorm(const NodeProto &n) {
   return success();
 }
 
+/// Equal, Less, LessOrEqual, Greater, GreaterOrEqual.
+LogicalResult Importer::onCompare(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value l = asPlain(input(n, 0)), r = asPlain(input(n, 1));
+  Type le = rtt(l).getElementType(), re = rtt(r).getElementType();
+  if (le != re) {
+    if (!matchPattern(r, m_Constant()))
+      return nodeError(n) << "operand element types differ: " << le << " and " << re;
+    r = b.createOrFold<CastOp>(nodeLoc(n), rtt(r).clone(le), r);
+  }
+  std::string why;
+  auto shape = inferBroadcastShape(rtt(l).getShape(), rtt(r).getShape(), why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  StringRef k = n.op_type();
+  StringRef pred = k == "Equal" ? "eq" : k == "Less" ? "lt" : k == "LessOrEqual" ? "le"
+                   : k == "Greater" ? "gt" : "ge";
+  auto v = make<CompareOp>(n, RankedTensorType::get(*shape, b.getI1Type()), l, r,
+                           b.getStringAttr(pred));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onWhere(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  Value c = input(n, 0), l = asPlain(input(n, 1)), r = asPlain(input(n, 2));
+  if (!rtt(c).getElementType().isInteger(1))
+    return nodeError(n) << "condition must be a bool tensor, got " << rtt(c).getElementType();
+  if (rtt(l).getElementType() != rtt(r).getElementType())
+    return nodeError(n) << "value element types differ: " << rtt(l).getElementType()
+                        << " and " << rtt(r).getElementType();
+  std::string why;
+  auto ab = inferBroadcastShape(rtt(l).getShape(), rtt(r).getShape(), why);
+  if (failed(ab))
+    return nodeError(n) << why;
+  auto shape = inferBroadcastShape(rtt(c).getShape(), *ab, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<WhereOp>(n, RankedTensorType::get(*shape, rtt(l).getElementType()), c, l, r);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+/// And, Or, Xor on bool tensors; Not as Xor with true.
+LogicalResult Importer::onLogical(const NodeProto &n) {
+  bool isNot = n.op_type() == "Not";
+  if (failed(need(n, isNot ? std::initializer_list<int>{0} : std::initializer_list<int>{0, 1})))
+    return failure();
+  Value l = input(n, 0);
+  Value r = isNot ? scalarConst(b.getI1Type(), 1) : input(n, 1);
+  for (Value v : {l, r})
+    if (!rtt(v).getElementType().isInteger(1))
+      return nodeError(n) << "expects bool tensors, got " << rtt(v).getElementType();
+  auto v = buildBinary(n, isNot ? "Xor" : n.op_type(), l, r, b.getI1Type());
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // More com.microsoft QOperator ops
 //===----------------------------------------------------------------------===//
@@ -2321,6 +2396,11 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     for (const char *k : {"Max", "Min", "Sum", "Mean"})
       t[k] = &Importer::onVariadic;
     t["PRelu"] = &Importer::onBinary;
+    for (const char *k : {"Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual"})
+      t[k] = &Importer::onCompare;
+    for (const char *k : {"And", "Or", "Xor", "Not"})
+      t[k] = &Importer::onLogical;
+    t["Where"] = &Importer::onWhere;
     t["GlobalMaxPool"] = &Importer::onGlobalMaxPool;
     t["Pad"] = &Importer::onPad;
     t["Resize"] = &Importer::onResize;
