@@ -965,6 +965,14 @@ B.update({
         _QI + [const("p", np.ones(8, np.int64)), const("v", np.uint8(3))]),
 })
 
+B.update({
+    "compare_types": lambda: one("Less", ["x", "i"], in_vis=[vi("x", F, [2]), vi("i", I64, [2])]),
+    "where_cond": lambda: one("Where", ["x", "x", "x"], in_vis=[vi("x", F, [2])]),
+    "where_types": lambda: one("Where", ["c", "x", "i"],
+                               in_vis=[vi("c", TP.BOOL, [2]), vi("x", F, [2]), vi("i", I64, [2])]),
+    "logical_types": lambda: one("And", ["x", "x"], in_vis=[vi("x", F, [2])]),
+    "not_types": lambda: one("Not", ["x"], in_vis=[vi("x", I64, [2])]),
+})
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})
 

@@ -1144,3 +1144,75 @@ func.func @prelu_quant(%x: tensor<3x!quant.uniform<u8:f32, 0.1>>) {
   %y = octet.prelu %x, %x : tensor<3x!quant.uniform<u8:f32, 0.1>>, tensor<3x!quant.uniform<u8:f32, 0.1>> -> tensor<3x!quant.uniform<u8:f32, 0.1>>
   return
 }
+
+// -----
+
+func.func @compare_quant(%x: tensor<3x!quant.uniform<u8:f32, 0.1>>) {
+  // expected-error @+1 {{does not take quantized tensors}}
+  %y = octet.compare %x, %x {predicate = "eq"} : tensor<3x!quant.uniform<u8:f32, 0.1>>, tensor<3x!quant.uniform<u8:f32, 0.1>> -> tensor<3xi1>
+  return
+}
+
+// -----
+
+func.func @compare_types(%x: tensor<3xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{operand element types differ: 'f32' and 'i64'}}
+  %y = octet.compare %x, %i {predicate = "eq"} : tensor<3xf32>, tensor<3xi64> -> tensor<3xi1>
+  return
+}
+
+// -----
+
+func.func @compare_result(%x: tensor<3xf32>) {
+  // expected-error @+1 {{result must be an i1 tensor}}
+  %y = octet.compare %x, %x {predicate = "eq"} : tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @compare_predicate(%x: tensor<3xf32>) {
+  // expected-error @+1 {{predicate must be eq, lt, le, gt or ge, not 'ne'}}
+  %y = octet.compare %x, %x {predicate = "ne"} : tensor<3xf32>, tensor<3xf32> -> tensor<3xi1>
+  return
+}
+
+// -----
+
+func.func @compare_shape(%x: tensor<3xf32>, %z: tensor<4xf32>) {
+  // expected-error @+1 {{do not broadcast}}
+  %y = octet.compare %x, %z {predicate = "lt"} : tensor<3xf32>, tensor<4xf32> -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @where_cond(%x: tensor<3xf32>) {
+  // expected-error @+1 {{condition must be an i1 tensor}}
+  %y = octet.where %x, %x, %x : tensor<3xf32>, tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @where_types(%c: tensor<3xi1>, %x: tensor<3xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{value and result element types must match, got 'f32', 'i64' -> 'f32'}}
+  %y = octet.where %c, %x, %i : tensor<3xi1>, tensor<3xf32>, tensor<3xi64> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @where_quant(%c: tensor<3xi1>, %x: tensor<3x!quant.uniform<u8:f32, 0.1>>) {
+  // expected-error @+1 {{does not take quantized tensors}}
+  %y = octet.where %c, %x, %x : tensor<3xi1>, tensor<3x!quant.uniform<u8:f32, 0.1>>, tensor<3x!quant.uniform<u8:f32, 0.1>> -> tensor<3x!quant.uniform<u8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @where_shape(%c: tensor<2xi1>, %x: tensor<3xf32>) {
+  // expected-error @+1 {{do not broadcast}}
+  %y = octet.where %c, %x, %x : tensor<2xi1>, tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
+  return
+}
