@@ -2211,6 +2211,82 @@ struct WhereLowering : OctetPattern<WhereOp> {
   }
 };
 
+/// ArgMax / ArgMin: one reduction carrying the best value and its index.
+template <typename OpTy>
+struct ArgReduceLowering : OctetPattern<OpTy> {
+  using OctetPattern<OpTy>::OctetPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    constexpr bool isMax = std::is_same<OpTy, ArgMaxOp>::value;
+    Value x = adaptor.getInput();
+    auto t = rtt(x);
+    Type el = t.getElementType();
+    Type orig = rtt(op.getInput()).getElementType();
+    bool isUnsigned = orig.isUnsignedInteger() || orig.isInteger(1);
+    int64_t axis = op.getAxis(), r = t.getRank();
+    bool last = op.getSelectLastIndex();
+    SmallVector<int64_t> kept(t.getShape());
+    kept[axis] = 1;
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iters;
+    for (int64_t d = 0; d < r; ++d) {
+      outExprs.push_back(d == axis ? getAffineConstantExpr(0, ctx) : getAffineDimExpr(d, ctx));
+      iters.push_back(d == axis ? utils::IteratorType::reduction : utils::IteratorType::parallel);
+    }
+    TypedAttr startV;
+    if (isa<FloatType>(el)) {
+      startV = rewriter.getFloatAttr(el, isMax ? -std::numeric_limits<double>::infinity()
+                                               : std::numeric_limits<double>::infinity());
+    } else {
+      unsigned w = el.getIntOrFloatBitWidth();
+      APInt v = isUnsigned ? (isMax ? APInt::getMinValue(w) : APInt::getMaxValue(w))
+                           : (isMax ? APInt::getSignedMinValue(w) : APInt::getSignedMaxValue(w));
+      startV = rewriter.getIntegerAttr(el, v);
+    }
+    Value start = arith::ConstantOp::create(rewriter, loc, startV).getResult();
+    Value best = linalg::FillOp::create(rewriter, loc, start, emptyLike(rewriter, loc, kept, el))
+                     .getResult(0);
+    // Index -1 marks "nothing taken yet", so the first element always wins
+    // (NaN and infinities included).
+    Value idx = linalg::FillOp::create(rewriter, loc, cstInt(rewriter, loc, -1, rewriter.getI64Type()),
+                                       emptyLike(rewriter, loc, kept, rewriter.getI64Type()))
+                    .getResult(0);
+    AffineMap outMap = AffineMap::get(r, 0, outExprs, ctx);
+    auto g = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{best.getType(), idx.getType()}, ValueRange{x},
+        ValueRange{best, idx}, {AffineMap::getMultiDimIdentityMap(r, ctx), outMap, outMap}, iters,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value v = a[0], cur = a[1], ci = a[2];
+          Value better;
+          if (isa<FloatType>(el)) {
+            auto p = isMax ? (last ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT)
+                           : (last ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT);
+            better = arith::CmpFOp::create(b, l, p, v, cur);
+          } else {
+            using IP = arith::CmpIPredicate;
+            IP p = isMax ? (last ? (isUnsigned ? IP::uge : IP::sge) : (isUnsigned ? IP::ugt : IP::sgt))
+                         : (last ? (isUnsigned ? IP::ule : IP::sle) : (isUnsigned ? IP::ult : IP::slt));
+            better = arith::CmpIOp::create(b, l, p, v, cur);
+          }
+          Value first = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, ci,
+                                              cstInt(b, l, 0, b.getI64Type()));
+          better = arith::OrIOp::create(b, l, better, first);
+          Value i = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                               linalg::IndexOp::create(b, l, axis));
+          linalg::YieldOp::create(b, l, ValueRange{arith::SelectOp::create(b, l, better, v, cur),
+                                                   arith::SelectOp::create(b, l, better, i, ci)});
+        });
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, g.getResult(1),
+                                     cast<RankedTensorType>(op.getType())));
+    return success();
+  }
+};
+
 struct SoftmaxLowering : OctetPattern<SoftmaxOp> {
   using OctetPattern::OctetPattern;
   LogicalResult
@@ -2237,10 +2313,17 @@ struct SoftmaxLowering : OctetPattern<SoftmaxOp> {
                            [](OpBuilder &b, Location l, Value a, Value acc) -> Value {
                              return arith::AddFOp::create(b, l, a, acc);
                            });
-    Value r = elementwise(rewriter, loc, t.getShape(), el, {e, sum},
-                          [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                            return arith::DivFOp::create(b, l, a[0], a[1]);
-                          });
+    bool log = op.getLog();
+    Value r = log ? elementwise(rewriter, loc, t.getShape(), el, {x, mx, sum},
+                                [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                  return arith::SubFOp::create(
+                                      b, l, arith::SubFOp::create(b, l, a[0], a[1]),
+                                      math::LogOp::create(b, l, a[2]));
+                                })
+                  : elementwise(rewriter, loc, t.getShape(), el, {e, sum},
+                                [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                  return arith::DivFOp::create(b, l, a[0], a[1]);
+                                });
     rewriter.replaceOp(op, r);
     return success();
   }
@@ -2345,14 +2428,17 @@ struct ReduceLowering : OctetPattern<OpTy> {
     ArrayRef<int64_t> axes = op.getAxes();
     bool isMax = std::is_same<OpTy, ReduceMaxOp>::value;
     bool isMin = std::is_same<OpTy, ReduceMinOp>::value;
+    bool isProd = std::is_same<OpTy, ReduceProdOp>::value;
     double inf = std::numeric_limits<double>::infinity();
-    Value init = fconst(rewriter, loc, isMax ? -inf : isMin ? inf : 0.0, el);
+    Value init = fconst(rewriter, loc, isMax ? -inf : isMin ? inf : isProd ? 1.0 : 0.0, el);
     Value r = reduceKeep(rewriter, loc, x, axes, init,
                          [&](OpBuilder &b, Location l, Value a, Value acc) -> Value {
                            if (isMax)
                              return arith::MaximumFOp::create(b, l, a, acc);
                            if (isMin)
                              return arith::MinimumFOp::create(b, l, a, acc);
+                           if (isProd)
+                             return arith::MulFOp::create(b, l, a, acc);
                            return arith::AddFOp::create(b, l, a, acc);
                          });
     if (std::is_same<OpTy, ReduceMeanOp>::value) {
@@ -2879,7 +2965,8 @@ struct ConvertOctetToLinalgPass
                  BinaryLowering<AndOp, arith::AddFOp, arith::AndIOp>,
                  BinaryLowering<OrOp, arith::AddFOp, arith::OrIOp>,
                  BinaryLowering<XorOp, arith::AddFOp, arith::XOrIOp>, CompareLowering,
-                 WhereLowering,
+                 WhereLowering, ReduceLowering<ReduceProdOp>, ArgReduceLowering<ArgMaxOp>,
+                 ArgReduceLowering<ArgMinOp>,
                  PadLowering, ResizeLowering, BroadcastLowering, TileLowering, SoftmaxLowering,
                  LayerNormLowering, BatchNormLowering, ReduceLowering<ReduceMeanOp>,
                  ReduceLowering<ReduceSumOp>, ReduceLowering<ReduceMaxOp>,

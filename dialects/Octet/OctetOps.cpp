@@ -511,6 +511,21 @@ static LogicalResult verifyReduce(Operation *op) {
   return success();
 }
 
+static LogicalResult verifyArgReduce(Operation *op) {
+  auto x = rtt(op->getOperand(0));
+  auto r = cast<RankedTensorType>(op->getResult(0).getType());
+  int64_t axis = cast<IntegerAttr>(op->getAttr("axis")).getInt();
+  bool keep = cast<BoolAttr>(op->getAttr("keepdims")).getValue();
+  if (axis < 0 || axis >= x.getRank())
+    return op->emitOpError() << "axis " << axis << " out of range for rank " << x.getRank();
+  if (isQuantTensor(x))
+    return op->emitOpError() << "does not take quantized tensors";
+  if (!r.getElementType().isInteger(64))
+    return op->emitOpError() << "result must be an i64 tensor";
+  std::string why;
+  return checkResultShape(op, inferReduceShape(x.getShape(), {axis}, keep, why), why);
+}
+
 //===----------------------------------------------------------------------===//
 // Verifiers of the shape ops
 //===----------------------------------------------------------------------===//

@@ -519,15 +519,17 @@ def Octet_HardSigmoidOp : Octet_ParamUnaryOp<"hard_sigmoid", "hard sigmoid",
 def Octet_SoftmaxOp : Octet_VerifiedOp<"softmax", "verifySoftmax"> {
   let summary = "softmax along one axis";
   let description = [{
-    `exp(x - max) / sum(exp(x - max))` along `axis` (non-negative). A float
-    island: computed in f32.
+    `exp(x - max) / sum(exp(x - max))` along `axis` (non-negative), or with
+    `log` set its logarithm `(x - max) - log(sum(exp(x - max)))` (ONNX
+    LogSoftmax). A float island: computed in f32.
 
     Example:
     ```mlir
     %y = octet.softmax %x {axis = 1 : i64} : tensor<2x10xf32> -> tensor<2x10xf32>
     ```
   }];
-  let arguments = (ins Octet_Tensor:$input, I64Attr:$axis);
+  let arguments = (ins Octet_Tensor:$input, I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "false">:$log);
   let results = (outs Octet_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
@@ -595,6 +597,31 @@ def Octet_ReduceMeanOp : Octet_ReduceOp<"reduce_mean", "mean">;
 def Octet_ReduceSumOp : Octet_ReduceOp<"reduce_sum", "sum">;
 def Octet_ReduceMaxOp : Octet_ReduceOp<"reduce_max", "maximum">;
 def Octet_ReduceMinOp : Octet_ReduceOp<"reduce_min", "minimum">;
+def Octet_ReduceProdOp : Octet_ReduceOp<"reduce_prod", "product">;
+
+class Octet_ArgReduceOp<string mnemonic, string what>
+    : Octet_VerifiedOp<mnemonic, "verifyArgReduce"> {
+  let summary = "index of the " # what # " along an axis";
+  let description = [{
+    ONNX Arg}] # !if(!eq(what, "maximum"), "Max", "Min") # [{: the i64 index of the }] # what # [{ along `axis`
+    (non-negative), the first one unless `select_last_index` is set, with
+    the axis kept as a size-1 dimension when `keepdims` is set. The input
+    is float or integer, not quantized.
+
+    Example:
+    ```mlir
+    %i = octet.}] # mnemonic # [{ %x {axis = 1 : i64, keepdims = false} : tensor<2x10xf32> -> tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                       DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Octet_ArgMaxOp : Octet_ArgReduceOp<"argmax", "maximum">;
+def Octet_ArgMinOp : Octet_ArgReduceOp<"argmin", "minimum">;
 
 //===----------------------------------------------------------------------===//
 // Shape ops

@@ -283,10 +283,10 @@ M["torch_cast_q"] = lambda: model(
 
 
 # --- Activations, variadic ops, padding, resampling, broadcasting --------
-X4 = [2, 3, 5, 6]
+XS = [2, 3, 5, 6]
 
 
-def fop(op, shape=X4, n_in=1, inits=(), opset=13, extra_inputs=(), **attrs):
+def fop(op, shape=XS, n_in=1, inits=(), opset=13, extra_inputs=(), **attrs):
     """One float op on inputs x0.. of `shape`, then extra named inputs."""
     names = ["x%d" % k for k in range(n_in)]
     ins = [vi(nm, F, shape if not isinstance(shape[0], list) else shape[k])
@@ -400,6 +400,29 @@ M["op_where_shape"] = lambda: model(
     [vi("x", F, [3, 1])], [vi("y", F, None)],
     [const("t", np.array([2, -1, 4], np.int64)), const("m1", np.array(-1, np.int64)),
      const("ones", np.ones(3, np.int64))])
+
+M["op_log_softmax"] = lambda: fop("LogSoftmax", axis=1)
+M["op_argmax"] = lambda: model([h.make_node("ArgMax", ["x0"], ["y"], name="am", axis=1,
+                                            keepdims=0)],
+                               [vi("x0", F, XS)], [vi("y", I64, None)])
+# Ties (rounded inputs) exercise the first/last index rule.
+M["op_argmin_last"] = lambda: model(
+    [h.make_node("Round", ["x0"], ["r"], name="round"),
+     h.make_node("ArgMin", ["r"], ["y"], name="am", axis=-1, select_last_index=1),
+     h.make_node("ArgMax", ["r"], ["y2"], name="am2", axis=2)],
+    [vi("x0", F, XS)], [vi("y", I64, None), vi("y2", I64, None)], opset=13)
+M["op_argmax_int"] = lambda: model(
+    [h.make_node("ArgMax", ["m"], ["y"], name="am", axis=0)],
+    [vi("m", I64, [4, 5])], [vi("y", I64, None)])
+M["op_reduce_prod"] = lambda: fop("ReduceProd", axes=[2])
+M["op_reduce_l1"] = lambda: fop("ReduceL1", axes=[1, 2], keepdims=0)
+M["op_reduce_l2"] = lambda: fop("ReduceL2", axes=[3])
+M["op_reduce_sum_square"] = lambda: fop("ReduceSumSquare", keepdims=0)
+M["op_reduce_log_sum_exp"] = lambda: fop("ReduceLogSumExp", axes=[-1], keepdims=0)
+M["op_reduce_log_sum"] = lambda: model(
+    [h.make_node("Abs", ["x0"], ["a"], name="abs"),
+     h.make_node("ReduceLogSum", ["a"], ["y"], name="rls", axes=[1])],
+    [vi("x0", F, XS)], [vi("y", F, None)])
 
 
 def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
@@ -972,6 +995,12 @@ B.update({
                                in_vis=[vi("c", TP.BOOL, [2]), vi("x", F, [2]), vi("i", I64, [2])]),
     "logical_types": lambda: one("And", ["x", "x"], in_vis=[vi("x", F, [2])]),
     "not_types": lambda: one("Not", ["x"], in_vis=[vi("x", I64, [2])]),
+})
+B.update({
+    "argmax_axis": lambda: one("ArgMax", ["x"], in_vis=[vi("x", F, [2, 3])], axis=2),
+    "logsoftmax_axis_opset11": lambda: one("LogSoftmax", ["x"], in_vis=[vi("x", F, [2, 3, 4])],
+                                           opset=11, axis=1),
+    "reduce_l2_int": lambda: one("ReduceL2", ["x"], in_vis=[vi("x", I64, [2, 3])]),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

@@ -195,6 +195,7 @@ private:
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onArgReduce(const NodeProto &n);
   LogicalResult onCompare(const NodeProto &n);
   LogicalResult onWhere(const NodeProto &n);
   LogicalResult onLogical(const NodeProto &n);
@@ -828,9 +829,10 @@ LogicalResult Importer::onSoftmax(const NodeProto &n) {
   if (!axis)
     return nodeError(n) << "axis out of range for rank " << rank;
   if (opset < 13 && *axis != rank - 1)
-    return nodeError(n) << "Softmax before opset 13 flattens from axis " << *axis
+    return nodeError(n) << n.op_type() << " before opset 13 flattens from axis " << *axis
                         << "; only the last axis is supported";
-  auto v = make<SoftmaxOp>(n, x->getType(), *x, b.getI64IntegerAttr(*axis));
+  auto v = make<SoftmaxOp>(n, x->getType(), *x, b.getI64IntegerAttr(*axis),
+                           b.getBoolAttr(n.op_type() == "LogSoftmax"));
   if (failed(v))
     return failure();
   define(n, 0, *v);
@@ -915,7 +917,53 @@ LogicalResult Importer::onReduce(const NodeProto &n) {
     return nodeError(n) << why;
   auto t = rtt(x).clone(*shape);
   FailureOr<Value> v;
-  if (n.op_type() == "ReduceMean")
+  StringRef k = n.op_type();
+  if (k == "ReduceL1" || k == "ReduceL2" || k == "ReduceSumSquare" || k == "ReduceLogSum" ||
+      k == "ReduceLogSumExp") {
+    // Composed from elementwise ops and a sum, kept dimensions until the end.
+    auto fx = requireFloat(n, x, "input");
+    if (failed(fx))
+      return failure();
+    Type el = rtt(x).getElementType();
+    auto keptT = rtt(x).clone(*inferReduceShape(rtt(x).getShape(), axes, true, why));
+    auto ax = b.getDenseI64ArrayAttr(axes);
+    Value mx;
+    if (k == "ReduceL1")
+      v = make<AbsOp>(n, x.getType(), x);
+    else if (k == "ReduceL2" || k == "ReduceSumSquare")
+      v = buildBinary(n, "Mul", x, x, el);
+    else if (k == "ReduceLogSumExp") {
+      auto m = make<ReduceMaxOp>(n, keptT, x, ax, b.getBoolAttr(true));
+      if (failed(m))
+        return failure();
+      mx = *m;
+      auto d = buildBinary(n, "Sub", x, mx, el);
+      if (failed(d))
+        return failure();
+      v = make<ExpOp>(n, x.getType(), *d);
+    } else
+      v = x;
+    if (failed(v))
+      return failure();
+    v = make<ReduceSumOp>(n, keptT, *v, ax, b.getBoolAttr(true));
+    if (failed(v))
+      return failure();
+    if (k == "ReduceL2")
+      v = make<SqrtOp>(n, keptT, *v);
+    else if (k == "ReduceLogSum" || k == "ReduceLogSumExp")
+      v = make<LogOp>(n, keptT, *v);
+    if (succeeded(v) && mx)
+      v = buildBinary(n, "Add", *v, mx, el);
+    if (succeeded(v) && !keep)
+      v = buildReshape(n, *v, *shape, false);
+    if (failed(v))
+      return failure();
+    define(n, 0, *v);
+    return success();
+  }
+  if (k == "ReduceProd")
+    v = make<ReduceProdOp>(n, t, x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(keep));
+  else if (n.op_type() == "ReduceMean")
     v = make<ReduceMeanOp>(n, t, x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(keep));
   else if (n.op_type() == "ReduceSum")
     v = make<ReduceSumOp>(n, t, x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(keep));
@@ -2149,6 +2197,31 @@ LogicalResult Importer::onInstanceNorm(const NodeProto &n) {
   return success();
 }
 
+LogicalResult Importer::onArgReduce(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = asPlain(input(n, 0));
+  int64_t rank = rtt(x).getRank();
+  auto axis = normAxis(attrInt(n, "axis", 0), rank);
+  if (!axis)
+    return nodeError(n) << "axis " << attrInt(n, "axis", 0) << " out of range for rank " << rank;
+  bool keep = attrInt(n, "keepdims", 1);
+  std::string why;
+  auto shape = inferReduceShape(rtt(x).getShape(), {*axis}, keep, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto t = RankedTensorType::get(*shape, b.getI64Type());
+  auto ax = b.getI64IntegerAttr(*axis);
+  auto last = b.getBoolAttr(attrInt(n, "select_last_index", 0));
+  FailureOr<Value> v = n.op_type() == "ArgMax"
+                           ? make<ArgMaxOp>(n, t, x, ax, b.getBoolAttr(keep), last)
+                           : make<ArgMinOp>(n, t, x, ax, b.getBoolAttr(keep), last);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
 /// Equal, Less, LessOrEqual, Greater, GreaterOrEqual.
 LogicalResult Importer::onCompare(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
@@ -2364,9 +2437,14 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["Relu"] = &Importer::onRelu;
     t["Clip"] = &Importer::onClip;
     t["Softmax"] = &Importer::onSoftmax;
+    t["LogSoftmax"] = &Importer::onSoftmax;
+    t["ArgMax"] = &Importer::onArgReduce;
+    t["ArgMin"] = &Importer::onArgReduce;
     t["LayerNormalization"] = &Importer::onLayerNorm;
     t["BatchNormalization"] = &Importer::onBatchNorm;
-    for (const char *k : {"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin"})
+    for (const char *k : {"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd",
+                          "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum",
+                          "ReduceLogSumExp"})
       t[k] = &Importer::onReduce;
     t["MaxPool"] = &Importer::onPool;
     t["AveragePool"] = &Importer::onPool;

@@ -1216,3 +1216,35 @@ func.func @where_shape(%c: tensor<2xi1>, %x: tensor<3xf32>) {
   %y = octet.where %c, %x, %x : tensor<2xi1>, tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
   return
 }
+
+// -----
+
+func.func @argmax_axis(%x: tensor<3xf32>) {
+  // expected-error @+1 {{axis 1 out of range for rank 1}}
+  %y = octet.argmax %x {axis = 1 : i64} : tensor<3xf32> -> tensor<1xi64>
+  return
+}
+
+// -----
+
+func.func @argmax_quant(%x: tensor<3x!quant.uniform<u8:f32, 0.1>>) {
+  // expected-error @+1 {{does not take quantized tensors}}
+  %y = octet.argmax %x {axis = 0 : i64} : tensor<3x!quant.uniform<u8:f32, 0.1>> -> tensor<1xi64>
+  return
+}
+
+// -----
+
+func.func @argmin_result(%x: tensor<3xf32>) {
+  // expected-error @+1 {{result must be an i64 tensor}}
+  %y = octet.argmin %x {axis = 0 : i64} : tensor<3xf32> -> tensor<1xi32>
+  return
+}
+
+// -----
+
+func.func @argmin_shape(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{result shape 3x1 does not match the inferred shape 3}}
+  %y = octet.argmin %x {axis = 1 : i64, keepdims = false} : tensor<3x4xf32> -> tensor<3x1xi64>
+  return
+}
