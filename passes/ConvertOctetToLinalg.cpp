@@ -2613,19 +2613,42 @@ struct SliceLowering : OctetPattern<SliceOp> {
     MLIRContext *ctx = rewriter.getContext();
     auto inShape = rtt(op.getInput()).getShape();
     auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    SmallVector<AffineExpr> exprs;
-    for (int64_t d = 0; d < (int64_t)inShape.size(); ++d)
-      exprs.push_back(getAffineDimExpr(d, ctx));
+    int64_t rank = inShape.size();
+    SmallVector<int64_t> offs(rank, 0), sizes(inShape), steps(rank, 1);
     for (size_t k = 0; k < op.getAxes().size(); ++k) {
       int64_t a = op.getAxes()[k], first, count;
       normalizeSliceDim(inShape[a], op.getStarts()[k], op.getEnds()[k], op.getSteps()[k],
                         first, count);
-      exprs[a] = getAffineDimExpr(a, ctx) * op.getSteps()[k] + first;
+      offs[a] = first;
+      sizes[a] = count;
+      steps[a] = op.getSteps()[k];
     }
-    Value r = elementwise(rewriter, loc, outT.getShape(), outT.getElementType(),
-                          {adaptor.getInput()},
-                          [](OpBuilder &, Location, ValueRange a) { return a[0]; },
-                          {AffineMap::get(inShape.size(), 0, exprs, ctx)});
+    Value r0;
+    if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
+      r0 = tensor::ExtractSliceOp::create(
+          rewriter, loc, outT, adaptor.getInput(), ValueRange{}, ValueRange{}, ValueRange{},
+          rewriter.getDenseI64ArrayAttr(offs), rewriter.getDenseI64ArrayAttr(sizes),
+          rewriter.getDenseI64ArrayAttr(steps));
+    } else {
+      // Negative steps: the output walks the input backwards. An identity
+      // output map drives the loop bounds; the input map is affine.
+      Value x = adaptor.getInput();
+      Value init = emptyLike(rewriter, loc, outT.getShape(), outT.getElementType());
+      auto g = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{outT}, ValueRange{}, ValueRange{init},
+          {AffineMap::getMultiDimIdentityMap(rank, ctx)}, parallel(rank),
+          [&](OpBuilder &b, Location l, ValueRange) {
+            SmallVector<Value> ix;
+            for (int64_t d = 0; d < rank; ++d) {
+              Value i = linalg::IndexOp::create(b, l, d);
+              i = arith::MulIOp::create(b, l, i, cstIndex(b, l, steps[d]));
+              ix.push_back(arith::AddIOp::create(b, l, i, cstIndex(b, l, offs[d])));
+            }
+            linalg::YieldOp::create(b, l, tensor::ExtractOp::create(b, l, x, ix).getResult());
+          });
+      r0 = g.getResult(0);
+    }
+    Value r = r0;
     rewriter.replaceOp(op, r);
     return success();
   }

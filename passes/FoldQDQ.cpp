@@ -197,6 +197,33 @@ struct FoldDataMovement : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// op(dequantize(x)) -> dequantize(op(x)) for data movement that keeps
+/// values (reshape, transpose, slice, broadcast, tile, nearest resize, zero
+/// or edge padding): the dequantize then reaches the op that consumes it, so
+/// chains such as ConvTranspose's zero insertion stay quantized.
+struct HoistDequantize : RewritePattern {
+  HoistDequantize(MLIRContext *ctx) : RewritePattern(MatchAnyOpTypeTag(), 1, ctx) {}
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    if (!isa<ReshapeOp, TransposeOp, SliceOp, PadOp, BroadcastOp, TileOp, ResizeOp>(op))
+      return failure();
+    if (auto r = dyn_cast<ResizeOp>(op); r && r.getMode() != "nearest")
+      return failure();
+    if (auto p = dyn_cast<PadOp>(op); p && p.getMode() == "constant" &&
+                                      p.getValue().convertToDouble() != 0.0)
+      return failure();
+    auto dq = op->getOperand(0).getDefiningOp<DequantizeOp>();
+    if (!dq || !isPerTensorQuant(dq.getInput().getType()))
+      return failure();
+    Type elem = getQuantElementType(dq.getInput().getType());
+    Operation *newOp = rewriter.clone(*op);
+    newOp->setOperand(0, dq.getInput());
+    Type floatT = op->getResult(0).getType();
+    newOp->getResult(0).setType(withElementType(floatT, elem));
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, floatT, newOp->getResult(0));
+    return success();
+  }
+};
+
 /// quantize(op(y)) -> op(quantize(y)) for ops that commute with a
 /// monotonic per-tensor quantization: data movement (reshape, transpose,
 /// slice, gather), max pooling, and clamp (whose bounds then apply on the
@@ -313,7 +340,7 @@ struct FoldQDQPass : octet::impl::OctetFoldQDQBase<FoldQDQPass> {
 void mlir::octet::populateFoldQDQPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<FoldLinear, FoldArithmetic, FoldDataMovement, SinkQuantize,
-               FuseMatMulBias, FoldTransposeOfQuantConstant>(ctx);
+               FuseMatMulBias, FoldTransposeOfQuantConstant, HoistDequantize>(ctx);
   populateFuseActivationPatterns(patterns);
   QuantizeOp::getCanonicalizationPatterns(patterns, ctx);
   RequantizeOp::getCanonicalizationPatterns(patterns, ctx);

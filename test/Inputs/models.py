@@ -425,6 +425,54 @@ M["op_reduce_log_sum"] = lambda: model(
     [vi("x0", F, XS)], [vi("y", F, None)])
 
 
+def convt(c=4, f=3, k=(3, 3), group=1, bias=True, xshape=(1, 4, 5, 6), **attrs):
+    ins = ["x0", "w"] + (["b"] if bias else [])
+    inits = [const("w", w(c, f // group if False else f, *k))] + ([const("b", w(f * group))]
+                                                               if bias else [])
+    return model([h.make_node("ConvTranspose", ins, ["y"], name="ct", group=group, **attrs)],
+                 [vi("x0", F, list(xshape))], [vi("y", F, None)], inits)
+
+
+M["op_convt_s2"] = lambda: convt(strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])
+M["op_convt_s1"] = lambda: convt(bias=False)
+M["op_convt_group_dil"] = lambda: convt(k=(2, 3), group=2, strides=[2, 3], dilations=[2, 1],
+                                        pads=[0, 1, 1, 0])
+M["op_convt_same"] = lambda: convt(k=(4, 4), strides=[2, 2], auto_pad="SAME_UPPER")
+M["op_convt_output_shape"] = lambda: convt(k=(3, 3), strides=[2, 2], output_shape=[10, 12])
+M["op_convt_depthwise"] = lambda: convt(c=4, f=1, k=(4, 4), group=4, strides=[2, 2],
+                                        pads=[1, 1, 1, 1])
+M["op_convt_crop"] = lambda: convt(k=(2, 2), pads=[2, 1, 0, 3])
+
+
+def _qdq_convt():
+    nx, ix = qdq_act("x", 120, 0.05)
+    no, io = qdq_act("o", 100, 0.08)
+    wq = rng.integers(-100, 100, (4, 3, 3, 3)).astype(np.int8)
+    nodes = nx + [h.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], name="dq_w",
+                              axis=1),
+                  h.make_node("ConvTranspose", ["x_d", "wd", "b"], ["o"], name="ct",
+                              strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])] + no
+    return model(nodes, [vi("x", F, [1, 4, 5, 6])], [vi("o_d", F, None)],
+                 ix + io + [const("wq", wq), const("ws", np.array([0.01, 0.02, 0.015], np.float32)),
+                            const("wz", np.zeros(3, np.int8)), const("b", w(3))])
+
+
+M["qdq_op_convt"] = _qdq_convt
+
+# Slices: a prefix of one axis (start 0, shorter end), a reversed axis and a
+# strided window.
+M["op_slices"] = lambda: model(
+    [h.make_node("Slice", ["x0", "s1", "e1", "a1"], ["y1"], name="prefix"),
+     h.make_node("Slice", ["x0", "s2", "e2", "a2", "st2"], ["y2"], name="reverse"),
+     h.make_node("Slice", ["x0", "s3", "e3", "a3", "st3"], ["y3"], name="strided")],
+    [vi("x0", F, XS)], [vi("y1", F, None), vi("y2", F, None), vi("y3", F, None)],
+    [const("s1", np.array([0])), const("e1", np.array([4])), const("a1", np.array([3])),
+     const("s2", np.array([-1, 4])), const("e2", np.array([-100, 0])),
+     const("a2", np.array([3, 2])), const("st2", np.array([-1, -2])),
+     const("s3", np.array([1, 0])), const("e3", np.array([5, 6])), const("a3", np.array([2, 3])),
+     const("st3", np.array([2, 3]))])
+
+
 def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
     """dq(q(x)) -> op -> q -> dq, ONNX Runtime's QDQ form of one op."""
     nx, ix = qdq_act("x", 120, 0.05)

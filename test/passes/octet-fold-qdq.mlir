@@ -275,3 +275,23 @@ func.func @pad_tile_resize(%xq: tensor<1x4x!x>) -> (tensor<1x6x!x>, tensor<2x4x!
   %lq = octet.quantize %l : tensor<2x8xf32> -> tensor<2x8x!x>
   return %pq, %tq, %nq, %lq : tensor<1x6x!x>, tensor<2x4x!x>, tensor<2x8x!x>, tensor<2x8x!x>
 }
+
+// -----
+
+// Data movement after a dequantize moves the dequantize down: reshape and
+// zero padding run on stored values. A non-zero pad value stays in float.
+!x = !quant.uniform<u8:f32, 0.05:128>
+// CHECK-LABEL: func @hoist_dequantize
+// CHECK: %[[R:.*]] = octet.reshape %arg0 : (tensor<2x3x!quant.uniform<u8:f32, 5.000000e-02:128>>) -> tensor<6x!quant.uniform<u8:f32, 5.000000e-02:128>>
+// CHECK: %[[D2:.*]] = octet.dequantize %[[R]]
+// CHECK: %[[P:.*]] = octet.pad %[[R]] {pads = array<i64: 1, 1>} : {{.*}} -> tensor<8x!quant.uniform<u8:f32, 5.000000e-02:128>>
+// CHECK: %[[D:.*]] = octet.dequantize %[[P]]
+// CHECK: %[[F:.*]] = octet.pad %[[D2]] {{.*}}value = 1.500000e+00 : f32{{.*}} : tensor<6xf32> -> tensor<8xf32>
+// CHECK: return %[[D]], %[[F]]
+func.func @hoist_dequantize(%xq: tensor<2x3x!x>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %x = octet.dequantize %xq : tensor<2x3x!x> -> tensor<2x3xf32>
+  %r = octet.reshape %x : (tensor<2x3xf32>) -> tensor<6xf32>
+  %p = octet.pad %r {pads = array<i64: 1, 1>} : tensor<6xf32> -> tensor<8xf32>
+  %f = octet.pad %r {pads = array<i64: 1, 1>, value = 1.5 : f32} : tensor<6xf32> -> tensor<8xf32>
+  return %p, %f : tensor<8xf32>, tensor<8xf32>
+}

@@ -195,6 +195,7 @@ private:
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onConvTranspose(const NodeProto &n);
   LogicalResult onArgReduce(const NodeProto &n);
   LogicalResult onCompare(const NodeProto &n);
   LogicalResult onWhere(const NodeProto &n);
@@ -2222,6 +2223,186 @@ LogicalResult Importer::onArgReduce(const NodeProto &n) {
   return success();
 }
 
+/// ConvTranspose as a stride-1 convolution: zeros between the input pixels
+/// (reshape, pad, reshape), the rest of the border as convolution padding,
+/// and the kernel flipped with input and output channels swapped.
+LogicalResult Importer::onConvTranspose(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(fx))
+    return failure();
+  Value x = *fx, w = input(n, 1), bias = input(n, 2);
+  auto xs = rtt(x).getShape(), ws = rtt(w).getShape();
+  if (xs.size() != 4 || ws.size() != 4)
+    return nodeError(n) << "only 2-D transposed convolution is supported (input rank "
+                        << xs.size() << ", weight rank " << ws.size() << ")";
+  if (!rtt(x).hasStaticShape() || !rtt(w).hasStaticShape())
+    return nodeError(n) << "needs static input and weight shapes (use --input-shape)";
+  int64_t group = attrInt(n, "group", 1);
+  if (group < 1 || xs[1] != ws[0] || ws[0] % group)
+    return nodeError(n) << "weight shape " << shapeToString(ws) << " does not fit input "
+                        << shapeToString(xs) << " with group " << group;
+  int64_t cg = ws[0] / group, fg = ws[1], k[2] = {ws[2], ws[3]};
+  auto strides = attrInts(n, "strides").value_or(SmallVector<int64_t>{1, 1});
+  auto dil = attrInts(n, "dilations").value_or(SmallVector<int64_t>{1, 1});
+  auto pads = attrInts(n, "pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+  auto outPad = attrInts(n, "output_padding").value_or(SmallVector<int64_t>{0, 0});
+  if (strides.size() != 2 || dil.size() != 2 || pads.size() != 4 || outPad.size() != 2)
+    return nodeError(n) << "only 2-D windows are supported (strides, dilations, pads and "
+                           "output_padding must have 2, 2, 4 and 2 entries)";
+  for (int i = 0; i < 2; ++i)
+    if (strides[i] < 1 || dil[i] < 1 || outPad[i] < 0 ||
+        outPad[i] >= std::max(strides[i], dil[i]))
+      return nodeError(n) << "invalid strides, dilations or output_padding";
+  std::string autoPad = attrString(n, "auto_pad", "NOTSET");
+  auto outShape = attrInts(n, "output_shape");
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER")
+    return nodeError(n) << "unsupported attribute value auto_pad=\"" << autoPad << "\"";
+  if (autoPad == "VALID")
+    pads.assign(4, 0);
+  if (outShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    SmallVector<int64_t> target;
+    if (outShape) {
+      target = *outShape;
+      if (target.size() == 4)
+        target.erase(target.begin(), target.begin() + 2);
+      if (target.size() != 2)
+        return nodeError(n) << "output_shape must have 2 spatial entries";
+    } else {
+      target = {xs[2] * strides[0], xs[3] * strides[1]};
+    }
+    for (int i = 0; i < 2; ++i) {
+      int64_t total = strides[i] * (xs[2 + i] - 1) + outPad[i] + (k[i] - 1) * dil[i] + 1 -
+                      target[i];
+      if (total < 0)
+        return nodeError(n) << "output_shape " << target[i] << " is larger than the "
+                            << "transposed convolution can produce";
+      bool upper = autoPad == "SAME_UPPER";
+      pads[i] = upper ? total / 2 : total - total / 2;
+      pads[2 + i] = upper ? total - total / 2 : total / 2;
+    }
+  }
+  // Flipped weights [group * fg, cg, kh, kw] from [group * cg, fg, kh, kw].
+  auto flip = [&](const ConstTensor &c) {
+    ConstTensor o;
+    o.isFloat = c.isFloat;
+    o.shape = {group * fg, cg, k[0], k[1]};
+    for (int64_t g = 0; g < group; ++g)
+      for (int64_t f = 0; f < fg; ++f)
+        for (int64_t ci = 0; ci < cg; ++ci)
+          for (int64_t i = 0; i < k[0]; ++i)
+            for (int64_t j = 0; j < k[1]; ++j) {
+              int64_t src = (((g * cg + ci) * fg + f) * k[0] + (k[0] - 1 - i)) * k[1] +
+                            (k[1] - 1 - j);
+              if (c.isFloat)
+                o.f.push_back(c.f[src]);
+              else
+                o.i.push_back(c.i[src]);
+            }
+    return o;
+  };
+  Value wf;
+  auto flippedType = RankedTensorType::get({group * fg, cg, k[0], k[1]},
+                                           rtt(w).getElementType());
+  if (auto dq = w.getDefiningOp<DequantizeOp>()) {
+    auto cst = dq.getInput().getDefiningOp<ConstantOp>();
+    auto c = cst ? ConstTensor::read(cst.getValue()) : std::nullopt;
+    if (!c)
+      return nodeError(n) << "weights must be constant";
+    Type qt = rtt(dq.getInput()).getElementType();
+    auto q = cast<quant::QuantizedType>(qt);
+    SmallVector<double> scales = getQuantScales(dq.getInput().getType());
+    SmallVector<int64_t> zps = getQuantZeroPoints(dq.getInput().getType());
+    std::optional<int32_t> axis;
+    if (auto a = getQuantAxis(dq.getInput().getType())) {
+      if (*a != 1)
+        return nodeError(n) << "per-axis weight quantization must be on axis 1, got " << *a;
+      SmallVector<double> s2;
+      SmallVector<int64_t> z2;
+      for (int64_t g = 0; g < group; ++g)
+        for (int64_t f = 0; f < fg; ++f) {
+          s2.push_back(scales[f]);
+          z2.push_back(zps[f]);
+        }
+      scales = s2;
+      zps = z2;
+      axis = 0;
+    }
+    auto nq = makeQuantType(ctx, q.isSigned(), q.getStorageTypeIntegralWidth(), scales, zps,
+                            axis, Float32Type::get(ctx));
+    auto storage = flippedType.clone(getStorageIntegerType(q));
+    Value qc = ConstantOp::create(b, nodeLoc(n), flippedType.clone(nq),
+                                  flip(*c).write(storage));
+    auto d = make<DequantizeOp>(n, flippedType, qc);
+    if (failed(d))
+      return failure();
+    wf = *d;
+  } else {
+    auto c = constOf(w);
+    if (!c || !c->isFloat)
+      return nodeError(n) << "weights must be a float constant or a dequantized constant";
+    wf = createConstant(flip(*c).write(flippedType), flippedType, "");
+  }
+  // Zeros between pixels: [N, C, H, 1, W, 1] padded to [N, C, H, s, W, s].
+  SmallVector<int64_t> conv = {0, 0, 0, 0}; // begin h, w, end h, w
+  int64_t hs[2];
+  for (int i = 0; i < 2; ++i) {
+    int64_t edge = dil[i] * (k[i] - 1);
+    hs[i] = xs[2 + i] * strides[i];
+    conv[i] = edge - pads[i];
+    conv[2 + i] = edge - pads[2 + i] + outPad[i] - (strides[i] - 1);
+  }
+  if (strides[0] > 1 || strides[1] > 1) {
+    auto r1 = buildReshape(n, x, {xs[0], xs[1], xs[2], 1, xs[3], 1}, false);
+    if (failed(r1))
+      return failure();
+    SmallVector<int64_t> p6 = {0, 0, 0, 0, 0, 0, 0, 0, 0, strides[0] - 1, 0, strides[1] - 1};
+    auto pd = make<PadOp>(n, rtt(x).clone({xs[0], xs[1], xs[2], strides[0], xs[3], strides[1]}),
+                          *r1, b.getDenseI64ArrayAttr(p6), b.getStringAttr("constant"),
+                          b.getF32FloatAttr(0));
+    if (failed(pd))
+      return failure();
+    auto r2 = buildReshape(n, *pd, {xs[0], xs[1], hs[0], hs[1]}, false);
+    if (failed(r2))
+      return failure();
+    x = *r2;
+  }
+  // Negative borders crop the input; the rest pads the convolution.
+  if (llvm::any_of(conv, [](int64_t p) { return p < 0; })) {
+    SmallVector<int64_t> st, en;
+    for (int i = 0; i < 2; ++i) {
+      st.push_back(std::max<int64_t>(0, -conv[i]));
+      en.push_back(hs[i] - std::max<int64_t>(0, -conv[2 + i]));
+      if (en.back() <= st.back())
+        return nodeError(n) << "pads leave an empty output";
+    }
+    auto sl = make<SliceOp>(n, rtt(x).clone({xs[0], xs[1], en[0] - st[0], en[1] - st[1]}), x,
+                            b.getDenseI64ArrayAttr(st), b.getDenseI64ArrayAttr(en),
+                            b.getDenseI64ArrayAttr({2, 3}), b.getDenseI64ArrayAttr({1, 1}));
+    if (failed(sl))
+      return failure();
+    x = *sl;
+    for (int64_t &p : conv)
+      p = std::max<int64_t>(0, p);
+  }
+  std::string why;
+  SmallVector<int64_t> one = {1, 1};
+  auto shape = inferConv2DShape(rtt(x).getShape(), rtt(wf).getShape(), one, conv, dil, group,
+                                why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<Conv2DOp>(n, rtt(x).clone(*shape), x, wf, bias, b.getDenseI64ArrayAttr(one),
+                          b.getDenseI64ArrayAttr(conv), b.getDenseI64ArrayAttr(dil),
+                          b.getI64IntegerAttr(group), b.getStringAttr("none"), FloatAttr(),
+                          FloatAttr());
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
 /// Equal, Less, LessOrEqual, Greater, GreaterOrEqual.
 LogicalResult Importer::onCompare(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
@@ -2474,6 +2655,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     for (const char *k : {"Max", "Min", "Sum", "Mean"})
       t[k] = &Importer::onVariadic;
     t["PRelu"] = &Importer::onBinary;
+    t["ConvTranspose"] = &Importer::onConvTranspose;
     for (const char *k : {"Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual"})
       t[k] = &Importer::onCompare;
     for (const char *k : {"And", "Or", "Xor", "Not"})
