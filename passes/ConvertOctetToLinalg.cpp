@@ -2158,6 +2158,37 @@ struct TileLowering : OctetPattern<TileOp> {
   }
 };
 
+struct ModLowering : OctetPattern<ModOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(ModOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    bool fm = op.getFmod();
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Value r = elementwise(
+        rewriter, op.getLoc(), outT.getShape(), outT.getElementType(),
+        {adaptor.getLhs(), adaptor.getRhs()}, [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+          if (isa<FloatType>(v[0].getType()))
+            return arith::RemFOp::create(b, l, v[0], v[1]);
+          Value rem = arith::RemSIOp::create(b, l, v[0], v[1]);
+          if (fm)
+            return rem;
+          // Python's sign rule: add the divisor when the signs differ.
+          Value zero = cstInt(b, l, 0, v[0].getType());
+          Value nz = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, rem, zero);
+          Value rn = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, rem, zero);
+          Value dn = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, v[1], zero);
+          Value fix = arith::AndIOp::create(
+              b, l, nz, arith::XOrIOp::create(b, l, rn, dn));
+          return arith::SelectOp::create(b, l, fix, arith::AddIOp::create(b, l, rem, v[1]), rem);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 struct CompareLowering : OctetPattern<CompareOp> {
   using OctetPattern::OctetPattern;
   LogicalResult
@@ -2987,7 +3018,7 @@ struct ConvertOctetToLinalgPass
                  BinaryLowering<PReluOp, PReluFOp, arith::MulIOp>, ReduceLowering<ReduceMinOp>,
                  BinaryLowering<AndOp, arith::AddFOp, arith::AndIOp>,
                  BinaryLowering<OrOp, arith::AddFOp, arith::OrIOp>,
-                 BinaryLowering<XorOp, arith::AddFOp, arith::XOrIOp>, CompareLowering,
+                 BinaryLowering<XorOp, arith::AddFOp, arith::XOrIOp>, CompareLowering, ModLowering,
                  WhereLowering, ReduceLowering<ReduceProdOp>, ArgReduceLowering<ArgMaxOp>,
                  ArgReduceLowering<ArgMinOp>,
                  PadLowering, ResizeLowering, BroadcastLowering, TileLowering, SoftmaxLowering,

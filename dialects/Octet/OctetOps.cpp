@@ -1084,6 +1084,20 @@ OpFoldResult XorOp::fold(FoldAdaptor a) {
                     [](int64_t x, int64_t y) -> std::optional<int64_t> { return (x ^ y) & 1; });
 }
 
+OpFoldResult ModOp::fold(FoldAdaptor a) {
+  bool fm = getFmod();
+  return foldBinary(*this, a.getLhs(), a.getRhs(),
+                    [](double x, double y) { return (double)std::fmod((float)x, (float)y); },
+                    [fm](int64_t x, int64_t y) -> std::optional<int64_t> {
+                      if (y == 0)
+                        return std::nullopt;
+                      int64_t r = x % y;
+                      if (!fm && r != 0 && ((r < 0) != (y < 0)))
+                        r += y;
+                      return r;
+                    });
+}
+
 OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
   auto rt = rtt(getResult());
   if (!rt.hasStaticShape() || rt.getNumElements() > kFoldLimit)

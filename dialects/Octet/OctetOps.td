@@ -326,6 +326,27 @@ def Octet_AndOp : Octet_BinaryOp<"and", "logical and (i1)", 0>;
 def Octet_OrOp : Octet_BinaryOp<"or", "logical or (i1)", 0>;
 def Octet_XorOp : Octet_BinaryOp<"xor", "logical exclusive or (i1)", 0>;
 
+def Octet_ModOp : Octet_VerifiedOp<"mod", "verifyBinaryFloat"> {
+  let summary = "elementwise remainder with broadcasting";
+  let description = [{
+    ONNX Mod. With `fmod` the remainder takes the sign of the dividend (C
+    fmod, required for floats); without it, integer remainders take the
+    sign of the divisor (Python's %).
+
+    Example:
+    ```mlir
+    %y = octet.mod %a, %b {fmod = false} : tensor<4xi64>, tensor<i64> -> tensor<4xi64>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$lhs, Octet_Tensor:$rhs,
+                       DefaultValuedAttr<BoolAttr, "false">:$fmod);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
 def Octet_CompareOp : Octet_VerifiedOp<"compare", "verifyCompare"> {
   let summary = "elementwise comparison with broadcasting, an i1 result";
   let description = [{

@@ -472,6 +472,24 @@ M["op_slices"] = lambda: model(
      const("s3", np.array([1, 0])), const("e3", np.array([5, 6])), const("a3", np.array([2, 3])),
      const("st3", np.array([2, 3]))])
 
+# Mod (Python and C sign rules, integers and floats) and a constant Range.
+M["op_mod_range"] = lambda: model(
+    [h.make_node("Sub", ["m", "one"], ["ms"], name="shift"),
+     h.make_node("Mod", ["ms", "d"], ["y"], name="mod"),
+     h.make_node("Mod", ["ms", "d"], ["y2"], name="fmod_int", fmod=1),
+     h.make_node("Mod", ["x0", "fd"], ["y3"], name="fmod", fmod=1),
+     h.make_node("Range", ["r0", "r1", "r2"], ["rg"], name="range"),
+     h.make_node("Add", ["x0", "rg"], ["y4"], name="add")],
+    [vi("m", I64, [4, 6]), vi("x0", F, [4, 6])],
+    [vi("y", I64, None), vi("y2", I64, None), vi("y3", F, None), vi("y4", F, None)],
+    [const("one", np.array(1, np.int64)), const("d", np.array([2, -2, 3, -3, 5, -1], np.int64)),
+     const("fd", np.array([0.7, -0.7, 1.5, -1.5, 0.3, 2.0], np.float32)),
+     const("r0", np.float32(0.5)), const("r1", np.float32(3.4)), const("r2", np.float32(0.5))])
+
+M["op_dropout_mask"] = lambda: model(
+    [h.make_node("Dropout", ["x0"], ["y", "mask"], name="drop")],
+    [vi("x0", F, [2, 5])], [vi("y", F, None), vi("mask", TP.BOOL, None)])
+
 
 def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
     """dq(q(x)) -> op -> q -> dq, ONNX Runtime's QDQ form of one op."""
@@ -875,7 +893,7 @@ B = {
     "avgpool_dilations": lambda: one("AveragePool", ["x"], in_vis=X4, opset=19,
                                      kernel_shape=[2, 2], dilations=[2, 2]),
     "gap_rank": lambda: one("GlobalAveragePool", ["x"], in_vis=[vi("x", F, [1, 2, 4])]),
-    "dropout_mask": lambda: one("Dropout", ["x"], ("y", "mask"), in_vis=[vi("x", F, [2])]),
+    "dropout_mask": lambda: one("Dropout", ["x"], ("y", "mask"), in_vis=[vi("x", F, ["n"])]),
     "gelu_tanh": lambda: one("Gelu", ["x"], in_vis=[vi("x", F, [2])], opset=20,
                              approximate="tanh"),
     "gelu_opset20": lambda: one("Gelu", ["x"], in_vis=[vi("x", F, [2])], opset=20),

@@ -195,6 +195,9 @@ private:
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onScatterND(const NodeProto &n);
+  LogicalResult onMod(const NodeProto &n);
+  LogicalResult onRange(const NodeProto &n);
   LogicalResult onConvTranspose(const NodeProto &n);
   LogicalResult onArgReduce(const NodeProto &n);
   LogicalResult onCompare(const NodeProto &n);
@@ -1378,8 +1381,14 @@ LogicalResult Importer::onCast(const NodeProto &n) {
 LogicalResult Importer::onIdentity(const NodeProto &n) {
   if (failed(need(n, {0})))
     return failure();
-  if (n.op_type() == "Dropout" && n.output_size() > 1 && !n.output(1).empty())
-    return nodeError(n) << "the mask output is not supported";
+  if (n.op_type() == "Dropout" && n.output_size() > 1 && !n.output(1).empty()) {
+    // Inference keeps every element: the mask is all true.
+    auto xt = rtt(input(n, 0));
+    if (!xt.hasStaticShape())
+      return nodeError(n) << "the mask output needs a static shape (use --input-shape)";
+    auto mt = RankedTensorType::get(xt.getShape(), b.getI1Type());
+    define(n, 1, createConstant(DenseElementsAttr::get(mt, true), mt, n.output(1)));
+  }
   define(n, 0, input(n, 0));
   return success();
 }
@@ -2403,6 +2412,106 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
   return success();
 }
 
+LogicalResult Importer::onMod(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value l = asPlain(input(n, 0)), r = asPlain(input(n, 1));
+  Type el = rtt(l).getElementType();
+  if (el != rtt(r).getElementType())
+    return nodeError(n) << "operand element types differ: " << el << " and "
+                        << rtt(r).getElementType();
+  bool fm = attrInt(n, "fmod", 0);
+  if (isa<FloatType>(el) && !fm)
+    return nodeError(n) << "float operands need fmod=1";
+  std::string why;
+  auto shape = inferBroadcastShape(rtt(l).getShape(), rtt(r).getShape(), why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<ModOp>(n, RankedTensorType::get(*shape, el), l, r, b.getBoolAttr(fm));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+/// ScatterND on constants (mask construction in exported models) folds.
+LogicalResult Importer::onScatterND(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  if (attrString(n, "reduction", "none") != "none")
+    return nodeError(n) << "unsupported attribute value reduction=\""
+                        << attrString(n, "reduction", "") << "\"";
+  auto data = constOf(input(n, 0)), idx = constOf(input(n, 1)), upd = constOf(input(n, 2));
+  if (!data || !idx || !upd || idx->isFloat)
+    return nodeError(n) << "only constant data, indices and updates are supported";
+  auto ds = rtt(input(n, 0)).getShape(), is = rtt(input(n, 1)).getShape();
+  if (is.empty() || is.back() < 1 || is.back() > (int64_t)ds.size())
+    return nodeError(n) << "indices must end in a dimension of 1 to " << ds.size();
+  int64_t depth = is.back(), slice = 1, count = 1;
+  for (size_t d = depth; d < ds.size(); ++d)
+    slice *= ds[d];
+  for (size_t d = 0; d + 1 < is.size(); ++d)
+    count *= is[d];
+  if (upd->numElements() != count * slice)
+    return nodeError(n) << "updates have " << upd->numElements() << " elements, expected "
+                        << count * slice;
+  ConstTensor out = *data;
+  for (int64_t u = 0; u < count; ++u) {
+    int64_t off = 0;
+    for (int64_t d = 0; d < depth; ++d) {
+      int64_t i = idx->i[u * depth + d];
+      if (i < 0)
+        i += ds[d];
+      if (i < 0 || i >= ds[d])
+        return nodeError(n) << "index " << idx->i[u * depth + d] << " out of range for dimension "
+                            << d << " of size " << ds[d];
+      off = off * ds[d] + i;
+    }
+    off *= slice;
+    for (int64_t k = 0; k < slice; ++k) {
+      if (out.isFloat)
+        out.f[off + k] = upd->asDouble(u * slice + k);
+      else
+        out.i[off + k] = upd->isFloat ? (int64_t)upd->f[u * slice + k] : upd->i[u * slice + k];
+    }
+  }
+  auto t = rtt(input(n, 0));
+  define(n, 0, createConstant(out.write(t), t, n.output(0)));
+  return success();
+}
+
+/// Range with constant start, limit and delta becomes a constant.
+LogicalResult Importer::onRange(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  std::optional<ConstTensor> c[3];
+  for (int k = 0; k < 3; ++k) {
+    c[k] = constOf(input(n, k));
+    if (!c[k] || c[k]->numElements() != 1)
+      return nodeError(n) << "start, limit and delta must be scalar constants (input #" << k
+                          << " is not)";
+  }
+  Type el = rtt(input(n, 0)).getElementType();
+  double start = c[0]->asDouble(0), limit = c[1]->asDouble(0), delta = c[2]->asDouble(0);
+  if (delta == 0)
+    return nodeError(n) << "delta must not be zero";
+  int64_t count = std::max<int64_t>(0, (int64_t)std::ceil((limit - start) / delta));
+  if (count > (1 << 24))
+    return nodeError(n) << "range of " << count << " elements is too large";
+  ConstTensor out;
+  out.isFloat = isa<FloatType>(el);
+  out.shape = {count};
+  for (int64_t k = 0; k < count; ++k) {
+    if (out.isFloat)
+      out.f.push_back((float)start + (float)k * (float)delta);
+    else
+      out.i.push_back((int64_t)start + k * (int64_t)delta);
+  }
+  auto t = RankedTensorType::get({count}, el);
+  define(n, 0, createConstant(out.write(t), t, n.output(0)));
+  return success();
+}
+
 /// Equal, Less, LessOrEqual, Greater, GreaterOrEqual.
 LogicalResult Importer::onCompare(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
@@ -2655,6 +2764,9 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     for (const char *k : {"Max", "Min", "Sum", "Mean"})
       t[k] = &Importer::onVariadic;
     t["PRelu"] = &Importer::onBinary;
+    t["ScatterND"] = &Importer::onScatterND;
+    t["Mod"] = &Importer::onMod;
+    t["Range"] = &Importer::onRange;
     t["ConvTranspose"] = &Importer::onConvTranspose;
     for (const char *k : {"Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual"})
       t[k] = &Importer::onCompare;
