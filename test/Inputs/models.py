@@ -1069,24 +1069,27 @@ B.update({
     "reduce_l2_int": lambda: one("ReduceL2", ["x"], in_vis=[vi("x", I64, [2, 3])]),
 })
 _CT = [vi("x", F, [1, 4, 5, 5])]
-_CTW = [const("w", w(4, 2, 3, 3))]
+def _ctw():
+    return [const("w", w(4, 2, 3, 3))]
+
+
 B.update({
     "convt_rank": lambda: one("ConvTranspose", ["x", "w"], in_vis=[vi("x", F, [1, 4, 5])],
                               inits=[const("w", w(4, 2, 3))]),
     "convt_dynamic": lambda: one("ConvTranspose", ["x", "w"], in_vis=[vi("x", F, ["n", 4, 5, 5])],
-                                 inits=_CTW),
-    "convt_group": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_CTW, group=3),
-    "convt_output_padding": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_CTW,
+                                 inits=_ctw()),
+    "convt_group": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_ctw(), group=3),
+    "convt_output_padding": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_ctw(),
                                         strides=[2, 2], output_padding=[2, 0]),
-    "convt_autopad": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_CTW,
+    "convt_autopad": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_ctw(),
                                  auto_pad="SAME_MIDDLE"),
-    "convt_output_shape": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_CTW,
+    "convt_output_shape": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_ctw(),
                                       output_shape=[100, 100]),
-    "convt_output_shape_len": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_CTW,
+    "convt_output_shape_len": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_ctw(),
                                           output_shape=[7]),
     "convt_weights": lambda: one("ConvTranspose", ["x", "w"],
                                  in_vis=_CT + [vi("w", F, [4, 2, 3, 3])]),
-    "convt_empty": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_CTW,
+    "convt_empty": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_ctw(),
                                pads=[5, 0, 5, 0]),
     "convt_qaxis": lambda: model(
         [h.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], name="dq_w", axis=0),
