@@ -927,12 +927,31 @@ struct DequantQuantToRequant : OpRewritePattern<QuantizeOp> {
 
 /// requantize(requantize(x)) -> requantize(x): one rounding instead of two
 /// is the intent of the graph.
+/// True when every value of per-tensor type `from` is exactly representable
+/// in `to`: the scale ratio is a whole number and the mapped range fits, so
+/// requantizing to `to` neither rounds nor saturates.
+static bool requantIsLossless(Type from, Type to) {
+  if (!isPerTensorQuant(from) || !isPerTensorQuant(to))
+    return false;
+  auto qa = getQuantElementType(from), qb = getQuantElementType(to);
+  double ratio = getQuantScales(from)[0] / getQuantScales(to)[0];
+  double k = std::round(ratio);
+  if (k < 1 || std::fabs(ratio - k) > 1e-6 * ratio)
+    return false;
+  int64_t za = getQuantZeroPoints(from)[0], zb = getQuantZeroPoints(to)[0];
+  double lo = (double)(qa.getStorageTypeMin() - za) * k + (double)zb;
+  double hi = (double)(qa.getStorageTypeMax() - za) * k + (double)zb;
+  return lo >= (double)qb.getStorageTypeMin() && hi <= (double)qb.getStorageTypeMax();
+}
+
+/// requantize(requantize(x, A -> B), B -> C) is requantize(x, A -> C) only
+/// when the step to B loses nothing (no rounding, no saturation).
 struct FoldRequantChain : OpRewritePattern<RequantizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(RequantizeOp op,
                                 PatternRewriter &rewriter) const override {
     auto inner = op.getInput().getDefiningOp<RequantizeOp>();
-    if (!inner)
+    if (!inner || !requantIsLossless(inner.getInput().getType(), inner.getType()))
       return failure();
     if (inner.getInput().getType() == op.getType()) {
       rewriter.replaceOp(op, inner.getInput());

@@ -240,6 +240,20 @@ def qdq_graph(kind, xshape=(2, 4, 6, 6), yshape=(2, 4, 6, 6), scales=(0.05, 0.02
     return model(nodes, inputs, [vi("o_d", F, None)], inits)
 
 
+# A max pool's output quantized twice, the first time onto a narrow grid
+# that saturates (u8 0.0347:168 keeps [-5.8, 3.0]), then onto a coarser
+# one, and both added: the two requantizations must not merge into one.
+M["qdq_requant_saturating"] = lambda: model(
+    qdq_act("x", 164, 0.12898575)[0] +
+    [h.make_node("MaxPool", ["x_d"], ["m"], name="pool", kernel_shape=[2, 2], strides=[2, 2])] +
+    qdq_act("m", 168, 0.034745097)[0] +
+    [h.make_node("QuantizeLinear", ["m_d", "b_s", "b_z"], ["b_q"], name="q_b"),
+     h.make_node("DequantizeLinear", ["b_q", "b_s", "b_z"], ["b_d"], name="dq_b"),
+     h.make_node("Add", ["m_d", "b_d"], ["o"], name="add")] + qdq_act("o", 58, 0.041099064)[0],
+    [vi("x", F, [2, 3, 4, 6])], [vi("o_d", F, None), vi("b_d", F, None)],
+    qdq_act("x", 164, 0.12898575)[1] + qdq_act("m", 168, 0.034745097)[1] +
+    qdq_act("o", 58, 0.041099064)[1] +
+    [const("b_s", np.float32(0.12631235)), const("b_z", np.uint8(133))])
 M["qdq_add"] = lambda: qdq_graph("add")
 M["qdq_mul"] = lambda: qdq_graph("mul")
 # Graph outputs that share a buffer: a value listed through an Identity, the

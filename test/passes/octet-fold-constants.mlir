@@ -109,18 +109,29 @@ func.func @quantize_constant() -> (tensor<4x!quant.uniform<u8:f32, 0.5:10>>, ten
 !a = !quant.uniform<u8:f32, 0.05:128>
 !b = !quant.uniform<i8:f32, 0.02>
 
+// A requantize chain merges only when its middle step loses nothing: a
+// whole scale ratio and a range that fits (u8 0.05:128 -> i16 0.025). A
+// middle step that rounds (to 0.3) or saturates stays.
 // CHECK-LABEL: func @canonical_quant
 // CHECK: %[[R:.*]] = octet.requantize %arg0 : tensor<4x!quant.uniform<u8:f32, 5.000000e-02:128>> -> tensor<4x!quant.uniform<i8:f32, 2.000000e-02>>
-// CHECK: %[[R2:.*]] = octet.requantize %arg0 : tensor<4x!quant.uniform<u8:f32, 5.000000e-02:128>> -> tensor<4x!quant.uniform<i8:f32, 2.000000e-02>>
-// CHECK: return %arg0, %[[R]], %arg0, %[[R2]]
-func.func @canonical_quant(%x: tensor<4x!a>) -> (tensor<4x!a>, tensor<4x!b>, tensor<4x!a>, tensor<4x!b>) {
+// CHECK: %[[L:.*]] = octet.requantize %arg0 : tensor<4x!quant.uniform<u8:f32, 5.000000e-02:128>> -> tensor<4x!quant.uniform<u8:f32, 3.000000e-01:1>>
+// CHECK: %[[R2:.*]] = octet.requantize %[[L]] : tensor<4x!quant.uniform<u8:f32, 3.000000e-01:1>> -> tensor<4x!quant.uniform<i8:f32, 2.000000e-02>>
+// CHECK: %[[R3:.*]] = octet.requantize %arg0 : tensor<4x!quant.uniform<u8:f32, 5.000000e-02:128>> -> tensor<4x!quant.uniform<i8:f32, 2.000000e-02>>
+// CHECK: %[[S:.*]] = octet.requantize %arg0 : tensor<4x!quant.uniform<u8:f32, 5.000000e-02:128>> -> tensor<4x!quant.uniform<i8:f32, 2.500000e-02>>
+// CHECK: %[[S2:.*]] = octet.requantize %[[S]]
+// CHECK: return %arg0, %[[R]], %arg0, %[[R2]], %[[R3]], %[[S2]]
+func.func @canonical_quant(%x: tensor<4x!a>) -> (tensor<4x!a>, tensor<4x!b>, tensor<4x!a>, tensor<4x!b>, tensor<4x!b>, tensor<4x!b>) {
   %d = octet.dequantize %x : tensor<4x!a> -> tensor<4xf32>
   %same = octet.quantize %d : tensor<4xf32> -> tensor<4x!a>
   %other = octet.quantize %d : tensor<4xf32> -> tensor<4x!b>
   %noop = octet.requantize %x : tensor<4x!a> -> tensor<4x!a>
   %r1 = octet.requantize %x : tensor<4x!a> -> tensor<4x!quant.uniform<u8:f32, 0.3:1>>
   %chain = octet.requantize %r1 : tensor<4x!quant.uniform<u8:f32, 0.3:1>> -> tensor<4x!b>
-  return %same, %other, %noop, %chain : tensor<4x!a>, tensor<4x!b>, tensor<4x!a>, tensor<4x!b>
+  %l1 = octet.requantize %x : tensor<4x!a> -> tensor<4x!quant.uniform<i16:f32, 0.025>>
+  %lossless = octet.requantize %l1 : tensor<4x!quant.uniform<i16:f32, 0.025>> -> tensor<4x!b>
+  %s1 = octet.requantize %x : tensor<4x!a> -> tensor<4x!quant.uniform<i8:f32, 0.025>>
+  %saturating = octet.requantize %s1 : tensor<4x!quant.uniform<i8:f32, 0.025>> -> tensor<4x!b>
+  return %same, %other, %noop, %chain, %lossless, %saturating : tensor<4x!a>, tensor<4x!b>, tensor<4x!a>, tensor<4x!b>, tensor<4x!b>, tensor<4x!b>
 }
 
 // -----
