@@ -2318,6 +2318,62 @@ struct ArgReduceLowering : OctetPattern<OpTy> {
   }
 };
 
+/// Softmax of 8-bit quantized tensors as ONNX Runtime's QLinearSoftmax: a
+/// float32 table of exp((i - 255 + shift) * s_x) for the 256 input steps,
+/// indexed by each value's distance to its row maximum, a float32 sum per
+/// row in order, then rint(e * floor(1 / s_y) / sum) + zp_y (clamped above
+/// at 255 and, for int8, narrowed as ORT does).
+Value quantizedSoftmax(OpBuilder &b, Location loc, Value x, int64_t axis, const QInfo &qx,
+                       const QInfo &qy) {
+  auto t = rtt(x);
+  Type i8 = t.getElementType(), i32 = b.getI32Type(), f32 = b.getF32Type();
+  int64_t d = t.getDimSize(axis);
+  double shift = (double)std::log(std::numeric_limits<float>::max() / (float)d);
+  shift = std::max(0.0, shift - 5.0) / (double)(float)qx.scales[0];
+  SmallVector<float> table(256);
+  for (int i = 0; i < 256; ++i) {
+    uint8_t index = (uint8_t)(qx.isSigned ? i - 128 : i);
+    table[index] = (float)std::exp(((double)i - 255 + shift) * (double)(float)qx.scales[0]);
+  }
+  Value tableC = f32Table(b, loc, table);
+  float yScale = std::floor(1.0f / (float)qy.scales[0]);
+  // Row maxima of the stored values.
+  Value init = cstInt(b, loc, qx.isSigned ? -128 : 0, i8);
+  Value mx = reduceKeep(b, loc, x, {axis}, init, [&](OpBuilder &nb, Location l, Value a, Value acc) -> Value {
+    if (qx.isSigned)
+      return arith::MaxSIOp::create(nb, l, a, acc);
+    return arith::MaxUIOp::create(nb, l, a, acc);
+  });
+  // Table entry of each element: u8 index 255 - max + x, s8 (127 - max + x) mod 256.
+  Value e = elementwise(b, loc, t.getShape(), f32, {x, mx},
+                        [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
+                          Value xi = toI32(nb, l, v[0], qx.isSigned);
+                          Value mi = toI32(nb, l, v[1], qx.isSigned);
+                          Value base = cstInt(nb, l, qx.isSigned ? 127 : 255, i32);
+                          Value ix = arith::AddIOp::create(
+                              nb, l, arith::SubIOp::create(nb, l, base, mi), xi);
+                          if (qx.isSigned)
+                            ix = arith::AndIOp::create(nb, l, ix, cstInt(nb, l, 255, i32));
+                          Value idx = arith::IndexCastOp::create(nb, l, nb.getIndexType(), ix);
+                          return tensor::ExtractOp::create(nb, l, tableC, ValueRange{idx});
+                        });
+  Value sum = reduceKeep(b, loc, e, {axis}, fconst(b, loc, 0.0, f32),
+                         [](OpBuilder &nb, Location l, Value a, Value acc) -> Value {
+                           return arith::AddFOp::create(nb, l, acc, a);
+                         });
+  return elementwise(
+      b, loc, t.getShape(), i8, {e, sum}, [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
+        Value f = arith::DivFOp::create(nb, l, arith::MulFOp::create(nb, l, v[0], cstF32(nb, l, yScale)),
+                                        v[1]);
+        f = math::RoundEvenOp::create(nb, l, f);
+        Value q = arith::AddIOp::create(nb, l, arith::FPToSIOp::create(nb, l, i32, f),
+                                        cstInt(nb, l, qy.zps[0], i32));
+        Value over = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, q, cstInt(nb, l, 255, i32));
+        q = arith::SelectOp::create(nb, l, over, cstInt(nb, l, 255, i32), q);
+        return arith::TruncIOp::create(nb, l, i8, q);
+      });
+}
+
 struct SoftmaxLowering : OctetPattern<SoftmaxOp> {
   using OctetPattern::OctetPattern;
   LogicalResult
@@ -2330,6 +2386,11 @@ struct SoftmaxLowering : OctetPattern<SoftmaxOp> {
     auto t = rtt(x);
     Type el = t.getElementType();
     int64_t axis = op.getAxis();
+    QInfo qx = qinfo(op.getInput().getType()), qy = qinfo(op.getType());
+    if (qx.quantized) {
+      rewriter.replaceOp(op, quantizedSoftmax(rewriter, loc, x, axis, qx, qy));
+      return success();
+    }
     Value mx = reduceKeep(rewriter, loc, x, {axis},
                           fconst(rewriter, loc, -std::numeric_limits<double>::infinity(), el),
                           [](OpBuilder &b, Location l, Value a, Value acc) -> Value {

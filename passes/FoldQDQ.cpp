@@ -128,10 +128,16 @@ struct FoldArithmetic : OpRewritePattern<QuantizeOp> {
     Operation *op = q.getInput().getDefiningOp();
     if (!op || !isPerTensorQuant(q.getType()) ||
         !isa<AddOp, SubOp, MulOp, MaxOp, MinOp, AvgPool2DOp, GlobalAvgPool2DOp, ClampOp,
-             SigmoidOp, TanhOp, HardSwishOp, AbsOp, SoftplusOp, MishOp, LeakyReluOp, EluOp,
+             SigmoidOp, TanhOp, SoftmaxOp, HardSwishOp, AbsOp, SoftplusOp, MishOp, LeakyReluOp, EluOp,
              SeluOp, HardSigmoidOp>(op) &&
         !(isa<ResizeOp>(op) && cast<ResizeOp>(op).getMode() == "linear"))
       return failure();
+    if (auto sm = dyn_cast<SoftmaxOp>(op)) {
+      Value in = dequantized(sm.getInput());
+      if (sm.getLog() || !in || getQuantElementType(in.getType()).getStorageTypeIntegralWidth() != 8 ||
+          getQuantElementType(q.getType()).getStorageTypeIntegralWidth() != 8)
+        return failure();
+    }
     SmallVector<Value> operands;
     for (Value v : op->getOperands()) {
       Value x = dequantized(v);

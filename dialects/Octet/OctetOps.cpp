@@ -445,8 +445,11 @@ static LogicalResult verifyGlobalAvgPool(GlobalAvgPool2DOp op) {
 }
 
 static LogicalResult verifySoftmax(SoftmaxOp op) {
-  if (failed(verifyElementwise(op, false)))
+  if (failed(verifyElementwise(op, !op.getLog())))
     return failure();
+  if (isQuantTensor(op.getInput().getType()) &&
+      getQuantElementType(op.getInput().getType()).getStorageTypeIntegralWidth() != 8)
+    return op.emitOpError() << "quantized softmax takes 8-bit tensors";
   int64_t rank = rtt(op.getInput()).getRank();
   if ((int64_t)op.getAxis() < 0 || (int64_t)op.getAxis() >= rank)
     return op.emitOpError() << "axis " << (int64_t)op.getAxis()

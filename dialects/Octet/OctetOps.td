@@ -542,7 +542,10 @@ def Octet_SoftmaxOp : Octet_VerifiedOp<"softmax", "verifySoftmax"> {
   let description = [{
     `exp(x - max) / sum(exp(x - max))` along `axis` (non-negative), or with
     `log` set its logarithm `(x - max) - log(sum(exp(x - max)))` (ONNX
-    LogSoftmax). A float island: computed in f32.
+    LogSoftmax). Computed in f32; softmax (not its log) also takes 8-bit
+    per-tensor quantized tensors, lowered as ONNX Runtime's QLinearSoftmax
+    (a table of exponentials of the input steps, a float32 sum per row and
+    `rint(e * floor(1 / s_y) / sum) + zp_y`).
 
     Example:
     ```mlir

@@ -529,6 +529,20 @@ M["qdq_op_resize_nearest"] = lambda: qdq_one("Resize", extra=["", "sc"], oscale=
 M["qdq_op_resize_linear"] = lambda: qdq_one("Resize", extra=["", "sc"], oscale=0.05, ozp=120,
                                             mode="linear",
                                             inits=[const("sc", np.array([1, 1, 2, 2], np.float32))])
+def _qdq_softmax(zdtype, axis, oscale, ozp, shape=(2, 3, 10)):
+    nx, ix = qdq_act("x", 20 if zdtype == np.int8 else 120, 0.06, zdtype)
+    no, io = qdq_act("o", ozp, oscale, zdtype)
+    return model(nx + [h.make_node("Softmax", ["x_d"], ["o"], name="softmax", axis=axis)] + no,
+                 [vi("x", F, list(shape))], [vi("o_d", F, None)], ix + io)
+
+
+# QDQ softmax runs as ORT's QLinearSoftmax: uint8 and int8, the last and a
+# middle axis, the usual 1/256 output scale and an arbitrary one.
+M["qdq_op_softmax"] = lambda: _qdq_softmax(np.uint8, -1, 1 / 256., 0)
+M["qdq_op_softmax_axis1"] = lambda: _qdq_softmax(np.uint8, 1, 0.0371, 12)
+M["qdq_op_softmax_s8"] = lambda: _qdq_softmax(np.int8, -1, 1 / 256., -128)
+M["qdq_op_softmax_s8_odd"] = lambda: _qdq_softmax(np.int8, 2, 0.013, -100)
+
 M["qdq_op_max"] = lambda: model(
     qdq_act("x", 120, 0.05)[0] + qdq_act("y", 90, 0.03)[0] +
     [h.make_node("Max", ["x_d", "y_d"], ["o"], name="max")] + qdq_act("o", 100, 0.06)[0],

@@ -199,16 +199,23 @@ func.func @concat(%aq: tensor<2x!a>, %bq: tensor<2x!b>) -> tensor<4x!y> {
 
 !a = !quant.uniform<u8:f32, 0.05:128>
 
-// A float island between dequantize and quantize stays float.
+// A float island between dequantize and quantize stays float (layer norm);
+// softmax on 8-bit values becomes a quantized softmax (ORT's QLinearSoftmax).
 // CHECK-LABEL: func @float_island
 // CHECK: %[[D:.*]] = octet.dequantize %arg0
-// CHECK: %[[S:.*]] = octet.softmax %[[D]]
-// CHECK: octet.quantize %[[S]]
-func.func @float_island(%xq: tensor<2x4x!a>) -> tensor<2x4x!a> {
+// CHECK: %[[L:.*]] = octet.layer_norm %[[D]]
+// CHECK: %[[Q:.*]] = octet.quantize %[[L]]
+// CHECK: %[[S:.*]] = octet.softmax %arg0 {axis = 1 : i64} : tensor<2x4x!quant.uniform<u8:f32, 5.000000e-02:128>> -> tensor<2x4x!quant.uniform<u8:f32, 5.000000e-02:128>>
+// CHECK: return %[[Q]], %[[S]]
+func.func @float_island(%xq: tensor<2x4x!a>) -> (tensor<2x4x!a>, tensor<2x4x!a>) {
   %x = octet.dequantize %xq : tensor<2x4x!a> -> tensor<2x4xf32>
+  %g = arith.constant dense<1.0> : tensor<4xf32>
+  %bb = arith.constant dense<0.0> : tensor<4xf32>
+  %l = octet.layer_norm %x, %g, %bb {axis = 1 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %lq = octet.quantize %l : tensor<2x4xf32> -> tensor<2x4x!a>
   %s = octet.softmax %x {axis = 1 : i64} : tensor<2x4xf32> -> tensor<2x4xf32>
   %q = octet.quantize %s : tensor<2x4xf32> -> tensor<2x4x!a>
-  return %q : tensor<2x4x!a>
+  return %lq, %q : tensor<2x4x!a>, tensor<2x4x!a>
 }
 
 // -----

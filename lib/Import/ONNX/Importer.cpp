@@ -2645,7 +2645,6 @@ LogicalResult Importer::onQLinearUnary(const NodeProto &n) {
     v = make<LeakyReluOp>(n, yt, *qx, b.getF32FloatAttr(attrFloat(n, "alpha", 0.01f)),
                           b.getF32FloatAttr(0));
   } else {
-    // Softmax is a float island: dequantize, softmax, quantize.
     int64_t rank = rtt(*qx).getRank();
     auto axis = normAxis(attrInt(n, "axis", -1), rank);
     if (!axis)
@@ -2653,14 +2652,7 @@ LogicalResult Importer::onQLinearUnary(const NodeProto &n) {
     if (attrInt(n, "opset", 13) < 13 && *axis != rank - 1)
       return nodeError(n) << "QLinearSoftmax before opset 13 flattens from axis " << *axis
                           << "; only the last axis is supported";
-    auto ft = rtt(*qx).clone(Float32Type::get(ctx));
-    auto d = make<DequantizeOp>(n, ft, *qx);
-    if (failed(d))
-      return failure();
-    auto sm = make<SoftmaxOp>(n, ft, *d, b.getI64IntegerAttr(*axis));
-    if (failed(sm))
-      return failure();
-    v = make<QuantizeOp>(n, yt, *sm);
+    v = make<SoftmaxOp>(n, yt, *qx, b.getI64IntegerAttr(*axis), b.getBoolAttr(false));
   }
   if (failed(v))
     return failure();
