@@ -9,9 +9,15 @@ average and global pools, relu6, leaky relu, sigmoid, hard swish, concat,
 nearest resize, pad, transpose/reshape, softmax, and ends in
 an optional Flatten + Gemm or MatMul head.
 
-usage: qdq_fuzz.py SEED OUT.onnx
-       qdq_fuzz.py --check FIRST LAST WORKDIR   (writes seeds FIRST..LAST and
-       compares each with ONNX Runtime through ort_check.py --exact)"""
+With --transformer it writes an encoder layer instead: Q/K/V linears
+(MatMul + bias), heads split by Reshape/Transpose, Q.K^T and P.V between two
+activations, Div or Mul scaling, softmax, the output linear, a residual Add,
+LayerNormalization, and an optional feed-forward block with erf GELU.
+
+usage: qdq_fuzz.py [--transformer] SEED OUT.onnx
+       qdq_fuzz.py [--transformer] --check FIRST LAST WORKDIR   (writes seeds
+       FIRST..LAST and compares each with ONNX Runtime through
+       ort_check.py --exact)"""
 import sys
 
 import numpy as np
@@ -161,7 +167,50 @@ def build(seed):
     return m
 
 
-def check(first, last, work):
+def build_transformer(seed):
+    g = Graph(seed)
+    r = g.r
+    b, s, heads, d = (int(r.integers(1, 3)), int(r.choice([4, 7, 16])), int(r.choice([1, 2, 4])),
+                      int(r.choice([4, 8, 16])))
+    e = heads * d
+    x = g.qdq("x")
+
+    def linear(t, i, o):
+        y = g.node("MatMul", [t, g.weight([i, o], 1)])
+        return g.qdq(g.node("Add", [y, g.const(r.normal(0, 0.3, o).astype(np.float32), "b")]))
+
+    def split(t, perm):
+        t = g.qdq(g.node("Reshape", [t, g.const(np.array([b, s, heads, d], np.int64))]))
+        return g.qdq(g.node("Transpose", [t], perm=perm))
+
+    q, k, v = (split(linear(x, e, e), p) for p in ([0, 2, 1, 3], [0, 2, 3, 1], [0, 2, 1, 3]))
+    sc = g.qdq(g.node("MatMul", [q, k]))
+    if r.random() < 0.5:
+        sc = g.qdq(g.node("Div", [sc, g.const(np.float32(np.sqrt(d)))]))
+    else:
+        sc = g.qdq(g.node("Mul", [sc, g.qdq(g.const(np.float32(1 / np.sqrt(d))))]))
+    p = g.qdq(g.node("Softmax", [sc], axis=-1))
+    ctx = g.qdq(g.node("Transpose", [g.qdq(g.node("MatMul", [p, v]))], perm=[0, 2, 1, 3]))
+    ctx = g.qdq(g.node("Reshape", [ctx, g.const(np.array([b, s, e], np.int64))]))
+    res = g.qdq(g.node("Add", [linear(ctx, e, e), x]))
+    y = g.qdq(g.node("LayerNormalization",
+                     [res, g.const(r.normal(1, 0.1, e).astype(np.float32)),
+                      g.const(r.normal(0, 0.1, e).astype(np.float32))], axis=-1, epsilon=1e-5))
+    if r.random() < 0.5:
+        ff = linear(y, e, 2 * e)
+        erf = g.node("Erf", [g.node("Div", [ff, g.const(np.float32(1.4142135))])])
+        ff = g.node("Mul", [ff, g.node("Add", [erf, g.const(np.float32(1))])])
+        ff = g.qdq(g.node("Mul", [ff, g.const(np.float32(0.5))]))
+        y = g.qdq(g.node("Add", [linear(ff, 2 * e, e), y]))
+    graph = h.make_graph(g.nodes, "fuzz", [h.make_tensor_value_info("x", TP.FLOAT, [b, s, e])],
+                         [h.make_tensor_value_info(y, TP.FLOAT, None)], g.inits)
+    m = h.make_model(graph, opset_imports=[h.make_opsetid("", 17)],
+                     producer_name="octet-qdq-fuzz")
+    m.ir_version = 8
+    return m
+
+
+def check(first, last, work, make=build):
     import os
     import subprocess
     here = os.path.dirname(os.path.abspath(__file__))
@@ -169,10 +218,11 @@ def check(first, last, work):
     failed = []
     for seed in range(first, last + 1):
         path = os.path.join(work, "fuzz%d.onnx" % seed)
-        onnx.save(build(seed), path)
+        onnx.save(make(seed), path)
         r = subprocess.run([sys.executable, os.path.join(here, "ort_check.py"), path,
                             os.path.join(work, "fuzz%d" % seed), "--exact", "--input-range",
-                            "-4", "8", "--seed", str(seed)], capture_output=True, text=True)
+                            "-4", "8" if make is build else "3", "--seed", str(seed)],
+                           capture_output=True, text=True)
         if r.returncode != 0 or "PASS" not in r.stdout:
             failed.append(seed)
             print("seed %d:\n%s%s" % (seed, r.stdout, r.stderr[-2000:]))
@@ -182,6 +232,11 @@ def check(first, last, work):
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--check":
-        sys.exit(check(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]))
-    onnx.save(build(int(sys.argv[1])), sys.argv[2])
+    args = sys.argv[1:]
+    make = build
+    if args[0] == "--transformer":
+        make = build_transformer
+        args = args[1:]
+    if args[0] == "--check":
+        sys.exit(check(int(args[1]), int(args[2]), args[3], make))
+    onnx.save(make(int(args[0])), args[1])
