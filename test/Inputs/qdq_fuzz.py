@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Writes a random QDQ model, as ONNX Runtime's quantizer lays them out: every
 op between DequantizeLinear and QuantizeLinear nodes (one pair per tensor:
-ORT rewrites back-to-back pairs with parameters of its own choosing), int8 weights
-(per-channel or per-tensor), uint8 or int8 activations with random scales
-and zero points. The chain mixes convolutions (strides, pads, dilations,
+ORT rewrites back-to-back pairs with parameters of its own choosing), int8
+or uint8 weights (per-channel or per-tensor, zero points at 0 or not),
+uint8 or int8 activations with random scales and zero points. The chain mixes convolutions (strides, pads, dilations,
 depthwise, bias, relu), adds and muls (same shape and per-channel), max,
 average and global pools, relu6, leaky relu, sigmoid, hard swish, concat,
 nearest resize, pad, transpose/reshape, softmax, and ends in
@@ -57,15 +57,25 @@ class Graph:
         return self.node("DequantizeLinear", [self.node("QuantizeLinear", [x, s, z]), s, z])
 
     def weight(self, shape, axis):
+        """Symmetric int8 weights, or (1 in 4) uint8 weights around 128, or
+        (1 in 8) int8 weights with non-zero zero points."""
         r = self.r
-        wq = self.const(r.integers(-127, 128, shape).astype(np.int8), "w")
+        kind = r.random()
+        u8, asym = kind < 0.25, kind < 0.375
+        wt = np.uint8 if u8 else np.int8
+        wq = self.const(r.integers(0 if u8 else -127, 256 if u8 else 128, shape).astype(wt), "w")
+
+        def zps(n):
+            if u8:
+                return r.integers(100, 156, n)
+            return r.integers(-20, 20, n) if asym else np.zeros(n, np.int64)
         if r.random() < 0.7:
             ch = shape[axis]
             s = self.const(r.uniform(0.002, 0.03, ch).astype(np.float32), "ws")
-            z = self.const(np.zeros(ch, np.int8), "wz")
+            z = self.const(zps(ch).astype(wt), "wz")
             return self.node("DequantizeLinear", [wq, s, z], axis=axis)
         s = self.const(np.float32(r.uniform(0.002, 0.03)), "ws")
-        z = self.const(np.int8(0), "wz")
+        z = self.const(wt(zps(1)[0]), "wz")
         return self.node("DequantizeLinear", [wq, s, z])
 
 
