@@ -1,4 +1,4 @@
-//===- Runtime.cpp - Octet's thin C runtime (core and CPU driver) ----------===//
+//===- Runtime.cpp - Octet's thin C runtime (core, drivers, CPU driver) ---===//
 //
 // No LLVM or MLIR dependency: the C++ standard library and dlopen only. Every
 // entry point validates its arguments and reports errors as statuses.
@@ -16,6 +16,7 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <vector>
 
 struct octet_status_impl {
   int32_t code;
@@ -25,9 +26,39 @@ struct octet_status_impl {
 struct octet_module_impl {
   const octet_module_desc *desc;
   void *handle; // dlopen handle, or null for a linked-in descriptor
+  const octet_driver_ops *driver;
 };
 
 namespace {
+
+/// The CPU driver: a module compiled for the host runs in-process through
+/// its descriptor's entry point.
+int cpuAccepts(const octet_module_desc *desc, void *) { return desc->invoke != nullptr; }
+const char *cpuInvoke(const octet_module_desc *desc, void **inputs, void **outputs, void *) {
+  desc->invoke(inputs, outputs);
+  return nullptr;
+}
+const octet_driver_ops cpuDriver = {"cpu", cpuAccepts, cpuInvoke, nullptr};
+
+/// Registered drivers, the CPU driver first.
+struct DriverRegistry {
+  std::mutex lock;
+  std::vector<const octet_driver_ops *> drivers{&cpuDriver};
+};
+DriverRegistry &driverRegistry() {
+  static DriverRegistry r;
+  return r;
+}
+
+/// The most recently registered driver that accepts `desc`, or null.
+const octet_driver_ops *pickDriver(const octet_module_desc *desc) {
+  DriverRegistry &r = driverRegistry();
+  std::lock_guard<std::mutex> g(r.lock);
+  for (auto it = r.drivers.rbegin(); it != r.drivers.rend(); ++it)
+    if ((*it)->accepts(desc, (*it)->user))
+      return *it;
+  return nullptr;
+}
 
 /// One lock per compiled model (descriptor): its buffers are static, and
 /// dlopen hands every octet_module loaded from one file the same copy.
@@ -209,7 +240,13 @@ octet_status octet_module_load(const char *path, octet_module *out_module) {
     dlclose(handle);
     return s;
   }
-  auto *m = new (std::nothrow) octet_module_impl{desc, handle};
+  const octet_driver_ops *driver = pickDriver(desc);
+  if (!driver) {
+    dlclose(handle);
+    return makeStatus(OCTET_INVALID_MODULE,
+                      std::string("no driver accepts the module in '") + path + "'");
+  }
+  auto *m = new (std::nothrow) octet_module_impl{desc, handle, driver};
   if (!m) {
     dlclose(handle);
     return &outOfMemory;
@@ -224,7 +261,10 @@ octet_status octet_module_wrap(const octet_module_desc *desc, octet_module *out_
   *out_module = nullptr;
   if (octet_status s = validateDescriptor(desc, "the descriptor"))
     return s;
-  auto *m = new (std::nothrow) octet_module_impl{desc, nullptr};
+  const octet_driver_ops *driver = pickDriver(desc);
+  if (!driver)
+    return makeStatus(OCTET_INVALID_MODULE, "no driver accepts the descriptor");
+  auto *m = new (std::nothrow) octet_module_impl{desc, nullptr, driver};
   if (!m)
     return &outOfMemory;
   *out_module = m;
@@ -319,7 +359,56 @@ octet_status octet_module_invoke(octet_module module, const octet_tensor_view *i
   if (!lock)
     return &outOfMemory;
   std::lock_guard<std::mutex> guard(*lock);
-  d->invoke(inPtrs, outPtrs);
+  if (const char *err = module->driver->invoke(d, inPtrs, outPtrs, module->driver->user))
+    return makeStatus(OCTET_INTERNAL,
+                      std::string("driver '") + module->driver->name + "': " + err);
+  return nullptr;
+}
+
+octet_status octet_driver_register(const octet_driver_ops *ops) {
+  if (!ops || !ops->name || !*ops->name || !ops->accepts || !ops->invoke)
+    return makeStatus(OCTET_INVALID_ARGUMENT,
+                      "octet_driver_register: the driver needs a name, accepts and invoke");
+  DriverRegistry &r = driverRegistry();
+  try {
+    std::lock_guard<std::mutex> g(r.lock);
+    for (const octet_driver_ops *d : r.drivers)
+      if (!std::strcmp(d->name, ops->name))
+        return makeStatus(OCTET_INVALID_ARGUMENT,
+                          std::string("a driver named '") + ops->name + "' is already registered");
+    r.drivers.push_back(ops);
+  } catch (...) {
+    return &outOfMemory;
+  }
+  return nullptr;
+}
+
+octet_status octet_driver_count(int32_t *out_count) {
+  if (!out_count)
+    return makeStatus(OCTET_INVALID_ARGUMENT, "octet_driver_count: null argument");
+  DriverRegistry &r = driverRegistry();
+  std::lock_guard<std::mutex> g(r.lock);
+  *out_count = (int32_t)r.drivers.size();
+  return nullptr;
+}
+
+octet_status octet_driver_name(int32_t index, const char **out_name) {
+  if (!out_name)
+    return makeStatus(OCTET_INVALID_ARGUMENT, "octet_driver_name: null argument");
+  DriverRegistry &r = driverRegistry();
+  std::lock_guard<std::mutex> g(r.lock);
+  if (index < 0 || index >= (int32_t)r.drivers.size())
+    return makeStatus(OCTET_INVALID_ARGUMENT,
+                      "driver index " + std::to_string(index) + " out of range (" +
+                          std::to_string(r.drivers.size()) + " registered)");
+  *out_name = r.drivers[index]->name;
+  return nullptr;
+}
+
+octet_status octet_module_driver(octet_module module, const char **out_name) {
+  if (!module || !out_name)
+    return makeStatus(OCTET_INVALID_ARGUMENT, "octet_module_driver: null argument");
+  *out_name = module->driver->name;
   return nullptr;
 }
 

@@ -114,6 +114,32 @@ octet_status octet_module_invoke(octet_module module, const octet_tensor_view *i
                                  int32_t num_inputs, const octet_tensor_view *outputs,
                                  int32_t num_outputs);
 
+/*--- drivers ------------------------------------------------------------------*/
+/* A driver runs the modules it accepts. The runtime has a CPU driver ("cpu")
+ * for modules built by `octetc --target=cpu`; other backends (CUDA, Vulkan)
+ * plug in by registering their own. When a module is loaded or wrapped, the
+ * most recently registered driver that accepts its descriptor runs it; the
+ * CPU driver comes last. The ops struct and its name must stay valid while
+ * the process runs; drivers cannot be unregistered. */
+typedef struct octet_driver_ops {
+  const char *name; /* unique, e.g. "cuda" */
+  /* Nonzero when this driver runs modules with this descriptor. */
+  int (*accepts)(const octet_module_desc *desc, void *user);
+  /* Runs the module on dense buffers (already checked against the
+   * descriptor). Returns NULL on success, else a message (copied). */
+  const char *(*invoke)(const octet_module_desc *desc, void **inputs, void **outputs,
+                        void *user);
+  void *user;
+} octet_driver_ops;
+
+/* Registers a driver: its name must be new and its callbacks non-null. */
+octet_status octet_driver_register(const octet_driver_ops *ops);
+octet_status octet_driver_count(int32_t *out_count);
+/* Name of registered driver `index` (0 is "cpu"). */
+octet_status octet_driver_name(int32_t index, const char **out_name);
+/* Name of the driver that runs this module. */
+octet_status octet_module_driver(octet_module module, const char **out_name);
+
 #ifdef __cplusplus
 }
 #endif
