@@ -581,6 +581,26 @@ def _qop_unary(op, oscale, ozp, shape=(2, 4, 6, 6), **attrs):
     return qop_model([qx, n], ix, [vi("x", F, list(shape))], "o", oscale, ozp)
 
 
+# ONNX Runtime's fused dynamic-quantization ops.
+M["qop_dynamic_matmul"] = lambda: model(
+    [h.make_node("DynamicQuantizeMatMul", ["x", "b", "bs", "bz", "bias"], ["y"], name="dqmm",
+                 domain="com.microsoft"),
+     h.make_node("DynamicQuantizeMatMul", ["x", "b2", "bs2"], ["y2"], name="dqmm2",
+                 domain="com.microsoft")],
+    [vi("x", F, [2, 3, 8])], [vi("y", F, None), vi("y2", F, None)],
+    [const("b", rng.integers(-128, 128, (8, 5)).astype(np.int8)),
+     const("bs", rng.uniform(0.01, 0.03, 5).astype(np.float32)),
+     const("bz", np.zeros(5, np.int8)), const("bias", w(5)),
+     const("b2", rng.integers(0, 256, (8, 4)).astype(np.uint8)),
+     const("bs2", np.float32(0.02))], ms=True)
+M["qop_matmul_integer_to_float"] = lambda: model(
+    [h.make_node("MatMulIntegerToFloat", ["a", "b", "as", "bs", "az", "bz", "bias"], ["y"],
+                 name="mitf", domain="com.microsoft")],
+    [vi("a", U8, [3, 8])], [vi("y", F, None)],
+    [const("b", rng.integers(-128, 128, (8, 6)).astype(np.int8)),
+     const("as", np.float32(0.05)), const("bs", rng.uniform(0.01, 0.03, 6).astype(np.float32)),
+     const("az", np.uint8(120)), const("bz", np.zeros(6, np.int8)), const("bias", w(6))],
+    ms=True)
 M["qop_concat"] = _qop_concat
 M["qop_leaky_relu"] = lambda: _qop_unary("QLinearLeakyRelu", 0.04, 110, alpha=0.15)
 M["qop_avg_pool"] = lambda: _qop_unary("QLinearAveragePool", 0.03, 100, kernel_shape=[3, 3],

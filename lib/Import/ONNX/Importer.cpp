@@ -195,6 +195,7 @@ private:
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onMatMulIntegerToFloat(const NodeProto &n);
   LogicalResult onScatterND(const NodeProto &n);
   LogicalResult onMod(const NodeProto &n);
   LogicalResult onRange(const NodeProto &n);
@@ -2582,6 +2583,71 @@ LogicalResult Importer::onLogical(const NodeProto &n) {
 // More com.microsoft QOperator ops
 //===----------------------------------------------------------------------===//
 
+/// com.microsoft MatMulIntegerToFloat and DynamicQuantizeMatMul (ONNX
+/// Runtime's fusions of dynamic quantization): an integer matrix product,
+/// converted to float, times a_scale * b_scale, plus the bias.
+LogicalResult Importer::onMatMulIntegerToFloat(const NodeProto &n) {
+  bool dynamic = n.op_type() == "DynamicQuantizeMatMul";
+  if (failed(need(n, dynamic ? std::initializer_list<int>{0, 1, 2}
+                             : std::initializer_list<int>{0, 1, 2, 3})))
+    return failure();
+  Location loc = nodeLoc(n);
+  Value a, aScale, azp;
+  Value bb = asPlain(input(n, 1)), bScale, bzp, bias;
+  if (dynamic) {
+    auto x = requireFloat(n, input(n, 0), "A");
+    if (failed(x))
+      return failure();
+    auto u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
+    auto dq = DynamicQuantizeOp::create(
+        b, loc, TypeRange{rtt(*x).clone(u8), RankedTensorType::get({}, b.getF32Type()),
+                          RankedTensorType::get({}, u8)},
+        *x);
+    if (failed(mlir::verify(dq)))
+      return failure();
+    a = dq->getResult(0);
+    aScale = dq->getResult(1);
+    azp = dq->getResult(2);
+    bScale = input(n, 2);
+    bzp = input(n, 3);
+    bias = input(n, 4);
+  } else {
+    a = asPlain(input(n, 0));
+    aScale = input(n, 2);
+    bScale = input(n, 3);
+    azp = input(n, 4);
+    bzp = input(n, 5);
+    bias = input(n, 6);
+  }
+  for (Value s : {aScale, bScale})
+    if (!isa<FloatType>(rtt(s).getElementType()) || rtt(s).getRank() > 1)
+      return nodeError(n) << "scales must be float scalars or vectors";
+  azp = zeroPointOr(b, loc, azp ? asPlain(azp) : Value(), a);
+  bzp = zeroPointOr(b, loc, bzp ? asPlain(bzp) : Value(), bb);
+  std::string why;
+  auto shape = inferMatMulShape(rtt(a).getShape(), rtt(bb).getShape(), why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto acc = make<MatMulIntegerOp>(n, RankedTensorType::get(*shape, b.getI32Type()), a, bb, azp,
+                                   bzp);
+  if (failed(acc))
+    return failure();
+  Type f32 = b.getF32Type();
+  auto f = make<CastOp>(n, RankedTensorType::get(*shape, f32), *acc);
+  if (failed(f))
+    return failure();
+  auto scale = buildBinary(n, "Mul", aScale, bScale, f32);
+  if (failed(scale))
+    return failure();
+  auto y = buildBinary(n, "Mul", *f, *scale, f32);
+  if (succeeded(y) && bias)
+    y = buildBinary(n, "Add", *y, bias, f32);
+  if (failed(y))
+    return failure();
+  define(n, 0, *y);
+  return success();
+}
+
 /// QLinearConcat(Y_scale, Y_zero_point, (X, X_scale, X_zero_point)...).
 LogicalResult Importer::onQLinearConcat(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
@@ -2784,6 +2850,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["com.microsoft.QLinearSigmoid"] = &Importer::onQLinearSigmoid;
     t["com.microsoft.Gelu"] = &Importer::onUnary;
     t["com.microsoft.QLinearConcat"] = &Importer::onQLinearConcat;
+    t["com.microsoft.MatMulIntegerToFloat"] = &Importer::onMatMulIntegerToFloat;
+    t["com.microsoft.DynamicQuantizeMatMul"] = &Importer::onMatMulIntegerToFloat;
     t["com.microsoft.QLinearLeakyRelu"] = &Importer::onQLinearUnary;
     t["com.microsoft.QLinearSoftmax"] = &Importer::onQLinearUnary;
     t["com.microsoft.QLinearAveragePool"] = &Importer::onQLinearAvgPool;
