@@ -82,8 +82,10 @@ struct FoldLinear : OpRewritePattern<QuantizeOp> {
       return rewriter.notifyMatchFailure(q, "operands are not dequantized");
     auto wq = getQuantElementType(w.getType());
     auto xq = getQuantElementType(x.getType());
-    if (xq.getStorageTypeIntegralWidth() > 16 || wq.getStorageTypeIntegralWidth() > 16)
-      return failure();
+    // 8-bit operands only: 16-bit products summed over a long reduction can
+    // overflow int32, so 16-bit layers stay in float (as in ONNX Runtime).
+    if (xq.getStorageTypeIntegralWidth() > 8 || wq.getStorageTypeIntegralWidth() > 8)
+      return rewriter.notifyMatchFailure(q, "operands wider than 8 bits");
     int64_t wAxis = 0;
     if (auto mm = dyn_cast<MatMulOp>(op))
       wAxis = cast<RankedTensorType>(w.getType()).getRank() - 1;

@@ -713,6 +713,23 @@ M["qdq_int16"] = lambda: model(
      h.make_node("DequantizeLinear", ["q2", "s", "z"], ["y"], name="dq16b")],
     [vi("x", F, [2, 3])], [vi("y", F, None)],
     [const("s", np.float32(0.001)), const("z", np.int16(0))], opset=21)
+def _qdq_conv16(dt, zp, ozp):
+    # A 16-bit QDQ convolution with a long reduction (512 x 3 x 3) on inputs
+    # that saturate: int32 accumulation of 16-bit products would overflow.
+    nx, ix = qdq_act("x", zp, 0.0005, dt)
+    no, io = qdq_act("o", ozp, 0.05, dt)
+    wq = np.full((8, 512, 3, 3), 127, np.int8)
+    wq[1::2] = -128
+    nodes = nx + [h.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], name="dq_w", axis=0),
+                  h.make_node("Conv", ["x_d", "wd"], ["o"], name="conv", pads=[1, 1, 1, 1])] + no
+    return model(nodes, [vi("x", F, [1, 512, 4, 4])], [vi("o_d", F, None)],
+                 ix + io + [const("wq", wq), const("ws", np.full(8, 0.01, np.float32)),
+                            const("wz", np.zeros(8, np.int8))], opset=21)
+
+
+M["qdq_conv_int16_deep"] = lambda: _qdq_conv16(np.int16, 0, 0)
+M["qdq_conv_uint16_deep"] = lambda: _qdq_conv16(np.uint16, 32768, 32768)
+
 M["qop_uint8_io"] = lambda: model(
     # A QOperator graph whose input and output are raw uint8 tensors.
     [h.make_node("QLinearConv", ["x", "s", "z", "w", "ws", "wz", "ys", "yz"], ["y"],
