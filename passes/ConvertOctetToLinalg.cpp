@@ -1727,7 +1727,10 @@ struct BinaryLowering : OctetPattern<OpTy> {
               return FOp::create(b, l, v[0], v[1]);
             return IOp::create(b, l, v[0], v[1]);
           }
-          if (std::is_same<OpTy, MulOp>::value) {
+          // ORT's integer Mul and Add kernels exist for 8-bit tensors only;
+          // wider ones run in float (as ONNX Runtime does).
+          bool eightBit = a.width <= 8 && bq.width <= 8 && y.width <= 8;
+          if (std::is_same<OpTy, MulOp>::value && eightBit) {
             // ONNX Runtime's QLinearMul on x86 (MLAS): the integer product of
             // the debiased inputs, in float32 times (s_a * s_b) / s_c, plus
             // zp_c, then rounded (half to even) and saturated.
@@ -1744,7 +1747,7 @@ struct BinaryLowering : OctetPattern<OpTy> {
             f = math::RoundEvenOp::create(b, l, f);
             return clampToInt(b, l, f, y.qmin, y.qmax, outEl);
           }
-          if (std::is_same<OpTy, AddOp>::value)
+          if (std::is_same<OpTy, AddOp>::value && eightBit)
             return qlinearAdd(b, l, v[0], v[1], a, bq, y, scalarSide, outEl);
           Value fa = dequantizeScalar(b, l, v[0], a.isSigned,
                                       cstInt(b, l, a.zps[0], b.getI32Type()),
@@ -2580,7 +2583,7 @@ struct AvgPoolLowering : OctetPattern<OpTy> {
     // Windowed quantized pooling follows ONNX Runtime's QLinearAveragePool:
     // a float32 sum of the dequantized values in window order, divided by
     // the count, then quantized. The global pool sums integers (MLAS).
-    bool floatQ = x.quantized && std::is_same<OpTy, AvgPool2DOp>::value;
+    bool floatQ = x.quantized && (std::is_same<OpTy, AvgPool2DOp>::value || x.width > 8);
     Type accEl = floatQ ? (Type)rewriter.getF32Type()
                         : x.quantized ? (Type)rewriter.getI32Type() : inEl;
     // Pad with the zero point (counts as 0) and precompute window counts.

@@ -207,7 +207,7 @@ def qdq_act(name, zp, scale=0.05, zdtype=np.uint8):
 
 
 def qdq_graph(kind, xshape=(2, 4, 6, 6), yshape=(2, 4, 6, 6), scales=(0.05, 0.02, 0.1),
-              zdtype=np.uint8):
+              zdtype=np.uint8, opset=13):
     shift = 128 if zdtype == np.int8 else 0
     nx, ix = qdq_act("x", 120 - shift, scales[0], zdtype)
     nodes, inits, inputs = list(nx), list(ix), [vi("x", F, list(xshape))]
@@ -237,7 +237,7 @@ def qdq_graph(kind, xshape=(2, 4, 6, 6), yshape=(2, 4, 6, 6), scales=(0.05, 0.02
     no, io = qdq_act("o", 10 - shift, scales[2], zdtype)
     nodes += no
     inits += io
-    return model(nodes, inputs, [vi("o_d", F, None)], inits)
+    return model(nodes, inputs, [vi("o_d", F, None)], inits, opset=opset)
 
 
 # A max pool's output quantized twice, the first time onto a narrow grid
@@ -730,6 +730,21 @@ def _qdq_conv16(dt, zp, ozp):
 M["qdq_conv_int16_deep"] = lambda: _qdq_conv16(np.int16, 0, 0)
 M["qdq_conv_uint16_deep"] = lambda: _qdq_conv16(np.uint16, 32768, 32768)
 
+# 16-bit QDQ Add, Mul and global average pooling run in float.
+M["qdq_add_int16"] = lambda: qdq_graph("add", yshape=(4, 1, 1), scales=(0.0005, 0.0003, 0.0007),
+                                       zdtype=np.int16, opset=21)
+M["qdq_mul_uint16"] = lambda: qdq_graph("mul", scales=(0.0005, 0.0003, 0.0007), zdtype=np.uint16,
+                                        opset=21)
+
+
+def _qdq_gap16():
+    nx, ix = qdq_act("x", 30000, 0.0005, np.uint16)
+    no, io = qdq_act("o", 100, 0.0004, np.uint16)
+    return model(nx + [h.make_node("GlobalAveragePool", ["x_d"], ["o"], name="gap")] + no,
+                 [vi("x", F, [1, 3, 160, 160])], [vi("o_d", F, None)], ix + io, opset=21)
+
+
+M["qdq_gap_uint16"] = _qdq_gap16
 M["qop_uint8_io"] = lambda: model(
     # A QOperator graph whose input and output are raw uint8 tensors.
     [h.make_node("QLinearConv", ["x", "s", "z", "w", "ws", "wz", "ys", "yz"], ["y"],
