@@ -1043,22 +1043,46 @@ struct RequantizeLowering : OctetPattern<RequantizeOp> {
   LogicalResult
   matchAndRewrite(RequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStatic(op, rewriter)) || getQuantAxis(op.getType()))
+    if (failed(requireStatic(op, rewriter)))
       return failure();
     Location loc = op.getLoc();
     QInfo x = qinfo(op.getInput().getType()), y = qinfo(op.getType());
     auto shape = rtt(op.getResult()).getShape();
     Type storage = rewriter.getIntegerType(y.width);
-    // As ONNX Runtime evaluates DequantizeLinear -> QuantizeLinear.
+    // As ONNX Runtime evaluates DequantizeLinear -> QuantizeLinear; either
+    // side may be per-axis (scale and zero point tensors over its axis).
+    ScaleOperand sx = scaleOperand(rewriter, loc, x, shape.size());
+    ScaleOperand sy = scaleOperand(rewriter, loc, y, shape.size());
+    SmallVector<Value> ins = {adaptor.getInput()};
+    SmallVector<AffineMap> maps;
+    for (ScaleOperand *so : {&sx, &sy})
+      if (so->tensor) {
+        ins.append({so->tensor, so->zpTensor});
+        maps.append({so->map, so->map});
+      }
     Value r = elementwise(
-        rewriter, loc, shape, storage, {adaptor.getInput()},
+        rewriter, loc, shape, storage, ins,
         [&](OpBuilder &b, Location l, ValueRange a) {
-          Value f = dequantizeScalar(b, l, a[0], x.isSigned,
-                                     cstInt(b, l, x.zps[0], b.getI32Type()),
-                                     cstF32(b, l, x.scales[0]));
-          return quantizeScalar(b, l, f, cstF32(b, l, y.scales[0]), y.zps[0],
-                                y.qmin, y.qmax, storage);
-        });
+          unsigned k = 1;
+          Value xs, xz, ys, yz;
+          if (sx.tensor) {
+            xs = a[k++];
+            xz = a[k++];
+          } else {
+            xs = cstF32(b, l, sx.scalar);
+            xz = cstInt(b, l, sx.zpScalar, b.getI32Type());
+          }
+          Value f = dequantizeScalar(b, l, a[0], x.isSigned, xz, xs);
+          if (!sy.tensor)
+            return quantizeScalar(b, l, f, cstF32(b, l, sy.scalar), sy.zpScalar, y.qmin,
+                                  y.qmax, storage);
+          ys = a[k++];
+          yz = a[k++];
+          Value q = math::RoundEvenOp::create(b, l, arith::DivFOp::create(b, l, f, ys));
+          q = arith::AddFOp::create(b, l, q, arith::SIToFPOp::create(b, l, b.getF32Type(), yz));
+          return clampToInt(b, l, q, y.qmin, y.qmax, storage);
+        },
+        maps);
     rewriter.replaceOp(op, r);
     return success();
   }

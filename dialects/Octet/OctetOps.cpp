@@ -788,9 +788,6 @@ LogicalResult RequantizeOp::verify() {
     return emitOpError() << "input and result must be quantized";
   if (!shapesCompatible(rtt(getInput()).getShape(), rtt(getResult()).getShape()))
     return emitOpError() << "input and result shapes differ";
-  auto ia = getQuantAxis(getInput().getType()), ra = getQuantAxis(getType());
-  if ((ia || ra) && ia != ra)
-    return emitOpError() << "per-axis requantize must keep the quantized axis";
   return success();
 }
 
@@ -920,16 +917,11 @@ struct DequantQuantToRequant : OpRewritePattern<QuantizeOp> {
     auto dq = op.getInput().getDefiningOp<DequantizeOp>();
     if (!dq || dq.getInput().getType() == op.getType())
       return failure();
-    auto ia = getQuantAxis(dq.getInput().getType()), ra = getQuantAxis(op.getType());
-    if ((ia || ra) && ia != ra)
-      return failure();
     rewriter.replaceOpWithNewOp<RequantizeOp>(op, op.getType(), dq.getInput());
     return success();
   }
 };
 
-/// requantize(requantize(x)) -> requantize(x): one rounding instead of two
-/// is the intent of the graph.
 /// True when every value of per-tensor type `from` is exactly representable
 /// in `to`: the scale ratio is a whole number and the mapped range fits, so
 /// requantizing to `to` neither rounds nor saturates.

@@ -75,7 +75,8 @@ def Octet_RequantizeOp : Octet_Op<"requantize", [Pure]> {
   let description = [{
     Maps a quantized tensor to another scale, zero point or storage type:
     `r = saturate(round((q - zp_in) * scale_in / scale_out) + zp_out)`. The
-    rounding rule is chosen when the op is lowered.
+    rounding rule is chosen when the op is lowered. Either side may be
+    per-axis (each element then uses the parameters of its slice).
 
     Example:
     ```mlir

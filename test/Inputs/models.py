@@ -745,6 +745,25 @@ def _qdq_gap16():
 
 
 M["qdq_gap_uint16"] = _qdq_gap16
+# Per-channel activations: per-axis -> per-tensor and per-tensor -> per-axis
+# requantization (DequantizeLinear -> QuantizeLinear with other parameters).
+M["qdq_requant_per_axis"] = lambda: model(
+    [h.make_node("QuantizeLinear", ["x", "cs", "cz"], ["q1"], name="q_axis", axis=1),
+     h.make_node("DequantizeLinear", ["q1", "cs", "cz"], ["d1"], name="dq_axis", axis=1),
+     h.make_node("QuantizeLinear", ["d1", "ts", "tz"], ["q2"], name="q_tensor"),
+     h.make_node("DequantizeLinear", ["q2", "ts", "tz"], ["y"], name="dq_tensor"),
+     h.make_node("QuantizeLinear", ["x", "ts", "tz"], ["q3"], name="q_tensor2"),
+     h.make_node("DequantizeLinear", ["q3", "ts", "tz"], ["d3"], name="dq_tensor2"),
+     h.make_node("QuantizeLinear", ["d3", "cs", "cz"], ["q4"], name="q_axis2", axis=1),
+     h.make_node("DequantizeLinear", ["q4", "cs", "cz"], ["y2"], name="dq_axis2", axis=1),
+     h.make_node("QuantizeLinear", ["d1", "cs2", "cz2"], ["q5"], name="q_axis3", axis=1),
+     h.make_node("DequantizeLinear", ["q5", "cs2", "cz2"], ["y3"], name="dq_axis3", axis=1)],
+    [vi("x", F, [2, 3, 5])], [vi("y", F, None), vi("y2", F, None), vi("y3", F, None)],
+    [const("cs", np.array([0.02, 0.05, 0.011], np.float32)),
+     const("cz", np.array([10, 128, 250], np.uint8)),
+     const("ts", np.float32(0.031)), const("tz", np.uint8(100)),
+     const("cs2", np.array([0.07, 0.013, 0.03], np.float32)),
+     const("cz2", np.array([0, 60, 200], np.uint8))])
 M["qop_uint8_io"] = lambda: model(
     # A QOperator graph whose input and output are raw uint8 tensors.
     [h.make_node("QLinearConv", ["x", "s", "z", "w", "ws", "wz", "ys", "yz"], ["y"],

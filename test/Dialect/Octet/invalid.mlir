@@ -85,9 +85,9 @@ func.func @requantize_shape(%x: tensor<2x!quant.uniform<i8:f32, 0.1>>) {
 
 // -----
 
-func.func @requantize_axis(%x: tensor<2x!quant.uniform<i8:f32:0, {0.1, 0.2}>>) {
-  // expected-error @+1 {{per-axis requantize must keep the quantized axis}}
-  %r = octet.requantize %x : tensor<2x!quant.uniform<i8:f32:0, {0.1, 0.2}>> -> tensor<2x!quant.uniform<i8:f32, 0.2>>
+func.func @requantize_float(%x: tensor<2x!quant.uniform<i8:f32:0, {0.1, 0.2}>>) {
+  // expected-error @+1 {{input and result must be quantized}}
+  %r = octet.requantize %x : tensor<2x!quant.uniform<i8:f32:0, {0.1, 0.2}>> -> tensor<2xf32>
   return
 }
 
