@@ -2542,12 +2542,46 @@ struct ReduceLowering : OctetPattern<OpTy> {
     Value x = adaptor.getInput();
     auto t = rtt(x);
     Type el = t.getElementType();
-    if (!isa<FloatType>(el))
-      return rewriter.notifyMatchFailure(op, "integer reductions not lowered");
     ArrayRef<int64_t> axes = op.getAxes();
     bool isMax = std::is_same<OpTy, ReduceMaxOp>::value;
     bool isMin = std::is_same<OpTy, ReduceMinOp>::value;
     bool isProd = std::is_same<OpTy, ReduceProdOp>::value;
+    if (auto it = dyn_cast<IntegerType>(el)) {
+      // Integer reductions (shape arithmetic, masks, indices); the mean
+      // truncates toward zero.
+      Type orig = rtt(op.getInput()).getElementType();
+      bool u = orig.isUnsignedInteger() || orig.isInteger(1);
+      unsigned w = it.getWidth();
+      APInt start = isMax ? (u ? APInt::getMinValue(w) : APInt::getSignedMinValue(w))
+                    : isMin ? (u ? APInt::getMaxValue(w) : APInt::getSignedMaxValue(w))
+                            : APInt(w, isProd ? 1 : 0);
+      Value init = arith::ConstantOp::create(rewriter, loc, rewriter.getIntegerAttr(el, start));
+      Value r = reduceKeep(rewriter, loc, x, axes, init,
+                           [&](OpBuilder &b, Location l, Value a, Value acc) -> Value {
+                             if (isMax)
+                               return u ? (Value)arith::MaxUIOp::create(b, l, a, acc)
+                                        : (Value)arith::MaxSIOp::create(b, l, a, acc);
+                             if (isMin)
+                               return u ? (Value)arith::MinUIOp::create(b, l, a, acc)
+                                        : (Value)arith::MinSIOp::create(b, l, a, acc);
+                             if (isProd)
+                               return arith::MulIOp::create(b, l, a, acc);
+                             return arith::AddIOp::create(b, l, a, acc);
+                           });
+      if (std::is_same<OpTy, ReduceMeanOp>::value) {
+        int64_t count = 1;
+        for (int64_t d : axes)
+          count *= t.getDimSize(d);
+        r = elementwise(rewriter, loc, rtt(r).getShape(), el, {r},
+                        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                          Value c = cstInt(b, l, count, el);
+                          return u ? (Value)arith::DivUIOp::create(b, l, a[0], c)
+                                   : (Value)arith::DivSIOp::create(b, l, a[0], c);
+                        });
+      }
+      rewriter.replaceOp(op, reshapeTo(rewriter, loc, r, rtt(op.getResult())));
+      return success();
+    }
     double inf = std::numeric_limits<double>::infinity();
     Value init = fconst(rewriter, loc, isMax ? -inf : isMin ? inf : isProd ? 1.0 : 0.0, el);
     Value r = reduceKeep(rewriter, loc, x, axes, init,

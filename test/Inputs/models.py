@@ -504,6 +504,19 @@ M["op_dropout_mask"] = lambda: model(
     [h.make_node("Dropout", ["x0"], ["y", "mask"], name="drop")],
     [vi("x0", F, [2, 5])], [vi("y", F, None), vi("mask", TP.BOOL, None)])
 
+# Integer reductions (int64 and int32 inputs in {0, 1, 2}, shifted to -1..1).
+M["op_reduce_int"] = lambda: model(
+    [h.make_node("Sub", ["m", "one"], ["ms"], name="shift"),
+     h.make_node("ReduceMax", ["ms"], ["y1"], name="rmax", axes=[1]),
+     h.make_node("ReduceMin", ["ms"], ["y2"], name="rmin", axes=[0, 2], keepdims=0),
+     h.make_node("ReduceSum", ["ms", "ax"], ["y3"], name="rsum"),
+     h.make_node("ReduceProd", ["ms"], ["y4"], name="rprod", axes=[2]),
+     h.make_node("ReduceSum", ["k"], ["y5"], name="rsum32", keepdims=0)],
+    [vi("m", I64, [3, 4, 5]), vi("k", I32, [6, 7])],
+    [vi("y1", I64, None), vi("y2", I64, None), vi("y3", I64, None), vi("y4", I64, None),
+     vi("y5", I32, None)],
+    [const("one", np.array(1, np.int64)), const("ax", np.array([-1]))])
+
 
 def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
     """dq(q(x)) -> op -> q -> dq, ONNX Runtime's QDQ form of one op."""
