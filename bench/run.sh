@@ -21,7 +21,7 @@ for c in gemm_1024x1024x1024 gemm_256x3072x768 conv3x3_64x56x56; do
   "$bin/octetc" "$work/$c.onnx" --target=cpu --emit=shared-lib -o "$work/$c.so"
   o=$("$bin/octet-run" "$work/$c.so" --input "x=@$work/$c.x.npy" --benchmark=20 --warmup=3 | p50)
   a=$(grep "^$c " "$work/onednn.txt" | cut -d' ' -f2)
-  echo "| $c (u8 x s8 -> u8) | $o | oneDNN | $a | $(echo "scale=1; $o / $a" | bc)x |"
+  echo "| $c (u8 x s8 -> u8) | $o | oneDNN | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
 done
 
 ortb="node $root/bench/ort_bench.js"
@@ -30,14 +30,14 @@ x="$root/models/digits_test_x.npy"
   --emit=shared-lib -o "$work/digits.so"
 o=$("$bin/octet-run" "$work/digits.so" --input "input=@$x" --benchmark=50 | p50)
 a=$($ortb "$root/models/digits_cnn.qdq.onnx" 50 "input=$x")
-echo "| digits QDQ, batch 397 | $o | ONNX Runtime | $a | $(echo "scale=1; $o / $a" | bc)x |"
+echo "| digits QDQ, batch 397 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
 if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   /usr/bin/python3 "$root/test/Inputs/torch_models.py" resnet18-qnnpack "$work/r18.onnx" 2>/dev/null
   /usr/bin/python3 -c "import numpy as np; np.save('$work/r18.x.npy', np.random.default_rng(0).random((1,3,64,64), dtype=np.float32))"
   "$bin/octetc" "$work/r18.onnx" --target=cpu --emit=shared-lib -o "$work/r18.so"
   o=$("$bin/octet-run" "$work/r18.so" --input "input=@$work/r18.x.npy" --benchmark=20 | p50)
   a=$($ortb "$work/r18.onnx" 20 "input=$work/r18.x.npy")
-  echo "| resnet18 QDQ (torch qnnpack), 1x3x64x64 | $o | ONNX Runtime | $a | $(echo "scale=1; $o / $a" | bc)x |"
+  echo "| resnet18 QDQ (torch qnnpack), 1x3x64x64 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
 fi
 echo
 echo "VNNI instructions in the 1024^3 GEMM: vpdpbusd $("/usr/lib/llvm-22/bin/llvm-objdump" -d "$work/gemm_1024x1024x1024.so" | grep -c vpdpbusd || true), vpdpwssd $("/usr/lib/llvm-22/bin/llvm-objdump" -d "$work/gemm_1024x1024x1024.so" | grep -c vpdpwssd || true)"
