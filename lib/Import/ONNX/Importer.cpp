@@ -175,6 +175,7 @@ private:
   LogicalResult onSqueeze(const NodeProto &n);
   LogicalResult onTranspose(const NodeProto &n);
   LogicalResult onConcat(const NodeProto &n);
+  LogicalResult defineConcat(const NodeProto &n, ArrayRef<Value> ins);
   LogicalResult onSplit(const NodeProto &n);
   LogicalResult onSlice(const NodeProto &n);
   LogicalResult onGather(const NodeProto &n);
@@ -1181,9 +1182,27 @@ LogicalResult Importer::onTranspose(const NodeProto &n) {
   return success();
 }
 
+/// Concat of `ins` along the node's axis attribute, defined as its output.
+LogicalResult Importer::defineConcat(const NodeProto &n, ArrayRef<Value> ins) {
+  SmallVector<Shape> shapes;
+  for (Value v : ins)
+    shapes.push_back(Shape(rtt(v).getShape()));
+  auto axis = normAxis(attrInt(n, "axis", 0), shapes[0].size());
+  if (!axis)
+    return nodeError(n) << "axis out of range";
+  std::string why;
+  auto shape = inferConcatShape(shapes, *axis, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto v = make<ConcatOp>(n, rtt(ins[0]).clone(*shape), ins, b.getI64IntegerAttr(*axis));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
 LogicalResult Importer::onConcat(const NodeProto &n) {
   SmallVector<Value> ins;
-  SmallVector<Shape> shapes;
   for (int k = 0; k < n.input_size(); ++k) {
     Value v = input(n, k);
     if (!v)
@@ -1203,20 +1222,7 @@ LogicalResult Importer::onConcat(const NodeProto &n) {
   if (llvm::any_of(ins, [&](Value v) { return rtt(v).getElementType() != el; }))
     for (Value &v : ins)
       v = asPlain(v);
-  for (Value v : ins)
-    shapes.push_back(Shape(rtt(v).getShape()));
-  auto axis = normAxis(attrInt(n, "axis", 0), shapes[0].size());
-  if (!axis)
-    return nodeError(n) << "axis out of range";
-  std::string why;
-  auto shape = inferConcatShape(shapes, *axis, why);
-  if (failed(shape))
-    return nodeError(n) << why;
-  auto v = make<ConcatOp>(n, rtt(ins[0]).clone(*shape), ins, b.getI64IntegerAttr(*axis));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineConcat(n, ins);
 }
 
 LogicalResult Importer::onSplit(const NodeProto &n) {
@@ -2660,7 +2666,6 @@ LogicalResult Importer::onQLinearConcat(const NodeProto &n) {
   if (failed(yq))
     return failure();
   SmallVector<Value> ins;
-  SmallVector<Shape> shapes;
   for (int k = 2; k < n.input_size(); k += 3) {
     if (failed(need(n, {k, k + 1, k + 2})))
       return failure();
@@ -2678,20 +2683,8 @@ LogicalResult Importer::onQLinearConcat(const NodeProto &n) {
       v = *r;
     }
     ins.push_back(v);
-    shapes.push_back(Shape(rtt(v).getShape()));
   }
-  auto axis = normAxis(attrInt(n, "axis", 0), shapes[0].size());
-  if (!axis)
-    return nodeError(n) << "axis out of range";
-  std::string why;
-  auto shape = inferConcatShape(shapes, *axis, why);
-  if (failed(shape))
-    return nodeError(n) << why;
-  auto v = make<ConcatOp>(n, rtt(ins[0]).clone(*shape), ins, b.getI64IntegerAttr(*axis));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineConcat(n, ins);
 }
 
 /// QLinearLeakyRelu and QLinearSoftmax: (X, X_scale, X_zp, Y_scale, Y_zp).
