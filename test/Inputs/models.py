@@ -518,6 +518,65 @@ M["op_reduce_int"] = lambda: model(
     [const("one", np.array(1, np.int64)), const("ax", np.array([-1]))])
 
 
+def _conv1d(**attrs):
+    return model([h.make_node("Conv", ["x0", "w", "b"], ["y"], name="c1d", **attrs)],
+                 [vi("x0", F, [2, 4, 19])], [vi("y", F, None)],
+                 [const("w", w(6, 4 // attrs.get("group", 1), 3)), const("b", w(6))])
+
+
+M["op_conv1d"] = lambda: _conv1d(pads=[1, 2], strides=[2])
+M["op_conv1d_same"] = lambda: _conv1d(auto_pad="SAME_LOWER", strides=[3], group=2)
+M["op_conv1d_dilated"] = lambda: _conv1d(dilations=[3], pads=[0, 4], group=2)
+
+
+def _qdq_conv1d():
+    nx, ix = qdq_act("x", 120, 0.05)
+    no, io = qdq_act("o", 100, 0.08)
+    nodes = nx + [h.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], name="dq_w", axis=0),
+                  h.make_node("Conv", ["x_d", "wd", "b"], ["o"], name="c1d", pads=[2, 2],
+                              kernel_shape=[5])] + no
+    return model(nodes, [vi("x", F, [2, 8, 30])], [vi("o_d", F, None)],
+                 ix + io + [const("wq", rng.integers(-100, 100, (16, 8, 5)).astype(np.int8)),
+                            const("ws", rng.uniform(0.005, 0.02, 16).astype(np.float32)),
+                            const("wz", np.zeros(16, np.int8)), const("b", w(16))])
+
+
+M["qdq_op_conv1d"] = _qdq_conv1d
+M["op_pool1d"] = lambda: model(
+    [h.make_node("MaxPool", ["x0"], ["m"], name="mp", kernel_shape=[3], strides=[2],
+                 pads=[1, 1]),
+     h.make_node("AveragePool", ["m"], ["a"], name="ap", kernel_shape=[2], auto_pad="SAME_UPPER"),
+     h.make_node("GlobalAveragePool", ["a"], ["y"], name="gap")],
+    [vi("x0", F, [2, 3, 17])], [vi("y", F, None), vi("a", F, None)])
+
+
+def _qdq_pool1d():
+    nx, ix = qdq_act("x", 120, 0.05)
+    nm, im = qdq_act("m", 120, 0.05)
+    na, ia = qdq_act("a", 110, 0.04)
+    no, io = qdq_act("o", 100, 0.03)
+    return model(nx + [h.make_node("MaxPool", ["x_d"], ["m"], name="mp", kernel_shape=[2],
+                                   strides=[2])] + nm +
+                 [h.make_node("AveragePool", ["m_d"], ["a"], name="ap", kernel_shape=[3],
+                              pads=[1, 1])] + na +
+                 [h.make_node("GlobalAveragePool", ["a_d"], ["o"], name="gap")] + no,
+                 [vi("x", F, [2, 4, 20])], [vi("o_d", F, None)], ix + im + ia + io)
+
+
+M["qdq_op_pool1d"] = _qdq_pool1d
+M["qop_conv1d"] = lambda: model(
+    [h.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"], name="q"),
+     h.make_node("QLinearConv", ["xq", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"], ["yq"],
+                 name="qc1d", strides=[2], pads=[1, 1]),
+     h.make_node("DequantizeLinear", ["yq", "ys", "yz"], ["y"], name="dq")],
+    [vi("x", F, [1, 6, 25])], [vi("y", F, None)],
+    [const("xs", np.float32(0.05)), const("xz", np.uint8(128)),
+     const("w", rng.integers(-100, 100, (8, 6, 3)).astype(np.int8)),
+     const("ws", rng.uniform(0.005, 0.02, 8).astype(np.float32)), const("wz", np.zeros(8, np.int8)),
+     const("ys", np.float32(0.07)), const("yz", np.uint8(120)),
+     const("b", rng.integers(-500, 500, 8).astype(np.int32))])
+
+
 def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
     """dq(q(x)) -> op -> q -> dq, ONNX Runtime's QDQ form of one op."""
     nx, ix = qdq_act("x", 120, 0.05)
@@ -999,12 +1058,13 @@ B = {
     "conv_kernel_shape": lambda: one("Conv", ["x", "w"], in_vis=X4,
                                      inits=[const("w", w(1, 2, 3, 3))], kernel_shape=[3]),
     "add_types": lambda: one("Add", ["x", "i"], in_vis=[vi("x", F, [2]), vi("i", I64, [2])]),
-    "pool_rank": lambda: one("MaxPool", ["x"], in_vis=[vi("x", F, [1, 2, 4])], kernel_shape=[2]),
+    "pool_rank": lambda: one("MaxPool", ["x"], in_vis=[vi("x", F, [1, 2, 4, 4, 4])],
+                             kernel_shape=[2, 2, 2]),
     "pool_kernel": lambda: one("MaxPool", ["x"], in_vis=X4, kernel_shape=[2, 2, 2]),
     "pool_indices": lambda: one("MaxPool", ["x"], ("y", "idx"), in_vis=X4, kernel_shape=[2, 2]),
     "avgpool_dilations": lambda: one("AveragePool", ["x"], in_vis=X4, opset=19,
                                      kernel_shape=[2, 2], dilations=[2, 2]),
-    "gap_rank": lambda: one("GlobalAveragePool", ["x"], in_vis=[vi("x", F, [1, 2, 4])]),
+    "gap_rank": lambda: one("GlobalAveragePool", ["x"], in_vis=[vi("x", F, [1, 2, 4, 4, 4])]),
     "dropout_mask": lambda: one("Dropout", ["x"], ("y", "mask"), in_vis=[vi("x", F, ["n"])]),
     "gelu_tanh": lambda: one("Gelu", ["x"], in_vis=[vi("x", F, [2])], opset=20,
                              approximate="tanh"),

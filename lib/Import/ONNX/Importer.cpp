@@ -152,6 +152,9 @@ private:
                           ArrayRef<int64_t> kernel, SmallVector<int64_t> &strides,
                           SmallVector<int64_t> &pads, SmallVector<int64_t> &dilations);
   FailureOr<Value> buildConv(const NodeProto &n, Value x, Value w, Value bias, Type resultElem);
+  FailureOr<Value> buildConv1D(const NodeProto &n, Value x, Value w, Value bias,
+                               Type resultElem);
+  FailureOr<Value> unitHeightWeight(const NodeProto &n, Value w);
   FailureOr<Value> buildMatMul(const NodeProto &n, Value a, Value bb, Type resultElem);
   FailureOr<Value> buildGemm(const NodeProto &n, Value a, Value bb, Value c, Type resultElem);
   FailureOr<Value> buildBinary(const NodeProto &n, StringRef kind, Value l, Value r, Type resultElem);
@@ -169,6 +172,7 @@ private:
   LogicalResult onBatchNorm(const NodeProto &n);
   LogicalResult onReduce(const NodeProto &n);
   LogicalResult onPool(const NodeProto &n);
+  LogicalResult pool1D(const NodeProto &n, Value x);
   LogicalResult onGlobalAvgPool(const NodeProto &n);
   LogicalResult onFlatten(const NodeProto &n);
   LogicalResult onReshape(const NodeProto &n);
@@ -570,11 +574,98 @@ LogicalResult Importer::convAttrs(const NodeProto &n, ArrayRef<int64_t> xShape,
   return success();
 }
 
+/// A weight [F, C, K] as [F, C, 1, K]: constants (float, quantized, or behind
+/// a dequantize) are rebuilt with the new shape, keeping a per-axis
+/// quantization on axis 0; other values are reshaped.
+FailureOr<Value> Importer::unitHeightWeight(const NodeProto &n, Value w) {
+  auto s = rtt(w).getShape();
+  SmallVector<int64_t> to = {s[0], s[1], 1, s[2]};
+  auto reshapeConst = [&](Value c, Type type) -> FailureOr<Value> {
+    Attribute attr;
+    if (!matchPattern(c, m_Constant(&attr)))
+      return failure();
+    auto ct = ConstTensor::read(attr);
+    if (!ct)
+      return failure();
+    ct->shape.assign(to.begin(), to.end());
+    auto storage = RankedTensorType::get(to, rtt(c).getElementType());
+    if (auto q = getQuantElementType(type))
+      return Value(ConstantOp::create(b, c.getLoc(), RankedTensorType::get(to, q),
+                                      ct->write(storage.clone(getStorageIntegerType(q)))));
+    return Value(arith::ConstantOp::create(b, c.getLoc(), storage,
+                                           cast<TypedAttr>(ct->write(storage))));
+  };
+  if (auto dq = w.getDefiningOp<DequantizeOp>())
+    if (dq.getInput().getDefiningOp<ConstantOp>()) {
+      auto c = reshapeConst(dq.getInput(), dq.getInput().getType());
+      if (succeeded(c))
+        return make<DequantizeOp>(n, rtt(w).clone(to), *c);
+    }
+  if (succeeded(reshapeConst(w, w.getType())))
+    return reshapeConst(w, w.getType());
+  return buildReshape(n, w, to, false);
+}
+
+/// 1-D convolution (Conv1d) as a 2-D one over [N, C, 1, L].
+FailureOr<Value> Importer::buildConv1D(const NodeProto &n, Value x, Value w, Value bias,
+                                       Type resultElem) {
+  auto xs = rtt(x).getShape(), wsh = rtt(w).getShape();
+  auto one = [&](StringRef name, int64_t def, size_t count) -> FailureOr<SmallVector<int64_t>> {
+    auto v = attrInts(n, name).value_or(SmallVector<int64_t>(count, def));
+    if (v.size() != count)
+      return nodeError(n) << "a 1-D convolution's " << name << " must have " << count
+                          << " entries, got " << v.size();
+    return v;
+  };
+  auto st = one("strides", 1, 1), dl = one("dilations", 1, 1), pd = one("pads", 0, 2);
+  if (failed(st) || failed(dl) || failed(pd))
+    return failure();
+  if (auto ks = attrInts(n, "kernel_shape"); ks && (ks->size() != 1 || (*ks)[0] != wsh[2]))
+    return nodeError(n) << "kernel_shape does not match the weight's length " << wsh[2];
+  SmallVector<int64_t> pads = *pd;
+  std::string autoPad = attrString(n, "auto_pad", "NOTSET");
+  if (autoPad == "VALID") {
+    pads = {0, 0};
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    if (xs[2] == kDyn)
+      return nodeError(n) << "auto_pad=" << autoPad
+                          << " needs static spatial dimensions (use --input-shape)";
+    int64_t out = (xs[2] + (*st)[0] - 1) / (*st)[0];
+    int64_t total = std::max<int64_t>(0, (out - 1) * (*st)[0] + (*dl)[0] * (wsh[2] - 1) + 1 - xs[2]);
+    int64_t small = total / 2, big = total - small;
+    pads = autoPad == "SAME_UPPER" ? SmallVector<int64_t>{small, big}
+                                   : SmallVector<int64_t>{big, small};
+  } else if (autoPad != "NOTSET") {
+    return nodeError(n) << "unsupported attribute value auto_pad=\"" << autoPad << "\"";
+  }
+  auto x4 = buildReshape(n, x, {xs[0], xs[1], 1, xs[2]}, false);
+  auto w4 = unitHeightWeight(n, w);
+  if (failed(x4) || failed(w4))
+    return failure();
+  SmallVector<int64_t> strides = {1, (*st)[0]}, dil = {1, (*dl)[0]},
+                       pads2 = {0, pads[0], 0, pads[1]};
+  int64_t group = attrInt(n, "group", 1);
+  std::string why;
+  auto shape = inferConv2DShape(rtt(*x4).getShape(), rtt(*w4).getShape(), strides, pads2, dil,
+                                group, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto c = make<Conv2DOp>(n, RankedTensorType::get(*shape, resultElem), *x4, *w4, bias,
+                          b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads2),
+                          b.getDenseI64ArrayAttr(dil), b.getI64IntegerAttr(group),
+                          b.getStringAttr("none"), FloatAttr(), FloatAttr());
+  if (failed(c))
+    return failure();
+  return buildReshape(n, *c, {(*shape)[0], (*shape)[1], (*shape)[3]}, false);
+}
+
 FailureOr<Value> Importer::buildConv(const NodeProto &n, Value x, Value w,
                                      Value bias, Type resultElem) {
   auto xs = rtt(x).getShape(), wsh = rtt(w).getShape();
+  if (rtt(x).getRank() == 3 && rtt(w).getRank() == 3)
+    return buildConv1D(n, x, w, bias, resultElem);
   if (rtt(x).getRank() != 4 || rtt(w).getRank() != 4)
-    return nodeError(n) << "only 2-D convolution is supported (input rank "
+    return nodeError(n) << "only 1-D and 2-D convolutions are supported (input rank "
                         << rtt(x).getRank() << ", weight rank " << rtt(w).getRank() << ")";
   SmallVector<int64_t> strides, pads, dilations;
   if (failed(convAttrs(n, xs, wsh.drop_front(2), strides, pads, dilations)))
@@ -983,14 +1074,75 @@ LogicalResult Importer::onReduce(const NodeProto &n) {
   return success();
 }
 
+/// 1-D MaxPool and AveragePool as 2-D pools over [N, C, 1, L].
+LogicalResult Importer::pool1D(const NodeProto &n, Value x) {
+  auto xs = rtt(x).getShape();
+  auto kernel = attrInts(n, "kernel_shape");
+  if (!kernel || kernel->size() != 1)
+    return nodeError(n) << "kernel_shape must have 1 entry for a 1-D pool";
+  auto st = attrInts(n, "strides").value_or(SmallVector<int64_t>{1});
+  auto dl = attrInts(n, "dilations").value_or(SmallVector<int64_t>{1});
+  auto pd = attrInts(n, "pads").value_or(SmallVector<int64_t>{0, 0});
+  if (st.size() != 1 || dl.size() != 1 || pd.size() != 2)
+    return nodeError(n) << "a 1-D pool needs 1 stride, 1 dilation and 2 pads";
+  std::string autoPad = attrString(n, "auto_pad", "NOTSET");
+  if (autoPad == "VALID") {
+    pd = {0, 0};
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    if (xs[2] == kDyn)
+      return nodeError(n) << "auto_pad=" << autoPad
+                          << " needs static spatial dimensions (use --input-shape)";
+    int64_t out = (xs[2] + st[0] - 1) / st[0];
+    int64_t total = std::max<int64_t>(0, (out - 1) * st[0] + dl[0] * ((*kernel)[0] - 1) + 1 - xs[2]);
+    int64_t small = total / 2, big = total - small;
+    pd = autoPad == "SAME_UPPER" ? SmallVector<int64_t>{small, big} : SmallVector<int64_t>{big, small};
+  } else if (autoPad != "NOTSET") {
+    return nodeError(n) << "unsupported attribute value auto_pad=\"" << autoPad << "\"";
+  }
+  bool isMax = n.op_type() == "MaxPool";
+  if (!isMax && dl[0] != 1)
+    return nodeError(n) << "unsupported attribute value: dilated average pooling";
+  if (!isMax && isQuantTensor(x.getType()))
+    x = asPlain(x);
+  auto x4 = buildReshape(n, x, {xs[0], xs[1], 1, xs[2]}, false);
+  if (failed(x4))
+    return failure();
+  SmallVector<int64_t> k2 = {1, (*kernel)[0]}, s2 = {1, st[0]}, d2 = {1, dl[0]},
+                       p2 = {0, pd[0], 0, pd[1]};
+  bool ceil = attrInt(n, "ceil_mode", 0);
+  std::string why;
+  auto shape = inferPool2DShape(rtt(*x4).getShape(), k2, s2, p2, d2, ceil, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto t = rtt(*x4).clone(*shape);
+  FailureOr<Value> v;
+  if (isMax)
+    v = make<MaxPool2DOp>(n, t, *x4, b.getDenseI64ArrayAttr(k2), b.getDenseI64ArrayAttr(s2),
+                          b.getDenseI64ArrayAttr(p2), b.getDenseI64ArrayAttr(d2),
+                          b.getBoolAttr(ceil));
+  else
+    v = make<AvgPool2DOp>(n, t, *x4, b.getDenseI64ArrayAttr(k2), b.getDenseI64ArrayAttr(s2),
+                          b.getDenseI64ArrayAttr(p2), b.getBoolAttr(ceil),
+                          b.getBoolAttr(attrInt(n, "count_include_pad", 0)));
+  if (failed(v))
+    return failure();
+  auto r = buildReshape(n, *v, {(*shape)[0], (*shape)[1], (*shape)[3]}, false);
+  if (failed(r))
+    return failure();
+  define(n, 0, *r);
+  return success();
+}
+
 LogicalResult Importer::onPool(const NodeProto &n) {
   if (failed(need(n, {0})))
     return failure();
   if (n.output_size() > 1 && !n.output(1).empty())
     return nodeError(n) << "the Indices output is not supported";
   Value x = input(n, 0);
+  if (rtt(x).getRank() == 3)
+    return pool1D(n, x);
   if (rtt(x).getRank() != 4)
-    return nodeError(n) << "only 2-D pooling is supported (input rank "
+    return nodeError(n) << "only 1-D and 2-D pooling is supported (input rank "
                         << rtt(x).getRank() << ")";
   auto kernel = attrInts(n, "kernel_shape");
   if (!kernel || kernel->size() != 2)
@@ -1035,11 +1187,20 @@ LogicalResult Importer::onGlobalAvgPool(const NodeProto &n) {
   auto x = requireFloat(n, asPlain(input(n, 0)), "input");
   if (failed(x))
     return failure();
-  if (rtt(*x).getRank() != 4)
-    return nodeError(n) << "only 2-D pooling is supported (input rank "
-                        << rtt(*x).getRank() << ")";
+  int64_t rank = rtt(*x).getRank();
+  if (rank != 3 && rank != 4)
+    return nodeError(n) << "only 1-D and 2-D pooling is supported (input rank " << rank << ")";
   auto s = rtt(*x).getShape();
-  auto v = make<GlobalAvgPool2DOp>(n, rtt(*x).clone({s[0], s[1], 1, 1}), *x);
+  Value in = *x;
+  if (rank == 3) {
+    auto r = buildReshape(n, in, {s[0], s[1], 1, s[2]}, false);
+    if (failed(r))
+      return failure();
+    in = *r;
+  }
+  auto v = make<GlobalAvgPool2DOp>(n, rtt(in).clone({s[0], s[1], 1, 1}), in);
+  if (succeeded(v) && rank == 3)
+    v = buildReshape(n, *v, {s[0], s[1], 1}, false);
   if (failed(v))
     return failure();
   define(n, 0, *v);
