@@ -399,6 +399,11 @@ FailureOr<Shape> mlir::octet::inferTileShape(ArrayRef<int64_t> x, ArrayRef<int64
       why = "repeats must be at least 1, got " + std::to_string(repeats[d]);
       return failure();
     }
+    if (!ShapedType::isDynamic(x[d]) && x[d] > (int64_t{1} << 40) / repeats[d]) {
+      why = "tiling dimension " + std::to_string(d) + " by " + std::to_string(repeats[d]) +
+            " gives a tensor too large to compile";
+      return failure();
+    }
     out.push_back(ShapedType::isDynamic(x[d]) ? ShapedType::kDynamic : x[d] * repeats[d]);
   }
   return out;

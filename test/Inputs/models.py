@@ -1270,6 +1270,12 @@ B.update({
         [const("wq", np.ones((4, 2, 3, 3), np.int8)), const("ws", np.full(4, 0.1, np.float32)),
          const("wz", np.zeros(4, np.int8))]),
 })
+B.update({
+    "expand_huge": lambda: one("Expand", ["x", "s"], in_vis=[vi("x", F, [1])],
+                               inits=[const("s", np.array([100000, 100000, 100], np.int64))]),
+    "tile_overflow": lambda: one("Tile", ["x", "r"], in_vis=[vi("x", F, [2, 3])],
+                                 inits=[const("r", np.array([2**62, 4], np.int64))]),
+})
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})
 

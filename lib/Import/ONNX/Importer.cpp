@@ -115,6 +115,16 @@ private:
   /// Creates an op and checks it with its verifier, reporting at the node.
   template <typename OpTy, typename... Args>
   FailureOr<Value> make(const NodeProto &n, Type resultType, Args &&...args) {
+    // Tensors past 2^32 elements (16 GiB of f32) are not compiled.
+    if (auto t = dyn_cast<RankedTensorType>(resultType)) {
+      uint64_t count = 1;
+      for (int64_t d : t.getShape())
+        if (!ShapedType::isDynamic(d) &&
+            (d < 0 || __builtin_mul_overflow(count, (uint64_t)d, &count) ||
+             count > (uint64_t{1} << 32)))
+          return nodeError(n) << "result of shape " << shapeToString(t.getShape())
+                              << " is too large to compile";
+    }
     Value v = b.createOrFold<OpTy>(nodeLoc(n), resultType, std::forward<Args>(args)...);
     if (Operation *op = v.getDefiningOp())
       if (failed(mlir::verify(op)))
