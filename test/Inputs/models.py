@@ -576,6 +576,14 @@ M["qop_conv1d"] = lambda: model(
      const("ys", np.float32(0.07)), const("yz", np.uint8(120)),
      const("b", rng.integers(-500, 500, 8).astype(np.int32))])
 
+# Opsets 22-24: Conv at 22, RMSNormalization (23), Swish (24).
+M["op_opset24"] = lambda: model(
+    [h.make_node("Conv", ["x0", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+     h.make_node("Swish", ["c"], ["s"], name="swish", alpha=0.7),
+     h.make_node("RMSNormalization", ["s", "g"], ["y"], name="rms", axis=2, epsilon=1e-4)],
+    [vi("x0", F, [1, 2, 5, 6])], [vi("y", F, None)],
+    [const("w", w(3, 2, 3, 3)), const("g", w(5, 6))], opset=24)
+
 
 def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
     """dq(q(x)) -> op -> q -> dq, ONNX Runtime's QDQ form of one op."""

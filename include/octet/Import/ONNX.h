@@ -21,7 +21,7 @@ struct ONNXImportOptions {
 };
 
 /// The newest default-domain opset the importer knows.
-constexpr int64_t kMaxSupportedOpset = 21;
+constexpr int64_t kMaxSupportedOpset = 24;
 
 /// Reads and imports `path`. On failure reports diagnostics (file, node name
 /// and op type where known) on the context and returns null.

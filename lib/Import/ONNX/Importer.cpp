@@ -210,6 +210,8 @@ private:
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onSwish(const NodeProto &n);
+  LogicalResult onRMSNorm(const NodeProto &n);
   LogicalResult onMatMulIntegerToFloat(const NodeProto &n);
   LogicalResult onScatterND(const NodeProto &n);
   LogicalResult onMod(const NodeProto &n);
@@ -2690,6 +2692,73 @@ LogicalResult Importer::onRange(const NodeProto &n) {
   return success();
 }
 
+/// Swish (opset 24): x * sigmoid(alpha * x).
+LogicalResult Importer::onSwish(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto x = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(x))
+    return failure();
+  Type el = rtt(*x).getElementType();
+  float alpha = attrFloat(n, "alpha", 1.0f);
+  Value in = *x;
+  if (alpha != 1.0f) {
+    auto s = buildBinary(n, "Mul", *x, scalarConst(el, alpha), el);
+    if (failed(s))
+      return failure();
+    in = *s;
+  }
+  auto sg = make<SigmoidOp>(n, x->getType(), in);
+  if (failed(sg))
+    return failure();
+  auto y = buildBinary(n, "Mul", *x, *sg, el);
+  if (failed(y))
+    return failure();
+  define(n, 0, *y);
+  return success();
+}
+
+/// RMSNormalization (opset 23): x / sqrt(mean(x^2 over axis..) + epsilon) * scale.
+LogicalResult Importer::onRMSNorm(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  auto x = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(x))
+    return failure();
+  if (attr(n, "stash_type") && attrInt(n, "stash_type", 1) != 1)
+    return nodeError(n) << "unsupported attribute value stash_type="
+                        << attrInt(n, "stash_type", 1);
+  int64_t rank = rtt(*x).getRank();
+  auto axis = normAxis(attrInt(n, "axis", -1), rank);
+  if (!axis)
+    return nodeError(n) << "axis out of range for rank " << rank;
+  Type el = rtt(*x).getElementType();
+  SmallVector<int64_t> axes;
+  for (int64_t d = *axis; d < rank; ++d)
+    axes.push_back(d);
+  std::string why;
+  auto rt = rtt(*x).clone(*inferReduceShape(rtt(*x).getShape(), axes, true, why));
+  auto sq = buildBinary(n, "Mul", *x, *x, el);
+  if (failed(sq))
+    return failure();
+  auto ms = make<ReduceMeanOp>(n, rt, *sq, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
+  if (failed(ms))
+    return failure();
+  auto ve = buildBinary(n, "Add", *ms, scalarConst(el, attrFloat(n, "epsilon", 1e-5f)), el);
+  if (failed(ve))
+    return failure();
+  auto sd = make<SqrtOp>(n, rt, *ve);
+  if (failed(sd))
+    return failure();
+  auto y = buildBinary(n, "Div", *x, *sd, el);
+  if (succeeded(y))
+    y = buildBinary(n, "Mul", *y, input(n, 1), el);
+  if (failed(y))
+    return failure();
+  define(n, 0, *y);
+  return success();
+}
+
 /// Equal, Less, LessOrEqual, Greater, GreaterOrEqual.
 LogicalResult Importer::onCompare(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
@@ -2986,6 +3055,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     for (const char *k : {"Max", "Min", "Sum", "Mean"})
       t[k] = &Importer::onVariadic;
     t["PRelu"] = &Importer::onBinary;
+    t["Swish"] = &Importer::onSwish;
+    t["RMSNormalization"] = &Importer::onRMSNorm;
     t["ScatterND"] = &Importer::onScatterND;
     t["Mod"] = &Importer::onMod;
     t["Range"] = &Importer::onRange;
