@@ -585,6 +585,23 @@ M["op_opset24"] = lambda: model(
     [const("w", w(3, 2, 3, 3)), const("g", w(5, 6))], opset=24)
 
 
+def _einsum(eq, *shapes):
+    names = ["x%d" % k for k in range(len(shapes))]
+    return model([h.make_node("Einsum", names, ["y"], name="ein", equation=eq)],
+                 [vi(nm, F, list(sh)) for nm, sh in zip(names, shapes)], [vi("y", F, None)],
+                 opset=12)
+
+
+M["op_einsum_attention"] = lambda: _einsum("bhqd,bhkd->bhqk", (2, 3, 4, 5), (2, 3, 6, 5))
+M["op_einsum_implicit"] = lambda: _einsum("ij,jk", (3, 4), (4, 5))
+M["op_einsum_mixed"] = lambda: _einsum("abc,cd->dba", (2, 3, 4), (4, 5))
+M["op_einsum_rowdot"] = lambda: _einsum("ij,ij->i", (3, 7), (3, 7))
+M["op_einsum_outer"] = lambda: _einsum("i,j->ij", (4,), (5,))
+M["op_einsum_sum"] = lambda: _einsum("abc,bd->ad", (2, 3, 4), (3, 5))
+M["op_einsum_unary"] = lambda: _einsum("abc->ca", (2, 3, 4))
+M["op_einsum_broadcast"] = lambda: _einsum("bij,bjk->bik", (1, 3, 4), (2, 4, 5))
+
+
 def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
     """dq(q(x)) -> op -> q -> dq, ONNX Runtime's QDQ form of one op."""
     nx, ix = qdq_act("x", 120, 0.05)
@@ -1283,6 +1300,22 @@ B.update({
                                inits=[const("s", np.array([100000, 100000, 100], np.int64))]),
     "tile_overflow": lambda: one("Tile", ["x", "r"], in_vis=[vi("x", F, [2, 3])],
                                  inits=[const("r", np.array([2**62, 4], np.int64))]),
+})
+B.update({
+    "einsum_ellipsis": lambda: one("Einsum", ["x", "x"], in_vis=[vi("x", F, [2, 3])],
+                                   equation="...i,...i->...", opset=12),
+    "einsum_operands": lambda: one("Einsum", ["x"], in_vis=[vi("x", F, [2, 3])],
+                                   equation="ij,jk->ik", opset=12),
+    "einsum_diagonal": lambda: one("Einsum", ["x"], in_vis=[vi("x", F, [3, 3])],
+                                   equation="ii->i", opset=12),
+    "einsum_rank": lambda: one("Einsum", ["x"], in_vis=[vi("x", F, [3, 3])],
+                               equation="ijk->k", opset=12),
+    "einsum_output": lambda: one("Einsum", ["x"], in_vis=[vi("x", F, [3, 3])],
+                                 equation="ij->z", opset=12),
+    "einsum_sizes": lambda: one("Einsum", ["x", "z"], in_vis=[vi("x", F, [3, 4]), vi("z", F, [5, 2])],
+                                equation="ij,jk->ik", opset=12),
+    "einsum_int": lambda: one("Einsum", ["i"], in_vis=[vi("i", I64, [3])], equation="i->i",
+                              opset=12),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

@@ -25,6 +25,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <map>
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
@@ -210,6 +211,7 @@ private:
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onEinsum(const NodeProto &n);
   LogicalResult onSwish(const NodeProto &n);
   LogicalResult onRMSNorm(const NodeProto &n);
   LogicalResult onMatMulIntegerToFloat(const NodeProto &n);
@@ -2759,6 +2761,177 @@ LogicalResult Importer::onRMSNorm(const NodeProto &n) {
   return success();
 }
 
+/// Einsum with one or two operands and explicit or implicit output, no
+/// ellipsis: letters only in one operand and not in the output are summed
+/// first; two operands become transpose -> reshape -> batched MatMul ->
+/// reshape -> transpose (batch letters, then the left's free letters, the
+/// right's free letters, contracting over the shared ones).
+LogicalResult Importer::onEinsum(const NodeProto &n) {
+  std::string eq;
+  for (char c : attrString(n, "equation", ""))
+    if (c != ' ')
+      eq += c;
+  if (eq.find("...") != std::string::npos)
+    return nodeError(n) << "Einsum with an ellipsis is not supported";
+  size_t arrow = eq.find("->");
+  std::string lhs = eq.substr(0, arrow);
+  SmallVector<std::string> terms;
+  for (size_t start = 0;;) {
+    size_t comma = lhs.find(',', start);
+    terms.push_back(lhs.substr(start, comma == std::string::npos ? std::string::npos
+                                                                  : comma - start));
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  int ninputs = 0;
+  for (int k = 0; k < n.input_size(); ++k)
+    ninputs += !n.input(k).empty();
+  if (terms.size() != (size_t)ninputs || ninputs < 1 || ninputs > 2)
+    return nodeError(n) << "Einsum '" << eq << "' needs one or two operands matching its inputs";
+  std::string out;
+  if (arrow != std::string::npos) {
+    out = eq.substr(arrow + 2);
+  } else {
+    // Implicit output: letters that appear once, in alphabetical order.
+    std::map<char, int> count;
+    for (auto &t : terms)
+      for (char c : t)
+        ++count[c];
+    for (auto &[c, k] : count)
+      if (k == 1)
+        out += c;
+  }
+  SmallVector<Value> vals;
+  std::map<char, int64_t> size;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    Value v = asPlain(input(n, i));
+    auto s = rtt(v).getShape();
+    if (!isa<FloatType>(rtt(v).getElementType()))
+      return nodeError(n) << "Einsum operands must be float tensors";
+    if ((int64_t)terms[i].size() != (int64_t)s.size())
+      return nodeError(n) << "term '" << terms[i] << "' does not match operand rank " << s.size();
+    for (size_t d = 0; d < s.size(); ++d) {
+      char c = terms[i][d];
+      if (!std::isalpha((unsigned char)c) || s[d] == kDyn ||
+          terms[i].find(c) != terms[i].rfind(c))
+        return nodeError(n) << "Einsum '" << eq
+                            << "' needs distinct letters per operand and static shapes";
+      if (size.count(c) && size[c] != s[d] && size[c] != 1 && s[d] != 1)
+        return nodeError(n) << "letter '" << c << "' has sizes " << size[c] << " and " << s[d];
+      if (s[d] != 1 || !size.count(c))
+        size[c] = s[d];
+    }
+    vals.push_back(v);
+  }
+  for (char c : out)
+    if (!size.count(c) || out.find(c) != out.rfind(c))
+      return nodeError(n) << "output letter '" << c << "' is invalid";
+  Type el = rtt(vals[0]).getElementType();
+  auto inStr = [](const std::string &s, char c) { return s.find(c) != std::string::npos; };
+  // Sum letters that only one operand has and the output lacks.
+  for (size_t i = 0; i < terms.size(); ++i) {
+    std::string other = terms.size() == 2 ? terms[1 - i] : std::string();
+    SmallVector<int64_t> axes;
+    std::string kept;
+    for (size_t d = 0; d < terms[i].size(); ++d) {
+      char c = terms[i][d];
+      if (!inStr(out, c) && !inStr(other, c))
+        axes.push_back(d);
+      else
+        kept += c;
+    }
+    if (axes.empty())
+      continue;
+    std::string why;
+    auto shape = inferReduceShape(rtt(vals[i]).getShape(), axes, false, why);
+    auto r = make<ReduceSumOp>(n, rtt(vals[i]).clone(*shape), vals[i],
+                               b.getDenseI64ArrayAttr(axes), b.getBoolAttr(false));
+    if (failed(r))
+      return failure();
+    vals[i] = *r;
+    terms[i] = kept;
+  }
+  auto transposeTo = [&](Value v, const std::string &from,
+                         const std::string &to) -> FailureOr<Value> {
+    if (from == to)
+      return v;
+    SmallVector<int64_t> perm;
+    for (char c : to)
+      perm.push_back(from.find(c));
+    std::string why;
+    auto shape = inferTransposeShape(rtt(v).getShape(), perm, why);
+    return make<TransposeOp>(n, rtt(v).clone(*shape), v, b.getDenseI64ArrayAttr(perm));
+  };
+  if (terms.size() == 1) {
+    auto t = transposeTo(vals[0], terms[0], out);
+    if (failed(t))
+      return failure();
+    define(n, 0, *t);
+    return success();
+  }
+  // Classify the letters of the two operands.
+  std::string batch, lfree, rfree, contract;
+  for (char c : terms[0]) {
+    bool inB = inStr(terms[1], c), inO = inStr(out, c);
+    if (inB && inO)
+      batch += c;
+    else if (inB)
+      contract += c;
+    else
+      lfree += c;
+  }
+  for (char c : terms[1])
+    if (!inStr(terms[0], c))
+      rfree += c;
+  auto prod = [&](const std::string &ls) {
+    int64_t p = 1;
+    for (char c : ls)
+      p *= size[c];
+    return p;
+  };
+  // Operands as [batch, M, K] and [batch, K, N] (size-1 letters broadcast
+  // through MatMul's batch rules only when both have them; expand first).
+  auto prepare = [&](Value v, const std::string &term, const std::string &order,
+                     SmallVector<int64_t> shape3) -> FailureOr<Value> {
+    auto t = transposeTo(v, term, order);
+    if (failed(t))
+      return failure();
+    SmallVector<int64_t> full;
+    for (char c : order)
+      full.push_back(size[c]);
+    Value x = *t;
+    if (!llvm::equal(rtt(x).getShape(), full)) {
+      auto e = make<BroadcastOp>(n, rtt(x).clone(full), x);
+      if (failed(e))
+        return failure();
+      x = *e;
+    }
+    return buildReshape(n, x, shape3, false);
+  };
+  auto a = prepare(vals[0], terms[0], batch + lfree + contract,
+                   {prod(batch), prod(lfree), prod(contract)});
+  auto bb = prepare(vals[1], terms[1], batch + contract + rfree,
+                    {prod(batch), prod(contract), prod(rfree)});
+  if (failed(a) || failed(bb))
+    return failure();
+  auto mm = buildMatMul(n, *a, *bb, el);
+  if (failed(mm))
+    return failure();
+  SmallVector<int64_t> full;
+  std::string order = batch + lfree + rfree;
+  for (char c : order)
+    full.push_back(size[c]);
+  auto r = buildReshape(n, *mm, full, false);
+  if (failed(r))
+    return failure();
+  auto t = transposeTo(*r, order, out);
+  if (failed(t))
+    return failure();
+  define(n, 0, *t);
+  return success();
+}
+
 /// Equal, Less, LessOrEqual, Greater, GreaterOrEqual.
 LogicalResult Importer::onCompare(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
@@ -3055,6 +3228,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     for (const char *k : {"Max", "Min", "Sum", "Mean"})
       t[k] = &Importer::onVariadic;
     t["PRelu"] = &Importer::onBinary;
+    t["Einsum"] = &Importer::onEinsum;
     t["Swish"] = &Importer::onSwish;
     t["RMSNormalization"] = &Importer::onRMSNorm;
     t["ScatterND"] = &Importer::onScatterND;
