@@ -46,6 +46,19 @@ def OctetFoldConstants : Pass<"octet-fold-constants"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def OctetMergeQDQPairs : Pass<"octet-merge-qdq-pairs"> {
+  let summary = "Merge back-to-back quantize/dequantize pairs as ONNX Runtime does";
+  let description = [{
+    `dequantize(quantize(dequantize(quantize(x, A)), B))`, each value used only
+    by the next op, becomes `dequantize(quantize(x, C))` with C covering the
+    intersection of A's and B's real ranges: `s_C = (max - min) / (q_max -
+    q_min)`, `zp_C = round(q_min - min / s_C)` in float32, for 8-bit
+    per-tensor pairs of one storage type. This is ONNX Runtime's
+    DoubleQDQPairsRemover; following it keeps results bit-exact with ONNX
+    Runtime on such graphs (ONNX semantics would round twice).
+  }];
+}
+
 def OctetFoldBatchNorm : Pass<"octet-fold-batch-norm"> {
   let summary = "Fold inference batch normalization into the preceding conv2d";
   let description = [{

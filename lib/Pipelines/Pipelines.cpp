@@ -8,6 +8,7 @@
 #include "mlir/Transforms/Passes.h"
 
 void octet::buildQuantizedPipeline(mlir::OpPassManager &pm) {
+  pm.addPass(mlir::octet::createOctetMergeQDQPairs());
   pm.addPass(mlir::octet::createOctetFoldConstants());
   pm.addPass(mlir::octet::createOctetFoldBatchNorm());
   pm.addPass(mlir::octet::createOctetFuseActivation());

@@ -861,6 +861,21 @@ M["qdq_requant_per_axis"] = lambda: model(
      const("ts", np.float32(0.031)), const("tz", np.uint8(100)),
      const("cs2", np.array([0.07, 0.013, 0.03], np.float32)),
      const("cz2", np.array([0, 60, 200], np.uint8))])
+# Back-to-back Q/DQ pairs, which ONNX Runtime merges into one pair with
+# parameters of its own (DoubleQDQPairsRemover): uint8 and int8.
+def _double_pair(zt, z1, z2):
+    return model([h.make_node("QuantizeLinear", ["x", "s1", "z1"], ["q1"], name="q1"),
+                  h.make_node("DequantizeLinear", ["q1", "s1", "z1"], ["d1"], name="dq1"),
+                  h.make_node("QuantizeLinear", ["d1", "s2", "z2"], ["q2"], name="q2"),
+                  h.make_node("DequantizeLinear", ["q2", "s2", "z2"], ["d2"], name="dq2"),
+                  h.make_node("Relu", ["d2"], ["y"], name="relu")],
+                 [vi("x", F, [4, 50])], [vi("y", F, None)],
+                 [const("s1", np.float32(0.0347)), const("z1", zt(z1)),
+                  const("s2", np.float32(0.1263)), const("z2", zt(z2))])
+
+
+M["qdq_double_pair"] = lambda: _double_pair(np.uint8, 168, 133)
+M["qdq_double_pair_s8"] = lambda: _double_pair(np.int8, 40, -5)
 M["qop_uint8_io"] = lambda: model(
     # A QOperator graph whose input and output are raw uint8 tensors.
     [h.make_node("QLinearConv", ["x", "s", "z", "w", "ws", "wz", "ys", "yz"], ["y"],
