@@ -876,6 +876,28 @@ def _double_pair(zt, z1, z2):
 
 M["qdq_double_pair"] = lambda: _double_pair(np.uint8, 168, 133)
 M["qdq_double_pair_s8"] = lambda: _double_pair(np.int8, 40, -5)
+def _qdq_embedding(unsorted=False):
+    """A quantized embedding table and position table, gathered and added
+    (int8, as ORT's quantizer writes transformer inputs); optionally with
+    its nodes out of topological order (ONNX Runtime accepts that)."""
+    ng, ig = qdq_act("g", 0, 0.05, np.int8)
+    no, io = qdq_act("o", 3, 0.07, np.int8)
+    nodes = [h.make_node("DequantizeLinear", ["pq", "ps", "pz"], ["pos_d"], name="dq_pos"),
+             h.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], name="dq_w"),
+             h.make_node("Gather", ["wd", "ids"], ["g"], name="gather", axis=0)] + ng + \
+        [h.make_node("Add", ["g_d", "pos_d"], ["o"], name="add")] + no
+    if unsorted:
+        nodes = nodes[::-1]
+    return model(nodes, [vi("ids", I64, [2, 5])], [vi("o_d", F, None)],
+                 [const("wq", rng.integers(-128, 128, (10, 6)).astype(np.int8)),
+                  const("ws", np.float32(0.05)), const("wz", np.int8(0)),
+                  const("pq", rng.integers(-128, 128, (5, 6)).astype(np.int8)),
+                  const("ps", np.float32(0.03)), const("pz", np.int8(0))] + ig + io)
+
+
+M["qdq_embedding"] = _qdq_embedding
+M["qdq_embedding_unsorted"] = lambda: _qdq_embedding(True)
+
 M["qop_uint8_io"] = lambda: model(
     # A QOperator graph whose input and output are raw uint8 tensors.
     [h.make_node("QLinearConv", ["x", "s", "z", "w", "ws", "wz", "ys", "yz"], ["y"],

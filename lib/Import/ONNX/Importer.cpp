@@ -3277,6 +3277,47 @@ static std::string handlerKey(const NodeProto &n) {
   return n.domain() + "." + n.op_type();
 }
 
+/// The graph's nodes in an order where every node follows the producers of
+/// its inputs (ONNX asks for that order; ONNX Runtime also accepts graphs
+/// without it). Stable: a sorted graph keeps its order. Nodes in a cycle or
+/// reading a value nobody produces keep their place, so importNode reports
+/// the missing input.
+static SmallVector<const NodeProto *> topologicalOrder(const onnx::GraphProto &g) {
+  llvm::StringMap<int> producer;
+  for (int i = 0; i < g.node_size(); ++i)
+    for (const auto &o : g.node(i).output())
+      if (!o.empty())
+        producer.try_emplace(o, i);
+  int nn = g.node_size();
+  SmallVector<int> state(nn, 0); // 0 new, 1 visiting, 2 done
+  SmallVector<const NodeProto *> order;
+  // Depth-first with an explicit stack (node, next input to look at).
+  SmallVector<std::pair<int, int>> stack;
+  for (int root = 0; root < nn; ++root) {
+    if (state[root])
+      continue;
+    stack.push_back({root, 0});
+    state[root] = 1;
+    while (!stack.empty()) {
+      auto &[i, k] = stack.back();
+      const NodeProto &node = g.node(i);
+      if (k < node.input_size()) {
+        const std::string &in = node.input(k++);
+        auto it = in.empty() ? producer.end() : producer.find(in);
+        if (it != producer.end() && state[it->second] == 0) {
+          state[it->second] = 1;
+          stack.push_back({it->second, 0});
+        }
+        continue;
+      }
+      state[i] = 2;
+      order.push_back(&node);
+      stack.pop_back();
+    }
+  }
+  return order;
+}
+
 LogicalResult Importer::importNode(const NodeProto &n) {
   auto it = handlers().find(handlerKey(n));
   if (it == handlers().end())
@@ -3399,8 +3440,8 @@ OwningOpRef<ModuleOp> Importer::run() {
   }
   b.setInsertionPointToEnd(entry);
 
-  for (const auto &n : g.node())
-    if (failed(importNode(n)))
+  for (const NodeProto *n : topologicalOrder(g))
+    if (failed(importNode(*n)))
       return nullptr;
 
   SmallVector<Value> results;
