@@ -2216,6 +2216,36 @@ struct ModLowering : OctetPattern<ModOp> {
   }
 };
 
+struct GatherElementsLowering : OctetPattern<GatherElementsOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Value x = adaptor.getInput();
+    int64_t axis = op.getAxis(), dim = rtt(x).getDimSize(axis);
+    Value r = elementwise(
+        rewriter, op.getLoc(), outT.getShape(), outT.getElementType(), {adaptor.getIndices()},
+        [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+          // Negative indices count from the end; out-of-range ones clamp
+          // rather than read outside the buffer.
+          Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v[0]);
+          Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, cstIndex(b, l, 0));
+          i = arith::SelectOp::create(b, l, neg, arith::AddIOp::create(b, l, i, cstIndex(b, l, dim)), i);
+          i = arith::MaxSIOp::create(b, l, arith::MinSIOp::create(b, l, i, cstIndex(b, l, dim - 1)),
+                                     cstIndex(b, l, 0));
+          SmallVector<Value> ix;
+          for (int64_t d = 0; d < outT.getRank(); ++d)
+            ix.push_back(d == axis ? i : (Value)linalg::IndexOp::create(b, l, d));
+          return tensor::ExtractOp::create(b, l, x, ix);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 struct CompareLowering : OctetPattern<CompareOp> {
   using OctetPattern::OctetPattern;
   LogicalResult
@@ -3141,6 +3171,7 @@ struct ConvertOctetToLinalgPass
                  BinaryLowering<AndOp, arith::AddFOp, arith::AndIOp>,
                  BinaryLowering<OrOp, arith::AddFOp, arith::OrIOp>,
                  BinaryLowering<XorOp, arith::AddFOp, arith::XOrIOp>, CompareLowering, ModLowering,
+                 GatherElementsLowering,
                  WhereLowering, ReduceLowering<ReduceProdOp>, ArgReduceLowering<ArgMaxOp>,
                  ArgReduceLowering<ArgMinOp>,
                  PadLowering, ResizeLowering, BroadcastLowering, TileLowering, SoftmaxLowering,

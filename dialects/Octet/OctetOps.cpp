@@ -692,6 +692,31 @@ static LogicalResult verifyTile(TileOp op) {
   return verifySameElementType(op, op.getInput().getType(), op.getType());
 }
 
+static LogicalResult verifyGatherElements(GatherElementsOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto x = rtt(op.getInput()), ix = rtt(op.getIndices()), r = rtt(op.getResult());
+  auto it = dyn_cast<IntegerType>(ix.getElementType());
+  if (!it || (it.getWidth() != 32 && it.getWidth() != 64))
+    return op.emitOpError() << "indices must be i32 or i64";
+  int64_t axis = op.getAxis();
+  if (axis < 0 || axis >= x.getRank())
+    return op.emitOpError() << "axis " << axis << " out of range for rank " << x.getRank();
+  if (ix.getRank() != x.getRank())
+    return op.emitOpError() << "indices must have the input's rank " << x.getRank();
+  for (int64_t d = 0; d < x.getRank(); ++d)
+    if (d != axis && !x.isDynamicDim(d) && !ix.isDynamicDim(d) &&
+        ix.getDimSize(d) > x.getDimSize(d))
+      return op.emitOpError() << "indices dimension " << d << " (" << ix.getDimSize(d)
+                              << ") exceeds the input's (" << x.getDimSize(d) << ")";
+  if (!shapesCompatible(ix.getShape(), r.getShape()))
+    return op.emitOpError() << "result shape " << shapeToString(r.getShape())
+                            << " differs from the indices' shape " << shapeToString(ix.getShape());
+  if (getQuantAxis(x))
+    return op.emitOpError() << "cannot gather from a per-axis quantized tensor";
+  return verifySameElementType(op, x, r);
+}
+
 static LogicalResult verifyGather(GatherOp op) {
   if (failed(verifyQuantTypes(op)))
     return failure();

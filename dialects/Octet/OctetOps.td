@@ -810,6 +810,24 @@ def Octet_TileOp : Octet_VerifiedOp<"tile", "verifyTile"> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
+def Octet_GatherElementsOp : Octet_VerifiedOp<"gather_elements", "verifyGatherElements"> {
+  let summary = "gather single elements along an axis (ONNX GatherElements)";
+  let description = [{
+    `result[i...] = input[i...]` with the index along `axis` (non-negative)
+    replaced by `indices[i...]` (negative values count from the end). The
+    result has the indices' shape and the input's element type; the other
+    dimensions of the indices must not exceed the input's.
+
+    Example:
+    ```mlir
+    %y = octet.gather_elements %x, %i {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, Octet_Tensor:$indices, I64Attr:$axis);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
 def Octet_GatherOp : Octet_VerifiedOp<"gather", "verifyGather"> {
   let summary = "gather slices along an axis by index";
   let description = [{

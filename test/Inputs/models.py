@@ -601,6 +601,12 @@ M["op_einsum_sum"] = lambda: _einsum("abc,bd->ad", (2, 3, 4), (3, 5))
 M["op_einsum_unary"] = lambda: _einsum("abc->ca", (2, 3, 4))
 M["op_einsum_broadcast"] = lambda: _einsum("bij,bjk->bik", (1, 3, 4), (2, 4, 5))
 
+M["op_gather_elements"] = lambda: model(
+    [h.make_node("GatherElements", ["x0", "i"], ["y"], name="ge", axis=1),
+     h.make_node("GatherElements", ["x0", "c"], ["y2"], name="ge2", axis=-1)],
+    [vi("x0", F, [3, 4, 5]), vi("i", I64, [3, 2, 5])], [vi("y", F, None), vi("y2", F, None)],
+    [const("c", np.array([[[-1, 0], [4, -5]], [[2, 2], [1, -2]]], np.int64))])
+
 
 def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
     """dq(q(x)) -> op -> q -> dq, ONNX Runtime's QDQ form of one op."""
@@ -640,6 +646,9 @@ M["qdq_op_softmax_axis1"] = lambda: _qdq_softmax(np.uint8, 1, 0.0371, 12)
 M["qdq_op_softmax_s8"] = lambda: _qdq_softmax(np.int8, -1, 1 / 256., -128)
 M["qdq_op_softmax_s8_odd"] = lambda: _qdq_softmax(np.int8, 2, 0.013, -100)
 
+M["qdq_op_gather_elements"] = lambda: qdq_one(
+    "GatherElements", extra=["gi"], oscale=0.05, ozp=120, axis=2,
+    inits=[const("gi", rng.integers(-6, 6, (2, 4, 3, 6)).astype(np.int64))])
 M["qdq_op_max"] = lambda: model(
     qdq_act("x", 120, 0.05)[0] + qdq_act("y", 90, 0.03)[0] +
     [h.make_node("Max", ["x_d", "y_d"], ["o"], name="max")] + qdq_act("o", 100, 0.06)[0],
@@ -1354,6 +1363,8 @@ B.update({
     "einsum_int": lambda: one("Einsum", ["i"], in_vis=[vi("i", I64, [3])], equation="i->i",
                               opset=12),
 })
+B["gather_elements_axis"] = lambda: one("GatherElements", ["x", "i"],
+                                         in_vis=[vi("x", F, [2, 3]), vi("i", I64, [2, 3])], axis=2)
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})
 

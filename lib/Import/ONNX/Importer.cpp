@@ -211,6 +211,7 @@ private:
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onGatherElements(const NodeProto &n);
   LogicalResult onEinsum(const NodeProto &n);
   LogicalResult onSwish(const NodeProto &n);
   LogicalResult onRMSNorm(const NodeProto &n);
@@ -2932,6 +2933,23 @@ LogicalResult Importer::onEinsum(const NodeProto &n) {
   return success();
 }
 
+LogicalResult Importer::onGatherElements(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0), ix = input(n, 1);
+  auto axis = normAxis(attrInt(n, "axis", 0), rtt(x).getRank());
+  if (!axis)
+    return nodeError(n) << "axis " << attrInt(n, "axis", 0) << " out of range for rank "
+                        << rtt(x).getRank();
+  auto v = make<GatherElementsOp>(n, RankedTensorType::get(rtt(ix).getShape(),
+                                                            rtt(x).getElementType()),
+                                  x, ix, b.getI64IntegerAttr(*axis));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
 /// Equal, Less, LessOrEqual, Greater, GreaterOrEqual.
 LogicalResult Importer::onCompare(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
@@ -3228,6 +3246,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     for (const char *k : {"Max", "Min", "Sum", "Mean"})
       t[k] = &Importer::onVariadic;
     t["PRelu"] = &Importer::onBinary;
+    t["GatherElements"] = &Importer::onGatherElements;
     t["Einsum"] = &Importer::onEinsum;
     t["Swish"] = &Importer::onSwish;
     t["RMSNormalization"] = &Importer::onRMSNorm;

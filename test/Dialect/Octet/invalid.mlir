@@ -1248,3 +1248,51 @@ func.func @argmin_shape(%x: tensor<3x4xf32>) {
   %y = octet.argmin %x {axis = 1 : i64, keepdims = false} : tensor<3x4xf32> -> tensor<3x1xi64>
   return
 }
+
+// -----
+
+func.func @gather_elements_indices(%x: tensor<3x4xf32>, %i: tensor<3x2xf32>) {
+  // expected-error @+1 {{indices must be i32 or i64}}
+  %y = octet.gather_elements %x, %i {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_axis(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>) {
+  // expected-error @+1 {{axis 2 out of range for rank 2}}
+  %y = octet.gather_elements %x, %i {axis = 2 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_rank(%x: tensor<3x4xf32>, %i: tensor<6xi64>) {
+  // expected-error @+1 {{indices must have the input's rank 2}}
+  %y = octet.gather_elements %x, %i {axis = 0 : i64} : (tensor<3x4xf32>, tensor<6xi64>) -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_dims(%x: tensor<3x4xf32>, %i: tensor<5x2xi64>) {
+  // expected-error @+1 {{indices dimension 0 (5) exceeds the input's (3)}}
+  %y = octet.gather_elements %x, %i {axis = 1 : i64} : (tensor<3x4xf32>, tensor<5x2xi64>) -> tensor<5x2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_shape(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>) {
+  // expected-error @+1 {{result shape 3x3 differs from the indices' shape 3x2}}
+  %y = octet.gather_elements %x, %i {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x3xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_per_axis(%x: tensor<2x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>>, %i: tensor<2x1xi64>) {
+  // expected-error @+1 {{cannot gather from a per-axis quantized tensor}}
+  %y = octet.gather_elements %x, %i {axis = 1 : i64} : (tensor<2x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>>, tensor<2x1xi64>) -> tensor<2x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+  return
+}

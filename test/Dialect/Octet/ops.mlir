@@ -217,3 +217,10 @@ func.func @more_ops(%x: tensor<2x3x4xf32>, %q: tensor<2x3x!u8>, %v: tensor<4xf32
   %gm = octet.reduce_max %x {axes = array<i64: 1>} : tensor<2x3x4xf32> -> tensor<2x1x4xf32>
   return %lr, %hs, %sw, %mi, %pr, %pd, %qp, %rs, %e2, %bc, %tl, %gm : tensor<2x3x4xf32>, tensor<2x3x!u8>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x6x7xf32>, tensor<2x5x!u8>, tensor<2x6x8xf32>, tensor<2x3x2xf32>, tensor<3x2x3x4xf32>, tensor<2x6x4xf32>, tensor<2x1x4xf32>
 }
+
+// CHECK-LABEL: func @gather_elements
+// CHECK: octet.gather_elements %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+func.func @gather_elements(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>) -> tensor<3x2xf32> {
+  %y = octet.gather_elements %x, %i {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
