@@ -607,6 +607,19 @@ M["op_gather_elements"] = lambda: model(
     [vi("x0", F, [3, 4, 5]), vi("i", I64, [3, 2, 5])], [vi("y", F, None), vi("y2", F, None)],
     [const("c", np.array([[[-1, 0], [4, -5]], [[2, 2], [1, -2]]], np.int64))])
 
+# TopK: largest along the last axis with ties (rounded inputs), smallest
+# along axis 0, K as an attribute (opset 9).
+M["op_topk"] = lambda: model(
+    [h.make_node("Round", ["x0"], ["r"], name="round"),
+     h.make_node("TopK", ["r", "k3"], ["v", "i"], name="top3", axis=-1),
+     h.make_node("TopK", ["x0", "k2"], ["v2", "i2"], name="bottom2", axis=0, largest=0)],
+    [vi("x0", F, [4, 3, 10])],
+    [vi("v", F, None), vi("i", I64, None), vi("v2", F, None), vi("i2", I64, None)],
+    [const("k3", np.array([3], np.int64)), const("k2", np.array([2], np.int64))], opset=11)
+M["op_topk_opset9"] = lambda: model(
+    [h.make_node("TopK", ["x0"], ["v", "i"], name="top", axis=1, k=4)],
+    [vi("x0", F, [2, 6])], [vi("v", F, None), vi("i", I64, None)], opset=9)
+
 
 def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
     """dq(q(x)) -> op -> q -> dq, ONNX Runtime's QDQ form of one op."""
@@ -1365,6 +1378,16 @@ B.update({
 })
 B["gather_elements_axis"] = lambda: one("GatherElements", ["x", "i"],
                                          in_vis=[vi("x", F, [2, 3]), vi("i", I64, [2, 3])], axis=2)
+B.update({
+    "topk_dynamic_k": lambda: one("TopK", ["x", "k"], ("v", "i"),
+                                  in_vis=[vi("x", F, [2, 5]), vi("k", I64, [1])], opset=11),
+    "topk_range": lambda: one("TopK", ["x", "k"], ("v", "i"), in_vis=[vi("x", F, [2, 5])],
+                              inits=[const("k", np.array([6], np.int64))], opset=11),
+    "topk_int": lambda: one("TopK", ["x", "k"], ("v", "i"), in_vis=[vi("x", I64, [2, 5])],
+                            inits=[const("k", np.array([2], np.int64))], opset=11),
+    "topk_dynamic_axis": lambda: one("TopK", ["x", "k"], ("v", "i"), in_vis=[vi("x", F, [2, "n"])],
+                                     inits=[const("k", np.array([2], np.int64))], opset=11),
+})
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})
 

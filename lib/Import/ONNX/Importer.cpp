@@ -211,6 +211,7 @@ private:
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onTopK(const NodeProto &n);
   LogicalResult onGatherElements(const NodeProto &n);
   LogicalResult onEinsum(const NodeProto &n);
   LogicalResult onSwish(const NodeProto &n);
@@ -2950,6 +2951,98 @@ LogicalResult Importer::onGatherElements(const NodeProto &n) {
   return success();
 }
 
+/// TopK with a constant k as k rounds of ArgMax (ArgMin for the smallest):
+/// each round takes the first extreme index (ONNX's tie rule: the lower
+/// index first), gathers its value and masks it with -inf (+inf). Sorted
+/// output; float inputs.
+LogicalResult Importer::onTopK(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(fx))
+    return failure();
+  Value x = *fx;
+  auto xt = rtt(x);
+  int64_t rank = xt.getRank();
+  auto axis = normAxis(attrInt(n, "axis", -1), rank);
+  if (!axis)
+    return nodeError(n) << "axis out of range for rank " << rank;
+  int64_t k;
+  if (opset < 10) {
+    k = attrInt(n, "k", -1);
+  } else {
+    auto kv = constInts(n, 1, "K");
+    if (failed(kv))
+      return failure();
+    if (kv->size() != 1)
+      return nodeError(n) << "K must hold one value";
+    k = (*kv)[0];
+  }
+  int64_t dim = xt.getDimSize(*axis);
+  if (dim == kDyn)
+    return nodeError(n) << "the TopK axis needs a static size (use --input-shape)";
+  if (k < 1 || k > dim)
+    return nodeError(n) << "K = " << k << " must be in [1, " << dim << "]";
+  if (k > 256)
+    return nodeError(n) << "K = " << k << " is larger than the 256 supported";
+  bool largest = attrInt(n, "largest", 1);
+  Type el = xt.getElementType();
+  // Positions along the axis, shaped to broadcast: [1, .., dim, .., 1].
+  SmallVector<int64_t> iotaShape(rank, 1);
+  iotaShape[*axis] = dim;
+  ConstTensor iota;
+  iota.shape.assign(iotaShape.begin(), iotaShape.end());
+  for (int64_t i = 0; i < dim; ++i)
+    iota.i.push_back(i);
+  auto iotaT = RankedTensorType::get(iotaShape, b.getI64Type());
+  Value pos = createConstant(iota.write(iotaT), iotaT, "");
+  double inf = std::numeric_limits<double>::infinity();
+  Value fill = scalarConst(el, largest ? -inf : inf);
+  SmallVector<int64_t> keptShape(xt.getShape());
+  keptShape[*axis] = 1;
+  auto idxT = RankedTensorType::get(keptShape, b.getI64Type());
+  auto boolT = RankedTensorType::get(xt.getShape(), b.getI1Type());
+  SmallVector<Value> vals, idxs;
+  Value cur = x;
+  for (int64_t j = 0; j < k; ++j) {
+    auto ax = b.getI64IntegerAttr(*axis);
+    auto first = b.getBoolAttr(false);
+    auto i = largest ? make<ArgMaxOp>(n, idxT, cur, ax, b.getBoolAttr(true), first)
+                     : make<ArgMinOp>(n, idxT, cur, ax, b.getBoolAttr(true), first);
+    if (failed(i))
+      return failure();
+    auto v = make<GatherElementsOp>(n, xt.clone(keptShape), x, *i, ax);
+    if (failed(v))
+      return failure();
+    vals.push_back(*v);
+    idxs.push_back(*i);
+    if (j + 1 == k)
+      break;
+    auto hit = make<CompareOp>(n, boolT, pos, *i, b.getStringAttr("eq"));
+    if (failed(hit))
+      return failure();
+    auto masked = make<WhereOp>(n, xt, *hit, fill, cur);
+    if (failed(masked))
+      return failure();
+    cur = *masked;
+  }
+  SmallVector<int64_t> outShape(xt.getShape());
+  outShape[*axis] = k;
+  auto join = [&](ArrayRef<Value> parts, Type elem) -> FailureOr<Value> {
+    if (parts.size() == 1)
+      return parts[0];
+    return make<ConcatOp>(n, RankedTensorType::get(outShape, elem), parts,
+                          b.getI64IntegerAttr(*axis));
+  };
+  auto values = join(vals, el);
+  auto indices = join(idxs, b.getI64Type());
+  if (failed(values) || failed(indices))
+    return failure();
+  define(n, 0, *values);
+  define(n, 1, *indices);
+  return success();
+}
+
 /// Equal, Less, LessOrEqual, Greater, GreaterOrEqual.
 LogicalResult Importer::onCompare(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
@@ -3246,6 +3339,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     for (const char *k : {"Max", "Min", "Sum", "Mean"})
       t[k] = &Importer::onVariadic;
     t["PRelu"] = &Importer::onBinary;
+    t["TopK"] = &Importer::onTopK;
     t["GatherElements"] = &Importer::onGatherElements;
     t["Einsum"] = &Importer::onEinsum;
     t["Swish"] = &Importer::onSwish;
