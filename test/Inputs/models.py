@@ -621,6 +621,32 @@ M["op_topk_opset9"] = lambda: model(
     [vi("x0", F, [2, 6])], [vi("v", F, None), vi("i", I64, None)], opset=9)
 
 
+
+def _lstm(direction="forward", seq=5, batch=2, inp=3, hid=4, peep=False, init=False, **attrs):
+    dirs = 2 if direction == "bidirectional" else 1
+    ins = ["x0", "W", "R", "B", "", "h0" if init else "", "c0" if init else "",
+           "P" if peep else ""]
+    while ins and ins[-1] == "":
+        ins.pop()
+    inits = [const("W", (w(dirs, 4 * hid, inp) * 0.5).astype(np.float32)),
+             const("R", (w(dirs, 4 * hid, hid) * 0.5).astype(np.float32)),
+             const("B", (w(dirs, 8 * hid) * 0.3).astype(np.float32))]
+    if peep:
+        inits.append(const("P", (w(dirs, 3 * hid) * 0.3).astype(np.float32)))
+    in_vis = [vi("x0", F, [seq, batch, inp])]
+    if init:
+        in_vis += [vi("h0", F, [dirs, batch, hid]), vi("c0", F, [dirs, batch, hid])]
+    return model([h.make_node("LSTM", ins, ["y", "yh", "yc"], name="lstm", hidden_size=hid,
+                              direction=direction, **attrs)],
+                 in_vis, [vi("y", F, None), vi("yh", F, None), vi("yc", F, None)], inits,
+                 opset=14)
+
+
+M["op_lstm"] = lambda: _lstm()
+M["op_lstm_reverse_peep"] = lambda: _lstm("reverse", peep=True, init=True, clip=0.9)
+M["op_lstm_bidirectional"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True)
+
+
 def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
     """dq(q(x)) -> op -> q -> dq, ONNX Runtime's QDQ form of one op."""
     nx, ix = qdq_act("x", 120, 0.05)
@@ -1387,6 +1413,23 @@ B.update({
                             inits=[const("k", np.array([2], np.int64))], opset=11),
     "topk_dynamic_axis": lambda: one("TopK", ["x", "k"], ("v", "i"), in_vis=[vi("x", F, [2, "n"])],
                                      inits=[const("k", np.array([2], np.int64))], opset=11),
+})
+def _bad_lstm(xshape=(5, 2, 3), wshape=(1, 16, 3), extra_in=(), extra_vis=(), **attrs):
+    return model([h.make_node("LSTM", ["x", "W", "R"] + list(extra_in), ["y"], name="n0",
+                              hidden_size=4, **attrs)],
+                 [vi("x", F, list(xshape))] + list(extra_vis), [vi("y", F, None)],
+                 [const("W", np.zeros(wshape, np.float32)),
+                  const("R", np.zeros((1, 16, 4), np.float32))], opset=14)
+
+
+B.update({
+    "lstm_layout": lambda: _bad_lstm(layout=1),
+    "lstm_input_forget": lambda: _bad_lstm(input_forget=1),
+    "lstm_activation": lambda: _bad_lstm(activations=["Relu", "Tanh", "Tanh"]),
+    "lstm_direction": lambda: _bad_lstm(direction="sideways"),
+    "lstm_weights": lambda: _bad_lstm(wshape=(1, 12, 3)),
+    "lstm_dynamic": lambda: _bad_lstm(xshape=("s", 2, 3)),
+    "lstm_seq_lens": lambda: _bad_lstm(extra_in=["", "sl"], extra_vis=[vi("sl", TP.INT32, [2])]),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

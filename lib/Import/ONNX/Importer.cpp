@@ -211,6 +211,7 @@ private:
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onLSTM(const NodeProto &n);
   LogicalResult onTopK(const NodeProto &n);
   LogicalResult onGatherElements(const NodeProto &n);
   LogicalResult onEinsum(const NodeProto &n);
@@ -3043,6 +3044,231 @@ LogicalResult Importer::onTopK(const NodeProto &n) {
   return success();
 }
 
+/// LSTM (layout 0, default activations) unrolled over its static sequence:
+/// the input projections of all steps in one Gemm, then per step the
+/// recurrent Gemm, the gates (i, o, f, c), optional peepholes and clip.
+LogicalResult Importer::onLSTM(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "X");
+  if (failed(fx))
+    return failure();
+  Value x = *fx, wAll = input(n, 1), rAll = input(n, 2), bAll = input(n, 3);
+  if (attrInt(n, "layout", 0) != 0)
+    return nodeError(n) << "unsupported attribute value layout=" << attrInt(n, "layout", 0);
+  if (attrInt(n, "input_forget", 0) != 0)
+    return nodeError(n) << "unsupported attribute value input_forget=1";
+  if (auto acts = attr(n, "activations")) {
+    static const char *defaults[] = {"Sigmoid", "Tanh", "Tanh"};
+    for (int k = 0; k < acts->strings_size(); ++k)
+      if (acts->strings(k) != defaults[k % 3])
+        return nodeError(n) << "unsupported activation '" << acts->strings(k)
+                            << "' (only Sigmoid, Tanh, Tanh)";
+  }
+  if (Value sl = input(n, 4)) {
+    auto c = constOf(sl);
+    int64_t seqLen = rtt(x).getDimSize(0);
+    if (!c || llvm::any_of(c->i, [&](int64_t v) { return v != seqLen; }))
+      return nodeError(n) << "sequence_lens must be a constant equal to the sequence length";
+  }
+  auto xs = rtt(x).getShape();
+  if (xs.size() != 3 || !rtt(x).hasStaticShape())
+    return nodeError(n) << "X must be a 3-D tensor of static shape (use --input-shape)";
+  int64_t seq = xs[0], batch = xs[1], inSize = xs[2];
+  int64_t hidden = attrInt(n, "hidden_size", 0);
+  std::string dirAttr = attrString(n, "direction", "forward");
+  int64_t dirs = dirAttr == "bidirectional" ? 2 : 1;
+  if (dirAttr != "forward" && dirAttr != "reverse" && dirAttr != "bidirectional")
+    return nodeError(n) << "unsupported attribute value direction=\"" << dirAttr << "\"";
+  auto ws = rtt(wAll).getShape(), rs = rtt(rAll).getShape();
+  if (hidden < 1 || ws.size() != 3 || ws[0] != dirs || ws[1] != 4 * hidden || ws[2] != inSize ||
+      rs.size() != 3 || rs[0] != dirs || rs[1] != 4 * hidden || rs[2] != hidden)
+    return nodeError(n) << "W " << shapeToString(ws) << " and R " << shapeToString(rs)
+                        << " do not fit hidden_size " << hidden << ", " << dirs
+                        << " direction(s) and input size " << inSize;
+  Type el = rtt(x).getElementType();
+  std::optional<float> clip;
+  if (attr(n, "clip"))
+    clip = attrFloat(n, "clip", 0);
+  // Slices of the stacked per-direction tensors.
+  auto take = [&](Value v, int64_t axis, int64_t start, int64_t len) -> FailureOr<Value> {
+    SmallVector<int64_t> shape(rtt(v).getShape());
+    shape[axis] = len;
+    return make<SliceOp>(n, rtt(v).clone(shape), v, b.getDenseI64ArrayAttr({start}),
+                         b.getDenseI64ArrayAttr({start + len}), b.getDenseI64ArrayAttr({axis}),
+                         b.getDenseI64ArrayAttr({1}));
+  };
+  auto squeeze0 = [&](Value v) {
+    auto s = rtt(v).getShape();
+    return buildReshape(n, v, SmallVector<int64_t>(s.begin() + 1, s.end()), false);
+  };
+  auto bin = [&](StringRef k, Value a, Value c) { return buildBinary(n, k, a, c, el); };
+  auto zeros = [&](ArrayRef<int64_t> shape) {
+    auto t = RankedTensorType::get(shape, el);
+    return createConstant(DenseElementsAttr::get(t, b.getFloatAttr(el, 0.0)), t, "");
+  };
+  auto gemm = [&](Value a, Value w, Value c) -> FailureOr<Value> {
+    int64_t m = rtt(a).getDimSize(0);
+    return make<GemmOp>(n, RankedTensorType::get({m, 4 * hidden}, el), a, w, c,
+                        b.getBoolAttr(false), b.getBoolAttr(true), b.getF32FloatAttr(1.0f),
+                        b.getF32FloatAttr(1.0f), b.getStringAttr("none"), FloatAttr(),
+                        FloatAttr());
+  };
+  auto x2 = buildReshape(n, x, {seq * batch, inSize}, false);
+  if (failed(x2))
+    return failure();
+  SmallVector<Value> ys(dirs), hs(dirs), cs(dirs);
+  SmallVector<SmallVector<Value>> stepsOut(dirs);
+  for (int64_t d = 0; d < dirs; ++d) {
+    bool reverse = dirAttr == "reverse" || d == 1;
+    auto w = take(wAll, 0, d, 1), r = take(rAll, 0, d, 1);
+    if (failed(w) || failed(r))
+      return failure();
+    auto wd = squeeze0(*w), rd = squeeze0(*r);
+    if (failed(wd) || failed(rd))
+      return failure();
+    Value bias = zeros({4 * hidden});
+    if (bAll) {
+      auto bd = take(bAll, 0, d, 1);
+      if (failed(bd))
+        return failure();
+      auto b2 = squeeze0(*bd);
+      if (failed(b2))
+        return failure();
+      auto wb = take(*b2, 0, 0, 4 * hidden), rb = take(*b2, 0, 4 * hidden, 4 * hidden);
+      if (failed(wb) || failed(rb))
+        return failure();
+      auto sum = bin("Add", *wb, *rb);
+      if (failed(sum))
+        return failure();
+      bias = *sum;
+    }
+    auto xw = gemm(*x2, *wd, bias);
+    if (failed(xw))
+      return failure();
+    auto xw3 = buildReshape(n, *xw, {seq, batch, 4 * hidden}, false);
+    if (failed(xw3))
+      return failure();
+    Value h = zeros({batch, hidden}), c = zeros({batch, hidden});
+    for (auto [k, slot] : {std::pair<int, Value *>{5, &h}, {6, &c}})
+      if (Value init = input(n, k)) {
+        auto t = take(init, 0, d, 1);
+        auto s = succeeded(t) ? squeeze0(*t) : FailureOr<Value>(failure());
+        if (failed(s))
+          return failure();
+        *slot = *s;
+      }
+    Value pi, po, pf;
+    if (Value p = input(n, 7)) {
+      auto pd = take(p, 0, d, 1);
+      auto p1 = succeeded(pd) ? squeeze0(*pd) : FailureOr<Value>(failure());
+      if (failed(p1))
+        return failure();
+      auto a = take(*p1, 0, 0, hidden), o = take(*p1, 0, hidden, hidden),
+           f = take(*p1, 0, 2 * hidden, hidden);
+      if (failed(a) || failed(o) || failed(f))
+        return failure();
+      pi = *a, po = *o, pf = *f;
+    }
+    auto clipped = [&](Value v) -> FailureOr<Value> {
+      if (!clip)
+        return v;
+      return make<ClampOp>(n, v.getType(), v, b.getF32FloatAttr(-*clip),
+                           b.getF32FloatAttr(*clip));
+    };
+    auto act = [&](bool sigmoid, Value v) -> FailureOr<Value> {
+      auto cv = clipped(v);
+      if (failed(cv))
+        return failure();
+      if (sigmoid)
+        return make<SigmoidOp>(n, v.getType(), *cv);
+      return make<TanhOp>(n, v.getType(), *cv);
+    };
+    stepsOut[d].assign(seq, Value());
+    for (int64_t s = 0; s < seq; ++s) {
+      int64_t t = reverse ? seq - 1 - s : s;
+      auto xt = take(*xw3, 0, t, 1);
+      auto xt2 = succeeded(xt) ? squeeze0(*xt) : FailureOr<Value>(failure());
+      auto g = succeeded(xt2) ? gemm(h, *rd, *xt2) : FailureOr<Value>(failure());
+      if (failed(g))
+        return failure();
+      auto gi = take(*g, 1, 0, hidden), go = take(*g, 1, hidden, hidden),
+           gf = take(*g, 1, 2 * hidden, hidden), gc = take(*g, 1, 3 * hidden, hidden);
+      if (failed(gi) || failed(go) || failed(gf) || failed(gc))
+        return failure();
+      Value iv = *gi, fv = *gf, ov = *go;
+      if (pi) {
+        auto a = bin("Mul", pi, c), f = bin("Mul", pf, c);
+        if (failed(a) || failed(f))
+          return failure();
+        auto a2 = bin("Add", iv, *a), f2 = bin("Add", fv, *f);
+        if (failed(a2) || failed(f2))
+          return failure();
+        iv = *a2, fv = *f2;
+      }
+      auto it = act(true, iv), ft = act(true, fv), ct = act(false, *gc);
+      if (failed(it) || failed(ft) || failed(ct))
+        return failure();
+      auto fc = bin("Mul", *ft, c), ic = bin("Mul", *it, *ct);
+      if (failed(fc) || failed(ic))
+        return failure();
+      auto cn = bin("Add", *fc, *ic);
+      if (failed(cn))
+        return failure();
+      c = *cn;
+      if (po) {
+        auto p = bin("Mul", po, c);
+        auto o2 = succeeded(p) ? bin("Add", ov, *p) : FailureOr<Value>(failure());
+        if (failed(o2))
+          return failure();
+        ov = *o2;
+      }
+      auto otv = act(true, ov);
+      auto tc = make<TanhOp>(n, c.getType(), c);
+      if (failed(otv) || failed(tc))
+        return failure();
+      auto hn = bin("Mul", *otv, *tc);
+      if (failed(hn))
+        return failure();
+      h = *hn;
+      auto h4 = buildReshape(n, h, {1, 1, batch, hidden}, false);
+      if (failed(h4))
+        return failure();
+      stepsOut[d][t] = *h4;
+    }
+    hs[d] = h;
+    cs[d] = c;
+  }
+  auto concat = [&](ArrayRef<Value> parts, int64_t axis) -> FailureOr<Value> {
+    if (parts.size() == 1)
+      return parts[0];
+    SmallVector<int64_t> shape(rtt(parts[0]).getShape());
+    shape[axis] = 0;
+    for (Value p : parts)
+      shape[axis] += rtt(p).getDimSize(axis);
+    return make<ConcatOp>(n, rtt(parts[0]).clone(shape), SmallVector<Value>(parts),
+                          b.getI64IntegerAttr(axis));
+  };
+  SmallVector<Value> perDir, lastH, lastC;
+  for (int64_t d = 0; d < dirs; ++d) {
+    auto y = concat(stepsOut[d], 0);
+    auto h3 = buildReshape(n, hs[d], {1, batch, hidden}, false);
+    auto c3 = buildReshape(n, cs[d], {1, batch, hidden}, false);
+    if (failed(y) || failed(h3) || failed(c3))
+      return failure();
+    perDir.push_back(*y);
+    lastH.push_back(*h3);
+    lastC.push_back(*c3);
+  }
+  auto y = concat(perDir, 1), yh = concat(lastH, 0), yc = concat(lastC, 0);
+  if (failed(y) || failed(yh) || failed(yc))
+    return failure();
+  define(n, 0, *y);
+  define(n, 1, *yh);
+  define(n, 2, *yc);
+  return success();
+}
+
 /// Equal, Less, LessOrEqual, Greater, GreaterOrEqual.
 LogicalResult Importer::onCompare(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
@@ -3339,6 +3565,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     for (const char *k : {"Max", "Min", "Sum", "Mean"})
       t[k] = &Importer::onVariadic;
     t["PRelu"] = &Importer::onBinary;
+    t["LSTM"] = &Importer::onLSTM;
     t["TopK"] = &Importer::onTopK;
     t["GatherElements"] = &Importer::onGatherElements;
     t["Einsum"] = &Importer::onEinsum;
