@@ -642,6 +642,22 @@ def _lstm(direction="forward", seq=5, batch=2, inp=3, hid=4, peep=False, init=Fa
                  opset=14)
 
 
+def _gru(direction="forward", seq=5, batch=2, inp=3, hid=4, init=False, **attrs):
+    dirs = 2 if direction == "bidirectional" else 1
+    ins = ["x0", "W", "R", "B"] + (["", "h0"] if init else [])
+    in_vis = [vi("x0", F, [seq, batch, inp])] + ([vi("h0", F, [dirs, batch, hid])] if init else [])
+    return model([h.make_node("GRU", ins, ["y", "yh"], name="gru", hidden_size=hid,
+                              direction=direction, **attrs)],
+                 in_vis, [vi("y", F, None), vi("yh", F, None)],
+                 [const("W", (w(dirs, 3 * hid, inp) * 0.5).astype(np.float32)),
+                  const("R", (w(dirs, 3 * hid, hid) * 0.5).astype(np.float32)),
+                  const("B", (w(dirs, 6 * hid) * 0.3).astype(np.float32))], opset=14)
+
+
+M["op_gru"] = lambda: _gru()
+M["op_gru_reverse_lbr"] = lambda: _gru("reverse", init=True, linear_before_reset=1)
+M["op_gru_bidirectional"] = lambda: _gru("bidirectional", seq=4, batch=3, init=True)
+
 M["op_lstm"] = lambda: _lstm()
 M["op_lstm_reverse_peep"] = lambda: _lstm("reverse", peep=True, init=True, clip=0.9)
 M["op_lstm_bidirectional"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True)
@@ -1430,6 +1446,18 @@ B.update({
     "lstm_weights": lambda: _bad_lstm(wshape=(1, 12, 3)),
     "lstm_dynamic": lambda: _bad_lstm(xshape=("s", 2, 3)),
     "lstm_seq_lens": lambda: _bad_lstm(extra_in=["", "sl"], extra_vis=[vi("sl", TP.INT32, [2])]),
+})
+B.update({
+    "gru_clip": lambda: model([h.make_node("GRU", ["x", "W", "R"], ["y"], name="n0",
+                                            hidden_size=4, clip=1.0)],
+                              [vi("x", F, [5, 2, 3])], [vi("y", F, None)],
+                              [const("W", np.zeros((1, 12, 3), np.float32)),
+                               const("R", np.zeros((1, 12, 4), np.float32))], opset=14),
+    "gru_weights": lambda: model([h.make_node("GRU", ["x", "W", "R"], ["y"], name="n0",
+                                               hidden_size=4)],
+                                 [vi("x", F, [5, 2, 3])], [vi("y", F, None)],
+                                 [const("W", np.zeros((1, 16, 3), np.float32)),
+                                  const("R", np.zeros((1, 12, 4), np.float32))], opset=14),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

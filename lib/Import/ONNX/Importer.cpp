@@ -211,6 +211,7 @@ private:
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onGRU(const NodeProto &n);
   LogicalResult onLSTM(const NodeProto &n);
   LogicalResult onTopK(const NodeProto &n);
   LogicalResult onGatherElements(const NodeProto &n);
@@ -3269,6 +3270,163 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
   return success();
 }
 
+/// GRU (layout 0, default activations, both linear_before_reset forms)
+/// unrolled like LSTM: z and r from one recurrent Gemm, then the candidate.
+LogicalResult Importer::onGRU(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "X");
+  if (failed(fx))
+    return failure();
+  Value x = *fx, wAll = input(n, 1), rAll = input(n, 2), bAll = input(n, 3);
+  if (attrInt(n, "layout", 0) != 0)
+    return nodeError(n) << "unsupported attribute value layout=" << attrInt(n, "layout", 0);
+  if (auto acts = attr(n, "activations")) {
+    static const char *defaults[] = {"Sigmoid", "Tanh"};
+    for (int k = 0; k < acts->strings_size(); ++k)
+      if (acts->strings(k) != defaults[k % 2])
+        return nodeError(n) << "unsupported activation '" << acts->strings(k)
+                            << "' (only Sigmoid, Tanh)";
+  }
+  if (attr(n, "clip"))
+    return nodeError(n) << "unsupported attribute clip";
+  auto xs = rtt(x).getShape();
+  if (xs.size() != 3 || !rtt(x).hasStaticShape())
+    return nodeError(n) << "X must be a 3-D tensor of static shape (use --input-shape)";
+  if (Value sl = input(n, 4)) {
+    auto c = constOf(sl);
+    if (!c || llvm::any_of(c->i, [&](int64_t v) { return v != xs[0]; }))
+      return nodeError(n) << "sequence_lens must be a constant equal to the sequence length";
+  }
+  int64_t seq = xs[0], batch = xs[1], inSize = xs[2];
+  int64_t hid = attrInt(n, "hidden_size", 0);
+  bool lbr = attrInt(n, "linear_before_reset", 0);
+  std::string dirAttr = attrString(n, "direction", "forward");
+  if (dirAttr != "forward" && dirAttr != "reverse" && dirAttr != "bidirectional")
+    return nodeError(n) << "unsupported attribute value direction=\"" << dirAttr << "\"";
+  int64_t dirs = dirAttr == "bidirectional" ? 2 : 1;
+  auto ws = rtt(wAll).getShape(), rs = rtt(rAll).getShape();
+  if (hid < 1 || ws.size() != 3 || ws[0] != dirs || ws[1] != 3 * hid || ws[2] != inSize ||
+      rs.size() != 3 || rs[0] != dirs || rs[1] != 3 * hid || rs[2] != hid)
+    return nodeError(n) << "W " << shapeToString(ws) << " and R " << shapeToString(rs)
+                        << " do not fit hidden_size " << hid << ", " << dirs
+                        << " direction(s) and input size " << inSize;
+  Type el = rtt(x).getElementType();
+  // Helpers: slices along one axis, dropping a leading 1, elementwise ops,
+  // zero constants and Gemm with a transposed weight.
+  auto take = [&](Value v, int64_t axis, int64_t start, int64_t len) -> FailureOr<Value> {
+    SmallVector<int64_t> shape(rtt(v).getShape());
+    shape[axis] = len;
+    return make<SliceOp>(n, rtt(v).clone(shape), v, b.getDenseI64ArrayAttr({start}),
+                         b.getDenseI64ArrayAttr({start + len}), b.getDenseI64ArrayAttr({axis}),
+                         b.getDenseI64ArrayAttr({1}));
+  };
+  auto row = [&](Value v, int64_t i) -> FailureOr<Value> {
+    auto t = take(v, 0, i, 1);
+    if (failed(t))
+      return failure();
+    auto s = rtt(*t).getShape();
+    return buildReshape(n, *t, SmallVector<int64_t>(s.begin() + 1, s.end()), false);
+  };
+  auto bin = [&](StringRef k, Value a, Value c) { return buildBinary(n, k, a, c, el); };
+  auto zeros = [&](ArrayRef<int64_t> shape) {
+    auto t = RankedTensorType::get(shape, el);
+    return createConstant(DenseElementsAttr::get(t, b.getFloatAttr(el, 0.0)), t, "");
+  };
+  auto gemm = [&](Value a, Value w, Value c) -> FailureOr<Value> {
+    int64_t m = rtt(a).getDimSize(0), cols = rtt(w).getDimSize(0);
+    return make<GemmOp>(n, RankedTensorType::get({m, cols}, el), a, w, c, b.getBoolAttr(false),
+                        b.getBoolAttr(true), b.getF32FloatAttr(1.0f), b.getF32FloatAttr(1.0f),
+                        b.getStringAttr("none"), FloatAttr(), FloatAttr());
+  };
+#define OCTET_TRY(var, expr)                                                                 \
+  auto var = (expr);                                                                         \
+  if (failed(var))                                                                           \
+    return failure();
+  OCTET_TRY(x2, buildReshape(n, x, {seq * batch, inSize}, false));
+  Value one = scalarConst(el, 1.0);
+  SmallVector<SmallVector<Value>> steps(dirs, SmallVector<Value>(seq));
+  SmallVector<Value> last(dirs);
+  for (int64_t d = 0; d < dirs; ++d) {
+    bool reverse = dirAttr == "reverse" || d == 1;
+    OCTET_TRY(wd, row(wAll, d));
+    OCTET_TRY(rd, row(rAll, d));
+    Value wb = zeros({3 * hid}), rb = zeros({3 * hid});
+    if (bAll) {
+      OCTET_TRY(bd, row(bAll, d));
+      OCTET_TRY(w1, take(*bd, 0, 0, 3 * hid));
+      OCTET_TRY(r1, take(*bd, 0, 3 * hid, 3 * hid));
+      wb = *w1, rb = *r1;
+    }
+    OCTET_TRY(xw, gemm(*x2, *wd, wb));
+    OCTET_TRY(xw3, buildReshape(n, *xw, {seq, batch, 3 * hid}, false));
+    OCTET_TRY(rzr, take(*rd, 0, 0, 2 * hid));
+    OCTET_TRY(rh, take(*rd, 0, 2 * hid, hid));
+    OCTET_TRY(rbzr, take(rb, 0, 0, 2 * hid));
+    OCTET_TRY(rbh, take(rb, 0, 2 * hid, hid));
+    Value h = zeros({batch, hid});
+    if (Value init = input(n, 5)) {
+      OCTET_TRY(h0, row(init, d));
+      h = *h0;
+    }
+    for (int64_t s = 0; s < seq; ++s) {
+      int64_t t = reverse ? seq - 1 - s : s;
+      OCTET_TRY(xt, row(*xw3, t));
+      OCTET_TRY(xzr, take(*xt, 1, 0, 2 * hid));
+      OCTET_TRY(xh, take(*xt, 1, 2 * hid, hid));
+      OCTET_TRY(gzr, gemm(h, *rzr, *rbzr));
+      OCTET_TRY(szr, bin("Add", *xzr, *gzr));
+      OCTET_TRY(zr, make<SigmoidOp>(n, rtt(*szr), *szr));
+      OCTET_TRY(z, take(*zr, 1, 0, hid));
+      OCTET_TRY(r, take(*zr, 1, hid, hid));
+      FailureOr<Value> cand = failure();
+      if (lbr) {
+        OCTET_TRY(hr, gemm(h, *rh, *rbh));
+        OCTET_TRY(rhr, bin("Mul", *r, *hr));
+        cand = bin("Add", *xh, *rhr);
+      } else {
+        OCTET_TRY(rhp, bin("Mul", *r, h));
+        OCTET_TRY(hr, gemm(*rhp, *rh, *rbh));
+        cand = bin("Add", *xh, *hr);
+      }
+      if (failed(cand))
+        return failure();
+      OCTET_TRY(hh, make<TanhOp>(n, rtt(*cand), *cand));
+      OCTET_TRY(omz, bin("Sub", one, *z));
+      OCTET_TRY(a, bin("Mul", *omz, *hh));
+      OCTET_TRY(c, bin("Mul", *z, h));
+      OCTET_TRY(hn, bin("Add", *a, *c));
+      h = *hn;
+      OCTET_TRY(h4, buildReshape(n, h, {1, 1, batch, hid}, false));
+      steps[d][t] = *h4;
+    }
+    last[d] = h;
+  }
+  auto concat = [&](ArrayRef<Value> parts, int64_t axis) -> FailureOr<Value> {
+    if (parts.size() == 1)
+      return parts[0];
+    SmallVector<int64_t> shape(rtt(parts[0]).getShape());
+    shape[axis] = 0;
+    for (Value p : parts)
+      shape[axis] += rtt(p).getDimSize(axis);
+    return make<ConcatOp>(n, rtt(parts[0]).clone(shape), SmallVector<Value>(parts),
+                          b.getI64IntegerAttr(axis));
+  };
+  SmallVector<Value> perDir, lastH;
+  for (int64_t d = 0; d < dirs; ++d) {
+    OCTET_TRY(y, concat(steps[d], 0));
+    OCTET_TRY(h3, buildReshape(n, last[d], {1, batch, hid}, false));
+    perDir.push_back(*y);
+    lastH.push_back(*h3);
+  }
+  OCTET_TRY(y, concat(perDir, 1));
+  OCTET_TRY(yh, concat(lastH, 0));
+#undef OCTET_TRY
+  define(n, 0, *y);
+  define(n, 1, *yh);
+  return success();
+}
+
 /// Equal, Less, LessOrEqual, Greater, GreaterOrEqual.
 LogicalResult Importer::onCompare(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
@@ -3565,6 +3723,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     for (const char *k : {"Max", "Min", "Sum", "Mean"})
       t[k] = &Importer::onVariadic;
     t["PRelu"] = &Importer::onBinary;
+    t["GRU"] = &Importer::onGRU;
     t["LSTM"] = &Importer::onLSTM;
     t["TopK"] = &Importer::onTopK;
     t["GatherElements"] = &Importer::onGatherElements;
