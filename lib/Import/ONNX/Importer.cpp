@@ -213,6 +213,12 @@ private:
   LogicalResult onParamUnary(const NodeProto &n);
   LogicalResult onGRU(const NodeProto &n);
   LogicalResult onLSTM(const NodeProto &n);
+  FailureOr<Value> sliceAxis(const NodeProto &n, Value v, int64_t axis, int64_t start,
+                             int64_t len);
+  FailureOr<Value> leadingEntry(const NodeProto &n, Value v, int64_t i);
+  FailureOr<Value> concatAxis(const NodeProto &n, ArrayRef<Value> parts, int64_t axis);
+  Value zerosLike(ArrayRef<int64_t> shape, Type el);
+  FailureOr<Value> gemmTransB(const NodeProto &n, Value a, Value w, Value c);
   LogicalResult onTopK(const NodeProto &n);
   LogicalResult onGatherElements(const NodeProto &n);
   LogicalResult onEinsum(const NodeProto &n);
@@ -3045,6 +3051,46 @@ LogicalResult Importer::onTopK(const NodeProto &n) {
   return success();
 }
 
+/// Helpers of the unrolled recurrent ops: `len` entries from `start` along
+/// `axis`; entry `i` of the leading axis without that axis; `parts`
+/// concatenated along `axis`; a zero tensor; x * w^T + c.
+FailureOr<Value> Importer::sliceAxis(const NodeProto &n, Value v, int64_t axis, int64_t start,
+                                     int64_t len) {
+  SmallVector<int64_t> shape(rtt(v).getShape());
+  shape[axis] = len;
+  return make<SliceOp>(n, rtt(v).clone(shape), v, b.getDenseI64ArrayAttr({start}),
+                       b.getDenseI64ArrayAttr({start + len}), b.getDenseI64ArrayAttr({axis}),
+                       b.getDenseI64ArrayAttr({1}));
+}
+FailureOr<Value> Importer::leadingEntry(const NodeProto &n, Value v, int64_t i) {
+  auto t = sliceAxis(n, v, 0, i, 1);
+  if (failed(t))
+    return failure();
+  auto s = rtt(*t).getShape();
+  return buildReshape(n, *t, SmallVector<int64_t>(s.begin() + 1, s.end()), false);
+}
+FailureOr<Value> Importer::concatAxis(const NodeProto &n, ArrayRef<Value> parts, int64_t axis) {
+  if (parts.size() == 1)
+    return parts[0];
+  SmallVector<int64_t> shape(rtt(parts[0]).getShape());
+  shape[axis] = 0;
+  for (Value p : parts)
+    shape[axis] += rtt(p).getDimSize(axis);
+  return make<ConcatOp>(n, rtt(parts[0]).clone(shape), SmallVector<Value>(parts),
+                        b.getI64IntegerAttr(axis));
+}
+Value Importer::zerosLike(ArrayRef<int64_t> shape, Type el) {
+  auto t = RankedTensorType::get(shape, el);
+  return createConstant(DenseElementsAttr::get(t, b.getFloatAttr(el, 0.0)), t, "");
+}
+FailureOr<Value> Importer::gemmTransB(const NodeProto &n, Value a, Value w, Value c) {
+  int64_t m = rtt(a).getDimSize(0), cols = rtt(w).getDimSize(0);
+  return make<GemmOp>(n, RankedTensorType::get({m, cols}, rtt(a).getElementType()), a, w, c,
+                      b.getBoolAttr(false), b.getBoolAttr(true), b.getF32FloatAttr(1.0f),
+                      b.getF32FloatAttr(1.0f), b.getStringAttr("none"), FloatAttr(),
+                      FloatAttr());
+}
+
 /// LSTM (layout 0, default activations) unrolled over its static sequence:
 /// the input projections of all steps in one Gemm, then per step the
 /// recurrent Gemm, the gates (i, o, f, c), optional peepholes and clip.
@@ -3091,30 +3137,16 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
   std::optional<float> clip;
   if (attr(n, "clip"))
     clip = attrFloat(n, "clip", 0);
-  // Slices of the stacked per-direction tensors.
-  auto take = [&](Value v, int64_t axis, int64_t start, int64_t len) -> FailureOr<Value> {
-    SmallVector<int64_t> shape(rtt(v).getShape());
-    shape[axis] = len;
-    return make<SliceOp>(n, rtt(v).clone(shape), v, b.getDenseI64ArrayAttr({start}),
-                         b.getDenseI64ArrayAttr({start + len}), b.getDenseI64ArrayAttr({axis}),
-                         b.getDenseI64ArrayAttr({1}));
+  auto take = [&](Value v, int64_t axis, int64_t start, int64_t len) {
+    return sliceAxis(n, v, axis, start, len);
   };
   auto squeeze0 = [&](Value v) {
     auto s = rtt(v).getShape();
     return buildReshape(n, v, SmallVector<int64_t>(s.begin() + 1, s.end()), false);
   };
   auto bin = [&](StringRef k, Value a, Value c) { return buildBinary(n, k, a, c, el); };
-  auto zeros = [&](ArrayRef<int64_t> shape) {
-    auto t = RankedTensorType::get(shape, el);
-    return createConstant(DenseElementsAttr::get(t, b.getFloatAttr(el, 0.0)), t, "");
-  };
-  auto gemm = [&](Value a, Value w, Value c) -> FailureOr<Value> {
-    int64_t m = rtt(a).getDimSize(0);
-    return make<GemmOp>(n, RankedTensorType::get({m, 4 * hidden}, el), a, w, c,
-                        b.getBoolAttr(false), b.getBoolAttr(true), b.getF32FloatAttr(1.0f),
-                        b.getF32FloatAttr(1.0f), b.getStringAttr("none"), FloatAttr(),
-                        FloatAttr());
-  };
+  auto zeros = [&](ArrayRef<int64_t> shape) { return zerosLike(shape, el); };
+  auto gemm = [&](Value a, Value w, Value c) { return gemmTransB(n, a, w, c); };
   auto x2 = buildReshape(n, x, {seq * batch, inSize}, false);
   if (failed(x2))
     return failure();
@@ -3240,16 +3272,7 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
     hs[d] = h;
     cs[d] = c;
   }
-  auto concat = [&](ArrayRef<Value> parts, int64_t axis) -> FailureOr<Value> {
-    if (parts.size() == 1)
-      return parts[0];
-    SmallVector<int64_t> shape(rtt(parts[0]).getShape());
-    shape[axis] = 0;
-    for (Value p : parts)
-      shape[axis] += rtt(p).getDimSize(axis);
-    return make<ConcatOp>(n, rtt(parts[0]).clone(shape), SmallVector<Value>(parts),
-                          b.getI64IntegerAttr(axis));
-  };
+  auto concat = [&](ArrayRef<Value> parts, int64_t axis) { return concatAxis(n, parts, axis); };
   SmallVector<Value> perDir, lastH, lastC;
   for (int64_t d = 0; d < dirs; ++d) {
     auto y = concat(stepsOut[d], 0);
@@ -3312,33 +3335,13 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
                         << " do not fit hidden_size " << hid << ", " << dirs
                         << " direction(s) and input size " << inSize;
   Type el = rtt(x).getElementType();
-  // Helpers: slices along one axis, dropping a leading 1, elementwise ops,
-  // zero constants and Gemm with a transposed weight.
-  auto take = [&](Value v, int64_t axis, int64_t start, int64_t len) -> FailureOr<Value> {
-    SmallVector<int64_t> shape(rtt(v).getShape());
-    shape[axis] = len;
-    return make<SliceOp>(n, rtt(v).clone(shape), v, b.getDenseI64ArrayAttr({start}),
-                         b.getDenseI64ArrayAttr({start + len}), b.getDenseI64ArrayAttr({axis}),
-                         b.getDenseI64ArrayAttr({1}));
+  auto take = [&](Value v, int64_t axis, int64_t start, int64_t len) {
+    return sliceAxis(n, v, axis, start, len);
   };
-  auto row = [&](Value v, int64_t i) -> FailureOr<Value> {
-    auto t = take(v, 0, i, 1);
-    if (failed(t))
-      return failure();
-    auto s = rtt(*t).getShape();
-    return buildReshape(n, *t, SmallVector<int64_t>(s.begin() + 1, s.end()), false);
-  };
+  auto row = [&](Value v, int64_t i) { return leadingEntry(n, v, i); };
   auto bin = [&](StringRef k, Value a, Value c) { return buildBinary(n, k, a, c, el); };
-  auto zeros = [&](ArrayRef<int64_t> shape) {
-    auto t = RankedTensorType::get(shape, el);
-    return createConstant(DenseElementsAttr::get(t, b.getFloatAttr(el, 0.0)), t, "");
-  };
-  auto gemm = [&](Value a, Value w, Value c) -> FailureOr<Value> {
-    int64_t m = rtt(a).getDimSize(0), cols = rtt(w).getDimSize(0);
-    return make<GemmOp>(n, RankedTensorType::get({m, cols}, el), a, w, c, b.getBoolAttr(false),
-                        b.getBoolAttr(true), b.getF32FloatAttr(1.0f), b.getF32FloatAttr(1.0f),
-                        b.getStringAttr("none"), FloatAttr(), FloatAttr());
-  };
+  auto zeros = [&](ArrayRef<int64_t> shape) { return zerosLike(shape, el); };
+  auto gemm = [&](Value a, Value w, Value c) { return gemmTransB(n, a, w, c); };
 #define OCTET_TRY(var, expr)                                                                 \
   auto var = (expr);                                                                         \
   if (failed(var))                                                                           \
@@ -3402,16 +3405,7 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
     }
     last[d] = h;
   }
-  auto concat = [&](ArrayRef<Value> parts, int64_t axis) -> FailureOr<Value> {
-    if (parts.size() == 1)
-      return parts[0];
-    SmallVector<int64_t> shape(rtt(parts[0]).getShape());
-    shape[axis] = 0;
-    for (Value p : parts)
-      shape[axis] += rtt(p).getDimSize(axis);
-    return make<ConcatOp>(n, rtt(parts[0]).clone(shape), SmallVector<Value>(parts),
-                          b.getI64IntegerAttr(axis));
-  };
+  auto concat = [&](ArrayRef<Value> parts, int64_t axis) { return concatAxis(n, parts, axis); };
   SmallVector<Value> perDir, lastH;
   for (int64_t d = 0; d < dirs; ++d) {
     OCTET_TRY(y, concat(steps[d], 0));
