@@ -113,6 +113,14 @@ Value clampToInt(OpBuilder &b, Location loc, Value f, double lo, double hi,
 }
 
 /// ONNX QuantizeLinear on one float: saturate(rint(x / scale) + zp).
+/// saturate(rint(x / scale) + zp) with an i32 zero point value.
+Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale, Value zpI32,
+                     int64_t lo, int64_t hi, Type storage) {
+  Value q = arith::DivFOp::create(b, loc, x, scale);
+  q = math::RoundEvenOp::create(b, loc, q);
+  q = arith::AddFOp::create(b, loc, q, arith::SIToFPOp::create(b, loc, b.getF32Type(), zpI32));
+  return clampToInt(b, loc, q, (double)lo, (double)hi, storage);
+}
 Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
                      int64_t zp, int64_t lo, int64_t hi, Type storage) {
   Value q = arith::DivFOp::create(b, loc, x, scale);
@@ -991,11 +999,7 @@ struct QuantizeLowering : OctetPattern<QuantizeOp> {
       r = elementwise(
           rewriter, loc, shape, storage, {adaptor.getInput(), s.tensor, s.zpTensor},
           [&](OpBuilder &b, Location l, ValueRange a) {
-            Value q = arith::DivFOp::create(b, l, a[0], a[1]);
-            q = math::RoundEvenOp::create(b, l, q);
-            q = arith::AddFOp::create(
-                b, l, q, arith::SIToFPOp::create(b, l, b.getF32Type(), a[2]));
-            return clampToInt(b, l, q, y.qmin, y.qmax, storage);
+            return quantizeScalar(b, l, a[0], a[1], a[2], y.qmin, y.qmax, storage);
           },
           {s.map, s.map});
     }
@@ -1078,9 +1082,7 @@ struct RequantizeLowering : OctetPattern<RequantizeOp> {
                                   y.qmax, storage);
           ys = a[k++];
           yz = a[k++];
-          Value q = math::RoundEvenOp::create(b, l, arith::DivFOp::create(b, l, f, ys));
-          q = arith::AddFOp::create(b, l, q, arith::SIToFPOp::create(b, l, b.getF32Type(), yz));
-          return clampToInt(b, l, q, y.qmin, y.qmax, storage);
+          return quantizeScalar(b, l, f, ys, yz, y.qmin, y.qmax, storage);
         },
         maps);
     rewriter.replaceOp(op, r);

@@ -159,6 +159,9 @@ private:
   static const llvm::StringMap<Handler> &handlers();
   LogicalResult importNode(const NodeProto &n);
 
+  LogicalResult autoPads(const NodeProto &n, ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
+                         ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                         SmallVector<int64_t> &pads);
   LogicalResult convAttrs(const NodeProto &n, ArrayRef<int64_t> xShape,
                           ArrayRef<int64_t> kernel, SmallVector<int64_t> &strides,
                           SmallVector<int64_t> &pads, SmallVector<int64_t> &dilations);
@@ -574,26 +577,35 @@ LogicalResult Importer::convAttrs(const NodeProto &n, ArrayRef<int64_t> xShape,
   if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
     return nodeError(n) << "only 2-D windows are supported (strides, dilations "
                            "and pads must have 2, 2 and 4 entries)";
+  return autoPads(n, xShape.drop_front(2), kernel, strides, dilations, pads);
+}
+
+/// Applies the node's auto_pad to `pads` (all begins, then all ends) for
+/// windows over the spatial dimensions `in`.
+LogicalResult Importer::autoPads(const NodeProto &n, ArrayRef<int64_t> in,
+                                 ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                                 ArrayRef<int64_t> dilations, SmallVector<int64_t> &pads) {
   std::string autoPad = attrString(n, "auto_pad", "NOTSET");
   if (autoPad == "NOTSET")
     return success();
+  size_t r = in.size();
   if (autoPad == "VALID") {
-    pads.assign(4, 0);
+    pads.assign(2 * r, 0);
     return success();
   }
   if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
     return nodeError(n) << "unsupported attribute value auto_pad=\"" << autoPad << "\"";
-  for (int i = 0; i < 2; ++i) {
-    int64_t in = xShape[2 + i];
-    if (in == kDyn || kernel[i] == kDyn)
+  pads.assign(2 * r, 0);
+  for (size_t i = 0; i < r; ++i) {
+    if (in[i] == kDyn || kernel[i] == kDyn)
       return nodeError(n) << "auto_pad=" << autoPad
                           << " needs static spatial dimensions (use --input-shape)";
-    int64_t out = (in + strides[i] - 1) / strides[i];
+    int64_t out = (in[i] + strides[i] - 1) / strides[i];
     int64_t eff = dilations[i] * (kernel[i] - 1) + 1;
-    int64_t total = std::max<int64_t>(0, (out - 1) * strides[i] + eff - in);
+    int64_t total = std::max<int64_t>(0, (out - 1) * strides[i] + eff - in[i]);
     int64_t small = total / 2, big = total - small;
     pads[i] = autoPad == "SAME_UPPER" ? small : big;
-    pads[2 + i] = autoPad == "SAME_UPPER" ? big : small;
+    pads[r + i] = autoPad == "SAME_UPPER" ? big : small;
   }
   return success();
 }
@@ -647,21 +659,8 @@ FailureOr<Value> Importer::buildConv1D(const NodeProto &n, Value x, Value w, Val
   if (auto ks = attrInts(n, "kernel_shape"); ks && (ks->size() != 1 || (*ks)[0] != wsh[2]))
     return nodeError(n) << "kernel_shape does not match the weight's length " << wsh[2];
   SmallVector<int64_t> pads = *pd;
-  std::string autoPad = attrString(n, "auto_pad", "NOTSET");
-  if (autoPad == "VALID") {
-    pads = {0, 0};
-  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    if (xs[2] == kDyn)
-      return nodeError(n) << "auto_pad=" << autoPad
-                          << " needs static spatial dimensions (use --input-shape)";
-    int64_t out = (xs[2] + (*st)[0] - 1) / (*st)[0];
-    int64_t total = std::max<int64_t>(0, (out - 1) * (*st)[0] + (*dl)[0] * (wsh[2] - 1) + 1 - xs[2]);
-    int64_t small = total / 2, big = total - small;
-    pads = autoPad == "SAME_UPPER" ? SmallVector<int64_t>{small, big}
-                                   : SmallVector<int64_t>{big, small};
-  } else if (autoPad != "NOTSET") {
-    return nodeError(n) << "unsupported attribute value auto_pad=\"" << autoPad << "\"";
-  }
+  if (failed(autoPads(n, xs.drop_front(2), wsh.drop_front(2), *st, *dl, pads)))
+    return failure();
   auto x4 = buildReshape(n, x, {xs[0], xs[1], 1, xs[2]}, false);
   auto w4 = unitHeightWeight(n, w);
   if (failed(x4) || failed(w4))
@@ -1109,20 +1108,8 @@ LogicalResult Importer::pool1D(const NodeProto &n, Value x) {
   auto pd = attrInts(n, "pads").value_or(SmallVector<int64_t>{0, 0});
   if (st.size() != 1 || dl.size() != 1 || pd.size() != 2)
     return nodeError(n) << "a 1-D pool needs 1 stride, 1 dilation and 2 pads";
-  std::string autoPad = attrString(n, "auto_pad", "NOTSET");
-  if (autoPad == "VALID") {
-    pd = {0, 0};
-  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    if (xs[2] == kDyn)
-      return nodeError(n) << "auto_pad=" << autoPad
-                          << " needs static spatial dimensions (use --input-shape)";
-    int64_t out = (xs[2] + st[0] - 1) / st[0];
-    int64_t total = std::max<int64_t>(0, (out - 1) * st[0] + dl[0] * ((*kernel)[0] - 1) + 1 - xs[2]);
-    int64_t small = total / 2, big = total - small;
-    pd = autoPad == "SAME_UPPER" ? SmallVector<int64_t>{small, big} : SmallVector<int64_t>{big, small};
-  } else if (autoPad != "NOTSET") {
-    return nodeError(n) << "unsupported attribute value auto_pad=\"" << autoPad << "\"";
-  }
+  if (failed(autoPads(n, xs.drop_front(2), *kernel, st, dl, pd)))
+    return failure();
   bool isMax = n.op_type() == "MaxPool";
   if (!isMax && dl[0] != 1)
     return nodeError(n) << "unsupported attribute value: dilated average pooling";
@@ -3140,10 +3127,6 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
   auto take = [&](Value v, int64_t axis, int64_t start, int64_t len) {
     return sliceAxis(n, v, axis, start, len);
   };
-  auto squeeze0 = [&](Value v) {
-    auto s = rtt(v).getShape();
-    return buildReshape(n, v, SmallVector<int64_t>(s.begin() + 1, s.end()), false);
-  };
   auto bin = [&](StringRef k, Value a, Value c) { return buildBinary(n, k, a, c, el); };
   auto zeros = [&](ArrayRef<int64_t> shape) { return zerosLike(shape, el); };
   auto gemm = [&](Value a, Value w, Value c) { return gemmTransB(n, a, w, c); };
@@ -3154,18 +3137,12 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
   SmallVector<SmallVector<Value>> stepsOut(dirs);
   for (int64_t d = 0; d < dirs; ++d) {
     bool reverse = dirAttr == "reverse" || d == 1;
-    auto w = take(wAll, 0, d, 1), r = take(rAll, 0, d, 1);
-    if (failed(w) || failed(r))
-      return failure();
-    auto wd = squeeze0(*w), rd = squeeze0(*r);
+    auto wd = leadingEntry(n, wAll, d), rd = leadingEntry(n, rAll, d);
     if (failed(wd) || failed(rd))
       return failure();
     Value bias = zeros({4 * hidden});
     if (bAll) {
-      auto bd = take(bAll, 0, d, 1);
-      if (failed(bd))
-        return failure();
-      auto b2 = squeeze0(*bd);
+      auto b2 = leadingEntry(n, bAll, d);
       if (failed(b2))
         return failure();
       auto wb = take(*b2, 0, 0, 4 * hidden), rb = take(*b2, 0, 4 * hidden, 4 * hidden);
@@ -3185,16 +3162,14 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
     Value h = zeros({batch, hidden}), c = zeros({batch, hidden});
     for (auto [k, slot] : {std::pair<int, Value *>{5, &h}, {6, &c}})
       if (Value init = input(n, k)) {
-        auto t = take(init, 0, d, 1);
-        auto s = succeeded(t) ? squeeze0(*t) : FailureOr<Value>(failure());
+        auto s = leadingEntry(n, init, d);
         if (failed(s))
           return failure();
         *slot = *s;
       }
     Value pi, po, pf;
     if (Value p = input(n, 7)) {
-      auto pd = take(p, 0, d, 1);
-      auto p1 = succeeded(pd) ? squeeze0(*pd) : FailureOr<Value>(failure());
+      auto p1 = leadingEntry(n, p, d);
       if (failed(p1))
         return failure();
       auto a = take(*p1, 0, 0, hidden), o = take(*p1, 0, hidden, hidden),
@@ -3220,8 +3195,7 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
     stepsOut[d].assign(seq, Value());
     for (int64_t s = 0; s < seq; ++s) {
       int64_t t = reverse ? seq - 1 - s : s;
-      auto xt = take(*xw3, 0, t, 1);
-      auto xt2 = succeeded(xt) ? squeeze0(*xt) : FailureOr<Value>(failure());
+      auto xt2 = leadingEntry(n, *xw3, t);
       auto g = succeeded(xt2) ? gemm(h, *rd, *xt2) : FailureOr<Value>(failure());
       if (failed(g))
         return failure();
