@@ -519,8 +519,11 @@ Value vnniRequant(OpBuilder &b, Location loc, Value acc, Value mult, const VnniE
   f = arith::MulFOp::create(b, loc, f, mult);
   f = math::RoundEvenOp::create(b, loc, f);
   f = arith::AddFOp::create(b, loc, f, splat(e.zp));
-  f = arith::MaximumFOp::create(b, loc, f, splat(e.lo));
-  f = arith::MinimumFOp::create(b, loc, f, splat(e.hi));
+  // acc * mult is finite (int32 times a finite float), so the clamp needs no
+  // NaN handling: plain vmaxps / vminps.
+  auto nnan = arith::FastMathFlagsAttr::get(b.getContext(), arith::FastMathFlags::nnan);
+  f = arith::MaximumFOp::create(b, loc, f, splat(e.lo), nnan);
+  f = arith::MinimumFOp::create(b, loc, f, splat(e.hi), nnan);
   Value i = arith::FPToSIOp::create(b, loc, VectorType::get({16}, b.getI32Type()), f);
   return arith::TruncIOp::create(b, loc, VectorType::get({16}, b.getI8Type()), i);
 }
@@ -694,54 +697,139 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
   return c;
 }
 
-/// Direct (implicit-GEMM) VNNI convolution for stride 1, writing NCHW:
-/// the padded input is regrouped once into [N, Hp, C/4, Wp + 16, 4] so that
-/// 16 neighbouring output pixels of one row, for one (kernel tap, channel
-/// quad), are 64 contiguous bytes: vpdpbusd's u8 operand. The weight dword
-/// (4 input channels of one output channel and tap) is broadcast. A tile
-/// holds 4 output channels x 4 vectors of 16 pixels in 16 accumulators; the
-/// requantized bytes of one channel and 16 pixels are stored contiguously.
-/// `xp` is the spatially padded input; the result is [N, F, OH, OW] bytes.
-Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
-                     const std::vector<int64_t> &w, ArrayRef<int64_t> wShape,
-                     ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil,
-                     ArrayRef<int32_t> bias, const VnniEpilogue &epi) {
+/// Direct (implicit-GEMM) VNNI convolution for stride 1, from NCHW to NCHW.
+///
+/// The input is regrouped once into rows of S = IW + g pixels, where the
+/// g = max(left, right pad) columns after each row's data serve as the right
+/// padding of that row and the left padding of the next; the top and bottom
+/// pad rows and a leading margin of g pixels are whole rows of the pad
+/// value. Channels are grouped in quads, so that the layout is
+/// [N, C/4, L pixels, 4]: 16 neighbouring pixels of one channel quad are 64
+/// contiguous bytes (vpdpbusd's u8 operand). The regrouping reads 16 pixels
+/// of four channels and interleaves them in registers.
+///
+/// Output pixels are computed on the same grid of S columns (pixel
+/// p = y * S + x reads input p + i * dh * S + j * dw - left pad), so that
+/// vectors of 16 pixels run across row ends and lose only (S - OW) / S of
+/// their lanes. The weight dword (4 input channels of one output channel
+/// and tap) is broadcast; a tile holds 4 output channels x 4 vectors of 16
+/// pixels in 16 accumulators, requantized in registers. With rows of 16 or
+/// more pixels the bytes go straight to NCHW with two masked stores per
+/// vector (the part of the vector in each output row); narrower rows are
+/// written on the grid and sliced.
+///
+/// `x` is the unpadded input, `pads` [top, left, bottom, right] and `zp` its
+/// storage pad value; the result is [N, F, OH, OW] bytes.
+Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zp,
+                     ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
+                     ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
+                     ArrayRef<int64_t> dil, ArrayRef<int32_t> bias, const VnniEpilogue &epi) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
   MLIRContext *ctx = b.getContext();
-  auto xs = rtt(xp).getShape();
-  int64_t nN = xs[0], cin = xs[1], hp = xs[2], wp = xs[3];
+  auto xs = rtt(x).getShape();
+  int64_t nN = xs[0], cin = xs[1], ih = xs[2], iw = xs[3];
+  int64_t pt = pads[0], pl = pads[1], pr = pads[3];
   int64_t fN = wShape[0], kh = wShape[2], kw = wShape[3];
   int64_t oh = outShape[2], ow = outShape[3];
-  // Output pixels are computed on rows of the padded width wp (the last
-  // wp - ow of each row are discarded), so that pixel p = y * wp + x reads
-  // input p + i * d * wp + j * d: vectors of 16 run across row ends and
-  // waste only (wp - ow) / wp of their lanes.
+  int64_t g = std::max(pl, pr), S = iw + g, M = g;
   int64_t c4 = (cin + 3) / 4;
-  int64_t pixels = oh * wp, vecs = (pixels + 15) / 16, p16 = vecs * 16;
-  int64_t extraRows = 1 + (31 + wp - 1) / wp, hq = hp + extraRows;
-  // Regroup: xq[n][c4][h * wp + x][q] = xp[n][c4*4+q][h][x] (0 outside), with
-  // s8 inputs shifted to u8.
-  Value x0 = xp;
-  {
-    SmallVector<OpFoldResult> lo(4, b.getIndexAttr(0)),
-        hi = {b.getIndexAttr(0), b.getIndexAttr(c4 * 4 - cin), b.getIndexAttr(extraRows),
-              b.getIndexAttr(0)};
-    x0 = tensor::PadOp::create(b, loc, RankedTensorType::get({nN, c4 * 4, hq, wp}, i8), xp,
-                               lo, hi, cstInt(b, loc, 0, i8));
-  }
-  AffineExpr d0, d1, d2, d3, d4;
-  bindDims(ctx, d0, d1, d2, d3, d4);
-  Value xq = elementwise(
-      b, loc, {nN, c4, hq, wp, 4}, i8, {x0},
-      [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
-        if (!xSigned)
-          return v[0];
-        return arith::XOrIOp::create(nb, l, v[0], cstInt(nb, l, -128, i8));
-      },
-      {AffineMap::get(5, 0, {d0, d1 * 4 + d4, d2, d3}, ctx)});
-  Value xf = tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get({nN, c4, hq * wp * 4}, i8), xq,
-      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}});
+  int64_t pixels = oh * S, vecs = (pixels + 15) / 16, p16 = vecs * 16;
+  int64_t hp = pt + ih + pads[2];
+  int64_t dataEnd = M + (pt + ih) * S;
+  int64_t L = std::max(M + hp * S, M + p16 + (kh - 1) * dil[0] * S + (kw - 1) * dil[1] - pl);
+  L = std::max(L, dataEnd);
+  L = (L + 15) / 16 * 16;
+
+  auto idx = cstIndex;
+  auto loop = constLoop;
+  auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
+       v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32),
+       b16 = VectorType::get({16}, i8), f16 = VectorType::get({16}, f32),
+       m16 = VectorType::get({16}, b.getI1Type());
+  auto minor = [&](unsigned rank) {
+    return AffineMapAttr::get(AffineMap::getMinorIdentityMap(rank, 1, ctx));
+  };
+  auto inBounds = [&](bool v) { return b.getBoolArrayAttr({v}); };
+  // The pad byte as the kernel sees it (s8 shifted to u8).
+  int64_t padU = xSigned ? ((zp + 128) & 0xff) : (zp & 0xff);
+  auto padVec = [&](OpBuilder &nb, Location l) -> Value {
+    return arith::ConstantOp::create(
+        nb, l, v64, DenseElementsAttr::get(v64, nb.getIntegerAttr(i8, (int8_t)padU)));
+  };
+
+  // Regroup into xf[n][q][L * 4].
+  Value xf = emptyLike(b, loc, {nN, c4, L * 4}, i8);
+  xf = loop(b, loc, 0, nN, 1, ValueRange{xf}, [&](OpBuilder &nb, Location l, Value n,
+                                                  ValueRange a0) {
+    return SmallVector<Value>(loop(nb, l, 0, c4, 1, a0, [&](OpBuilder &qb, Location ql, Value q,
+                                                            ValueRange a1) {
+      auto fill = [&](Value cur, int64_t from, int64_t to) -> Value {
+        if (to <= from)
+          return cur;
+        return loop(qb, ql, from, to, 16, ValueRange{cur},
+                    [&](OpBuilder &fb, Location fl, Value p, ValueRange a) {
+                      Value off = arith::MulIOp::create(fb, fl, p, idx(fb, fl, 4));
+                      return SmallVector<Value>{
+                          vector::TransferWriteOp::create(fb, fl, padVec(fb, fl), a[0],
+                                                          ValueRange{n, q, off}, minor(3),
+                                                          Value(), inBounds(false))
+                              .getResult()};
+                    })[0];
+      };
+      Value cur = fill(a1[0], 0, M + pt * S);
+      cur = loop(qb, ql, 0, ih, 1, ValueRange{cur}, [&](OpBuilder &rb, Location rl, Value r,
+                                                        ValueRange a2) {
+        return SmallVector<Value>(loop(rb, rl, 0, S, 16, a2, [&](OpBuilder &sb, Location sl,
+                                                                  Value s0, ValueRange a3) {
+          Value padS = cstInt(sb, sl, zp, i8);
+          SmallVector<Value> ch;
+          for (int64_t k = 0; k < 4; ++k) {
+            // Channel 4q + k (clamped; channels past C read as padding).
+            Value c = arith::AddIOp::create(
+                sb, sl, arith::MulIOp::create(sb, sl, q, idx(sb, sl, 4)), idx(sb, sl, k));
+            Value cc = arith::MinSIOp::create(sb, sl, c, idx(sb, sl, cin - 1));
+            Value v = vector::TransferReadOp::create(sb, sl, b16, x, ValueRange{n, cc, r, s0},
+                                                     minor(4), padS, Value(), inBounds(false));
+            if (cin % 4) {
+              Value ok = arith::CmpIOp::create(sb, sl, arith::CmpIPredicate::slt, c,
+                                               idx(sb, sl, cin));
+              Value pv = arith::ConstantOp::create(
+                  sb, sl, b16, DenseElementsAttr::get(b16, sb.getIntegerAttr(i8, zp)));
+              v = arith::SelectOp::create(sb, sl, ok, v, pv);
+            }
+            ch.push_back(v);
+          }
+          SmallVector<int64_t> m2, m4;
+          for (int64_t l2 = 0; l2 < 16; ++l2) {
+            m2.push_back(l2);
+            m2.push_back(16 + l2);
+          }
+          for (int64_t l2 = 0; l2 < 16; ++l2)
+            for (int64_t k : {2 * l2, 2 * l2 + 1, 32 + 2 * l2, 33 + 2 * l2})
+              m4.push_back(k);
+          Value w01 = vector::ShuffleOp::create(sb, sl, ch[0], ch[1], m2);
+          Value w23 = vector::ShuffleOp::create(sb, sl, ch[2], ch[3], m2);
+          Value v = vector::ShuffleOp::create(sb, sl, w01, w23, m4);
+          if (xSigned)
+            v = arith::XOrIOp::create(
+                sb, sl, v,
+                arith::ConstantOp::create(
+                    sb, sl, v64, DenseElementsAttr::get(v64, sb.getIntegerAttr(i8, -128))));
+          Value row = arith::AddIOp::create(sb, sl, r, idx(sb, sl, pt));
+          Value p = arith::AddIOp::create(
+              sb, sl, arith::MulIOp::create(sb, sl, row, idx(sb, sl, S)), s0);
+          Value off = arith::MulIOp::create(
+              sb, sl, arith::AddIOp::create(sb, sl, p, idx(sb, sl, M)), idx(sb, sl, 4));
+          return SmallVector<Value>{
+              vector::TransferWriteOp::create(sb, sl, v, a3[0], ValueRange{n, q, off},
+                                              minor(3), Value(), inBounds(false))
+                  .getResult()};
+        }));
+      })[0];
+      return SmallVector<Value>{fill(cur, dataEnd, L)};
+    }));
+  })[0];
+
   // Weight as [F, kh, kw, c4 * 4] bytes (channel-padded with zeros).
   ConstTensor packed;
   packed.shape = {fN, kh, kw, c4 * 4};
@@ -755,13 +843,14 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
   Value wc = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
   Value biasT = vectorConstI32(b, loc, bias);
   Value multT = vectorConstF32(b, loc, SmallVector<float>(epi.mult.begin(), epi.mult.end()));
-  Value out = emptyLike(b, loc, {nN, fN, p16}, i8);
+  bool direct = ow >= 16;
+  Value out = emptyLike(b, loc, {nN, fN, direct ? oh * ow : p16}, i8);
+  SmallVector<int32_t> iotaV;
+  for (int32_t l = 0; l < 16; ++l)
+    iotaV.push_back(l);
+  Value iota = arith::ConstantOp::create(
+      b, loc, v16, DenseElementsAttr::get(v16, ArrayRef<int32_t>(iotaV)));
 
-  auto idx = cstIndex;
-  auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
-       v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32),
-       f16 = VectorType::get({16}, f32);
-  auto loop = constLoop;
   // One tile: output channels [f0, f0 + rows), pixel vectors [v0, v0 + cols)
   // of image `n`.
   auto tile = [&](OpBuilder &tb, Location l, Value n, Value f0, Value v0,
@@ -781,21 +870,21 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
     }
     auto red = loop(tb, l, 0, kh, 1, accs, [&](OpBuilder &ib, Location il, Value i,
                                                ValueRange a1) {
-      Value rowOff = arith::MulIOp::create(ib, il, i, idx(ib, il, dil[0] * wp));
+      Value rowOff = arith::MulIOp::create(ib, il, i, idx(ib, il, dil[0] * S));
       return SmallVector<Value>(loop(ib, il, 0, kw, 1, a1, [&](OpBuilder &jb, Location jl,
                                                                 Value j, ValueRange a2) {
         Value xoff = arith::AddIOp::create(
-            jb, jl, rowOff, arith::MulIOp::create(jb, jl, j, idx(jb, jl, dil[1])));
+            jb, jl, rowOff,
+            arith::AddIOp::create(jb, jl, arith::MulIOp::create(jb, jl, j, idx(jb, jl, dil[1])),
+                                  idx(jb, jl, M - pl)));
         return SmallVector<Value>(loop(jb, jl, 0, c4, 1, a2, [&](OpBuilder &kb, Location kl,
                                                                   Value q, ValueRange a3) {
           SmallVector<Value> acts, next;
           for (int64_t c = 0; c < cols; ++c) {
             Value px = arith::AddIOp::create(kb, kl, pix[c], xoff);
             Value off = arith::MulIOp::create(kb, kl, px, idx(kb, kl, 4));
-            Value av = vector::TransferReadOp::create(kb, kl, v64, xf,
-                                                      ValueRange{n, q, off}, pad8,
-                                                      ArrayRef<bool>{true});
-            acts.push_back(av);
+            acts.push_back(vector::TransferReadOp::create(
+                kb, kl, v64, xf, ValueRange{n, q, off}, pad8, ArrayRef<bool>{true}));
           }
           Value q4 = arith::MulIOp::create(kb, kl, q, idx(kb, kl, 4));
           for (int64_t r = 0; r < rows; ++r) {
@@ -814,14 +903,54 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
         }));
       }));
     });
+    // Where each pixel vector goes in NCHW: the part of it in output row
+    // y0 + t (t = 0, 1) is lanes [lo, hi), stored from flat index base.
+    struct Part {
+      Value base, mask;
+    };
+    SmallVector<SmallVector<Part, 2>> parts(cols);
+    if (direct)
+      for (int64_t c = 0; c < cols; ++c) {
+        Value y0 = arith::DivUIOp::create(tb, l, pix[c], idx(tb, l, S));
+        for (int64_t t = 0; t < 2; ++t) {
+          Value y = arith::AddIOp::create(tb, l, y0, idx(tb, l, t));
+          Value start = arith::SubIOp::create(
+              tb, l, arith::MulIOp::create(tb, l, y, idx(tb, l, S)), pix[c]);
+          Value lo = arith::MaxSIOp::create(tb, l, start, idx(tb, l, 0));
+          Value hi = arith::MinSIOp::create(
+              tb, l, arith::AddIOp::create(tb, l, start, idx(tb, l, ow)), idx(tb, l, 16));
+          auto splat = [&](Value v) -> Value {
+            return vector::BroadcastOp::create(
+                tb, l, v16, arith::IndexCastOp::create(tb, l, i32, v));
+          };
+          Value mask = arith::AndIOp::create(
+              tb, l,
+              arith::CmpIOp::create(tb, l, arith::CmpIPredicate::sge, iota, splat(lo)),
+              arith::CmpIOp::create(tb, l, arith::CmpIPredicate::slt, iota, splat(hi)));
+          // base = p0 - y * (S - OW) (clamped at 0: only empty parts fall below).
+          Value base = arith::SubIOp::create(
+              tb, l, pix[c], arith::MulIOp::create(tb, l, y, idx(tb, l, S - ow)));
+          base = arith::MaxSIOp::create(tb, l, base, idx(tb, l, 0));
+          parts[c].push_back({base, mask});
+        }
+      }
+    (void)m16;
     for (int64_t r = 0; r < rows; ++r) {
       Value m = tensor::ExtractOp::create(tb, l, multT, ValueRange{fs[r]});
       Value mv = vector::BroadcastOp::create(tb, l, f16, m);
       for (int64_t c = 0; c < cols; ++c) {
         Value v = vnniRequant(tb, l, red[r * cols + c], mv, epi);
-        cur = vector::TransferWriteOp::create(tb, l, v, cur, ValueRange{n, fs[r], pix[c]},
-                                              ArrayRef<bool>{true})
-                  .getResult();
+        if (!direct) {
+          cur = vector::TransferWriteOp::create(tb, l, v, cur, ValueRange{n, fs[r], pix[c]},
+                                                ArrayRef<bool>{true})
+                    .getResult();
+          continue;
+        }
+        for (const Part &pt2 : parts[c])
+          cur = vector::TransferWriteOp::create(tb, l, v, cur,
+                                                ValueRange{n, fs[r], pt2.base}, minor(3),
+                                                pt2.mask, inBounds(false))
+                    .getResult();
       }
     }
     return cur;
@@ -855,7 +984,11 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
     fLoop(fMain, fN, 1);
     return SmallVector<Value>{cur};
   })[0];
-  // [N, F, p16] -> rows of wp -> the first ow pixels of each row.
+  if (direct)
+    return tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh, ow}, i8),
+                                         res,
+                                         SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  // [N, F, p16] -> rows of S -> the first OW pixels of each row.
   if (p16 != pixels)
     res = tensor::ExtractSliceOp::create(
         b, loc, RankedTensorType::get({nN, fN, pixels}, i8), res,
@@ -863,9 +996,9 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value xp, bool xSigned,
         SmallVector<OpFoldResult>{b.getIndexAttr(nN), b.getIndexAttr(fN),
                                   b.getIndexAttr(pixels)},
         SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
-  res = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh, wp}, i8), res,
+  res = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh, S}, i8), res,
                                       SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-  if (wp != ow)
+  if (S != ow)
     res = tensor::ExtractSliceOp::create(
         b, loc, RankedTensorType::get({nN, fN, oh, ow}, i8), res,
         SmallVector<OpFoldResult>(4, b.getIndexAttr(0)),
@@ -1159,7 +1292,8 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         // im2col; since vectors span rows, digits 1.29 -> 1.17 ms and
         // resnet18 0.52 -> 0.51 ms with it on 8- and 16-pixel rows.)
         if (epi && strides[0] == 1 && strides[1] == 1 && outShape[3] >= 8) {
-          rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, xp, x.isSigned, *wv, wShape,
+          rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
+                                                x.zps[0], op.getPads(), *wv, wShape,
                                                 outShape, dil, *vb, *epi));
           return success();
         }
