@@ -22,6 +22,11 @@ for c in gemm_1024x1024x1024 gemm_256x3072x768 conv3x3_64x56x56; do
   o=$("$bin/octet-run" "$work/$c.so" --input "x=@$work/$c.x.npy" --benchmark=20 --warmup=3 | p50)
   a=$(grep "^$c " "$work/onednn.txt" | cut -d' ' -f2)
   echo "| $c (u8 x s8 -> u8) | $o | oneDNN | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+  if [ "$c" = conv3x3_64x56x56 ]; then
+    # The same Octet run against oneDNN given NCHW tensors (its reorders timed).
+    a=$(grep "^${c}_nchw " "$work/onednn.txt" | cut -d' ' -f2)
+    echo "| $c, NCHW in and out | $o | oneDNN + reorders | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+  fi
 done
 
 ortb="node $root/bench/ort_bench.js"
