@@ -763,6 +763,23 @@ M["qop_matmul_integer_to_float"] = lambda: model(
      const("az", np.uint8(120)), const("bz", np.zeros(6, np.int8)), const("bias", w(6))],
     ms=True)
 M["qop_concat"] = _qop_concat
+
+
+def _qop_where(same):
+    """QLinearWhere with a broadcast condition (x > 0.5, from a float input);
+    with `same` X and Z share parameters (ONNX Runtime copies those bytes)."""
+    qa, ia = qop_in("a", 120, 0.05)
+    qb, ib = qop_in("b", 30, 0.02)
+    cond = h.make_node("Greater", ["c", "half"], ["cb"], name="gt")
+    n = h.make_node("QLinearWhere", ["cb", "a_q", "a_s", "a_z", "b_q", "b_s", "b_z", "o_s", "o_z"],
+                    ["o"], name="qwhere", domain="com.microsoft")
+    return qop_model([qa, qb, cond, n], ia + ib + [const("half", np.float32(0.5))],
+                     [vi("a", F, [2, 3, 4]), vi("b", F, [1, 4]), vi("c", F, [3, 1])], "o",
+                     0.05 if same else 0.03, 120 if same else 100)
+
+
+M["qop_where"] = lambda: _qop_where(False)
+M["qop_where_same"] = lambda: _qop_where(True)
 M["qop_leaky_relu"] = lambda: _qop_unary("QLinearLeakyRelu", 0.04, 110, alpha=0.15)
 M["qop_avg_pool"] = lambda: _qop_unary("QLinearAveragePool", 0.03, 100, kernel_shape=[3, 3],
                                        strides=[2, 2], pads=[1, 1, 1, 1])
@@ -1458,6 +1475,14 @@ B.update({
                                  [vi("x", F, [5, 2, 3])], [vi("y", F, None)],
                                  [const("W", np.zeros((1, 16, 3), np.float32)),
                                   const("R", np.zeros((1, 12, 4), np.float32))], opset=14),
+    "qwhere_float": lambda: one("QLinearWhere", ["c", "x", "s", "z", "x", "s", "z", "s", "z"],
+                                in_vis=[vi("c", TP.BOOL, [2]), vi("x", F, [2])],
+                                inits=[const("s", np.float32(0.1)), const("z", np.uint8(3))],
+                                ms=True),
+    "qwhere_cond": lambda: one("QLinearWhere", ["c", "x", "s", "z", "x", "s", "z", "s", "z"],
+                               in_vis=[vi("c", U8, [2]), vi("x", U8, [2])],
+                               inits=[const("s", np.float32(0.1)), const("z", np.uint8(3))],
+                               ms=True),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

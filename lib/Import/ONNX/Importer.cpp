@@ -211,6 +211,8 @@ private:
   LogicalResult onQLinearBinary(const NodeProto &n);
   LogicalResult onQLinearGlobalAvgPool(const NodeProto &n);
   LogicalResult onQLinearSigmoid(const NodeProto &n);
+  LogicalResult onQLinearWhere(const NodeProto &n);
+  FailureOr<Value> buildWhere(const NodeProto &n, Value c, Value l, Value r);
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
@@ -3424,7 +3426,14 @@ LogicalResult Importer::onCompare(const NodeProto &n) {
 LogicalResult Importer::onWhere(const NodeProto &n) {
   if (failed(need(n, {0, 1, 2})))
     return failure();
-  Value c = input(n, 0), l = asPlain(input(n, 1)), r = asPlain(input(n, 2));
+  auto v = buildWhere(n, input(n, 0), asPlain(input(n, 1)), asPlain(input(n, 2)));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+FailureOr<Value> Importer::buildWhere(const NodeProto &n, Value c, Value l, Value r) {
   if (!rtt(c).getElementType().isInteger(1))
     return nodeError(n) << "condition must be a bool tensor, got " << rtt(c).getElementType();
   if (rtt(l).getElementType() != rtt(r).getElementType())
@@ -3437,7 +3446,36 @@ LogicalResult Importer::onWhere(const NodeProto &n) {
   auto shape = inferBroadcastShape(rtt(c).getShape(), *ab, why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto v = make<WhereOp>(n, RankedTensorType::get(*shape, rtt(l).getElementType()), c, l, r);
+  return make<WhereOp>(n, RankedTensorType::get(*shape, rtt(l).getElementType()), c, l, r);
+}
+
+/// com.microsoft QLinearWhere(condition, X, x_scale, x_zp, Y, y_scale, y_zp,
+/// z_scale, z_zp): X and Y requantized to Z's parameters (as ONNX Runtime's
+/// lookup tables do: dequantize, then quantize), then a select on the bytes.
+LogicalResult Importer::onQLinearWhere(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2, 4, 5, 7})))
+    return failure();
+  auto xq = quantParams(n, input(n, 2), input(n, 3), 0, Value());
+  auto yq = quantParams(n, input(n, 5), input(n, 6), 0, Value());
+  auto zq = quantParams(n, input(n, 7), input(n, 8), 0, Value());
+  if (failed(xq) || failed(yq) || failed(zq))
+    return failure();
+  SmallVector<Value, 2> vals;
+  for (auto [k, q] : {std::pair<int, quant::QuantizedType>{1, *xq}, {4, *yq}}) {
+    auto v = asQuant(n, input(n, k), q);
+    if (failed(v))
+      return failure();
+    if (q != *zq) {
+      v = make<RequantizeOp>(n, withElementType(v->getType(), *zq), *v);
+      if (failed(v))
+        return failure();
+    }
+    vals.push_back(asPlain(*v));
+  }
+  auto w = buildWhere(n, input(n, 0), vals[0], vals[1]);
+  if (failed(w))
+    return failure();
+  auto v = asQuant(n, *w, *zq);
   if (failed(v))
     return failure();
   define(n, 0, *v);
@@ -3724,6 +3762,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["com.microsoft.QLinearMul"] = &Importer::onQLinearBinary;
     t["com.microsoft.QLinearGlobalAveragePool"] = &Importer::onQLinearGlobalAvgPool;
     t["com.microsoft.QLinearSigmoid"] = &Importer::onQLinearSigmoid;
+    t["com.microsoft.QLinearWhere"] = &Importer::onQLinearWhere;
     t["com.microsoft.Gelu"] = &Importer::onUnary;
     t["com.microsoft.QLinearConcat"] = &Importer::onQLinearConcat;
     t["com.microsoft.MatMulIntegerToFloat"] = &Importer::onMatMulIntegerToFloat;
