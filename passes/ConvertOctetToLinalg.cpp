@@ -3376,6 +3376,34 @@ struct ConvertOctetToLinalgPass
           [](OpBuilder &b, Location l, Value v) -> Value { return math::SinOp::create(b, l, v); });
     unary(llvm::type_identity<CosOp>(),
           [](OpBuilder &b, Location l, Value v) -> Value { return math::CosOp::create(b, l, v); });
+    unary(llvm::type_identity<TanOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::TanOp::create(b, l, v); });
+    unary(llvm::type_identity<AsinOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::AsinOp::create(b, l, v); });
+    unary(llvm::type_identity<AcosOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::AcosOp::create(b, l, v); });
+    unary(llvm::type_identity<AtanOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::AtanOp::create(b, l, v); });
+    unary(llvm::type_identity<SinhOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::SinhOp::create(b, l, v); });
+    unary(llvm::type_identity<CoshOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::CoshOp::create(b, l, v); });
+    unary(llvm::type_identity<AsinhOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::AsinhOp::create(b, l, v); });
+    unary(llvm::type_identity<AcoshOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::AcoshOp::create(b, l, v); });
+    unary(llvm::type_identity<AtanhOp>(),
+          [](OpBuilder &b, Location l, Value v) -> Value { return math::AtanhOp::create(b, l, v); });
+    unary(llvm::type_identity<SignOp>(), [](OpBuilder &b, Location l, Value v) -> Value {
+      Type t = v.getType();
+      Value zero = fconst(b, l, 0.0, t);
+      Value pos = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, v, zero);
+      Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v, zero);
+      // 0 and NaN map to themselves.
+      return arith::SelectOp::create(
+          b, l, pos, fconst(b, l, 1.0, t),
+          arith::SelectOp::create(b, l, neg, fconst(b, l, -1.0, t), v));
+    });
     unary(llvm::type_identity<SoftplusOp>(), softplus);
     unary(llvm::type_identity<SoftsignOp>(), [f](OpBuilder &b, Location l, Value v) -> Value {
       Value d = arith::AddFOp::create(b, l, math::AbsFOp::create(b, l, v), f(b, l, 1.0, v.getType()));
@@ -3416,6 +3444,30 @@ struct ConvertOctetToLinalgPass
                                           f(b, l, beta, t));
           return arith::MinimumFOp::create(
               b, l, arith::MaximumFOp::create(b, l, h, f(b, l, 0.0, t)), f(b, l, 1.0, t));
+        }));
+    patterns.add<ParamUnaryLowering<CeluOp>>(
+        tc, ctx, fp, PFn([elu, f](OpBuilder &b, Location l, Value v, float alpha, float) -> Value {
+          // alpha * (exp(x / alpha) - 1) below 0: ELU of x / alpha, scaled.
+          Type t = v.getType();
+          Value e = elu(b, l, arith::DivFOp::create(b, l, v, f(b, l, alpha, t)), 1.0f);
+          return arith::MulFOp::create(b, l, e, f(b, l, alpha, t));
+        }));
+    patterns.add<ParamUnaryLowering<ThresholdedReluOp>>(
+        tc, ctx, fp, PFn([f](OpBuilder &b, Location l, Value v, float alpha, float) -> Value {
+          Type t = v.getType();
+          Value gt = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, v, f(b, l, alpha, t));
+          return arith::SelectOp::create(b, l, gt, v, f(b, l, 0.0, t));
+        }));
+    patterns.add<ParamUnaryLowering<ShrinkOp>>(
+        tc, ctx, fp,
+        PFn([f](OpBuilder &b, Location l, Value v, float lambd, float bias) -> Value {
+          Type t = v.getType();
+          Value lo = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v, f(b, l, -lambd, t));
+          Value hi = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, v, f(b, l, lambd, t));
+          Value mid = arith::SelectOp::create(
+              b, l, hi, arith::SubFOp::create(b, l, v, f(b, l, bias, t)), f(b, l, 0.0, t));
+          return arith::SelectOp::create(b, l, lo, arith::AddFOp::create(b, l, v, f(b, l, bias, t)),
+                                         mid);
         }));
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
     populateReturnOpTypeConversionPattern(patterns, tc);

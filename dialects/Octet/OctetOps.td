@@ -509,6 +509,16 @@ def Octet_SoftsignOp : Octet_UnaryOp<"softsign", "softsign, x / (1 + |x|)", 0>;
 def Octet_MishOp : Octet_UnaryOp<"mish", "mish, x * tanh(softplus(x))", 1>;
 def Octet_SinOp : Octet_UnaryOp<"sin", "sine", 0>;
 def Octet_CosOp : Octet_UnaryOp<"cos", "cosine", 0>;
+def Octet_TanOp : Octet_UnaryOp<"tan", "tangent", 0>;
+def Octet_AsinOp : Octet_UnaryOp<"asin", "arcsine", 0>;
+def Octet_AcosOp : Octet_UnaryOp<"acos", "arccosine", 0>;
+def Octet_AtanOp : Octet_UnaryOp<"atan", "arctangent", 0>;
+def Octet_SinhOp : Octet_UnaryOp<"sinh", "hyperbolic sine", 0>;
+def Octet_CoshOp : Octet_UnaryOp<"cosh", "hyperbolic cosine", 0>;
+def Octet_AsinhOp : Octet_UnaryOp<"asinh", "inverse hyperbolic sine", 0>;
+def Octet_AcoshOp : Octet_UnaryOp<"acosh", "inverse hyperbolic cosine", 0>;
+def Octet_AtanhOp : Octet_UnaryOp<"atanh", "inverse hyperbolic tangent", 0>;
+def Octet_SignOp : Octet_UnaryOp<"sign", "sign (-1, 0 or 1; NaN stays NaN)", 0>;
 
 // Elementwise activations with scalar parameters.
 class Octet_ParamUnaryOp<string mnemonic, string what, string formula>
@@ -537,6 +547,12 @@ def Octet_SeluOp : Octet_ParamUnaryOp<"selu", "SELU (beta is ONNX's gamma)",
                                       "beta * (x > 0 ? x : alpha * (exp(x) - 1))">;
 def Octet_HardSigmoidOp : Octet_ParamUnaryOp<"hard_sigmoid", "hard sigmoid",
                                              "clamp(alpha * x + beta, 0, 1)">;
+def Octet_CeluOp : Octet_ParamUnaryOp<"celu", "CELU",
+                                      "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))">;
+def Octet_ThresholdedReluOp : Octet_ParamUnaryOp<"thresholded_relu", "thresholded ReLU",
+                                                 "x > alpha ? x : 0">;
+def Octet_ShrinkOp : Octet_ParamUnaryOp<"shrink", "shrink (alpha is ONNX's lambd, beta its bias)",
+    "x < -alpha ? x + beta : (x > alpha ? x - beta : 0)">;
 
 def Octet_SoftmaxOp : Octet_VerifiedOp<"softmax", "verifySoftmax"> {
   let summary = "softmax along one axis";

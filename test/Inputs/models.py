@@ -316,6 +316,11 @@ for _op, _at in (("LeakyRelu", {"alpha": 0.1}), ("Elu", {"alpha": 0.7}), ("Selu"
                  ("GlobalMaxPool", {})):
     M["op_" + _op.lower()] = (lambda o, at: lambda: fop(o, opset=18 if o == "Mish" else 14,
                                                           **at))(_op, _at)
+for _op, _at in (("Tan", {}), ("Asin", {}), ("Acos", {}), ("Atan", {}), ("Sinh", {}),
+                 ("Cosh", {}), ("Asinh", {}), ("Acosh", {}), ("Atanh", {}), ("Sign", {}),
+                 ("Celu", {"alpha": 0.6}), ("ThresholdedRelu", {"alpha": 0.3}),
+                 ("Shrink", {"lambd": 0.7, "bias": 0.2})):
+    M["op_" + _op.lower()] = (lambda o, at: lambda: fop(o, opset=14, **at))(_op, _at)
 M["op_max3"] = lambda: fop("Max", [[2, 3, 5, 6], [5, 1], [6]], n_in=3)
 M["op_min2"] = lambda: fop("Min", [[2, 3, 5, 6], [3, 1, 1]], n_in=2)
 M["op_sum3"] = lambda: fop("Sum", [[2, 3, 5, 6], [6], [1, 5, 6]], n_in=3)

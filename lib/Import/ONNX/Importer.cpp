@@ -885,6 +885,26 @@ LogicalResult Importer::onUnary(const NodeProto &n) {
     v = make<SinOp>(n, t, *x);
   else if (k == "Cos")
     v = make<CosOp>(n, t, *x);
+  else if (k == "Tan")
+    v = make<TanOp>(n, t, *x);
+  else if (k == "Asin")
+    v = make<AsinOp>(n, t, *x);
+  else if (k == "Acos")
+    v = make<AcosOp>(n, t, *x);
+  else if (k == "Atan")
+    v = make<AtanOp>(n, t, *x);
+  else if (k == "Sinh")
+    v = make<SinhOp>(n, t, *x);
+  else if (k == "Cosh")
+    v = make<CoshOp>(n, t, *x);
+  else if (k == "Asinh")
+    v = make<AsinhOp>(n, t, *x);
+  else if (k == "Acosh")
+    v = make<AcoshOp>(n, t, *x);
+  else if (k == "Atanh")
+    v = make<AtanhOp>(n, t, *x);
+  else if (k == "Sign")
+    v = make<SignOp>(n, t, *x);
   else {
     if (attrString(n, "approximate", "none") != "none")
       return nodeError(n) << "unsupported attribute value approximate=\""
@@ -1980,6 +2000,12 @@ LogicalResult Importer::onParamUnary(const NodeProto &n) {
   else if (k == "Selu")
     v = make<SeluOp>(n, t, *x, f(attrFloat(n, "alpha", 1.67326319217681884765625f)),
                      f(attrFloat(n, "gamma", 1.05070102214813232421875f)));
+  else if (k == "Celu")
+    v = make<CeluOp>(n, t, *x, f(attrFloat(n, "alpha", 1.0f)), f(0));
+  else if (k == "ThresholdedRelu")
+    v = make<ThresholdedReluOp>(n, t, *x, f(attrFloat(n, "alpha", 1.0f)), f(0));
+  else if (k == "Shrink")
+    v = make<ShrinkOp>(n, t, *x, f(attrFloat(n, "lambd", 0.5f)), f(attrFloat(n, "bias", 0.0f)));
   else
     v = make<HardSigmoidOp>(n, t, *x, f(attrFloat(n, "alpha", 0.2f)),
                             f(attrFloat(n, "beta", 0.5f)));
@@ -3687,7 +3713,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
       t[k] = &Importer::onBinary;
     for (const char *k : {"Sigmoid", "Tanh", "Erf", "Sqrt", "Exp", "Neg", "Reciprocal",
                           "Gelu", "HardSwish", "Abs", "Log", "Floor", "Ceil", "Round",
-                          "Softplus", "Softsign", "Mish", "Sin", "Cos"})
+                          "Softplus", "Softsign", "Mish", "Sin", "Cos", "Tan", "Asin", "Acos",
+                          "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Sign"})
       t[k] = &Importer::onUnary;
     t["Relu"] = &Importer::onRelu;
     t["Clip"] = &Importer::onClip;
@@ -3724,7 +3751,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["DynamicQuantizeLinear"] = &Importer::onDynamicQuantizeLinear;
     t["QLinearConv"] = &Importer::onQLinearConv;
     t["QLinearMatMul"] = &Importer::onQLinearMatMul;
-    for (const char *k : {"LeakyRelu", "Elu", "Selu", "HardSigmoid"})
+    for (const char *k :
+         {"LeakyRelu", "Elu", "Selu", "HardSigmoid", "Celu", "ThresholdedRelu", "Shrink"})
       t[k] = &Importer::onParamUnary;
     for (const char *k : {"Max", "Min", "Sum", "Mean"})
       t[k] = &Importer::onVariadic;
