@@ -321,6 +321,15 @@ for _op, _at in (("Tan", {}), ("Asin", {}), ("Acos", {}), ("Atan", {}), ("Sinh",
                  ("Celu", {"alpha": 0.6}), ("ThresholdedRelu", {"alpha": 0.3}),
                  ("Shrink", {"lambd": 0.7, "bias": 0.2})):
     M["op_" + _op.lower()] = (lambda o, at: lambda: fop(o, opset=14, **at))(_op, _at)
+M["op_group_norm21"] = lambda: fop("GroupNormalization", [2, 6, 5, 4], opset=21,
+                                   extra_inputs=["s", "b"], num_groups=3, epsilon=1e-3,
+                                   inits=[const("s", w(6)), const("b", w(6))])
+M["op_group_norm18"] = lambda: fop("GroupNormalization", [2, 6, 5, 4], opset=18,
+                                   extra_inputs=["s", "b"], num_groups=2,
+                                   inits=[const("s", w(2)), const("b", w(2))])
+M["op_group_norm_1d"] = lambda: fop("GroupNormalization", [2, 8, 7], opset=21,
+                                    extra_inputs=["s", "b"], num_groups=4,
+                                    inits=[const("s", w(8)), const("b", w(8))])
 M["op_max3"] = lambda: fop("Max", [[2, 3, 5, 6], [5, 1], [6]], n_in=3)
 M["op_min2"] = lambda: fop("Min", [[2, 3, 5, 6], [3, 1, 1]], n_in=2)
 M["op_sum3"] = lambda: fop("Sum", [[2, 3, 5, 6], [6], [1, 5, 6]], n_in=3)
@@ -1488,6 +1497,18 @@ B.update({
                                in_vis=[vi("c", U8, [2]), vi("x", U8, [2])],
                                inits=[const("s", np.float32(0.1)), const("z", np.uint8(3))],
                                ms=True),
+    "group_norm_groups": lambda: one("GroupNormalization", ["x", "s", "b"],
+                                     in_vis=[vi("x", F, [1, 6, 4, 4])], opset=21, num_groups=4,
+                                     inits=[const("s", np.ones(6, np.float32)),
+                                            const("b", np.zeros(6, np.float32))]),
+    "group_norm_no_groups": lambda: one("GroupNormalization", ["x", "s", "b"],
+                                        in_vis=[vi("x", F, [1, 6, 4, 4])], opset=21,
+                                        inits=[const("s", np.ones(6, np.float32)),
+                                               const("b", np.zeros(6, np.float32))]),
+    "group_norm_scale18": lambda: one("GroupNormalization", ["x", "s", "b"],
+                                      in_vis=[vi("x", F, [1, 6, 4, 4])], opset=18, num_groups=3,
+                                      inits=[const("s", np.ones(6, np.float32)),
+                                             const("b", np.zeros(6, np.float32))]),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

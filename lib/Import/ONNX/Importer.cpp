@@ -212,6 +212,8 @@ private:
   LogicalResult onQLinearGlobalAvgPool(const NodeProto &n);
   LogicalResult onQLinearSigmoid(const NodeProto &n);
   LogicalResult onQLinearWhere(const NodeProto &n);
+  LogicalResult onGroupNorm(const NodeProto &n);
+  FailureOr<Value> normalizeOver(const NodeProto &n, Value x, ArrayRef<int64_t> axes);
   FailureOr<Value> buildWhere(const NodeProto &n, Value c, Value l, Value r);
   LogicalResult onMatMulInteger(const NodeProto &n);
   LogicalResult onConvInteger(const NodeProto &n);
@@ -2370,19 +2372,41 @@ LogicalResult Importer::onInstanceNorm(const NodeProto &n) {
         rtt(v).getElementType() != rtt(*x).getElementType())
       return nodeError(n) << "scale and B must be 1-D of the channel count " << s[1]
                           << " and the input's element type";
-  Type el = rtt(*x).getElementType();
   SmallVector<int64_t> axes, chShape = {s[1]};
   for (int64_t d = 2; d < (int64_t)s.size(); ++d) {
     axes.push_back(d);
     chShape.push_back(1);
   }
+  Type el = rtt(*x).getElementType();
+  auto norm = normalizeOver(n, *x, axes);
+  if (failed(norm))
+    return failure();
+  auto sc = buildReshape(n, scale, chShape, false);
+  auto bi = buildReshape(n, bias, chShape, false);
+  if (failed(sc) || failed(bi))
+    return failure();
+  auto y = buildBinary(n, "Mul", *norm, *sc, el);
+  if (failed(y))
+    return failure();
+  y = buildBinary(n, "Add", *y, *bi, el);
+  if (failed(y))
+    return failure();
+  define(n, 0, *y);
+  return success();
+}
+
+/// (x - mean) / sqrt(var + epsilon) over `axes` (kept), in x's float type.
+FailureOr<Value> Importer::normalizeOver(const NodeProto &n, Value x, ArrayRef<int64_t> axes) {
+  Type el = rtt(x).getElementType();
   std::string why;
-  auto rs = inferReduceShape(s, axes, true, why);
-  auto rt = rtt(*x).clone(*rs);
-  auto mean = make<ReduceMeanOp>(n, rt, *x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
+  auto rs = inferReduceShape(rtt(x).getShape(), axes, true, why);
+  if (failed(rs))
+    return nodeError(n) << why;
+  auto rt = rtt(x).clone(*rs);
+  auto mean = make<ReduceMeanOp>(n, rt, x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
   if (failed(mean))
     return failure();
-  auto d = buildBinary(n, "Sub", *x, *mean, el);
+  auto d = buildBinary(n, "Sub", x, *mean, el);
   if (failed(d))
     return failure();
   auto sq = buildBinary(n, "Mul", *d, *d, el);
@@ -2397,19 +2421,71 @@ LogicalResult Importer::onInstanceNorm(const NodeProto &n) {
   auto sd = make<SqrtOp>(n, rt, *ve);
   if (failed(sd))
     return failure();
-  auto norm = buildBinary(n, "Div", *d, *sd, el);
+  return buildBinary(n, "Div", *d, *sd, el);
+}
+
+/// GroupNormalization: the channels in num_groups groups, each normalized
+/// over its channels and spatial positions, then scaled and shifted per
+/// channel (opset 21) or per group (opset 18, where scale and bias have
+/// num_groups entries).
+LogicalResult Importer::onGroupNorm(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  auto x = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(x))
+    return failure();
+  auto s = rtt(*x).getShape();
+  if (s.size() < 3)
+    return nodeError(n) << "input must have rank 3 or more, got " << s.size();
+  int64_t g = attrInt(n, "num_groups", -1), c = s[1];
+  if (g == -1)
+    return nodeError(n) << "missing attribute num_groups";
+  if (g <= 0 || c % g)
+    return nodeError(n) << "num_groups " << g << " does not divide the " << c << " channels";
+  bool perGroup = opset < 21;
+  int64_t params = perGroup ? g : c;
+  Type el = rtt(*x).getElementType();
+  Value scale = input(n, 1), bias = input(n, 2);
+  for (Value v : {scale, bias})
+    if (rtt(v).getRank() != 1 || rtt(v).getDimSize(0) != params ||
+        rtt(v).getElementType() != el)
+      return nodeError(n) << "scale and bias must be 1-D of " << params
+                          << (perGroup ? " (num_groups, opset 18)" : " (channels)")
+                          << " and the input's element type";
+  int64_t inner = c / g;
+  for (size_t d = 2; d < s.size(); ++d)
+    inner *= s[d];
+  auto xg = buildReshape(n, *x, {s[0], g, inner}, false);
+  if (failed(xg))
+    return failure();
+  auto norm = normalizeOver(n, *xg, {2});
   if (failed(norm))
     return failure();
-  auto sc = buildReshape(n, scale, chShape, false);
-  auto bi = buildReshape(n, bias, chShape, false);
-  if (failed(sc) || failed(bi))
-    return failure();
-  auto y = buildBinary(n, "Mul", *norm, *sc, el);
+  auto apply = [&](Value v, ArrayRef<int64_t> pShape) -> FailureOr<Value> {
+    auto sc = buildReshape(n, scale, pShape, false);
+    auto bi = buildReshape(n, bias, pShape, false);
+    if (failed(sc) || failed(bi))
+      return failure();
+    auto y = buildBinary(n, "Mul", v, *sc, el);
+    if (failed(y))
+      return failure();
+    return buildBinary(n, "Add", *y, *bi, el);
+  };
+  FailureOr<Value> y = *norm;
+  if (perGroup)
+    y = apply(*y, {g, 1});
   if (failed(y))
     return failure();
-  y = buildBinary(n, "Add", *y, *bi, el);
+  y = buildReshape(n, *y, SmallVector<int64_t>(s.begin(), s.end()), false);
   if (failed(y))
     return failure();
+  if (!perGroup) {
+    SmallVector<int64_t> chShape = {c};
+    chShape.append(s.size() - 2, 1);
+    y = apply(*y, chShape);
+    if (failed(y))
+      return failure();
+  }
   define(n, 0, *y);
   return success();
 }
@@ -3782,6 +3858,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["DepthToSpace"] = &Importer::onDepthToSpace;
     t["SpaceToDepth"] = &Importer::onDepthToSpace;
     t["InstanceNormalization"] = &Importer::onInstanceNorm;
+    t["GroupNormalization"] = &Importer::onGroupNorm;
     t["MatMulInteger"] = &Importer::onMatMulInteger;
     t["ConvInteger"] = &Importer::onConvInteger;
     // com.microsoft ops that ONNX Runtime's quantizer emits.
