@@ -330,6 +330,15 @@ M["op_group_norm18"] = lambda: fop("GroupNormalization", [2, 6, 5, 4], opset=18,
 M["op_group_norm_1d"] = lambda: fop("GroupNormalization", [2, 8, 7], opset=21,
                                     extra_inputs=["s", "b"], num_groups=4,
                                     inits=[const("s", w(8)), const("b", w(8))])
+M["op_trilu_upper"] = lambda: fop("Trilu", [2, 3, 5, 6], opset=14)
+M["op_trilu_lower_k"] = lambda: fop("Trilu", [3, 6, 4], extra_inputs=["k"], upper=0, opset=14,
+                                    inits=[const("k", np.int64(-1))])
+M["op_trilu_upper_k"] = lambda: fop("Trilu", [4, 7], extra_inputs=["k"], opset=14,
+                                    inits=[const("k", np.int64(2))])
+M["op_trilu_int"] = lambda: model(
+    [h.make_node("Trilu", ["x"], ["t"], name="tri", upper=0),
+     h.make_node("Cast", ["t"], ["y"], name="c", to=F)],
+    [vi("x", TP.INT64, [5, 5])], [vi("y", F, None)], [], opset=14)
 M["op_max3"] = lambda: fop("Max", [[2, 3, 5, 6], [5, 1], [6]], n_in=3)
 M["op_min2"] = lambda: fop("Min", [[2, 3, 5, 6], [3, 1, 1]], n_in=2)
 M["op_sum3"] = lambda: fop("Sum", [[2, 3, 5, 6], [6], [1, 5, 6]], n_in=3)
@@ -1509,6 +1518,9 @@ B.update({
                                       in_vis=[vi("x", F, [1, 6, 4, 4])], opset=18, num_groups=3,
                                       inits=[const("s", np.ones(6, np.float32)),
                                              const("b", np.zeros(6, np.float32))]),
+    "trilu_rank": lambda: one("Trilu", ["x"], in_vis=[vi("x", F, [6])], opset=14),
+    "trilu_k_input": lambda: one("Trilu", ["x", "k"], in_vis=[vi("x", F, [3, 3]),
+                                                          vi("k", TP.INT64, [])], opset=14),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

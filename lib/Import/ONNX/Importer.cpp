@@ -213,6 +213,7 @@ private:
   LogicalResult onQLinearSigmoid(const NodeProto &n);
   LogicalResult onQLinearWhere(const NodeProto &n);
   LogicalResult onGroupNorm(const NodeProto &n);
+  LogicalResult onTrilu(const NodeProto &n);
   FailureOr<Value> normalizeOver(const NodeProto &n, Value x, ArrayRef<int64_t> axes);
   FailureOr<Value> buildWhere(const NodeProto &n, Value c, Value l, Value r);
   LogicalResult onMatMulInteger(const NodeProto &n);
@@ -3551,6 +3552,44 @@ FailureOr<Value> Importer::buildWhere(const NodeProto &n, Value c, Value l, Valu
   return make<WhereOp>(n, RankedTensorType::get(*shape, rtt(l).getElementType()), c, l, r);
 }
 
+/// Trilu: the upper (j - i >= k) or lower (j - i <= k) triangle of the last
+/// two dimensions, zeros elsewhere; a Where on a constant mask (k must be a
+/// constant).
+LogicalResult Importer::onTrilu(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  if (getQuantElementType(x.getType()))
+    return nodeError(n) << "quantized input is not supported";
+  auto s = rtt(x).getShape();
+  if (s.size() < 2)
+    return nodeError(n) << "input must have rank 2 or more, got " << s.size();
+  int64_t k = 0;
+  if (input(n, 1)) {
+    auto kv = constInts(n, 1, "k");
+    if (failed(kv))
+      return failure();
+    if (kv->size() != 1)
+      return nodeError(n) << "k must be a scalar, got " << kv->size() << " values";
+    k = (*kv)[0];
+  }
+  bool upper = attrInt(n, "upper", 1);
+  int64_t rows = s[s.size() - 2], cols = s.back();
+  auto mt = RankedTensorType::get({rows, cols}, b.getI1Type());
+  ConstTensor mask;
+  mask.shape = {rows, cols};
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      mask.i.push_back(upper ? j - i >= k : j - i <= k);
+  Value m = arith::ConstantOp::create(b, FileLineColLoc::get(ctx, path, 0, 0), mt,
+                                      cast<TypedAttr>(mask.write(mt)));
+  auto v = buildWhere(n, m, x, scalarConst(rtt(x).getElementType(), 0));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
 /// com.microsoft QLinearWhere(condition, X, x_scale, x_zp, Y, y_scale, y_zp,
 /// z_scale, z_zp): X and Y requantized to Z's parameters (as ONNX Runtime's
 /// lookup tables do: dequantize, then quantize), then a select on the bytes.
@@ -3859,6 +3898,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["SpaceToDepth"] = &Importer::onDepthToSpace;
     t["InstanceNormalization"] = &Importer::onInstanceNorm;
     t["GroupNormalization"] = &Importer::onGroupNorm;
+    t["Trilu"] = &Importer::onTrilu;
     t["MatMulInteger"] = &Importer::onMatMulInteger;
     t["ConvInteger"] = &Importer::onConvInteger;
     // com.microsoft ops that ONNX Runtime's quantizer emits.
