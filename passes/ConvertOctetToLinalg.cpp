@@ -290,6 +290,69 @@ std::optional<float> optF(std::optional<APFloat> a) {
   return a->convertToFloat();
 }
 
+/// Fixed-point requantization parameters per channel: M = m0 * 2^-shift
+/// with m0 a Q31 multiplier in [2^30, 2^31) (shift < 0 is a left shift).
+void fixedPointParams(const QInfo &x, const QInfo &w, const QInfo &y, int64_t channels,
+                      SmallVectorImpl<int32_t> &mult, SmallVectorImpl<int32_t> &shift) {
+  for (int64_t k = 0; k < channels; ++k) {
+    double real = x.scales[0] * w.scale(k) / y.scales[0];
+    int exp = 0;
+    double frac = std::frexp(real, &exp); // real = frac * 2^exp, frac in [0.5, 1)
+    int64_t q = (int64_t)std::llround(frac * (double)(1ll << 31));
+    if (q == (1ll << 31)) {
+      q /= 2;
+      ++exp;
+    }
+    mult.push_back((int32_t)q);
+    shift.push_back(-exp);
+  }
+}
+
+/// gemmlowp/TFLite requantization of int32 `acc` (a scalar or a vector, with
+/// `m0` and `sh` of the same shape): RoundingDivideByPOT(
+/// SaturatingRoundingDoublingHighMul(acc << left, m0), right) + zp, clamped
+/// to [lo, hi]; the result is int32.
+Value fixedPointRequant(OpBuilder &nb, Location nl, Value accv, Value m0, Value sh, int64_t zp,
+                        double lo, double hi) {
+  Type t32 = accv.getType();
+  Type i64 = nb.getI64Type(), t64 = i64;
+  if (auto vt = dyn_cast<VectorType>(t32))
+    t64 = VectorType::get(vt.getShape(), i64);
+  auto c = [&](int64_t v, Type t) -> Value {
+    Type el = getElementTypeOrSelf(t);
+    if (auto vt = dyn_cast<VectorType>(t))
+      return arith::ConstantOp::create(
+          nb, nl, vt, DenseElementsAttr::get(vt, nb.getIntegerAttr(el, v)));
+    return cstInt(nb, nl, v, t);
+  };
+  // Left shifts (shift < 0) are applied to the accumulator first.
+  Value zero = c(0, t32), one = c(1, t32);
+  Value left = arith::MaxSIOp::create(nb, nl, arith::SubIOp::create(nb, nl, zero, sh), zero);
+  Value right = arith::MaxSIOp::create(nb, nl, sh, zero);
+  accv = arith::ShLIOp::create(nb, nl, accv, left);
+  // SaturatingRoundingDoublingHighMul(acc, m0).
+  Value p = arith::MulIOp::create(nb, nl, arith::ExtSIOp::create(nb, nl, t64, accv),
+                                  arith::ExtSIOp::create(nb, nl, t64, m0));
+  Value isNeg = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, p, c(0, t64));
+  Value nudge = arith::SelectOp::create(nb, nl, isNeg, c(1 - (1ll << 30), t64), c(1ll << 30, t64));
+  Value hv = arith::AddIOp::create(nb, nl, p, nudge);
+  // Division by 2^31 rounding toward zero.
+  hv = arith::DivSIOp::create(nb, nl, hv, c(1ll << 31, t64));
+  Value h32 = arith::TruncIOp::create(nb, nl, t32, hv);
+  // RoundingDivideByPOT(h32, right).
+  Value mask = arith::SubIOp::create(nb, nl, arith::ShLIOp::create(nb, nl, one, right), one);
+  Value rem = arith::AndIOp::create(nb, nl, h32, mask);
+  Value half = arith::ShRSIOp::create(nb, nl, mask, one);
+  Value negH = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, h32, zero);
+  Value thr = arith::AddIOp::create(nb, nl, half, arith::ExtUIOp::create(nb, nl, t32, negH));
+  Value shifted = arith::ShRSIOp::create(nb, nl, h32, right);
+  Value up = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sgt, rem, thr);
+  Value r = arith::AddIOp::create(nb, nl, shifted, arith::ExtUIOp::create(nb, nl, t32, up));
+  r = arith::AddIOp::create(nb, nl, r, c(zp, t32));
+  r = arith::MaxSIOp::create(nb, nl, r, c((int64_t)lo, t32));
+  return arith::MinSIOp::create(nb, nl, r, c((int64_t)hi, t32));
+}
+
 /// The requantize epilogue of a quantized conv or matrix product: `acc` is
 /// the int32 accumulator (bias included), indexed by `outShape`, with the
 /// output channel at dimension `chDim`.
@@ -344,67 +407,17 @@ Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
           return clampToInt(nb, nl, f, qlo, qhi, storage);
         });
   }
-  // Fixed point: M = m0 * 2^-shift with m0 a Q31 multiplier in [2^30, 2^31).
   SmallVector<int32_t> mult, shift;
-  for (int64_t k = 0; k < channels; ++k) {
-    double real = x.scales[0] * w.scale(k) / y.scales[0];
-    int exp = 0;
-    double frac = std::frexp(real, &exp); // real = frac * 2^exp, frac in [0.5, 1)
-    int64_t q = (int64_t)std::llround(frac * (double)(1ll << 31));
-    if (q == (1ll << 31)) {
-      q /= 2;
-      ++exp;
-    }
-    mult.push_back((int32_t)q);
-    shift.push_back(-exp); // right shift amount (may be negative: left shift)
-  }
+  fixedPointParams(x, w, y, channels, mult, shift);
   Value mt = vectorConstI32(b, loc, mult), st = vectorConstI32(b, loc, shift);
   auto chMap = channelMap(ctx, outShape.size(), chDim);
-  return run(
-      storage, {acc, mt, st}, {chMap, chMap},
-      [&](OpBuilder &nb, Location nl, ValueRange a) {
-        Type i64 = nb.getI64Type();
-        Value accv = a[0], m0 = a[1], sh = a[2];
-        // Left shifts (shift < 0) are applied to the accumulator first.
-        Value zero = cstInt(nb, nl, 0, nb.getI32Type());
-        Value left = arith::MaxSIOp::create(
-            nb, nl, arith::SubIOp::create(nb, nl, zero, sh), zero);
-        Value right = arith::MaxSIOp::create(nb, nl, sh, zero);
-        accv = arith::ShLIOp::create(nb, nl, accv, left);
-        // SaturatingRoundingDoublingHighMul(acc, m0).
-        Value p = arith::MulIOp::create(
-            nb, nl, arith::ExtSIOp::create(nb, nl, i64, accv),
-            arith::ExtSIOp::create(nb, nl, i64, m0));
-        Value nudgePos = cstInt(nb, nl, 1ll << 30, i64);
-        Value nudgeNeg = cstInt(nb, nl, 1 - (1ll << 30), i64);
-        Value isNeg = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, p,
-                                            cstInt(nb, nl, 0, i64));
-        Value nudge = arith::SelectOp::create(nb, nl, isNeg, nudgeNeg, nudgePos);
-        Value hi = arith::AddIOp::create(nb, nl, p, nudge);
-        // Division by 2^31 rounding toward zero.
-        hi = arith::DivSIOp::create(nb, nl, hi, cstInt(nb, nl, 1ll << 31, i64));
-        Value h32 = arith::TruncIOp::create(nb, nl, nb.getI32Type(), hi);
-        // RoundingDivideByPOT(h32, right).
-        Value one = cstInt(nb, nl, 1, nb.getI32Type());
-        Value mask = arith::SubIOp::create(
-            nb, nl, arith::ShLIOp::create(nb, nl, one, right), one);
-        Value rem = arith::AndIOp::create(nb, nl, h32, mask);
-        Value half = arith::ShRSIOp::create(nb, nl, mask, one);
-        Value negH = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, h32, zero);
-        Value thr = arith::AddIOp::create(
-            nb, nl, half, arith::ExtUIOp::create(nb, nl, nb.getI32Type(), negH));
-        Value shifted = arith::ShRSIOp::create(nb, nl, h32, right);
-        Value up = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sgt, rem, thr);
-        Value r = arith::AddIOp::create(
-            nb, nl, shifted, arith::ExtUIOp::create(nb, nl, nb.getI32Type(), up));
-        r = arith::AddIOp::create(nb, nl, r,
-                                  cstInt(nb, nl, y.zps[0], nb.getI32Type()));
-        r = arith::MaxSIOp::create(nb, nl, r, cstInt(nb, nl, (int64_t)qlo, nb.getI32Type()));
-        r = arith::MinSIOp::create(nb, nl, r, cstInt(nb, nl, (int64_t)qhi, nb.getI32Type()));
-        if (y.width < 32)
-          r = arith::TruncIOp::create(nb, nl, storage, r);
-        return r;
-      });
+  return run(storage, {acc, mt, st}, {chMap, chMap},
+             [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+               Value r = fixedPointRequant(nb, nl, a[0], a[1], a[2], y.zps[0], qlo, qhi);
+               if (y.width < 32)
+                 r = arith::TruncIOp::create(nb, nl, storage, r);
+               return r;
+             });
 }
 
 /// With a constant weight whose zero points are all 0, the input zero point
