@@ -502,6 +502,44 @@ void macBody(OpBuilder &b, Location l, ValueRange a, const QInfo &x, const QInfo
 struct VnniEpilogue {
   std::vector<float> mult;
   double zp = 0, lo = 0, hi = 0;
+  /// gemmlowp fixed point instead: Q31 multipliers and shifts per channel.
+  bool fixedPoint = false;
+  SmallVector<int32_t> m0, shift;
+
+  /// The per-channel parameter tensors (f32 multipliers, or i32 m0 and shift),
+  /// padded with zeros to `channels`.
+  SmallVector<Value> constants(OpBuilder &b, Location loc, int64_t channels) const {
+    if (!fixedPoint) {
+      SmallVector<float> m(mult.begin(), mult.end());
+      m.resize(channels, 0.0f);
+      return {vectorConstF32(b, loc, m)};
+    }
+    SmallVector<int32_t> a(m0), s(shift);
+    a.resize(channels, 0);
+    s.resize(channels, 0);
+    return {vectorConstI32(b, loc, a), vectorConstI32(b, loc, s)};
+  }
+  /// The 16-lane parameter vectors of channels [c, c + 16) (`perLane`) or of
+  /// channel c broadcast.
+  SmallVector<Value> vectors(OpBuilder &b, Location loc, ArrayRef<Value> consts, Value c,
+                             bool perLane) const {
+    SmallVector<Value> out;
+    for (Value t : consts) {
+      Type el = rtt(t).getElementType();
+      auto vt = VectorType::get({16}, el);
+      if (perLane) {
+        Value pad = isa<FloatType>(el)
+                        ? (Value)arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f))
+                        : cstInt(b, loc, 0, el);
+        out.push_back(vector::TransferReadOp::create(b, loc, vt, t, ValueRange{c}, pad,
+                                                     ArrayRef<bool>{true}));
+      } else {
+        out.push_back(vector::BroadcastOp::create(
+            b, loc, vt, tensor::ExtractOp::create(b, loc, t, ValueRange{c})));
+      }
+    }
+    return out;
+  }
 };
 
 Value cstIndex(OpBuilder &b, Location loc, int64_t v) {
@@ -521,9 +559,16 @@ constLoop(OpBuilder &b, Location loc, int64_t lo, int64_t hi, int64_t step, Valu
   return SmallVector<Value>(f.getResults());
 }
 
-/// ONNX requantization of 16 int32 accumulators with per-lane multipliers
-/// `mult` (vector<16xf32>): clamp(rint(acc * mult) + zp) as 16 bytes.
-Value vnniRequant(OpBuilder &b, Location loc, Value acc, Value mult, const VnniEpilogue &e) {
+/// Requantization of 16 int32 accumulators with per-lane parameters
+/// (`params` from VnniEpilogue::vectors) as 16 bytes: ONNX's
+/// clamp(rint(acc * mult) + zp), or gemmlowp's fixed point.
+Value vnniRequant(OpBuilder &b, Location loc, Value acc, ArrayRef<Value> params,
+                  const VnniEpilogue &e) {
+  if (e.fixedPoint) {
+    Value r = fixedPointRequant(b, loc, acc, params[0], params[1], (int64_t)e.zp, e.lo, e.hi);
+    return arith::TruncIOp::create(b, loc, VectorType::get({16}, b.getI8Type()), r);
+  }
+  Value mult = params[0];
   auto f16 = VectorType::get({16}, b.getF32Type());
   auto splat = [&](double v) -> Value {
     return arith::ConstantOp::create(b, loc, f16, DenseElementsAttr::get(f16, (float)v));
@@ -552,7 +597,7 @@ Value vnniRequant(OpBuilder &b, Location loc, Value acc, Value mult, const VnniE
 Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
                  const std::vector<int64_t> &w, int64_t n, int64_t k,
                  ArrayRef<int32_t> bias, const VnniEpilogue *epi) {
-  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
   int64_t m = rtt(a).getDimSize(0);
   int64_t kp = (k + 3) / 4 * 4, np = (n + 15) / 16 * 16;
   if (aSigned) // s8 -> u8 by adding 128 (the bias carries the correction)
@@ -578,19 +623,15 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
   SmallVector<int32_t> biasPadded(bias.begin(), bias.end());
   biasPadded.resize(np, 0);
   Value biasT = vectorConstI32(b, loc, biasPadded);
-  Value multT;
-  if (epi) {
-    SmallVector<float> mult(epi->mult.begin(), epi->mult.end());
-    mult.resize(np, 0.0f);
-    multT = vectorConstF32(b, loc, mult);
-  }
+  SmallVector<Value> epiT;
+  if (epi)
+    epiT = epi->constants(b, loc, np);
   Type outEl = epi ? i8 : i32;
   Value c = emptyLike(b, loc, {m, np}, outEl);
 
   auto idx = cstIndex;
   auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
-       v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32),
-       f16 = VectorType::get({16}, f32);
+       v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32);
   // Rows [m0, m1) in blocks of `rows`, column blocks [nb0, nb1) of 16 in
   // groups of `cols`: rows x cols accumulators stay in registers.
   auto tileLoop = [&](Value cIn, int64_t m0, int64_t m1, int64_t rows, int64_t nb0,
@@ -642,19 +683,16 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
                       }
                       scf::YieldOp::create(kb, kl, next);
                     });
-                SmallVector<Value> mults;
+                SmallVector<SmallVector<Value>> params;
                 if (epi)
                   for (int64_t j = 0; j < cols; ++j)
-                    mults.push_back(vector::TransferReadOp::create(
-                        nb, nl, f16, multT, ValueRange{colIdx[j]},
-                        arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(0.0f)).getResult(),
-                        ArrayRef<bool>{true}));
+                    params.push_back(epi->vectors(nb, nl, epiT, colIdx[j], /*perLane=*/true));
                 Value cur = nargs[0];
                 for (int64_t r = 0; r < rows; ++r)
                   for (int64_t j = 0; j < cols; ++j) {
                     Value v = kloop.getResult(r * cols + j);
                     if (epi)
-                      v = vnniRequant(nb, nl, v, mults[j], *epi);
+                      v = vnniRequant(nb, nl, v, params[j], *epi);
                     cur = vector::TransferWriteOp::create(nb, nl, v, cur,
                                                           ValueRange{rowIdx[r], colIdx[j]},
                                                           ArrayRef<bool>{true})
@@ -737,7 +775,7 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
                      ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
                      ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
                      ArrayRef<int64_t> dil, ArrayRef<int32_t> bias, const VnniEpilogue &epi) {
-  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
   MLIRContext *ctx = b.getContext();
   auto xs = rtt(x).getShape();
   int64_t nN = xs[0], cin = xs[1], ih = xs[2], iw = xs[3];
@@ -757,8 +795,7 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
   auto loop = constLoop;
   auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
        v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32),
-       b16 = VectorType::get({16}, i8), f16 = VectorType::get({16}, f32),
-       m16 = VectorType::get({16}, b.getI1Type());
+       b16 = VectorType::get({16}, i8);
   auto minor = [&](unsigned rank) {
     return AffineMapAttr::get(AffineMap::getMinorIdentityMap(rank, 1, ctx));
   };
@@ -855,7 +892,7 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
   auto pT = RankedTensorType::get(packed.shape, i8);
   Value wc = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
   Value biasT = vectorConstI32(b, loc, bias);
-  Value multT = vectorConstF32(b, loc, SmallVector<float>(epi.mult.begin(), epi.mult.end()));
+  SmallVector<Value> epiT = epi.constants(b, loc, fN);
   bool direct = ow >= 16;
   Value out = emptyLike(b, loc, {nN, fN, direct ? oh * ow : p16}, i8);
   SmallVector<int32_t> iotaV;
@@ -947,10 +984,8 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
           parts[c].push_back({base, mask});
         }
       }
-    (void)m16;
     for (int64_t r = 0; r < rows; ++r) {
-      Value m = tensor::ExtractOp::create(tb, l, multT, ValueRange{fs[r]});
-      Value mv = vector::BroadcastOp::create(tb, l, f16, m);
+      SmallVector<Value> mv = epi.vectors(tb, l, epiT, fs[r], /*perLane=*/false);
       for (int64_t c = 0; c < cols; ++c) {
         Value v = vnniRequant(tb, l, red[r * cols + c], mv, epi);
         if (!direct) {
@@ -1028,11 +1063,15 @@ std::optional<VnniEpilogue> vnniEpilogue(const QInfo &x, const QInfo &w, Type re
                                          std::optional<float> lo, std::optional<float> hi,
                                          bool fixedPoint) {
   QInfo y = qinfo(resultType);
-  if (fixedPoint || !y.quantized || y.width != 8 || y.axis)
+  if (!y.quantized || y.width != 8 || y.axis)
     return std::nullopt;
   VnniEpilogue e;
-  for (int64_t k = 0; k < channels; ++k)
-    e.mult.push_back((float)((float)x.scales[0] * (float)w.scale(k)) / (float)y.scales[0]);
+  e.fixedPoint = fixedPoint;
+  if (fixedPoint)
+    fixedPointParams(x, w, y, channels, e.m0, e.shift);
+  else
+    for (int64_t k = 0; k < channels; ++k)
+      e.mult.push_back((float)((float)x.scales[0] * (float)w.scale(k)) / (float)y.scales[0]);
   e.zp = (double)y.zps[0];
   quantActivationBounds(act, lo, hi, y, e.lo, e.hi);
   return e;
