@@ -311,9 +311,10 @@ void fixedPointParams(const QInfo &x, const QInfo &w, const QInfo &y, int64_t ch
 /// gemmlowp/TFLite requantization of int32 `acc` (a scalar or a vector, with
 /// `m0` and `sh` of the same shape): RoundingDivideByPOT(
 /// SaturatingRoundingDoublingHighMul(acc << left, m0), right) + zp, clamped
-/// to [lo, hi]; the result is int32.
+/// to [lo, hi]; the result is int32. Without `anyLeft` (`anyRight`) no
+/// shift is negative (positive), and that step is left out.
 Value fixedPointRequant(OpBuilder &nb, Location nl, Value accv, Value m0, Value sh, int64_t zp,
-                        double lo, double hi) {
+                        double lo, double hi, bool anyLeft, bool anyRight) {
   Type t32 = accv.getType();
   Type i64 = nb.getI64Type(), t64 = i64;
   if (auto vt = dyn_cast<VectorType>(t32))
@@ -327,9 +328,10 @@ Value fixedPointRequant(OpBuilder &nb, Location nl, Value accv, Value m0, Value 
   };
   // Left shifts (shift < 0) are applied to the accumulator first.
   Value zero = c(0, t32), one = c(1, t32);
-  Value left = arith::MaxSIOp::create(nb, nl, arith::SubIOp::create(nb, nl, zero, sh), zero);
-  Value right = arith::MaxSIOp::create(nb, nl, sh, zero);
-  accv = arith::ShLIOp::create(nb, nl, accv, left);
+  if (anyLeft) {
+    Value left = arith::MaxSIOp::create(nb, nl, arith::SubIOp::create(nb, nl, zero, sh), zero);
+    accv = arith::ShLIOp::create(nb, nl, accv, left);
+  }
   // SaturatingRoundingDoublingHighMul(acc, m0).
   Value p = arith::MulIOp::create(nb, nl, arith::ExtSIOp::create(nb, nl, t64, accv),
                                   arith::ExtSIOp::create(nb, nl, t64, m0));
@@ -340,14 +342,18 @@ Value fixedPointRequant(OpBuilder &nb, Location nl, Value accv, Value m0, Value 
   hv = arith::DivSIOp::create(nb, nl, hv, c(1ll << 31, t64));
   Value h32 = arith::TruncIOp::create(nb, nl, t32, hv);
   // RoundingDivideByPOT(h32, right).
-  Value mask = arith::SubIOp::create(nb, nl, arith::ShLIOp::create(nb, nl, one, right), one);
-  Value rem = arith::AndIOp::create(nb, nl, h32, mask);
-  Value half = arith::ShRSIOp::create(nb, nl, mask, one);
-  Value negH = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, h32, zero);
-  Value thr = arith::AddIOp::create(nb, nl, half, arith::ExtUIOp::create(nb, nl, t32, negH));
-  Value shifted = arith::ShRSIOp::create(nb, nl, h32, right);
-  Value up = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sgt, rem, thr);
-  Value r = arith::AddIOp::create(nb, nl, shifted, arith::ExtUIOp::create(nb, nl, t32, up));
+  Value r = h32;
+  if (anyRight) {
+    Value right = arith::MaxSIOp::create(nb, nl, sh, zero);
+    Value mask = arith::SubIOp::create(nb, nl, arith::ShLIOp::create(nb, nl, one, right), one);
+    Value rem = arith::AndIOp::create(nb, nl, h32, mask);
+    Value half = arith::ShRSIOp::create(nb, nl, mask, one);
+    Value negH = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, h32, zero);
+    Value thr = arith::AddIOp::create(nb, nl, half, arith::ExtUIOp::create(nb, nl, t32, negH));
+    Value shifted = arith::ShRSIOp::create(nb, nl, h32, right);
+    Value up = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sgt, rem, thr);
+    r = arith::AddIOp::create(nb, nl, shifted, arith::ExtUIOp::create(nb, nl, t32, up));
+  }
   r = arith::AddIOp::create(nb, nl, r, c(zp, t32));
   r = arith::MaxSIOp::create(nb, nl, r, c((int64_t)lo, t32));
   return arith::MinSIOp::create(nb, nl, r, c((int64_t)hi, t32));
@@ -409,11 +415,14 @@ Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
   }
   SmallVector<int32_t> mult, shift;
   fixedPointParams(x, w, y, channels, mult, shift);
+  bool anyLeft = llvm::any_of(shift, [](int32_t v) { return v < 0; });
+  bool anyRight = llvm::any_of(shift, [](int32_t v) { return v > 0; });
   Value mt = vectorConstI32(b, loc, mult), st = vectorConstI32(b, loc, shift);
   auto chMap = channelMap(ctx, outShape.size(), chDim);
   return run(storage, {acc, mt, st}, {chMap, chMap},
              [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-               Value r = fixedPointRequant(nb, nl, a[0], a[1], a[2], y.zps[0], qlo, qhi);
+               Value r = fixedPointRequant(nb, nl, a[0], a[1], a[2], y.zps[0], qlo, qhi,
+                                           anyLeft, anyRight);
                if (y.width < 32)
                  r = arith::TruncIOp::create(nb, nl, storage, r);
                return r;
@@ -565,7 +574,9 @@ constLoop(OpBuilder &b, Location loc, int64_t lo, int64_t hi, int64_t step, Valu
 Value vnniRequant(OpBuilder &b, Location loc, Value acc, ArrayRef<Value> params,
                   const VnniEpilogue &e) {
   if (e.fixedPoint) {
-    Value r = fixedPointRequant(b, loc, acc, params[0], params[1], (int64_t)e.zp, e.lo, e.hi);
+    Value r = fixedPointRequant(b, loc, acc, params[0], params[1], (int64_t)e.zp, e.lo, e.hi,
+                                llvm::any_of(e.shift, [](int32_t v) { return v < 0; }),
+                                llvm::any_of(e.shift, [](int32_t v) { return v > 0; }));
     return arith::TruncIOp::create(b, loc, VectorType::get({16}, b.getI8Type()), r);
   }
   Value mult = params[0];
