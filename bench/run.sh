@@ -28,6 +28,14 @@ for c in gemm_1024x1024x1024 gemm_256x3072x768 conv3x3_64x56x56; do
     echo "| $c, NCHW in and out | $o | oneDNN + reorders | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
   fi
 done
+# gemmlowp fixed-point requantization (--requant=fixed-point) on the same
+# layers, against the same oneDNN runs (which requantize with float scales).
+for c in gemm_256x3072x768 conv3x3_64x56x56; do
+  "$bin/octetc" "$work/$c.onnx" --target=cpu --emit=shared-lib --requant=fixed-point -o "$work/$c.fp.so"
+  o=$("$bin/octet-run" "$work/$c.fp.so" --input "x=@$work/$c.x.npy" --benchmark=20 --warmup=3 | p50)
+  a=$(grep "^$c " "$work/onednn.txt" | cut -d' ' -f2)
+  echo "| $c, --requant=fixed-point | $o | oneDNN | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+done
 
 ortb="node $root/bench/ort_bench.js"
 x="$root/models/digits_test_x.npy"
