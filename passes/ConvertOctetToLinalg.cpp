@@ -2415,6 +2415,67 @@ struct ModLowering : OctetPattern<ModOp> {
   }
 };
 
+/// CumSum as a loop along the axis carrying the running sum of one slice.
+struct CumSumLowering : OctetPattern<CumSumOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    auto shape = rtt(x).getShape();
+    Type el = rtt(x).getElementType();
+    int64_t axis = op.getAxis(), len = shape[axis];
+    bool exclusive = op.getExclusive(), reverse = op.getReverse();
+    SmallVector<int64_t> sliceShape(shape);
+    sliceShape[axis] = 1;
+    auto sliceT = RankedTensorType::get(sliceShape, el);
+    Value zero = isa<FloatType>(el)
+                     ? (Value)arith::ConstantOp::create(rewriter, loc, rewriter.getFloatAttr(el, 0))
+                     : cstInt(rewriter, loc, 0, el);
+    Value run0 = linalg::FillOp::create(rewriter, loc, zero, emptyLike(rewriter, loc, sliceShape, el))
+                     .getResult(0);
+    Value out = emptyLike(rewriter, loc, shape, el);
+    auto r = constLoop(
+        rewriter, loc, 0, len, 1, ValueRange{out, run0},
+        [&](OpBuilder &b, Location l, Value k, ValueRange a) -> SmallVector<Value> {
+          Value at = reverse ? (Value)arith::SubIOp::create(b, l, cstIndex(b, l, len - 1), k) : k;
+          SmallVector<OpFoldResult> offs(shape.size(), b.getIndexAttr(0)), sizes, strides;
+          offs[axis] = at;
+          for (int64_t d : sliceShape) {
+            sizes.push_back(b.getIndexAttr(d));
+            strides.push_back(b.getIndexAttr(1));
+          }
+          Value xs = tensor::ExtractSliceOp::create(b, l, sliceT, x, offs, sizes, strides);
+          // The running sum is updated in place (the loop carries one buffer).
+          auto id = AffineMap::getMultiDimIdentityMap(sliceShape.size(), b.getContext());
+          auto add = [&](Value run) {
+            return linalg::GenericOp::create(
+                       b, l, TypeRange{sliceT}, ValueRange{xs}, ValueRange{run},
+                       SmallVector<AffineMap>{id, id}, parallel(sliceShape.size()),
+                       [&](OpBuilder &nb, Location nl, ValueRange v) {
+                         Value r = isa<FloatType>(el)
+                                       ? (Value)arith::AddFOp::create(nb, nl, v[1], v[0])
+                                       : arith::AddIOp::create(nb, nl, v[1], v[0]);
+                         linalg::YieldOp::create(nb, nl, r);
+                       })
+                .getResult(0);
+          };
+          if (exclusive) {
+            Value o = tensor::InsertSliceOp::create(b, l, a[1], a[0], offs, sizes, strides);
+            return {o, add(a[1])};
+          }
+          Value next = add(a[1]);
+          Value o = tensor::InsertSliceOp::create(b, l, next, a[0], offs, sizes, strides);
+          return {o, next};
+        });
+    rewriter.replaceOp(op, r[0]);
+    return success();
+  }
+};
+
 struct GatherElementsLowering : OctetPattern<GatherElementsOp> {
   using OctetPattern::OctetPattern;
   LogicalResult
@@ -3370,7 +3431,7 @@ struct ConvertOctetToLinalgPass
                  BinaryLowering<AndOp, arith::AddFOp, arith::AndIOp>,
                  BinaryLowering<OrOp, arith::AddFOp, arith::OrIOp>,
                  BinaryLowering<XorOp, arith::AddFOp, arith::XOrIOp>, CompareLowering, ModLowering,
-                 GatherElementsLowering,
+                 GatherElementsLowering, CumSumLowering,
                  WhereLowering, ReduceLowering<ReduceProdOp>, ArgReduceLowering<ArgMaxOp>,
                  ArgReduceLowering<ArgMinOp>,
                  PadLowering, ResizeLowering, BroadcastLowering, TileLowering, SoftmaxLowering,

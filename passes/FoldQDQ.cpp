@@ -129,10 +129,10 @@ struct FoldArithmetic : OpRewritePattern<QuantizeOp> {
                                 PatternRewriter &rewriter) const override {
     Operation *op = q.getInput().getDefiningOp();
     if (!op || !isPerTensorQuant(q.getType()) ||
-        !isa<AddOp, SubOp, MulOp, MaxOp, MinOp, AvgPool2DOp, GlobalAvgPool2DOp, ClampOp,
-             SigmoidOp, TanhOp, SoftmaxOp, HardSwishOp, AbsOp, SoftplusOp, MishOp, LeakyReluOp, EluOp,
-             SeluOp, HardSigmoidOp>(op) &&
-        !(isa<ResizeOp>(op) && cast<ResizeOp>(op).getMode() == "linear"))
+        (!isa<AddOp, SubOp, MulOp, MaxOp, MinOp, AvgPool2DOp, GlobalAvgPool2DOp, ClampOp,
+              SigmoidOp, TanhOp, SoftmaxOp, HardSwishOp, AbsOp, SoftplusOp, MishOp, LeakyReluOp,
+              EluOp, SeluOp, HardSigmoidOp>(op) &&
+         !(isa<ResizeOp>(op) && cast<ResizeOp>(op).getMode() == "linear")))
       return failure();
     if (auto sm = dyn_cast<SoftmaxOp>(op)) {
       Value in = dequantized(sm.getInput());
@@ -166,9 +166,9 @@ struct FoldDataMovement : OpRewritePattern<QuantizeOp> {
                                 PatternRewriter &rewriter) const override {
     Operation *op = q.getInput().getDefiningOp();
     if (!op || !isPerTensorQuant(q.getType()) ||
-        !isa<ReshapeOp, TransposeOp, SliceOp, GatherOp, GatherElementsOp, MaxPool2DOp, ConcatOp,
-             PadOp, BroadcastOp, TileOp>(op) &&
-        !(isa<ResizeOp>(op) && cast<ResizeOp>(op).getMode() == "nearest"))
+        (!isa<ReshapeOp, TransposeOp, SliceOp, GatherOp, GatherElementsOp, MaxPool2DOp, ConcatOp,
+              PadOp, BroadcastOp, TileOp>(op) &&
+         !(isa<ResizeOp>(op) && cast<ResizeOp>(op).getMode() == "nearest")))
       return failure();
     unsigned numData = isa<ConcatOp>(op) ? op->getNumOperands() : 1;
     SmallVector<Value> data;

@@ -692,6 +692,20 @@ static LogicalResult verifyTile(TileOp op) {
   return verifySameElementType(op, op.getInput().getType(), op.getType());
 }
 
+static LogicalResult verifyCumSum(CumSumOp op) {
+  auto x = rtt(op.getInput()), r = rtt(op.getResult());
+  Type el = x.getElementType();
+  if (!isa<FloatType>(el) && !(isa<IntegerType>(el) && el.getIntOrFloatBitWidth() >= 32))
+    return op.emitOpError() << "input must be float, i32 or i64, got " << el;
+  int64_t axis = op.getAxis();
+  if (axis < 0 || axis >= x.getRank())
+    return op.emitOpError() << "axis " << op.getAxis() << " out of range for rank "
+                            << x.getRank();
+  if (x != r)
+    return op.emitOpError() << "result type " << r << " differs from the input's " << x;
+  return success();
+}
+
 static LogicalResult verifyGatherElements(GatherElementsOp op) {
   if (failed(verifyQuantTypes(op)))
     return failure();

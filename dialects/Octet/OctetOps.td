@@ -844,6 +844,25 @@ def Octet_GatherElementsOp : Octet_VerifiedOp<"gather_elements", "verifyGatherEl
   let assemblyFormat = "$input `,` $indices attr-dict `:` functional-type(operands, results)";
 }
 
+def Octet_CumSumOp : Octet_VerifiedOp<"cumsum", "verifyCumSum"> {
+  let summary = "cumulative sum along an axis (ONNX CumSum)";
+  let description = [{
+    `result[..., i, ...]` is the sum of `input[..., j, ...]` for `j <= i`
+    along `axis` (non-negative), `j < i` with `exclusive`, and `j >= i`
+    (`j > i`) with `reverse`. Float or integer tensors; the result has the
+    input's type. Sums run in order along the axis.
+
+    Example:
+    ```mlir
+    %y = octet.cumsum %x {axis = 1 : i64, exclusive = false, reverse = false} : tensor<2x5xi64> -> tensor<2x5xi64>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, I64Attr:$axis, BoolAttr:$exclusive,
+                       BoolAttr:$reverse);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
 def Octet_GatherOp : Octet_VerifiedOp<"gather", "verifyGather"> {
   let summary = "gather slices along an axis by index";
   let description = [{

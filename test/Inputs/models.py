@@ -339,6 +339,14 @@ M["op_trilu_int"] = lambda: model(
     [h.make_node("Trilu", ["x"], ["t"], name="tri", upper=0),
      h.make_node("Cast", ["t"], ["y"], name="c", to=F)],
     [vi("x", TP.INT64, [5, 5])], [vi("y", F, None)], [], opset=14)
+M["op_cumsum"] = lambda: fop("CumSum", [2, 3, 7], extra_inputs=["a"], opset=14,
+                             inits=[const("a", np.int64(2))])
+M["op_cumsum_excl_rev"] = lambda: fop("CumSum", [4, 6, 3], extra_inputs=["a"], opset=14,
+                                      exclusive=1, reverse=1, inits=[const("a", np.int32(-2))])
+M["op_cumsum_int"] = lambda: model(
+    [h.make_node("CumSum", ["x", "a"], ["c"], name="cs", reverse=1),
+     h.make_node("Cast", ["c"], ["y"], name="cast", to=F)],
+    [vi("x", TP.INT64, [3, 9])], [vi("y", F, None)], [const("a", np.int64(1))], opset=14)
 M["op_max3"] = lambda: fop("Max", [[2, 3, 5, 6], [5, 1], [6]], n_in=3)
 M["op_min2"] = lambda: fop("Min", [[2, 3, 5, 6], [3, 1, 1]], n_in=2)
 M["op_sum3"] = lambda: fop("Sum", [[2, 3, 5, 6], [6], [1, 5, 6]], n_in=3)
@@ -1521,6 +1529,14 @@ B.update({
     "trilu_rank": lambda: one("Trilu", ["x"], in_vis=[vi("x", F, [6])], opset=14),
     "trilu_k_input": lambda: one("Trilu", ["x", "k"], in_vis=[vi("x", F, [3, 3]),
                                                           vi("k", TP.INT64, [])], opset=14),
+    "cumsum_axis": lambda: one("CumSum", ["x", "a"], in_vis=[vi("x", F, [2, 3])], opset=14,
+                               inits=[const("a", np.int64(2))]),
+    "cumsum_axis_input": lambda: one("CumSum", ["x", "a"], opset=14,
+                                     in_vis=[vi("x", F, [2, 3]), vi("a", TP.INT64, [])]),
+    "cumsum_axes": lambda: one("CumSum", ["x", "a"], in_vis=[vi("x", F, [2, 3])], opset=14,
+                               inits=[const("a", np.array([0, 1], np.int64))]),
+    "cumsum_bool": lambda: one("CumSum", ["x", "a"], in_vis=[vi("x", TP.BOOL, [2, 3])],
+                               opset=14, inits=[const("a", np.int64(0))]),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

@@ -214,6 +214,7 @@ private:
   LogicalResult onQLinearWhere(const NodeProto &n);
   LogicalResult onGroupNorm(const NodeProto &n);
   LogicalResult onTrilu(const NodeProto &n);
+  LogicalResult onCumSum(const NodeProto &n);
   FailureOr<Value> normalizeOver(const NodeProto &n, Value x, ArrayRef<int64_t> axes);
   FailureOr<Value> buildWhere(const NodeProto &n, Value c, Value l, Value r);
   LogicalResult onMatMulInteger(const NodeProto &n);
@@ -3590,6 +3591,32 @@ LogicalResult Importer::onTrilu(const NodeProto &n) {
   return success();
 }
 
+/// CumSum(x, axis) with a constant axis; exclusive and reverse attributes.
+LogicalResult Importer::onCumSum(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = asPlain(input(n, 0));
+  Type el = rtt(x).getElementType();
+  if (!isa<FloatType>(el) && !(isa<IntegerType>(el) && el.getIntOrFloatBitWidth() >= 32))
+    return nodeError(n) << "input must be a float, int32 or int64 tensor, got " << el;
+  auto ax = constInts(n, 1, "axis");
+  if (failed(ax))
+    return failure();
+  if (ax->size() != 1)
+    return nodeError(n) << "axis must be a scalar, got " << ax->size() << " values";
+  int64_t rank = rtt(x).getRank();
+  auto axis = normAxis((*ax)[0], rank);
+  if (!axis)
+    return nodeError(n) << "axis " << (*ax)[0] << " out of range for rank " << rank;
+  auto v = make<CumSumOp>(n, x.getType(), x, b.getI64IntegerAttr(*axis),
+                          b.getBoolAttr(attrInt(n, "exclusive", 0)),
+                          b.getBoolAttr(attrInt(n, "reverse", 0)));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
 /// com.microsoft QLinearWhere(condition, X, x_scale, x_zp, Y, y_scale, y_zp,
 /// z_scale, z_zp): X and Y requantized to Z's parameters (as ONNX Runtime's
 /// lookup tables do: dequantize, then quantize), then a select on the bytes.
@@ -3899,6 +3926,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["InstanceNormalization"] = &Importer::onInstanceNorm;
     t["GroupNormalization"] = &Importer::onGroupNorm;
     t["Trilu"] = &Importer::onTrilu;
+    t["CumSum"] = &Importer::onCumSum;
     t["MatMulInteger"] = &Importer::onMatMulInteger;
     t["ConvInteger"] = &Importer::onConvInteger;
     // com.microsoft ops that ONNX Runtime's quantizer emits.

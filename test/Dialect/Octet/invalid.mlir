@@ -1296,3 +1296,27 @@ func.func @gather_elements_per_axis(%x: tensor<2x3x!quant.uniform<i8:f32:0, {0.1
   %y = octet.gather_elements %x, %i {axis = 1 : i64} : (tensor<2x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>>, tensor<2x1xi64>) -> tensor<2x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
   return
 }
+
+// -----
+
+func.func @cumsum_type(%x: tensor<2x3xi8>) {
+  // expected-error @+1 {{input must be float, i32 or i64, got 'i8'}}
+  %y = octet.cumsum %x {axis = 1 : i64, exclusive = false, reverse = false} : tensor<2x3xi8> -> tensor<2x3xi8>
+  return
+}
+
+// -----
+
+func.func @cumsum_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis 2 out of range for rank 2}}
+  %y = octet.cumsum %x {axis = 2 : i64, exclusive = false, reverse = false} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @cumsum_result(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{result type 'tensor<2x3xi32>' differs from the input's 'tensor<2x3xf32>'}}
+  %y = octet.cumsum %x {axis = 1 : i64, exclusive = false, reverse = false} : tensor<2x3xf32> -> tensor<2x3xi32>
+  return
+}

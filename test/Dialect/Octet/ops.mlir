@@ -224,3 +224,10 @@ func.func @gather_elements(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>) -> tensor<3
   %y = octet.gather_elements %x, %i {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
   return %y : tensor<3x2xf32>
 }
+
+// CHECK-LABEL: func @cumsum
+// CHECK: octet.cumsum %{{.*}} {axis = 1 : i64, exclusive = true, reverse = false} : tensor<2x5xi64> -> tensor<2x5xi64>
+func.func @cumsum(%x: tensor<2x5xi64>) -> tensor<2x5xi64> {
+  %y = octet.cumsum %x {axis = 1 : i64, exclusive = true, reverse = false} : tensor<2x5xi64> -> tensor<2x5xi64>
+  return %y : tensor<2x5xi64>
+}
