@@ -2,9 +2,10 @@
 """Exports test models with Debian's torch 1.13 (random weights, no downloads).
 
 usage: torch_models.py NAME OUT.onnx
-NAME: resnet18 | mobilenet_v2 | resnet18-qnnpack | resnet18-onednn |
-      mobilenet_v2-qnnpack | mobilenet_v2-onednn | bert13 | bert17 |
-      bert13-qnnpack
+NAME: a torchvision classifier (resnet18, mobilenet_v2, mobilenet_v3_small,
+      efficientnet_b0, regnet_x_400mf, mnasnet0_5, resnext50_32x4d,
+      densenet121, convnext_tiny, ...; 1x3x64x64 input) | bert13 | bert17,
+      each optionally with -qnnpack or -onednn
 Quantized variants use torch's own FX post-training quantization with the
 named engine, calibrated on random data, and are exported as QDQ.
 """
@@ -60,12 +61,12 @@ def quantize(model, example, engine):
 def build(name):
     """The torch module (quantized when the name has an engine) and an example input."""
     base, _, engine = name.partition("-")
-    if base in ("resnet18", "mobilenet_v2"):
-        model = getattr(torchvision.models, base)().eval()
-        example = torch.randn(1, 3, 64, 64)
-    elif base in ("bert13", "bert17"):
+    if base in ("bert13", "bert17"):
         model = EncoderLayer().eval()
         example = torch.randn(1, 8, 64)
+    elif callable(getattr(torchvision.models, base, None)) and not base.startswith("_"):
+        model = getattr(torchvision.models, base)().eval()
+        example = torch.randn(1, 3, 64, 64)
     else:
         sys.exit("unknown model " + name)
     if engine:
