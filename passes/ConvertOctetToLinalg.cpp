@@ -2415,6 +2415,49 @@ struct ModLowering : OctetPattern<ModOp> {
   }
 };
 
+/// GatherND: each output element reads its index tuple from `indices`
+/// (negative entries count from the end, out-of-range ones clamp).
+struct GatherNDLowering : OctetPattern<GatherNDOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(GatherNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    auto outT = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Value x = adaptor.getInput(), ind = adaptor.getIndices();
+    auto xs = rtt(x).getShape();
+    int64_t bd = op.getBatchDims(), ir = rtt(ind).getRank(), k = rtt(ind).getShape().back();
+    Value r = elementwise(
+        rewriter, op.getLoc(), outT.getShape(), outT.getElementType(), {},
+        [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          SmallVector<Value> lead, ix;
+          for (int64_t d = 0; d < ir - 1; ++d)
+            lead.push_back(linalg::IndexOp::create(b, l, d));
+          for (int64_t d = 0; d < bd; ++d)
+            ix.push_back(lead[d]);
+          for (int64_t j = 0; j < k; ++j) {
+            SmallVector<Value> at(lead);
+            at.push_back(cstIndex(b, l, j));
+            Value v = tensor::ExtractOp::create(b, l, ind, at);
+            Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v);
+            int64_t dim = xs[bd + j];
+            Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, cstIndex(b, l, 0));
+            i = arith::SelectOp::create(b, l, neg, arith::AddIOp::create(b, l, i, cstIndex(b, l, dim)),
+                                        i);
+            i = arith::MaxSIOp::create(b, l, arith::MinSIOp::create(b, l, i, cstIndex(b, l, dim - 1)),
+                                       cstIndex(b, l, 0));
+            ix.push_back(i);
+          }
+          for (int64_t d = ir - 1; d < outT.getRank(); ++d)
+            ix.push_back(linalg::IndexOp::create(b, l, d));
+          return tensor::ExtractOp::create(b, l, x, ix);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 /// CumSum as a loop along the axis carrying the running sum of one slice.
 struct CumSumLowering : OctetPattern<CumSumOp> {
   using OctetPattern::OctetPattern;
@@ -3431,7 +3474,7 @@ struct ConvertOctetToLinalgPass
                  BinaryLowering<AndOp, arith::AddFOp, arith::AndIOp>,
                  BinaryLowering<OrOp, arith::AddFOp, arith::OrIOp>,
                  BinaryLowering<XorOp, arith::AddFOp, arith::XOrIOp>, CompareLowering, ModLowering,
-                 GatherElementsLowering, CumSumLowering,
+                 GatherElementsLowering, CumSumLowering, GatherNDLowering,
                  WhereLowering, ReduceLowering<ReduceProdOp>, ArgReduceLowering<ArgMaxOp>,
                  ArgReduceLowering<ArgMinOp>,
                  PadLowering, ResizeLowering, BroadcastLowering, TileLowering, SoftmaxLowering,

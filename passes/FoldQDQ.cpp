@@ -166,8 +166,8 @@ struct FoldDataMovement : OpRewritePattern<QuantizeOp> {
                                 PatternRewriter &rewriter) const override {
     Operation *op = q.getInput().getDefiningOp();
     if (!op || !isPerTensorQuant(q.getType()) ||
-        (!isa<ReshapeOp, TransposeOp, SliceOp, GatherOp, GatherElementsOp, MaxPool2DOp, ConcatOp,
-              PadOp, BroadcastOp, TileOp>(op) &&
+        (!isa<ReshapeOp, TransposeOp, SliceOp, GatherOp, GatherElementsOp, GatherNDOp,
+              MaxPool2DOp, ConcatOp, PadOp, BroadcastOp, TileOp>(op) &&
          !(isa<ResizeOp>(op) && cast<ResizeOp>(op).getMode() == "nearest")))
       return failure();
     unsigned numData = isa<ConcatOp>(op) ? op->getNumOperands() : 1;

@@ -706,6 +706,37 @@ static LogicalResult verifyCumSum(CumSumOp op) {
   return success();
 }
 
+static LogicalResult verifyGatherND(GatherNDOp op) {
+  if (failed(verifyQuantTypes(op)))
+    return failure();
+  auto x = rtt(op.getInput()), ix = rtt(op.getIndices()), r = rtt(op.getResult());
+  auto it = dyn_cast<IntegerType>(ix.getElementType());
+  if (!it || (it.getWidth() != 32 && it.getWidth() != 64))
+    return op.emitOpError() << "indices must be i32 or i64";
+  int64_t bd = op.getBatchDims(), ir = ix.getRank(), xr = x.getRank();
+  if (ir < 1 || ix.isDynamicDim(ir - 1))
+    return op.emitOpError() << "indices need a static last dimension";
+  int64_t k = ix.getDimSize(ir - 1);
+  if (bd < 0 || bd >= std::min(ir, xr))
+    return op.emitOpError() << "batch_dims " << bd << " must be below both ranks";
+  if (k < 1 || bd + k > xr)
+    return op.emitOpError() << "index tuples of " << k << " do not fit the input's rank " << xr
+                            << " after " << bd << " batch dimension(s)";
+  SmallVector<int64_t> want(ix.getShape().drop_back());
+  for (int64_t d = bd + k; d < xr; ++d)
+    want.push_back(x.getDimSize(d));
+  for (int64_t d = 0; d < bd; ++d)
+    if (!x.isDynamicDim(d) && !ix.isDynamicDim(d) && x.getDimSize(d) != ix.getDimSize(d))
+      return op.emitOpError() << "batch dimension " << d << " differs: " << x.getDimSize(d)
+                              << " and " << ix.getDimSize(d);
+  if (!shapesCompatible(want, r.getShape()))
+    return op.emitOpError() << "result shape " << shapeToString(r.getShape())
+                            << " should be " << shapeToString(want);
+  if (getQuantAxis(x))
+    return op.emitOpError() << "cannot gather from a per-axis quantized tensor";
+  return verifySameElementType(op, x, r);
+}
+
 static LogicalResult verifyGatherElements(GatherElementsOp op) {
   if (failed(verifyQuantTypes(op)))
     return failure();

@@ -863,6 +863,25 @@ def Octet_CumSumOp : Octet_VerifiedOp<"cumsum", "verifyCumSum"> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
+def Octet_GatherNDOp : Octet_VerifiedOp<"gather_nd", "verifyGatherND"> {
+  let summary = "gather slices by multi-dimensional indices (ONNX GatherND)";
+  let description = [{
+    The last dimension of `indices` (k entries) indexes the input's
+    dimensions `batch_dims` to `batch_dims + k`; the first `batch_dims`
+    dimensions of both are batch dimensions. The result shape is
+    `indices.shape[:-1] + input.shape[batch_dims + k:]`. Negative indices
+    count from the end.
+
+    Example:
+    ```mlir
+    %y = octet.gather_nd %x, %i {batch_dims = 0 : i64} : (tensor<3x4x5xf32>, tensor<2x2xi64>) -> tensor<2x5xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, Octet_Tensor:$indices, I64Attr:$batch_dims);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
 def Octet_GatherOp : Octet_VerifiedOp<"gather", "verifyGather"> {
   let summary = "gather slices along an axis by index";
   let description = [{

@@ -347,6 +347,13 @@ M["op_cumsum_int"] = lambda: model(
     [h.make_node("CumSum", ["x", "a"], ["c"], name="cs", reverse=1),
      h.make_node("Cast", ["c"], ["y"], name="cast", to=F)],
     [vi("x", TP.INT64, [3, 9])], [vi("y", F, None)], [const("a", np.int64(1))], opset=14)
+M["op_gather_nd"] = lambda: fop("GatherND", [3, 4, 5], extra_inputs=["i"], opset=13,
+                                inits=[const("i", np.array([[0, 1], [2, -1], [1, 3]]))])
+M["op_gather_nd_full"] = lambda: fop("GatherND", [3, 4, 5], extra_inputs=["i"], opset=13,
+                                     inits=[const("i", np.array([[[0, 1, 4]], [[2, -1, 0]]]))])
+M["op_gather_nd_batch"] = lambda: model(
+    [h.make_node("GatherND", ["x", "i"], ["y"], name="gnd", batch_dims=1)],
+    [vi("x", F, [2, 3, 4]), vi("i", TP.INT64, [2, 5, 1])], [vi("y", F, None)], [], opset=13)
 M["op_max3"] = lambda: fop("Max", [[2, 3, 5, 6], [5, 1], [6]], n_in=3)
 M["op_min2"] = lambda: fop("Min", [[2, 3, 5, 6], [3, 1, 1]], n_in=2)
 M["op_sum3"] = lambda: fop("Sum", [[2, 3, 5, 6], [6], [1, 5, 6]], n_in=3)
@@ -707,6 +714,8 @@ M["qdq_op_leaky_relu"] = lambda: qdq_one("LeakyRelu", alpha=0.2)
 M["qdq_op_hard_swish"] = lambda: qdq_one("HardSwish")
 M["qdq_op_hard_sigmoid"] = lambda: qdq_one("HardSigmoid", oscale=1 / 255., ozp=0)
 M["qdq_op_global_max_pool"] = lambda: qdq_one("GlobalMaxPool", oscale=0.05, ozp=120)
+M["qdq_op_gather_nd"] = lambda: qdq_one("GatherND", extra=["i"], oscale=0.05, ozp=120,
+                                        inits=[const("i", np.array([[1, 2], [0, -1]]))])
 M["qdq_op_pad"] = lambda: qdq_one("Pad", extra=["p"], oscale=0.05, ozp=120,
                                   inits=[const("p", np.array([0, 0, 1, 2, 0, 0, 2, 1]))])
 M["qdq_op_pad_reflect"] = lambda: qdq_one("Pad", extra=["p"], oscale=0.05, ozp=120,
@@ -1537,6 +1546,12 @@ B.update({
                                inits=[const("a", np.array([0, 1], np.int64))]),
     "cumsum_bool": lambda: one("CumSum", ["x", "a"], in_vis=[vi("x", TP.BOOL, [2, 3])],
                                opset=14, inits=[const("a", np.int64(0))]),
+    "gather_nd_float_idx": lambda: one("GatherND", ["x", "i"], in_vis=[vi("x", F, [3, 4])],
+                                       inits=[const("i", np.zeros((2, 1), np.float32))]),
+    "gather_nd_batch": lambda: one("GatherND", ["x", "i"], in_vis=[vi("x", F, [3, 4])],
+                                   batch_dims=2, inits=[const("i", np.zeros((3, 1), np.int64))]),
+    "gather_nd_tuple": lambda: one("GatherND", ["x", "i"], in_vis=[vi("x", F, [3, 4])],
+                                   inits=[const("i", np.zeros((2, 3), np.int64))]),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

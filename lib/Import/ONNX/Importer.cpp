@@ -215,6 +215,7 @@ private:
   LogicalResult onGroupNorm(const NodeProto &n);
   LogicalResult onTrilu(const NodeProto &n);
   LogicalResult onCumSum(const NodeProto &n);
+  LogicalResult onGatherND(const NodeProto &n);
   FailureOr<Value> normalizeOver(const NodeProto &n, Value x, ArrayRef<int64_t> axes);
   FailureOr<Value> buildWhere(const NodeProto &n, Value c, Value l, Value r);
   LogicalResult onMatMulInteger(const NodeProto &n);
@@ -3052,6 +3053,34 @@ LogicalResult Importer::onGatherElements(const NodeProto &n) {
   return success();
 }
 
+LogicalResult Importer::onGatherND(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0), ix = input(n, 1);
+  auto xt = rtt(x), it = rtt(ix);
+  int64_t bd = attrInt(n, "batch_dims", 0), ir = it.getRank(), xr = xt.getRank();
+  if (!isa<IntegerType>(it.getElementType()) || it.getElementType().isInteger(1))
+    return nodeError(n) << "indices must be int32 or int64, got " << it.getElementType();
+  if (ir < 1 || it.isDynamicDim(ir - 1))
+    return nodeError(n) << "indices need a static last dimension";
+  int64_t k = it.getShape().back();
+  if (bd < 0 || bd >= std::min(ir, xr))
+    return nodeError(n) << "batch_dims " << bd << " must be below the ranks of data (" << xr
+                        << ") and indices (" << ir << ")";
+  if (k < 1 || bd + k > xr)
+    return nodeError(n) << "index tuples of " << k << " do not fit data of rank " << xr
+                        << " after " << bd << " batch dimension(s)";
+  SmallVector<int64_t> shape(it.getShape().drop_back());
+  for (int64_t d = bd + k; d < xr; ++d)
+    shape.push_back(xt.getDimSize(d));
+  auto v = make<GatherNDOp>(n, RankedTensorType::get(shape, xt.getElementType()), x, ix,
+                            b.getI64IntegerAttr(bd));
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
 /// TopK with a constant k as k rounds of ArgMax (ArgMin for the smallest):
 /// each round takes the first extreme index (ONNX's tie rule: the lower
 /// index first), gathers its value and masks it with -inf (+inf). Sorted
@@ -3927,6 +3956,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["GroupNormalization"] = &Importer::onGroupNorm;
     t["Trilu"] = &Importer::onTrilu;
     t["CumSum"] = &Importer::onCumSum;
+    t["GatherND"] = &Importer::onGatherND;
     t["MatMulInteger"] = &Importer::onMatMulInteger;
     t["ConvInteger"] = &Importer::onConvInteger;
     // com.microsoft ops that ONNX Runtime's quantizer emits.

@@ -1320,3 +1320,43 @@ func.func @cumsum_result(%x: tensor<2x3xf32>) {
   %y = octet.cumsum %x {axis = 1 : i64, exclusive = false, reverse = false} : tensor<2x3xf32> -> tensor<2x3xi32>
   return
 }
+
+// -----
+
+func.func @gather_nd_indices(%x: tensor<3x4xf32>, %i: tensor<2x1xf32>) {
+  // expected-error @+1 {{indices must be i32 or i64}}
+  %y = octet.gather_nd %x, %i {batch_dims = 0 : i64} : (tensor<3x4xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_batch(%x: tensor<3x4xf32>, %i: tensor<3x1xi64>) {
+  // expected-error @+1 {{batch_dims 2 must be below both ranks}}
+  %y = octet.gather_nd %x, %i {batch_dims = 2 : i64} : (tensor<3x4xf32>, tensor<3x1xi64>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_tuple(%x: tensor<3x4xf32>, %i: tensor<2x3xi64>) {
+  // expected-error @+1 {{index tuples of 3 do not fit the input's rank 2 after 0 batch dimension(s)}}
+  %y = octet.gather_nd %x, %i {batch_dims = 0 : i64} : (tensor<3x4xf32>, tensor<2x3xi64>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_batch_dim(%x: tensor<3x4xf32>, %i: tensor<2x1xi64>) {
+  // expected-error @+1 {{batch dimension 0 differs: 3 and 2}}
+  %y = octet.gather_nd %x, %i {batch_dims = 1 : i64} : (tensor<3x4xf32>, tensor<2x1xi64>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_result(%x: tensor<3x4xf32>, %i: tensor<2x1xi64>) {
+  // expected-error @+1 {{result shape 2x3 should be 2x4}}
+  %y = octet.gather_nd %x, %i {batch_dims = 0 : i64} : (tensor<3x4xf32>, tensor<2x1xi64>) -> tensor<2x3xf32>
+  return
+}

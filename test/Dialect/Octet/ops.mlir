@@ -231,3 +231,10 @@ func.func @cumsum(%x: tensor<2x5xi64>) -> tensor<2x5xi64> {
   %y = octet.cumsum %x {axis = 1 : i64, exclusive = true, reverse = false} : tensor<2x5xi64> -> tensor<2x5xi64>
   return %y : tensor<2x5xi64>
 }
+
+// CHECK-LABEL: func @gather_nd
+// CHECK: octet.gather_nd %{{.*}}, %{{.*}} {batch_dims = 0 : i64} : (tensor<3x4x5xf32>, tensor<2x2xi64>) -> tensor<2x5xf32>
+func.func @gather_nd(%x: tensor<3x4x5xf32>, %i: tensor<2x2xi64>) -> tensor<2x5xf32> {
+  %y = octet.gather_nd %x, %i {batch_dims = 0 : i64} : (tensor<3x4x5xf32>, tensor<2x2xi64>) -> tensor<2x5xf32>
+  return %y : tensor<2x5xf32>
+}
