@@ -2415,6 +2415,79 @@ struct ModLowering : OctetPattern<ModOp> {
   }
 };
 
+/// Scatter: a loop nest over the updates, in order, carrying the result.
+struct ScatterLowering : OctetPattern<ScatterOp> {
+  using OctetPattern::OctetPattern;
+  LogicalResult
+  matchAndRewrite(ScatterOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput(), ind = adaptor.getIndices(), upd = adaptor.getUpdates();
+    auto xs = rtt(x).getShape();
+    auto us = rtt(upd).getShape();
+    Type el = rtt(x).getElementType();
+    bool nd = op.getNd(), isFloat = isa<FloatType>(el);
+    StringRef red = op.getReduction();
+    int64_t axis = op.getAxis(), ir = rtt(ind).getRank();
+    int64_t k = nd ? rtt(ind).getShape().back() : 0;
+    // A copy of the input to update (the loop writes it in place).
+    Value out = linalg::CopyOp::create(rewriter, loc, x, emptyLike(rewriter, loc, xs, el))
+                    .getResult(0);
+    auto norm = [&](OpBuilder &b, Location l, Value v, int64_t dim) -> Value {
+      Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v);
+      Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, cstIndex(b, l, 0));
+      i = arith::SelectOp::create(b, l, neg, arith::AddIOp::create(b, l, i, cstIndex(b, l, dim)), i);
+      return arith::MaxSIOp::create(b, l, arith::MinSIOp::create(b, l, i, cstIndex(b, l, dim - 1)),
+                                    cstIndex(b, l, 0));
+    };
+    std::function<Value(OpBuilder &, Location, SmallVector<Value> &, Value)> nest =
+        [&](OpBuilder &b, Location l, SmallVector<Value> &ivs, Value cur) -> Value {
+      size_t d = ivs.size();
+      if (d < us.size())
+        return constLoop(b, l, 0, us[d], 1, ValueRange{cur},
+                         [&](OpBuilder &ib, Location il, Value iv, ValueRange a) {
+                           ivs.push_back(iv);
+                           Value r = nest(ib, il, ivs, a[0]);
+                           ivs.pop_back();
+                           return SmallVector<Value>{r};
+                         })[0];
+      SmallVector<Value> target;
+      if (!nd) {
+        target = ivs;
+        target[axis] = norm(b, l, tensor::ExtractOp::create(b, l, ind, ivs), xs[axis]);
+      } else {
+        SmallVector<Value> q(ivs.begin(), ivs.begin() + (ir - 1));
+        for (int64_t j = 0; j < k; ++j) {
+          SmallVector<Value> at(q);
+          at.push_back(cstIndex(b, l, j));
+          target.push_back(norm(b, l, tensor::ExtractOp::create(b, l, ind, at), xs[j]));
+        }
+        target.append(ivs.begin() + (ir - 1), ivs.end());
+      }
+      Value v = tensor::ExtractOp::create(b, l, upd, ivs);
+      if (red != "none") {
+        Value old = tensor::ExtractOp::create(b, l, cur, target);
+        if (red == "add")
+          v = isFloat ? (Value)arith::AddFOp::create(b, l, old, v) : arith::AddIOp::create(b, l, old, v);
+        else if (red == "mul")
+          v = isFloat ? (Value)arith::MulFOp::create(b, l, old, v) : arith::MulIOp::create(b, l, old, v);
+        else if (red == "max")
+          v = isFloat ? (Value)arith::MaxNumFOp::create(b, l, old, v)
+                      : arith::MaxSIOp::create(b, l, old, v);
+        else
+          v = isFloat ? (Value)arith::MinNumFOp::create(b, l, old, v)
+                      : arith::MinSIOp::create(b, l, old, v);
+      }
+      return tensor::InsertOp::create(b, l, v, cur, target);
+    };
+    SmallVector<Value> ivs;
+    rewriter.replaceOp(op, nest(rewriter, loc, ivs, out));
+    return success();
+  }
+};
+
 /// GatherND: each output element reads its index tuple from `indices`
 /// (negative entries count from the end, out-of-range ones clamp).
 struct GatherNDLowering : OctetPattern<GatherNDOp> {
@@ -3474,7 +3547,7 @@ struct ConvertOctetToLinalgPass
                  BinaryLowering<AndOp, arith::AddFOp, arith::AndIOp>,
                  BinaryLowering<OrOp, arith::AddFOp, arith::OrIOp>,
                  BinaryLowering<XorOp, arith::AddFOp, arith::XOrIOp>, CompareLowering, ModLowering,
-                 GatherElementsLowering, CumSumLowering, GatherNDLowering,
+                 GatherElementsLowering, CumSumLowering, GatherNDLowering, ScatterLowering,
                  WhereLowering, ReduceLowering<ReduceProdOp>, ArgReduceLowering<ArgMaxOp>,
                  ArgReduceLowering<ArgMinOp>,
                  PadLowering, ResizeLowering, BroadcastLowering, TileLowering, SoftmaxLowering,

@@ -706,6 +706,40 @@ static LogicalResult verifyCumSum(CumSumOp op) {
   return success();
 }
 
+static LogicalResult verifyScatter(ScatterOp op) {
+  auto x = rtt(op.getInput()), ix = rtt(op.getIndices()), u = rtt(op.getUpdates()),
+       r = rtt(op.getResult());
+  if (getQuantElementType(x))
+    return op.emitOpError() << "quantized scatter is not supported";
+  auto it = dyn_cast<IntegerType>(ix.getElementType());
+  if (!it || (it.getWidth() != 32 && it.getWidth() != 64))
+    return op.emitOpError() << "indices must be i32 or i64";
+  if (u.getElementType() != x.getElementType() || r != x)
+    return op.emitOpError() << "updates and result must have the input's element type and "
+                               "the result its type";
+  StringRef red = op.getReduction();
+  if (red != "none" && red != "add" && red != "mul" && red != "max" && red != "min")
+    return op.emitOpError() << "unknown reduction '" << red << "'";
+  int64_t xr = x.getRank(), ir = ix.getRank();
+  if (!op.getNd()) {
+    int64_t axis = op.getAxis();
+    if (axis < 0 || axis >= xr)
+      return op.emitOpError() << "axis " << axis << " out of range for rank " << xr;
+    if (ix.getShape() != u.getShape() || ir != xr)
+      return op.emitOpError() << "indices and updates must have one shape of the input's rank";
+    return success();
+  }
+  if (ir < 1 || ix.getShape().back() < 1 || ix.getShape().back() > xr)
+    return op.emitOpError() << "indices must end in a dimension of 1 to " << xr;
+  SmallVector<int64_t> want(ix.getShape().drop_back());
+  for (int64_t d = ix.getShape().back(); d < xr; ++d)
+    want.push_back(x.getDimSize(d));
+  if (!shapesCompatible(want, u.getShape()))
+    return op.emitOpError() << "updates shape " << shapeToString(u.getShape()) << " should be "
+                            << shapeToString(want);
+  return success();
+}
+
 static LogicalResult verifyGatherND(GatherNDOp op) {
   if (failed(verifyQuantTypes(op)))
     return failure();

@@ -882,6 +882,29 @@ def Octet_GatherNDOp : Octet_VerifiedOp<"gather_nd", "verifyGatherND"> {
   let assemblyFormat = "$input `,` $indices attr-dict `:` functional-type(operands, results)";
 }
 
+def Octet_ScatterOp : Octet_VerifiedOp<"scatter", "verifyScatter"> {
+  let summary = "scatter updates into a copy of the input (ScatterElements, ScatterND)";
+  let description = [{
+    The result is `input` with elements replaced by (or, with `reduction`
+    add, mul, max or min, combined with) `updates`, in the order of the
+    updates. Without `nd` (ONNX ScatterElements) `indices` has the updates'
+    shape and replaces the index along `axis` (non-negative); with `nd`
+    (ONNX ScatterND) the last dimension of `indices` holds index tuples
+    into the leading dimensions and `updates` has shape
+    `indices.shape[:-1] + input.shape[k:]`. Negative indices count from the
+    end; out-of-range ones clamp.
+
+    Example:
+    ```mlir
+    %y = octet.scatter %x, %i, %u {axis = 1 : i64, nd = false, reduction = "none"} : (tensor<3x4xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<3x4xf32>
+    ```
+  }];
+  let arguments = (ins Octet_Tensor:$input, Octet_Tensor:$indices, Octet_Tensor:$updates,
+                       I64Attr:$axis, BoolAttr:$nd, StrAttr:$reduction);
+  let results = (outs Octet_Tensor:$result);
+  let assemblyFormat = "$input `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
+}
+
 def Octet_GatherOp : Octet_VerifiedOp<"gather", "verifyGather"> {
   let summary = "gather slices along an axis by index";
   let description = [{

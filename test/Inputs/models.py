@@ -354,6 +354,23 @@ M["op_gather_nd_full"] = lambda: fop("GatherND", [3, 4, 5], extra_inputs=["i"], 
 M["op_gather_nd_batch"] = lambda: model(
     [h.make_node("GatherND", ["x", "i"], ["y"], name="gnd", batch_dims=1)],
     [vi("x", F, [2, 3, 4]), vi("i", TP.INT64, [2, 5, 1])], [vi("y", F, None)], [], opset=13)
+M["op_scatter_elements"] = lambda: model(
+    [h.make_node("ScatterElements", ["x", "i", "u"], ["y"], name="se", axis=1)],
+    [vi("x", F, [3, 5]), vi("u", F, [3, 3])], [vi("y", F, None)],
+    [const("i", np.array([[1, 0, 2], [4, -1, 3], [0, 1, 2]]))], opset=13)
+M["op_scatter_elements_add"] = lambda: model(
+    [h.make_node("ScatterElements", ["x", "i", "u"], ["y"], name="se", axis=0,
+                 reduction="add")],
+    [vi("x", F, [4, 3]), vi("u", F, [2, 3])], [vi("y", F, None)],
+    [const("i", np.array([[1, 1, 3], [1, 0, 3]]))], opset=16)
+M["op_scatter_nd"] = lambda: model(
+    [h.make_node("ScatterND", ["x", "i", "u"], ["y"], name="snd")],
+    [vi("x", F, [4, 3, 2]), vi("u", F, [2, 3, 2])], [vi("y", F, None)],
+    [const("i", np.array([[3], [0]]))], opset=13)
+M["op_scatter_nd_mul"] = lambda: model(
+    [h.make_node("ScatterND", ["x", "i", "u"], ["y"], name="snd", reduction="mul")],
+    [vi("x", F, [4, 3]), vi("u", F, [3])], [vi("y", F, None)],
+    [const("i", np.array([[1, 2], [1, 2], [-1, 0]]))], opset=16)
 M["op_max3"] = lambda: fop("Max", [[2, 3, 5, 6], [5, 1], [6]], n_in=3)
 M["op_min2"] = lambda: fop("Min", [[2, 3, 5, 6], [3, 1, 1]], n_in=2)
 M["op_sum3"] = lambda: fop("Sum", [[2, 3, 5, 6], [6], [1, 5, 6]], n_in=3)
@@ -1552,6 +1569,27 @@ B.update({
                                    batch_dims=2, inits=[const("i", np.zeros((3, 1), np.int64))]),
     "gather_nd_tuple": lambda: one("GatherND", ["x", "i"], in_vis=[vi("x", F, [3, 4])],
                                    inits=[const("i", np.zeros((2, 3), np.int64))]),
+    "scatter_reduction": lambda: one("ScatterElements", ["x", "i", "u"], opset=18,
+                                     in_vis=[vi("x", F, [3]), vi("u", F, [2])],
+                                     reduction="avg", inits=[const("i", np.array([0, 1]))]),
+    "scatter_float_idx": lambda: one("ScatterElements", ["x", "i", "u"],
+                                     in_vis=[vi("x", F, [3]), vi("u", F, [2])],
+                                     inits=[const("i", np.array([0, 1], np.float32))]),
+    "scatter_types": lambda: one("ScatterElements", ["x", "i", "u"],
+                                 in_vis=[vi("x", F, [3]), vi("u", TP.INT64, [2])],
+                                 inits=[const("i", np.array([0, 1]))]),
+    "scatter_shapes": lambda: one("ScatterElements", ["x", "i", "u"],
+                                  in_vis=[vi("x", F, [3]), vi("u", F, [3])],
+                                  inits=[const("i", np.array([0, 1]))]),
+    "scatter_axis": lambda: one("ScatterElements", ["x", "i", "u"], axis=1,
+                                in_vis=[vi("x", F, [3]), vi("u", F, [2])],
+                                inits=[const("i", np.array([0, 1]))]),
+    "scatter_nd_updates": lambda: one("ScatterND", ["x", "i", "u"],
+                                      in_vis=[vi("x", F, [3, 4]), vi("u", F, [2, 3])],
+                                      inits=[const("i", np.array([[0], [1]]))]),
+    "scatter_nd_depth": lambda: one("ScatterND", ["x", "i", "u"],
+                                    in_vis=[vi("x", F, [3, 4]), vi("u", F, [2])],
+                                    inits=[const("i", np.zeros((2, 3), np.int64))]),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

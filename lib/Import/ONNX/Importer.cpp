@@ -236,6 +236,8 @@ private:
   LogicalResult onRMSNorm(const NodeProto &n);
   LogicalResult onMatMulIntegerToFloat(const NodeProto &n);
   LogicalResult onScatterND(const NodeProto &n);
+  LogicalResult onScatterElements(const NodeProto &n);
+  FailureOr<Value> buildScatter(const NodeProto &n, bool nd);
   LogicalResult onMod(const NodeProto &n);
   LogicalResult onRange(const NodeProto &n);
   LogicalResult onConvTranspose(const NodeProto &n);
@@ -2720,16 +2722,67 @@ LogicalResult Importer::onMod(const NodeProto &n) {
   return success();
 }
 
-/// ScatterND on constants (mask construction in exported models) folds.
+/// ScatterElements (and opset 9's Scatter) and ScatterND with runtime
+/// operands: octet.scatter. The reduction attribute: none, add, mul, max,
+/// min.
+FailureOr<Value> Importer::buildScatter(const NodeProto &n, bool nd) {
+  Value x = asPlain(input(n, 0)), ix = input(n, 1), u = asPlain(input(n, 2));
+  auto xt = rtt(x), it = rtt(ix), ut = rtt(u);
+  std::string red = attrString(n, "reduction", "none");
+  if (red != "none" && red != "add" && red != "mul" && red != "max" && red != "min")
+    return nodeError(n) << "unsupported attribute value reduction=\"" << red << "\"";
+  if (!isa<IntegerType>(it.getElementType()) || it.getElementType().isInteger(1))
+    return nodeError(n) << "indices must be int32 or int64, got " << it.getElementType();
+  if (ut.getElementType() != xt.getElementType())
+    return nodeError(n) << "updates (" << ut.getElementType() << ") and data ("
+                        << xt.getElementType() << ") element types differ";
+  int64_t axis = 0;
+  if (!nd) {
+    auto a = normAxis(attrInt(n, "axis", 0), xt.getRank());
+    if (!a)
+      return nodeError(n) << "axis " << attrInt(n, "axis", 0) << " out of range for rank "
+                          << xt.getRank();
+    axis = *a;
+    if (it.getShape() != ut.getShape() || it.getRank() != xt.getRank())
+      return nodeError(n) << "indices " << shapeToString(it.getShape()) << " and updates "
+                          << shapeToString(ut.getShape())
+                          << " must have one shape of the data's rank " << xt.getRank();
+  } else {
+    if (it.getRank() < 1 || it.getShape().back() < 1 || it.getShape().back() > xt.getRank())
+      return nodeError(n) << "indices must end in a dimension of 1 to " << xt.getRank();
+    SmallVector<int64_t> want(it.getShape().drop_back());
+    for (int64_t d = it.getShape().back(); d < xt.getRank(); ++d)
+      want.push_back(xt.getDimSize(d));
+    if (ArrayRef<int64_t>(want) != ut.getShape())
+      return nodeError(n) << "updates " << shapeToString(ut.getShape()) << " should be "
+                          << shapeToString(want);
+  }
+  return make<ScatterOp>(n, xt, x, ix, u, b.getI64IntegerAttr(axis), b.getBoolAttr(nd),
+                         b.getStringAttr(red));
+}
+
+LogicalResult Importer::onScatterElements(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  auto v = buildScatter(n, false);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+/// ScatterND; on constants (mask construction in exported models) it folds.
 LogicalResult Importer::onScatterND(const NodeProto &n) {
   if (failed(need(n, {0, 1, 2})))
     return failure();
-  if (attrString(n, "reduction", "none") != "none")
-    return nodeError(n) << "unsupported attribute value reduction=\""
-                        << attrString(n, "reduction", "") << "\"";
   auto data = constOf(input(n, 0)), idx = constOf(input(n, 1)), upd = constOf(input(n, 2));
-  if (!data || !idx || !upd || idx->isFloat)
-    return nodeError(n) << "only constant data, indices and updates are supported";
+  if (!data || !idx || !upd || idx->isFloat || attrString(n, "reduction", "none") != "none") {
+    auto v = buildScatter(n, true);
+    if (failed(v))
+      return failure();
+    define(n, 0, *v);
+    return success();
+  }
   auto ds = rtt(input(n, 0)).getShape(), is = rtt(input(n, 1)).getShape();
   if (is.empty() || is.back() < 1 || is.back() > (int64_t)ds.size())
     return nodeError(n) << "indices must end in a dimension of 1 to " << ds.size();
@@ -3936,6 +3989,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["Swish"] = &Importer::onSwish;
     t["RMSNormalization"] = &Importer::onRMSNorm;
     t["ScatterND"] = &Importer::onScatterND;
+    t["ScatterElements"] = &Importer::onScatterElements;
+    t["Scatter"] = &Importer::onScatterElements;
     t["Mod"] = &Importer::onMod;
     t["Range"] = &Importer::onRange;
     t["ConvTranspose"] = &Importer::onConvTranspose;

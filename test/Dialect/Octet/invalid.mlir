@@ -1360,3 +1360,67 @@ func.func @gather_nd_result(%x: tensor<3x4xf32>, %i: tensor<2x1xi64>) {
   %y = octet.gather_nd %x, %i {batch_dims = 0 : i64} : (tensor<3x4xf32>, tensor<2x1xi64>) -> tensor<2x3xf32>
   return
 }
+
+// -----
+
+func.func @scatter_quant(%x: tensor<3x!quant.uniform<u8:f32, 0.1>>, %i: tensor<2xi64>, %u: tensor<2x!quant.uniform<u8:f32, 0.1>>) {
+  // expected-error @+1 {{quantized scatter is not supported}}
+  %y = octet.scatter %x, %i, %u {axis = 0 : i64, nd = false, reduction = "none"} : (tensor<3x!quant.uniform<u8:f32, 0.1>>, tensor<2xi64>, tensor<2x!quant.uniform<u8:f32, 0.1>>) -> tensor<3x!quant.uniform<u8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @scatter_indices(%x: tensor<3xf32>, %i: tensor<2xf32>, %u: tensor<2xf32>) {
+  // expected-error @+1 {{indices must be i32 or i64}}
+  %y = octet.scatter %x, %i, %u {axis = 0 : i64, nd = false, reduction = "none"} : (tensor<3xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_types(%x: tensor<3xf32>, %i: tensor<2xi64>, %u: tensor<2xi32>) {
+  // expected-error @+1 {{updates and result must have the input's element type and the result its type}}
+  %y = octet.scatter %x, %i, %u {axis = 0 : i64, nd = false, reduction = "none"} : (tensor<3xf32>, tensor<2xi64>, tensor<2xi32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_reduction(%x: tensor<3xf32>, %i: tensor<2xi64>, %u: tensor<2xf32>) {
+  // expected-error @+1 {{unknown reduction 'avg'}}
+  %y = octet.scatter %x, %i, %u {axis = 0 : i64, nd = false, reduction = "avg"} : (tensor<3xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_axis(%x: tensor<3xf32>, %i: tensor<2xi64>, %u: tensor<2xf32>) {
+  // expected-error @+1 {{axis 1 out of range for rank 1}}
+  %y = octet.scatter %x, %i, %u {axis = 1 : i64, nd = false, reduction = "none"} : (tensor<3xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_shapes(%x: tensor<3xf32>, %i: tensor<2xi64>, %u: tensor<3xf32>) {
+  // expected-error @+1 {{indices and updates must have one shape of the input's rank}}
+  %y = octet.scatter %x, %i, %u {axis = 0 : i64, nd = false, reduction = "none"} : (tensor<3xf32>, tensor<2xi64>, tensor<3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_depth(%x: tensor<3x4xf32>, %i: tensor<2x3xi64>, %u: tensor<2xf32>) {
+  // expected-error @+1 {{indices must end in a dimension of 1 to 2}}
+  %y = octet.scatter %x, %i, %u {axis = 0 : i64, nd = true, reduction = "none"} : (tensor<3x4xf32>, tensor<2x3xi64>, tensor<2xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_updates(%x: tensor<3x4xf32>, %i: tensor<2x1xi64>, %u: tensor<2x3xf32>) {
+  // expected-error @+1 {{updates shape 2x3 should be 2x4}}
+  %y = octet.scatter %x, %i, %u {axis = 0 : i64, nd = true, reduction = "none"} : (tensor<3x4xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<3x4xf32>
+  return
+}
