@@ -2415,6 +2415,17 @@ struct ModLowering : OctetPattern<ModOp> {
   }
 };
 
+/// An i32/i64 index value as an index into a dimension of size `dim`:
+/// negative values count from the end, out-of-range ones clamp (rather than
+/// read or write outside the buffer).
+Value clampedIndex(OpBuilder &b, Location l, Value v, int64_t dim) {
+  Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v);
+  Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, cstIndex(b, l, 0));
+  i = arith::SelectOp::create(b, l, neg, arith::AddIOp::create(b, l, i, cstIndex(b, l, dim)), i);
+  return arith::MaxSIOp::create(b, l, arith::MinSIOp::create(b, l, i, cstIndex(b, l, dim - 1)),
+                                cstIndex(b, l, 0));
+}
+
 /// Scatter: a loop nest over the updates, in order, carrying the result.
 struct ScatterLowering : OctetPattern<ScatterOp> {
   using OctetPattern::OctetPattern;
@@ -2435,13 +2446,6 @@ struct ScatterLowering : OctetPattern<ScatterOp> {
     // A copy of the input to update (the loop writes it in place).
     Value out = linalg::CopyOp::create(rewriter, loc, x, emptyLike(rewriter, loc, xs, el))
                     .getResult(0);
-    auto norm = [&](OpBuilder &b, Location l, Value v, int64_t dim) -> Value {
-      Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v);
-      Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, cstIndex(b, l, 0));
-      i = arith::SelectOp::create(b, l, neg, arith::AddIOp::create(b, l, i, cstIndex(b, l, dim)), i);
-      return arith::MaxSIOp::create(b, l, arith::MinSIOp::create(b, l, i, cstIndex(b, l, dim - 1)),
-                                    cstIndex(b, l, 0));
-    };
     std::function<Value(OpBuilder &, Location, SmallVector<Value> &, Value)> nest =
         [&](OpBuilder &b, Location l, SmallVector<Value> &ivs, Value cur) -> Value {
       size_t d = ivs.size();
@@ -2456,13 +2460,13 @@ struct ScatterLowering : OctetPattern<ScatterOp> {
       SmallVector<Value> target;
       if (!nd) {
         target = ivs;
-        target[axis] = norm(b, l, tensor::ExtractOp::create(b, l, ind, ivs), xs[axis]);
+        target[axis] = clampedIndex(b, l, tensor::ExtractOp::create(b, l, ind, ivs), xs[axis]);
       } else {
         SmallVector<Value> q(ivs.begin(), ivs.begin() + (ir - 1));
         for (int64_t j = 0; j < k; ++j) {
           SmallVector<Value> at(q);
           at.push_back(cstIndex(b, l, j));
-          target.push_back(norm(b, l, tensor::ExtractOp::create(b, l, ind, at), xs[j]));
+          target.push_back(clampedIndex(b, l, tensor::ExtractOp::create(b, l, ind, at), xs[j]));
         }
         target.append(ivs.begin() + (ir - 1), ivs.end());
       }
@@ -2513,14 +2517,7 @@ struct GatherNDLowering : OctetPattern<GatherNDOp> {
             SmallVector<Value> at(lead);
             at.push_back(cstIndex(b, l, j));
             Value v = tensor::ExtractOp::create(b, l, ind, at);
-            Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v);
-            int64_t dim = xs[bd + j];
-            Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, cstIndex(b, l, 0));
-            i = arith::SelectOp::create(b, l, neg, arith::AddIOp::create(b, l, i, cstIndex(b, l, dim)),
-                                        i);
-            i = arith::MaxSIOp::create(b, l, arith::MinSIOp::create(b, l, i, cstIndex(b, l, dim - 1)),
-                                       cstIndex(b, l, 0));
-            ix.push_back(i);
+            ix.push_back(clampedIndex(b, l, v, xs[bd + j]));
           }
           for (int64_t d = ir - 1; d < outT.getRank(); ++d)
             ix.push_back(linalg::IndexOp::create(b, l, d));
@@ -2607,11 +2604,7 @@ struct GatherElementsLowering : OctetPattern<GatherElementsOp> {
         [&](OpBuilder &b, Location l, ValueRange v) -> Value {
           // Negative indices count from the end; out-of-range ones clamp
           // rather than read outside the buffer.
-          Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v[0]);
-          Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, cstIndex(b, l, 0));
-          i = arith::SelectOp::create(b, l, neg, arith::AddIOp::create(b, l, i, cstIndex(b, l, dim)), i);
-          i = arith::MaxSIOp::create(b, l, arith::MinSIOp::create(b, l, i, cstIndex(b, l, dim - 1)),
-                                     cstIndex(b, l, 0));
+          Value i = clampedIndex(b, l, v[0], dim);
           SmallVector<Value> ix;
           for (int64_t d = 0; d < outT.getRank(); ++d)
             ix.push_back(d == axis ? i : (Value)linalg::IndexOp::create(b, l, d));

@@ -692,6 +692,14 @@ static LogicalResult verifyTile(TileOp op) {
   return verifySameElementType(op, op.getInput().getType(), op.getType());
 }
 
+/// Index operands are i32 or i64 tensors.
+static LogicalResult verifyIndexType(Operation *op, RankedTensorType t) {
+  auto it = dyn_cast<IntegerType>(t.getElementType());
+  if (!it || (it.getWidth() != 32 && it.getWidth() != 64))
+    return op->emitOpError() << "indices must be i32 or i64";
+  return success();
+}
+
 static LogicalResult verifyCumSum(CumSumOp op) {
   auto x = rtt(op.getInput()), r = rtt(op.getResult());
   Type el = x.getElementType();
@@ -711,9 +719,8 @@ static LogicalResult verifyScatter(ScatterOp op) {
        r = rtt(op.getResult());
   if (getQuantElementType(x))
     return op.emitOpError() << "quantized scatter is not supported";
-  auto it = dyn_cast<IntegerType>(ix.getElementType());
-  if (!it || (it.getWidth() != 32 && it.getWidth() != 64))
-    return op.emitOpError() << "indices must be i32 or i64";
+  if (failed(verifyIndexType(op, ix)))
+    return failure();
   if (u.getElementType() != x.getElementType() || r != x)
     return op.emitOpError() << "updates and result must have the input's element type and "
                                "the result its type";
@@ -744,9 +751,8 @@ static LogicalResult verifyGatherND(GatherNDOp op) {
   if (failed(verifyQuantTypes(op)))
     return failure();
   auto x = rtt(op.getInput()), ix = rtt(op.getIndices()), r = rtt(op.getResult());
-  auto it = dyn_cast<IntegerType>(ix.getElementType());
-  if (!it || (it.getWidth() != 32 && it.getWidth() != 64))
-    return op.emitOpError() << "indices must be i32 or i64";
+  if (failed(verifyIndexType(op, ix)))
+    return failure();
   int64_t bd = op.getBatchDims(), ir = ix.getRank(), xr = x.getRank();
   if (ir < 1 || ix.isDynamicDim(ir - 1))
     return op.emitOpError() << "indices need a static last dimension";
@@ -775,9 +781,8 @@ static LogicalResult verifyGatherElements(GatherElementsOp op) {
   if (failed(verifyQuantTypes(op)))
     return failure();
   auto x = rtt(op.getInput()), ix = rtt(op.getIndices()), r = rtt(op.getResult());
-  auto it = dyn_cast<IntegerType>(ix.getElementType());
-  if (!it || (it.getWidth() != 32 && it.getWidth() != 64))
-    return op.emitOpError() << "indices must be i32 or i64";
+  if (failed(verifyIndexType(op, ix)))
+    return failure();
   int64_t axis = op.getAxis();
   if (axis < 0 || axis >= x.getRank())
     return op.emitOpError() << "axis " << axis << " out of range for rank " << x.getRank();
@@ -799,9 +804,8 @@ static LogicalResult verifyGatherElements(GatherElementsOp op) {
 static LogicalResult verifyGather(GatherOp op) {
   if (failed(verifyQuantTypes(op)))
     return failure();
-  auto it = dyn_cast<IntegerType>(rtt(op.getIndices()).getElementType());
-  if (!it || (it.getWidth() != 32 && it.getWidth() != 64))
-    return op.emitOpError() << "indices must be i32 or i64";
+  if (failed(verifyIndexType(op, rtt(op.getIndices()))))
+    return failure();
   std::string why;
   if (failed(checkResultShape(
           op,
