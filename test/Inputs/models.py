@@ -371,6 +371,40 @@ M["op_scatter_nd_mul"] = lambda: model(
     [h.make_node("ScatterND", ["x", "i", "u"], ["y"], name="snd", reduction="mul")],
     [vi("x", F, [4, 3]), vi("u", F, [3])], [vi("y", F, None)],
     [const("i", np.array([[1, 2], [1, 2], [-1, 0]]))], opset=16)
+def _bool_op(nodes, shape=(3, 7), opset=13):
+    """Nodes from x to b (bool), then b cast to float as the output."""
+    return model(nodes + [h.make_node("Cast", ["b"], ["y"], name="cast", to=F)],
+                 [vi("x", F, list(shape))], [vi("y", F, None)], [], opset=opset)
+
+
+M["op_isnan"] = lambda: _bool_op([h.make_node("Log", ["x"], ["l"], name="log"),
+                                  h.make_node("IsNaN", ["l"], ["b"], name="isnan")])
+M["op_isinf"] = lambda: _bool_op([h.make_node("Sub", ["x", "x"], ["z"], name="sub"),
+                                  h.make_node("Div", ["x", "z"], ["d"], name="div"),
+                                  h.make_node("IsInf", ["d"], ["b"], name="isinf")], opset=10)
+M["op_isinf_pos"] = lambda: _bool_op([h.make_node("Sub", ["x", "x"], ["z"], name="sub"),
+                                      h.make_node("Div", ["x", "z"], ["d"], name="div"),
+                                      h.make_node("IsInf", ["d"], ["b"], name="isinf",
+                                                  detect_negative=0)], opset=10)
+M["op_hardmax"] = lambda: fop("Hardmax", [2, 3, 5], opset=13, axis=1)
+M["op_lp_norm2"] = lambda: fop("LpNormalization", [2, 3, 5], opset=13, axis=1)
+M["op_lp_norm1"] = lambda: fop("LpNormalization", [2, 3, 5], opset=13, p=1)
+M["op_mvn"] = lambda: fop("MeanVarianceNormalization", [2, 3, 4, 5], opset=13)
+M["op_mvn_axes"] = lambda: fop("MeanVarianceNormalization", [2, 3, 4], opset=13, axes=[1, -1])
+M["op_onehot"] = lambda: model(
+    [h.make_node("OneHot", ["i", "d", "v"], ["y"], name="oh")],
+    [vi("i", TP.INT64, [2, 3])], [vi("y", F, None)],
+    [const("d", np.int64(4)), const("v", np.array([0.5, 2.0], np.float32))], opset=11)
+M["op_onehot_axis0"] = lambda: model(
+    [h.make_node("OneHot", ["i", "d", "v"], ["o"], name="oh", axis=0),
+     h.make_node("Add", ["o", "x"], ["y"], name="add")],
+    [vi("x", F, [5, 3])], [vi("y", F, None)],
+    [const("i", np.array([0, -1, 3])), const("d", np.float32(5)),
+     const("v", np.array([-1.0, 1.0], np.float32))], opset=11)
+M["op_eyelike"] = lambda: model(
+    [h.make_node("EyeLike", ["x"], ["e"], name="eye", k=1),
+     h.make_node("Add", ["x", "e"], ["y"], name="add")],
+    [vi("x", F, [3, 5])], [vi("y", F, None)], [], opset=13)
 M["op_max3"] = lambda: fop("Max", [[2, 3, 5, 6], [5, 1], [6]], n_in=3)
 M["op_min2"] = lambda: fop("Min", [[2, 3, 5, 6], [3, 1, 1]], n_in=2)
 M["op_sum3"] = lambda: fop("Sum", [[2, 3, 5, 6], [6], [1, 5, 6]], n_in=3)
@@ -1590,6 +1624,29 @@ B.update({
     "scatter_nd_depth": lambda: one("ScatterND", ["x", "i", "u"],
                                     in_vis=[vi("x", F, [3, 4]), vi("u", F, [2])],
                                     inits=[const("i", np.zeros((2, 3), np.int64))]),
+    "eyelike_rank": lambda: one("EyeLike", ["x"], in_vis=[vi("x", F, [3])]),
+    "eyelike_dtype": lambda: one("EyeLike", ["x"], in_vis=[vi("x", F, [3, 3])], dtype=8),
+    "isnan_int": lambda: one("IsNaN", ["x"], in_vis=[vi("x", TP.INT32, [3])]),
+    "hardmax_axis": lambda: one("Hardmax", ["x"], in_vis=[vi("x", F, [3, 4])], axis=2),
+    "hardmax_opset11": lambda: one("Hardmax", ["x"], in_vis=[vi("x", F, [3, 4])], opset=11),
+    "lp_norm_p": lambda: one("LpNormalization", ["x"], in_vis=[vi("x", F, [3, 4])], p=3),
+    "mvn_axis": lambda: one("MeanVarianceNormalization", ["x"], in_vis=[vi("x", F, [3, 4])],
+                            axes=[0, 2]),
+    "onehot_depth_input": lambda: one("OneHot", ["i", "d", "v"], opset=11,
+                                      in_vis=[vi("i", TP.INT64, [3]), vi("d", TP.INT64, [])],
+                                      inits=[const("v", np.array([0, 1], np.float32))]),
+    "onehot_values": lambda: one("OneHot", ["i", "d", "v"], opset=11,
+                                 in_vis=[vi("i", TP.INT64, [3])],
+                                 inits=[const("d", np.int64(3)),
+                                        const("v", np.array([0, 1, 2], np.float32))]),
+    "onehot_depth_zero": lambda: one("OneHot", ["i", "d", "v"], opset=11,
+                                     in_vis=[vi("i", TP.INT64, [3])],
+                                     inits=[const("d", np.int64(0)),
+                                            const("v", np.array([0, 1], np.float32))]),
+    "onehot_axis": lambda: one("OneHot", ["i", "d", "v"], opset=11, axis=3,
+                               in_vis=[vi("i", TP.INT64, [3])],
+                               inits=[const("d", np.int64(4)),
+                                      const("v", np.array([0, 1], np.float32))]),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})
