@@ -429,6 +429,17 @@ Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
              });
 }
 
+/// The weight's zero points are per tensor, or one per output channel along
+/// the channel axis (the last with `channelInner`, else the first).
+static bool weightZpsPerChannel(Value weight, const QInfo &w, int64_t channels,
+                                bool channelInner) {
+  if (w.zps.size() == 1 || w.allZeroPointsZero())
+    return true;
+  int64_t rank = cast<RankedTensorType>(weight.getType()).getRank();
+  return (int64_t)w.zps.size() == channels && w.axis &&
+         *w.axis == (channelInner ? rank - 1 : 0);
+}
+
 /// With a constant weight whose zero points are all 0, the input zero point
 /// comes out of the loop: sum (x - x_zp) w = sum x w - x_zp sum w. The
 /// correction folds into the int32 bias, so the hot loop multiplies raw
@@ -438,16 +449,18 @@ Value requantizeEpilogue(OpBuilder &b, Location loc, Value acc,
 static std::optional<SmallVector<int32_t>>
 foldedBiasValues(Value weight, Value bias, const QInfo &x, const QInfo &w, int64_t channels,
                  bool channelInner, int64_t extraZp = 0) {
-  if (!x.quantized || !w.allZeroPointsZero())
+  if (!x.quantized || !weightZpsPerChannel(weight, w, channels, channelInner))
     return std::nullopt;
   auto c = readConstant(weight);
   if (!c || c->isFloat)
     return std::nullopt;
+  // Sums of the weight minus its zero points: sum (x - x_zp)(w - w_zp) =
+  // sum x (w - w_zp) - x_zp sum (w - w_zp).
   std::vector<int64_t> sums(channels, 0);
   int64_t n = c->numElements();
   for (int64_t i = 0; i < n; ++i) {
     int64_t k = channelInner ? i % channels : i / (n / channels);
-    sums[k] += c->i[i];
+    sums[k] += c->i[i] - w.zp(k);
   }
   std::vector<int64_t> biasVals(channels, 0);
   if (bias) {
@@ -1088,21 +1101,26 @@ std::optional<VnniEpilogue> vnniEpilogue(const QInfo &x, const QInfo &w, Type re
   return e;
 }
 
-/// The weight of a quantized product as an n-major [N, K] int8 matrix, when
-/// it is a constant that the VNNI kernel can use (8-bit, zero points 0).
+/// The weight of a quantized product as an n-major [N, K] int8 matrix of
+/// w - w_zp, when it is an 8-bit constant whose values minus their zero
+/// points fit in int8 (what the VNNI kernel multiplies by).
 std::optional<std::vector<int64_t>> vnniWeight(Value weight, const QInfo &w, int64_t n,
                                                int64_t k, bool nMajor) {
-  if (w.width != 8 || !w.isSigned || !w.allZeroPointsZero())
+  if (w.width != 8 || !weightZpsPerChannel(weight, w, n, !nMajor))
     return std::nullopt;
   auto c = readConstant(weight);
   if (!c || c->isFloat || c->numElements() != n * k)
     return std::nullopt;
-  if (nMajor)
-    return c->i;
+  // The kernel multiplies by w - w_zp (uint8 weights or non-zero zero
+  // points included), which must fit in int8.
   std::vector<int64_t> t(n * k);
-  for (int64_t kk = 0; kk < k; ++kk)
-    for (int64_t nn = 0; nn < n; ++nn)
-      t[nn * k + kk] = c->i[kk * n + nn];
+  for (int64_t nn = 0; nn < n; ++nn)
+    for (int64_t kk = 0; kk < k; ++kk) {
+      int64_t v = (nMajor ? c->i[nn * k + kk] : c->i[kk * n + nn]) - w.zp(nn);
+      if (v < -128 || v > 127)
+        return std::nullopt;
+      t[nn * k + kk] = v;
+    }
   return t;
 }
 

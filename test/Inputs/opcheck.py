@@ -189,6 +189,15 @@ def case_qconv(rng, work, requant, params=None):
     c, m = cg * group, mg * group
     x = rand_q(rng, (n, c) + tuple(hw), xdt)
     w = rng.integers(-127, 128, (m, cg) + tuple(k)).astype(np.int8)
+    wzp = np.zeros(m if per_channel else 1, np.int8)
+    if p.get("wzp") == "u8":  # uint8 weights around zero points of 120-135
+        wzp = rng.integers(120, 136, m if per_channel else 1).astype(np.uint8)
+        z = wzp.astype(np.int64).reshape(-1, 1, 1, 1)
+        w = np.clip(rng.integers(0, 256, w.shape), z - 128, z + 127)
+        w = np.clip(w, 0, 255).astype(np.uint8)
+    elif p.get("wzp") == "s8":  # int8 weights with non-zero zero points
+        wzp = rng.integers(-20, 21, m if per_channel else 1).astype(np.int8)
+        w = rng.integers(-100, 101, w.shape).astype(np.int8)
     lo, hi = qrange(xdt)
     xzp = p.get("xzp", int(rng.choice([lo, hi, (lo + hi) // 2, int(rng.integers(lo, hi + 1))])))
     xs = F32(p.get("xs", rng.uniform(0.001, 0.1)))
@@ -198,7 +207,6 @@ def case_qconv(rng, work, requant, params=None):
     yzp = p.get("yzp", int(rng.integers(ylo, yhi + 1)))
     ys = F32(p.get("ys", rng.uniform(0.01, 2.0)))
     bias = rng.integers(-20000, 20000, m).astype(np.int32)
-    wzp = np.zeros(m if per_channel else 1, np.int8)
     model = os.path.join(work, "m.onnx")
     save([h.make_node("QLinearConv", ["x", "xs", "xzp", "w", "ws", "wzp", "ys", "yzp", "b"],
                       ["y"], name="qconv", strides=list(stride), pads=pads,
@@ -208,7 +216,8 @@ def case_qconv(rng, work, requant, params=None):
           const("ws", ws if per_channel else ws[0]),
           const("wzp", wzp if per_channel else wzp[0]), const("ys", ys),
           const("yzp", np.asarray(yzp, ydt)), const("b", bias)], model)
-    acc = conv_acc(x, w, xzp, 0, stride, pads, dil, group) + bias.reshape(1, -1, 1, 1)
+    acc = conv_acc(x, w, xzp, np.broadcast_to(wzp.astype(np.int64), (m,)), stride, pads, dil,
+                   group) + bias.reshape(1, -1, 1, 1)
     wsf = np.broadcast_to(ws, (m,))
     if requant == "fixed-point":
         real = np.float64(xs) * wsf.astype(np.float64) / np.float64(ys)
@@ -389,6 +398,10 @@ CASES = {
     # Stride-1 convolutions wide enough for the direct VNNI kernel: 1-9
     # input channels (quad padding), 1-9 output channels (4-channel tiles and
     # tails), input rows of 32-91 pixels, outputs of 28 or more (16-pixel vectors in groups of 4, 2, 1).
+    "qconv-wzp": lambda r, w, q: case_qconv(r, w, q, {
+        "wzp": str(r.choice(["u8", "s8"])), "group": 1, "stride": (1, int(r.integers(1, 3))),
+        "cg": int(r.integers(1, 10)), "mg": int(r.integers(1, 20)),
+        "hw": (int(r.integers(3, 8)), int(r.integers(8, 40)))}),
     "qconv-wide": lambda r, w, q: case_qconv(r, w, q, {
         "group": 1, "stride": (1, 1), "cg": int(r.integers(1, 10)),
         "mg": int(r.integers(1, 10)), "hw": (int(r.integers(3, 8)), int(r.integers(32, 92)))}),
