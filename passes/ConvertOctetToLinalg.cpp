@@ -3420,6 +3420,10 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
     unsigned rank;
     int64_t chDim;
     if constexpr (std::is_same<OpTy, MatMulIntegerOp>::value) {
+      if (Value v = vnniMatMulInteger(rewriter, loc, op, a, azp, aq, wq, outShape)) {
+        rewriter.replaceOp(op, v);
+        return success();
+      }
       auto aT = rtt(a), bT = rtt(w);
       if (aT.getRank() < 2 || bT.getRank() < 2)
         return rewriter.notifyMatchFailure(op, "1-D operands are not lowered");
@@ -3497,6 +3501,70 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
         });
     rewriter.replaceOp(op, g.getResult(0));
     return success();
+  }
+  /// MatMulInteger with a constant 8-bit [K, N] right operand whose values
+  /// minus their zero points fit in int8 (dynamic quantization's weights):
+  /// the VNNI kernel on the rows of `a`, then the run-time zero point of `a`
+  /// as -a_zp * sum_k(b - b_zp) per column. Null when it does not apply.
+  Value vnniMatMulInteger(ConversionPatternRewriter &rewriter, Location loc, OpTy op, Value a,
+                          Value azp, const QInfo &aq, const QInfo &wq,
+                          ArrayRef<int64_t> outShape) const {
+    if (!this->vnni || rtt(op->getOperand(1)).getRank() != 2 || rtt(azp).getRank() != 0)
+      return {};
+    auto aT = rtt(a);
+    if (aT.getRank() < 2 || aT.getElementType().getIntOrFloatBitWidth() != 8)
+      return {};
+    auto wc = readConstant(op->getOperand(1)), zc = readConstant(op->getOperand(3));
+    if (!wc || wc->isFloat || !zc || zc->isFloat ||
+        rtt(op->getOperand(1)).getElementType().getIntOrFloatBitWidth() != 8)
+      return {};
+    int64_t k = rtt(op->getOperand(1)).getDimSize(0), n = rtt(op->getOperand(1)).getDimSize(1);
+    int64_t m = aT.getNumElements() / k;
+    std::vector<int64_t> wt(n * k);
+    SmallVector<int32_t> colsum(n, 0), bias(n, 0);
+    for (int64_t nn = 0; nn < n; ++nn) {
+      int64_t z = zc->i[zc->numElements() == 1 ? 0 : nn];
+      for (int64_t kk = 0; kk < k; ++kk) {
+        int64_t v = wc->i[kk * n + nn] - z;
+        if (v < -128 || v > 127)
+          return {};
+        wt[nn * k + kk] = v;
+        colsum[nn] += (int32_t)v;
+      }
+      // s8 rows are shifted to u8 by the kernel: take 128 * sum back out.
+      if (aq.isSigned)
+        bias[nn] = -128 * colsum[nn];
+    }
+    Type i32 = rewriter.getI32Type();
+    Value a2 = a;
+    if (aT.getRank() != 2) {
+      SmallVector<ReassociationIndices> re(1);
+      for (int64_t d = 0; d + 1 < aT.getRank(); ++d)
+        re[0].push_back(d);
+      re.push_back({aT.getRank() - 1});
+      a2 = tensor::CollapseShapeOp::create(rewriter, loc, aT.clone({m, k}), a, re);
+    }
+    Value c = vnniMatmul(rewriter, loc, a2, aq.isSigned, wt, n, k, bias, nullptr);
+    Value cs = vectorConstI32(rewriter, loc, colsum);
+    MLIRContext *ctx = rewriter.getContext();
+    AffineExpr d0, d1;
+    bindDims(ctx, d0, d1);
+    c = elementwise(rewriter, loc, {m, n}, i32, {c, cs, azp},
+                    [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+                      Value z = toI32(b, l, v[2], aq.isSigned);
+                      return arith::SubIOp::create(b, l, v[0],
+                                                   arith::MulIOp::create(b, l, z, v[1]));
+                    },
+                    {AffineMap::get(2, 0, {d1}, ctx), AffineMap::get(2, 0, {}, ctx)});
+    if (outShape.size() != 2) {
+      SmallVector<ReassociationIndices> re(1);
+      for (size_t d = 0; d + 1 < outShape.size(); ++d)
+        re[0].push_back(d);
+      re.push_back({(int64_t)outShape.size() - 1});
+      c = tensor::ExpandShapeOp::create(rewriter, loc, RankedTensorType::get(outShape, i32), c,
+                                        re);
+    }
+    return c;
   }
 };
 

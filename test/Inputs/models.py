@@ -966,6 +966,18 @@ M["matmulinteger_batched"] = lambda: model(
     [vi("a", U8, [2, 3, 4, 6]), vi("b", U8, [3, 6, 5]), vi("c", U8, [1, 4, 6]),
      vi("d", U8, [2, 1, 6, 5])], [vi("y", I32, None), vi("y2", I32, None)],
     [const("az", np.uint8(131)), const("bz", np.uint8(7))])
+def _mmi_vnni():
+    """int8 rows x uint8 weights with per-column zero points (the VNNI
+    kernel takes b - b_zp), batched rows, a constant row zero point."""
+    bz = rng.integers(120, 136, 24).astype(np.uint8)
+    b = np.clip(rng.integers(0, 256, (32, 24)), bz.astype(np.int64) - 128,
+                bz.astype(np.int64) + 127).clip(0, 255).astype(np.uint8)
+    return model([h.make_node("MatMulInteger", ["a", "b", "az", "bz"], ["y"], name="mmi_v8")],
+                 [vi("a", TP.INT8, [2, 3, 32])], [vi("y", I32, None)],
+                 [const("b", b), const("az", np.int8(-3)), const("bz", bz)])
+
+
+M["matmulinteger_vnni"] = _mmi_vnni
 M["matmulinteger_vector_a"] = lambda: model(
     [h.make_node("MatMulInteger", ["a", "b"], ["y"], name="mmi_v")],
     [vi("a", U8, [4])], [vi("y", I32, None)],
