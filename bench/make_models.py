@@ -48,3 +48,21 @@ save("conv3x3_64x56x56",
       "ws": rng.uniform(0.001, 0.01, 64).astype(np.float32), "wz": np.zeros(64, np.int8),
       "ys": np.float32(4.0), "yz": np.uint8(128),
       "b": rng.integers(-1000, 1000, 64).astype(np.int32)})
+
+# ONNX Runtime's dynamic quantization of a linear layer (quantize_dynamic:
+# DynamicQuantizeLinear, MatMulInteger, rescale), float in and out.
+g = h.make_graph(
+    [h.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"]),
+     h.make_node("MatMulInteger", ["xq", "w", "xz", "wz"], ["acc"]),
+     h.make_node("Cast", ["acc"], ["accf"], to=TP.FLOAT),
+     h.make_node("Mul", ["xs", "ws"], ["s"]),
+     h.make_node("Mul", ["accf", "s"], ["y"])],
+    "dynamic_linear", [h.make_tensor_value_info("x", TP.FLOAT, [1, 128, 768])],
+    [h.make_tensor_value_info("y", TP.FLOAT, None)],
+    [nh.from_array(rng.integers(-127, 128, (768, 3072)).astype(np.int8), "w"),
+     nh.from_array(np.int8(0), "wz"), nh.from_array(np.float32(0.004), "ws")])
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
+m.ir_version = 8
+onnx.save(m, os.path.join(out, "dynamic_linear.onnx"))
+np.save(os.path.join(out, "dynamic_linear.x.npy"),
+        rng.standard_normal((1, 128, 768)).astype(np.float32))
