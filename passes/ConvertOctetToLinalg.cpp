@@ -3504,12 +3504,13 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
   }
   /// MatMulInteger with a constant 8-bit [K, N] right operand whose values
   /// minus their zero points fit in int8 (dynamic quantization's weights):
-  /// the VNNI kernel on the rows of `a`, then the run-time zero point of `a`
-  /// as -a_zp * sum_k(b - b_zp) per column. Null when it does not apply.
+  /// the VNNI kernel (or a portable product over the transposed weight) on
+  /// the rows of `a`, then the run-time zero point of `a` as
+  /// -a_zp * sum_k(b - b_zp) per column. Null when it does not apply.
   Value vnniMatMulInteger(ConversionPatternRewriter &rewriter, Location loc, OpTy op, Value a,
                           Value azp, const QInfo &aq, const QInfo &wq,
                           ArrayRef<int64_t> outShape) const {
-    if (!this->vnni || rtt(op->getOperand(1)).getRank() != 2 || rtt(azp).getRank() != 0)
+    if (rtt(op->getOperand(1)).getRank() != 2 || rtt(azp).getRank() != 0)
       return {};
     auto aT = rtt(a);
     if (aT.getRank() < 2 || aT.getElementType().getIntOrFloatBitWidth() != 8)
@@ -3531,8 +3532,8 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
         wt[nn * k + kk] = v;
         colsum[nn] += (int32_t)v;
       }
-      // s8 rows are shifted to u8 by the kernel: take 128 * sum back out.
-      if (aq.isSigned)
+      // s8 rows are shifted to u8 by the VNNI kernel: take 128 * sum back out.
+      if (aq.isSigned && this->vnni)
         bias[nn] = -128 * colsum[nn];
     }
     Type i32 = rewriter.getI32Type();
@@ -3544,11 +3545,41 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
       re.push_back({aT.getRank() - 1});
       a2 = tensor::CollapseShapeOp::create(rewriter, loc, aT.clone({m, k}), a, re);
     }
-    Value c = vnniMatmul(rewriter, loc, a2, aq.isSigned, wt, n, k, bias, nullptr);
-    Value cs = vectorConstI32(rewriter, loc, colsum);
     MLIRContext *ctx = rewriter.getContext();
-    AffineExpr d0, d1;
-    bindDims(ctx, d0, d1);
+    AffineExpr d0, d1, d2;
+    bindDims(ctx, d0, d1, d2);
+    Value c;
+    if (this->vnni) {
+      c = vnniMatmul(rewriter, loc, a2, aq.isSigned, wt, n, k, bias, nullptr);
+    } else {
+      // Portable: the weight transposed at compile time, so that both
+      // operands run contiguously along the reduction (what LLVM
+      // vectorizes into multiply-add instructions).
+      ConstTensor wc2;
+      wc2.shape = {n, k};
+      wc2.i = wt;
+      auto wT = RankedTensorType::get({n, k}, rewriter.getI8Type());
+      Value wv = arith::ConstantOp::create(rewriter, loc, wT, cast<TypedAttr>(wc2.write(wT)));
+      Value init = linalg::FillOp::create(rewriter, loc, cstInt(rewriter, loc, 0, i32),
+                                          emptyLike(rewriter, loc, {m, n}, i32))
+                       .getResult(0);
+      bool sgn = aq.isSigned;
+      c = linalg::GenericOp::create(
+              rewriter, loc, TypeRange{init.getType()}, ValueRange{a2, wv}, ValueRange{init},
+              SmallVector<AffineMap>{AffineMap::get(3, 0, {d0, d2}, ctx),
+                                     AffineMap::get(3, 0, {d1, d2}, ctx),
+                                     AffineMap::get(3, 0, {d0, d1}, ctx)},
+              SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
+                                               utils::IteratorType::parallel,
+                                               utils::IteratorType::reduction},
+              [&](OpBuilder &b, Location l, ValueRange v) {
+                Value p = arith::MulIOp::create(b, l, toI32(b, l, v[0], sgn),
+                                                toI32(b, l, v[1], true));
+                linalg::YieldOp::create(b, l, arith::AddIOp::create(b, l, v[2], p).getResult());
+              })
+              .getResult(0);
+    }
+    Value cs = vectorConstI32(rewriter, loc, colsum);
     c = elementwise(rewriter, loc, {m, n}, i32, {c, cs, azp},
                     [&](OpBuilder &b, Location l, ValueRange v) -> Value {
                       Value z = toI32(b, l, v[2], aq.isSigned);

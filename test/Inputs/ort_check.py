@@ -27,6 +27,8 @@ p.add_argument("--exact", action="store_true")
 p.add_argument("--quanta", type=float)
 p.add_argument("--rtol", type=float, default=1e-4)
 p.add_argument("--requant", default="onnx")
+p.add_argument("--octetc-arg", action="append", default=[],
+               help="an extra octetc argument, e.g. --vnni=off")
 p.add_argument("--input-range", type=float, nargs=2, default=(0.0, 1.0),
                metavar=("LO", "HI"), help="float inputs are uniform in [LO, HI); int32/int64 inputs lie in {0, 1, 2}, bools are fair coins")
 a = p.parse_args()
@@ -67,6 +69,7 @@ for i in m.graph.input:
 
 so = os.path.join(a.work, "m.so")
 cmd = ["octetc", a.model, "--target=cpu", "--emit=shared-lib", "-o", so, "--requant=" + a.requant]
+cmd += a.octetc_arg
 for s in a.input_shape:
     cmd += ["--input-shape", s]
 subprocess.run(cmd, check=True)
