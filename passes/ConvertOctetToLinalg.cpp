@@ -1080,6 +1080,47 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
   return res;
 }
 
+/// Channels-last im2col of the padded NCHW input `xp`: the input transposed
+/// to NHWC once, then each output pixel's window is kh*kw contiguous runs of
+/// C bytes, as rows of [N*OH*OW, kh*kw*C] (K order (i, j, c)).
+Value im2colRows(OpBuilder &b, Location loc, Value xp, ArrayRef<int64_t> outShape, int64_t kh,
+                 int64_t kw, ArrayRef<int64_t> strides, ArrayRef<int64_t> dil) {
+  MLIRContext *ctx = b.getContext();
+  Type inEl = rtt(xp).getElementType();
+  auto xs = rtt(xp).getShape();
+  int64_t cin = xs[1], pixels = outShape[0] * outShape[2] * outShape[3];
+  SmallVector<int64_t> nhwc = {xs[0], xs[2], xs[3], xs[1]};
+  AffineExpr t0, t1, t2, t3;
+  bindDims(ctx, t0, t1, t2, t3);
+  Value xt = elementwise(b, loc, nhwc, inEl, {xp},
+                         [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                         {AffineMap::get(4, 0, {t0, t3, t1, t2}, ctx)});
+  SmallVector<int64_t> colL = {outShape[0], outShape[2], outShape[3], kh, kw, cin};
+  AffineExpr q0, q1, q2, q3, q4, q5; // n, oh, ow, i, j, c
+  bindDims(ctx, q0, q1, q2, q3, q4, q5);
+  auto gatherL = AffineMap::get(
+      6, 0, {q0, q1 * strides[0] + q3 * dil[0], q2 * strides[1] + q4 * dil[1], q5}, ctx);
+  Value col = elementwise(b, loc, colL, inEl, {xt},
+                          [](OpBuilder &, Location, ValueRange a) { return a[0]; }, {gatherL});
+  return tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({pixels, kh * kw * cin}, inEl), col,
+      SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+}
+
+/// A [F, C, kh, kw] weight (n-major rows of C*kh*kw) with each row's K order
+/// changed to (i, j, c), matching im2colRows.
+std::vector<int64_t> weightTapsChannelsLast(const std::vector<int64_t> &w, int64_t f,
+                                            int64_t cin, int64_t kh, int64_t kw) {
+  int64_t kk = cin * kh * kw;
+  std::vector<int64_t> wl(w.size());
+  for (int64_t o = 0; o < f; ++o)
+    for (int64_t c = 0; c < cin; ++c)
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j)
+          wl[o * kk + (i * kw + j) * cin + c] = w[o * kk + (c * kh + i) * kw + j];
+  return wl;
+}
+
 /// The fused epilogue for a quantized product with an 8-bit per-tensor
 /// result under ONNX requantization, else nullopt.
 std::optional<VnniEpilogue> vnniEpilogue(const QInfo &x, const QInfo &w, Type resultType,
@@ -1378,37 +1419,8 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
                                                 outShape, dil, *vb, *epi));
           return success();
         }
-        // Channels-last im2col: transpose the padded input to NHWC once,
-        // then each window row is kh*kw contiguous runs of C bytes (instead of
-        // C*kh*kw single-byte gathers from NCHW). The packed weight's K order
-        // becomes (i, j, c) to match.
-        int64_t pixels = outShape[0] * outShape[2] * outShape[3];
-        auto xpShape = rtt(xp).getShape();
-        SmallVector<int64_t> nhwc = {xpShape[0], xpShape[2], xpShape[3], xpShape[1]};
-        AffineExpr t0, t1, t2, t3;
-        bindDims(ctx, t0, t1, t2, t3);
-        Value xt = elementwise(rewriter, loc, nhwc, inEl, {xp},
-                               [](OpBuilder &, Location, ValueRange a) { return a[0]; },
-                               {AffineMap::get(4, 0, {t0, t3, t1, t2}, ctx)});
-        SmallVector<int64_t> colL = {outShape[0], outShape[2], outShape[3], kh, kw, cin};
-        AffineExpr q0, q1, q2, q3, q4, q5; // n, oh, ow, i, j, c
-        bindDims(ctx, q0, q1, q2, q3, q4, q5);
-        auto gatherL = AffineMap::get(
-            6, 0, {q0, q1 * strides[0] + q3 * dil[0], q2 * strides[1] + q4 * dil[1], q5}, ctx);
-        Value colL6 = elementwise(rewriter, loc, colL, inEl, {xt},
-                                  [](OpBuilder &, Location, ValueRange a) { return a[0]; },
-                                  {gatherL});
-        Value a2 = tensor::CollapseShapeOp::create(
-            rewriter, loc, RankedTensorType::get({pixels, kk}, inEl), colL6,
-            SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
-        std::vector<int64_t> &wr = *wv;
-        std::vector<int64_t> wl(wr.size());
-        for (int64_t f = 0; f < wShape[0]; ++f)
-          for (int64_t c = 0; c < cin; ++c)
-            for (int64_t i = 0; i < kh; ++i)
-              for (int64_t j = 0; j < kw; ++j)
-                wl[f * kk + (i * kw + j) * cin + c] = wr[f * kk + (c * kh + i) * kw + j];
-        wr = std::move(wl);
+        Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
+        *wv = weightTapsChannelsLast(*wv, wShape[0], cin, kh, kw);
         Value acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, wShape[0], kk, *vb,
                                 epi ? &*epi : nullptr);
         AffineExpr e0, e1, e2, e3;
@@ -3420,7 +3432,7 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
     unsigned rank;
     int64_t chDim;
     if constexpr (std::is_same<OpTy, MatMulIntegerOp>::value) {
-      if (Value v = vnniMatMulInteger(rewriter, loc, op, a, azp, aq, wq, outShape)) {
+      if (Value v = fastMatMulInteger(rewriter, loc, op, a, azp, aq, outShape)) {
         rewriter.replaceOp(op, v);
         return success();
       }
@@ -3460,6 +3472,10 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
       if (rtt(azp).getRank() != 0)
         return rewriter.notifyMatchFailure(op, "vector zero point for the input");
       a = padNCHW(rewriter, loc, a, op.getPads(), 0, 0, pad);
+      if (Value v = fastConvInteger(rewriter, loc, op, a, azp, aq, outShape)) {
+        rewriter.replaceOp(op, v);
+        return success();
+      }
       rank = 7;
       AffineExpr n, f, oh, ow, c, kh, kw;
       bindDims(ctx, n, f, oh, ow, c, kh, kw);
@@ -3502,59 +3518,53 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
     rewriter.replaceOp(op, g.getResult(0));
     return success();
   }
-  /// MatMulInteger with a constant 8-bit [K, N] right operand whose values
-  /// minus their zero points fit in int8 (dynamic quantization's weights):
-  /// the VNNI kernel (or a portable product over the transposed weight) on
-  /// the rows of `a`, then the run-time zero point of `a` as
-  /// -a_zp * sum_k(b - b_zp) per column. Null when it does not apply.
-  Value vnniMatMulInteger(ConversionPatternRewriter &rewriter, Location loc, OpTy op, Value a,
-                          Value azp, const QInfo &aq, const QInfo &wq,
-                          ArrayRef<int64_t> outShape) const {
-    if (rtt(op->getOperand(1)).getRank() != 2 || rtt(azp).getRank() != 0)
-      return {};
-    auto aT = rtt(a);
-    if (aT.getRank() < 2 || aT.getElementType().getIntOrFloatBitWidth() != 8)
-      return {};
-    auto wc = readConstant(op->getOperand(1)), zc = readConstant(op->getOperand(3));
-    if (!wc || wc->isFloat || !zc || zc->isFloat ||
-        rtt(op->getOperand(1)).getElementType().getIntOrFloatBitWidth() != 8)
-      return {};
-    int64_t k = rtt(op->getOperand(1)).getDimSize(0), n = rtt(op->getOperand(1)).getDimSize(1);
-    int64_t m = aT.getNumElements() / k;
-    std::vector<int64_t> wt(n * k);
-    SmallVector<int32_t> colsum(n, 0), bias(n, 0);
+  /// The effective weight w - w_zp of an integer product, n-major [N, K]
+  /// (`nMajor`: the constant is [N, ...] rows, else [K, N]), when the weight
+  /// and its zero points (scalar or one per N) are constants and it fits in
+  /// int8; and its row sums.
+  static bool effectiveWeight(Value weight, Value wzp, int64_t n, int64_t k, bool nMajor,
+                              std::vector<int64_t> &wt, SmallVector<int32_t> &sums) {
+    auto wc = readConstant(weight), zc = readConstant(wzp);
+    if (!wc || wc->isFloat || !zc || zc->isFloat || wc->numElements() != n * k ||
+        rtt(weight).getElementType().getIntOrFloatBitWidth() != 8 ||
+        (zc->numElements() != 1 && zc->numElements() != n))
+      return false;
+    wt.assign(n * k, 0);
+    sums.assign(n, 0);
     for (int64_t nn = 0; nn < n; ++nn) {
       int64_t z = zc->i[zc->numElements() == 1 ? 0 : nn];
       for (int64_t kk = 0; kk < k; ++kk) {
-        int64_t v = wc->i[kk * n + nn] - z;
+        int64_t v = (nMajor ? wc->i[nn * k + kk] : wc->i[kk * n + nn]) - z;
         if (v < -128 || v > 127)
-          return {};
+          return false;
         wt[nn * k + kk] = v;
-        colsum[nn] += (int32_t)v;
+        sums[nn] += (int32_t)v;
       }
-      // s8 rows are shifted to u8 by the VNNI kernel: take 128 * sum back out.
-      if (aq.isSigned && this->vnni)
-        bias[nn] = -128 * colsum[nn];
     }
-    Type i32 = rewriter.getI32Type();
-    Value a2 = a;
-    if (aT.getRank() != 2) {
-      SmallVector<ReassociationIndices> re(1);
-      for (int64_t d = 0; d + 1 < aT.getRank(); ++d)
-        re[0].push_back(d);
-      re.push_back({aT.getRank() - 1});
-      a2 = tensor::CollapseShapeOp::create(rewriter, loc, aT.clone({m, k}), a, re);
-    }
+    return true;
+  }
+
+  /// int32 [M, N] = (a2 - a_zp) x wt^T for 8-bit rows `a2` [M, K], the
+  /// effective weight `wt` (n-major) with row sums `sums`, and a scalar
+  /// run-time zero point `azp`: the VNNI kernel, or a portable product over
+  /// the transposed weight (contiguous along the reduction in both operands,
+  /// which LLVM vectorizes), then -a_zp * sums per column.
+  Value integerRows(OpBuilder &rewriter, Location loc, Value a2, bool aSigned, Value azp,
+                    const std::vector<int64_t> &wt, ArrayRef<int32_t> sums, int64_t n) const {
+    int64_t m = rtt(a2).getDimSize(0), k = rtt(a2).getDimSize(1);
     MLIRContext *ctx = rewriter.getContext();
+    Type i32 = rewriter.getI32Type();
     AffineExpr d0, d1, d2;
     bindDims(ctx, d0, d1, d2);
     Value c;
     if (this->vnni) {
-      c = vnniMatmul(rewriter, loc, a2, aq.isSigned, wt, n, k, bias, nullptr);
+      // s8 rows are shifted to u8 by the kernel: take 128 * sum back out.
+      SmallVector<int32_t> bias(n, 0);
+      if (aSigned)
+        for (int64_t nn = 0; nn < n; ++nn)
+          bias[nn] = -128 * sums[nn];
+      c = vnniMatmul(rewriter, loc, a2, aSigned, wt, n, k, bias, nullptr);
     } else {
-      // Portable: the weight transposed at compile time, so that both
-      // operands run contiguously along the reduction (what LLVM
-      // vectorizes into multiply-add instructions).
       ConstTensor wc2;
       wc2.shape = {n, k};
       wc2.i = wt;
@@ -3563,7 +3573,6 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
       Value init = linalg::FillOp::create(rewriter, loc, cstInt(rewriter, loc, 0, i32),
                                           emptyLike(rewriter, loc, {m, n}, i32))
                        .getResult(0);
-      bool sgn = aq.isSigned;
       c = linalg::GenericOp::create(
               rewriter, loc, TypeRange{init.getType()}, ValueRange{a2, wv}, ValueRange{init},
               SmallVector<AffineMap>{AffineMap::get(3, 0, {d0, d2}, ctx),
@@ -3573,29 +3582,84 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
                                                utils::IteratorType::parallel,
                                                utils::IteratorType::reduction},
               [&](OpBuilder &b, Location l, ValueRange v) {
-                Value p = arith::MulIOp::create(b, l, toI32(b, l, v[0], sgn),
+                Value p = arith::MulIOp::create(b, l, toI32(b, l, v[0], aSigned),
                                                 toI32(b, l, v[1], true));
                 linalg::YieldOp::create(b, l, arith::AddIOp::create(b, l, v[2], p).getResult());
               })
               .getResult(0);
     }
-    Value cs = vectorConstI32(rewriter, loc, colsum);
-    c = elementwise(rewriter, loc, {m, n}, i32, {c, cs, azp},
-                    [&](OpBuilder &b, Location l, ValueRange v) -> Value {
-                      Value z = toI32(b, l, v[2], aq.isSigned);
-                      return arith::SubIOp::create(b, l, v[0],
-                                                   arith::MulIOp::create(b, l, z, v[1]));
-                    },
-                    {AffineMap::get(2, 0, {d1}, ctx), AffineMap::get(2, 0, {}, ctx)});
+    Value cs = vectorConstI32(rewriter, loc, sums);
+    return elementwise(rewriter, loc, {m, n}, i32, {c, cs, azp},
+                       [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+                         Value z = toI32(b, l, v[2], aSigned);
+                         return arith::SubIOp::create(b, l, v[0],
+                                                      arith::MulIOp::create(b, l, z, v[1]));
+                       },
+                       {AffineMap::get(2, 0, {d1}, ctx), AffineMap::get(2, 0, {}, ctx)});
+  }
+
+  /// MatMulInteger with a constant 8-bit [K, N] right operand whose values
+  /// minus their zero points fit in int8 (dynamic quantization's weights) on
+  /// the rows of `a`. Null when it does not apply.
+  Value fastMatMulInteger(ConversionPatternRewriter &rewriter, Location loc, OpTy op, Value a,
+                          Value azp, const QInfo &aq, ArrayRef<int64_t> outShape) const {
+    auto aT = rtt(a);
+    if (rtt(op->getOperand(1)).getRank() != 2 || rtt(azp).getRank() != 0 ||
+        aT.getRank() < 2 || aT.getElementType().getIntOrFloatBitWidth() != 8)
+      return {};
+    int64_t k = rtt(op->getOperand(1)).getDimSize(0), n = rtt(op->getOperand(1)).getDimSize(1);
+    int64_t m = aT.getNumElements() / k;
+    std::vector<int64_t> wt;
+    SmallVector<int32_t> sums;
+    if (!effectiveWeight(op->getOperand(1), op->getOperand(3), n, k, false, wt, sums))
+      return {};
+    Value a2 = a;
+    if (aT.getRank() != 2) {
+      SmallVector<ReassociationIndices> re(1);
+      for (int64_t d = 0; d + 1 < aT.getRank(); ++d)
+        re[0].push_back(d);
+      re.push_back({aT.getRank() - 1});
+      a2 = tensor::CollapseShapeOp::create(rewriter, loc, aT.clone({m, k}), a, re);
+    }
+    Value c = integerRows(rewriter, loc, a2, aq.isSigned, azp, wt, sums, n);
     if (outShape.size() != 2) {
       SmallVector<ReassociationIndices> re(1);
       for (size_t d = 0; d + 1 < outShape.size(); ++d)
         re[0].push_back(d);
       re.push_back({(int64_t)outShape.size() - 1});
-      c = tensor::ExpandShapeOp::create(rewriter, loc, RankedTensorType::get(outShape, i32), c,
-                                        re);
+      c = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(outShape, rewriter.getI32Type()), c, re);
     }
     return c;
+  }
+
+  /// ConvInteger (group 1) with a constant weight as im2col rows times the
+  /// effective weight; `ap` is the input padded with its zero point. Null
+  /// when it does not apply.
+  Value fastConvInteger(ConversionPatternRewriter &rewriter, Location loc, OpTy op, Value ap,
+                        Value azp, const QInfo &aq, ArrayRef<int64_t> outShape) const {
+    if constexpr (std::is_same<OpTy, ConvIntegerOp>::value) {
+      auto ws = rtt(op->getOperand(1)).getShape();
+      if (op.getGroup() != 1 || rtt(azp).getRank() != 0 ||
+          rtt(ap).getElementType().getIntOrFloatBitWidth() != 8)
+        return {};
+      int64_t f = ws[0], cin = ws[1], kh = ws[2], kw = ws[3], kk = cin * kh * kw;
+      std::vector<int64_t> wt;
+      SmallVector<int32_t> sums;
+      if (!effectiveWeight(op->getOperand(1), op->getOperand(3), f, kk, true, wt, sums))
+        return {};
+      Value a2 = im2colRows(rewriter, loc, ap, outShape, kh, kw, op.getStrides(),
+                            op.getDilations());
+      Value c = integerRows(rewriter, loc, a2, aq.isSigned, azp,
+                            weightTapsChannelsLast(wt, f, cin, kh, kw), sums, f);
+      MLIRContext *ctx = rewriter.getContext();
+      AffineExpr e0, e1, e2, e3;
+      bindDims(ctx, e0, e1, e2, e3);
+      auto map = AffineMap::get(4, 0, {(e0 * outShape[2] + e2) * outShape[3] + e3, e1}, ctx);
+      return elementwise(rewriter, loc, outShape, rewriter.getI32Type(), {c},
+                         [](OpBuilder &, Location, ValueRange v) { return v[0]; }, {map});
+    }
+    return {};
   }
 };
 

@@ -954,6 +954,19 @@ M["convinteger_grouped"] = lambda: model(
     [const("k", rng.integers(0, 255, (6, 2, 3, 3)).astype(np.uint8)),
      const("kz", np.uint8(131)),
      const("kd", rng.integers(0, 255, (6, 1, 2, 3)).astype(np.uint8))])
+M["convinteger_fast"] = lambda: model(
+    # ConvInteger with constant weights on the im2col + integer-product path:
+    # int8 weights (pads, strides, dilations) and uint8 weights around a zero
+    # point of 128, run-time input zero point.
+    [h.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"], name="dql"),
+     h.make_node("ConvInteger", ["xq", "k", "xz"], ["y"], name="convi_s8", pads=[1, 0, 2, 1],
+                 strides=[1, 2], dilations=[2, 1]),
+     h.make_node("ConvInteger", ["xq", "ku", "xz", "kz"], ["y2"], name="convi_u8",
+                 pads=[1, 1, 1, 1])],
+    [vi("x", F, [2, 5, 9, 11])], [vi("y", I32, None), vi("y2", I32, None)],
+    [const("k", rng.integers(-127, 128, (7, 5, 3, 2)).astype(np.int8)),
+     const("ku", rng.integers(1, 256, (6, 5, 3, 3)).astype(np.uint8)),
+     const("kz", np.uint8(128))])
 M["matmulinteger_batched_b"] = lambda: model(
     [h.make_node("MatMulInteger", ["a", "b"], ["y"], name="mmi_b3")],
     [vi("a", U8, [2, 3, 4])], [vi("y", I32, None)],
