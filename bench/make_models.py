@@ -66,3 +66,20 @@ m.ir_version = 8
 onnx.save(m, os.path.join(out, "dynamic_linear.onnx"))
 np.save(os.path.join(out, "dynamic_linear.x.npy"),
         rng.standard_normal((1, 128, 768)).astype(np.float32))
+
+# The same for a 3x3 convolution (DynamicQuantizeLinear, ConvInteger).
+g = h.make_graph(
+    [h.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"]),
+     h.make_node("ConvInteger", ["xq", "w", "xz"], ["acc"], pads=[1, 1, 1, 1]),
+     h.make_node("Cast", ["acc"], ["accf"], to=TP.FLOAT),
+     h.make_node("Mul", ["xs", "ws"], ["s"]),
+     h.make_node("Mul", ["accf", "s"], ["y"])],
+    "dynamic_conv", [h.make_tensor_value_info("x", TP.FLOAT, [1, 64, 56, 56])],
+    [h.make_tensor_value_info("y", TP.FLOAT, None)],
+    [nh.from_array(rng.integers(-127, 128, (64, 64, 3, 3)).astype(np.int8), "w"),
+     nh.from_array(np.float32(0.004), "ws")])
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
+m.ir_version = 8
+onnx.save(m, os.path.join(out, "dynamic_conv.onnx"))
+np.save(os.path.join(out, "dynamic_conv.x.npy"),
+        rng.standard_normal((1, 64, 56, 56)).astype(np.float32))

@@ -38,11 +38,14 @@ for c in gemm_256x3072x768 conv3x3_64x56x56; do
 done
 
 ortb="node $root/bench/ort_bench.js"
-c=dynamic_linear
-"$bin/octetc" "$work/$c.onnx" --target=cpu --emit=shared-lib -o "$work/$c.so"
-o=$("$bin/octet-run" "$work/$c.so" --input "x=@$work/$c.x.npy" --benchmark=20 --warmup=3 | p50)
-a=$($ortb "$work/$c.onnx" 20 "x=$work/$c.x.npy")
-echo "| dynamic-quantized linear 128x768 -> 3072 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+for c in dynamic_linear dynamic_conv; do
+  "$bin/octetc" "$work/$c.onnx" --target=cpu --emit=shared-lib -o "$work/$c.so"
+  o=$("$bin/octet-run" "$work/$c.so" --input "x=@$work/$c.x.npy" --benchmark=20 --warmup=3 | p50)
+  a=$($ortb "$work/$c.onnx" 20 "x=$work/$c.x.npy")
+  what="dynamic-quantized linear 128x768 -> 3072"
+  [ $c = dynamic_conv ] && what="dynamic-quantized conv3x3 64x56x56 (ConvInteger)"
+  echo "| $what | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+done
 x="$root/models/digits_test_x.npy"
 "$bin/octetc" "$root/models/digits_cnn.qdq.onnx" --input-shape input=397x1x8x8 --target=cpu \
   --emit=shared-lib -o "$work/digits.so"
