@@ -332,14 +332,15 @@ Value fixedPointRequant(OpBuilder &nb, Location nl, Value accv, Value m0, Value 
     Value left = arith::MaxSIOp::create(nb, nl, arith::SubIOp::create(nb, nl, zero, sh), zero);
     accv = arith::ShLIOp::create(nb, nl, accv, left);
   }
-  // SaturatingRoundingDoublingHighMul(acc, m0).
+  // SaturatingRoundingDoublingHighMul(acc, m0): gemmlowp adds 2^30 (1 - 2^30
+  // for a negative product) and divides by 2^31 toward zero, which is
+  // (p + 2^30) >> 31 with an arithmetic shift in both cases (for p < 0,
+  // trunc((p + 1 - 2^30) / 2^31) = floor((p + 2^30) / 2^31)). m0 > 0, so
+  // the saturating case (both INT32_MIN) cannot occur.
   Value p = arith::MulIOp::create(nb, nl, arith::ExtSIOp::create(nb, nl, t64, accv),
                                   arith::ExtSIOp::create(nb, nl, t64, m0));
-  Value isNeg = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, p, c(0, t64));
-  Value nudge = arith::SelectOp::create(nb, nl, isNeg, c(1 - (1ll << 30), t64), c(1ll << 30, t64));
-  Value hv = arith::AddIOp::create(nb, nl, p, nudge);
-  // Division by 2^31 rounding toward zero.
-  hv = arith::DivSIOp::create(nb, nl, hv, c(1ll << 31, t64));
+  Value hv = arith::ShRSIOp::create(nb, nl, arith::AddIOp::create(nb, nl, p, c(1ll << 30, t64)),
+                                    c(31, t64));
   Value h32 = arith::TruncIOp::create(nb, nl, t32, hv);
   // RoundingDivideByPOT(h32, right).
   Value r = h32;
