@@ -1672,6 +1672,17 @@ B.update({
                                in_vis=[vi("i", TP.INT64, [3])],
                                inits=[const("d", np.int64(4)),
                                       const("v", np.array([0, 1], np.float32))]),
+    "hardmax_dynamic": lambda: one("Hardmax", ["x"], in_vis=[vi("x", F, [2, "N"])]),
+    "trilu_dynamic": lambda: one("Trilu", ["x"], in_vis=[vi("x", F, ["N", "M"])], opset=14),
+    "eyelike_dynamic": lambda: one("EyeLike", ["x"], in_vis=[vi("x", F, ["N", 4])]),
+    "onehot_dynamic": lambda: one("OneHot", ["i", "d", "v"], opset=11,
+                                  in_vis=[vi("i", TP.INT64, ["N"])],
+                                  inits=[const("d", np.int64(3)),
+                                         const("v", np.array([0, 1], np.float32))]),
+    "group_norm_dynamic": lambda: one("GroupNormalization", ["x", "s", "b"], opset=21,
+                                      in_vis=[vi("x", F, ["N", 4, 3])], num_groups=2,
+                                      inits=[const("s", np.ones(4, np.float32)),
+                                             const("b", np.zeros(4, np.float32))]),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

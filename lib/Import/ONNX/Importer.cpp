@@ -2450,6 +2450,9 @@ LogicalResult Importer::onGroupNorm(const NodeProto &n) {
     return nodeError(n) << "missing attribute num_groups";
   if (g <= 0 || c % g)
     return nodeError(n) << "num_groups " << g << " does not divide the " << c << " channels";
+  if (!rtt(*x).hasStaticShape())
+    return nodeError(n) << "needs a static input shape, got " << rtt(*x)
+                        << " (fix the model's inputs with --input-shape)";
   bool perGroup = opset < 21;
   int64_t params = perGroup ? g : c;
   Type el = rtt(*x).getElementType();
@@ -3650,6 +3653,9 @@ LogicalResult Importer::onTrilu(const NodeProto &n) {
   auto s = rtt(x).getShape();
   if (s.size() < 2)
     return nodeError(n) << "input must have rank 2 or more, got " << s.size();
+  if (ShapedType::isDynamic(s[s.size() - 2]) || ShapedType::isDynamic(s.back()))
+    return nodeError(n) << "needs static last two dimensions, got " << rtt(x)
+                        << " (fix the model's inputs with --input-shape)";
   int64_t k = 0;
   if (input(n, 1)) {
     auto kv = constInts(n, 1, "k");
@@ -3714,6 +3720,9 @@ LogicalResult Importer::onComposite(const NodeProto &n) {
   auto xt = rtt(x);
   Type el = xt.getElementType();
   int64_t rank = xt.getRank();
+  if (!xt.hasStaticShape() && k != "IsNaN" && k != "IsInf")
+    return nodeError(n) << "needs a static input shape, got " << xt
+                        << " (fix the model's inputs with --input-shape)";
   auto cmp = [&](Value l, Value r, StringRef pred, ArrayRef<int64_t> shape) {
     return make<CompareOp>(n, RankedTensorType::get(shape, b.getI1Type()), l, r,
                            b.getStringAttr(pred));
