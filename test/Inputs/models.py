@@ -1683,6 +1683,12 @@ B.update({
                                       in_vis=[vi("x", F, ["N", 4, 3])], num_groups=2,
                                       inits=[const("s", np.ones(4, np.float32)),
                                              const("b", np.zeros(4, np.float32))]),
+    "onehot_depth_huge": lambda: one("OneHot", ["i", "d", "v"], opset=11,
+                                     in_vis=[vi("i", TP.INT64, [3])],
+                                     inits=[const("d", np.int64(2**31 - 1)),
+                                            const("v", np.array([0, 1], np.float32))]),
+    "trilu_huge": lambda: one("Trilu", ["x"], in_vis=[vi("x", F, [10000, 10000])], opset=14),
+    "eyelike_huge": lambda: one("EyeLike", ["x"], in_vis=[vi("x", F, [10000, 10000])]),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

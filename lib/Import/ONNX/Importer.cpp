@@ -3667,6 +3667,8 @@ LogicalResult Importer::onTrilu(const NodeProto &n) {
   }
   bool upper = attrInt(n, "upper", 1);
   int64_t rows = s[s.size() - 2], cols = s.back();
+  if (rows * cols > (int64_t(1) << 26))
+    return nodeError(n) << "a " << rows << "x" << cols << " mask is too large";
   auto mt = RankedTensorType::get({rows, cols}, b.getI1Type());
   ConstTensor mask;
   mask.shape = {rows, cols};
@@ -3751,6 +3753,8 @@ LogicalResult Importer::onComposite(const NodeProto &n) {
         return failure();
       out = *t;
     }
+    if (xt.getNumElements() > (int64_t(1) << 26))
+      return nodeError(n) << "a " << xt << " constant is too large";
     int64_t kk = attrInt(n, "k", 0), cols = xt.getDimSize(1);
     v = constOfShape(xt.getShape(), out, [&](int64_t i) { return i % cols - i / cols == kk; });
   } else if (k == "IsNaN" || k == "IsInf") {
@@ -3839,6 +3843,9 @@ LogicalResult Importer::onComposite(const NodeProto &n) {
     int64_t d = (int64_t)depth->asDouble(0);
     if (d < 1)
       return nodeError(n) << "depth must be positive, got " << d;
+    if (d > (1 << 24) || d * std::max<int64_t>(xt.getNumElements(), 1) > (int64_t(1) << 32))
+      return nodeError(n) << "depth " << d << " is too large for " << xt.getNumElements()
+                          << " indices";
     if (!isa<IntegerType>(el) && !isa<FloatType>(el))
       return nodeError(n) << "indices must be numbers, got " << el;
     auto axis = normAxis(attrInt(n, "axis", -1), rank + 1);
