@@ -1689,6 +1689,11 @@ B.update({
                                             const("v", np.array([0, 1], np.float32))]),
     "trilu_huge": lambda: one("Trilu", ["x"], in_vis=[vi("x", F, [10000, 10000])], opset=14),
     "eyelike_huge": lambda: one("EyeLike", ["x"], in_vis=[vi("x", F, [10000, 10000])]),
+    "depth_to_space_huge": lambda: one("DepthToSpace", ["x"], in_vis=[vi("x", F, [1, 8, 2, 2])],
+                                       blocksize=2**40),
+    "conv_same_stride0": lambda: one("Conv", ["x", "w"], in_vis=[vi("x", F, [1, 1, 5, 5])],
+                                     auto_pad="SAME_UPPER", strides=[0, 1],
+                                     inits=[const("w", np.ones((1, 1, 3, 3), np.float32))]),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

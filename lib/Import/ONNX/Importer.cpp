@@ -608,6 +608,9 @@ LogicalResult Importer::autoPads(const NodeProto &n, ArrayRef<int64_t> in,
     return nodeError(n) << "unsupported attribute value auto_pad=\"" << autoPad << "\"";
   pads.assign(2 * r, 0);
   for (size_t i = 0; i < r; ++i) {
+    if (strides[i] < 1 || dilations[i] < 1 || (kernel[i] != kDyn && kernel[i] < 1))
+      return nodeError(n) << "strides, dilations and kernel sizes must be positive, got "
+                          << strides[i] << ", " << dilations[i] << " and " << kernel[i];
     if (in[i] == kDyn || kernel[i] == kDyn)
       return nodeError(n) << "auto_pad=" << autoPad
                           << " needs static spatial dimensions (use --input-shape)";
@@ -2322,6 +2325,8 @@ LogicalResult Importer::onDepthToSpace(const NodeProto &n) {
   int64_t bs = attrInt(n, "blocksize", 0);
   if (bs < 1)
     return nodeError(n) << "blocksize must be positive, got " << bs;
+  if (bs > (1 << 16))
+    return nodeError(n) << "blocksize " << bs << " is too large";
   int64_t N = s[0], C = s[1], H = s[2], W = s[3];
   SmallVector<int64_t> first, perm, last;
   if (n.op_type() == "DepthToSpace") {
