@@ -1694,6 +1694,8 @@ B.update({
     "conv_same_stride0": lambda: one("Conv", ["x", "w"], in_vis=[vi("x", F, [1, 1, 5, 5])],
                                      auto_pad="SAME_UPPER", strides=[0, 1],
                                      inits=[const("w", np.ones((1, 1, 3, 3), np.float32))]),
+    "split_num_outputs": lambda: one("Split", ["x"], ["y", "z"], in_vis=[vi("x", F, [7, 2])],
+                                     opset=18, num_outputs=0),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})

@@ -1450,6 +1450,9 @@ LogicalResult Importer::onSplit(const NodeProto &n) {
     sizes.assign(c->i.begin(), c->i.end());
   } else {
     int64_t parts = attrInt(n, "num_outputs", n.output_size());
+    if (parts != n.output_size() || parts < 1)
+      return nodeError(n) << "num_outputs " << parts << " differs from the node's "
+                          << n.output_size() << " outputs";
     if (dim == kDyn)
       return nodeError(n) << "an even split needs a static dimension";
     int64_t chunk = (dim + parts - 1) / parts;
