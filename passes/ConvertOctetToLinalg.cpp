@@ -611,20 +611,18 @@ Value vnniRequant(OpBuilder &b, Location loc, Value acc, ArrayRef<Value> params,
   return arith::TruncIOp::create(b, loc, VectorType::get({16}, b.getI8Type()), i);
 }
 
-/// C[M, N] = bias + A[M, K] x W^T, where W[N, K] is a constant int8 matrix
-/// (`w`, n-major) and A holds u8 (or s8 values, shifted to u8 here; the
-/// caller's bias carries the correction). The weight is packed at compile
-/// time into [N/16][K/4][16 lanes][4 bytes]. The kernel keeps a 4 x 64 tile
-/// of C (16 zmm accumulators, started from the bias) in registers and issues
-/// one vpdpbusd (octet.dot4) per accumulator and 4-byte slice of K,
-/// broadcasting the activation bytes. With `epi` the requantization runs on
-/// the accumulators and C holds 8-bit results; otherwise int32.
-Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
-                 const std::vector<int64_t> &w, int64_t n, int64_t k,
-                 ArrayRef<int32_t> bias, const VnniEpilogue *epi) {
-  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+/// The register-tiled product behind vnniMatmul and floatMatmul: int8 with
+/// `w`/`bias`, or f32 with `fw`/`fbias` (one FMA per accumulator and element
+/// of K, weight packed [N/16][K][16]).
+static Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
+                          const std::vector<int64_t> *w, const std::vector<double> *fw,
+                          int64_t n, int64_t k, ArrayRef<int32_t> bias, ArrayRef<float> fbias,
+                          const VnniEpilogue *epi) {
+  bool isFloat = fw != nullptr;
+  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+  Type accEl = isFloat ? f32 : i32;
   int64_t m = rtt(a).getDimSize(0);
-  int64_t kp = (k + 3) / 4 * 4, np = (n + 15) / 16 * 16;
+  int64_t kp = isFloat ? k : (k + 3) / 4 * 4, np = (n + 15) / 16 * 16;
   if (aSigned) // s8 -> u8 by adding 128 (the bias carries the correction)
     a = elementwise(b, loc, rtt(a).getShape(), i8, {a},
                     [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
@@ -638,24 +636,38 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
   }
   // Packed weight, padded bias and multipliers.
   ConstTensor packed;
-  packed.shape = {np / 16, kp / 4, 64};
-  packed.i.assign(np * kp, 0);
-  for (int64_t nn = 0; nn < n; ++nn)
-    for (int64_t kk = 0; kk < k; ++kk)
-      packed.i[((nn / 16) * (kp / 4) + kk / 4) * 64 + (nn % 16) * 4 + kk % 4] = w[nn * k + kk];
-  auto pT = RankedTensorType::get(packed.shape, i8);
+  Value biasT;
+  if (isFloat) {
+    packed.isFloat = true;
+    packed.shape = {np / 16, k, 16};
+    packed.f.assign(np * k, 0.0);
+    for (int64_t nn = 0; nn < n; ++nn)
+      for (int64_t kk = 0; kk < k; ++kk)
+        packed.f[((nn / 16) * k + kk) * 16 + nn % 16] = (*fw)[nn * k + kk];
+    SmallVector<float> bp(fbias.begin(), fbias.end());
+    bp.resize(np, 0.0f);
+    biasT = vectorConstF32(b, loc, bp);
+  } else {
+    packed.shape = {np / 16, kp / 4, 64};
+    packed.i.assign(np * kp, 0);
+    for (int64_t nn = 0; nn < n; ++nn)
+      for (int64_t kk = 0; kk < k; ++kk)
+        packed.i[((nn / 16) * (kp / 4) + kk / 4) * 64 + (nn % 16) * 4 + kk % 4] =
+            (*w)[nn * k + kk];
+    SmallVector<int32_t> biasPadded(bias.begin(), bias.end());
+    biasPadded.resize(np, 0);
+    biasT = vectorConstI32(b, loc, biasPadded);
+  }
+  auto pT = RankedTensorType::get(packed.shape, isFloat ? f32 : i8);
   Value bp = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
-  SmallVector<int32_t> biasPadded(bias.begin(), bias.end());
-  biasPadded.resize(np, 0);
-  Value biasT = vectorConstI32(b, loc, biasPadded);
   SmallVector<Value> epiT;
   if (epi)
     epiT = epi->constants(b, loc, np);
-  Type outEl = epi ? i8 : i32;
+  Type outEl = epi ? i8 : accEl;
   Value c = emptyLike(b, loc, {m, np}, outEl);
 
   auto idx = cstIndex;
-  auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
+  auto v16 = VectorType::get({16}, accEl), v64 = VectorType::get({64}, i8),
        v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32);
   // Rows [m0, m1) in blocks of `rows`, column blocks [nb0, nb1) of 16 in
   // groups of `cols`: rows x cols accumulators stay in registers.
@@ -669,7 +681,9 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
       {
         {
                 SmallVector<Value> rowIdx, blk, colIdx, accs;
-                Value pad32 = cstInt(nb, nl, 0, i32);
+                Value pad32 = isFloat ? (Value)arith::ConstantOp::create(
+                                            nb, nl, nb.getF32FloatAttr(0.0f))
+                                      : cstInt(nb, nl, 0, i32);
                 for (int64_t r = 0; r < rows; ++r)
                   rowIdx.push_back(arith::AddIOp::create(nb, nl, mi, idx(nb, nl, r)));
                 for (int64_t j = 0; j < cols; ++j) {
@@ -684,8 +698,27 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
                   for (int64_t j = 0; j < cols; ++j)
                     accs.push_back(biasVecs[j]);
                 auto kloop = scf::ForOp::create(
-                    nb, nl, idx(nb, nl, 0), idx(nb, nl, kp / 4), idx(nb, nl, 1), accs,
-                    [&](OpBuilder &kb, Location kl, Value kq, ValueRange kargs) {
+                    nb, nl, idx(nb, nl, 0), idx(nb, nl, isFloat ? k : kp / 4), idx(nb, nl, 1),
+                    accs, [&](OpBuilder &kb, Location kl, Value kq, ValueRange kargs) {
+                      if (isFloat) {
+                        // One FMA per accumulator: weight vectors times the
+                        // broadcast element a[row][kq].
+                        Value padf = arith::ConstantOp::create(kb, kl, kb.getF32FloatAttr(0.0f));
+                        SmallVector<Value> wv, next;
+                        for (int64_t j = 0; j < cols; ++j)
+                          wv.push_back(vector::TransferReadOp::create(
+                              kb, kl, v16, bp, ValueRange{blk[j], kq, idx(kb, kl, 0)}, padf,
+                              ArrayRef<bool>{true}));
+                        for (int64_t r = 0; r < rows; ++r) {
+                          Value av = tensor::ExtractOp::create(kb, kl, a, ValueRange{rowIdx[r], kq});
+                          Value ab = vector::BroadcastOp::create(kb, kl, v16, av);
+                          for (int64_t j = 0; j < cols; ++j)
+                            next.push_back(vector::FMAOp::create(kb, kl, ab, wv[j],
+                                                                 kargs[r * cols + j]));
+                        }
+                        scf::YieldOp::create(kb, kl, next);
+                        return;
+                      }
                       Value pad8 = cstInt(kb, kl, 0, i8);
                       SmallVector<Value> bis;
                       for (int64_t j = 0; j < cols; ++j) {
@@ -732,7 +765,8 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
     // activations are at most 2 MB: then column panels outer, so each
     // weight panel (64 columns x K) is loaded once and reused by every row.
     // Measured on znver4: 256x3072x768 1.51 -> 1.22 ms, 1024^3 unchanged.
-    bool panelsOuter = np * kp > (512 << 10) && m * kp <= (2048 << 10);
+    int64_t bytes = isFloat ? 4 : 1;
+    bool panelsOuter = np * kp * bytes > (512 << 10) && m * kp * bytes <= (2048 << 10);
     auto loop = [&](OpBuilder &ob, Location l, int64_t lo, int64_t hi, int64_t step, Value init,
                     function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
       return constLoop(ob, l, lo, hi, step, ValueRange{init},
@@ -771,6 +805,28 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
                                        sizes, strides);
   }
   return c;
+}
+
+/// C[M, N] = bias + A[M, K] x W^T, where W[N, K] is a constant int8 matrix
+/// (`w`, n-major) and A holds u8 (or s8 values, shifted to u8 here; the
+/// caller's bias carries the correction). The weight is packed at compile
+/// time into [N/16][K/4][16 lanes][4 bytes]. The kernel keeps a 4 x 64 tile
+/// of C (16 zmm accumulators, started from the bias) in registers and issues
+/// one vpdpbusd (octet.dot4) per accumulator and 4-byte slice of K,
+/// broadcasting the activation bytes. With `epi` the requantization runs on
+/// the accumulators and C holds 8-bit results; otherwise int32.
+Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
+                 const std::vector<int64_t> &w, int64_t n, int64_t k,
+                 ArrayRef<int32_t> bias, const VnniEpilogue *epi) {
+  return tiledProduct(b, loc, a, aSigned, &w, nullptr, n, k, bias, {}, epi);
+}
+
+/// C[M, N] = bias + A[M, K] x W^T in f32 for a constant W[N, K] (n-major):
+/// a 4 x 64 tile of accumulators in registers, one FMA per accumulator and
+/// element of K with the A element broadcast.
+Value floatMatmul(OpBuilder &b, Location loc, Value a, const std::vector<double> &w, int64_t n,
+                  int64_t k, ArrayRef<float> bias) {
+  return tiledProduct(b, loc, a, false, nullptr, &w, n, k, {}, bias, nullptr);
 }
 
 /// Direct (implicit-GEMM) VNNI convolution for stride 1, from NCHW to NCHW.
@@ -1110,10 +1166,11 @@ Value im2colRows(OpBuilder &b, Location loc, Value xp, ArrayRef<int64_t> outShap
 
 /// A [F, C, kh, kw] weight (n-major rows of C*kh*kw) with each row's K order
 /// changed to (i, j, c), matching im2colRows.
-std::vector<int64_t> weightTapsChannelsLast(const std::vector<int64_t> &w, int64_t f,
-                                            int64_t cin, int64_t kh, int64_t kw) {
+template <typename T>
+std::vector<T> weightTapsChannelsLast(const std::vector<T> &w, int64_t f, int64_t cin,
+                                      int64_t kh, int64_t kw) {
   int64_t kk = cin * kh * kw;
-  std::vector<int64_t> wl(w.size());
+  std::vector<T> wl(w.size());
   for (int64_t o = 0; o < f; ++o)
     for (int64_t c = 0; c < cin; ++c)
       for (int64_t i = 0; i < kh; ++i)
@@ -1437,6 +1494,38 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
           result = requantizeEpilogue(rewriter, loc, acc2, outShape, 1, x, w, op.getType(),
                                       op.getActivation(), lo, hi, fixedPoint, accMap);
         rewriter.replaceOp(op, result);
+        return success();
+      }
+      // Float with a constant f32 weight and bias: im2col rows times the
+      // weight in the register-tiled FMA kernel, then NCHW with the
+      // activation applied on the way.
+      auto fwc = readConstant(op.getWeight());
+      std::optional<ConstTensor> fbc;
+      if (Value bias = op.getBias())
+        fbc = readConstant(bias);
+      if (!quant && inEl.isF32() && fwc && fwc->isFloat &&
+          (!op.getBias() || (fbc && fbc->isFloat))) {
+        Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
+        std::vector<double> wl =
+            weightTapsChannelsLast(fwc->f, wShape[0], cin, kh, kw);
+        SmallVector<float> fb(wShape[0], 0.0f);
+        if (fbc)
+          for (int64_t k = 0; k < wShape[0]; ++k)
+            fb[k] = (float)fbc->f[fbc->numElements() == 1 ? 0 : k];
+        Value acc2 = floatMatmul(rewriter, loc, a2, wl, wShape[0], kk, fb);
+        AffineExpr e0, e1, e2, e3;
+        bindDims(ctx, e0, e1, e2, e3);
+        auto accMap = AffineMap::get(
+            4, 0, {(e0 * outShape[2] + e2) * outShape[3] + e3, e1}, ctx);
+        StringRef act = op.getActivation();
+        auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+        rewriter.replaceOp(op, elementwise(rewriter, loc, outShape, inEl, {acc2},
+                                           [&](OpBuilder &b, Location l, ValueRange a) {
+                                             if (act == "none")
+                                               return a[0];
+                                             return floatActivation(b, l, a[0], act, lo, hi);
+                                           },
+                                           {accMap}));
         return success();
       }
       // Portable path: im2col from NCHW, then a generic product.
