@@ -1223,6 +1223,24 @@ std::optional<std::vector<int64_t>> vnniWeight(Value weight, const QInfo &w, int
   return t;
 }
 
+/// A constant f32 weight as an n-major [N, K] matrix (from [N, K] with
+/// `nMajor`, else [K, N]), or nullopt.
+std::optional<std::vector<double>> floatWeight(Value weight, int64_t n, int64_t k,
+                                               bool nMajor) {
+  if (!cast<RankedTensorType>(weight.getType()).getElementType().isF32())
+    return std::nullopt;
+  auto c = readConstant(weight);
+  if (!c || !c->isFloat || c->numElements() != n * k)
+    return std::nullopt;
+  if (nMajor)
+    return c->f;
+  std::vector<double> t(n * k);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t nn = 0; nn < n; ++nn)
+      t[nn * k + kk] = c->f[kk * n + nn];
+  return t;
+}
+
 //===----------------------------------------------------------------------===//
 // Patterns
 //===----------------------------------------------------------------------===//
@@ -1731,6 +1749,11 @@ struct GemmLowering : OctetPattern<GemmOp> {
         rewriter.replaceOp(op, acc);
         return success();
       }
+    } else if (auto fw = floatWeight(op.getB(), p.outShape[1], kdim, op.getTransB());
+               fw && !quant && !op.getTransA() && accEl.isF32()) {
+      // Float with a constant weight: the register-tiled FMA kernel.
+      acc = floatMatmul(rewriter, loc, adaptor.getA(), *fw, p.outShape[1], kdim,
+                        SmallVector<float>(p.outShape[1], 0.0f));
     } else {
       acc = linearProduct(rewriter, loc, p, x, w, quant, p.outShape[1], accEl);
     }
@@ -1852,6 +1875,39 @@ struct MatMulLowering : OctetPattern<MatMulOp> {
       rewriter.replaceOp(op, acc2);
       return success();
     }
+    // Float with a constant [K, N] weight and a constant (or no) bias: the
+    // register-tiled FMA kernel over the rows.
+    std::optional<ConstTensor> fbc;
+    if (op.getBias())
+      fbc = readConstant(op.getBias());
+    if (!quant && bT.getRank() == 2 && accEl.isF32() &&
+        (!op.getBias() || (fbc && fbc->isFloat && fbc->numElements() == ndim)))
+      if (auto fw = floatWeight(op.getRhs(), ndim, kdim, /*nMajor=*/false)) {
+        int64_t rows = aT.getNumElements() / kdim;
+        Value a2 = adaptor.getLhs();
+        if (aT.getRank() != 2) {
+          SmallVector<ReassociationIndices> re(1);
+          for (int64_t d = 0; d + 1 < aT.getRank(); ++d)
+            re[0].push_back(d);
+          re.push_back({aT.getRank() - 1});
+          a2 = tensor::CollapseShapeOp::create(rewriter, loc, aT.clone({rows, kdim}), a2, re);
+        }
+        SmallVector<float> fb(ndim, 0.0f);
+        if (fbc)
+          for (int64_t k = 0; k < ndim; ++k)
+            fb[k] = (float)fbc->f[k];
+        Value acc2 = floatMatmul(rewriter, loc, a2, *fw, ndim, kdim, fb);
+        if (outShape.size() != 2) {
+          SmallVector<ReassociationIndices> out(1);
+          for (int64_t d = 0; d + 1 < (int64_t)outShape.size(); ++d)
+            out[0].push_back(d);
+          out.push_back({(int64_t)outShape.size() - 1});
+          acc2 = tensor::ExpandShapeOp::create(rewriter, loc,
+                                               RankedTensorType::get(outShape, accEl), acc2, out);
+        }
+        rewriter.replaceOp(op, acc2);
+        return success();
+      }
     Value acc = linearProduct(rewriter, loc, p, x, w, quant, outShape.back(), accEl);
     if (quant)
       acc = requantizeEpilogue(rewriter, loc, acc, p.outShape, outRank - 1, x, w,
