@@ -59,6 +59,16 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   o=$("$bin/octet-run" "$work/r18.so" --input "input=@$work/r18.x.npy" --benchmark=20 | p50)
   a=$($ortb "$work/r18.onnx" 20 "input=$work/r18.x.npy")
   echo "| resnet18 QDQ (torch qnnpack), 1x3x64x64 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+  /usr/bin/python3 "$root/test/Inputs/torch_models.py" resnet18 "$work/r18f.onnx" 2>/dev/null
+  "$bin/octetc" "$work/r18f.onnx" --target=cpu --emit=shared-lib -o "$work/r18f.so"
+  o=$("$bin/octet-run" "$work/r18f.so" --input "input=@$work/r18.x.npy" --benchmark=20 | p50)
+  a=$($ortb "$work/r18f.onnx" 20 "input=$work/r18.x.npy")
+  echo "| resnet18 float, 1x3x64x64 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
 fi
+"$bin/octetc" "$root/models/digits_cnn.onnx" --input-shape input=397x1x8x8 --target=cpu \
+  --emit=shared-lib -o "$work/digits_f.so"
+o=$("$bin/octet-run" "$work/digits_f.so" --input "input=@$x" --benchmark=50 | p50)
+a=$($ortb "$root/models/digits_cnn.onnx" 50 "input=$x")
+echo "| digits float, batch 397 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
 echo
 echo "VNNI instructions in the 1024^3 GEMM: vpdpbusd $("/usr/lib/llvm-22/bin/llvm-objdump" -d "$work/gemm_1024x1024x1024.so" | grep -c vpdpbusd || true), vpdpwssd $("/usr/lib/llvm-22/bin/llvm-objdump" -d "$work/gemm_1024x1024x1024.so" | grep -c vpdpwssd || true)"
