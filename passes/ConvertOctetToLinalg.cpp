@@ -1880,7 +1880,7 @@ struct MatMulLowering : OctetPattern<MatMulOp> {
     std::optional<ConstTensor> fbc;
     if (op.getBias())
       fbc = readConstant(op.getBias());
-    if (!quant && bT.getRank() == 2 && accEl.isF32() &&
+    if (!quant && aT.getRank() >= 2 && bT.getRank() == 2 && accEl.isF32() &&
         (!op.getBias() || (fbc && fbc->isFloat && fbc->numElements() == ndim)))
       if (auto fw = floatWeight(op.getRhs(), ndim, kdim, /*nMajor=*/false)) {
         int64_t rows = aT.getNumElements() / kdim;

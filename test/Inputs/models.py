@@ -405,6 +405,29 @@ M["op_eyelike"] = lambda: model(
     [h.make_node("EyeLike", ["x"], ["e"], name="eye", k=1),
      h.make_node("Add", ["x", "e"], ["y"], name="add")],
     [vi("x", F, [3, 5])], [vi("y", F, None)], [], opset=13)
+# MatMul with vector operands (numpy rules) and the float FMA kernel's edges:
+# one output column, K of 1 with a fused bias, transposed Gemm operands, a
+# strided, dilated, padded conv with bias and ReLU.
+M["op_matmul_vec_lhs"] = lambda: fop("MatMul", [7], extra_inputs=["w"], inits=[const("w", w(7, 5))])
+M["op_matmul_vec_rhs"] = lambda: fop("MatMul", [2, 4, 8], extra_inputs=["w"], inits=[const("w", w(8))])
+M["op_matmul_vec_both"] = lambda: fop("MatMul", [8], extra_inputs=["w"], inits=[const("w", w(8))])
+M["op_matmul_vec_batched"] = lambda: fop("MatMul", [8], extra_inputs=["w"],
+                                         inits=[const("w", w(3, 8, 5))])
+M["op_matmul_n1"] = lambda: fop("MatMul", [2, 3, 7], extra_inputs=["w"], inits=[const("w", w(7, 1))])
+M["op_matmul_k1_bias"] = lambda: model(
+    [h.make_node("MatMul", ["x", "w"], ["m"], name="mm"),
+     h.make_node("Add", ["m", "b"], ["y"], name="add")],
+    [vi("x", F, [5, 1])], [vi("y", F, None)], [const("w", w(1, 33)), const("b", w(33))])
+M["op_gemm_transposed"] = lambda: model(
+    [h.make_node("Gemm", ["x", "w", "c"], ["y"], name="g", transB=1, alpha=0.5, beta=2.0),
+     h.make_node("Gemm", ["x2", "w2"], ["y2"], name="g2", transA=1)],
+    [vi("x", F, [3, 9]), vi("x2", F, [9, 3])], [vi("y", F, None), vi("y2", F, None)],
+    [const("w", w(17, 9)), const("c", w(3, 17)), const("w2", w(9, 4))])
+M["op_conv_bias_relu"] = lambda: model(
+    [h.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", pads=[1, 0, 1, 2], strides=[2, 1],
+                 dilations=[1, 2]),
+     h.make_node("Relu", ["c"], ["y"], name="relu")],
+    [vi("x", F, [2, 3, 9, 10])], [vi("y", F, None)], [const("w", w(20, 3, 3, 3)), const("b", w(20))])
 M["op_max3"] = lambda: fop("Max", [[2, 3, 5, 6], [5, 1], [6]], n_in=3)
 M["op_min2"] = lambda: fop("Min", [[2, 3, 5, 6], [3, 1, 1]], n_in=2)
 M["op_sum3"] = lambda: fop("Sum", [[2, 3, 5, 6], [6], [1, 5, 6]], n_in=3)

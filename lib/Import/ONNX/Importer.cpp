@@ -812,9 +812,36 @@ LogicalResult Importer::onMatMul(const NodeProto &n) {
   auto a = requireFloat(n, input(n, 0), "A");
   if (failed(a))
     return failure();
-  auto v = buildMatMul(n, *a, input(n, 1), rtt(*a).getElementType());
+  // 1-D operands (numpy rules): a vector lhs is a [1, K] row, a vector rhs
+  // a [K, 1] column, and the added dimension leaves the result.
+  Value lhs = *a, rhs = input(n, 1);
+  bool vecL = rtt(lhs).getRank() == 1, vecR = rtt(rhs).getRank() == 1;
+  if (vecL || vecR) {
+    if (!rtt(lhs).hasStaticShape() || !rtt(rhs).hasStaticShape())
+      return nodeError(n) << "vector operands need static shapes";
+    auto l2 = vecL ? buildReshape(n, lhs, {1, rtt(lhs).getDimSize(0)}, false)
+                   : FailureOr<Value>(lhs);
+    auto r2 = vecR ? buildReshape(n, rhs, {rtt(rhs).getDimSize(0), 1}, false)
+                   : FailureOr<Value>(rhs);
+    if (failed(l2) || failed(r2))
+      return failure();
+    lhs = *l2;
+    rhs = *r2;
+  }
+  auto v = buildMatMul(n, lhs, rhs, rtt(lhs).getElementType());
   if (failed(v))
     return failure();
+  if (vecL || vecR) {
+    SmallVector<int64_t> shape(rtt(*v).getShape());
+    size_t rows = shape.size() - 2; // the [.., M, N] result's M
+    if (vecR)
+      shape.pop_back();
+    if (vecL)
+      shape.erase(shape.begin() + rows);
+    v = buildReshape(n, *v, shape, false);
+    if (failed(v))
+      return failure();
+  }
   define(n, 0, *v);
   return success();
 }
