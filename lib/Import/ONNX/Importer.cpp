@@ -214,6 +214,13 @@ private:
   LogicalResult onQLinearWhere(const NodeProto &n);
   LogicalResult onGroupNorm(const NodeProto &n);
   LogicalResult onTrilu(const NodeProto &n);
+  /// Defines the node's first output as `v`, or fails with it.
+  LogicalResult defineResult(const NodeProto &n, FailureOr<Value> v) {
+    if (failed(v))
+      return failure();
+    define(n, 0, *v);
+    return success();
+  }
   LogicalResult onCumSum(const NodeProto &n);
   LogicalResult onGatherND(const NodeProto &n);
   FailureOr<Value> normalizeOver(const NodeProto &n, Value x, ArrayRef<int64_t> axes,
@@ -799,11 +806,7 @@ LogicalResult Importer::onConv(const NodeProto &n) {
   auto x = requireFloat(n, input(n, 0), "input");
   if (failed(x))
     return failure();
-  auto v = buildConv(n, *x, input(n, 1), input(n, 2), rtt(*x).getElementType());
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, buildConv(n, *x, input(n, 1), input(n, 2), rtt(*x).getElementType()));
 }
 
 LogicalResult Importer::onMatMul(const NodeProto &n) {
@@ -852,11 +855,7 @@ LogicalResult Importer::onGemm(const NodeProto &n) {
   auto a = requireFloat(n, input(n, 0), "A");
   if (failed(a))
     return failure();
-  auto v = buildGemm(n, *a, input(n, 1), input(n, 2), rtt(*a).getElementType());
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, buildGemm(n, *a, input(n, 1), input(n, 2), rtt(*a).getElementType()));
 }
 
 LogicalResult Importer::onBinary(const NodeProto &n) {
@@ -872,11 +871,7 @@ LogicalResult Importer::onBinary(const NodeProto &n) {
       return nodeError(n) << "operand element types differ: " << le << " and " << re;
     }
   }
-  auto v = buildBinary(n, n.op_type(), l, r, le);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, buildBinary(n, n.op_type(), l, r, le));
 }
 
 LogicalResult Importer::onUnary(const NodeProto &n) {
@@ -962,11 +957,7 @@ LogicalResult Importer::onRelu(const NodeProto &n) {
   auto x = requireFloat(n, asPlain(input(n, 0)), "input");
   if (failed(x))
     return failure();
-  auto v = make<ClampOp>(n, x->getType(), *x, b.getF32FloatAttr(0.0f), FloatAttr());
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<ClampOp>(n, x->getType(), *x, b.getF32FloatAttr(0.0f), FloatAttr()));
 }
 
 LogicalResult Importer::onClip(const NodeProto &n) {
@@ -992,11 +983,7 @@ LogicalResult Importer::onClip(const NodeProto &n) {
       (k == 1 ? lo : hi) = b.getF32FloatAttr((float)c->asDouble(0));
     }
   }
-  auto v = make<ClampOp>(n, x->getType(), *x, lo, hi);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<ClampOp>(n, x->getType(), *x, lo, hi));
 }
 
 LogicalResult Importer::onSoftmax(const NodeProto &n) {
@@ -1012,12 +999,8 @@ LogicalResult Importer::onSoftmax(const NodeProto &n) {
   if (opset < 13 && *axis != rank - 1)
     return nodeError(n) << n.op_type() << " before opset 13 flattens from axis " << *axis
                         << "; only the last axis is supported";
-  auto v = make<SoftmaxOp>(n, x->getType(), *x, b.getI64IntegerAttr(*axis),
-                           b.getBoolAttr(n.op_type() == "LogSoftmax"));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<SoftmaxOp>(n, x->getType(), *x, b.getI64IntegerAttr(*axis),
+                           b.getBoolAttr(n.op_type() == "LogSoftmax")));
 }
 
 LogicalResult Importer::onLayerNorm(const NodeProto &n) {
@@ -1032,13 +1015,9 @@ LogicalResult Importer::onLayerNorm(const NodeProto &n) {
   auto axis = normAxis(attrInt(n, "axis", -1), rtt(*x).getRank());
   if (!axis)
     return nodeError(n) << "axis out of range";
-  auto v = make<LayerNormOp>(n, x->getType(), *x, input(n, 1), input(n, 2),
+  return defineResult(n, make<LayerNormOp>(n, x->getType(), *x, input(n, 1), input(n, 2),
                              b.getI64IntegerAttr(*axis),
-                             b.getF32FloatAttr(attrFloat(n, "epsilon", 1e-5f)));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+                             b.getF32FloatAttr(attrFloat(n, "epsilon", 1e-5f))));
 }
 
 LogicalResult Importer::onBatchNorm(const NodeProto &n) {
@@ -1052,13 +1031,9 @@ LogicalResult Importer::onBatchNorm(const NodeProto &n) {
   auto x = requireFloat(n, input(n, 0), "input");
   if (failed(x))
     return failure();
-  auto v = make<BatchNormOp>(n, x->getType(), *x, input(n, 1), input(n, 2),
+  return defineResult(n, make<BatchNormOp>(n, x->getType(), *x, input(n, 1), input(n, 2),
                              input(n, 3), input(n, 4),
-                             b.getF32FloatAttr(attrFloat(n, "epsilon", 1e-5f)));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+                             b.getF32FloatAttr(attrFloat(n, "epsilon", 1e-5f))));
 }
 
 LogicalResult Importer::onReduce(const NodeProto &n) {
@@ -1303,11 +1278,7 @@ LogicalResult Importer::onFlatten(const NodeProto &n) {
       d = -1;
   if (llvm::count(target, -1) > 1)
     return nodeError(n) << "cannot flatten with unknown dimensions on both sides of the axis";
-  auto v = buildReshape(n, x, target, false);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, buildReshape(n, x, target, false));
 }
 
 LogicalResult Importer::onReshape(const NodeProto &n) {
@@ -1328,11 +1299,7 @@ LogicalResult Importer::onReshape(const NodeProto &n) {
   if (st.getRank() != 1 || st.isDynamicDim(0))
     return nodeError(n) << "a non-constant shape must be a 1-D tensor of known length";
   SmallVector<int64_t> dims(st.getDimSize(0), kDyn);
-  auto v = make<ReshapeOp>(n, rtt(x).clone(dims), x, s);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<ReshapeOp>(n, rtt(x).clone(dims), x, s));
 }
 
 LogicalResult Importer::onSqueeze(const NodeProto &n) {
@@ -1386,11 +1353,7 @@ LogicalResult Importer::onSqueeze(const NodeProto &n) {
       if (!drop[d])
         target.push_back(shape[d]);
   }
-  auto v = make<ReshapeOp>(n, rtt(x).clone(target), x, Value());
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<ReshapeOp>(n, rtt(x).clone(target), x, Value()));
 }
 
 LogicalResult Importer::onTranspose(const NodeProto &n) {
@@ -1408,11 +1371,8 @@ LogicalResult Importer::onTranspose(const NodeProto &n) {
   auto shape = inferTransposeShape(rtt(x).getShape(), perm, why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto v = make<TransposeOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(perm));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(
+      n, make<TransposeOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(perm)));
 }
 
 /// Concat of `ins` along the node's axis attribute, defined as its output.
@@ -1427,11 +1387,8 @@ LogicalResult Importer::defineConcat(const NodeProto &n, ArrayRef<Value> ins) {
   auto shape = inferConcatShape(shapes, *axis, why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto v = make<ConcatOp>(n, rtt(ins[0]).clone(*shape), ins, b.getI64IntegerAttr(*axis));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(
+      n, make<ConcatOp>(n, rtt(ins[0]).clone(*shape), ins, b.getI64IntegerAttr(*axis)));
 }
 
 LogicalResult Importer::onConcat(const NodeProto &n) {
@@ -1551,13 +1508,9 @@ LogicalResult Importer::onSlice(const NodeProto &n) {
   auto shape = inferSliceShape(rtt(x).getShape(), starts, ends, axes, steps, why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto v = make<SliceOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(starts),
+  return defineResult(n, make<SliceOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(starts),
                          b.getDenseI64ArrayAttr(ends), b.getDenseI64ArrayAttr(axes),
-                         b.getDenseI64ArrayAttr(steps));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+                         b.getDenseI64ArrayAttr(steps)));
 }
 
 LogicalResult Importer::onGather(const NodeProto &n) {
@@ -1571,11 +1524,8 @@ LogicalResult Importer::onGather(const NodeProto &n) {
   auto shape = inferGatherShape(rtt(x).getShape(), rtt(idx).getShape(), *axis, why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto v = make<GatherOp>(n, rtt(x).clone(*shape), x, idx, b.getI64IntegerAttr(*axis));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(
+      n, make<GatherOp>(n, rtt(x).clone(*shape), x, idx, b.getI64IntegerAttr(*axis)));
 }
 
 LogicalResult Importer::onShape(const NodeProto &n) {
@@ -1592,11 +1542,8 @@ LogicalResult Importer::onShape(const NodeProto &n) {
   int64_t end = attr(n, "end") ? clampIdx(attrInt(n, "end", rank)) : rank;
   end = std::max(start, end);
   auto t = RankedTensorType::get({end - start}, b.getI64Type());
-  auto v = make<ShapeOp>(n, t, x, b.getI64IntegerAttr(start), b.getI64IntegerAttr(end));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(
+      n, make<ShapeOp>(n, t, x, b.getI64IntegerAttr(start), b.getI64IntegerAttr(end)));
 }
 
 LogicalResult Importer::onCast(const NodeProto &n) {
@@ -1614,11 +1561,7 @@ LogicalResult Importer::onCast(const NodeProto &n) {
       return success();
     }
   x = asPlain(x);
-  auto v = make<CastOp>(n, rtt(x).clone(*to), x);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<CastOp>(n, rtt(x).clone(*to), x));
 }
 
 LogicalResult Importer::onIdentity(const NodeProto &n) {
@@ -1710,11 +1653,8 @@ LogicalResult Importer::onConstantOfShape(const NodeProto &n) {
         return nodeError(n) << "negative dimension " << d;
     dims.assign(c->i.begin(), c->i.end());
   }
-  auto v = make<ConstantOfShapeOp>(n, RankedTensorType::get(dims, value.getType()), s, value);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(
+      n, make<ConstantOfShapeOp>(n, RankedTensorType::get(dims, value.getType()), s, value));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1741,11 +1681,7 @@ LogicalResult Importer::onQuantizeLinear(const NodeProto &n) {
                        *x, storage);
   if (failed(q))
     return failure();
-  auto v = make<QuantizeOp>(n, withElementType(x->getType(), *q), *x);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<QuantizeOp>(n, withElementType(x->getType(), *q), *x));
 }
 
 LogicalResult Importer::onDequantizeLinear(const NodeProto &n) {
@@ -1765,11 +1701,7 @@ LogicalResult Importer::onDequantizeLinear(const NodeProto &n) {
   auto qx = asQuant(n, x, *q);
   if (failed(qx))
     return failure();
-  auto v = make<DequantizeOp>(n, withElementType(x.getType(), b.getF32Type()), *qx);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<DequantizeOp>(n, withElementType(x.getType(), b.getF32Type()), *qx));
 }
 
 LogicalResult Importer::onDynamicQuantizeLinear(const NodeProto &n) {
@@ -1813,11 +1745,7 @@ LogicalResult Importer::onQLinearConv(const NodeProto &n) {
       return failure();
     bias = *qb;
   }
-  auto v = buildConv(n, *qx, *qw, bias, *yq);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, buildConv(n, *qx, *qw, bias, *yq));
 }
 
 LogicalResult Importer::onQLinearMatMul(const NodeProto &n) {
@@ -1834,11 +1762,7 @@ LogicalResult Importer::onQLinearMatMul(const NodeProto &n) {
   auto qb = asQuant(n, bb, *bq);
   if (failed(qa) || failed(qb))
     return failure();
-  auto v = buildMatMul(n, *qa, *qb, *yq);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, buildMatMul(n, *qa, *qb, *yq));
 }
 
 LogicalResult Importer::onQGemm(const NodeProto &n) {
@@ -1873,11 +1797,7 @@ LogicalResult Importer::onQGemm(const NodeProto &n) {
       return failure();
     resultElem = *yq;
   }
-  auto v = buildGemm(n, *qa, *qb, bias, resultElem);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, buildGemm(n, *qa, *qb, bias, resultElem));
 }
 
 LogicalResult Importer::onQLinearBinary(const NodeProto &n) {
@@ -1893,11 +1813,8 @@ LogicalResult Importer::onQLinearBinary(const NodeProto &n) {
   auto qr = asQuant(n, r, *rq);
   if (failed(ql) || failed(qr))
     return failure();
-  auto v = buildBinary(n, n.op_type() == "QLinearAdd" ? "Add" : "Mul", *ql, *qr, *yq);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(
+      n, buildBinary(n, n.op_type() == "QLinearAdd" ? "Add" : "Mul", *ql, *qr, *yq));
 }
 
 LogicalResult Importer::onQLinearGlobalAvgPool(const NodeProto &n) {
@@ -1916,12 +1833,8 @@ LogicalResult Importer::onQLinearGlobalAvgPool(const NodeProto &n) {
   if (rtt(*qx).getRank() != 4)
     return nodeError(n) << "only 2-D pooling is supported";
   auto s = rtt(*qx).getShape();
-  auto v = make<GlobalAvgPool2DOp>(
-      n, RankedTensorType::get({s[0], s[1], 1, 1}, *yq), *qx);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<GlobalAvgPool2DOp>(
+      n, RankedTensorType::get({s[0], s[1], 1, 1}, *yq), *qx));
 }
 
 LogicalResult Importer::onQLinearSigmoid(const NodeProto &n) {
@@ -1935,11 +1848,7 @@ LogicalResult Importer::onQLinearSigmoid(const NodeProto &n) {
   auto qx = asQuant(n, x, *xq);
   if (failed(qx))
     return failure();
-  auto v = make<SigmoidOp>(n, withElementType(qx->getType(), *yq), *qx);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<SigmoidOp>(n, withElementType(qx->getType(), *yq), *qx));
 }
 
 /// The zero point operand k of an integer op, or a zero of `like`'s type.
@@ -1962,12 +1871,8 @@ LogicalResult Importer::onMatMulInteger(const NodeProto &n) {
   auto shape = inferMatMulShape(rtt(a).getShape(), rtt(bb).getShape(), why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto v = make<MatMulIntegerOp>(n, RankedTensorType::get(*shape, b.getI32Type()), a,
-                                 bb, azp, bzp);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<MatMulIntegerOp>(n, RankedTensorType::get(*shape, b.getI32Type()), a,
+                                 bb, azp, bzp));
 }
 
 LogicalResult Importer::onConvInteger(const NodeProto &n) {
@@ -1988,15 +1893,11 @@ LogicalResult Importer::onConvInteger(const NodeProto &n) {
                                 pads, dilations, group, why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto v = make<ConvIntegerOp>(n, RankedTensorType::get(*shape, b.getI32Type()), x,
+  return defineResult(n, make<ConvIntegerOp>(n, RankedTensorType::get(*shape, b.getI32Type()), x,
                                w, xzp, wzp, b.getDenseI64ArrayAttr(strides),
                                b.getDenseI64ArrayAttr(pads),
                                b.getDenseI64ArrayAttr(dilations),
-                               b.getI64IntegerAttr(group));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+                               b.getI64IntegerAttr(group)));
 }
 
 //===----------------------------------------------------------------------===//
@@ -2119,12 +2020,9 @@ LogicalResult Importer::onGlobalMaxPool(const NodeProto &n) {
   auto shape = inferReduceShape(s, axes, true, why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto v = make<ReduceMaxOp>(n, rtt(*fx).clone(*shape), *fx, b.getDenseI64ArrayAttr(axes),
-                             b.getBoolAttr(true));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(
+      n, make<ReduceMaxOp>(n, rtt(*fx).clone(*shape), *fx, b.getDenseI64ArrayAttr(axes),
+                             b.getBoolAttr(true)));
 }
 
 LogicalResult Importer::onPad(const NodeProto &n) {
@@ -2179,12 +2077,8 @@ LogicalResult Importer::onPad(const NodeProto &n) {
     define(n, 0, x);
     return success();
   }
-  auto v = make<PadOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(pads),
-                       b.getStringAttr(mode), b.getF32FloatAttr(value));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<PadOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(pads),
+                       b.getStringAttr(mode), b.getF32FloatAttr(value)));
 }
 
 /// Resize (opsets 10-19) and Upsample (7-9) with constant scales or sizes.
@@ -2295,13 +2189,9 @@ LogicalResult Importer::onResize(const NodeProto &n) {
       return failure();
     x = *fx;
   }
-  auto v = make<ResizeOp>(n, rtt(x).clone(out), x, b.getStringAttr(mode),
+  return defineResult(n, make<ResizeOp>(n, rtt(x).clone(out), x, b.getStringAttr(mode),
                           b.getStringAttr(coord), b.getStringAttr(nearest),
-                          b.getDenseF32ArrayAttr(scales));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+                          b.getDenseF32ArrayAttr(scales)));
 }
 
 LogicalResult Importer::onExpand(const NodeProto &n) {
@@ -2319,11 +2209,7 @@ LogicalResult Importer::onExpand(const NodeProto &n) {
     define(n, 0, x);
     return success();
   }
-  auto v = make<BroadcastOp>(n, rtt(x).clone(*shape), x);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<BroadcastOp>(n, rtt(x).clone(*shape), x));
 }
 
 LogicalResult Importer::onTile(const NodeProto &n) {
@@ -2337,11 +2223,7 @@ LogicalResult Importer::onTile(const NodeProto &n) {
   auto shape = inferTileShape(rtt(x).getShape(), *reps, why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto v = make<TileOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(*reps));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<TileOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(*reps)));
 }
 
 /// DepthToSpace and SpaceToDepth as reshape -> transpose -> reshape.
@@ -2731,14 +2613,11 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
                                 why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto v = make<Conv2DOp>(n, rtt(x).clone(*shape), x, wf, bias, b.getDenseI64ArrayAttr(one),
+  return defineResult(
+      n, make<Conv2DOp>(n, rtt(x).clone(*shape), x, wf, bias, b.getDenseI64ArrayAttr(one),
                           b.getDenseI64ArrayAttr(conv), b.getDenseI64ArrayAttr(dil),
                           b.getI64IntegerAttr(group), b.getStringAttr("none"), FloatAttr(),
-                          FloatAttr());
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+                          FloatAttr()));
 }
 
 LogicalResult Importer::onMod(const NodeProto &n) {
@@ -2756,11 +2635,8 @@ LogicalResult Importer::onMod(const NodeProto &n) {
   auto shape = inferBroadcastShape(rtt(l).getShape(), rtt(r).getShape(), why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto v = make<ModOp>(n, RankedTensorType::get(*shape, el), l, r, b.getBoolAttr(fm));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(
+      n, make<ModOp>(n, RankedTensorType::get(*shape, el), l, r, b.getBoolAttr(fm)));
 }
 
 /// ScatterElements (and opset 9's Scatter) and ScatterND with runtime
@@ -2805,11 +2681,7 @@ FailureOr<Value> Importer::buildScatter(const NodeProto &n, bool nd) {
 LogicalResult Importer::onScatterElements(const NodeProto &n) {
   if (failed(need(n, {0, 1, 2})))
     return failure();
-  auto v = buildScatter(n, false);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, buildScatter(n, false));
 }
 
 /// ScatterND; on constants (mask construction in exported models) it folds.
@@ -3138,13 +3010,9 @@ LogicalResult Importer::onGatherElements(const NodeProto &n) {
   if (!axis)
     return nodeError(n) << "axis " << attrInt(n, "axis", 0) << " out of range for rank "
                         << rtt(x).getRank();
-  auto v = make<GatherElementsOp>(n, RankedTensorType::get(rtt(ix).getShape(),
+  return defineResult(n, make<GatherElementsOp>(n, RankedTensorType::get(rtt(ix).getShape(),
                                                             rtt(x).getElementType()),
-                                  x, ix, b.getI64IntegerAttr(*axis));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+                                  x, ix, b.getI64IntegerAttr(*axis)));
 }
 
 LogicalResult Importer::onGatherND(const NodeProto &n) {
@@ -3167,12 +3035,9 @@ LogicalResult Importer::onGatherND(const NodeProto &n) {
   SmallVector<int64_t> shape(it.getShape().drop_back());
   for (int64_t d = bd + k; d < xr; ++d)
     shape.push_back(xt.getDimSize(d));
-  auto v = make<GatherNDOp>(n, RankedTensorType::get(shape, xt.getElementType()), x, ix,
-                            b.getI64IntegerAttr(bd));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(
+      n, make<GatherNDOp>(n, RankedTensorType::get(shape, xt.getElementType()), x, ix,
+                            b.getI64IntegerAttr(bd)));
 }
 
 /// TopK with a constant k as k rounds of ArgMax (ArgMin for the smallest):
@@ -3642,22 +3507,14 @@ LogicalResult Importer::onCompare(const NodeProto &n) {
   StringRef k = n.op_type();
   StringRef pred = k == "Equal" ? "eq" : k == "Less" ? "lt" : k == "LessOrEqual" ? "le"
                    : k == "Greater" ? "gt" : "ge";
-  auto v = make<CompareOp>(n, RankedTensorType::get(*shape, b.getI1Type()), l, r,
-                           b.getStringAttr(pred));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, make<CompareOp>(n, RankedTensorType::get(*shape, b.getI1Type()), l, r,
+                           b.getStringAttr(pred)));
 }
 
 LogicalResult Importer::onWhere(const NodeProto &n) {
   if (failed(need(n, {0, 1, 2})))
     return failure();
-  auto v = buildWhere(n, input(n, 0), asPlain(input(n, 1)), asPlain(input(n, 2)));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, buildWhere(n, input(n, 0), asPlain(input(n, 1)), asPlain(input(n, 2))));
 }
 
 FailureOr<Value> Importer::buildWhere(const NodeProto &n, Value c, Value l, Value r) {
@@ -3712,11 +3569,7 @@ LogicalResult Importer::onTrilu(const NodeProto &n) {
       mask.i.push_back(upper ? j - i >= k : j - i <= k);
   Value m = arith::ConstantOp::create(b, FileLineColLoc::get(ctx, path, 0, 0), mt,
                                       cast<TypedAttr>(mask.write(mt)));
-  auto v = buildWhere(n, m, x, scalarConst(rtt(x).getElementType(), 0));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, buildWhere(n, m, x, scalarConst(rtt(x).getElementType(), 0)));
 }
 
 /// CumSum(x, axis) with a constant axis; exclusive and reverse attributes.
@@ -3736,13 +3589,9 @@ LogicalResult Importer::onCumSum(const NodeProto &n) {
   auto axis = normAxis((*ax)[0], rank);
   if (!axis)
     return nodeError(n) << "axis " << (*ax)[0] << " out of range for rank " << rank;
-  auto v = make<CumSumOp>(n, x.getType(), x, b.getI64IntegerAttr(*axis),
+  return defineResult(n, make<CumSumOp>(n, x.getType(), x, b.getI64IntegerAttr(*axis),
                           b.getBoolAttr(attrInt(n, "exclusive", 0)),
-                          b.getBoolAttr(attrInt(n, "reverse", 0)));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+                          b.getBoolAttr(attrInt(n, "reverse", 0))));
 }
 
 /// Ops composed from others: IsNaN, IsInf, Hardmax, LpNormalization,
@@ -3951,11 +3800,7 @@ LogicalResult Importer::onQLinearWhere(const NodeProto &n) {
   auto w = buildWhere(n, input(n, 0), vals[0], vals[1]);
   if (failed(w))
     return failure();
-  auto v = asQuant(n, *w, *zq);
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, asQuant(n, *w, *zq));
 }
 
 /// And, Or, Xor on bool tensors; Not as Xor with true.
@@ -3968,11 +3813,7 @@ LogicalResult Importer::onLogical(const NodeProto &n) {
   for (Value v : {l, r})
     if (!rtt(v).getElementType().isInteger(1))
       return nodeError(n) << "expects bool tensors, got " << rtt(v).getElementType();
-  auto v = buildBinary(n, isNot ? "Xor" : n.op_type(), l, r, b.getI1Type());
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+  return defineResult(n, buildBinary(n, isNot ? "Xor" : n.op_type(), l, r, b.getI1Type()));
 }
 
 //===----------------------------------------------------------------------===//
@@ -4139,14 +3980,10 @@ LogicalResult Importer::onQLinearAvgPool(const NodeProto &n) {
   auto shape = inferPool2DShape(rtt(x).getShape(), *kernel, strides, pads, dilations, ceil, why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto v = make<AvgPool2DOp>(n, RankedTensorType::get(*shape, *yq), x,
+  return defineResult(n, make<AvgPool2DOp>(n, RankedTensorType::get(*shape, *yq), x,
                              b.getDenseI64ArrayAttr(*kernel), b.getDenseI64ArrayAttr(strides),
                              b.getDenseI64ArrayAttr(pads), b.getBoolAttr(ceil),
-                             b.getBoolAttr(attrInt(n, "count_include_pad", 0)));
-  if (failed(v))
-    return failure();
-  define(n, 0, *v);
-  return success();
+                             b.getBoolAttr(attrInt(n, "count_include_pad", 0))));
 }
 
 //===----------------------------------------------------------------------===//
