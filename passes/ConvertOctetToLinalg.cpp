@@ -1200,6 +1200,23 @@ std::optional<VnniEpilogue> vnniEpilogue(const QInfo &x, const QInfo &w, Type re
   return e;
 }
 
+/// The rows w[n][k] - zp(n) of an integer constant (n-major [N, K] with
+/// `nMajor`, else [K, N]) when all fit in int8: what the VNNI kernel
+/// multiplies by.
+std::optional<std::vector<int64_t>> int8Rows(const ConstTensor &c,
+                                             function_ref<int64_t(int64_t)> zp, int64_t n,
+                                             int64_t k, bool nMajor) {
+  std::vector<int64_t> t(n * k);
+  for (int64_t nn = 0; nn < n; ++nn)
+    for (int64_t kk = 0; kk < k; ++kk) {
+      int64_t v = (nMajor ? c.i[nn * k + kk] : c.i[kk * n + nn]) - zp(nn);
+      if (v < -128 || v > 127)
+        return std::nullopt;
+      t[nn * k + kk] = v;
+    }
+  return t;
+}
+
 /// The weight of a quantized product as an n-major [N, K] int8 matrix of
 /// w - w_zp, when it is an 8-bit constant whose values minus their zero
 /// points fit in int8 (what the VNNI kernel multiplies by).
@@ -1210,19 +1227,8 @@ std::optional<std::vector<int64_t>> vnniWeight(Value weight, const QInfo &w, int
   auto c = readConstant(weight);
   if (!c || c->isFloat || c->numElements() != n * k)
     return std::nullopt;
-  // The kernel multiplies by w - w_zp (uint8 weights or non-zero zero
-  // points included), which must fit in int8.
-  std::vector<int64_t> t(n * k);
-  for (int64_t nn = 0; nn < n; ++nn)
-    for (int64_t kk = 0; kk < k; ++kk) {
-      int64_t v = (nMajor ? c->i[nn * k + kk] : c->i[kk * n + nn]) - w.zp(nn);
-      if (v < -128 || v > 127)
-        return std::nullopt;
-      t[nn * k + kk] = v;
-    }
-  return t;
+  return int8Rows(*c, [&](int64_t nn) { return w.zp(nn); }, n, k, nMajor);
 }
-
 /// A constant f32 weight as an n-major [N, K] matrix (from [N, K] with
 /// `nMajor`, else [K, N]), or nullopt.
 std::optional<std::vector<double>> floatWeight(Value weight, int64_t n, int64_t k,
@@ -3675,18 +3681,15 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
         rtt(weight).getElementType().getIntOrFloatBitWidth() != 8 ||
         (zc->numElements() != 1 && zc->numElements() != n))
       return false;
-    wt.assign(n * k, 0);
+    auto zp = [&](int64_t nn) { return zc->i[zc->numElements() == 1 ? 0 : nn]; };
+    auto rows = int8Rows(*wc, zp, n, k, nMajor);
+    if (!rows)
+      return false;
+    wt = std::move(*rows);
     sums.assign(n, 0);
-    for (int64_t nn = 0; nn < n; ++nn) {
-      int64_t z = zc->i[zc->numElements() == 1 ? 0 : nn];
-      for (int64_t kk = 0; kk < k; ++kk) {
-        int64_t v = (nMajor ? wc->i[nn * k + kk] : wc->i[kk * n + nn]) - z;
-        if (v < -128 || v > 127)
-          return false;
-        wt[nn * k + kk] = v;
-        sums[nn] += (int32_t)v;
-      }
-    }
+    for (int64_t nn = 0; nn < n; ++nn)
+      for (int64_t kk = 0; kk < k; ++kk)
+        sums[nn] += (int32_t)wt[nn * k + kk];
     return true;
   }
 
