@@ -999,4 +999,53 @@ def Octet_Dot4Op : Octet_Op<"dot4", [Pure, AllTypesMatch<["acc", "lhs", "rhs", "
   let assemblyFormat = "$acc `,` $lhs `,` $rhs attr-dict `:` type($result)";
 }
 
+def Octet_RoundToIntOp : Octet_Op<"round_to_int",
+                                   [Pure, AllShapesMatch<["input", "result"]>]> {
+  let summary = "float32 to int32, rounding half to even";
+  let description = [{
+    Each lane of `input` rounded to the nearest integer, ties to even (the
+    float32 requantization's `rint` and conversion in one step). Lanes at or
+    beyond 2^31 in magnitude, and NaN, give INT32_MIN, as x86's `vcvtps2dq`
+    does; the kernels clamp products that could get there. On x86 with
+    AVX-512 a 16-lane vector is one `vcvtps2dq` with static rounding.
+
+    Example:
+    ```mlir
+    %i = octet.round_to_int %f : vector<16xf32> -> vector<16xi32>
+    ```
+  }];
+  let arguments = (ins VectorOfRankAndType<[1], [F32]>:$input);
+  let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Octet_NarrowSat4Op : Octet_Op<"narrow_sat4",
+                                   [Pure, AllTypesMatch<["v0", "v1", "v2", "v3"]>]> {
+  let summary = "four int32 vectors narrowed with saturation to 64 bytes";
+  let description = [{
+    The 64 lanes of `v0`, `v1`, `v2` and `v3` (in that order), each
+    saturated to int16, plus `zp` (int16 saturating addition), then saturated
+    to int8 (`is_signed`) or uint8. The result bytes are the 8-bit values'
+    storage. This is the last step of a requantization that stores 64
+    contiguous bytes; on x86 it is two `vpackssdw`, two `vpaddsw`, one
+    `vpacksswb`/`vpackuswb` and a `vpermd`.
+
+    Example:
+    ```mlir
+    %b = octet.narrow_sat4 %a, %b, %c, %d {zp = 3 : i64, is_signed = false}
+         : vector<16xi32> -> vector<64xi8>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[16], [I32]>:$v0,
+                       VectorOfLengthAndType<[16], [I32]>:$v1,
+                       VectorOfLengthAndType<[16], [I32]>:$v2,
+                       VectorOfLengthAndType<[16], [I32]>:$v3,
+                       I64Attr:$zp, BoolAttr:$is_signed);
+  let results = (outs VectorOfLengthAndType<[64], [I8]>:$result);
+  let assemblyFormat = [{
+    $v0 `,` $v1 `,` $v2 `,` $v3 attr-dict `:` type($v0) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // OCTET_OPS_TD

@@ -83,7 +83,9 @@ def requantize_fixed(acc, real, yzp, dt, ch_axis):
             q //= 2
             exp += 1
         shift = -int(exp)
-        a = accs[k] << max(0, -shift)
+        # Left shifts saturate to int32 (Octet's choice where gemmlowp's
+        # int32 shift would overflow).
+        a = np.clip(accs[k] << min(32, max(0, -shift)), -(1 << 31), (1 << 31) - 1)
         p = a * q
         nudge = np.where(p >= 0, 1 << 30, 1 - (1 << 30))
         hi32 = (p + nudge)
@@ -232,13 +234,14 @@ def case_qmatmul(rng, work, requant, params=None):
     p = params or {}
     adt = p.get("adt", rng.choice([np.uint8, np.int8]))
     batch = p.get("batch", [int(v) for v in rng.integers(1, 3, int(rng.integers(0, 3)))])
-    mm, kk, nn = (int(v) for v in rng.integers(1, 17, 3))
+    mm, kk, nn = p.get("mkn", tuple(int(v) for v in rng.integers(1, 17, 3)))
     a = rand_q(rng, tuple(batch) + (mm, kk), adt)
     b = rng.integers(-128, 128, (kk, nn)).astype(np.int8)
     lo, hi = qrange(adt)
     azp = int(rng.integers(lo, hi + 1))
-    bzp = int(rng.integers(-128, 128))
+    bzp = int(rng.integers(*p.get("bzp_range", (-128, 128))))
     as_, bs, ys = F32(rng.uniform(0.001, 0.1)), F32(rng.uniform(0.001, 0.05)), F32(rng.uniform(0.01, 1))
+    ys = F32(p.get("ys", ys))
     yzp = int(rng.integers(lo, hi + 1))
     model = os.path.join(work, "m.onnx")
     save([h.make_node("QLinearMatMul", ["a", "as", "azp", "b", "bs", "bzp", "ys", "yzp"], ["y"],
@@ -281,6 +284,26 @@ def case_qgemm(rng, work, requant, params=None):
         want = requantize(acc, ((as_ * bs).astype(F32) / ys).astype(F32), yzp, np.uint8, 1)
     (got,) = compile_and_run(model, {"a": a}, ["y"], work, requant)
     return report("qgemm", got, want)
+
+
+def case_qconv_same(rng, work, requant, params=None):
+    """Stride-1 convolutions whose output rows are as wide as the input
+    (left + right pad = (kw - 1) * dilation, 16+ pixels): the direct VNNI
+    kernel's flat layout, where taps in the side padding are masked lanes
+    and the padding's zero-point share is added back. Output scales now and
+    then tiny enough to saturate everything (1e-7 also needs the rounding
+    conversion's overflow guard)."""
+    kh, kw = int(rng.integers(1, 6)), int(rng.choice([1, 3, 5]))
+    dil = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    span = (kw - 1) * dil[1]
+    pl = int(rng.integers(0, span + 1))
+    pads = [int(rng.integers(0, 3)), pl, int(rng.integers(0, 3)), span - pl]
+    hgt = max(int(rng.integers(2, 8)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
+    ys = float(rng.choice([rng.uniform(0.01, 2.0), rng.uniform(0.01, 2.0), 1e-4, 1e-7]))
+    return case_qconv(rng, work, requant, {
+        "group": 1, "stride": (1, 1), "k": (kh, kw), "dil": dil, "pads": pads, "ys": ys,
+        "cg": int(rng.integers(1, 13)), "mg": int(rng.integers(1, 10)),
+        "hw": (hgt, int(rng.integers(16, 71)))})
 
 
 def case_qdq(rng, work, requant, params=None):
@@ -405,7 +428,14 @@ CASES = {
     "qconv-wide": lambda r, w, q: case_qconv(r, w, q, {
         "group": 1, "stride": (1, 1), "cg": int(r.integers(1, 10)),
         "mg": int(r.integers(1, 10)), "hw": (int(r.integers(3, 8)), int(r.integers(32, 92)))}),
+    "qconv-same": case_qconv_same,
     "qmatmul": case_qmatmul,
+    # 64+ output columns: the VNNI product's 4-block tiles, whose 64
+    # requantized bytes per row are packed with saturation in registers
+    # (weight zero point 0, so that w - w_zp fits the kernel's int8).
+    "qmatmul-wide": lambda r, w, q: case_qmatmul(r, w, q, {"bzp_range": (0, 1),
+        "mkn": (int(r.integers(1, 10)), int(r.integers(1, 300)), int(r.integers(64, 200))),
+        "ys": float(r.choice([r.uniform(0.01, 1), r.uniform(0.01, 1), 1e-4, 1e-8]))}),
     "qgemm": case_qgemm,
     "qdq": case_qdq,
     "qdq-conv-relu": case_qdq_conv_relu,

@@ -6,6 +6,7 @@
 #include "dialects/Octet/OctetDialect.h"
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -103,7 +104,8 @@ struct CopiesToLinalgPass : PassWrapper<CopiesToLinalgPass, OperationPass<Module
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CopiesToLinalgPass)
   StringRef getArgument() const override { return "octet-copies-to-linalg"; }
   void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect, LLVM::LLVMDialect, vector::VectorDialect>();
+    registry.insert<linalg::LinalgDialect, LLVM::LLVMDialect, vector::VectorDialect,
+                    arith::ArithDialect>();
   }
   void runOnOperation() override {
     SmallVector<memref::CopyOp> copies;
@@ -128,6 +130,71 @@ struct CopiesToLinalgPass : PassWrapper<CopiesToLinalgPass, OperationPass<Module
                                                 ValueRange{op.getAcc(), lhs, rhs});
       op.replaceAllUsesWith(call.getResult(0));
       op.erase();
+    }
+    lowerRequantSteps();
+  }
+
+  /// octet.round_to_int and octet.narrow_sat4 as AVX-512 instructions.
+  void lowerRequantSteps() {
+    auto intrinsic = [](OpBuilder &b, Location loc, StringRef name, Type result,
+                        ValueRange args) -> Value {
+      return LLVM::CallIntrinsicOp::create(b, loc, result, b.getStringAttr(name), args)
+          .getResult(0);
+    };
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<mlir::octet::RoundToIntOp, mlir::octet::NarrowSat4Op>(op))
+        ops.push_back(op);
+    });
+    for (Operation *o : ops) {
+      OpBuilder b(o);
+      Location loc = o->getLoc();
+      Type i8 = b.getI8Type(), i16 = b.getI16Type(), i32 = b.getI32Type();
+      auto d16 = VectorType::get({16}, i32), w32 = VectorType::get({32}, i16),
+           b64 = VectorType::get({64}, i8);
+      Value result;
+      if (auto op = dyn_cast<mlir::octet::RoundToIntOp>(o)) {
+        auto vt = cast<VectorType>(op.getType());
+        if (vt.getNumElements() == 16) {
+          // vcvtps2dq {rn-sae}: ties to even whatever MXCSR holds.
+          result = intrinsic(
+              b, loc, "llvm.x86.avx512.mask.cvtps2dq.512", vt,
+              {op.getInput(),
+               arith::ConstantOp::create(b, loc, d16, DenseElementsAttr::get(d16, 0)),
+               arith::ConstantOp::create(b, loc, b.getIntegerAttr(i16, -1)),
+               arith::ConstantOp::create(b, loc, b.getIntegerAttr(i32, 8))});
+        } else {
+          // Generic: llvm.lrint (current rounding mode, nearest even by default).
+          result = LLVM::LrintOp::create(b, loc, vt, op.getInput());
+        }
+      } else {
+        auto nop = cast<mlir::octet::NarrowSat4Op>(o);
+        Value p0 = intrinsic(b, loc, "llvm.x86.avx512.packssdw.512", w32,
+                             {nop.getV0(), nop.getV1()});
+        Value p1 = intrinsic(b, loc, "llvm.x86.avx512.packssdw.512", w32,
+                             {nop.getV2(), nop.getV3()});
+        if (int64_t zp = (int64_t)nop.getZp()) {
+          Value z = arith::ConstantOp::create(
+              b, loc, w32, DenseElementsAttr::get(w32, b.getIntegerAttr(i16, zp)));
+          p0 = LLVM::SAddSat::create(b, loc, w32, p0, z);
+          p1 = LLVM::SAddSat::create(b, loc, w32, p1, z);
+        }
+        Value bytes = intrinsic(b, loc,
+                                nop.getIsSigned() ? "llvm.x86.avx512.packsswb.512"
+                                                 : "llvm.x86.avx512.packuswb.512",
+                                b64, {p0, p1});
+        // The packs work within 128-bit lanes: dword 4 * L + k holds
+        // elements [4L, 4L + 4) of input k, which belong at dword 4 * k + L.
+        SmallVector<int64_t> perm(16);
+        for (int64_t k = 0; k < 4; ++k)
+          for (int64_t l = 0; l < 4; ++l)
+            perm[4 * k + l] = 4 * l + k;
+        Value d = vector::BitCastOp::create(b, loc, d16, bytes);
+        d = vector::ShuffleOp::create(b, loc, d, d, perm);
+        result = vector::BitCastOp::create(b, loc, b64, d);
+      }
+      o->getResult(0).replaceAllUsesWith(result);
+      o->erase();
     }
   }
 };

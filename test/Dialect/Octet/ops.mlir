@@ -245,3 +245,12 @@ func.func @scatter(%x: tensor<4x3xf32>, %i: tensor<2x1xi64>, %u: tensor<2x3xf32>
   %y = octet.scatter %x, %i, %u {axis = 0 : i64, nd = true, reduction = "add"} : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<4x3xf32>
   return %y : tensor<4x3xf32>
 }
+
+// CHECK-LABEL: func @requant_steps
+// CHECK: octet.round_to_int %{{.*}} : vector<16xf32> -> vector<16xi32>
+// CHECK: octet.narrow_sat4 %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {is_signed = false, zp = 3 : i64} : vector<16xi32> -> vector<64xi8>
+func.func @requant_steps(%f: vector<16xf32>, %a: vector<16xi32>) -> (vector<16xi32>, vector<64xi8>) {
+  %i = octet.round_to_int %f : vector<16xf32> -> vector<16xi32>
+  %b = octet.narrow_sat4 %i, %a, %a, %a {zp = 3 : i64, is_signed = false} : vector<16xi32> -> vector<64xi8>
+  return %i, %b : vector<16xi32>, vector<64xi8>
+}
