@@ -273,6 +273,54 @@ struct DistinctResultsPass : PassWrapper<DistinctResultsPass, OperationPass<Modu
 };
 } // namespace
 
+namespace {
+/// A function result that is a reshaped view (memref.expand_shape or
+/// collapse_shape) of a static allocation gets an allocation of its own
+/// type, which the original becomes a view of: buffer-results-to-out-params
+/// then writes the result straight into the caller's buffer instead of
+/// copying it there (a whole extra pass over e.g. a convolution's output
+/// when its NCHW result is an expand_shape of [N, C, H * W]).
+struct ReturnAllocsPass : PassWrapper<ReturnAllocsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ReturnAllocsPass)
+  StringRef getArgument() const override { return "octet-return-allocs"; }
+  void runOnOperation() override {
+    getOperation().walk([](func::ReturnOp ret) {
+      for (OpOperand &operand : ret->getOpOperands()) {
+        auto rt = dyn_cast<MemRefType>(operand.get().getType());
+        if (!rt || !rt.hasStaticShape() || !rt.getLayout().isIdentity())
+          continue;
+        Operation *view = operand.get().getDefiningOp();
+        if (!isa_and_nonnull<memref::ExpandShapeOp, memref::CollapseShapeOp>(view))
+          continue;
+        auto alloc = view->getOperand(0).getDefiningOp<memref::AllocOp>();
+        if (!alloc || alloc->getBlock() != ret->getBlock() ||
+            !alloc.getType().hasStaticShape() || !alloc.getType().getLayout().isIdentity() ||
+            !alloc.getDynamicSizes().empty() || !alloc.getSymbolOperands().empty())
+          continue;
+        OpBuilder b(alloc);
+        Location loc = alloc.getLoc();
+        auto own = memref::AllocOp::create(b, loc, rt, alloc.getAlignmentAttr());
+        Value asBefore;
+        if (auto e = dyn_cast<memref::ExpandShapeOp>(view))
+          asBefore = memref::CollapseShapeOp::create(b, loc, own, e.getReassociationIndices());
+        else
+          asBefore = memref::ExpandShapeOp::create(
+              b, loc, alloc.getType(), own,
+              cast<memref::CollapseShapeOp>(view).getReassociationIndices());
+        if (asBefore.getType() != alloc.getType()) {
+          asBefore.getDefiningOp()->erase();
+          own.erase();
+          continue;
+        }
+        alloc.replaceAllUsesWith(asBefore);
+        alloc.erase();
+        operand.set(own);
+      }
+    });
+  }
+};
+} // namespace
+
 void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   // The pipeline is spelled as text; make sure every pass in it is known.
   static bool registered = [] {
@@ -298,6 +346,7 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   if (failed(parsePassPipeline(front, pm, llvm::errs())))
     llvm::report_fatal_error("octet: invalid built-in CPU pipeline");
   pm.addPass(std::make_unique<DistinctResultsPass>());
+  pm.addPass(std::make_unique<ReturnAllocsPass>());
   if (failed(parsePassPipeline(outParams, pm, llvm::errs())))
     llvm::report_fatal_error("octet: invalid built-in CPU pipeline");
   pm.addPass(std::make_unique<StaticBuffersPass>());
