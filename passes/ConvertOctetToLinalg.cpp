@@ -946,25 +946,61 @@ Value floatMatmul(OpBuilder &b, Location loc, Value a, const std::vector<double>
 /// vector (the part of the vector in each output row); narrower rows are
 /// written on the grid and sliced.
 ///
+/// Same-padded layers (OW = IW) use rows of IW pixels instead: a tap in the
+/// side padding is a masked lane of the vpdpbusd (the padding's share,
+/// zp * sum of w over that tap column, added back to those lanes), and each
+/// output channel's 4 vectors are 64 contiguous NCHW bytes, requantized and
+/// packed together (vnniRequant4). Images of up to 6 vectors are one tile.
+///
 /// `x` is the unpadded input, `pads` [top, left, bottom, right] and `zp` its
 /// storage pad value; the result is [N, F, OH, OW] bytes.
-Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zp,
-                     ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
-                     ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
-                     ArrayRef<int64_t> dil, ArrayRef<int32_t> bias, const VnniEpilogue &epi) {
-  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+///
+/// The same kernel runs f32 convolutions (`DirectConvSpec::isFloat`): one
+/// channel per pixel slot instead of a quad, zero padding, an FMA with the
+/// weight broadcast, and the activation applied before the stores.
+struct DirectConvSpec {
+  bool isFloat = false;
+  // int8 (VNNI): input signedness and zero point, w - w_zp, folded bias and
+  // the requantization.
+  bool xSigned = false;
+  int64_t zp = 0;
+  const std::vector<int64_t> *w = nullptr;
+  ArrayRef<int32_t> bias;
+  const VnniEpilogue *epi = nullptr;
+  // f32: weight, bias and the fused activation (none, relu, relu6, clamp).
+  const std::vector<double> *fw = nullptr;
+  ArrayRef<float> fbias;
+  StringRef act = "none";
+  std::optional<float> lo, hi;
+};
+
+static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
+                        ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
+                        ArrayRef<int64_t> dil, const DirectConvSpec &spec) {
+  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+  bool isFloat = spec.isFloat, xSigned = spec.xSigned;
+  int64_t zp = spec.zp;
+  static const std::vector<int64_t> noWeight;
+  const std::vector<int64_t> &w = spec.w ? *spec.w : noWeight;
+  ArrayRef<int32_t> bias = spec.bias;
+  VnniEpilogue noEpi;
+  const VnniEpilogue &epi = spec.epi ? *spec.epi : noEpi;
+  // Element of the regrouped input and of the result, slots per pixel.
+  Type el = isFloat ? f32 : i8;
+  int64_t slot = isFloat ? 1 : 4;
   MLIRContext *ctx = b.getContext();
   auto xs = rtt(x).getShape();
   int64_t nN = xs[0], cin = xs[1], ih = xs[2], iw = xs[3];
   int64_t pt = pads[0], pl = pads[1], pr = pads[3];
   int64_t fN = wShape[0], kh = wShape[2], kw = wShape[3];
   int64_t oh = outShape[2], ow = outShape[3];
-  // Rows as wide as the output ("same" padding, 16+ pixels): no pad
-  // columns; lanes whose tap falls in the left or right padding are masked
-  // out of the products (their zero-point share added back per channel).
-  bool flat = iw == ow && ow >= 16;
+  // Rows as wide as the output ("same" padding): no pad columns ("flat");
+  // lanes whose tap falls in the left or right padding are masked out of
+  // the products (their zero-point share added back per channel), and
+  // output pixel p is element p of the NCHW plane.
+  bool flat = iw == ow && ow >= 4;
   int64_t g = flat ? 0 : std::max(pl, pr), S = iw + g, M = flat ? pl : g;
-  int64_t c4 = (cin + 3) / 4;
+  int64_t c4 = isFloat ? cin : (cin + 3) / 4; // reduction steps per tap
   int64_t pixels = oh * S, vecs = (pixels + 15) / 16, p16 = vecs * 16;
   int64_t hp = pt + ih + pads[2];
   int64_t dataEnd = M + (pt + ih) * S;
@@ -976,7 +1012,10 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
   auto loop = constLoop;
   auto v16 = VectorType::get({16}, i32), v64 = VectorType::get({64}, i8),
        v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32),
-       b16 = VectorType::get({16}, i8);
+       b16 = VectorType::get({16}, i8), f16 = VectorType::get({16}, f32);
+  // The accumulators, and 16 pixels of the regrouped input.
+  VectorType vacc = isFloat ? f16 : v16, vin = isFloat ? f16 : v64;
+  VectorType rd16 = isFloat ? f16 : b16;
   auto minor = [&](unsigned rank) {
     return AffineMapAttr::get(AffineMap::getMinorIdentityMap(rank, 1, ctx));
   };
@@ -984,8 +1023,15 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
   // The pad byte as the kernel sees it (s8 shifted to u8).
   int64_t padU = xSigned ? ((zp + 128) & 0xff) : (zp & 0xff);
   auto padVec = [&](OpBuilder &nb, Location l) -> Value {
+    if (isFloat)
+      return arith::ConstantOp::create(nb, l, f16, DenseElementsAttr::get(f16, 0.0f));
     return arith::ConstantOp::create(
         nb, l, v64, DenseElementsAttr::get(v64, nb.getIntegerAttr(i8, (int8_t)padU)));
+  };
+  auto padScalar = [&](OpBuilder &nb, Location l) -> Value {
+    if (isFloat)
+      return arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0.0f));
+    return cstInt(nb, l, zp, i8);
   };
 
   // 16 pixels of channels 4q .. 4q + 3 (read by `read` for a clamped
@@ -993,6 +1039,8 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
   // bytes [pixel][channel] in the kernel's u8 form.
   auto quad = [&](OpBuilder &sb, Location sl, Value q,
                   function_ref<Value(OpBuilder &, Location, Value)> read) -> Value {
+    if (isFloat) // one channel per slot
+      return read(sb, sl, q);
     SmallVector<Value> ch;
     for (int64_t k = 0; k < 4; ++k) {
       Value c = arith::AddIOp::create(
@@ -1029,7 +1077,7 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
   // Writes 16 regrouped pixels at pixel `p` of xf[n][q].
   auto put = [&](OpBuilder &sb, Location sl, Value v, Value xfCur, Value n, Value q,
                  Value p) -> Value {
-    Value off = arith::MulIOp::create(sb, sl, p, idx(sb, sl, 4));
+    Value off = arith::MulIOp::create(sb, sl, p, idx(sb, sl, slot));
     return vector::TransferWriteOp::create(sb, sl, v, xfCur, ValueRange{n, q, off}, minor(3),
                                            Value(), inBounds(false))
         .getResult();
@@ -1038,11 +1086,11 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
   Value xflat;
   if (flat)
     xflat = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({nN, cin, ih * iw}, i8), x,
+        b, loc, RankedTensorType::get({nN, cin, ih * iw}, el), x,
         SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
 
   // Regroup into xf[n][q][L * 4].
-  Value xf = emptyLike(b, loc, {nN, c4, L * 4}, i8);
+  Value xf = emptyLike(b, loc, {nN, c4, L * slot}, el);
   xf = loop(b, loc, 0, nN, 1, ValueRange{xf}, [&](OpBuilder &nb, Location l, Value n,
                                                   ValueRange a0) {
     return SmallVector<Value>(loop(nb, l, 0, c4, 1, a0, [&](OpBuilder &qb, Location ql, Value q,
@@ -1059,9 +1107,9 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
       if (flat) {
         cur = loop(qb, ql, 0, ih * iw, 16, ValueRange{cur}, [&](OpBuilder &sb, Location sl,
                                                                 Value p, ValueRange a3) {
-          Value padS = cstInt(sb, sl, zp, i8);
+          Value padS = padScalar(sb, sl);
           Value v = quad(sb, sl, q, [&](OpBuilder &rb, Location rl, Value cc) -> Value {
-            return vector::TransferReadOp::create(rb, rl, b16, xflat, ValueRange{n, cc, p},
+            return vector::TransferReadOp::create(rb, rl, rd16, xflat, ValueRange{n, cc, p},
                                                   minor(3), padS, Value(), inBounds(false));
           });
           Value at = arith::AddIOp::create(sb, sl, p, idx(sb, sl, M + pt * S));
@@ -1073,9 +1121,9 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
                                                         ValueRange a2) {
         return SmallVector<Value>(loop(rb, rl, 0, S, 16, a2, [&](OpBuilder &sb, Location sl,
                                                                   Value s0, ValueRange a3) {
-          Value padS = cstInt(sb, sl, zp, i8);
+          Value padS = padScalar(sb, sl);
           Value v = quad(sb, sl, q, [&](OpBuilder &rb2, Location rl2, Value cc) -> Value {
-            return vector::TransferReadOp::create(rb2, rl2, b16, x, ValueRange{n, cc, r, s0},
+            return vector::TransferReadOp::create(rb2, rl2, rd16, x, ValueRange{n, cc, r, s0},
                                                   minor(4), padS, Value(), inBounds(false));
           });
           Value row = arith::AddIOp::create(sb, sl, r, idx(sb, sl, pt));
@@ -1089,28 +1137,43 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
     }));
   })[0];
 
-  // Weight as [F, kh, kw, c4 * 4] bytes (channel-padded with zeros).
+  // Weight as [F, kh, kw, c4 * 4] bytes (channel-padded with zeros), or
+  // [F, kh, kw, C] floats.
   ConstTensor packed;
-  packed.shape = {fN, kh, kw, c4 * 4};
-  packed.i.assign(fN * kh * kw * c4 * 4, 0);
+  packed.isFloat = isFloat;
+  packed.shape = {fN, kh, kw, c4 * slot};
+  if (isFloat)
+    packed.f.assign(fN * kh * kw * cin, 0.0);
+  else
+    packed.i.assign(fN * kh * kw * c4 * 4, 0);
   for (int64_t f = 0; f < fN; ++f)
     for (int64_t c = 0; c < cin; ++c)
       for (int64_t i = 0; i < kh; ++i)
-        for (int64_t j = 0; j < kw; ++j)
-          packed.i[((f * kh + i) * kw + j) * c4 * 4 + c] = w[((f * cin + c) * kh + i) * kw + j];
-  auto pT = RankedTensorType::get(packed.shape, i8);
+        for (int64_t j = 0; j < kw; ++j) {
+          int64_t from = ((f * cin + c) * kh + i) * kw + j,
+                  to = ((f * kh + i) * kw + j) * c4 * slot + c;
+          if (isFloat)
+            packed.f[to] = (*spec.fw)[from];
+          else
+            packed.i[to] = w[from];
+        }
+  auto pT = RankedTensorType::get(packed.shape, el);
   Value wc = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
-  Value biasT = vectorConstI32(b, loc, bias);
-  SmallVector<Value> epiT = epi.constants(b, loc, fN);
-  bool guard = productMayOverflow(epi, w, fN, cin * kh * kw, bias);
-  bool direct = ow >= 16;
+  Value biasT = isFloat ? vectorConstF32(b, loc, spec.fbias) : vectorConstI32(b, loc, bias);
+  SmallVector<Value> epiT;
+  bool guard = false;
+  if (!isFloat) {
+    epiT = epi.constants(b, loc, fN);
+    guard = productMayOverflow(epi, w, fN, cin * kh * kw, bias);
+  }
+  bool direct = ow >= 16 || flat; // NCHW stores (else on the grid, sliced)
   // Masked taps (flat rows with side padding): colSum[f][j] is what the
   // padding would have added through tap column j, padU * sum of
   // w[f][c][i][j] over c and i (int32 with wrap-around, as the sums); none
   // when the pad byte is 0 (uint8 inputs with zero point 0, as after ReLU).
   bool masked = flat && (pl > 0 || pr > 0);
   Value colSumT;
-  if (masked && padU != 0) {
+  if (masked && !isFloat && padU != 0) {
     ConstTensor cs;
     cs.shape = {fN, kw};
     cs.i.assign(fN * kw, 0);
@@ -1125,7 +1188,7 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
     auto csT = RankedTensorType::get(cs.shape, i32);
     colSumT = arith::ConstantOp::create(b, loc, csT, cast<TypedAttr>(cs.write(csT)));
   }
-  Value out = emptyLike(b, loc, {nN, fN, direct ? oh * ow : p16}, i8);
+  Value out = emptyLike(b, loc, {nN, fN, direct ? oh * ow : p16}, el);
   SmallVector<int32_t> iotaV;
   for (int32_t l = 0; l < 16; ++l)
     iotaV.push_back(l);
@@ -1149,6 +1212,24 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
         sb, sl, arith::CmpIOp::create(sb, sl, arith::CmpIPredicate::sge, xcol, splatI32(sb, sl, lo)),
         arith::CmpIOp::create(sb, sl, arith::CmpIPredicate::slt, xcol, splatI32(sb, sl, hi)));
   };
+  // The fused activation of a float convolution.
+  auto floatAct = [&](OpBuilder &eb, Location el2, Value v) -> Value {
+    auto splat = [&](float c) -> Value {
+      return arith::ConstantOp::create(eb, el2, f16, DenseElementsAttr::get(f16, c));
+    };
+    StringRef act = spec.act;
+    if (act == "relu" || act == "relu6")
+      v = arith::MaximumFOp::create(eb, el2, v, splat(0.0f));
+    if (act == "relu6")
+      v = arith::MinimumFOp::create(eb, el2, v, splat(6.0f));
+    if (act == "clamp") {
+      if (spec.lo)
+        v = arith::MaximumFOp::create(eb, el2, v, splat(*spec.lo));
+      if (spec.hi)
+        v = arith::MinimumFOp::create(eb, el2, v, splat(*spec.hi));
+    }
+    return v;
+  };
   // With `full`, the tile's pixel vectors lie inside the output.
   auto tile = [&](OpBuilder &tb, Location l, Value n, Value f0, Value v0,
                   int64_t rows, int64_t cols, bool full, Value cur) -> Value {
@@ -1159,20 +1240,22 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
     for (int64_t c = 0; c < cols; ++c)
       pix.push_back(arith::MulIOp::create(
           tb, l, arith::AddIOp::create(tb, l, v0, idx(tb, l, c)), idx(tb, l, 16)));
-    // The output column of each lane (S >= 16: a vector wraps at most once).
+    // The output column of each lane (a vector wraps at most 15 / S times).
     SmallVector<Value> xcol;
     if (masked)
       for (int64_t c = 0; c < cols; ++c) {
         Value x0 = arith::RemUIOp::create(tb, l, pix[c], idx(tb, l, S));
         Value xv = arith::AddIOp::create(tb, l, splatI32(tb, l, x0), iota);
         Value sv = splatI32(tb, l, idx(tb, l, S));
-        Value wrap = arith::CmpIOp::create(tb, l, arith::CmpIPredicate::sge, xv, sv);
-        xcol.push_back(arith::SelectOp::create(tb, l, wrap,
-                                               arith::SubIOp::create(tb, l, xv, sv), xv));
+        for (int64_t wrapN = 0; wrapN < (S + 14) / S; ++wrapN) {
+          Value wrap = arith::CmpIOp::create(tb, l, arith::CmpIPredicate::sge, xv, sv);
+          xv = arith::SelectOp::create(tb, l, wrap, arith::SubIOp::create(tb, l, xv, sv), xv);
+        }
+        xcol.push_back(xv);
       }
     for (int64_t r = 0; r < rows; ++r) {
       Value bv = tensor::ExtractOp::create(tb, l, biasT, ValueRange{fs[r]});
-      Value bs = vector::BroadcastOp::create(tb, l, v16, bv);
+      Value bs = vector::BroadcastOp::create(tb, l, vacc, bv);
       for (int64_t c = 0; c < cols; ++c)
         accs.push_back(bs);
     }
@@ -1195,11 +1278,26 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
         return SmallVector<Value>(loop(jb, jl, 0, c4, 1, a2, [&](OpBuilder &kb, Location kl,
                                                                   Value q, ValueRange a3) {
           SmallVector<Value> acts, next;
+          Value padIn = isFloat ? padScalar(kb, kl) : pad8;
           for (int64_t c = 0; c < cols; ++c) {
             Value px = arith::AddIOp::create(kb, kl, pix[c], xoff);
-            Value off = arith::MulIOp::create(kb, kl, px, idx(kb, kl, 4));
+            Value off = arith::MulIOp::create(kb, kl, px, idx(kb, kl, slot));
             acts.push_back(vector::TransferReadOp::create(
-                kb, kl, v64, xf, ValueRange{n, q, off}, pad8, ArrayRef<bool>{true}));
+                kb, kl, vin, xf, ValueRange{n, q, off}, padIn, ArrayRef<bool>{true}));
+          }
+          if (isFloat) { // acc += x * w[f][i][j][c], the weight broadcast
+            for (int64_t r = 0; r < rows; ++r) {
+              Value wv = tensor::ExtractOp::create(kb, kl, wc, ValueRange{fs[r], i, j, q});
+              Value wb = vector::BroadcastOp::create(kb, kl, f16, wv);
+              for (int64_t c = 0; c < cols; ++c) {
+                Value acc = a3[r * cols + c];
+                Value d = vector::FMAOp::create(kb, kl, acts[c], wb, acc);
+                if (useMask) // a masked vfmadd
+                  d = arith::SelectOp::create(kb, kl, masks[c], d, acc);
+                next.push_back(d);
+              }
+            }
+            return next;
           }
           Value q4 = arith::MulIOp::create(kb, kl, q, idx(kb, kl, 4));
           for (int64_t r = 0; r < rows; ++r) {
@@ -1288,8 +1386,10 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
         }
       }
     for (int64_t r = 0; r < rows; ++r) {
-      SmallVector<Value> mv = epi.vectors(tb, l, epiT, fs[r], /*perLane=*/false);
-      if (flat && cols == 4 && full) { // 64 contiguous output bytes
+      SmallVector<Value> mv;
+      if (!isFloat)
+        mv = epi.vectors(tb, l, epiT, fs[r], /*perLane=*/false);
+      if (!isFloat && flat && cols == 4 && full) { // 64 contiguous output bytes
         SmallVector<Value> four(accs2.begin() + r * cols, accs2.begin() + r * cols + 4);
         SmallVector<SmallVector<Value>> params(4, mv);
         Value v = vnniRequant4(tb, l, four, params, epi, guard);
@@ -1299,7 +1399,14 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
         continue;
       }
       for (int64_t c = 0; c < cols; ++c) {
-        Value v = vnniRequant(tb, l, accs2[r * cols + c], mv, epi);
+        Value v = isFloat ? floatAct(tb, l, accs2[r * cols + c])
+                          : vnniRequant(tb, l, accs2[r * cols + c], mv, epi);
+        if (flat && full) {
+          cur = vector::TransferWriteOp::create(tb, l, v, cur, ValueRange{n, fs[r], pix[c]},
+                                                ArrayRef<bool>{true})
+                    .getResult();
+          continue;
+        }
         if (flat) { // pixel p is output element p; the last vector may pass the end
           Value left = arith::SubIOp::create(tb, l, idx(tb, l, oh * ow), pix[c]);
           Value mask = arith::CmpIOp::create(tb, l, arith::CmpIPredicate::slt, iota,
@@ -1344,6 +1451,13 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
                     })[0];
         };
         int64_t v2 = vMain + (vecs - vMain) / 2 * 2;
+        // Images of up to 6 vectors (8x8 with a pad column: 5) in one tile:
+        // tails of one vector have too few accumulators to hide the FMA /
+        // vpdpbusd latency (digits float 1.90 -> ? ms).
+        if (vecs <= 6) {
+          vLoop(0, vecs, vecs, vecs * 16 <= oh * ow);
+          return SmallVector<Value>{c2};
+        }
         // Groups of 4 vectors wholly inside the output, then the rest.
         int64_t vFull = flat ? std::min(vMain, oh * ow / 64 * 4) : 0;
         vLoop(0, vFull, 4, true);
@@ -1358,27 +1472,56 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
     return SmallVector<Value>{cur};
   })[0];
   if (direct)
-    return tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh, ow}, i8),
+    return tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh, ow}, el),
                                          res,
                                          SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   // [N, F, p16] -> rows of S -> the first OW pixels of each row.
   if (p16 != pixels)
     res = tensor::ExtractSliceOp::create(
-        b, loc, RankedTensorType::get({nN, fN, pixels}, i8), res,
+        b, loc, RankedTensorType::get({nN, fN, pixels}, el), res,
         SmallVector<OpFoldResult>(3, b.getIndexAttr(0)),
         SmallVector<OpFoldResult>{b.getIndexAttr(nN), b.getIndexAttr(fN),
                                   b.getIndexAttr(pixels)},
         SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
-  res = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh, S}, i8), res,
+  res = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh, S}, el), res,
                                       SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   if (S != ow)
     res = tensor::ExtractSliceOp::create(
-        b, loc, RankedTensorType::get({nN, fN, oh, ow}, i8), res,
+        b, loc, RankedTensorType::get({nN, fN, oh, ow}, el), res,
         SmallVector<OpFoldResult>(4, b.getIndexAttr(0)),
         SmallVector<OpFoldResult>{b.getIndexAttr(nN), b.getIndexAttr(fN), b.getIndexAttr(oh),
                                   b.getIndexAttr(ow)},
         SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
   return res;
+}
+
+Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zp,
+                     ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
+                     ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
+                     ArrayRef<int64_t> dil, ArrayRef<int32_t> bias, const VnniEpilogue &epi) {
+  DirectConvSpec spec;
+  spec.xSigned = xSigned;
+  spec.zp = zp;
+  spec.w = &w;
+  spec.bias = bias;
+  spec.epi = &epi;
+  return directConv(b, loc, x, pads, wShape, outShape, dil, spec);
+}
+
+/// The direct kernel in f32 (stride 1, a constant weight; `act` none, relu,
+/// relu6 or clamp).
+Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
+                      const std::vector<double> &w, ArrayRef<int64_t> wShape,
+                      ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil, ArrayRef<float> bias,
+                      StringRef act, std::optional<float> lo, std::optional<float> hi) {
+  DirectConvSpec spec;
+  spec.isFloat = true;
+  spec.fw = &w;
+  spec.fbias = bias;
+  spec.act = act;
+  spec.lo = lo;
+  spec.hi = hi;
+  return directConv(b, loc, x, pads, wShape, outShape, dil, spec);
 }
 
 /// Channels-last im2col of the padded NCHW input `xp`: the input transposed
@@ -1774,20 +1917,29 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         fbc = readConstant(bias);
       if (!quant && inEl.isF32() && fwc && fwc->isFloat &&
           (!op.getBias() || (fbc && fbc->isFloat))) {
-        Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
-        std::vector<double> wl =
-            weightTapsChannelsLast(fwc->f, wShape[0], cin, kh, kw);
         SmallVector<float> fb(wShape[0], 0.0f);
         if (fbc)
           for (int64_t k = 0; k < wShape[0]; ++k)
             fb[k] = (float)fbc->f[fbc->numElements() == 1 ? 0 : k];
+        StringRef act = op.getActivation();
+        auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+        // Stride 1 with rows of 8+ pixels: the direct kernel, no im2col
+        // (digits float: conv2 on 8x8 images, 4.5 -> ? ms).
+        if (strides[0] == 1 && strides[1] == 1 && outShape[3] >= 8 &&
+            (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
+          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
+                                                 op.getPads(), fwc->f, wShape, outShape, dil,
+                                                 fb, act, lo, hi));
+          return success();
+        }
+        Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
+        std::vector<double> wl =
+            weightTapsChannelsLast(fwc->f, wShape[0], cin, kh, kw);
         Value acc2 = floatMatmul(rewriter, loc, a2, wl, wShape[0], kk, fb);
         AffineExpr e0, e1, e2, e3;
         bindDims(ctx, e0, e1, e2, e3);
         auto accMap = AffineMap::get(
             4, 0, {(e0 * outShape[2] + e2) * outShape[3] + e3, e1}, ctx);
-        StringRef act = op.getActivation();
-        auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
         rewriter.replaceOp(op, elementwise(rewriter, loc, outShape, inEl, {acc2},
                                            [&](OpBuilder &b, Location l, ValueRange a) {
                                              if (act == "none")

@@ -288,7 +288,7 @@ def case_qgemm(rng, work, requant, params=None):
 
 def case_qconv_same(rng, work, requant, params=None):
     """Stride-1 convolutions whose output rows are as wide as the input
-    (left + right pad = (kw - 1) * dilation, 16+ pixels): the direct VNNI
+    (left + right pad = (kw - 1) * dilation, 8+ pixels): the direct VNNI
     kernel's flat layout, where taps in the side padding are masked lanes
     and the padding's zero-point share is added back. Output scales now and
     then tiny enough to saturate everything (1e-7 also needs the rounding
@@ -303,7 +303,7 @@ def case_qconv_same(rng, work, requant, params=None):
     return case_qconv(rng, work, requant, {
         "group": 1, "stride": (1, 1), "k": (kh, kw), "dil": dil, "pads": pads, "ys": ys,
         "cg": int(rng.integers(1, 13)), "mg": int(rng.integers(1, 10)),
-        "hw": (hgt, int(rng.integers(16, 71)))})
+        "hw": (hgt, int(rng.integers(8, 71)))})
 
 
 def case_qdq(rng, work, requant, params=None):
@@ -372,6 +372,54 @@ def case_float_ops(rng, work, requant, params=None):
     return report("float_ops", got, want, exact=False, atol=1e-4)
 
 
+def case_fconv(rng, work, requant, params=None):
+    """Stride-1 float convolutions with rows of 8+ pixels (the direct f32
+    kernel: same-padded rows with masked side taps, or rows with pad
+    columns), with a random fused activation (none, Relu, Clip), against a
+    float64 numpy reference (within 1e-4 relative to the output's scale)."""
+    n, c, m = int(rng.integers(1, 4)), int(rng.integers(1, 21)), int(rng.integers(1, 21))
+    kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    dil = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    if rng.integers(0, 2):  # same-padded width
+        span = (kw - 1) * dil[1]
+        pl = int(rng.integers(0, span + 1))
+        pads = [int(rng.integers(0, 3)), pl, int(rng.integers(0, 3)), span - pl]
+    else:
+        pads = [int(v) for v in rng.integers(0, 3, 4)]
+    hgt = max(int(rng.integers(1, 9)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
+    wid = max(int(rng.integers(8, 41)), (kw - 1) * dil[1] + 8 - pads[1] - pads[3])
+    x = rng.standard_normal((n, c, hgt, wid)).astype(F32)
+    w = rng.standard_normal((m, c, kh, kw)).astype(F32)
+    b = rng.standard_normal(m).astype(F32)
+    act = str(rng.choice(["none", "relu", "clip"]))
+    nodes = [h.make_node("Conv", ["x", "w", "b"], ["c" if act != "none" else "y"], name="conv",
+                         pads=pads, dilations=list(dil), kernel_shape=[kh, kw])]
+    inits = [const("w", w), const("b", b)]
+    if act == "relu":
+        nodes.append(h.make_node("Relu", ["c"], ["y"], name="relu"))
+    elif act == "clip":
+        nodes.append(h.make_node("Clip", ["c", "lo", "hi"], ["y"], name="clip"))
+        inits += [const("lo", F32(-0.5)), const("hi", F32(1.5))]
+    model = os.path.join(work, "m.onnx")
+    save(nodes, [("x", np.float32, list(x.shape))], [("y", np.float32)], inits, model)
+    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
+    oh = hgt + pads[0] + pads[2] - dil[0] * (kh - 1)
+    ow = wid + pads[1] + pads[3] - dil[1] * (kw - 1)
+    out = np.zeros((n, m, oh, ow)) + b.astype(np.float64).reshape(1, -1, 1, 1)
+    for i in range(kh):
+        for j in range(kw):
+            patch = xp[:, :, i * dil[0]: i * dil[0] + oh, j * dil[1]: j * dil[1] + ow]
+            out += np.einsum("nchw,fc->nfhw", patch, w[:, :, i, j].astype(np.float64))
+    if act == "relu":
+        out = np.maximum(out, 0)
+    elif act == "clip":
+        out = np.clip(out, -0.5, 1.5)
+    want = out.astype(F32)
+    (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
+    print("conv %dx%d dil %s pads %s on %s, %s" % (kh, kw, dil, pads, x.shape, act))
+    return report("fconv", got, want, exact=False, atol=1e-4 * max(1.0, float(np.abs(out).max())))
+
+
 def case_qdq_conv_relu(rng, work, requant, params=None):
     """QDQ Conv -> Relu -> QuantizeLinear with a zero point above the type's
     minimum: ONNX Runtime cannot drop the Relu then, runs this Conv in float,
@@ -429,6 +477,7 @@ CASES = {
         "group": 1, "stride": (1, 1), "cg": int(r.integers(1, 10)),
         "mg": int(r.integers(1, 10)), "hw": (int(r.integers(3, 8)), int(r.integers(32, 92)))}),
     "qconv-same": case_qconv_same,
+    "fconv": case_fconv,
     "qmatmul": case_qmatmul,
     # 64+ output columns: the VNNI product's 4-block tiles, whose 64
     # requantized bytes per row are packed with saturation in registers
