@@ -885,14 +885,19 @@ static Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
   // Column groups of 4, 2 and 1 blocks of 16.
   int64_t blocks = np / 16, blocks4 = blocks / 4 * 4, blocks2 = blocks / 2 * 2;
   blocks2 = std::max(blocks2, blocks4);
-  auto rowLoop = [&](Value cIn, int64_t m0, int64_t m1, int64_t rows) -> Value {
-    cIn = tileLoop(cIn, m0, m1, rows, 0, blocks4, 4);
-    cIn = tileLoop(cIn, m0, m1, rows, blocks4, blocks2, 2);
-    return tileLoop(cIn, m0, m1, rows, blocks2, blocks, 1);
+  // Narrower column groups take more rows, so that a tile still has 12-16
+  // accumulators to cover the FMA / vpdpbusd latency (a 4 x 16 tile of a
+  // 10-column layer ran at half speed); leftover rows in 4s, then 1s.
+  auto colGroup = [&](Value cIn, int64_t nb0, int64_t nb1, int64_t cols) -> Value {
+    int64_t rows = cols >= 4 ? 4 : cols == 2 ? 8 : 12;
+    int64_t main = m / rows * rows, main4 = main + (m - main) / 4 * 4;
+    cIn = tileLoop(cIn, 0, main, rows, nb0, nb1, cols);
+    cIn = tileLoop(cIn, main, main4, 4, nb0, nb1, cols);
+    return tileLoop(cIn, main4, m, 1, nb0, nb1, cols);
   };
-  int64_t main = m / 4 * 4;
-  c = rowLoop(c, 0, main, 4);
-  c = rowLoop(c, main, m, 1);
+  c = colGroup(c, 0, blocks4, 4);
+  c = colGroup(c, blocks4, blocks2, 2);
+  c = colGroup(c, blocks2, blocks, 1);
   if (np != n) {
     SmallVector<OpFoldResult> offs = {b.getIndexAttr(0), b.getIndexAttr(0)},
                               sizes = {b.getIndexAttr(m), b.getIndexAttr(n)},
@@ -2348,6 +2353,38 @@ struct MaxPoolLowering : OctetPattern<MaxPool2DOp> {
       extra[i] = std::max<int64_t>(0, need - (inShape[2 + i] + pads[i] + pads[2 + i]));
     }
     Value xp = padNCHW(rewriter, loc, adaptor.getInput(), pads, extra[0], extra[1], lowest);
+    auto maxOf = [&](OpBuilder &b, Location l, Value p, Value q) -> Value {
+      if (isFloat)
+        return arith::MaximumFOp::create(b, l, p, q);
+      if (x.isSigned)
+        return arith::MaxSIOp::create(b, l, p, q);
+      return arith::MaxUIOp::create(b, l, p, q);
+    };
+    // Small windows: one elementwise op over the output reading every
+    // window element as its own input (vectorizes along the row; the
+    // reduction form below vectorized into gathers and scatters: digits
+    // float's 2x2 pool took a fifth of the model's time).
+    if (k[0] * k[1] <= 16) {
+      SmallVector<Value> ins;
+      SmallVector<AffineMap> maps;
+      AffineExpr n, c, oh, ow;
+      bindDims(ctx, n, c, oh, ow);
+      for (int64_t i = 0; i < k[0]; ++i)
+        for (int64_t j = 0; j < k[1]; ++j) {
+          ins.push_back(xp);
+          maps.push_back(
+              AffineMap::get(4, 0, {n, c, oh * s[0] + i * d[0], ow * s[1] + j * d[1]}, ctx));
+        }
+      rewriter.replaceOp(op, elementwise(rewriter, loc, outShape, el, ins,
+                                         [&](OpBuilder &b, Location l, ValueRange a) {
+                                           Value m = a[0];
+                                           for (Value v : a.drop_front())
+                                             m = maxOf(b, l, m, v);
+                                           return m;
+                                         },
+                                         maps));
+      return success();
+    }
     Value init = linalg::FillOp::create(rewriter, loc, lowest,
                                         emptyLike(rewriter, loc, outShape, el))
                      .getResult(0);
@@ -2362,14 +2399,7 @@ struct MaxPoolLowering : OctetPattern<MaxPool2DOp> {
     auto g = linalg::GenericOp::create(
         rewriter, loc, TypeRange{init.getType()}, ValueRange{xp, window}, ValueRange{init},
         maps, iters, [&](OpBuilder &b, Location l, ValueRange a) {
-          Value m;
-          if (isFloat)
-            m = arith::MaximumFOp::create(b, l, a[0], a[2]);
-          else if (x.isSigned)
-            m = arith::MaxSIOp::create(b, l, a[0], a[2]);
-          else
-            m = arith::MaxUIOp::create(b, l, a[0], a[2]);
-          linalg::YieldOp::create(b, l, m);
+          linalg::YieldOp::create(b, l, maxOf(b, l, a[0], a[2]));
         });
     rewriter.replaceOp(op, g.getResult(0));
     return success();
