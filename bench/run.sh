@@ -19,7 +19,7 @@ echo "| case | Octet p50 ms | anchor | anchor p50 ms | Octet / anchor time |"
 echo "|---|---|---|---|---|"
 for c in gemm_1024x1024x1024 gemm_256x3072x768 conv3x3_64x56x56; do
   "$bin/octetc" "$work/$c.onnx" --target=cpu --emit=shared-lib -o "$work/$c.so"
-  o=$("$bin/octet-run" "$work/$c.so" --input "x=@$work/$c.x.npy" --benchmark=20 --warmup=3 | p50)
+  o=$("$bin/octet-run" "$work/$c.so" --input "x=@$work/$c.x.npy" --benchmark=50 --warmup=5 | p50)
   a=$(grep "^$c " "$work/onednn.txt" | cut -d' ' -f2)
   echo "| $c (u8 x s8 -> u8) | $o | oneDNN | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
   if [ "$c" = conv3x3_64x56x56 ]; then
@@ -32,7 +32,7 @@ done
 # layers, against the same oneDNN runs (which requantize with float scales).
 for c in gemm_256x3072x768 conv3x3_64x56x56; do
   "$bin/octetc" "$work/$c.onnx" --target=cpu --emit=shared-lib --requant=fixed-point -o "$work/$c.fp.so"
-  o=$("$bin/octet-run" "$work/$c.fp.so" --input "x=@$work/$c.x.npy" --benchmark=20 --warmup=3 | p50)
+  o=$("$bin/octet-run" "$work/$c.fp.so" --input "x=@$work/$c.x.npy" --benchmark=50 --warmup=5 | p50)
   a=$(grep "^$c " "$work/onednn.txt" | cut -d' ' -f2)
   echo "| $c, --requant=fixed-point | $o | oneDNN | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
 done
