@@ -321,6 +321,14 @@ for _op, _at in (("Tan", {}), ("Asin", {}), ("Acos", {}), ("Atan", {}), ("Sinh",
                  ("Celu", {"alpha": 0.6}), ("ThresholdedRelu", {"alpha": 0.3}),
                  ("Shrink", {"lambd": 0.7, "bias": 0.2})):
     M["op_" + _op.lower()] = (lambda o, at: lambda: fop(o, opset=14, **at))(_op, _at)
+# MaxPool as strided window slices: stride 1 with padding and ceil_mode
+# (googlenet's inception branches), dilation, windows running past the end.
+M["op_maxpool_s1"] = lambda: fop("MaxPool", [2, 3, 8, 8], opset=13, kernel_shape=[3, 3],
+                                 strides=[1, 1], pads=[1, 1, 1, 1], ceil_mode=1)
+M["op_maxpool_dil"] = lambda: fop("MaxPool", [2, 3, 7, 9], opset=13, kernel_shape=[2, 2],
+                                  strides=[1, 2], pads=[0, 1, 1, 0], dilations=[2, 2])
+M["op_maxpool_ceil"] = lambda: fop("MaxPool", [1, 2, 10, 11], opset=13, kernel_shape=[3, 3],
+                                   strides=[3, 3], ceil_mode=1)
 M["op_group_norm21"] = lambda: fop("GroupNormalization", [2, 6, 5, 4], opset=21,
                                    extra_inputs=["s", "b"], num_groups=3, epsilon=1e-3,
                                    inits=[const("s", w(6)), const("b", w(6))])
