@@ -1529,6 +1529,92 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
   return directConv(b, loc, x, pads, wShape, outShape, dil, spec);
 }
 
+/// [N, R, C] -> [N, C, R] in 16 x 16 blocks: 16 row vectors read, one
+/// vector.transpose (lowered to shuffles), 16 row vectors written; blocks at
+/// the edges use masked transfers. An elementwise op with a transposing
+/// index map vectorized into byte-by-byte inserts and extracts.
+static Value transposeLast2(OpBuilder &b, Location loc, Value src) {
+  auto st = rtt(src);
+  int64_t nN = st.getDimSize(0), R = st.getDimSize(1), C = st.getDimSize(2);
+  Type el = st.getElementType();
+  auto row = VectorType::get({16}, el), blk = VectorType::get({16, 16}, el);
+  Value dst = emptyLike(b, loc, {nN, C, R}, el);
+  auto idx = cstIndex;
+  auto blocks = [&](Value cur, int64_t r0, int64_t r1, int64_t c0, int64_t c1,
+                    bool inB) -> Value {
+    if (r1 <= r0 || c1 <= c0)
+      return cur;
+    return constLoop(b, loc, 0, nN, 1, ValueRange{cur}, [&](OpBuilder &nb, Location l, Value n,
+                                                            ValueRange a0) {
+      return constLoop(nb, l, r0, r1, 16, a0, [&](OpBuilder &rb, Location rl, Value r,
+                                                   ValueRange a1) {
+        return constLoop(rb, rl, c0, c1, 16, a1, [&](OpBuilder &cb, Location cl, Value c,
+                                                      ValueRange a2) {
+          Value pad = isa<FloatType>(el)
+                          ? (Value)arith::ConstantOp::create(cb, cl, cb.getFloatAttr(el, 0.0))
+                          : cstInt(cb, cl, 0, el);
+          Value v = arith::ConstantOp::create(
+              cb, cl, blk, isa<FloatType>(el) ? DenseElementsAttr::get(blk, cb.getFloatAttr(el, 0.0))
+                                              : DenseElementsAttr::get(blk, cb.getIntegerAttr(el, 0)));
+          auto minor = AffineMapAttr::get(AffineMap::getMinorIdentityMap(3, 1, cb.getContext()));
+          auto inBounds = cb.getBoolArrayAttr({inB});
+          for (int64_t k = 0; k < 16; ++k) {
+            Value rk = arith::AddIOp::create(cb, cl, r, idx(cb, cl, k));
+            if (!inB) // rows past R: clamp (read a valid row; not written)
+              rk = arith::MinSIOp::create(cb, cl, rk, idx(cb, cl, R - 1));
+            Value rv = vector::TransferReadOp::create(cb, cl, row, src, ValueRange{n, rk, c},
+                                                      minor, pad, Value(), inBounds);
+            v = vector::InsertOp::create(cb, cl, rv, v, ArrayRef<int64_t>{k});
+          }
+          Value t = vector::TransposeOp::create(cb, cl, v, ArrayRef<int64_t>{1, 0});
+          Value out = a2[0];
+          for (int64_t k = 0; k < 16; ++k) {
+            Value ck = arith::AddIOp::create(cb, cl, c, idx(cb, cl, k));
+            Value tv = vector::ExtractOp::create(cb, cl, t, ArrayRef<int64_t>{k});
+            if (inB) {
+              out = vector::TransferWriteOp::create(cb, cl, tv, out, ValueRange{n, ck, r},
+                                                    ArrayRef<bool>{true})
+                        .getResult();
+              continue;
+            }
+            // Columns past C are not written; rows past R are masked off.
+            Value ok = arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::slt, ck,
+                                             idx(cb, cl, C));
+            auto ifOp = scf::IfOp::create(
+                cb, cl, ok,
+                [&](OpBuilder &tb, Location tl) {
+                  Value w = vector::TransferWriteOp::create(tb, tl, tv, out, ValueRange{n, ck, r},
+                                                            minor, Value(),
+                                                            tb.getBoolArrayAttr({false}))
+                                .getResult();
+                  scf::YieldOp::create(tb, tl, w);
+                },
+                [&](OpBuilder &eb, Location el2) { scf::YieldOp::create(eb, el2, out); });
+            out = ifOp.getResult(0);
+          }
+          return SmallVector<Value>{out};
+        });
+      });
+    })[0];
+  };
+  int64_t rFull = R / 16 * 16, cFull = C / 16 * 16;
+  dst = blocks(dst, 0, rFull, 0, cFull, true);
+  dst = blocks(dst, rFull, R, 0, C, false);
+  dst = blocks(dst, 0, rFull, cFull, C, false);
+  return dst;
+}
+
+/// [N * OH * OW, F] rows of a product to [N, F, OH, OW].
+static Value rowsToNCHW(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> outShape) {
+  Type el = rtt(rows).getElementType();
+  Value v = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({outShape[0], outShape[2] * outShape[3], outShape[1]}, el),
+      rows, SmallVector<ReassociationIndices>{{0, 1}, {2}});
+  v = transposeLast2(b, loc, v);
+  return tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get(outShape, el), v,
+                                       SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+}
+
 /// Channels-last im2col of the padded NCHW input `xp`: the input transposed
 /// to NHWC once, then each output pixel's window is kh*kw contiguous runs of
 /// C bytes, as rows of [N*OH*OW, kh*kw*C] (K order (i, j, c)).
@@ -1539,11 +1625,12 @@ Value im2colRows(OpBuilder &b, Location loc, Value xp, ArrayRef<int64_t> outShap
   auto xs = rtt(xp).getShape();
   int64_t cin = xs[1], pixels = outShape[0] * outShape[2] * outShape[3];
   SmallVector<int64_t> nhwc = {xs[0], xs[2], xs[3], xs[1]};
-  AffineExpr t0, t1, t2, t3;
-  bindDims(ctx, t0, t1, t2, t3);
-  Value xt = elementwise(b, loc, nhwc, inEl, {xp},
-                         [](OpBuilder &, Location, ValueRange a) { return a[0]; },
-                         {AffineMap::get(4, 0, {t0, t3, t1, t2}, ctx)});
+  Value xt = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({xs[0], xs[1], xs[2] * xs[3]}, inEl), xp,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  xt = transposeLast2(b, loc, xt);
+  xt = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get(nhwc, inEl), xt,
+                                     SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
   SmallVector<int64_t> colL = {outShape[0], outShape[2], outShape[3], kh, kw, cin};
   AffineExpr q0, q1, q2, q3, q4, q5; // n, oh, ow, i, j, c
   bindDims(ctx, q0, q1, q2, q3, q4, q5);
@@ -1904,9 +1991,7 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
             4, 0, {(e0 * outShape[2] + e2) * outShape[3] + e3, e1}, ctx);
         Value result;
         if (epi) // [pixels, channels] bytes to NCHW
-          result = elementwise(rewriter, loc, outShape, rewriter.getIntegerType(8), {acc2},
-                               [](OpBuilder &, Location, ValueRange a) { return a[0]; },
-                               {accMap});
+          result = rowsToNCHW(rewriter, loc, acc2, outShape);
         else
           result = requantizeEpilogue(rewriter, loc, acc2, outShape, 1, x, w, op.getType(),
                                       op.getActivation(), lo, hi, fixedPoint, accMap);
@@ -1941,17 +2026,13 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         std::vector<double> wl =
             weightTapsChannelsLast(fwc->f, wShape[0], cin, kh, kw);
         Value acc2 = floatMatmul(rewriter, loc, a2, wl, wShape[0], kk, fb);
-        AffineExpr e0, e1, e2, e3;
-        bindDims(ctx, e0, e1, e2, e3);
-        auto accMap = AffineMap::get(
-            4, 0, {(e0 * outShape[2] + e2) * outShape[3] + e3, e1}, ctx);
-        rewriter.replaceOp(op, elementwise(rewriter, loc, outShape, inEl, {acc2},
-                                           [&](OpBuilder &b, Location l, ValueRange a) {
-                                             if (act == "none")
-                                               return a[0];
-                                             return floatActivation(b, l, a[0], act, lo, hi);
-                                           },
-                                           {accMap}));
+        Value result = rowsToNCHW(rewriter, loc, acc2, outShape);
+        if (act != "none")
+          result = elementwise(rewriter, loc, outShape, inEl, {result},
+                               [&](OpBuilder &b, Location l, ValueRange a) {
+                                 return floatActivation(b, l, a[0], act, lo, hi);
+                               });
+        rewriter.replaceOp(op, result);
         return success();
       }
       // Portable path: im2col from NCHW, then a generic product.
@@ -4235,12 +4316,7 @@ struct IntegerProductLowering : OctetPattern<OpTy> {
                             op.getDilations());
       Value c = integerRows(rewriter, loc, a2, aq.isSigned, azp,
                             weightTapsChannelsLast(wt, f, cin, kh, kw), sums, f);
-      MLIRContext *ctx = rewriter.getContext();
-      AffineExpr e0, e1, e2, e3;
-      bindDims(ctx, e0, e1, e2, e3);
-      auto map = AffineMap::get(4, 0, {(e0 * outShape[2] + e2) * outShape[3] + e3, e1}, ctx);
-      return elementwise(rewriter, loc, outShape, rewriter.getI32Type(), {c},
-                         [](OpBuilder &, Location, ValueRange v) { return v[0]; }, {map});
+      return rowsToNCHW(rewriter, loc, c, outShape);
     }
     return {};
   }

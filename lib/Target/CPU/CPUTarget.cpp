@@ -339,7 +339,8 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
       "canonicalize";
   std::string back =
       "convert-linalg-to-loops,lower-affine,"
-      "convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-vector-to-llvm,"
+      "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+      "convert-vector-to-llvm{vector-transpose-lowering=shuffle1d},"
       "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
       "convert-index-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
       "convert-cf-to-llvm,reconcile-unrealized-casts";
