@@ -1631,6 +1631,25 @@ Value im2colRows(OpBuilder &b, Location loc, Value xp, ArrayRef<int64_t> outShap
   xt = transposeLast2(b, loc, xt);
   xt = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get(nhwc, inEl), xt,
                                      SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
+  if (dil[1] == 1) {
+    // A window row is kw * C contiguous elements of the NHWC input: copy
+    // it as one run (with 3 channels the (j, c) loops stayed scalar: a
+    // quarter of resnet18's time at 224x224 went to its stem's im2col).
+    Value xr = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({xs[0], xs[2], xs[3] * cin}, inEl), xt,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    SmallVector<int64_t> colR = {outShape[0], outShape[2], outShape[3], kh, kw * cin};
+    AffineExpr r0, r1, r2, r3, r4; // n, oh, ow, i, (j, c)
+    bindDims(ctx, r0, r1, r2, r3, r4);
+    auto gatherR = AffineMap::get(
+        5, 0, {r0, r1 * strides[0] + r3 * dil[0], r2 * (strides[1] * cin) + r4}, ctx);
+    Value col = elementwise(b, loc, colR, inEl, {xr},
+                            [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                            {gatherR});
+    return tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({pixels, kh * kw * cin}, inEl), col,
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4}});
+  }
   SmallVector<int64_t> colL = {outShape[0], outShape[2], outShape[3], kh, kw, cin};
   AffineExpr q0, q1, q2, q3, q4, q5; // n, oh, ow, i, j, c
   bindDims(ctx, q0, q1, q2, q3, q4, q5);
