@@ -676,17 +676,20 @@ static Value vnniRequant4(OpBuilder &b, Location loc, ArrayRef<Value> accs,
   Value bytes = NarrowSat4Op::create(b, loc, b64, ints[0], ints[1], ints[2], ints[3], zpAdd,
                                      e.outSigned);
   if (!e.fixedPoint) {
+    // Bounds outside the storage range (a clamp beyond what the type holds)
+    // are pinned to it; max then min, as the float clamp did.
     double tmin = e.outSigned ? -128 : 0, tmax = e.outSigned ? 127 : 255;
+    double lo = std::min(std::max(e.lo, tmin), tmax), hi = std::min(std::max(e.hi, tmin), tmax);
     auto splat = [&](double v) -> Value {
       return arith::ConstantOp::create(
           b, loc, b64, DenseElementsAttr::get(b64, b.getIntegerAttr(i8, (int8_t)(int64_t)v)));
     };
-    if (e.lo > tmin)
-      bytes = e.outSigned ? (Value)arith::MaxSIOp::create(b, loc, bytes, splat(e.lo))
-                          : (Value)arith::MaxUIOp::create(b, loc, bytes, splat(e.lo));
-    if (e.hi < tmax)
-      bytes = e.outSigned ? (Value)arith::MinSIOp::create(b, loc, bytes, splat(e.hi))
-                          : (Value)arith::MinUIOp::create(b, loc, bytes, splat(e.hi));
+    if (lo > tmin)
+      bytes = e.outSigned ? (Value)arith::MaxSIOp::create(b, loc, bytes, splat(lo))
+                          : (Value)arith::MaxUIOp::create(b, loc, bytes, splat(lo));
+    if (hi < tmax)
+      bytes = e.outSigned ? (Value)arith::MinSIOp::create(b, loc, bytes, splat(hi))
+                          : (Value)arith::MinUIOp::create(b, loc, bytes, splat(hi));
   }
   return bytes;
 }
@@ -1004,7 +1007,10 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   // the products (their zero-point share added back per channel), and
   // output pixel p is element p of the NCHW plane.
   bool flat = iw == ow && ow >= 4;
-  int64_t g = flat ? 0 : std::max(pl, pr), S = iw + g, M = flat ? pl : g;
+  // Otherwise g pad columns after each row: enough for the left and right
+  // pads, and for rows at least as wide as the output (pads wider than the
+  // kernel's span make OW > IW + max(left, right)).
+  int64_t g = flat ? 0 : std::max({pl, pr, ow - iw}), S = iw + g, M = flat ? pl : g;
   int64_t c4 = isFloat ? cin : (cin + 3) / 4; // reduction steps per tap
   int64_t pixels = oh * S, vecs = (pixels + 15) / 16, p16 = vecs * 16;
   int64_t hp = pt + ih + pads[2];

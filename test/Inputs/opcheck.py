@@ -377,10 +377,15 @@ def case_fconv(rng, work, requant, params=None):
     kernel: same-padded rows with masked side taps, or rows with pad
     columns), with a random fused activation (none, Relu, Clip), against a
     float64 numpy reference (within 1e-4 relative to the output's scale)."""
+    p = params or {}
     n, c, m = int(rng.integers(1, 4)), int(rng.integers(1, 21)), int(rng.integers(1, 21))
     kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
     dil = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
-    if rng.integers(0, 2):  # same-padded width
+    if p.get("wide_pads"):  # both side pads beyond the kernel's span: OW > IW + pad
+        kw, dil = int(rng.integers(1, 3)), (dil[0], 1)
+        pads = [int(rng.integers(0, 3)), kw + int(rng.integers(0, 2)), int(rng.integers(0, 3)),
+                kw + int(rng.integers(0, 2))]
+    elif rng.integers(0, 2):  # same-padded width
         span = (kw - 1) * dil[1]
         pl = int(rng.integers(0, span + 1))
         pads = [int(rng.integers(0, 3)), pl, int(rng.integers(0, 3)), span - pl]
@@ -478,6 +483,13 @@ CASES = {
         "mg": int(r.integers(1, 10)), "hw": (int(r.integers(3, 8)), int(r.integers(32, 92)))}),
     "qconv-same": case_qconv_same,
     "fconv": case_fconv,
+    "fconv-wide-pads": lambda r, w, q: case_fconv(r, w, q, {"wide_pads": True}),
+    # Side pads wider than the kernel's span (a 1x1 conv with pads 1: output
+    # rows wider than input row + pad columns) on the direct VNNI kernel.
+    "qconv-wide-pads": lambda r, w, q: case_qconv(r, w, q, {
+        "group": 1, "stride": (1, 1), "k": (int(r.integers(1, 4)), 1), "dil": (1, 1),
+        "pads": [1, int(r.integers(1, 3)), 1, int(r.integers(1, 3))],
+        "hw": (int(r.integers(3, 7)), int(r.integers(8, 40)))}),
     "qmatmul": case_qmatmul,
     # 64+ output columns: the VNNI product's 4-block tiles, whose 64
     # requantized bytes per row are packed with saturation in registers
