@@ -306,6 +306,28 @@ def case_qconv_same(rng, work, requant, params=None):
         "hw": (hgt, int(rng.integers(8, 71)))})
 
 
+def case_qconv_dw_direct(rng, work, requant, params=None):
+    """Depthwise convolutions with stride 1 and rows of 8+ pixels: the direct
+    kernel's depthwise mode (a byte per pixel slot, int32 products per tap,
+    requantization in registers), on same-padded rows (masked side taps and
+    zero-point corrections) or rows with pad columns; 1-40 channels, zero
+    points at the range ends now and then, tiny output scales."""
+    kh, kw = int(rng.integers(1, 6)), int(rng.choice([1, 3, 5]))
+    dil = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    if rng.integers(0, 2):
+        span = (kw - 1) * dil[1]
+        pl = int(rng.integers(0, span + 1))
+        pads = [int(rng.integers(0, 3)), pl, int(rng.integers(0, 3)), span - pl]
+    else:
+        pads = [int(v) for v in rng.integers(0, 3, 4)]
+    hgt = max(int(rng.integers(2, 8)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
+    wid = max(int(rng.integers(8, 60)), (kw - 1) * dil[1] + 8 - pads[1] - pads[3])
+    ys = float(rng.choice([rng.uniform(0.01, 2.0), rng.uniform(0.01, 2.0), 1e-4]))
+    return case_qconv(rng, work, requant, {
+        "group": int(rng.integers(1, 41)), "cg": 1, "mg": 1, "stride": (1, 1), "k": (kh, kw),
+        "dil": dil, "pads": pads, "ys": ys, "hw": (hgt, wid)})
+
+
 def case_qdq(rng, work, requant, params=None):
     """QuantizeLinear/DequantizeLinear round trip with saturation, float in and out."""
     dt = rng.choice([np.uint8, np.int8])
@@ -482,6 +504,7 @@ CASES = {
         "group": 1, "stride": (1, 1), "cg": int(r.integers(1, 10)),
         "mg": int(r.integers(1, 10)), "hw": (int(r.integers(3, 8)), int(r.integers(32, 92)))}),
     "qconv-same": case_qconv_same,
+    "qconv-dw-direct": case_qconv_dw_direct,
     "fconv": case_fconv,
     "fconv-wide-pads": lambda r, w, q: case_fconv(r, w, q, {"wide_pads": True}),
     # Side pads wider than the kernel's span (a 1x1 conv with pads 1: output
