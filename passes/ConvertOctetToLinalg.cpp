@@ -1172,7 +1172,7 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   int64_t wc4 = dw ? 1 : c4;
   packed.shape = {fN, kh, kw, wc4 * slot};
   if (isFloat)
-    packed.f.assign(fN * kh * kw * cin, 0.0);
+    packed.f.assign(fN * kh * kw * wc4 * slot, 0.0);
   else
     packed.i.assign(fN * kh * kw * wc4 * slot, 0);
   for (int64_t f = 0; f < fN; ++f)
@@ -1186,7 +1186,7 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
           else
             packed.i[to] = w[from];
         }
-  auto pT = RankedTensorType::get(packed.shape, dw ? i32 : el);
+  auto pT = RankedTensorType::get(packed.shape, dw && !isFloat ? i32 : el);
   Value wc = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
   Value biasT = isFloat ? vectorConstF32(b, loc, spec.fbias) : vectorConstI32(b, loc, bias);
   SmallVector<Value> epiT;
@@ -1304,22 +1304,25 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
         if (useMask)
           for (int64_t c = 0; c < cols; ++c)
             masks.push_back(tapInRow(jb, jl, xcol[c], j));
-        if (dw) { // acc += zext(x) * w[f][i][j], each row its own channel
+        if (dw) { // acc += x * w[f][i][j], each row its own channel
           SmallVector<Value> next(a2.begin(), a2.end());
-          Value pad0 = cstInt(jb, jl, 0, i8);
+          Value pad0 = padScalar(jb, jl);
           for (int64_t r = 0; r < rows; ++r) {
             Value wv = tensor::ExtractOp::create(jb, jl, wc,
                                                  ValueRange{fs[r], i, j, idx(jb, jl, 0)});
-            Value wb = vector::BroadcastOp::create(jb, jl, v16, wv);
+            Value wb = vector::BroadcastOp::create(jb, jl, vacc, wv);
             for (int64_t c = 0; c < cols; ++c) {
               Value px = arith::AddIOp::create(jb, jl, pix[c], xoff);
-              Value a8 = vector::TransferReadOp::create(jb, jl, b16, xf,
+              Value xv = vector::TransferReadOp::create(jb, jl, vin, xf,
                                                         ValueRange{n, fs[r], px}, pad0,
                                                         ArrayRef<bool>{true});
-              Value a32 = arith::ExtUIOp::create(jb, jl, v16, a8);
               Value acc = next[r * cols + c];
-              Value d = arith::AddIOp::create(jb, jl, acc,
-                                              arith::MulIOp::create(jb, jl, a32, wb));
+              Value d = isFloat
+                            ? (Value)vector::FMAOp::create(jb, jl, xv, wb, acc)
+                            : (Value)arith::AddIOp::create(
+                                  jb, jl, acc,
+                                  arith::MulIOp::create(
+                                      jb, jl, arith::ExtUIOp::create(jb, jl, v16, xv), wb));
               if (useMask)
                 d = arith::SelectOp::create(jb, jl, masks[c], d, acc);
               next[r * cols + c] = d;
@@ -1568,6 +1571,23 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
                       StringRef act, std::optional<float> lo, std::optional<float> hi) {
   DirectConvSpec spec;
   spec.isFloat = true;
+  spec.fw = &w;
+  spec.fbias = bias;
+  spec.act = act;
+  spec.lo = lo;
+  spec.hi = hi;
+  return directConv(b, loc, x, pads, wShape, outShape, dil, spec);
+}
+
+/// Depthwise f32 convolution (groups = C = F) on the direct kernel, stride 1.
+Value floatDepthwiseDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
+                           const std::vector<double> &w, ArrayRef<int64_t> wShape,
+                           ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil,
+                           ArrayRef<float> bias, StringRef act, std::optional<float> lo,
+                           std::optional<float> hi) {
+  DirectConvSpec spec;
+  spec.isFloat = true;
+  spec.depthwise = true;
   spec.fw = &w;
   spec.fbias = bias;
   spec.act = act;
@@ -2192,6 +2212,28 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         rewriter.replaceOp(op, depthwiseConvDirect(rewriter, loc, adaptor.getInput(),
                                                    x.isSigned, x.zps[0], op.getPads(), *wv,
                                                    wShape, outShape, dil, *vb, *epi));
+        return success();
+      }
+    }
+    // Depthwise f32 with a constant weight: the same kernel with FMAs.
+    if (!quant && accEl.isF32() && cg == 1 && mg == 1 &&
+        rtt(op.getInput()).getDimSize(1) == group && strides[0] == 1 && strides[1] == 1 &&
+        outShape[3] >= 8) {
+      StringRef act = op.getActivation();
+      auto fwc = readConstant(op.getWeight());
+      std::optional<ConstTensor> fbc;
+      if (Value bias = op.getBias())
+        fbc = readConstant(bias);
+      if (fwc && fwc->isFloat && (!op.getBias() || (fbc && fbc->isFloat)) &&
+          (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
+        SmallVector<float> fb(wShape[0], 0.0f);
+        if (fbc)
+          for (int64_t k = 0; k < wShape[0]; ++k)
+            fb[k] = (float)fbc->f[fbc->numElements() == 1 ? 0 : k];
+        rewriter.replaceOp(op, floatDepthwiseDirect(rewriter, loc, adaptor.getInput(),
+                                                    op.getPads(), fwc->f, wShape, outShape,
+                                                    dil, fb, act, optF(op.getClampMin()),
+                                                    optF(op.getClampMax())));
         return success();
       }
     }

@@ -415,12 +415,16 @@ def case_fconv(rng, work, requant, params=None):
         pads = [int(v) for v in rng.integers(0, 3, 4)]
     hgt = max(int(rng.integers(1, 9)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
     wid = max(int(rng.integers(8, 41)), (kw - 1) * dil[1] + 8 - pads[1] - pads[3])
+    dw = bool(p.get("depthwise"))
+    if dw:
+        m = c
     x = rng.standard_normal((n, c, hgt, wid)).astype(F32)
-    w = rng.standard_normal((m, c, kh, kw)).astype(F32)
+    w = rng.standard_normal((m, 1 if dw else c, kh, kw)).astype(F32)
     b = rng.standard_normal(m).astype(F32)
     act = str(rng.choice(["none", "relu", "clip"]))
     nodes = [h.make_node("Conv", ["x", "w", "b"], ["c" if act != "none" else "y"], name="conv",
-                         pads=pads, dilations=list(dil), kernel_shape=[kh, kw])]
+                         pads=pads, dilations=list(dil), kernel_shape=[kh, kw],
+                         group=c if dw else 1)]
     inits = [const("w", w), const("b", b)]
     if act == "relu":
         nodes.append(h.make_node("Relu", ["c"], ["y"], name="relu"))
@@ -436,7 +440,10 @@ def case_fconv(rng, work, requant, params=None):
     for i in range(kh):
         for j in range(kw):
             patch = xp[:, :, i * dil[0]: i * dil[0] + oh, j * dil[1]: j * dil[1] + ow]
-            out += np.einsum("nchw,fc->nfhw", patch, w[:, :, i, j].astype(np.float64))
+            if dw:
+                out += patch * w[:, 0, i, j].astype(np.float64).reshape(1, -1, 1, 1)
+            else:
+                out += np.einsum("nchw,fc->nfhw", patch, w[:, :, i, j].astype(np.float64))
     if act == "relu":
         out = np.maximum(out, 0)
     elif act == "clip":
@@ -507,6 +514,7 @@ CASES = {
     "qconv-dw-direct": case_qconv_dw_direct,
     "fconv": case_fconv,
     "fconv-wide-pads": lambda r, w, q: case_fconv(r, w, q, {"wide_pads": True}),
+    "fconv-dw": lambda r, w, q: case_fconv(r, w, q, {"depthwise": True}),
     # Side pads wider than the kernel's span (a 1x1 conv with pads 1: output
     # rows wider than input row + pad columns) on the direct VNNI kernel.
     "qconv-wide-pads": lambda r, w, q: case_qconv(r, w, q, {
