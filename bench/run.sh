@@ -59,6 +59,16 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   o=$("$bin/octet-run" "$work/r18.so" --input "input=@$work/r18.x.npy" --benchmark=20 | p50)
   a=$($ortb "$work/r18.onnx" 20 "input=$work/r18.x.npy")
   echo "| resnet18 QDQ (torch qnnpack), 1x3x64x64 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+  # The same family at ImageNet size: resnet18 and mobilenet_v2 (depthwise
+  # convolutions) quantized by torch (qnnpack), 1x3x224x224.
+  /usr/bin/python3 -c "import numpy as np; np.save('$work/x224.npy', np.random.default_rng(0).random((1,3,224,224), dtype=np.float32))"
+  for m in resnet18 mobilenet_v2; do
+    /usr/bin/python3 "$root/test/Inputs/torch_models.py" $m-qnnpack "$work/$m.224.onnx" 224 2>/dev/null
+    "$bin/octetc" "$work/$m.224.onnx" --target=cpu --emit=shared-lib -o "$work/$m.224.so"
+    o=$("$bin/octet-run" "$work/$m.224.so" --input "input=@$work/x224.npy" --benchmark=20 | p50)
+    a=$($ortb "$work/$m.224.onnx" 20 "input=$work/x224.npy")
+    echo "| $m QDQ (torch qnnpack), 1x3x224x224 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+  done
   /usr/bin/python3 "$root/test/Inputs/torch_models.py" resnet18 "$work/r18f.onnx" 2>/dev/null
   "$bin/octetc" "$work/r18f.onnx" --target=cpu --emit=shared-lib -o "$work/r18f.so"
   o=$("$bin/octet-run" "$work/r18f.so" --input "input=@$work/r18.x.npy" --benchmark=20 | p50)

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Exports test models with Debian's torch 1.13 (random weights, no downloads).
 
-usage: torch_models.py NAME OUT.onnx
+usage: torch_models.py NAME OUT.onnx [SIZE]
 NAME: a torchvision classifier (resnet18, mobilenet_v2, mobilenet_v3_small,
       efficientnet_b0, regnet_x_400mf, mnasnet0_5, resnext50_32x4d,
-      densenet121, convnext_tiny, ...; 1x3x64x64 input) | bert13 | bert17,
+      densenet121, convnext_tiny, ...; 1x3xSIZExSIZE input, 64 by default)
+      | bert13 | bert17,
       each optionally with -qnnpack or -onednn
 Quantized variants use torch's own FX post-training quantization with the
 named engine, calibrated on random data, and are exported as QDQ.
@@ -58,15 +59,16 @@ def quantize(model, example, engine):
     return convert_fx(prepared)
 
 
-def build(name):
-    """The torch module (quantized when the name has an engine) and an example input."""
+def build(name, size=64):
+    """The torch module (quantized when the name has an engine) and an example input
+    (1x3xSIZExSIZE for torchvision models)."""
     base, _, engine = name.partition("-")
     if base in ("bert13", "bert17"):
         model = EncoderLayer().eval()
         example = torch.randn(1, 8, 64)
     elif callable(getattr(torchvision.models, base, None)) and not base.startswith("_"):
         model = getattr(torchvision.models, base)().eval()
-        example = torch.randn(1, 3, 64, 64)
+        example = torch.randn(1, 3, size, size)
     else:
         sys.exit("unknown model " + name)
     if engine:
@@ -84,7 +86,8 @@ def export(model, example, out, name):
 
 def main():
     name, out = sys.argv[1], sys.argv[2]
-    model, example = build(name)
+    size = int(sys.argv[3]) if len(sys.argv) > 3 else 64
+    model, example = build(name, size)
     export(model, example, out, name)
 
 
