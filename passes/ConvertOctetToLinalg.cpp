@@ -2075,11 +2075,15 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
         auto epi = vnniEpilogue(x, w, op.getType(), wShape[0], op.getActivation(), lo, hi,
                                 fixedPoint);
-        // Direct kernel for stride 1 and rows of 8+ pixels. (With pixel
-        // vectors confined to one row, rows under 28 pixels were slower than
-        // im2col; since vectors span rows, digits 1.29 -> 1.17 ms and
-        // resnet18 0.52 -> 0.51 ms with it on 8- and 16-pixel rows.)
-        if (epi && strides[0] == 1 && strides[1] == 1 && outShape[3] >= 8) {
+        // Direct kernel for stride 1 and rows of 16+ pixels, or 8+ with up
+        // to 64 input channels. (With pixel vectors confined to one row,
+        // rows under 28 pixels were slower than im2col; since vectors span
+        // rows, digits 1.29 -> 1.17 ms and resnet18 0.52 -> 0.51 ms with it
+        // on 8- and 16-pixel rows. resnet18 at 224x224: its 14x14 layers
+        // with 256 channels run 2-3% faster as im2col + GEMM; 7x7 and 4x4
+        // rows on the direct kernel were 10-18% slower.)
+        if (epi && strides[0] == 1 && strides[1] == 1 &&
+            (outShape[3] >= 16 || (outShape[3] >= 8 && cin <= 64))) {
           rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
                                                 x.zps[0], op.getPads(), *wv, wShape,
                                                 outShape, dil, *vb, *epi));
