@@ -329,6 +329,12 @@ M["op_maxpool_dil"] = lambda: fop("MaxPool", [2, 3, 7, 9], opset=13, kernel_shap
                                   strides=[1, 2], pads=[0, 1, 1, 0], dilations=[2, 2])
 M["op_maxpool_ceil"] = lambda: fop("MaxPool", [1, 2, 10, 11], opset=13, kernel_shape=[3, 3],
                                    strides=[3, 3], ceil_mode=1)
+# Strides over 4 (strided window slices) and windows over 16 elements (the
+# reduction form).
+M["op_maxpool_s5"] = lambda: fop("MaxPool", [1, 2, 12, 13], opset=13, kernel_shape=[2, 2],
+                                 strides=[5, 5])
+M["op_maxpool_k5"] = lambda: fop("MaxPool", [1, 2, 9, 9], opset=13, kernel_shape=[5, 5],
+                                 strides=[1, 2], pads=[2, 2, 2, 2])
 M["op_group_norm21"] = lambda: fop("GroupNormalization", [2, 6, 5, 4], opset=21,
                                    extra_inputs=["s", "b"], num_groups=3, epsilon=1e-3,
                                    inits=[const("s", w(6)), const("b", w(6))])
