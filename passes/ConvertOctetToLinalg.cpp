@@ -1201,21 +1201,15 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   // w[f][c][i][j] over c and i (int32 with wrap-around, as the sums); none
   // when the pad byte is 0 (uint8 inputs with zero point 0, as after ReLU).
   bool masked = flat && (pl > 0 || pr > 0);
-  Value colSumT;
-  if (masked && !isFloat && padU != 0) {
-    ConstTensor cs;
-    cs.shape = {fN, kw};
-    cs.i.assign(fN * kw, 0);
+  bool corrected = masked && !isFloat && padU != 0;
+  std::vector<uint32_t> colSum;
+  if (corrected) {
+    colSum.assign(fN * kw, 0);
     for (int64_t f = 0; f < fN; ++f)
-      for (int64_t j = 0; j < kw; ++j) {
-        uint32_t sum = 0;
+      for (int64_t j = 0; j < kw; ++j)
         for (int64_t c = 0; c < cg; ++c)
           for (int64_t i = 0; i < kh; ++i)
-            sum += (uint32_t)(padU * w[((f * cg + c) * kh + i) * kw + j]);
-        cs.i[f * kw + j] = (int32_t)sum;
-      }
-    auto csT = RankedTensorType::get(cs.shape, i32);
-    colSumT = arith::ConstantOp::create(b, loc, csT, cast<TypedAttr>(cs.write(csT)));
+            colSum[f * kw + j] += (uint32_t)(padU * w[((f * cg + c) * kh + i) * kw + j]);
   }
   // The corrections as starting accumulators instead: a vector's lanes have
   // columns (16 v + lane) mod S, which repeat every P = S / gcd(16, S)
@@ -1223,8 +1217,8 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   // (a vector load in place of masked adds after the loop), when the table
   // is at most 256 KB (conv3x3 56x56x64: 0.227-0.238 -> 0.225-0.228 ms).
   int64_t period = S / std::gcd<int64_t>(16, S);
-  Value initT;
-  if (colSumT && fN * period * 64 <= (256 << 10)) {
+  Value initT, colSumT;
+  if (corrected && fN * period * 64 <= (256 << 10)) {
     ConstTensor it;
     it.shape = {fN, period, 16};
     it.i.assign(fN * period * 16, 0);
@@ -1235,19 +1229,20 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
           uint32_t sum = (uint32_t)bias[f];
           for (int64_t j = 0; j < kw; ++j) {
             int64_t lo = pl - j * dil[1];
-            if (x < lo || x >= lo + iw) {
-              uint32_t cs2 = 0;
-              for (int64_t c = 0; c < cg; ++c)
-                for (int64_t i = 0; i < kh; ++i)
-                  cs2 += (uint32_t)(padU * w[((f * cg + c) * kh + i) * kw + j]);
-              sum += cs2;
-            }
+            if (x < lo || x >= lo + iw)
+              sum += colSum[f * kw + j];
           }
           it.i[(f * period + v) * 16 + lane] = (int32_t)sum;
         }
     auto itT = RankedTensorType::get(it.shape, i32);
     initT = arith::ConstantOp::create(b, loc, itT, cast<TypedAttr>(it.write(itT)));
-    colSumT = Value();
+  } else if (corrected) {
+    ConstTensor cs;
+    cs.shape = {fN, kw};
+    for (uint32_t u : colSum) // int32 with wrap-around, as the sums
+      cs.i.push_back((int32_t)u);
+    auto csT = RankedTensorType::get(cs.shape, i32);
+    colSumT = arith::ConstantOp::create(b, loc, csT, cast<TypedAttr>(cs.write(csT)));
   }
   Value out = emptyLike(b, loc, {nN, fN, direct ? oh * ow : p16}, el);
   SmallVector<int32_t> iotaV;
@@ -1598,8 +1593,10 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
 Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zp,
                      ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
                      ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
-                     ArrayRef<int64_t> dil, ArrayRef<int32_t> bias, const VnniEpilogue &epi) {
+                     ArrayRef<int64_t> dil, ArrayRef<int32_t> bias, const VnniEpilogue &epi,
+                     bool depthwise = false) {
   DirectConvSpec spec;
+  spec.depthwise = depthwise;
   spec.xSigned = xSigned;
   spec.zp = zp;
   spec.w = &w;
@@ -1609,13 +1606,15 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
 }
 
 /// The direct kernel in f32 (stride 1, a constant weight; `act` none, relu,
-/// relu6 or clamp).
+/// relu6 or clamp), for one group or depthwise (groups = C = F).
 Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
                       const std::vector<double> &w, ArrayRef<int64_t> wShape,
                       ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil, ArrayRef<float> bias,
-                      StringRef act, std::optional<float> lo, std::optional<float> hi) {
+                      StringRef act, std::optional<float> lo, std::optional<float> hi,
+                      bool depthwise = false) {
   DirectConvSpec spec;
   spec.isFloat = true;
+  spec.depthwise = depthwise;
   spec.fw = &w;
   spec.fbias = bias;
   spec.act = act;
@@ -1624,39 +1623,14 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
   return directConv(b, loc, x, pads, wShape, outShape, dil, spec);
 }
 
-/// Depthwise f32 convolution (groups = C = F) on the direct kernel, stride 1.
-Value floatDepthwiseDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
-                           const std::vector<double> &w, ArrayRef<int64_t> wShape,
-                           ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil,
-                           ArrayRef<float> bias, StringRef act, std::optional<float> lo,
-                           std::optional<float> hi) {
-  DirectConvSpec spec;
-  spec.isFloat = true;
-  spec.depthwise = true;
-  spec.fw = &w;
-  spec.fbias = bias;
-  spec.act = act;
-  spec.lo = lo;
-  spec.hi = hi;
-  return directConv(b, loc, x, pads, wShape, outShape, dil, spec);
-}
-
-/// Depthwise int8 convolution (groups = C = F) on the direct kernel:
-/// `w` is w - w_zp as [F, 1, kh, kw], `bias` the folded bias (with the
-/// 128-shift of int8 inputs), stride 1.
-Value depthwiseConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zp,
-                          ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
-                          ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
-                          ArrayRef<int64_t> dil, ArrayRef<int32_t> bias,
-                          const VnniEpilogue &epi) {
-  DirectConvSpec spec;
-  spec.depthwise = true;
-  spec.xSigned = xSigned;
-  spec.zp = zp;
-  spec.w = &w;
-  spec.bias = bias;
-  spec.epi = &epi;
-  return directConv(b, loc, x, pads, wShape, outShape, dil, spec);
+/// A constant f32 bias (one value or one per channel) as `n` floats; zeros
+/// without one.
+SmallVector<float> floatBiasValues(const std::optional<ConstTensor> &bias, int64_t n) {
+  SmallVector<float> fb(n, 0.0f);
+  if (bias)
+    for (int64_t k = 0; k < n; ++k)
+      fb[k] = (float)bias->f[bias->numElements() == 1 ? 0 : k];
+  return fb;
 }
 
 /// [N, R, C] -> [N, C, R] in 16 x 16 blocks: 16 row vectors read, one
@@ -2160,10 +2134,7 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         fbc = readConstant(bias);
       if (!quant && inEl.isF32() && fwc && fwc->isFloat &&
           (!op.getBias() || (fbc && fbc->isFloat))) {
-        SmallVector<float> fb(wShape[0], 0.0f);
-        if (fbc)
-          for (int64_t k = 0; k < wShape[0]; ++k)
-            fb[k] = (float)fbc->f[fbc->numElements() == 1 ? 0 : k];
+        SmallVector<float> fb = floatBiasValues(fbc, wShape[0]);
         StringRef act = op.getActivation();
         auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
         // Stride 1 with rows of 8+ pixels: the direct kernel, no im2col
@@ -2258,9 +2229,9 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
                                  /*channelInner=*/false, x.isSigned ? 128 : 0)) &&
           (epi = vnniEpilogue(x, w, op.getType(), wShape[0], op.getActivation(), lo, hi,
                               fixedPoint))) {
-        rewriter.replaceOp(op, depthwiseConvDirect(rewriter, loc, adaptor.getInput(),
-                                                   x.isSigned, x.zps[0], op.getPads(), *wv,
-                                                   wShape, outShape, dil, *vb, *epi));
+        rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
+                                              x.zps[0], op.getPads(), *wv, wShape, outShape,
+                                              dil, *vb, *epi, /*depthwise=*/true));
         return success();
       }
     }
@@ -2275,14 +2246,11 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         fbc = readConstant(bias);
       if (fwc && fwc->isFloat && (!op.getBias() || (fbc && fbc->isFloat)) &&
           (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
-        SmallVector<float> fb(wShape[0], 0.0f);
-        if (fbc)
-          for (int64_t k = 0; k < wShape[0]; ++k)
-            fb[k] = (float)fbc->f[fbc->numElements() == 1 ? 0 : k];
-        rewriter.replaceOp(op, floatDepthwiseDirect(rewriter, loc, adaptor.getInput(),
-                                                    op.getPads(), fwc->f, wShape, outShape,
-                                                    dil, fb, act, optF(op.getClampMin()),
-                                                    optF(op.getClampMax())));
+        rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(),
+                                               fwc->f, wShape, outShape, dil,
+                                               floatBiasValues(fbc, wShape[0]), act,
+                                               optF(op.getClampMin()), optF(op.getClampMax()),
+                                               /*depthwise=*/true));
         return success();
       }
     }

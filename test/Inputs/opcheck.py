@@ -286,6 +286,14 @@ def case_qgemm(rng, work, requant, params=None):
     return report("qgemm", got, want)
 
 
+def same_pads(rng, kw, dil_w):
+    """Pads that keep a stride-1 output row as wide as the input: left and
+    right share (kw - 1) * dilation; top and bottom 0-2."""
+    span = (kw - 1) * dil_w
+    pl = int(rng.integers(0, span + 1))
+    return [int(rng.integers(0, 3)), pl, int(rng.integers(0, 3)), span - pl]
+
+
 def case_qconv_same(rng, work, requant, params=None):
     """Stride-1 convolutions whose output rows are as wide as the input
     (left + right pad = (kw - 1) * dilation, 8+ pixels): the direct VNNI
@@ -295,9 +303,7 @@ def case_qconv_same(rng, work, requant, params=None):
     conversion's overflow guard)."""
     kh, kw = int(rng.integers(1, 6)), int(rng.choice([1, 3, 5]))
     dil = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
-    span = (kw - 1) * dil[1]
-    pl = int(rng.integers(0, span + 1))
-    pads = [int(rng.integers(0, 3)), pl, int(rng.integers(0, 3)), span - pl]
+    pads = same_pads(rng, kw, dil[1])
     hgt = max(int(rng.integers(2, 8)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
     ys = float(rng.choice([rng.uniform(0.01, 2.0), rng.uniform(0.01, 2.0), 1e-4, 1e-7]))
     return case_qconv(rng, work, requant, {
@@ -315,9 +321,7 @@ def case_qconv_dw_direct(rng, work, requant, params=None):
     kh, kw = int(rng.integers(1, 6)), int(rng.choice([1, 3, 5]))
     dil = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
     if rng.integers(0, 2):
-        span = (kw - 1) * dil[1]
-        pl = int(rng.integers(0, span + 1))
-        pads = [int(rng.integers(0, 3)), pl, int(rng.integers(0, 3)), span - pl]
+        pads = same_pads(rng, kw, dil[1])
     else:
         pads = [int(v) for v in rng.integers(0, 3, 4)]
     hgt = max(int(rng.integers(2, 8)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
@@ -408,9 +412,7 @@ def case_fconv(rng, work, requant, params=None):
         pads = [int(rng.integers(0, 3)), kw + int(rng.integers(0, 2)), int(rng.integers(0, 3)),
                 kw + int(rng.integers(0, 2))]
     elif rng.integers(0, 2):  # same-padded width
-        span = (kw - 1) * dil[1]
-        pl = int(rng.integers(0, span + 1))
-        pads = [int(rng.integers(0, 3)), pl, int(rng.integers(0, 3)), span - pl]
+        pads = same_pads(rng, kw, dil[1])
     else:
         pads = [int(v) for v in rng.integers(0, 3, 4)]
     hgt = max(int(rng.integers(1, 9)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
