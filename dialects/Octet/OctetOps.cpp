@@ -403,9 +403,14 @@ static LogicalResult verifyPoolTypes(Operation *op, bool sameQuant) {
                                   "element type must equal the input's";
     return success();
   }
-  if (!isFloatTensor(x) ||
-      cast<ShapedType>(x).getElementType() != cast<ShapedType>(r).getElementType())
-    return op->emitOpError() << "expects float tensors of one element type";
+  Type xe = cast<ShapedType>(x).getElementType(), re = cast<ShapedType>(r).getElementType();
+  // Max pooling also runs on plain 8-bit integers (ONNX MaxPool on int8 and
+  // uint8 tensors that carry no quantization).
+  bool int8 = sameQuant && xe.isInteger(8);
+  if ((!isFloatTensor(x) && !int8) || xe != re)
+    return op->emitOpError() << (sameQuant ? "expects float or 8-bit integer tensors of one "
+                                             "element type"
+                                           : "expects float tensors of one element type");
   return success();
 }
 

@@ -367,7 +367,26 @@ def case_maxpool_u8(rng, work, requant, params=None):
             out[:, :, i, j] = xp[:, :, 2 * i:2 * i + 3, 2 * j:2 * j + 2].max(axis=(2, 3))
     want = out.astype(np.uint8)
     (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
-    return report("maxpool_u8", got, want)
+    rc = report("maxpool_u8", got, want)
+    # MaxPool straight on 8-bit graph inputs (no quantization on them), as
+    # ONNX allows for int8 and uint8: unsigned and signed comparisons, and
+    # padding that never wins.
+    for dt in (np.uint8, np.int8):
+        info = np.iinfo(dt)
+        x = rng.integers(info.min, info.max + 1, (2, 3, 9, 8)).astype(dt)
+        x[0, 0, 0, :] = info.min
+        save([h.make_node("MaxPool", ["x"], ["y"], name="mp", kernel_shape=[3, 3],
+                          strides=[2, 1], pads=[1, 1, 1, 1])],
+             [("x", dt, [2, 3, 9, 8])], [("y", dt)], [], model)
+        xp = np.pad(x.astype(np.int32), ((0, 0), (0, 0), (1, 1), (1, 1)),
+                    constant_values=int(info.min) - 1)
+        out = np.zeros((2, 3, 5, 8), np.int32)
+        for i in range(5):
+            for j in range(8):
+                out[:, :, i, j] = xp[:, :, 2 * i:2 * i + 3, j:j + 3].max(axis=(2, 3))
+        (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
+        rc |= report("maxpool_raw_%s" % np.dtype(dt).name, got, out.astype(dt))
+    return rc
 
 
 def case_float_ops(rng, work, requant, params=None):

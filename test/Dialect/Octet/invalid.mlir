@@ -615,6 +615,14 @@ func.func @pool_int(%x: tensor<1x4x8x8xi32>) {
 
 // -----
 
+func.func @maxpool_i32(%x: tensor<1x4x8x8xi32>) {
+  // expected-error @+1 {{expects float or 8-bit integer tensors of one element type}}
+  %y = octet.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x4x8x8xi32> -> tensor<1x4x4x4xi32>
+  return
+}
+
+// -----
+
 func.func @gap_rank(%x: tensor<4x8x8xf32>) {
   // expected-error @+1 {{expects a rank-4 input}}
   %y = octet.global_avg_pool2d %x : tensor<4x8x8xf32> -> tensor<4x1x1xf32>
