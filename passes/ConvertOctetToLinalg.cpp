@@ -1605,6 +1605,55 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
   return directConv(b, loc, x, pads, wShape, outShape, dil, spec);
 }
 
+/// A strided int8 convolution as a stride-1 one (dilation 1): the padded
+/// input [N, C, H' sh, W' sw] (padding and the extra rows and columns hold
+/// the zero point) is regrouped space-to-depth into [N, C sh sw, H', W'],
+/// channel (c sh + a) sw + b holding pixel (i sh + a, j sw + b) of channel
+/// c, and the kernel into ceil(KH / sh) x ceil(KW / sw) taps over those
+/// channels, zero where a tap falls past the original kernel. `w` is
+/// w - w_zp as [F][C][KH][KW] and `bias` the folded bias: both are the same
+/// sums over the new taps (zero weights add nothing).
+Value spaceToDepthConv(OpBuilder &b, Location loc, Value x, const QInfo &xq,
+                       ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
+                       ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
+                       ArrayRef<int64_t> strides, ArrayRef<int32_t> bias,
+                       const VnniEpilogue &epi) {
+  auto xs = rtt(x).getShape();
+  Type el = rtt(x).getElementType();
+  int64_t nN = xs[0], cin = xs[1], ih = xs[2], iw = xs[3];
+  int64_t fN = wShape[0], kh = wShape[2], kw = wShape[3];
+  int64_t sh = strides[0], sw = strides[1];
+  int64_t kh2 = (kh + sh - 1) / sh, kw2 = (kw + sw - 1) / sw, c2 = cin * sh * sw;
+  int64_t oh = outShape[2], ow = outShape[3];
+  int64_t h2 = std::max((ih + pads[0] + pads[2] + sh - 1) / sh, oh + kh2 - 1);
+  int64_t w2 = std::max((iw + pads[1] + pads[3] + sw - 1) / sw, ow + kw2 - 1);
+  Value zp = cstInt(b, loc, xq.zps[0], el);
+  Value xp = padNCHW(b, loc, x, pads, h2 * sh - (ih + pads[0] + pads[2]),
+                     w2 * sw - (iw + pads[1] + pads[3]), zp);
+  Value x6 = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({nN, cin, h2, sh, w2, sw}, el), xp,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4, 5}});
+  Value t6 = linalg::TransposeOp::create(b, loc, x6,
+                                         emptyLike(b, loc, {nN, cin, sh, sw, h2, w2}, el),
+                                         ArrayRef<int64_t>{0, 1, 3, 5, 2, 4})
+                 .getResult()[0];
+  Value xs2 = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({nN, c2, h2, w2}, el), t6,
+      SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
+  std::vector<int64_t> w2v(fN * c2 * kh2 * kw2, 0);
+  for (int64_t f = 0; f < fN; ++f)
+    for (int64_t c = 0; c < cin; ++c)
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j) {
+          int64_t ch = (c * sh + i % sh) * sw + j % sw;
+          w2v[((f * c2 + ch) * kh2 + i / sh) * kw2 + j / sw] =
+              w[((f * cin + c) * kh + i) * kw + j];
+        }
+  SmallVector<int64_t> wShape2 = {fN, c2, kh2, kw2}, zeroPads = {0, 0, 0, 0}, one = {1, 1};
+  return vnniConvDirect(b, loc, xs2, xq.isSigned, xq.zps[0], zeroPads, w2v, wShape2, outShape,
+                        one, bias, epi);
+}
+
 /// The direct kernel in f32 (stride 1, a constant weight; `act` none, relu,
 /// relu6 or clamp), for one group or depthwise (groups = C = F).
 Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
@@ -2107,6 +2156,23 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
                                                 x.zps[0], op.getPads(), *wv, wShape,
                                                 outShape, dil, *vb, *epi));
           return success();
+        }
+        // Strided kernels whose taps fill whole stride blocks (7x7/2 stems,
+        // 2x2/2 and 4x4/4 patchify convs): space-to-depth by the stride
+        // turns them into stride-1 convolutions for the direct kernel.
+        if (epi && dil[0] == 1 && dil[1] == 1 && (strides[0] > 1 || strides[1] > 1)) {
+          int64_t sh = strides[0], sw = strides[1];
+          int64_t kh2 = (kh + sh - 1) / sh, kw2 = (kw + sw - 1) / sw, c2 = cin * sh * sw;
+          int64_t oh = outShape[2], ow = outShape[3];
+          // Taps the zero-filled kernel adds: at most 40% more products.
+          bool cheap = kh2 * sh * kw2 * sw * 5 <= kh * kw * 7;
+          if (cheap && (ow >= 16 || (ow >= 8 && c2 <= 64))) {
+            rewriter.replaceOp(op, spaceToDepthConv(rewriter, loc, adaptor.getInput(), x,
+                                                    op.getPads(), *wv, wShape, outShape,
+                                                    strides, *vb, *epi));
+            return success();
+          }
+          (void)oh;
         }
         Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
         *wv = weightTapsChannelsLast(*wv, wShape[0], cin, kh, kw);

@@ -332,6 +332,34 @@ def case_qconv_dw_direct(rng, work, requant, params=None):
         "dil": dil, "pads": pads, "ys": ys, "hw": (hgt, wid)})
 
 
+def case_qconv_s2d(rng, work, requant, params=None):
+    """Strided convolutions whose kernel covers whole stride blocks (at most
+    40% zero taps after rounding each kernel dimension up to a multiple of
+    its stride: 7x7/2 stems, 2x2/2, 4x4/4, 3x3/3, 6x6/3, kx1 with stride 1
+    on one axis) and rows of 8+ output pixels: space-to-depth by the stride
+    and the stride-1 direct kernel. Random pads (up to the kernel size - 1),
+    zero points, channel counts and output scales."""
+    choices = [(7, 2), (2, 2), (4, 4), (4, 2), (3, 3), (6, 3), (6, 2), (8, 4), (1, 1),
+               (3, 1), (5, 1)]
+    while True:
+        (kh, sh), (kw, sw) = (choices[int(v)] for v in rng.integers(0, len(choices), 2))
+        kh2, kw2 = -(-kh // sh), -(-kw // sw)
+        if (sh > 1 or sw > 1) and kh2 * sh * kw2 * sw * 5 <= kh * kw * 7:
+            break
+    pads = [int(rng.integers(0, kh)), int(rng.integers(0, kw)),
+            int(rng.integers(0, kh)), int(rng.integers(0, kw))]
+    cin = int(rng.integers(1, 9))
+    ow = int(rng.integers(16, 41)) if rng.integers(0, 2) or cin * sh * sw > 64 \
+        else int(rng.integers(8, 16))
+    oh = int(rng.integers(1, 6))
+    hgt = (oh - 1) * sh + kh - pads[0] - pads[2] + int(rng.integers(0, sh))
+    wid = (ow - 1) * sw + kw - pads[1] - pads[3] + int(rng.integers(0, sw))
+    ys = float(rng.choice([rng.uniform(0.01, 2.0), rng.uniform(0.01, 2.0), 1e-4]))
+    return case_qconv(rng, work, requant, {
+        "group": 1, "cg": cin, "mg": int(rng.integers(1, 21)), "stride": (sh, sw),
+        "k": (kh, kw), "dil": (1, 1), "pads": pads, "ys": ys, "hw": (max(hgt, 1), wid)})
+
+
 def case_qdq(rng, work, requant, params=None):
     """QuantizeLinear/DequantizeLinear round trip with saturation, float in and out."""
     dt = rng.choice([np.uint8, np.int8])
@@ -532,6 +560,7 @@ CASES = {
         "group": 1, "stride": (1, 1), "cg": int(r.integers(1, 10)),
         "mg": int(r.integers(1, 10)), "hw": (int(r.integers(3, 8)), int(r.integers(32, 92)))}),
     "qconv-same": case_qconv_same,
+    "qconv-s2d": case_qconv_s2d,
     "qconv-dw-direct": case_qconv_dw_direct,
     # Same-padded, 128 output channels on odd rows of 65-69 pixels: the lane
     # patterns repeat every 65-69 vectors, too many for the table of
