@@ -332,13 +332,9 @@ def case_qconv_dw_direct(rng, work, requant, params=None):
         "dil": dil, "pads": pads, "ys": ys, "hw": (hgt, wid)})
 
 
-def case_qconv_s2d(rng, work, requant, params=None):
-    """Strided convolutions whose kernel covers whole stride blocks (at most
-    40% zero taps after rounding each kernel dimension up to a multiple of
-    its stride: 7x7/2 stems, 2x2/2, 4x4/4, 3x3/3, 6x6/3, kx1 with stride 1
-    on one axis) and rows of 8+ output pixels: space-to-depth by the stride
-    and the stride-1 direct kernel. Random pads (up to the kernel size - 1),
-    zero points, channel counts and output scales."""
+def s2d_kernel(rng):
+    """(kh, sh), (kw, sw) and pads of a strided kernel with at most 40% zero
+    taps once each dimension is rounded up to whole stride blocks."""
     choices = [(7, 2), (2, 2), (4, 4), (4, 2), (3, 3), (6, 3), (6, 2), (8, 4), (1, 1),
                (3, 1), (5, 1)]
     while True:
@@ -348,6 +344,17 @@ def case_qconv_s2d(rng, work, requant, params=None):
             break
     pads = [int(rng.integers(0, kh)), int(rng.integers(0, kw)),
             int(rng.integers(0, kh)), int(rng.integers(0, kw))]
+    return (kh, sh), (kw, sw), pads
+
+
+def case_qconv_s2d(rng, work, requant, params=None):
+    """Strided convolutions whose kernel covers whole stride blocks (at most
+    40% zero taps after rounding each kernel dimension up to a multiple of
+    its stride: 7x7/2 stems, 2x2/2, 4x4/4, 3x3/3, 6x6/3, kx1 with stride 1
+    on one axis) and rows of 8+ output pixels: space-to-depth by the stride
+    and the stride-1 direct kernel. Random pads (up to the kernel size - 1),
+    zero points, channel counts and output scales."""
+    (kh, sh), (kw, sw), pads = s2d_kernel(rng)
     cin = int(rng.integers(1, 9))
     ow = int(rng.integers(16, 41)) if rng.integers(0, 2) or cin * sh * sw > 64 \
         else int(rng.integers(8, 16))
@@ -464,6 +471,14 @@ def case_fconv(rng, work, requant, params=None):
         pads = [int(v) for v in rng.integers(0, 3, 4)]
     hgt = max(int(rng.integers(1, 9)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
     wid = max(int(rng.integers(8, 41)), (kw - 1) * dil[1] + 8 - pads[1] - pads[3])
+    st = (1, 1)
+    if p.get("s2d"):  # strided kernels covering whole stride blocks, as qconv-s2d
+        (kh, sh), (kw, sw), pads = s2d_kernel(rng)
+        st, dil = (sh, sw), (1, 1)
+        ow = int(rng.integers(8, 41))
+        hgt = (int(rng.integers(1, 6)) - 1) * sh + kh - pads[0] - pads[2] + int(rng.integers(0, sh))
+        wid = (ow - 1) * sw + kw - pads[1] - pads[3] + int(rng.integers(0, sw))
+        hgt = max(hgt, kh - pads[0] - pads[2])
     dw = bool(p.get("depthwise"))
     if dw:
         m = c
@@ -473,7 +488,7 @@ def case_fconv(rng, work, requant, params=None):
     act = str(rng.choice(["none", "relu", "clip"]))
     nodes = [h.make_node("Conv", ["x", "w", "b"], ["c" if act != "none" else "y"], name="conv",
                          pads=pads, dilations=list(dil), kernel_shape=[kh, kw],
-                         group=c if dw else 1)]
+                         strides=list(st), group=c if dw else 1)]
     inits = [const("w", w), const("b", b)]
     if act == "relu":
         nodes.append(h.make_node("Relu", ["c"], ["y"], name="relu"))
@@ -483,12 +498,13 @@ def case_fconv(rng, work, requant, params=None):
     model = os.path.join(work, "m.onnx")
     save(nodes, [("x", np.float32, list(x.shape))], [("y", np.float32)], inits, model)
     xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
-    oh = hgt + pads[0] + pads[2] - dil[0] * (kh - 1)
-    ow = wid + pads[1] + pads[3] - dil[1] * (kw - 1)
+    oh = (hgt + pads[0] + pads[2] - dil[0] * (kh - 1) - 1) // st[0] + 1
+    ow = (wid + pads[1] + pads[3] - dil[1] * (kw - 1) - 1) // st[1] + 1
     out = np.zeros((n, m, oh, ow)) + b.astype(np.float64).reshape(1, -1, 1, 1)
     for i in range(kh):
         for j in range(kw):
-            patch = xp[:, :, i * dil[0]: i * dil[0] + oh, j * dil[1]: j * dil[1] + ow]
+            patch = xp[:, :, i * dil[0]: i * dil[0] + (oh - 1) * st[0] + 1: st[0],
+                       j * dil[1]: j * dil[1] + (ow - 1) * st[1] + 1: st[1]]
             if dw:
                 out += patch * w[:, 0, i, j].astype(np.float64).reshape(1, -1, 1, 1)
             else:
@@ -499,7 +515,7 @@ def case_fconv(rng, work, requant, params=None):
         out = np.clip(out, -0.5, 1.5)
     want = out.astype(F32)
     (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
-    print("conv %dx%d dil %s pads %s on %s, %s" % (kh, kw, dil, pads, x.shape, act))
+    print("conv %dx%d stride %s dil %s pads %s on %s, %s" % (kh, kw, st, dil, pads, x.shape, act))
     return report("fconv", got, want, exact=False, atol=1e-4 * max(1.0, float(np.abs(out).max())))
 
 
@@ -573,6 +589,7 @@ CASES = {
     "fconv": case_fconv,
     "fconv-wide-pads": lambda r, w, q: case_fconv(r, w, q, {"wide_pads": True}),
     "fconv-dw": lambda r, w, q: case_fconv(r, w, q, {"depthwise": True}),
+    "fconv-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True}),
     # Side pads wider than the kernel's span (a 1x1 conv with pads 1: output
     # rows wider than input row + pad columns) on the direct VNNI kernel.
     "qconv-wide-pads": lambda r, w, q: case_qconv(r, w, q, {
