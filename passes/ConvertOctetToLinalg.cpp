@@ -983,6 +983,11 @@ struct DirectConvSpec {
   ArrayRef<float> fbias;
   StringRef act = "none";
   std::optional<float> lo, hi;
+  // Space-to-depth by (sh, sw): `x` is the padded input [N, C, H' sh, W' sw]
+  // and the convolution runs on [N, C sh sw, H', W'] (channel
+  // (c sh + a) sw + b = pixel (i sh + a, j sw + b) of channel c), read
+  // straight from `x` by the regrouping; `pads` are then all 0.
+  int64_t s2dH = 1, s2dW = 1;
 };
 
 static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
@@ -1001,7 +1006,9 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   int64_t slot = isFloat || dw ? 1 : 4;
   MLIRContext *ctx = b.getContext();
   auto xs = rtt(x).getShape();
-  int64_t nN = xs[0], cin = xs[1], ih = xs[2], iw = xs[3];
+  int64_t sh2 = spec.s2dH, sw2 = spec.s2dW, phases = sh2 * sw2;
+  bool s2d = phases > 1;
+  int64_t nN = xs[0], cin = xs[1] * phases, ih = xs[2] / sh2, iw = xs[3] / sw2;
   int64_t pt = pads[0], pl = pads[1], pr = pads[3];
   int64_t fN = wShape[0], cg = wShape[1], kh = wShape[2], kw = wShape[3];
   int64_t oh = outShape[2], ow = outShape[3];
@@ -1009,7 +1016,7 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   // lanes whose tap falls in the left or right padding are masked out of
   // the products (their zero-point share added back per channel), and
   // output pixel p is element p of the NCHW plane.
-  bool flat = iw == ow && ow >= 4;
+  bool flat = iw == ow && ow >= 4 && !s2d;
   // Otherwise g pad columns after each row: enough for the left and right
   // pads, and for rows at least as wide as the output (pads wider than the
   // kernel's span make OW > IW + max(left, right)).
@@ -1150,8 +1157,30 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
                                                                   Value s0, ValueRange a3) {
           Value padS = padScalar(sb, sl);
           Value v = quad(sb, sl, q, [&](OpBuilder &rb2, Location rl2, Value cc) -> Value {
-            return vector::TransferReadOp::create(rb2, rl2, rd16, x, ValueRange{n, cc, r, s0},
-                                                  minor(4), padS, Value(), inBounds(false));
+            if (!s2d)
+              return vector::TransferReadOp::create(rb2, rl2, rd16, x,
+                                                    ValueRange{n, cc, r, s0}, minor(4), padS,
+                                                    Value(), inBounds(false));
+            // Channel cc = (c sh + a) sw + b: row r sh + a of channel c,
+            // every sw-th pixel from column s0 sw + b.
+            Value c = arith::DivUIOp::create(rb2, rl2, cc, idx(rb2, rl2, phases));
+            Value ph = arith::RemUIOp::create(rb2, rl2, cc, idx(rb2, rl2, phases));
+            Value a = arith::DivUIOp::create(rb2, rl2, ph, idx(rb2, rl2, sw2));
+            Value bb = arith::RemUIOp::create(rb2, rl2, ph, idx(rb2, rl2, sw2));
+            Value row = arith::AddIOp::create(
+                rb2, rl2, arith::MulIOp::create(rb2, rl2, r, idx(rb2, rl2, sh2)), a);
+            Value col = arith::AddIOp::create(
+                rb2, rl2, arith::MulIOp::create(rb2, rl2, s0, idx(rb2, rl2, sw2)), bb);
+            auto wide = VectorType::get({16 * sw2}, el);
+            Value v = vector::TransferReadOp::create(rb2, rl2, wide, x,
+                                                     ValueRange{n, c, row, col}, minor(4), padS,
+                                                     Value(), inBounds(false));
+            if (sw2 == 1)
+              return v;
+            SmallVector<int64_t> pick;
+            for (int64_t k = 0; k < 16; ++k)
+              pick.push_back(k * sw2);
+            return vector::ShuffleOp::create(rb2, rl2, v, v, pick);
           });
           Value row = arith::AddIOp::create(sb, sl, r, idx(sb, sl, pt));
           Value p = arith::AddIOp::create(
@@ -1169,7 +1198,10 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   // Depthwise: [F, kh, kw, 1] int32.
   ConstTensor packed;
   packed.isFloat = isFloat;
-  int64_t wc4 = dw ? 1 : c4;
+  // Depthwise: cg input channels per output channel (1, or the sh * sw
+  // phases of a space-to-depth regrouping), output channel f reading
+  // channels f cg .. f cg + cg - 1.
+  int64_t wc4 = dw ? cg : c4;
   packed.shape = {fN, kh, kw, wc4 * slot};
   if (isFloat)
     packed.f.assign(fN * kh * kw * wc4 * slot, 0.0);
@@ -1186,6 +1218,18 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
           else
             packed.i[to] = w[from];
         }
+  // Depthwise taps (phase, i, j) with a non-zero weight for some channel.
+  std::vector<bool> tapUsed(cg * kh * kw, true);
+  if (dw)
+    for (int64_t t = 0; t < cg * kh * kw; ++t) {
+      int64_t ph = t / (kh * kw), i = t / kw % kh, j = t % kw;
+      bool any = false;
+      for (int64_t f = 0; f < fN && !any; ++f) {
+        int64_t at = ((f * kh + i) * kw + j) * wc4 + ph;
+        any = isFloat ? packed.f[at] != 0.0 : packed.i[at] != 0;
+      }
+      tapUsed[t] = any;
+    }
   auto pT = RankedTensorType::get(packed.shape, dw && !isFloat ? i32 : el);
   Value wc = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
   Value biasT = isFloat ? vectorConstF32(b, loc, spec.fbias) : vectorConstI32(b, loc, bias);
@@ -1328,8 +1372,8 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
       for (int64_t c = 0; c < cols; ++c)
         accs.push_back(bs);
     }
-    auto red = loop(tb, l, 0, kh, 1, accs, [&](OpBuilder &ib, Location il, Value i,
-                                               ValueRange a1) {
+    auto rowBody = [&](OpBuilder &ib, Location il, Value i, std::optional<int64_t> ic,
+                       ValueRange a1) -> SmallVector<Value> {
       Value rowOff = arith::MulIOp::create(ib, il, i, idx(ib, il, dil[0] * S));
       // Tap column j (`jc` when known here): masks only where some output
       // column loses it.
@@ -1344,17 +1388,27 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
         if (useMask)
           for (int64_t c = 0; c < cols; ++c)
             masks.push_back(tapInRow(jb, jl, xcol[c], j));
-        if (dw) { // acc += x * w[f][i][j], each row its own channel
+        if (dw) { // acc += x * w[f][i][j], each row its own channel(s)
           SmallVector<Value> next(a2.begin(), a2.end());
           Value pad0 = padScalar(jb, jl);
-          for (int64_t r = 0; r < rows; ++r) {
+          for (int64_t ph = 0; ph < cg; ++ph) {
+            // Taps whose weight is 0 for every channel (those past the
+            // kernel after space-to-depth) are left out.
+            if (ic && jc && !tapUsed[(ph * kh + *ic) * kw + *jc])
+              continue;
+            for (int64_t r = 0; r < rows; ++r) {
             Value wv = tensor::ExtractOp::create(jb, jl, wc,
-                                                 ValueRange{fs[r], i, j, idx(jb, jl, 0)});
+                                                 ValueRange{fs[r], i, j, idx(jb, jl, ph)});
             Value wb = vector::BroadcastOp::create(jb, jl, vacc, wv);
+            Value ch = fs[r];
+            if (cg > 1)
+              ch = arith::AddIOp::create(
+                  jb, jl, arith::MulIOp::create(jb, jl, fs[r], idx(jb, jl, cg)),
+                  idx(jb, jl, ph));
             for (int64_t c = 0; c < cols; ++c) {
               Value px = arith::AddIOp::create(jb, jl, pix[c], xoff);
               Value xv = vector::TransferReadOp::create(jb, jl, vin, xf,
-                                                        ValueRange{n, fs[r], px}, pad0,
+                                                        ValueRange{n, ch, px}, pad0,
                                                         ArrayRef<bool>{true});
               Value acc = next[r * cols + c];
               Value d = isFloat
@@ -1366,6 +1420,7 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
               if (useMask)
                 d = arith::SelectOp::create(jb, jl, masks[c], d, acc);
               next[r * cols + c] = d;
+            }
             }
           }
           return next;
@@ -1426,7 +1481,18 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
                                                                 Value j, ValueRange a2) {
         return column(jb, jl, j, std::nullopt, a2);
       }));
-    });
+    };
+    SmallVector<Value> red;
+    if (dw && cg > 1) { // kernel rows unrolled too, so that zero taps are known
+      red.assign(accs.begin(), accs.end());
+      for (int64_t ic = 0; ic < kh; ++ic)
+        red = rowBody(tb, l, idx(tb, l, ic), ic, red);
+    } else {
+      red = loop(tb, l, 0, kh, 1, accs, [&](OpBuilder &ib, Location il, Value i,
+                                            ValueRange a1) {
+        return rowBody(ib, il, i, std::nullopt, a1);
+      });
+    }
     SmallVector<Value> accs2(red.begin(), red.end());
     if (colSumT)
       for (int64_t j = 0; j < kw; ++j) {
@@ -1465,6 +1531,12 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
           Value lo = arith::MaxSIOp::create(tb, l, start, idx(tb, l, 0));
           Value hi = arith::MinSIOp::create(
               tb, l, arith::AddIOp::create(tb, l, start, idx(tb, l, ow)), idx(tb, l, 16));
+          // Lanes past the last output row (the tail of the last vector)
+          // are not stored: their flat index would land in the next
+          // channel's plane.
+          Value inside =
+              arith::CmpIOp::create(tb, l, arith::CmpIPredicate::slt, y, idx(tb, l, oh));
+          hi = arith::SelectOp::create(tb, l, inside, hi, lo);
           auto splat = [&](Value v) -> Value {
             return vector::BroadcastOp::create(
                 tb, l, v16, arith::IndexCastOp::create(tb, l, i32, v));
@@ -1594,8 +1666,10 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
                      ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
                      ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
                      ArrayRef<int64_t> dil, ArrayRef<int32_t> bias, const VnniEpilogue &epi,
-                     bool depthwise = false) {
+                     bool depthwise = false, ArrayRef<int64_t> s2d = {1, 1}) {
   DirectConvSpec spec;
+  spec.s2dH = s2d[0];
+  spec.s2dW = s2d[1];
   spec.depthwise = depthwise;
   spec.xSigned = xSigned;
   spec.zp = zp;
@@ -1617,34 +1691,24 @@ bool spaceToDepthPays(ArrayRef<int64_t> wShape, ArrayRef<int64_t> strides,
   return kh2 * sh * kw2 * sw * 5 <= kh * kw * 7;
 }
 
-/// A strided convolution as a stride-1 one: the padded input
+/// A strided convolution as a stride-1 one: the input padded to
 /// [N, C, H' sh, W' sw] (padding and the extra rows and columns hold
-/// `padValue`) regrouped space-to-depth into [N, C sh sw, H', W'], channel
-/// (c sh + a) sw + b holding pixel (i sh + a, j sw + b) of channel c. The
-/// kernel becomes ceil(KH / sh) x ceil(KW / sw) taps over those channels
-/// (spaceToDepthWeight), with no padding.
+/// `padValue`), which the direct kernel reads space-to-depth
+/// (DirectConvSpec::s2dH/s2dW) as [N, C sh sw, H', W'] with no padding:
+/// channel (c sh + a) sw + b holds pixel (i sh + a, j sw + b) of channel c.
+/// The kernel becomes ceil(KH / sh) x ceil(KW / sw) taps over those
+/// channels (spaceToDepthWeight).
 Value spaceToDepthInput(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
                         Value padValue, ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
                         ArrayRef<int64_t> strides) {
   auto xs = rtt(x).getShape();
-  Type el = rtt(x).getElementType();
-  int64_t nN = xs[0], cin = xs[1], ih = xs[2], iw = xs[3];
+  int64_t ih = xs[2], iw = xs[3];
   int64_t sh = strides[0], sw = strides[1];
   int64_t kh2 = (wShape[2] + sh - 1) / sh, kw2 = (wShape[3] + sw - 1) / sw;
   int64_t h2 = std::max((ih + pads[0] + pads[2] + sh - 1) / sh, outShape[2] + kh2 - 1);
   int64_t w2 = std::max((iw + pads[1] + pads[3] + sw - 1) / sw, outShape[3] + kw2 - 1);
-  Value xp = padNCHW(b, loc, x, pads, h2 * sh - (ih + pads[0] + pads[2]),
-                     w2 * sw - (iw + pads[1] + pads[3]), padValue);
-  Value x6 = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get({nN, cin, h2, sh, w2, sw}, el), xp,
-      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4, 5}});
-  Value t6 = linalg::TransposeOp::create(b, loc, x6,
-                                         emptyLike(b, loc, {nN, cin, sh, sw, h2, w2}, el),
-                                         ArrayRef<int64_t>{0, 1, 3, 5, 2, 4})
-                 .getResult()[0];
-  return tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get({nN, cin * sh * sw, h2, w2}, el), t6,
-      SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
+  return padNCHW(b, loc, x, pads, h2 * sh - (ih + pads[0] + pads[2]),
+                 w2 * sw - (iw + pads[1] + pads[3]), padValue);
 }
 
 /// The kernel [F][C][KH][KW] of spaceToDepthInput's convolution, with the
@@ -1676,8 +1740,10 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
                       const std::vector<double> &w, ArrayRef<int64_t> wShape,
                       ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil, ArrayRef<float> bias,
                       StringRef act, std::optional<float> lo, std::optional<float> hi,
-                      bool depthwise = false) {
+                      bool depthwise = false, ArrayRef<int64_t> s2d = {1, 1}) {
   DirectConvSpec spec;
+  spec.s2dH = s2d[0];
+  spec.s2dW = s2d[1];
   spec.isFloat = true;
   spec.depthwise = depthwise;
   spec.fw = &w;
@@ -2187,7 +2253,7 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
             SmallVector<int64_t> noPads = {0, 0, 0, 0}, one = {1, 1};
             rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, xs2, x.isSigned, x.zps[0],
                                                   noPads, w2, wShape2, outShape, one, *vb,
-                                                  *epi));
+                                                  *epi, /*depthwise=*/false, strides));
             return success();
           }
         }
@@ -2239,7 +2305,8 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
                                         padValue, wShape, outShape, strides);
           SmallVector<int64_t> noPads = {0, 0, 0, 0}, one = {1, 1};
           rewriter.replaceOp(op, floatConvDirect(rewriter, loc, xs2, noPads, w2, wShape2,
-                                                 outShape, one, fb, act, lo, hi));
+                                                 outShape, one, fb, act, lo, hi,
+                                                 /*depthwise=*/false, strides));
           return success();
         }
         Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
@@ -2312,9 +2379,12 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
     // Depthwise int8 with stride 1 and rows of 8+ pixels: the direct kernel
     // (one channel per pixel slot, int32 products per tap, the requantization
     // in registers). mobilenet_v2 QDQ at 224x224: 3.66 -> 2.28 ms.
+    // Strided (dilation 1): space-to-depth by the stride, the sh * sw phases
+    // of channel f read by output channel f, taps past the kernel left out.
+    bool dwStrided = (strides[0] > 1 || strides[1] > 1) && dil[0] == 1 && dil[1] == 1;
     if (vnni && quant && x.width == 8 && cg == 1 && mg == 1 &&
-        rtt(op.getInput()).getDimSize(1) == group && strides[0] == 1 && strides[1] == 1 &&
-        outShape[3] >= 8) {
+        rtt(op.getInput()).getDimSize(1) == group &&
+        ((strides[0] == 1 && strides[1] == 1) || dwStrided) && outShape[3] >= 8) {
       int64_t taps = wShape[2] * wShape[3];
       std::optional<std::vector<int64_t>> wv;
       std::optional<SmallVector<int32_t>> vb;
@@ -2325,6 +2395,16 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
                                  /*channelInner=*/false, x.isSigned ? 128 : 0)) &&
           (epi = vnniEpilogue(x, w, op.getType(), wShape[0], op.getActivation(), lo, hi,
                               fixedPoint))) {
+        if (dwStrided) {
+          SmallVector<int64_t> wShape2, noPads = {0, 0, 0, 0}, one = {1, 1};
+          std::vector<int64_t> w2 = spaceToDepthWeight(*wv, wShape, strides, wShape2);
+          Value xs2 = spaceToDepthInput(rewriter, loc, adaptor.getInput(), op.getPads(),
+                                        padValue, wShape, outShape, strides);
+          rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, xs2, x.isSigned, x.zps[0],
+                                                noPads, w2, wShape2, outShape, one, *vb,
+                                                *epi, /*depthwise=*/true, strides));
+          return success();
+        }
         rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
                                               x.zps[0], op.getPads(), *wv, wShape, outShape,
                                               dil, *vb, *epi, /*depthwise=*/true));
@@ -2333,8 +2413,8 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
     }
     // Depthwise f32 with a constant weight: the same kernel with FMAs.
     if (!quant && accEl.isF32() && cg == 1 && mg == 1 &&
-        rtt(op.getInput()).getDimSize(1) == group && strides[0] == 1 && strides[1] == 1 &&
-        outShape[3] >= 8) {
+        rtt(op.getInput()).getDimSize(1) == group &&
+        ((strides[0] == 1 && strides[1] == 1) || dwStrided) && outShape[3] >= 8) {
       StringRef act = op.getActivation();
       auto fwc = readConstant(op.getWeight());
       std::optional<ConstTensor> fbc;
@@ -2342,6 +2422,18 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         fbc = readConstant(bias);
       if (fwc && fwc->isFloat && (!op.getBias() || (fbc && fbc->isFloat)) &&
           (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
+        if (dwStrided) {
+          SmallVector<int64_t> wShape2, noPads = {0, 0, 0, 0}, one = {1, 1};
+          std::vector<double> w2 = spaceToDepthWeight(fwc->f, wShape, strides, wShape2);
+          Value xs2 = spaceToDepthInput(rewriter, loc, adaptor.getInput(), op.getPads(),
+                                        padValue, wShape, outShape, strides);
+          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, xs2, noPads, w2, wShape2,
+                                                 outShape, one, floatBiasValues(fbc, wShape[0]),
+                                                 act, optF(op.getClampMin()),
+                                                 optF(op.getClampMax()), /*depthwise=*/true,
+                                                 strides));
+          return success();
+        }
         rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(),
                                                fwc->f, wShape, outShape, dil,
                                                floatBiasValues(fbc, wShape[0]), act,

@@ -332,6 +332,28 @@ def case_qconv_dw_direct(rng, work, requant, params=None):
         "dil": dil, "pads": pads, "ys": ys, "hw": (hgt, wid)})
 
 
+def case_qconv_dw_strided(rng, work, requant, params=None):
+    """Strided depthwise convolutions (strides 1-3 per axis, not both 1;
+    kernels 1-5, pads up to the kernel size - 1, output rows of 8+ pixels):
+    space-to-depth by the stride, then the direct kernel's depthwise mode
+    reading each channel's sh * sw phases and leaving out the taps past the
+    kernel. 1-40 channels, random zero points and output scales."""
+    while True:
+        sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        if sh > 1 or sw > 1:
+            break
+    kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    pads = [int(rng.integers(0, kh)), int(rng.integers(0, kw)),
+            int(rng.integers(0, kh)), int(rng.integers(0, kw))]
+    oh, ow = int(rng.integers(1, 7)), int(rng.integers(8, 40))
+    hgt = max((oh - 1) * sh + kh - pads[0] - pads[2] + int(rng.integers(0, sh)), 1)
+    wid = (ow - 1) * sw + kw - pads[1] - pads[3] + int(rng.integers(0, sw))
+    ys = float(rng.choice([rng.uniform(0.01, 2.0), rng.uniform(0.01, 2.0), 1e-4]))
+    return case_qconv(rng, work, requant, {
+        "group": int(rng.integers(1, 41)), "cg": 1, "mg": 1, "stride": (sh, sw),
+        "k": (kh, kw), "dil": (1, 1), "pads": pads, "ys": ys, "hw": (hgt, wid)})
+
+
 def s2d_kernel(rng):
     """(kh, sh), (kw, sw) and pads of a strided kernel with at most 40% zero
     taps once each dimension is rounded up to whole stride blocks."""
@@ -577,6 +599,7 @@ CASES = {
         "mg": int(r.integers(1, 10)), "hw": (int(r.integers(3, 8)), int(r.integers(32, 92)))}),
     "qconv-same": case_qconv_same,
     "qconv-s2d": case_qconv_s2d,
+    "qconv-dw-strided": case_qconv_dw_strided,
     "qconv-dw-direct": case_qconv_dw_direct,
     # Same-padded, 128 output channels on odd rows of 65-69 pixels: the lane
     # patterns repeat every 65-69 vectors, too many for the table of
@@ -590,6 +613,16 @@ CASES = {
     "fconv-wide-pads": lambda r, w, q: case_fconv(r, w, q, {"wide_pads": True}),
     "fconv-dw": lambda r, w, q: case_fconv(r, w, q, {"depthwise": True}),
     "fconv-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True}),
+    "fconv-dw-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True, "depthwise": True}),
+    # One pixel left in the last output row (6x27 input, 1x2 kernel: 162
+    # pixels, the last vector stores one lane): LLVM 22 stored that lane's
+    # 4 untruncated bytes over the next channel's first pixels.
+    "qconv-one-lane-tail": lambda r, w, q: case_qconv(r, w, q, {
+        "group": 1, "cg": int(r.integers(1, 9)), "mg": 4, "stride": (1, 1), "k": (1, 2),
+        "dil": (1, 1), "pads": [0, 0, 0, 0], "hw": (6, 27), "n": 2}),
+    "qconv-dw-one-lane-tail": lambda r, w, q: case_qconv(r, w, q, {
+        "group": 11, "cg": 1, "mg": 1, "stride": (1, 1), "k": (1, 2),
+        "dil": (1, 1), "pads": [0, 0, 0, 0], "hw": (6, 27), "n": 2}),
     # Side pads wider than the kernel's span (a 1x1 conv with pads 1: output
     # rows wider than input row + pad columns) on the direct VNNI kernel.
     "qconv-wide-pads": lambda r, w, q: case_qconv(r, w, q, {
