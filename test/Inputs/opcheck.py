@@ -354,6 +354,30 @@ def case_qconv_dw_strided(rng, work, requant, params=None):
         "k": (kh, kw), "dil": (1, 1), "pads": pads, "ys": ys, "hw": (hgt, wid)})
 
 
+def case_qconv_grouped(rng, work, requant, params=None):
+    """Grouped convolutions (2-8 groups of 1-16 input and 1-8 output
+    channels: ResNeXt and RegNet layers), output rows of 1-39 pixels: the
+    direct kernel with each tile in one group (stride 1, any dilation, when
+    a group's channels make whole quads), through space-to-depth when
+    strided (dilation 1), the loop nest otherwise. Random kernels, pads,
+    zero points and output scales."""
+    strided = bool(rng.integers(0, 2))
+    sh, sw = (int(rng.integers(1, 3)), int(rng.integers(1, 3))) if strided else (1, 1)
+    dil = (1, 1) if strided else (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    kh, kw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    pads = [int(rng.integers(0, kh)), int(rng.integers(0, kw)),
+            int(rng.integers(0, kh)), int(rng.integers(0, kw))]
+    oh, ow = int(rng.integers(1, 8)), int(rng.choice([rng.integers(1, 8), rng.integers(8, 40)]))
+    hgt = max((oh - 1) * sh + (kh - 1) * dil[0] + 1 - pads[0] - pads[2] + int(rng.integers(0, sh)), 1)
+    wid = max((ow - 1) * sw + (kw - 1) * dil[1] + 1 - pads[1] - pads[3] + int(rng.integers(0, sw)), 1)
+    ys = float(rng.choice([rng.uniform(0.01, 2.0), rng.uniform(0.01, 2.0), 1e-4]))
+    cg = int(rng.choice([4, 8, 12, 16, int(rng.integers(1, 17))]))
+    return case_qconv(rng, work, requant, {
+        "group": int(rng.integers(2, 9)), "cg": cg, "mg": int(rng.integers(1, 9)),
+        "stride": (sh, sw), "k": (kh, kw), "dil": dil, "pads": pads, "ys": ys,
+        "hw": (hgt, wid)})
+
+
 def s2d_kernel(rng):
     """(kh, sh), (kw, sw) and pads of a strided kernel with at most 40% zero
     taps once each dimension is rounded up to whole stride blocks."""
@@ -504,13 +528,17 @@ def case_fconv(rng, work, requant, params=None):
     dw = bool(p.get("depthwise"))
     if dw:
         m = c
+    grp = c if dw else 1
+    if p.get("grouped"):  # 2-6 groups of 1-8 input and 1-6 output channels
+        grp = int(rng.integers(2, 7))
+        c, m = grp * int(rng.integers(1, 9)), grp * int(rng.integers(1, 7))
     x = rng.standard_normal((n, c, hgt, wid)).astype(F32)
-    w = rng.standard_normal((m, 1 if dw else c, kh, kw)).astype(F32)
+    w = rng.standard_normal((m, c // grp, kh, kw)).astype(F32)
     b = rng.standard_normal(m).astype(F32)
     act = str(rng.choice(["none", "relu", "clip"]))
     nodes = [h.make_node("Conv", ["x", "w", "b"], ["c" if act != "none" else "y"], name="conv",
                          pads=pads, dilations=list(dil), kernel_shape=[kh, kw],
-                         strides=list(st), group=c if dw else 1)]
+                         strides=list(st), group=grp)]
     inits = [const("w", w), const("b", b)]
     if act == "relu":
         nodes.append(h.make_node("Relu", ["c"], ["y"], name="relu"))
@@ -527,10 +555,11 @@ def case_fconv(rng, work, requant, params=None):
         for j in range(kw):
             patch = xp[:, :, i * dil[0]: i * dil[0] + (oh - 1) * st[0] + 1: st[0],
                        j * dil[1]: j * dil[1] + (ow - 1) * st[1] + 1: st[1]]
-            if dw:
-                out += patch * w[:, 0, i, j].astype(np.float64).reshape(1, -1, 1, 1)
-            else:
-                out += np.einsum("nchw,fc->nfhw", patch, w[:, :, i, j].astype(np.float64))
+            cg, mg = c // grp, m // grp
+            for g in range(grp):
+                out[:, g * mg:(g + 1) * mg] += np.einsum(
+                    "nchw,fc->nfhw", patch[:, g * cg:(g + 1) * cg],
+                    w[g * mg:(g + 1) * mg, :, i, j].astype(np.float64))
     if act == "relu":
         out = np.maximum(out, 0)
     elif act == "clip":
@@ -599,6 +628,7 @@ CASES = {
         "mg": int(r.integers(1, 10)), "hw": (int(r.integers(3, 8)), int(r.integers(32, 92)))}),
     "qconv-same": case_qconv_same,
     "qconv-s2d": case_qconv_s2d,
+    "qconv-grouped": case_qconv_grouped,
     "qconv-dw-strided": case_qconv_dw_strided,
     "qconv-dw-direct": case_qconv_dw_direct,
     # Same-padded, 128 output channels on odd rows of 65-69 pixels: the lane
@@ -614,6 +644,8 @@ CASES = {
     "fconv-dw": lambda r, w, q: case_fconv(r, w, q, {"depthwise": True}),
     "fconv-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True}),
     "fconv-dw-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True, "depthwise": True}),
+    "fconv-grouped": lambda r, w, q: case_fconv(r, w, q, {"grouped": True}),
+    "fconv-grouped-s2d": lambda r, w, q: case_fconv(r, w, q, {"grouped": True, "s2d": True}),
     # One pixel left in the last output row (6x27 input, 1x2 kernel: 162
     # pixels, the last vector stores one lane): LLVM 22 stored that lane's
     # 4 untruncated bytes over the next channel's first pixels.
