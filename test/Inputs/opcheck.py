@@ -378,6 +378,49 @@ def case_qconv_grouped(rng, work, requant, params=None):
         "hw": (hgt, wid)})
 
 
+def case_float_math(rng, work, requant, params=None):
+    """Exp, Tanh, Erf, Sigmoid (polynomial approximations) and Log (libm)
+    on 40,000 points of [-100, 100] and [-5, 5] plus zeros, tiny and huge
+    values, infinities and NaN (Log on their magnitudes, subnormals
+    included), against float64 numpy: relative error at most 1e-6 where the
+    result is a normal float, the same infinities and NaNs; results below
+    the smallest normal float may be flushed to 0 (the approximation of exp
+    does, as vectorized math libraries do), so there the error is at most
+    that float (1.2e-38)."""
+    import math
+    x = np.concatenate([np.linspace(-100, 100, 20001), np.linspace(-5, 5, 20001),
+                        [0.0, -0.0, 1e-30, -1e-30, 1e-8, 88.7, 89.0, -87.3, -104.0, -200, 200,
+                         1e30, -1e30, np.inf, -np.inf, np.nan]]).astype(F32)
+    xp = np.concatenate([np.abs(x) + F32(1e-30),
+                         [0.0, np.inf, 1e-38, 1e-45, 3.4e38]]).astype(F32)
+    rc = 0
+    for op, inp, ref in [("Exp", x, np.exp), ("Tanh", x, np.tanh),
+                         ("Erf", x, np.vectorize(math.erf)), ("Log", xp, np.log),
+                         ("Sigmoid", x, lambda v: 1 / (1 + np.exp(-v)))]:
+        model = os.path.join(work, op + ".onnx")
+        save([h.make_node(op, ["x"], ["y"], name=op.lower())], [("x", np.float32, [len(inp)])],
+             [("y", np.float32)], [], model)
+        (got,) = compile_and_run(model, {"x": inp}, ["y"], work, requant)
+        with np.errstate(all="ignore"):
+            want = ref(inp.astype(np.float64))
+            want32 = want.astype(F32)
+        special = ~np.isfinite(want32) | ~np.isfinite(got)
+        bad = int(np.sum(special & ~((got == want32) | (np.isnan(got) & np.isnan(want32)))))
+        fin = ~special
+        normal = fin & (np.abs(want32) >= np.finfo(F32).tiny)
+        err = np.abs(got[fin].astype(np.float64) - want[fin])
+        rel = err[normal[fin]] / np.abs(want[normal])
+        bad += int(np.sum(rel > 1e-6)) + int(np.sum(err[~normal[fin]] > np.finfo(F32).tiny))
+        if bad:
+            print("FAIL float_math %s: %d of %d values (max relative error %g)"
+                  % (op, bad, len(inp), rel.max()))
+            rc = 1
+        else:
+            print("PASS float_math %s: %d values, max relative error %.2g"
+                  % (op, len(inp), rel.max()))
+    return rc
+
+
 def s2d_kernel(rng):
     """(kh, sh), (kw, sw) and pads of a strided kernel with at most 40% zero
     taps once each dimension is rounded up to whole stride blocks."""
@@ -628,6 +671,7 @@ CASES = {
         "mg": int(r.integers(1, 10)), "hw": (int(r.integers(3, 8)), int(r.integers(32, 92)))}),
     "qconv-same": case_qconv_same,
     "qconv-s2d": case_qconv_s2d,
+    "float-math": case_float_math,
     "qconv-grouped": case_qconv_grouped,
     "qconv-dw-strided": case_qconv_dw_strided,
     "qconv-dw-direct": case_qconv_dw_direct,

@@ -333,7 +333,7 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   (void)registered;
   std::string front =
       "convert-octet-to-linalg{requant=" + options.requant +
-      (options.vnni ? " vnni=1" : "") + "},canonicalize,cse,octet-fuse-elementwise,canonicalize,cse,"
+      (options.vnni ? " vnni=1" : "") + "},canonicalize,cse,octet-fuse-elementwise,octet-approximate-math,canonicalize,cse,"
       "one-shot-bufferize{bufferize-function-boundaries=1 "
       "function-boundary-type-conversion=identity-layout-map},canonicalize";
   std::string outParams =
