@@ -59,10 +59,12 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   o=$("$bin/octet-run" "$work/r18.so" --input "input=@$work/r18.x.npy" --benchmark=20 | p50)
   a=$($ortb "$work/r18.onnx" 20 "input=$work/r18.x.npy")
   echo "| resnet18 QDQ (torch qnnpack), 1x3x64x64 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
-  # The same family at ImageNet size: resnet18 and mobilenet_v2 (depthwise
-  # convolutions) quantized by torch (qnnpack), 1x3x224x224.
+  # ImageNet size, quantized by torch (qnnpack), 1x3x224x224: resnet18,
+  # mobilenet_v2 (depthwise convolutions), efficientnet_b0 (SiLU and
+  # squeeze-excitation float islands, 5x5 depthwise), regnet_x_400mf and
+  # resnext50_32x4d (grouped convolutions).
   /usr/bin/python3 -c "import numpy as np; np.save('$work/x224.npy', np.random.default_rng(0).random((1,3,224,224), dtype=np.float32))"
-  for m in resnet18 mobilenet_v2; do
+  for m in resnet18 mobilenet_v2 efficientnet_b0 regnet_x_400mf resnext50_32x4d; do
     /usr/bin/python3 "$root/test/Inputs/torch_models.py" $m-qnnpack "$work/$m.224.onnx" 224 2>/dev/null
     "$bin/octetc" "$work/$m.224.onnx" --target=cpu --emit=shared-lib -o "$work/$m.224.so"
     o=$("$bin/octet-run" "$work/$m.224.so" --input "input=@$work/x224.npy" --benchmark=20 | p50)
