@@ -3005,6 +3005,43 @@ struct ReshapeLowering : OctetPattern<ReshapeOp> {
   }
 };
 
+/// When a quantized clamp keeps its input's quantization (8-bit, per
+/// tensor), the float rule `quantize(clamp(dequantize(q)))` (f32 as
+/// dequantizeScalar, floatActivation and quantizeScalar compute it) is
+/// evaluated for every stored value; if it equals clamp(q, A, B) for all of
+/// them, returns {A, B} (storage values), else nothing.
+std::optional<std::pair<int64_t, int64_t>> integerClampBounds(const QInfo &x, const QInfo &y,
+                                                              std::optional<float> lo,
+                                                              std::optional<float> hi) {
+  if (!x.quantized || !y.quantized || x.axis || y.axis || x.width > 8 ||
+      x.width != y.width || x.isSigned != y.isSigned || x.zps[0] != y.zps[0] ||
+      (float)x.scales[0] != (float)y.scales[0])
+    return std::nullopt;
+  float s = (float)x.scales[0];
+  int64_t zp = x.zps[0];
+  auto rule = [&](int64_t q) -> int64_t {
+    volatile float f = (float)(q - zp);
+    volatile float d = f * s;
+    float c = d;
+    if (lo && !(c >= *lo)) // maximumf: NaN cannot occur here
+      c = *lo;
+    if (hi && !(c <= *hi))
+      c = *hi;
+    volatile float t = c / s;
+    float rnd = std::nearbyint(t); // round half to even (default mode)
+    volatile float u = rnd + (float)zp;
+    float v = std::max((float)y.qmin, std::min((float)y.qmax, (float)u));
+    return (int64_t)v;
+  };
+  int64_t a = rule(x.qmin), b = rule(x.qmax);
+  if (a > b)
+    return std::nullopt;
+  for (int64_t q = x.qmin; q <= x.qmax; ++q)
+    if (rule(q) != std::min(std::max(q, a), b))
+      return std::nullopt;
+  return std::make_pair(a, b);
+}
+
 struct ClampLowering : OctetPattern<ClampOp> {
   using OctetPattern::OctetPattern;
   LogicalResult
@@ -3024,6 +3061,23 @@ struct ClampLowering : OctetPattern<ClampOp> {
       r = elementwise(rewriter, loc, shape, el, {adaptor.getInput()},
                       [&](OpBuilder &b, Location l, ValueRange a) {
                         return floatActivation(b, l, a[0], "clamp", lo, hi);
+                      });
+    } else if (auto ab = integerClampBounds(x, y, lo, hi)) {
+      // The same quantization in and out: dequantize -> clamp -> quantize
+      // maps each stored value to itself or to a bound, so it is an integer
+      // clamp (checked value by value at compile time with the float rule).
+      Type storage = rewriter.getIntegerType(y.width);
+      int64_t a = ab->first, bnd = ab->second;
+      r = elementwise(rewriter, loc, shape, storage, {adaptor.getInput()},
+                      [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+                        Value q = v[0];
+                        Value ca = cstInt(b, l, a, storage), cb = cstInt(b, l, bnd, storage);
+                        if (x.isSigned) {
+                          q = arith::MaxSIOp::create(b, l, q, ca);
+                          return arith::MinSIOp::create(b, l, q, cb);
+                        }
+                        q = arith::MaxUIOp::create(b, l, q, ca);
+                        return arith::MinUIOp::create(b, l, q, cb);
                       });
     } else {
       // On the quantized grid: dequantize, clamp, quantize to the result.
