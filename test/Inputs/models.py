@@ -1032,6 +1032,9 @@ M["matmulinteger_vector_a"] = lambda: model(
     [h.make_node("MatMulInteger", ["a", "b"], ["y"], name="mmi_v")],
     [vi("a", U8, [4])], [vi("y", I32, None)],
     [const("b", rng.integers(0, 255, (4, 5)).astype(np.uint8))])
+# An input with a zero-sized dimension (octetc refuses it by name).
+M["zero_dim_input"] = lambda: model(
+    [h.make_node("Relu", ["x"], ["y"], name="relu")], [vi("x", F, [2, 0])], [vi("y", F, [2, 0])])
 M["uint8_input_dq"] = lambda: model(
     [h.make_node("DequantizeLinear", ["x", "s", "z"], ["y"], name="dq")],
     [vi("x", U8, [2, 2])], [vi("y", F, None)],

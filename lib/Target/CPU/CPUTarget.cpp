@@ -85,6 +85,10 @@ FailureOr<ModelSignature> getSignature(ModuleOp module) {
         return main.emitError() << (isArg ? "input" : "output") << " '" << name
                                 << "' has a dynamic shape " << t
                                 << "; fix it with --input-shape";
+      if (llvm::is_contained(rt.getShape(), 0))
+        return main.emitError() << (isArg ? "input" : "output") << " '" << name
+                                << "' has a zero-sized dimension " << t
+                                << "; empty tensors are not supported";
       int dt = dtypeOf(rt.getElementType());
       if (!dt)
         return main.emitError() << (isArg ? "input" : "output") << " '" << name
