@@ -696,6 +696,12 @@ CASES = {
     "qconv-one-lane-tail": lambda r, w, q: case_qconv(r, w, q, {
         "group": 1, "cg": int(r.integers(1, 9)), "mg": 4, "stride": (1, 1), "k": (1, 2),
         "dil": (1, 1), "pads": [0, 0, 0, 0], "hw": (6, 27), "n": 2}),
+    # The same with the one-lane vector inside the 4-vector loop (19x17
+    # input, 2x2 kernel: 306 pixels, 20 vectors), where the mask is only
+    # constant if LLVM unrolls the loop (octetc scalarizes after -O3 too).
+    "qconv-one-lane-loop": lambda r, w, q: case_qconv(r, w, q, {
+        "group": 1, "cg": 4, "mg": 8, "stride": (1, 1), "k": (2, 2),
+        "dil": (1, 1), "pads": [0, 0, 0, 0], "hw": (19, 17), "n": 2}),
     "qconv-dw-one-lane-tail": lambda r, w, q: case_qconv(r, w, q, {
         "group": 11, "cg": 1, "mg": 1, "stride": (1, 1), "k": (1, 2),
         "dil": (1, 1), "pads": [0, 0, 0, 0], "hw": (6, 27), "n": 2}),

@@ -386,59 +386,73 @@ static llvm::Value *soleIntBase(llvm::Value *v, int depth = 0) {
   return base;
 }
 
+/// LLVM 22's x86 backend miscompiles a masked store whose constant mask has
+/// exactly one lane set when the stored vector is a truncation (a <16 x i32>
+/// truncated to <16 x i8>, say): it stores the lane's untruncated 4 bytes
+/// (`vmovss` / `vextractps`), overwriting the 3 bytes after it. The direct
+/// convolution's last pixel vector hits this (one pixel left in the last
+/// output row). Such stores become an extractelement and a scalar store,
+/// which the backend compiles correctly: before the optimizer, and again as
+/// its last step (a mask that only becomes constant through unrolling or
+/// constant propagation).
+static bool scalarizeOneLaneMaskedStores(llvm::Function &f) {
+  llvm::SmallVector<llvm::CallInst *> stores;
+  for (llvm::Instruction &i : llvm::instructions(f))
+    if (auto *c = llvm::dyn_cast<llvm::CallInst>(&i))
+      if (c->getIntrinsicID() == llvm::Intrinsic::masked_store)
+        stores.push_back(c);
+  bool changed = false;
+  for (llvm::CallInst *c : stores) {
+    // masked.store(value, ptr, mask) (older LLVMs had the alignment before
+    // the mask): the mask is last.
+    llvm::Value *value = c->getArgOperand(0), *ptr = c->getArgOperand(1);
+    auto *mask = llvm::dyn_cast<llvm::Constant>(c->getArgOperand(c->arg_size() - 1));
+    auto *vt = llvm::dyn_cast<llvm::FixedVectorType>(value->getType());
+    // Whole-byte elements only (sub-byte vectors are bit-packed in memory).
+    if (!mask || !vt || vt->getScalarSizeInBits() % 8)
+      continue;
+    int lane = -1;
+    bool one = true;
+    for (unsigned k = 0; k < vt->getNumElements() && one; ++k) {
+      llvm::Constant *e = mask->getAggregateElement(k);
+      if (!e || !llvm::isa<llvm::ConstantInt>(e)) {
+        one = false;
+        break;
+      }
+      if (llvm::cast<llvm::ConstantInt>(e)->isOne()) {
+        if (lane >= 0)
+          one = false;
+        lane = (int)k;
+      }
+    }
+    if (!one || lane < 0)
+      continue;
+    llvm::IRBuilder<> b(c);
+    llvm::Type *el = vt->getElementType();
+    llvm::Value *at = b.CreateConstInBoundsGEP1_64(el, ptr, (uint64_t)lane);
+    llvm::Value *scalar = b.CreateExtractElement(value, (uint64_t)lane);
+    b.CreateAlignedStore(scalar, at, llvm::Align(1));
+    c->eraseFromParent();
+    changed = true;
+  }
+  return changed;
+}
+
+/// The same as a pass at the end of LLVM's optimizer.
+struct ScalarizeOneLaneMaskedStoresPass
+    : llvm::PassInfoMixin<ScalarizeOneLaneMaskedStoresPass> {
+  llvm::PreservedAnalyses run(llvm::Function &f, llvm::FunctionAnalysisManager &) {
+    return scalarizeOneLaneMaskedStores(f) ? llvm::PreservedAnalyses::none()
+                                           : llvm::PreservedAnalyses::all();
+  }
+};
+
 /// memref-to-llvm aligns malloc'd buffers with ptrtoint / arithmetic /
 /// inttoptr, which hides from alias analysis that the aligned pointer still
 /// points into its own allocation: LLVM then assumes any two buffers may
 /// overlap and leaves copies between them byte by byte. Re-derive each such
 /// pointer as a byte offset (a GEP) from the original one: the same address,
 /// with its provenance.
-/// LLVM 22's x86 backend miscompiles a masked store whose constant mask has
-/// exactly one lane set when the stored vector is a truncation (a <16 x i32>
-/// truncated to <16 x i8>, say): it stores the lane's untruncated 4 bytes
-/// (`vmovss` / `vextractps`), overwriting the 3 bytes after it. The direct
-/// convolution's last pixel vector hits this (one pixel left in the last
-/// output row). Such stores become an extractelement and a scalar store
-/// here, before the optimizer, which the backend compiles correctly.
-static void scalarizeOneLaneMaskedStores(llvm::Module &m) {
-  for (llvm::Function &f : m) {
-    llvm::SmallVector<llvm::CallInst *> stores;
-    for (llvm::Instruction &i : llvm::instructions(f))
-      if (auto *c = llvm::dyn_cast<llvm::CallInst>(&i))
-        if (c->getIntrinsicID() == llvm::Intrinsic::masked_store)
-          stores.push_back(c);
-    for (llvm::CallInst *c : stores) {
-      // masked.store(value, ptr, [alignment,] mask): the mask is last.
-      llvm::Value *value = c->getArgOperand(0), *ptr = c->getArgOperand(1);
-      auto *mask = llvm::dyn_cast<llvm::Constant>(c->getArgOperand(c->arg_size() - 1));
-      auto *vt = llvm::dyn_cast<llvm::FixedVectorType>(value->getType());
-      if (!mask || !vt)
-        continue;
-      int lane = -1;
-      bool one = true;
-      for (unsigned k = 0; k < vt->getNumElements() && one; ++k) {
-        llvm::Constant *e = mask->getAggregateElement(k);
-        if (!e || !llvm::isa<llvm::ConstantInt>(e)) {
-          one = false;
-          break;
-        }
-        if (llvm::cast<llvm::ConstantInt>(e)->isOne()) {
-          if (lane >= 0)
-            one = false;
-          lane = (int)k;
-        }
-      }
-      if (!one || lane < 0)
-        continue;
-      llvm::IRBuilder<> b(c);
-      llvm::Type *el = vt->getElementType();
-      llvm::Value *at = b.CreateConstInBoundsGEP1_64(el, ptr, (uint64_t)lane);
-      llvm::Value *scalar = b.CreateExtractElement(value, (uint64_t)lane);
-      b.CreateAlignedStore(scalar, at, llvm::Align(1));
-      c->eraseFromParent();
-    }
-  }
-}
-
 static void restorePointerProvenance(llvm::Module &m) {
   for (llvm::Function &f : m) {
     llvm::SmallVector<llvm::IntToPtrInst *> casts;
@@ -628,7 +642,9 @@ LogicalResult compileToObject(ModuleOp module, const CPUOptions &options,
   llvmModule->setTargetTriple(triple);
   addDescriptor(*llvmModule, *sig, options);
   restorePointerProvenance(*llvmModule);
-  scalarizeOneLaneMaskedStores(*llvmModule);
+  for (llvm::Function &f : *llvmModule)
+    if (!f.isDeclaration())
+      scalarizeOneLaneMaskedStores(f);
   for (llvm::Function &f : *llvmModule) {
     if (f.isDeclaration())
       continue;
@@ -648,6 +664,10 @@ LogicalResult compileToObject(ModuleOp module, const CPUOptions &options,
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
+  pb.registerOptimizerLastEPCallback(
+      [](llvm::ModulePassManager &m, llvm::OptimizationLevel, llvm::ThinOrFullLTOPhase) {
+        m.addPass(llvm::createModuleToFunctionPassAdaptor(ScalarizeOneLaneMaskedStoresPass()));
+      });
   llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
   mpm.run(*llvmModule, mam);
 
