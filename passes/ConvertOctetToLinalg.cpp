@@ -3996,8 +3996,8 @@ struct ArgReduceLowering : OctetPattern<OpTy> {
 /// Softmax of 8-bit quantized tensors as ONNX Runtime's QLinearSoftmax: a
 /// float32 table of exp((i - 255 + shift) * s_x) for the 256 input steps,
 /// indexed by each value's distance to its row maximum, a float32 sum per
-/// row in order, then rint(e * floor(1 / s_y) / sum) + zp_y (clamped above
-/// at 255 and, for int8, narrowed as ORT does).
+/// row in order, then rint(e * floor(1 / s_y) / sum) + zp_y, saturated
+/// above at 255 (uint8) or 127 (int8).
 Value quantizedSoftmax(OpBuilder &b, Location loc, Value x, int64_t axis, const QInfo &qx,
                        const QInfo &qy) {
   auto t = rtt(x);
@@ -4043,8 +4043,12 @@ Value quantizedSoftmax(OpBuilder &b, Location loc, Value x, int64_t axis, const 
         f = math::RoundEvenOp::create(nb, l, f);
         Value q = arith::AddIOp::create(nb, l, arith::FPToSIOp::create(nb, l, i32, f),
                                         cstInt(nb, l, qy.zps[0], i32));
-        Value over = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, q, cstInt(nb, l, 255, i32));
-        q = arith::SelectOp::create(nb, l, over, cstInt(nb, l, 255, i32), q);
+        // Saturated above (the value is at least the zero point): 255 for
+        // uint8, 127 for int8, as ONNX Runtime 1.30 does (older ORT sources
+        // wrapped int8 values from 128 to 255 around).
+        int64_t top = qy.isSigned ? 127 : 255;
+        Value over = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, q, cstInt(nb, l, top, i32));
+        q = arith::SelectOp::create(nb, l, over, cstInt(nb, l, top, i32), q);
         return arith::TruncIOp::create(nb, l, i8, q);
       });
 }

@@ -828,6 +828,9 @@ M["qdq_op_softmax"] = lambda: _qdq_softmax(np.uint8, -1, 1 / 256., 0)
 M["qdq_op_softmax_axis1"] = lambda: _qdq_softmax(np.uint8, 1, 0.0371, 12)
 M["qdq_op_softmax_s8"] = lambda: _qdq_softmax(np.int8, -1, 1 / 256., -128)
 M["qdq_op_softmax_s8_odd"] = lambda: _qdq_softmax(np.int8, 2, 0.013, -100)
+# int8 outputs whose rule passes 127 (zero point 86, floor(1 / 0.0118) = 84):
+# ONNX Runtime saturates them at 127.
+M["qdq_op_softmax_s8_sat"] = lambda: _qdq_softmax(np.int8, -1, 0.0118, 86)
 
 M["qdq_op_gather_elements"] = lambda: qdq_one(
     "GatherElements", extra=["gi"], oscale=0.05, ozp=120, axis=2,
