@@ -1682,25 +1682,6 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   return res;
 }
 
-Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zp,
-                     ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
-                     ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
-                     ArrayRef<int64_t> dil, ArrayRef<int32_t> bias, const VnniEpilogue &epi,
-                     bool depthwise = false, ArrayRef<int64_t> s2d = {1, 1},
-                     int64_t groups = 1) {
-  DirectConvSpec spec;
-  spec.s2dH = s2d[0];
-  spec.s2dW = s2d[1];
-  spec.groups = groups;
-  spec.depthwise = depthwise;
-  spec.xSigned = xSigned;
-  spec.zp = zp;
-  spec.w = &w;
-  spec.bias = bias;
-  spec.epi = &epi;
-  return directConv(b, loc, x, pads, wShape, outShape, dil, spec);
-}
-
 /// Whether a strided convolution (dilation 1) is worth running as a
 /// stride-1 one after space-to-depth: its kernel, rounded up to whole
 /// stride blocks, has at most 40% zero taps (7x7/2 stems, 2x2/2, 4x4/4).
@@ -1756,26 +1737,70 @@ std::vector<T> spaceToDepthWeight(const std::vector<T> &w, ArrayRef<int64_t> wSh
   return w2;
 }
 
-/// The direct kernel in f32 (stride 1, a constant weight; `act` none, relu,
-/// relu6 or clamp), for one group or depthwise (groups = C = F).
+/// How a direct convolution reads its input: depthwise, in groups, and by
+/// stride (strided ones run through space-to-depth, dilation 1).
+struct DirectLayout {
+  bool depthwise = false;
+  int64_t groups = 1;
+  SmallVector<int64_t, 2> strides = {1, 1};
+};
+
+/// Runs directConv with `spec` on `x` as it is, or, when `layout` is
+/// strided, on the input regrouped space-to-depth with the kernel split into
+/// stride blocks (no padding, dilation 1). `weight` is the spec's field that
+/// points to `w`.
+template <typename T>
+Value directConvLaidOut(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
+                        Value padValue, const std::vector<T> &w, ArrayRef<int64_t> wShape,
+                        ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil, DirectConvSpec spec,
+                        const DirectLayout &layout,
+                        const std::vector<T> *DirectConvSpec::*weight) {
+  spec.depthwise = layout.depthwise;
+  spec.groups = layout.groups;
+  if (layout.strides[0] == 1 && layout.strides[1] == 1) {
+    spec.*weight = &w;
+    return directConv(b, loc, x, pads, wShape, outShape, dil, spec);
+  }
+  SmallVector<int64_t> wShape2, noPads = {0, 0, 0, 0}, one = {1, 1};
+  std::vector<T> w2 = spaceToDepthWeight(w, wShape, layout.strides, wShape2);
+  Value xs2 = spaceToDepthInput(b, loc, x, pads, padValue, wShape, outShape, layout.strides);
+  spec.*weight = &w2;
+  spec.s2dH = layout.strides[0];
+  spec.s2dW = layout.strides[1];
+  return directConv(b, loc, xs2, noPads, wShape2, outShape, one, spec);
+}
+
+Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zp,
+                     ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
+                     ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
+                     ArrayRef<int64_t> dil, ArrayRef<int32_t> bias, const VnniEpilogue &epi,
+                     const DirectLayout &layout = {}) {
+  DirectConvSpec spec;
+  spec.xSigned = xSigned;
+  spec.zp = zp;
+  spec.bias = bias;
+  spec.epi = &epi;
+  Value padValue = cstInt(b, loc, zp, rtt(x).getElementType());
+  return directConvLaidOut(b, loc, x, pads, padValue, w, wShape, outShape, dil, spec, layout,
+                           &DirectConvSpec::w);
+}
+
+/// The direct kernel in f32 (a constant weight; `act` none, relu, relu6 or
+/// clamp), for one group, groups or depthwise (groups = C = F).
 Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
                       const std::vector<double> &w, ArrayRef<int64_t> wShape,
                       ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil, ArrayRef<float> bias,
                       StringRef act, std::optional<float> lo, std::optional<float> hi,
-                      bool depthwise = false, ArrayRef<int64_t> s2d = {1, 1},
-                      int64_t groups = 1) {
+                      const DirectLayout &layout = {}) {
   DirectConvSpec spec;
-  spec.s2dH = s2d[0];
-  spec.s2dW = s2d[1];
-  spec.groups = groups;
   spec.isFloat = true;
-  spec.depthwise = depthwise;
-  spec.fw = &w;
   spec.fbias = bias;
   spec.act = act;
   spec.lo = lo;
   spec.hi = hi;
-  return directConv(b, loc, x, pads, wShape, outShape, dil, spec);
+  Value padValue = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  return directConvLaidOut(b, loc, x, pads, padValue, w, wShape, outShape, dil, spec, layout,
+                           &DirectConvSpec::fw);
 }
 
 /// A constant f32 bias (one value or one per channel) as `n` floats; zeros
@@ -2269,19 +2294,15 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         // 2x2/2 and 4x4/4 patchify convs): space-to-depth by the stride
         // turns them into stride-1 convolutions for the direct kernel
         // (resnet18's stem at 224x224: 0.41 -> 0.35 ms).
-        if (epi && spaceToDepthPays(wShape, strides, dil)) {
-          SmallVector<int64_t> wShape2;
-          std::vector<int64_t> w2 = spaceToDepthWeight(*wv, wShape, strides, wShape2);
-          int64_t ow = outShape[3];
-          if (ow >= 16 || (ow >= 8 && wShape2[1] <= 64)) {
-            Value xs2 = spaceToDepthInput(rewriter, loc, adaptor.getInput(), op.getPads(),
-                                          padValue, wShape, outShape, strides);
-            SmallVector<int64_t> noPads = {0, 0, 0, 0}, one = {1, 1};
-            rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, xs2, x.isSigned, x.zps[0],
-                                                  noPads, w2, wShape2, outShape, one, *vb,
-                                                  *epi, /*depthwise=*/false, strides));
-            return success();
-          }
+        int64_t ow = outShape[3];
+        if (epi && spaceToDepthPays(wShape, strides, dil) &&
+            (ow >= 16 || (ow >= 8 && cin * strides[0] * strides[1] <= 64))) {
+          DirectLayout layout;
+          layout.strides.assign(strides.begin(), strides.end());
+          rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
+                                                x.zps[0], op.getPads(), *wv, wShape, outShape,
+                                                dil, *vb, *epi, layout));
+          return success();
         }
         Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
         *wv = weightTapsChannelsLast(*wv, wShape[0], cin, kh, kw);
@@ -2325,14 +2346,11 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         // for int8.
         if (spaceToDepthPays(wShape, strides, dil) && outShape[3] >= 8 &&
             (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
-          SmallVector<int64_t> wShape2;
-          std::vector<double> w2 = spaceToDepthWeight(fwc->f, wShape, strides, wShape2);
-          Value xs2 = spaceToDepthInput(rewriter, loc, adaptor.getInput(), op.getPads(),
-                                        padValue, wShape, outShape, strides);
-          SmallVector<int64_t> noPads = {0, 0, 0, 0}, one = {1, 1};
-          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, xs2, noPads, w2, wShape2,
-                                                 outShape, one, fb, act, lo, hi,
-                                                 /*depthwise=*/false, strides));
+          DirectLayout layout;
+          layout.strides.assign(strides.begin(), strides.end());
+          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
+                                                 op.getPads(), fwc->f, wShape, outShape, dil,
+                                                 fb, act, lo, hi, layout));
           return success();
         }
         Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
@@ -2421,19 +2439,12 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
                                  /*channelInner=*/false, x.isSigned ? 128 : 0)) &&
           (epi = vnniEpilogue(x, w, op.getType(), wShape[0], op.getActivation(), lo, hi,
                               fixedPoint))) {
-        if (dwStrided) {
-          SmallVector<int64_t> wShape2, noPads = {0, 0, 0, 0}, one = {1, 1};
-          std::vector<int64_t> w2 = spaceToDepthWeight(*wv, wShape, strides, wShape2);
-          Value xs2 = spaceToDepthInput(rewriter, loc, adaptor.getInput(), op.getPads(),
-                                        padValue, wShape, outShape, strides);
-          rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, xs2, x.isSigned, x.zps[0],
-                                                noPads, w2, wShape2, outShape, one, *vb,
-                                                *epi, /*depthwise=*/true, strides));
-          return success();
-        }
+        DirectLayout layout;
+        layout.depthwise = true;
+        layout.strides.assign(strides.begin(), strides.end());
         rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
                                               x.zps[0], op.getPads(), *wv, wShape, outShape,
-                                              dil, *vb, *epi, /*depthwise=*/true));
+                                              dil, *vb, *epi, layout));
         return success();
       }
     }
@@ -2448,23 +2459,14 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         fbc = readConstant(bias);
       if (fwc && fwc->isFloat && (!op.getBias() || (fbc && fbc->isFloat)) &&
           (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
-        if (dwStrided) {
-          SmallVector<int64_t> wShape2, noPads = {0, 0, 0, 0}, one = {1, 1};
-          std::vector<double> w2 = spaceToDepthWeight(fwc->f, wShape, strides, wShape2);
-          Value xs2 = spaceToDepthInput(rewriter, loc, adaptor.getInput(), op.getPads(),
-                                        padValue, wShape, outShape, strides);
-          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, xs2, noPads, w2, wShape2,
-                                                 outShape, one, floatBiasValues(fbc, wShape[0]),
-                                                 act, optF(op.getClampMin()),
-                                                 optF(op.getClampMax()), /*depthwise=*/true,
-                                                 strides));
-          return success();
-        }
+        DirectLayout layout;
+        layout.depthwise = true;
+        layout.strides.assign(strides.begin(), strides.end());
         rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(),
                                                fwc->f, wShape, outShape, dil,
                                                floatBiasValues(fbc, wShape[0]), act,
                                                optF(op.getClampMin()), optF(op.getClampMax()),
-                                               /*depthwise=*/true));
+                                               layout));
         return success();
       }
     }
@@ -2478,7 +2480,10 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
       bool strided = strides[0] > 1 || strides[1] > 1;
       bool viaS2d = strided && dil[0] == 1 && dil[1] == 1;
       int64_t phases = viaS2d ? strides[0] * strides[1] : 1;
-      SmallVector<int64_t> noPads = {0, 0, 0, 0}, one = {1, 1}, unit = {1, 1};
+      DirectLayout layout;
+      layout.groups = group;
+      if (viaS2d)
+        layout.strides.assign(strides.begin(), strides.end());
       auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
       int64_t taps = wShape[2] * wShape[3];
       std::optional<std::vector<int64_t>> wv;
@@ -2490,20 +2495,9 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
                                  /*channelInner=*/false, x.isSigned ? 128 : 0)) &&
           (epi = vnniEpilogue(x, w, op.getType(), wShape[0], op.getActivation(), lo, hi,
                               fixedPoint))) {
-        if (viaS2d) {
-          SmallVector<int64_t> wShape2;
-          std::vector<int64_t> w2 = spaceToDepthWeight(*wv, wShape, strides, wShape2);
-          Value xs2 = spaceToDepthInput(rewriter, loc, adaptor.getInput(), op.getPads(),
-                                        padValue, wShape, outShape, strides);
-          rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, xs2, x.isSigned, x.zps[0],
-                                                noPads, w2, wShape2, outShape, one, *vb, *epi,
-                                                /*depthwise=*/false, strides, group));
-        } else {
-          rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
-                                                x.zps[0], op.getPads(), *wv, wShape, outShape,
-                                                dil, *vb, *epi, /*depthwise=*/false, unit,
-                                                group));
-        }
+        rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
+                                              x.zps[0], op.getPads(), *wv, wShape, outShape,
+                                              dil, *vb, *epi, layout));
         return success();
       }
       StringRef act = op.getActivation();
@@ -2515,20 +2509,9 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
           (!op.getBias() || (fbc && fbc->isFloat)) &&
           (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
         SmallVector<float> fb = floatBiasValues(fbc, wShape[0]);
-        if (viaS2d) {
-          SmallVector<int64_t> wShape2;
-          std::vector<double> w2 = spaceToDepthWeight(fwc->f, wShape, strides, wShape2);
-          Value xs2 = spaceToDepthInput(rewriter, loc, adaptor.getInput(), op.getPads(),
-                                        padValue, wShape, outShape, strides);
-          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, xs2, noPads, w2, wShape2,
-                                                 outShape, one, fb, act, lo, hi,
-                                                 /*depthwise=*/false, strides, group));
-        } else {
-          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
-                                                 op.getPads(), fwc->f, wShape, outShape, dil,
-                                                 fb, act, lo, hi, /*depthwise=*/false, unit,
-                                                 group));
-        }
+        rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
+                                               op.getPads(), fwc->f, wShape, outShape, dil, fb,
+                                               act, lo, hi, layout));
         return success();
       }
     }
