@@ -1269,6 +1269,26 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   // is at most 256 KB (conv3x3 56x56x64: 0.227-0.238 -> 0.225-0.228 ms).
   int64_t period = S / std::gcd<int64_t>(16, S);
   Value initT, colSumT;
+  // The lane masks of unrolled tap columns, maskT[v mod P][j] (bit l: lane
+  // l of vector v reads tap column j inside the row), so that a tile loads
+  // them instead of computing the lanes' columns.
+  Value maskT;
+  if (masked && kw <= 5 && period * kw <= 4096) {
+    ConstTensor mt;
+    mt.shape = {period, kw};
+    for (int64_t v = 0; v < period; ++v)
+      for (int64_t j = 0; j < kw; ++j) {
+        uint32_t bits = 0;
+        for (int64_t lane = 0; lane < 16; ++lane) {
+          int64_t x = (16 * v + lane) % S, lo = pl - j * dil[1];
+          if (x >= lo && x < lo + iw)
+            bits |= 1u << lane;
+        }
+        mt.i.push_back((int16_t)bits);
+      }
+    auto mtT = RankedTensorType::get(mt.shape, b.getI16Type());
+    maskT = arith::ConstantOp::create(b, loc, mtT, cast<TypedAttr>(mt.write(mtT)));
+  }
   if (corrected && fN * period * 64 <= (256 << 10)) {
     ConstTensor it;
     it.shape = {fN, period, 16};
@@ -1294,6 +1314,17 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
       cs.i.push_back((int32_t)u);
     auto csT = RankedTensorType::get(cs.shape, i32);
     colSumT = arith::ConstantOp::create(b, loc, csT, cast<TypedAttr>(cs.write(csT)));
+  }
+  // v mod P for each pixel vector v: a load instead of a division per
+  // vector and tile.
+  Value patT;
+  if (initT || maskT) {
+    ConstTensor pt;
+    pt.shape = {vecs};
+    for (int64_t v = 0; v < vecs; ++v)
+      pt.i.push_back(v % period);
+    auto ptT = RankedTensorType::get(pt.shape, i32);
+    patT = arith::ConstantOp::create(b, loc, ptT, cast<TypedAttr>(pt.write(ptT)));
   }
   Value out = emptyLike(b, loc, {nN, fN, direct ? oh * ow : p16}, el);
   SmallVector<int32_t> iotaV;
@@ -1354,7 +1385,7 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
           tb, l, arith::AddIOp::create(tb, l, v0, idx(tb, l, c)), idx(tb, l, 16)));
     // The output column of each lane (a vector wraps at most 15 / S times).
     SmallVector<Value> xcol;
-    if (masked)
+    if (masked && (!maskT || colSumT))
       for (int64_t c = 0; c < cols; ++c) {
         Value x0 = arith::RemUIOp::create(tb, l, pix[c], idx(tb, l, S));
         Value xv = arith::AddIOp::create(tb, l, splatI32(tb, l, x0), iota);
@@ -1366,10 +1397,12 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
         xcol.push_back(xv);
       }
     SmallVector<Value> pat;
-    if (initT)
-      for (int64_t c = 0; c < cols; ++c)
-        pat.push_back(arith::RemUIOp::create(
-            tb, l, arith::AddIOp::create(tb, l, v0, idx(tb, l, c)), idx(tb, l, period)));
+    if (initT || maskT)
+      for (int64_t c = 0; c < cols; ++c) {
+        Value v = arith::AddIOp::create(tb, l, v0, idx(tb, l, c));
+        pat.push_back(arith::IndexCastOp::create(
+            tb, l, tb.getIndexType(), tensor::ExtractOp::create(tb, l, patT, ValueRange{v})));
+      }
     for (int64_t r = 0; r < rows; ++r) {
       if (initT) {
         Value z32 = cstInt(tb, l, 0, i32);
@@ -1398,8 +1431,18 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
         SmallVector<Value> masks;
         bool useMask = masked && (!jc || pl - *jc * dil[1] > 0 || iw + pl - *jc * dil[1] < ow);
         if (useMask)
-          for (int64_t c = 0; c < cols; ++c)
+          for (int64_t c = 0; c < cols; ++c) {
+            if (maskT && jc) {
+              Value bits = tensor::ExtractOp::create(jb, jl, maskT,
+                                                     ValueRange{pat[c], idx(jb, jl, *jc)});
+              Value v1b = vector::BroadcastOp::create(
+                  jb, jl, VectorType::get({1}, jb.getI16Type()), bits);
+              masks.push_back(vector::BitCastOp::create(
+                  jb, jl, VectorType::get({16}, jb.getI1Type()), v1b));
+              continue;
+            }
             masks.push_back(tapInRow(jb, jl, xcol[c], j));
+          }
         if (dw) { // acc += x * w[f][i][j], each row its own channel(s)
           SmallVector<Value> next(a2.begin(), a2.end());
           Value pad0 = padScalar(jb, jl);
