@@ -1326,6 +1326,77 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
     auto ptT = RankedTensorType::get(pt.shape, i32);
     patT = arith::ConstantOp::create(b, loc, ptT, cast<TypedAttr>(pt.write(ptT)));
   }
+  // Tap rows that lie wholly in the top or bottom padding for every output
+  // pixel of a vector (the first and last vectors of a large image) are
+  // left out of that vector's products, as oneDNN skips padding taps
+  // (conv3x3 56x56: 1% of the vpdpbusd). The pad bytes they would have
+  // read (padU * w, int8) are added back from corrT[f][k] for the k-th
+  // such vector, per lane: in same-padded rows a lane whose tap column is
+  // masked got no product for it anyway.
+  auto rowSkipped = [&](int64_t v, int64_t i) {
+    if (dw)
+      return false;
+    bool anyValid = false;
+    for (int64_t lane = 0; lane < 16; ++lane) {
+      int64_t p = 16 * v + lane, y = p / S, x = p % S;
+      if (y >= oh || x >= ow)
+        continue; // not an output pixel
+      anyValid = true;
+      int64_t in = y + i * dil[0] - pt;
+      if (in >= 0 && in < ih)
+        return false;
+    }
+    return anyValid;
+  };
+  bool skipNeedsCorr = !isFloat && padU != 0;
+  std::vector<int64_t> skipVecs; // vectors with a skipped tap row
+  for (int64_t v = 0; v < vecs; ++v)
+    for (int64_t i = 0; i < kh; ++i)
+      if (rowSkipped(v, i)) {
+        skipVecs.push_back(v);
+        break;
+      }
+  bool skipRows = !skipVecs.empty() && kh > 1 &&
+                  (!skipNeedsCorr || fN * (int64_t)skipVecs.size() * 64 <= (256 << 10));
+  Value corrT;
+  if (skipRows && skipNeedsCorr) {
+    ConstTensor ct;
+    int64_t K = skipVecs.size();
+    ct.shape = {fN, K, 16};
+    ct.i.assign(fN * K * 16, 0);
+    for (int64_t k = 0; k < K; ++k) {
+      int64_t v = skipVecs[k];
+      for (int64_t i = 0; i < kh; ++i) {
+        if (!rowSkipped(v, i))
+          continue;
+        for (int64_t lane = 0; lane < 16; ++lane) {
+          int64_t x = (16 * v + lane) % S;
+          for (int64_t j = 0; j < kw; ++j) {
+            int64_t lo = pl - j * dil[1];
+            if (masked && (x < lo || x >= lo + iw))
+              continue; // a masked lane: no product to make up for
+            for (int64_t f = 0; f < fN; ++f) {
+              uint32_t sum = 0;
+              for (int64_t c = 0; c < cg; ++c)
+                sum += (uint32_t)(padU * w[((f * cg + c) * kh + i) * kw + j]);
+              int64_t at = (f * K + k) * 16 + lane;
+              ct.i[at] = (int32_t)((uint32_t)ct.i[at] + sum);
+            }
+          }
+        }
+      }
+    }
+    auto ctT = RankedTensorType::get(ct.shape, i32);
+    corrT = arith::ConstantOp::create(b, loc, ctT, cast<TypedAttr>(ct.write(ctT)));
+  }
+  auto tileSkips = [&](int64_t v0, int64_t cols) {
+    if (!skipRows)
+      return false;
+    for (int64_t v : skipVecs)
+      if (v >= v0 && v < v0 + cols)
+        return true;
+    return false;
+  };
   Value out = emptyLike(b, loc, {nN, fN, direct ? oh * ow : p16}, el);
   SmallVector<int32_t> iotaV;
   for (int32_t l = 0; l < 16; ++l)
@@ -1370,8 +1441,16 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   };
   // With `full`, the tile's pixel vectors lie inside the output.
   auto tile = [&](OpBuilder &tb, Location l, Value n, Value f0, Value v0,
-                  int64_t rows, int64_t cols, bool full, Value cur) -> Value {
+                  int64_t rows, int64_t cols, bool full, Value cur,
+                  std::optional<int64_t> v0c = std::nullopt) -> Value {
     SmallVector<Value> fs, pix, accs;
+    // skip[i][c]: tap row i is left out of vector c (tiles at a known v0).
+    SmallVector<SmallVector<bool>> skip(kh, SmallVector<bool>(cols, false));
+    bool anySkip = false;
+    if (v0c && tileSkips(*v0c, cols))
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t c = 0; c < cols; ++c)
+          anySkip |= skip[i][c] = rowSkipped(*v0c + c, i);
     Value pad8 = cstInt(tb, l, 0, i8);
     for (int64_t r = 0; r < rows; ++r)
       fs.push_back(arith::AddIOp::create(tb, l, f0, idx(tb, l, r)));
@@ -1417,6 +1496,18 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
       for (int64_t c = 0; c < cols; ++c)
         accs.push_back(bs);
     }
+    if (anySkip && corrT)
+      for (int64_t c = 0; c < cols; ++c) {
+        auto it = llvm::find(skipVecs, *v0c + c);
+        if (it == skipVecs.end())
+          continue;
+        Value k = idx(tb, l, it - skipVecs.begin()), z32 = cstInt(tb, l, 0, i32);
+        for (int64_t r = 0; r < rows; ++r) {
+          Value corr = vector::TransferReadOp::create(
+              tb, l, v16, corrT, ValueRange{fs[r], k, idx(tb, l, 0)}, z32, ArrayRef<bool>{true});
+          accs[r * cols + c] = arith::AddIOp::create(tb, l, accs[r * cols + c], corr);
+        }
+      }
     auto rowBody = [&](OpBuilder &ib, Location il, Value i, std::optional<int64_t> ic,
                        ValueRange a1) -> SmallVector<Value> {
       Value rowOff = arith::MulIOp::create(ib, il, i, idx(ib, il, dil[0] * S));
@@ -1483,27 +1574,47 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
         return SmallVector<Value>(loop(jb, jl, 0, cgSlots, 1, a2, [&](OpBuilder &kb,
                                                                        Location kl, Value q,
                                                                        ValueRange a3) {
-          SmallVector<Value> acts, next;
+          SmallVector<Value> acts(cols), next(a3.begin(), a3.end());
           Value padIn = isFloat ? padScalar(kb, kl) : pad8;
           Value qIn = q; // the slot in the regrouped input: in the tile's group
           if (groups > 1)
             qIn = arith::AddIOp::create(kb, kl, groupSlot0, q);
+          // Vectors whose products of this tap row are left out.
+          auto skipped = [&](int64_t c) { return ic && skip[*ic][c]; };
           for (int64_t c = 0; c < cols; ++c) {
+            if (skipped(c))
+              continue;
             Value px = arith::AddIOp::create(kb, kl, pix[c], xoff);
             Value off = arith::MulIOp::create(kb, kl, px, idx(kb, kl, slot));
-            acts.push_back(vector::TransferReadOp::create(
-                kb, kl, vin, xf, ValueRange{n, qIn, off}, padIn, ArrayRef<bool>{true}));
+            acts[c] = vector::TransferReadOp::create(kb, kl, vin, xf, ValueRange{n, qIn, off},
+                                                     padIn, ArrayRef<bool>{true});
+            // Lanes whose tap lies in the side padding read zeros (a
+            // zero-masked load shared by the tile's rows; masking each
+            // vpdpbusd instead fails to fold when the mask is a constant,
+            // as in tiles at a known v0).
+            if (useMask) {
+              if (isFloat) {
+                acts[c] = arith::SelectOp::create(
+                    kb, kl, masks[c], acts[c],
+                    arith::ConstantOp::create(kb, kl, f16, DenseElementsAttr::get(f16, 0.0f)));
+              } else {
+                Value d = vector::BitCastOp::create(kb, kl, v16, acts[c]);
+                d = arith::SelectOp::create(
+                    kb, kl, masks[c], d,
+                    arith::ConstantOp::create(kb, kl, v16, DenseElementsAttr::get(v16, 0)));
+                acts[c] = vector::BitCastOp::create(kb, kl, vin, d);
+              }
+            }
           }
           if (isFloat) { // acc += x * w[f][i][j][c], the weight broadcast
             for (int64_t r = 0; r < rows; ++r) {
               Value wv = tensor::ExtractOp::create(kb, kl, wc, ValueRange{fs[r], i, j, q});
               Value wb = vector::BroadcastOp::create(kb, kl, f16, wv);
               for (int64_t c = 0; c < cols; ++c) {
+                if (skipped(c))
+                  continue;
                 Value acc = a3[r * cols + c];
-                Value d = vector::FMAOp::create(kb, kl, acts[c], wb, acc);
-                if (useMask) // a masked vfmadd
-                  d = arith::SelectOp::create(kb, kl, masks[c], d, acc);
-                next.push_back(d);
+                next[r * cols + c] = vector::FMAOp::create(kb, kl, acts[c], wb, acc);
               }
             }
             return next;
@@ -1517,12 +1628,11 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
             Value sc = vector::ExtractOp::create(kb, kl, w1, ArrayRef<int64_t>{0});
             Value wb = vector::BroadcastOp::create(kb, kl, v16, sc);
             for (int64_t c = 0; c < cols; ++c) {
+              if (skipped(c))
+                continue;
               Value acc = a3[r * cols + c];
-              Value d = Dot4Op::create(kb, kl, v16, acc,
-                                       vector::BitCastOp::create(kb, kl, v16, acts[c]), wb);
-              if (useMask) // a masked vpdpbusd
-                d = arith::SelectOp::create(kb, kl, masks[c], d, acc);
-              next.push_back(d);
+              next[r * cols + c] = Dot4Op::create(
+                  kb, kl, v16, acc, vector::BitCastOp::create(kb, kl, v16, acts[c]), wb);
             }
           }
           return next;
@@ -1542,10 +1652,12 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
       }));
     };
     SmallVector<Value> red;
-    if (dw && cg > 1) { // kernel rows unrolled too, so that zero taps are known
+    if ((dw && cg > 1) || anySkip) { // kernel rows unrolled, so that zero or
+                                     // skipped taps are known
       red.assign(accs.begin(), accs.end());
       for (int64_t ic = 0; ic < kh; ++ic)
-        red = rowBody(tb, l, idx(tb, l, ic), ic, red);
+        if (!llvm::all_of(skip[ic], [](bool v) { return v; }))
+          red = rowBody(tb, l, idx(tb, l, ic), ic, red);
     } else {
       red = loop(tb, l, 0, kh, 1, accs, [&](OpBuilder &ib, Location il, Value i,
                                             ValueRange a1) {
@@ -1668,13 +1780,25 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
                                                                Value f0, ValueRange a2) {
         Value c2 = a2[0];
         auto vLoop = [&](int64_t vlo, int64_t vhi, int64_t cols, bool full) {
-          if (vhi <= vlo)
-            return;
-          c2 = loop(fb, fl, vlo, vhi, cols, ValueRange{c2},
-                    [&](OpBuilder &vb, Location vl, Value v0, ValueRange a3) {
-                      return SmallVector<Value>{
-                          tile(vb, vl, n, f0, v0, rows, cols, full, a3[0])};
-                    })[0];
+          // Tiles with skipped tap rows on their own (constant v0), the
+          // runs between them as loops.
+          int64_t from = vlo;
+          auto run = [&](int64_t to) {
+            if (to > from)
+              c2 = loop(fb, fl, from, to, cols, ValueRange{c2},
+                        [&](OpBuilder &vb, Location vl, Value v0, ValueRange a3) {
+                          return SmallVector<Value>{
+                              tile(vb, vl, n, f0, v0, rows, cols, full, a3[0])};
+                        })[0];
+          };
+          for (int64_t t = vlo; t < vhi; t += cols) {
+            if (!tileSkips(t, cols))
+              continue;
+            run(t);
+            c2 = tile(fb, fl, n, f0, idx(fb, fl, t), rows, cols, full, c2, t);
+            from = t + cols;
+          }
+          run(vhi);
         };
         int64_t v2 = vMain + (vecs - vMain) / 2 * 2;
         // Images of up to 6 vectors (8x8 with a pad column: 5) in one tile:

@@ -312,6 +312,27 @@ def case_qconv_same(rng, work, requant, params=None):
         "hw": (hgt, int(rng.integers(8, 71)))})
 
 
+def case_qconv_pad_rows(rng, work, requant, params=None):
+    """Stride-1 convolutions on rows of 33-100 pixels with 1-3 pad rows above
+    and below: the direct kernel leaves a tap row out of a 16-pixel vector
+    when it reads only padding for all of the vector's pixels, and adds the
+    pad bytes' share back per lane (non-zero input zero points). Same-padded
+    rows (masked side taps) or rows with pad columns, dilations 1-2."""
+    kh, kw = int(rng.integers(2, 6)), int(rng.choice([1, 2, 3, 5]))
+    dil = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    pads = same_pads(rng, kw, dil[1]) if rng.integers(0, 2) else \
+        [int(v) for v in rng.integers(0, 3, 4)]
+    pads[0], pads[2] = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    hgt = max(int(rng.integers(2, 7)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
+    xdt = rng.choice([np.uint8, np.int8])
+    lo, hi = qrange(xdt)
+    return case_qconv(rng, work, requant, {
+        "group": 1, "stride": (1, 1), "k": (kh, kw), "dil": dil, "pads": pads, "xdt": xdt,
+        "xzp": int(rng.choice([lo, hi, int(rng.integers(lo, hi + 1))])),
+        "cg": int(rng.integers(1, 13)), "mg": int(rng.integers(1, 10)),
+        "hw": (hgt, int(rng.integers(33, 101)))})
+
+
 def case_qconv_dw_direct(rng, work, requant, params=None):
     """Depthwise convolutions with stride 1 and rows of 8+ pixels: the direct
     kernel's depthwise mode (a byte per pixel slot, int32 products per tap,
@@ -560,6 +581,11 @@ def case_fconv(rng, work, requant, params=None):
         pads = [int(v) for v in rng.integers(0, 3, 4)]
     hgt = max(int(rng.integers(1, 9)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
     wid = max(int(rng.integers(8, 41)), (kw - 1) * dil[1] + 8 - pads[1] - pads[3])
+    if p.get("pad_rows"):  # rows of 33-100 pixels and 1-3 pad rows, as qconv-pad-rows
+        kh = int(rng.integers(2, 6))
+        pads[0], pads[2] = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        wid = int(rng.integers(33, 101))
+        hgt = max(int(rng.integers(2, 7)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
     st = (1, 1)
     if p.get("s2d"):  # strided kernels covering whole stride blocks, as qconv-s2d
         (kh, sh), (kw, sw), pads = s2d_kernel(rng)
@@ -670,6 +696,7 @@ CASES = {
         "group": 1, "stride": (1, 1), "cg": int(r.integers(1, 10)),
         "mg": int(r.integers(1, 10)), "hw": (int(r.integers(3, 8)), int(r.integers(32, 92)))}),
     "qconv-same": case_qconv_same,
+    "qconv-pad-rows": case_qconv_pad_rows,
     "qconv-s2d": case_qconv_s2d,
     "float-math": case_float_math,
     "qconv-grouped": case_qconv_grouped,
@@ -685,6 +712,7 @@ CASES = {
         "hw": (int(r.integers(2, 5)), int(r.choice([65, 67, 69])))}),
     "fconv": case_fconv,
     "fconv-wide-pads": lambda r, w, q: case_fconv(r, w, q, {"wide_pads": True}),
+    "fconv-pad-rows": lambda r, w, q: case_fconv(r, w, q, {"pad_rows": True}),
     "fconv-dw": lambda r, w, q: case_fconv(r, w, q, {"depthwise": True}),
     "fconv-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True}),
     "fconv-dw-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True, "depthwise": True}),
