@@ -5,7 +5,7 @@
 // convolution also from and to NCHW tensors), one thread or all, and prints
 // one line per case: "<case> <p50 ms> <GOPS>".
 //
-// usage: onednn-bench [threads are set with OMP_NUM_THREADS]
+// usage: onednn-bench [CASE]   (threads are set with OMP_NUM_THREADS)
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 using namespace dnnl;
@@ -79,12 +80,20 @@ static void benchConv(engine &eng, stream &s, const char *name, bool fromNCHW, i
   std::printf("%s %.4f %.1f\n", name, t, 2.0 * n * oc * h * w * c * 9 / t / 1e6);
 }
 
-int main() {
+int main(int argc, char **argv) {
+  // With an argument, only the case of that name (bench/run.sh alternates
+  // oneDNN and Octet runs of one case).
+  std::string only = argc > 1 ? argv[1] : "";
+  auto want = [&](const char *name) { return only.empty() || only == name; };
   engine eng(engine::kind::cpu, 0);
   stream s(eng);
-  benchMatmul(eng, s, "gemm_1024x1024x1024", 1024, 1024, 1024, 30);
-  benchMatmul(eng, s, "gemm_256x3072x768", 256, 3072, 768, 50);
-  benchConv(eng, s, "conv3x3_64x56x56", false, 50);
-  benchConv(eng, s, "conv3x3_64x56x56_nchw", true, 50);
+  if (want("gemm_1024x1024x1024"))
+    benchMatmul(eng, s, "gemm_1024x1024x1024", 1024, 1024, 1024, 30);
+  if (want("gemm_256x3072x768"))
+    benchMatmul(eng, s, "gemm_256x3072x768", 256, 3072, 768, 50);
+  if (want("conv3x3_64x56x56"))
+    benchConv(eng, s, "conv3x3_64x56x56", false, 50);
+  if (want("conv3x3_64x56x56_nchw"))
+    benchConv(eng, s, "conv3x3_64x56x56_nchw", true, 50);
   return 0;
 }

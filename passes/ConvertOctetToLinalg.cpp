@@ -314,7 +314,8 @@ void fixedPointParams(const QInfo &x, const QInfo &w, const QInfo &y, int64_t ch
 /// to [lo, hi]; the result is int32. Without `anyLeft` (`anyRight`) no
 /// shift is negative (positive), and that step is left out.
 Value fixedPointRequant(OpBuilder &nb, Location nl, Value accv, Value m0, Value sh, int64_t zp,
-                        double lo, double hi, bool anyLeft, bool anyRight) {
+                        double lo, double hi, bool anyLeft, bool anyRight,
+                        bool addZpAndClamp = true) {
   Type t32 = accv.getType();
   Type i64 = nb.getI64Type(), t64 = i64;
   if (auto vt = dyn_cast<VectorType>(t32))
@@ -344,11 +345,46 @@ Value fixedPointRequant(OpBuilder &nb, Location nl, Value accv, Value m0, Value 
   // (p + 2^30) >> 31 with an arithmetic shift in both cases (for p < 0,
   // trunc((p + 1 - 2^30) / 2^31) = floor((p + 2^30) / 2^31)). m0 > 0, so
   // the saturating case (both INT32_MIN) cannot occur.
-  Value p = arith::MulIOp::create(nb, nl, arith::ExtSIOp::create(nb, nl, t64, accv),
-                                  arith::ExtSIOp::create(nb, nl, t64, m0));
-  Value hv = arith::ShRSIOp::create(nb, nl, arith::AddIOp::create(nb, nl, p, c(1ll << 30, t64)),
-                                    c(31, t64));
-  Value h32 = arith::TruncIOp::create(nb, nl, t32, hv);
+  Value h32;
+  auto vt32 = dyn_cast<VectorType>(t32);
+  if (vt32 && vt32.getRank() == 1 && vt32.getDimSize(0) % 2 == 0) {
+    // Vectors: the even and odd lanes as the two halves of 64-bit lanes,
+    // each a 32 x 32 -> 64-bit signed product (vpmuldq, instead of
+    // widening every lane), rounded and shifted so that the even results
+    // land in the low and the odd ones in the high halves, then merged.
+    int64_t half = vt32.getDimSize(0) / 2;
+    auto v64 = VectorType::get({half}, i64);
+    auto lo32 = [&](Value v) -> Value { // sign-extended low halves
+      Value w = vector::BitCastOp::create(nb, nl, v64, v);
+      return arith::ShRSIOp::create(nb, nl, arith::ShLIOp::create(nb, nl, w, c(32, v64)),
+                                    c(32, v64));
+    };
+    auto hi32 = [&](Value v) -> Value { // sign-extended high halves
+      return arith::ShRSIOp::create(nb, nl, vector::BitCastOp::create(nb, nl, v64, v),
+                                    c(32, v64));
+    };
+    Value rnd = c(1ll << 30, v64);
+    Value pe = arith::AddIOp::create(
+        nb, nl, arith::MulIOp::create(nb, nl, lo32(accv), lo32(m0)), rnd);
+    Value po = arith::AddIOp::create(
+        nb, nl, arith::MulIOp::create(nb, nl, hi32(accv), hi32(m0)), rnd);
+    // (p + 2^30) >> 31 in the low half (even lanes), in the high half by a
+    // left shift of 1 (odd lanes); only those 32 bits are kept.
+    Value he = vector::BitCastOp::create(nb, nl, t32,
+                                         arith::ShRUIOp::create(nb, nl, pe, c(31, v64)));
+    Value ho = vector::BitCastOp::create(nb, nl, t32,
+                                         arith::ShLIOp::create(nb, nl, po, c(1, v64)));
+    SmallVector<int64_t> pick;
+    for (int64_t l = 0; l < 2 * half; ++l)
+      pick.push_back(l % 2 ? 2 * half + l : l);
+    h32 = vector::ShuffleOp::create(nb, nl, he, ho, pick);
+  } else {
+    Value p = arith::MulIOp::create(nb, nl, arith::ExtSIOp::create(nb, nl, t64, accv),
+                                    arith::ExtSIOp::create(nb, nl, t64, m0));
+    Value hv = arith::ShRSIOp::create(
+        nb, nl, arith::AddIOp::create(nb, nl, p, c(1ll << 30, t64)), c(31, t64));
+    h32 = arith::TruncIOp::create(nb, nl, t32, hv);
+  }
   // RoundingDivideByPOT(h32, right).
   Value r = h32;
   if (anyRight) {
@@ -362,6 +398,8 @@ Value fixedPointRequant(OpBuilder &nb, Location nl, Value accv, Value m0, Value 
     Value up = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sgt, rem, thr);
     r = arith::AddIOp::create(nb, nl, shifted, arith::ExtUIOp::create(nb, nl, t32, up));
   }
+  if (!addZpAndClamp)
+    return r;
   r = arith::AddIOp::create(nb, nl, r, c(zp, t32));
   r = arith::MaxSIOp::create(nb, nl, r, c((int64_t)lo, t32));
   return arith::MinSIOp::create(nb, nl, r, c((int64_t)hi, t32));
@@ -656,14 +694,14 @@ static Value vnniRequant4(OpBuilder &b, Location loc, ArrayRef<Value> accs,
   SmallVector<Value> ints;
   int64_t zpAdd = 0;
   for (int64_t k = 0; k < 4; ++k) {
-    if (e.fixedPoint) { // already offset and clamped to [lo, hi]
+    zpAdd = (int64_t)e.zp;
+    if (e.fixedPoint) { // the zero point is added and [lo, hi] applied below
       ints.push_back(fixedPointRequant(
           b, loc, accs[k], params[k][0], params[k][1], (int64_t)e.zp, e.lo, e.hi,
           llvm::any_of(e.shift, [](int32_t v) { return v < 0; }),
-          llvm::any_of(e.shift, [](int32_t v) { return v > 0; })));
+          llvm::any_of(e.shift, [](int32_t v) { return v > 0; }), /*addZpAndClamp=*/false));
       continue;
     }
-    zpAdd = (int64_t)e.zp;
     Value f = arith::SIToFPOp::create(b, loc, f16, accs[k]);
     f = arith::MulFOp::create(b, loc, f, params[k][0]);
     if (guard)
@@ -675,7 +713,7 @@ static Value vnniRequant4(OpBuilder &b, Location loc, ArrayRef<Value> accs,
   }
   Value bytes = NarrowSat4Op::create(b, loc, b64, ints[0], ints[1], ints[2], ints[3], zpAdd,
                                      e.outSigned);
-  if (!e.fixedPoint) {
+  {
     // Bounds outside the storage range (a clamp beyond what the type holds)
     // are pinned to it; max then min, as the float clamp did.
     double tmin = e.outSigned ? -128 : 0, tmax = e.outSigned ? 127 : 255;
