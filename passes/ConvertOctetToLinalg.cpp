@@ -315,7 +315,7 @@ void fixedPointParams(const QInfo &x, const QInfo &w, const QInfo &y, int64_t ch
 /// shift is negative (positive), and that step is left out.
 Value fixedPointRequant(OpBuilder &nb, Location nl, Value accv, Value m0, Value sh, int64_t zp,
                         double lo, double hi, bool anyLeft, bool anyRight,
-                        bool addZpAndClamp = true) {
+                        bool addZpAndClamp = true, bool roundByAdd = false) {
   Type t32 = accv.getType();
   Type i64 = nb.getI64Type(), t64 = i64;
   if (auto vt = dyn_cast<VectorType>(t32))
@@ -387,7 +387,16 @@ Value fixedPointRequant(OpBuilder &nb, Location nl, Value accv, Value m0, Value 
   }
   // RoundingDivideByPOT(h32, right).
   Value r = h32;
-  if (anyRight) {
+  if (anyRight && roundByAdd) {
+    // Every shift is at least 1 and |h| + 2^(shift - 1) fits in int32 (the
+    // caller bounds the accumulators): RoundingDivideByPOT as one rounding
+    // addition, (h + 2^(shift - 1) - (h < 0)) >> shift, which rounds half
+    // away from zero as gemmlowp's remainder test does.
+    Value halfUp = arith::ShLIOp::create(nb, nl, one, arith::SubIOp::create(nb, nl, sh, one));
+    Value negm = arith::ShRSIOp::create(nb, nl, h32, c(31, t32)); // -1 where h < 0
+    Value t = arith::AddIOp::create(nb, nl, arith::AddIOp::create(nb, nl, h32, halfUp), negm);
+    r = arith::ShRSIOp::create(nb, nl, t, sh);
+  } else if (anyRight) {
     Value right = arith::MaxSIOp::create(nb, nl, sh, zero);
     Value mask = arith::SubIOp::create(nb, nl, arith::ShLIOp::create(nb, nl, one, right), one);
     Value rem = arith::AndIOp::create(nb, nl, h32, mask);
@@ -676,6 +685,27 @@ static bool productMayOverflow(const VnniEpilogue &e, ArrayRef<int64_t> w, int64
   return false;
 }
 
+/// Whether fixed-point requantization may round its right shift by one
+/// addition (fixedPointRequant's roundByAdd): every shift is at least 1 and
+/// |acc| + 2^(shift - 1) stays below 2^31, |acc| bounded by
+/// |bias| + 255 * sum |w| (the high multiply by m0 < 2^31 cannot grow it).
+static bool fixedPointRoundsByAdd(const VnniEpilogue &e, ArrayRef<int64_t> w, int64_t n,
+                                  int64_t k, ArrayRef<int32_t> bias) {
+  if (!e.fixedPoint)
+    return false;
+  for (int64_t f = 0; f < n; ++f) {
+    if (e.shift[f] < 1 || e.shift[f] > 31)
+      return false;
+    double sum = 0;
+    for (int64_t kk = 0; kk < k; ++kk)
+      sum += std::abs((double)w[f * k + kk]);
+    double bound = std::abs((double)bias[f]) + 255.0 * sum + std::ldexp(1.0, e.shift[f] - 1);
+    if (!(bound < 2147483647.0 - 2.0))
+      return false;
+  }
+  return true;
+}
+
 /// Requantization of four vectors of 16 int32 accumulators (`params[k]`
 /// from VnniEpilogue::vectors for accs[k]) as 64 bytes in the order
 /// accs[0] .. accs[3]. ONNX's rule runs as vcvtdq2ps, vmulps and a rounding
@@ -687,7 +717,7 @@ static bool productMayOverflow(const VnniEpilogue &e, ArrayRef<int64_t> w, int64
 /// `guard` clamps products that may reach 2^31 (productMayOverflow).
 static Value vnniRequant4(OpBuilder &b, Location loc, ArrayRef<Value> accs,
                           ArrayRef<SmallVector<Value>> params, const VnniEpilogue &e,
-                          bool guard) {
+                          bool guard, bool roundByAdd = false) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   auto d16 = VectorType::get({16}, i32), f16 = VectorType::get({16}, b.getF32Type()),
        b64 = VectorType::get({64}, i8);
@@ -699,7 +729,8 @@ static Value vnniRequant4(OpBuilder &b, Location loc, ArrayRef<Value> accs,
       ints.push_back(fixedPointRequant(
           b, loc, accs[k], params[k][0], params[k][1], (int64_t)e.zp, e.lo, e.hi,
           llvm::any_of(e.shift, [](int32_t v) { return v < 0; }),
-          llvm::any_of(e.shift, [](int32_t v) { return v > 0; }), /*addZpAndClamp=*/false));
+          llvm::any_of(e.shift, [](int32_t v) { return v > 0; }), /*addZpAndClamp=*/false,
+          roundByAdd));
       continue;
     }
     Value f = arith::SIToFPOp::create(b, loc, f16, accs[k]);
@@ -782,10 +813,11 @@ static Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
   auto pT = RankedTensorType::get(packed.shape, isFloat ? f32 : i8);
   Value bp = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
   SmallVector<Value> epiT;
-  bool guard = false;
+  bool guard = false, roundByAdd = false;
   if (epi) {
     epiT = epi->constants(b, loc, np);
     guard = productMayOverflow(*epi, *w, n, k, bias);
+    roundByAdd = fixedPointRoundsByAdd(*epi, *w, n, k, bias);
   }
   Type outEl = epi ? i8 : accEl;
   Value c = emptyLike(b, loc, {m, np}, outEl);
@@ -875,7 +907,7 @@ static Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                     SmallVector<Value> four;
                     for (int64_t j = 0; j < 4; ++j)
                       four.push_back(kloop.getResult(r * cols + j));
-                    Value v = vnniRequant4(nb, nl, four, params, *epi, guard);
+                    Value v = vnniRequant4(nb, nl, four, params, *epi, guard, roundByAdd);
                     cur = vector::TransferWriteOp::create(nb, nl, v, cur,
                                                           ValueRange{rowIdx[r], colIdx[0]},
                                                           ArrayRef<bool>{true})
@@ -1336,10 +1368,11 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   Value wc = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
   Value biasT = isFloat ? vectorConstF32(b, loc, spec.fbias) : vectorConstI32(b, loc, bias);
   SmallVector<Value> epiT;
-  bool guard = false;
+  bool guard = false, roundByAdd = false;
   if (!isFloat) {
     epiT = epi.constants(b, loc, fN);
     guard = productMayOverflow(epi, w, fN, cg * kh * kw, bias);
+    roundByAdd = fixedPointRoundsByAdd(epi, w, fN, cg * kh * kw, bias);
   }
   bool direct = ow >= 16 || flat; // NCHW stores (else on the grid, sliced)
   // Masked taps (flat rows with side padding): colSum[f][j] is what the
@@ -1825,7 +1858,7 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
       if (!isFloat && flat && cols == 4 && full) { // 64 contiguous output bytes
         SmallVector<Value> four(accs2.begin() + r * cols, accs2.begin() + r * cols + 4);
         SmallVector<SmallVector<Value>> params(4, mv);
-        Value v = vnniRequant4(tb, l, four, params, epi, guard);
+        Value v = vnniRequant4(tb, l, four, params, epi, guard, roundByAdd);
         cur = vector::TransferWriteOp::create(tb, l, v, cur, ValueRange{n, fs[r], pix[0]},
                                               ArrayRef<bool>{true})
                   .getResult();
