@@ -1136,6 +1136,17 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
     return cstInt(nb, l, zp, i8);
   };
 
+  // Input bytes in the kernel's u8 form: s8 values shifted by 128 (the
+  // sign bit flipped).
+  auto toU8 = [&](OpBuilder &sb, Location sl, Value v) -> Value {
+    if (!xSigned)
+      return v;
+    auto vt = cast<VectorType>(v.getType());
+    return arith::XOrIOp::create(
+        sb, sl, v,
+        arith::ConstantOp::create(sb, sl, vt,
+                                  DenseElementsAttr::get(vt, sb.getIntegerAttr(i8, -128))));
+  };
   // 16 pixels of channels 4q .. 4q + 3 (read by `read` for a clamped
   // channel index; channels past C read as padding), interleaved as 64
   // bytes [pixel][channel] in the kernel's u8 form.
@@ -1143,15 +1154,8 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
                   function_ref<Value(OpBuilder &, Location, Value)> read) -> Value {
     if (isFloat) // one channel per slot
       return read(sb, sl, q);
-    if (dw) { // one channel per slot, in the kernel's u8 form
-      Value v = read(sb, sl, q);
-      if (xSigned)
-        v = arith::XOrIOp::create(
-            sb, sl, v,
-            arith::ConstantOp::create(
-                sb, sl, b16, DenseElementsAttr::get(b16, sb.getIntegerAttr(i8, -128))));
-      return v;
-    }
+    if (dw) // one channel per slot, in the kernel's u8 form
+      return toU8(sb, sl, read(sb, sl, q));
     SmallVector<Value> ch;
     for (int64_t k = 0; k < 4; ++k) {
       Value c = arith::AddIOp::create(
@@ -1177,13 +1181,7 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
         m4.push_back(k);
     Value w01 = vector::ShuffleOp::create(sb, sl, ch[0], ch[1], m2);
     Value w23 = vector::ShuffleOp::create(sb, sl, ch[2], ch[3], m2);
-    Value v = vector::ShuffleOp::create(sb, sl, w01, w23, m4);
-    if (xSigned)
-      v = arith::XOrIOp::create(
-          sb, sl, v,
-          arith::ConstantOp::create(
-              sb, sl, v64, DenseElementsAttr::get(v64, sb.getIntegerAttr(i8, -128))));
-    return v;
+    return toU8(sb, sl, vector::ShuffleOp::create(sb, sl, w01, w23, m4));
   };
   // Writes 16 regrouped pixels at pixel `p` of xf[n][q].
   auto put = [&](OpBuilder &sb, Location sl, Value v, Value xfCur, Value n, Value q,
@@ -1260,12 +1258,7 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
                 for (int64_t k : {2 * pp, 2 * pp + 1, 64 + 2 * pp, 65 + 2 * pp})
                   m.push_back(k);
               }
-              Value v = vector::ShuffleOp::create(sb, sl, w01, w23, m);
-              if (xSigned)
-                v = arith::XOrIOp::create(
-                    sb, sl, v,
-                    arith::ConstantOp::create(
-                        sb, sl, b64v, DenseElementsAttr::get(b64v, sb.getIntegerAttr(i8, -128))));
+              Value v = toU8(sb, sl, vector::ShuffleOp::create(sb, sl, w01, w23, m));
               cur2 = put(sb, sl, v, cur2, n, q,
                          arith::AddIOp::create(sb, sl, at, idx(sb, sl, 32 * h + 16 * m2)),
                          /*known=*/true); // within the data rows
