@@ -667,6 +667,17 @@ Value vnniRequant(OpBuilder &b, Location loc, Value acc, ArrayRef<Value> params,
   return arith::TruncIOp::create(b, loc, VectorType::get({16}, b.getI8Type()), i);
 }
 
+/// A bound on |acc| for output channel f of a product over k values of u8
+/// inputs with weights w[f * k ..] (w - w_zp) and int32 bias:
+/// |bias| + 255 * sum |w|.
+static double accumulatorBound(ArrayRef<int64_t> w, int64_t f, int64_t k,
+                               ArrayRef<int32_t> bias) {
+  double sum = 0;
+  for (int64_t kk = 0; kk < k; ++kk)
+    sum += std::abs((double)w[f * k + kk]);
+  return std::abs((double)bias[f]) + 255.0 * sum;
+}
+
 /// Whether float32(acc) * mult can reach 2^31 for some channel, bounding
 /// |acc| by |bias| + 255 * sum |w| (w n-major [N, K]): then the rounding
 /// conversion (which gives INT32_MIN past 2^31) needs the product clamped.
@@ -675,10 +686,7 @@ static bool productMayOverflow(const VnniEpilogue &e, ArrayRef<int64_t> w, int64
   if (e.fixedPoint)
     return false;
   for (int64_t f = 0; f < n; ++f) {
-    double sum = 0;
-    for (int64_t kk = 0; kk < k; ++kk)
-      sum += std::abs((double)w[f * k + kk]);
-    double bound = (std::abs((double)bias[f]) + 255.0 * sum) * std::abs((double)e.mult[f]);
+    double bound = accumulatorBound(w, f, k, bias) * std::abs((double)e.mult[f]);
     if (!(bound < 2147483520.0 * 0.999))
       return true;
   }
@@ -687,8 +695,8 @@ static bool productMayOverflow(const VnniEpilogue &e, ArrayRef<int64_t> w, int64
 
 /// Whether fixed-point requantization may round its right shift by one
 /// addition (fixedPointRequant's roundByAdd): every shift is at least 1 and
-/// |acc| + 2^(shift - 1) stays below 2^31, |acc| bounded by
-/// |bias| + 255 * sum |w| (the high multiply by m0 < 2^31 cannot grow it).
+/// |acc| + 2^(shift - 1) stays below 2^31 (accumulatorBound; the high
+/// multiply by m0 < 2^31 cannot grow it).
 static bool fixedPointRoundsByAdd(const VnniEpilogue &e, ArrayRef<int64_t> w, int64_t n,
                                   int64_t k, ArrayRef<int32_t> bias) {
   if (!e.fixedPoint)
@@ -696,10 +704,7 @@ static bool fixedPointRoundsByAdd(const VnniEpilogue &e, ArrayRef<int64_t> w, in
   for (int64_t f = 0; f < n; ++f) {
     if (e.shift[f] < 1 || e.shift[f] > 31)
       return false;
-    double sum = 0;
-    for (int64_t kk = 0; kk < k; ++kk)
-      sum += std::abs((double)w[f * k + kk]);
-    double bound = std::abs((double)bias[f]) + 255.0 * sum + std::ldexp(1.0, e.shift[f] - 1);
+    double bound = accumulatorBound(w, f, k, bias) + std::ldexp(1.0, e.shift[f] - 1);
     if (!(bound < 2147483647.0 - 2.0))
       return false;
   }
@@ -722,9 +727,7 @@ static Value vnniRequant4(OpBuilder &b, Location loc, ArrayRef<Value> accs,
   auto d16 = VectorType::get({16}, i32), f16 = VectorType::get({16}, b.getF32Type()),
        b64 = VectorType::get({64}, i8);
   SmallVector<Value> ints;
-  int64_t zpAdd = 0;
   for (int64_t k = 0; k < 4; ++k) {
-    zpAdd = (int64_t)e.zp;
     if (e.fixedPoint) { // the zero point is added and [lo, hi] applied below
       ints.push_back(fixedPointRequant(
           b, loc, accs[k], params[k][0], params[k][1], (int64_t)e.zp, e.lo, e.hi,
@@ -742,24 +745,22 @@ static Value vnniRequant4(OpBuilder &b, Location loc, ArrayRef<Value> accs,
           arith::FastMathFlagsAttr::get(b.getContext(), arith::FastMathFlags::nnan));
     ints.push_back(RoundToIntOp::create(b, loc, d16, f));
   }
-  Value bytes = NarrowSat4Op::create(b, loc, b64, ints[0], ints[1], ints[2], ints[3], zpAdd,
-                                     e.outSigned);
-  {
-    // Bounds outside the storage range (a clamp beyond what the type holds)
-    // are pinned to it; max then min, as the float clamp did.
-    double tmin = e.outSigned ? -128 : 0, tmax = e.outSigned ? 127 : 255;
-    double lo = std::min(std::max(e.lo, tmin), tmax), hi = std::min(std::max(e.hi, tmin), tmax);
-    auto splat = [&](double v) -> Value {
-      return arith::ConstantOp::create(
-          b, loc, b64, DenseElementsAttr::get(b64, b.getIntegerAttr(i8, (int8_t)(int64_t)v)));
-    };
-    if (lo > tmin)
-      bytes = e.outSigned ? (Value)arith::MaxSIOp::create(b, loc, bytes, splat(lo))
-                          : (Value)arith::MaxUIOp::create(b, loc, bytes, splat(lo));
-    if (hi < tmax)
-      bytes = e.outSigned ? (Value)arith::MinSIOp::create(b, loc, bytes, splat(hi))
-                          : (Value)arith::MinUIOp::create(b, loc, bytes, splat(hi));
-  }
+  Value bytes = NarrowSat4Op::create(b, loc, b64, ints[0], ints[1], ints[2], ints[3],
+                                     (int64_t)e.zp, e.outSigned);
+  // Bounds outside the storage range (a clamp beyond what the type holds)
+  // are pinned to it; max then min, as the float clamp did.
+  double tmin = e.outSigned ? -128 : 0, tmax = e.outSigned ? 127 : 255;
+  double lo = std::min(std::max(e.lo, tmin), tmax), hi = std::min(std::max(e.hi, tmin), tmax);
+  auto splat = [&](double v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, b64, DenseElementsAttr::get(b64, b.getIntegerAttr(i8, (int8_t)(int64_t)v)));
+  };
+  if (lo > tmin)
+    bytes = e.outSigned ? (Value)arith::MaxSIOp::create(b, loc, bytes, splat(lo))
+                        : (Value)arith::MaxUIOp::create(b, loc, bytes, splat(lo));
+  if (hi < tmax)
+    bytes = e.outSigned ? (Value)arith::MinSIOp::create(b, loc, bytes, splat(hi))
+                        : (Value)arith::MinUIOp::create(b, loc, bytes, splat(hi));
   return bytes;
 }
 
@@ -1185,10 +1186,10 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   };
   // Writes 16 regrouped pixels at pixel `p` of xf[n][q].
   auto put = [&](OpBuilder &sb, Location sl, Value v, Value xfCur, Value n, Value q,
-                 Value p, bool known = false) -> Value {
+                 Value p) -> Value {
     Value off = arith::MulIOp::create(sb, sl, p, idx(sb, sl, slot));
     return vector::TransferWriteOp::create(sb, sl, v, xfCur, ValueRange{n, q, off}, minor(3),
-                                           Value(), inBounds(known))
+                                           Value(), inBounds(false))
         .getResult();
   };
   // With S = IW the image rows are contiguous as in NCHW: one flat copy.
@@ -1214,59 +1215,7 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
       };
       Value cur = fill(a1[0], 0, M + pt * S);
       if (flat) {
-        // 64 pixels of 4 channels at a time (int8): four 64-byte loads,
-        // byte pairs then word pairs interleaved by two-source permutes
-        // (2 per 64 bytes written instead of 3 and 4 loads of 16 bytes;
-        // the regrouping was 1.8% of conv3x3 56x56x64).
-        int64_t n64 = isFloat || dw ? 0 : ih * iw / 64 * 64;
-        cur = loop(qb, ql, 0, n64, 64, ValueRange{cur}, [&](OpBuilder &sb, Location sl,
-                                                            Value p, ValueRange a3) {
-          auto b64v = VectorType::get({64}, i8);
-          SmallVector<Value> ch;
-          for (int64_t k = 0; k < 4; ++k) {
-            Value c = arith::AddIOp::create(
-                sb, sl, arith::MulIOp::create(sb, sl, q, idx(sb, sl, 4)), idx(sb, sl, k));
-            Value cc = arith::MinSIOp::create(sb, sl, c, idx(sb, sl, cin - 1));
-            Value v = vector::TransferReadOp::create(sb, sl, b64v, xflat, ValueRange{n, cc, p},
-                                                     padScalar(sb, sl), ArrayRef<bool>{true});
-            if (cin % 4)
-              v = arith::SelectOp::create(
-                  sb, sl,
-                  arith::CmpIOp::create(sb, sl, arith::CmpIPredicate::slt, c, idx(sb, sl, cin)),
-                  v,
-                  arith::ConstantOp::create(
-                      sb, sl, b64v, DenseElementsAttr::get(b64v, sb.getIntegerAttr(i8, zp))));
-            ch.push_back(v);
-          }
-          // Pixels [32 h, 32 h + 32) of channels (a, b) as byte pairs.
-          auto pairs = [&](Value a, Value bb, int64_t h) -> Value {
-            SmallVector<int64_t> m;
-            for (int64_t l2 = 0; l2 < 32; ++l2) {
-              m.push_back(32 * h + l2);
-              m.push_back(64 + 32 * h + l2);
-            }
-            return vector::ShuffleOp::create(sb, sl, a, bb, m);
-          };
-          Value cur2 = a3[0];
-          Value at = arith::AddIOp::create(sb, sl, p, idx(sb, sl, M + pt * S));
-          for (int64_t h = 0; h < 2; ++h) {
-            Value w01 = pairs(ch[0], ch[1], h), w23 = pairs(ch[2], ch[3], h);
-            for (int64_t m2 = 0; m2 < 2; ++m2) {
-              SmallVector<int64_t> m;
-              for (int64_t l2 = 0; l2 < 16; ++l2) {
-                int64_t pp = 16 * m2 + l2;
-                for (int64_t k : {2 * pp, 2 * pp + 1, 64 + 2 * pp, 65 + 2 * pp})
-                  m.push_back(k);
-              }
-              Value v = toU8(sb, sl, vector::ShuffleOp::create(sb, sl, w01, w23, m));
-              cur2 = put(sb, sl, v, cur2, n, q,
-                         arith::AddIOp::create(sb, sl, at, idx(sb, sl, 32 * h + 16 * m2)),
-                         /*known=*/true); // within the data rows
-            }
-          }
-          return SmallVector<Value>{cur2};
-        })[0];
-        cur = loop(qb, ql, n64, ih * iw, 16, ValueRange{cur}, [&](OpBuilder &sb, Location sl,
+        cur = loop(qb, ql, 0, ih * iw, 16, ValueRange{cur}, [&](OpBuilder &sb, Location sl,
                                                                 Value p, ValueRange a3) {
           Value padS = padScalar(sb, sl);
           Value v = quad(sb, sl, q, [&](OpBuilder &rb, Location rl, Value cc) -> Value {
@@ -1374,14 +1323,26 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   // when the pad byte is 0 (uint8 inputs with zero point 0, as after ReLU).
   bool masked = flat && (pl > 0 || pr > 0);
   bool corrected = masked && !isFloat && padU != 0;
+  // tapSum[f][i][j]: what the pad byte adds through tap (i, j), padU * sum
+  // of w[f][c][i][j] over c (int8 with a non-zero pad byte; the tap-row
+  // skip below uses it too).
+  std::vector<uint32_t> tapSum;
+  if (!isFloat && padU != 0) {
+    tapSum.assign(fN * kh * kw, 0);
+    for (int64_t f = 0; f < fN; ++f)
+      for (int64_t c = 0; c < cg; ++c)
+        for (int64_t i = 0; i < kh; ++i)
+          for (int64_t j = 0; j < kw; ++j)
+            tapSum[(f * kh + i) * kw + j] +=
+                (uint32_t)(padU * w[((f * cg + c) * kh + i) * kw + j]);
+  }
   std::vector<uint32_t> colSum;
   if (corrected) {
     colSum.assign(fN * kw, 0);
     for (int64_t f = 0; f < fN; ++f)
-      for (int64_t j = 0; j < kw; ++j)
-        for (int64_t c = 0; c < cg; ++c)
-          for (int64_t i = 0; i < kh; ++i)
-            colSum[f * kw + j] += (uint32_t)(padU * w[((f * cg + c) * kh + i) * kw + j]);
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j)
+          colSum[f * kw + j] += tapSum[(f * kh + i) * kw + j];
   }
   // The corrections as starting accumulators instead: a vector's lanes have
   // columns (16 v + lane) mod S, which repeat every P = S / gcd(16, S)
@@ -1497,11 +1458,8 @@ static Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
             if (masked && (x < lo || x >= lo + iw))
               continue; // a masked lane: no product to make up for
             for (int64_t f = 0; f < fN; ++f) {
-              uint32_t sum = 0;
-              for (int64_t c = 0; c < cg; ++c)
-                sum += (uint32_t)(padU * w[((f * cg + c) * kh + i) * kw + j]);
               int64_t at = (f * K + k) * 16 + lane;
-              ct.i[at] = (int32_t)((uint32_t)ct.i[at] + sum);
+              ct.i[at] = (int32_t)((uint32_t)ct.i[at] + tapSum[(f * kh + i) * kw + j]);
             }
           }
         }
