@@ -9,7 +9,7 @@
 
 #include "octet/Import/ONNX.h"
 
-#include "dialects/Octet/OctetDialect.h"
+#include "octet/Dialect/Octet/OctetDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

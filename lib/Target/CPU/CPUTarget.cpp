@@ -3,8 +3,8 @@
 #include "octet/Target/CPU.h"
 #include "octet/runtime.h"
 
-#include "dialects/Octet/OctetDialect.h"
-#include "passes/Passes.h"
+#include "octet/Dialect/Octet/OctetDialect.h"
+#include "octet/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -1,13 +1,13 @@
 //===- FoldQDQ.cpp - dequantize -> float op -> quantize to quantized op ----===//
 
-#include "passes/Passes.h"
+#include "octet/Transforms/Passes.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include <cmath>
 
 namespace mlir::octet {
 #define GEN_PASS_DEF_OCTETFOLDQDQ
-#include "passes/Passes.h.inc"
+#include "octet/Transforms/Passes.h.inc"
 } // namespace mlir::octet
 
 using namespace mlir;

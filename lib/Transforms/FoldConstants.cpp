@@ -1,12 +1,12 @@
 //===- FoldConstants.cpp - fold shape arithmetic and constants -------------===//
 
-#include "passes/Passes.h"
+#include "octet/Transforms/Passes.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::octet {
 #define GEN_PASS_DEF_OCTETFOLDCONSTANTS
-#include "passes/Passes.h.inc"
+#include "octet/Transforms/Passes.h.inc"
 } // namespace mlir::octet
 
 using namespace mlir;

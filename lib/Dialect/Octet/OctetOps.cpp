@@ -1,6 +1,6 @@
 //===- OctetOps.cpp - octet dialect, op verifiers, folders -----------------===//
 
-#include "dialects/Octet/OctetDialect.h"
+#include "octet/Dialect/Octet/OctetDialect.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -14,12 +14,12 @@
 using namespace mlir;
 using namespace mlir::octet;
 
-#include "dialects/Octet/OctetDialect.cpp.inc"
+#include "octet/Dialect/Octet/OctetDialect.cpp.inc"
 
 void OctetDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
-#include "dialects/Octet/OctetOps.cpp.inc"
+#include "octet/Dialect/Octet/OctetOps.cpp.inc"
       >();
 }
 
@@ -1488,4 +1488,4 @@ OpFoldResult ConstantOfShapeOp::fold(FoldAdaptor adaptor) {
 }
 
 #define GET_OP_CLASSES
-#include "dialects/Octet/OctetOps.cpp.inc"
+#include "octet/Dialect/Octet/OctetOps.cpp.inc"

@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "passes/Passes.h"
+#include "octet/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -31,7 +31,7 @@
 
 namespace mlir::octet {
 #define GEN_PASS_DEF_CONVERTOCTETTOLINALG
-#include "passes/Passes.h.inc"
+#include "octet/Transforms/Passes.h.inc"
 } // namespace mlir::octet
 
 using namespace mlir;

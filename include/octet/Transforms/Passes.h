@@ -3,7 +3,7 @@
 #ifndef OCTET_PASSES_PASSES_H
 #define OCTET_PASSES_PASSES_H
 
-#include "dialects/Octet/OctetDialect.h"
+#include "octet/Dialect/Octet/OctetDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -15,7 +15,7 @@
 namespace mlir::octet {
 
 #define GEN_PASS_DECL
-#include "passes/Passes.h.inc"
+#include "octet/Transforms/Passes.h.inc"
 
 /// Patterns of octet-fuse-activation.
 void populateFuseActivationPatterns(RewritePatternSet &patterns);
@@ -26,7 +26,7 @@ void populateFoldQDQPatterns(RewritePatternSet &patterns);
 void populateFoldBatchNormPatterns(RewritePatternSet &patterns);
 
 #define GEN_PASS_REGISTRATION
-#include "passes/Passes.h.inc"
+#include "octet/Transforms/Passes.h.inc"
 
 } // namespace mlir::octet
 

@@ -18,13 +18,13 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-#include "dialects/Octet/OctetDialect.h.inc"
+#include "octet/Dialect/Octet/OctetDialect.h.inc"
 
 #define GET_OP_CLASSES
-#include "dialects/Octet/OctetOps.h.inc"
+#include "octet/Dialect/Octet/OctetOps.h.inc"
 
-#include "dialects/Octet/ConstTensor.h"
-#include "dialects/Octet/QuantUtils.h"
-#include "dialects/Octet/ShapeInference.h"
+#include "octet/Dialect/Octet/ConstTensor.h"
+#include "octet/Dialect/Octet/QuantUtils.h"
+#include "octet/Dialect/Octet/ShapeInference.h"
 
 #endif // OCTET_DIALECT_OCTETDIALECT_H

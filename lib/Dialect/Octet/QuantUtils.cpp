@@ -1,6 +1,6 @@
 //===- QuantUtils.cpp - helpers for quant element types --------------------===//
 
-#include "dialects/Octet/QuantUtils.h"
+#include "octet/Dialect/Octet/QuantUtils.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"

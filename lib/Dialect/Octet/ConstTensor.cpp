@@ -1,6 +1,6 @@
 //===- ConstTensor.cpp - constant tensors as flat vectors ------------------===//
 
-#include "dialects/Octet/ConstTensor.h"
+#include "octet/Dialect/Octet/ConstTensor.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"

@@ -1,13 +1,13 @@
 //===- ApproximateMath.cpp - polynomial f32 transcendental functions ------===//
 
-#include "passes/Passes.h"
+#include "octet/Transforms/Passes.h"
 
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::octet {
 #define GEN_PASS_DEF_OCTETAPPROXIMATEMATH
-#include "passes/Passes.h.inc"
+#include "octet/Transforms/Passes.h.inc"
 } // namespace mlir::octet
 
 using namespace mlir;

@@ -1,13 +1,13 @@
 //===- FuseElementwise.cpp - fuse and flatten elementwise linalg ops ------===//
 
-#include "passes/Passes.h"
+#include "octet/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::octet {
 #define GEN_PASS_DEF_OCTETFUSEELEMENTWISE
-#include "passes/Passes.h.inc"
+#include "octet/Transforms/Passes.h.inc"
 } // namespace mlir::octet
 
 using namespace mlir;

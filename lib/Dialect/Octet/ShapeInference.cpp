@@ -1,6 +1,6 @@
 //===- ShapeInference.cpp - result shapes of octet ops ---------------------===//
 
-#include "dialects/Octet/ShapeInference.h"
+#include "octet/Dialect/Octet/ShapeInference.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include <cmath>

@@ -1,13 +1,13 @@
 //===- FoldBatchNorm.cpp - fold batch_norm into conv2d ---------------------===//
 
-#include "passes/Passes.h"
+#include "octet/Transforms/Passes.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include <cmath>
 
 namespace mlir::octet {
 #define GEN_PASS_DEF_OCTETFOLDBATCHNORM
-#include "passes/Passes.h.inc"
+#include "octet/Transforms/Passes.h.inc"
 } // namespace mlir::octet
 
 using namespace mlir;
