@@ -1,0 +1,195 @@
+//===- Composite.cpp - ops composed from other octet ops ------------------===//
+//
+// The handler of IsNaN, IsInf, Hardmax, LpNormalization,
+// MeanVarianceNormalization, OneHot and EyeLike, each built from other octet
+// ops and constants.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::octet;
+using namespace ::octet::onnx_import::detail;
+
+/// Ops composed from others: IsNaN, IsInf, Hardmax, LpNormalization,
+/// MeanVarianceNormalization, OneHot (constant depth and values), EyeLike.
+LogicalResult Importer::onComposite(const NodeProto &n) {
+  StringRef k = n.op_type();
+  if (failed(need(n, k == "OneHot" ? std::initializer_list<int>{0, 1, 2}
+                                   : std::initializer_list<int>{0})))
+    return failure();
+  Location loc = nodeLoc(n);
+  Value x = asPlain(input(n, 0));
+  auto xt = rtt(x);
+  Type el = xt.getElementType();
+  int64_t rank = xt.getRank();
+  if (!xt.hasStaticShape() && k != "IsNaN" && k != "IsInf")
+    return nodeError(n) << "needs a static input shape, got " << xt
+                        << " (fix the model's inputs with --input-shape)";
+  auto cmp = [&](Value l, Value r, StringRef pred, ArrayRef<int64_t> shape) {
+    return make<CompareOp>(n, RankedTensorType::get(shape, b.getI1Type()), l, r,
+                           b.getStringAttr(pred));
+  };
+  auto constOfShape = [&](ArrayRef<int64_t> shape, Type t, function_ref<double(int64_t)> f) {
+    auto rt = RankedTensorType::get(shape, t);
+    ConstTensor c;
+    c.shape.assign(shape.begin(), shape.end());
+    c.isFloat = isa<FloatType>(t);
+    for (int64_t i = 0, e = rt.getNumElements(); i < e; ++i) {
+      if (c.isFloat)
+        c.f.push_back(f(i));
+      else
+        c.i.push_back((int64_t)f(i));
+    }
+    return (Value)arith::ConstantOp::create(b, loc, rt, cast<TypedAttr>(c.write(rt)));
+  };
+  FailureOr<Value> v;
+  if (k == "EyeLike") {
+    if (rank != 2)
+      return nodeError(n) << "input must have rank 2, got " << rank;
+    Type out = el;
+    if (auto dt = attrInt(n, "dtype", -1); dt != -1) {
+      auto t = elementType(dt, [&] { return nodeError(n); });
+      if (failed(t))
+        return failure();
+      out = *t;
+    }
+    if (xt.getNumElements() > (int64_t(1) << 26))
+      return nodeError(n) << "a " << xt << " constant is too large";
+    int64_t kk = attrInt(n, "k", 0), cols = xt.getDimSize(1);
+    v = constOfShape(xt.getShape(), out, [&](int64_t i) { return i % cols - i / cols == kk; });
+  } else if (k == "IsNaN" || k == "IsInf") {
+    auto fx = requireFloat(n, x, "input");
+    if (failed(fx))
+      return failure();
+    if (k == "IsNaN") {
+      v = cmp(x, x, "eq", xt.getShape());
+      if (succeeded(v))
+        v = buildBinary(n, "Xor", *v, scalarConst(b.getI1Type(), 1), b.getI1Type());
+    } else {
+      bool neg = attrInt(n, "detect_negative", 1), pos = attrInt(n, "detect_positive", 1);
+      double inf = std::numeric_limits<double>::infinity();
+      FailureOr<Value> p = pos ? cmp(x, scalarConst(el, inf), "eq", xt.getShape()) : Value();
+      FailureOr<Value> q = neg ? cmp(x, scalarConst(el, -inf), "eq", xt.getShape()) : Value();
+      if (failed(p) || failed(q))
+        return failure();
+      if (*p && *q)
+        v = buildBinary(n, "Or", *p, *q, b.getI1Type());
+      else if (*p || *q)
+        v = *p ? *p : *q;
+      else
+        v = cmp(x, x, "lt", xt.getShape()); // nothing to detect: all false
+    }
+  } else if (k == "Hardmax" || k == "LpNormalization") {
+    auto fx = requireFloat(n, x, "input");
+    if (failed(fx))
+      return failure();
+    auto axis = normAxis(attrInt(n, "axis", -1), rank);
+    if (!axis)
+      return nodeError(n) << "axis " << attrInt(n, "axis", -1) << " out of range for rank "
+                          << rank;
+    std::string why;
+    auto kept = xt.clone(*inferReduceShape(xt.getShape(), {*axis}, true, why));
+    if (k == "Hardmax") {
+      if (opset < 13)
+        return nodeError(n) << "Hardmax before opset 13 flattens from axis " << *axis
+                            << "; only opset 13 and later are supported";
+      auto am = make<ArgMaxOp>(n, kept.clone(b.getI64Type()), x, b.getI64IntegerAttr(*axis),
+                               b.getBoolAttr(true), b.getBoolAttr(false));
+      if (failed(am))
+        return failure();
+      SmallVector<int64_t> iotaShape(rank, 1);
+      iotaShape[*axis] = xt.getDimSize(*axis);
+      Value iota = constOfShape(iotaShape, b.getI64Type(), [](int64_t i) { return (double)i; });
+      v = cmp(iota, *am, "eq", xt.getShape());
+      if (succeeded(v))
+        v = make<CastOp>(n, xt, *v);
+    } else {
+      int64_t p = attrInt(n, "p", 2);
+      if (p != 1 && p != 2)
+        return nodeError(n) << "unsupported attribute value p=" << p << " (1 or 2)";
+      auto ax = b.getDenseI64ArrayAttr({*axis});
+      FailureOr<Value> t = p == 1 ? make<AbsOp>(n, xt, x) : buildBinary(n, "Mul", x, x, el);
+      if (succeeded(t))
+        t = make<ReduceSumOp>(n, kept, *t, ax, b.getBoolAttr(true));
+      if (succeeded(t) && p == 2)
+        t = make<SqrtOp>(n, kept, *t);
+      if (failed(t))
+        return failure();
+      v = buildBinary(n, "Div", x, *t, el);
+    }
+  } else if (k == "MeanVarianceNormalization") {
+    auto fx = requireFloat(n, x, "input");
+    if (failed(fx))
+      return failure();
+    SmallVector<int64_t> axes = {0, 2, 3};
+    if (auto a = attrInts(n, "axes"))
+      axes.assign(a->begin(), a->end());
+    for (int64_t &a : axes) {
+      auto na = normAxis(a, rank);
+      if (!na)
+        return nodeError(n) << "axis " << a << " out of range for rank " << rank;
+      a = *na;
+    }
+    llvm::sort(axes);
+    axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+    v = normalizeOver(n, x, axes, 1e-9f);
+  } else { // OneHot(indices, depth, values)
+    auto depth = constOf(input(n, 1));
+    auto vals = constOf(input(n, 2));
+    if (!depth || depth->numElements() != 1)
+      return nodeError(n) << "depth must be a scalar constant";
+    if (!vals || vals->numElements() != 2)
+      return nodeError(n) << "values must be a constant [off, on] pair";
+    int64_t d = (int64_t)depth->asDouble(0);
+    if (d < 1)
+      return nodeError(n) << "depth must be positive, got " << d;
+    if (d > (1 << 24) || d * std::max<int64_t>(xt.getNumElements(), 1) > (int64_t(1) << 32))
+      return nodeError(n) << "depth " << d << " is too large for " << xt.getNumElements()
+                          << " indices";
+    if (!isa<IntegerType>(el) && !isa<FloatType>(el))
+      return nodeError(n) << "indices must be numbers, got " << el;
+    auto axis = normAxis(attrInt(n, "axis", -1), rank + 1);
+    if (!axis)
+      return nodeError(n) << "axis " << attrInt(n, "axis", -1) << " out of range for rank "
+                          << rank + 1;
+    // Indices as int64 (float indices truncate), negative ones count from the end.
+    Value idx = x;
+    auto i64T = xt.clone(b.getI64Type());
+    if (el != b.getI64Type()) {
+      auto c = make<CastOp>(n, i64T, x);
+      if (failed(c))
+        return failure();
+      idx = *c;
+    }
+    auto isNeg = cmp(idx, scalarConst(b.getI64Type(), 0), "lt", xt.getShape());
+    auto wrapped = buildBinary(n, "Add", idx, scalarConst(b.getI64Type(), d), b.getI64Type());
+    if (failed(isNeg) || failed(wrapped))
+      return failure();
+    auto fixed = buildWhere(n, *isNeg, *wrapped, idx);
+    if (failed(fixed))
+      return failure();
+    SmallVector<int64_t> outShape(xt.getShape()), unsq(xt.getShape());
+    outShape.insert(outShape.begin() + *axis, d);
+    unsq.insert(unsq.begin() + *axis, 1);
+    auto u = buildReshape(n, *fixed, unsq, false);
+    if (failed(u))
+      return failure();
+    SmallVector<int64_t> iotaShape(rank + 1, 1);
+    iotaShape[*axis] = d;
+    Value iota = constOfShape(iotaShape, b.getI64Type(), [](int64_t i) { return (double)i; });
+    auto hit = cmp(*u, iota, "eq", outShape);
+    if (failed(hit))
+      return failure();
+    Type vt = rtt(input(n, 2)).getElementType();
+    auto on = scalarConst(vt, vals->asDouble(1)), off = scalarConst(vt, vals->asDouble(0));
+    v = buildWhere(n, *hit, on, off);
+  }
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}

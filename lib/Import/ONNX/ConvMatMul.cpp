@@ -1,0 +1,429 @@
+//===- ConvMatMul.cpp - convolutions and matrix products ------------------===//
+//
+// Handlers of the default-domain Conv, ConvTranspose, MatMul, Gemm and Einsum
+// (the quantized forms are in Quantization.cpp and Microsoft.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include <cctype>
+#include <map>
+
+using namespace mlir;
+using namespace mlir::octet;
+using namespace ::octet::onnx_import::detail;
+
+//===----------------------------------------------------------------------===//
+// Convolutions
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::onConv(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  auto x = requireFloat(n, input(n, 0), "input");
+  if (failed(x))
+    return failure();
+  return defineResult(n, buildConv(n, *x, input(n, 1), input(n, 2), rtt(*x).getElementType()));
+}
+
+/// ConvTranspose as a stride-1 convolution: zeros between the input pixels
+/// (reshape, pad, reshape), the rest of the border as convolution padding,
+/// and the kernel flipped with input and output channels swapped.
+LogicalResult Importer::onConvTranspose(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(fx))
+    return failure();
+  Value x = *fx, w = input(n, 1), bias = input(n, 2);
+  auto xs = rtt(x).getShape(), ws = rtt(w).getShape();
+  if (xs.size() != 4 || ws.size() != 4)
+    return nodeError(n) << "only 2-D transposed convolution is supported (input rank "
+                        << xs.size() << ", weight rank " << ws.size() << ")";
+  if (!rtt(x).hasStaticShape() || !rtt(w).hasStaticShape())
+    return nodeError(n) << "needs static input and weight shapes (use --input-shape)";
+  int64_t group = attrInt(n, "group", 1);
+  if (group < 1 || xs[1] != ws[0] || ws[0] % group)
+    return nodeError(n) << "weight shape " << shapeToString(ws) << " does not fit input "
+                        << shapeToString(xs) << " with group " << group;
+  int64_t cg = ws[0] / group, fg = ws[1], k[2] = {ws[2], ws[3]};
+  auto strides = attrInts(n, "strides").value_or(SmallVector<int64_t>{1, 1});
+  auto dil = attrInts(n, "dilations").value_or(SmallVector<int64_t>{1, 1});
+  auto pads = attrInts(n, "pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+  auto outPad = attrInts(n, "output_padding").value_or(SmallVector<int64_t>{0, 0});
+  if (strides.size() != 2 || dil.size() != 2 || pads.size() != 4 || outPad.size() != 2)
+    return nodeError(n) << "only 2-D windows are supported (strides, dilations, pads and "
+                           "output_padding must have 2, 2, 4 and 2 entries)";
+  for (int i = 0; i < 2; ++i)
+    if (strides[i] < 1 || dil[i] < 1 || outPad[i] < 0 ||
+        outPad[i] >= std::max(strides[i], dil[i]))
+      return nodeError(n) << "invalid strides, dilations or output_padding";
+  std::string autoPad = attrString(n, "auto_pad", "NOTSET");
+  auto outShape = attrInts(n, "output_shape");
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER")
+    return nodeError(n) << "unsupported attribute value auto_pad=\"" << autoPad << "\"";
+  if (autoPad == "VALID")
+    pads.assign(4, 0);
+  if (outShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    SmallVector<int64_t> target;
+    if (outShape) {
+      target = *outShape;
+      if (target.size() == 4)
+        target.erase(target.begin(), target.begin() + 2);
+      if (target.size() != 2)
+        return nodeError(n) << "output_shape must have 2 spatial entries";
+    } else {
+      target = {xs[2] * strides[0], xs[3] * strides[1]};
+    }
+    for (int i = 0; i < 2; ++i) {
+      int64_t total = strides[i] * (xs[2 + i] - 1) + outPad[i] + (k[i] - 1) * dil[i] + 1 -
+                      target[i];
+      if (total < 0)
+        return nodeError(n) << "output_shape " << target[i] << " is larger than the "
+                            << "transposed convolution can produce";
+      bool upper = autoPad == "SAME_UPPER";
+      pads[i] = upper ? total / 2 : total - total / 2;
+      pads[2 + i] = upper ? total - total / 2 : total / 2;
+    }
+  }
+  // Flipped weights [group * fg, cg, kh, kw] from [group * cg, fg, kh, kw].
+  auto flip = [&](const ConstTensor &c) {
+    ConstTensor o;
+    o.isFloat = c.isFloat;
+    o.shape = {group * fg, cg, k[0], k[1]};
+    for (int64_t g = 0; g < group; ++g)
+      for (int64_t f = 0; f < fg; ++f)
+        for (int64_t ci = 0; ci < cg; ++ci)
+          for (int64_t i = 0; i < k[0]; ++i)
+            for (int64_t j = 0; j < k[1]; ++j) {
+              int64_t src = (((g * cg + ci) * fg + f) * k[0] + (k[0] - 1 - i)) * k[1] +
+                            (k[1] - 1 - j);
+              if (c.isFloat)
+                o.f.push_back(c.f[src]);
+              else
+                o.i.push_back(c.i[src]);
+            }
+    return o;
+  };
+  Value wf;
+  auto flippedType = RankedTensorType::get({group * fg, cg, k[0], k[1]},
+                                           rtt(w).getElementType());
+  if (auto dq = w.getDefiningOp<DequantizeOp>()) {
+    auto cst = dq.getInput().getDefiningOp<ConstantOp>();
+    auto c = cst ? ConstTensor::read(cst.getValue()) : std::nullopt;
+    if (!c)
+      return nodeError(n) << "weights must be constant";
+    Type qt = rtt(dq.getInput()).getElementType();
+    auto q = cast<quant::QuantizedType>(qt);
+    SmallVector<double> scales = getQuantScales(dq.getInput().getType());
+    SmallVector<int64_t> zps = getQuantZeroPoints(dq.getInput().getType());
+    std::optional<int32_t> axis;
+    if (auto a = getQuantAxis(dq.getInput().getType())) {
+      if (*a != 1)
+        return nodeError(n) << "per-axis weight quantization must be on axis 1, got " << *a;
+      SmallVector<double> s2;
+      SmallVector<int64_t> z2;
+      for (int64_t g = 0; g < group; ++g)
+        for (int64_t f = 0; f < fg; ++f) {
+          s2.push_back(scales[f]);
+          z2.push_back(zps[f]);
+        }
+      scales = s2;
+      zps = z2;
+      axis = 0;
+    }
+    auto nq = makeQuantType(ctx, q.isSigned(), q.getStorageTypeIntegralWidth(), scales, zps,
+                            axis, Float32Type::get(ctx));
+    auto storage = flippedType.clone(getStorageIntegerType(q));
+    Value qc = ConstantOp::create(b, nodeLoc(n), flippedType.clone(nq),
+                                  flip(*c).write(storage));
+    auto d = make<DequantizeOp>(n, flippedType, qc);
+    if (failed(d))
+      return failure();
+    wf = *d;
+  } else {
+    auto c = constOf(w);
+    if (!c || !c->isFloat)
+      return nodeError(n) << "weights must be a float constant or a dequantized constant";
+    wf = createConstant(flip(*c).write(flippedType), flippedType, "");
+  }
+  // Zeros between pixels: [N, C, H, 1, W, 1] padded to [N, C, H, s, W, s].
+  SmallVector<int64_t> conv = {0, 0, 0, 0}; // begin h, w, end h, w
+  int64_t hs[2];
+  for (int i = 0; i < 2; ++i) {
+    int64_t edge = dil[i] * (k[i] - 1);
+    hs[i] = xs[2 + i] * strides[i];
+    conv[i] = edge - pads[i];
+    conv[2 + i] = edge - pads[2 + i] + outPad[i] - (strides[i] - 1);
+  }
+  if (strides[0] > 1 || strides[1] > 1) {
+    auto r1 = buildReshape(n, x, {xs[0], xs[1], xs[2], 1, xs[3], 1}, false);
+    if (failed(r1))
+      return failure();
+    SmallVector<int64_t> p6 = {0, 0, 0, 0, 0, 0, 0, 0, 0, strides[0] - 1, 0, strides[1] - 1};
+    auto pd = make<PadOp>(n, rtt(x).clone({xs[0], xs[1], xs[2], strides[0], xs[3], strides[1]}),
+                          *r1, b.getDenseI64ArrayAttr(p6), b.getStringAttr("constant"),
+                          b.getF32FloatAttr(0));
+    if (failed(pd))
+      return failure();
+    auto r2 = buildReshape(n, *pd, {xs[0], xs[1], hs[0], hs[1]}, false);
+    if (failed(r2))
+      return failure();
+    x = *r2;
+  }
+  // Negative borders crop the input; the rest pads the convolution.
+  if (llvm::any_of(conv, [](int64_t p) { return p < 0; })) {
+    SmallVector<int64_t> st, en;
+    for (int i = 0; i < 2; ++i) {
+      st.push_back(std::max<int64_t>(0, -conv[i]));
+      en.push_back(hs[i] - std::max<int64_t>(0, -conv[2 + i]));
+      if (en.back() <= st.back())
+        return nodeError(n) << "pads leave an empty output";
+    }
+    auto sl = make<SliceOp>(n, rtt(x).clone({xs[0], xs[1], en[0] - st[0], en[1] - st[1]}), x,
+                            b.getDenseI64ArrayAttr(st), b.getDenseI64ArrayAttr(en),
+                            b.getDenseI64ArrayAttr({2, 3}), b.getDenseI64ArrayAttr({1, 1}));
+    if (failed(sl))
+      return failure();
+    x = *sl;
+    for (int64_t &p : conv)
+      p = std::max<int64_t>(0, p);
+  }
+  std::string why;
+  SmallVector<int64_t> one = {1, 1};
+  auto shape = inferConv2DShape(rtt(x).getShape(), rtt(wf).getShape(), one, conv, dil, group,
+                                why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return defineResult(
+      n, make<Conv2DOp>(n, rtt(x).clone(*shape), x, wf, bias, b.getDenseI64ArrayAttr(one),
+                          b.getDenseI64ArrayAttr(conv), b.getDenseI64ArrayAttr(dil),
+                          b.getI64IntegerAttr(group), b.getStringAttr("none"), FloatAttr(),
+                          FloatAttr()));
+}
+
+//===----------------------------------------------------------------------===//
+// Matrix products
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::onMatMul(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  auto a = requireFloat(n, input(n, 0), "A");
+  if (failed(a))
+    return failure();
+  // 1-D operands (numpy rules): a vector lhs is a [1, K] row, a vector rhs
+  // a [K, 1] column, and the added dimension leaves the result.
+  Value lhs = *a, rhs = input(n, 1);
+  bool vecL = rtt(lhs).getRank() == 1, vecR = rtt(rhs).getRank() == 1;
+  if (vecL || vecR) {
+    if (!rtt(lhs).hasStaticShape() || !rtt(rhs).hasStaticShape())
+      return nodeError(n) << "vector operands need static shapes";
+    auto l2 = vecL ? buildReshape(n, lhs, {1, rtt(lhs).getDimSize(0)}, false)
+                   : FailureOr<Value>(lhs);
+    auto r2 = vecR ? buildReshape(n, rhs, {rtt(rhs).getDimSize(0), 1}, false)
+                   : FailureOr<Value>(rhs);
+    if (failed(l2) || failed(r2))
+      return failure();
+    lhs = *l2;
+    rhs = *r2;
+  }
+  auto v = buildMatMul(n, lhs, rhs, rtt(lhs).getElementType());
+  if (failed(v))
+    return failure();
+  if (vecL || vecR) {
+    SmallVector<int64_t> shape(rtt(*v).getShape());
+    size_t rows = shape.size() - 2; // the [.., M, N] result's M
+    if (vecR)
+      shape.pop_back();
+    if (vecL)
+      shape.erase(shape.begin() + rows);
+    v = buildReshape(n, *v, shape, false);
+    if (failed(v))
+      return failure();
+  }
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onGemm(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  auto a = requireFloat(n, input(n, 0), "A");
+  if (failed(a))
+    return failure();
+  return defineResult(n, buildGemm(n, *a, input(n, 1), input(n, 2), rtt(*a).getElementType()));
+}
+
+/// Einsum with one or two operands and explicit or implicit output, no
+/// ellipsis: letters only in one operand and not in the output are summed
+/// first; two operands become transpose -> reshape -> batched MatMul ->
+/// reshape -> transpose (batch letters, then the left's free letters, the
+/// right's free letters, contracting over the shared ones).
+LogicalResult Importer::onEinsum(const NodeProto &n) {
+  std::string eq;
+  for (char c : attrString(n, "equation", ""))
+    if (c != ' ')
+      eq += c;
+  if (eq.find("...") != std::string::npos)
+    return nodeError(n) << "Einsum with an ellipsis is not supported";
+  size_t arrow = eq.find("->");
+  std::string lhs = eq.substr(0, arrow);
+  SmallVector<std::string> terms;
+  for (size_t start = 0;;) {
+    size_t comma = lhs.find(',', start);
+    terms.push_back(lhs.substr(start, comma == std::string::npos ? std::string::npos
+                                                                  : comma - start));
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  int ninputs = 0;
+  for (int k = 0; k < n.input_size(); ++k)
+    ninputs += !n.input(k).empty();
+  if (terms.size() != (size_t)ninputs || ninputs < 1 || ninputs > 2)
+    return nodeError(n) << "Einsum '" << eq << "' needs one or two operands matching its inputs";
+  std::string out;
+  if (arrow != std::string::npos) {
+    out = eq.substr(arrow + 2);
+  } else {
+    // Implicit output: letters that appear once, in alphabetical order.
+    std::map<char, int> count;
+    for (auto &t : terms)
+      for (char c : t)
+        ++count[c];
+    for (auto &[c, k] : count)
+      if (k == 1)
+        out += c;
+  }
+  SmallVector<Value> vals;
+  std::map<char, int64_t> size;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    Value v = asPlain(input(n, i));
+    auto s = rtt(v).getShape();
+    if (!isa<FloatType>(rtt(v).getElementType()))
+      return nodeError(n) << "Einsum operands must be float tensors";
+    if ((int64_t)terms[i].size() != (int64_t)s.size())
+      return nodeError(n) << "term '" << terms[i] << "' does not match operand rank " << s.size();
+    for (size_t d = 0; d < s.size(); ++d) {
+      char c = terms[i][d];
+      if (!std::isalpha((unsigned char)c) || s[d] == kDyn ||
+          terms[i].find(c) != terms[i].rfind(c))
+        return nodeError(n) << "Einsum '" << eq
+                            << "' needs distinct letters per operand and static shapes";
+      if (size.count(c) && size[c] != s[d] && size[c] != 1 && s[d] != 1)
+        return nodeError(n) << "letter '" << c << "' has sizes " << size[c] << " and " << s[d];
+      if (s[d] != 1 || !size.count(c))
+        size[c] = s[d];
+    }
+    vals.push_back(v);
+  }
+  for (char c : out)
+    if (!size.count(c) || out.find(c) != out.rfind(c))
+      return nodeError(n) << "output letter '" << c << "' is invalid";
+  Type el = rtt(vals[0]).getElementType();
+  auto inStr = [](const std::string &s, char c) { return s.find(c) != std::string::npos; };
+  // Sum letters that only one operand has and the output lacks.
+  for (size_t i = 0; i < terms.size(); ++i) {
+    std::string other = terms.size() == 2 ? terms[1 - i] : std::string();
+    SmallVector<int64_t> axes;
+    std::string kept;
+    for (size_t d = 0; d < terms[i].size(); ++d) {
+      char c = terms[i][d];
+      if (!inStr(out, c) && !inStr(other, c))
+        axes.push_back(d);
+      else
+        kept += c;
+    }
+    if (axes.empty())
+      continue;
+    std::string why;
+    auto shape = inferReduceShape(rtt(vals[i]).getShape(), axes, false, why);
+    auto r = make<ReduceSumOp>(n, rtt(vals[i]).clone(*shape), vals[i],
+                               b.getDenseI64ArrayAttr(axes), b.getBoolAttr(false));
+    if (failed(r))
+      return failure();
+    vals[i] = *r;
+    terms[i] = kept;
+  }
+  auto transposeTo = [&](Value v, const std::string &from,
+                         const std::string &to) -> FailureOr<Value> {
+    if (from == to)
+      return v;
+    SmallVector<int64_t> perm;
+    for (char c : to)
+      perm.push_back(from.find(c));
+    std::string why;
+    auto shape = inferTransposeShape(rtt(v).getShape(), perm, why);
+    return make<TransposeOp>(n, rtt(v).clone(*shape), v, b.getDenseI64ArrayAttr(perm));
+  };
+  if (terms.size() == 1) {
+    auto t = transposeTo(vals[0], terms[0], out);
+    if (failed(t))
+      return failure();
+    define(n, 0, *t);
+    return success();
+  }
+  // Classify the letters of the two operands.
+  std::string batch, lfree, rfree, contract;
+  for (char c : terms[0]) {
+    bool inB = inStr(terms[1], c), inO = inStr(out, c);
+    if (inB && inO)
+      batch += c;
+    else if (inB)
+      contract += c;
+    else
+      lfree += c;
+  }
+  for (char c : terms[1])
+    if (!inStr(terms[0], c))
+      rfree += c;
+  auto prod = [&](const std::string &ls) {
+    int64_t p = 1;
+    for (char c : ls)
+      p *= size[c];
+    return p;
+  };
+  // Operands as [batch, M, K] and [batch, K, N] (size-1 letters broadcast
+  // through MatMul's batch rules only when both have them; expand first).
+  auto prepare = [&](Value v, const std::string &term, const std::string &order,
+                     SmallVector<int64_t> shape3) -> FailureOr<Value> {
+    auto t = transposeTo(v, term, order);
+    if (failed(t))
+      return failure();
+    SmallVector<int64_t> full;
+    for (char c : order)
+      full.push_back(size[c]);
+    Value x = *t;
+    if (!llvm::equal(rtt(x).getShape(), full)) {
+      auto e = make<BroadcastOp>(n, rtt(x).clone(full), x);
+      if (failed(e))
+        return failure();
+      x = *e;
+    }
+    return buildReshape(n, x, shape3, false);
+  };
+  auto a = prepare(vals[0], terms[0], batch + lfree + contract,
+                   {prod(batch), prod(lfree), prod(contract)});
+  auto bb = prepare(vals[1], terms[1], batch + contract + rfree,
+                    {prod(batch), prod(contract), prod(rfree)});
+  if (failed(a) || failed(bb))
+    return failure();
+  auto mm = buildMatMul(n, *a, *bb, el);
+  if (failed(mm))
+    return failure();
+  SmallVector<int64_t> full;
+  std::string order = batch + lfree + rfree;
+  for (char c : order)
+    full.push_back(size[c]);
+  auto r = buildReshape(n, *mm, full, false);
+  if (failed(r))
+    return failure();
+  auto t = transposeTo(*r, order, out);
+  if (failed(t))
+    return failure();
+  define(n, 0, *t);
+  return success();
+}

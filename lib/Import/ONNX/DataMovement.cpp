@@ -1,0 +1,840 @@
+//===- DataMovement.cpp - shape, data movement and constant ops -----------===//
+//
+// Handlers of the ops that move or select data without arithmetic (reshapes,
+// transposes, concat, split, slice, pad, gather, scatter, resize), and of
+// Shape, Cast, Identity, Constant, ConstantOfShape and Range.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::octet;
+using namespace ::octet::onnx_import::detail;
+
+//===----------------------------------------------------------------------===//
+// Shape changes
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::onFlatten(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  int64_t rank = rtt(x).getRank();
+  int64_t axisAttr = attrInt(n, "axis", 1);
+  auto axis = axisAttr == rank ? std::optional<int64_t>(rank) : normAxis(axisAttr, rank);
+  if (!axis)
+    return nodeError(n) << "axis " << axisAttr << " out of range for rank " << rank;
+  auto prod = [&](int64_t lo, int64_t hi) {
+    int64_t p = 1;
+    for (int64_t k = lo; k < hi; ++k) {
+      if (rtt(x).isDynamicDim(k))
+        return kDyn;
+      p *= rtt(x).getDimSize(k);
+    }
+    return p;
+  };
+  SmallVector<int64_t> target = {prod(0, *axis), prod(*axis, rank)};
+  for (int64_t &d : target)
+    if (d == kDyn)
+      d = -1;
+  if (llvm::count(target, -1) > 1)
+    return nodeError(n) << "cannot flatten with unknown dimensions on both sides of the axis";
+  return defineResult(n, buildReshape(n, x, target, false));
+}
+
+LogicalResult Importer::onReshape(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0), s = input(n, 1);
+  bool allowZero = attrInt(n, "allowzero", 0);
+  if (auto c = constOf(s)) {
+    if (c->isFloat || c->shape.size() != 1)
+      return nodeError(n) << "shape must be a 1-D integer tensor";
+    auto v = buildReshape(n, x, c->i, allowZero);
+    if (failed(v))
+      return failure();
+    define(n, 0, *v);
+    return success();
+  }
+  auto st = rtt(s);
+  if (st.getRank() != 1 || st.isDynamicDim(0))
+    return nodeError(n) << "a non-constant shape must be a 1-D tensor of known length";
+  SmallVector<int64_t> dims(st.getDimSize(0), kDyn);
+  return defineResult(n, make<ReshapeOp>(n, rtt(x).clone(dims), x, s));
+}
+
+LogicalResult Importer::onSqueeze(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  auto shape = rtt(x).getShape();
+  int64_t rank = shape.size();
+  bool unsq = n.op_type() == "Unsqueeze";
+  SmallVector<int64_t> axes;
+  if (auto a = attrInts(n, "axes")) {
+    axes = *a;
+  } else if (Value av = input(n, 1)) {
+    auto c = constOf(av);
+    if (!c || c->isFloat)
+      return nodeError(n) << "axes must be an integer constant";
+    axes.assign(c->i.begin(), c->i.end());
+  }
+  SmallVector<int64_t> target;
+  if (unsq) {
+    int64_t outRank = rank + axes.size();
+    SmallVector<bool> inserted(outRank, false);
+    for (int64_t a : axes) {
+      auto na = normAxis(a, outRank);
+      if (!na || inserted[*na])
+        return nodeError(n) << "axis " << a << " is invalid for output rank " << outRank;
+      inserted[*na] = true;
+    }
+    int64_t k = 0;
+    for (int64_t d = 0; d < outRank; ++d)
+      target.push_back(inserted[d] ? 1 : shape[k++]);
+  } else {
+    SmallVector<bool> drop(rank, false);
+    if (axes.empty()) {
+      for (int64_t d = 0; d < rank; ++d) {
+        if (shape[d] == kDyn)
+          return nodeError(n) << "squeeze without axes needs static dimensions";
+        drop[d] = shape[d] == 1;
+      }
+    }
+    for (int64_t a : axes) {
+      auto na = normAxis(a, rank);
+      if (!na)
+        return nodeError(n) << "axis " << a << " out of range for rank " << rank;
+      if (shape[*na] != 1 && shape[*na] != kDyn)
+        return nodeError(n) << "cannot squeeze dimension " << *na << " of size "
+                            << shape[*na];
+      drop[*na] = true;
+    }
+    for (int64_t d = 0; d < rank; ++d)
+      if (!drop[d])
+        target.push_back(shape[d]);
+  }
+  return defineResult(n, make<ReshapeOp>(n, rtt(x).clone(target), x, Value()));
+}
+
+LogicalResult Importer::onTranspose(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  int64_t rank = rtt(x).getRank();
+  SmallVector<int64_t> perm;
+  if (auto p = attrInts(n, "perm"))
+    perm = *p;
+  else
+    for (int64_t k = rank - 1; k >= 0; --k)
+      perm.push_back(k);
+  std::string why;
+  auto shape = inferTransposeShape(rtt(x).getShape(), perm, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return defineResult(
+      n, make<TransposeOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(perm)));
+}
+
+LogicalResult Importer::onExpand(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0);
+  auto target = constInts(n, 1, "shape");
+  if (failed(target))
+    return failure();
+  std::string why;
+  auto shape = inferBroadcastShape(rtt(x).getShape(), *target, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  if (llvm::equal(*shape, rtt(x).getShape())) {
+    define(n, 0, x);
+    return success();
+  }
+  return defineResult(n, make<BroadcastOp>(n, rtt(x).clone(*shape), x));
+}
+
+LogicalResult Importer::onTile(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0);
+  auto reps = constInts(n, 1, "repeats");
+  if (failed(reps))
+    return failure();
+  std::string why;
+  auto shape = inferTileShape(rtt(x).getShape(), *reps, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return defineResult(n, make<TileOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(*reps)));
+}
+
+/// DepthToSpace and SpaceToDepth as reshape -> transpose -> reshape.
+LogicalResult Importer::onDepthToSpace(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  auto s = rtt(x).getShape();
+  if (s.size() != 4 || !rtt(x).hasStaticShape())
+    return nodeError(n) << "expects a 4-D input of static shape";
+  int64_t bs = attrInt(n, "blocksize", 0);
+  if (bs < 1)
+    return nodeError(n) << "blocksize must be positive, got " << bs;
+  if (bs > (1 << 16))
+    return nodeError(n) << "blocksize " << bs << " is too large";
+  int64_t N = s[0], C = s[1], H = s[2], W = s[3];
+  SmallVector<int64_t> first, perm, last;
+  if (n.op_type() == "DepthToSpace") {
+    if (C % (bs * bs))
+      return nodeError(n) << "channels (" << C << ") are not a multiple of blocksize^2 ("
+                          << bs * bs << ")";
+    int64_t c = C / (bs * bs);
+    if (attrString(n, "mode", "DCR") == "CRD") {
+      first = {N, c, bs, bs, H, W};
+      perm = {0, 1, 4, 2, 5, 3};
+    } else if (attrString(n, "mode", "DCR") == "DCR") {
+      first = {N, bs, bs, c, H, W};
+      perm = {0, 3, 4, 1, 5, 2};
+    } else {
+      return nodeError(n) << "unsupported attribute value mode=\""
+                          << attrString(n, "mode", "") << "\"";
+    }
+    last = {N, c, H * bs, W * bs};
+  } else {
+    if (H % bs || W % bs)
+      return nodeError(n) << "height and width (" << H << "x" << W
+                          << ") are not multiples of blocksize " << bs;
+    first = {N, C, H / bs, bs, W / bs, bs};
+    perm = {0, 3, 5, 1, 2, 4};
+    last = {N, C * bs * bs, H / bs, W / bs};
+  }
+  auto r1 = buildReshape(n, x, first, false);
+  if (failed(r1))
+    return failure();
+  std::string why;
+  auto ts = inferTransposeShape(first, perm, why);
+  auto t = make<TransposeOp>(n, rtt(*r1).clone(*ts), *r1, b.getDenseI64ArrayAttr(perm));
+  if (failed(t))
+    return failure();
+  auto r2 = buildReshape(n, *t, last, false);
+  if (failed(r2))
+    return failure();
+  define(n, 0, *r2);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Concatenation, splitting, slicing and padding
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::onConcat(const NodeProto &n) {
+  SmallVector<Value> ins;
+  for (int k = 0; k < n.input_size(); ++k) {
+    Value v = input(n, k);
+    if (!v)
+      continue;
+    ins.push_back(v);
+  }
+  if (ins.empty())
+    return nodeError(n) << "needs at least one input";
+  Type el = rtt(ins[0]).getElementType();
+  for (Value &v : ins) {
+    if (rtt(v).getElementType() != el) {
+      v = asPlain(v);
+      if (rtt(v).getElementType() != rtt(asPlain(ins[0])).getElementType())
+        return nodeError(n) << "inputs have different element types";
+    }
+  }
+  if (llvm::any_of(ins, [&](Value v) { return rtt(v).getElementType() != el; }))
+    for (Value &v : ins)
+      v = asPlain(v);
+  return defineConcat(n, ins);
+}
+
+LogicalResult Importer::onSplit(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  int64_t rank = rtt(x).getRank();
+  auto axis = normAxis(attrInt(n, "axis", 0), rank);
+  if (!axis)
+    return nodeError(n) << "axis out of range";
+  int64_t dim = rtt(x).getDimSize(*axis);
+  SmallVector<int64_t> sizes;
+  if (auto s = attrInts(n, "split")) {
+    sizes = *s;
+  } else if (Value sv = input(n, 1)) {
+    auto c = constOf(sv);
+    if (!c || c->isFloat)
+      return nodeError(n) << "split sizes must be an integer constant";
+    sizes.assign(c->i.begin(), c->i.end());
+  } else {
+    int64_t parts = attrInt(n, "num_outputs", n.output_size());
+    if (parts != n.output_size() || parts < 1)
+      return nodeError(n) << "num_outputs " << parts << " differs from the node's "
+                          << n.output_size() << " outputs";
+    if (dim == kDyn)
+      return nodeError(n) << "an even split needs a static dimension";
+    int64_t chunk = (dim + parts - 1) / parts;
+    for (int64_t k = 0; k < parts; ++k)
+      sizes.push_back(std::min(chunk, dim - k * chunk));
+  }
+  if ((int64_t)sizes.size() != n.output_size())
+    return nodeError(n) << "has " << n.output_size() << " outputs but "
+                        << sizes.size() << " split sizes";
+  int64_t start = 0;
+  for (int64_t k = 0; k < (int64_t)sizes.size(); ++k) {
+    SmallVector<int64_t> shape(rtt(x).getShape());
+    shape[*axis] = sizes[k];
+    auto v = make<SliceOp>(n, rtt(x).clone(shape), x, b.getDenseI64ArrayAttr({start}),
+                           b.getDenseI64ArrayAttr({start + sizes[k]}),
+                           b.getDenseI64ArrayAttr({*axis}), b.getDenseI64ArrayAttr({1}));
+    if (failed(v))
+      return failure();
+    define(n, k, *v);
+    start += sizes[k];
+  }
+  if (dim != kDyn && start != dim)
+    return nodeError(n) << "split sizes add up to " << start << ", not " << dim;
+  return success();
+}
+
+LogicalResult Importer::onSlice(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  int64_t rank = rtt(x).getRank();
+  SmallVector<int64_t> starts, ends, axes, steps;
+  if (opset < 10) {
+    starts = attrInts(n, "starts").value_or(SmallVector<int64_t>{});
+    ends = attrInts(n, "ends").value_or(SmallVector<int64_t>{});
+    axes = attrInts(n, "axes").value_or(SmallVector<int64_t>{});
+  } else {
+    auto get = [&](int k, SmallVector<int64_t> &out) -> LogicalResult {
+      Value v = input(n, k);
+      if (!v)
+        return success();
+      auto c = constOf(v);
+      if (!c || c->isFloat)
+        return nodeError(n) << "slice input #" << k
+                            << " must be an integer constant (dynamic slices are not supported)";
+      out.assign(c->i.begin(), c->i.end());
+      return success();
+    };
+    if (failed(need(n, {1, 2})) || failed(get(1, starts)) || failed(get(2, ends)) ||
+        failed(get(3, axes)) || failed(get(4, steps)))
+      return failure();
+  }
+  if (axes.empty())
+    for (size_t k = 0; k < starts.size(); ++k)
+      axes.push_back(k);
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  for (int64_t &a : axes) {
+    auto na = normAxis(a, rank);
+    if (!na)
+      return nodeError(n) << "slice axis " << a << " out of range for rank " << rank;
+    a = *na;
+  }
+  // Clamp huge sentinel bounds (INT64_MAX) to keep arithmetic safe.
+  for (auto *vec : {&starts, &ends})
+    for (int64_t &v : *vec)
+      v = std::clamp<int64_t>(v, INT32_MIN, INT32_MAX);
+  std::string why;
+  auto shape = inferSliceShape(rtt(x).getShape(), starts, ends, axes, steps, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return defineResult(n, make<SliceOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(starts),
+                         b.getDenseI64ArrayAttr(ends), b.getDenseI64ArrayAttr(axes),
+                         b.getDenseI64ArrayAttr(steps)));
+}
+
+LogicalResult Importer::onPad(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  int64_t rank = rtt(x).getRank();
+  std::string mode = attrString(n, "mode", "constant");
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return nodeError(n) << "unsupported attribute value mode=\"" << mode << "\"";
+  SmallVector<int64_t> pads;
+  float value = 0;
+  if (opset < 11) {
+    pads = attrInts(n, "pads").value_or(SmallVector<int64_t>{});
+    value = attrFloat(n, "value", 0.0f);
+  } else {
+    auto p = constInts(n, 1, "pads");
+    if (failed(p))
+      return failure();
+    pads = *p;
+    if (Value cv = input(n, 2)) {
+      auto c = constOf(cv);
+      if (!c || c->numElements() != 1)
+        return nodeError(n) << "constant_value (input #2) must be a one-element constant";
+      value = (float)c->asDouble(0);
+    }
+    if (input(n, 3)) {
+      auto ax = constInts(n, 3, "axes");
+      if (failed(ax))
+        return failure();
+      if (pads.size() != 2 * ax->size())
+        return nodeError(n) << "pads has " << pads.size() << " entries for " << ax->size()
+                            << " axes";
+      SmallVector<int64_t> full(2 * rank, 0);
+      for (size_t i = 0; i < ax->size(); ++i) {
+        auto a = normAxis((*ax)[i], rank);
+        if (!a)
+          return nodeError(n) << "pad axis " << (*ax)[i] << " out of range for rank " << rank;
+        full[*a] = pads[i];
+        full[*a + rank] = pads[i + ax->size()];
+      }
+      pads = full;
+    }
+  }
+  if (isQuantTensor(x.getType()) && mode == "constant" && value != 0)
+    return nodeError(n) << "a non-zero pad value on a quantized tensor is not supported";
+  std::string why;
+  auto shape = inferPadShape(rtt(x).getShape(), pads, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; })) {
+    define(n, 0, x);
+    return success();
+  }
+  return defineResult(n, make<PadOp>(n, rtt(x).clone(*shape), x, b.getDenseI64ArrayAttr(pads),
+                       b.getStringAttr(mode), b.getF32FloatAttr(value)));
+}
+
+//===----------------------------------------------------------------------===//
+// Gather and scatter
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::onGather(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0), idx = input(n, 1);
+  auto axis = normAxis(attrInt(n, "axis", 0), rtt(x).getRank());
+  if (!axis)
+    return nodeError(n) << "axis out of range";
+  std::string why;
+  auto shape = inferGatherShape(rtt(x).getShape(), rtt(idx).getShape(), *axis, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return defineResult(
+      n, make<GatherOp>(n, rtt(x).clone(*shape), x, idx, b.getI64IntegerAttr(*axis)));
+}
+
+LogicalResult Importer::onGatherElements(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0), ix = input(n, 1);
+  auto axis = normAxis(attrInt(n, "axis", 0), rtt(x).getRank());
+  if (!axis)
+    return nodeError(n) << "axis " << attrInt(n, "axis", 0) << " out of range for rank "
+                        << rtt(x).getRank();
+  return defineResult(n, make<GatherElementsOp>(n, RankedTensorType::get(rtt(ix).getShape(),
+                                                            rtt(x).getElementType()),
+                                  x, ix, b.getI64IntegerAttr(*axis)));
+}
+
+LogicalResult Importer::onGatherND(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0), ix = input(n, 1);
+  auto xt = rtt(x), it = rtt(ix);
+  int64_t bd = attrInt(n, "batch_dims", 0), ir = it.getRank(), xr = xt.getRank();
+  if (!isa<IntegerType>(it.getElementType()) || it.getElementType().isInteger(1))
+    return nodeError(n) << "indices must be int32 or int64, got " << it.getElementType();
+  if (ir < 1 || it.isDynamicDim(ir - 1))
+    return nodeError(n) << "indices need a static last dimension";
+  int64_t k = it.getShape().back();
+  if (bd < 0 || bd >= std::min(ir, xr))
+    return nodeError(n) << "batch_dims " << bd << " must be below the ranks of data (" << xr
+                        << ") and indices (" << ir << ")";
+  if (k < 1 || bd + k > xr)
+    return nodeError(n) << "index tuples of " << k << " do not fit data of rank " << xr
+                        << " after " << bd << " batch dimension(s)";
+  SmallVector<int64_t> shape(it.getShape().drop_back());
+  for (int64_t d = bd + k; d < xr; ++d)
+    shape.push_back(xt.getDimSize(d));
+  return defineResult(
+      n, make<GatherNDOp>(n, RankedTensorType::get(shape, xt.getElementType()), x, ix,
+                            b.getI64IntegerAttr(bd)));
+}
+
+/// ScatterElements (and opset 9's Scatter) and ScatterND with runtime
+/// operands: octet.scatter. The reduction attribute: none, add, mul, max,
+/// min.
+FailureOr<Value> Importer::buildScatter(const NodeProto &n, bool nd) {
+  Value x = asPlain(input(n, 0)), ix = input(n, 1), u = asPlain(input(n, 2));
+  auto xt = rtt(x), it = rtt(ix), ut = rtt(u);
+  std::string red = attrString(n, "reduction", "none");
+  if (red != "none" && red != "add" && red != "mul" && red != "max" && red != "min")
+    return nodeError(n) << "unsupported attribute value reduction=\"" << red << "\"";
+  if (!isa<IntegerType>(it.getElementType()) || it.getElementType().isInteger(1))
+    return nodeError(n) << "indices must be int32 or int64, got " << it.getElementType();
+  if (ut.getElementType() != xt.getElementType())
+    return nodeError(n) << "updates (" << ut.getElementType() << ") and data ("
+                        << xt.getElementType() << ") element types differ";
+  int64_t axis = 0;
+  if (!nd) {
+    auto a = normAxis(attrInt(n, "axis", 0), xt.getRank());
+    if (!a)
+      return nodeError(n) << "axis " << attrInt(n, "axis", 0) << " out of range for rank "
+                          << xt.getRank();
+    axis = *a;
+    if (it.getShape() != ut.getShape() || it.getRank() != xt.getRank())
+      return nodeError(n) << "indices " << shapeToString(it.getShape()) << " and updates "
+                          << shapeToString(ut.getShape())
+                          << " must have one shape of the data's rank " << xt.getRank();
+  } else {
+    if (it.getRank() < 1 || it.getShape().back() < 1 || it.getShape().back() > xt.getRank())
+      return nodeError(n) << "indices must end in a dimension of 1 to " << xt.getRank();
+    SmallVector<int64_t> want(it.getShape().drop_back());
+    for (int64_t d = it.getShape().back(); d < xt.getRank(); ++d)
+      want.push_back(xt.getDimSize(d));
+    if (ArrayRef<int64_t>(want) != ut.getShape())
+      return nodeError(n) << "updates " << shapeToString(ut.getShape()) << " should be "
+                          << shapeToString(want);
+  }
+  return make<ScatterOp>(n, xt, x, ix, u, b.getI64IntegerAttr(axis), b.getBoolAttr(nd),
+                         b.getStringAttr(red));
+}
+
+LogicalResult Importer::onScatterElements(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  return defineResult(n, buildScatter(n, false));
+}
+
+/// ScatterND; on constants (mask construction in exported models) it folds.
+LogicalResult Importer::onScatterND(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  auto data = constOf(input(n, 0)), idx = constOf(input(n, 1)), upd = constOf(input(n, 2));
+  if (!data || !idx || !upd || idx->isFloat || attrString(n, "reduction", "none") != "none") {
+    auto v = buildScatter(n, true);
+    if (failed(v))
+      return failure();
+    define(n, 0, *v);
+    return success();
+  }
+  auto ds = rtt(input(n, 0)).getShape(), is = rtt(input(n, 1)).getShape();
+  if (is.empty() || is.back() < 1 || is.back() > (int64_t)ds.size())
+    return nodeError(n) << "indices must end in a dimension of 1 to " << ds.size();
+  int64_t depth = is.back(), slice = 1, count = 1;
+  for (size_t d = depth; d < ds.size(); ++d)
+    slice *= ds[d];
+  for (size_t d = 0; d + 1 < is.size(); ++d)
+    count *= is[d];
+  if (upd->numElements() != count * slice)
+    return nodeError(n) << "updates have " << upd->numElements() << " elements, expected "
+                        << count * slice;
+  ConstTensor out = *data;
+  for (int64_t u = 0; u < count; ++u) {
+    int64_t off = 0;
+    for (int64_t d = 0; d < depth; ++d) {
+      int64_t i = idx->i[u * depth + d];
+      if (i < 0)
+        i += ds[d];
+      if (i < 0 || i >= ds[d])
+        return nodeError(n) << "index " << idx->i[u * depth + d] << " out of range for dimension "
+                            << d << " of size " << ds[d];
+      off = off * ds[d] + i;
+    }
+    off *= slice;
+    for (int64_t k = 0; k < slice; ++k) {
+      if (out.isFloat)
+        out.f[off + k] = upd->asDouble(u * slice + k);
+      else
+        out.i[off + k] = upd->isFloat ? (int64_t)upd->f[u * slice + k] : upd->i[u * slice + k];
+    }
+  }
+  auto t = rtt(input(n, 0));
+  define(n, 0, createConstant(out.write(t), t, n.output(0)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Resampling
+//===----------------------------------------------------------------------===//
+
+/// Resize (opsets 10-19) and Upsample (7-9) with constant scales or sizes.
+LogicalResult Importer::onResize(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  auto in = rtt(x).getShape();
+  int64_t rank = in.size();
+  for (int64_t d : in)
+    if (d == kDyn)
+      return nodeError(n) << "resizing a tensor of dynamic shape is not supported";
+  bool upsample = n.op_type() == "Upsample";
+  std::string mode = attrString(n, "mode", "nearest");
+  if (mode == "bilinear" || mode == "trilinear")
+    mode = "linear";
+  if (mode != "nearest" && mode != "linear")
+    return nodeError(n) << "unsupported attribute value mode=\"" << mode << "\"";
+  std::string coord = "asymmetric", nearest = "round_prefer_floor";
+  if (!upsample && opset >= 11) {
+    coord = attrString(n, "coordinate_transformation_mode", "half_pixel");
+    nearest = attrString(n, "nearest_mode", "round_prefer_floor");
+    if (coord == "tf_crop_and_resize")
+      return nodeError(n) << "unsupported attribute value coordinate_transformation_mode="
+                             "\"tf_crop_and_resize\"";
+    if (attrInt(n, "antialias", 0))
+      return nodeError(n) << "unsupported attribute value antialias=1";
+    std::string policy = attrString(n, "keep_aspect_ratio_policy", "stretch");
+    if (policy != "stretch")
+      return nodeError(n) << "unsupported attribute value keep_aspect_ratio_policy=\""
+                          << policy << "\"";
+  }
+  // Scales and sizes, on the listed axes (opset 18) or on every dimension.
+  SmallVector<int64_t> axes;
+  if (!upsample && opset >= 18 && attr(n, "axes"))
+    axes = *attrInts(n, "axes");
+  SmallVector<double> scaleList;
+  SmallVector<int64_t> sizeList;
+  if (upsample && opset < 9) {
+    auto *a = attr(n, "scales");
+    if (!a)
+      return nodeError(n) << "missing attribute scales";
+    scaleList.assign(a->floats().begin(), a->floats().end());
+  } else {
+    int si = upsample || opset < 11 ? 1 : 2;
+    Value sv = input(n, si);
+    if (sv && !(rtt(sv).hasStaticShape() && rtt(sv).getNumElements() == 0)) {
+      auto c = constOf(sv);
+      if (!c || !c->isFloat)
+        return nodeError(n) << "scales (input #" << si << ") must be a float constant";
+      scaleList.assign(c->f.begin(), c->f.end());
+    }
+    if (!upsample && opset >= 11 && input(n, 3)) {
+      auto c = constInts(n, 3, "sizes");
+      if (failed(c))
+        return failure();
+      sizeList = *c;
+    }
+    if (!scaleList.empty() && !sizeList.empty())
+      return nodeError(n) << "only one of scales and sizes may be given";
+    if (scaleList.empty() && sizeList.empty())
+      return nodeError(n) << "needs scales or sizes";
+  }
+  if (axes.empty())
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  size_t given = scaleList.empty() ? sizeList.size() : scaleList.size();
+  if (given != axes.size())
+    return nodeError(n) << (scaleList.empty() ? "sizes" : "scales") << " has " << given
+                        << " entries, expected " << axes.size();
+  SmallVector<float> scales(rank, 1.0f);
+  SmallVector<int64_t> out(in.begin(), in.end());
+  for (size_t i = 0; i < axes.size(); ++i) {
+    auto a = normAxis(axes[i], rank);
+    if (!a)
+      return nodeError(n) << "resize axis " << axes[i] << " out of range for rank " << rank;
+    if (!scaleList.empty()) {
+      if (!(scaleList[i] > 0))
+        return nodeError(n) << "scales must be positive, got " << scaleList[i];
+      scales[*a] = (float)scaleList[i];
+      out[*a] = (int64_t)std::floor((double)in[*a] * (double)(float)scaleList[i]);
+    } else {
+      if (sizeList[i] <= 0)
+        return nodeError(n) << "sizes must be positive, got " << sizeList[i];
+      out[*a] = sizeList[i];
+      scales[*a] = (float)sizeList[i] / (float)in[*a];
+    }
+  }
+  // Before opset 11 nearest rounds down when enlarging and up when shrinking.
+  if (upsample || opset < 11)
+    nearest = "floor";
+  if (opset < 11 && !upsample &&
+      llvm::any_of(scales, [](float s) { return s < 1.0f; }))
+    nearest = "ceil";
+  int64_t resized = 0;
+  for (int64_t d = 0; d < rank; ++d)
+    resized += out[d] != in[d] || scales[d] != 1.0f;
+  if (mode == "linear" && resized > 3)
+    return nodeError(n) << "linear resizing of more than 3 dimensions is not supported";
+  if (out == SmallVector<int64_t>(in.begin(), in.end()) &&
+      llvm::all_of(scales, [](float s) { return s == 1.0f; })) {
+    define(n, 0, x);
+    return success();
+  }
+  if (mode == "linear" && !isQuantTensor(x.getType())) {
+    auto fx = requireFloat(n, asPlain(x), "input");
+    if (failed(fx))
+      return failure();
+    x = *fx;
+  }
+  return defineResult(n, make<ResizeOp>(n, rtt(x).clone(out), x, b.getStringAttr(mode),
+                          b.getStringAttr(coord), b.getStringAttr(nearest),
+                          b.getDenseF32ArrayAttr(scales)));
+}
+
+//===----------------------------------------------------------------------===//
+// Shapes, casts and constants
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::onShape(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  int64_t rank = rtt(x).getRank();
+  auto clampIdx = [&](int64_t v) {
+    if (v < 0)
+      v += rank;
+    return std::clamp<int64_t>(v, 0, rank);
+  };
+  int64_t start = clampIdx(attrInt(n, "start", 0));
+  int64_t end = attr(n, "end") ? clampIdx(attrInt(n, "end", rank)) : rank;
+  end = std::max(start, end);
+  auto t = RankedTensorType::get({end - start}, b.getI64Type());
+  return defineResult(
+      n, make<ShapeOp>(n, t, x, b.getI64IntegerAttr(start), b.getI64IntegerAttr(end)));
+}
+
+LogicalResult Importer::onCast(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value x = input(n, 0);
+  auto to = elementType(attrInt(n, "to", 0), [&] { return nodeError(n); });
+  if (failed(to))
+    return failure();
+  // Exporters cast quantized tensors to their own storage type: a no-op
+  // that keeps the quantization.
+  if (auto q = getQuantElementType(x.getType()))
+    if (getStorageIntegerType(q) == *to) {
+      define(n, 0, x);
+      return success();
+    }
+  x = asPlain(x);
+  return defineResult(n, make<CastOp>(n, rtt(x).clone(*to), x));
+}
+
+LogicalResult Importer::onIdentity(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  if (n.op_type() == "Dropout" && n.output_size() > 1 && !n.output(1).empty()) {
+    // Inference keeps every element: the mask is all true.
+    auto xt = rtt(input(n, 0));
+    if (!xt.hasStaticShape())
+      return nodeError(n) << "the mask output needs a static shape (use --input-shape)";
+    auto mt = RankedTensorType::get(xt.getShape(), b.getI1Type());
+    define(n, 1, createConstant(DenseElementsAttr::get(mt, true), mt, n.output(1)));
+  }
+  define(n, 0, input(n, 0));
+  return success();
+}
+
+LogicalResult Importer::onConstant(const NodeProto &n) {
+  if (n.attribute_size() != 1)
+    return nodeError(n) << "expects exactly one attribute";
+  const auto &a = n.attribute(0);
+  auto err = [&] { return nodeError(n); };
+  FailureOr<Value> v = failure();
+  if (a.name() == "value") {
+    if (a.t().name().empty() && n.output_size()) {
+      onnx::TensorProto named = a.t();
+      named.set_name(n.output(0));
+      v = tensorConstant(named, err);
+    } else {
+      v = tensorConstant(a.t(), err);
+    }
+  } else if (a.name() == "value_float" || a.name() == "value_floats" ||
+             a.name() == "value_int" || a.name() == "value_ints") {
+    ConstTensor c;
+    c.isFloat = a.name().find("float") != std::string::npos;
+    bool scalar = a.name() == "value_float" || a.name() == "value_int";
+    if (c.isFloat) {
+      if (scalar)
+        c.f.push_back(a.f());
+      else
+        c.f.assign(a.floats().begin(), a.floats().end());
+    } else {
+      if (scalar)
+        c.i.push_back(a.i());
+      else
+        c.i.assign(a.ints().begin(), a.ints().end());
+    }
+    if (!scalar)
+      c.shape = {c.isFloat ? (int64_t)c.f.size() : (int64_t)c.i.size()};
+    auto t = RankedTensorType::get(c.shape, c.isFloat ? Type(b.getF32Type())
+                                                      : Type(b.getI64Type()));
+    v = Value(arith::ConstantOp::create(b, nodeLoc(n), t, cast<TypedAttr>(c.write(t))));
+  } else {
+    return nodeError(n) << "unsupported attribute '" << a.name() << "'";
+  }
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::onConstantOfShape(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  Value s = input(n, 0);
+  TypedAttr value = b.getF32FloatAttr(0.0f);
+  if (auto *a = attr(n, "value")) {
+    auto c = tensorConstant(a->t(), [&] { return nodeError(n); });
+    if (failed(c))
+      return failure();
+    auto ct = readConstant(*c);
+    if (!ct || ct->numElements() != 1)
+      return nodeError(n) << "value must hold exactly one element";
+    Type el = rtt(*c).getElementType();
+    if (ct->isFloat)
+      value = FloatAttr::get(el, ct->f[0]);
+    else
+      value = IntegerAttr::get(el, APInt(el.getIntOrFloatBitWidth(), ct->i[0], true, true));
+    if (Operation *op = c->getDefiningOp())
+      op->erase();
+  }
+  auto st = rtt(s);
+  if (st.getRank() != 1 || st.isDynamicDim(0))
+    return nodeError(n) << "shape must be a 1-D tensor of known length";
+  SmallVector<int64_t> dims(st.getDimSize(0), kDyn);
+  if (auto c = constOf(s)) {
+    for (int64_t d : c->i)
+      if (d < 0)
+        return nodeError(n) << "negative dimension " << d;
+    dims.assign(c->i.begin(), c->i.end());
+  }
+  return defineResult(
+      n, make<ConstantOfShapeOp>(n, RankedTensorType::get(dims, value.getType()), s, value));
+}
+
+/// Range with constant start, limit and delta becomes a constant.
+LogicalResult Importer::onRange(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  std::optional<ConstTensor> c[3];
+  for (int k = 0; k < 3; ++k) {
+    c[k] = constOf(input(n, k));
+    if (!c[k] || c[k]->numElements() != 1)
+      return nodeError(n) << "start, limit and delta must be scalar constants (input #" << k
+                          << " is not)";
+  }
+  Type el = rtt(input(n, 0)).getElementType();
+  double start = c[0]->asDouble(0), limit = c[1]->asDouble(0), delta = c[2]->asDouble(0);
+  if (delta == 0)
+    return nodeError(n) << "delta must not be zero";
+  int64_t count = std::max<int64_t>(0, (int64_t)std::ceil((limit - start) / delta));
+  if (count > (1 << 24))
+    return nodeError(n) << "range of " << count << " elements is too large";
+  ConstTensor out;
+  out.isFloat = isa<FloatType>(el);
+  out.shape = {count};
+  for (int64_t k = 0; k < count; ++k) {
+    if (out.isFloat)
+      out.f.push_back((float)start + (float)k * (float)delta);
+    else
+      out.i.push_back((int64_t)start + k * (int64_t)delta);
+  }
+  auto t = RankedTensorType::get({count}, el);
+  define(n, 0, createConstant(out.write(t), t, n.output(0)));
+  return success();
+}

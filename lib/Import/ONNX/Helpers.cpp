@@ -1,0 +1,638 @@
+//===- Helpers.cpp - helpers shared by the ONNX op handlers ---------------===//
+//
+// Element types, tensor constants and value lookup; the quantization helpers
+// (quantization parameters from scale and zero point operands, quantized and
+// plain views of a value, quantized biases); and the builders that several op
+// families share (convolution, matrix products, broadcasting binary ops,
+// reshape, where, concat, normalization).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <cmath>
+#include <cstdlib>
+
+using namespace mlir;
+using namespace mlir::octet;
+using namespace ::octet::onnx_import::detail;
+
+//===----------------------------------------------------------------------===//
+// Types and constants
+//===----------------------------------------------------------------------===//
+
+FailureOr<Type>
+Importer::elementType(int32_t t, const std::function<InFlightDiagnostic()> &err) {
+  using TP = onnx::TensorProto;
+  switch (t) {
+  case TP::FLOAT:
+    return Type(Float32Type::get(ctx));
+  case TP::DOUBLE:
+    return Type(Float64Type::get(ctx));
+  case TP::FLOAT16:
+    return Type(Float16Type::get(ctx));
+  case TP::BFLOAT16:
+    return Type(BFloat16Type::get(ctx));
+  case TP::INT8:
+    return Type(IntegerType::get(ctx, 8));
+  case TP::UINT8:
+    return Type(IntegerType::get(ctx, 8, IntegerType::Unsigned));
+  case TP::INT16:
+    return Type(IntegerType::get(ctx, 16));
+  case TP::UINT16:
+    return Type(IntegerType::get(ctx, 16, IntegerType::Unsigned));
+  case TP::INT32:
+    return Type(IntegerType::get(ctx, 32));
+  case TP::UINT32:
+    return Type(IntegerType::get(ctx, 32, IntegerType::Unsigned));
+  case TP::INT64:
+    return Type(IntegerType::get(ctx, 64));
+  case TP::BOOL:
+    return Type(IntegerType::get(ctx, 1));
+  default:
+    err() << "unsupported tensor element type "
+          << (TP::DataType_IsValid(t) ? TP::DataType_Name(t) : std::to_string(t));
+    return failure();
+  }
+}
+
+FailureOr<Value>
+Importer::tensorConstant(const onnx::TensorProto &t,
+                         const std::function<InFlightDiagnostic()> &err) {
+  auto el = elementType(t.data_type(), err);
+  if (failed(el))
+    return failure();
+  SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0) {
+      err() << "tensor '" << t.name() << "' has a negative dimension";
+      return failure();
+    }
+    n *= d;
+  }
+  auto type = RankedTensorType::get(shape, *el);
+  unsigned bits = el->getIntOrFloatBitWidth();
+  unsigned bytes = bits == 1 ? 1 : bits / 8;
+
+  // Raw bytes: from raw_data or an external file.
+  std::string external;
+  const std::string *raw = t.has_raw_data() ? &t.raw_data() : nullptr;
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    std::string location;
+    int64_t offset = 0, length = -1;
+    for (const auto &kv : t.external_data()) {
+      if (kv.key() == "location")
+        location = kv.value();
+      else if (kv.key() == "offset")
+        offset = std::atoll(kv.value().c_str());
+      else if (kv.key() == "length")
+        length = std::atoll(kv.value().c_str());
+    }
+    SmallString<256> full(llvm::sys::path::parent_path(path));
+    llvm::sys::path::append(full, location);
+    auto buf = llvm::MemoryBuffer::getFile(full, /*IsText=*/false);
+    if (!buf) {
+      err() << "cannot read external data '" << full << "' of tensor '"
+            << t.name() << "': " << buf.getError().message();
+      return failure();
+    }
+    if (length < 0)
+      length = (*buf)->getBufferSize() - offset;
+    if (offset < 0 || offset + length > (int64_t)(*buf)->getBufferSize()) {
+      err() << "external data of tensor '" << t.name() << "' lies outside '"
+            << full << "'";
+      return failure();
+    }
+    external.assign((*buf)->getBufferStart() + offset, length);
+    raw = &external;
+  }
+
+  if (raw) {
+    if ((int64_t)raw->size() != n * bytes) {
+      err() << "tensor '" << t.name() << "' has " << raw->size()
+            << " bytes of data, expected " << n * bytes << " for shape "
+            << shapeToString(shape);
+      return failure();
+    }
+    ElementsAttr attr;
+    if (n > kResourceThreshold && bits >= 8) {
+      attr = DenseResourceElementsAttr::get(
+          type, "onnx_" + t.name(),
+          HeapAsmResourceBlob::allocateAndCopyWithAlign(
+              ArrayRef<char>(raw->data(), raw->size()), alignof(uint64_t)));
+    } else {
+      attr = DenseElementsAttr::getFromRawBuffer(
+          type, ArrayRef<char>(raw->data(), raw->size()));
+      if (bits == 1) {
+        // i1 dense storage is bit-packed; rebuild from the bytes.
+        SmallVector<bool> bools;
+        for (char c : *raw)
+          bools.push_back(c != 0);
+        attr = DenseElementsAttr::get(type, bools);
+      }
+    }
+    return createConstant(attr, type, t.name());
+  }
+
+  // Typed fields.
+  using TP = onnx::TensorProto;
+  ConstTensor c;
+  c.shape.assign(shape.begin(), shape.end());
+  int64_t have = 0;
+  switch (t.data_type()) {
+  case TP::FLOAT:
+    c.isFloat = true;
+    for (float v : t.float_data())
+      c.f.push_back(v);
+    have = c.f.size();
+    break;
+  case TP::DOUBLE:
+    c.isFloat = true;
+    for (double v : t.double_data())
+      c.f.push_back(v);
+    have = c.f.size();
+    break;
+  case TP::FLOAT16:
+  case TP::BFLOAT16:
+    c.isFloat = true;
+    for (int32_t v : t.int32_data()) {
+      APFloat ap(t.data_type() == TP::FLOAT16 ? APFloat::IEEEhalf()
+                                              : APFloat::BFloat(),
+                 APInt(16, (uint64_t)(uint16_t)v));
+      c.f.push_back(ap.convertToFloat());
+    }
+    have = c.f.size();
+    break;
+  case TP::INT64:
+    for (int64_t v : t.int64_data())
+      c.i.push_back(v);
+    have = c.i.size();
+    break;
+  case TP::UINT32:
+  case TP::UINT64:
+    for (uint64_t v : t.uint64_data())
+      c.i.push_back((int64_t)v);
+    have = c.i.size();
+    break;
+  default: // int8, uint8, int16, uint16, int32, bool live in int32_data
+    for (int32_t v : t.int32_data())
+      c.i.push_back(v);
+    have = c.i.size();
+    break;
+  }
+  if (have != n) {
+    err() << "tensor '" << t.name() << "' has " << have
+          << " values, expected " << n << " for shape " << shapeToString(shape);
+    return failure();
+  }
+  return createConstant(c.write(type), type, t.name());
+}
+
+Value Importer::lookup(StringRef name) {
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  auto init = initializers.find(name);
+  if (init == initializers.end())
+    return {};
+  // Initializers become constants at the top of the function on first use.
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(b.getInsertionBlock());
+  auto v = tensorConstant(*init->second, [&] { return fileError(); });
+  if (failed(v))
+    return {};
+  values[name] = *v;
+  return *v;
+}
+
+FailureOr<SmallVector<int64_t>> Importer::constInts(const NodeProto &n, int k,
+                                                    StringRef what) {
+  Value v = input(n, k);
+  auto c = v ? constOf(v) : std::nullopt;
+  if (!c || c->isFloat)
+    return nodeError(n) << what << " (input #" << k
+                        << ") must be an integer constant";
+  return SmallVector<int64_t>(c->i.begin(), c->i.end());
+}
+
+Value Importer::scalarConst(Type elem, double v) {
+  auto t = RankedTensorType::get({}, elem);
+  ConstTensor c;
+  c.isFloat = isa<FloatType>(elem);
+  if (c.isFloat)
+    c.f = {v};
+  else
+    c.i = {(int64_t)v};
+  return arith::ConstantOp::create(b, FileLineColLoc::get(ctx, path, 0, 0), t,
+                                   cast<TypedAttr>(c.write(t)));
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization helpers
+//===----------------------------------------------------------------------===//
+
+FailureOr<quant::QuantizedType>
+Importer::quantParams(const NodeProto &n, Value scale, Value zeroPoint,
+                      int64_t axisAttr, Value data, Type defaultStorage) {
+  int64_t rank = data ? rtt(data).getRank() : 0;
+  auto s = constOf(scale);
+  if (!s || !s->isFloat)
+    return nodeError(n) << "quantization scale must be a float constant";
+  std::optional<ConstTensor> z;
+  Type storage = defaultStorage ? defaultStorage
+                                : IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  if (zeroPoint) {
+    z = constOf(zeroPoint);
+    if (!z || z->isFloat)
+      return nodeError(n) << "quantization zero point must be an integer constant";
+    storage = rtt(zeroPoint).getElementType();
+  }
+  auto it = dyn_cast<IntegerType>(storage);
+  if (!it || (it.getWidth() != 8 && it.getWidth() != 16 && it.getWidth() != 32))
+    return nodeError(n) << "unsupported quantized type " << storage
+                        << " (int8, uint8, int16, uint16 and int32 are)";
+  int64_t count = s->numElements();
+  if (s->shape.size() > 1)
+    return nodeError(n) << "quantization scale must be a scalar or a 1-D tensor";
+  if (z && z->numElements() != count)
+    return nodeError(n) << "scale has " << count << " entries but zero point has "
+                        << z->numElements();
+  SmallVector<double> scales(s->f.begin(), s->f.end());
+  SmallVector<int64_t> zps = z ? SmallVector<int64_t>(z->i.begin(), z->i.end())
+                               : SmallVector<int64_t>(count, 0);
+  for (double sc : scales)
+    if (!(sc > 0.0) || std::isinf(sc))
+      return nodeError(n) << "quantization scale " << sc << " must be positive and finite";
+  std::optional<int32_t> axis;
+  if (!data && count > 1)
+    return nodeError(n) << "this input must be quantized per tensor (one scale), got "
+                        << count << " scales";
+  if (s->shape.size() == 1 && count > 1) {
+    auto a = normAxis(axisAttr, rank);
+    if (!a)
+      return nodeError(n) << "quantization axis " << axisAttr
+                          << " out of range for rank " << rank;
+    axis = *a;
+    int64_t dim = rtt(data).getDimSize(*a);
+    if (dim != kDyn && dim != count)
+      return nodeError(n) << "per-axis quantization has " << count
+                          << " scales but axis " << *a << " has size " << dim;
+  }
+  return makeQuantType(ctx, !it.isUnsigned(), it.getWidth(), scales, zps, axis,
+                       Float32Type::get(ctx));
+}
+
+Value Importer::asPlain(Value v) {
+  auto q = getQuantElementType(v.getType());
+  if (!q)
+    return v;
+  return b.createOrFold<StorageCastOp>(
+      v.getLoc(), withElementType(v.getType(), getStorageIntegerType(q)), v);
+}
+
+FailureOr<Value> Importer::asQuant(const NodeProto &n, Value v,
+                                   quant::QuantizedType q) {
+  Type want = withElementType(v.getType(), q);
+  if (v.getType() == want)
+    return v;
+  Value plain = asPlain(v);
+  auto it = dyn_cast<IntegerType>(rtt(plain).getElementType());
+  if (!it || it.getWidth() != q.getStorageTypeIntegralWidth() ||
+      it.isUnsigned() == q.isSigned())
+    return nodeError(n) << "expects " << (q.isSigned() ? "signed " : "unsigned ")
+                        << q.getStorageTypeIntegralWidth()
+                        << "-bit integer data, got " << rtt(plain).getElementType();
+  Attribute attr;
+  if (matchPattern(plain, m_Constant(&attr)))
+    return Value(ConstantOp::create(b, plain.getLoc(), want, cast<ElementsAttr>(attr)));
+  return make<StorageCastOp>(n, want, plain);
+}
+
+FailureOr<Value> Importer::requireFloat(const NodeProto &n, Value v, StringRef what) {
+  if (!isa<FloatType>(rtt(v).getElementType()))
+    return nodeError(n) << what << " must be a float tensor, got "
+                        << rtt(v).getElementType();
+  return v;
+}
+
+FailureOr<Value> Importer::quantBias(const NodeProto &n, Value bias, Value x,
+                                     Value w) {
+  double xs = getQuantScales(x.getType())[0];
+  SmallVector<double> ws = getQuantScales(w.getType());
+  int64_t len = rtt(bias).getRank() == 1 ? rtt(bias).getDimSize(0) : -1;
+  if (len < 0)
+    return nodeError(n) << "bias must be a 1-D tensor";
+  SmallVector<double> bs;
+  for (double s : ws)
+    bs.push_back((double)((float)xs * (float)s));
+  auto q = ws.size() > 1
+               ? makeQuantType(ctx, true, 32, bs, SmallVector<int64_t>(bs.size(), 0), 0)
+               : makeQuantType(ctx, true, 32, bs, {0}, std::nullopt);
+  auto it = dyn_cast<IntegerType>(rtt(bias).getElementType());
+  if (!it || it.getWidth() != 32)
+    return nodeError(n) << "quantized bias must be int32, got "
+                        << rtt(bias).getElementType();
+  return asQuant(n, bias, q);
+}
+
+namespace octet::onnx_import::detail {
+
+/// The zero point operand k of an integer op, or a zero of `like`'s type.
+Value zeroPointOr(OpBuilder &b, Location loc, Value zp, Value like) {
+  if (zp)
+    return zp;
+  auto t = RankedTensorType::get({}, cast<RankedTensorType>(like.getType()).getElementType());
+  ConstTensor c;
+  c.i = {0};
+  return arith::ConstantOp::create(b, loc, t, cast<TypedAttr>(c.write(t)));
+}
+
+} // namespace octet::onnx_import::detail
+
+//===----------------------------------------------------------------------===//
+// Builders shared by several op families
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::convAttrs(const NodeProto &n, ArrayRef<int64_t> xShape,
+                                  ArrayRef<int64_t> kernel,
+                                  SmallVector<int64_t> &strides,
+                                  SmallVector<int64_t> &pads,
+                                  SmallVector<int64_t> &dilations) {
+  strides = attrInts(n, "strides").value_or(SmallVector<int64_t>{1, 1});
+  dilations = attrInts(n, "dilations").value_or(SmallVector<int64_t>{1, 1});
+  pads = attrInts(n, "pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+  if (auto ks = attrInts(n, "kernel_shape"); ks && ks->size() != 2)
+    return nodeError(n) << "only 2-D windows are supported, kernel_shape has "
+                        << ks->size() << " entries";
+  if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
+    return nodeError(n) << "only 2-D windows are supported (strides, dilations "
+                           "and pads must have 2, 2 and 4 entries)";
+  return autoPads(n, xShape.drop_front(2), kernel, strides, dilations, pads);
+}
+
+/// Applies the node's auto_pad to `pads` (all begins, then all ends) for
+/// windows over the spatial dimensions `in`.
+LogicalResult Importer::autoPads(const NodeProto &n, ArrayRef<int64_t> in,
+                                 ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                                 ArrayRef<int64_t> dilations, SmallVector<int64_t> &pads) {
+  std::string autoPad = attrString(n, "auto_pad", "NOTSET");
+  if (autoPad == "NOTSET")
+    return success();
+  size_t r = in.size();
+  if (autoPad == "VALID") {
+    pads.assign(2 * r, 0);
+    return success();
+  }
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return nodeError(n) << "unsupported attribute value auto_pad=\"" << autoPad << "\"";
+  pads.assign(2 * r, 0);
+  for (size_t i = 0; i < r; ++i) {
+    if (strides[i] < 1 || dilations[i] < 1 || (kernel[i] != kDyn && kernel[i] < 1))
+      return nodeError(n) << "strides, dilations and kernel sizes must be positive, got "
+                          << strides[i] << ", " << dilations[i] << " and " << kernel[i];
+    if (in[i] == kDyn || kernel[i] == kDyn)
+      return nodeError(n) << "auto_pad=" << autoPad
+                          << " needs static spatial dimensions (use --input-shape)";
+    int64_t out = (in[i] + strides[i] - 1) / strides[i];
+    int64_t eff = dilations[i] * (kernel[i] - 1) + 1;
+    int64_t total = std::max<int64_t>(0, (out - 1) * strides[i] + eff - in[i]);
+    int64_t small = total / 2, big = total - small;
+    pads[i] = autoPad == "SAME_UPPER" ? small : big;
+    pads[r + i] = autoPad == "SAME_UPPER" ? big : small;
+  }
+  return success();
+}
+
+/// A weight [F, C, K] as [F, C, 1, K]: constants (float, quantized, or behind
+/// a dequantize) are rebuilt with the new shape, keeping a per-axis
+/// quantization on axis 0; other values are reshaped.
+FailureOr<Value> Importer::unitHeightWeight(const NodeProto &n, Value w) {
+  auto s = rtt(w).getShape();
+  SmallVector<int64_t> to = {s[0], s[1], 1, s[2]};
+  auto reshapeConst = [&](Value c, Type type) -> FailureOr<Value> {
+    Attribute attr;
+    if (!matchPattern(c, m_Constant(&attr)))
+      return failure();
+    auto ct = ConstTensor::read(attr);
+    if (!ct)
+      return failure();
+    ct->shape.assign(to.begin(), to.end());
+    auto storage = RankedTensorType::get(to, rtt(c).getElementType());
+    if (auto q = getQuantElementType(type))
+      return Value(ConstantOp::create(b, c.getLoc(), RankedTensorType::get(to, q),
+                                      ct->write(storage.clone(getStorageIntegerType(q)))));
+    return Value(arith::ConstantOp::create(b, c.getLoc(), storage,
+                                           cast<TypedAttr>(ct->write(storage))));
+  };
+  if (auto dq = w.getDefiningOp<DequantizeOp>())
+    if (dq.getInput().getDefiningOp<ConstantOp>()) {
+      auto c = reshapeConst(dq.getInput(), dq.getInput().getType());
+      if (succeeded(c))
+        return make<DequantizeOp>(n, rtt(w).clone(to), *c);
+    }
+  if (succeeded(reshapeConst(w, w.getType())))
+    return reshapeConst(w, w.getType());
+  return buildReshape(n, w, to, false);
+}
+
+/// 1-D convolution (Conv1d) as a 2-D one over [N, C, 1, L].
+FailureOr<Value> Importer::buildConv1D(const NodeProto &n, Value x, Value w, Value bias,
+                                       Type resultElem) {
+  auto xs = rtt(x).getShape(), wsh = rtt(w).getShape();
+  auto one = [&](StringRef name, int64_t def, size_t count) -> FailureOr<SmallVector<int64_t>> {
+    auto v = attrInts(n, name).value_or(SmallVector<int64_t>(count, def));
+    if (v.size() != count)
+      return nodeError(n) << "a 1-D convolution's " << name << " must have " << count
+                          << " entries, got " << v.size();
+    return v;
+  };
+  auto st = one("strides", 1, 1), dl = one("dilations", 1, 1), pd = one("pads", 0, 2);
+  if (failed(st) || failed(dl) || failed(pd))
+    return failure();
+  if (auto ks = attrInts(n, "kernel_shape"); ks && (ks->size() != 1 || (*ks)[0] != wsh[2]))
+    return nodeError(n) << "kernel_shape does not match the weight's length " << wsh[2];
+  SmallVector<int64_t> pads = *pd;
+  if (failed(autoPads(n, xs.drop_front(2), wsh.drop_front(2), *st, *dl, pads)))
+    return failure();
+  auto x4 = buildReshape(n, x, {xs[0], xs[1], 1, xs[2]}, false);
+  auto w4 = unitHeightWeight(n, w);
+  if (failed(x4) || failed(w4))
+    return failure();
+  SmallVector<int64_t> strides = {1, (*st)[0]}, dil = {1, (*dl)[0]},
+                       pads2 = {0, pads[0], 0, pads[1]};
+  int64_t group = attrInt(n, "group", 1);
+  std::string why;
+  auto shape = inferConv2DShape(rtt(*x4).getShape(), rtt(*w4).getShape(), strides, pads2, dil,
+                                group, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto c = make<Conv2DOp>(n, RankedTensorType::get(*shape, resultElem), *x4, *w4, bias,
+                          b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads2),
+                          b.getDenseI64ArrayAttr(dil), b.getI64IntegerAttr(group),
+                          b.getStringAttr("none"), FloatAttr(), FloatAttr());
+  if (failed(c))
+    return failure();
+  return buildReshape(n, *c, {(*shape)[0], (*shape)[1], (*shape)[3]}, false);
+}
+
+FailureOr<Value> Importer::buildConv(const NodeProto &n, Value x, Value w,
+                                     Value bias, Type resultElem) {
+  auto xs = rtt(x).getShape(), wsh = rtt(w).getShape();
+  if (rtt(x).getRank() == 3 && rtt(w).getRank() == 3)
+    return buildConv1D(n, x, w, bias, resultElem);
+  if (rtt(x).getRank() != 4 || rtt(w).getRank() != 4)
+    return nodeError(n) << "only 1-D and 2-D convolutions are supported (input rank "
+                        << rtt(x).getRank() << ", weight rank " << rtt(w).getRank() << ")";
+  SmallVector<int64_t> strides, pads, dilations;
+  if (failed(convAttrs(n, xs, wsh.drop_front(2), strides, pads, dilations)))
+    return failure();
+  int64_t group = attrInt(n, "group", 1);
+  std::string why;
+  auto shape = inferConv2DShape(xs, wsh, strides, pads, dilations, group, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return make<Conv2DOp>(n, RankedTensorType::get(*shape, resultElem), x, w, bias,
+                        b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
+                        b.getDenseI64ArrayAttr(dilations), b.getI64IntegerAttr(group),
+                        b.getStringAttr("none"), FloatAttr(), FloatAttr());
+}
+
+FailureOr<Value> Importer::buildMatMul(const NodeProto &n, Value a, Value bb,
+                                       Type resultElem) {
+  std::string why;
+  auto shape = inferMatMulShape(rtt(a).getShape(), rtt(bb).getShape(), why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return make<MatMulOp>(n, RankedTensorType::get(*shape, resultElem), a, bb, Value());
+}
+
+FailureOr<Value> Importer::buildGemm(const NodeProto &n, Value a, Value bb,
+                                     Value c, Type resultElem) {
+  bool ta = attrInt(n, "transA", 0), tb = attrInt(n, "transB", 0);
+  std::string why;
+  auto shape = inferGemmShape(rtt(a).getShape(), rtt(bb).getShape(), ta, tb, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return make<GemmOp>(n, RankedTensorType::get(*shape, resultElem), a, bb, c,
+                      b.getBoolAttr(ta), b.getBoolAttr(tb),
+                      b.getF32FloatAttr(attrFloat(n, "alpha", 1.0f)),
+                      b.getF32FloatAttr(attrFloat(n, "beta", 1.0f)),
+                      b.getStringAttr("none"), FloatAttr(), FloatAttr());
+}
+
+FailureOr<Value> Importer::buildBinary(const NodeProto &n, StringRef kind,
+                                       Value l, Value r, Type resultElem) {
+  std::string why;
+  auto shape = inferBroadcastShape(rtt(l).getShape(), rtt(r).getShape(), why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto t = RankedTensorType::get(*shape, resultElem);
+  if (kind == "Add")
+    return make<AddOp>(n, t, l, r);
+  if (kind == "Sub")
+    return make<SubOp>(n, t, l, r);
+  if (kind == "Mul")
+    return make<MulOp>(n, t, l, r);
+  if (kind == "Div")
+    return make<DivOp>(n, t, l, r);
+  if (kind == "Max")
+    return make<MaxOp>(n, t, l, r);
+  if (kind == "Min")
+    return make<MinOp>(n, t, l, r);
+  if (kind == "PRelu")
+    return make<PReluOp>(n, t, l, r);
+  if (kind == "And")
+    return make<AndOp>(n, t, l, r);
+  if (kind == "Or")
+    return make<OrOp>(n, t, l, r);
+  if (kind == "Xor")
+    return make<XorOp>(n, t, l, r);
+  return make<PowOp>(n, t, l, r);
+}
+
+FailureOr<Value> Importer::buildReshape(const NodeProto &n, Value x,
+                                        ArrayRef<int64_t> target, bool allowZero) {
+  std::string why;
+  auto shape = inferReshapeShape(rtt(x).getShape(), target, allowZero, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  // A result with several unknown dims needs the target at run time.
+  Value shapeOperand;
+  if (llvm::count(*shape, kDyn) > 1) {
+    ConstTensor c;
+    c.shape = {(int64_t)target.size()};
+    c.i.assign(target.begin(), target.end());
+    auto t = RankedTensorType::get(c.shape, b.getI64Type());
+    shapeOperand = arith::ConstantOp::create(b, nodeLoc(n), t, cast<TypedAttr>(c.write(t)));
+  }
+  return make<ReshapeOp>(n, rtt(x).clone(*shape), x, shapeOperand);
+}
+
+FailureOr<Value> Importer::buildWhere(const NodeProto &n, Value c, Value l, Value r) {
+  if (!rtt(c).getElementType().isInteger(1))
+    return nodeError(n) << "condition must be a bool tensor, got " << rtt(c).getElementType();
+  if (rtt(l).getElementType() != rtt(r).getElementType())
+    return nodeError(n) << "value element types differ: " << rtt(l).getElementType()
+                        << " and " << rtt(r).getElementType();
+  std::string why;
+  auto ab = inferBroadcastShape(rtt(l).getShape(), rtt(r).getShape(), why);
+  if (failed(ab))
+    return nodeError(n) << why;
+  auto shape = inferBroadcastShape(rtt(c).getShape(), *ab, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return make<WhereOp>(n, RankedTensorType::get(*shape, rtt(l).getElementType()), c, l, r);
+}
+
+/// Concat of `ins` along the node's axis attribute, defined as its output.
+LogicalResult Importer::defineConcat(const NodeProto &n, ArrayRef<Value> ins) {
+  SmallVector<Shape> shapes;
+  for (Value v : ins)
+    shapes.push_back(Shape(rtt(v).getShape()));
+  auto axis = normAxis(attrInt(n, "axis", 0), shapes[0].size());
+  if (!axis)
+    return nodeError(n) << "axis out of range";
+  std::string why;
+  auto shape = inferConcatShape(shapes, *axis, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  return defineResult(
+      n, make<ConcatOp>(n, rtt(ins[0]).clone(*shape), ins, b.getI64IntegerAttr(*axis)));
+}
+
+/// (x - mean) / sqrt(var + epsilon) over `axes` (kept), in x's float type.
+FailureOr<Value> Importer::normalizeOver(const NodeProto &n, Value x, ArrayRef<int64_t> axes,
+                                         float epsilon) {
+  Type el = rtt(x).getElementType();
+  std::string why;
+  auto rs = inferReduceShape(rtt(x).getShape(), axes, true, why);
+  if (failed(rs))
+    return nodeError(n) << why;
+  auto rt = rtt(x).clone(*rs);
+  auto mean = make<ReduceMeanOp>(n, rt, x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
+  if (failed(mean))
+    return failure();
+  auto d = buildBinary(n, "Sub", x, *mean, el);
+  if (failed(d))
+    return failure();
+  auto sq = buildBinary(n, "Mul", *d, *d, el);
+  if (failed(sq))
+    return failure();
+  auto var = make<ReduceMeanOp>(n, rt, *sq, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
+  if (failed(var))
+    return failure();
+  auto ve = buildBinary(n, "Add", *var, scalarConst(el, epsilon), el);
+  if (failed(ve))
+    return failure();
+  auto sd = make<SqrtOp>(n, rt, *ve);
+  if (failed(sd))
+    return failure();
+  return buildBinary(n, "Div", *d, *sd, el);
+}

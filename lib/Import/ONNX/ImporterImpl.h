@@ -1,0 +1,312 @@
+//===- ImporterImpl.h - internals of the ONNX importer ----------*- C++ -*-===//
+//
+// The Importer class and the helpers its files share. Internal to
+// lib/Import/ONNX; the public interface is octet/Import/ONNX.h. The class's
+// members are defined in:
+//
+//   Importer.cpp       the driver: handler table, graph walk, entry points
+//   Helpers.cpp        types, constants, quantization helpers and the
+//                      builders several op families share
+//   ConvMatMul.cpp     Conv, ConvTranspose, MatMul, Gemm, Einsum
+//   Elementwise.cpp    arithmetic, activations, comparison, logic, Where
+//   Normalization.cpp  softmax, normalizations, reductions, TopK, CumSum
+//   Pooling.cpp        max, average and global pools
+//   DataMovement.cpp   reshape, transpose, concat, slice, gather, scatter,
+//                      pad, resize, shape, cast and constant ops
+//   Quantization.cpp   default-domain quantization ops
+//   Recurrent.cpp      LSTM, GRU
+//   Composite.cpp      ops composed from other octet ops (OneHot, ...)
+//   Microsoft.cpp      the com.microsoft domain
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef OCTET_LIB_IMPORT_ONNX_IMPORTERIMPL_H
+#define OCTET_LIB_IMPORT_ONNX_IMPORTERIMPL_H
+
+#include "octet/Import/ONNX.h"
+
+#include "octet/Dialect/Octet/OctetDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace octet::onnx_import::detail {
+
+using namespace mlir;
+using namespace mlir::octet;
+
+constexpr int64_t kDyn = ShapedType::kDynamic;
+
+using NodeProto = onnx::NodeProto;
+
+class Importer {
+public:
+  Importer(MLIRContext *ctx, StringRef path, const ::octet::ONNXImportOptions &opts)
+      : ctx(ctx), b(ctx), path(path.str()), opts(opts) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  // --- diagnostics --------------------------------------------------------
+  InFlightDiagnostic fileError() {
+    return mlir::emitError(FileLineColLoc::get(ctx, path, 0, 0));
+  }
+  InFlightDiagnostic nodeError(const NodeProto &n) {
+    return mlir::emitError(nodeLoc(n));
+  }
+  std::string nodeName(const NodeProto &n) {
+    if (!n.name().empty())
+      return n.name();
+    return n.output_size() ? n.output(0) : std::string("<unnamed>");
+  }
+  Location nodeLoc(const NodeProto &n) {
+    Location name = NameLoc::get(StringAttr::get(ctx, nodeName(n)));
+    Location file = FileLineColLoc::get(ctx, path, 0, 0);
+    return FusedLoc::get(ctx, {name, file}, StringAttr::get(ctx, n.op_type()));
+  }
+
+  // --- types and constants ------------------------------------------------
+  FailureOr<Type> elementType(int32_t onnxType, const std::function<InFlightDiagnostic()> &err);
+  FailureOr<Value> tensorConstant(const onnx::TensorProto &t,
+                                  const std::function<InFlightDiagnostic()> &err);
+  Value lookup(StringRef name);
+  Value createConstant(ElementsAttr attr, RankedTensorType type, StringRef name) {
+    Location loc = name.empty() ? Location(FileLineColLoc::get(ctx, path, 0, 0))
+                                : Location(NameLoc::get(StringAttr::get(ctx, name)));
+    return arith::ConstantOp::create(b, loc, type, cast<TypedAttr>(attr));
+  }
+  std::optional<ConstTensor> constOf(Value v) { return readConstant(v); }
+
+  // --- node helpers --------------------------------------------------------
+  Value input(const NodeProto &n, int k) {
+    if (k >= n.input_size() || n.input(k).empty())
+      return {};
+    return lookup(n.input(k));
+  }
+  const onnx::AttributeProto *attr(const NodeProto &n, StringRef name) {
+    for (const auto &a : n.attribute())
+      if (a.name() == name)
+        return &a;
+    return nullptr;
+  }
+  int64_t attrInt(const NodeProto &n, StringRef name, int64_t def) {
+    auto *a = attr(n, name);
+    return a ? a->i() : def;
+  }
+  float attrFloat(const NodeProto &n, StringRef name, float def) {
+    auto *a = attr(n, name);
+    return a ? a->f() : def;
+  }
+  std::string attrString(const NodeProto &n, StringRef name, StringRef def) {
+    auto *a = attr(n, name);
+    return a ? a->s() : def.str();
+  }
+  std::optional<SmallVector<int64_t>> attrInts(const NodeProto &n, StringRef name) {
+    auto *a = attr(n, name);
+    if (!a)
+      return std::nullopt;
+    return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+  }
+  void define(const NodeProto &n, int k, Value v) {
+    if (k < n.output_size() && !n.output(k).empty())
+      values[n.output(k)] = v;
+  }
+  /// Creates an op and checks it with its verifier, reporting at the node.
+  template <typename OpTy, typename... Args>
+  FailureOr<Value> make(const NodeProto &n, Type resultType, Args &&...args) {
+    // Tensors past 2^32 elements (16 GiB of f32) are not compiled.
+    if (auto t = dyn_cast<RankedTensorType>(resultType)) {
+      uint64_t count = 1;
+      for (int64_t d : t.getShape())
+        if (!ShapedType::isDynamic(d) &&
+            (d < 0 || __builtin_mul_overflow(count, (uint64_t)d, &count) ||
+             count > (uint64_t{1} << 32)))
+          return nodeError(n) << "result of shape " << shapeToString(t.getShape())
+                              << " is too large to compile";
+    }
+    Value v = b.createOrFold<OpTy>(nodeLoc(n), resultType, std::forward<Args>(args)...);
+    if (Operation *op = v.getDefiningOp())
+      if (failed(mlir::verify(op)))
+        return failure();
+    return v;
+  }
+  LogicalResult need(const NodeProto &n, std::initializer_list<int> required) {
+    for (int k : required)
+      if (!input(n, k))
+        return nodeError(n) << "missing required input #" << k;
+    return success();
+  }
+  std::optional<int64_t> normAxis(int64_t axis, int64_t rank) {
+    if (axis < -rank || axis >= rank)
+      return std::nullopt;
+    return axis < 0 ? axis + rank : axis;
+  }
+  static RankedTensorType rtt(Value v) { return cast<RankedTensorType>(v.getType()); }
+  /// Defines the node's first output as `v`, or fails with it.
+  LogicalResult defineResult(const NodeProto &n, FailureOr<Value> v) {
+    if (failed(v))
+      return failure();
+    define(n, 0, *v);
+    return success();
+  }
+
+  // --- quantization helpers -------------------------------------------------
+  FailureOr<quant::QuantizedType> quantParams(const NodeProto &n, Value scale,
+                                              Value zeroPoint, int64_t axisAttr,
+                                              Value data, Type defaultStorage = {});
+  FailureOr<Value> asQuant(const NodeProto &n, Value v, quant::QuantizedType q);
+  Value asPlain(Value v);
+  FailureOr<Value> requireFloat(const NodeProto &n, Value v, StringRef what);
+  FailureOr<Value> quantBias(const NodeProto &n, Value bias, Value x, Value w);
+
+  // --- op handlers -----------------------------------------------------------
+  using Handler = LogicalResult (Importer::*)(const NodeProto &);
+  static const llvm::StringMap<Handler> &handlers();
+  LogicalResult importNode(const NodeProto &n);
+
+  // --- builders shared by several op families (Helpers.cpp) -----------------
+  LogicalResult autoPads(const NodeProto &n, ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
+                         ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                         SmallVector<int64_t> &pads);
+  LogicalResult convAttrs(const NodeProto &n, ArrayRef<int64_t> xShape,
+                          ArrayRef<int64_t> kernel, SmallVector<int64_t> &strides,
+                          SmallVector<int64_t> &pads, SmallVector<int64_t> &dilations);
+  FailureOr<Value> buildConv(const NodeProto &n, Value x, Value w, Value bias, Type resultElem);
+  FailureOr<Value> buildConv1D(const NodeProto &n, Value x, Value w, Value bias,
+                               Type resultElem);
+  FailureOr<Value> unitHeightWeight(const NodeProto &n, Value w);
+  FailureOr<Value> buildMatMul(const NodeProto &n, Value a, Value bb, Type resultElem);
+  FailureOr<Value> buildGemm(const NodeProto &n, Value a, Value bb, Value c, Type resultElem);
+  FailureOr<Value> buildBinary(const NodeProto &n, StringRef kind, Value l, Value r, Type resultElem);
+  FailureOr<Value> buildReshape(const NodeProto &n, Value x, ArrayRef<int64_t> target, bool allowZero);
+  FailureOr<Value> buildWhere(const NodeProto &n, Value c, Value l, Value r);
+  LogicalResult defineConcat(const NodeProto &n, ArrayRef<Value> ins);
+  FailureOr<Value> normalizeOver(const NodeProto &n, Value x, ArrayRef<int64_t> axes,
+                                 float epsilon);
+  FailureOr<SmallVector<int64_t>> constInts(const NodeProto &n, int k, StringRef what);
+  Value scalarConst(Type elem, double v);
+
+  // --- convolutions and matrix products (ConvMatMul.cpp) --------------------
+  LogicalResult onConv(const NodeProto &n);
+  LogicalResult onConvTranspose(const NodeProto &n);
+  LogicalResult onMatMul(const NodeProto &n);
+  LogicalResult onGemm(const NodeProto &n);
+  LogicalResult onEinsum(const NodeProto &n);
+
+  // --- elementwise ops (Elementwise.cpp) ------------------------------------
+  LogicalResult onBinary(const NodeProto &n);
+  LogicalResult onMod(const NodeProto &n);
+  LogicalResult onVariadic(const NodeProto &n);
+  LogicalResult onUnary(const NodeProto &n);
+  LogicalResult onRelu(const NodeProto &n);
+  LogicalResult onClip(const NodeProto &n);
+  LogicalResult onParamUnary(const NodeProto &n);
+  LogicalResult onSwish(const NodeProto &n);
+  LogicalResult onCompare(const NodeProto &n);
+  LogicalResult onLogical(const NodeProto &n);
+  LogicalResult onWhere(const NodeProto &n);
+  LogicalResult onTrilu(const NodeProto &n);
+
+  // --- normalizations and reductions (Normalization.cpp) --------------------
+  LogicalResult onSoftmax(const NodeProto &n);
+  LogicalResult onLayerNorm(const NodeProto &n);
+  LogicalResult onBatchNorm(const NodeProto &n);
+  LogicalResult onInstanceNorm(const NodeProto &n);
+  LogicalResult onGroupNorm(const NodeProto &n);
+  LogicalResult onRMSNorm(const NodeProto &n);
+  LogicalResult onReduce(const NodeProto &n);
+  LogicalResult onArgReduce(const NodeProto &n);
+  LogicalResult onTopK(const NodeProto &n);
+  LogicalResult onCumSum(const NodeProto &n);
+
+  // --- pooling (Pooling.cpp) ------------------------------------------------
+  LogicalResult pool1D(const NodeProto &n, Value x);
+  LogicalResult onPool(const NodeProto &n);
+  LogicalResult onGlobalAvgPool(const NodeProto &n);
+  LogicalResult onGlobalMaxPool(const NodeProto &n);
+
+  // --- data movement, shapes and constants (DataMovement.cpp) ---------------
+  LogicalResult onFlatten(const NodeProto &n);
+  LogicalResult onReshape(const NodeProto &n);
+  LogicalResult onSqueeze(const NodeProto &n);
+  LogicalResult onTranspose(const NodeProto &n);
+  LogicalResult onExpand(const NodeProto &n);
+  LogicalResult onTile(const NodeProto &n);
+  LogicalResult onDepthToSpace(const NodeProto &n);
+  LogicalResult onConcat(const NodeProto &n);
+  LogicalResult onSplit(const NodeProto &n);
+  LogicalResult onSlice(const NodeProto &n);
+  LogicalResult onPad(const NodeProto &n);
+  LogicalResult onGather(const NodeProto &n);
+  LogicalResult onGatherElements(const NodeProto &n);
+  LogicalResult onGatherND(const NodeProto &n);
+  FailureOr<Value> buildScatter(const NodeProto &n, bool nd);
+  LogicalResult onScatterElements(const NodeProto &n);
+  LogicalResult onScatterND(const NodeProto &n);
+  LogicalResult onResize(const NodeProto &n);
+  LogicalResult onShape(const NodeProto &n);
+  LogicalResult onCast(const NodeProto &n);
+  LogicalResult onIdentity(const NodeProto &n);
+  LogicalResult onConstant(const NodeProto &n);
+  LogicalResult onConstantOfShape(const NodeProto &n);
+  LogicalResult onRange(const NodeProto &n);
+
+  // --- quantization, default domain (Quantization.cpp) ----------------------
+  LogicalResult onQuantizeLinear(const NodeProto &n);
+  LogicalResult onDequantizeLinear(const NodeProto &n);
+  LogicalResult onDynamicQuantizeLinear(const NodeProto &n);
+  LogicalResult onQLinearConv(const NodeProto &n);
+  LogicalResult onQLinearMatMul(const NodeProto &n);
+  LogicalResult onMatMulInteger(const NodeProto &n);
+  LogicalResult onConvInteger(const NodeProto &n);
+
+  // --- recurrent ops (Recurrent.cpp) ----------------------------------------
+  FailureOr<Value> sliceAxis(const NodeProto &n, Value v, int64_t axis, int64_t start,
+                             int64_t len);
+  FailureOr<Value> leadingEntry(const NodeProto &n, Value v, int64_t i);
+  FailureOr<Value> concatAxis(const NodeProto &n, ArrayRef<Value> parts, int64_t axis);
+  Value zerosLike(ArrayRef<int64_t> shape, Type el);
+  FailureOr<Value> gemmTransB(const NodeProto &n, Value a, Value w, Value c);
+  LogicalResult onLSTM(const NodeProto &n);
+  LogicalResult onGRU(const NodeProto &n);
+
+  // --- ops composed from others (Composite.cpp) -----------------------------
+  LogicalResult onComposite(const NodeProto &n);
+
+  // --- com.microsoft domain (Microsoft.cpp) ---------------------------------
+  LogicalResult onQGemm(const NodeProto &n);
+  LogicalResult onMatMulIntegerToFloat(const NodeProto &n);
+  LogicalResult onQLinearBinary(const NodeProto &n);
+  LogicalResult onQLinearSigmoid(const NodeProto &n);
+  LogicalResult onQLinearUnary(const NodeProto &n);
+  LogicalResult onQLinearWhere(const NodeProto &n);
+  LogicalResult onQLinearConcat(const NodeProto &n);
+  LogicalResult onQLinearGlobalAvgPool(const NodeProto &n);
+  LogicalResult onQLinearAvgPool(const NodeProto &n);
+
+  MLIRContext *ctx;
+  OpBuilder b;
+  std::string path;
+  const ::octet::ONNXImportOptions &opts;
+  onnx::ModelProto model;
+  int64_t opset = 0;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+};
+
+/// The zero point operand `zp` of an integer op, or a zero of `like`'s
+/// element type when it is absent (Helpers.cpp).
+Value zeroPointOr(OpBuilder &b, Location loc, Value zp, Value like);
+
+} // namespace octet::onnx_import::detail
+
+#endif // OCTET_LIB_IMPORT_ONNX_IMPORTERIMPL_H

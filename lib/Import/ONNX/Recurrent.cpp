@@ -1,0 +1,369 @@
+//===- Recurrent.cpp - recurrent op handlers ------------------------------===//
+//
+// Handlers of LSTM and GRU, unrolled over their static sequence, and the
+// slicing, concatenation and Gemm helpers they share.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+using namespace mlir;
+using namespace mlir::octet;
+using namespace ::octet::onnx_import::detail;
+
+/// Helpers of the unrolled recurrent ops: `len` entries from `start` along
+/// `axis`; entry `i` of the leading axis without that axis; `parts`
+/// concatenated along `axis`; a zero tensor; x * w^T + c.
+FailureOr<Value> Importer::sliceAxis(const NodeProto &n, Value v, int64_t axis, int64_t start,
+                                     int64_t len) {
+  SmallVector<int64_t> shape(rtt(v).getShape());
+  shape[axis] = len;
+  return make<SliceOp>(n, rtt(v).clone(shape), v, b.getDenseI64ArrayAttr({start}),
+                       b.getDenseI64ArrayAttr({start + len}), b.getDenseI64ArrayAttr({axis}),
+                       b.getDenseI64ArrayAttr({1}));
+}
+FailureOr<Value> Importer::leadingEntry(const NodeProto &n, Value v, int64_t i) {
+  auto t = sliceAxis(n, v, 0, i, 1);
+  if (failed(t))
+    return failure();
+  auto s = rtt(*t).getShape();
+  return buildReshape(n, *t, SmallVector<int64_t>(s.begin() + 1, s.end()), false);
+}
+FailureOr<Value> Importer::concatAxis(const NodeProto &n, ArrayRef<Value> parts, int64_t axis) {
+  if (parts.size() == 1)
+    return parts[0];
+  SmallVector<int64_t> shape(rtt(parts[0]).getShape());
+  shape[axis] = 0;
+  for (Value p : parts)
+    shape[axis] += rtt(p).getDimSize(axis);
+  return make<ConcatOp>(n, rtt(parts[0]).clone(shape), SmallVector<Value>(parts),
+                        b.getI64IntegerAttr(axis));
+}
+Value Importer::zerosLike(ArrayRef<int64_t> shape, Type el) {
+  auto t = RankedTensorType::get(shape, el);
+  return createConstant(DenseElementsAttr::get(t, b.getFloatAttr(el, 0.0)), t, "");
+}
+FailureOr<Value> Importer::gemmTransB(const NodeProto &n, Value a, Value w, Value c) {
+  int64_t m = rtt(a).getDimSize(0), cols = rtt(w).getDimSize(0);
+  return make<GemmOp>(n, RankedTensorType::get({m, cols}, rtt(a).getElementType()), a, w, c,
+                      b.getBoolAttr(false), b.getBoolAttr(true), b.getF32FloatAttr(1.0f),
+                      b.getF32FloatAttr(1.0f), b.getStringAttr("none"), FloatAttr(),
+                      FloatAttr());
+}
+
+/// LSTM (layout 0, default activations) unrolled over its static sequence:
+/// the input projections of all steps in one Gemm, then per step the
+/// recurrent Gemm, the gates (i, o, f, c), optional peepholes and clip.
+LogicalResult Importer::onLSTM(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "X");
+  if (failed(fx))
+    return failure();
+  Value x = *fx, wAll = input(n, 1), rAll = input(n, 2), bAll = input(n, 3);
+  if (attrInt(n, "layout", 0) != 0)
+    return nodeError(n) << "unsupported attribute value layout=" << attrInt(n, "layout", 0);
+  if (attrInt(n, "input_forget", 0) != 0)
+    return nodeError(n) << "unsupported attribute value input_forget=1";
+  if (auto acts = attr(n, "activations")) {
+    static const char *defaults[] = {"Sigmoid", "Tanh", "Tanh"};
+    for (int k = 0; k < acts->strings_size(); ++k)
+      if (acts->strings(k) != defaults[k % 3])
+        return nodeError(n) << "unsupported activation '" << acts->strings(k)
+                            << "' (only Sigmoid, Tanh, Tanh)";
+  }
+  if (Value sl = input(n, 4)) {
+    auto c = constOf(sl);
+    int64_t seqLen = rtt(x).getDimSize(0);
+    if (!c || llvm::any_of(c->i, [&](int64_t v) { return v != seqLen; }))
+      return nodeError(n) << "sequence_lens must be a constant equal to the sequence length";
+  }
+  auto xs = rtt(x).getShape();
+  if (xs.size() != 3 || !rtt(x).hasStaticShape())
+    return nodeError(n) << "X must be a 3-D tensor of static shape (use --input-shape)";
+  int64_t seq = xs[0], batch = xs[1], inSize = xs[2];
+  int64_t hidden = attrInt(n, "hidden_size", 0);
+  std::string dirAttr = attrString(n, "direction", "forward");
+  int64_t dirs = dirAttr == "bidirectional" ? 2 : 1;
+  if (dirAttr != "forward" && dirAttr != "reverse" && dirAttr != "bidirectional")
+    return nodeError(n) << "unsupported attribute value direction=\"" << dirAttr << "\"";
+  auto ws = rtt(wAll).getShape(), rs = rtt(rAll).getShape();
+  if (hidden < 1 || ws.size() != 3 || ws[0] != dirs || ws[1] != 4 * hidden || ws[2] != inSize ||
+      rs.size() != 3 || rs[0] != dirs || rs[1] != 4 * hidden || rs[2] != hidden)
+    return nodeError(n) << "W " << shapeToString(ws) << " and R " << shapeToString(rs)
+                        << " do not fit hidden_size " << hidden << ", " << dirs
+                        << " direction(s) and input size " << inSize;
+  Type el = rtt(x).getElementType();
+  std::optional<float> clip;
+  if (attr(n, "clip"))
+    clip = attrFloat(n, "clip", 0);
+  auto take = [&](Value v, int64_t axis, int64_t start, int64_t len) {
+    return sliceAxis(n, v, axis, start, len);
+  };
+  auto bin = [&](StringRef k, Value a, Value c) { return buildBinary(n, k, a, c, el); };
+  auto zeros = [&](ArrayRef<int64_t> shape) { return zerosLike(shape, el); };
+  auto gemm = [&](Value a, Value w, Value c) { return gemmTransB(n, a, w, c); };
+  auto x2 = buildReshape(n, x, {seq * batch, inSize}, false);
+  if (failed(x2))
+    return failure();
+  SmallVector<Value> ys(dirs), hs(dirs), cs(dirs);
+  SmallVector<SmallVector<Value>> stepsOut(dirs);
+  for (int64_t d = 0; d < dirs; ++d) {
+    bool reverse = dirAttr == "reverse" || d == 1;
+    auto wd = leadingEntry(n, wAll, d), rd = leadingEntry(n, rAll, d);
+    if (failed(wd) || failed(rd))
+      return failure();
+    Value bias = zeros({4 * hidden});
+    if (bAll) {
+      auto b2 = leadingEntry(n, bAll, d);
+      if (failed(b2))
+        return failure();
+      auto wb = take(*b2, 0, 0, 4 * hidden), rb = take(*b2, 0, 4 * hidden, 4 * hidden);
+      if (failed(wb) || failed(rb))
+        return failure();
+      auto sum = bin("Add", *wb, *rb);
+      if (failed(sum))
+        return failure();
+      bias = *sum;
+    }
+    auto xw = gemm(*x2, *wd, bias);
+    if (failed(xw))
+      return failure();
+    auto xw3 = buildReshape(n, *xw, {seq, batch, 4 * hidden}, false);
+    if (failed(xw3))
+      return failure();
+    Value h = zeros({batch, hidden}), c = zeros({batch, hidden});
+    for (auto [k, slot] : {std::pair<int, Value *>{5, &h}, {6, &c}})
+      if (Value init = input(n, k)) {
+        auto s = leadingEntry(n, init, d);
+        if (failed(s))
+          return failure();
+        *slot = *s;
+      }
+    Value pi, po, pf;
+    if (Value p = input(n, 7)) {
+      auto p1 = leadingEntry(n, p, d);
+      if (failed(p1))
+        return failure();
+      auto a = take(*p1, 0, 0, hidden), o = take(*p1, 0, hidden, hidden),
+           f = take(*p1, 0, 2 * hidden, hidden);
+      if (failed(a) || failed(o) || failed(f))
+        return failure();
+      pi = *a, po = *o, pf = *f;
+    }
+    auto clipped = [&](Value v) -> FailureOr<Value> {
+      if (!clip)
+        return v;
+      return make<ClampOp>(n, v.getType(), v, b.getF32FloatAttr(-*clip),
+                           b.getF32FloatAttr(*clip));
+    };
+    auto act = [&](bool sigmoid, Value v) -> FailureOr<Value> {
+      auto cv = clipped(v);
+      if (failed(cv))
+        return failure();
+      if (sigmoid)
+        return make<SigmoidOp>(n, v.getType(), *cv);
+      return make<TanhOp>(n, v.getType(), *cv);
+    };
+    stepsOut[d].assign(seq, Value());
+    for (int64_t s = 0; s < seq; ++s) {
+      int64_t t = reverse ? seq - 1 - s : s;
+      auto xt2 = leadingEntry(n, *xw3, t);
+      auto g = succeeded(xt2) ? gemm(h, *rd, *xt2) : FailureOr<Value>(failure());
+      if (failed(g))
+        return failure();
+      auto gi = take(*g, 1, 0, hidden), go = take(*g, 1, hidden, hidden),
+           gf = take(*g, 1, 2 * hidden, hidden), gc = take(*g, 1, 3 * hidden, hidden);
+      if (failed(gi) || failed(go) || failed(gf) || failed(gc))
+        return failure();
+      Value iv = *gi, fv = *gf, ov = *go;
+      if (pi) {
+        auto a = bin("Mul", pi, c), f = bin("Mul", pf, c);
+        if (failed(a) || failed(f))
+          return failure();
+        auto a2 = bin("Add", iv, *a), f2 = bin("Add", fv, *f);
+        if (failed(a2) || failed(f2))
+          return failure();
+        iv = *a2, fv = *f2;
+      }
+      auto it = act(true, iv), ft = act(true, fv), ct = act(false, *gc);
+      if (failed(it) || failed(ft) || failed(ct))
+        return failure();
+      auto fc = bin("Mul", *ft, c), ic = bin("Mul", *it, *ct);
+      if (failed(fc) || failed(ic))
+        return failure();
+      auto cn = bin("Add", *fc, *ic);
+      if (failed(cn))
+        return failure();
+      c = *cn;
+      if (po) {
+        auto p = bin("Mul", po, c);
+        auto o2 = succeeded(p) ? bin("Add", ov, *p) : FailureOr<Value>(failure());
+        if (failed(o2))
+          return failure();
+        ov = *o2;
+      }
+      auto otv = act(true, ov);
+      auto tc = make<TanhOp>(n, c.getType(), c);
+      if (failed(otv) || failed(tc))
+        return failure();
+      auto hn = bin("Mul", *otv, *tc);
+      if (failed(hn))
+        return failure();
+      h = *hn;
+      auto h4 = buildReshape(n, h, {1, 1, batch, hidden}, false);
+      if (failed(h4))
+        return failure();
+      stepsOut[d][t] = *h4;
+    }
+    hs[d] = h;
+    cs[d] = c;
+  }
+  auto concat = [&](ArrayRef<Value> parts, int64_t axis) { return concatAxis(n, parts, axis); };
+  SmallVector<Value> perDir, lastH, lastC;
+  for (int64_t d = 0; d < dirs; ++d) {
+    auto y = concat(stepsOut[d], 0);
+    auto h3 = buildReshape(n, hs[d], {1, batch, hidden}, false);
+    auto c3 = buildReshape(n, cs[d], {1, batch, hidden}, false);
+    if (failed(y) || failed(h3) || failed(c3))
+      return failure();
+    perDir.push_back(*y);
+    lastH.push_back(*h3);
+    lastC.push_back(*c3);
+  }
+  auto y = concat(perDir, 1), yh = concat(lastH, 0), yc = concat(lastC, 0);
+  if (failed(y) || failed(yh) || failed(yc))
+    return failure();
+  define(n, 0, *y);
+  define(n, 1, *yh);
+  define(n, 2, *yc);
+  return success();
+}
+
+/// GRU (layout 0, default activations, both linear_before_reset forms)
+/// unrolled like LSTM: z and r from one recurrent Gemm, then the candidate.
+LogicalResult Importer::onGRU(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "X");
+  if (failed(fx))
+    return failure();
+  Value x = *fx, wAll = input(n, 1), rAll = input(n, 2), bAll = input(n, 3);
+  if (attrInt(n, "layout", 0) != 0)
+    return nodeError(n) << "unsupported attribute value layout=" << attrInt(n, "layout", 0);
+  if (auto acts = attr(n, "activations")) {
+    static const char *defaults[] = {"Sigmoid", "Tanh"};
+    for (int k = 0; k < acts->strings_size(); ++k)
+      if (acts->strings(k) != defaults[k % 2])
+        return nodeError(n) << "unsupported activation '" << acts->strings(k)
+                            << "' (only Sigmoid, Tanh)";
+  }
+  if (attr(n, "clip"))
+    return nodeError(n) << "unsupported attribute clip";
+  auto xs = rtt(x).getShape();
+  if (xs.size() != 3 || !rtt(x).hasStaticShape())
+    return nodeError(n) << "X must be a 3-D tensor of static shape (use --input-shape)";
+  if (Value sl = input(n, 4)) {
+    auto c = constOf(sl);
+    if (!c || llvm::any_of(c->i, [&](int64_t v) { return v != xs[0]; }))
+      return nodeError(n) << "sequence_lens must be a constant equal to the sequence length";
+  }
+  int64_t seq = xs[0], batch = xs[1], inSize = xs[2];
+  int64_t hid = attrInt(n, "hidden_size", 0);
+  bool lbr = attrInt(n, "linear_before_reset", 0);
+  std::string dirAttr = attrString(n, "direction", "forward");
+  if (dirAttr != "forward" && dirAttr != "reverse" && dirAttr != "bidirectional")
+    return nodeError(n) << "unsupported attribute value direction=\"" << dirAttr << "\"";
+  int64_t dirs = dirAttr == "bidirectional" ? 2 : 1;
+  auto ws = rtt(wAll).getShape(), rs = rtt(rAll).getShape();
+  if (hid < 1 || ws.size() != 3 || ws[0] != dirs || ws[1] != 3 * hid || ws[2] != inSize ||
+      rs.size() != 3 || rs[0] != dirs || rs[1] != 3 * hid || rs[2] != hid)
+    return nodeError(n) << "W " << shapeToString(ws) << " and R " << shapeToString(rs)
+                        << " do not fit hidden_size " << hid << ", " << dirs
+                        << " direction(s) and input size " << inSize;
+  Type el = rtt(x).getElementType();
+  auto take = [&](Value v, int64_t axis, int64_t start, int64_t len) {
+    return sliceAxis(n, v, axis, start, len);
+  };
+  auto row = [&](Value v, int64_t i) { return leadingEntry(n, v, i); };
+  auto bin = [&](StringRef k, Value a, Value c) { return buildBinary(n, k, a, c, el); };
+  auto zeros = [&](ArrayRef<int64_t> shape) { return zerosLike(shape, el); };
+  auto gemm = [&](Value a, Value w, Value c) { return gemmTransB(n, a, w, c); };
+#define OCTET_TRY(var, expr)                                                                 \
+  auto var = (expr);                                                                         \
+  if (failed(var))                                                                           \
+    return failure();
+  OCTET_TRY(x2, buildReshape(n, x, {seq * batch, inSize}, false));
+  Value one = scalarConst(el, 1.0);
+  SmallVector<SmallVector<Value>> steps(dirs, SmallVector<Value>(seq));
+  SmallVector<Value> last(dirs);
+  for (int64_t d = 0; d < dirs; ++d) {
+    bool reverse = dirAttr == "reverse" || d == 1;
+    OCTET_TRY(wd, row(wAll, d));
+    OCTET_TRY(rd, row(rAll, d));
+    Value wb = zeros({3 * hid}), rb = zeros({3 * hid});
+    if (bAll) {
+      OCTET_TRY(bd, row(bAll, d));
+      OCTET_TRY(w1, take(*bd, 0, 0, 3 * hid));
+      OCTET_TRY(r1, take(*bd, 0, 3 * hid, 3 * hid));
+      wb = *w1, rb = *r1;
+    }
+    OCTET_TRY(xw, gemm(*x2, *wd, wb));
+    OCTET_TRY(xw3, buildReshape(n, *xw, {seq, batch, 3 * hid}, false));
+    OCTET_TRY(rzr, take(*rd, 0, 0, 2 * hid));
+    OCTET_TRY(rh, take(*rd, 0, 2 * hid, hid));
+    OCTET_TRY(rbzr, take(rb, 0, 0, 2 * hid));
+    OCTET_TRY(rbh, take(rb, 0, 2 * hid, hid));
+    Value h = zeros({batch, hid});
+    if (Value init = input(n, 5)) {
+      OCTET_TRY(h0, row(init, d));
+      h = *h0;
+    }
+    for (int64_t s = 0; s < seq; ++s) {
+      int64_t t = reverse ? seq - 1 - s : s;
+      OCTET_TRY(xt, row(*xw3, t));
+      OCTET_TRY(xzr, take(*xt, 1, 0, 2 * hid));
+      OCTET_TRY(xh, take(*xt, 1, 2 * hid, hid));
+      OCTET_TRY(gzr, gemm(h, *rzr, *rbzr));
+      OCTET_TRY(szr, bin("Add", *xzr, *gzr));
+      OCTET_TRY(zr, make<SigmoidOp>(n, rtt(*szr), *szr));
+      OCTET_TRY(z, take(*zr, 1, 0, hid));
+      OCTET_TRY(r, take(*zr, 1, hid, hid));
+      FailureOr<Value> cand = failure();
+      if (lbr) {
+        OCTET_TRY(hr, gemm(h, *rh, *rbh));
+        OCTET_TRY(rhr, bin("Mul", *r, *hr));
+        cand = bin("Add", *xh, *rhr);
+      } else {
+        OCTET_TRY(rhp, bin("Mul", *r, h));
+        OCTET_TRY(hr, gemm(*rhp, *rh, *rbh));
+        cand = bin("Add", *xh, *hr);
+      }
+      if (failed(cand))
+        return failure();
+      OCTET_TRY(hh, make<TanhOp>(n, rtt(*cand), *cand));
+      OCTET_TRY(omz, bin("Sub", one, *z));
+      OCTET_TRY(a, bin("Mul", *omz, *hh));
+      OCTET_TRY(c, bin("Mul", *z, h));
+      OCTET_TRY(hn, bin("Add", *a, *c));
+      h = *hn;
+      OCTET_TRY(h4, buildReshape(n, h, {1, 1, batch, hid}, false));
+      steps[d][t] = *h4;
+    }
+    last[d] = h;
+  }
+  auto concat = [&](ArrayRef<Value> parts, int64_t axis) { return concatAxis(n, parts, axis); };
+  SmallVector<Value> perDir, lastH;
+  for (int64_t d = 0; d < dirs; ++d) {
+    OCTET_TRY(y, concat(steps[d], 0));
+    OCTET_TRY(h3, buildReshape(n, last[d], {1, batch, hid}, false));
+    perDir.push_back(*y);
+    lastH.push_back(*h3);
+  }
+  OCTET_TRY(y, concat(perDir, 1));
+  OCTET_TRY(yh, concat(lastH, 0));
+#undef OCTET_TRY
+  define(n, 0, *y);
+  define(n, 1, *yh);
+  return success();
+}
