@@ -4,6 +4,9 @@
 #define OCTET_INITALL_H
 
 #include "octet/Dialect/Octet/OctetDialect.h"
+#include "octet/Conversion/Passes.h"
+#include "octet/Target/CPU/IR/CPUDialect.h"
+#include "octet/Target/CPU/Passes.h"
 #include "octet/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -21,7 +24,7 @@ namespace octet {
 /// The octet dialect and the upstream dialects (with their interface
 /// extensions: bufferization, conversion to LLVM) the pipelines use.
 inline void registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<mlir::octet::OctetDialect>();
+  registry.insert<mlir::octet::OctetDialect, mlir::octet::cpu::OctetCPUDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
 }
@@ -29,6 +32,8 @@ inline void registerAllDialects(mlir::DialectRegistry &registry) {
 /// Every octet pass plus the upstream passes the pipelines use.
 inline void registerAllPasses() {
   mlir::octet::registerOctetPasses();
+  mlir::octet::registerOctetConversionPasses();
+  mlir::octet::cpu::registerOctetCPUPasses();
   mlir::registerAllPasses();
 }
 

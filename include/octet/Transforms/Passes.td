@@ -116,40 +116,5 @@ def OctetApproximateMath : Pass<"octet-approximate-math"> {
                            "::mlir::LLVM::LLVMDialect"];
 }
 
-def ConvertOctetToLinalg : Pass<"convert-octet-to-linalg", "ModuleOp"> {
-  let summary = "Lower octet ops to linalg, tensor, arith and math on integers";
-  let description = [{
-    Quantized tensors become tensors of their signless storage integers.
-    Quantized convolutions and matrix products accumulate `(x - x_zp) *
-    (w - w_zp)` in int32 starting from the int32 bias, then requantize:
-
-    - `requant=onnx`: `clamp(rint(float32(acc) * M) + y_zp)` with
-      `M = float32(s_x * s_w[k]) / s_y`, round half to even, as ONNX Runtime;
-    - `requant=fixed-point`: a Q31 multiplier and shift with gemmlowp's
-      rounding (SaturatingRoundingDoublingHighMul, RoundingDivideByPOT).
-
-    Quantize and dequantize follow ONNX (true division, round half to even,
-    zero point added after rounding). Quantized mul and add follow ONNX
-    Runtime's QLinearMul and (x86) QLinearAdd kernels; requantize, clamp and
-    other elementwise arithmetic on quantized tensors compute dequantize ->
-    op -> quantize in float32, as ONNX Runtime evaluates the unfused QDQ
-    graph. Shapes must be
-    static (octetc's --input-shape).
-  }];
-  let options = [
-    Option<"requant", "requant", "std::string", /*default=*/"\"onnx\"",
-           "Requantization rule: onnx or fixed-point">,
-    Option<"vnni", "vnni", "bool", /*default=*/"false",
-           "Lower int8 products with constant weights to an AVX-512 VNNI kernel "
-           "(packed weights, vpdpbusd)">
-  ];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect",
-                           "::mlir::tensor::TensorDialect",
-                           "::mlir::arith::ArithDialect",
-                           "::mlir::math::MathDialect",
-                           "::mlir::scf::SCFDialect",
-                           "::mlir::vector::VectorDialect",
-                           "::mlir::LLVM::LLVMDialect"];
-}
 
 #endif // OCTET_PASSES_TD

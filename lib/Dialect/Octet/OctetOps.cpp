@@ -966,13 +966,6 @@ OpFoldResult StorageCastOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
-LogicalResult NarrowSat4Op::verify() {
-  int64_t zp = (int64_t)getZp();
-  if (zp < -32768 || zp > 32767)
-    return emitOpError() << "zp " << zp << " is outside int16";
-  return success();
-}
-
 LogicalResult DynamicQuantizeOp::verify() {
   auto x = rtt(getInput());
   if (!isFloatTensor(x))

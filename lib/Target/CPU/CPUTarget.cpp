@@ -5,6 +5,8 @@
 
 #include "octet/Dialect/Octet/OctetDialect.h"
 #include "octet/Transforms/Passes.h"
+#include "octet/Conversion/Passes.h"
+#include "octet/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -105,238 +107,18 @@ FailureOr<ModelSignature> getSignature(ModuleOp module) {
   return sig;
 }
 
-namespace {
-struct CopiesToLinalgPass : PassWrapper<CopiesToLinalgPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CopiesToLinalgPass)
-  StringRef getArgument() const override { return "octet-copies-to-linalg"; }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect, LLVM::LLVMDialect, vector::VectorDialect,
-                    arith::ArithDialect>();
-  }
-  void runOnOperation() override {
-    SmallVector<memref::CopyOp> copies;
-    getOperation().walk([&](memref::CopyOp op) { copies.push_back(op); });
-    for (memref::CopyOp op : copies) {
-      OpBuilder b(op);
-      linalg::CopyOp::create(b, op.getLoc(), op.getSource(), op.getTarget());
-      op.erase();
-    }
-    // octet.dot4 is AVX-512 VNNI's vpdpbusd.
-    SmallVector<mlir::octet::Dot4Op> dots;
-    getOperation().walk([&](mlir::octet::Dot4Op op) { dots.push_back(op); });
-    for (mlir::octet::Dot4Op op : dots) {
-      OpBuilder b(op);
-      int64_t lanes = cast<VectorType>(op.getType()).getNumElements();
-      std::string name = "llvm.x86.avx512.vpdpbusd." + std::to_string(lanes * 32);
-      auto bytes = VectorType::get({lanes * 4}, b.getI8Type());
-      Value lhs = vector::BitCastOp::create(b, op.getLoc(), bytes, op.getLhs());
-      Value rhs = vector::BitCastOp::create(b, op.getLoc(), bytes, op.getRhs());
-      auto call = LLVM::CallIntrinsicOp::create(b, op.getLoc(), op.getType(),
-                                                b.getStringAttr(name),
-                                                ValueRange{op.getAcc(), lhs, rhs});
-      op.replaceAllUsesWith(call.getResult(0));
-      op.erase();
-    }
-    lowerRequantSteps();
-  }
-
-  /// octet.round_to_int and octet.narrow_sat4 as AVX-512 instructions.
-  void lowerRequantSteps() {
-    auto intrinsic = [](OpBuilder &b, Location loc, StringRef name, Type result,
-                        ValueRange args) -> Value {
-      return LLVM::CallIntrinsicOp::create(b, loc, result, b.getStringAttr(name), args)
-          .getResult(0);
-    };
-    SmallVector<Operation *> ops;
-    getOperation().walk([&](Operation *op) {
-      if (isa<mlir::octet::RoundToIntOp, mlir::octet::NarrowSat4Op>(op))
-        ops.push_back(op);
-    });
-    for (Operation *o : ops) {
-      OpBuilder b(o);
-      Location loc = o->getLoc();
-      Type i8 = b.getI8Type(), i16 = b.getI16Type(), i32 = b.getI32Type();
-      auto d16 = VectorType::get({16}, i32), w32 = VectorType::get({32}, i16),
-           b64 = VectorType::get({64}, i8);
-      Value result;
-      if (auto op = dyn_cast<mlir::octet::RoundToIntOp>(o)) {
-        auto vt = cast<VectorType>(op.getType());
-        if (vt.getNumElements() == 16) {
-          // vcvtps2dq {rn-sae}: ties to even whatever MXCSR holds.
-          result = intrinsic(
-              b, loc, "llvm.x86.avx512.mask.cvtps2dq.512", vt,
-              {op.getInput(),
-               arith::ConstantOp::create(b, loc, d16, DenseElementsAttr::get(d16, 0)),
-               arith::ConstantOp::create(b, loc, b.getIntegerAttr(i16, -1)),
-               arith::ConstantOp::create(b, loc, b.getIntegerAttr(i32, 8))});
-        } else {
-          // Generic: llvm.lrint (current rounding mode, nearest even by default).
-          result = LLVM::LrintOp::create(b, loc, vt, op.getInput());
-        }
-      } else {
-        auto nop = cast<mlir::octet::NarrowSat4Op>(o);
-        Value p0 = intrinsic(b, loc, "llvm.x86.avx512.packssdw.512", w32,
-                             {nop.getV0(), nop.getV1()});
-        Value p1 = intrinsic(b, loc, "llvm.x86.avx512.packssdw.512", w32,
-                             {nop.getV2(), nop.getV3()});
-        if (int64_t zp = (int64_t)nop.getZp()) {
-          Value z = arith::ConstantOp::create(
-              b, loc, w32, DenseElementsAttr::get(w32, b.getIntegerAttr(i16, zp)));
-          p0 = LLVM::SAddSat::create(b, loc, w32, p0, z);
-          p1 = LLVM::SAddSat::create(b, loc, w32, p1, z);
-        }
-        Value bytes = intrinsic(b, loc,
-                                nop.getIsSigned() ? "llvm.x86.avx512.packsswb.512"
-                                                 : "llvm.x86.avx512.packuswb.512",
-                                b64, {p0, p1});
-        // The packs work within 128-bit lanes: dword 4 * L + k holds
-        // elements [4L, 4L + 4) of input k, which belong at dword 4 * k + L.
-        SmallVector<int64_t> perm(16);
-        for (int64_t k = 0; k < 4; ++k)
-          for (int64_t l = 0; l < 4; ++l)
-            perm[4 * k + l] = 4 * l + k;
-        Value d = vector::BitCastOp::create(b, loc, d16, bytes);
-        d = vector::ShuffleOp::create(b, loc, d, d, perm);
-        result = vector::BitCastOp::create(b, loc, b64, d);
-      }
-      o->getResult(0).replaceAllUsesWith(result);
-      o->erase();
-    }
-  }
-};
-} // namespace
-
-namespace {
-/// Gives every fixed-size buffer that a model function allocates at its top
-/// level its own zero-initialized (.bss) global instead of a malloc/free per
-/// call. Large per-call allocations went through mmap/munmap and page
-/// faults dominated small models (digits: 4.6 ms per batch, mostly in the
-/// kernel). The price: a module's entry point is not reentrant (the runtime
-/// serializes calls on one module) and buffers are not shared between layers.
-struct StaticBuffersPass : PassWrapper<StaticBuffersPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(StaticBuffersPass)
-  StringRef getArgument() const override { return "octet-static-buffers"; }
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
-    SymbolTable symbols(module);
-    int counter = 0;
-    for (auto func : module.getOps<func::FuncOp>()) {
-      if (func.isExternal())
-        continue;
-      SmallVector<memref::AllocOp> allocs;
-      for (Operation &op : func.getBody().front())
-        if (auto a = dyn_cast<memref::AllocOp>(op))
-          if (a.getType().hasStaticShape() && a.getType().getLayout().isIdentity() &&
-              a.getDynamicSizes().empty() && a.getSymbolOperands().empty())
-            allocs.push_back(a);
-      for (memref::AllocOp a : allocs) {
-        OpBuilder gb = OpBuilder::atBlockBegin(module.getBody());
-        auto type = a.getType();
-        uint64_t align = std::max<uint64_t>(a.getAlignment().value_or(0), 64);
-        auto global = memref::GlobalOp::create(
-            gb, a.getLoc(), "__octet_buffer" + std::to_string(counter++),
-            gb.getStringAttr("private"), type, gb.getUnitAttr(), /*constant=*/false,
-            gb.getI64IntegerAttr(align));
-        symbols.insert(global);
-        OpBuilder b(a);
-        Value g = memref::GetGlobalOp::create(b, a.getLoc(), type, global.getSymName());
-        for (Operation *user : llvm::make_early_inc_range(a->getUsers()))
-          if (isa<memref::DeallocOp>(user))
-            user->erase();
-        a.replaceAllUsesWith(g);
-        a.erase();
-      }
-    }
-  }
-};
-} // namespace
-
-namespace {
-/// A function that returns one buffer several times (a graph output listed
-/// twice, or an Identity of another output) gets a copy for each repeat, so
-/// that every result is its own buffer: buffer-results-to-out-params with
-/// hoisted allocations expects that (and crashed without it).
-struct DistinctResultsPass : PassWrapper<DistinctResultsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DistinctResultsPass)
-  StringRef getArgument() const override { return "octet-distinct-results"; }
-  void runOnOperation() override {
-    getOperation().walk([](func::ReturnOp ret) {
-      llvm::SmallPtrSet<Value, 8> seen;
-      OpBuilder b(ret);
-      for (OpOperand &operand : ret->getOpOperands()) {
-        Value v = operand.get();
-        auto type = dyn_cast<MemRefType>(v.getType());
-        if (!type || seen.insert(v).second)
-          continue;
-        if (!type.hasStaticShape() || !type.getLayout().isIdentity())
-          continue;
-        Value copy = memref::AllocOp::create(b, ret.getLoc(), type);
-        memref::CopyOp::create(b, ret.getLoc(), v, copy);
-        operand.set(copy);
-      }
-    });
-  }
-};
-} // namespace
-
-namespace {
-/// A function result that is a reshaped view (memref.expand_shape or
-/// collapse_shape) of a static allocation gets an allocation of its own
-/// type, which the original becomes a view of: buffer-results-to-out-params
-/// then writes the result straight into the caller's buffer instead of
-/// copying it there (a whole extra pass over e.g. a convolution's output
-/// when its NCHW result is an expand_shape of [N, C, H * W]).
-struct ReturnAllocsPass : PassWrapper<ReturnAllocsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ReturnAllocsPass)
-  StringRef getArgument() const override { return "octet-return-allocs"; }
-  void runOnOperation() override {
-    getOperation().walk([](func::ReturnOp ret) {
-      for (OpOperand &operand : ret->getOpOperands()) {
-        auto rt = dyn_cast<MemRefType>(operand.get().getType());
-        if (!rt || !rt.hasStaticShape() || !rt.getLayout().isIdentity())
-          continue;
-        Operation *view = operand.get().getDefiningOp();
-        if (!isa_and_nonnull<memref::ExpandShapeOp, memref::CollapseShapeOp>(view))
-          continue;
-        auto alloc = view->getOperand(0).getDefiningOp<memref::AllocOp>();
-        if (!alloc || alloc->getBlock() != ret->getBlock() ||
-            !alloc.getType().hasStaticShape() || !alloc.getType().getLayout().isIdentity() ||
-            !alloc.getDynamicSizes().empty() || !alloc.getSymbolOperands().empty())
-          continue;
-        OpBuilder b(alloc);
-        Location loc = alloc.getLoc();
-        auto own = memref::AllocOp::create(b, loc, rt, alloc.getAlignmentAttr());
-        Value asBefore;
-        if (auto e = dyn_cast<memref::ExpandShapeOp>(view))
-          asBefore = memref::CollapseShapeOp::create(b, loc, own, e.getReassociationIndices());
-        else
-          asBefore = memref::ExpandShapeOp::create(
-              b, loc, alloc.getType(), own,
-              cast<memref::CollapseShapeOp>(view).getReassociationIndices());
-        if (asBefore.getType() != alloc.getType()) {
-          asBefore.getDefiningOp()->erase();
-          own.erase();
-          continue;
-        }
-        alloc.replaceAllUsesWith(asBefore);
-        alloc.erase();
-        operand.set(own);
-      }
-    });
-  }
-};
-} // namespace
-
 void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   // The pipeline is spelled as text; make sure every pass in it is known.
   static bool registered = [] {
     mlir::registerAllPasses();
     mlir::octet::registerOctetPasses();
+    mlir::octet::registerOctetConversionPasses();
+    mlir::octet::cpu::registerOctetCPUPasses();
     return true;
   }();
   (void)registered;
   std::string front =
-      "convert-octet-to-linalg{requant=" + options.requant +
+      "convert-octet-to-cpu{requant=" + options.requant +
       (options.vnni ? " vnni=1" : "") + "},canonicalize,cse,octet-fuse-elementwise,octet-approximate-math,canonicalize,cse,"
       "one-shot-bufferize{bufferize-function-boundaries=1 "
       "function-boundary-type-conversion=identity-layout-map},canonicalize";
@@ -352,16 +134,17 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
       "convert-cf-to-llvm,reconcile-unrealized-casts";
   if (failed(parsePassPipeline(front, pm, llvm::errs())))
     llvm::report_fatal_error("octet: invalid built-in CPU pipeline");
-  pm.addPass(std::make_unique<DistinctResultsPass>());
-  pm.addPass(std::make_unique<ReturnAllocsPass>());
+  pm.addPass(mlir::octet::cpu::createOctetDistinctResults());
+  pm.addPass(mlir::octet::cpu::createOctetReturnAllocs());
   if (failed(parsePassPipeline(outParams, pm, llvm::errs())))
     llvm::report_fatal_error("octet: invalid built-in CPU pipeline");
-  pm.addPass(std::make_unique<StaticBuffersPass>());
+  pm.addPass(mlir::octet::cpu::createOctetStaticBuffers());
   if (failed(parsePassPipeline("buffer-deallocation-pipeline", pm, llvm::errs())))
     llvm::report_fatal_error("octet: invalid built-in CPU pipeline");
   // Strided copies (padding) would call the MLIR runner library's memrefCopy;
   // turn them into linalg.copy loops so the object needs only libc.
-  pm.addPass(std::make_unique<CopiesToLinalgPass>());
+  pm.addPass(mlir::octet::cpu::createOctetCopiesToLinalg());
+  pm.addPass(mlir::octet::cpu::createConvertOctetCPUToLLVM());
   if (failed(parsePassPipeline(back, pm, llvm::errs())))
     llvm::report_fatal_error("octet: invalid built-in CPU pipeline");
 }

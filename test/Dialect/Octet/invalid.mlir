@@ -947,14 +947,6 @@ func.func @cos_value(%s: tensor<2xi64>) {
 
 // -----
 
-func.func @dot4_types(%acc: vector<16xi32>, %a: vector<8xi32>) {
-  // expected-error @+1 {{all of {acc, lhs, rhs, result} have same type}}
-  %r = "octet.dot4"(%acc, %a, %a) : (vector<16xi32>, vector<8xi32>, vector<8xi32>) -> vector<16xi32>
-  return
-}
-
-// -----
-
 func.func @pad_mode(%x: tensor<4xf32>) {
   // expected-error @+1 {{mode must be constant, reflect or edge, not 'wrap'}}
   %y = octet.pad %x {pads = array<i64: 1, 1>, mode = "wrap"} : tensor<4xf32> -> tensor<6xf32>
@@ -1430,29 +1422,5 @@ func.func @scatter_nd_depth(%x: tensor<3x4xf32>, %i: tensor<2x3xi64>, %u: tensor
 func.func @scatter_nd_updates(%x: tensor<3x4xf32>, %i: tensor<2x1xi64>, %u: tensor<2x3xf32>) {
   // expected-error @+1 {{updates shape 2x3 should be 2x4}}
   %y = octet.scatter %x, %i, %u {axis = 0 : i64, nd = true, reduction = "none"} : (tensor<3x4xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<3x4xf32>
-  return
-}
-
-// -----
-
-func.func @narrow_sat4_zp(%a: vector<16xi32>) {
-  // expected-error @+1 {{zp 40000 is outside int16}}
-  %b = octet.narrow_sat4 %a, %a, %a, %a {zp = 40000 : i64, is_signed = true} : vector<16xi32> -> vector<64xi8>
-  return
-}
-
-// -----
-
-func.func @narrow_sat4_lanes(%a: vector<16xi32>, %c: vector<8xi32>) {
-  // expected-error @+1 {{must be vector of 32-bit signless integer values of length 16}}
-  %b = "octet.narrow_sat4"(%a, %a, %a, %c) {zp = 0 : i64, is_signed = true} : (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<8xi32>) -> vector<64xi8>
-  return
-}
-
-// -----
-
-func.func @round_to_int_lanes(%f: vector<16xf32>) {
-  // expected-error @+1 {{all of {input, result} have same shape}}
-  %i = "octet.round_to_int"(%f) : (vector<16xf32>) -> vector<8xi32>
   return
 }

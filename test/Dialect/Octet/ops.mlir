@@ -178,13 +178,6 @@ func.func @shape_ops(%x: tensor<?x32x4x4xf32>, %t: tensor<2x3x4xf32>, %i: tensor
   return %r, %rd, %tr, %c, %sl, %g, %sh, %ca, %co, %qt : tensor<?x512xf32>, tensor<?x?x?xf32>, tensor<2x4x3xf32>, tensor<2x3x8xf32>, tensor<2x3x2xf32>, tensor<3x4xf32>, tensor<2xi64>, tensor<2x3x4xi32>, tensor<?x4x?xf32>, tensor<3x2x!u8>
 }
 
-// CHECK-LABEL: func @dot4
-// CHECK: octet.dot4 %{{.*}}, %{{.*}}, %{{.*}} : vector<16xi32>
-func.func @dot4(%acc: vector<16xi32>, %a: vector<16xi32>, %b: vector<16xi32>) -> vector<16xi32> {
-  %r = octet.dot4 %acc, %a, %b : vector<16xi32>
-  return %r : vector<16xi32>
-}
-
 // CHECK-LABEL: func @more_ops
 func.func @more_ops(%x: tensor<2x3x4xf32>, %q: tensor<2x3x!u8>, %v: tensor<4xf32>) -> (tensor<2x3x4xf32>, tensor<2x3x!u8>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x6x7xf32>, tensor<2x5x!u8>, tensor<2x6x8xf32>, tensor<2x3x2xf32>, tensor<3x2x3x4xf32>, tensor<2x6x4xf32>, tensor<2x1x4xf32>) {
   // CHECK: octet.leaky_relu %{{.*}} {alpha = 1.000000e-01 : f32}
@@ -244,13 +237,4 @@ func.func @gather_nd(%x: tensor<3x4x5xf32>, %i: tensor<2x2xi64>) -> tensor<2x5xf
 func.func @scatter(%x: tensor<4x3xf32>, %i: tensor<2x1xi64>, %u: tensor<2x3xf32>) -> tensor<4x3xf32> {
   %y = octet.scatter %x, %i, %u {axis = 0 : i64, nd = true, reduction = "add"} : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<4x3xf32>
   return %y : tensor<4x3xf32>
-}
-
-// CHECK-LABEL: func @requant_steps
-// CHECK: octet.round_to_int %{{.*}} : vector<16xf32> -> vector<16xi32>
-// CHECK: octet.narrow_sat4 %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {is_signed = false, zp = 3 : i64} : vector<16xi32> -> vector<64xi8>
-func.func @requant_steps(%f: vector<16xf32>, %a: vector<16xi32>) -> (vector<16xi32>, vector<64xi8>) {
-  %i = octet.round_to_int %f : vector<16xf32> -> vector<16xi32>
-  %b = octet.narrow_sat4 %i, %a, %a, %a {zp = 3 : i64, is_signed = false} : vector<16xi32> -> vector<64xi8>
-  return %i, %b : vector<16xi32>, vector<64xi8>
 }

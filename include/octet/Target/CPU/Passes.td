@@ -1,0 +1,95 @@
+//===- Passes.td - passes of the CPU target -----------------*- tablegen -*-===//
+//
+// The CPU pipeline's own passes: the octet lowering with the x86 kernels,
+// the octet_cpu ops to LLVM intrinsics, and the buffer passes that shape
+// the generated entry point.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef OCTET_TARGET_CPU_PASSES_TD
+#define OCTET_TARGET_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertOctetToCPU : Pass<"convert-octet-to-cpu", "ModuleOp"> {
+  let summary = "Lower octet ops for the CPU: x86 kernels first, the generic patterns after";
+  let description = [{
+    The generic lowering of `convert-octet-to-linalg` plus the CPU target's
+    kernel patterns (lib/Target/CPU/Kernels) at a higher benefit: the
+    register-tiled int8 product on `octet_cpu.dot4`, the direct
+    convolutions, the f32 FMA tiles, the vector max pooling and the
+    requantization in registers. An op that no kernel fits is lowered by
+    the generic pattern, the reference the kernels are tested against.
+
+    `vnni` enables the int8 kernels (vpdpbusd, AVX-512 VNNI); octetc sets
+    it from `--cpu`.
+  }];
+  let options = [
+    Option<"requant", "requant", "std::string", /*default=*/"\"onnx\"",
+           "Requantization rule: onnx or fixed-point">,
+    Option<"vnni", "vnni", "bool", /*default=*/"false",
+           "Use the int8 kernels built on octet_cpu.dot4 (AVX-512 VNNI)">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::octet::cpu::OctetCPUDialect"];
+}
+
+def ConvertOctetCPUToLLVM : Pass<"convert-octet-cpu-to-llvm", "ModuleOp"> {
+  let summary = "Lower octet_cpu ops to x86 intrinsics";
+  let description = [{
+    `octet_cpu.dot4` becomes `llvm.x86.avx512.vpdpbusd.{128,256,512}`,
+    `octet_cpu.round_to_int` on 16 lanes `vcvtps2dq` with static rounding to
+    nearest even (`llvm.lrint` otherwise), `octet_cpu.narrow_sat4` two
+    `vpackssdw`, saturating zero-point adds, `vpacksswb`/`vpackuswb` and the
+    dword permutation that undoes the packs' lane interleaving.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def OctetCopiesToLinalg : Pass<"octet-copies-to-linalg", "ModuleOp"> {
+  let summary = "Turn memref.copy into linalg.copy";
+  let description = [{
+    Strided copies (padding) would lower to calls of the MLIR runner
+    library's `memrefCopy`; as `linalg.copy` they become loops, so that the
+    object needs nothing beyond libc.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def OctetDistinctResults : Pass<"octet-distinct-results", "ModuleOp"> {
+  let summary = "Give every returned buffer of a function its own allocation";
+  let description = [{
+    A function that returns one buffer several times (a graph output listed
+    twice, or an Identity of another output) gets a copy for each repeat:
+    buffer-results-to-out-params with hoisted allocations needs every
+    result to be its own buffer.
+  }];
+}
+
+def OctetReturnAllocs : Pass<"octet-return-allocs", "ModuleOp"> {
+  let summary = "Return allocations rather than reshaped views of them";
+  let description = [{
+    A function result that is a reshaped view (memref.expand_shape or
+    collapse_shape) of a static allocation gets an allocation of its own
+    type, which the original becomes a view of: buffer-results-to-out-params
+    then writes the result straight into the caller's buffer instead of
+    copying it there.
+  }];
+}
+
+def OctetStaticBuffers : Pass<"octet-static-buffers", "ModuleOp"> {
+  let summary = "Top-level static allocations of a function as zero-initialized globals";
+  let description = [{
+    Every fixed-size buffer that a function allocates at its top level gets
+    its own zero-initialized global instead of a malloc/free per call.
+  }];
+}
+
+#endif // OCTET_TARGET_CPU_PASSES_TD

@@ -1,0 +1,262 @@
+//===- ConvPatterns.cpp - convolution kernels of the CPU target ------------===//
+//
+// octet.conv2d on the CPU kernels: the direct convolution (stride 1,
+// depthwise, grouped, strided through space-to-depth) and im2col with the
+// register-tiled product, for int8 (octet_cpu.dot4) and f32 (FMA). A conv
+// that none fits is left to the generic lowering.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineExpr.h"
+
+using namespace mlir;
+using namespace mlir::octet;
+using namespace mlir::octet::cpu;
+
+namespace {
+
+struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
+  using CPUKernelPattern::CPUKernelPattern;
+  LogicalResult
+  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    QInfo x = qinfo(op.getInput().getType()), w = qinfo(op.getWeight().getType());
+    bool quant = x.quantized;
+    auto outShape = rtt(op.getResult()).getShape();
+    auto wShape = rtt(op.getWeight()).getShape();
+    int64_t group = op.getGroup(), mg = wShape[0] / group, cg = wShape[1];
+    auto strides = op.getStrides(), dil = op.getDilations();
+    Type accEl = quant ? (Type)rewriter.getI32Type() : rtt(op.getInput()).getElementType();
+
+    // Pad with the input zero point (quantized) or 0.
+    Value padValue =
+        quant ? cstInt(rewriter, loc, x.zps[0], rewriter.getIntegerType(x.width))
+              : (Value)arith::ConstantOp::create(rewriter, loc,
+                                                  rewriter.getFloatAttr(accEl, 0.0));
+    Value xp = padNCHW(rewriter, loc, adaptor.getInput(), op.getPads(), 0, 0, padValue);
+
+    if (group == 1) {
+      // im2col: gather the windows into [N, OH, OW, C*KH*KW] rows, then a
+      // matrix product whose reduction runs over contiguous memory in both
+      // operands (what the vectorizer turns into dot-product instructions).
+      Type inEl = rtt(xp).getElementType();
+      int64_t kh = wShape[2], kw = wShape[3], cin = wShape[1];
+      int64_t kk = cin * kh * kw;
+      std::optional<std::vector<int64_t>> wv;
+      std::optional<SmallVector<int32_t>> vb;
+      if (vnni && quant && x.width == 8 &&
+          (wv = vnniWeight(op.getWeight(), w, wShape[0], kk, /*nMajor=*/true)) &&
+          (vb = foldedBiasValues(op.getWeight(), op.getBias(), x, w, wShape[0],
+                                 /*channelInner=*/false, x.isSigned ? 128 : 0))) {
+        auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+        auto epi = vnniEpilogue(x, w, op.getType(), wShape[0], op.getActivation(), lo, hi,
+                                fixedPoint);
+        // Direct kernel for stride 1 and rows of 16+ pixels, or 8+ with up
+        // to 64 input channels. (With pixel vectors confined to one row,
+        // rows under 28 pixels were slower than im2col; since vectors span
+        // rows, digits 1.29 -> 1.17 ms and resnet18 0.52 -> 0.51 ms with it
+        // on 8- and 16-pixel rows. resnet18 at 224x224: its 14x14 layers
+        // with 256 channels run 2-3% faster as im2col + GEMM; 7x7 and 4x4
+        // rows on the direct kernel were 10-18% slower. 1x1 kernels on rows
+        // of 8-15 pixels are faster direct: resnet50's 14x14 1024->256
+        // 0.144 -> 0.115 ms, 256->1024 0.127 -> 0.113 ms.)
+        if (epi && strides[0] == 1 && strides[1] == 1 &&
+            (outShape[3] >= 16 || (outShape[3] >= 8 && (cin <= 64 || kh * kw == 1)))) {
+          rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
+                                                x.zps[0], op.getPads(), *wv, wShape,
+                                                outShape, dil, *vb, *epi));
+          return success();
+        }
+        // Strided kernels whose taps fill whole stride blocks (7x7/2 stems,
+        // 2x2/2 and 4x4/4 patchify convs): space-to-depth by the stride
+        // turns them into stride-1 convolutions for the direct kernel
+        // (resnet18's stem at 224x224: 0.41 -> 0.35 ms).
+        int64_t ow = outShape[3];
+        if (epi && spaceToDepthPays(wShape, strides, dil) &&
+            (ow >= 16 || (ow >= 8 && cin * strides[0] * strides[1] <= 64))) {
+          DirectLayout layout;
+          layout.strides.assign(strides.begin(), strides.end());
+          rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
+                                                x.zps[0], op.getPads(), *wv, wShape, outShape,
+                                                dil, *vb, *epi, layout));
+          return success();
+        }
+        Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
+        *wv = weightTapsChannelsLast(*wv, wShape[0], cin, kh, kw);
+        Value acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, wShape[0], kk, *vb,
+                                epi ? &*epi : nullptr);
+        AffineExpr e0, e1, e2, e3;
+        bindDims(ctx, e0, e1, e2, e3);
+        auto accMap = AffineMap::get(
+            4, 0, {(e0 * outShape[2] + e2) * outShape[3] + e3, e1}, ctx);
+        Value result;
+        if (epi) // [pixels, channels] bytes to NCHW
+          result = rowsToNCHW(rewriter, loc, acc2, outShape);
+        else
+          result = requantizeEpilogue(rewriter, loc, acc2, outShape, 1, x, w, op.getType(),
+                                      op.getActivation(), lo, hi, fixedPoint, accMap);
+        rewriter.replaceOp(op, result);
+        return success();
+      }
+      // Float with a constant f32 weight and bias: im2col rows times the
+      // weight in the register-tiled FMA kernel, then NCHW with the
+      // activation applied on the way.
+      auto fwc = readConstant(op.getWeight());
+      std::optional<ConstTensor> fbc;
+      if (Value bias = op.getBias())
+        fbc = readConstant(bias);
+      if (!quant && inEl.isF32() && fwc && fwc->isFloat &&
+          (!op.getBias() || (fbc && fbc->isFloat))) {
+        SmallVector<float> fb = floatBiasValues(fbc, wShape[0]);
+        StringRef act = op.getActivation();
+        auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+        // Stride 1 with rows of 8+ pixels: the direct kernel, no im2col
+        // (digits float: conv2 on 8x8 images, 4.4 -> 1.5 ms).
+        if (strides[0] == 1 && strides[1] == 1 && outShape[3] >= 8 &&
+            (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
+          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
+                                                 op.getPads(), fwc->f, wShape, outShape, dil,
+                                                 fb, act, lo, hi));
+          return success();
+        }
+        // Strided kernels covering whole stride blocks: space-to-depth, as
+        // for int8.
+        if (spaceToDepthPays(wShape, strides, dil) && outShape[3] >= 8 &&
+            (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
+          DirectLayout layout;
+          layout.strides.assign(strides.begin(), strides.end());
+          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
+                                                 op.getPads(), fwc->f, wShape, outShape, dil,
+                                                 fb, act, lo, hi, layout));
+          return success();
+        }
+        Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
+        std::vector<double> wl =
+            weightTapsChannelsLast(fwc->f, wShape[0], cin, kh, kw);
+        Value acc2 = floatMatmul(rewriter, loc, a2, wl, wShape[0], kk, fb);
+        Value result = rowsToNCHW(rewriter, loc, acc2, outShape);
+        if (act != "none")
+          result = elementwise(rewriter, loc, outShape, inEl, {result},
+                               [&](OpBuilder &b, Location l, ValueRange a) {
+                                 return floatActivation(b, l, a[0], act, lo, hi);
+                               });
+        rewriter.replaceOp(op, result);
+        return success();
+      }
+      return failure();
+    }
+    // Depthwise int8 with stride 1 and rows of 8+ pixels: the direct kernel
+    // (one channel per pixel slot, int32 products per tap, the requantization
+    // in registers). mobilenet_v2 QDQ at 224x224: 3.66 -> 2.28 ms.
+    // Strided (dilation 1): space-to-depth by the stride, the sh * sw phases
+    // of channel f read by output channel f, taps past the kernel left out.
+    bool dwStrided = (strides[0] > 1 || strides[1] > 1) && dil[0] == 1 && dil[1] == 1;
+    if (vnni && quant && x.width == 8 && cg == 1 && mg == 1 &&
+        rtt(op.getInput()).getDimSize(1) == group &&
+        ((strides[0] == 1 && strides[1] == 1) || dwStrided) && outShape[3] >= 8) {
+      int64_t taps = wShape[2] * wShape[3];
+      std::optional<std::vector<int64_t>> wv;
+      std::optional<SmallVector<int32_t>> vb;
+      auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+      std::optional<VnniEpilogue> epi;
+      if ((wv = vnniWeight(op.getWeight(), w, wShape[0], taps, /*nMajor=*/true)) &&
+          (vb = foldedBiasValues(op.getWeight(), op.getBias(), x, w, wShape[0],
+                                 /*channelInner=*/false, x.isSigned ? 128 : 0)) &&
+          (epi = vnniEpilogue(x, w, op.getType(), wShape[0], op.getActivation(), lo, hi,
+                              fixedPoint))) {
+        DirectLayout layout;
+        layout.depthwise = true;
+        layout.strides.assign(strides.begin(), strides.end());
+        rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
+                                              x.zps[0], op.getPads(), *wv, wShape, outShape,
+                                              dil, *vb, *epi, layout));
+        return success();
+      }
+    }
+    // Depthwise f32 with a constant weight: the same kernel with FMAs.
+    if (!quant && accEl.isF32() && cg == 1 && mg == 1 &&
+        rtt(op.getInput()).getDimSize(1) == group &&
+        ((strides[0] == 1 && strides[1] == 1) || dwStrided) && outShape[3] >= 8) {
+      StringRef act = op.getActivation();
+      auto fwc = readConstant(op.getWeight());
+      std::optional<ConstTensor> fbc;
+      if (Value bias = op.getBias())
+        fbc = readConstant(bias);
+      if (fwc && fwc->isFloat && (!op.getBias() || (fbc && fbc->isFloat)) &&
+          (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
+        DirectLayout layout;
+        layout.depthwise = true;
+        layout.strides.assign(strides.begin(), strides.end());
+        rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(),
+                                               fwc->f, wShape, outShape, dil,
+                                               floatBiasValues(fbc, wShape[0]), act,
+                                               optF(op.getClampMin()), optF(op.getClampMax()),
+                                               layout));
+        return success();
+      }
+    }
+    // Grouped convolutions (neither one group nor depthwise; ResNeXt,
+    // RegNet): the direct kernel with each tile's rows in one group,
+    // reading that group's channels; strided ones (dilation 1) through
+    // space-to-depth, zero taps included. Any row width: the alternative is
+    // the scalar loop nest below (regnet_x_400mf QDQ at 224x224: 19 ms
+    // there, its 7x7 layers included).
+    if (group > 1 && !(cg == 1 && mg == 1)) {
+      bool strided = strides[0] > 1 || strides[1] > 1;
+      bool viaS2d = strided && dil[0] == 1 && dil[1] == 1;
+      int64_t phases = viaS2d ? strides[0] * strides[1] : 1;
+      DirectLayout layout;
+      layout.groups = group;
+      if (viaS2d)
+        layout.strides.assign(strides.begin(), strides.end());
+      auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+      int64_t taps = wShape[2] * wShape[3];
+      std::optional<std::vector<int64_t>> wv;
+      std::optional<SmallVector<int32_t>> vb;
+      std::optional<VnniEpilogue> epi;
+      if ((!strided || viaS2d) && vnni && quant && x.width == 8 && (cg * phases) % 4 == 0 &&
+          (wv = vnniWeight(op.getWeight(), w, wShape[0], cg * taps, /*nMajor=*/true)) &&
+          (vb = foldedBiasValues(op.getWeight(), op.getBias(), x, w, wShape[0],
+                                 /*channelInner=*/false, x.isSigned ? 128 : 0)) &&
+          (epi = vnniEpilogue(x, w, op.getType(), wShape[0], op.getActivation(), lo, hi,
+                              fixedPoint))) {
+        rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
+                                              x.zps[0], op.getPads(), *wv, wShape, outShape,
+                                              dil, *vb, *epi, layout));
+        return success();
+      }
+      StringRef act = op.getActivation();
+      auto fwc = readConstant(op.getWeight());
+      std::optional<ConstTensor> fbc;
+      if (Value bias = op.getBias())
+        fbc = readConstant(bias);
+      if ((!strided || viaS2d) && !quant && accEl.isF32() && fwc && fwc->isFloat &&
+          (!op.getBias() || (fbc && fbc->isFloat)) &&
+          (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
+        SmallVector<float> fb = floatBiasValues(fbc, wShape[0]);
+        rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
+                                               op.getPads(), fwc->f, wShape, outShape, dil, fb,
+                                               act, lo, hi, layout));
+        return success();
+      }
+    }
+    return failure();
+  }
+};
+
+} // namespace
+
+void mlir::octet::cpu::populateConvKernelPatterns(const TypeConverter &tc,
+                                                  RewritePatternSet &patterns,
+                                                  const CPUKernelOptions &options) {
+  patterns.add<Conv2DKernel>(tc, patterns.getContext(), options);
+}

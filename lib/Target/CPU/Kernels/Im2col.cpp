@@ -1,0 +1,228 @@
+//===- Im2col.cpp - im2col, layout changes and constant weights -------------===//
+//
+// im2col rows, the [pixels, channels] <-> NCHW transposes in 16x16 blocks,
+// and the readers that lay out constant weights for the kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "octet/Conversion/OctetToLinalg/IntegerRules.h"
+#include "octet/Conversion/OctetToLinalg/LoweringUtils.h"
+#include "octet/Conversion/OctetToLinalg/OctetToLinalg.h"
+#include "octet/Dialect/Octet/OctetDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineExpr.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
+#include <limits>
+#include "Kernels.h"
+
+using namespace mlir;
+using namespace mlir::octet;
+
+namespace mlir::octet::cpu {
+
+/// A constant f32 bias (one value or one per channel) as `n` floats; zeros
+/// without one.
+SmallVector<float> floatBiasValues(const std::optional<ConstTensor> &bias, int64_t n) {
+  SmallVector<float> fb(n, 0.0f);
+  if (bias)
+    for (int64_t k = 0; k < n; ++k)
+      fb[k] = (float)bias->f[bias->numElements() == 1 ? 0 : k];
+  return fb;
+}
+
+/// [N, R, C] -> [N, C, R] in 16 x 16 blocks: 16 row vectors read, one
+/// vector.transpose (lowered to shuffles), 16 row vectors written; blocks at
+/// the edges use masked transfers. An elementwise op with a transposing
+/// index map vectorized into byte-by-byte inserts and extracts.
+Value transposeLast2(OpBuilder &b, Location loc, Value src) {
+  auto st = rtt(src);
+  int64_t nN = st.getDimSize(0), R = st.getDimSize(1), C = st.getDimSize(2);
+  Type el = st.getElementType();
+  auto row = VectorType::get({16}, el), blk = VectorType::get({16, 16}, el);
+  Value dst = emptyLike(b, loc, {nN, C, R}, el);
+  auto idx = cstIndex;
+  auto blocks = [&](Value cur, int64_t r0, int64_t r1, int64_t c0, int64_t c1,
+                    bool inB) -> Value {
+    if (r1 <= r0 || c1 <= c0)
+      return cur;
+    return constLoop(b, loc, 0, nN, 1, ValueRange{cur}, [&](OpBuilder &nb, Location l, Value n,
+                                                            ValueRange a0) {
+      return constLoop(nb, l, r0, r1, 16, a0, [&](OpBuilder &rb, Location rl, Value r,
+                                                   ValueRange a1) {
+        return constLoop(rb, rl, c0, c1, 16, a1, [&](OpBuilder &cb, Location cl, Value c,
+                                                      ValueRange a2) {
+          Value pad = isa<FloatType>(el)
+                          ? (Value)arith::ConstantOp::create(cb, cl, cb.getFloatAttr(el, 0.0))
+                          : cstInt(cb, cl, 0, el);
+          Value v = arith::ConstantOp::create(
+              cb, cl, blk, isa<FloatType>(el) ? DenseElementsAttr::get(blk, cb.getFloatAttr(el, 0.0))
+                                              : DenseElementsAttr::get(blk, cb.getIntegerAttr(el, 0)));
+          auto minor = AffineMapAttr::get(AffineMap::getMinorIdentityMap(3, 1, cb.getContext()));
+          auto inBounds = cb.getBoolArrayAttr({inB});
+          for (int64_t k = 0; k < 16; ++k) {
+            Value rk = arith::AddIOp::create(cb, cl, r, idx(cb, cl, k));
+            if (!inB) // rows past R: clamp (read a valid row; not written)
+              rk = arith::MinSIOp::create(cb, cl, rk, idx(cb, cl, R - 1));
+            Value rv = vector::TransferReadOp::create(cb, cl, row, src, ValueRange{n, rk, c},
+                                                      minor, pad, Value(), inBounds);
+            v = vector::InsertOp::create(cb, cl, rv, v, ArrayRef<int64_t>{k});
+          }
+          Value t = vector::TransposeOp::create(cb, cl, v, ArrayRef<int64_t>{1, 0});
+          Value out = a2[0];
+          for (int64_t k = 0; k < 16; ++k) {
+            Value ck = arith::AddIOp::create(cb, cl, c, idx(cb, cl, k));
+            Value tv = vector::ExtractOp::create(cb, cl, t, ArrayRef<int64_t>{k});
+            if (inB) {
+              out = vector::TransferWriteOp::create(cb, cl, tv, out, ValueRange{n, ck, r},
+                                                    ArrayRef<bool>{true})
+                        .getResult();
+              continue;
+            }
+            // Columns past C are not written; rows past R are masked off.
+            Value ok = arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::slt, ck,
+                                             idx(cb, cl, C));
+            auto ifOp = scf::IfOp::create(
+                cb, cl, ok,
+                [&](OpBuilder &tb, Location tl) {
+                  Value w = vector::TransferWriteOp::create(tb, tl, tv, out, ValueRange{n, ck, r},
+                                                            minor, Value(),
+                                                            tb.getBoolArrayAttr({false}))
+                                .getResult();
+                  scf::YieldOp::create(tb, tl, w);
+                },
+                [&](OpBuilder &eb, Location el2) { scf::YieldOp::create(eb, el2, out); });
+            out = ifOp.getResult(0);
+          }
+          return SmallVector<Value>{out};
+        });
+      });
+    })[0];
+  };
+  int64_t rFull = R / 16 * 16, cFull = C / 16 * 16;
+  dst = blocks(dst, 0, rFull, 0, cFull, true);
+  dst = blocks(dst, rFull, R, 0, C, false);
+  dst = blocks(dst, 0, rFull, cFull, C, false);
+  return dst;
+}
+
+/// [N * OH * OW, F] rows of a product to [N, F, OH, OW].
+Value rowsToNCHW(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> outShape) {
+  Type el = rtt(rows).getElementType();
+  Value v = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({outShape[0], outShape[2] * outShape[3], outShape[1]}, el),
+      rows, SmallVector<ReassociationIndices>{{0, 1}, {2}});
+  v = transposeLast2(b, loc, v);
+  return tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get(outShape, el), v,
+                                       SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+}
+
+/// Channels-last im2col of the padded NCHW input `xp`: the input transposed
+/// to NHWC once, then each output pixel's window is kh*kw contiguous runs of
+/// C bytes, as rows of [N*OH*OW, kh*kw*C] (K order (i, j, c)).
+Value im2colRows(OpBuilder &b, Location loc, Value xp, ArrayRef<int64_t> outShape, int64_t kh,
+                 int64_t kw, ArrayRef<int64_t> strides, ArrayRef<int64_t> dil) {
+  MLIRContext *ctx = b.getContext();
+  Type inEl = rtt(xp).getElementType();
+  auto xs = rtt(xp).getShape();
+  int64_t cin = xs[1], pixels = outShape[0] * outShape[2] * outShape[3];
+  SmallVector<int64_t> nhwc = {xs[0], xs[2], xs[3], xs[1]};
+  Value xt = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({xs[0], xs[1], xs[2] * xs[3]}, inEl), xp,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  xt = transposeLast2(b, loc, xt);
+  xt = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get(nhwc, inEl), xt,
+                                     SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
+  if (dil[1] == 1) {
+    // A window row is kw * C contiguous elements of the NHWC input: copy
+    // it as one run (with 3 channels the (j, c) loops stayed scalar: a
+    // quarter of resnet18's time at 224x224 went to its stem's im2col).
+    Value xr = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({xs[0], xs[2], xs[3] * cin}, inEl), xt,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    SmallVector<int64_t> colR = {outShape[0], outShape[2], outShape[3], kh, kw * cin};
+    AffineExpr r0, r1, r2, r3, r4; // n, oh, ow, i, (j, c)
+    bindDims(ctx, r0, r1, r2, r3, r4);
+    auto gatherR = AffineMap::get(
+        5, 0, {r0, r1 * strides[0] + r3 * dil[0], r2 * (strides[1] * cin) + r4}, ctx);
+    Value col = elementwise(b, loc, colR, inEl, {xr},
+                            [](OpBuilder &, Location, ValueRange a) { return a[0]; },
+                            {gatherR});
+    return tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({pixels, kh * kw * cin}, inEl), col,
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4}});
+  }
+  SmallVector<int64_t> colL = {outShape[0], outShape[2], outShape[3], kh, kw, cin};
+  AffineExpr q0, q1, q2, q3, q4, q5; // n, oh, ow, i, j, c
+  bindDims(ctx, q0, q1, q2, q3, q4, q5);
+  auto gatherL = AffineMap::get(
+      6, 0, {q0, q1 * strides[0] + q3 * dil[0], q2 * strides[1] + q4 * dil[1], q5}, ctx);
+  Value col = elementwise(b, loc, colL, inEl, {xt},
+                          [](OpBuilder &, Location, ValueRange a) { return a[0]; }, {gatherL});
+  return tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({pixels, kh * kw * cin}, inEl), col,
+      SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+}
+
+/// A [F, C, kh, kw] weight (n-major rows of C*kh*kw) with each row's K order
+/// changed to (i, j, c), matching im2colRows.
+
+
+/// The rows w[n][k] - zp(n) of an integer constant (n-major [N, K] with
+/// `nMajor`, else [K, N]) when all fit in int8: what the VNNI kernel
+/// multiplies by.
+std::optional<std::vector<int64_t>> int8Rows(const ConstTensor &c,
+                                             function_ref<int64_t(int64_t)> zp, int64_t n,
+                                             int64_t k, bool nMajor) {
+  std::vector<int64_t> t(n * k);
+  for (int64_t nn = 0; nn < n; ++nn)
+    for (int64_t kk = 0; kk < k; ++kk) {
+      int64_t v = (nMajor ? c.i[nn * k + kk] : c.i[kk * n + nn]) - zp(nn);
+      if (v < -128 || v > 127)
+        return std::nullopt;
+      t[nn * k + kk] = v;
+    }
+  return t;
+}
+
+/// The weight of a quantized product as an n-major [N, K] int8 matrix of
+/// w - w_zp, when it is an 8-bit constant whose values minus their zero
+/// points fit in int8 (what the VNNI kernel multiplies by).
+std::optional<std::vector<int64_t>> vnniWeight(Value weight, const QInfo &w, int64_t n,
+                                               int64_t k, bool nMajor) {
+  if (w.width != 8 || !weightZpsPerChannel(weight, w, n, !nMajor))
+    return std::nullopt;
+  auto c = readConstant(weight);
+  if (!c || c->isFloat || c->numElements() != n * k)
+    return std::nullopt;
+  return int8Rows(*c, [&](int64_t nn) { return w.zp(nn); }, n, k, nMajor);
+}
+/// A constant f32 weight as an n-major [N, K] matrix (from [N, K] with
+/// `nMajor`, else [K, N]), or nullopt.
+std::optional<std::vector<double>> floatWeight(Value weight, int64_t n, int64_t k,
+                                               bool nMajor) {
+  if (!cast<RankedTensorType>(weight.getType()).getElementType().isF32())
+    return std::nullopt;
+  auto c = readConstant(weight);
+  if (!c || !c->isFloat || c->numElements() != n * k)
+    return std::nullopt;
+  if (nMajor)
+    return c->f;
+  std::vector<double> t(n * k);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t nn = 0; nn < n; ++nn)
+      t[nn * k + kk] = c->f[kk * n + nn];
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+} // namespace mlir::octet::cpu

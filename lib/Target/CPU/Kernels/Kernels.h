@@ -1,0 +1,177 @@
+//===- Kernels.h - internal interfaces of the CPU kernels -------*- C++ -*-===//
+//
+// Shared by the files of lib/Target/CPU/Kernels: the requantization in
+// registers, the tiled products, the direct convolutions, im2col and the
+// layout of constant weights.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef OCTET_LIB_TARGET_CPU_KERNELS_KERNELS_H
+#define OCTET_LIB_TARGET_CPU_KERNELS_KERNELS_H
+
+#include "octet/Conversion/OctetToLinalg/IntegerRules.h"
+#include "octet/Conversion/OctetToLinalg/LoweringUtils.h"
+#include "octet/Dialect/Octet/OctetDialect.h"
+#include "octet/Target/CPU/IR/CPUDialect.h"
+#include "octet/Target/CPU/Kernels.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <optional>
+#include <vector>
+
+namespace mlir::octet::cpu {
+
+/// Base of the kernel patterns: the options, at the kernel benefit.
+template <typename OpTy>
+struct CPUKernelPattern : OpConversionPattern<OpTy> {
+  CPUKernelPattern(const TypeConverter &tc, MLIRContext *ctx, CPUKernelOptions opts)
+      : OpConversionPattern<OpTy>(tc, ctx, kKernelBenefit), fixedPoint(opts.fixedPoint),
+        vnni(opts.vnni) {}
+  bool fixedPoint;
+  bool vnni;
+};
+
+void populateConvKernelPatterns(const TypeConverter &tc, RewritePatternSet &patterns,
+                                const CPUKernelOptions &options);
+void populateLinearKernelPatterns(const TypeConverter &tc, RewritePatternSet &patterns,
+                                  const CPUKernelOptions &options);
+void populatePoolingKernelPatterns(const TypeConverter &tc, RewritePatternSet &patterns,
+                                   const CPUKernelOptions &options);
+
+//===----------------------------------------------------------------------===//
+// Requantization in registers (Requantize.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Requantization fused into the int8 kernels (ONNX Runtime's rule):
+/// out = clamp(rint(float32(acc) * mult[n]) + zp, lo, hi) in the 8-bit
+/// storage type, computed on the accumulators in registers.
+struct VnniEpilogue {
+  std::vector<float> mult;
+  double zp = 0, lo = 0, hi = 0;
+  /// Whether the 8-bit result is signed (lo and hi are in its storage range).
+  bool outSigned = true;
+  /// gemmlowp fixed point instead: Q31 multipliers and shifts per channel.
+  bool fixedPoint = false;
+  SmallVector<int32_t> m0, shift;
+
+  /// The per-channel parameter tensors (f32 multipliers, or i32 m0 and shift),
+  /// padded with zeros to `channels`.
+  SmallVector<Value> constants(OpBuilder &b, Location loc, int64_t channels) const;
+  /// The 16-lane parameter vectors of channels [c, c + 16) (`perLane`) or of
+  /// channel c broadcast.
+  SmallVector<Value> vectors(OpBuilder &b, Location loc, ArrayRef<Value> consts, Value c,
+                             bool perLane) const;
+};
+
+/// The epilogue of a product with 8-bit output, or nothing when the result
+/// is not 8-bit quantized per tensor.
+std::optional<VnniEpilogue> vnniEpilogue(const QInfo &x, const QInfo &w, Type resultType,
+                                         int64_t channels, StringRef act, std::optional<float> lo,
+                                         std::optional<float> hi, bool fixedPoint);
+
+/// SaturatingRoundingDoublingHighMul on 16 lanes as even and odd 32 x 32 ->
+/// 64-bit products (vpmuldq), for fixedPointRequant.
+Value evenOddDoublingHighMul(OpBuilder &b, Location loc, Value acc, Value m0);
+
+/// Requantization of 16 int32 accumulators with per-lane parameters
+/// (`params` from VnniEpilogue::vectors) as 16 bytes.
+Value vnniRequant(OpBuilder &b, Location loc, Value acc, ArrayRef<Value> params,
+                  const VnniEpilogue &e);
+
+/// Whether float32(acc) * mult can reach 2^31 for some channel (w n-major
+/// [N, K]): then the rounding conversion needs the product clamped.
+bool productMayOverflow(const VnniEpilogue &e, ArrayRef<int64_t> w, int64_t n, int64_t k,
+                        ArrayRef<int32_t> bias);
+
+/// Whether fixed-point requantization may round its right shift by one
+/// addition (fixedPointRequant's roundByAdd).
+bool fixedPointRoundsByAdd(const VnniEpilogue &e, ArrayRef<int64_t> w, int64_t n, int64_t k,
+                           ArrayRef<int32_t> bias);
+
+/// Requantization of four vectors of 16 int32 accumulators as 64 bytes in
+/// the order accs[0] .. accs[3] (octet_cpu.round_to_int, narrow_sat4).
+/// `guard` clamps products that may reach 2^31 (productMayOverflow).
+Value vnniRequant4(OpBuilder &b, Location loc, ArrayRef<Value> accs,
+                   ArrayRef<SmallVector<Value>> params, const VnniEpilogue &e, bool guard,
+                   bool roundByAdd = false);
+
+//===----------------------------------------------------------------------===//
+// Tiled products (TiledProduct.cpp)
+//===----------------------------------------------------------------------===//
+
+/// [M, N] = a [M, K] x w^T over a constant int8 weight `w` (n-major [N, K]),
+/// with u8 (or s8, shifted) rows: int32 accumulators plus `bias`, or bytes
+/// when `epi` is given.
+Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned, const std::vector<int64_t> &w,
+                 int64_t n, int64_t k, ArrayRef<int32_t> bias, const VnniEpilogue *epi);
+
+/// The f32 product over a constant weight (n-major [N, K]) plus `bias`.
+Value floatMatmul(OpBuilder &b, Location loc, Value a, const std::vector<double> &w, int64_t n,
+                  int64_t k, ArrayRef<float> bias);
+
+//===----------------------------------------------------------------------===//
+// Direct convolutions (DirectConv.cpp)
+//===----------------------------------------------------------------------===//
+
+/// How the direct kernel reads its input: depthwise, grouped, and strided
+/// through space-to-depth.
+struct DirectLayout {
+  bool depthwise = false;
+  int64_t groups = 1;
+  SmallVector<int64_t, 2> strides = {1, 1};
+};
+
+/// Whether a strided kernel covers whole stride blocks well enough for
+/// space-to-depth onto the stride-1 kernel.
+bool spaceToDepthPays(ArrayRef<int64_t> wShape, ArrayRef<int64_t> strides, ArrayRef<int64_t> dil);
+
+Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t zp,
+                     ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
+                     ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil,
+                     ArrayRef<int32_t> bias, const VnniEpilogue &epi,
+                     const DirectLayout &layout = {});
+Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
+                      const std::vector<double> &w, ArrayRef<int64_t> wShape,
+                      ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil, ArrayRef<float> bias,
+                      StringRef act, std::optional<float> lo, std::optional<float> hi,
+                      const DirectLayout &layout = {});
+
+//===----------------------------------------------------------------------===//
+// im2col, layouts and weights (Im2col.cpp)
+//===----------------------------------------------------------------------===//
+
+SmallVector<float> floatBiasValues(const std::optional<ConstTensor> &bias, int64_t n);
+/// [pixels, channels] rows to an NCHW tensor of `outShape`.
+Value rowsToNCHW(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> outShape);
+/// The [N * OH * OW, KH * KW * C] im2col rows of a padded NCHW input.
+Value im2colRows(OpBuilder &b, Location loc, Value xp, ArrayRef<int64_t> outShape, int64_t kh,
+                 int64_t kw, ArrayRef<int64_t> strides, ArrayRef<int64_t> dil);
+
+/// A [F, C, KH, KW] weight reordered as [F, KH, KW, C] (im2col's rows).
+template <typename T>
+std::vector<T> weightTapsChannelsLast(const std::vector<T> &w, int64_t f, int64_t cin, int64_t kh,
+                                      int64_t kw) {
+  int64_t kk = cin * kh * kw;
+  std::vector<T> wl(w.size());
+  for (int64_t ff = 0; ff < f; ++ff)
+    for (int64_t c = 0; c < cin; ++c)
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j)
+          wl[ff * kk + (i * kw + j) * cin + c] = w[ff * kk + (c * kh + i) * kw + j];
+  return wl;
+}
+
+/// The effective weight w - w_zp of a constant, n-major [N, K], when every
+/// value fits in int8.
+std::optional<std::vector<int64_t>> int8Rows(const ConstTensor &c,
+                                             function_ref<int64_t(int64_t)> zp, int64_t n,
+                                             int64_t k, bool nMajor);
+std::optional<std::vector<int64_t>> vnniWeight(Value weight, const QInfo &w, int64_t n, int64_t k,
+                                               bool nMajor);
+std::optional<std::vector<double>> floatWeight(Value weight, int64_t n, int64_t k, bool nMajor);
+
+} // namespace mlir::octet::cpu
+
+#endif // OCTET_LIB_TARGET_CPU_KERNELS_KERNELS_H
