@@ -3,9 +3,12 @@
 #
 # Compiles an ONNX model with octetc at build time into <target>, a static
 # library holding the object (weights included). Linking <target> gives the
-# application the typed entry point `void <c-name>(const T *input0, ...,
-# T *output0, ...)` declared in the generated <c-name>.h, the descriptor
-# `<c-name>_descriptor` for the runtime, and the runtime library.
+# application the typed function `void <c-name>(const T *input0, ...,
+# T *output0, ..., void *workspace)` (the workspace: <C-NAME>_WORKSPACE_SIZE
+# bytes, 64-byte aligned, one per concurrent caller), the ABI v2 entry point
+# `<c-name>_entry(octet_call *)` and the descriptor `<c-name>_descriptor` for
+# the runtime, all declared in the generated <c-name>.h, and the runtime
+# library.
 #
 # OCTETC names the compiler; inside this project it is the octetc target.
 function(octet_add_model target)

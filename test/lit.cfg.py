@@ -58,3 +58,30 @@ if os.path.isdir(ort_dir):
     except Exception:
         pass
 config.substitutions.append(("%ortcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "ort_check.py")))
+
+# scripts/test.sh --sanitize: the sanitizer settings reach the tools, also those
+# the test scripts run (lit 22 passes these through already; kept explicit).
+for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+
+# The host's ISA as features, so that a test of a kernel runs where the
+# kernel runs: `avx2`, `avx512` (avx512f + bw + vl), `vnni` (AVX-512 VNNI or
+# AVX-VNNI: what octetc's --cpu=native and ONNX Runtime use for u8 x s8).
+try:
+    with open("/proc/cpuinfo") as f:
+        flags = set()
+        for line in f:
+            if line.startswith("flags"):
+                flags |= set(line.split(":", 1)[1].split())
+except OSError:
+    flags = set()
+if "avx2" in flags:
+    config.available_features.add("avx2")
+if {"avx512f", "avx512bw", "avx512vl"} <= flags:
+    config.available_features.add("avx512")
+if "avx512_vnni" in flags:
+    config.available_features.add("avx512vnni")
+if "avx512_vnni" in flags or "avx_vnni" in flags:
+    config.available_features.add("vnni")
+config.substitutions.append(("%ortrun", "node " + os.path.join(config.test_source_root, "ort", "ort_run.js")))

@@ -60,20 +60,22 @@ int main(int argc, char **argv) {
       !read_npy(argv[2], "'<i8'", BATCH, sizeof(long long), labels))
     return 1;
 
-  /* 1. The typed entry point. */
-  digits(x, y);
+  /* 1. The typed function, with a workspace of the size the header gives
+   * (one per thread that calls it; no other state is shared). */
+  static _Alignas(64) unsigned char workspace[DIGITS_WORKSPACE_SIZE ? DIGITS_WORKSPACE_SIZE : 1];
+  digits(x, y, workspace);
 
   /* 2. The same model through the runtime, which checks every tensor. */
   octet_module module;
-  octet_status status = octet_module_wrap(&digits_descriptor, &module);
+  octet_status status = octet_module_wrap(&digits_descriptor, NULL, &module);
   if (status) {
     fprintf(stderr, "digits-example: %s\n", octet_status_message(status));
     octet_status_release(status);
     return 1;
   }
   const int64_t in_shape[] = {BATCH, 1, 8, 8}, out_shape[] = {BATCH, CLASSES};
-  octet_tensor_view in = {OCTET_DTYPE_F32, 4, in_shape, NULL, x, sizeof x};
-  octet_tensor_view out = {OCTET_DTYPE_F32, 2, out_shape, NULL, y2, sizeof y2};
+  octet_tensor_view in = {OCTET_DTYPE_F32, 4, in_shape, NULL, x, sizeof x, NULL};
+  octet_tensor_view out = {OCTET_DTYPE_F32, 2, out_shape, NULL, y2, sizeof y2, NULL};
   status = octet_module_invoke(module, &in, 1, &out, 1);
   if (status) {
     fprintf(stderr, "digits-example: %s\n", octet_status_message(status));
@@ -83,7 +85,7 @@ int main(int argc, char **argv) {
   }
   /* A wrong shape is rejected with a message, not a crash. */
   const int64_t bad_shape[] = {1, 1, 8, 8};
-  octet_tensor_view bad = {OCTET_DTYPE_F32, 4, bad_shape, NULL, x, sizeof x};
+  octet_tensor_view bad = {OCTET_DTYPE_F32, 4, bad_shape, NULL, x, sizeof x, NULL};
   status = octet_module_invoke(module, &bad, 1, &out, 1);
   printf("wrong shape: %s\n", status ? octet_status_message(status) : "accepted?!");
   octet_status_release(status);

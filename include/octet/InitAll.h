@@ -6,6 +6,7 @@
 #include "octet/Dialect/Octet/OctetDialect.h"
 #include "octet/Conversion/Passes.h"
 #include "octet/Target/CPU/IR/CPUDialect.h"
+#include "octet/Target/CPU.h"
 #include "octet/Target/CPU/Passes.h"
 #include "octet/Transforms/Passes.h"
 
@@ -34,6 +35,7 @@ inline void registerAllPasses() {
   mlir::octet::registerOctetPasses();
   mlir::octet::registerOctetConversionPasses();
   mlir::octet::cpu::registerOctetCPUPasses();
+  octet::registerCPUPipelines();
   mlir::registerAllPasses();
 }
 

@@ -941,6 +941,16 @@ def qlinear_conv():
 
 
 M["qlinear_conv_matmul"] = qlinear_conv
+# ONNX Runtime's u8 x s8 saturation on hosts without VNNI (docs/onnxruntime-
+# saturation.md): x = 255 (4 values) times w = -128: the exact result is
+# 200 + rint(-130560 / 1000) = 69; vpmaddubsw's int16 pair sums give 134.
+M["qlinear_matmul_saturate"] = lambda: model(
+    [h.make_node("QLinearMatMul", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["y"],
+                 name="qmm")],
+    [vi("x", U8, [1, 4])], [vi("y", U8, None)],
+    [const("xs", np.float32(1.0)), const("xz", np.uint8(0)),
+     const("w", np.full((4, 1), -128, np.int8)), const("ws", np.float32(1.0)),
+     const("wz", np.int8(0)), const("ys", np.float32(1000.0)), const("yz", np.uint8(200))])
 M["qop_ms"] = lambda: model(
     [h.make_node("QuantizeLinear", ["x", "s", "z"], ["xq"], name="q"),
      h.make_node("QLinearAdd", ["xq", "s", "z", "xq", "s", "z", "s2", "z"], ["a"],

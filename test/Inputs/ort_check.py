@@ -80,7 +80,60 @@ for n, path in feeds:
 for o in outs:
     run += ["--output", "%s=@%s" % (o, os.path.join(a.work, "octet." + o.replace("/", "_") + ".npy"))]
 subprocess.run(run, check=True)
-ort = ["node", ORT, a.model] + ["%s=%s" % f for f in feeds] + ["--"] + \
+
+
+def unshared_for_ort(path, work):
+    """The reference ORT runs with session.x64quantprecision=1 (exact int8
+    products on hosts without VNNI, docs/onnxruntime-saturation.md). ORT
+    1.30's weight transformer for that mode fails on an initializer or
+    Constant that several nodes read ("Attempt to replace the existing
+    tensor"), so ORT gets a copy of the model with one copy per use: the
+    same computation."""
+    mm = onnx.load(path)
+    g = mm.graph
+    init = {t.name: t for t in g.initializer}
+    const = {n.output[0]: n for n in g.node if n.op_type == "Constant" and n.output}
+    uses = {}
+    for n in g.node:
+        for i in n.input:
+            if i in init or i in const:
+                uses[i] = uses.get(i, 0) + 1
+    graph_outs = {o.name for o in g.output}
+    shared = [k for k, v in uses.items() if v > 1 and k not in graph_outs]
+    if not shared:
+        return path
+    seen = {}
+    new_nodes = []
+    for n in g.node:
+        for k, i in enumerate(n.input):
+            if i not in shared:
+                continue
+            seen[i] = seen.get(i, 0) + 1
+            if seen[i] == 1:
+                continue
+            name = "%s__ort_use%d" % (i, seen[i])
+            if i in init:
+                t = onnx.TensorProto()
+                t.CopyFrom(init[i])
+                t.name = name
+                g.initializer.append(t)
+            else:
+                c = onnx.NodeProto()
+                c.CopyFrom(const[i])
+                c.output[0] = name
+                c.name = (c.name or "const") + "__ort_use%d" % seen[i]
+                new_nodes.append(c)
+            n.input[k] = name
+    if new_nodes:
+        nodes = list(new_nodes) + list(g.node)
+        del g.node[:]
+        g.node.extend(nodes)
+    out = os.path.join(work, "ort_model.onnx")
+    onnx.save(mm, out)
+    return out
+
+
+ort = ["node", ORT, unshared_for_ort(a.model, a.work)] + ["%s=%s" % f for f in feeds] + ["--"] + \
     ["%s=%s" % (o, os.path.join(a.work, "ort." + o.replace("/", "_") + ".npy")) for o in outs]
 subprocess.run(ort, check=True)
 

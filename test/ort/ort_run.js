@@ -1,5 +1,13 @@
 // Runs an ONNX model with ONNX Runtime (CPU) on .npy inputs and writes .npy
-// outputs: node ort_run.js MODEL NAME=IN.npy... -- NAME=OUT.npy...
+// outputs: node ort_run.js [--default-precision] MODEL NAME=IN.npy... -- NAME=OUT.npy...
+//
+// ORT's u8 x s8 kernels on x86 hosts without VNNI (AVX2, AVX-512 without
+// VNNI) saturate pairs of products at int16 (vpmaddubsw), so its results
+// depend on the host. The reference therefore runs with the session option
+// session.x64quantprecision=1, with which ORT turns s8 weights into u8 and
+// uses its exact u8 x u8 kernels on such hosts (it changes nothing where
+// VNNI is present). --default-precision leaves ORT's default, to show the
+// saturation (docs/onnxruntime-saturation.md).
 'use strict';
 const fs = require('fs');
 const ort = require('onnxruntime-node');
@@ -40,10 +48,17 @@ function writeNpy(path, tensor) {
 
 async function main() {
   const args = process.argv.slice(2);
+  let exact = true;
+  if (args[0] === '--default-precision') {
+    exact = false;
+    args.shift();
+  }
   const model = args.shift();
   const sep = args.indexOf('--');
   const ins = args.slice(0, sep), outs = args.slice(sep + 1);
   const opts = { intraOpNumThreads: 1, graphOptimizationLevel: 'all' };
+  if (exact)
+    opts.extra = { session: { x64quantprecision: '1' } };
   const session = await ort.InferenceSession.create(model, opts);
   const feeds = {};
   for (const spec of ins) {

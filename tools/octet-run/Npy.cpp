@@ -2,7 +2,7 @@
 
 #include "Npy.h"
 
-#include "octet/runtime.h"
+#include "octet/Runtime/octet_runtime.h"
 
 #include <cstring>
 #include <fstream>

@@ -1,13 +1,13 @@
 //===- octet-run.cpp - run a compiled Octet module on .npy files -----------===//
 //
 // octet-run model.so --input NAME=@x.npy [...] [--output NAME=@y.npy ...]
-//                    [--benchmark=N] [--warmup=K]
+//                    [--benchmark=N] [--warmup=K] [--concurrency=K]
 //
 //===----------------------------------------------------------------------===//
 
 #include "Npy.h"
 
-#include "octet/runtime.h"
+#include "octet/Runtime/octet_runtime.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/CommandLine.h"
@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstring>
 #include <system_error>
+#include <thread>
 
 using namespace llvm;
 
@@ -38,6 +39,11 @@ cl::opt<unsigned> benchmark("benchmark",
                             cl::init(0), cl::cat(category));
 cl::opt<unsigned> warmup("warmup", cl::desc("Warm-up runs before timing (default 5)"),
                          cl::init(5), cl::cat(category));
+cl::opt<unsigned> concurrency(
+    "concurrency",
+    cl::desc("With --benchmark: run N calls on each of K threads at once, each thread with "
+             "its own context and output buffers, and report the aggregate throughput"),
+    cl::init(1), cl::cat(category));
 
 int fail(const std::string &message) {
   errs() << "octet-run: error: " << message << "\n";
@@ -66,8 +72,10 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "Run a compiled Octet module on .npy files\n");
 
+  if (concurrency < 1 || concurrency > 1024)
+    return fail("--concurrency must be between 1 and 1024");
   octet_module module = nullptr;
-  if (octet_status s = octet_module_load(modulePath.c_str(), &module)) {
+  if (octet_status s = octet_module_load(modulePath.c_str(), nullptr, &module)) {
     std::string msg = octet_status_message(s);
     octet_status_release(s);
     return fail(msg);
@@ -165,8 +173,20 @@ int main(int argc, char **argv) {
                    a.data.size()};
   }
 
+  // One context (workspace) per thread; this thread's first.
+  struct Context {
+    octet_context c = nullptr;
+    ~Context() { octet_context_release(c); }
+  };
+  std::vector<Context> contexts(concurrency);
+  for (Context &c : contexts)
+    if (octet_status s = octet_context_create(module, nullptr, &c.c)) {
+      std::string msg = octet_status_message(s);
+      octet_status_release(s);
+      return fail(msg);
+    }
   auto run = [&]() -> octet_status {
-    return octet_module_invoke(module, inViews.data(), numIn, outViews.data(), numOut);
+    return octet_context_invoke(contexts[0].c, inViews.data(), numIn, outViews.data(), numOut);
   };
   if (octet_status s = run()) {
     std::string msg = octet_status_message(s);
@@ -192,32 +212,73 @@ int main(int argc, char **argv) {
   }
 
   if (benchmark > 0) {
-    for (unsigned i = 0; i < warmup; ++i)
-      run();
-    std::vector<double> ms;
-    ms.reserve(benchmark);
+    // Every thread gets its own outputs (the inputs are shared, read-only).
+    std::vector<std::vector<std::vector<uint8_t>>> outData(concurrency);
+    std::vector<std::vector<octet_tensor_view>> views(concurrency, outViews);
+    for (unsigned t = 1; t < concurrency; ++t)
+      for (int32_t i = 0; i < numOut; ++i) {
+        outData[t].emplace_back(outArrays[i].data.size());
+        views[t][i].data = outData[t].back().data();
+      }
+    std::vector<std::vector<double>> times(concurrency);
+    std::vector<std::string> errors(concurrency);
+    auto worker = [&](unsigned t) {
+      auto call = [&]() -> bool {
+        octet_status s = octet_context_invoke(contexts[t].c, inViews.data(), numIn,
+                                              views[t].data(), numOut);
+        if (s) {
+          errors[t] = octet_status_message(s);
+          octet_status_release(s);
+          return false;
+        }
+        return true;
+      };
+      for (unsigned i = 0; i < warmup; ++i)
+        if (!call())
+          return;
+      times[t].reserve(benchmark);
+      for (unsigned i = 0; i < benchmark; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        if (!call())
+          return;
+        auto t1 = std::chrono::steady_clock::now();
+        times[t].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      }
+    };
     auto total0 = std::chrono::steady_clock::now();
-    for (unsigned i = 0; i < benchmark; ++i) {
-      auto t0 = std::chrono::steady_clock::now();
-      run();
-      auto t1 = std::chrono::steady_clock::now();
-      ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-    }
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < concurrency; ++t)
+      threads.emplace_back(worker, t);
+    worker(0);
+    for (std::thread &th : threads)
+      th.join();
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - total0).count();
+    for (const std::string &e : errors)
+      if (!e.empty())
+        return fail(e);
+    std::vector<double> ms;
+    for (const std::vector<double> &v : times)
+      ms.insert(ms.end(), v.begin(), v.end());
     std::sort(ms.begin(), ms.end());
     auto pct = [&](double p) {
       size_t k = std::min(ms.size() - 1, (size_t)(p / 100.0 * (ms.size() - 1) + 0.5));
       return ms[k];
     };
     const octet_tensor_desc *d0;
-    octet_module_input(module, 0, &d0);
-    int64_t batch = d0->rank ? d0->dims[0] : 1;
-    outs() << format("runs: %u (after %u warm-up)\n", (unsigned)benchmark, (unsigned)warmup);
+    int64_t batch = 1;
+    if (numIn && !octet_module_input(module, 0, &d0) && d0->rank)
+      batch = d0->dims[0];
+    double calls = (double)benchmark * concurrency;
+    outs() << format("runs: %u (after %u warm-up)", (unsigned)benchmark, (unsigned)warmup);
+    if (concurrency > 1)
+      outs() << format(" on each of %u threads", (unsigned)concurrency);
+    outs() << "\n";
     outs() << format("latency ms: p50 %.4f  p90 %.4f  p99 %.4f  min %.4f\n", pct(50), pct(90),
                      pct(99), ms.front());
-    outs() << format("throughput: %.1f runs/s, %.1f samples/s (batch %lld)\n",
-                     benchmark / seconds, benchmark * batch / seconds, (long long)batch);
+    outs() << format("throughput: %.1f runs/s, %.1f samples/s (batch %lld, concurrency %u)\n",
+                     calls / seconds, calls * batch / seconds, (long long)batch,
+                     (unsigned)concurrency);
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 #include "octet/InitAll.h"
 #include "octet/Pipelines.h"
 #include "octet/Target/CPU.h"
+#include "octet/Target/Registry.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -26,7 +27,6 @@ using namespace llvm;
 
 namespace {
 enum class Emit { Import, Quantized, Lowered, LLVMIR, Object, SharedLib };
-enum class Target { None, CPU };
 
 cl::OptionCategory category("octetc options");
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
@@ -46,9 +46,11 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::SharedLib, "shared-lib",
                           "a shared library that octet-run and the runtime load")),
     cl::cat(category));
-cl::opt<Target> target("target", cl::desc("Code generation target"), cl::init(Target::None),
-                       cl::values(clEnumValN(Target::CPU, "cpu", "x86-64 CPUs")),
-                       cl::cat(category));
+cl::opt<std::string> target("target",
+                             cl::desc("Code generation target (see --list-targets)"),
+                             cl::value_desc("cpu"), cl::cat(category));
+cl::opt<bool> listTargets("list-targets", cl::desc("List the code generation targets and exit"),
+                          cl::cat(category));
 cl::opt<std::string> cpu("cpu", cl::desc("CPU to tune and select instructions for"),
                          cl::value_desc("native|znver4|skylake-avx512|x86-64-v3|..."),
                          cl::init("native"), cl::cat(category));
@@ -73,8 +75,23 @@ int main(int argc, char **argv) {
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
   octet::registerAllPasses();
+  octet::registerAllTargets();
   cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
   cl::ParseCommandLineOptions(argc, argv, "Octet INT8 model compiler\n");
+
+  if (listTargets) {
+    for (const octet::Target *t : octet::registeredTargets())
+      outs() << "  " << t->name << "  " << t->description << "\n";
+    return 0;
+  }
+  const octet::Target *tgt = nullptr;
+  if (!target.empty() && !(tgt = octet::lookupTarget(target))) {
+    std::string known;
+    for (const octet::Target *t : octet::registeredTargets())
+      known += (known.empty() ? "" : ", ") + t->name;
+    errs() << "octetc: error: unknown --target '" << target << "' (targets: " << known << ")\n";
+    return 1;
+  }
 
   octet::ONNXImportOptions options;
   for (const std::string &spec : inputShapes) {
@@ -107,15 +124,15 @@ int main(int argc, char **argv) {
     return 1;
 
   Emit what = emit;
-  if (!emit.getNumOccurrences() && target == Target::CPU)
+  if (!emit.getNumOccurrences() && tgt)
     what = Emit::Object;
   bool codegen = what == Emit::Lowered || what == Emit::Object || what == Emit::SharedLib;
-  if (codegen && target != Target::CPU) {
-    errs() << "octetc: error: --emit=lowered, object and shared-lib need --target=cpu\n";
+  if (codegen && !tgt) {
+    errs() << "octetc: error: --emit=lowered, object and shared-lib need a --target\n";
     return 1;
   }
   if (!headerFile.empty() && !codegen) {
-    errs() << "octetc: error: --header needs --target=cpu\n";
+    errs() << "octetc: error: --header needs a --target\n";
     return 1;
   }
   if (modelName.empty() || !(isalpha((unsigned char)modelName[0]) || modelName[0] == '_') ||
@@ -142,17 +159,14 @@ int main(int argc, char **argv) {
   }
 
   if (codegen) {
-    octet::CPUOptions opts;
+    octet::TargetOptions opts;
     opts.name = modelName;
     opts.cpu = cpu;
     opts.requant = requant;
+    opts.vnni = vnni;
     opts.sharedLibrary = what == Emit::SharedLib;
-    opts.vnni = vnni == "auto" ? octet::cpuHasVNNI(cpu) : vnni == "on";
-    auto sig = octet::getSignature(*module);
-    if (failed(sig))
-      return 1;
     if (what == Emit::Lowered) {
-      if (failed(octet::lowerToLLVMDialect(*module, opts)))
+      if (failed(tgt->lower(*module, opts)))
         return 1;
     } else {
       if (outputFile == "-") {
@@ -168,9 +182,11 @@ int main(int argc, char **argv) {
         return 1;
       }
       FileRemover removeObj(objPath);
+      FailureOr<octet::CompiledModule> compiled;
       {
         raw_fd_ostream obj(fd, /*shouldClose=*/true);
-        if (failed(octet::compileToObject(*module, opts, obj)))
+        compiled = tgt->compile(*module, opts, obj);
+        if (failed(compiled))
           return 1;
       }
       std::string error;
@@ -210,7 +226,7 @@ int main(int argc, char **argv) {
           errs() << "octetc: error: " << error << "\n";
           return 1;
         }
-        header->os() << octet::emitHeader(*sig, opts, sys::path::filename(inputFile));
+        header->os() << tgt->header(*compiled, opts, sys::path::filename(inputFile));
         header->keep();
       }
       output->keep();

@@ -9,9 +9,12 @@
 #ifndef OCTET_TARGET_CPU_H
 #define OCTET_TARGET_CPU_H
 
+#include "octet/Target/Artifact.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/raw_ostream.h"
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,17 +33,6 @@ struct CPUOptions {
   bool vnni = false;
 };
 
-/// One input or output of the compiled entry point.
-struct TensorSignature {
-  std::string name;
-  int dtype;                 // octet_dtype from include/octet/runtime.h
-  std::vector<int64_t> dims; // static
-};
-
-struct ModelSignature {
-  std::vector<TensorSignature> inputs, outputs;
-};
-
 /// Reads the signature of func.func @main; fails (with a diagnostic) on
 /// dynamic shapes or element types the runtime cannot describe.
 mlir::FailureOr<ModelSignature> getSignature(mlir::ModuleOp module);
@@ -54,13 +46,18 @@ void buildCPULoweringPipeline(mlir::OpPassManager &pm, const CPUOptions &options
 /// Renames @main to the entry point's name and lowers to the LLVM dialect.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module, const CPUOptions &options);
 
-/// Compiles `module` (octet ops, static shapes) into an object file.
-mlir::LogicalResult compileToObject(mlir::ModuleOp module, const CPUOptions &options,
-                                    llvm::raw_pwrite_stream &os);
+/// Compiles `module` (octet ops, static shapes) into an object file holding
+/// the model function, its ABI v2 entry point and descriptor.
+mlir::FailureOr<CompiledModule> compileToObject(mlir::ModuleOp module, const CPUOptions &options,
+                                                llvm::raw_pwrite_stream &os);
 
-/// The C header declaring the typed entry point and the descriptor.
-std::string emitHeader(const ModelSignature &signature, const CPUOptions &options,
+/// The C header declaring the typed function, the workspace size, the entry
+/// point and the descriptor.
+std::string emitHeader(const CompiledModule &compiled, const CPUOptions &options,
                        llvm::StringRef source);
+
+/// Registers octet-opt's --octet-cpu-pipeline.
+void registerCPUPipelines();
 
 /// Links an object into a shared library with ld.lld.
 mlir::LogicalResult linkSharedLibrary(llvm::StringRef object, llvm::StringRef output,

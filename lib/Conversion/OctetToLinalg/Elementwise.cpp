@@ -41,6 +41,29 @@ struct ClampLowering : OctetPattern<ClampOp> {
     Value r;
     if (!x.quantized) {
       Type el = rtt(adaptor.getInput()).getElementType();
+      if (auto it = dyn_cast<IntegerType>(el)) {
+        // Integer tensors (ONNX Clip on ints): the bounds are whole numbers
+        // held as floats; both clamp in the storage type's order.
+        bool u = rtt(op.getInput()).getElementType().isUnsignedInteger();
+        r = elementwise(rewriter, loc, shape, el, {adaptor.getInput()},
+                        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                          Value v = a[0];
+                          if (lo) {
+                            Value c = cstInt(b, l, (int64_t)std::ceil(*lo), el);
+                            v = u ? (Value)arith::MaxUIOp::create(b, l, v, c)
+                                  : (Value)arith::MaxSIOp::create(b, l, v, c);
+                          }
+                          if (hi) {
+                            Value c = cstInt(b, l, (int64_t)std::floor(*hi), el);
+                            v = u ? (Value)arith::MinUIOp::create(b, l, v, c)
+                                  : (Value)arith::MinSIOp::create(b, l, v, c);
+                          }
+                          return v;
+                        });
+        (void)it;
+        rewriter.replaceOp(op, r);
+        return success();
+      }
       if (!isa<FloatType>(el))
         return failure();
       r = elementwise(rewriter, loc, shape, el, {adaptor.getInput()},
@@ -90,6 +113,29 @@ struct ClampLowering : OctetPattern<ClampOp> {
 template <typename OpTy, typename FOp, typename IOp>
 struct BinaryLowering : OctetPattern<OpTy> {
   using OctetPattern<OpTy>::OctetPattern;
+
+  /// The op on plain integers: ONNX's integer Pow and PRelu, and the
+  /// unsigned forms of Div, Max and Min for unsigned element types.
+  Value integerBinary(OpBuilder &b, Location l, Value x, Value y, OpTy op) const {
+    bool u = rtt(op.getLhs()).getElementType().isUnsignedInteger();
+    if constexpr (std::is_same<OpTy, PowOp>::value) {
+      return math::IPowIOp::create(b, l, x, y);
+    } else if constexpr (std::is_same<OpTy, PReluOp>::value) {
+      Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, x,
+                                        cstInt(b, l, 0, x.getType()));
+      return arith::SelectOp::create(b, l, neg, arith::MulIOp::create(b, l, x, y), x);
+    } else if constexpr (std::is_same<OpTy, DivOp>::value) {
+      if (u)
+        return arith::DivUIOp::create(b, l, x, y);
+    } else if constexpr (std::is_same<OpTy, MaxOp>::value) {
+      if (u)
+        return arith::MaxUIOp::create(b, l, x, y);
+    } else if constexpr (std::is_same<OpTy, MinOp>::value) {
+      if (u)
+        return arith::MinUIOp::create(b, l, x, y);
+    }
+    return IOp::create(b, l, x, y);
+  }
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -110,7 +156,7 @@ struct BinaryLowering : OctetPattern<OpTy> {
           if (!y.quantized) {
             if (isa<FloatType>(outEl))
               return FOp::create(b, l, v[0], v[1]);
-            return IOp::create(b, l, v[0], v[1]);
+            return integerBinary(b, l, v[0], v[1], op);
           }
           // ORT's integer Mul and Add kernels exist for 8-bit tensors only;
           // wider ones run in float (as ONNX Runtime does).
@@ -228,6 +274,9 @@ struct ModLowering : OctetPattern<ModOp> {
         {adaptor.getLhs(), adaptor.getRhs()}, [&](OpBuilder &b, Location l, ValueRange v) -> Value {
           if (isa<FloatType>(v[0].getType()))
             return arith::RemFOp::create(b, l, v[0], v[1]);
+          // Unsigned operands: the remainder of unsigned values (no sign).
+          if (rtt(op.getLhs()).getElementType().isUnsignedInteger())
+            return arith::RemUIOp::create(b, l, v[0], v[1]);
           Value rem = arith::RemSIOp::create(b, l, v[0], v[1]);
           if (fm)
             return rem;
@@ -332,7 +381,9 @@ struct CastLowering : OctetPattern<CastOp> {
                                          ? (Value)arith::ExtFOp::create(b, l, to, v)
                                          : (Value)arith::TruncFOp::create(b, l, to, v);
                             if (fF)
-                              return arith::FPToSIOp::create(b, l, to, v);
+                              return cast<RankedTensorType>(op.getType()).getElementType().isUnsignedInteger()
+                                         ? (Value)arith::FPToUIOp::create(b, l, to, v)
+                                         : (Value)arith::FPToSIOp::create(b, l, to, v);
                             if (tF)
                               return x.isSigned ? (Value)arith::SIToFPOp::create(b, l, to, v)
                                                 : (Value)arith::UIToFPOp::create(b, l, to, v);

@@ -213,7 +213,9 @@ struct ReduceLowering : OctetPattern<OpTy> {
                                    : (Value)arith::DivSIOp::create(b, l, a[0], c);
                         });
       }
-      rewriter.replaceOp(op, reshapeTo(rewriter, loc, r, rtt(op.getResult())));
+      rewriter.replaceOp(op, reshapeTo(rewriter, loc, r,
+                                      cast<RankedTensorType>(
+                                          this->getTypeConverter()->convertType(op.getType()))));
       return success();
     }
     double inf = std::numeric_limits<double>::infinity();
@@ -238,7 +240,9 @@ struct ReduceLowering : OctetPattern<OpTy> {
                         return arith::MulFOp::create(b, l, a[0], fconst(b, l, inv, el));
                       });
     }
-    rewriter.replaceOp(op, reshapeTo(rewriter, loc, r, rtt(op.getResult())));
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, r,
+                                      cast<RankedTensorType>(
+                                          this->getTypeConverter()->convertType(op.getType()))));
     return success();
   }
 };

@@ -1,7 +1,9 @@
 //===- CPUTarget.cpp - octet module to a CPU object file -------------------===//
 
 #include "octet/Target/CPU.h"
-#include "octet/runtime.h"
+#include "octet/Target/Registry.h"
+#include "octet/Runtime/octet_abi.h"
+#include "octet/Runtime/octet_runtime.h"
 
 #include "octet/Dialect/Octet/OctetDialect.h"
 #include "octet/Transforms/Passes.h"
@@ -14,10 +16,16 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/InitAllPasses.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Pass/PassOptions.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -46,6 +54,9 @@ using namespace mlir;
 namespace octet {
 
 static int dtypeOf(Type el) {
+  if (auto q = dyn_cast<quant::QuantizedType>(el))
+    el = IntegerType::get(el.getContext(), q.getStorageTypeIntegralWidth(),
+                          q.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
   if (el.isF32())
     return OCTET_DTYPE_F32;
   if (el.isF64())
@@ -96,8 +107,22 @@ FailureOr<ModelSignature> getSignature(ModuleOp module) {
         return main.emitError() << (isArg ? "input" : "output") << " '" << name
                                 << "' has element type " << rt.getElementType()
                                 << ", which the runtime cannot pass";
-      out.push_back({name, dt, std::vector<int64_t>(rt.getShape().begin(),
-                                                     rt.getShape().end())});
+      TensorSignature ts{name, dt, std::vector<int64_t>(rt.getShape().begin(),
+                                                        rt.getShape().end()), {}};
+      if (auto q = dyn_cast<quant::UniformQuantizedType>(rt.getElementType())) {
+        ts.quant.emplace();
+        ts.quant->scales = {(float)q.getScale()};
+        ts.quant->zeroPoints = {(int32_t)q.getZeroPoint()};
+      } else if (auto qa =
+                     dyn_cast<quant::UniformQuantizedPerAxisType>(rt.getElementType())) {
+        ts.quant.emplace();
+        ts.quant->axis = qa.getQuantizedDimension();
+        for (double v : qa.getScales())
+          ts.quant->scales.push_back((float)v);
+        for (int64_t z : qa.getZeroPoints())
+          ts.quant->zeroPoints.push_back((int32_t)z);
+      }
+      out.push_back(std::move(ts));
     }
     return success();
   };
@@ -108,45 +133,61 @@ FailureOr<ModelSignature> getSignature(ModuleOp module) {
 }
 
 void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
-  // The pipeline is spelled as text; make sure every pass in it is known.
-  static bool registered = [] {
-    mlir::registerAllPasses();
-    mlir::octet::registerOctetPasses();
-    mlir::octet::registerOctetConversionPasses();
-    mlir::octet::cpu::registerOctetCPUPasses();
-    return true;
-  }();
-  (void)registered;
-  std::string front =
-      "convert-octet-to-cpu{requant=" + options.requant +
-      (options.vnni ? " vnni=1" : "") + "},canonicalize,cse,octet-fuse-elementwise,octet-approximate-math,canonicalize,cse,"
-      "one-shot-bufferize{bufferize-function-boundaries=1 "
-      "function-boundary-type-conversion=identity-layout-map},canonicalize";
-  std::string outParams =
-      "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},"
-      "canonicalize";
-  std::string back =
-      "convert-linalg-to-loops,lower-affine,"
-      "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-      "convert-vector-to-llvm{vector-transpose-lowering=shuffle1d},"
-      "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
-      "convert-index-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-      "convert-cf-to-llvm,reconcile-unrealized-casts";
-  if (failed(parsePassPipeline(front, pm, llvm::errs())))
-    llvm::report_fatal_error("octet: invalid built-in CPU pipeline");
-  pm.addPass(mlir::octet::cpu::createOctetDistinctResults());
-  pm.addPass(mlir::octet::cpu::createOctetReturnAllocs());
-  if (failed(parsePassPipeline(outParams, pm, llvm::errs())))
-    llvm::report_fatal_error("octet: invalid built-in CPU pipeline");
-  pm.addPass(mlir::octet::cpu::createOctetStaticBuffers());
-  if (failed(parsePassPipeline("buffer-deallocation-pipeline", pm, llvm::errs())))
-    llvm::report_fatal_error("octet: invalid built-in CPU pipeline");
-  // Strided copies (padding) would call the MLIR runner library's memrefCopy;
-  // turn them into linalg.copy loops so the object needs only libc.
-  pm.addPass(mlir::octet::cpu::createOctetCopiesToLinalg());
-  pm.addPass(mlir::octet::cpu::createConvertOctetCPUToLLVM());
-  if (failed(parsePassPipeline(back, pm, llvm::errs())))
-    llvm::report_fatal_error("octet: invalid built-in CPU pipeline");
+  namespace cpu = mlir::octet::cpu;
+  // octet -> linalg with the x86 kernels, fused and simplified on tensors.
+  cpu::ConvertOctetToCPUOptions lower;
+  lower.requant = options.requant;
+  lower.vnni = options.vnni;
+  pm.addPass(cpu::createConvertOctetToCPU(lower));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(mlir::octet::createOctetFuseElementwise());
+  pm.addPass(mlir::octet::createOctetApproximateMath());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Tensors to buffers; results become the caller's output buffers and the
+  // intermediates views of the caller's workspace.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(cpu::createOctetDistinctResults());
+  pm.addPass(cpu::createOctetReturnAllocs());
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(cpu::createOctetWorkspace());
+  bufferization::buildBufferDeallocationPipeline(pm);
+  // Strided copies (padding) would call the MLIR runner library's
+  // memrefCopy; as linalg.copy loops the object needs only libc.
+  pm.addPass(cpu::createOctetCopiesToLinalg());
+  pm.addPass(cpu::createConvertOctetCPUToLLVM());
+  // math.ipowi (integer Pow) as a function of its own.
+  pm.addPass(createConvertMathToFuncs());
+
+  // Loops and the LLVM dialect.
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.vectorTransposeLowering = vector::VectorTransposeLowering::Shuffle1D;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcToLLVM;
+  funcToLLVM.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
 /// The integer expression behind an inttoptr, when it is computed from a
@@ -256,75 +297,148 @@ static void restorePointerProvenance(llvm::Module &m) {
   }
 }
 
-/// Adds the descriptor, the void** invoke wrapper and (for shared libraries)
-/// the `octet_module` alias to the translated module.
-static void addDescriptor(llvm::Module &m, const ModelSignature &sig,
-                          const CPUOptions &options) {
+/// Adds the ABI v2 descriptor, the entry point `NAME_entry(octet_call *)`
+/// and (for shared libraries) the `octet_module` alias to the translated
+/// module. `entry` is the lowered model function (inputs, outputs,
+/// workspace), `features` the CPU features the code needs.
+static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUOptions &options,
+                          uint64_t workspaceSize, const std::string &requiredFeatures) {
   llvm::LLVMContext &ctx = m.getContext();
   llvm::Type *i32 = llvm::Type::getInt32Ty(ctx), *i64 = llvm::Type::getInt64Ty(ctx);
   llvm::PointerType *ptr = llvm::PointerType::get(ctx, 0);
-  auto *tensorTy = llvm::StructType::create(ctx, {ptr, i32, i32, ptr}, "octet_tensor_desc");
-  auto str = [&](const std::string &s, const std::string &sym) {
-    auto *init = llvm::ConstantDataArray::getString(ctx, s);
+  auto *quantTy = llvm::StructType::create(ctx, {i32, i32, ptr, ptr}, "octet_quant_desc");
+  auto *tensorTy = llvm::StructType::create(ctx, {ptr, i32, i32, ptr, ptr}, "octet_tensor_desc");
+  auto privateConst = [&](llvm::Constant *init, const std::string &sym) {
     auto *g = new llvm::GlobalVariable(m, init->getType(), true,
                                        llvm::GlobalValue::PrivateLinkage, init, sym);
     g->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
     return g;
   };
+  auto str = [&](const std::string &s, const std::string &sym) {
+    return privateConst(llvm::ConstantDataArray::getString(ctx, s), sym);
+  };
   auto tensors = [&](const std::vector<TensorSignature> &list, const std::string &kind) {
     std::vector<llvm::Constant *> descs;
     for (auto [k, t] : llvm::enumerate(list)) {
+      std::string prefix = options.name + "." + kind + std::to_string(k);
       std::vector<llvm::Constant *> dims;
       for (int64_t d : t.dims)
         dims.push_back(llvm::ConstantInt::get(i64, d));
       auto *dimTy = llvm::ArrayType::get(i64, dims.size());
-      auto *dimG = new llvm::GlobalVariable(
-          m, dimTy, true, llvm::GlobalValue::PrivateLinkage,
-          llvm::ConstantArray::get(dimTy, dims),
-          options.name + "." + kind + std::to_string(k) + ".dims");
+      llvm::Constant *dimG = privateConst(llvm::ConstantArray::get(dimTy, dims), prefix + ".dims");
+      llvm::Constant *quant = llvm::ConstantPointerNull::get(ptr);
+      if (t.quant) {
+        auto *scales = privateConst(
+            llvm::ConstantDataArray::get(ctx, llvm::ArrayRef<float>(t.quant->scales)),
+            prefix + ".scales");
+        auto *zps = privateConst(
+            llvm::ConstantDataArray::get(
+                ctx, llvm::ArrayRef<uint32_t>((const uint32_t *)t.quant->zeroPoints.data(),
+                                              t.quant->zeroPoints.size())),
+            prefix + ".zero_points");
+        quant = privateConst(
+            llvm::ConstantStruct::get(
+                quantTy, {llvm::ConstantInt::get(i32, t.quant->axis),
+                          llvm::ConstantInt::get(i32, t.quant->scales.size()), scales, zps}),
+            prefix + ".quant");
+      }
       descs.push_back(llvm::ConstantStruct::get(
-          tensorTy, {str(t.name, options.name + "." + kind + std::to_string(k) + ".name"),
-                     llvm::ConstantInt::get(i32, t.dtype),
-                     llvm::ConstantInt::get(i32, t.dims.size()), dimG}));
+          tensorTy, {str(t.name, prefix + ".name"), llvm::ConstantInt::get(i32, t.dtype),
+                     llvm::ConstantInt::get(i32, t.dims.size()), dimG, quant}));
     }
     auto *arrTy = llvm::ArrayType::get(tensorTy, descs.size());
-    return new llvm::GlobalVariable(m, arrTy, true, llvm::GlobalValue::PrivateLinkage,
-                                    llvm::ConstantArray::get(arrTy, descs),
-                                    options.name + "." + kind + "s");
+    return privateConst(llvm::ConstantArray::get(arrTy, descs), options.name + "." + kind + "s");
   };
-  llvm::GlobalVariable *ins = tensors(sig.inputs, "input");
-  llvm::GlobalVariable *outs = tensors(sig.outputs, "output");
+  llvm::Constant *ins = tensors(sig.inputs, "input");
+  llvm::Constant *outs = tensors(sig.outputs, "output");
 
-  // void NAME_invoke(void **inputs, void **outputs)
-  llvm::Function *entry = m.getFunction(options.name);
-  auto *invokeTy = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr, ptr}, false);
-  auto *invoke = llvm::Function::Create(invokeTy, llvm::GlobalValue::ExternalLinkage,
-                                        options.name + "_invoke", m);
-  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", invoke));
+  // int32_t NAME_entry(octet_call *call): checks the call, then runs the
+  // model function on its buffers and workspace.
+  auto *callTy = llvm::StructType::create(
+      ctx, {i32, i32, ptr, ptr, ptr, i64, ptr, ptr, i32, i32, ptr, ptr, ptr}, "octet_call");
+  llvm::Function *model = m.getFunction(options.name);
+  auto *entryTy = llvm::FunctionType::get(i32, {ptr}, false);
+  auto *entry = llvm::Function::Create(entryTy, llvm::GlobalValue::ExternalLinkage,
+                                       options.name + "_entry", m);
+  llvm::Value *call = entry->getArg(0);
+  auto *bb = llvm::BasicBlock::Create(ctx, "entry", entry);
+  llvm::IRBuilder<> b(bb);
+  auto fail = [&](llvm::Value *bad, int32_t code, const char *message, const char *label) {
+    auto *err = llvm::BasicBlock::Create(ctx, std::string(label) + ".error", entry);
+    auto *ok = llvm::BasicBlock::Create(ctx, std::string(label) + ".ok", entry);
+    b.CreateCondBr(bad, err, ok);
+    b.SetInsertPoint(err);
+    if (message)
+      b.CreateStore(str(message, options.name + "." + label + ".message"),
+                    b.CreateStructGEP(callTy, call, 12));
+    b.CreateRet(llvm::ConstantInt::get(i32, code));
+    b.SetInsertPoint(ok);
+  };
+  fail(b.CreateICmpEQ(call, llvm::ConstantPointerNull::get(ptr)), OCTET_INVALID_ARGUMENT, nullptr,
+       "null");
+  llvm::Value *size = b.CreateLoad(i32, b.CreateStructGEP(callTy, call, 0));
+  const llvm::DataLayout &dl = m.getDataLayout();
+  uint64_t callSize = dl.getTypeAllocSize(callTy);
+  fail(b.CreateICmpULT(size, llvm::ConstantInt::get(i32, callSize)), OCTET_INVALID_ARGUMENT,
+       nullptr, "size");
+  llvm::Value *ws = b.CreateLoad(ptr, b.CreateStructGEP(callTy, call, 4));
+  if (workspaceSize) {
+    llvm::Value *wsSize = b.CreateLoad(i64, b.CreateStructGEP(callTy, call, 5));
+    fail(b.CreateOr(b.CreateICmpEQ(ws, llvm::ConstantPointerNull::get(ptr)),
+                    b.CreateICmpULT(wsSize, llvm::ConstantInt::get(i64, workspaceSize))),
+         OCTET_INVALID_ARGUMENT, "the workspace is missing or smaller than the module needs",
+         "workspace");
+    fail(b.CreateICmpNE(b.CreateAnd(b.CreatePtrToInt(ws, i64), llvm::ConstantInt::get(i64, 63)),
+                        llvm::ConstantInt::get(i64, 0)),
+         OCTET_INVALID_ARGUMENT, "the workspace is not 64-byte aligned", "alignment");
+  }
   std::vector<llvm::Value *> args;
-  auto load = [&](llvm::Value *base, size_t n) {
+  auto load = [&](unsigned field, size_t n) {
+    llvm::Value *base = b.CreateLoad(ptr, b.CreateStructGEP(callTy, call, field));
     for (size_t k = 0; k < n; ++k)
       args.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, base, k)));
   };
-  load(invoke->getArg(0), sig.inputs.size());
-  load(invoke->getArg(1), sig.outputs.size());
-  b.CreateCall(entry, args);
-  b.CreateRetVoid();
+  load(2, sig.inputs.size());
+  load(3, sig.outputs.size());
+  args.push_back(ws);
+  b.CreateCall(model, args);
+  b.CreateRet(llvm::ConstantInt::get(i32, OCTET_OK));
 
-  auto *modTy = llvm::StructType::create(ctx, {i32, i32, ptr, i32, i32, ptr, ptr, ptr},
-                                         "octet_module_desc");
+  auto *modTy = llvm::StructType::create(
+      ctx, {i32, i32, ptr, ptr, ptr, ptr, i64, i64, i32, i32, ptr, ptr, i32, i32, ptr, ptr},
+      "octet_module_desc");
   auto *desc = new llvm::GlobalVariable(
       m, modTy, true, llvm::GlobalValue::ExternalLinkage,
       llvm::ConstantStruct::get(
-          modTy, {llvm::ConstantInt::get(i32, OCTET_MODULE_MAGIC),
-                  llvm::ConstantInt::get(i32, OCTET_MODULE_ABI_VERSION),
-                  str(options.name, options.name + ".name"),
-                  llvm::ConstantInt::get(i32, sig.inputs.size()),
-                  llvm::ConstantInt::get(i32, sig.outputs.size()), ins, outs, invoke}),
+          modTy,
+          {llvm::ConstantInt::get(i32, OCTET_MODULE_MAGIC),
+           llvm::ConstantInt::get(i32, OCTET_MODULE_ABI_VERSION),
+           str(options.name, options.name + ".name"), str("cpu", options.name + ".target"),
+           str("x86-64", options.name + ".arch"),
+           str(requiredFeatures, options.name + ".features"),
+           llvm::ConstantInt::get(i64, workspaceSize), llvm::ConstantInt::get(i64, 64),
+           llvm::ConstantInt::get(i32, sig.inputs.size()),
+           llvm::ConstantInt::get(i32, sig.outputs.size()), ins, outs,
+           llvm::ConstantInt::get(i32, 0), llvm::ConstantInt::get(i32, 0),
+           llvm::ConstantPointerNull::get(ptr), entry}),
       options.name + "_descriptor");
   if (options.sharedLibrary)
-    llvm::GlobalAlias::create(modTy, 0, llvm::GlobalValue::ExternalLinkage,
-                              "octet_module", desc, &m);
+    llvm::GlobalAlias::create(modTy, 0, llvm::GlobalValue::ExternalLinkage, "octet_module", desc,
+                              &m);
+}
+
+/// The ISA features of `sti` that compiled code may use and the runtime
+/// checks at load (the names octet_abi.h's `features` lists).
+static std::string requiredFeatures(const llvm::MCSubtargetInfo &sti) {
+  static const char *const known[] = {"sse4.2",   "avx",      "avx2",     "fma",
+                                      "f16c",     "bmi",      "bmi2",     "avx512f",
+                                      "avx512bw", "avx512dq", "avx512vl", "avx512cd",
+                                      "avx512vnni", "avx512bf16", "avxvnni"};
+  std::string out;
+  for (const char *f : known)
+    if (sti.checkFeatures(std::string("+") + f))
+      out += (out.empty() ? "" : ",") + std::string(f);
+  return out;
 }
 
 /// The LLVM CPU name and feature string for --cpu.
@@ -361,7 +475,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const CPUOptions &options) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
     return module.emitError() << "no func.func @main to compile";
-  for (const char *reserved : {"malloc", "free", "memcpy", "memset", "octet_module"})
+  for (const char *reserved : {"malloc", "free", "memcpy", "memset", "memmove", "octet_module"})
     if (options.name == reserved)
       return module.emitError() << "--name '" << options.name
                                 << "' collides with a symbol the object uses";
@@ -385,14 +499,18 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const CPUOptions &options) {
   return success();
 }
 
-LogicalResult compileToObject(ModuleOp module, const CPUOptions &options,
-                              llvm::raw_pwrite_stream &os) {
+FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &options,
+                                          llvm::raw_pwrite_stream &os) {
   MLIRContext *ctx = module.getContext();
   auto sig = getSignature(module);
   if (failed(sig))
     return failure();
   if (failed(lowerToLLVMDialect(module, options)))
     return failure();
+  uint64_t workspaceSize = 0;
+  if (auto f = module.lookupSymbol<LLVM::LLVMFuncOp>(options.name))
+    if (auto a = f->getAttrOfType<IntegerAttr>("octet.workspace_size"))
+      workspaceSize = a.getInt();
 
   // Target machine for the requested CPU.
   llvm::InitializeNativeTarget();
@@ -423,7 +541,11 @@ LogicalResult compileToObject(ModuleOp module, const CPUOptions &options,
     return module.emitError() << "translation to LLVM IR failed";
   llvmModule->setDataLayout(tm->createDataLayout());
   llvmModule->setTargetTriple(triple);
-  addDescriptor(*llvmModule, *sig, options);
+  CompiledModule compiled;
+  compiled.signature = *sig;
+  compiled.workspaceSize = workspaceSize;
+  compiled.features = requiredFeatures(*tm->getMCSubtargetInfo());
+  addDescriptor(*llvmModule, *sig, options, workspaceSize, compiled.features);
   restorePointerProvenance(*llvmModule);
   for (llvm::Function &f : *llvmModule)
     if (!f.isDeclaration())
@@ -458,7 +580,7 @@ LogicalResult compileToObject(ModuleOp module, const CPUOptions &options,
   if (tm->addPassesToEmitFile(codegen, os, nullptr, llvm::CodeGenFileType::ObjectFile))
     return module.emitError() << "the target cannot emit object files";
   codegen.run(*llvmModule);
-  return success();
+  return compiled;
 }
 
 static std::string cType(int dtype) {
@@ -484,15 +606,17 @@ static std::string cType(int dtype) {
   }
 }
 
-std::string emitHeader(const ModelSignature &sig, const CPUOptions &options,
+std::string emitHeader(const CompiledModule &compiled, const CPUOptions &options,
                        llvm::StringRef source) {
-  std::string guard = "OCTET_MODEL_" + llvm::StringRef(options.name).upper() + "_H";
+  const ModelSignature &sig = compiled.signature;
+  std::string upper = llvm::StringRef(options.name).upper();
+  std::string guard = "OCTET_MODEL_" + upper + "_H";
   std::string s;
   llvm::raw_string_ostream os(s);
   os << "/* " << options.name << ": generated by octetc from " << source
      << ". Do not edit. */\n";
   os << "#ifndef " << guard << "\n#define " << guard << "\n\n";
-  os << "#include <stdint.h>\n#include \"octet/runtime.h\"\n\n";
+  os << "#include <stddef.h>\n#include <stdint.h>\n#include \"octet/Runtime/octet_runtime.h\"\n\n";
   os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
   auto describe = [&](const char *kind, const TensorSignature &t, size_t k) {
     os << "/* " << kind << " " << k << " \"" << t.name << "\": "
@@ -505,18 +629,21 @@ std::string emitHeader(const ModelSignature &sig, const CPUOptions &options,
     describe("input", t, k);
   for (auto [k, t] : llvm::enumerate(sig.outputs))
     describe("output", t, k);
+  os << "\n/* The caller-owned workspace of one call: " << upper << "_WORKSPACE_SIZE bytes\n"
+     << "   aligned to " << upper << "_WORKSPACE_ALIGNMENT. Calls on different threads need\n"
+     << "   different workspaces; nothing else is shared, so they may run at once. */\n";
+  os << "#define " << upper << "_WORKSPACE_SIZE ((size_t)" << compiled.workspaceSize << "u)\n";
+  os << "#define " << upper << "_WORKSPACE_ALIGNMENT ((size_t)64u)\n\n";
   os << "void " << options.name << "(";
-  bool first = true;
-  for (auto [k, t] : llvm::enumerate(sig.inputs)) {
-    os << (first ? "" : ", ") << "const " << cType(t.dtype) << " *input" << k;
-    first = false;
-  }
-  for (auto [k, t] : llvm::enumerate(sig.outputs)) {
-    os << (first ? "" : ", ") << cType(t.dtype) << " *output" << k;
-    first = false;
-  }
-  os << ");\n\n";
-  os << "/* For the runtime: octet_module_wrap(&" << options.name << "_descriptor, ...). */\n";
+  for (auto [k, t] : llvm::enumerate(sig.inputs))
+    os << "const " << cType(t.dtype) << " *input" << k << ", ";
+  for (auto [k, t] : llvm::enumerate(sig.outputs))
+    os << cType(t.dtype) << " *output" << k << ", ";
+  os << "void *workspace);\n\n";
+  os << "/* The ABI v2 entry point: checks the call (workspace size and alignment)\n"
+     << "   and returns an octet_status_code. */\n";
+  os << "int32_t " << options.name << "_entry(octet_call *call);\n\n";
+  os << "/* For the runtime: octet_module_wrap(&" << options.name << "_descriptor, NULL, ...). */\n";
   os << "extern const octet_module_desc " << options.name << "_descriptor;\n\n";
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return s;
@@ -548,6 +675,97 @@ LogicalResult linkSharedLibrary(llvm::StringRef object, llvm::StringRef output,
     return failure();
   }
   return success();
+}
+
+} // namespace octet
+
+//===----------------------------------------------------------------------===//
+// Registration
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// CPUOptions from the target-independent options, checked.
+std::optional<::octet::CPUOptions> cpuOptions(const ::octet::TargetOptions &o, std::string &error) {
+  if (o.requant != "onnx" && o.requant != "fixed-point") {
+    error = "--requant must be onnx or fixed-point, not '" + o.requant + "'";
+    return std::nullopt;
+  }
+  if (o.vnni != "auto" && o.vnni != "on" && o.vnni != "off") {
+    error = "--vnni must be auto, on or off, not '" + o.vnni + "'";
+    return std::nullopt;
+  }
+  ::octet::CPUOptions c;
+  c.name = o.name;
+  c.cpu = o.cpu;
+  c.requant = o.requant;
+  c.sharedLibrary = o.sharedLibrary;
+  c.vnni = o.vnni == "auto" ? ::octet::cpuHasVNNI(o.cpu) : o.vnni == "on";
+  return c;
+}
+
+/// octet-opt's --octet-cpu-pipeline options.
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  Option<std::string> requant{*this, "requant",
+                              llvm::cl::desc("Requantization rule: onnx or fixed-point"),
+                              llvm::cl::init("onnx")};
+  Option<bool> vnni{*this, "vnni",
+                    llvm::cl::desc("Use the int8 kernels on octet_cpu.dot4 (AVX-512 VNNI)"),
+                    llvm::cl::init(false)};
+};
+
+} // namespace
+
+namespace octet {
+
+void registerCPUPipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "octet-cpu-pipeline",
+      "Lower a quantized octet module to the LLVM dialect for x86-64 CPUs (octetc "
+      "--target=cpu --emit=lowered, without renaming @main)",
+      [](OpPassManager &pm, const CPUPipelineOptions &o) {
+        CPUOptions c;
+        c.requant = o.requant;
+        c.vnni = o.vnni;
+        buildCPULoweringPipeline(pm, c);
+      });
+}
+
+void registerCPUTarget() {
+  Target t;
+  t.name = "cpu";
+  t.description = "x86-64 CPUs: LLVM, AVX2 / AVX-512 / AVX-512 VNNI kernels";
+  t.buildPipeline = [](OpPassManager &pm, const TargetOptions &o,
+                       std::string &error) -> LogicalResult {
+    auto c = cpuOptions(o, error);
+    if (!c)
+      return failure();
+    buildCPULoweringPipeline(pm, *c);
+    return success();
+  };
+  t.lower = [](ModuleOp m, const TargetOptions &o) -> LogicalResult {
+    std::string error;
+    auto c = cpuOptions(o, error);
+    if (!c)
+      return m.emitError() << error;
+    if (failed(getSignature(m)))
+      return failure();
+    return lowerToLLVMDialect(m, *c);
+  };
+  t.compile = [](ModuleOp m, const TargetOptions &o,
+                 llvm::raw_pwrite_stream &os) -> FailureOr<CompiledModule> {
+    std::string error;
+    auto c = cpuOptions(o, error);
+    if (!c)
+      return m.emitError() << error;
+    return compileToObject(m, *c, os);
+  };
+  t.header = [](const CompiledModule &compiled, const TargetOptions &o, llvm::StringRef source) {
+    CPUOptions c;
+    c.name = o.name;
+    return emitHeader(compiled, c, source);
+  };
+  registerTarget(std::move(t));
 }
 
 } // namespace octet

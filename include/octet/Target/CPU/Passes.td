@@ -71,6 +71,7 @@ def OctetDistinctResults : Pass<"octet-distinct-results", "ModuleOp"> {
     buffer-results-to-out-params with hoisted allocations needs every
     result to be its own buffer.
   }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 def OctetReturnAllocs : Pass<"octet-return-allocs", "ModuleOp"> {
@@ -82,14 +83,24 @@ def OctetReturnAllocs : Pass<"octet-return-allocs", "ModuleOp"> {
     then writes the result straight into the caller's buffer instead of
     copying it there.
   }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
-def OctetStaticBuffers : Pass<"octet-static-buffers", "ModuleOp"> {
-  let summary = "Top-level static allocations of a function as zero-initialized globals";
+def OctetWorkspace : Pass<"octet-workspace", "ModuleOp"> {
+  let summary = "Give an entry point's intermediate buffers to a caller-owned workspace";
   let description = [{
-    Every fixed-size buffer that a function allocates at its top level gets
-    its own zero-initialized global instead of a malloc/free per call.
+    Every fixed-size buffer that a public function allocates at its top
+    level becomes a `memref.view` of a new last argument, the workspace (a
+    `memref<Nxi8>`, 64-byte aligned), at its own
+    64-byte aligned offset; the function gets `octet.workspace_size = N` and
+    `octet.workspace_buffers` (how many buffers it holds).
+    The caller allocates the workspace once per context and no call shares
+    mutable memory with another, so a module runs on many threads at once.
+    Buffers allocated in loops or with dynamic sizes are left alone, and so
+    are functions that other functions call (their callers would need the
+    workspace too).
   }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
 }
 
 #endif // OCTET_TARGET_CPU_PASSES_TD

@@ -21,7 +21,12 @@ namespace {
 struct CopiesToLinalgPass : mlir::octet::cpu::impl::OctetCopiesToLinalgBase<CopiesToLinalgPass> {
   void runOnOperation() override {
     SmallVector<memref::CopyOp> copies;
-    getOperation().walk([&](memref::CopyOp op) { copies.push_back(op); });
+    // Ranked copies only: linalg.copy needs ranked operands (an unranked
+    // copy stays a memref.copy).
+    getOperation().walk([&](memref::CopyOp op) {
+      if (isa<MemRefType>(op.getSource().getType()) && isa<MemRefType>(op.getTarget().getType()))
+        copies.push_back(op);
+    });
     for (memref::CopyOp op : copies) {
       OpBuilder b(op);
       linalg::CopyOp::create(b, op.getLoc(), op.getSource(), op.getTarget());

@@ -1,0 +1,124 @@
+/*===- octet_abi.h - the ABI between compiled modules and the runtime -----===*
+ *
+ * What a module compiled by octetc exports (version 2): a descriptor naming
+ * its target, the tensors it takes and returns, the workspace it needs and
+ * the device executables it carries, and an entry point that runs one call.
+ * Plain C with no dependency: the runtime, its drivers and the generated
+ * code all include it.
+ *
+ * Calls are re-entrant. A module keeps no mutable state of its own: every
+ * intermediate buffer lives in the caller's workspace, so any number of
+ * threads may run one loaded module at once, each with its own call (and
+ * workspace).
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef OCTET_RUNTIME_OCTET_ABI_H
+#define OCTET_RUNTIME_OCTET_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*--- element types ----------------------------------------------------------*/
+typedef enum octet_dtype {
+  OCTET_DTYPE_F32 = 1,
+  OCTET_DTYPE_F64 = 2,
+  OCTET_DTYPE_I8 = 3,
+  OCTET_DTYPE_U8 = 4,
+  OCTET_DTYPE_I16 = 5,
+  OCTET_DTYPE_U16 = 6,
+  OCTET_DTYPE_I32 = 7,
+  OCTET_DTYPE_I64 = 8,
+  OCTET_DTYPE_BOOL = 9,
+} octet_dtype;
+
+/*--- status codes -------------------------------------------------------------*/
+typedef enum octet_status_code {
+  OCTET_OK = 0,
+  OCTET_INVALID_ARGUMENT = 1,
+  OCTET_NOT_FOUND = 2,
+  OCTET_INVALID_MODULE = 3,
+  OCTET_OUT_OF_MEMORY = 4,
+  OCTET_INTERNAL = 5,
+  OCTET_UNSUPPORTED = 6, /* the device cannot run the module */
+  OCTET_BUSY = 7,        /* a context used by two threads at once */
+} octet_status_code;
+
+/*--- the descriptor (ABI version 2) ---------------------------------------------*/
+#define OCTET_MODULE_MAGIC 0x4f435431u /* "OCT1": the same in every version */
+#define OCTET_MODULE_ABI_VERSION 2u
+
+/* Quantization of a tensor whose dtype is its storage type. */
+typedef struct octet_quant_desc {
+  int32_t axis;  /* -1: per tensor */
+  int32_t count; /* scales and zero points (1 per tensor) */
+  const float *scales;
+  const int32_t *zero_points;
+} octet_quant_desc;
+
+typedef struct octet_tensor_desc {
+  const char *name;
+  int32_t dtype; /* octet_dtype */
+  int32_t rank;
+  const int64_t *dims;          /* -1 marks a dynamic dimension */
+  const octet_quant_desc *quant; /* NULL when not quantized */
+} octet_tensor_desc;
+
+/* Code for a device: PTX, a cubin or SPIR-V, loaded by the target's driver. */
+typedef struct octet_executable_desc {
+  const char *format; /* "ptx", "cubin", "spirv" */
+  const char *name;
+  const void *data;
+  uint64_t size;
+} octet_executable_desc;
+
+/* One call of the entry point. The caller owns everything it points to. */
+typedef struct octet_call {
+  uint32_t struct_size; /* sizeof(octet_call) as the caller knows it */
+  uint32_t flags;       /* 0 */
+  void *const *inputs;  /* one dense row-major buffer per input, on the device */
+  void *const *outputs; /* one per output */
+  void *workspace;      /* workspace_size bytes, aligned to workspace_alignment */
+  uint64_t workspace_size;
+  void *stream;      /* CUDA stream or Vulkan queue; NULL on the CPU */
+  void *executables; /* the driver's loaded executables; NULL on the CPU */
+  int32_t num_threads; /* threads the call may use (1: the calling thread) */
+  int32_t reserved;
+  /* Runs fn(ctx, i) for i in [0, count) on up to num_threads threads and
+   * returns when all are done; NULL means run them on the calling thread. */
+  void (*parallel_for)(void *pool, int64_t count, void (*fn)(void *ctx, int64_t i), void *ctx);
+  void *pool;
+  const char *message; /* set by the entry point on failure (static text) */
+} octet_call;
+
+/* Runs one call; returns an octet_status_code (OCTET_OK on success). */
+typedef int32_t (*octet_entry_fn)(octet_call *call);
+
+typedef struct octet_module_desc {
+  uint32_t magic;       /* OCTET_MODULE_MAGIC */
+  uint32_t abi_version; /* OCTET_MODULE_ABI_VERSION */
+  const char *name;
+  const char *target;   /* "cpu", "cuda", "vulkan": the driver that runs it */
+  const char *arch;     /* "x86-64", "sm_90", ... */
+  const char *features; /* comma-separated features the code needs ("" none) */
+  uint64_t workspace_size;
+  uint64_t workspace_alignment;
+  int32_t num_inputs;
+  int32_t num_outputs;
+  const octet_tensor_desc *inputs;
+  const octet_tensor_desc *outputs;
+  int32_t num_executables;
+  int32_t reserved;
+  const octet_executable_desc *executables;
+  octet_entry_fn entry;
+} octet_module_desc;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OCTET_RUNTIME_OCTET_ABI_H */

@@ -1,0 +1,48 @@
+//===- Artifact.h - what a target's compilation produces --------*- C++ -*-===//
+//
+// The contents of a compiled module's descriptor (octet/Runtime/octet_abi.h)
+// as the compiler sees them: the signature of the entry point, the
+// workspace a call needs and the ISA features the code uses. Every target
+// fills one in.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef OCTET_TARGET_ARTIFACT_H
+#define OCTET_TARGET_ARTIFACT_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace octet {
+
+/// One input or output of the compiled entry point.
+struct TensorSignature {
+  std::string name;
+  int dtype;                 // octet_dtype (octet/Runtime/octet_abi.h); storage type if quantized
+  std::vector<int64_t> dims; // static
+  struct Quant {
+    int32_t axis = -1;
+    std::vector<float> scales;
+    std::vector<int32_t> zeroPoints;
+  };
+  std::optional<Quant> quant; // a quantized tensor's parameters
+};
+
+struct ModelSignature {
+  std::vector<TensorSignature> inputs, outputs;
+};
+
+/// What compileToObject produced: the descriptor's contents.
+struct CompiledModule {
+  ModelSignature signature;
+  /// Bytes of caller-owned workspace a call needs (64-byte aligned).
+  uint64_t workspaceSize = 0;
+  /// The CPU features the code needs, comma-separated ("avx2,fma,...").
+  std::string features;
+};
+
+} // namespace octet
+
+#endif // OCTET_TARGET_ARTIFACT_H

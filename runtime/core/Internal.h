@@ -1,0 +1,63 @@
+//===- Internal.h - the runtime's objects, shared by its files --*- C++ -*-===//
+//
+// Private to runtime/: the structs behind the opaque handles of
+// octet_runtime.h, the driver registry and the CPU driver's ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef OCTET_RUNTIME_CORE_INTERNAL_H
+#define OCTET_RUNTIME_CORE_INTERNAL_H
+
+#include "octet/Runtime/octet_runtime.h"
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <vector>
+
+struct octet_status_impl {
+  int32_t code;
+  std::string message;
+};
+
+struct octet_device_impl {
+  const octet_driver_ops *driver;
+  void *handle; // the driver's device
+};
+
+struct octet_module_impl {
+  const octet_module_desc *desc;
+  void *library; // dlopen handle, or null for a linked-in descriptor
+  octet_device device;
+  bool ownsDevice; // created for the module (no device given at load)
+  void *state;     // the driver's per-module state
+  std::mutex poolLock;
+  std::vector<octet_context> idle; // contexts for octet_module_invoke
+};
+
+struct octet_context_impl {
+  octet_module module;
+  void *workspace;
+  int32_t numThreads;
+  void *stream;
+  std::vector<void *> inputs, outputs; // the call's pointer arrays
+  std::atomic<bool> busy{false};
+};
+
+namespace octet::runtime {
+
+/// A status for `code` and `message`; the static out-of-memory status when
+/// allocation fails. Never throws.
+octet_status makeStatus(int32_t code, const std::string &message) noexcept;
+/// The status for an allocation failure (does not allocate).
+octet_status outOfMemory() noexcept;
+
+/// The most recently registered driver for descriptor target `target`.
+const octet_driver_ops *driverForTarget(const char *target) noexcept;
+
+/// The built-in CPU driver.
+const octet_driver_ops &cpuDriver() noexcept;
+
+} // namespace octet::runtime
+
+#endif // OCTET_RUNTIME_CORE_INTERNAL_H

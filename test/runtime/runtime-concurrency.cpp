@@ -1,0 +1,203 @@
+// Many threads calling one loaded module at once, each with its own context:
+// every result must be bit-identical to the same input's result computed
+// alone. Also checks octet_module_invoke from many threads (pooled
+// contexts), that a workspace need not be zeroed, and the entry point's own
+// checks of a call (missing, small or misaligned workspace).
+//
+// usage: octet-runtime-concurrency MODEL.so [THREADS] [CALLS]
+// Inputs of any dtype are filled with a per-thread byte pattern.
+#include "octet/Runtime/octet_runtime.h"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct Buffers {
+  std::vector<std::vector<unsigned char>> in, out;
+  std::vector<octet_tensor_view> inViews, outViews;
+};
+
+int failures = 0;
+void expect(bool ok, const std::string &what) {
+  if (!ok) {
+    std::printf("FAIL: %s\n", what.c_str());
+    ++failures;
+  }
+}
+
+bool ok(const char *what, octet_status s) {
+  if (!s)
+    return true;
+  std::printf("FAIL: %s: %s\n", what, octet_status_message(s));
+  octet_status_release(s);
+  ++failures;
+  return false;
+}
+
+/// Buffers for every input and output of `m`; inputs hold pattern `p`.
+void makeBuffers(octet_module m, Buffers &b, int p) {
+  int32_t ni = 0, no = 0;
+  octet_module_num_inputs(m, &ni);
+  octet_module_num_outputs(m, &no);
+  auto add = [&](const octet_tensor_desc *d, std::vector<unsigned char> &data,
+                 std::vector<octet_tensor_view> &views, bool fill) {
+    size_t n = octet_dtype_size(d->dtype);
+    for (int32_t k = 0; k < d->rank; ++k)
+      n *= (size_t)d->dims[k];
+    data.assign(n, 0);
+    if (fill) {
+      for (size_t i = 0; i < n; ++i)
+        data[i] = (unsigned char)((i * 7 + (size_t)p * 13) % 61);
+      if (d->dtype == OCTET_DTYPE_F32) // small finite floats
+        for (size_t i = 0; i + 4 <= n; i += 4) {
+          float f = (float)((i / 4 + (size_t)p * 5) % 17) / 8.0f - 1.0f;
+          std::memcpy(&data[i], &f, 4);
+        }
+    }
+    views.push_back({d->dtype, d->rank, d->dims, nullptr, data.data(), n, nullptr});
+  };
+  b.in.resize(ni);
+  b.out.resize(no);
+  for (int32_t i = 0; i < ni; ++i) {
+    const octet_tensor_desc *d;
+    octet_module_input(m, i, &d);
+    add(d, b.in[i], b.inViews, true);
+  }
+  for (int32_t i = 0; i < no; ++i) {
+    const octet_tensor_desc *d;
+    octet_module_output(m, i, &d);
+    add(d, b.out[i], b.outViews, false);
+  }
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s MODEL.so [THREADS] [CALLS]\n", argv[0]);
+    return 2;
+  }
+  int threads = argc > 2 ? std::atoi(argv[2]) : 4;
+  int calls = argc > 3 ? std::atoi(argv[3]) : 200;
+  octet_module m = nullptr;
+  if (!ok("load", octet_module_load(argv[1], nullptr, &m)))
+    return 1;
+  const octet_module_desc *desc = nullptr;
+  octet_module_descriptor(m, &desc);
+
+  // Each thread's input, and its result computed alone.
+  std::vector<Buffers> work(threads), want(threads);
+  octet_context alone = nullptr;
+  ok("context", octet_context_create(m, nullptr, &alone));
+  for (int t = 0; t < threads; ++t) {
+    makeBuffers(m, work[t], t);
+    makeBuffers(m, want[t], t);
+    ok("reference call", octet_context_invoke(alone, want[t].inViews.data(),
+                                              (int32_t)want[t].inViews.size(),
+                                              want[t].outViews.data(),
+                                              (int32_t)want[t].outViews.size()));
+  }
+  bool distinct = threads < 2 || want[0].out != want[1].out;
+  std::printf("threads %d, calls %d, distinct inputs give distinct outputs: %s\n", threads,
+              calls, distinct ? "yes" : "no");
+
+  // All threads at once, each with its own context.
+  std::atomic<int> errors{0}, mismatches{0}, go{0};
+  auto worker = [&](int t, bool pooled) {
+    octet_context ctx = nullptr;
+    if (!pooled && octet_context_create(m, nullptr, &ctx)) {
+      ++errors;
+      return;
+    }
+    ++go;
+    while (go.load() < threads) // start together
+      std::this_thread::yield();
+    Buffers &b = work[t];
+    for (int i = 0; i < calls; ++i) {
+      for (auto &o : b.out)
+        std::memset(o.data(), 0xEE, o.size());
+      octet_status s =
+          pooled ? octet_module_invoke(m, b.inViews.data(), (int32_t)b.inViews.size(),
+                                       b.outViews.data(), (int32_t)b.outViews.size())
+                 : octet_context_invoke(ctx, b.inViews.data(), (int32_t)b.inViews.size(),
+                                        b.outViews.data(), (int32_t)b.outViews.size());
+      if (s) {
+        ++errors;
+        octet_status_release(s);
+        continue;
+      }
+      if (b.out != want[t].out)
+        ++mismatches;
+    }
+    octet_context_release(ctx);
+  };
+  for (bool pooled : {false, true}) {
+    go = 0;
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back(worker, t, pooled);
+    for (std::thread &th : pool)
+      th.join();
+    std::printf("%s: errors %d, mismatches %d\n",
+                pooled ? "octet_module_invoke" : "own contexts", errors.load(), mismatches.load());
+  }
+
+  // The entry point with a workspace full of garbage computes the same.
+  uint64_t size = desc->workspace_size;
+  std::vector<unsigned char> raw(size + 128);
+  unsigned char *ws = raw.data() + (64 - (reinterpret_cast<uintptr_t>(raw.data()) % 64)) % 64;
+  std::memset(ws, 0xA5, size);
+  Buffers g;
+  makeBuffers(m, g, 0);
+  std::vector<void *> ins, outs;
+  for (auto &v : g.inViews)
+    ins.push_back(v.data);
+  for (auto &v : g.outViews)
+    outs.push_back(v.data);
+  octet_call call;
+  std::memset(&call, 0, sizeof call);
+  call.struct_size = sizeof call;
+  call.inputs = ins.data();
+  call.outputs = outs.data();
+  call.workspace = ws;
+  call.workspace_size = size;
+  call.num_threads = 1;
+  expect(desc->entry(&call) == OCTET_OK && g.out == want[0].out,
+         "a workspace full of garbage gives the same result");
+  std::printf("workspace %llu bytes\n", (unsigned long long)size);
+
+  // The entry point's checks of the call.
+  if (size) {
+    call.workspace = nullptr;
+    expect(desc->entry(&call) == OCTET_INVALID_ARGUMENT && call.message &&
+               std::strstr(call.message, "workspace is missing"),
+           "entry: no workspace");
+    call.workspace = ws;
+    call.workspace_size = size - 1;
+    call.message = nullptr;
+    expect(desc->entry(&call) == OCTET_INVALID_ARGUMENT && call.message &&
+               std::strstr(call.message, "smaller than the module needs"),
+           "entry: small workspace");
+    call.workspace = ws + 1;
+    call.workspace_size = size;
+    call.message = nullptr;
+    expect(desc->entry(&call) == OCTET_INVALID_ARGUMENT && call.message &&
+               std::strstr(call.message, "not 64-byte aligned"),
+           "entry: misaligned workspace");
+  }
+  call.struct_size = 8;
+  expect(desc->entry(&call) == OCTET_INVALID_ARGUMENT, "entry: truncated octet_call");
+  expect(desc->entry(nullptr) == OCTET_INVALID_ARGUMENT, "entry: null call");
+
+  octet_context_release(alone);
+  octet_module_release(m);
+  std::printf("concurrency checks: %s\n",
+              failures || errors || mismatches || !distinct ? "FAILED" : "OK");
+  return failures || errors || mismatches || !distinct ? 1 : 0;
+}
