@@ -29,8 +29,7 @@ namespace {
 enum class Emit { Import, Quantized, Lowered, LLVMIR, Object, SharedLib };
 
 cl::OptionCategory category("octetc options");
-cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
-                               cl::Required, cl::cat(category));
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"), cl::cat(category));
 cl::opt<std::string> outputFile("o", cl::desc("Output file (default: stdout)"),
                                 cl::value_desc("file"), cl::init("-"),
                                 cl::cat(category));
@@ -83,6 +82,10 @@ int main(int argc, char **argv) {
     for (const octet::Target *t : octet::registeredTargets())
       outs() << "  " << t->name << "  " << t->description << "\n";
     return 0;
+  }
+  if (inputFile.empty()) {
+    errs() << "octetc: error: no model given (usage: octetc model.onnx [options]; see --help)\n";
+    return 1;
   }
   const octet::Target *tgt = nullptr;
   if (!target.empty() && !(tgt = octet::lookupTarget(target))) {
