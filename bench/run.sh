@@ -92,6 +92,12 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
     a=$($ortb "$work/$m.224.onnx" 20 "input=$work/x224.npy")
     echo "| $m QDQ (torch qnnpack), 1x3x224x224 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
   done
+  # Concurrency (runtime ABI v2): K threads calling the one loaded module,
+  # each with its own context; aggregate throughput against one thread.
+  tput() { grep '^throughput' | sed -E 's/throughput: ([0-9.]+) runs.*/\1/'; }
+  t1=$("$bin/octet-run" "$work/resnet18.224.so" --input "input=@$work/x224.npy" --benchmark=40 --concurrency=1 | tput)
+  t2=$("$bin/octet-run" "$work/resnet18.224.so" --input "input=@$work/x224.npy" --benchmark=40 --concurrency=2 | tput)
+  echo "| resnet18 QDQ 224, octet-run --concurrency=2 vs 1 (runs/s) | $t2 | --concurrency=1 | $t1 | $(awk -v a="$t2" -v b="$t1" 'BEGIN { printf "%.2f", a / b }')x throughput |"
   /usr/bin/python3 "$root/test/Inputs/torch_models.py" resnet18 "$work/r18f.onnx" 2>/dev/null
   "$bin/octetc" "$work/r18f.onnx" --target=cpu --emit=shared-lib -o "$work/r18f.so"
   o=$("$bin/octet-run" "$work/r18f.so" --input "input=@$work/r18.x.npy" --benchmark=20 | p50)

@@ -40,9 +40,7 @@ def ConvertOctetToLinalg : Pass<"convert-octet-to-linalg", "ModuleOp"> {
                            "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
-                           "::mlir::scf::SCFDialect",
-                           "::mlir::vector::VectorDialect",
-                           "::mlir::LLVM::LLVMDialect"];
+                           "::mlir::scf::SCFDialect"];
 }
 
 #endif // OCTET_CONVERSION_PASSES_TD

@@ -13,12 +13,10 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::octet {
@@ -50,8 +48,7 @@ void mlir::octet::populateOctetToLinalgTypeConversion(TypeConverter &tc) {
 void mlir::octet::configureOctetToLinalgTarget(ConversionTarget &target,
                                                const TypeConverter &tc) {
   target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect, arith::ArithDialect,
-                         math::MathDialect, scf::SCFDialect, vector::VectorDialect,
-                         LLVM::LLVMDialect>();
+                         math::MathDialect, scf::SCFDialect>();
   target.addIllegalDialect<OctetDialect>();
   target.addDynamicallyLegalOp<func::FuncOp>([&tc](func::FuncOp f) {
     return tc.isSignatureLegal(f.getFunctionType()) && tc.isLegal(&f.getBody());

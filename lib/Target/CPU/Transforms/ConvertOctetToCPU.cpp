@@ -34,7 +34,7 @@ struct ConvertOctetToCPUPass : mlir::octet::cpu::impl::ConvertOctetToCPUBase<Con
     populateOctetToLinalgTypeConversion(tc);
     ConversionTarget target(*ctx);
     configureOctetToLinalgTarget(target, tc);
-    target.addLegalDialect<OctetCPUDialect>();
+    target.addLegalDialect<OctetCPUDialect, vector::VectorDialect>();
     RewritePatternSet patterns(ctx);
     populateOctetToLinalgConversionPatterns(tc, patterns, options);
     populateCPUKernelPatterns(tc, patterns, kernels);
