@@ -1,5 +1,5 @@
 // octet-workspace: a public function's static, identity-layout top-level allocations become memref.views of a new workspace argument at 64-byte aligned offsets; dynamic, strided, nested and private-function buffers stay.
-// RUN: octet-opt %s --octet-workspace -split-input-file | FileCheck %s
+// RUN: octet-opt %s --octet-workspace=reuse=0 -split-input-file | FileCheck %s
 
 // Two buffers: 16 bytes at offset 0, then 16 bytes at the next multiple of
 // their own alignment (128); the total rounds up to 64 (192). The deallocs

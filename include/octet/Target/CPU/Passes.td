@@ -91,8 +91,13 @@ def OctetWorkspace : Pass<"octet-workspace", "ModuleOp"> {
   let description = [{
     Every fixed-size buffer that a public function allocates at its top
     level becomes a `memref.view` of a new last argument, the workspace (a
-    `memref<Nxi8>`, 64-byte aligned), at its own
-    64-byte aligned offset; the function gets `octet.workspace_size = N` and
+    `memref<Nxi8>`, 64-byte aligned), at a 64-byte aligned offset. With
+    `reuse` (the default), buffers that are not in use at the same time
+    share bytes: a buffer is in use from the first to the last top-level op
+    that reads or writes it or a view of it, and one that may escape (is
+    returned, passed to a call, yielded, or aliased by a non-view op) for the
+    whole call; offsets are assigned greedily, largest buffer first. Without
+    `reuse` every buffer has bytes of its own. the function gets `octet.workspace_size = N` and
     `octet.workspace_buffers` (how many buffers it holds).
     The caller allocates the workspace once per context and no call shares
     mutable memory with another, so a module runs on many threads at once.
@@ -100,6 +105,10 @@ def OctetWorkspace : Pass<"octet-workspace", "ModuleOp"> {
     are functions that other functions call (their callers would need the
     workspace too).
   }];
+  let options = [
+    Option<"reuse", "reuse", "bool", /*default=*/"true",
+           "Let buffers that are not in use at the same time share workspace bytes">
+  ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
 }
 
