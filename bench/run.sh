@@ -2,9 +2,10 @@
 # Octet's generated code against its anchors in the same run, on one thread:
 # oneDNN 2.6 (libdnnl) for INT8 GEMM and convolution, ONNX Runtime 1.30 (CPU,
 # onnxruntime-node) for whole models. Prints a markdown table.
-# usage: bench/run.sh   (after scripts/setup.sh --test-deps)
+# usage: bench/run.sh   (installs what it needs with scripts/setup.sh --bench-deps)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/setup.sh" --no-run --bench-deps >&2
 build="${OCTET_BUILD_DIR:-$root/build}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

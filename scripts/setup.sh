@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian 12 packages), builds Octet, and runs the
-# main job on the bundled model. Usage: scripts/setup.sh [--no-run] [--test-deps]
+# main job on the bundled model.
+# Usage: scripts/setup.sh [--no-run] [--test-deps] [--bench-deps]
+#   --test-deps   also torch/torchvision and onnxruntime-node (the test references)
+#   --bench-deps  the test deps and oneDNN (libdnnl-dev), bench/run.sh's anchor
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 run_main=1
 test_deps=0
+bench_deps=0
 for arg in "$@"; do
   case "$arg" in
     --no-run) run_main=0 ;;
     --test-deps) test_deps=1 ;;
-    *) echo "usage: scripts/setup.sh [--no-run] [--test-deps]" >&2; exit 2 ;;
+    --bench-deps) test_deps=1 bench_deps=1 ;;
+    *) echo "usage: scripts/setup.sh [--no-run] [--test-deps] [--bench-deps]" >&2; exit 2 ;;
   esac
 done
 
@@ -21,6 +26,8 @@ packages=(cmake ninja-build ccache clang-22 lld-22 llvm-22-dev llvm-22-tools
           python3-onnx python3-numpy)
 # The torch-exported model tests use Debian's torch and torchvision.
 [ "$test_deps" = 1 ] && packages+=(python3-torch python3-torchvision)
+# bench/run.sh times oneDNN's INT8 kernels as the anchor.
+[ "$bench_deps" = 1 ] && packages+=(libdnnl-dev)
 
 missing=()
 for p in "${packages[@]}"; do
