@@ -42,7 +42,10 @@ struct MergeQDQPair : OpRewritePattern<DequantizeOp> {
       if (!(scale > 0))
         return failure();
       // std::round, then ORT's narrowing cast to the storage type.
-      int64_t zp = (int64_t)std::round((float)qmin - lo / scale);
+      float zpf = std::round((float)qmin - lo / scale);
+      if (!(std::fabs(zpf) < 0x1p31f))
+        return failure();
+      int64_t zp = (int64_t)zpf;
       zp = e1.isSigned() ? (int64_t)(int8_t)zp : (int64_t)(uint8_t)zp;
       merged = withElementType(
           t1, makeQuantType(rewriter.getContext(), e1.isSigned(), 8, {(double)scale}, {zp},

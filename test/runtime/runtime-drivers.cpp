@@ -187,8 +187,10 @@ int main(int argc, char **argv) {
          "cpu allocation is aligned");
   expect(p && ((unsigned char *)p)[0] == 0 && ((unsigned char *)p)[99] == 0,
          "cpu allocation is zeroed");
-  expectError(octet_device_allocate(cpu, 100, 48, &p), OCTET_INVALID_ARGUMENT,
+  void *q = nullptr;
+  expectError(octet_device_allocate(cpu, 100, 48, &q), OCTET_INVALID_ARGUMENT,
               "not a power of two", "allocate with alignment 48");
+  expect(q == nullptr, "a failed allocation returns no pointer");
   float host[4] = {1, 2, 3, 4}, back[4] = {0, 0, 0, 0};
   void *buf = nullptr;
   octet_device_allocate(cpu, 16, 16, &buf);

@@ -1155,23 +1155,29 @@ static OpFoldResult foldBinary(Operation *op, Attribute la, Attribute ra,
 OpFoldResult AddOp::fold(FoldAdaptor a) {
   return foldBinary(*this, a.getLhs(), a.getRhs(),
                     [](double x, double y) { return (double)((float)x + (float)y); },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return x + y; });
+                    [](int64_t x, int64_t y) -> std::optional<int64_t> {
+                      return (int64_t)((uint64_t)x + (uint64_t)y); // wraps
+                    });
 }
 OpFoldResult SubOp::fold(FoldAdaptor a) {
   return foldBinary(*this, a.getLhs(), a.getRhs(),
                     [](double x, double y) { return (double)((float)x - (float)y); },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return x - y; });
+                    [](int64_t x, int64_t y) -> std::optional<int64_t> {
+                      return (int64_t)((uint64_t)x - (uint64_t)y); // wraps
+                    });
 }
 OpFoldResult MulOp::fold(FoldAdaptor a) {
   return foldBinary(*this, a.getLhs(), a.getRhs(),
                     [](double x, double y) { return (double)((float)x * (float)y); },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return x * y; });
+                    [](int64_t x, int64_t y) -> std::optional<int64_t> {
+                      return (int64_t)((uint64_t)x * (uint64_t)y); // wraps
+                    });
 }
 OpFoldResult DivOp::fold(FoldAdaptor a) {
   return foldBinary(*this, a.getLhs(), a.getRhs(),
                     [](double x, double y) { return (double)((float)x / (float)y); },
                     [](int64_t x, int64_t y) -> std::optional<int64_t> {
-                      if (y == 0)
+                      if (y == 0 || (y == -1 && x == INT64_MIN))
                         return std::nullopt;
                       return x / y; // ONNX integer Div truncates toward zero
                     });
@@ -1218,6 +1224,8 @@ OpFoldResult ModOp::fold(FoldAdaptor a) {
                     [fm](int64_t x, int64_t y) -> std::optional<int64_t> {
                       if (y == 0)
                         return std::nullopt;
+                      if (y == -1)
+                        return 0; // INT64_MIN % -1 overflows in C++
                       int64_t r = x % y;
                       if (!fm && r != 0 && ((r < 0) != (y < 0)))
                         r += y;
@@ -1454,11 +1462,21 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
     return {};
   if (c->isFloat && isa<IntegerType>(rt.getElementType()) &&
       !rt.getElementType().isInteger(1)) {
-    // float -> integer truncates toward zero.
+    // float -> integer truncates toward zero. NaN, infinities and values
+    // outside the target type have no defined result (arith.fptosi/fptoui
+    // give poison): such a cast is left to run time, not folded.
+    unsigned width = rt.getElementType().getIntOrFloatBitWidth();
+    bool isUnsigned = rt.getElementType().isUnsignedInteger();
+    double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
+    double hi = std::ldexp(1.0, isUnsigned ? std::min(width, 63u) : width - 1);
     ConstTensor t;
     t.shape = c->shape;
-    for (double v : c->f)
-      t.i.push_back((int64_t)std::trunc(v));
+    for (double v : c->f) {
+      double tv = std::trunc(v);
+      if (!std::isfinite(v) || tv < lo || tv >= hi)
+        return {};
+      t.i.push_back((int64_t)tv);
+    }
     return t.write(rt);
   }
   if (rt.getElementType().isInteger(1)) {

@@ -8,6 +8,8 @@
 
 #include "ImporterImpl.h"
 
+#include <cmath>
+#include <cstdio>
 #include <limits>
 
 using namespace mlir;
@@ -144,12 +146,23 @@ LogicalResult Importer::onComposite(const NodeProto &n) {
       return nodeError(n) << "depth must be a scalar constant";
     if (!vals || vals->numElements() != 2)
       return nodeError(n) << "values must be a constant [off, on] pair";
-    int64_t d = (int64_t)depth->asDouble(0);
-    if (d < 1)
-      return nodeError(n) << "depth must be positive, got " << d;
-    if (d > (1 << 24) || d * std::max<int64_t>(xt.getNumElements(), 1) > (int64_t(1) << 32))
-      return nodeError(n) << "depth " << d << " is too large for " << xt.getNumElements()
+    // Checked in double first: NaN or a huge float depth has no int64_t value
+    // (found by tools/octet-fuzz-import).
+    double dv = depth->asDouble(0);
+    auto shown = [](double v) {
+      char buf[32];
+      if (std::fabs(v) < 0x1p53 && v == std::trunc(v))
+        std::snprintf(buf, sizeof buf, "%lld", (long long)v);
+      else
+        std::snprintf(buf, sizeof buf, "%g", v);
+      return std::string(buf);
+    };
+    if (!(dv >= 1))
+      return nodeError(n) << "depth must be positive, got " << shown(dv);
+    if (dv > double(1 << 24) || dv * std::max<double>(xt.getNumElements(), 1) > 0x1p32)
+      return nodeError(n) << "depth " << shown(dv) << " is too large for " << xt.getNumElements()
                           << " indices";
+    int64_t d = (int64_t)dv;
     if (!isa<IntegerType>(el) && !isa<FloatType>(el))
       return nodeError(n) << "indices must be numbers, got " << el;
     auto axis = normAxis(attrInt(n, "axis", -1), rank + 1);

@@ -59,6 +59,12 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
     if (strides[i] < 1 || dil[i] < 1 || outPad[i] < 0 ||
         outPad[i] >= std::max(strides[i], dil[i]))
       return nodeError(n) << "invalid strides, dilations or output_padding";
+  // As in autoPads: larger values would overflow the output size arithmetic.
+  auto huge = [](int64_t x) { return x > (int64_t{1} << 24) || x < -(int64_t{1} << 24); };
+  if (llvm::any_of(strides, huge) || llvm::any_of(dil, huge) || llvm::any_of(pads, huge) ||
+      llvm::any_of(attrInts(n, "output_shape").value_or(SmallVector<int64_t>{}), huge))
+    return nodeError(n) << "stride, dilation, pad and output_shape values past 2^24 are not "
+                           "supported";
   std::string autoPad = attrString(n, "auto_pad", "NOTSET");
   auto outShape = attrInts(n, "output_shape");
   if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
@@ -283,7 +289,8 @@ LogicalResult Importer::onEinsum(const NodeProto &n) {
   int ninputs = 0;
   for (int k = 0; k < n.input_size(); ++k)
     ninputs += !n.input(k).empty();
-  if (terms.size() != (size_t)ninputs || ninputs < 1 || ninputs > 2)
+  // (An empty input name would leave an operand null.)
+  if (terms.size() != (size_t)ninputs || ninputs != n.input_size() || ninputs < 1 || ninputs > 2)
     return nodeError(n) << "Einsum '" << eq << "' needs one or two operands matching its inputs";
   std::string out;
   if (arrow != std::string::npos) {

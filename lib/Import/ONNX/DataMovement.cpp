@@ -9,6 +9,7 @@
 #include "ImporterImpl.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::octet;
@@ -284,6 +285,18 @@ LogicalResult Importer::onSplit(const NodeProto &n) {
   if ((int64_t)sizes.size() != n.output_size())
     return nodeError(n) << "has " << n.output_size() << " outputs but "
                         << sizes.size() << " split sizes";
+  // Checked before the slices are made: make<> folds them before their
+  // verifier runs, and the folder read past a constant input (found by
+  // tools/octet-fuzz-import).
+  int64_t total = 0;
+  for (int64_t s : sizes) {
+    if (s < 0)
+      return nodeError(n) << "split size " << s << " is negative";
+    if (__builtin_add_overflow(total, s, &total))
+      return nodeError(n) << "split sizes overflow";
+  }
+  if (dim != kDyn && total != dim)
+    return nodeError(n) << "split sizes add up to " << total << ", not " << dim;
   int64_t start = 0;
   for (int64_t k = 0; k < (int64_t)sizes.size(); ++k) {
     SmallVector<int64_t> shape(rtt(x).getShape());
@@ -342,6 +355,11 @@ LogicalResult Importer::onSlice(const NodeProto &n) {
   for (auto *vec : {&starts, &ends})
     for (int64_t &v : *vec)
       v = std::clamp<int64_t>(v, INT32_MIN, INT32_MAX);
+  // Steps too: a step of INT64_MIN overflowed normalizeSliceDim (found by
+  // tools/octet-fuzz-import). A step past 2^40, longer than any dimension,
+  // takes the same single element as 2^40.
+  for (int64_t &v : steps)
+    v = std::clamp<int64_t>(v, -(int64_t{1} << 40), int64_t{1} << 40);
   std::string why;
   auto shape = inferSliceShape(rtt(x).getShape(), starts, ends, axes, steps, why);
   if (failed(shape))
@@ -395,6 +413,11 @@ LogicalResult Importer::onPad(const NodeProto &n) {
   }
   if (isQuantTensor(x.getType()) && mode == "constant" && value != 0)
     return nodeError(n) << "a non-zero pad value on a quantized tensor is not supported";
+  // Larger pads would overflow the shape inference (found by
+  // tools/octet-fuzz-import).
+  auto huge = [](int64_t p) { return p > (int64_t{1} << 24) || p < -(int64_t{1} << 24); };
+  if (llvm::any_of(pads, huge))
+    return nodeError(n) << "pads past 2^24 are not supported";
   std::string why;
   auto shape = inferPadShape(rtt(x).getShape(), pads, why);
   if (failed(shape))
@@ -418,6 +441,11 @@ LogicalResult Importer::onGather(const NodeProto &n) {
   auto axis = normAxis(attrInt(n, "axis", 0), rtt(x).getRank());
   if (!axis)
     return nodeError(n) << "axis out of range";
+  // Checked here: make<> folds constant operands before the op's verifier
+  // runs, and GatherOp's folder reads the indices as integers.
+  auto ie = dyn_cast<IntegerType>(rtt(idx).getElementType());
+  if (!ie || (ie.getWidth() != 32 && ie.getWidth() != 64))
+    return nodeError(n) << "indices must be int32 or int64, got " << rtt(idx).getElementType();
   std::string why;
   auto shape = inferGatherShape(rtt(x).getShape(), rtt(idx).getShape(), *axis, why);
   if (failed(shape))
@@ -521,6 +549,12 @@ LogicalResult Importer::onScatterND(const NodeProto &n) {
     define(n, 0, *v);
     return success();
   }
+  // Folded here, without ScatterOp's verifier: float updates of integer data
+  // would be converted with undefined behaviour (NaN, out of range).
+  if (rtt(input(n, 0)).getElementType() != rtt(input(n, 2)).getElementType())
+    return nodeError(n) << "updates must have the data's element type, got "
+                        << rtt(input(n, 2)).getElementType() << " for "
+                        << rtt(input(n, 0)).getElementType();
   auto ds = rtt(input(n, 0)).getShape(), is = rtt(input(n, 1)).getShape();
   if (is.empty() || is.back() < 1 || is.back() > (int64_t)ds.size())
     return nodeError(n) << "indices must end in a dimension of 1 to " << ds.size();
@@ -638,6 +672,12 @@ LogicalResult Importer::onResize(const NodeProto &n) {
     if (!scaleList.empty()) {
       if (!(scaleList[i] > 0))
         return nodeError(n) << "scales must be positive, got " << scaleList[i];
+      // Checked before the conversions to float and int64_t, which would
+      // overflow (undefined behaviour; found by tools/octet-fuzz-import).
+      if (!(scaleList[i] <= std::numeric_limits<float>::max()) ||
+          !(std::floor((double)in[*a] * (double)(float)scaleList[i]) < 0x1p62))
+        return nodeError(n) << "scale " << scaleList[i] << " makes dimension " << *a
+                            << " too large to compile";
       scales[*a] = (float)scaleList[i];
       out[*a] = (int64_t)std::floor((double)in[*a] * (double)(float)scaleList[i]);
     } else {
@@ -819,21 +859,44 @@ LogicalResult Importer::onRange(const NodeProto &n) {
                           << " is not)";
   }
   Type el = rtt(input(n, 0)).getElementType();
-  double start = c[0]->asDouble(0), limit = c[1]->asDouble(0), delta = c[2]->asDouble(0);
-  if (delta == 0)
-    return nodeError(n) << "delta must not be zero";
-  int64_t count = std::max<int64_t>(0, (int64_t)std::ceil((limit - start) / delta));
-  if (count > (1 << 24))
-    return nodeError(n) << "range of " << count << " elements is too large";
   ConstTensor out;
   out.isFloat = isa<FloatType>(el);
-  out.shape = {count};
-  for (int64_t k = 0; k < count; ++k) {
-    if (out.isFloat)
+  // The count and the values are computed without overflowing conversions
+  // (found by tools/octet-fuzz-import): in double for float ranges, exactly
+  // in 128 bits for integer ones.
+  if (out.isFloat) {
+    double start = c[0]->asDouble(0), limit = c[1]->asDouble(0), delta = c[2]->asDouble(0);
+    if (delta == 0)
+      return nodeError(n) << "delta must not be zero";
+    for (double v : {start, limit, delta})
+      if (!std::isfinite(v) || std::fabs(v) > std::numeric_limits<float>::max())
+        return nodeError(n) << "start, limit and delta must be finite, got " << start << ", "
+                            << limit << " and " << delta;
+    double steps = std::ceil((limit - start) / delta);
+    if (steps > (1 << 24))
+      return nodeError(n) << "range of " << steps << " elements is too large";
+    int64_t count = steps > 0 ? (int64_t)steps : 0;
+    out.shape = {count};
+    for (int64_t k = 0; k < count; ++k)
       out.f.push_back((float)start + (float)k * (float)delta);
-    else
-      out.i.push_back((int64_t)start + k * (int64_t)delta);
+  } else {
+    if (c[0]->isFloat || c[1]->isFloat || c[2]->isFloat)
+      return nodeError(n) << "start, limit and delta must all be integers for " << el;
+    __int128 start = c[0]->i[0], limit = c[1]->i[0], delta = c[2]->i[0];
+    if (delta == 0)
+      return nodeError(n) << "delta must not be zero";
+    __int128 diff = limit - start, steps = diff / delta;
+    if (diff % delta != 0 && (diff > 0) == (delta > 0))
+      ++steps;
+    if (steps > (1 << 24))
+      return nodeError(n) << "range of " << (int64_t)std::min<__int128>(steps, INT64_MAX)
+                          << " elements is too large";
+    int64_t count = steps > 0 ? (int64_t)steps : 0;
+    out.shape = {count};
+    for (int64_t k = 0; k < count; ++k)
+      out.i.push_back((int64_t)(start + k * delta));
   }
+  int64_t count = out.shape[0];
   auto t = RankedTensorType::get({count}, el);
   define(n, 0, createConstant(out.write(t), t, n.output(0)));
   return success();

@@ -70,9 +70,18 @@ Importer::tensorConstant(const onnx::TensorProto &t,
     return failure();
   SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
   int64_t n = 1;
+  uint64_t bound = 1; // the product of the non-zero dims bounds every product
   for (int64_t d : shape) {
     if (d < 0) {
       err() << "tensor '" << t.name() << "' has a negative dimension";
+      return failure();
+    }
+    // Like Importer::make: tensors past 2^32 elements are not compiled (and
+    // larger products would overflow here and in the handlers).
+    if (__builtin_mul_overflow(bound, (uint64_t)std::max<int64_t>(d, 1), &bound) ||
+        bound > (uint64_t{1} << 32)) {
+      err() << "tensor '" << t.name() << "' of shape " << shapeToString(shape)
+            << " is too large to compile";
       return failure();
     }
     n *= d;
@@ -103,9 +112,11 @@ Importer::tensorConstant(const onnx::TensorProto &t,
             << t.name() << "': " << buf.getError().message();
       return failure();
     }
+    int64_t size = (int64_t)(*buf)->getBufferSize();
     if (length < 0)
-      length = (*buf)->getBufferSize() - offset;
-    if (offset < 0 || offset + length > (int64_t)(*buf)->getBufferSize()) {
+      length = size - offset;
+    // (No offset + length: huge values would overflow.)
+    if (offset < 0 || offset > size || length < 0 || length > size - offset) {
       err() << "external data of tensor '" << t.name() << "' lies outside '"
             << full << "'";
       return failure();
@@ -382,6 +393,16 @@ LogicalResult Importer::convAttrs(const NodeProto &n, ArrayRef<int64_t> xShape,
 LogicalResult Importer::autoPads(const NodeProto &n, ArrayRef<int64_t> in,
                                  ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                                  ArrayRef<int64_t> dilations, SmallVector<int64_t> &pads) {
+  // Every windowed op (conv, pools) passes here. Values past 2^24, which no
+  // real model has, would overflow the window arithmetic below and in the
+  // shape inference (found by tools/octet-fuzz-import).
+  auto huge = [](ArrayRef<int64_t> v) {
+    return llvm::any_of(v, [](int64_t x) {
+      return x != kDyn && (x > (int64_t{1} << 24) || x < -(int64_t{1} << 24));
+    });
+  };
+  if (huge(kernel) || huge(strides) || huge(dilations) || huge(pads))
+    return nodeError(n) << "kernel, stride, dilation and pad values past 2^24 are not supported";
   std::string autoPad = attrString(n, "auto_pad", "NOTSET");
   if (autoPad == "NOTSET")
     return success();
@@ -559,6 +580,14 @@ FailureOr<Value> Importer::buildBinary(const NodeProto &n, StringRef kind,
 
 FailureOr<Value> Importer::buildReshape(const NodeProto &n, Value x,
                                         ArrayRef<int64_t> target, bool allowZero) {
+  // Larger targets would overflow the products of the shape inference (found
+  // by tools/octet-fuzz-import); they are past make<>'s 2^32 elements anyway.
+  uint64_t bound = 1;
+  for (int64_t t : target)
+    if (t > 0 &&
+        (__builtin_mul_overflow(bound, (uint64_t)t, &bound) || bound > (uint64_t{1} << 32)))
+      return nodeError(n) << "reshape target " << shapeToString(target)
+                          << " is too large to compile";
   std::string why;
   auto shape = inferReshapeShape(rtt(x).getShape(), target, allowZero, why);
   if (failed(shape))

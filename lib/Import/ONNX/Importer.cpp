@@ -194,6 +194,9 @@ LogicalResult Importer::importNode(const NodeProto &n) {
   auto it = handlers().find(handlerKey(n));
   if (it == handlers().end())
     return nodeError(n) << "unsupported operator";
+  // Every op the handlers know has an output; some read output(0) directly.
+  if (n.output_size() == 0)
+    return nodeError(n) << "node has no outputs";
   for (int k = 0; k < n.input_size(); ++k)
     if (!n.input(k).empty() && !lookup(n.input(k))) {
       if (initializers.count(n.input(k)))
@@ -291,6 +294,23 @@ OwningOpRef<ModuleOp> Importer::run() {
         }
       dims.assign(fixed->second.begin(), fixed->second.end());
       used.insert(in.name());
+    }
+    // Negative sizes make invalid types; huge ones overflow the handlers'
+    // shape arithmetic. The bound is Importer::make's (2^32 elements), on the
+    // product of the non-zero static dims, which bounds every partial product.
+    uint64_t bound = 1;
+    for (int64_t d : dims) {
+      if (d == kDyn)
+        continue;
+      if (d < 0) {
+        err() << "has a negative dimension " << d;
+        return nullptr;
+      }
+      if (__builtin_mul_overflow(bound, (uint64_t)std::max<int64_t>(d, 1), &bound) ||
+          bound > (uint64_t{1} << 32)) {
+        err() << "shape " << shapeToString(dims) << " is too large to compile";
+        return nullptr;
+      }
     }
     argTypes.push_back(RankedTensorType::get(dims, *el));
     argNames.push_back(in.name());

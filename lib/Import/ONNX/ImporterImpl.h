@@ -133,11 +133,18 @@ private:
           return nodeError(n) << "result of shape " << shapeToString(t.getShape())
                               << " is too large to compile";
     }
-    Value v = b.createOrFold<OpTy>(nodeLoc(n), resultType, std::forward<Args>(args)...);
-    if (Operation *op = v.getDefiningOp())
-      if (failed(mlir::verify(op)))
-        return failure();
-    return v;
+    // Verified before it is folded: the folders may assume valid operands.
+    auto op = OpTy::create(b, nodeLoc(n), resultType, std::forward<Args>(args)...);
+    if (failed(mlir::verify(op))) {
+      op->erase();
+      return failure();
+    }
+    SmallVector<Value, 1> folded;
+    if (succeeded(b.tryFold(op, folded)) && !folded.empty()) {
+      op->erase();
+      return folded.front();
+    }
+    return op->getResult(0);
   }
   LogicalResult need(const NodeProto &n, std::initializer_list<int> required) {
     for (int k : required)

@@ -17,6 +17,12 @@ using namespace ::octet::onnx_import::detail;
 FailureOr<Value> Importer::sliceAxis(const NodeProto &n, Value v, int64_t axis, int64_t start,
                                      int64_t len) {
   SmallVector<int64_t> shape(rtt(v).getShape());
+  // The handlers check their operands' shapes; this keeps a missed case from
+  // writing past `shape` or building an invalid slice that its folder reads.
+  if (axis >= (int64_t)shape.size() ||
+      (!ShapedType::isDynamic(shape[axis]) && start + len > shape[axis]))
+    return nodeError(n) << "cannot take entries " << start << " to " << start + len << " of axis "
+                        << axis << " of a tensor of shape " << shapeToString(shape);
   shape[axis] = len;
   return make<SliceOp>(n, rtt(v).clone(shape), v, b.getDenseI64ArrayAttr({start}),
                        b.getDenseI64ArrayAttr({start + len}), b.getDenseI64ArrayAttr({axis}),
@@ -30,6 +36,8 @@ FailureOr<Value> Importer::leadingEntry(const NodeProto &n, Value v, int64_t i) 
   return buildReshape(n, *t, SmallVector<int64_t>(s.begin() + 1, s.end()), false);
 }
 FailureOr<Value> Importer::concatAxis(const NodeProto &n, ArrayRef<Value> parts, int64_t axis) {
+  if (parts.empty())
+    return nodeError(n) << "nothing to concatenate";
   if (parts.size() == 1)
     return parts[0];
   SmallVector<int64_t> shape(rtt(parts[0]).getShape());
@@ -49,6 +57,18 @@ FailureOr<Value> Importer::gemmTransB(const NodeProto &n, Value a, Value w, Valu
                       b.getBoolAttr(false), b.getBoolAttr(true), b.getF32FloatAttr(1.0f),
                       b.getF32FloatAttr(1.0f), b.getStringAttr("none"), FloatAttr(),
                       FloatAttr());
+}
+
+/// Checks the optional operand #k of a recurrent op against its shape in the
+/// ONNX spec; dynamic dims match any size.
+static bool fitsShape(Value v, ArrayRef<int64_t> want) {
+  auto have = cast<RankedTensorType>(v.getType()).getShape();
+  if (have.size() != want.size())
+    return false;
+  for (auto [h, w] : llvm::zip(have, want))
+    if (!ShapedType::isDynamic(h) && h != w)
+      return false;
+  return true;
 }
 
 /// LSTM (layout 0, default activations) unrolled over its static sequence:
@@ -82,17 +102,30 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
   if (xs.size() != 3 || !rtt(x).hasStaticShape())
     return nodeError(n) << "X must be a 3-D tensor of static shape (use --input-shape)";
   int64_t seq = xs[0], batch = xs[1], inSize = xs[2];
+  // (An empty sequence left the outputs' concatenations without operands.)
+  if (seq < 1)
+    return nodeError(n) << "X has an empty sequence";
   int64_t hidden = attrInt(n, "hidden_size", 0);
   std::string dirAttr = attrString(n, "direction", "forward");
   int64_t dirs = dirAttr == "bidirectional" ? 2 : 1;
   if (dirAttr != "forward" && dirAttr != "reverse" && dirAttr != "bidirectional")
     return nodeError(n) << "unsupported attribute value direction=\"" << dirAttr << "\"";
   auto ws = rtt(wAll).getShape(), rs = rtt(rAll).getShape();
-  if (hidden < 1 || ws.size() != 3 || ws[0] != dirs || ws[1] != 4 * hidden || ws[2] != inSize ||
-      rs.size() != 3 || rs[0] != dirs || rs[1] != 4 * hidden || rs[2] != hidden)
+  // (hidden_size is bounded first so that 8 * hidden cannot overflow.)
+  if (hidden < 1 || hidden > (int64_t{1} << 32) || ws.size() != 3 || ws[0] != dirs ||
+      ws[1] != 4 * hidden || ws[2] != inSize || rs.size() != 3 || rs[0] != dirs ||
+      rs[1] != 4 * hidden || rs[2] != hidden)
     return nodeError(n) << "W " << shapeToString(ws) << " and R " << shapeToString(rs)
                         << " do not fit hidden_size " << hidden << ", " << dirs
                         << " direction(s) and input size " << inSize;
+  for (auto [k, name, want] :
+       {std::tuple<int, const char *, SmallVector<int64_t>>{3, "B", {dirs, 8 * hidden}},
+        {5, "initial_h", {dirs, batch, hidden}},
+        {6, "initial_c", {dirs, batch, hidden}},
+        {7, "P", {dirs, 3 * hidden}}})
+    if (Value v = input(n, k); v && !fitsShape(v, want))
+      return nodeError(n) << name << " has shape " << shapeToString(rtt(v).getShape())
+                          << ", expected " << shapeToString(want);
   Type el = rtt(x).getElementType();
   std::optional<float> clip;
   if (attr(n, "clip"))
@@ -269,6 +302,8 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
       return nodeError(n) << "sequence_lens must be a constant equal to the sequence length";
   }
   int64_t seq = xs[0], batch = xs[1], inSize = xs[2];
+  if (seq < 1)
+    return nodeError(n) << "X has an empty sequence";
   int64_t hid = attrInt(n, "hidden_size", 0);
   bool lbr = attrInt(n, "linear_before_reset", 0);
   std::string dirAttr = attrString(n, "direction", "forward");
@@ -276,11 +311,18 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
     return nodeError(n) << "unsupported attribute value direction=\"" << dirAttr << "\"";
   int64_t dirs = dirAttr == "bidirectional" ? 2 : 1;
   auto ws = rtt(wAll).getShape(), rs = rtt(rAll).getShape();
-  if (hid < 1 || ws.size() != 3 || ws[0] != dirs || ws[1] != 3 * hid || ws[2] != inSize ||
-      rs.size() != 3 || rs[0] != dirs || rs[1] != 3 * hid || rs[2] != hid)
+  // (hidden_size is bounded first so that 6 * hid cannot overflow.)
+  if (hid < 1 || hid > (int64_t{1} << 32) || ws.size() != 3 || ws[0] != dirs || ws[1] != 3 * hid ||
+      ws[2] != inSize || rs.size() != 3 || rs[0] != dirs || rs[1] != 3 * hid || rs[2] != hid)
     return nodeError(n) << "W " << shapeToString(ws) << " and R " << shapeToString(rs)
                         << " do not fit hidden_size " << hid << ", " << dirs
                         << " direction(s) and input size " << inSize;
+  for (auto [k, name, want] :
+       {std::tuple<int, const char *, SmallVector<int64_t>>{3, "B", {dirs, 6 * hid}},
+        {5, "initial_h", {dirs, batch, hid}}})
+    if (Value v = input(n, k); v && !fitsShape(v, want))
+      return nodeError(n) << name << " has shape " << shapeToString(rtt(v).getShape())
+                          << ", expected " << shapeToString(want);
   Type el = rtt(x).getElementType();
   auto take = [&](Value v, int64_t axis, int64_t start, int64_t len) {
     return sliceAxis(n, v, axis, start, len);

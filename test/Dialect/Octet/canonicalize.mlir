@@ -33,3 +33,31 @@ func.func @reversing_slice(%x: tensor<4xf32>) -> tensor<4xf32> {
   %s = octet.slice %x {starts = array<i64: -1>, ends = array<i64: -100>, axes = array<i64: 0>, steps = array<i64: -1>} : tensor<4xf32> -> tensor<4xf32>
   return %s : tensor<4xf32>
 }
+
+// -----
+
+// float -> integer casts fold where the value truncates into the target type;
+// NaN, infinities and out-of-range values (poison in arith.fptosi/fptoui) stay
+// a cast for run time instead of being converted by undefined C++.
+// CHECK-LABEL: func @cast_fold_range
+// CHECK-DAG: arith.constant dense<[-2, 127, -128]> : tensor<3xi8>
+// CHECK-DAG: arith.constant dense<255> : tensor<1xui8>
+// CHECK-COUNT-5: octet.cast
+// CHECK-NOT: octet.cast
+func.func @cast_fold_range() -> (tensor<3xi8>, tensor<1xui8>, tensor<1xi32>, tensor<1xi32>, tensor<1xi64>, tensor<1xi8>, tensor<1xui8>) {
+  %a = arith.constant dense<[-2.9, 127.9, -128.5]> : tensor<3xf32>
+  %ca = octet.cast %a : tensor<3xf32> -> tensor<3xi8>
+  %b = arith.constant dense<255.5> : tensor<1xf32>
+  %cb = octet.cast %b : tensor<1xf32> -> tensor<1xui8>
+  %n = arith.constant dense<0x7FC00000> : tensor<1xf32>
+  %cn = octet.cast %n : tensor<1xf32> -> tensor<1xi32>
+  %i = arith.constant dense<0x7F800000> : tensor<1xf32>
+  %ci = octet.cast %i : tensor<1xf32> -> tensor<1xi32>
+  %g = arith.constant dense<1.0e30> : tensor<1xf32>
+  %cg = octet.cast %g : tensor<1xf32> -> tensor<1xi64>
+  %o = arith.constant dense<128.0> : tensor<1xf32>
+  %co = octet.cast %o : tensor<1xf32> -> tensor<1xi8>
+  %u = arith.constant dense<-1.0> : tensor<1xf32>
+  %cu = octet.cast %u : tensor<1xf32> -> tensor<1xui8>
+  return %ca, %cb, %cn, %ci, %cg, %co, %cu : tensor<3xi8>, tensor<1xui8>, tensor<1xi32>, tensor<1xi32>, tensor<1xi64>, tensor<1xi8>, tensor<1xui8>
+}
