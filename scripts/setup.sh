@@ -26,6 +26,8 @@ packages=(cmake ninja-build ccache clang-22 lld-22 llvm-22-dev llvm-22-tools
           python3-onnx python3-numpy)
 # The torch-exported model tests use Debian's torch and torchvision.
 [ "$test_deps" = 1 ] && packages+=(python3-torch python3-torchvision)
+# OCTET_ORT_CPU=MODEL: the tests run ONNX Runtime under qemu-x86_64 -cpu MODEL.
+[ "$test_deps" = 1 ] && [ -n "${OCTET_ORT_CPU:-}" ] && packages+=(qemu-user)
 # bench/run.sh times oneDNN's INT8 kernels as the anchor.
 [ "$bench_deps" = 1 ] && packages+=(libdnnl-dev)
 

@@ -84,4 +84,14 @@ if "avx512_vnni" in flags:
     config.available_features.add("avx512vnni")
 if "avx512_vnni" in flags or "avx_vnni" in flags:
     config.available_features.add("vnni")
-config.substitutions.append(("%ortrun", "node " + os.path.join(config.test_source_root, "ort", "ort_run.js")))
+# OCTET_ORT_CPU=MODEL runs ONNX Runtime (%ortrun, %ortcheck) under
+# `qemu-x86_64 -cpu MODEL`, so that ORT's kernels see another CPU's ISA: e.g.
+# EPYC-Milan-v1 (Zen 3: AVX2, no VNNI) on a VNNI host. QEMU's TCG has no
+# AVX-512, so an emulated ORT never has VNNI. `ort-vnni`: ORT's kernels use VNNI.
+ort_cpu = os.environ.get("OCTET_ORT_CPU", "")
+if ort_cpu:
+    config.environment["OCTET_ORT_CPU"] = ort_cpu
+elif "vnni" in config.available_features:
+    config.available_features.add("ort-vnni")
+config.substitutions.append(("%ortrun", ("qemu-x86_64 -cpu " + ort_cpu + " " if ort_cpu else "") +
+                             "node " + os.path.join(config.test_source_root, "ort", "ort_run.js")))

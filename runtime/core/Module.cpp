@@ -9,6 +9,7 @@
 
 #include <dlfcn.h>
 
+#include <cstdint>
 #include <cstring>
 #include <new>
 
@@ -147,6 +148,42 @@ octet_status makeModule(const octet_module_desc *desc, void *library, octet_devi
   return nullptr;
 }
 
+/// The bytes a tensor of `t` occupies.
+size_t tensorBytes(const octet_tensor_desc &t) {
+  size_t count = 1;
+  for (int32_t i = 0; i < t.rank; ++i)
+    count *= (size_t)t.dims[i];
+  return count * octet_dtype_size(t.dtype);
+}
+
+/// The generated code assumes that no output overlaps another output or an
+/// input (octet_abi.h); inputs may share bytes, they are only read.
+octet_status checkOverlaps(const octet_module_desc *d, const octet_tensor_view *inputs,
+                           const octet_tensor_view *outputs) {
+  auto overlap = [](const void *a, size_t na, const void *b, size_t nb) {
+    auto pa = (uintptr_t)a, pb = (uintptr_t)b;
+    return na && nb && pa < pb + nb && pb < pa + na;
+  };
+  auto name = [](const char *kind, int32_t i, const octet_tensor_desc &t) {
+    return std::string(kind) + " " + std::to_string(i) + " '" + (t.name ? t.name : "") + "'";
+  };
+  for (int32_t o = 0; o < d->num_outputs; ++o) {
+    size_t no = tensorBytes(d->outputs[o]);
+    for (int32_t p = 0; p < o; ++p)
+      if (overlap(outputs[o].data, no, outputs[p].data, tensorBytes(d->outputs[p])))
+        return makeStatus(OCTET_INVALID_ARGUMENT, name("output", o, d->outputs[o]) +
+                                                      " overlaps " +
+                                                      name("output", p, d->outputs[p]));
+    for (int32_t i = 0; i < d->num_inputs; ++i)
+      if (overlap(outputs[o].data, no, inputs[i].data, tensorBytes(d->inputs[i])))
+        return makeStatus(OCTET_INVALID_ARGUMENT,
+                          name("output", o, d->outputs[o]) + " overlaps " +
+                              name("input", i, d->inputs[i]) +
+                              " (outputs cannot be written in place over inputs)");
+  }
+  return nullptr;
+}
+
 /// Runs one checked call on `ctx`.
 octet_status invokeOn(octet_context ctx, const octet_tensor_view *inputs, int32_t numInputs,
                       const octet_tensor_view *outputs, int32_t numOutputs) {
@@ -165,6 +202,8 @@ octet_status invokeOn(octet_context ctx, const octet_tensor_view *inputs, int32_
   for (int32_t i = 0; i < numOutputs; ++i)
     if (octet_status s = checkView(m, d->outputs[i], outputs[i], "output", i))
       return s;
+  if (octet_status s = checkOverlaps(d, inputs, outputs))
+    return s;
   for (int32_t i = 0; i < numInputs; ++i)
     ctx->inputs[i] = inputs[i].data;
   for (int32_t i = 0; i < numOutputs; ++i)

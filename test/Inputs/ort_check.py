@@ -133,7 +133,11 @@ def unshared_for_ort(path, work):
     return out
 
 
-ort = ["node", ORT, unshared_for_ort(a.model, a.work)] + ["%s=%s" % f for f in feeds] + ["--"] + \
+# OCTET_ORT_CPU=MODEL runs ONNX Runtime under qemu-x86_64 -cpu MODEL (e.g.
+# EPYC-Milan-v1, a Zen 3): its kernels then see that CPU's ISA, which checks
+# the reference on a host without VNNI (docs/onnxruntime-saturation.md).
+emulate = ["qemu-x86_64", "-cpu", os.environ["OCTET_ORT_CPU"]] if os.environ.get("OCTET_ORT_CPU") else []
+ort = emulate + ["node", ORT, unshared_for_ort(a.model, a.work)] + ["%s=%s" % f for f in feeds] + ["--"] + \
     ["%s=%s" % (o, os.path.join(a.work, "ort." + o.replace("/", "_") + ".npy")) for o in outs]
 subprocess.run(ort, check=True)
 

@@ -195,6 +195,37 @@ int main(int argc, char **argv) {
   expect(desc->entry(&call) == OCTET_INVALID_ARGUMENT, "entry: truncated octet_call");
   expect(desc->entry(nullptr) == OCTET_INVALID_ARGUMENT, "entry: null call");
 
+  // Outputs written in place over an input, or two outputs in one buffer,
+  // are refused before the call (the generated code assumes no overlap).
+  {
+    Buffers o;
+    makeBuffers(m, o, 1);
+    std::vector<octet_tensor_view> outs(o.outViews);
+    std::vector<unsigned char> big(o.in[0].size() + o.out[0].size() + 64);
+    std::vector<octet_tensor_view> ins(o.inViews);
+    ins[0].data = big.data();
+    outs[0].data = big.data() + o.in[0].size() / 2 + 1;
+    outs[0].size_bytes = o.out[0].size();
+    octet_status s = octet_module_invoke(m, ins.data(), (int32_t)ins.size(), outs.data(),
+                                         (int32_t)outs.size());
+    expect(s && octet_status_code_of(s) == OCTET_INVALID_ARGUMENT &&
+               std::strstr(octet_status_message(s), "overlaps input 0") &&
+               std::strstr(octet_status_message(s), "in place"),
+           "an output over an input is refused");
+    if (s)
+      std::printf("overlap: %s\n", octet_status_message(s));
+    octet_status_release(s);
+    if (outs.size() > 1) {
+      outs[0].data = o.outViews[0].data;
+      outs[1].data = outs[0].data;
+      s = octet_module_invoke(m, o.inViews.data(), (int32_t)o.inViews.size(), outs.data(),
+                              (int32_t)outs.size());
+      expect(s && std::strstr(octet_status_message(s), "overlaps output 0"),
+             "two outputs in one buffer are refused");
+      octet_status_release(s);
+    }
+  }
+
   octet_context_release(alone);
   octet_module_release(m);
   std::printf("concurrency checks: %s\n",

@@ -76,7 +76,10 @@ typedef struct octet_executable_desc {
   uint64_t size;
 } octet_executable_desc;
 
-/* One call of the entry point. The caller owns everything it points to. */
+/* One call of the entry point. The caller owns everything it points to.
+ * No two of the input, output and workspace buffers may overlap (the
+ * generated code assumes they do not, as C's restrict does); an output
+ * cannot be written in place over an input. */
 typedef struct octet_call {
   uint32_t struct_size; /* sizeof(octet_call) as the caller knows it */
   uint32_t flags;       /* 0 */

@@ -165,6 +165,9 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   // Strided copies (padding) would call the MLIR runner library's
   // memrefCopy; as linalg.copy loops the object needs only libc.
   pm.addPass(cpu::createOctetCopiesToLinalg());
+  // Each top-level nest a function whose buffers are noalias (the workspace
+  // views are disjoint where they are in use together).
+  pm.addPass(cpu::createOctetOutlineKernels());
   pm.addPass(cpu::createConvertOctetCPUToLLVM());
   // math.ipowi (integer Pow) as a function of its own.
   pm.addPass(createConvertMathToFuncs());

@@ -112,4 +112,30 @@ def OctetWorkspace : Pass<"octet-workspace", "ModuleOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
 }
 
+def OctetOutlineKernels : Pass<"octet-outline-kernels", "ModuleOp"> {
+  let summary = "Move each top-level loop nest of an entry point into a function with noalias buffers";
+  let description = [{
+    After octet-workspace, every intermediate is a view of one workspace
+    argument, so LLVM sees a single underlying object behind all buffers and
+    cannot prove that a loop's input and output do not overlap (it then
+    leaves elementwise loops scalar). This pass moves every top-level op of
+    a public function that has regions (linalg ops, scf loops) into a
+    private function of its own, `<name>_k<N>`, called in its place. Its
+    arguments are the distinct root buffers the op touches (workspace views,
+    the function's own arguments) and any scalars defined outside; views,
+    reshapes, constants and globals are cloned into the new function. Root
+    buffers used by one op are in use at the same time, so the workspace
+    gives them disjoint bytes: they get `llvm.noalias` (checked from the
+    views' constant offsets; overlapping or unknown ranges get none), and
+    workspace views at 64-byte offsets `memref.assume_alignment`. The
+    entry's own buffer arguments are noalias by the ABI's contract (inputs,
+    outputs and workspace do not overlap). LLVM may inline the functions
+    again; the noalias facts stay as scoped alias metadata.
+    Ops with results, or whose root buffers are not static memrefs with the
+    identity layout, stay where they are.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // OCTET_TARGET_CPU_PASSES_TD
