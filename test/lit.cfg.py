@@ -93,5 +93,8 @@ if ort_cpu:
     config.environment["OCTET_ORT_CPU"] = ort_cpu
 elif "vnni" in config.available_features:
     config.available_features.add("ort-vnni")
-config.substitutions.append(("%ortrun", ("qemu-x86_64 -cpu " + ort_cpu + " " if ort_cpu else "") +
-                             "node " + os.path.join(config.test_source_root, "ort", "ort_run.js")))
+# (qemu-user does not search PATH: it gets node's full path.)
+import shutil
+config.substitutions.append(("%ortrun", ("qemu-x86_64 -cpu " + ort_cpu + " " + (shutil.which("node") or "node")
+                                         if ort_cpu else "node") + " " +
+                             os.path.join(config.test_source_root, "ort", "ort_run.js")))

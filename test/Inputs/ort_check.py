@@ -9,6 +9,7 @@ usage: ort_check.py MODEL WORKDIR [--input-shape NAME=DxD] [--seed N]
 the DequantizeLinear that produces the graph output)."""
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 
@@ -136,8 +137,10 @@ def unshared_for_ort(path, work):
 # OCTET_ORT_CPU=MODEL runs ONNX Runtime under qemu-x86_64 -cpu MODEL (e.g.
 # EPYC-Milan-v1, a Zen 3): its kernels then see that CPU's ISA, which checks
 # the reference on a host without VNNI (docs/onnxruntime-saturation.md).
+# (qemu-user does not search PATH: it gets node's full path.)
 emulate = ["qemu-x86_64", "-cpu", os.environ["OCTET_ORT_CPU"]] if os.environ.get("OCTET_ORT_CPU") else []
-ort = emulate + ["node", ORT, unshared_for_ort(a.model, a.work)] + ["%s=%s" % f for f in feeds] + ["--"] + \
+node = shutil.which("node") or "node" if emulate else "node"
+ort = emulate + [node, ORT, unshared_for_ort(a.model, a.work)] + ["%s=%s" % f for f in feeds] + ["--"] + \
     ["%s=%s" % (o, os.path.join(a.work, "ort." + o.replace("/", "_") + ".npy")) for o in outs]
 subprocess.run(ort, check=True)
 

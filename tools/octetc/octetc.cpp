@@ -10,6 +10,7 @@
 #include "octet/Target/CPU.h"
 #include "octet/Target/Registry.h"
 
+#include "mlir/Support/Timing.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -63,6 +64,9 @@ cl::opt<std::string> headerFile("header", cl::desc("Also write a C header for th
                                 cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string> modelName("name", cl::desc("C name of the entry point (default: model)"),
                                cl::init("model"), cl::cat(category));
+cl::opt<bool> timing("timing",
+                     cl::desc("Print the time of each phase (import, passes, LLVM, link) to stderr"),
+                     cl::cat(category));
 cl::list<std::string> inputShapes(
     "input-shape", cl::desc("Fix an input's shape, e.g. input=1x3x224x224"),
     cl::value_desc("NAME=DxD..."), cl::cat(category));
@@ -122,9 +126,16 @@ int main(int argc, char **argv) {
     return mlir::success();
   });
 
+  // --timing: a tree of the phases, printed to stderr when octetc ends.
+  mlir::DefaultTimingManager timingManager;
+  timingManager.setEnabled(timing);
+  timingManager.setDisplayMode(mlir::DefaultTimingManager::DisplayMode::Tree);
+  mlir::TimingScope rootTimer = timingManager.getRootScope();
+  mlir::TimingScope importTimer = rootTimer.nest("import (ONNX -> octet)");
   auto module = octet::importONNXFile(inputFile, &context, options);
   if (!module)
     return 1;
+  importTimer.stop();
 
   Emit what = emit;
   if (!emit.getNumOccurrences() && tgt)
@@ -157,6 +168,9 @@ int main(int argc, char **argv) {
     if (failed(mlir::applyPassManagerCLOptions(pm)))
       return 1;
     octet::buildQuantizedPipeline(pm);
+    mlir::TimingScope graphTimer = rootTimer.nest("graph passes (quantized pipeline)");
+    if (timing)
+      pm.enableTiming(graphTimer);
     if (failed(pm.run(*module)))
       return 1;
   }
@@ -168,6 +182,9 @@ int main(int argc, char **argv) {
     opts.requant = requant;
     opts.vnni = vnni;
     opts.sharedLibrary = what == Emit::SharedLib;
+    mlir::TimingScope targetTimer = rootTimer.nest("target '" + tgt->name + "'");
+    if (timing)
+      opts.timing = &targetTimer;
     if (what == Emit::Lowered) {
       if (failed(tgt->lower(*module, opts)))
         return 1;
@@ -192,6 +209,7 @@ int main(int argc, char **argv) {
         if (failed(compiled))
           return 1;
       }
+      targetTimer.stop();
       std::string error;
       auto output = mlir::openOutputFile(outputFile, &error);
       if (!output) {
@@ -205,6 +223,7 @@ int main(int argc, char **argv) {
           return 1;
         }
         FileRemover removeSo(soPath);
+        mlir::TimingScope linkTimer = rootTimer.nest("link (ld.lld -shared)");
         if (failed(octet::linkSharedLibrary(objPath, soPath, error))) {
           errs() << "octetc: error: " << error << "\n";
           return 1;

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/raw_ostream.h"
 #include <optional>
 #include <string>
@@ -31,6 +32,8 @@ struct CPUOptions {
   bool sharedLibrary = false;
   /// Use the AVX-512 VNNI kernel for int8 products (set from the CPU).
   bool vnni = false;
+  /// Where the phases' timers nest (octetc --timing); null: not timed.
+  mlir::TimingScope *timing = nullptr;
 };
 
 /// Reads the signature of func.func @main; fails (with a diagnostic) on

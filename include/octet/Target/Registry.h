@@ -16,6 +16,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <functional>
@@ -37,6 +38,8 @@ struct TargetOptions {
   std::string vnni = "auto";
   /// Also export the `octet_module` symbol that a loadable module needs.
   bool sharedLibrary = false;
+  /// Where the target's phase timers nest (octetc --timing); null: not timed.
+  mlir::TimingScope *timing = nullptr;
 };
 
 struct Target {

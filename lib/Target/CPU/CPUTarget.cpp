@@ -496,6 +496,11 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const CPUOptions &options) {
 
   PassManager pm(ctx);
   buildCPULoweringPipeline(pm, options);
+  std::optional<TimingScope> scope;
+  if (options.timing) {
+    scope = options.timing->nest("lowering to the LLVM dialect");
+    pm.enableTiming(*scope);
+  }
   if (failed(pm.run(module)))
     return failure();
 
@@ -536,6 +541,10 @@ FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &opt
                               << "' (use native or an LLVM CPU name such as znver4, "
                                  "skylake-avx512, x86-64-v3)";
 
+  auto phase = [&](StringRef name) {
+    return options.timing ? options.timing->nest(name) : TimingScope();
+  };
+  TimingScope translating = phase("translation to LLVM IR");
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
   llvm::LLVMContext llvmCtx;
@@ -561,7 +570,10 @@ FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &opt
       f.addFnAttr("target-features", features);
   }
 
+  translating.stop();
+
   // -O3: vectorizes the loops for the target.
+  TimingScope optimizing = phase("LLVM -O3");
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
@@ -578,7 +590,9 @@ FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &opt
       });
   llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
   mpm.run(*llvmModule, mam);
+  optimizing.stop();
 
+  TimingScope emitting = phase("LLVM code generation");
   llvm::legacy::PassManager codegen;
   if (tm->addPassesToEmitFile(codegen, os, nullptr, llvm::CodeGenFileType::ObjectFile))
     return module.emitError() << "the target cannot emit object files";
@@ -704,6 +718,7 @@ std::optional<::octet::CPUOptions> cpuOptions(const ::octet::TargetOptions &o, s
   c.requant = o.requant;
   c.sharedLibrary = o.sharedLibrary;
   c.vnni = o.vnni == "auto" ? ::octet::cpuHasVNNI(o.cpu) : o.vnni == "on";
+  c.timing = o.timing;
   return c;
 }
 
