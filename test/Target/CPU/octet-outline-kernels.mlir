@@ -2,6 +2,8 @@
 // private function; its root buffers are arguments, noalias where the
 // workspace gives them disjoint bytes; views, constants and globals are cloned.
 // RUN: octet-opt %s --octet-outline-kernels -split-input-file | FileCheck %s
+// RUN: octet-opt %s --octet-outline-kernels=noinline=0 -split-input-file | FileCheck %s --check-prefix=INLINE
+// INLINE-NOT: passthrough
 
 #id = affine_map<(d0) -> (d0)>
 memref.global "private" constant @bias : memref<16xf32> = dense<1.0>
@@ -10,7 +12,7 @@ memref.global "private" constant @bias : memref<16xf32> = dense<1.0>
 // noalias; the view at offset 64 keeps its 64-byte alignment; the subview and
 // the global are cloned, not passed.
 // CHECK-LABEL: func.func private @f_k0
-// CHECK-SAME: (%[[X:.*]]: memref<16xf32> {llvm.noalias}, %[[A:.*]]: memref<16xf32> {llvm.noalias})
+// CHECK-SAME: (%[[X:.*]]: memref<16xf32> {llvm.noalias}, %[[A:.*]]: memref<16xf32> {llvm.noalias}) attributes {passthrough = ["noinline"]}
 // CHECK-NEXT: %[[AA:.*]] = memref.assume_alignment %[[A]], 64
 // CHECK-NEXT: %[[G:.*]] = memref.get_global @bias
 // CHECK-NEXT: linalg.generic {{.*}} ins(%[[X]], %[[G]] : {{.*}}) outs(%[[AA]] :
@@ -58,11 +60,11 @@ func.func @f(%x: memref<16xf32>, %out: memref<8xf32>, %ws: memref<128xi8>) attri
 // nor are views in a nest that touches the workspace directly. A scalar
 // defined outside is passed. An op with results stays.
 // CHECK-LABEL: func.func private @g_k0
-// CHECK-SAME: (%{{.*}}: index, %{{.*}}: memref<4xf32>, %{{.*}}: memref<4xf32>) {
+// CHECK-SAME: (%{{.*}}: index, %{{.*}}: memref<4xf32>, %{{.*}}: memref<4xf32>) attributes
 // CHECK-LABEL: func.func private @g_k1
-// CHECK-SAME: (%{{.*}}: memref<16xi8>, %{{.*}}: memref<4xf32> {llvm.noalias}) {
+// CHECK-SAME: (%{{.*}}: memref<16xi8>, %{{.*}}: memref<4xf32> {llvm.noalias}) attributes
 // CHECK-LABEL: func.func private @g_k2
-// CHECK-SAME: (%{{.*}}: memref<16xi8>, %{{.*}}: memref<4xf32>) {
+// CHECK-SAME: (%{{.*}}: memref<16xi8>, %{{.*}}: memref<4xf32>) attributes
 // CHECK-LABEL: func.func @g
 // CHECK: call @g_k0
 // CHECK: call @g_k1

@@ -129,11 +129,18 @@ def OctetOutlineKernels : Pass<"octet-outline-kernels", "ModuleOp"> {
     views' constant offsets; overlapping or unknown ranges get none), and
     workspace views at 64-byte offsets `memref.assume_alignment`. The
     entry's own buffer arguments are noalias by the ABI's contract (inputs,
-    outputs and workspace do not overlap). LLVM may inline the functions
-    again; the noalias facts stay as scoped alias metadata.
+    outputs and workspace do not overlap). With `noinline` (the default)
+    the functions carry LLVM's noinline: LLVM optimizes and compiles many
+    small functions instead of one huge one (resnet50 QDQ compiles in 9.1 s
+    instead of 11.1 s, at the same speed); without it LLVM may inline them
+    again, and the noalias facts become scoped alias metadata.
     Ops with results, or whose root buffers are not static memrefs with the
     identity layout, stay where they are.
   }];
+  let options = [
+    Option<"noinline", "noinline", "bool", /*default=*/"true",
+           "Keep each outlined nest a function of its own in LLVM (noinline)">
+  ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::func::FuncDialect",
                            "::mlir::LLVM::LLVMDialect"];
 }

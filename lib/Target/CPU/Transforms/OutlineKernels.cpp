@@ -59,6 +59,7 @@ std::optional<std::pair<int64_t, int64_t>> viewRange(memref::ViewOp view) {
 
 struct OutlineKernelsPass
     : mlir::octet::cpu::impl::OctetOutlineKernelsBase<OutlineKernelsPass> {
+  using OctetOutlineKernelsBase::OctetOutlineKernelsBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
@@ -158,6 +159,8 @@ struct OutlineKernelsPass
     auto kernel = func::FuncOp::create(mb, op->getLoc(), name,
                                        b.getFunctionType(argTypes, {}));
     kernel.setPrivate();
+    if (noinline)
+      kernel->setAttr("passthrough", b.getStrArrayAttr({"noinline"}));
     symbols.insert(kernel);
     for (size_t k = 0; k < roots.size(); ++k)
       if (noalias[k])
