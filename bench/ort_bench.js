@@ -1,4 +1,5 @@
-// Times ONNX Runtime (CPU, one intra-op thread) on a model and .npy inputs:
+// Times ONNX Runtime (CPU, one intra-op thread, or OCTET_ORT_THREADS) on a
+// model and .npy inputs:
 // node ort_bench.js MODEL RUNS NAME=IN.npy...   -> prints "p50_ms"
 'use strict';
 const path = require('path');
@@ -20,7 +21,8 @@ function readNpy(p) {
 
 async function main() {
   const [model, runs, ...specs] = process.argv.slice(2);
-  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const threads = Number(process.env.OCTET_ORT_THREADS || 1);
+  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1 });
   const feeds = {};
   for (const s of specs) { const [n, p] = s.split('='); feeds[n] = readNpy(p); }
   for (let i = 0; i < 5; ++i) await session.run(feeds);

@@ -20,6 +20,11 @@ if clang++-22 -O2 -std=c++17 -mavx512f -mavx512vnni "$root/bench/vnni_peak.cpp" 
 fi
 
 p50() { grep '^latency' | sed -E 's/.*p50 ([0-9.]+).*/\1/'; }
+# The host: CPU model and the ISA extensions the kernels (and ORT/oneDNN) use.
+cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+isa=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -xE 'avx2|avx512f|avx512bw|avx512vl|avx512_vnni|avx_vnni' | tr '\n' ' ')
+echo "Host: $cpu_model, $(nproc) cores; ISA: ${isa% }"
+echo
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ratio() { awk -v o="$1" -v a="$2" 'BEGIN { printf "%.2f", o / a }'; }
 # Octet against oneDNN, alternating the two `rounds` times (machine speed
@@ -92,6 +97,8 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
     o=$("$bin/octet-run" "$work/$m.224.so" --input "input=@$work/x224.npy" --benchmark=20 | p50)
     a=$($ortb "$work/$m.224.onnx" 20 "input=$work/x224.npy")
     echo "| $m QDQ (torch qnnpack), 1x3x224x224 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+    a2=$(OCTET_ORT_THREADS=2 $ortb "$work/$m.224.onnx" 20 "input=$work/x224.npy")
+    echo "| $m | $o | $a | $a2 | $(ratio "$o" "$a2")x |" >> "$work/threads.txt"
   done
   # Concurrency (runtime ABI v2): K threads calling the one loaded module,
   # each with its own context; aggregate throughput against one thread.
@@ -110,6 +117,17 @@ fi
 o=$("$bin/octet-run" "$work/digits_f.so" --input "input=@$x" --benchmark=50 | p50)
 a=$($ortb "$root/models/digits_cnn.onnx" 50 "input=$x")
 echo "| digits float, batch 397 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+if [ -s "$work/threads.txt" ]; then
+  # Two threads: ONNX Runtime with 2 intra-op threads against Octet's one
+  # (Octet has no intra-op threads yet; --concurrency uses both cores for
+  # throughput, the row above).
+  echo
+  echo "Latency with 2 threads for ONNX Runtime (Octet: 1 thread):"
+  echo
+  echo "| model, QDQ 1x3x224x224 | Octet 1 thread p50 ms | ORT 1 thread | ORT 2 threads | Octet / ORT 2 threads |"
+  echo "|---|---|---|---|---|"
+  cat "$work/threads.txt"
+fi
 if [ -n "$peak" ]; then
   # The dense work (MACs / 64 vpdpbusd) over time, as a share of this
   # core's register-only vpdpbusd rate: how close each kernel runs to the
