@@ -23,7 +23,7 @@ p50() { grep '^latency' | sed -E 's/.*p50 ([0-9.]+).*/\1/'; }
 # The host: CPU model and the ISA extensions the kernels (and ORT/oneDNN) use.
 cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 isa=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -xE 'avx2|avx512f|avx512bw|avx512vl|avx512_vnni|avx_vnni' | tr '\n' ' ')
-echo "Host: $cpu_model, $(nproc) cores; ISA: ${isa% }"
+echo "Host: $cpu_model, $(getconf _NPROCESSORS_ONLN) cores; ISA: ${isa% }"
 echo
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ratio() { awk -v o="$1" -v a="$2" 'BEGIN { printf "%.2f", o / a }'; }
