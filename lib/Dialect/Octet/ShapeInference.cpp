@@ -17,6 +17,17 @@ static FailureOr<Shape> fail(std::string &why, const llvm::Twine &msg) {
   return failure();
 }
 
+/// Dimensions and window attributes past 2^40 are refused before any
+/// arithmetic on them, which would otherwise overflow int64_t (undefined
+/// behaviour) for hand-written IR with sizes near 2^63.
+static constexpr int64_t kMaxExtent = int64_t{1} << 40;
+static bool tooLarge(ArrayRef<int64_t> values) {
+  return llvm::any_of(values, [](int64_t v) { return v != kDyn && (v > kMaxExtent || v < -kMaxExtent); });
+}
+static FailureOr<Shape> failTooLarge(std::string &why, ArrayRef<int64_t> values) {
+  return fail(why, "sizes " + shapeToString(values) + " are past 2^40, too large to compile");
+}
+
 bool mlir::octet::shapesCompatible(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
   if (a.size() != b.size())
     return false;
@@ -63,11 +74,12 @@ static int64_t windowOut(int64_t in, int64_t k, int64_t s, int64_t padBegin,
                          int64_t padEnd, int64_t d, bool ceilMode) {
   if (in == kDyn)
     return kDyn;
-  int64_t eff = d * (k - 1) + 1;
-  int64_t span = in + padBegin + padEnd - eff;
+  // In 128 bits: with every value at most 2^40, d * (k - 1) needs 80.
+  __int128 eff = (__int128)d * (k - 1) + 1;
+  __int128 span = (__int128)in + padBegin + padEnd - eff;
   if (span < 0)
     return -1;
-  int64_t out = ceilMode ? (span + s - 1) / s + 1 : span / s + 1;
+  int64_t out = (int64_t)(ceilMode ? (span + s - 1) / s + 1 : span / s + 1);
   // ONNX/PyTorch rule: the last window must start inside the input or the
   // left padding.
   if (ceilMode && (out - 1) * s >= in + padBegin)
@@ -104,6 +116,9 @@ FailureOr<Shape> mlir::octet::inferConv2DShape(
                          shapeToString(x) + " and " + shapeToString(w));
   if (failed(checkWindowAttrs(strides, pads, dilations, why)))
     return failure();
+  for (ArrayRef<int64_t> v : {x, w, strides, pads, dilations})
+    if (tooLarge(v))
+      return failTooLarge(why, v);
   if (group < 1)
     return fail(why, "group must be at least 1");
   if (w[0] != kDyn && w[0] % group != 0)
@@ -135,6 +150,9 @@ FailureOr<Shape> mlir::octet::inferPool2DShape(
     return fail(why, "expects 2 positive kernel sizes");
   if (failed(checkWindowAttrs(strides, pads, dilations, why)))
     return failure();
+  for (ArrayRef<int64_t> v : {x, kernel, strides, pads, dilations})
+    if (tooLarge(v))
+      return failTooLarge(why, v);
   for (int i = 0; i < 2; ++i)
     if (pads[i] >= kernel[i] || pads[2 + i] >= kernel[i])
       return fail(why, "padding must be smaller than the kernel");
@@ -216,6 +234,9 @@ FailureOr<Shape> mlir::octet::inferConcatShape(ArrayRef<Shape> inputs,
   if (axis < 0 || axis >= (int64_t)rank)
     return fail(why, "axis " + llvm::Twine(axis) + " out of range for rank " +
                          llvm::Twine(rank));
+  for (const Shape &s : inputs)
+    if (tooLarge(s))
+      return failTooLarge(why, s);
   Shape out = inputs[0];
   for (const Shape &s : inputs.drop_front()) {
     if (s.size() != rank)
@@ -223,6 +244,8 @@ FailureOr<Shape> mlir::octet::inferConcatShape(ArrayRef<Shape> inputs,
     for (size_t i = 0; i < rank; ++i) {
       if ((int64_t)i == axis) {
         out[i] = (out[i] == kDyn || s[i] == kDyn) ? kDyn : out[i] + s[i];
+        if (out[i] != kDyn && out[i] > kMaxExtent)
+          return fail(why, "the concatenated dimension is past 2^40, too large to compile");
       } else if (out[i] == kDyn) {
         out[i] = s[i];
       } else if (s[i] != kDyn && s[i] != out[i]) {
@@ -238,6 +261,11 @@ FailureOr<Shape> mlir::octet::inferConcatShape(ArrayRef<Shape> inputs,
 void mlir::octet::normalizeSliceDim(int64_t dim, int64_t start, int64_t end,
                                     int64_t step, int64_t &first,
                                     int64_t &count) {
+  // Clamped first so that no sum below overflows (the result is the same:
+  // dims are at most 2^40 and a step past the dim takes one element).
+  start = std::clamp<int64_t>(start, -(int64_t{1} << 62), int64_t{1} << 62);
+  end = std::clamp<int64_t>(end, -(int64_t{1} << 62), int64_t{1} << 62);
+  step = std::clamp<int64_t>(step, -kMaxExtent - 1, kMaxExtent + 1);
   if (start < 0)
     start += dim;
   if (end < 0)
@@ -260,6 +288,8 @@ FailureOr<Shape> mlir::octet::inferSliceShape(
   if (starts.size() != ends.size() || starts.size() != axes.size() ||
       starts.size() != steps.size())
     return fail(why, "starts, ends, axes and steps must have the same length");
+  if (tooLarge(x))
+    return failTooLarge(why, x);
   Shape out(x);
   llvm::SmallVector<bool> seen(x.size(), false);
   for (size_t i = 0; i < axes.size(); ++i) {
@@ -342,13 +372,17 @@ FailureOr<Shape> mlir::octet::inferReshapeShape(ArrayRef<int64_t> x,
     out.push_back(t);
     if (t == kDyn)
       knownDyn = true;
-    else
-      known *= t;
+    else if (__builtin_mul_overflow(known, t, &known) || known > (int64_t{1} << 62))
+      return fail(why, "reshape target " + shapeToString(target) + " is too large to compile");
   }
   int64_t total = 1;
   bool totalDyn = false;
-  for (int64_t d : x)
-    d == kDyn ? (void)(totalDyn = true) : (void)(total *= d);
+  for (int64_t d : x) {
+    if (d == kDyn)
+      totalDyn = true;
+    else if (__builtin_mul_overflow(total, d, &total) || total > (int64_t{1} << 62))
+      return fail(why, "reshape input " + shapeToString(x) + " is too large to compile");
+  }
   if (inferred >= 0) {
     if (!totalDyn && !knownDyn) {
       if (known == 0 || total % known != 0)
@@ -374,6 +408,10 @@ FailureOr<Shape> mlir::octet::inferPadShape(ArrayRef<int64_t> x, ArrayRef<int64_
           std::to_string(r) + " input (expected " + std::to_string(2 * r) + ")";
     return failure();
   }
+  if (tooLarge(x))
+    return failTooLarge(why, x);
+  if (tooLarge(pads))
+    return failTooLarge(why, pads);
   Shape out;
   for (int64_t d = 0; d < r; ++d) {
     if (pads[d] < 0 || pads[d + r] < 0) {
@@ -393,6 +431,8 @@ FailureOr<Shape> mlir::octet::inferTileShape(ArrayRef<int64_t> x, ArrayRef<int64
           std::to_string(x.size()) + " input";
     return failure();
   }
+  if (tooLarge(x))
+    return failTooLarge(why, x);
   Shape out;
   for (size_t d = 0; d < x.size(); ++d) {
     if (repeats[d] < 1) {
@@ -420,6 +460,11 @@ FailureOr<Shape> mlir::octet::inferResizeShape(ArrayRef<int64_t> x, ArrayRef<flo
   for (size_t d = 0; d < x.size(); ++d) {
     if (!(scales[d] > 0)) {
       why = "scales must be positive";
+      return failure();
+    }
+    if (!ShapedType::isDynamic(x[d]) && !(std::floor((double)x[d] * (double)scales[d]) <= 0x1p40)) {
+      why = "scale " + std::to_string(scales[d]) + " makes dimension " + std::to_string(d) +
+            " past 2^40, too large to compile";
       return failure();
     }
     out.push_back(ShapedType::isDynamic(x[d])

@@ -1424,3 +1424,35 @@ func.func @scatter_nd_updates(%x: tensor<3x4xf32>, %i: tensor<2x1xi64>, %u: tens
   %y = octet.scatter %x, %i, %u {axis = 0 : i64, nd = true, reduction = "none"} : (tensor<3x4xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<3x4xf32>
   return
 }
+
+//===--- sizes past 2^40 (no int64_t overflow in the shape inference) --------===//
+
+func.func @conv_huge_pads(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x3x3xf32>) {
+  // expected-error @+1 {{sizes 9223372036854775000x1x1x1 are past 2^40, too large to compile}}
+  %y = octet.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 9223372036854775000, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @pool_huge_dilation(%x: tensor<1x1x4x4xf32>) {
+  // expected-error @+1 {{sizes 4611686018427387904x1 are past 2^40, too large to compile}}
+  %y = octet.max_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 4611686018427387904, 1>} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @concat_huge(%x: tensor<1099511627776xf32>) {
+  // expected-error @+1 {{the concatenated dimension is past 2^40, too large to compile}}
+  %y = octet.concat %x, %x {axis = 0 : i64} : (tensor<1099511627776xf32>, tensor<1099511627776xf32>) -> tensor<2199023255552xf32>
+  return
+}
+
+// -----
+
+func.func @pad_huge(%x: tensor<2xf32>) {
+  // expected-error @+1 {{sizes 9223372036854775000x1 are past 2^40, too large to compile}}
+  %y = octet.pad %x {pads = array<i64: 9223372036854775000, 1>} : tensor<2xf32> -> tensor<3xf32>
+  return
+}

@@ -238,3 +238,14 @@ func.func @scatter(%x: tensor<4x3xf32>, %i: tensor<2x1xi64>, %u: tensor<2x3xf32>
   %y = octet.scatter %x, %i, %u {axis = 0 : i64, nd = true, reduction = "add"} : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<4x3xf32>
   return %y : tensor<4x3xf32>
 }
+
+// Slice bounds and steps at the ends of int64 (ONNX's INT64_MIN / INT64_MAX
+// idioms): the whole axis forward, one element backward.
+// CHECK-LABEL: func @slice_extremes
+// CHECK: -> tensor<4xf32>
+// CHECK: -> tensor<1xf32>
+func.func @slice_extremes(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<1xf32>) {
+  %a = octet.slice %x {starts = array<i64: -9223372036854775808>, ends = array<i64: 9223372036854775807>, axes = array<i64: 0>, steps = array<i64: 1>} : tensor<4xf32> -> tensor<4xf32>
+  %b = octet.slice %x {starts = array<i64: 9223372036854775807>, ends = array<i64: -9223372036854775808>, axes = array<i64: 0>, steps = array<i64: -9223372036854775808>} : tensor<4xf32> -> tensor<1xf32>
+  return %a, %b : tensor<4xf32>, tensor<1xf32>
+}
