@@ -26,8 +26,9 @@ packages=(cmake ninja-build ccache clang-22 lld-22 llvm-22-dev llvm-22-tools
           python3-onnx python3-numpy)
 # The torch-exported model tests use Debian's torch and torchvision.
 [ "$test_deps" = 1 ] && packages+=(python3-torch python3-torchvision)
-# OCTET_ORT_CPU=MODEL: the tests run ONNX Runtime under qemu-x86_64 -cpu MODEL.
-[ "$test_deps" = 1 ] && [ -n "${OCTET_ORT_CPU:-}" ] && packages+=(qemu-user)
+# qemu-x86_64 runs test programs (and, with OCTET_ORT_CPU=MODEL, ONNX
+# Runtime) with another CPU's CPUID, e.g. a Zen 3 without AVX-512.
+[ "$test_deps" = 1 ] && packages+=(qemu-user)
 # bench/run.sh times oneDNN's INT8 kernels as the anchor.
 [ "$bench_deps" = 1 ] && packages+=(libdnnl-dev)
 

@@ -17,6 +17,7 @@ llvm_config.with_environment("PATH", config.octet_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%octet_tools", config.octet_tools_dir))
 config.substitutions.append(("%models", os.path.join(config.test_source_root, "Inputs", "models.py")))
 config.substitutions.append(("%opcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "opcheck.py")))
 config.substitutions.append(("%npycmp", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "npy_compare.py")))
@@ -95,6 +96,10 @@ elif "vnni" in config.available_features:
     config.available_features.add("ort-vnni")
 # (qemu-user does not search PATH: it gets node's full path.)
 import shutil
+# `qemu`: qemu-x86_64 (Debian's qemu-user) runs programs with another CPU's
+# CPUID, e.g. a Zen 3 without AVX-512 (entry-isa-check.test).
+if shutil.which("qemu-x86_64"):
+    config.available_features.add("qemu")
 config.substitutions.append(("%ortrun", ("qemu-x86_64 -cpu " + ort_cpu + " " + (shutil.which("node") or "node")
                                          if ort_cpu else "node") + " " +
                              os.path.join(config.test_source_root, "ort", "ort_run.js")))

@@ -52,6 +52,12 @@ typedef enum octet_status_code {
 #define OCTET_MODULE_MAGIC 0x4f435431u /* "OCT1": the same in every version */
 #define OCTET_MODULE_ABI_VERSION 2u
 
+/* octet_call.flags: the caller has checked that the host has the module's
+ * ISA features (the runtime does at load); without it, a CPU entry point
+ * checks them itself (cpuid) and returns OCTET_UNSUPPORTED naming the first
+ * missing one, instead of running instructions the host lacks. */
+#define OCTET_CALL_ISA_CHECKED 1u
+
 /* Quantization of a tensor whose dtype is its storage type. */
 typedef struct octet_quant_desc {
   int32_t axis;  /* -1: per tensor */
@@ -82,7 +88,7 @@ typedef struct octet_executable_desc {
  * cannot be written in place over an input. */
 typedef struct octet_call {
   uint32_t struct_size; /* sizeof(octet_call) as the caller knows it */
-  uint32_t flags;       /* 0 */
+  uint32_t flags;       /* OCTET_CALL_* bits, else 0 */
   void *const *inputs;  /* one dense row-major buffer per input, on the device */
   void *const *outputs; /* one per output */
   void *workspace;      /* workspace_size bytes, aligned to workspace_alignment */

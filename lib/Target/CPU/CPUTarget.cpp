@@ -31,6 +31,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
@@ -384,6 +385,88 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
   uint64_t callSize = dl.getTypeAllocSize(callTy);
   fail(b.CreateICmpULT(size, llvm::ConstantInt::get(i32, callSize)), OCTET_INVALID_ARGUMENT,
        nullptr, "size");
+  // The host's ISA, unless the caller checked it (OCTET_CALL_ISA_CHECKED: the
+  // runtime checks at load): cpuid and xgetbv, so that code built for
+  // features the host lacks returns OCTET_UNSUPPORTED instead of SIGILL.
+  if (!requiredFeatures.empty()) {
+    llvm::Value *flags = b.CreateLoad(i32, b.CreateStructGEP(callTy, call, 1));
+    auto *check = llvm::BasicBlock::Create(ctx, "isa.check", entry);
+    auto *done = llvm::BasicBlock::Create(ctx, "isa.done", entry);
+    b.CreateCondBr(b.CreateICmpNE(b.CreateAnd(flags, OCTET_CALL_ISA_CHECKED),
+                                  llvm::ConstantInt::get(i32, 0)),
+                   done, check);
+    b.SetInsertPoint(check);
+    auto *regsTy = llvm::StructType::get(ctx, {i32, i32, i32, i32});
+    auto *cpuidTy = llvm::FunctionType::get(regsTy, {i32, i32}, false);
+    auto *cpuid = llvm::InlineAsm::get(
+        cpuidTy, "cpuid", "={ax},={bx},={cx},={dx},{ax},{cx},~{dirflag},~{fpsr},~{flags}", true);
+    auto c32 = [&](uint32_t v) { return llvm::ConstantInt::get(i32, v); };
+    auto leaf = [&](uint32_t l, uint32_t sub) {
+      return b.CreateCall(cpuidTy, cpuid, {c32(l), c32(sub)});
+    };
+    auto reg = [&](llvm::Value *regs, unsigned k) { return b.CreateExtractValue(regs, k); };
+    llvm::Value *maxLeaf = reg(leaf(0, 0), 0);
+    llvm::Value *l1 = leaf(1, 0);
+    llvm::Value *has7 = b.CreateICmpUGE(maxLeaf, c32(7));
+    llvm::Value *l7 = leaf(7, 0);
+    llvm::Value *l71 = leaf(7, 1);
+    llvm::Value *has71 = b.CreateAnd(has7, b.CreateICmpUGE(reg(l7, 0), c32(1)));
+    auto masked = [&](llvm::Value *v, llvm::Value *valid) {
+      return b.CreateSelect(valid, v, c32(0));
+    };
+    llvm::Value *ecx1 = reg(l1, 2);
+    llvm::Value *ebx7 = masked(reg(l7, 1), has7), *ecx7 = masked(reg(l7, 2), has7);
+    llvm::Value *eax71 = masked(reg(l71, 0), has71);
+    // XCR0 (the register state the OS saves) only where OSXSAVE says
+    // xgetbv exists.
+    llvm::Value *osxsave = b.CreateICmpNE(b.CreateAnd(ecx1, c32(1u << 27)), c32(0));
+    auto *xg = llvm::BasicBlock::Create(ctx, "isa.xgetbv", entry);
+    auto *xgDone = llvm::BasicBlock::Create(ctx, "isa.xgetbv.done", entry);
+    llvm::BasicBlock *before = b.GetInsertBlock();
+    b.CreateCondBr(osxsave, xg, xgDone);
+    b.SetInsertPoint(xg);
+    auto *xgetbvTy = llvm::FunctionType::get(llvm::StructType::get(ctx, {i32, i32}), {i32}, false);
+    auto *xgetbv = llvm::InlineAsm::get(xgetbvTy, "xgetbv", "={ax},={dx},{cx}", true);
+    llvm::Value *xcr0Read = b.CreateExtractValue(b.CreateCall(xgetbvTy, xgetbv, {c32(0)}), 0);
+    b.CreateBr(xgDone);
+    b.SetInsertPoint(xgDone);
+    llvm::PHINode *xcr0 = b.CreatePHI(i32, 2);
+    xcr0->addIncoming(c32(0), before);
+    xcr0->addIncoming(xcr0Read, xg);
+    llvm::Value *avxState = b.CreateICmpEQ(b.CreateAnd(xcr0, c32(0x6)), c32(0x6));
+    llvm::Value *avx512State = b.CreateICmpEQ(b.CreateAnd(xcr0, c32(0xe6)), c32(0xe6));
+    struct Bit {
+      const char *name;
+      llvm::Value *reg;
+      unsigned bit;
+      llvm::Value *state;
+    };
+    const Bit bits[] = {
+        {"sse4.2", ecx1, 20, nullptr},        {"avx", ecx1, 28, avxState},
+        {"fma", ecx1, 12, avxState},          {"f16c", ecx1, 29, avxState},
+        {"avx2", ebx7, 5, avxState},          {"bmi", ebx7, 3, nullptr},
+        {"bmi2", ebx7, 8, nullptr},           {"avx512f", ebx7, 16, avx512State},
+        {"avx512dq", ebx7, 17, avx512State},  {"avx512cd", ebx7, 28, avx512State},
+        {"avx512bw", ebx7, 30, avx512State},  {"avx512vl", ebx7, 31, avx512State},
+        {"avx512vnni", ecx7, 11, avx512State}, {"avx512bf16", eax71, 5, avx512State},
+        {"avxvnni", eax71, 4, avxState}};
+    llvm::SmallVector<llvm::StringRef> needed;
+    llvm::StringRef(requiredFeatures).split(needed, ',', -1, false);
+    for (const Bit &f : bits) {
+      if (!llvm::is_contained(needed, f.name))
+        continue;
+      llvm::Value *ok = b.CreateICmpNE(b.CreateAnd(f.reg, c32(1u << f.bit)), c32(0));
+      if (f.state)
+        ok = b.CreateAnd(ok, f.state);
+      std::string message = std::string("the host CPU lacks ") + f.name +
+                            ", which this module was compiled for (it needs " +
+                            requiredFeatures + "; compile with a --cpu this host has)";
+      fail(b.CreateNot(ok), OCTET_UNSUPPORTED, message.c_str(),
+           (std::string("isa.") + f.name).c_str());
+    }
+    b.CreateBr(done);
+    b.SetInsertPoint(done);
+  }
   llvm::Value *ws = b.CreateLoad(ptr, b.CreateStructGEP(callTy, call, 4));
   if (workspaceSize) {
     llvm::Value *wsSize = b.CreateLoad(i64, b.CreateStructGEP(callTy, call, 5));
@@ -523,6 +606,7 @@ FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &opt
   // Target machine for the requested CPU.
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
+  llvm::InitializeNativeTargetAsmParser(); // the entry point's cpuid / xgetbv
   std::string error;
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
@@ -563,7 +647,8 @@ FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &opt
     if (!f.isDeclaration())
       scalarizeOneLaneMaskedStores(f);
   for (llvm::Function &f : *llvmModule) {
-    if (f.isDeclaration())
+    // The entry point stays baseline x86-64: it checks the ISA first.
+    if (f.isDeclaration() || f.getName() == options.name + "_entry")
       continue;
     f.addFnAttr("target-cpu", cpu);
     if (!features.empty())

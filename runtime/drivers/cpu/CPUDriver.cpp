@@ -148,6 +148,7 @@ void moduleRelease(void *, void *) {}
 
 octet_status invoke(void *, void *state, octet_call *call) {
   auto *desc = static_cast<const octet_module_desc *>(state);
+  call->flags |= OCTET_CALL_ISA_CHECKED; // modulePrepare checked the features
   int32_t rc = desc->entry(call);
   if (rc == OCTET_OK)
     return nullptr;
