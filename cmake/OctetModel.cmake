@@ -1,4 +1,4 @@
-# octet_add_model(<target> MODEL <model.onnx> [NAME <c-name>] [CPU <cpu>]
+# octet_add_model(<target> MODEL <model.onnx> [NAME <c-name>] [CPU <cpu>...]
 #                 [REQUANT onnx|fixed-point] [INPUT_SHAPE <name=DxD> ...])
 #
 # Compiles an ONNX model with octetc at build time into <target>, a static
@@ -8,11 +8,12 @@
 # bytes, 64-byte aligned, one per concurrent caller), the ABI v2 entry point
 # `<c-name>_entry(octet_call *)` and the descriptor `<c-name>_descriptor` for
 # the runtime, all declared in the generated <c-name>.h, and the runtime
-# library.
+# library. Several CPUs (CPU x86-64-v3 znver4, or "x86-64-v3,znver4") build
+# one object with code for each, chosen at run time by cpuid.
 #
 # OCTETC names the compiler; inside this project it is the octetc target.
 function(octet_add_model target)
-  cmake_parse_arguments(ARG "" "MODEL;NAME;CPU;REQUANT" "INPUT_SHAPE" ${ARGN})
+  cmake_parse_arguments(ARG "" "MODEL;NAME;REQUANT" "INPUT_SHAPE;CPU" ${ARGN})
   if(NOT ARG_MODEL)
     message(FATAL_ERROR "octet_add_model(${target}): MODEL is required")
   endif()
@@ -22,6 +23,7 @@ function(octet_add_model target)
   if(NOT ARG_CPU)
     set(ARG_CPU native)
   endif()
+  string(REPLACE ";" "," ARG_CPU "${ARG_CPU}")
   if(NOT ARG_REQUANT)
     set(ARG_REQUANT onnx)
   endif()

@@ -15,11 +15,16 @@ config.test_exec_root = os.path.join(config.octet_obj_root, "test")
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.octet_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+# lit runs tests side by side: each module call on one thread unless a test
+# asks for more (--threads, octet_context_options.num_threads), so that a
+# context's spinning workers never compete with another test for a core.
+config.environment["OCTET_NUM_THREADS"] = "1"
 
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%octet_tools", config.octet_tools_dir))
 config.substitutions.append(("%models", os.path.join(config.test_source_root, "Inputs", "models.py")))
 config.substitutions.append(("%opcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "opcheck.py")))
+config.substitutions.append(("%avx2forms", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "avx2_forms.py")))
 config.substitutions.append(("%npycmp", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "npy_compare.py")))
 
 # The shared third-party models sit beside the checkout (../shared/models);

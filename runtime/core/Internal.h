@@ -10,7 +10,10 @@
 
 #include "octet/Runtime/octet_runtime.h"
 
+#include "ThreadPool.h"
+
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -38,7 +41,8 @@ struct octet_module_impl {
 struct octet_context_impl {
   octet_module module;
   void *workspace;
-  int32_t numThreads;
+  int32_t numThreads;                       // the most a call may use
+  std::unique_ptr<octet::runtime::ThreadPool> pool; // numThreads - 1 workers
   void *stream;
   std::vector<void *> inputs, outputs; // the call's pointer arrays
   std::atomic<bool> busy{false};

@@ -216,8 +216,20 @@ octet_status invokeOn(octet_context ctx, const octet_tensor_view *inputs, int32_
   call.workspace = ctx->workspace;
   call.workspace_size = d->workspace_size;
   call.stream = ctx->stream;
-  call.num_threads = ctx->numThreads;
-  return m->device->driver->invoke(m->device->handle, m->state, &call);
+  // Threads: at most the context's, and no more than the cores that other
+  // calls running at the same time leave idle (at least one), so that
+  // concurrent contexts do not oversubscribe the host.
+  int32_t threads = 1;
+  if (ctx->pool) {
+    threads = octet::runtime::claimThreads(ctx->numThreads);
+    call.parallel_for = &octet::runtime::ThreadPool::run;
+    call.pool = ctx->pool.get();
+  }
+  call.num_threads = threads;
+  octet_status s = m->device->driver->invoke(m->device->handle, m->state, &call);
+  if (ctx->pool)
+    octet::runtime::releaseThreads(threads);
+  return s;
 }
 
 } // namespace
@@ -372,13 +384,32 @@ octet_status octet_context_create(octet_module module, const octet_context_optio
                       "sizeof(octet_context_options)");
   if (options && options->num_threads < 0)
     return makeStatus(OCTET_INVALID_ARGUMENT, "octet_context_create: negative num_threads");
+  if (options && options->num_threads > 1024)
+    return makeStatus(OCTET_INVALID_ARGUMENT,
+                      "octet_context_create: num_threads must be at most 1024");
+  int threads = options ? options->num_threads : 0;
+  if (!threads) {
+    const char *error = nullptr;
+    threads = octet::runtime::defaultThreadCount(&error);
+    if (error)
+      return makeStatus(OCTET_INVALID_ARGUMENT, std::string("octet_context_create: ") + error);
+  }
   const octet_module_desc *d = module->desc;
   auto *c = new (std::nothrow) octet_context_impl;
   if (!c)
     return outOfMemory();
   c->module = module;
   c->workspace = nullptr;
-  c->numThreads = options && options->num_threads ? options->num_threads : 1;
+  c->numThreads = threads;
+  if (threads > 1 && std::strcmp(module->device->driver->target, "cpu") == 0) {
+    try {
+      c->pool = std::make_unique<octet::runtime::ThreadPool>(threads);
+    } catch (...) {
+      delete c;
+      return makeStatus(OCTET_OUT_OF_MEMORY, "octet_context_create: cannot start " +
+                                                 std::to_string(threads - 1) + " worker threads");
+    }
+  }
   c->stream = options ? options->stream : nullptr;
   try {
     c->inputs.assign(d->num_inputs, nullptr);
@@ -406,6 +437,10 @@ void octet_context_release(octet_context context) {
   if (m && context->workspace)
     m->device->driver->free(m->device->handle, context->workspace);
   delete context;
+}
+
+int32_t octet_context_num_threads(octet_context context) {
+  return context ? context->numThreads : 0;
 }
 
 octet_status octet_context_invoke(octet_context context, const octet_tensor_view *inputs,

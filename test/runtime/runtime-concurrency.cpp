@@ -2,7 +2,10 @@
 // every result must be bit-identical to the same input's result computed
 // alone. Also checks octet_module_invoke from many threads (pooled
 // contexts), that a workspace need not be zeroed, and the entry point's own
-// checks of a call (missing, small or misaligned workspace).
+// checks of a call (missing, small or misaligned workspace). Intra-op
+// threads: contexts of 1 to 4 threads, and the entry point driven by this
+// program's own parallel_for (tasks in reverse order, each on a thread of
+// its own), all give the single-thread result.
 //
 // usage: octet-runtime-concurrency MODEL.so [THREADS] [CALLS]
 // Inputs of any dtype are filled with a per-thread byte pattern.
@@ -94,7 +97,11 @@ int main(int argc, char **argv) {
   // Each thread's input, and its result computed alone.
   std::vector<Buffers> work(threads), want(threads);
   octet_context alone = nullptr;
-  ok("context", octet_context_create(m, nullptr, &alone));
+  octet_context_options one;
+  std::memset(&one, 0, sizeof one);
+  one.struct_size = sizeof one;
+  one.num_threads = 1;
+  ok("context", octet_context_create(m, &one, &alone));
   for (int t = 0; t < threads; ++t) {
     makeBuffers(m, work[t], t);
     makeBuffers(m, want[t], t);
@@ -171,6 +178,70 @@ int main(int argc, char **argv) {
   expect(desc->entry(&call) == OCTET_OK && g.out == want[0].out,
          "a workspace full of garbage gives the same result");
   std::printf("workspace %llu bytes\n", (unsigned long long)size);
+
+  // Thread counts: contexts of 1 to 4 threads compute the same.
+  int threadMismatches = 0;
+  for (int n = 1; n <= 4; ++n) {
+    octet_context_options o;
+    std::memset(&o, 0, sizeof o);
+    o.struct_size = sizeof o;
+    o.num_threads = n;
+    octet_context c = nullptr;
+    if (!ok("threads context", octet_context_create(m, &o, &c)))
+      continue;
+    expect(octet_context_num_threads(c) == n, "octet_context_num_threads");
+    Buffers b;
+    makeBuffers(m, b, 0);
+    if (ok("threads call", octet_context_invoke(c, b.inViews.data(), (int32_t)b.inViews.size(),
+                                                b.outViews.data(), (int32_t)b.outViews.size())))
+      threadMismatches += b.out != want[0].out;
+    octet_context_release(c);
+  }
+  // The entry point with a parallel_for of this program: the tasks in
+  // reverse order, each on its own std::thread, for 2 to 8 threads; the
+  // task counts must stay within num_threads.
+  struct Tasks {
+    int64_t maxCount = 0, calls = 0;
+  } tasks;
+  auto reverseParallelFor = [](void *pool, int64_t count, void (*fn)(void *, int64_t),
+                               void *ctx) {
+    auto *t = static_cast<Tasks *>(pool);
+    t->maxCount = count > t->maxCount ? count : t->maxCount;
+    ++t->calls;
+    std::vector<std::thread> ths;
+    for (int64_t i = count - 1; i >= 0; --i)
+      ths.emplace_back([=] { fn(ctx, i); });
+    for (std::thread &th : ths)
+      th.join();
+  };
+  for (int n = 2; n <= 8; n *= 2) {
+    Buffers b;
+    makeBuffers(m, b, 0);
+    std::vector<unsigned char> raw(desc->workspace_size + 128);
+    unsigned char *w = raw.data() + (64 - (reinterpret_cast<uintptr_t>(raw.data()) % 64)) % 64;
+    std::vector<void *> ins, outs;
+    for (auto &v : b.inViews)
+      ins.push_back(v.data);
+    for (auto &v : b.outViews)
+      outs.push_back(v.data);
+    octet_call call;
+    std::memset(&call, 0, sizeof call);
+    call.struct_size = sizeof call;
+    call.inputs = ins.data();
+    call.outputs = outs.data();
+    call.workspace = w;
+    call.workspace_size = desc->workspace_size;
+    call.num_threads = n;
+    call.parallel_for = reverseParallelFor;
+    call.pool = &tasks;
+    tasks.maxCount = 0;
+    expect(desc->entry(&call) == OCTET_OK, "entry with a parallel_for");
+    threadMismatches += b.out != want[0].out;
+    expect(tasks.maxCount <= n, "no more tasks than num_threads");
+  }
+  std::printf("thread counts: mismatches %d, parallel_for calls %s\n", threadMismatches,
+              tasks.calls ? "some" : "none");
+  failures += threadMismatches;
 
   // The entry point's checks of the call.
   if (size) {

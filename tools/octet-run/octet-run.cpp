@@ -1,7 +1,7 @@
 //===- octet-run.cpp - run a compiled Octet module on .npy files -----------===//
 //
 // octet-run model.so --input NAME=@x.npy [...] [--output NAME=@y.npy ...]
-//                    [--benchmark=N] [--warmup=K] [--concurrency=K]
+//                    [--benchmark=N] [--warmup=K] [--concurrency=K] [--threads=N]
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <system_error>
 #include <thread>
@@ -69,11 +70,28 @@ bool splitSpec(const std::string &spec, std::string &name, std::string &path) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // libLLVM registers a -threads of its own (for its linker); octet-run's
+  // replaces it.
+  if (cl::Option *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
+    llvmThreads->removeArgument();
+  static cl::opt<std::string> threads(
+      "threads",
+      cl::desc("Threads each call may use, 1 to 1024 (default: OCTET_NUM_THREADS, else the "
+               "physical cores; concurrent calls share the cores)"),
+      cl::value_desc("N"), cl::init(""), cl::cat(category));
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "Run a compiled Octet module on .npy files\n");
 
   if (concurrency < 1 || concurrency > 1024)
     return fail("--concurrency must be between 1 and 1024");
+  int32_t numThreads = 0; // the runtime's default
+  if (threads.getNumOccurrences()) {
+    char *end = nullptr;
+    long v = std::strtol(threads.c_str(), &end, 10);
+    if (threads.empty() || *end != '\0' || v < 1 || v > 1024)
+      return fail("--threads must be a thread count from 1 to 1024, not '" + threads + "'");
+    numThreads = (int32_t)v;
+  }
   octet_module module = nullptr;
   if (octet_status s = octet_module_load(modulePath.c_str(), nullptr, &module)) {
     std::string msg = octet_status_message(s);
@@ -179,8 +197,12 @@ int main(int argc, char **argv) {
     ~Context() { octet_context_release(c); }
   };
   std::vector<Context> contexts(concurrency);
+  octet_context_options options;
+  std::memset(&options, 0, sizeof options);
+  options.struct_size = sizeof options;
+  options.num_threads = numThreads;
   for (Context &c : contexts)
-    if (octet_status s = octet_context_create(module, nullptr, &c.c)) {
+    if (octet_status s = octet_context_create(module, &options, &c.c)) {
       std::string msg = octet_status_message(s);
       octet_status_release(s);
       return fail(msg);
@@ -276,9 +298,10 @@ int main(int argc, char **argv) {
     outs() << "\n";
     outs() << format("latency ms: p50 %.4f  p90 %.4f  p99 %.4f  min %.4f\n", pct(50), pct(90),
                      pct(99), ms.front());
-    outs() << format("throughput: %.1f runs/s, %.1f samples/s (batch %lld, concurrency %u)\n",
+    outs() << format("throughput: %.1f runs/s, %.1f samples/s (batch %lld, concurrency %u, "
+                     "threads %d)\n",
                      calls / seconds, calls * batch / seconds, (long long)batch,
-                     (unsigned)concurrency);
+                     (unsigned)concurrency, (int)octet_context_num_threads(contexts[0].c));
   }
   return 0;
 }

@@ -79,8 +79,18 @@ int main(int argc, char **argv) {
   mlir::registerPassManagerCLOptions();
   octet::registerAllPasses();
   octet::registerAllTargets();
-  cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
-  cl::ParseCommandLineOptions(argc, argv, "Octet INT8 model compiler\n");
+  // --help lists octetc's own options; LLVM's and MLIR's (--mlir-timing,
+  // --mlir-print-ir-after=PASS, ...) still work and --help-hidden lists them.
+  for (auto &opt : cl::getRegisteredOptions()) {
+    bool shown = llvm::is_contained(opt.second->Categories, &category) ||
+                 opt.first == "help" || opt.first == "help-list" || opt.first == "version";
+    if (!shown && opt.second->getOptionHiddenFlag() == cl::NotHidden)
+      opt.second->setHiddenFlag(cl::Hidden);
+  }
+  cl::ParseCommandLineOptions(argc, argv,
+                              "Octet INT8 model compiler\n\n"
+                              "  octetc model.onnx --target=cpu --emit=shared-lib -o model.so\n\n"
+                              "MLIR's and LLVM's options also apply (--help-hidden lists them).\n");
 
   if (listTargets) {
     for (const octet::Target *t : octet::registeredTargets())

@@ -113,7 +113,10 @@ typedef struct octet_context_impl *octet_context;
 
 typedef struct octet_context_options {
   uint32_t struct_size; /* sizeof(octet_context_options) */
-  int32_t num_threads;  /* threads a call may use; 0 means 1 */
+  int32_t num_threads;  /* threads a call may use (1 to 1024); 0: OCTET_NUM_THREADS, else
+                         * the physical cores. Concurrent calls share the cores: a call
+                         * gets at most those that other running calls leave idle
+                         * (at least 1). */
   void *stream;         /* GPU stream or queue; NULL for the default */
 } octet_context_options;
 
@@ -121,6 +124,9 @@ typedef struct octet_context_options {
 octet_status octet_context_create(octet_module module, const octet_context_options *options,
                                   octet_context *out_context);
 void octet_context_release(octet_context context);
+/* The most threads a call on the context may use (its num_threads, or the
+ * default it resolved to); 0 for a null context. */
+int32_t octet_context_num_threads(octet_context context);
 /* As octet_module_invoke, with this context's workspace and stream. One
  * thread at a time: a second concurrent call fails with OCTET_BUSY. */
 octet_status octet_context_invoke(octet_context context, const octet_tensor_view *inputs,

@@ -24,7 +24,8 @@ namespace octet {
 struct CPUOptions {
   /// C identifier of the entry point (and prefix of the other symbols).
   std::string name = "model";
-  /// LLVM CPU name, or "native" for the host.
+  /// LLVM CPU name, or "native" for the host; a comma-separated list builds
+  /// one artifact with code for each, chosen at run time by cpuid.
   std::string cpu = "native";
   /// Requantization rule: "onnx" or "fixed-point".
   std::string requant = "onnx";
@@ -32,6 +33,11 @@ struct CPUOptions {
   bool sharedLibrary = false;
   /// Use the AVX-512 VNNI kernel for int8 products (set from the CPU).
   bool vnni = false;
+  /// The int8 kernels' ISA: "avx512vnni", "avxvnni", "avx2" or "none";
+  /// empty: from `vnni`.
+  std::string int8Isa;
+  /// --vnni as given (auto, on, off): resolved again for each CPU of a list.
+  std::string vnniMode = "auto";
   /// Where the phases' timers nest (octetc --timing); null: not timed.
   mlir::TimingScope *timing = nullptr;
 };
@@ -42,6 +48,12 @@ mlir::FailureOr<ModelSignature> getSignature(mlir::ModuleOp module);
 
 /// Whether --cpu (an LLVM CPU name or "native") has AVX-512 VNNI.
 bool cpuHasVNNI(const std::string &cpu);
+/// Whether --cpu has an LLVM feature ("avx2", "avxvnni", ...).
+bool cpuHasFeature(const std::string &cpu, const std::string &feature);
+/// The int8 kernels for --cpu and --vnni (auto, on, off): avx512vnni where
+/// the CPU has AVX-512 VNNI (or --vnni=on), else avxvnni with AVX-VNNI
+/// (not with --vnni=off), else avx2 with AVX2, else none.
+std::string cpuInt8Isa(const std::string &cpu, const std::string &vnni);
 
 /// Adds the passes from octet ops to the LLVM dialect.
 void buildCPULoweringPipeline(mlir::OpPassManager &pm, const CPUOptions &options);

@@ -272,6 +272,17 @@ constLoop(OpBuilder &b, Location loc, int64_t lo, int64_t hi, int64_t step, Valu
   return SmallVector<Value>(f.getResults());
 }
 
+SmallVector<Value>
+constParallelLoop(OpBuilder &b, Location loc, int64_t lo, int64_t hi, int64_t step,
+                  ValueRange init,
+                  function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)> body) {
+  SmallVector<Value> results = constLoop(b, loc, lo, hi, step, init, body);
+  if (!results.empty())
+    if (auto f = results.front().getDefiningOp<scf::ForOp>())
+      f->setAttr("octet.parallel", b.getUnitAttr());
+  return results;
+}
+
 
 /// Reduces `input` over `axes` (keeping them as size-1 dims) with `combine`,
 /// starting from `init`.

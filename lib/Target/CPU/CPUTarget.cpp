@@ -38,6 +38,7 @@
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -49,6 +50,7 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/TargetParser/Triple.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
 
 using namespace mlir;
 
@@ -139,6 +141,7 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   cpu::ConvertOctetToCPUOptions lower;
   lower.requant = options.requant;
   lower.vnni = options.vnni;
+  lower.isa = options.int8Isa;
   pm.addPass(cpu::createConvertOctetToCPU(lower));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -169,7 +172,16 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   // Each top-level nest a function whose buffers are noalias (the workspace
   // views are disjoint where they are in use together).
   pm.addPass(cpu::createOctetOutlineKernels());
-  pm.addPass(cpu::createConvertOctetCPUToLLVM());
+  // Large kernels as tasks over independent iterations (octet_call's
+  // parallel_for runs them).
+  pm.addPass(cpu::createOctetParallelizeKernels());
+  cpu::ConvertOctetCPUToLLVMOptions toLLVM;
+  std::string isa = options.int8Isa.empty() ? (options.vnni ? "avx512vnni" : "none")
+                                            : options.int8Isa;
+  // (With no int8 kernels there is no dot4; round_to_int and narrow_sat4
+  // then take the portable forms.)
+  toLLVM.isa = isa == "none" ? "avx2" : isa;
+  pm.addPass(cpu::createConvertOctetCPUToLLVM(toLLVM));
   // math.ipowi (integer Pow) as a function of its own.
   pm.addPass(createConvertMathToFuncs());
 
@@ -301,6 +313,169 @@ static void restorePointerProvenance(llvm::Module &m) {
   }
 }
 
+/// Whether the host has each feature of `features` (octet_abi.h's names),
+/// computed at run time by `b` in `fn` with cpuid and xgetbv: one i1 per
+/// feature this code knows, in `features`' order (unknown ones are left out).
+static std::vector<std::pair<std::string, llvm::Value *>>
+emitHostFeatures(llvm::IRBuilder<> &b, llvm::Function *fn, llvm::ArrayRef<llvm::StringRef> features) {
+  llvm::LLVMContext &ctx = fn->getContext();
+  llvm::Type *i32 = llvm::Type::getInt32Ty(ctx);
+  llvm::Function *entry = fn;
+  auto *regsTy = llvm::StructType::get(ctx, {i32, i32, i32, i32});
+  auto *cpuidTy = llvm::FunctionType::get(regsTy, {i32, i32}, false);
+  auto *cpuid = llvm::InlineAsm::get(
+      cpuidTy, "cpuid", "={ax},={bx},={cx},={dx},{ax},{cx},~{dirflag},~{fpsr},~{flags}", true);
+  auto c32 = [&](uint32_t v) { return llvm::ConstantInt::get(i32, v); };
+  auto leaf = [&](uint32_t l, uint32_t sub) {
+    return b.CreateCall(cpuidTy, cpuid, {c32(l), c32(sub)});
+  };
+  auto reg = [&](llvm::Value *regs, unsigned k) { return b.CreateExtractValue(regs, k); };
+  llvm::Value *maxLeaf = reg(leaf(0, 0), 0);
+  llvm::Value *l1 = leaf(1, 0);
+  llvm::Value *has7 = b.CreateICmpUGE(maxLeaf, c32(7));
+  llvm::Value *l7 = leaf(7, 0);
+  llvm::Value *l71 = leaf(7, 1);
+  llvm::Value *has71 = b.CreateAnd(has7, b.CreateICmpUGE(reg(l7, 0), c32(1)));
+  auto masked = [&](llvm::Value *v, llvm::Value *valid) {
+    return b.CreateSelect(valid, v, c32(0));
+  };
+  llvm::Value *ecx1 = reg(l1, 2);
+  llvm::Value *ebx7 = masked(reg(l7, 1), has7), *ecx7 = masked(reg(l7, 2), has7);
+  llvm::Value *eax71 = masked(reg(l71, 0), has71);
+  // XCR0 (the register state the OS saves) only where OSXSAVE says
+  // xgetbv exists.
+  llvm::Value *osxsave = b.CreateICmpNE(b.CreateAnd(ecx1, c32(1u << 27)), c32(0));
+  auto *xg = llvm::BasicBlock::Create(ctx, "isa.xgetbv", entry);
+  auto *xgDone = llvm::BasicBlock::Create(ctx, "isa.xgetbv.done", entry);
+  llvm::BasicBlock *before = b.GetInsertBlock();
+  b.CreateCondBr(osxsave, xg, xgDone);
+  b.SetInsertPoint(xg);
+  auto *xgetbvTy = llvm::FunctionType::get(llvm::StructType::get(ctx, {i32, i32}), {i32}, false);
+  auto *xgetbv = llvm::InlineAsm::get(xgetbvTy, "xgetbv", "={ax},={dx},{cx}", true);
+  llvm::Value *xcr0Read = b.CreateExtractValue(b.CreateCall(xgetbvTy, xgetbv, {c32(0)}), 0);
+  b.CreateBr(xgDone);
+  b.SetInsertPoint(xgDone);
+  llvm::PHINode *xcr0 = b.CreatePHI(i32, 2);
+  xcr0->addIncoming(c32(0), before);
+  xcr0->addIncoming(xcr0Read, xg);
+  llvm::Value *avxState = b.CreateICmpEQ(b.CreateAnd(xcr0, c32(0x6)), c32(0x6));
+  llvm::Value *avx512State = b.CreateICmpEQ(b.CreateAnd(xcr0, c32(0xe6)), c32(0xe6));
+  struct Bit {
+    const char *name;
+    llvm::Value *reg;
+    unsigned bit;
+    llvm::Value *state;
+  };
+  const Bit bits[] = {
+      {"sse4.2", ecx1, 20, nullptr},        {"avx", ecx1, 28, avxState},
+      {"fma", ecx1, 12, avxState},          {"f16c", ecx1, 29, avxState},
+      {"avx2", ebx7, 5, avxState},          {"bmi", ebx7, 3, nullptr},
+      {"bmi2", ebx7, 8, nullptr},           {"avx512f", ebx7, 16, avx512State},
+      {"avx512dq", ebx7, 17, avx512State},  {"avx512cd", ebx7, 28, avx512State},
+      {"avx512bw", ebx7, 30, avx512State},  {"avx512vl", ebx7, 31, avx512State},
+      {"avx512vnni", ecx7, 11, avx512State}, {"avx512bf16", eax71, 5, avx512State},
+      {"avxvnni", eax71, 4, avxState}};
+  std::vector<std::pair<std::string, llvm::Value *>> out;
+  for (llvm::StringRef name : features)
+    for (const Bit &f : bits)
+      if (name == f.name) {
+        llvm::Value *ok = b.CreateICmpNE(b.CreateAnd(f.reg, c32(1u << f.bit)), c32(0));
+        if (f.state)
+          ok = b.CreateAnd(ok, f.state);
+        out.push_back({f.name, ok});
+      }
+  return out;
+}
+
+/// Turns each call of a kernel split by octet-parallelize-kernels (LLVM
+/// attribute "octet-tasks": the largest trip of its split level) in `model`
+/// into a dispatch: with octet_call.parallel_for set and more than one
+/// thread, min(kTasksPerThread * num_threads, trip) tasks run `kernel.task(args, i)`, which
+/// calls the kernel as task i of them; otherwise the kernel runs as task 0
+/// of 1 on the calling thread. `model`'s last argument is the octet_call.
+static constexpr uint64_t kTasksPerThread = 1;
+
+static void dispatchTasks(llvm::Module &m, llvm::Function *model, llvm::StructType *callTy) {
+  llvm::LLVMContext &ctx = m.getContext();
+  llvm::Type *i32 = llvm::Type::getInt32Ty(ctx), *i64 = llvm::Type::getInt64Ty(ctx);
+  llvm::PointerType *ptr = llvm::PointerType::get(ctx, 0);
+  // A null octet_call (the typed C function) runs every kernel serially:
+  // its fields are read from a zeroed one instead.
+  llvm::Value *call = model->getArg(model->arg_size() - 1);
+  {
+    auto *zeroCall = new llvm::GlobalVariable(m, callTy, true, llvm::GlobalValue::PrivateLinkage,
+                                              llvm::Constant::getNullValue(callTy),
+                                              model->getName() + ".serial_call");
+    llvm::IRBuilder<> b(&model->getEntryBlock(), model->getEntryBlock().begin());
+    call = b.CreateSelect(b.CreateICmpEQ(call, llvm::ConstantPointerNull::get(ptr)), zeroCall,
+                          call, "call");
+  }
+  llvm::SmallVector<llvm::CallInst *> sites;
+  for (llvm::Instruction &inst : llvm::instructions(*model))
+    if (auto *ci = llvm::dyn_cast<llvm::CallInst>(&inst))
+      if (llvm::Function *f = ci->getCalledFunction())
+        if (f->hasFnAttribute("octet-tasks"))
+          sites.push_back(ci);
+  llvm::DenseMap<llvm::Function *, llvm::Function *> trampolines;
+  auto *taskFnTy = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr, i64}, false);
+  auto *parallelForTy =
+      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr, i64, ptr, ptr}, false);
+  for (llvm::CallInst *site : sites) {
+    llvm::Function *kernel = site->getCalledFunction();
+    uint64_t trip = 1;
+    kernel->getFnAttribute("octet-tasks").getValueAsString().getAsInteger(10, trip);
+    unsigned nargs = kernel->arg_size() - 2; // the buffers and scalars
+    // The arguments as a struct: the kernel's, then the task count.
+    llvm::SmallVector<llvm::Type *> fields;
+    for (unsigned k = 0; k < nargs; ++k)
+      fields.push_back(kernel->getArg(k)->getType());
+    fields.push_back(i64);
+    auto *argsTy = llvm::StructType::get(ctx, fields);
+    llvm::Function *&tramp = trampolines[kernel];
+    if (!tramp) {
+      tramp = llvm::Function::Create(taskFnTy, llvm::GlobalValue::InternalLinkage,
+                                     kernel->getName() + ".task", m);
+      llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", tramp));
+      llvm::SmallVector<llvm::Value *> args;
+      for (unsigned k = 0; k <= nargs; ++k)
+        args.push_back(
+            b.CreateLoad(fields[k], b.CreateStructGEP(argsTy, tramp->getArg(0), k)));
+      llvm::Value *count = args.pop_back_val();
+      args.push_back(tramp->getArg(1));
+      args.push_back(count);
+      b.CreateCall(kernel, args);
+      b.CreateRetVoid();
+    }
+    llvm::IRBuilder<> b(site);
+    llvm::Value *threads =
+        b.CreateSExt(b.CreateLoad(i32, b.CreateStructGEP(callTy, call, 8)), i64);
+    llvm::Value *parallelFor = b.CreateLoad(ptr, b.CreateStructGEP(callTy, call, 10));
+    llvm::Value *pool = b.CreateLoad(ptr, b.CreateStructGEP(callTy, call, 11));
+    // Four tasks per thread where the level has the iterations: threads
+    // claim them as they finish, which evens out uneven tasks.
+    llvm::Value *want = b.CreateMul(threads, llvm::ConstantInt::get(i64, kTasksPerThread));
+    llvm::Value *count = b.CreateSelect(
+        b.CreateICmpULT(want, llvm::ConstantInt::get(i64, trip)), want,
+        llvm::ConstantInt::get(i64, trip));
+    llvm::Value *parallel =
+        b.CreateAnd(b.CreateICmpNE(parallelFor, llvm::ConstantPointerNull::get(ptr)),
+                    b.CreateICmpSGT(count, llvm::ConstantInt::get(i64, 1)));
+    llvm::Instruction *thenTerm = nullptr, *elseTerm = nullptr;
+    llvm::SplitBlockAndInsertIfThenElse(parallel, site->getIterator(), &thenTerm, &elseTerm);
+    {
+      llvm::IRBuilder<> entryB(&model->getEntryBlock(), model->getEntryBlock().begin());
+      llvm::AllocaInst *slot = entryB.CreateAlloca(argsTy);
+      llvm::IRBuilder<> tb(thenTerm);
+      for (unsigned k = 0; k < nargs; ++k)
+        tb.CreateStore(site->getArgOperand(k), tb.CreateStructGEP(argsTy, slot, k));
+      tb.CreateStore(count, tb.CreateStructGEP(argsTy, slot, nargs));
+      tb.CreateCall(parallelForTy, parallelFor, {pool, count, tramp, slot});
+    }
+    site->removeFromParent();
+    site->insertBefore(elseTerm->getIterator());
+  }
+}
+
 /// Adds the ABI v2 descriptor, the entry point `NAME_entry(octet_call *)`
 /// and (for shared libraries) the `octet_module` alias to the translated
 /// module. `entry` is the lowered model function (inputs, outputs,
@@ -396,73 +571,13 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
                                   llvm::ConstantInt::get(i32, 0)),
                    done, check);
     b.SetInsertPoint(check);
-    auto *regsTy = llvm::StructType::get(ctx, {i32, i32, i32, i32});
-    auto *cpuidTy = llvm::FunctionType::get(regsTy, {i32, i32}, false);
-    auto *cpuid = llvm::InlineAsm::get(
-        cpuidTy, "cpuid", "={ax},={bx},={cx},={dx},{ax},{cx},~{dirflag},~{fpsr},~{flags}", true);
-    auto c32 = [&](uint32_t v) { return llvm::ConstantInt::get(i32, v); };
-    auto leaf = [&](uint32_t l, uint32_t sub) {
-      return b.CreateCall(cpuidTy, cpuid, {c32(l), c32(sub)});
-    };
-    auto reg = [&](llvm::Value *regs, unsigned k) { return b.CreateExtractValue(regs, k); };
-    llvm::Value *maxLeaf = reg(leaf(0, 0), 0);
-    llvm::Value *l1 = leaf(1, 0);
-    llvm::Value *has7 = b.CreateICmpUGE(maxLeaf, c32(7));
-    llvm::Value *l7 = leaf(7, 0);
-    llvm::Value *l71 = leaf(7, 1);
-    llvm::Value *has71 = b.CreateAnd(has7, b.CreateICmpUGE(reg(l7, 0), c32(1)));
-    auto masked = [&](llvm::Value *v, llvm::Value *valid) {
-      return b.CreateSelect(valid, v, c32(0));
-    };
-    llvm::Value *ecx1 = reg(l1, 2);
-    llvm::Value *ebx7 = masked(reg(l7, 1), has7), *ecx7 = masked(reg(l7, 2), has7);
-    llvm::Value *eax71 = masked(reg(l71, 0), has71);
-    // XCR0 (the register state the OS saves) only where OSXSAVE says
-    // xgetbv exists.
-    llvm::Value *osxsave = b.CreateICmpNE(b.CreateAnd(ecx1, c32(1u << 27)), c32(0));
-    auto *xg = llvm::BasicBlock::Create(ctx, "isa.xgetbv", entry);
-    auto *xgDone = llvm::BasicBlock::Create(ctx, "isa.xgetbv.done", entry);
-    llvm::BasicBlock *before = b.GetInsertBlock();
-    b.CreateCondBr(osxsave, xg, xgDone);
-    b.SetInsertPoint(xg);
-    auto *xgetbvTy = llvm::FunctionType::get(llvm::StructType::get(ctx, {i32, i32}), {i32}, false);
-    auto *xgetbv = llvm::InlineAsm::get(xgetbvTy, "xgetbv", "={ax},={dx},{cx}", true);
-    llvm::Value *xcr0Read = b.CreateExtractValue(b.CreateCall(xgetbvTy, xgetbv, {c32(0)}), 0);
-    b.CreateBr(xgDone);
-    b.SetInsertPoint(xgDone);
-    llvm::PHINode *xcr0 = b.CreatePHI(i32, 2);
-    xcr0->addIncoming(c32(0), before);
-    xcr0->addIncoming(xcr0Read, xg);
-    llvm::Value *avxState = b.CreateICmpEQ(b.CreateAnd(xcr0, c32(0x6)), c32(0x6));
-    llvm::Value *avx512State = b.CreateICmpEQ(b.CreateAnd(xcr0, c32(0xe6)), c32(0xe6));
-    struct Bit {
-      const char *name;
-      llvm::Value *reg;
-      unsigned bit;
-      llvm::Value *state;
-    };
-    const Bit bits[] = {
-        {"sse4.2", ecx1, 20, nullptr},        {"avx", ecx1, 28, avxState},
-        {"fma", ecx1, 12, avxState},          {"f16c", ecx1, 29, avxState},
-        {"avx2", ebx7, 5, avxState},          {"bmi", ebx7, 3, nullptr},
-        {"bmi2", ebx7, 8, nullptr},           {"avx512f", ebx7, 16, avx512State},
-        {"avx512dq", ebx7, 17, avx512State},  {"avx512cd", ebx7, 28, avx512State},
-        {"avx512bw", ebx7, 30, avx512State},  {"avx512vl", ebx7, 31, avx512State},
-        {"avx512vnni", ecx7, 11, avx512State}, {"avx512bf16", eax71, 5, avx512State},
-        {"avxvnni", eax71, 4, avxState}};
     llvm::SmallVector<llvm::StringRef> needed;
     llvm::StringRef(requiredFeatures).split(needed, ',', -1, false);
-    for (const Bit &f : bits) {
-      if (!llvm::is_contained(needed, f.name))
-        continue;
-      llvm::Value *ok = b.CreateICmpNE(b.CreateAnd(f.reg, c32(1u << f.bit)), c32(0));
-      if (f.state)
-        ok = b.CreateAnd(ok, f.state);
-      std::string message = std::string("the host CPU lacks ") + f.name +
+    for (auto &[name, ok] : emitHostFeatures(b, entry, needed)) {
+      std::string message = "the host CPU lacks " + name +
                             ", which this module was compiled for (it needs " +
                             requiredFeatures + "; compile with a --cpu this host has)";
-      fail(b.CreateNot(ok), OCTET_UNSUPPORTED, message.c_str(),
-           (std::string("isa.") + f.name).c_str());
+      fail(b.CreateNot(ok), OCTET_UNSUPPORTED, message.c_str(), ("isa." + name).c_str());
     }
     b.CreateBr(done);
     b.SetInsertPoint(done);
@@ -487,6 +602,29 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
   load(2, sig.inputs.size());
   load(3, sig.outputs.size());
   args.push_back(ws);
+  // octet-parallelize-kernels gave the model the octet_call, for its tasks;
+  // the typed C function NAME(inputs, outputs, workspace) of the header
+  // passes none (its kernels run on the calling thread).
+  if (model->arg_size() == args.size() + 1) {
+    dispatchTasks(m, model, callTy);
+    std::string name = model->getName().str();
+    model->setName(name + ".tasks");
+    model->setLinkage(llvm::GlobalValue::InternalLinkage);
+    llvm::SmallVector<llvm::Type *> typed;
+    for (unsigned k = 0; k + 1 < model->arg_size(); ++k)
+      typed.push_back(model->getArg(k)->getType());
+    auto *wrapper = llvm::Function::Create(
+        llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), typed, false),
+        llvm::GlobalValue::ExternalLinkage, name, m);
+    llvm::IRBuilder<> wb(llvm::BasicBlock::Create(ctx, "entry", wrapper));
+    llvm::SmallVector<llvm::Value *> wargs;
+    for (llvm::Argument &a : wrapper->args())
+      wargs.push_back(&a);
+    wargs.push_back(llvm::ConstantPointerNull::get(ptr));
+    wb.CreateCall(model, wargs);
+    wb.CreateRetVoid();
+    args.push_back(call);
+  }
   b.CreateCall(model, args);
   b.CreateRet(llvm::ConstantInt::get(i32, OCTET_OK));
 
@@ -540,11 +678,24 @@ static void resolveCPU(const std::string &requested, std::string &cpu, std::stri
   }
 }
 
-bool cpuHasVNNI(const std::string &requested) {
+bool cpuHasVNNI(const std::string &requested) { return cpuHasFeature(requested, "avx512vnni"); }
+
+std::string cpuInt8Isa(const std::string &cpu, const std::string &vnni) {
+  if (vnni == "on" || (vnni == "auto" && cpuHasFeature(cpu, "avx512vnni") &&
+                       cpuHasFeature(cpu, "avx512bw")))
+    return "avx512vnni";
+  if (vnni == "auto" && cpuHasFeature(cpu, "avxvnni") && cpuHasFeature(cpu, "avx2"))
+    return "avxvnni";
+  if (cpuHasFeature(cpu, "avx2"))
+    return "avx2";
+  return "none";
+}
+
+bool cpuHasFeature(const std::string &requested, const std::string &feature) {
   std::string cpu, features;
   resolveCPU(requested, cpu, features);
   if (!features.empty())
-    return features.find("+avx512vnni") != std::string::npos;
+    return ("," + features + ",").find(",+" + feature + ",") != std::string::npos;
   llvm::InitializeNativeTarget();
   std::string error;
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
@@ -553,7 +704,7 @@ bool cpuHasVNNI(const std::string &requested) {
     return false;
   std::unique_ptr<llvm::MCSubtargetInfo> sti(
       target->createMCSubtargetInfo(triple, cpu, ""));
-  return sti && sti->isCPUStringValid(cpu) && sti->checkFeatures("+avx512vnni");
+  return sti && sti->isCPUStringValid(cpu) && sti->checkFeatures("+" + feature);
 }
 
 LogicalResult lowerToLLVMDialect(ModuleOp module, const CPUOptions &options) {
@@ -590,9 +741,60 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const CPUOptions &options) {
   return success();
 }
 
-FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &options,
-                                          llvm::raw_pwrite_stream &os) {
+namespace {
+/// One CPU's code: its LLVM module (translated, with the descriptor and
+/// entry point) and what it needs.
+struct Variant {
+  std::unique_ptr<llvm::Module> module;
+  CompiledModule compiled;
+  std::string name, cpu, features; // LLVM CPU and feature string
+  std::unique_ptr<llvm::TargetMachine> tm;
+};
+} // namespace
+
+/// The target machine for --cpu `requested` (one name), or an error.
+static std::unique_ptr<llvm::TargetMachine> targetMachine(ModuleOp module,
+                                                          const std::string &requested,
+                                                          std::string &cpu,
+                                                          std::string &features) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::InitializeNativeTargetAsmParser(); // the entry point's cpuid / xgetbv
+  std::string error;
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) {
+    module.emitError() << "no LLVM target for " << triple.str() << ": " << error;
+    return nullptr;
+  }
+  resolveCPU(requested, cpu, features);
+  llvm::TargetOptions to;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, cpu, features, to, llvm::Reloc::PIC_, std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
+  if (!tm) {
+    module.emitError() << "cannot create a target machine for " << cpu;
+    return nullptr;
+  }
+  if (!tm->getMCSubtargetInfo()->isCPUStringValid(cpu)) {
+    module.emitError() << "unknown --cpu '" << requested
+                       << "' (use native or an LLVM CPU name such as znver4, "
+                          "skylake-avx512, x86-64-v3)";
+    return nullptr;
+  }
+  return tm;
+}
+
+/// Lowers `module` for one CPU (options.cpu) and translates it to LLVM IR
+/// in `llvmCtx`, with its descriptor and entry point.
+static FailureOr<Variant> buildVariant(ModuleOp module, const CPUOptions &options,
+                                       llvm::LLVMContext &llvmCtx) {
   MLIRContext *ctx = module.getContext();
+  Variant v;
+  v.name = options.name;
+  v.tm = targetMachine(module, options.cpu, v.cpu, v.features);
+  if (!v.tm)
+    return failure();
   auto sig = getSignature(module);
   if (failed(sig))
     return failure();
@@ -602,60 +804,168 @@ FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &opt
   if (auto f = module.lookupSymbol<LLVM::LLVMFuncOp>(options.name))
     if (auto a = f->getAttrOfType<IntegerAttr>("octet.workspace_size"))
       workspaceSize = a.getInt();
-
-  // Target machine for the requested CPU.
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  llvm::InitializeNativeTargetAsmParser(); // the entry point's cpuid / xgetbv
-  std::string error;
-  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target)
-    return module.emitError() << "no LLVM target for " << triple.str() << ": " << error;
-  std::string cpu, features;
-  resolveCPU(options.cpu, cpu, features);
-  llvm::TargetOptions to;
-  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
-      triple, cpu, features, to, llvm::Reloc::PIC_, std::nullopt,
-      llvm::CodeGenOptLevel::Aggressive));
-  if (!tm)
-    return module.emitError() << "cannot create a target machine for " << cpu;
-  if (!tm->getMCSubtargetInfo()->isCPUStringValid(cpu))
-    return module.emitError() << "unknown --cpu '" << options.cpu
-                              << "' (use native or an LLVM CPU name such as znver4, "
-                                 "skylake-avx512, x86-64-v3)";
-
-  auto phase = [&](StringRef name) {
-    return options.timing ? options.timing->nest(name) : TimingScope();
-  };
-  TimingScope translating = phase("translation to LLVM IR");
+  TimingScope translating =
+      options.timing ? options.timing->nest("translation to LLVM IR") : TimingScope();
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
-  llvm::LLVMContext llvmCtx;
-  auto llvmModule = translateModuleToLLVMIR(module, llvmCtx, options.name);
-  if (!llvmModule)
-    return module.emitError() << "translation to LLVM IR failed";
-  llvmModule->setDataLayout(tm->createDataLayout());
-  llvmModule->setTargetTriple(triple);
-  CompiledModule compiled;
-  compiled.signature = *sig;
-  compiled.workspaceSize = workspaceSize;
-  compiled.features = requiredFeatures(*tm->getMCSubtargetInfo());
-  addDescriptor(*llvmModule, *sig, options, workspaceSize, compiled.features);
-  restorePointerProvenance(*llvmModule);
-  for (llvm::Function &f : *llvmModule)
+  v.module = translateModuleToLLVMIR(module, llvmCtx, options.name);
+  if (!v.module) {
+    module.emitError() << "translation to LLVM IR failed";
+    return failure();
+  }
+  v.module->setDataLayout(v.tm->createDataLayout());
+  v.module->setTargetTriple(v.tm->getTargetTriple());
+  v.compiled.signature = *sig;
+  v.compiled.workspaceSize = workspaceSize;
+  v.compiled.features = requiredFeatures(*v.tm->getMCSubtargetInfo());
+  addDescriptor(*v.module, *sig, options, workspaceSize, v.compiled.features);
+  restorePointerProvenance(*v.module);
+  for (llvm::Function &f : *v.module)
     if (!f.isDeclaration())
       scalarizeOneLaneMaskedStores(f);
-  for (llvm::Function &f : *llvmModule) {
+  for (llvm::Function &f : *v.module) {
     // The entry point stays baseline x86-64: it checks the ISA first.
     if (f.isDeclaration() || f.getName() == options.name + "_entry")
       continue;
-    f.addFnAttr("target-cpu", cpu);
-    if (!features.empty())
-      f.addFnAttr("target-features", features);
+    f.addFnAttr("target-cpu", v.cpu);
+    if (!v.features.empty())
+      f.addFnAttr("target-features", v.features);
   }
+  return v;
+}
 
-  translating.stop();
+/// One module from the variants of several CPUs: each variant's functions
+/// keep their own target attributes; NAME (and NAME_entry, the descriptor)
+/// run the variant with the most features the host has (cpuid at each
+/// call), the variant with the fewest when the host has no other's. The
+/// descriptor states the fewest variant's features (what the runtime checks
+/// at load) and the largest workspace.
+static FailureOr<Variant> linkVariants(ModuleOp module, std::vector<Variant> &variants,
+                                       const CPUOptions &options, llvm::LLVMContext &ctx) {
+  // Most features first; the last is the fallback.
+  std::stable_sort(variants.begin(), variants.end(), [](const Variant &a, const Variant &b) {
+    return llvm::count(a.compiled.features, ',') > llvm::count(b.compiled.features, ',');
+  });
+  Variant out;
+  out.name = options.name;
+  Variant &base = variants.back();
+  out.cpu = base.cpu;
+  out.features = base.features;
+  out.tm = std::move(base.tm);
+  out.compiled = base.compiled;
+  for (const Variant &v : variants)
+    out.compiled.workspaceSize = std::max(out.compiled.workspaceSize, v.compiled.workspaceSize);
+  out.module = std::make_unique<llvm::Module>(options.name, ctx);
+  out.module->setDataLayout(out.tm->createDataLayout());
+  out.module->setTargetTriple(out.tm->getTargetTriple());
+  llvm::Linker linker(*out.module);
+  for (Variant &v : variants) {
+    // Only NAME_i (or its .tasks form) is called; the rest is internal.
+    for (llvm::GlobalValue &g : v.module->global_values())
+      if (!g.isDeclaration() && g.hasExternalLinkage())
+        g.setLinkage(llvm::GlobalValue::InternalLinkage);
+    llvm::Function *callee = v.module->getFunction(v.name + ".tasks");
+    if (!callee)
+      callee = v.module->getFunction(v.name);
+    if (callee) { // linked by name, not exported from a shared library
+      callee->setLinkage(llvm::GlobalValue::ExternalLinkage);
+      callee->setVisibility(llvm::GlobalValue::HiddenVisibility);
+    }
+    if (linker.linkInModule(std::move(v.module))) {
+      module.emitError() << "cannot link the code for --cpu " << v.cpu;
+      return failure();
+    }
+  }
+  llvm::PointerType *ptr = llvm::PointerType::get(ctx, 0);
+  size_t nargs = out.compiled.signature.inputs.size() + out.compiled.signature.outputs.size() + 1;
+  llvm::SmallVector<llvm::Type *> types(nargs + 1, ptr); // buffers, workspace, octet_call
+  auto *model = llvm::Function::Create(
+      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), types, false),
+      llvm::GlobalValue::ExternalLinkage, options.name, *out.module);
+  auto *bb = llvm::BasicBlock::Create(ctx, "entry", model);
+  llvm::IRBuilder<> b(bb);
+  auto callVariant = [&](const Variant &v) {
+    llvm::SmallVector<llvm::Value *> args;
+    for (size_t k = 0; k < nargs; ++k)
+      args.push_back(model->getArg(k));
+    llvm::Function *f = out.module->getFunction(v.name + ".tasks");
+    if (f)
+      args.push_back(model->getArg(nargs));
+    else
+      f = out.module->getFunction(v.name);
+    b.CreateCall(f, args);
+    b.CreateRetVoid();
+  };
+  for (size_t i = 0; i + 1 < variants.size(); ++i) {
+    llvm::SmallVector<llvm::StringRef> needed;
+    llvm::StringRef(variants[i].compiled.features).split(needed, ',', -1, false);
+    llvm::Value *all = llvm::ConstantInt::getTrue(ctx);
+    for (auto &[name, ok] : emitHostFeatures(b, model, needed))
+      all = b.CreateAnd(all, ok);
+    auto *yes = llvm::BasicBlock::Create(ctx, "cpu." + variants[i].cpu, model);
+    auto *no = llvm::BasicBlock::Create(ctx, "not." + variants[i].cpu, model);
+    b.CreateCondBr(all, yes, no);
+    b.SetInsertPoint(yes);
+    callVariant(variants[i]);
+    b.SetInsertPoint(no);
+  }
+  callVariant(variants.back());
+  CPUOptions o = options;
+  addDescriptor(*out.module, out.compiled.signature, o, out.compiled.workspaceSize,
+                out.compiled.features);
+  // The dispatcher and typed wrapper hold no vector code: baseline x86-64.
+  return out;
+}
+
+FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &options,
+                                          llvm::raw_pwrite_stream &os) {
+  auto phase = [&](StringRef name) {
+    return options.timing ? options.timing->nest(name) : TimingScope();
+  };
+  llvm::LLVMContext llvmCtx;
+  // --cpu=A,B,...: one variant per CPU, linked into one module.
+  llvm::SmallVector<llvm::StringRef> cpus;
+  llvm::StringRef(options.cpu).split(cpus, ',', -1, /*KeepEmpty=*/true);
+  for (size_t i = 0; i < cpus.size(); ++i) {
+    if (cpus[i].trim().empty())
+      return module.emitError() << "--cpu '" << options.cpu << "' has an empty CPU name";
+    for (size_t j = 0; j < i; ++j)
+      if (cpus[j].trim() == cpus[i].trim())
+        return module.emitError() << "--cpu '" << options.cpu << "' names '" << cpus[i].trim()
+                                  << "' twice";
+  }
+  Variant v;
+  if (cpus.size() == 1) {
+    auto one = buildVariant(module, options, llvmCtx);
+    if (failed(one))
+      return failure();
+    v = std::move(*one);
+  } else {
+    std::vector<Variant> variants;
+    for (llvm::StringRef c : cpus) {
+      CPUOptions o = options;
+      o.cpu = c.trim().str();
+      std::string suffix;
+      for (char ch : o.cpu)
+        suffix += llvm::isAlnum(ch) ? ch : '_';
+      o.name = options.name + "_" + suffix;
+      o.sharedLibrary = false;
+      o.int8Isa = cpuInt8Isa(o.cpu, options.vnniMode);
+      o.vnni = o.int8Isa == "avx512vnni";
+      OwningOpRef<ModuleOp> copy = module.clone();
+      auto one = buildVariant(*copy, o, llvmCtx);
+      if (failed(one))
+        return failure();
+      variants.push_back(std::move(*one));
+    }
+    auto linked = linkVariants(module, variants, options, llvmCtx);
+    if (failed(linked))
+      return failure();
+    v = std::move(*linked);
+  }
+  std::unique_ptr<llvm::Module> llvmModule = std::move(v.module);
+  std::unique_ptr<llvm::TargetMachine> tm = std::move(v.tm);
+  CompiledModule compiled = v.compiled;
 
   // -O3: vectorizes the loops for the target.
   TimingScope optimizing = phase("LLVM -O3");
@@ -802,7 +1112,9 @@ std::optional<::octet::CPUOptions> cpuOptions(const ::octet::TargetOptions &o, s
   c.cpu = o.cpu;
   c.requant = o.requant;
   c.sharedLibrary = o.sharedLibrary;
-  c.vnni = o.vnni == "auto" ? ::octet::cpuHasVNNI(o.cpu) : o.vnni == "on";
+  c.vnniMode = o.vnni;
+  c.int8Isa = o.cpu.find(',') == std::string::npos ? ::octet::cpuInt8Isa(o.cpu, o.vnni) : "";
+  c.vnni = c.int8Isa == "avx512vnni";
   c.timing = o.timing;
   return c;
 }
@@ -815,6 +1127,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   Option<bool> vnni{*this, "vnni",
                     llvm::cl::desc("Use the int8 kernels on octet_cpu.dot4 (AVX-512 VNNI)"),
                     llvm::cl::init(false)};
+  Option<std::string> isa{*this, "isa",
+                          llvm::cl::desc("The int8 kernels: avx512vnni, avxvnni, avx2 or none "
+                                         "(default: from vnni)"),
+                          llvm::cl::init("")};
 };
 
 } // namespace
@@ -830,6 +1146,7 @@ void registerCPUPipelines() {
         CPUOptions c;
         c.requant = o.requant;
         c.vnni = o.vnni;
+        c.int8Isa = o.isa;
         buildCPULoweringPipeline(pm, c);
       });
 }

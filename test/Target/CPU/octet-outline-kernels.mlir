@@ -12,7 +12,7 @@ memref.global "private" constant @bias : memref<16xf32> = dense<1.0>
 // noalias; the view at offset 64 keeps its 64-byte alignment; the subview and
 // the global are cloned, not passed.
 // CHECK-LABEL: func.func private @f_k0
-// CHECK-SAME: (%[[X:.*]]: memref<16xf32> {llvm.noalias}, %[[A:.*]]: memref<16xf32> {llvm.noalias}) attributes {passthrough = ["noinline"]}
+// CHECK-SAME: (%[[X:.*]]: memref<16xf32> {llvm.noalias}, %[[A:.*]]: memref<16xf32> {llvm.noalias}) attributes {octet.kernel, passthrough = ["noinline"]}
 // CHECK-NEXT: %[[AA:.*]] = memref.assume_alignment %[[A]], 64
 // CHECK-NEXT: %[[G:.*]] = memref.get_global @bias
 // CHECK-NEXT: linalg.generic {{.*}} ins(%[[X]], %[[G]] : {{.*}}) outs(%[[AA]] :

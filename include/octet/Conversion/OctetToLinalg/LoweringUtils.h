@@ -95,6 +95,15 @@ ScaleOperand scaleOperand(OpBuilder &b, Location loc, const QInfo &q, unsigned r
 Value padNCHW(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads, int64_t extraH,
               int64_t extraW, Value padValue);
 
+/// constLoop whose iterations write disjoint data (and none that another
+/// iteration reads), marked `octet.parallel`: the CPU target may split it
+/// over threads (octet-parallelize-kernels). Marked loops in one block must
+/// also be independent of each other.
+SmallVector<Value>
+constParallelLoop(OpBuilder &b, Location loc, int64_t lo, int64_t hi, int64_t step,
+                  ValueRange init,
+                  function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)> body);
+
 /// Fails the match (with a reason) when an operand or result is dynamic.
 LogicalResult requireStatic(Operation *op, PatternRewriter &rewriter);
 std::optional<float> optF(std::optional<APFloat> a);

@@ -16,11 +16,24 @@
 
 namespace mlir::octet::cpu {
 
+/// The instructions behind the int8 kernels' octet_cpu.dot4.
+enum class Int8ISA {
+  None,      ///< no int8 kernels: the generic lowering
+  AVX2,      ///< vpmaddubsw / vpmaddwd, exact by the weights' bounds
+  AVXVNNI,   ///< 256-bit vpdpbusd (AVX-VNNI without AVX-512)
+  AVX512VNNI ///< 512-bit vpdpbusd
+};
+
 struct CPUKernelOptions {
   /// gemmlowp fixed-point requantization instead of ONNX's float rule.
   bool fixedPoint = false;
-  /// The int8 kernels built on octet_cpu.dot4 (vpdpbusd: AVX-512 VNNI).
+  /// The AVX-512 VNNI kernels (int8 products, direct convolutions).
   bool vnni = false;
+  /// The int8 register-tiled products: on AVX-512 VNNI, AVX-VNNI or AVX2.
+  Int8ISA int8 = Int8ISA::None;
+  /// 32 registers of 512 bits (AVX-512); otherwise 16 of 256 bits, and the
+  /// register tiles are smaller.
+  bool zmm = true;
 };
 
 /// The benefit of the kernel patterns (the generic ones have 1).

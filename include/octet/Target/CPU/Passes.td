@@ -21,14 +21,19 @@ def ConvertOctetToCPU : Pass<"convert-octet-to-cpu", "ModuleOp"> {
     requantization in registers. An op that no kernel fits is lowered by
     the generic pattern, the reference the kernels are tested against.
 
-    `vnni` enables the int8 kernels (vpdpbusd, AVX-512 VNNI); octetc sets
-    it from `--cpu`.
+    `isa` selects the int8 kernels: `avx512vnni` (all of them, 512-bit
+    vpdpbusd), `avxvnni` or `avx2` (the register-tiled products with tiles
+    for 16 registers of 256 bits; on AVX2 each dot4 carries the exact form
+    its weights allow), `none` (the generic lowering). `vnni` is the same as
+    `isa=avx512vnni`. octetc sets them from `--cpu` and `--vnni`.
   }];
   let options = [
     Option<"requant", "requant", "std::string", /*default=*/"\"onnx\"",
            "Requantization rule: onnx or fixed-point">,
     Option<"vnni", "vnni", "bool", /*default=*/"false",
-           "Use the int8 kernels built on octet_cpu.dot4 (AVX-512 VNNI)">
+           "Use the int8 kernels built on octet_cpu.dot4 (AVX-512 VNNI)">,
+    Option<"isa", "isa", "std::string", /*default=*/"\"\"",
+           "The int8 kernels' ISA: avx512vnni, avxvnni, avx2 or none (default: from vnni)">
   ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",
@@ -42,15 +47,27 @@ def ConvertOctetToCPU : Pass<"convert-octet-to-cpu", "ModuleOp"> {
 def ConvertOctetCPUToLLVM : Pass<"convert-octet-cpu-to-llvm", "ModuleOp"> {
   let summary = "Lower octet_cpu ops to x86 intrinsics";
   let description = [{
-    `octet_cpu.dot4` becomes `llvm.x86.avx512.vpdpbusd.{128,256,512}`,
-    `octet_cpu.round_to_int` on 16 lanes `vcvtps2dq` with static rounding to
-    nearest even (`llvm.lrint` otherwise), `octet_cpu.narrow_sat4` two
-    `vpackssdw`, saturating zero-point adds, `vpacksswb`/`vpackuswb` and the
-    dword permutation that undoes the packs' lane interleaving.
+    With `isa=avx512vnni` (the default): `octet_cpu.dot4` becomes
+    `llvm.x86.avx512.vpdpbusd.{128,256,512}`, `octet_cpu.round_to_int` on 16
+    lanes `vcvtps2dq` with static rounding to nearest even (`llvm.lrint`
+    otherwise), `octet_cpu.narrow_sat4` two `vpackssdw`, saturating
+    zero-point adds, `vpacksswb`/`vpackuswb` and the dword permutation that
+    undoes the packs' lane interleaving. With `isa=avxvnni`: dot4 as 256-bit
+    vpdpbusd. With `isa=avx2`: dot4 in the form its `octet_cpu.avx2`
+    attribute names, each exact: `pairs` vpmaddubsw + vpmaddwd (the weights
+    keep pair sums in int16), `sign` vpsignb / vpabsb on s8 activations
+    before them (weights in [-127, 127]), `wide` (or none) 16-bit products;
+    round_to_int as `llvm.lrint` and narrow_sat4 as saturating arithmetic
+    (AVX2's packs).
   }];
+  let options = [
+    Option<"isa", "isa", "std::string", /*default=*/"\"avx512vnni\"",
+           "avx512vnni, avxvnni or avx2">
+  ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::vector::VectorDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
 }
 
 def OctetCopiesToLinalg : Pass<"octet-copies-to-linalg", "ModuleOp"> {
@@ -142,6 +159,42 @@ def OctetOutlineKernels : Pass<"octet-outline-kernels", "ModuleOp"> {
            "Keep each outlined nest a function of its own in LLVM (noinline)">
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
+def OctetParallelizeKernels : Pass<"octet-parallelize-kernels", "ModuleOp"> {
+  let summary = "Split the outlined kernels into tasks over independent loop iterations";
+  let description = [{
+    Runs after octet-outline-kernels. A kernel whose nest is a linalg op is
+    first rewritten as scf.for loops, those of its parallel dimensions marked
+    `octet.parallel`; the CPU kernels mark the loops they build the same way
+    where the iterations (and marked sibling loops) write disjoint data.
+    From the top of the nest, the pass finds the outermost level of marked
+    loops with at least `min-trip` iterations (descending through levels
+    with fewer, where every op with effects is a marked loop) and gives the
+    kernel two index arguments, `task` and `tasks`: each loop at that level
+    then runs only iterations [trip * task / tasks, trip * (task + 1) /
+    tasks). Every element is still computed by the same code, so results do
+    not depend on the number of tasks. Kernels whose estimated work (ops
+    times enclosing trip counts) is below `min-work`, or below
+    `min-intensity` per byte of their buffer arguments, stay serial, and so
+    do linalg ops without reduction dimensions (elementwise ops, fills,
+    copies): memory-bound work that runs slower split between cores. A split
+    kernel carries the LLVM function attribute `octet-tasks` (the largest
+    trip of its level); its calls pass task 0 of 1, and the public function
+    gets a last `!llvm.ptr` argument, the octet_call, through which the
+    CPU target's translation dispatches the tasks to the runtime's
+    parallel_for.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"200000",
+           "Kernels with less estimated work stay serial">,
+    Option<"minIntensity", "min-intensity", "int64_t", /*default=*/"4",
+           "Kernels with less estimated work per byte of their buffers stay serial">,
+    Option<"minTrip", "min-trip", "int64_t", /*default=*/"4",
+           "Iterations a level needs for the split to stop descending">
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
                            "::mlir::LLVM::LLVMDialect"];
 }
 

@@ -53,7 +53,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
       int64_t kk = cin * kh * kw;
       std::optional<std::vector<int64_t>> wv;
       std::optional<SmallVector<int32_t>> vb;
-      if (vnni && quant && x.width == 8 &&
+      if (product.int8 != Int8ISA::None && quant && x.width == 8 &&
           (wv = vnniWeight(op.getWeight(), w, wShape[0], kk, /*nMajor=*/true)) &&
           (vb = foldedBiasValues(op.getWeight(), op.getBias(), x, w, wShape[0],
                                  /*channelInner=*/false, x.isSigned ? 128 : 0))) {
@@ -69,7 +69,8 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         // rows on the direct kernel were 10-18% slower. 1x1 kernels on rows
         // of 8-15 pixels are faster direct: resnet50's 14x14 1024->256
         // 0.144 -> 0.115 ms, 256->1024 0.127 -> 0.113 ms.)
-        if (epi && strides[0] == 1 && strides[1] == 1 &&
+        // (The direct kernels need AVX-512 VNNI: 32 registers of 512 bits.)
+        if (vnni && epi && strides[0] == 1 && strides[1] == 1 &&
             (outShape[3] >= 16 || (outShape[3] >= 8 && (cin <= 64 || kh * kw == 1)))) {
           rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
                                                 x.zps[0], op.getPads(), *wv, wShape,
@@ -81,7 +82,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         // turns them into stride-1 convolutions for the direct kernel
         // (resnet18's stem at 224x224: 0.41 -> 0.35 ms).
         int64_t ow = outShape[3];
-        if (epi && spaceToDepthPays(wShape, strides, dil) &&
+        if (vnni && epi && spaceToDepthPays(wShape, strides, dil) &&
             (ow >= 16 || (ow >= 8 && cin * strides[0] * strides[1] <= 64))) {
           DirectLayout layout;
           layout.strides.assign(strides.begin(), strides.end());
@@ -93,7 +94,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
         *wv = weightTapsChannelsLast(*wv, wShape[0], cin, kh, kw);
         Value acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, wShape[0], kk, *vb,
-                                epi ? &*epi : nullptr);
+                                epi ? &*epi : nullptr, product);
         AffineExpr e0, e1, e2, e3;
         bindDims(ctx, e0, e1, e2, e3);
         auto accMap = AffineMap::get(
@@ -142,7 +143,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
         std::vector<double> wl =
             weightTapsChannelsLast(fwc->f, wShape[0], cin, kh, kw);
-        Value acc2 = floatMatmul(rewriter, loc, a2, wl, wShape[0], kk, fb);
+        Value acc2 = floatMatmul(rewriter, loc, a2, wl, wShape[0], kk, fb, product.zmm);
         Value result = rowsToNCHW(rewriter, loc, acc2, outShape);
         if (act != "none")
           result = elementwise(rewriter, loc, outShape, inEl, {result},

@@ -225,9 +225,11 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
 
   // Regroup into xf[n][q][L * 4].
   Value xf = emptyLike(b, loc, {nN, c4, L * slot}, el);
-  xf = loop(b, loc, 0, nN, 1, ValueRange{xf}, [&](OpBuilder &nb, Location l, Value n,
+  // Each (image, channel slot) fills its own row of xf.
+  auto ploop = constParallelLoop;
+  xf = ploop(b, loc, 0, nN, 1, ValueRange{xf}, [&](OpBuilder &nb, Location l, Value n,
                                                   ValueRange a0) {
-    return SmallVector<Value>(loop(nb, l, 0, c4, 1, a0, [&](OpBuilder &qb, Location ql, Value q,
+    return SmallVector<Value>(ploop(nb, l, 0, c4, 1, a0, [&](OpBuilder &qb, Location ql, Value q,
                                                             ValueRange a1) {
       auto fill = [&](Value cur, int64_t from, int64_t to) -> Value {
         if (to <= from)
@@ -873,13 +875,15 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
     return cur;
   };
   int64_t fMain = fN / 4 * 4, vMain = vecs / 4 * 4;
-  Value res = loop(b, loc, 0, nN, 1, ValueRange{out}, [&](OpBuilder &yb, Location yl, Value n,
+  // Images, and blocks of output channels within one (both fLoops), write
+  // disjoint outputs.
+  Value res = ploop(b, loc, 0, nN, 1, ValueRange{out}, [&](OpBuilder &yb, Location yl, Value n,
                                                           ValueRange a0) {
     Value cur = a0[0];
     auto fLoop = [&](int64_t flo, int64_t fhi, int64_t rows) {
       if (fhi <= flo)
         return;
-      cur = loop(yb, yl, flo, fhi, rows, ValueRange{cur}, [&](OpBuilder &fb, Location fl,
+      cur = ploop(yb, yl, flo, fhi, rows, ValueRange{cur}, [&](OpBuilder &fb, Location fl,
                                                                Value f0, ValueRange a2) {
         Value c2 = a2[0];
         auto vLoop = [&](int64_t vlo, int64_t vhi, int64_t cols, bool full) {

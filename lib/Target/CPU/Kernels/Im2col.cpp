@@ -52,9 +52,10 @@ Value transposeLast2(OpBuilder &b, Location loc, Value src) {
                     bool inB) -> Value {
     if (r1 <= r0 || c1 <= c0)
       return cur;
-    return constLoop(b, loc, 0, nN, 1, ValueRange{cur}, [&](OpBuilder &nb, Location l, Value n,
-                                                            ValueRange a0) {
-      return constLoop(nb, l, r0, r1, 16, a0, [&](OpBuilder &rb, Location rl, Value r,
+    // Each (image, 16-row block) writes its own 16 output columns.
+    return constParallelLoop(b, loc, 0, nN, 1, ValueRange{cur}, [&](OpBuilder &nb, Location l,
+                                                                    Value n, ValueRange a0) {
+      return constParallelLoop(nb, l, r0, r1, 16, a0, [&](OpBuilder &rb, Location rl, Value r,
                                                    ValueRange a1) {
         return constLoop(rb, rl, c0, c1, 16, a1, [&](OpBuilder &cb, Location cl, Value c,
                                                       ValueRange a2) {

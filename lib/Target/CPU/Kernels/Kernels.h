@@ -23,14 +23,21 @@
 
 namespace mlir::octet::cpu {
 
+/// What the register-tiled products are built for.
+struct ProductISA {
+  Int8ISA int8 = Int8ISA::AVX512VNNI;
+  bool zmm = true;
+};
+
 /// Base of the kernel patterns: the options, at the kernel benefit.
 template <typename OpTy>
 struct CPUKernelPattern : OpConversionPattern<OpTy> {
   CPUKernelPattern(const TypeConverter &tc, MLIRContext *ctx, CPUKernelOptions opts)
       : OpConversionPattern<OpTy>(tc, ctx, kKernelBenefit), fixedPoint(opts.fixedPoint),
-        vnni(opts.vnni) {}
+        vnni(opts.vnni), product{opts.int8, opts.zmm} {}
   bool fixedPoint;
   bool vnni;
+  ProductISA product;
 };
 
 void populateConvKernelPatterns(const TypeConverter &tc, RewritePatternSet &patterns,
@@ -104,12 +111,19 @@ Value vnniRequant4(OpBuilder &b, Location loc, ArrayRef<Value> accs,
 /// [M, N] = a [M, K] x w^T over a constant int8 weight `w` (n-major [N, K]),
 /// with u8 (or s8, shifted) rows: int32 accumulators plus `bias`, or bytes
 /// when `epi` is given.
+/// On AVX2 (`isa.int8`) each octet_cpu.dot4 carries the exact form its
+/// weights allow (attribute `octet_cpu.avx2`): "pairs" where every pair of
+/// adjacent weights has 255 (|w0| + |w1|) <= 32767 (vpmaddubsw on u8 cannot
+/// saturate), "sign" where every weight is in [-127, 127] (s8 activations,
+/// their signs moved onto the weights: pair sums <= 2 * 128 * 127), "wide"
+/// otherwise (16-bit products).
 Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned, const std::vector<int64_t> &w,
-                 int64_t n, int64_t k, ArrayRef<int32_t> bias, const VnniEpilogue *epi);
+                 int64_t n, int64_t k, ArrayRef<int32_t> bias, const VnniEpilogue *epi,
+                 ProductISA isa = {});
 
 /// The f32 product over a constant weight (n-major [N, K]) plus `bias`.
 Value floatMatmul(OpBuilder &b, Location loc, Value a, const std::vector<double> &w, int64_t n,
-                  int64_t k, ArrayRef<float> bias);
+                  int64_t k, ArrayRef<float> bias, bool zmm = true);
 
 //===----------------------------------------------------------------------===//
 // Direct convolutions (DirectConv.cpp)

@@ -44,14 +44,14 @@ struct GemmKernel : CPUKernelPattern<GemmOp> {
     int64_t kdim = rtt(op.getA()).getDimSize(op.getTransA() ? 0 : 1);
     std::optional<std::vector<int64_t>> wv;
     std::optional<SmallVector<int32_t>> vb;
-    if (vnni && quant && !op.getTransA() && x.width == 8 &&
+    if (product.int8 != Int8ISA::None && quant && !op.getTransA() && x.width == 8 &&
         (wv = vnniWeight(op.getB(), w, outShape[1], kdim, op.getTransB())) &&
         (vb = foldedBiasValues(op.getB(), op.getC(), x, w, outShape[1], !op.getTransB(),
                                x.isSigned ? 128 : 0))) {
       auto epi = vnniEpilogue(x, w, op.getType(), outShape[1], op.getActivation(),
                               optF(op.getClampMin()), optF(op.getClampMax()), fixedPoint);
       acc = vnniMatmul(rewriter, loc, adaptor.getA(), x.isSigned, *wv, outShape[1], kdim,
-                       *vb, epi ? &*epi : nullptr);
+                       *vb, epi ? &*epi : nullptr, product);
       if (epi) {
         rewriter.replaceOp(op, acc);
         return success();
@@ -60,7 +60,7 @@ struct GemmKernel : CPUKernelPattern<GemmOp> {
                fw && !quant && !op.getTransA() && accEl.isF32()) {
       // Float with a constant weight: the register-tiled FMA kernel.
       acc = floatMatmul(rewriter, loc, adaptor.getA(), *fw, outShape[1], kdim,
-                        SmallVector<float>(outShape[1], 0.0f));
+                        SmallVector<float>(outShape[1], 0.0f), product.zmm);
     } else {
       return failure();
     }
@@ -88,7 +88,7 @@ struct MatMulKernel : CPUKernelPattern<MatMulOp> {
     int64_t kdim = aT.getDimSize(aT.getRank() - 1), ndim = outShape.back();
     std::optional<std::vector<int64_t>> wv;
     std::optional<SmallVector<int32_t>> vb;
-    if (vnni && quant && bT.getRank() == 2 && x.width == 8 &&
+    if (product.int8 != Int8ISA::None && quant && bT.getRank() == 2 && x.width == 8 &&
         (wv = vnniWeight(op.getRhs(), w, ndim, kdim, /*nMajor=*/false)) &&
         (vb = foldedBiasValues(op.getRhs(), op.getBias(), x, w, ndim,
                                /*channelInner=*/true, x.isSigned ? 128 : 0))) {
@@ -107,7 +107,7 @@ struct MatMulKernel : CPUKernelPattern<MatMulOp> {
       auto epi = vnniEpilogue(x, w, op.getType(), ndim, "none", std::nullopt, std::nullopt,
                               fixedPoint);
       Value acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, ndim, kdim, *vb,
-                              epi ? &*epi : nullptr);
+                              epi ? &*epi : nullptr, product);
       Type el = epi ? rewriter.getIntegerType(8) : accEl;
       if ((int64_t)outShape.size() != 2 || outShape[0] != rows) {
         SmallVector<ReassociationIndices> out(1);
@@ -144,7 +144,7 @@ struct MatMulKernel : CPUKernelPattern<MatMulOp> {
         if (fbc)
           for (int64_t k = 0; k < ndim; ++k)
             fb[k] = (float)fbc->f[k];
-        Value acc2 = floatMatmul(rewriter, loc, a2, *fw, ndim, kdim, fb);
+        Value acc2 = floatMatmul(rewriter, loc, a2, *fw, ndim, kdim, fb, product.zmm);
         if (outShape.size() != 2) {
           SmallVector<ReassociationIndices> out(1);
           for (int64_t d = 0; d + 1 < (int64_t)outShape.size(); ++d)
@@ -236,13 +236,13 @@ struct IntegerProductKernel : CPUKernelPattern<OpTy> {
     AffineExpr d0, d1, d2;
     bindDims(ctx, d0, d1, d2);
     Value c;
-    if (this->vnni) {
+    if (this->product.int8 != Int8ISA::None) {
       // s8 rows are shifted to u8 by the kernel: take 128 * sum back out.
       SmallVector<int32_t> bias(n, 0);
       if (aSigned)
         for (int64_t nn = 0; nn < n; ++nn)
           bias[nn] = -128 * sums[nn];
-      c = vnniMatmul(rewriter, loc, a2, aSigned, wt, n, k, bias, nullptr);
+      c = vnniMatmul(rewriter, loc, a2, aSigned, wt, n, k, bias, nullptr, this->product);
     } else {
       ConstTensor wc2;
       wc2.shape = {n, k};

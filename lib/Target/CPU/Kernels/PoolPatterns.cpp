@@ -72,11 +72,13 @@ struct MaxPoolKernel : CPUKernelPattern<MaxPool2DOp> {
       Value out = emptyLike(rewriter, loc, outShape, el);
       auto idx = cstIndex;
       auto loop = constLoop;
-      Value res = loop(rewriter, loc, 0, nN, 1, ValueRange{out}, [&](OpBuilder &b0, Location l0,
-                                                                     Value n, ValueRange a0) {
-        return loop(b0, l0, 0, cN, 1, a0, [&](OpBuilder &b1, Location l1, Value c,
-                                               ValueRange a1) {
-          return loop(b1, l1, 0, oh, 1, a1, [&](OpBuilder &b2, Location l2, Value y,
+      // Every output row on its own.
+      auto ploop = constParallelLoop;
+      Value res = ploop(rewriter, loc, 0, nN, 1, ValueRange{out}, [&](OpBuilder &b0, Location l0,
+                                                                      Value n, ValueRange a0) {
+        return ploop(b0, l0, 0, cN, 1, a0, [&](OpBuilder &b1, Location l1, Value c,
+                                                ValueRange a1) {
+          return ploop(b1, l1, 0, oh, 1, a1, [&](OpBuilder &b2, Location l2, Value y,
                                                  ValueRange a2) {
             return loop(b2, l2, 0, ow, 16, a2, [&](OpBuilder &b, Location l, Value x0,
                                                     ValueRange a3) {

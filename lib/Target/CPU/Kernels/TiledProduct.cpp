@@ -33,12 +33,39 @@ namespace mlir::octet::cpu {
 Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                           const std::vector<int64_t> *w, const std::vector<double> *fw,
                           int64_t n, int64_t k, ArrayRef<int32_t> bias, ArrayRef<float> fbias,
-                          const VnniEpilogue *epi) {
+                          const VnniEpilogue *epi, ProductISA isa) {
   bool isFloat = fw != nullptr;
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
   Type accEl = isFloat ? f32 : i32;
   int64_t m = rtt(a).getDimSize(0);
   int64_t kp = isFloat ? k : (k + 3) / 4 * 4, np = (n + 15) / 16 * 16;
+  // The exact AVX2 form the weights allow (see vnniMatmul).
+  StringRef avx2Mode;
+  SmallVector<int32_t> signBias;
+  ArrayRef<int32_t> u8Bias = bias; // the bias of the u8 form (bounds)
+  if (!isFloat && isa.int8 == Int8ISA::AVX2) {
+    bool pairs = true, narrow = true;
+    for (int64_t nn = 0; nn < n; ++nn)
+      for (int64_t kk = 0; kk < k; kk += 2) {
+        int64_t w0 = (*w)[nn * k + kk], w1 = kk + 1 < k ? (*w)[nn * k + kk + 1] : 0;
+        pairs = pairs && 255 * (std::abs(w0) + std::abs(w1)) <= 32767;
+        narrow = narrow && w0 >= -127 && w1 >= -127;
+      }
+    avx2Mode = pairs ? "pairs" : narrow ? "sign" : "wide";
+    if (avx2Mode == "sign") {
+      // s8 activations a - 128 of the u8 form: the bias gains 128 sum(w).
+      signBias.assign(bias.begin(), bias.end());
+      for (int64_t nn = 0; nn < n; ++nn) {
+        int64_t s = 0;
+        for (int64_t kk = 0; kk < k; ++kk)
+          s += (*w)[nn * k + kk];
+        signBias[nn] = (int32_t)(signBias[nn] + 128 * s);
+      }
+      bias = signBias;
+      // The u8 form of s8 inputs is a ^ 0x80; its s8 form is a itself.
+      aSigned = !aSigned;
+    }
+  }
   if (aSigned) // s8 -> u8 by adding 128 (the bias carries the correction)
     a = elementwise(b, loc, rtt(a).getShape(), i8, {a},
                     [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
@@ -80,8 +107,8 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
   bool guard = false, roundByAdd = false;
   if (epi) {
     epiT = epi->constants(b, loc, np);
-    guard = productMayOverflow(*epi, *w, n, k, bias);
-    roundByAdd = fixedPointRoundsByAdd(*epi, *w, n, k, bias);
+    guard = productMayOverflow(*epi, *w, n, k, u8Bias);
+    roundByAdd = fixedPointRoundsByAdd(*epi, *w, n, k, u8Bias);
   }
   Type outEl = epi ? i8 : accEl;
   Value c = emptyLike(b, loc, {m, np}, outEl);
@@ -155,9 +182,12 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                         Value a1 = vector::BitCastOp::create(kb, kl, v1, a4);
                         Value sc = vector::ExtractOp::create(kb, kl, a1, ArrayRef<int64_t>{0});
                         Value ab = vector::BroadcastOp::create(kb, kl, v16, sc);
-                        for (int64_t j = 0; j < cols; ++j)
-                          next.push_back(
-                              Dot4Op::create(kb, kl, v16, kargs[r * cols + j], ab, bis[j]));
+                        for (int64_t j = 0; j < cols; ++j) {
+                          auto dot = Dot4Op::create(kb, kl, v16, kargs[r * cols + j], ab, bis[j]);
+                          if (!avx2Mode.empty())
+                            dot->setAttr("octet_cpu.avx2", kb.getStringAttr(avx2Mode));
+                          next.push_back(dot);
+                        }
                       }
                       scf::YieldOp::create(kb, kl, next);
                     });
@@ -202,7 +232,8 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
     bool panelsOuter = np * kp * bytes > (512 << 10) && m * kp * bytes <= (2048 << 10);
     auto loop = [&](OpBuilder &ob, Location l, int64_t lo, int64_t hi, int64_t step, Value init,
                     function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
-      return constLoop(ob, l, lo, hi, step, ValueRange{init},
+      // Every (row block, column group) tile writes its own part of C.
+      return constParallelLoop(ob, l, lo, hi, step, ValueRange{init},
                        [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
                          return SmallVector<Value>{body(ib, il, iv, args[0])};
                        })[0];
@@ -225,9 +256,14 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
   // Narrower column groups take more rows, so that a tile still has 12-16
   // accumulators to cover the FMA / vpdpbusd latency (a 4 x 16 tile of a
   // 10-column layer ran at half speed); leftover rows in 4s, then 1s.
+  // With 16 registers of 256 bits (no AVX-512), a 16-lane accumulator takes
+  // two: 8 accumulator registers for int8 (whose dot products need
+  // temporaries), 12 for f32, and no 4-row remainder tiles.
   auto colGroup = [&](Value cIn, int64_t nb0, int64_t nb1, int64_t cols) -> Value {
     int64_t rows = cols >= 4 ? 4 : cols == 2 ? 8 : 12;
-    int64_t main = m / rows * rows, main4 = main + (m - main) / 4 * 4;
+    if (!isa.zmm)
+      rows = isFloat ? (cols >= 4 ? 1 : cols == 2 ? 3 : 6) : (cols >= 4 ? 1 : cols == 2 ? 2 : 4);
+    int64_t main = m / rows * rows, main4 = main + (isa.zmm ? (m - main) / 4 * 4 : 0);
     cIn = tileLoop(cIn, 0, main, rows, nb0, nb1, cols);
     cIn = tileLoop(cIn, main, main4, 4, nb0, nb1, cols);
     return tileLoop(cIn, main4, m, 1, nb0, nb1, cols);
@@ -255,16 +291,17 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
 /// the accumulators and C holds 8-bit results; otherwise int32.
 Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
                  const std::vector<int64_t> &w, int64_t n, int64_t k,
-                 ArrayRef<int32_t> bias, const VnniEpilogue *epi) {
-  return tiledProduct(b, loc, a, aSigned, &w, nullptr, n, k, bias, {}, epi);
+                 ArrayRef<int32_t> bias, const VnniEpilogue *epi, ProductISA isa) {
+  return tiledProduct(b, loc, a, aSigned, &w, nullptr, n, k, bias, {}, epi, isa);
 }
 
 /// C[M, N] = bias + A[M, K] x W^T in f32 for a constant W[N, K] (n-major):
 /// a 4 x 64 tile of accumulators in registers, one FMA per accumulator and
 /// element of K with the A element broadcast.
 Value floatMatmul(OpBuilder &b, Location loc, Value a, const std::vector<double> &w, int64_t n,
-                  int64_t k, ArrayRef<float> bias) {
-  return tiledProduct(b, loc, a, false, nullptr, &w, n, k, {}, bias, nullptr);
+                  int64_t k, ArrayRef<float> bias, bool zmm) {
+  return tiledProduct(b, loc, a, false, nullptr, &w, n, k, {}, bias, nullptr,
+                      ProductISA{Int8ISA::None, zmm});
 }
 
 } // namespace mlir::octet::cpu

@@ -29,7 +29,20 @@ struct ConvertOctetToCPUPass : mlir::octet::cpu::impl::ConvertOctetToCPUBase<Con
       return signalPassFailure();
     CPUKernelOptions kernels;
     kernels.fixedPoint = options.fixedPoint;
-    kernels.vnni = vnni;
+    std::string which = isa.empty() ? (vnni ? "avx512vnni" : "none") : std::string(isa);
+    if (which == "avx512vnni")
+      kernels.int8 = Int8ISA::AVX512VNNI;
+    else if (which == "avxvnni")
+      kernels.int8 = Int8ISA::AVXVNNI;
+    else if (which == "avx2")
+      kernels.int8 = Int8ISA::AVX2;
+    else if (which != "none") {
+      getOperation()->emitError() << "unknown int8 kernel ISA '" << which
+                                  << "' (avx512vnni, avxvnni, avx2 or none)";
+      return signalPassFailure();
+    }
+    kernels.vnni = kernels.int8 == Int8ISA::AVX512VNNI;
+    kernels.zmm = kernels.vnni;
     TypeConverter tc;
     populateOctetToLinalgTypeConversion(tc);
     ConversionTarget target(*ctx);

@@ -159,6 +159,7 @@ struct OutlineKernelsPass
     auto kernel = func::FuncOp::create(mb, op->getLoc(), name,
                                        b.getFunctionType(argTypes, {}));
     kernel.setPrivate();
+    kernel->setAttr("octet.kernel", b.getUnitAttr());
     if (noinline)
       kernel->setAttr("passthrough", b.getStrArrayAttr({"noinline"}));
     symbols.insert(kernel);

@@ -1,0 +1,81 @@
+"""QLinearMatMul models for the AVX2 int8 kernel's three exact forms, with
+an integer reference computed here (numpy, independently of Octet).
+
+usage: avx2_forms.py FORM XTYPE SEED OUTDIR
+  FORM   pairs: weights in [-64, 64] (every adjacent pair has
+                255 (|w0| + |w1|) <= 32767: vpmaddubsw cannot saturate)
+         sign:  weights in [-127, 127], many at +-127 (pairs that would
+                saturate; s8 activations with their signs moved onto the
+                weights are exact)
+         wide:  as sign, plus adjacent pairs of -128 (only 16-bit
+                products are exact)
+  XTYPE  u8 or s8 activations, half of them at the extremes (0/255 or
+         -128/127)
+Writes OUTDIR/m.onnx, OUTDIR/x.npy and OUTDIR/ref.npy (the exact result).
+The scales are powers of two, so the requantization is exact in float32:
+y = clamp(rint(acc / 256) + yz) with acc = sum((x - xz) w).
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper as h, numpy_helper
+
+form, xtype, seed, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+rng = np.random.default_rng(seed)
+M, K, N = 37, 70, 40  # odd rows, K not a multiple of 4, N not of 16
+
+if form == "pairs":
+    w = rng.integers(-64, 65, (K, N))
+    w[0, :] = 64
+    w[1, :] = 64  # 255 * 128 = 32640: the largest pair that fits
+elif form in ("sign", "wide"):
+    w = rng.integers(-127, 128, (K, N))
+    w[rng.random((K, N)) < 0.3] = 127
+    w[rng.random((K, N)) < 0.2] = -127
+    if form == "wide":
+        w[2:6, ::3] = -128  # adjacent -128 pairs: 2 * 255 * 128 > 32767
+else:
+    sys.exit("unknown form " + form)
+w = w.astype(np.int8)
+
+if xtype == "u8":
+    x = rng.integers(0, 256, (M, K))
+    x[rng.random((M, K)) < 0.25] = 255
+    x[rng.random((M, K)) < 0.1] = 0
+    x = x.astype(np.uint8)
+    xz = np.uint8(rng.integers(0, 256))
+    xt, yt, yz = TensorProto.UINT8, TensorProto.UINT8, np.uint8(128)
+    lo, hi = 0, 255
+elif xtype == "s8":
+    x = rng.integers(-128, 128, (M, K))
+    x[rng.random((M, K)) < 0.2] = -128
+    x[rng.random((M, K)) < 0.1] = 127
+    x = x.astype(np.int8)
+    xz = np.int8(rng.integers(-128, 128))
+    xt, yt, yz = TensorProto.INT8, TensorProto.INT8, np.int8(0)
+    lo, hi = -128, 127
+else:
+    sys.exit("unknown activation type " + xtype)
+
+acc = (x.astype(np.int64) - np.int64(xz)) @ w.astype(np.int64)
+ref = np.clip(np.rint(acc / 256.0) + int(yz), lo, hi).astype(x.dtype)
+
+inits = [numpy_helper.from_array(np.array(1.0, np.float32), "xs"),
+         numpy_helper.from_array(np.array(xz), "xz"),
+         numpy_helper.from_array(w, "w"),
+         numpy_helper.from_array(np.array(1.0, np.float32), "ws"),
+         numpy_helper.from_array(np.array(0, np.int8), "wz"),
+         numpy_helper.from_array(np.array(256.0, np.float32), "ys"),
+         numpy_helper.from_array(np.array(yz), "yz")]
+g = h.make_graph([h.make_node("QLinearMatMul", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"],
+                              ["y"], name="qmm")],
+                 "avx2_" + form, [h.make_tensor_value_info("x", xt, [M, K])],
+                 [h.make_tensor_value_info("y", yt, [M, N])], inits)
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
+m.ir_version = 8
+os.makedirs(out, exist_ok=True)
+onnx.save(m, os.path.join(out, "m.onnx"))
+np.save(os.path.join(out, "x.npy"), x)
+np.save(os.path.join(out, "ref.npy"), ref)
