@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Octet's generated code against its anchors in the same run, on one thread:
-# oneDNN 2.6 (libdnnl) for INT8 GEMM and convolution, ONNX Runtime 1.30 (CPU,
-# onnxruntime-node) for whole models. Prints a markdown table.
+# Octet's generated code against its anchors in the same run: oneDNN 2.6
+# (libdnnl) for INT8 GEMM and convolution, ONNX Runtime 1.30 (CPU,
+# onnxruntime-node) for whole models, on one thread (Octet --threads=1), then
+# the 224x224 models on 1 and 2 threads each, and on AVX-512 hosts the AVX2
+# kernels (--cpu=x86-64-v3) against oneDNN limited to AVX2. Prints markdown
+# tables.
 # usage: bench/run.sh   (installs what it needs with scripts/setup.sh --bench-deps)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +39,7 @@ anchored() {
   local os="" as="" rs="" o a
   for _ in $(seq "$rounds"); do
     a=$("$work/onednn-bench" "$4" | cut -d' ' -f2)
-    o=$("$bin/octet-run" "$2" --input "x=@$3" --benchmark=50 --warmup=5 | p50)
+    o=$("$bin/octet-run" "$2" --threads=1 --input "x=@$3" --benchmark=50 --warmup=5 | p50)
     os="$os $o" as="$as $a" rs="$rs $(ratio "$o" "$a")"
   done
   o=$(echo "$os" | median) a=$(echo "$as" | median)
@@ -57,6 +60,16 @@ for c in gemm_1024x1024x1024 gemm_256x3072x768 conv3x3_64x56x56; do
       "oneDNN + reorders"
   fi
 done
+# The AVX2 kernels (exact: docs/cpu-backend.md) against oneDNN's AVX2 ones
+# (which saturate u8 x s8 pairs), where the host has more than AVX2.
+if grep -qw avx512f /proc/cpuinfo; then
+  export ONEDNN_MAX_CPU_ISA=AVX2
+  for c in gemm_1024x1024x1024 conv3x3_64x56x56; do
+    "$bin/octetc" "$work/$c.onnx" --target=cpu --cpu=x86-64-v3 --emit=shared-lib -o "$work/$c.avx2.so"
+    anchored "$c, AVX2 (--cpu=x86-64-v3)" "$work/$c.avx2.so" "$work/$c.x.npy" "$c" "oneDNN, AVX2"
+  done
+  unset ONEDNN_MAX_CPU_ISA
+fi
 # gemmlowp fixed-point requantization (--requant=fixed-point) on the same
 # layers, against oneDNN (which requantizes with float scales).
 for c in gemm_256x3072x768 conv3x3_64x56x56; do
@@ -67,7 +80,7 @@ done
 ortb="node $root/bench/ort_bench.js"
 for c in dynamic_linear dynamic_conv; do
   "$bin/octetc" "$work/$c.onnx" --target=cpu --emit=shared-lib -o "$work/$c.so"
-  o=$("$bin/octet-run" "$work/$c.so" --input "x=@$work/$c.x.npy" --benchmark=20 --warmup=3 | p50)
+  o=$("$bin/octet-run" "$work/$c.so" --threads=1 --input "x=@$work/$c.x.npy" --benchmark=20 --warmup=3 | p50)
   a=$($ortb "$work/$c.onnx" 20 "x=$work/$c.x.npy")
   what="dynamic-quantized linear 128x768 -> 3072"
   [ $c = dynamic_conv ] && what="dynamic-quantized conv3x3 64x56x56 (ConvInteger)"
@@ -76,14 +89,14 @@ done
 x="$root/models/digits_test_x.npy"
 "$bin/octetc" "$root/models/digits_cnn.qdq.onnx" --input-shape input=397x1x8x8 --target=cpu \
   --emit=shared-lib -o "$work/digits.so"
-o=$("$bin/octet-run" "$work/digits.so" --input "input=@$x" --benchmark=50 | p50)
+o=$("$bin/octet-run" "$work/digits.so" --threads=1 --input "input=@$x" --benchmark=50 | p50)
 a=$($ortb "$root/models/digits_cnn.qdq.onnx" 50 "input=$x")
 echo "| digits QDQ, batch 397 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
 if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   /usr/bin/python3 "$root/test/Inputs/torch_models.py" resnet18-qnnpack "$work/r18.onnx" 2>/dev/null
   /usr/bin/python3 -c "import numpy as np; np.save('$work/r18.x.npy', np.random.default_rng(0).random((1,3,64,64), dtype=np.float32))"
   "$bin/octetc" "$work/r18.onnx" --target=cpu --emit=shared-lib -o "$work/r18.so"
-  o=$("$bin/octet-run" "$work/r18.so" --input "input=@$work/r18.x.npy" --benchmark=20 | p50)
+  o=$("$bin/octet-run" "$work/r18.so" --threads=1 --input "input=@$work/r18.x.npy" --benchmark=20 | p50)
   a=$($ortb "$work/r18.onnx" 20 "input=$work/r18.x.npy")
   echo "| resnet18 QDQ (torch qnnpack), 1x3x64x64 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
   # ImageNet size, quantized by torch (qnnpack), 1x3x224x224: resnet18,
@@ -94,38 +107,37 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   for m in resnet18 mobilenet_v2 efficientnet_b0 regnet_x_400mf resnext50_32x4d; do
     /usr/bin/python3 "$root/test/Inputs/torch_models.py" $m-qnnpack "$work/$m.224.onnx" 224 2>/dev/null
     "$bin/octetc" "$work/$m.224.onnx" --target=cpu --emit=shared-lib -o "$work/$m.224.so"
-    o=$("$bin/octet-run" "$work/$m.224.so" --input "input=@$work/x224.npy" --benchmark=20 | p50)
+    o=$("$bin/octet-run" "$work/$m.224.so" --threads=1 --input "input=@$work/x224.npy" --benchmark=20 | p50)
     a=$($ortb "$work/$m.224.onnx" 20 "input=$work/x224.npy")
     echo "| $m QDQ (torch qnnpack), 1x3x224x224 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+    o2=$("$bin/octet-run" "$work/$m.224.so" --threads=2 --input "input=@$work/x224.npy" --benchmark=20 | p50)
     a2=$(OCTET_ORT_THREADS=2 $ortb "$work/$m.224.onnx" 20 "input=$work/x224.npy")
-    echo "| $m | $o | $a | $a2 | $(ratio "$o" "$a2")x |" >> "$work/threads.txt"
+    echo "| $m | $o | $o2 | $(ratio "$o" "$o2")x | $a | $a2 | $(ratio "$o2" "$a2")x |" >> "$work/threads.txt"
   done
   # Concurrency (runtime ABI v2): K threads calling the one loaded module,
   # each with its own context; aggregate throughput against one thread.
   tput() { grep '^throughput' | sed -E 's/throughput: ([0-9.]+) runs.*/\1/'; }
-  t1=$("$bin/octet-run" "$work/resnet18.224.so" --input "input=@$work/x224.npy" --benchmark=40 --concurrency=1 | tput)
-  t2=$("$bin/octet-run" "$work/resnet18.224.so" --input "input=@$work/x224.npy" --benchmark=40 --concurrency=2 | tput)
+  t1=$("$bin/octet-run" "$work/resnet18.224.so" --threads=1 --input "input=@$work/x224.npy" --benchmark=40 --concurrency=1 | tput)
+  t2=$("$bin/octet-run" "$work/resnet18.224.so" --threads=1 --input "input=@$work/x224.npy" --benchmark=40 --concurrency=2 | tput)
   echo "| resnet18 QDQ 224, octet-run --concurrency=2 vs 1 (runs/s) | $t2 | --concurrency=1 | $t1 | $(awk -v a="$t2" -v b="$t1" 'BEGIN { printf "%.2f", a / b }')x throughput |"
   /usr/bin/python3 "$root/test/Inputs/torch_models.py" resnet18 "$work/r18f.onnx" 2>/dev/null
   "$bin/octetc" "$work/r18f.onnx" --target=cpu --emit=shared-lib -o "$work/r18f.so"
-  o=$("$bin/octet-run" "$work/r18f.so" --input "input=@$work/r18.x.npy" --benchmark=20 | p50)
+  o=$("$bin/octet-run" "$work/r18f.so" --threads=1 --input "input=@$work/r18.x.npy" --benchmark=20 | p50)
   a=$($ortb "$work/r18f.onnx" 20 "input=$work/r18.x.npy")
   echo "| resnet18 float, 1x3x64x64 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
 fi
 "$bin/octetc" "$root/models/digits_cnn.onnx" --input-shape input=397x1x8x8 --target=cpu \
   --emit=shared-lib -o "$work/digits_f.so"
-o=$("$bin/octet-run" "$work/digits_f.so" --input "input=@$x" --benchmark=50 | p50)
+o=$("$bin/octet-run" "$work/digits_f.so" --threads=1 --input "input=@$x" --benchmark=50 | p50)
 a=$($ortb "$root/models/digits_cnn.onnx" 50 "input=$x")
 echo "| digits float, batch 397 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
 if [ -s "$work/threads.txt" ]; then
-  # Two threads: ONNX Runtime with 2 intra-op threads against Octet's one
-  # (Octet has no intra-op threads yet; --concurrency uses both cores for
-  # throughput, the row above).
+  # One and two threads (Octet --threads, ORT intra-op threads).
   echo
-  echo "Latency with 2 threads for ONNX Runtime (Octet: 1 thread):"
+  echo "Latency on 1 and 2 threads:"
   echo
-  echo "| model, QDQ 1x3x224x224 | Octet 1 thread p50 ms | ORT 1 thread | ORT 2 threads | Octet / ORT 2 threads |"
-  echo "|---|---|---|---|---|"
+  echo "| model, QDQ 1x3x224x224 | Octet 1 thread p50 ms | Octet 2 threads | Octet speed-up | ORT 1 thread | ORT 2 threads | Octet / ORT, 2 threads |"
+  echo "|---|---|---|---|---|---|---|"
   cat "$work/threads.txt"
 fi
 if [ -n "$peak" ]; then
