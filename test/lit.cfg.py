@@ -24,6 +24,7 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%octet_tools", config.octet_tools_dir))
 config.substitutions.append(("%models", os.path.join(config.test_source_root, "Inputs", "models.py")))
 config.substitutions.append(("%opcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "opcheck.py")))
+config.substitutions.append(("%emptymodels", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "empty_models.py")))
 config.substitutions.append(("%avx2forms", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "avx2_forms.py")))
 config.substitutions.append(("%npycmp", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "npy_compare.py")))
 

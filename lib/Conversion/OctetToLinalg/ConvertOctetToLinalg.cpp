@@ -59,9 +59,36 @@ void mlir::octet::configureOctetToLinalgTarget(ConversionTarget &target,
       [&tc](arith::ConstantOp op) { return tc.isLegal(op.getType()); });
 }
 
+namespace {
+/// An octet op whose results all have a zero-sized dimension computes
+/// nothing: its results become tensor.empty, before any lowering (or kernel)
+/// sees the empty shapes (a conv on a batch of 0, say).
+struct EmptyResultPattern : ConversionPattern {
+  EmptyResultPattern(const TypeConverter &tc, MLIRContext *ctx)
+      : ConversionPattern(tc, MatchAnyOpTypeTag(), /*benefit=*/100, ctx) {}
+  LogicalResult matchAndRewrite(Operation *op, ArrayRef<Value>,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (!isa_and_nonnull<OctetDialect>(op->getDialect()) || op->getNumResults() == 0 ||
+        op->getNumRegions() != 0)
+      return failure();
+    SmallVector<Value> empties;
+    for (Type t : op->getResultTypes()) {
+      auto rt = dyn_cast<RankedTensorType>(getTypeConverter()->convertType(t));
+      if (!rt || !rt.hasStaticShape() || rt.getNumElements() != 0)
+        return failure();
+      empties.push_back(
+          tensor::EmptyOp::create(rewriter, op->getLoc(), rt.getShape(), rt.getElementType()));
+    }
+    rewriter.replaceOp(op, empties);
+    return success();
+  }
+};
+} // namespace
+
 void mlir::octet::populateOctetToLinalgConversionPatterns(const TypeConverter &tc,
                                                           RewritePatternSet &patterns,
                                                           const OctetToLinalgOptions &options) {
+  patterns.add<EmptyResultPattern>(tc, patterns.getContext());
   populateQuantizePatterns(tc, patterns, options);
   populateConvPatterns(tc, patterns, options);
   populateLinearPatterns(tc, patterns, options);

@@ -101,10 +101,6 @@ FailureOr<ModelSignature> getSignature(ModuleOp module) {
         return main.emitError() << (isArg ? "input" : "output") << " '" << name
                                 << "' has a dynamic shape " << t
                                 << "; fix it with --input-shape";
-      if (llvm::is_contained(rt.getShape(), 0))
-        return main.emitError() << (isArg ? "input" : "output") << " '" << name
-                                << "' has a zero-sized dimension " << t
-                                << "; empty tensors are not supported";
       int dt = dtypeOf(rt.getElementType());
       if (!dt)
         return main.emitError() << (isArg ? "input" : "output") << " '" << name
@@ -143,6 +139,8 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   lower.vnni = options.vnni;
   lower.isa = options.int8Isa;
   pm.addPass(cpu::createConvertOctetToCPU(lower));
+  // Zero-sized inputs and outputs are not passed (the entry skips them).
+  pm.addPass(cpu::createOctetDropEmptyIO());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(mlir::octet::createOctetFuseElementwise());
@@ -594,13 +592,15 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
          OCTET_INVALID_ARGUMENT, "the workspace is not 64-byte aligned", "alignment");
   }
   std::vector<llvm::Value *> args;
-  auto load = [&](unsigned field, size_t n) {
+  // Zero-sized tensors are not passed (octet-drop-empty-io).
+  auto load = [&](unsigned field, const std::vector<TensorSignature> &list) {
     llvm::Value *base = b.CreateLoad(ptr, b.CreateStructGEP(callTy, call, field));
-    for (size_t k = 0; k < n; ++k)
-      args.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, base, k)));
+    for (size_t k = 0; k < list.size(); ++k)
+      if (!llvm::is_contained(list[k].dims, 0))
+        args.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, base, k)));
   };
-  load(2, sig.inputs.size());
-  load(3, sig.outputs.size());
+  load(2, sig.inputs);
+  load(3, sig.outputs);
   args.push_back(ws);
   // octet-parallelize-kernels gave the model the octet_call, for its tasks;
   // the typed C function NAME(inputs, outputs, workspace) of the header
@@ -877,7 +877,12 @@ static FailureOr<Variant> linkVariants(ModuleOp module, std::vector<Variant> &va
     }
   }
   llvm::PointerType *ptr = llvm::PointerType::get(ctx, 0);
-  size_t nargs = out.compiled.signature.inputs.size() + out.compiled.signature.outputs.size() + 1;
+  auto passed = [](const std::vector<TensorSignature> &list) {
+    return llvm::count_if(list, [](const TensorSignature &t) {
+      return !llvm::is_contained(t.dims, 0);
+    });
+  };
+  size_t nargs = passed(out.compiled.signature.inputs) + passed(out.compiled.signature.outputs) + 1;
   llvm::SmallVector<llvm::Type *> types(nargs + 1, ptr); // buffers, workspace, octet_call
   auto *model = llvm::Function::Create(
       llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), types, false),
@@ -1046,11 +1051,16 @@ std::string emitHeader(const CompiledModule &compiled, const CPUOptions &options
      << "   different workspaces; nothing else is shared, so they may run at once. */\n";
   os << "#define " << upper << "_WORKSPACE_SIZE ((size_t)" << compiled.workspaceSize << "u)\n";
   os << "#define " << upper << "_WORKSPACE_ALIGNMENT ((size_t)64u)\n\n";
+  auto empty = [](const TensorSignature &t) { return llvm::is_contained(t.dims, 0); };
+  if (llvm::any_of(sig.inputs, empty) || llvm::any_of(sig.outputs, empty))
+    os << "/* Zero-sized inputs and outputs hold no data and are not parameters. */\n";
   os << "void " << options.name << "(";
   for (auto [k, t] : llvm::enumerate(sig.inputs))
-    os << "const " << cType(t.dtype) << " *input" << k << ", ";
+    if (!empty(t))
+      os << "const " << cType(t.dtype) << " *input" << k << ", ";
   for (auto [k, t] : llvm::enumerate(sig.outputs))
-    os << cType(t.dtype) << " *output" << k << ", ";
+    if (!empty(t))
+      os << cType(t.dtype) << " *output" << k << ", ";
   os << "void *workspace);\n\n";
   os << "/* The ABI v2 entry point: checks the call (workspace size and alignment)\n"
      << "   and returns an octet_status_code. */\n";

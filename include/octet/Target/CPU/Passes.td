@@ -91,6 +91,20 @@ def OctetDistinctResults : Pass<"octet-distinct-results", "ModuleOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def OctetDropEmptyIO : Pass<"octet-drop-empty-io", "ModuleOp"> {
+  let summary = "Stop passing zero-sized tensor arguments and results";
+  let description = [{
+    A public function's tensor arguments and results with a zero-sized
+    dimension hold no data. Uses of such an argument become `tensor.empty`
+    of its type, and the argument is removed; such results are no longer
+    returned. Ops on empty tensors compute nothing (their loops have no
+    iterations), and results whose size does not depend on the empty input
+    are computed as usual. The CPU target's entry point skips the
+    pointers of empty inputs and outputs in the same way.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def OctetReturnAllocs : Pass<"octet-return-allocs", "ModuleOp"> {
   let summary = "Return allocations rather than reshaped views of them";
   let description = [{
