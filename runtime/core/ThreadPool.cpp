@@ -55,12 +55,11 @@ ThreadPool::~ThreadPool() {
     w.join();
 }
 
-void ThreadPool::runShare(int id) {
+void ThreadPool::runShare(int id, uint64_t job) {
   // Tasks id, id + threads, ...: the same share of every job, so that a
   // thread keeps working on the part of a tensor it wrote in the kernel
   // before (crossing cores for it made memory-bound kernels slower than
   // one thread).
-  uint64_t job = job_.load(std::memory_order_acquire);
   int64_t count = (int64_t)(job & 0xffffffffu), stride = (int64_t)workers_.size() + 1, ran = 0;
   for (int64_t i = id; i < count; i += stride, ++ran)
     fn_(ctx_, i);
@@ -69,8 +68,8 @@ void ThreadPool::runShare(int id) {
 }
 
 void ThreadPool::worker(int id) {
-  // Generation 0 has no job; a job published before this thread first
-  // runs must still be seen as new.
+  // The generation of the last job this thread ran its share of. Generation
+  // 0 has no job; a job published before this thread first runs is new.
   uint32_t seen = 0;
   for (;;) {
     uint32_t gen = generation_.load(std::memory_order_acquire);
@@ -88,11 +87,16 @@ void ThreadPool::worker(int id) {
     }
     if (stop_.load())
       return;
-    // A job this thread has tasks in cannot finish, nor be replaced, before
-    // they are done; one it has none in may already be (nothing is read
-    // from it then but its count).
-    seen = gen;
-    runShare(id);
+    // The job now published, which may already be a later one than `gen`
+    // (this thread had no task in that one, so it finished without it):
+    // each job's share runs once, by its own generation. A job this thread
+    // has tasks in cannot finish, nor be replaced, before they are done.
+    uint64_t job = job_.load(std::memory_order_acquire);
+    uint32_t jobGen = (uint32_t)(job >> 32);
+    if (jobGen == seen)
+      continue;
+    seen = jobGen;
+    runShare(id, job);
   }
 }
 
@@ -114,7 +118,7 @@ void ThreadPool::parallelFor(int64_t count, void (*fn)(void *, int64_t), void *c
     std::lock_guard<std::mutex> g(lock_);
     wake_.notify_all();
   }
-  runShare(0);
+  runShare(0, (uint64_t)gen << 32 | (uint64_t)count);
   while (done_.load(std::memory_order_acquire) < count)
     OCTET_PAUSE();
 }

@@ -43,8 +43,9 @@ public:
 
 private:
   void worker(int id);
-  /// Runs thread `id`'s tasks of the current job (0: the caller).
-  void runShare(int id);
+  /// Runs thread `id`'s tasks of `job` (generation << 32 | count; thread 0
+  /// is the caller).
+  void runShare(int id, uint64_t job);
 
   // The job: valid while its generation's tasks are unfinished.
   void (*fn_)(void *, int64_t) = nullptr;
