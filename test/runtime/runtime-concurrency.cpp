@@ -79,6 +79,30 @@ void makeBuffers(octet_module m, Buffers &b, int p) {
   }
 }
 
+/// An octet_call of `b`'s buffers and a 64-byte aligned workspace of `size`
+/// bytes, all `fill`, for calling the entry point directly.
+struct DirectCall {
+  std::vector<unsigned char> raw;
+  std::vector<void *> ins, outs;
+  unsigned char *ws;
+  octet_call call;
+  DirectCall(Buffers &b, uint64_t size, int fill) : raw(size + 128) {
+    ws = raw.data() + (64 - (reinterpret_cast<uintptr_t>(raw.data()) % 64)) % 64;
+    std::memset(ws, fill, size);
+    for (auto &v : b.inViews)
+      ins.push_back(v.data);
+    for (auto &v : b.outViews)
+      outs.push_back(v.data);
+    std::memset(&call, 0, sizeof call);
+    call.struct_size = sizeof call;
+    call.inputs = ins.data();
+    call.outputs = outs.data();
+    call.workspace = ws;
+    call.workspace_size = size;
+    call.num_threads = 1;
+  }
+};
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -157,24 +181,11 @@ int main(int argc, char **argv) {
 
   // The entry point with a workspace full of garbage computes the same.
   uint64_t size = desc->workspace_size;
-  std::vector<unsigned char> raw(size + 128);
-  unsigned char *ws = raw.data() + (64 - (reinterpret_cast<uintptr_t>(raw.data()) % 64)) % 64;
-  std::memset(ws, 0xA5, size);
   Buffers g;
   makeBuffers(m, g, 0);
-  std::vector<void *> ins, outs;
-  for (auto &v : g.inViews)
-    ins.push_back(v.data);
-  for (auto &v : g.outViews)
-    outs.push_back(v.data);
-  octet_call call;
-  std::memset(&call, 0, sizeof call);
-  call.struct_size = sizeof call;
-  call.inputs = ins.data();
-  call.outputs = outs.data();
-  call.workspace = ws;
-  call.workspace_size = size;
-  call.num_threads = 1;
+  DirectCall dc(g, size, 0xA5);
+  octet_call &call = dc.call;
+  unsigned char *ws = dc.ws;
   expect(desc->entry(&call) == OCTET_OK && g.out == want[0].out,
          "a workspace full of garbage gives the same result");
   std::printf("workspace %llu bytes\n", (unsigned long long)size);
@@ -217,25 +228,12 @@ int main(int argc, char **argv) {
   for (int n = 2; n <= 8; n *= 2) {
     Buffers b;
     makeBuffers(m, b, 0);
-    std::vector<unsigned char> raw(desc->workspace_size + 128);
-    unsigned char *w = raw.data() + (64 - (reinterpret_cast<uintptr_t>(raw.data()) % 64)) % 64;
-    std::vector<void *> ins, outs;
-    for (auto &v : b.inViews)
-      ins.push_back(v.data);
-    for (auto &v : b.outViews)
-      outs.push_back(v.data);
-    octet_call call;
-    std::memset(&call, 0, sizeof call);
-    call.struct_size = sizeof call;
-    call.inputs = ins.data();
-    call.outputs = outs.data();
-    call.workspace = w;
-    call.workspace_size = desc->workspace_size;
-    call.num_threads = n;
-    call.parallel_for = reverseParallelFor;
-    call.pool = &tasks;
+    DirectCall dc(b, desc->workspace_size, 0);
+    dc.call.num_threads = n;
+    dc.call.parallel_for = reverseParallelFor;
+    dc.call.pool = &tasks;
     tasks.maxCount = 0;
-    expect(desc->entry(&call) == OCTET_OK, "entry with a parallel_for");
+    expect(desc->entry(&dc.call) == OCTET_OK, "entry with a parallel_for");
     threadMismatches += b.out != want[0].out;
     expect(tasks.maxCount <= n, "no more tasks than num_threads");
   }
