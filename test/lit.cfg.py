@@ -91,6 +91,8 @@ if "avx512_vnni" in flags:
     config.available_features.add("avx512vnni")
 if "avx512_vnni" in flags or "avx_vnni" in flags:
     config.available_features.add("vnni")
+if "avx_vnni" in flags:
+    config.available_features.add("avxvnni")
 # OCTET_ORT_CPU=MODEL runs ONNX Runtime (%ortrun, %ortcheck) under
 # `qemu-x86_64 -cpu MODEL`, so that ORT's kernels see another CPU's ISA: e.g.
 # EPYC-Milan-v1 (Zen 3: AVX2, no VNNI) on a VNNI host. QEMU's TCG has no
