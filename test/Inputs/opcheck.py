@@ -760,8 +760,10 @@ def main():
     for a in sys.argv[4:]:
         if a.startswith("--requant="):
             requant = a.split("=", 1)[1]
-        elif a.startswith("--vnni="):
+        elif a.startswith("--vnni=") or a.startswith("--cpu="):
             EXTRA_FLAGS.append(a)
+        else:
+            sys.exit("opcheck.py: unknown argument " + a)
     os.makedirs(work, exist_ok=True)
     rng = np.random.default_rng(seed)
     rc = CASES[case](rng, work, requant)
