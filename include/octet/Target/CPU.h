@@ -46,9 +46,7 @@ struct CPUOptions {
 /// dynamic shapes or element types the runtime cannot describe.
 mlir::FailureOr<ModelSignature> getSignature(mlir::ModuleOp module);
 
-/// Whether --cpu (an LLVM CPU name or "native") has AVX-512 VNNI.
-bool cpuHasVNNI(const std::string &cpu);
-/// Whether --cpu has an LLVM feature ("avx2", "avxvnni", ...).
+/// Whether --cpu (an LLVM CPU name or "native") has an LLVM feature ("avx2", "avxvnni", ...).
 bool cpuHasFeature(const std::string &cpu, const std::string &feature);
 /// The int8 kernels for --cpu and --vnni (auto, on, off): avx512vnni where
 /// the CPU has AVX-512 VNNI (or --vnni=on), else avxvnni with AVX-VNNI

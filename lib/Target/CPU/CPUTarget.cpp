@@ -678,8 +678,6 @@ static void resolveCPU(const std::string &requested, std::string &cpu, std::stri
   }
 }
 
-bool cpuHasVNNI(const std::string &requested) { return cpuHasFeature(requested, "avx512vnni"); }
-
 std::string cpuInt8Isa(const std::string &cpu, const std::string &vnni) {
   if (vnni == "on" || (vnni == "auto" && cpuHasFeature(cpu, "avx512vnni") &&
                        cpuHasFeature(cpu, "avx512bw")))
