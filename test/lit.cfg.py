@@ -26,13 +26,16 @@ config.substitutions.append(("%models", os.path.join(config.test_source_root, "I
 config.substitutions.append(("%opcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "opcheck.py")))
 config.substitutions.append(("%emptymodels", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "empty_models.py")))
 config.substitutions.append(("%avx2forms", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "avx2_forms.py")))
+config.substitutions.append(("%qmodels", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "quant_models.py")))
+config.substitutions.append(("%qcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "quant_check.py")))
 config.substitutions.append(("%npycmp", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "npy_compare.py")))
 
 # The shared third-party models sit beside the checkout (../shared/models);
 # a clone elsewhere uses the copies bundled in models/.
 SHARED_FILES = ["digits_cnn.onnx", "digits_cnn.qdq.onnx", "digits_cnn.qop.onnx",
                 "digits_cnn.ref_output.npy", "digits_cnn.qdq.ref_output.npy",
-                "digits_cnn.qop.ref_output.npy", "digits_test_x.npy", "digits_test_y.npy"]
+                "digits_cnn.qop.ref_output.npy", "digits_test_x.npy", "digits_test_y.npy",
+                "digits_calib_x.npy"]
 for shared in (os.path.join(config.octet_src_root, "..", "shared", "models"),
                os.path.join(config.octet_src_root, "models")):
     shared = os.path.normpath(shared)

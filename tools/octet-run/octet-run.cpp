@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Npy.h"
+#include "octet/Support/Npy.h"
 
 #include "octet/Runtime/octet_runtime.h"
 

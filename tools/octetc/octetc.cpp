@@ -7,6 +7,7 @@
 #include "octet/Import/ONNX.h"
 #include "octet/InitAll.h"
 #include "octet/Pipelines.h"
+#include "octet/Quantization/Calibrate.h"
 #include "octet/Target/CPU.h"
 #include "octet/Target/Registry.h"
 
@@ -24,10 +25,12 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "mlir/IR/Diagnostics.h"
 
+#include <onnx/onnx_pb.h>
+
 using namespace llvm;
 
 namespace {
-enum class Emit { Import, Quantized, Lowered, LLVMIR, Object, SharedLib };
+enum class Emit { Import, Quantized, Lowered, LLVMIR, Object, SharedLib, OnnxQDQ };
 
 cl::OptionCategory category("octetc options");
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"), cl::cat(category));
@@ -44,7 +47,9 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::Object, "object",
                           "an object file (default with --target=cpu)"),
                clEnumValN(Emit::SharedLib, "shared-lib",
-                          "a shared library that octet-run and the runtime load")),
+                          "a shared library that octet-run and the runtime load"),
+               clEnumValN(Emit::OnnxQDQ, "onnx-qdq",
+                          "with --quantize: the quantized model as a QDQ ONNX file")),
     cl::cat(category));
 cl::opt<std::string> target("target",
                              cl::desc("Code generation target (see --list-targets)"),
@@ -70,7 +75,141 @@ cl::opt<bool> timing("timing",
 cl::list<std::string> inputShapes(
     "input-shape", cl::desc("Fix an input's shape, e.g. input=1x3x224x224"),
     cl::value_desc("NAME=DxD..."), cl::cat(category));
+
+// --- post-training quantization (--quantize) ---------------------------------
+cl::OptionCategory quantCategory("octetc quantization options (with --quantize)");
+cl::opt<bool> quantize("quantize",
+                       cl::desc("Quantize a float model (calibrating on --calibration-data)"),
+                       cl::cat(quantCategory));
+cl::opt<std::string> calibrationData(
+    "calibration-data",
+    cl::desc("Samples to calibrate on: a .npy file (first axis: samples) or a directory "
+             "with NAME.npy per model input"),
+    cl::value_desc("file.npy|dir"), cl::cat(quantCategory));
+cl::opt<std::string> calibratorName(
+    "calibrator", cl::desc("How ranges are chosen from the calibration data"),
+    cl::value_desc("minmax|percentile[:P]|entropy|mse|auto"), cl::init("minmax"),
+    cl::cat(quantCategory));
+cl::opt<std::string> weightsMode("weights", cl::desc("Weight scales"),
+                                 cl::value_desc("per-channel|per-tensor"),
+                                 cl::init("per-channel"), cl::cat(quantCategory));
+cl::opt<std::string> weightRange(
+    "weight-range",
+    cl::desc("Int8 weight range: narrow [-127, 127] (default) or full [-128, 127]"),
+    cl::value_desc("narrow|full"), cl::init("narrow"), cl::cat(quantCategory));
+cl::opt<std::string> activationsType("activations", cl::desc("Activation type"),
+                                     cl::value_desc("uint8|int8"), cl::init("uint8"),
+                                     cl::cat(quantCategory));
+cl::opt<bool> symmetricActivations("symmetric-activations",
+                                   cl::desc("Symmetric activation ranges (zero point 0 or 128)"),
+                                   cl::cat(quantCategory));
+cl::list<std::string> keepFloat("keep-float", cl::desc("ONNX nodes to leave in float"),
+                                cl::value_desc("NODE,..."), cl::CommaSeparated,
+                                cl::cat(quantCategory));
+cl::opt<std::string> calibrationCache(
+    "calibration-cache",
+    cl::desc("Calibration cache (JSON): written after calibrating, read when no "
+             "--calibration-data is given"),
+    cl::value_desc("file.json"), cl::cat(quantCategory));
+cl::opt<int64_t> calibrationBatch("calibration-batch",
+                                  cl::desc("Samples per calibration run (default: chosen)"),
+                                  cl::init(0), cl::cat(quantCategory));
 } // namespace
+
+/// --quantize: the float model at inputFile, quantized into QDQ ONNX bytes
+/// (or written to -o for --emit=onnx-qdq). False after printing an error.
+static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOptions &io,
+                          std::string &qdqBytes) {
+  namespace q = octet::quant;
+  auto fail = [](const std::string &msg) {
+    errs() << "octetc: error: " << msg << "\n";
+    return false;
+  };
+  q::QuantizeOptions qo;
+  std::string error;
+  if (!q::parseCalibrator(calibratorName, qo.calibrator, error))
+    return fail(error);
+  if (weightsMode != "per-channel" && weightsMode != "per-tensor")
+    return fail("--weights must be per-channel or per-tensor, not '" + weightsMode + "'");
+  qo.perChannel = weightsMode == "per-channel";
+  if (weightRange != "narrow" && weightRange != "full")
+    return fail("--weight-range must be narrow or full, not '" + weightRange + "'");
+  qo.narrowWeights = weightRange == "narrow";
+  if (activationsType != "uint8" && activationsType != "int8")
+    return fail("--activations must be uint8 or int8, not '" + activationsType + "'");
+  qo.signedActivations = activationsType == "int8";
+  qo.symmetricActivations = symmetricActivations;
+  qo.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  if (calibrationBatch < 0)
+    return fail("--calibration-batch must be positive");
+
+  onnx::ModelProto model;
+  if (!q::readModel(inputFile, model, error)) {
+    errs() << error << "\n";
+    return false;
+  }
+  std::string digest = q::graphDigest(model);
+  q::foldBatchNorm(model);
+  q::QuantPlan plan;
+  if (!q::planQuantization(model, qo, plan, error))
+    return fail(error);
+
+  std::map<std::string, q::TensorRange> ranges;
+  std::string activations = activationsType + (symmetricActivations ? "+symmetric" : "");
+  if (!calibrationData.empty()) {
+    q::CalibrationData data;
+    if (!q::openCalibrationData(calibrationData, model, data, error))
+      return fail(error);
+    q::CalibrateOptions co;
+    co.cpu = cpu == "native" ? "native" : StringRef(cpu).split(',').first.str();
+    co.batch = calibrationBatch;
+    co.progress = errs().is_displayed();
+    co.modelPath = inputFile;
+    std::map<std::string, q::TensorStats> stats;
+    if (!q::calibrate(context, model, plan, data, co, stats, error))
+      return fail(error);
+    for (auto &[name, st] : stats)
+      if (!st.empty())
+        ranges[name] = q::chooseRange(st, qo.calibrator, qo.activationType());
+    if (!calibrationCache.empty()) {
+      q::CalibrationCache cache;
+      cache.model = digest;
+      cache.calibrator = qo.calibrator.str();
+      cache.activations = activations;
+      cache.samples = data.samples;
+      cache.tensors = ranges;
+      if (!q::writeCalibrationCache(calibrationCache, cache, error))
+        return fail(error);
+    }
+  } else if (!calibrationCache.empty()) {
+    q::CalibrationCache cache;
+    if (!q::readCalibrationCache(calibrationCache, cache, error))
+      return fail(error);
+    if (cache.model != digest)
+      return fail("calibration cache '" + calibrationCache + "' was made for another model " +
+                  "(graph digest " + cache.model + ", this model's is " + digest + ")");
+    if (calibratorName.getNumOccurrences() && cache.calibrator != qo.calibrator.str())
+      return fail("calibration cache '" + calibrationCache + "' holds " + cache.calibrator +
+                  " ranges, not " + qo.calibrator.str() +
+                  ": give --calibration-data to calibrate again");
+    ranges = cache.tensors;
+  } else {
+    return fail("--quantize needs --calibration-data (or a --calibration-cache from an "
+                "earlier run)");
+  }
+  if (!q::rewriteToQDQ(model, plan, ranges, qo, error))
+    return fail(error);
+  if (emit == Emit::OnnxQDQ) {
+    if (outputFile == "-")
+      return fail("give the QDQ ONNX file with -o");
+    if (!q::writeModel(outputFile, model, error))
+      return fail(error);
+    return true;
+  }
+  if (!model.SerializeToString(&qdqBytes))
+    return fail("cannot serialize the quantized model");
+  return true;
+}
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
@@ -83,6 +222,7 @@ int main(int argc, char **argv) {
   // --mlir-print-ir-after=PASS, ...) still work and --help-hidden lists them.
   for (auto &opt : cl::getRegisteredOptions()) {
     bool shown = llvm::is_contained(opt.second->Categories, &category) ||
+                 llvm::is_contained(opt.second->Categories, &quantCategory) ||
                  opt.first == "help" || opt.first == "help-list" || opt.first == "version";
     if (!shown && opt.second->getOptionHiddenFlag() == cl::NotHidden)
       opt.second->setHiddenFlag(cl::Hidden);
@@ -141,11 +281,36 @@ int main(int argc, char **argv) {
   timingManager.setEnabled(timing);
   timingManager.setDisplayMode(mlir::DefaultTimingManager::DisplayMode::Tree);
   mlir::TimingScope rootTimer = timingManager.getRootScope();
-  mlir::TimingScope importTimer = rootTimer.nest("import (ONNX -> octet)");
-  auto module = octet::importONNXFile(inputFile, &context, options);
+  if (emit == Emit::OnnxQDQ && !quantize) {
+    errs() << "octetc: error: --emit=onnx-qdq needs --quantize\n";
+    return 1;
+  }
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  if (quantize) {
+    mlir::TimingScope quantTimer = rootTimer.nest("quantize (calibrate, QDQ rewrite)");
+    std::string qdq;
+    if (!quantizeModel(context, options, qdq))
+      return 1;
+    if (emit == Emit::OnnxQDQ)
+      return 0;
+    quantTimer.stop();
+    mlir::TimingScope importTimer = rootTimer.nest("import (ONNX -> octet)");
+    module = octet::importONNXBytes(qdq, inputFile, &context, options);
+  } else {
+    for (const cl::Option *o : {(cl::Option *)&calibrationData, (cl::Option *)&calibrationCache,
+                                (cl::Option *)&calibratorName, (cl::Option *)&keepFloat,
+                                (cl::Option *)&weightsMode, (cl::Option *)&activationsType,
+                                (cl::Option *)&symmetricActivations,
+                                (cl::Option *)&calibrationBatch, (cl::Option *)&weightRange})
+      if (o->getNumOccurrences()) {
+        errs() << "octetc: error: --" << o->ArgStr << " needs --quantize\n";
+        return 1;
+      }
+    mlir::TimingScope importTimer = rootTimer.nest("import (ONNX -> octet)");
+    module = octet::importONNXFile(inputFile, &context, options);
+  }
   if (!module)
     return 1;
-  importTimer.stop();
 
   Emit what = emit;
   if (!emit.getNumOccurrences() && tgt)

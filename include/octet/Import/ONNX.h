@@ -29,6 +29,12 @@ mlir::OwningOpRef<mlir::ModuleOp>
 importONNXFile(llvm::StringRef path, mlir::MLIRContext *context,
                const ONNXImportOptions &options = {});
 
+/// Imports a serialized ModelProto held in memory (a model the quantizer
+/// made, say); `displayPath` names it in diagnostics.
+mlir::OwningOpRef<mlir::ModuleOp>
+importONNXBytes(llvm::StringRef bytes, llvm::StringRef displayPath, mlir::MLIRContext *context,
+                const ONNXImportOptions &options = {});
+
 /// Parses "NAME=1x3x224x224" into the options; returns false with a message
 /// when malformed.
 bool parseInputShape(llvm::StringRef spec, ONNXImportOptions &options,

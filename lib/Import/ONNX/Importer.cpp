@@ -209,16 +209,24 @@ LogicalResult Importer::importNode(const NodeProto &n) {
 
 OwningOpRef<ModuleOp> Importer::run() {
   // Read and parse.
-  auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
-  if (!buf) {
-    fileError() << "cannot open '" << path << "': " << buf.getError().message();
-    return nullptr;
+  std::unique_ptr<llvm::MemoryBuffer> file;
+  StringRef bytes;
+  if (preloaded) {
+    bytes = *preloaded;
+  } else {
+    auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+    if (!buf) {
+      fileError() << "cannot open '" << path << "': " << buf.getError().message();
+      return nullptr;
+    }
+    file = std::move(*buf);
+    bytes = file->getBuffer();
   }
-  if ((*buf)->getBufferSize() > (size_t)INT32_MAX) {
+  if (bytes.size() > (size_t)INT32_MAX) {
     fileError() << "files over 2 GiB must keep weights as external data";
     return nullptr;
   }
-  if (!model.ParseFromArray((*buf)->getBufferStart(), (int)(*buf)->getBufferSize())) {
+  if (!model.ParseFromArray(bytes.data(), (int)bytes.size())) {
     fileError() << "not a valid ONNX model (protobuf parse failed; the "
                            "file is truncated or corrupt)";
     return nullptr;
@@ -370,6 +378,16 @@ OwningOpRef<ModuleOp> importONNXFile(StringRef path, MLIRContext *context,
   context->loadDialect<OctetDialect, func::FuncDialect, arith::ArithDialect,
                        quant::QuantDialect>();
   Importer importer(context, path, options);
+  return importer.run();
+}
+
+OwningOpRef<ModuleOp> importONNXBytes(StringRef bytes, StringRef displayPath,
+                                      MLIRContext *context,
+                                      const ::octet::ONNXImportOptions &options) {
+  context->loadDialect<OctetDialect, func::FuncDialect, arith::ArithDialect,
+                       quant::QuantDialect>();
+  Importer importer(context, displayPath, options);
+  importer.setBytes(bytes);
   return importer.run();
 }
 

@@ -54,6 +54,9 @@ public:
       : ctx(ctx), b(ctx), path(path.str()), opts(opts) {}
 
   OwningOpRef<ModuleOp> run();
+  /// Imports a model already in memory (serialized ModelProto bytes); `path`
+  /// still names it in diagnostics.
+  void setBytes(StringRef bytes) { preloaded = bytes; }
 
 private:
   // --- diagnostics --------------------------------------------------------
@@ -303,6 +306,7 @@ private:
   MLIRContext *ctx;
   OpBuilder b;
   std::string path;
+  std::optional<StringRef> preloaded;
   const ::octet::ONNXImportOptions &opts;
   onnx::ModelProto model;
   int64_t opset = 0;

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef OCTET_TOOLS_NPY_H
-#define OCTET_TOOLS_NPY_H
+#ifndef OCTET_SUPPORT_NPY_H
+#define OCTET_SUPPORT_NPY_H
 
 #include <cstdint>
 #include <string>
@@ -21,6 +21,19 @@ struct NpyArray {
   std::vector<char> data;
 };
 
+/// What a .npy header says: the dtype, the shape and where the data starts.
+struct NpyHeader {
+  int32_t dtype = 0; // octet_dtype
+  std::vector<int64_t> shape;
+  size_t dataOffset = 0;
+  size_t dataBytes = 0;
+};
+
+/// Parses and checks the header of a .npy image of `size` bytes (for a
+/// memory-mapped file: the data is not copied). `path` names it in errors.
+bool parseNpyHeader(const char *bytes, size_t size, const std::string &path, NpyHeader &out,
+                    std::string &error);
+
 /// Reads `path`; on failure returns false with a message in `error`.
 bool readNpy(const std::string &path, NpyArray &out, std::string &error);
 
@@ -29,4 +42,4 @@ std::string encodeNpy(const NpyArray &array);
 
 } // namespace octet
 
-#endif // OCTET_TOOLS_NPY_H
+#endif // OCTET_SUPPORT_NPY_H

@@ -1,9 +1,11 @@
 //===- Npy.cpp - read and write .npy files ---------------------------------===//
 
-#include "Npy.h"
+#include "octet/Support/Npy.h"
 
 #include "octet/Runtime/octet_runtime.h"
 
+#include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -55,18 +57,13 @@ bool findValue(const std::string &header, const std::string &key, std::string &v
 
 } // namespace
 
-bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open '" + path + "'";
-    return false;
-  }
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+bool parseNpyHeader(const char *bytes, size_t size, const std::string &path, NpyHeader &out,
+                    std::string &error) {
   auto bad = [&](const std::string &why) {
     error = "'" + path + "' is not a valid .npy file: " + why;
     return false;
   };
-  if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0)
+  if (size < 10 || std::memcmp(bytes, "\x93NUMPY", 6) != 0)
     return bad("missing the \\x93NUMPY magic");
   unsigned major = (unsigned char)bytes[6];
   size_t headerLen, offset;
@@ -74,7 +71,7 @@ bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
     headerLen = (unsigned char)bytes[8] | ((unsigned char)bytes[9] << 8);
     offset = 10;
   } else if (major == 2 || major == 3) {
-    if (bytes.size() < 12)
+    if (size < 12)
       return bad("truncated header");
     headerLen = 0;
     for (int i = 0; i < 4; ++i)
@@ -83,9 +80,9 @@ bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
   } else {
     return bad("unsupported version " + std::to_string(major));
   }
-  if (bytes.size() < offset + headerLen)
+  if (size < offset + headerLen)
     return bad("truncated header");
-  std::string header = bytes.substr(offset, headerLen);
+  std::string header(bytes + offset, headerLen);
   std::string descr, fortran, shape;
   if (!findValue(header, "descr", descr) || !findValue(header, "fortran_order", fortran) ||
       !findValue(header, "shape", shape))
@@ -102,6 +99,8 @@ bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
   if (!out.dtype)
     return bad("unsupported dtype '" + descr + "'");
   out.shape.clear();
+  if (shape.size() < 2 || shape.front() != '(' || shape.back() != ')')
+    return bad("bad shape '" + shape + "'");
   std::string dims = shape.substr(1, shape.size() - 2);
   std::stringstream ss(dims);
   std::string item;
@@ -111,20 +110,41 @@ bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
       continue;
     item = item.substr(a, b - a + 1);
     char *end = nullptr;
+    errno = 0;
     long long d = std::strtoll(item.c_str(), &end, 10);
-    if (*end || d < 0)
+    if (*end || d < 0 || errno == ERANGE)
       return bad("bad shape '" + shape + "'");
     out.shape.push_back(d);
   }
   size_t count = 1;
-  for (int64_t d : out.shape)
+  for (int64_t d : out.shape) {
+    if (d && count > SIZE_MAX / (size_t)d / 16)
+      return bad("shape '" + shape + "' is too large");
     count *= (size_t)d;
+  }
   size_t need = count * octet_dtype_size(out.dtype);
-  size_t have = bytes.size() - offset - headerLen;
+  size_t have = size - offset - headerLen;
   if (have != need)
     return bad("data holds " + std::to_string(have) + " bytes but the header's shape needs " +
                std::to_string(need) + " (truncated or corrupt)");
-  out.data.assign(bytes.begin() + offset + headerLen, bytes.end());
+  out.dataOffset = offset + headerLen;
+  out.dataBytes = need;
+  return true;
+}
+
+bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open '" + path + "'";
+    return false;
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  NpyHeader header;
+  if (!parseNpyHeader(bytes.data(), bytes.size(), path, header, error))
+    return false;
+  out.dtype = header.dtype;
+  out.shape = header.shape;
+  out.data.assign(bytes.begin() + header.dataOffset, bytes.end());
   return true;
 }
 

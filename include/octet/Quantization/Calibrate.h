@@ -1,0 +1,67 @@
+//===- Calibrate.h - run a float model over calibration data ---*- C++ -*-===//
+//
+// Calibration compiles the float model, with every tensor to calibrate as
+// an extra output, through Octet's own CPU code generation, loads it with the
+// runtime and streams the data through it in batches. Inputs come from
+// memory-mapped .npy files: memory holds one batch, the histograms and the
+// compiled module, whatever the size of the data set.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef OCTET_QUANTIZATION_CALIBRATE_H
+#define OCTET_QUANTIZATION_CALIBRATE_H
+
+#include "octet/Quantization/Quantizer.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+namespace mlir {
+class MLIRContext;
+} // namespace mlir
+
+namespace octet::quant {
+
+/// The calibration data of one model input: .npy files whose first axis
+/// counts samples (several files are read one after the other).
+struct InputData {
+  std::string name;                 // the model input
+  int32_t dtype = 0;                // octet_dtype of the model input
+  std::vector<int64_t> sampleShape; // the shape of one sample (dims 1..)
+  struct File {
+    std::string path;
+    std::unique_ptr<llvm::MemoryBuffer> buffer;
+    const char *data = nullptr;
+    int64_t samples = 0;
+  };
+  std::vector<File> files;
+};
+
+struct CalibrationData {
+  std::vector<InputData> inputs;
+  int64_t samples = 0;
+  int64_t modelBatch = 0; // the model's fixed first dimension, 0 when symbolic
+};
+
+/// Opens the data at `path`: a .npy file for a model with one input, or a
+/// directory with NAME.npy for each input (or, for one input, any .npy files,
+/// read in name order). Checks dtypes, ranks and dims against the model.
+bool openCalibrationData(const std::string &path, const onnx::ModelProto &model,
+                         CalibrationData &data, std::string &error);
+
+struct CalibrateOptions {
+  std::string cpu = "native";
+  int64_t batch = 0;      // samples per run; 0 chooses
+  int32_t threads = 0;    // 0: the runtime's default
+  bool progress = false;  // a progress line on stderr
+  std::string modelPath;  // names the model in messages
+};
+
+/// Runs `model` (the float model) over the data and returns the statistics
+/// of every tensor in `plan.observed` that is float (others are absent).
+bool calibrate(mlir::MLIRContext &context, const onnx::ModelProto &model, const QuantPlan &plan,
+               CalibrationData &data, const CalibrateOptions &options,
+               std::map<std::string, TensorStats> &stats, std::string &error);
+
+} // namespace octet::quant
+
+#endif // OCTET_QUANTIZATION_CALIBRATE_H

@@ -1,0 +1,212 @@
+//===- Quantizer.h - post-training quantization of float ONNX models -*- C++ -*-===//
+//
+// `octetc --quantize` turns a float ONNX model into a QDQ ONNX model, which
+// then takes the same import, QDQ folding and code generation as a model
+// quantized by another tool. The steps:
+//
+//   1. prepare:   fold BatchNormalization into the Conv before it;
+//   2. plan:      choose the nodes that run in int8 and the tensors they
+//                 read and write (planQuantization);
+//   3. calibrate: compile the float model with every planned tensor as an
+//                 extra output for this CPU, run the calibration data through
+//                 it and stream each tensor into a TensorStats (exact min and
+//                 max, a fixed-grid histogram: memory bounded, results
+//                 independent of batch size and order);
+//   4. ranges:    a calibrator (min-max, percentile, entropy, MSE, auto)
+//                 turns each histogram into a range; a calibration cache
+//                 (JSON) keeps them for later runs;
+//   5. rewrite:   scales and zero points after ONNX Runtime's formulas,
+//                 QuantizeLinear/DequantizeLinear pairs on activations,
+//                 int8 weights, int32 biases (rewriteToQDQ).
+//
+// The rewrite works on the ONNX graph rather than on the octet IR so the
+// result can be written out (--emit=onnx-qdq) and run by ONNX Runtime or
+// TensorRT, and so node names stay the user's (--keep-float, the report).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef OCTET_QUANTIZATION_QUANTIZER_H
+#define OCTET_QUANTIZATION_QUANTIZER_H
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace onnx {
+class ModelProto;
+} // namespace onnx
+
+namespace octet::quant {
+
+//===----------------------------------------------------------------------===//
+// Statistics of one tensor
+//===----------------------------------------------------------------------===//
+
+/// Streaming statistics of a float tensor: count, exact min and max, and a
+/// histogram on a fixed grid, 2^kMantBits bins per power of two over the
+/// kBinades powers of two below the largest magnitude seen (smaller
+/// magnitudes share an underflow bin per sign). The grid does not depend on
+/// the order of the data, so the histogram is the same for any batching.
+class TensorStats {
+public:
+  static constexpr int kMantBits = 10;
+  static constexpr int kBinades = 24;
+  static constexpr int kBinsPerSign = kBinades << kMantBits;
+
+  /// Adds `n` values; returns how many were NaN or infinite (not added).
+  uint64_t add(const float *values, size_t n);
+
+  uint64_t count() const { return count_; }
+  float min() const { return min_; }
+  float max() const { return max_; }
+  bool empty() const { return count_ == 0; }
+
+  /// The histogram as (bin center, count) pairs in ascending value order;
+  /// zeros and the underflow bins have center 0.
+  std::vector<std::pair<double, uint64_t>> bins() const;
+
+private:
+  void shiftTo(int exponent);
+  uint64_t count_ = 0;
+  float min_ = 0, max_ = 0;
+  int top_ = -1; // biased exponent of the window's top binade; -1: none yet
+  uint64_t zeros_ = 0, under_[2] = {0, 0};
+  std::vector<uint64_t> hist_[2]; // [sign][(top_ - e) << kMantBits | mantissa]
+};
+
+//===----------------------------------------------------------------------===//
+// Schemes and calibrators
+//===----------------------------------------------------------------------===//
+
+/// How a tensor's values map onto integers.
+struct QuantType {
+  int qmin = 0, qmax = 255; // uint8 by default
+  bool symmetric = false;
+  bool isSigned() const { return qmin < 0; }
+};
+
+/// Scale and zero point of a range, as ONNX Runtime's quantizer computes
+/// them (compute_scale_zp): the range widened to hold 0, the scale in double
+/// then rounded to float, the zero point rounded half to even.
+struct ScaleZp {
+  float scale = 1;
+  int zeroPoint = 0;
+};
+ScaleZp computeScaleZp(float rmin, float rmax, const QuantType &type);
+
+/// q = saturate(rint(x / scale) + zp), as QuantizeLinear.
+int quantizeValue(float x, const ScaleZp &p, const QuantType &type);
+
+enum class CalibratorKind { MinMax, Percentile, Entropy, MSE, Auto };
+struct Calibrator {
+  CalibratorKind kind = CalibratorKind::MinMax;
+  double percentile = 99.99;
+  std::string str() const;
+};
+/// Parses minmax, percentile[:P], entropy, mse or auto.
+bool parseCalibrator(llvm::StringRef text, Calibrator &out, std::string &error);
+
+/// A calibrated range and how it was found.
+struct TensorRange {
+  float min = 0, max = 0;   // the range the scale is made from
+  float seenMin = 0, seenMax = 0; // what calibration saw
+  std::string calibrator;   // the calibrator that chose it (auto names its pick)
+  double sqnrDb = 0;        // quantization SQNR of the calibration data (dB)
+  uint64_t count = 0;       // values seen
+};
+
+/// The range `cal` chooses from `stats` for values quantized as `type`.
+TensorRange chooseRange(const TensorStats &stats, const Calibrator &cal, const QuantType &type);
+
+/// Quantization SQNR in dB of the histogram's values under `p` (infinite
+/// when there is no error: returned as 200).
+double histogramSqnr(const TensorStats &stats, const ScaleZp &p, const QuantType &type);
+
+//===----------------------------------------------------------------------===//
+// The plan and the rewrite
+//===----------------------------------------------------------------------===//
+
+struct QuantizeOptions {
+  Calibrator calibrator;
+  bool perChannel = true;
+  bool narrowWeights = true;       // int8 weights in [-127, 127]
+  bool signedActivations = false;  // int8 instead of uint8 activations
+  bool symmetricActivations = false;
+  bool dynamic = false;            // MatMul/Gemm activations quantized at run time
+  std::vector<std::string> keepFloat; // ONNX node names left in float
+
+  QuantType activationType() const;
+  QuantType weightType() const;
+};
+
+/// How each node of the float model will run.
+struct NodePlan {
+  std::string name, opType;
+  enum Kind { Float, Int8, SameAsInput, RemovedActivation } kind = Float;
+  std::string reason; // why a node stays float
+};
+
+struct QuantPlan {
+  std::vector<NodePlan> nodes;           // in graph order
+  std::vector<std::string> observed;     // activation tensors to calibrate
+};
+
+/// Folds BatchNormalization into a preceding Conv with constant weights
+/// (in place). Returns the number of folded nodes.
+int foldBatchNorm(onnx::ModelProto &model);
+
+/// Chooses the int8 nodes and the tensors to calibrate. Fails (with a
+/// message) on unknown --keep-float names and models it cannot quantize.
+bool planQuantization(const onnx::ModelProto &model, const QuantizeOptions &options,
+                      QuantPlan &plan, std::string &error);
+
+/// A copy of `model` with every observed tensor also a graph output.
+std::unique_ptr<onnx::ModelProto> withObservedOutputs(const onnx::ModelProto &model,
+                                                      const QuantPlan &plan);
+
+/// The QDQ model: scales from `ranges` (by tensor name), quantized weights
+/// and biases. Updates the plan's node kinds (activations removed into their
+/// producer, nodes left float for lack of a range).
+bool rewriteToQDQ(onnx::ModelProto &model, QuantPlan &plan,
+                  const std::map<std::string, TensorRange> &ranges,
+                  const QuantizeOptions &options, std::string &error);
+
+/// Dynamic quantization (--dynamic): int8 weights for MatMul and Gemm, the
+/// activations quantized at run time (DynamicQuantizeLinear, MatMulInteger).
+bool rewriteDynamic(onnx::ModelProto &model, QuantPlan &plan, const QuantizeOptions &options,
+                    std::string &error);
+
+/// A digest of the graph (nodes, attributes, initializers) that keys the
+/// calibration cache to a model.
+std::string graphDigest(const onnx::ModelProto &model);
+
+/// Reads an ONNX model file (errors start with "PATH: error: ").
+bool readModel(const std::string &path, onnx::ModelProto &model, std::string &error);
+/// Writes a model; the file appears only when complete.
+bool writeModel(const std::string &path, const onnx::ModelProto &model, std::string &error);
+
+//===----------------------------------------------------------------------===//
+// Calibration cache (versioned JSON)
+//===----------------------------------------------------------------------===//
+
+struct CalibrationCache {
+  static constexpr int kVersion = 1;
+  std::string model;      // graphDigest
+  std::string calibrator; // Calibrator::str() of the run that made it
+  std::string activations; // "uint8" / "int8", "+symmetric"
+  uint64_t samples = 0;
+  std::map<std::string, TensorRange> tensors;
+};
+bool writeCalibrationCache(const std::string &path, const CalibrationCache &cache,
+                           std::string &error);
+bool readCalibrationCache(const std::string &path, CalibrationCache &cache, std::string &error);
+
+} // namespace octet::quant
+
+#endif // OCTET_QUANTIZATION_QUANTIZER_H
