@@ -293,65 +293,24 @@ int64_t chooseBatch(int64_t n, int64_t limit) {
   return 1;
 }
 
-} // namespace
-
-bool octet::quant::calibrate(mlir::MLIRContext &context, const onnx::ModelProto &model,
-                             const QuantPlan &plan, CalibrationData &data,
-                             const CalibrateOptions &opts,
-                             std::map<std::string, TensorStats> &stats, std::string &error) {
-  auto augmented = withObservedOutputs(model, plan);
-  std::string bytes = augmented->SerializeAsString();
-
-  int64_t sampleElems = 0;
-  for (const InputData &in : data.inputs)
-    sampleElems += std::accumulate(in.sampleShape.begin(), in.sampleShape.end(), (int64_t)1,
-                                   std::multiplies<int64_t>());
-  int64_t batch = opts.batch;
-  if (data.modelBatch) {
-    batch = data.modelBatch;
-  } else if (batch <= 0) {
-    // About a megabyte of input per run, at most 32 samples.
-    int64_t limit = std::min<int64_t>(32, (1 << 18) / std::max<int64_t>(1, sampleElems));
-    batch = chooseBatch(data.samples, limit);
+/// Walks the data set in batches: gathers each batch's inputs (across file
+/// boundaries) into aligned buffers, checking float data for NaN and Inf.
+struct BatchSource {
+  BatchSource(CalibrationData &data, int64_t limit) : data(data) {
+    cursors.resize(data.inputs.size());
+    bufs.resize(data.inputs.size());
+    shapes.resize(data.inputs.size());
+    total = std::min(data.samples, limit > 0 ? limit : data.samples);
   }
-  batch = std::min(batch, data.samples);
-  int64_t rest = data.samples % batch;
-
-  CalibModule full, tail;
-  if (!compileModule(context, bytes, data, batch, opts, full, error))
-    return false;
-  if (rest && !compileModule(context, bytes, data, rest, opts, tail, error))
-    return false;
-
-  std::set<std::string> inputNames;
-  for (const InputData &in : data.inputs)
-    inputNames.insert(in.name);
-  for (const std::string &t : plan.observed)
-    if (inputNames.count(t))
-      stats[t]; // filled from the data itself
-
-  // Per input: the current file and the sample within it.
-  struct Cursor {
-    size_t file = 0;
-    int64_t sample = 0;
-  };
-  std::vector<Cursor> cursors(data.inputs.size());
-  std::vector<std::vector<char>> inputBufs(data.inputs.size());
-  std::vector<std::vector<int64_t>> inputShapes(data.inputs.size());
-  auto started = std::chrono::steady_clock::now();
-  bool tty = opts.progress;
-  int64_t done = 0;
-  while (done < data.samples) {
-    CalibModule &m = (data.samples - done >= batch) ? full : tail;
-    int64_t n = (data.samples - done >= batch) ? batch : rest;
-    // Gather the batch (across file boundaries), checking for NaN and Inf.
-    std::vector<octet_tensor_view> views(data.inputs.size());
+  /// The next `n` samples into views[i] (one per data input).
+  bool next(int64_t n, std::vector<octet_tensor_view> &views, std::string &error) {
+    views.resize(data.inputs.size());
     for (size_t i = 0; i < data.inputs.size(); ++i) {
       InputData &in = data.inputs[i];
       size_t sampleBytes = octet_dtype_size(in.dtype);
       for (int64_t d : in.sampleShape)
         sampleBytes *= (size_t)d;
-      inputBufs[i].resize(sampleBytes * n);
+      bufs[i].resize(std::max<size_t>(1, sampleBytes * n));
       for (int64_t s = 0; s < n; ++s) {
         Cursor &c = cursors[i];
         while (c.sample >= in.files[c.file].samples) {
@@ -370,35 +329,82 @@ bool octet::quant::calibrate(mlir::MLIRContext &context, const onnx::ModelProto 
               return false;
             }
         }
-        std::memcpy(inputBufs[i].data() + sampleBytes * s, src, sampleBytes);
+        std::memcpy(bufs[i].data() + sampleBytes * s, src, sampleBytes);
         ++c.sample;
       }
-      inputShapes[i] = {n};
-      inputShapes[i].insert(inputShapes[i].end(), in.sampleShape.begin(), in.sampleShape.end());
-      views[i] = {in.dtype,
-                  (int32_t)inputShapes[i].size(),
-                  inputShapes[i].data(),
-                  nullptr,
-                  inputBufs[i].data(),
-                  inputBufs[i].size(),
-                  nullptr};
-      if (stats.count(in.name) && in.dtype == OCTET_DTYPE_F32)
-        stats[in.name].add((const float *)inputBufs[i].data(), inputBufs[i].size() / 4);
+      shapes[i] = {n};
+      shapes[i].insert(shapes[i].end(), in.sampleShape.begin(), in.sampleShape.end());
+      views[i] = {in.dtype, (int32_t)shapes[i].size(), shapes[i].data(), nullptr,
+                  bufs[i].data(), sampleBytes * n, nullptr};
     }
-    // Outputs: every module output, in descriptor order.
+    return true;
+  }
+  struct Cursor {
+    size_t file = 0;
+    int64_t sample = 0;
+  };
+  CalibrationData &data;
+  int64_t total;
+  std::vector<Cursor> cursors;
+  std::vector<std::vector<char>> bufs;
+  std::vector<std::vector<int64_t>> shapes;
+};
+
+/// A model compiled for a full batch and, when the data does not divide, for
+/// the last one; runs a batch and hands back every output.
+struct Runner {
+  CalibModule full, tail;
+  int64_t batch = 0, rest = 0;
+  std::vector<std::vector<char>> outBufs;
+  std::vector<octet_tensor_view> outs;
+  std::vector<std::vector<int64_t>> outShapes;
+
+  bool compile(mlir::MLIRContext &context, const onnx::ModelProto &model,
+               const std::vector<std::string> &observed, const CalibrationData &data,
+               int64_t total, const CalibrateOptions &opts, std::string &error) {
+    QuantPlan p;
+    p.observed = observed;
+    std::string bytes = withObservedOutputs(model, p)->SerializeAsString();
+    int64_t sampleElems = 0;
+    for (const InputData &in : data.inputs)
+      sampleElems += std::accumulate(in.sampleShape.begin(), in.sampleShape.end(), (int64_t)1,
+                                     std::multiplies<int64_t>());
+    batch = opts.batch;
+    if (data.modelBatch) {
+      batch = data.modelBatch;
+    } else if (batch <= 0) {
+      // About a megabyte of input per run, at most 32 samples.
+      int64_t limit = std::min<int64_t>(32, (1 << 18) / std::max<int64_t>(1, sampleElems));
+      batch = chooseBatch(total, limit);
+    }
+    batch = std::min(batch, total);
+    rest = total % batch;
+    if (!compileModule(context, bytes, data, batch, opts, full, error))
+      return false;
+    return !rest || compileModule(context, bytes, data, rest, opts, tail, error);
+  }
+
+  /// Runs the next batch from `src` (n samples); outputs by descriptor index.
+  bool run(BatchSource &src, int64_t n, std::vector<octet_tensor_view> &inViews,
+           CalibModule *&used, std::string &error) {
+    CalibModule &m = n == batch ? full : tail;
+    used = &m;
     int32_t numIn = 0, numOut = 0;
     octet_module_num_inputs(m.module, &numIn);
     octet_module_num_outputs(m.module, &numOut);
     std::vector<octet_tensor_view> ordered(numIn);
-    for (size_t i = 0; i < data.inputs.size(); ++i) {
+    for (size_t i = 0; i < src.data.inputs.size(); ++i) {
       int32_t idx = -1;
-      if (octet_module_find_input(m.module, data.inputs[i].name.c_str(), &idx) || idx < 0)
+      octet_status st = octet_module_find_input(m.module, src.data.inputs[i].name.c_str(), &idx);
+      if (st || idx < 0) {
+        octet_status_release(st);
         continue; // an input the compiled model does not read (empty)
-      ordered[idx] = views[i];
+      }
+      ordered[idx] = inViews[i];
     }
-    std::vector<std::vector<char>> outBufs(numOut);
-    std::vector<octet_tensor_view> outs(numOut);
-    std::vector<std::vector<int64_t>> outShapes(numOut);
+    outBufs.resize(numOut);
+    outs.resize(numOut);
+    outShapes.resize(numOut);
     for (int32_t o = 0; o < numOut; ++o) {
       const octet_tensor_desc *d;
       octet_module_output(m.module, o, &d);
@@ -410,19 +416,74 @@ bool octet::quant::calibrate(mlir::MLIRContext &context, const onnx::ModelProto 
       outs[o] = {d->dtype, d->rank, outShapes[o].data(), nullptr, outBufs[o].data(), bytesOut,
                  nullptr};
     }
-    if (!statusOk(octet_context_invoke(m.context, ordered.data(), numIn, outs.data(), numOut),
-                  error, "calibration run failed"))
+    return statusOk(octet_context_invoke(m.context, ordered.data(), numIn, outs.data(), numOut),
+                    error, "calibration run failed");
+  }
+
+  /// The float data of output `name` after run(), or null (absent, not f32).
+  const float *output(CalibModule *m, const std::string &name, size_t &count) {
+    int32_t idx = -1;
+    octet_status st = octet_module_find_output(m->module, name.c_str(), &idx);
+    if (st || idx < 0) {
+      octet_status_release(st);
+      return nullptr;
+    }
+    if (outs[idx].dtype != OCTET_DTYPE_F32)
+      return nullptr;
+    count = outs[idx].size_bytes / 4;
+    return (const float *)outBufs[idx].data();
+  }
+};
+
+void progress(bool on, const char *what, int64_t done, int64_t total,
+              std::chrono::steady_clock::time_point started) {
+  if (!on)
+    return;
+  double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  int width = 30, filled = (int)(width * done / std::max<int64_t>(1, total));
+  llvm::errs() << "\r" << what << " [" << std::string(filled, '#')
+               << std::string(width - filled, '.') << "] " << done << "/" << total
+               << " samples, " << llvm::format("%.0f", secs > 0 ? done / secs : 0.0)
+               << " samples/s ";
+  if (done == total)
+    llvm::errs() << "\n";
+}
+
+} // namespace
+
+bool octet::quant::calibrate(mlir::MLIRContext &context, const onnx::ModelProto &model,
+                             const QuantPlan &plan, CalibrationData &data,
+                             const CalibrateOptions &opts,
+                             std::map<std::string, TensorStats> &stats, std::string &error) {
+  BatchSource src(data, 0);
+  Runner runner;
+  if (!runner.compile(context, model, plan.observed, data, src.total, opts, error))
+    return false;
+  std::set<std::string> inputNames;
+  for (const InputData &in : data.inputs)
+    inputNames.insert(in.name);
+  auto started = std::chrono::steady_clock::now();
+  for (int64_t done = 0; done < src.total;) {
+    int64_t n = std::min(runner.batch, src.total - done);
+    std::vector<octet_tensor_view> views;
+    if (!src.next(n, views, error))
       return false;
-    for (int32_t o = 0; o < numOut; ++o) {
-      const octet_tensor_desc *d;
-      octet_module_output(m.module, o, &d);
-      if (d->dtype != OCTET_DTYPE_F32)
+    for (size_t i = 0; i < data.inputs.size(); ++i)
+      if (data.inputs[i].dtype == OCTET_DTYPE_F32 &&
+          std::count(plan.observed.begin(), plan.observed.end(), data.inputs[i].name))
+        stats[data.inputs[i].name].add((const float *)views[i].data, views[i].size_bytes / 4);
+    CalibModule *m;
+    if (!runner.run(src, n, views, m, error))
+      return false;
+    for (const std::string &name : plan.observed) {
+      if (inputNames.count(name))
         continue;
-      std::string name = d->name;
-      if (!std::count(plan.observed.begin(), plan.observed.end(), name))
+      size_t count;
+      const float *v = runner.output(m, name, count);
+      if (!v)
         continue;
-      uint64_t bad = stats[name].add((const float *)outBufs[o].data(), outs[o].size_bytes / 4);
-      if (bad) {
+      if (stats[name].add(v, count)) {
         error = "calibration: the float model computes NaN or Inf in '" + name +
                 "' (on samples " + std::to_string(done) + " to " + std::to_string(done + n - 1) +
                 ")";
@@ -430,17 +491,95 @@ bool octet::quant::calibrate(mlir::MLIRContext &context, const onnx::ModelProto 
       }
     }
     done += n;
-    if (tty) {
-      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                        .count();
-      int width = 30, filled = (int)(width * done / data.samples);
-      llvm::errs() << "\rcalibrating [" << std::string(filled, '#')
-                   << std::string(width - filled, '.') << "] " << done << "/" << data.samples
-                   << " samples, " << llvm::format("%.0f", secs > 0 ? done / secs : 0.0)
-                   << " samples/s ";
-    }
+    progress(opts.progress, "calibrating", done, src.total, started);
   }
-  if (tty)
-    llvm::errs() << "\n";
+  return true;
+}
+
+bool octet::quant::compareQuantized(mlir::MLIRContext &context,
+                                    const onnx::ModelProto &floatModel,
+                                    const onnx::ModelProto &qdqModel, const QuantPlan &plan,
+                                    CalibrationData &data, const CalibrateOptions &opts,
+                                    int64_t maxSamples, const std::vector<std::string> &alsoCompare,
+                                    std::map<std::string, LayerMetrics> &out,
+                                    std::string &error) {
+  std::vector<TensorPlan> tensors = plan.tensors;
+  for (const std::string &name : alsoCompare)
+    if (std::none_of(tensors.begin(), tensors.end(),
+                     [&](const TensorPlan &t) { return t.name == name; })) {
+      TensorPlan t;
+      t.name = t.dequantized = name;
+      t.params.scale = 0; // not quantized: nothing is clipped
+      tensors.push_back(t);
+    }
+  std::vector<std::string> fNames, qNames;
+  for (const TensorPlan &t : tensors) {
+    fNames.push_back(t.name);
+    qNames.push_back(t.dequantized);
+  }
+  BatchSource fsrc(data, maxSamples), qsrc(data, maxSamples);
+  Runner fr, qr;
+  if (!fr.compile(context, floatModel, fNames, data, fsrc.total, opts, error) ||
+      !qr.compile(context, qdqModel, qNames, data, qsrc.total, opts, error))
+    return false;
+  struct Acc {
+    double sig = 0, err = 0, dot = 0, qq = 0, maxAbs = 0;
+    uint64_t n = 0, clipped = 0;
+  };
+  std::vector<Acc> acc(tensors.size());
+  auto started = std::chrono::steady_clock::now();
+  for (int64_t done = 0; done < fsrc.total;) {
+    int64_t n = std::min(fr.batch, fsrc.total - done);
+    std::vector<octet_tensor_view> fv, qv;
+    CalibModule *fm, *qm;
+    if (!fsrc.next(n, fv, error) || !qsrc.next(n, qv, error) || !fr.run(fsrc, n, fv, fm, error) ||
+        !qr.run(qsrc, n, qv, qm, error))
+      return false;
+    for (size_t k = 0; k < tensors.size(); ++k) {
+      const TensorPlan &t = tensors[k];
+      size_t fc = 0, qc = 0;
+      const float *f = nullptr;
+      for (size_t i = 0; i < data.inputs.size(); ++i)
+        if (data.inputs[i].name == t.name && data.inputs[i].dtype == OCTET_DTYPE_F32) {
+          f = (const float *)fv[i].data;
+          fc = fv[i].size_bytes / 4;
+        }
+      if (!f)
+        f = fr.output(fm, t.name, fc);
+      const float *q = qr.output(qm, t.dequantized, qc);
+      if (!f || !q || fc != qc)
+        continue;
+      Acc &a = acc[k];
+      double lo = -INFINITY, hi = INFINITY;
+      if (t.params.scale > 0) {
+        lo = ((double)t.qmin - t.params.zeroPoint - 0.5) * t.params.scale;
+        hi = ((double)t.qmax - t.params.zeroPoint + 0.5) * t.params.scale;
+      }
+      for (size_t i = 0; i < fc; ++i) {
+        double x = f[i], y = q[i], e = x - y;
+        a.sig += x * x;
+        a.err += e * e;
+        a.dot += x * y;
+        a.qq += y * y;
+        a.maxAbs = std::max(a.maxAbs, std::fabs(e));
+        a.clipped += x < lo || x > hi;
+      }
+      a.n += fc;
+    }
+    done += n;
+    progress(opts.progress, "comparing int8 with float", done, fsrc.total, started);
+  }
+  for (size_t k = 0; k < tensors.size(); ++k) {
+    const Acc &a = acc[k];
+    if (!a.n)
+      continue;
+    LayerMetrics m;
+    m.count = a.n;
+    m.sqnrDb = a.err > 0 && a.sig > 0 ? std::min(200.0, 10 * std::log10(a.sig / a.err)) : 200.0;
+    m.cosine = a.sig > 0 && a.qq > 0 ? a.dot / std::sqrt(a.sig * a.qq) : 1.0;
+    m.maxAbsError = a.maxAbs;
+    m.clippedShare = (double)a.clipped / (double)a.n;
+    out[tensors[k].name] = m;
+  }
   return true;
 }

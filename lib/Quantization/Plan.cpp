@@ -745,6 +745,7 @@ bool Rewriter::run(std::string &error) {
   for (auto &entry : params)
     qdq.insert(entry.first);
 
+  plan.tensors.clear();
   std::set<std::string> madeParams;
   std::vector<NodeProto> nodes;
   std::map<std::string, std::string> dqName; // activation -> what consumers read
@@ -772,6 +773,21 @@ bool Rewriter::run(std::string &error) {
                              {t + "_QuantizeLinear_Output", src + "_scale", src + "_zero_point"},
                              {dqOut}));
     dqName[t] = dqOut;
+    TensorPlan tp;
+    tp.name = t;
+    tp.dequantized = dqOut;
+    auto prod = gi.producer.find(t);
+    for (auto &[from, to] : renamed)
+      if (to == t)
+        prod = gi.producer.find(from);
+    if (prod != gi.producer.end()) {
+      tp.node = plan.nodes[prod->second].name;
+      tp.opType = plan.nodes[prod->second].opType;
+    }
+    tp.params = p;
+    tp.qmin = act.qmin;
+    tp.qmax = act.qmax;
+    plan.tensors.push_back(tp);
   };
   for (const auto &in : g->input())
     if (qdq.count(in.name()))

@@ -111,6 +111,14 @@ cl::opt<std::string> calibrationCache(
     cl::desc("Calibration cache (JSON): written after calibrating, read when no "
              "--calibration-data is given"),
     cl::value_desc("file.json"), cl::cat(quantCategory));
+cl::opt<std::string> reportFile(
+    "report",
+    cl::desc("Per-layer accuracy report: FILE.json, FILE.html, or - (the table only); the "
+             "table also goes to stderr"),
+    cl::value_desc("file.json|file.html|-"), cl::cat(quantCategory));
+cl::opt<int64_t> reportSamples("report-samples",
+                               cl::desc("Calibration samples the report compares on (default 256)"),
+                               cl::init(256), cl::cat(quantCategory));
 cl::opt<int64_t> calibrationBatch("calibration-batch",
                                   cl::desc("Samples per calibration run (default: chosen)"),
                                   cl::init(0), cl::cat(quantCategory));
@@ -142,6 +150,12 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
   qo.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   if (calibrationBatch < 0)
     return fail("--calibration-batch must be positive");
+  if (!reportFile.empty() && reportFile != "-" && !StringRef(reportFile).ends_with(".json") &&
+      !StringRef(reportFile).ends_with(".html"))
+    return fail("--report must name a .json or .html file (or - for the table), not '" +
+                reportFile + "'");
+  if (reportSamples <= 0)
+    return fail("--report-samples must be positive");
 
   onnx::ModelProto model;
   if (!q::readModel(inputFile, model, error)) {
@@ -156,15 +170,15 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
 
   std::map<std::string, q::TensorRange> ranges;
   std::string activations = activationsType + (symmetricActivations ? "+symmetric" : "");
+  q::CalibrationData data;
+  q::CalibrateOptions co;
+  co.cpu = cpu == "native" ? "native" : StringRef(cpu).split(',').first.str();
+  co.batch = calibrationBatch;
+  co.progress = errs().is_displayed();
+  co.modelPath = inputFile;
   if (!calibrationData.empty()) {
-    q::CalibrationData data;
     if (!q::openCalibrationData(calibrationData, model, data, error))
       return fail(error);
-    q::CalibrateOptions co;
-    co.cpu = cpu == "native" ? "native" : StringRef(cpu).split(',').first.str();
-    co.batch = calibrationBatch;
-    co.progress = errs().is_displayed();
-    co.modelPath = inputFile;
     std::map<std::string, q::TensorStats> stats;
     if (!q::calibrate(context, model, plan, data, co, stats, error))
       return fail(error);
@@ -197,8 +211,30 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
     return fail("--quantize needs --calibration-data (or a --calibration-cache from an "
                 "earlier run)");
   }
+  onnx::ModelProto floatModel = model;
   if (!q::rewriteToQDQ(model, plan, ranges, qo, error))
     return fail(error);
+  if (!reportFile.empty()) {
+    q::QuantReport rep;
+    rep.model = sys::path::filename(inputFile).str();
+    rep.calibrator = qo.calibrator.str();
+    rep.activations = activations;
+    rep.weights = weightsMode + " " + weightRange;
+    rep.calibrationSamples = data.samples;
+    rep.plan = &plan;
+    rep.ranges = &ranges;
+    for (const auto &o : floatModel.graph().output())
+      rep.outputs.push_back(o.name());
+    if (data.samples) {
+      if (!q::compareQuantized(context, floatModel, model, plan, data, co, reportSamples,
+                               rep.outputs, rep.metrics, error))
+        return fail(error);
+      rep.comparedSamples = std::min<int64_t>(data.samples, reportSamples);
+    }
+    errs() << q::reportTable(rep);
+    if (reportFile != "-" && !q::writeReport(reportFile, rep, error))
+      return fail(error);
+  }
   if (emit == Emit::OnnxQDQ) {
     if (outputFile == "-")
       return fail("give the QDQ ONNX file with -o");
@@ -301,7 +337,8 @@ int main(int argc, char **argv) {
                                 (cl::Option *)&calibratorName, (cl::Option *)&keepFloat,
                                 (cl::Option *)&weightsMode, (cl::Option *)&activationsType,
                                 (cl::Option *)&symmetricActivations,
-                                (cl::Option *)&calibrationBatch, (cl::Option *)&weightRange})
+                                (cl::Option *)&calibrationBatch, (cl::Option *)&weightRange,
+                                (cl::Option *)&reportFile})
       if (o->getNumOccurrences()) {
         errs() << "octetc: error: --" << o->ArgStr << " needs --quantize\n";
         return 1;

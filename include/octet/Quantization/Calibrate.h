@@ -62,6 +62,16 @@ bool calibrate(mlir::MLIRContext &context, const onnx::ModelProto &model, const 
                CalibrationData &data, const CalibrateOptions &options,
                std::map<std::string, TensorStats> &stats, std::string &error);
 
+/// Runs the float and the QDQ model side by side over (the first
+/// `maxSamples` of) the data and compares each tensor of plan.tensors:
+/// the float value against the int8 model's dequantized one; and the
+/// tensors of `alsoCompare` (the model's outputs, say) under their names.
+bool compareQuantized(mlir::MLIRContext &context, const onnx::ModelProto &floatModel,
+                      const onnx::ModelProto &qdqModel, const QuantPlan &plan,
+                      CalibrationData &data, const CalibrateOptions &options, int64_t maxSamples,
+                      const std::vector<std::string> &alsoCompare,
+                      std::map<std::string, LayerMetrics> &metrics, std::string &error);
+
 } // namespace octet::quant
 
 #endif // OCTET_QUANTIZATION_CALIBRATE_H

@@ -152,9 +152,19 @@ struct NodePlan {
   std::string reason; // why a node stays float
 };
 
+/// A quantized activation of the QDQ model.
+struct TensorPlan {
+  std::string name;        // the tensor in the float model
+  std::string dequantized; // what its consumers read in the QDQ model
+  std::string node, opType; // the ONNX node that writes it ("" for a graph input)
+  ScaleZp params;
+  int qmin = 0, qmax = 255;
+};
+
 struct QuantPlan {
   std::vector<NodePlan> nodes;           // in graph order
   std::vector<std::string> observed;     // activation tensors to calibrate
+  std::vector<TensorPlan> tensors;       // after rewriteToQDQ: the quantized activations
 };
 
 /// Folds BatchNormalization into a preceding Conv with constant weights
@@ -185,6 +195,33 @@ bool rewriteDynamic(onnx::ModelProto &model, QuantPlan &plan, const QuantizeOpti
 /// A digest of the graph (nodes, attributes, initializers) that keys the
 /// calibration cache to a model.
 std::string graphDigest(const onnx::ModelProto &model);
+
+//===----------------------------------------------------------------------===//
+// The report
+//===----------------------------------------------------------------------===//
+
+/// How far the int8 model's tensors are from the float model's.
+struct LayerMetrics {
+  double sqnrDb = 0;       // 10 log10(sum f^2 / sum (f - q)^2)
+  double cosine = 0;       // cosine similarity of f and q
+  double maxAbsError = 0;
+  double clippedShare = 0; // share of float values outside the int8 range
+  uint64_t count = 0;
+};
+
+struct QuantReport {
+  std::string model, calibrator, activations, weights;
+  uint64_t calibrationSamples = 0, comparedSamples = 0;
+  const QuantPlan *plan = nullptr;
+  const std::map<std::string, TensorRange> *ranges = nullptr;
+  std::map<std::string, LayerMetrics> metrics;
+  std::vector<std::string> outputs; // the model's outputs (end-to-end SQNR)
+};
+
+/// The per-tensor table and the node summary, for a terminal.
+std::string reportTable(const QuantReport &report);
+/// Writes the report as JSON (.json) or a self-contained HTML page (.html).
+bool writeReport(const std::string &path, const QuantReport &report, std::string &error);
 
 /// Reads an ONNX model file (errors start with "PATH: error: ").
 bool readModel(const std::string &path, onnx::ModelProto &model, std::string &error);
