@@ -76,9 +76,5 @@ ninja -C "$build" -j2
 
 # --- main job --------------------------------------------------------------------
 if [ "$run_main" = 1 ]; then
-  echo "== octetc models/digits_cnn.qdq.onnx --emit=quantized (weights elided)"
-  "$build/bin/octetc" "$root/models/digits_cnn.qdq.onnx" --emit=quantized \
-    --mlir-elide-elementsattrs-if-larger=16 --mlir-elide-resource-strings-if-larger=16
-  echo "== compile for this CPU and run on the bundled test digits"
   "$root/scripts/digits-demo.sh"
 fi

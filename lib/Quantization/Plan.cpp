@@ -270,6 +270,48 @@ bool int8Inputs(const NodeProto &n, const GraphIndex &gi, std::vector<std::strin
 } // namespace
 
 //===----------------------------------------------------------------------===//
+// Preparation
+//===----------------------------------------------------------------------===//
+
+int octet::quant::inlineConstants(ModelProto &model) {
+  // Constant nodes holding a tensor, and Identity nodes of an initializer
+  // (exporters share equal weights that way), become initializers, so the
+  // weights and biases they feed can be quantized.
+  auto *g = model.mutable_graph();
+  std::set<std::string> outputs;
+  for (const auto &o : g->output())
+    outputs.insert(o.name());
+  int changed = 0;
+  for (int i = 0; i < g->node_size();) {
+    const NodeProto &n = g->node(i);
+    std::map<std::string, const TensorProto *> inits;
+    for (const auto &t : g->initializer())
+      inits[t.name()] = &t;
+    TensorProto t;
+    bool ok = false;
+    if (n.output_size() == 1 && !outputs.count(n.output(0)) && n.domain().empty()) {
+      if (n.op_type() == "Constant" && n.attribute_size() == 1 && n.attribute(0).name() == "value" &&
+          n.attribute(0).has_t()) {
+        t = n.attribute(0).t();
+        ok = true;
+      } else if (n.op_type() == "Identity" && n.input_size() == 1 && inits.count(n.input(0))) {
+        t = *inits.at(n.input(0));
+        ok = true;
+      }
+    }
+    if (!ok || t.data_location() == TensorProto::EXTERNAL) {
+      ++i;
+      continue;
+    }
+    t.set_name(n.output(0));
+    *g->add_initializer() = t;
+    g->mutable_node()->DeleteSubrange(i, 1);
+    ++changed;
+  }
+  return changed;
+}
+
+//===----------------------------------------------------------------------===//
 // BatchNormalization folding
 //===----------------------------------------------------------------------===//
 

@@ -163,6 +163,7 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
     return false;
   }
   std::string digest = q::graphDigest(model);
+  q::inlineConstants(model);
   q::foldBatchNorm(model);
   q::QuantPlan plan;
   if (!q::planQuantization(model, qo, plan, error))

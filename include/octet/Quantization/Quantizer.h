@@ -167,6 +167,10 @@ struct QuantPlan {
   std::vector<TensorPlan> tensors;       // after rewriteToQDQ: the quantized activations
 };
 
+/// Turns Constant nodes and Identity nodes of initializers into initializers
+/// (in place). Returns the number of nodes removed.
+int inlineConstants(onnx::ModelProto &model);
+
 /// Folds BatchNormalization into a preceding Conv with constant weights
 /// (in place). Returns the number of folded nodes.
 int foldBatchNorm(onnx::ModelProto &model);
