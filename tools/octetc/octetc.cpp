@@ -339,7 +339,7 @@ int main(int argc, char **argv) {
                                 (cl::Option *)&weightsMode, (cl::Option *)&activationsType,
                                 (cl::Option *)&symmetricActivations,
                                 (cl::Option *)&calibrationBatch, (cl::Option *)&weightRange,
-                                (cl::Option *)&reportFile})
+                                (cl::Option *)&reportFile, (cl::Option *)&reportSamples})
       if (o->getNumOccurrences()) {
         errs() << "octetc: error: --" << o->ArgStr << " needs --quantize\n";
         return 1;
