@@ -22,7 +22,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/ToolOutputFile.h"
 
 using namespace octet::quant;
 namespace json = llvm::json;
@@ -45,20 +44,13 @@ bool octet::quant::writeCalibrationCache(const std::string &path, const Calibrat
                     {"activations", cache.activations},
                     {"samples", (int64_t)cache.samples},
                     {"tensors", std::move(tensors)}};
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
-  if (ec) {
-    error = "cannot write the calibration cache '" + path + "': " + ec.message();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", json::Value(std::move(root))) << "\n";
+  if (!writeFileAtomically(path, text, /*text=*/true, error)) {
+    error = "calibration cache: " + error;
     return false;
   }
-  out.os() << llvm::formatv("{0:2}", json::Value(std::move(root))) << "\n";
-  out.os().flush();
-  if (out.os().has_error()) {
-    error = "cannot write the calibration cache '" + path + "'";
-    out.os().clear_error();
-    return false;
-  }
-  out.keep();
   return true;
 }
 

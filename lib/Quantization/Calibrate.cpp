@@ -257,23 +257,17 @@ bool compileModule(mlir::MLIRContext &context, const std::string &bytes, const C
   to.name = "octet_calibration";
   to.cpu = opts.cpu;
   to.sharedLibrary = true;
-  llvm::SmallString<128> obj, so;
-  int fd;
-  if (llvm::sys::fs::createTemporaryFile("octet-calib", "o", fd, obj) ||
-      llvm::sys::fs::createTemporaryFile("octet-calib", "so", so)) {
+  llvm::SmallString<128> so;
+  if (llvm::sys::fs::createTemporaryFile("octet-calib", "so", so)) {
     error = "cannot create a temporary file for the calibration module";
     return false;
   }
-  llvm::FileRemover removeObj(obj), removeSo(so);
-  {
-    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    if (failed(cpu->compile(*module, to, os))) {
+  llvm::FileRemover removeSo(so);
+  if (failed(octet::compileSharedLibrary(*cpu, *module, to, so, error))) {
+    if (error.empty())
       error = "cannot compile the float model for calibration";
-      return false;
-    }
-  }
-  if (failed(octet::linkSharedLibrary(obj, so, error)))
     return false;
+  }
   if (!statusOk(octet_module_load(so.c_str(), nullptr, &out.module), error,
                 "cannot load the calibration module"))
     return false;

@@ -30,17 +30,12 @@ bool octet::quant::readModel(const std::string &path, onnx::ModelProto &model,
   return true;
 }
 
-bool octet::quant::writeModel(const std::string &path, const onnx::ModelProto &model,
-                              std::string &error) {
+bool octet::quant::writeFileAtomically(const std::string &path, llvm::StringRef bytes,
+                                       bool text, std::string &error) {
   std::error_code ec;
-  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  llvm::ToolOutputFile out(path, ec, text ? llvm::sys::fs::OF_Text : llvm::sys::fs::OF_None);
   if (ec) {
     error = "cannot write '" + path + "': " + ec.message();
-    return false;
-  }
-  std::string bytes;
-  if (!model.SerializeToString(&bytes)) {
-    error = "cannot serialize the quantized model (over 2 GiB?)";
     return false;
   }
   out.os() << bytes;
@@ -52,4 +47,14 @@ bool octet::quant::writeModel(const std::string &path, const onnx::ModelProto &m
   }
   out.keep();
   return true;
+}
+
+bool octet::quant::writeModel(const std::string &path, const onnx::ModelProto &model,
+                              std::string &error) {
+  std::string bytes;
+  if (!model.SerializeToString(&bytes)) {
+    error = "cannot serialize the quantized model (over 2 GiB?)";
+    return false;
+  }
+  return writeFileAtomically(path, bytes, /*text=*/false, error);
 }

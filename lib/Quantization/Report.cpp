@@ -15,7 +15,6 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -262,19 +261,9 @@ bool octet::quant::writeReport(const std::string &path, const QuantReport &rep,
     error = "--report must name a .json or .html file, not '" + path + "'";
     return false;
   }
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
-  if (ec) {
-    error = "cannot write the report '" + path + "': " + ec.message();
+  if (!writeFileAtomically(path, text, /*text=*/true, error)) {
+    error = "report: " + error;
     return false;
   }
-  out.os() << text;
-  out.os().flush();
-  if (out.os().has_error()) {
-    error = "cannot write the report '" + path + "'";
-    out.os().clear_error();
-    return false;
-  }
-  out.keep();
   return true;
 }

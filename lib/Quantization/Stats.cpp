@@ -340,15 +340,6 @@ std::pair<float, float> mseRange(const TensorStats &s, const Bins &bins, const Q
 
 } // namespace
 
-double octet::quant::histogramSqnr(const TensorStats &stats, const ScaleZp &p,
-                                   const QuantType &type) {
-  Bins bins = stats.bins();
-  double err = squaredError(bins, p, type), sig = signalPower(bins);
-  if (err <= 0 || sig <= 0)
-    return 200.0;
-  return std::min(200.0, 10.0 * std::log10(sig / err));
-}
-
 TensorRange octet::quant::chooseRange(const TensorStats &s, const Calibrator &cal,
                                       const QuantType &type) {
   TensorRange r;

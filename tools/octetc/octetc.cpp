@@ -173,7 +173,10 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
   std::string activations = activationsType + (symmetricActivations ? "+symmetric" : "");
   q::CalibrationData data;
   q::CalibrateOptions co;
-  co.cpu = cpu == "native" ? "native" : StringRef(cpu).split(',').first.str();
+  // Calibration runs here, so it is compiled for this host (whatever
+  // --cpu the artifact targets); Octet's float kernels sum in the same order
+  // with AVX2 and AVX-512, so the ranges do not depend on the host.
+  co.cpu = "native";
   co.batch = calibrationBatch;
   co.progress = errs().is_displayed();
   co.modelPath = inputFile;
@@ -408,53 +411,45 @@ int main(int argc, char **argv) {
         return 1;
       }
       // Compile into temporaries; only a complete result replaces -o.
-      SmallString<128> objPath;
-      int fd;
-      if (auto ec = sys::fs::createTemporaryFile("octet", "o", fd, objPath)) {
+      std::string error;
+      FailureOr<octet::CompiledModule> compiled;
+      std::unique_ptr<MemoryBuffer> bytes;
+      SmallString<128> tmpPath;
+      if (auto ec = sys::fs::createTemporaryFile(
+              "octet", what == Emit::SharedLib ? "so" : "o", tmpPath)) {
         errs() << "octetc: error: cannot create a temporary file: " << ec.message() << "\n";
         return 1;
       }
-      FileRemover removeObj(objPath);
-      FailureOr<octet::CompiledModule> compiled;
-      {
-        raw_fd_ostream obj(fd, /*shouldClose=*/true);
-        compiled = tgt->compile(*module, opts, obj);
-        if (failed(compiled))
+      FileRemover removeTmp(tmpPath);
+      if (what == Emit::SharedLib) {
+        compiled = octet::compileSharedLibrary(*tgt, *module, opts, tmpPath, error);
+      } else {
+        std::error_code ec;
+        raw_fd_ostream obj(tmpPath, ec, sys::fs::OF_None);
+        if (ec) {
+          errs() << "octetc: error: cannot write a temporary file: " << ec.message() << "\n";
           return 1;
+        }
+        compiled = tgt->compile(*module, opts, obj);
       }
       targetTimer.stop();
-      std::string error;
+      if (failed(compiled)) {
+        if (!error.empty())
+          errs() << "octetc: error: " << error << "\n";
+        return 1;
+      }
+      auto buf = MemoryBuffer::getFile(tmpPath, /*IsText=*/false);
+      if (!buf) {
+        errs() << "octetc: error: cannot read the compiled "
+               << (what == Emit::SharedLib ? "library" : "object file") << "\n";
+        return 1;
+      }
       auto output = mlir::openOutputFile(outputFile, &error);
       if (!output) {
         errs() << "octetc: error: " << error << "\n";
         return 1;
       }
-      if (what == Emit::SharedLib) {
-        SmallString<128> soPath;
-        if (auto ec = sys::fs::createTemporaryFile("octet", "so", soPath)) {
-          errs() << "octetc: error: cannot create a temporary file: " << ec.message() << "\n";
-          return 1;
-        }
-        FileRemover removeSo(soPath);
-        mlir::TimingScope linkTimer = rootTimer.nest("link (ld.lld -shared)");
-        if (failed(octet::linkSharedLibrary(objPath, soPath, error))) {
-          errs() << "octetc: error: " << error << "\n";
-          return 1;
-        }
-        auto buf = MemoryBuffer::getFile(soPath, /*IsText=*/false);
-        if (!buf) {
-          errs() << "octetc: error: cannot read the linked library\n";
-          return 1;
-        }
-        output->os() << (*buf)->getBuffer();
-      } else {
-        auto buf = MemoryBuffer::getFile(objPath, /*IsText=*/false);
-        if (!buf) {
-          errs() << "octetc: error: cannot read the object file\n";
-          return 1;
-        }
-        output->os() << (*buf)->getBuffer();
-      }
+      output->os() << (*buf)->getBuffer();
       if (!headerFile.empty()) {
         auto header = mlir::openOutputFile(headerFile, &error);
         if (!header) {

@@ -124,10 +124,6 @@ struct TensorRange {
 /// The range `cal` chooses from `stats` for values quantized as `type`.
 TensorRange chooseRange(const TensorStats &stats, const Calibrator &cal, const QuantType &type);
 
-/// Quantization SQNR in dB of the histogram's values under `p` (infinite
-/// when there is no error: returned as 200).
-double histogramSqnr(const TensorStats &stats, const ScaleZp &p, const QuantType &type);
-
 //===----------------------------------------------------------------------===//
 // The plan and the rewrite
 //===----------------------------------------------------------------------===//
@@ -229,6 +225,10 @@ bool writeReport(const std::string &path, const QuantReport &report, std::string
 
 /// Reads an ONNX model file (errors start with "PATH: error: ").
 bool readModel(const std::string &path, onnx::ModelProto &model, std::string &error);
+/// Writes `bytes` to `path` through a temporary: the file appears only when
+/// complete (no partial output on errors).
+bool writeFileAtomically(const std::string &path, llvm::StringRef bytes, bool text,
+                         std::string &error);
 /// Writes a model; the file appears only when complete.
 bool writeModel(const std::string &path, const onnx::ModelProto &model, std::string &error);
 

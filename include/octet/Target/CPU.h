@@ -76,6 +76,15 @@ void registerCPUPipelines();
 mlir::LogicalResult linkSharedLibrary(llvm::StringRef object, llvm::StringRef output,
                                       std::string &error);
 
+struct Target;
+struct TargetOptions;
+/// Compiles `module` with `target` (as a loadable module) into a shared
+/// library at `output`, through a temporary object. On failure `error` holds
+/// a message, or is empty when the target already reported one.
+mlir::FailureOr<CompiledModule> compileSharedLibrary(const Target &target, mlir::ModuleOp module,
+                                                     const TargetOptions &options,
+                                                     llvm::StringRef output, std::string &error);
+
 } // namespace octet
 
 #endif // OCTET_TARGET_CPU_H

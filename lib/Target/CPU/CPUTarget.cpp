@@ -43,6 +43,7 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -1095,6 +1096,33 @@ LogicalResult linkSharedLibrary(llvm::StringRef object, llvm::StringRef output,
     return failure();
   }
   return success();
+}
+
+FailureOr<CompiledModule> compileSharedLibrary(const Target &target, ModuleOp module,
+                                               const TargetOptions &options,
+                                               llvm::StringRef output, std::string &error) {
+  llvm::SmallString<128> objPath;
+  int fd;
+  if (auto ec = llvm::sys::fs::createTemporaryFile("octet", "o", fd, objPath)) {
+    error = "cannot create a temporary file: " + ec.message();
+    return failure();
+  }
+  llvm::FileRemover removeObj(objPath);
+  FailureOr<CompiledModule> compiled;
+  {
+    llvm::raw_fd_ostream obj(fd, /*shouldClose=*/true);
+    TargetOptions opts = options;
+    opts.sharedLibrary = true;
+    compiled = target.compile(module, opts, obj);
+    if (failed(compiled))
+      return failure(); // the target reported it
+  }
+  std::optional<mlir::TimingScope> linkTimer;
+  if (options.timing)
+    linkTimer.emplace(options.timing->nest("link (ld.lld -shared)"));
+  if (failed(linkSharedLibrary(objPath, output, error)))
+    return failure();
+  return compiled;
 }
 
 } // namespace octet
