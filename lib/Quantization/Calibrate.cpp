@@ -16,6 +16,7 @@
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Parallel.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <onnx/onnx_pb.h>
@@ -452,8 +453,15 @@ bool octet::quant::calibrate(mlir::MLIRContext &context, const onnx::ModelProto 
                              std::map<std::string, TensorStats> &stats, std::string &error) {
   BatchSource src(data, 0);
   Runner runner;
-  if (!runner.compile(context, model, plan.observed, data, src.total, opts, error))
-    return false;
+  mlir::TimingScope none;
+  mlir::TimingScope &parent = opts.timing ? *opts.timing : none;
+  {
+    mlir::TimingScope t = parent.nest("compile the float model with observers");
+    if (!runner.compile(context, model, plan.observed, data, src.total, opts, error))
+      return false;
+  }
+  // Scopes of one name accumulate: the totals over all batches.
+  std::optional<mlir::TimingScope> statsTimer;
   std::set<std::string> inputNames;
   for (const InputData &in : data.inputs)
     inputNames.insert(in.name);
@@ -461,29 +469,51 @@ bool octet::quant::calibrate(mlir::MLIRContext &context, const onnx::ModelProto 
   for (int64_t done = 0; done < src.total;) {
     int64_t n = std::min(runner.batch, src.total - done);
     std::vector<octet_tensor_view> views;
-    if (!src.next(n, views, error))
+    std::optional<mlir::TimingScope> readTimer(parent.nest("read the data"));
+    bool read = src.next(n, views, error);
+    readTimer.reset();
+    if (!read)
       return false;
+    statsTimer.emplace(parent.nest("statistics"));
     for (size_t i = 0; i < data.inputs.size(); ++i)
       if (data.inputs[i].dtype == OCTET_DTYPE_F32 &&
           std::count(plan.observed.begin(), plan.observed.end(), data.inputs[i].name))
         stats[data.inputs[i].name].add((const float *)views[i].data, views[i].size_bytes / 4);
+    statsTimer.reset();
     CalibModule *m;
-    if (!runner.run(src, n, views, m, error))
+    std::optional<mlir::TimingScope> runTimer(parent.nest("run"));
+    bool ran = runner.run(src, n, views, m, error);
+    runTimer.reset();
+    if (!ran)
       return false;
+    statsTimer.emplace(parent.nest("statistics"));
+    // Each tensor's statistics are its own: update them in parallel.
+    struct Job {
+      TensorStats *stats;
+      const std::string *name;
+      const float *values;
+      size_t count;
+      uint64_t bad = 0;
+    };
+    std::vector<Job> jobs;
     for (const std::string &name : plan.observed) {
       if (inputNames.count(name))
         continue;
       size_t count;
-      const float *v = runner.output(m, name, count);
-      if (!v)
-        continue;
-      if (stats[name].add(v, count)) {
-        error = "calibration: the float model computes NaN or Inf in '" + name +
+      if (const float *v = runner.output(m, name, count))
+        jobs.push_back({&stats[name], &name, v, count});
+    }
+    llvm::parallelFor(0, jobs.size(), [&](size_t j) {
+      jobs[j].bad = jobs[j].stats->add(jobs[j].values, jobs[j].count);
+    });
+    statsTimer.reset();
+    for (const Job &j : jobs)
+      if (j.bad) {
+        error = "calibration: the float model computes NaN or Inf in '" + *j.name +
                 "' (on samples " + std::to_string(done) + " to " + std::to_string(done + n - 1) +
                 ")";
         return false;
       }
-    }
     done += n;
     progress(opts.progress, "calibrating", done, src.total, started);
   }

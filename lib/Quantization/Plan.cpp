@@ -267,6 +267,27 @@ bool int8Inputs(const NodeProto &n, const GraphIndex &gi, std::vector<std::strin
   return true;
 }
 
+/// The output of node `i` that a Relu will fold into (an int8 Conv, Gemm,
+/// MatMul or Add whose output feeds only an int8 Relu): with asymmetric
+/// activations the Relu's range starts at 0, so its zero point is qmin and
+/// the producer's requantize clips as the Relu does. Neither calibration nor
+/// the rewrite needs that tensor's own range. Empty when there is none.
+std::string foldedIntoRelu(const GraphIndex &gi, const QuantPlan &plan,
+                           const QuantizeOptions &options, int i) {
+  const NodeProto &n = gi.g.node(i);
+  llvm::StringRef op = n.op_type();
+  if (options.symmetricActivations || plan.nodes[i].kind != NodePlan::Int8 ||
+      (op != "Conv" && op != "Gemm" && op != "MatMul" && op != "Add"))
+    return "";
+  const std::string &out = n.output(0);
+  if (gi.graphOutputs.count(out) || gi.numConsumers(out) != 1)
+    return "";
+  int c = gi.consumers.at(out)[0];
+  if (gi.g.node(c).op_type() != "Relu" || plan.nodes[c].kind != NodePlan::Int8)
+    return "";
+  return out;
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -453,13 +474,31 @@ bool octet::quant::planQuantization(const ModelProto &model, const QuantizeOptio
       np.reason = "dynamic quantization needs constant weights";
     } else {
       np.kind = isSameAsInputOp(op) ? NodePlan::SameAsInput : NodePlan::Int8;
-      if (!options.dynamic) {
-        for (const std::string &a : acts)
-          observe(a);
-        observe(n.output(0));
-      }
     }
     plan.nodes.push_back(np);
+  }
+  if (options.dynamic)
+    return true;
+  // The tensors to calibrate: what int8 nodes read and write, less the
+  // outputs of same-as-input nodes (they take their input's range) and of
+  // producers a Relu folds into (the Relu's output range serves).
+  std::set<std::string> folded;
+  for (int i = 0; i < g.node_size(); ++i) {
+    std::string f = foldedIntoRelu(gi, plan, options, i);
+    if (!f.empty())
+      folded.insert(f);
+  }
+  for (int i = 0; i < g.node_size(); ++i) {
+    if (plan.nodes[i].kind == NodePlan::Float)
+      continue;
+    std::vector<std::string> acts;
+    std::string why;
+    int8Inputs(g.node(i), gi, acts, why);
+    for (const std::string &a : acts)
+      if (!folded.count(a))
+        observe(a);
+    if (plan.nodes[i].kind == NodePlan::Int8 && !folded.count(g.node(i).output(0)))
+      observe(g.node(i).output(0));
   }
   return true;
 }
@@ -663,6 +702,18 @@ bool Rewriter::run(std::string &error) {
   }
   // A node runs in int8 only when every activation it reads and writes has a
   // range (calibration sees only float tensors).
+  // Tensors that need no range of their own: the outputs of same-as-input
+  // nodes (their input's parameters) and of producers a Relu folds into.
+  std::set<std::string> folded, derived;
+  for (int i = 0; i < g->node_size(); ++i) {
+    std::string f = foldedIntoRelu(gi, plan, options, i);
+    if (!f.empty())
+      folded.insert(f);
+  }
+  auto hasParams = [&](const std::string &t) {
+    return ranges.count(t) || derived.count(t) ||
+           (folded.count(t) && plan.nodes[gi.producer.at(t)].kind != NodePlan::Float);
+  };
   std::vector<std::vector<std::string>> acts(g->node_size());
   for (int i = 0; i < g->node_size(); ++i) {
     NodePlan &np = plan.nodes[i];
@@ -671,19 +722,28 @@ bool Rewriter::run(std::string &error) {
     std::string why;
     int8Inputs(g->node(i), gi, acts[i], why);
     for (const std::string &t : acts[i])
-      if (!ranges.count(t)) {
+      if (!hasParams(t)) {
         np.kind = NodePlan::Float;
         np.reason = "'" + t + "' is not a float tensor (no range)";
       }
-    if (np.kind != NodePlan::Float && !ranges.count(g->node(i).output(0))) {
+    const std::string &out = g->node(i).output(0);
+    if (np.kind == NodePlan::SameAsInput)
+      derived.insert(out);
+    else if (np.kind != NodePlan::Float && !hasParams(out)) {
       np.kind = NodePlan::Float;
-      np.reason = "'" + g->node(i).output(0) + "' is not a float tensor (no range)";
+      np.reason = "'" + out + "' is not a float tensor (no range)";
     }
   }
+  // A producer turned float (an input without a range) keeps its Relu float.
+  for (auto it = folded.begin(); it != folded.end();)
+    it = plan.nodes[gi.producer.at(*it)].kind == NodePlan::Float ? folded.erase(it)
+                                                                  : std::next(it);
   // 1. Own ranges.
   auto own = [&](const std::string &t) {
-    const TensorRange &r = ranges.at(t);
-    params[t] = computeScaleZp(r.min, r.max, act);
+    auto r = ranges.find(t);
+    if (r == ranges.end() || derived.count(t))
+      return; // set below (same-as-input) or folded away (Relu)
+    params[t] = computeScaleZp(r->second.min, r->second.max, act);
     paramSource[t] = t;
   };
   for (int i = 0; i < g->node_size(); ++i) {
@@ -713,8 +773,15 @@ bool Rewriter::run(std::string &error) {
     if (gi.numConsumers(n.input(0)) != 1 || gi.graphOutputs.count(n.input(0)))
       continue;
     const ScaleZp &q = params[n.output(0)];
-    if (q.zeroPoint != act.qmin)
-      continue; // negative values representable: the activation still clips
+    if (q.zeroPoint != act.qmin) {
+      // Negative values representable: the activation still clips. A
+      // producer output calibration skipped shares the Relu's parameters.
+      if (folded.count(n.input(0))) {
+        params[n.input(0)] = q;
+        paramSource[n.input(0)] = paramSource[n.output(0)];
+      }
+      continue;
+    }
     if (n.op_type() == "Clip") {
       float lo = -INFINITY, hi = INFINITY;
       std::vector<float> v;

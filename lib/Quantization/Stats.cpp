@@ -37,87 +37,120 @@ void TensorStats::shiftTo(int exponent) {
   // window join the underflow bin of their sign.
   int by = exponent - top_;
   for (int s = 0; s < 2; ++s) {
-    std::vector<uint64_t> &h = hist_[s];
-    if (by >= kBinades) {
-      for (uint64_t c : h)
-        under_[s] += c;
-      std::fill(h.begin(), h.end(), 0);
-      continue;
-    }
-    size_t keep = (size_t)(kBinades - by) << kMantBits;
-    for (size_t i = keep; i < h.size(); ++i)
-      under_[s] += h[i];
-    std::memmove(h.data() + ((size_t)by << kMantBits), h.data(), keep * sizeof(uint64_t));
-    std::fill(h.begin(), h.begin() + ((size_t)by << kMantBits), 0);
+    uint64_t *h = counts_.data() + s * kSlots;
+    size_t keep = by >= kBinades ? 0 : (size_t)(kBinades - by) << kMantBits;
+    for (size_t i = keep; i < (size_t)kBinsPerSign; ++i)
+      h[kUnder] += h[i];
+    std::memmove(h + (kBinsPerSign - keep), h, keep * sizeof(uint64_t));
+    std::fill(h, h + (kBinsPerSign - keep), 0);
   }
   top_ = exponent;
 }
 
 uint64_t TensorStats::add(const float *values, size_t n) {
-  if (hist_[0].empty()) {
-    hist_[0].assign(kBinsPerSign, 0);
-    hist_[1].assign(kBinsPerSign, 0);
+  if (counts_.empty())
+    counts_.assign(2 * kSlots, 0);
+  if (n == 0)
+    return 0;
+  const uint32_t *bits = reinterpret_cast<const uint32_t *>(values);
+  // Pass 1 (vectorizes): the largest magnitude, and min and max through an
+  // integer key that orders finite floats as their values.
+  uint32_t maxAbs = 0;
+  int32_t lo = INT32_MAX, hi = INT32_MIN;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t b = bits[i];
+    maxAbs = std::max(maxAbs, b & 0x7fffffffu);
+    int32_t key = (int32_t)(b ^ ((uint32_t)((int32_t)b >> 31) & 0x7fffffffu));
+    lo = std::min(lo, key);
+    hi = std::max(hi, key);
   }
   uint64_t bad = 0;
+  size_t good = n;
+  if (maxAbs >= 0x7f800000u) {
+    // NaN or Inf present: count them, recompute the range without them.
+    maxAbs = 0;
+    lo = INT32_MAX;
+    hi = INT32_MIN;
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t b = bits[i];
+      if ((b & 0x7fffffffu) >= 0x7f800000u) {
+        ++bad;
+        continue;
+      }
+      maxAbs = std::max(maxAbs, b & 0x7fffffffu);
+      int32_t key = (int32_t)(b ^ ((uint32_t)((int32_t)b >> 31) & 0x7fffffffu));
+      lo = std::min(lo, key);
+      hi = std::max(hi, key);
+    }
+    good = n - bad;
+    if (!good)
+      return bad;
+  }
+  auto fromKey = [](int32_t key) {
+    uint32_t b = (uint32_t)key ^ ((uint32_t)(key >> 31) & 0x7fffffffu);
+    float f;
+    std::memcpy(&f, &b, 4);
+    return f;
+  };
+  if (count_ == 0) {
+    min_ = fromKey(lo);
+    max_ = fromKey(hi);
+  } else {
+    min_ = std::min(min_, fromKey(lo));
+    max_ = std::max(max_, fromKey(hi));
+  }
+  count_ += good;
+  int top = (int)(maxAbs >> 23);
+  if (top > 0 && top > top_) {
+    if (top_ < 0)
+      top_ = top;
+    else
+      shiftTo(top);
+  }
+  // Pass 2: one count per value, no branches on the common path.
+  uint64_t *c = counts_.data();
+  const int t = top_;
   for (size_t i = 0; i < n; ++i) {
-    float v = values[i];
-    uint32_t bits;
-    std::memcpy(&bits, &v, 4);
-    int e = (bits >> 23) & 0xff;
-    if (e == 0xff) {
-      ++bad;
+    uint32_t b = bits[i];
+    uint32_t a = b & 0x7fffffffu;
+    if (a >= 0x7f800000u)
       continue;
-    }
-    if (count_ == 0) {
-      min_ = max_ = v;
-    } else {
-      min_ = std::min(min_, v);
-      max_ = std::max(max_, v);
-    }
-    ++count_;
-    int s = bits >> 31;
-    if (e == 0) { // zero or subnormal
-      if ((bits & 0x7fffffff) == 0)
-        ++zeros_;
-      else
-        ++under_[s];
-      continue;
-    }
-    if (e > top_) {
-      if (top_ < 0)
-        top_ = e;
-      else
-        shiftTo(e);
-    }
-    int d = top_ - e;
-    if (d >= kBinades) {
-      ++under_[s];
-      continue;
-    }
-    ++hist_[s][((size_t)d << kMantBits) | ((bits >> (23 - kMantBits)) & ((1u << kMantBits) - 1))];
+    uint32_t base = (b >> 31) * kSlots;
+    int e = (int)(a >> 23);
+    int d = t - e;
+    uint32_t spread = (uint32_t)i & (kSpread - 1);
+    uint32_t slot = (e == 0 || d >= kBinades)
+                        ? (uint32_t)kUnder + spread
+                        : ((uint32_t)d << kMantBits) | ((a >> (23 - kMantBits)) & ((1u << kMantBits) - 1));
+    slot = a == 0 ? (uint32_t)kZero + spread : slot;
+    ++c[base + slot];
   }
   return bad;
 }
 
 std::vector<std::pair<double, uint64_t>> TensorStats::bins() const {
   std::vector<std::pair<double, uint64_t>> out;
+  if (counts_.empty())
+    return out;
   auto center = [&](int d, int m) {
     int e = top_ - d;
     return std::ldexp(1.0 + (m + 0.5) / (double)(1 << kMantBits), e - 127);
   };
+  const uint64_t *pos = counts_.data(), *neg = counts_.data() + kSlots;
   // Negative values, largest magnitude first.
-  if (!hist_[1].empty())
-    for (int d = 0; d < kBinades; ++d)
-      for (int m = (1 << kMantBits) - 1; m >= 0; --m)
-        if (uint64_t c = hist_[1][((size_t)d << kMantBits) | m])
-          out.push_back({-center(d, m), c});
-  if (uint64_t c = under_[1] + zeros_ + under_[0])
-    out.push_back({0.0, c});
-  if (!hist_[0].empty())
-    for (int d = kBinades - 1; d >= 0; --d)
-      for (int m = 0; m < (1 << kMantBits); ++m)
-        if (uint64_t c = hist_[0][((size_t)d << kMantBits) | m])
-          out.push_back({center(d, m), c});
+  for (int d = 0; d < kBinades; ++d)
+    for (int m = (1 << kMantBits) - 1; m >= 0; --m)
+      if (uint64_t c = neg[((size_t)d << kMantBits) | m])
+        out.push_back({-center(d, m), c});
+  uint64_t small = 0;
+  for (int k = 0; k < 2 * kSpread; ++k)
+    small += neg[kUnder + k] + pos[kUnder + k];
+  if (small)
+    out.push_back({0.0, small});
+  for (int d = kBinades - 1; d >= 0; --d)
+    for (int m = 0; m < (1 << kMantBits); ++m)
+      if (uint64_t c = pos[((size_t)d << kMantBits) | m])
+        out.push_back({center(d, m), c});
   return out;
 }
 

@@ -127,7 +127,7 @@ cl::opt<int64_t> calibrationBatch("calibration-batch",
 /// --quantize: the float model at inputFile, quantized into QDQ ONNX bytes
 /// (or written to -o for --emit=onnx-qdq). False after printing an error.
 static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOptions &io,
-                          std::string &qdqBytes) {
+                          mlir::TimingScope &timer, std::string &qdqBytes) {
   namespace q = octet::quant;
   auto fail = [](const std::string &msg) {
     errs() << "octetc: error: " << msg << "\n";
@@ -180,6 +180,7 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
   co.batch = calibrationBatch;
   co.progress = errs().is_displayed();
   co.modelPath = inputFile;
+  co.timing = &timer;
   if (!calibrationData.empty()) {
     if (!q::openCalibrationData(calibrationData, model, data, error))
       return fail(error);
@@ -329,7 +330,7 @@ int main(int argc, char **argv) {
   if (quantize) {
     mlir::TimingScope quantTimer = rootTimer.nest("quantize (calibrate, QDQ rewrite)");
     std::string qdq;
-    if (!quantizeModel(context, options, qdq))
+    if (!quantizeModel(context, options, quantTimer, qdq))
       return 1;
     if (emit == Emit::OnnxQDQ)
       return 0;

@@ -13,6 +13,7 @@
 
 #include "octet/Quantization/Quantizer.h"
 
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 namespace mlir {
@@ -54,6 +55,7 @@ struct CalibrateOptions {
   int32_t threads = 0;    // 0: the runtime's default
   bool progress = false;  // a progress line on stderr
   std::string modelPath;  // names the model in messages
+  mlir::TimingScope *timing = nullptr; // octetc --timing: compile, run, statistics
 };
 
 /// Runs `model` (the float model) over the data and returns the statistics

@@ -76,8 +76,14 @@ private:
   uint64_t count_ = 0;
   float min_ = 0, max_ = 0;
   int top_ = -1; // biased exponent of the window's top binade; -1: none yet
-  uint64_t zeros_ = 0, under_[2] = {0, 0};
-  std::vector<uint64_t> hist_[2]; // [sign][(top_ - e) << kMantBits | mantissa]
+  /// Per sign, kSlots counts: [(top_ - e) << kMantBits | mantissa] for the
+  /// window, then the underflow bin and the zeros, each spread over kSpread
+  /// slots (value i counts in slot i mod kSpread) so that runs of zeros, as
+  /// after a Relu, do not chain increments of one counter.
+  static constexpr int kSpread = 8;
+  static constexpr int kUnder = kBinsPerSign, kZero = kBinsPerSign + kSpread,
+                       kSlots = kBinsPerSign + 2 * kSpread;
+  std::vector<uint64_t> counts_; // [sign * kSlots + slot]
 };
 
 //===----------------------------------------------------------------------===//
