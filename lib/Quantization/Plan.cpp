@@ -1005,3 +1005,127 @@ std::string octet::quant::graphDigest(const ModelProto &model) {
   snprintf(buf, sizeof buf, "%016llx", (unsigned long long)h);
   return buf;
 }
+
+//===----------------------------------------------------------------------===//
+// Dynamic quantization
+//===----------------------------------------------------------------------===//
+
+bool octet::quant::rewriteDynamic(ModelProto &model, QuantPlan &plan,
+                                  const QuantizeOptions &options, std::string &error) {
+  // As ONNX Runtime's quantize_dynamic: the activation is quantized at run
+  // time (DynamicQuantizeLinear: uint8, its own range per call), the weight
+  // ahead of time (int8, symmetric, per output column), and
+  //   y = float(MatMulInteger(a_q, w_q, a_zp, w_zp)) * (a_scale * w_scale) [+ bias].
+  GraphIndex gi(model);
+  auto *g = model.mutable_graph();
+  if ((int)plan.nodes.size() != g->node_size()) {
+    error = "internal error: the plan does not match the model";
+    return false;
+  }
+  QuantType wt = options.weightType();
+  std::vector<NodeProto> nodes;
+  std::vector<TensorProto> inits;
+  std::map<std::string, std::string> quantizedInput; // activation -> its DQL prefix
+  std::map<std::string, std::string> quantizedWeight; // weight (+transpose) -> prefix
+  for (int i = 0; i < g->node_size(); ++i) {
+    const NodeProto &n = g->node(i);
+    if (plan.nodes[i].kind != NodePlan::Int8) {
+      nodes.push_back(n);
+      continue;
+    }
+    bool gemm = n.op_type() == "Gemm";
+    bool transB = gemm && intAttr(n, "transB", 0);
+    const TensorProto &wt0 = *gi.inits.at(n.input(1));
+    std::vector<float> w;
+    if (!floatData(wt0, w)) {
+      plan.nodes[i].kind = NodePlan::Float;
+      plan.nodes[i].reason = "weights are not float32";
+      nodes.push_back(n);
+      continue;
+    }
+    int64_t rows = wt0.dims(0), cols = wt0.dims(1);
+    int64_t K = transB ? cols : rows, N = transB ? rows : cols;
+    // The weight as [K, N], quantized per column (or per tensor).
+    std::string wkey = n.input(1) + (transB ? "^T" : "");
+    auto wq = quantizedWeight.find(wkey);
+    std::string wname = n.input(1) + (transB ? "_transposed" : "");
+    if (wq == quantizedWeight.end()) {
+      std::vector<float> kn(K * N);
+      for (int64_t k = 0; k < K; ++k)
+        for (int64_t c = 0; c < N; ++c)
+          kn[k * N + c] = transB ? w[c * K + k] : w[k * N + c];
+      int64_t channels = options.perChannel ? N : 1;
+      std::vector<float> scales(channels);
+      std::vector<int8_t> zps(channels, 0), q(K * N);
+      for (int64_t c = 0; c < channels; ++c) {
+        float lo = 0, hi = 0;
+        for (int64_t k = 0; k < K; ++k)
+          for (int64_t cc = options.perChannel ? c : 0; cc < (options.perChannel ? c + 1 : N); ++cc) {
+            lo = std::min(lo, kn[k * N + cc]);
+            hi = std::max(hi, kn[k * N + cc]);
+          }
+        ScaleZp p = computeScaleZp(lo, hi, wt);
+        scales[c] = p.scale;
+        zps[c] = (int8_t)p.zeroPoint;
+      }
+      for (int64_t k = 0; k < K; ++k)
+        for (int64_t c = 0; c < N; ++c) {
+          int64_t ch = options.perChannel ? c : 0;
+          double r = std::nearbyint((double)(kn[k * N + c] / scales[ch])) + zps[ch];
+          q[k * N + c] = (int8_t)std::clamp(r, (double)wt.qmin, (double)wt.qmax);
+        }
+      std::vector<int64_t> sdims;
+      if (options.perChannel)
+        sdims = {N};
+      inits.push_back(makeTensor(wname + "_quantized", TensorProto::INT8, {K, N}, q.data(), q.size()));
+      inits.push_back(makeTensor(wname + "_scale", TensorProto::FLOAT, sdims, scales.data(),
+                                 scales.size() * 4));
+      inits.push_back(makeTensor(wname + "_zero_point", TensorProto::INT8, sdims, zps.data(),
+                                 zps.size()));
+      wq = quantizedWeight.emplace(wkey, wname).first;
+    }
+    const std::string &a = n.input(0);
+    auto aq = quantizedInput.find(a);
+    if (aq == quantizedInput.end()) {
+      nodes.push_back(makeNode("DynamicQuantizeLinear", a + "_DynamicQuantizeLinear", {a},
+                               {a + "_quantized", a + "_scale", a + "_zero_point"}));
+      aq = quantizedInput.emplace(a, a).first;
+    }
+    const std::string &out = n.output(0);
+    std::string base = plan.nodes[i].name;
+    bool bias = gemm && n.input_size() > 2 && !n.input(2).empty();
+    nodes.push_back(makeNode("MatMulInteger", base + "_MatMulInteger",
+                             {a + "_quantized", wq->second + "_quantized", a + "_zero_point",
+                              wq->second + "_zero_point"},
+                             {out + "_int32"}));
+    NodeProto cast = makeNode("Cast", base + "_Cast", {out + "_int32"}, {out + "_float"});
+    auto *to = cast.add_attribute();
+    to->set_name("to");
+    to->set_type(onnx::AttributeProto::INT);
+    to->set_i(TensorProto::FLOAT);
+    nodes.push_back(cast);
+    nodes.push_back(makeNode("Mul", base + "_scales", {a + "_scale", wq->second + "_scale"},
+                             {out + "_scales"}));
+    nodes.push_back(makeNode("Mul", base + "_rescale", {out + "_float", out + "_scales"},
+                             {bias ? out + "_unbiased" : out}));
+    if (bias)
+      nodes.push_back(makeNode("Add", base + "_bias", {out + "_unbiased", n.input(2)}, {out}));
+  }
+  g->clear_node();
+  for (auto &n : nodes)
+    *g->add_node() = n;
+  for (auto &t : inits)
+    *g->add_initializer() = t;
+  g->clear_value_info();
+  GraphIndex after(model);
+  for (int i = g->initializer_size() - 1; i >= 0; --i) {
+    const std::string &nm = g->initializer(i).name();
+    if (!after.consumers.count(nm) && !after.graphOutputs.count(nm))
+      g->mutable_initializer()->DeleteSubrange(i, 1);
+  }
+  // DynamicQuantizeLinear and MatMulInteger need opset 11 and 10.
+  for (auto &o : *model.mutable_opset_import())
+    if ((o.domain().empty() || o.domain() == "ai.onnx") && o.version() < 11)
+      o.set_version(11);
+  return true;
+}

@@ -103,9 +103,12 @@ std::string octet::quant::reportTable(const QuantReport &rep) {
     ++nodes;
     int8 += n.kind != NodePlan::Float;
   }
-  os << "quantized " << int8 << " of " << nodes << " nodes to int8 (" << rep.calibrator
-     << " calibration on " << rep.calibrationSamples << " samples; " << rep.weights
-     << " weights, " << rep.activations << " activations)\n";
+  os << "quantized " << int8 << " of " << nodes << " nodes to int8 (";
+  if (rep.calibrator == "dynamic")
+    os << "dynamic: activations quantized at run time";
+  else
+    os << rep.calibrator << " calibration on " << rep.calibrationSamples << " samples";
+  os << "; " << rep.weights << " weights, " << rep.activations << " activations)\n";
   os << llvm::formatv("{0,-36} {1,-24} {2,12} {3,5} {4,8} {5,8} {6,10} {7,8}\n", "tensor",
                       "written by", "scale", "zp", "SQNR dB", "cosine", "max |err|", "clipped");
   for (const Row &r : rs) {

@@ -103,6 +103,11 @@ cl::opt<std::string> activationsType("activations", cl::desc("Activation type"),
 cl::opt<bool> symmetricActivations("symmetric-activations",
                                    cl::desc("Symmetric activation ranges (zero point 0 or 128)"),
                                    cl::cat(quantCategory));
+cl::opt<bool> dynamicQuant(
+    "dynamic",
+    cl::desc("Dynamic quantization: int8 MatMul/Gemm weights, activations quantized at run "
+             "time (no calibration data)"),
+    cl::cat(quantCategory));
 cl::list<std::string> keepFloat("keep-float", cl::desc("ONNX nodes to leave in float"),
                                 cl::value_desc("NODE,..."), cl::CommaSeparated,
                                 cl::cat(quantCategory));
@@ -147,6 +152,7 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
     return fail("--activations must be uint8 or int8, not '" + activationsType + "'");
   qo.signedActivations = activationsType == "int8";
   qo.symmetricActivations = symmetricActivations;
+  qo.dynamic = dynamicQuant;
   qo.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   if (calibrationBatch < 0)
     return fail("--calibration-batch must be positive");
@@ -171,6 +177,13 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
 
   std::map<std::string, q::TensorRange> ranges;
   std::string activations = activationsType + (symmetricActivations ? "+symmetric" : "");
+  if (qo.dynamic) {
+    if (!calibrationCache.empty() || calibratorName.getNumOccurrences() ||
+        activationsType.getNumOccurrences() || symmetricActivations)
+      return fail("--dynamic quantizes activations at run time (uint8, their own range per "
+                  "call): it takes no calibration cache, calibrator or activation type");
+    activations = "uint8, dynamic";
+  }
   q::CalibrationData data;
   q::CalibrateOptions co;
   // Calibration runs here, so it is compiled for this host (whatever
@@ -184,6 +197,8 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
   if (!calibrationData.empty()) {
     if (!q::openCalibrationData(calibrationData, model, data, error))
       return fail(error);
+  }
+  if (!calibrationData.empty() && !qo.dynamic) {
     std::map<std::string, q::TensorStats> stats;
     if (!q::calibrate(context, model, plan, data, co, stats, error))
       return fail(error);
@@ -200,6 +215,8 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
       if (!q::writeCalibrationCache(calibrationCache, cache, error))
         return fail(error);
     }
+  } else if (qo.dynamic) {
+    // Nothing to calibrate.
   } else if (!calibrationCache.empty()) {
     q::CalibrationCache cache;
     if (!q::readCalibrationCache(calibrationCache, cache, error))
@@ -217,12 +234,13 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
                 "earlier run)");
   }
   onnx::ModelProto floatModel = model;
-  if (!q::rewriteToQDQ(model, plan, ranges, qo, error))
+  if (qo.dynamic ? !q::rewriteDynamic(model, plan, qo, error)
+                 : !q::rewriteToQDQ(model, plan, ranges, qo, error))
     return fail(error);
   if (!reportFile.empty()) {
     q::QuantReport rep;
     rep.model = sys::path::filename(inputFile).str();
-    rep.calibrator = qo.calibrator.str();
+    rep.calibrator = qo.dynamic ? std::string("dynamic") : qo.calibrator.str();
     rep.activations = activations;
     rep.weights = weightsMode + " " + weightRange;
     rep.calibrationSamples = data.samples;
@@ -343,7 +361,8 @@ int main(int argc, char **argv) {
                                 (cl::Option *)&weightsMode, (cl::Option *)&activationsType,
                                 (cl::Option *)&symmetricActivations,
                                 (cl::Option *)&calibrationBatch, (cl::Option *)&weightRange,
-                                (cl::Option *)&reportFile, (cl::Option *)&reportSamples})
+                                (cl::Option *)&reportFile, (cl::Option *)&reportSamples,
+                                (cl::Option *)&dynamicQuant})
       if (o->getNumOccurrences()) {
         errs() << "octetc: error: --" << o->ArgStr << " needs --quantize\n";
         return 1;
