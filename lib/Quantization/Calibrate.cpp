@@ -607,3 +607,52 @@ bool octet::quant::compareQuantized(mlir::MLIRContext &context,
   }
   return true;
 }
+
+bool octet::quant::runOutputs(mlir::MLIRContext &context, const onnx::ModelProto &model,
+                              CalibrationData &data, const CalibrateOptions &opts,
+                              int64_t maxSamples, ModelOutputs &out, std::string &error) {
+  out.names.clear();
+  out.values.clear();
+  for (const auto &o : model.graph().output())
+    out.names.push_back(o.name());
+  out.values.resize(out.names.size());
+  BatchSource src(data, maxSamples);
+  Runner runner;
+  if (!runner.compile(context, model, {}, data, src.total, opts, error))
+    return false;
+  for (int64_t done = 0; done < src.total;) {
+    int64_t n = std::min(runner.batch, src.total - done);
+    std::vector<octet_tensor_view> views;
+    CalibModule *m;
+    if (!src.next(n, views, error) || !runner.run(src, n, views, m, error))
+      return false;
+    for (size_t k = 0; k < out.names.size(); ++k) {
+      size_t count = 0;
+      if (const float *v = runner.output(m, out.names[k], count))
+        out.values[k].insert(out.values[k].end(), v, v + count);
+    }
+    done += n;
+  }
+  out.samples = src.total;
+  return true;
+}
+
+double octet::quant::outputSqnr(const ModelOutputs &reference, const ModelOutputs &got) {
+  double worst = 200.0;
+  for (size_t k = 0; k < reference.names.size(); ++k) {
+    auto it = std::find(got.names.begin(), got.names.end(), reference.names[k]);
+    if (it == got.names.end())
+      continue;
+    const std::vector<float> &f = reference.values[k], &q = got.values[it - got.names.begin()];
+    if (f.size() != q.size() || f.empty())
+      continue;
+    double sig = 0, err = 0;
+    for (size_t i = 0; i < f.size(); ++i) {
+      sig += (double)f[i] * f[i];
+      err += ((double)f[i] - q[i]) * ((double)f[i] - q[i]);
+    }
+    double db = err > 0 && sig > 0 ? std::min(200.0, 10 * std::log10(sig / err)) : 200.0;
+    worst = std::min(worst, db);
+  }
+  return worst;
+}

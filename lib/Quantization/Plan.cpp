@@ -421,10 +421,14 @@ bool octet::quant::planQuantization(const ModelProto &model, const QuantizeOptio
                                     QuantPlan &plan, std::string &error) {
   GraphIndex gi(model);
   const auto &g = model.graph();
+  // Nodes by the name the plan and the report use: the ONNX name, else the
+  // first output's name.
+  auto planName = [](const NodeProto &n) {
+    return n.name().empty() ? (n.output_size() ? n.output(0) : std::string()) : n.name();
+  };
   std::map<std::string, int> byName;
   for (int i = 0; i < g.node_size(); ++i)
-    if (!g.node(i).name().empty())
-      byName[g.node(i).name()] = i;
+    byName[planName(g.node(i))] = i;
   llvm::StringSet<> keep;
   for (const std::string &k : options.keepFloat) {
     if (!byName.count(k)) {
@@ -455,7 +459,7 @@ bool octet::quant::planQuantization(const ModelProto &model, const QuantizeOptio
   };
   for (const auto &n : g.node()) {
     NodePlan np;
-    np.name = n.name().empty() ? (n.output_size() ? n.output(0) : std::string()) : n.name();
+    np.name = planName(n);
     np.opType = n.op_type();
     llvm::StringRef op = n.op_type();
     bool candidate = options.dynamic ? (op == "MatMul" || op == "Gemm")
@@ -464,7 +468,7 @@ bool octet::quant::planQuantization(const ModelProto &model, const QuantizeOptio
     std::string why;
     if (!n.domain().empty() && n.domain() != "ai.onnx") {
       np.reason = "custom domain";
-    } else if (keep.count(n.name())) {
+    } else if (keep.count(np.name)) {
       np.reason = "--keep-float";
     } else if (!candidate) {
       np.reason = isFloatIsland(op) ? "float island" : "no int8 rule";
@@ -801,6 +805,7 @@ bool Rewriter::run(std::string &error) {
     }
     plan.nodes[i].kind = NodePlan::RemovedActivation;
     plan.nodes[i].reason = "folded into " + plan.nodes[p->second].name + "'s requantize";
+    plan.nodes[i].foldedInto = plan.nodes[p->second].name;
     renamed[n.input(0)] = n.output(0);
     params.erase(n.input(0));
   }

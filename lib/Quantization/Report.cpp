@@ -11,6 +11,8 @@
 
 #include "octet/Quantization/Quantizer.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -135,6 +137,37 @@ std::string octet::quant::reportTable(const QuantReport &rep) {
       os << "\n  " << f;
     os << "\n";
   }
+  if (const MixedPrecisionResult *mp = rep.mixedPrecision) {
+    os << llvm::formatv("auto mixed precision: budget {0:f1} dB output SQNR; all int8 {1:f1} dB; ",
+                        mp->budgetDb, mp->allInt8Db);
+    if (mp->fallback.empty())
+      os << "nothing left in float";
+    else {
+      os << mp->fallback.size() << " node(s) left in float:";
+      for (const std::string &n : mp->fallback)
+        os << " " << n;
+    }
+    os << llvm::formatv("; result {0:f1} dB ({1}; {2} models evaluated)\n", mp->finalDb,
+                        mp->met ? "budget met" : "budget out of reach: the best model found",
+                        mp->evaluations);
+    std::vector<std::pair<int, std::string>> byRank;
+    for (const auto &[node, rs2] : mp->sensitivity)
+      byRank.push_back({rs2.first, node});
+    std::sort(byRank.begin(), byRank.end());
+    // The most sensitive node in int8, before and after.
+    for (const auto &[rank, node] : byRank)
+      if (!llvm::is_contained(mp->fallback, node)) {
+        os << llvm::formatv("most sensitive int8 node: {0} ({1:f1} dB) with all in int8, {2} "
+                            "({3:f1} dB) now\n",
+                            byRank[0].second, mp->sensitivity.at(byRank[0].second).second, node,
+                            mp->sensitivity.at(node).second);
+        break;
+      }
+    os << "sensitivity (output SQNR with only that node in int8), most sensitive first:\n";
+    for (size_t k = 0; k < byRank.size() && k < 10; ++k)
+      os << llvm::formatv("  {0,3}. {1} ({2:f1} dB)\n", byRank[k].first, byRank[k].second,
+                          mp->sensitivity.at(byRank[k].second).second);
+  }
   if (const Row *w = worst(rs))
     os << llvm::formatv("worst tensor: {0} ({1:f1} dB)\n", w->t->name, w->m->sqnrDb);
   for (const std::string &o : rep.outputs) {
@@ -165,6 +198,13 @@ bool octet::quant::writeReport(const std::string &path, const QuantReport &rep,
         o["range"] = llvm::json::Array{(double)r.r->min, (double)r.r->max};
         o["seen_range"] = llvm::json::Array{(double)r.r->seenMin, (double)r.r->seenMax};
       }
+      if (rep.mixedPrecision) {
+        auto sn = rep.mixedPrecision->sensitivity.find(r.t->node);
+        if (sn != rep.mixedPrecision->sensitivity.end()) {
+          o["sensitivity_rank"] = sn->second.first;
+          o["sensitivity_sqnr_db"] = sn->second.second;
+        }
+      }
       if (r.m) {
         o["sqnr_db"] = r.m->sqnrDb;
         o["cosine"] = r.m->cosine;
@@ -177,6 +217,13 @@ bool octet::quant::writeReport(const std::string &path, const QuantReport &rep,
       llvm::json::Object o{{"node", n.name}, {"op_type", n.opType}, {"precision", kindName(n.kind)}};
       if (!n.reason.empty())
         o["reason"] = n.reason;
+      if (rep.mixedPrecision) {
+        auto sn = rep.mixedPrecision->sensitivity.find(n.name);
+        if (sn != rep.mixedPrecision->sensitivity.end()) {
+          o["sensitivity_rank"] = sn->second.first;
+          o["sensitivity_sqnr_db"] = sn->second.second;
+        }
+      }
       nodes.push_back(std::move(o));
     }
     llvm::json::Object outputs;
@@ -187,6 +234,20 @@ bool octet::quant::writeReport(const std::string &path, const QuantReport &rep,
                                         {"cosine", m->second.cosine},
                                         {"max_abs_error", m->second.maxAbsError}};
     }
+    llvm::json::Value mixed = nullptr;
+    if (const MixedPrecisionResult *mp = rep.mixedPrecision) {
+      llvm::json::Array floatNodes;
+      for (const std::string &n : mp->fallback)
+        floatNodes.push_back(n);
+      llvm::json::Object o;
+      o["budget_db"] = mp->budgetDb;
+      o["all_int8_db"] = mp->allInt8Db;
+      o["result_db"] = mp->finalDb;
+      o["met"] = mp->met;
+      o["float_nodes"] = std::move(floatNodes);
+      o["evaluations"] = mp->evaluations;
+      mixed = std::move(o);
+    }
     llvm::json::Object root{{"format", "octet-quantization-report"},
                             {"version", 1},
                             {"model", rep.model},
@@ -196,6 +257,7 @@ bool octet::quant::writeReport(const std::string &path, const QuantReport &rep,
                             {"calibration_samples", (int64_t)rep.calibrationSamples},
                             {"compared_samples", (int64_t)rep.comparedSamples},
                             {"outputs", std::move(outputs)},
+                            {"mixed_precision", std::move(mixed)},
                             {"tensors", std::move(tensors)},
                             {"nodes", std::move(nodes)}};
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";

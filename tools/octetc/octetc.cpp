@@ -18,6 +18,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -108,6 +109,15 @@ cl::opt<bool> dynamicQuant(
     cl::desc("Dynamic quantization: int8 MatMul/Gemm weights, activations quantized at run "
              "time (no calibration data)"),
     cl::cat(quantCategory));
+cl::opt<bool> autoMixedPrecision(
+    "auto-mixed-precision",
+    cl::desc("Leave the fewest most sensitive nodes in float for the output SQNR to reach "
+             "--accuracy-budget (default 40 dB)"),
+    cl::cat(quantCategory));
+cl::opt<double> accuracyBudget(
+    "accuracy-budget",
+    cl::desc("Output SQNR (dB) against float that --auto-mixed-precision reaches (implies it)"),
+    cl::value_desc("SQNR_DB"), cl::init(40.0), cl::cat(quantCategory));
 cl::list<std::string> keepFloat("keep-float", cl::desc("ONNX nodes to leave in float"),
                                 cl::value_desc("NODE,..."), cl::CommaSeparated,
                                 cl::cat(quantCategory));
@@ -162,6 +172,15 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
                 reportFile + "'");
   if (reportSamples <= 0)
     return fail("--report-samples must be positive");
+  bool useAmp = autoMixedPrecision || accuracyBudget.getNumOccurrences();
+  if (useAmp) {
+    if (dynamicQuant)
+      return fail("--auto-mixed-precision works on static quantization, not --dynamic");
+    if (calibrationData.empty())
+      return fail("--auto-mixed-precision needs --calibration-data (it runs the candidates)");
+    if (!(accuracyBudget > 0 && accuracyBudget < 200))
+      return fail("--accuracy-budget must be an SQNR in dB between 0 and 200");
+  }
 
   onnx::ModelProto model;
   if (!q::readModel(inputFile, model, error)) {
@@ -234,11 +253,35 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
                 "earlier run)");
   }
   onnx::ModelProto floatModel = model;
+  q::MixedPrecisionResult amp;
+  if (useAmp) {
+    if (!q::autoMixedPrecision(context, floatModel, qo, ranges, data, co, reportSamples,
+                               accuracyBudget, amp, error))
+      return fail(error);
+    qo.keepFloat.insert(qo.keepFloat.end(), amp.fallback.begin(), amp.fallback.end());
+    if (!q::planQuantization(model, qo, plan, error))
+      return fail(error);
+  }
   if (qo.dynamic ? !q::rewriteDynamic(model, plan, qo, error)
                  : !q::rewriteToQDQ(model, plan, ranges, qo, error))
     return fail(error);
-  if (!reportFile.empty()) {
+  if (useAmp) {
+    // The reasons: the mixed-precision choice, not a --keep-float.
+    for (auto &n : plan.nodes) {
+      if (n.kind != q::NodePlan::Float || !llvm::is_contained(amp.fallback, n.name))
+        continue;
+      auto s = amp.sensitivity.find(n.name);
+      n.reason = s != amp.sensitivity.end()
+                     ? formatv("auto mixed precision: sensitivity rank {0} ({1:f1} dB output "
+                               "SQNR with only it in int8)",
+                               s->second.first, s->second.second)
+                           .str()
+                     : std::string("auto mixed precision: falls back with its producer");
+    }
+  }
+  if (!reportFile.empty() || useAmp) {
     q::QuantReport rep;
+    rep.mixedPrecision = useAmp ? &amp : nullptr;
     rep.model = sys::path::filename(inputFile).str();
     rep.calibrator = qo.dynamic ? std::string("dynamic") : qo.calibrator.str();
     rep.activations = activations;
@@ -248,14 +291,14 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
     rep.ranges = &ranges;
     for (const auto &o : floatModel.graph().output())
       rep.outputs.push_back(o.name());
-    if (data.samples) {
+    if (data.samples && !reportFile.empty()) {
       if (!q::compareQuantized(context, floatModel, model, plan, data, co, reportSamples,
                                rep.outputs, rep.metrics, error))
         return fail(error);
       rep.comparedSamples = std::min<int64_t>(data.samples, reportSamples);
     }
     errs() << q::reportTable(rep);
-    if (reportFile != "-" && !q::writeReport(reportFile, rep, error))
+    if (!reportFile.empty() && reportFile != "-" && !q::writeReport(reportFile, rep, error))
       return fail(error);
   }
   if (emit == Emit::OnnxQDQ) {
@@ -362,7 +405,8 @@ int main(int argc, char **argv) {
                                 (cl::Option *)&symmetricActivations,
                                 (cl::Option *)&calibrationBatch, (cl::Option *)&weightRange,
                                 (cl::Option *)&reportFile, (cl::Option *)&reportSamples,
-                                (cl::Option *)&dynamicQuant})
+                                (cl::Option *)&dynamicQuant, (cl::Option *)&autoMixedPrecision,
+                                (cl::Option *)&accuracyBudget})
       if (o->getNumOccurrences()) {
         errs() << "octetc: error: --" << o->ArgStr << " needs --quantize\n";
         return 1;

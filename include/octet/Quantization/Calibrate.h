@@ -74,6 +74,31 @@ bool compareQuantized(mlir::MLIRContext &context, const onnx::ModelProto &floatM
                       const std::vector<std::string> &alsoCompare,
                       std::map<std::string, LayerMetrics> &metrics, std::string &error);
 
+/// The float outputs of a model (its graph outputs) over the first samples.
+struct ModelOutputs {
+  std::vector<std::string> names;
+  std::vector<std::vector<float>> values; // per output, the samples one after another
+  int64_t samples = 0;
+};
+/// Compiles `model` for this CPU and runs it over (the first `maxSamples` of)
+/// the data, keeping its float outputs.
+bool runOutputs(mlir::MLIRContext &context, const onnx::ModelProto &model, CalibrationData &data,
+                const CalibrateOptions &options, int64_t maxSamples, ModelOutputs &out,
+                std::string &error);
+/// The lowest SQNR (dB) of `got`'s outputs against the reference's.
+double outputSqnr(const ModelOutputs &reference, const ModelOutputs &got);
+
+/// Ranks the int8 nodes that `options` gives by sensitivity (the output
+/// SQNR when only that node, with the Relu folded into it, is int8), then
+/// finds the fewest most-sensitive nodes to leave in float for the output
+/// SQNR to reach `budgetDb` (a bisection over the ranking). When no number
+/// of them does, returns the best model it evaluated (met = false).
+bool autoMixedPrecision(mlir::MLIRContext &context, const onnx::ModelProto &floatModel,
+                        const QuantizeOptions &options,
+                        const std::map<std::string, TensorRange> &ranges, CalibrationData &data,
+                        const CalibrateOptions &calibrateOptions, int64_t maxSamples,
+                        double budgetDb, MixedPrecisionResult &result, std::string &error);
+
 } // namespace octet::quant
 
 #endif // OCTET_QUANTIZATION_CALIBRATE_H

@@ -151,7 +151,8 @@ struct QuantizeOptions {
 struct NodePlan {
   std::string name, opType;
   enum Kind { Float, Int8, SameAsInput, RemovedActivation } kind = Float;
-  std::string reason; // why a node stays float
+  std::string reason;     // why a node stays float (or how it was folded)
+  std::string foldedInto; // RemovedActivation: the node whose requantize clips for it
 };
 
 /// A quantized activation of the QDQ model.
@@ -215,6 +216,19 @@ struct LayerMetrics {
   uint64_t count = 0;
 };
 
+/// Automatic mixed precision: which int8 nodes to leave in float.
+struct MixedPrecisionResult {
+  double budgetDb = 0;
+  double allInt8Db = 0;      // output SQNR with every candidate node in int8
+  double finalDb = 0;        // output SQNR of the model returned
+  bool met = false;
+  std::vector<std::string> fallback; // nodes left in float, most sensitive first
+  /// Per candidate node: output SQNR when only it runs in int8, and its rank
+  /// (1: the most sensitive).
+  std::map<std::string, std::pair<int, double>> sensitivity;
+  int evaluations = 0;       // quantized models compiled and run
+};
+
 struct QuantReport {
   std::string model, calibrator, activations, weights;
   uint64_t calibrationSamples = 0, comparedSamples = 0;
@@ -222,6 +236,7 @@ struct QuantReport {
   const std::map<std::string, TensorRange> *ranges = nullptr;
   std::map<std::string, LayerMetrics> metrics;
   std::vector<std::string> outputs; // the model's outputs (end-to-end SQNR)
+  const MixedPrecisionResult *mixedPrecision = nullptr; // --auto-mixed-precision
 };
 
 /// The per-tensor table and the node summary, for a terminal.
