@@ -43,6 +43,7 @@ bool octet::quant::writeCalibrationCache(const std::string &path, const Calibrat
                     {"calibrator", cache.calibrator},
                     {"activations", cache.activations},
                     {"samples", (int64_t)cache.samples},
+                    {"smooth", cache.smooth},
                     {"tensors", std::move(tensors)}};
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -83,6 +84,7 @@ bool octet::quant::readCalibrationCache(const std::string &path, CalibrationCach
   cache.calibrator = root->getString("calibrator").value_or("").str();
   cache.activations = root->getString("activations").value_or("").str();
   cache.samples = (uint64_t)root->getInteger("samples").value_or(0);
+  cache.smooth = root->getNumber("smooth").value_or(0.0);
   const json::Object *tensors = root->getObject("tensors");
   if (!tensors)
     return bad("no \"tensors\" object");

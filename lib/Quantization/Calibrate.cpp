@@ -415,6 +415,17 @@ struct Runner {
                     error, "calibration run failed");
   }
 
+  /// The shape of output `name` after run() (empty when absent).
+  std::vector<int64_t> shape(CalibModule *m, const std::string &name) {
+    int32_t idx = -1;
+    octet_status st = octet_module_find_output(m->module, name.c_str(), &idx);
+    if (st || idx < 0) {
+      octet_status_release(st);
+      return {};
+    }
+    return outShapes[idx];
+  }
+
   /// The float data of output `name` after run(), or null (absent, not f32).
   const float *output(CalibModule *m, const std::string &name, size_t &count) {
     int32_t idx = -1;
@@ -655,4 +666,62 @@ double octet::quant::outputSqnr(const ModelOutputs &reference, const ModelOutput
     worst = std::min(worst, db);
   }
   return worst;
+}
+
+bool octet::quant::channelStatistics(mlir::MLIRContext &context, const onnx::ModelProto &model,
+                                     const std::map<std::string, int> &axes,
+                                     CalibrationData &data, const CalibrateOptions &opts,
+                                     std::map<std::string, ChannelStats> &out,
+                                     std::string &error) {
+  std::vector<std::string> names;
+  for (const auto &[name, axis] : axes)
+    names.push_back(name);
+  BatchSource src(data, 0);
+  Runner runner;
+  if (!runner.compile(context, model, names, data, src.total, opts, error))
+    return false;
+  for (int64_t done = 0; done < src.total;) {
+    int64_t n = std::min(runner.batch, src.total - done);
+    std::vector<octet_tensor_view> views;
+    CalibModule *m;
+    if (!src.next(n, views, error) || !runner.run(src, n, views, m, error))
+      return false;
+    for (const auto &[name, axis] : axes) {
+      const float *v = nullptr;
+      size_t count = 0;
+      std::vector<int64_t> shape;
+      for (size_t i = 0; i < data.inputs.size(); ++i)
+        if (data.inputs[i].name == name && data.inputs[i].dtype == OCTET_DTYPE_F32) {
+          v = (const float *)views[i].data;
+          count = views[i].size_bytes / 4;
+          shape.assign(views[i].shape, views[i].shape + views[i].rank);
+        }
+      if (!v) {
+        v = runner.output(m, name, count);
+        shape = runner.shape(m, name);
+      }
+      int rank = (int)shape.size();
+      int ax = axis < 0 ? axis + rank : axis;
+      if (!v || ax < 0 || ax >= rank)
+        continue;
+      int64_t channels = shape[ax], inner = 1;
+      for (int d = ax + 1; d < rank; ++d)
+        inner *= shape[d];
+      ChannelStats &cs = out[name];
+      if (cs.absmax.empty()) {
+        cs.absmax.assign(channels, 0.0f);
+        cs.sum.assign(channels, 0.0);
+      }
+      if ((int64_t)cs.absmax.size() != channels)
+        continue;
+      for (size_t i = 0; i < count; ++i) {
+        int64_t c = ((int64_t)i / inner) % channels;
+        cs.absmax[c] = std::max(cs.absmax[c], std::fabs(v[i]));
+        cs.sum[c] += v[i];
+      }
+      cs.perChannel += count / (size_t)channels;
+    }
+    done += n;
+  }
+  return true;
 }

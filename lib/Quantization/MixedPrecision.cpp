@@ -24,6 +24,7 @@ struct Evaluator {
   const onnx::ModelProto &floatModel;
   const QuantizeOptions &options;
   const std::map<std::string, TensorRange> &ranges;
+  const std::map<std::string, std::vector<double>> &inputMeans;
   CalibrationData &data;
   const CalibrateOptions &copts;
   int64_t maxSamples;
@@ -35,6 +36,7 @@ struct Evaluator {
     QuantizeOptions o = options;
     o.keepFloat.insert(o.keepFloat.end(), keep.begin(), keep.end());
     QuantPlan plan;
+    plan.inputMeans = inputMeans;
     onnx::ModelProto model = floatModel;
     if (!planQuantization(model, o, plan, error) || !rewriteToQDQ(model, plan, ranges, o, error))
       return false;
@@ -53,10 +55,11 @@ bool octet::quant::autoMixedPrecision(mlir::MLIRContext &context,
                                       const onnx::ModelProto &floatModel,
                                       const QuantizeOptions &options,
                                       const std::map<std::string, TensorRange> &ranges,
+                                      const std::map<std::string, std::vector<double>> &inputMeans,
                                       CalibrationData &data, const CalibrateOptions &copts,
                                       int64_t maxSamples, double budgetDb,
                                       MixedPrecisionResult &result, std::string &error) {
-  Evaluator ev{context, floatModel, options, ranges, data, copts, maxSamples, {}};
+  Evaluator ev{context, floatModel, options, ranges, inputMeans, data, copts, maxSamples, {}};
   if (!runOutputs(context, floatModel, data, copts, maxSamples, ev.reference, error))
     return false;
   result = MixedPrecisionResult();
@@ -65,6 +68,7 @@ bool octet::quant::autoMixedPrecision(mlir::MLIRContext &context,
   // The candidates: the int8 compute nodes of the full plan, each with the
   // activations folded into it.
   QuantPlan full;
+  full.inputMeans = inputMeans;
   onnx::ModelProto model = floatModel;
   if (!planQuantization(model, options, full, error) ||
       !rewriteToQDQ(model, full, ranges, options, error))

@@ -513,11 +513,15 @@ std::unique_ptr<ModelProto> octet::quant::withObservedOutputs(const ModelProto &
   std::set<std::string> outputs;
   for (const auto &o : out->graph().output())
     outputs.insert(o.name());
-  std::set<std::string> inputs;
+  std::set<std::string> inputs, produced;
   for (const auto &i : out->graph().input())
     inputs.insert(i.name());
+  for (const auto &n : out->graph().node())
+    produced.insert(n.output().begin(), n.output().end());
   for (const std::string &t : plan.observed) {
-    if (outputs.count(t) || inputs.count(t))
+    // Graph inputs are read from the data; a name this model lacks (a tensor
+    // of a rewritten model) is skipped.
+    if (outputs.count(t) || inputs.count(t) || !produced.count(t))
       continue;
     auto *vi = out->mutable_graph()->add_output();
     vi->set_name(t);
@@ -558,7 +562,55 @@ struct Rewriter {
   std::vector<NodeProto> weightNodes;
   std::map<std::string, std::string> quantizedWeights; // float name -> DQ output
   std::map<std::string, std::vector<float>> weightScales;
+  std::map<std::string, std::vector<float>> weightError; // dequantized - float
+
+  /// Bias correction of node `i`: E[x] (W_q - W) per output channel, from
+  /// the mean of the node's float input; empty when there is no mean.
+  std::vector<float> biasCorrection(const NodeProto &n, const GraphIndex &gi);
+  std::map<int, std::pair<int, std::string>> correctedAdds; // Add node -> (input, new constant)
 };
+
+std::vector<float> Rewriter::biasCorrection(const NodeProto &n, const GraphIndex &gi) {
+  auto m = plan.inputMeans.find(n.input(0));
+  auto e = weightError.find(n.input(1));
+  if (m == plan.inputMeans.end() || e == weightError.end())
+    return {};
+  const std::vector<double> &mean = m->second;
+  const std::vector<float> &dw = e->second;
+  const TensorProto &t = *gi.inits.at(n.input(1));
+  std::vector<int64_t> d(t.dims().begin(), t.dims().end());
+  std::vector<float> corr;
+  if (n.op_type() == "Conv") {
+    int64_t O = d[0], Cg = d[1], taps = 1, G = intAttr(n, "group", 1);
+    for (size_t k = 2; k < d.size(); ++k)
+      taps *= d[k];
+    if ((int64_t)mean.size() != Cg * G || O % G)
+      return {};
+    corr.assign(O, 0.0f);
+    for (int64_t o = 0; o < O; ++o) {
+      double acc = 0;
+      for (int64_t c = 0; c < Cg; ++c) {
+        double mc = mean[(o / (O / G)) * Cg + c];
+        for (int64_t k = 0; k < taps; ++k)
+          acc += mc * dw[(o * Cg + c) * taps + k];
+      }
+      corr[o] = (float)acc;
+    }
+    return corr;
+  }
+  bool transB = n.op_type() == "Gemm" && intAttr(n, "transB", 0);
+  int64_t K = transB ? d[1] : d[0], N = transB ? d[0] : d[1];
+  if ((int64_t)mean.size() != K)
+    return {};
+  corr.assign(N, 0.0f);
+  for (int64_t c = 0; c < N; ++c) {
+    double acc = 0;
+    for (int64_t k = 0; k < K; ++k)
+      acc += mean[k] * dw[transB ? c * K + k : k * N + c];
+    corr[c] = (float)acc;
+  }
+  return corr;
+}
 
 NodeProto makeNode(const std::string &op, const std::string &name,
                    std::initializer_list<std::string> inputs,
@@ -648,6 +700,12 @@ bool Rewriter::quantizeWeight(const std::string &name, int axis, std::vector<flo
   dqOutput = name + "_DequantizeLinear_Output";
   quantizedWeights[name] = dqOutput;
   weightScales[name] = scales;
+  std::vector<float> &err = weightError[name];
+  err.resize(w.size());
+  for (size_t i = 0; i < w.size(); ++i) {
+    int64_t c = channelOf(i);
+    err[i] = ((float)q[i] - (float)p[c].zeroPoint) * scales[c] - w[i];
+  }
   return true;
 }
 
@@ -918,6 +976,9 @@ bool Rewriter::run(std::string &error) {
       auto d = dqName.find(in);
       n.set_input(k, d != dqName.end() ? d->second : in);
     }
+    auto ca = correctedAdds.find(i);
+    if (ca != correctedAdds.end())
+      n.set_input(ca->second.first, ca->second.second);
     // Weights and bias.
     if (np.kind == NodePlan::Int8 &&
         (n.op_type() == "Conv" || n.op_type() == "Gemm" ||
@@ -932,10 +993,51 @@ bool Rewriter::run(std::string &error) {
       if (!quantizeWeight(g->node(i).input(1), axis, scales, wq, error))
         return false;
       n.set_input(1, wq);
-      if (n.input_size() > 2 && !n.input(2).empty()) {
+      // Bias correction: the expected error of the int8 weights, taken out
+      // of the bias (a new one where the node had none; for a MatMul, the
+      // constant of the Add that follows it).
+      std::vector<float> corr = biasCorrection(g->node(i), gi);
+      std::string biasName =
+          n.input_size() > 2 && !n.input(2).empty() ? g->node(i).input(2) : std::string();
+      if (!corr.empty() && n.op_type() != "MatMul") {
+        std::vector<float> b(corr.size(), 0.0f);
+        if (!biasName.empty())
+          floatData(*gi.inits.at(biasName), b);
+        if (b.size() == corr.size()) {
+          for (size_t c = 0; c < b.size(); ++c)
+            b[c] -= corr[c];
+          std::string nb = (biasName.empty() ? np.name + "_bias" : biasName) + "_corrected";
+          *g->add_initializer() =
+              makeTensor(nb, TensorProto::FLOAT, {(int64_t)b.size()}, b.data(), b.size() * 4);
+          biasName = nb;
+          while (n.input_size() < 3)
+            n.add_input("");
+          np.reason = "bias corrected";
+        }
+      } else if (!corr.empty()) {
+        const std::string &out = g->node(i).output(0);
+        auto cs = gi.consumers.find(out);
+        if (cs != gi.consumers.end() && cs->second.size() == 1 &&
+            g->node(cs->second[0]).op_type() == "Add") {
+          const NodeProto &add = g->node(cs->second[0]);
+          int k = add.input(0) == out ? 1 : 0;
+          std::vector<float> b;
+          if (gi.inits.count(add.input(k)) && floatData(*gi.inits.at(add.input(k)), b) &&
+              b.size() == corr.size()) {
+            for (size_t c = 0; c < b.size(); ++c)
+              b[c] -= corr[c];
+            std::string nb = add.input(k) + "_corrected";
+            *g->add_initializer() =
+                makeTensor(nb, TensorProto::FLOAT, {(int64_t)b.size()}, b.data(), b.size() * 4);
+            correctedAdds[cs->second[0]] = {k, nb};
+            np.reason = "bias corrected (in " + plan.nodes[cs->second[0]].name + ")";
+          }
+        }
+      }
+      if (!biasName.empty()) {
         std::string bq;
-        quantizeBias(g->node(i).input(2), params[name(g->node(i).input(0))].scale, scales,
-                     gi.numConsumers(g->node(i).input(2)) == 1, bq);
+        quantizeBias(biasName, params[name(g->node(i).input(0))].scale, scales,
+                     gi.numConsumers(biasName) <= 1, bq);
         n.set_input(2, bq);
       }
     }
@@ -1133,4 +1235,185 @@ bool octet::quant::rewriteDynamic(ModelProto &model, QuantPlan &plan,
     if ((o.domain().empty() || o.domain() == "ai.onnx") && o.version() < 11)
       o.set_version(11);
   return true;
+}
+
+//===----------------------------------------------------------------------===//
+// SmoothQuant
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A MatMul or Gemm reading `x` with constant weights, as [K, N] access.
+struct SmoothUse {
+  int node;
+  std::string weight;
+  bool transposed; // Gemm transB: weight stored [N, K]
+};
+
+std::map<std::string, std::vector<SmoothUse>> smoothUses(const ModelProto &model) {
+  GraphIndex gi(model);
+  std::map<std::string, std::vector<SmoothUse>> uses;
+  for (int i = 0; i < gi.g.node_size(); ++i) {
+    const NodeProto &n = gi.g.node(i);
+    bool gemm = n.op_type() == "Gemm", mm = n.op_type() == "MatMul";
+    if ((!gemm && !mm) || n.input_size() < 2 || !gi.isActivation(n.input(0)) ||
+        !gi.inits.count(n.input(1)) || gi.inits.at(n.input(1))->dims_size() != 2 ||
+        gi.inits.at(n.input(1))->data_type() != TensorProto::FLOAT)
+      continue;
+    if (gemm && (intAttr(n, "transA", 0) || floatAttr(n, "alpha", 1.f) != 1.f))
+      continue;
+    uses[n.input(0)].push_back({i, n.input(1), gemm && intAttr(n, "transB", 0) != 0});
+  }
+  return uses;
+}
+
+} // namespace
+
+std::map<std::string, int> octet::quant::smoothCandidates(const ModelProto &model) {
+  std::map<std::string, int> out;
+  for (auto &[x, uses] : smoothUses(model))
+    out[x] = -1; // channels are the last axis (K)
+  return out;
+}
+
+int octet::quant::smoothQuant(ModelProto &model,
+                              const std::map<std::string, std::vector<float>> &xAbsmax,
+                              double alpha, std::vector<std::string> &log) {
+  // SmoothQuant (Xiao et al.): per input channel k of x W, s_k =
+  // max|x_k|^alpha / max|W_k,:|^(1 - alpha); x / s feeds the MatMul and
+  // diag(s) W replaces W, so the product is unchanged while outlier channels
+  // of x shrink. x / s folds into a LayerNormalization producing x (its scale
+  // and bias) when the MatMuls are x's only readers; otherwise a Mul by 1/s
+  // is inserted before them.
+  auto usesByX = smoothUses(model);
+  GraphIndex gi(model);
+  auto *g = model.mutable_graph();
+  std::map<std::string, TensorProto> newInits;
+  std::vector<std::pair<int, NodeProto>> inserts; // before node index
+  std::map<int, std::pair<int, std::string>> renameInput; // node -> (input, name)
+  int smoothed = 0;
+  for (auto &[x, uses] : usesByX) {
+    auto am = xAbsmax.find(x);
+    if (am == xAbsmax.end())
+      continue;
+    const std::vector<float> &ax = am->second;
+    int64_t K = (int64_t)ax.size();
+    std::vector<std::vector<float>> ws(uses.size());
+    bool ok = true;
+    for (size_t u = 0; u < uses.size() && ok; ++u) {
+      const TensorProto &t = *gi.inits.at(uses[u].weight);
+      int64_t k = uses[u].transposed ? t.dims(1) : t.dims(0);
+      ok = k == K && floatData(t, ws[u]);
+    }
+    if (!ok || K == 0)
+      continue;
+    std::vector<float> wmax(K, 0.0f);
+    for (size_t u = 0; u < uses.size(); ++u) {
+      const TensorProto &t = *gi.inits.at(uses[u].weight);
+      int64_t N = uses[u].transposed ? t.dims(0) : t.dims(1);
+      for (int64_t k = 0; k < K; ++k)
+        for (int64_t c = 0; c < N; ++c)
+          wmax[k] = std::max(wmax[k], std::fabs(ws[u][uses[u].transposed ? c * K + k : k * N + c]));
+    }
+    std::vector<float> s(K), inv(K);
+    for (int64_t k = 0; k < K; ++k) {
+      double v = ax[k] > 0 && wmax[k] > 0
+                     ? std::pow((double)ax[k], alpha) / std::pow((double)wmax[k], 1.0 - alpha)
+                     : 1.0;
+      s[k] = (float)std::clamp(v, 1e-5, 1e5);
+      inv[k] = 1.0f / s[k];
+    }
+    // Scaled weights (a copy per use: a weight may be shared elsewhere).
+    for (size_t u = 0; u < uses.size(); ++u) {
+      const TensorProto &t = *gi.inits.at(uses[u].weight);
+      int64_t N = uses[u].transposed ? t.dims(0) : t.dims(1);
+      std::vector<float> w = ws[u];
+      for (int64_t k = 0; k < K; ++k)
+        for (int64_t c = 0; c < N; ++c)
+          w[uses[u].transposed ? c * K + k : k * N + c] *= s[k];
+      std::string name = uses[u].weight + "_smoothed_" + std::to_string(smoothed) + "_" +
+                         std::to_string(u);
+      newInits[name] = makeTensor(name, TensorProto::FLOAT, {t.dims(0), t.dims(1)}, w.data(),
+                                  w.size() * 4);
+      g->mutable_node(uses[u].node)->set_input(1, name);
+    }
+    // x / s: into the LayerNormalization that makes x, or a Mul.
+    auto p = gi.producer.find(x);
+    bool onlyMatMuls = gi.numConsumers(x) == uses.size() && !gi.graphOutputs.count(x);
+    bool folded = false;
+    if (p != gi.producer.end() && onlyMatMuls) {
+      NodeProto &ln = *g->mutable_node(p->second);
+      std::vector<float> gamma, beta;
+      if (ln.op_type() == "LayerNormalization" && intAttr(ln, "axis", -1) == -1 &&
+          ln.input_size() >= 2 && gi.inits.count(ln.input(1)) &&
+          floatData(*gi.inits.at(ln.input(1)), gamma) && (int64_t)gamma.size() == K &&
+          (ln.input_size() < 3 || ln.input(2).empty() ||
+           (gi.inits.count(ln.input(2)) && floatData(*gi.inits.at(ln.input(2)), beta) &&
+            (int64_t)beta.size() == K))) {
+        for (int64_t k = 0; k < K; ++k) {
+          gamma[k] *= inv[k];
+          if (!beta.empty())
+            beta[k] *= inv[k];
+        }
+        std::string gn = ln.input(1) + "_smoothed_" + std::to_string(smoothed);
+        newInits[gn] = makeTensor(gn, TensorProto::FLOAT, {K}, gamma.data(), K * 4);
+        ln.set_input(1, gn);
+        if (!beta.empty()) {
+          std::string bn = ln.input(2) + "_smoothed_" + std::to_string(smoothed);
+          newInits[bn] = makeTensor(bn, TensorProto::FLOAT, {K}, beta.data(), K * 4);
+          ln.set_input(2, bn);
+        }
+        folded = true;
+        log.push_back("'" + x + "': " + std::to_string(uses.size()) +
+                      " MatMul(s), 1/s folded into " + ln.name());
+      }
+    }
+    if (!folded) {
+      std::string invName = x + "_smooth_scale", xs = x + "_smoothed";
+      newInits[invName] = makeTensor(invName, TensorProto::FLOAT, {K}, inv.data(), K * 4);
+      int first = uses[0].node;
+      for (const SmoothUse &u : uses)
+        first = std::min(first, u.node);
+      inserts.push_back({first, makeNode("Mul", x + "_Smooth", {x, invName}, {xs})});
+      for (const SmoothUse &u : uses)
+        g->mutable_node(u.node)->set_input(0, xs);
+      log.push_back("'" + x + "': " + std::to_string(uses.size()) + " MatMul(s), a Mul by 1/s");
+    }
+    ++smoothed;
+  }
+  for (auto &[name, t] : newInits)
+    *g->add_initializer() = t;
+  // Inserted Muls go right before their first reader (node order stays
+  // topological).
+  std::sort(inserts.begin(), inserts.end(),
+            [](const auto &a, const auto &b) { return a.first > b.first; });
+  for (auto &[at, node] : inserts) {
+    g->add_node();
+    for (int k = g->node_size() - 1; k > at; --k)
+      g->mutable_node()->SwapElements(k, k - 1);
+    *g->mutable_node(at) = node;
+  }
+  GraphIndex after(model);
+  for (int i = g->initializer_size() - 1; i >= 0; --i) {
+    const std::string &nm = g->initializer(i).name();
+    if (!after.consumers.count(nm) && !after.graphOutputs.count(nm))
+      g->mutable_initializer()->DeleteSubrange(i, 1);
+  }
+  return smoothed;
+}
+
+std::map<std::string, int> octet::quant::biasCorrectionInputs(const ModelProto &model,
+                                                              const QuantPlan &plan) {
+  GraphIndex gi(model);
+  std::map<std::string, int> out;
+  for (int i = 0; i < gi.g.node_size() && i < (int)plan.nodes.size(); ++i) {
+    const NodeProto &n = gi.g.node(i);
+    if (plan.nodes[i].kind != NodePlan::Int8 || n.input_size() < 2 || !gi.inits.count(n.input(1)))
+      continue;
+    if (n.op_type() == "Conv")
+      out[n.input(0)] = 1;
+    else if (n.op_type() == "Gemm" || n.op_type() == "MatMul")
+      out[n.input(0)] = -1;
+  }
+  return out;
 }

@@ -118,6 +118,16 @@ cl::opt<double> accuracyBudget(
     "accuracy-budget",
     cl::desc("Output SQNR (dB) against float that --auto-mixed-precision reaches (implies it)"),
     cl::value_desc("SQNR_DB"), cl::init(40.0), cl::cat(quantCategory));
+cl::opt<double> smoothAlpha(
+    "smooth",
+    cl::desc("SmoothQuant: migrate activation outliers into MatMul/Gemm weights with strength "
+             "ALPHA in (0, 1) (0.5 is usual)"),
+    cl::value_desc("ALPHA"), cl::init(0.0), cl::cat(quantCategory));
+cl::opt<bool> biasCorrection(
+    "bias-correction",
+    cl::desc("Take the expected error of the int8 weights (mean input x weight error) out of "
+             "each Conv/Gemm/MatMul bias"),
+    cl::cat(quantCategory));
 cl::list<std::string> keepFloat("keep-float", cl::desc("ONNX nodes to leave in float"),
                                 cl::value_desc("NODE,..."), cl::CommaSeparated,
                                 cl::cat(quantCategory));
@@ -172,6 +182,11 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
                 reportFile + "'");
   if (reportSamples <= 0)
     return fail("--report-samples must be positive");
+  if (smoothAlpha.getNumOccurrences() && !(smoothAlpha > 0 && smoothAlpha < 1))
+    return fail("--smooth=ALPHA needs ALPHA between 0 and 1 (exclusive)");
+  if ((smoothAlpha.getNumOccurrences() || biasCorrection) && calibrationData.empty())
+    return fail(std::string(smoothAlpha.getNumOccurrences() ? "--smooth" : "--bias-correction") +
+                " needs --calibration-data (it measures the activations)");
   bool useAmp = autoMixedPrecision || accuracyBudget.getNumOccurrences();
   if (useAmp) {
     if (dynamicQuant)
@@ -190,6 +205,41 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
   std::string digest = q::graphDigest(model);
   q::inlineConstants(model);
   q::foldBatchNorm(model);
+  // The model's own problems (opset, --keep-float names) first, before the
+  // data is read.
+  {
+    q::QuantPlan probe;
+    if (!q::planQuantization(model, qo, probe, error))
+      return fail(error);
+  }
+  q::CalibrationData data;
+  q::CalibrateOptions co;
+  // Calibration runs here, so it is compiled for this host (whatever
+  // --cpu the artifact targets); Octet's float kernels sum in the same order
+  // with AVX2 and AVX-512, so the ranges do not depend on the host.
+  co.cpu = "native";
+  co.batch = calibrationBatch;
+  co.progress = errs().is_displayed();
+  co.modelPath = inputFile;
+  co.timing = &timer;
+  if (!calibrationData.empty() &&
+      !q::openCalibrationData(calibrationData, model, data, error))
+    return fail(error);
+  // The report measures against the float model as given (BatchNorm folded,
+  // before any smoothing).
+  onnx::ModelProto referenceModel = model;
+  std::vector<std::string> smoothLog;
+  if (smoothAlpha.getNumOccurrences()) {
+    std::map<std::string, q::ChannelStats> cs;
+    if (!q::channelStatistics(context, model, q::smoothCandidates(model), data, co, cs, error))
+      return fail(error);
+    std::map<std::string, std::vector<float>> absmax;
+    for (auto &[name, st] : cs)
+      absmax[name] = st.absmax;
+    q::smoothQuant(model, absmax, smoothAlpha, smoothLog);
+    for (const std::string &line : smoothLog)
+      errs() << "smoothquant: " << line << "\n";
+  }
   q::QuantPlan plan;
   if (!q::planQuantization(model, qo, plan, error))
     return fail(error);
@@ -202,20 +252,6 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
       return fail("--dynamic quantizes activations at run time (uint8, their own range per "
                   "call): it takes no calibration cache, calibrator or activation type");
     activations = "uint8, dynamic";
-  }
-  q::CalibrationData data;
-  q::CalibrateOptions co;
-  // Calibration runs here, so it is compiled for this host (whatever
-  // --cpu the artifact targets); Octet's float kernels sum in the same order
-  // with AVX2 and AVX-512, so the ranges do not depend on the host.
-  co.cpu = "native";
-  co.batch = calibrationBatch;
-  co.progress = errs().is_displayed();
-  co.modelPath = inputFile;
-  co.timing = &timer;
-  if (!calibrationData.empty()) {
-    if (!q::openCalibrationData(calibrationData, model, data, error))
-      return fail(error);
   }
   if (!calibrationData.empty() && !qo.dynamic) {
     std::map<std::string, q::TensorStats> stats;
@@ -230,6 +266,7 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
       cache.calibrator = qo.calibrator.str();
       cache.activations = activations;
       cache.samples = data.samples;
+      cache.smooth = smoothAlpha.getNumOccurrences() ? (double)smoothAlpha : 0.0;
       cache.tensors = ranges;
       if (!q::writeCalibrationCache(calibrationCache, cache, error))
         return fail(error);
@@ -247,16 +284,28 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
       return fail("calibration cache '" + calibrationCache + "' holds " + cache.calibrator +
                   " ranges, not " + qo.calibrator.str() +
                   ": give --calibration-data to calibrate again");
+    if (cache.smooth != 0)
+      return fail("calibration cache '" + calibrationCache + "' was made with --smooth=" +
+                  formatv("{0}", cache.smooth).str() +
+                  ", which needs --calibration-data to rescale the model again");
     ranges = cache.tensors;
   } else {
     return fail("--quantize needs --calibration-data (or a --calibration-cache from an "
                 "earlier run)");
   }
+  if (biasCorrection) {
+    std::map<std::string, q::ChannelStats> cs;
+    if (!q::channelStatistics(context, model, q::biasCorrectionInputs(model, plan), data, co, cs,
+                              error))
+      return fail(error);
+    for (auto &[name, st] : cs)
+      plan.inputMeans[name] = st.mean();
+  }
   onnx::ModelProto floatModel = model;
   q::MixedPrecisionResult amp;
   if (useAmp) {
-    if (!q::autoMixedPrecision(context, floatModel, qo, ranges, data, co, reportSamples,
-                               accuracyBudget, amp, error))
+    if (!q::autoMixedPrecision(context, floatModel, qo, ranges, plan.inputMeans, data, co,
+                               reportSamples, accuracyBudget, amp, error))
       return fail(error);
     qo.keepFloat.insert(qo.keepFloat.end(), amp.fallback.begin(), amp.fallback.end());
     if (!q::planQuantization(model, qo, plan, error))
@@ -292,7 +341,7 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
     for (const auto &o : floatModel.graph().output())
       rep.outputs.push_back(o.name());
     if (data.samples && !reportFile.empty()) {
-      if (!q::compareQuantized(context, floatModel, model, plan, data, co, reportSamples,
+      if (!q::compareQuantized(context, referenceModel, model, plan, data, co, reportSamples,
                                rep.outputs, rep.metrics, error))
         return fail(error);
       rep.comparedSamples = std::min<int64_t>(data.samples, reportSamples);
@@ -406,7 +455,8 @@ int main(int argc, char **argv) {
                                 (cl::Option *)&calibrationBatch, (cl::Option *)&weightRange,
                                 (cl::Option *)&reportFile, (cl::Option *)&reportSamples,
                                 (cl::Option *)&dynamicQuant, (cl::Option *)&autoMixedPrecision,
-                                (cl::Option *)&accuracyBudget})
+                                (cl::Option *)&accuracyBudget, (cl::Option *)&smoothAlpha,
+                                (cl::Option *)&biasCorrection})
       if (o->getNumOccurrences()) {
         errs() << "octetc: error: --" << o->ArgStr << " needs --quantize\n";
         return 1;

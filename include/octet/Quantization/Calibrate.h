@@ -74,6 +74,26 @@ bool compareQuantized(mlir::MLIRContext &context, const onnx::ModelProto &floatM
                       const std::vector<std::string> &alsoCompare,
                       std::map<std::string, LayerMetrics> &metrics, std::string &error);
 
+/// Per-channel statistics of a float tensor along one axis.
+struct ChannelStats {
+  std::vector<float> absmax;
+  std::vector<double> sum;
+  uint64_t perChannel = 0; // values per channel
+  std::vector<double> mean() const {
+    std::vector<double> m(sum.size());
+    for (size_t c = 0; c < sum.size(); ++c)
+      m[c] = perChannel ? sum[c] / (double)perChannel : 0.0;
+    return m;
+  }
+};
+/// Runs the float model over the data and gathers per-channel max |x| and
+/// mean of each tensor in `axes` (name -> channel axis, negative from the
+/// end). Tensors absent or not float are left out.
+bool channelStatistics(mlir::MLIRContext &context, const onnx::ModelProto &model,
+                       const std::map<std::string, int> &axes, CalibrationData &data,
+                       const CalibrateOptions &options, std::map<std::string, ChannelStats> &out,
+                       std::string &error);
+
 /// The float outputs of a model (its graph outputs) over the first samples.
 struct ModelOutputs {
   std::vector<std::string> names;
@@ -95,7 +115,9 @@ double outputSqnr(const ModelOutputs &reference, const ModelOutputs &got);
 /// of them does, returns the best model it evaluated (met = false).
 bool autoMixedPrecision(mlir::MLIRContext &context, const onnx::ModelProto &floatModel,
                         const QuantizeOptions &options,
-                        const std::map<std::string, TensorRange> &ranges, CalibrationData &data,
+                        const std::map<std::string, TensorRange> &ranges,
+                        const std::map<std::string, std::vector<double>> &inputMeans,
+                        CalibrationData &data,
                         const CalibrateOptions &calibrateOptions, int64_t maxSamples,
                         double budgetDb, MixedPrecisionResult &result, std::string &error);
 

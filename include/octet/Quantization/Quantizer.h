@@ -168,7 +168,15 @@ struct QuantPlan {
   std::vector<NodePlan> nodes;           // in graph order
   std::vector<std::string> observed;     // activation tensors to calibrate
   std::vector<TensorPlan> tensors;       // after rewriteToQDQ: the quantized activations
+  /// Bias correction: per-channel means of the float inputs of int8 Conv,
+  /// Gemm and MatMul nodes (by tensor name); empty: no correction.
+  std::map<std::string, std::vector<double>> inputMeans;
 };
+
+/// The inputs whose per-channel means bias correction needs (int8 Conv:
+/// axis 1; Gemm and MatMul with constant weights: the last axis).
+std::map<std::string, int> biasCorrectionInputs(const onnx::ModelProto &model,
+                                                const QuantPlan &plan);
 
 /// Turns Constant nodes and Identity nodes of initializers into initializers
 /// (in place). Returns the number of nodes removed.
@@ -178,12 +186,23 @@ int inlineConstants(onnx::ModelProto &model);
 /// (in place). Returns the number of folded nodes.
 int foldBatchNorm(onnx::ModelProto &model);
 
+/// The activations SmoothQuant can rescale (inputs of MatMul/Gemm with
+/// constant 2-D weights), with their channel axis (the last).
+std::map<std::string, int> smoothCandidates(const onnx::ModelProto &model);
+/// SmoothQuant with migration strength `alpha` from the per-channel max |x|
+/// of each candidate (in place). Returns how many activations were
+/// rescaled; `log` says where each 1/s went.
+int smoothQuant(onnx::ModelProto &model,
+                const std::map<std::string, std::vector<float>> &xAbsmax, double alpha,
+                std::vector<std::string> &log);
+
 /// Chooses the int8 nodes and the tensors to calibrate. Fails (with a
 /// message) on unknown --keep-float names and models it cannot quantize.
 bool planQuantization(const onnx::ModelProto &model, const QuantizeOptions &options,
                       QuantPlan &plan, std::string &error);
 
-/// A copy of `model` with every observed tensor also a graph output.
+/// A copy of `model` with every observed tensor that a node of it produces
+/// also a graph output.
 std::unique_ptr<onnx::ModelProto> withObservedOutputs(const onnx::ModelProto &model,
                                                       const QuantPlan &plan);
 
@@ -263,6 +282,7 @@ struct CalibrationCache {
   std::string calibrator; // Calibrator::str() of the run that made it
   std::string activations; // "uint8" / "int8", "+symmetric"
   uint64_t samples = 0;
+  double smooth = 0;      // --smooth's alpha when the ranges are of a smoothed model
   std::map<std::string, TensorRange> tensors;
 };
 bool writeCalibrationCache(const std::string &path, const CalibrationCache &cache,
