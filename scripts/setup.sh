@@ -29,6 +29,8 @@ packages=(cmake ninja-build ccache clang-22 lld-22 llvm-22-dev llvm-22-tools
 # qemu-x86_64 runs test programs (and, with OCTET_ORT_CPU=MODEL, ONNX
 # Runtime) with another CPU's CPUID, e.g. a Zen 3 without AVX-512.
 [ "$test_deps" = 1 ] && packages+=(qemu-user)
+# Headless Chromium renders the HTML quantization report (a screenshot test).
+[ "$test_deps" = 1 ] && packages+=(chromium)
 # bench/run.sh times oneDNN's INT8 kernels as the anchor.
 [ "$bench_deps" = 1 ] && packages+=(libdnnl-dev)
 

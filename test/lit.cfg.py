@@ -27,6 +27,11 @@ config.substitutions.append(("%opcheck", config.python_executable + " " + os.pat
 config.substitutions.append(("%emptymodels", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "empty_models.py")))
 config.substitutions.append(("%avx2forms", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "avx2_forms.py")))
 config.substitutions.append(("%qmodels", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "quant_models.py")))
+# Headless Chromium (Debian's chromium, scripts/setup.sh --test-deps) renders
+# the HTML quantization report for a screenshot check.
+if os.access("/usr/bin/chromium", os.X_OK):
+    config.available_features.add("chromium")
+config.substitutions.append(("%pngcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "png_check.py")))
 config.substitutions.append(("%qcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "quant_check.py")))
 config.substitutions.append(("%npycmp", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "npy_compare.py")))
 
