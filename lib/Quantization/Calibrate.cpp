@@ -559,7 +559,7 @@ bool octet::quant::compareQuantized(mlir::MLIRContext &context,
     return false;
   struct Acc {
     double sig = 0, err = 0, dot = 0, qq = 0, maxAbs = 0;
-    uint64_t n = 0, clipped = 0;
+    uint64_t n = 0, clipped = 0, rows = 0, sameTop1 = 0;
   };
   std::vector<Acc> acc(tensors.size());
   auto started = std::chrono::steady_clock::now();
@@ -600,6 +600,17 @@ bool octet::quant::compareQuantized(mlir::MLIRContext &context,
         a.clipped += x < lo || x > hi;
       }
       a.n += fc;
+      // Rank-2 model outputs (scores per class): top-1 agreement per row.
+      std::vector<int64_t> shape = fr.shape(fm, t.name);
+      if (std::count(alsoCompare.begin(), alsoCompare.end(), t.name) && shape.size() == 2 &&
+          shape[1] > 1 && (size_t)(shape[0] * shape[1]) == fc) {
+        for (int64_t r = 0; r < shape[0]; ++r) {
+          const float *fr0 = f + r * shape[1], *qr0 = q + r * shape[1];
+          a.sameTop1 += std::max_element(fr0, fr0 + shape[1]) - fr0 ==
+                        std::max_element(qr0, qr0 + shape[1]) - qr0;
+        }
+        a.rows += shape[0];
+      }
     }
     done += n;
     progress(opts.progress, "comparing int8 with float", done, fsrc.total, started);
@@ -614,6 +625,7 @@ bool octet::quant::compareQuantized(mlir::MLIRContext &context,
     m.cosine = a.sig > 0 && a.qq > 0 ? a.dot / std::sqrt(a.sig * a.qq) : 1.0;
     m.maxAbsError = a.maxAbs;
     m.clippedShare = (double)a.clipped / (double)a.n;
+    m.top1Agreement = a.rows ? (double)a.sameTop1 / (double)a.rows : -1.0;
     out[tensors[k].name] = m;
   }
   return true;

@@ -172,10 +172,13 @@ std::string octet::quant::reportTable(const QuantReport &rep) {
     os << llvm::formatv("worst tensor: {0} ({1:f1} dB)\n", w->t->name, w->m->sqnrDb);
   for (const std::string &o : rep.outputs) {
     auto m = rep.metrics.find(o);
-    if (m != rep.metrics.end())
-      os << llvm::formatv("output '{0}': SQNR {1:f1} dB, cosine {2:f5} against float ({3} "
-                          "samples)\n",
-                          o, m->second.sqnrDb, m->second.cosine, rep.comparedSamples);
+    if (m == rep.metrics.end())
+      continue;
+    os << llvm::formatv("output '{0}': SQNR {1:f1} dB, cosine {2:f5}", o, m->second.sqnrDb,
+                        m->second.cosine);
+    if (m->second.top1Agreement >= 0)
+      os << llvm::formatv(", top-1 agreement {0:f1}%", 100 * m->second.top1Agreement);
+    os << " against float (" << rep.comparedSamples << " samples)\n";
   }
   return s;
 }
@@ -229,10 +232,14 @@ bool octet::quant::writeReport(const std::string &path, const QuantReport &rep,
     llvm::json::Object outputs;
     for (const std::string &o : rep.outputs) {
       auto m = rep.metrics.find(o);
-      if (m != rep.metrics.end())
-        outputs[o] = llvm::json::Object{{"sqnr_db", m->second.sqnrDb},
-                                        {"cosine", m->second.cosine},
-                                        {"max_abs_error", m->second.maxAbsError}};
+      if (m == rep.metrics.end())
+        continue;
+      llvm::json::Object oj{{"sqnr_db", m->second.sqnrDb},
+                            {"cosine", m->second.cosine},
+                            {"max_abs_error", m->second.maxAbsError}};
+      if (m->second.top1Agreement >= 0)
+        oj["top1_agreement"] = m->second.top1Agreement;
+      outputs[o] = std::move(oj);
     }
     llvm::json::Value mixed = nullptr;
     if (const MixedPrecisionResult *mp = rep.mixedPrecision) {

@@ -232,6 +232,7 @@ struct LayerMetrics {
   double cosine = 0;       // cosine similarity of f and q
   double maxAbsError = 0;
   double clippedShare = 0; // share of float values outside the int8 range
+  double top1Agreement = -1; // rank-2 model outputs: share of rows with the same argmax
   uint64_t count = 0;
 };
 
