@@ -3,7 +3,8 @@
 # on 256 images, against Octet's float model compiling and running the same
 # 256 images (octetc + octet-run --benchmark=256 at batch 1), in the same run.
 # Reports wall time, the ratio with and without the compile steps, and peak
-# memory (/usr/bin/time). Prints a markdown table.
+# memory (/usr/bin/time). Then the quantized model against the float one:
+# both compiled for this CPU, p50 latency at batch 1. Prints markdown tables.
 # usage: bench/quantize.sh   (needs python3-torch: scripts/setup.sh --test-deps)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,13 +31,29 @@ fr=$(grep -oE 'throughput: [0-9.]+' "$work/frun.out" | awk -v n="$n" '{ printf "
 cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo "Host: $cpu_model, $(getconf _NPROCESSORS_ONLN) cores; resnet18 224x224, $n calibration images"
 echo
-echo "| calibrator | octetc --quantize (s) | peak memory (MB) | float compile + run (s) | ratio | float run only (s) | calibration less one compile (s) | ratio |"
+echo "| calibrator | octetc --quantize (s) | peak memory (MB) | float compile + run (s) | ratio | float run (s) | calibration passes (s) | ratio |"
 echo "|---|---|---|---|---|---|---|---|"
 for cal in minmax entropy; do
   timed "q-$cal" "$bin/octetc" "$work/r18.onnx" --quantize --calibration-data "$work/calib.npy" \
-    --calibrator="$cal" --emit=onnx-qdq -o "$work/q-$cal.onnx"
+    --calibrator="$cal" --emit=onnx-qdq -o "$work/q-$cal.onnx" --timing
   read -r qs qm < "$work/q-$cal.time"
-  awk -v c="$cal" -v q="$qs" -v m="$qm" -v fc="$fc" -v fr="$fr" 'BEGIN {
+  # The passes over the data (--timing): reading, running, statistics and
+  # choosing the ranges; without the compile of the model with observers.
+  passes=$(grep -E '^ +[0-9.]+ +\( *[0-9.]+%\) +(read the data|run|statistics|choose ranges)' \
+    "$work/q-$cal.out" | awk '{ s += $1 } END { printf "%.2f", s }')
+  awk -v c="$cal" -v q="$qs" -v m="$qm" -v fc="$fc" -v fr="$fr" -v p="$passes" 'BEGIN {
     printf "| %s | %.2f | %.0f | %.2f | %.2fx | %.2f | %.2f | %.2fx |\n",
-      c, q, m / 1024, fc + fr, q / (fc + fr), fr, q - fc, (q - fc) / fr }'
+      c, q, m / 1024, fc + fr, q / (fc + fr), fr, p, p / fr }'
+done
+
+# The int8 model Octet made against the float model, same run.
+"$bin/octetc" "$work/q-minmax.onnx" --input-shape input=1x3x224x224 --target=cpu \
+  --emit=shared-lib -o "$work/q.so"
+for t in 1 2; do
+  fp=$("$bin/octet-run" "$work/f.so" --input "input=@$work/one.npy" --benchmark=30 --threads=$t |
+       grep -oE 'p50 [0-9.]+' | cut -d' ' -f2)
+  qp=$("$bin/octet-run" "$work/q.so" --input "input=@$work/one.npy" --benchmark=30 --threads=$t |
+       grep -oE 'p50 [0-9.]+' | cut -d' ' -f2)
+  [ "$t" = 1 ] && { echo; echo "| threads | float p50 (ms) | int8 (octetc --quantize) p50 (ms) | int8 / float |"; echo "|---|---|---|---|"; }
+  awk -v t="$t" -v f="$fp" -v q="$qp" 'BEGIN { printf "| %s | %.2f | %.2f | %.2fx |\n", t, f, q, q / f }'
 done

@@ -763,8 +763,8 @@ bool Rewriter::run(std::string &error) {
     return false;
   }
   // A node runs in int8 only when every activation it reads and writes has a
-  // range (calibration sees only float tensors).
-  // Tensors that need no range of their own: the outputs of same-as-input
+  // range (calibration sees only float tensors), except tensors that need no
+  // range of their own: the outputs of same-as-input
   // nodes (their input's parameters) and of producers a Relu folds into.
   std::set<std::string> folded, derived;
   for (int i = 0; i < g->node_size(); ++i) {
@@ -879,14 +879,16 @@ bool Rewriter::run(std::string &error) {
     if (plan.nodes[i].kind != NodePlan::Int8 || n.op_type() != "Concat")
       continue;
     float lo = 0, hi = 0;
-    for (const auto &in : n.input()) {
-      const TensorRange &r = ranges.at(in);
-      lo = std::min(lo, r.min);
-      hi = std::max(hi, r.max);
-    }
-    const TensorRange &ro = ranges.at(n.output(0));
-    lo = std::min(lo, ro.min);
-    hi = std::max(hi, ro.max);
+    auto widen = [&](const std::string &t) {
+      auto r = ranges.find(t); // an edited cache may lack an input's range
+      if (r != ranges.end()) {
+        lo = std::min(lo, r->second.min);
+        hi = std::max(hi, r->second.max);
+      }
+    };
+    for (const auto &in : n.input())
+      widen(in);
+    widen(n.output(0));
     params[n.output(0)] = computeScaleZp(lo, hi, act);
     for (const auto &in : n.input()) {
       auto p = gi.producer.find(in);

@@ -308,10 +308,11 @@ float entropyThreshold(const Bins &bins, double absmax, int levels) {
   double bestKl = std::numeric_limits<double>::infinity();
   int best = nbins;
   std::vector<double> p(nbins), q(nbins);
+  std::vector<double> beyond(nbins + 1, 0.0); // beyond[i] = sum of hist[i..]
+  for (int k = nbins - 1; k >= 0; --k)
+    beyond[k] = beyond[k + 1] + hist[k];
   for (int i = levels; i <= nbins; ++i) {
-    double outliers = 0;
-    for (int k = i; k < nbins; ++k)
-      outliers += hist[k];
+    double outliers = beyond[i];
     std::copy(hist.begin(), hist.begin() + i, p.begin());
     p[i - 1] += outliers;
     // Merge the i bins into `levels` groups, then spread each group's mass

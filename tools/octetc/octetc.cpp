@@ -19,6 +19,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Parallel.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -257,9 +258,20 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
     std::map<std::string, q::TensorStats> stats;
     if (!q::calibrate(context, model, plan, data, co, stats, error))
       return fail(error);
-    for (auto &[name, st] : stats)
-      if (!st.empty())
-        ranges[name] = q::chooseRange(st, qo.calibrator, qo.activationType());
+    {
+      // Each tensor's range is its own: choose them on every core.
+      mlir::TimingScope rangeTimer = timer.nest("choose ranges (" + qo.calibrator.str() + ")");
+      std::vector<std::pair<const std::string *, const q::TensorStats *>> todo;
+      for (auto &[name, st] : stats)
+        if (!st.empty())
+          todo.push_back({&name, &st});
+      std::vector<q::TensorRange> chosen(todo.size());
+      llvm::parallelFor(0, todo.size(), [&](size_t k) {
+        chosen[k] = q::chooseRange(*todo[k].second, qo.calibrator, qo.activationType());
+      });
+      for (size_t k = 0; k < todo.size(); ++k)
+        ranges[*todo[k].first] = chosen[k];
+    }
     if (!calibrationCache.empty()) {
       q::CalibrationCache cache;
       cache.model = digest;
