@@ -153,6 +153,33 @@ struct GraphIndex {
   std::map<std::string, std::vector<int>> consumers;
 };
 
+/// Removes the initializers no node reads and no graph output names, and
+/// those a node now writes (a bias's DequantizeLinear takes its name).
+void dropDeadInitializers(ModelProto &model) {
+  GraphIndex after(model);
+  auto *g = model.mutable_graph();
+  for (int i = g->initializer_size() - 1; i >= 0; --i) {
+    const std::string &n = g->initializer(i).name();
+    if ((!after.consumers.count(n) && !after.graphOutputs.count(n)) || after.producer.count(n))
+      g->mutable_initializer()->DeleteSubrange(i, 1);
+  }
+}
+
+/// Replaces the graph's nodes with `nodes` (in order), adds `inits`, drops
+/// the stale value_info (tensors were renamed) and the dead initializers.
+void installGraph(ModelProto &model, const std::vector<const std::vector<NodeProto> *> &nodes,
+                  const std::vector<TensorProto> &inits) {
+  auto *g = model.mutable_graph();
+  g->clear_node();
+  for (const auto *list : nodes)
+    for (const NodeProto &n : *list)
+      *g->add_node() = n;
+  for (const TensorProto &t : inits)
+    *g->add_initializer() = t;
+  g->clear_value_info();
+  dropDeadInitializers(model);
+}
+
 bool isComputeOp(llvm::StringRef op) {
   return op == "Conv" || op == "Gemm" || op == "MatMul" || op == "Add" ||
          op == "GlobalAveragePool" || op == "Relu" || op == "Clip" || op == "Concat";
@@ -404,12 +431,7 @@ int octet::quant::foldBatchNorm(ModelProto &model) {
     conv.set_output(0, bn.output(0));
     g->mutable_node()->DeleteSubrange(foldAt, 1);
     ++folded;
-    // Drop initializers nothing reads any more.
-    GraphIndex after(model);
-    for (int i = g->initializer_size() - 1; i >= 0; --i)
-      if (!after.consumers.count(g->initializer(i).name()) &&
-          !after.graphOutputs.count(g->initializer(i).name()))
-        g->mutable_initializer()->DeleteSubrange(i, 1);
+    dropDeadInitializers(model);
   }
 }
 
@@ -1057,22 +1079,7 @@ bool Rewriter::run(std::string &error) {
   }
 
   // Install: weight DQ nodes first (they read only initializers).
-  g->clear_node();
-  for (auto &n : weightNodes)
-    *g->add_node() = n;
-  for (auto &n : nodes)
-    *g->add_node() = n;
-  for (auto &t : newInits)
-    *g->add_initializer() = t;
-  g->clear_value_info();
-  // Drop the float weights nothing reads any more (and those a node now
-  // writes: a bias's DequantizeLinear took its name).
-  GraphIndex after(model);
-  for (int i = g->initializer_size() - 1; i >= 0; --i) {
-    const std::string &n = g->initializer(i).name();
-    if ((!after.consumers.count(n) && !after.graphOutputs.count(n)) || after.producer.count(n))
-      g->mutable_initializer()->DeleteSubrange(i, 1);
-  }
+  installGraph(model, {&weightNodes, &nodes}, newInits);
   return true;
 }
 
@@ -1220,18 +1227,7 @@ bool octet::quant::rewriteDynamic(ModelProto &model, QuantPlan &plan,
     if (bias)
       nodes.push_back(makeNode("Add", base + "_bias", {out + "_unbiased", n.input(2)}, {out}));
   }
-  g->clear_node();
-  for (auto &n : nodes)
-    *g->add_node() = n;
-  for (auto &t : inits)
-    *g->add_initializer() = t;
-  g->clear_value_info();
-  GraphIndex after(model);
-  for (int i = g->initializer_size() - 1; i >= 0; --i) {
-    const std::string &nm = g->initializer(i).name();
-    if (!after.consumers.count(nm) && !after.graphOutputs.count(nm))
-      g->mutable_initializer()->DeleteSubrange(i, 1);
-  }
+  installGraph(model, {&nodes}, inits);
   // DynamicQuantizeLinear and MatMulInteger need opset 11 and 10.
   for (auto &o : *model.mutable_opset_import())
     if ((o.domain().empty() || o.domain() == "ai.onnx") && o.version() < 11)
@@ -1395,12 +1391,7 @@ int octet::quant::smoothQuant(ModelProto &model,
       g->mutable_node()->SwapElements(k, k - 1);
     *g->mutable_node(at) = node;
   }
-  GraphIndex after(model);
-  for (int i = g->initializer_size() - 1; i >= 0; --i) {
-    const std::string &nm = g->initializer(i).name();
-    if (!after.consumers.count(nm) && !after.graphOutputs.count(nm))
-      g->mutable_initializer()->DeleteSubrange(i, 1);
-  }
+  dropDeadInitializers(model);
   return smoothed;
 }
 
