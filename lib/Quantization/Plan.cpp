@@ -259,12 +259,31 @@ bool int8Inputs(const NodeProto &n, const GraphIndex &gi, std::vector<std::strin
     return true;
   }
   if (op == "Add") {
-    if (n.input_size() != 2 || !act(0) || !act(1)) {
-      why = "an input is a constant";
-      return false;
+    // Two activations (a residual add), or an activation and a float
+    // initializer (a bias after a MatMul): the constant is quantized with
+    // its own range, as ONNX Runtime's quantizer does.
+    if (n.input_size() == 2 && act(0) && act(1)) {
+      acts = {n.input(0), n.input(1)};
+      return true;
     }
-    acts = {n.input(0), n.input(1)};
-    return true;
+    for (int k = 0; k < 2 && n.input_size() == 2; ++k) {
+      if (!act(k) || !init(1 - k) ||
+          gi.inits.at(n.input(1 - k))->data_type() != TensorProto::FLOAT)
+        continue;
+      // Only a bias after a MatMul, Gemm or Conv: an Add inside a float
+      // island (1 + erf(x) of a decomposed Gelu) stays float with it.
+      auto p = gi.producer.find(n.input(k));
+      llvm::StringRef pop = p == gi.producer.end() ? "" : gi.g.node(p->second).op_type();
+      if (pop != "MatMul" && pop != "Gemm" && pop != "Conv") {
+        why = "adds a constant to a " + (pop.empty() ? std::string("graph input") : pop.str()) +
+              " output";
+        return false;
+      }
+      acts = {n.input(k)};
+      return true;
+    }
+    why = "an input is a constant that is not a float initializer";
+    return false;
   }
   if (op == "Concat") {
     for (int i = 0; i < n.input_size(); ++i)
@@ -577,6 +596,10 @@ struct Rewriter {
   bool run(std::string &error);
   bool quantizeWeight(const std::string &name, int axis, std::vector<float> &scales,
                       std::string &dqOutput, std::string &error);
+  /// A float initializer read by an int8 Add, quantized per tensor with the
+  /// activations' type over its own range: NAME_quantized and a DQ node.
+  bool quantizeConstant(const std::string &name, std::string &error);
+  std::set<std::string> quantizedConstants;
   void quantizeBias(const std::string &name, float inputScale, const std::vector<float> &wscales,
                     bool soleUse, std::string &dqOutput);
 
@@ -728,6 +751,40 @@ bool Rewriter::quantizeWeight(const std::string &name, int axis, std::vector<flo
     int64_t c = channelOf(i);
     err[i] = ((float)q[i] - (float)p[c].zeroPoint) * scales[c] - w[i];
   }
+  return true;
+}
+
+bool Rewriter::quantizeConstant(const std::string &name, std::string &error) {
+  if (!quantizedConstants.insert(name).second)
+    return true;
+  const TensorProto *t = nullptr;
+  for (const auto &i : model.graph().initializer())
+    if (i.name() == name)
+      t = &i;
+  std::vector<float> v;
+  if (!t || !floatData(*t, v)) {
+    error = "constant '" + name + "' is not a float32 initializer";
+    return false;
+  }
+  float lo = 0, hi = 0;
+  for (float x : v) {
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+  }
+  ScaleZp p = computeScaleZp(lo, hi, act);
+  std::vector<int64_t> dims(t->dims().begin(), t->dims().end());
+  std::vector<uint8_t> bytes(v.size());
+  for (size_t i = 0; i < v.size(); ++i)
+    bytes[i] = (uint8_t)quantizeValue(v[i], p, act); // int8 keeps its two's complement byte
+  int32_t type = act.isSigned() ? TensorProto::INT8 : TensorProto::UINT8;
+  newInits.push_back(makeTensor(name + "_quantized", type, dims, bytes.data(), bytes.size()));
+  float s = p.scale;
+  newInits.push_back(makeTensor(name + "_scale", TensorProto::FLOAT, {}, &s, 4));
+  uint8_t z = (uint8_t)p.zeroPoint;
+  newInits.push_back(makeTensor(name + "_zero_point", type, {}, &z, 1));
+  weightNodes.push_back(makeNode("DequantizeLinear", name + "_DequantizeLinear",
+                                 {name + "_quantized", name + "_scale", name + "_zero_point"},
+                                 {name + "_DequantizeLinear_Output"}));
   return true;
 }
 
@@ -1003,6 +1060,13 @@ bool Rewriter::run(std::string &error) {
     auto ca = correctedAdds.find(i);
     if (ca != correctedAdds.end())
       n.set_input(ca->second.first, ca->second.second);
+    // An int8 Add's constant operand: quantized with its own range.
+    if (np.kind == NodePlan::Int8 && n.op_type() == "Add" && acts[i].size() == 1) {
+      int k = gi.inits.count(g->node(i).input(1)) ? 1 : 0; // the constant operand
+      if (!quantizeConstant(n.input(k), error))
+        return false;
+      n.set_input(k, n.input(k) + "_DequantizeLinear_Output");
+    }
     // Weights and bias.
     if (np.kind == NodePlan::Int8 &&
         (n.op_type() == "Conv" || n.op_type() == "Gemm" ||
