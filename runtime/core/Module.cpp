@@ -23,7 +23,7 @@ std::string shapeString(int32_t rank, const int64_t *dims) {
   for (int32_t i = 0; i < rank; ++i) {
     if (i)
       s += ", ";
-    s += dims ? std::to_string(dims[i]) : "?";
+    s += dims && dims[i] >= 0 ? std::to_string(dims[i]) : "?";
   }
   return s + "]";
 }
@@ -43,21 +43,31 @@ octet_status validateDescriptor(const octet_module_desc *d, const std::string &w
       d->num_executables < 0 || (d->num_executables && !d->executables) ||
       (d->workspace_alignment & (d->workspace_alignment - 1)))
     return makeStatus(OCTET_INVALID_MODULE, what + " has a malformed descriptor");
+  bool dynamicBatch = d->flags & OCTET_MODULE_DYNAMIC_BATCH;
+  if (dynamicBatch && (d->batch_min < 0 || d->batch_max < d->batch_min))
+    return makeStatus(OCTET_INVALID_MODULE, what + " has a malformed batch range");
   for (int32_t i = 0; i < d->num_inputs + d->num_outputs; ++i) {
     const octet_tensor_desc &t = i < d->num_inputs ? d->inputs[i] : d->outputs[i - d->num_inputs];
     if (t.rank < 0 || (t.rank && !t.dims) || !octet_dtype_size(t.dtype))
       return makeStatus(OCTET_INVALID_MODULE, what + " has a malformed tensor descriptor");
     for (int32_t k = 0; k < t.rank; ++k)
-      if (t.dims[k] < 0)
+      if (t.dims[k] < 0 && !(dynamicBatch && k == 0 && t.dims[k] == -1))
         return makeStatus(OCTET_INVALID_MODULE,
                           what + ": tensor '" + (t.name ? t.name : "") +
-                              "' has a dynamic dimension, which this runtime cannot bind yet");
+                              "' has a dynamic dimension other than a leading batch one, "
+                              "which this runtime cannot bind");
   }
   return nullptr;
 }
 
+/// Whether `t` takes the call's batch size as its leading dimension.
+bool isBatched(const octet_tensor_desc &t) { return t.rank > 0 && t.dims[0] == -1; }
+
+/// Checks `view` against `want`. A batched tensor's leading dimension binds
+/// `batch` (-1 until the first batched view) and must then agree with it.
 octet_status checkView(const octet_module_impl *m, const octet_tensor_desc &want,
-                       const octet_tensor_view &view, const char *kind, int32_t index) {
+                       const octet_tensor_view &view, const char *kind, int32_t index,
+                       int64_t &batch) {
   std::string who = std::string(kind) + " " + std::to_string(index) + " '" +
                     (want.name ? want.name : "") + "'";
   if (view.dtype != want.dtype)
@@ -70,20 +80,37 @@ octet_status checkView(const octet_module_impl *m, const octet_tensor_desc &want
                           ", got rank " + std::to_string(view.rank) + " " +
                           shapeString(view.rank, view.shape));
   size_t count = 1;
+  std::vector<int64_t> dims(want.dims, want.dims + want.rank);
+  if (isBatched(want)) {
+    const octet_module_desc *d = m->desc;
+    int64_t n = view.shape[0];
+    if (n < d->batch_min || n > d->batch_max)
+      return makeStatus(OCTET_INVALID_ARGUMENT,
+                        who + ": batch " + std::to_string(n) + " is outside [" +
+                            std::to_string(d->batch_min) + ", " + std::to_string(d->batch_max) +
+                            "], the batch sizes the module was compiled for");
+    if (batch >= 0 && n != batch)
+      return makeStatus(OCTET_INVALID_ARGUMENT, who + ": batch " + std::to_string(n) +
+                                                    " differs from the call's batch " +
+                                                    std::to_string(batch) +
+                                                    " (its first batched tensor's)");
+    batch = n;
+    dims[0] = n;
+  }
   for (int32_t i = 0; i < want.rank; ++i) {
-    if (view.shape[i] != want.dims[i])
+    if (view.shape[i] != dims[i])
       return makeStatus(OCTET_INVALID_ARGUMENT, who + ": expected shape " +
                                                     shapeString(want.rank, want.dims) +
                                                     ", got " + shapeString(view.rank, view.shape));
-    count *= (size_t)want.dims[i];
+    count *= (size_t)dims[i];
   }
   if (view.strides) {
     int64_t expect = 1;
     for (int32_t i = want.rank - 1; i >= 0; --i) {
-      if (want.dims[i] != 1 && view.strides[i] != expect)
+      if (dims[i] != 1 && view.strides[i] != expect)
         return makeStatus(OCTET_INVALID_ARGUMENT,
                           who + ": only dense row-major tensors are supported");
-      expect *= want.dims[i];
+      expect *= dims[i];
     }
   }
   size_t need = count * octet_dtype_size(want.dtype);
@@ -148,18 +175,18 @@ octet_status makeModule(const octet_module_desc *desc, void *library, octet_devi
   return nullptr;
 }
 
-/// The bytes a tensor of `t` occupies.
-size_t tensorBytes(const octet_tensor_desc &t) {
+/// The bytes a tensor of `t` occupies in a call of batch `batch`.
+size_t tensorBytes(const octet_tensor_desc &t, int64_t batch) {
   size_t count = 1;
   for (int32_t i = 0; i < t.rank; ++i)
-    count *= (size_t)t.dims[i];
+    count *= (size_t)(t.dims[i] < 0 ? batch : t.dims[i]);
   return count * octet_dtype_size(t.dtype);
 }
 
 /// The generated code assumes that no output overlaps another output or an
 /// input (octet_abi.h); inputs may share bytes, they are only read.
 octet_status checkOverlaps(const octet_module_desc *d, const octet_tensor_view *inputs,
-                           const octet_tensor_view *outputs) {
+                           const octet_tensor_view *outputs, int64_t batch) {
   auto overlap = [](const void *a, size_t na, const void *b, size_t nb) {
     auto pa = (uintptr_t)a, pb = (uintptr_t)b;
     return na && nb && pa < pb + nb && pb < pa + na;
@@ -168,14 +195,14 @@ octet_status checkOverlaps(const octet_module_desc *d, const octet_tensor_view *
     return std::string(kind) + " " + std::to_string(i) + " '" + (t.name ? t.name : "") + "'";
   };
   for (int32_t o = 0; o < d->num_outputs; ++o) {
-    size_t no = tensorBytes(d->outputs[o]);
+    size_t no = tensorBytes(d->outputs[o], batch);
     for (int32_t p = 0; p < o; ++p)
-      if (overlap(outputs[o].data, no, outputs[p].data, tensorBytes(d->outputs[p])))
+      if (overlap(outputs[o].data, no, outputs[p].data, tensorBytes(d->outputs[p], batch)))
         return makeStatus(OCTET_INVALID_ARGUMENT, name("output", o, d->outputs[o]) +
                                                       " overlaps " +
                                                       name("output", p, d->outputs[p]));
     for (int32_t i = 0; i < d->num_inputs; ++i)
-      if (overlap(outputs[o].data, no, inputs[i].data, tensorBytes(d->inputs[i])))
+      if (overlap(outputs[o].data, no, inputs[i].data, tensorBytes(d->inputs[i], batch)))
         return makeStatus(OCTET_INVALID_ARGUMENT,
                           name("output", o, d->outputs[o]) + " overlaps " +
                               name("input", i, d->inputs[i]) +
@@ -196,13 +223,14 @@ octet_status invokeOn(octet_context ctx, const octet_tensor_view *inputs, int32_
                           std::to_string(numInputs) + " and " + std::to_string(numOutputs));
   if ((numInputs && !inputs) || (numOutputs && !outputs))
     return makeStatus(OCTET_INVALID_ARGUMENT, "octet_module_invoke: null view array");
+  int64_t batch = -1;
   for (int32_t i = 0; i < numInputs; ++i)
-    if (octet_status s = checkView(m, d->inputs[i], inputs[i], "input", i))
+    if (octet_status s = checkView(m, d->inputs[i], inputs[i], "input", i, batch))
       return s;
   for (int32_t i = 0; i < numOutputs; ++i)
-    if (octet_status s = checkView(m, d->outputs[i], outputs[i], "output", i))
+    if (octet_status s = checkView(m, d->outputs[i], outputs[i], "output", i, batch))
       return s;
-  if (octet_status s = checkOverlaps(d, inputs, outputs))
+  if (octet_status s = checkOverlaps(d, inputs, outputs, batch))
     return s;
   for (int32_t i = 0; i < numInputs; ++i)
     ctx->inputs[i] = inputs[i].data;
@@ -216,6 +244,7 @@ octet_status invokeOn(octet_context ctx, const octet_tensor_view *inputs, int32_
   call.workspace = ctx->workspace;
   call.workspace_size = d->workspace_size;
   call.stream = ctx->stream;
+  call.batch = batch < 0 ? 0 : batch;
   // Threads: at most the context's, and no more than the cores that other
   // calls running at the same time leave idle (at least one), so that
   // concurrent contexts do not oversubscribe the host.

@@ -1753,6 +1753,42 @@ B.update({
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})
 
+# ----- dynamic batch (test/e2e/dynamic-batch*.test) -------------------------
+NB = ["N"]
+M["batch_two_inputs"] = lambda: model(
+    [h.make_node("Add", ["a", "b"], ["s"], name="add_ab"),
+     h.make_node("Mul", ["s", "c"], ["y"], name="scale")],
+    [vi("a", F, NB + [4]), vi("b", F, NB + [4]), vi("c", F, [4])], [vi("y", F, None)])
+M["batch_softmax0"] = lambda: model(
+    [h.make_node("Softmax", ["x"], ["y"], name="sm0", axis=0)],
+    [vi("x", F, NB + [10])], [vi("y", F, None)])
+M["batch_reduce0"] = lambda: model(
+    [h.make_node("ReduceMean", ["x"], ["y"], name="mean0", axes=[0], keepdims=1)],
+    [vi("x", F, NB + [10])], [vi("y", F, None)])
+M["batch_shape_data"] = lambda: model(
+    [h.make_node("Shape", ["x"], ["s"], name="shape"),
+     h.make_node("Gather", ["s", "zero"], ["n"], name="batch_size", axis=0),
+     h.make_node("Cast", ["n"], ["nf"], name="to_float", to=F),
+     h.make_node("Div", ["x", "nf"], ["y"], name="per_batch")],
+    [vi("x", F, NB + [10])], [vi("y", F, None)], [const("zero", np.int64(0))])
+M["batch_transposed_out"] = lambda: model(
+    [h.make_node("Transpose", ["x"], ["y"], name="t", perm=[1, 0])],
+    [vi("x", F, NB + [4])], [vi("y", F, None)])
+M["batch_gram"] = lambda: model(
+    [h.make_node("Transpose", ["x"], ["xt"], name="t", perm=[1, 0]),
+     h.make_node("MatMul", ["xt", "x"], ["y"], name="gram")],
+    [vi("x", F, NB + [4])], [vi("y", F, None)])
+M["batch_dynamic_quant"] = lambda: model(
+    [h.make_node("DynamicQuantizeLinear", ["x"], ["q", "s", "z"], name="dql"),
+     h.make_node("MatMulInteger", ["q", "w", "z"], ["y"], name="mmi")],
+    [vi("x", F, NB + [8])], [vi("y", I32, None)],
+    [const("w", rng.integers(0, 255, (8, 3)).astype(np.uint8))])
+M["batch_flatten_gemm"] = lambda: model(
+    [h.make_node("Flatten", ["x"], ["f"], name="flat", axis=1),
+     h.make_node("Gemm", ["f", "w", "b"], ["g"], name="fc", transB=1),
+     h.make_node("Softmax", ["g"], ["y"], name="probs", axis=-1)],
+    [vi("x", F, NB + [2, 3, 3])], [vi("y", F, None)], [const("w", w(5, 18)), const("b", w(5))])
+
 
 def main():
     if sys.argv[1:] == ["--list"]:

@@ -76,19 +76,23 @@ def build(name, size=64):
     return model, example
 
 
-def export(model, example, out, name):
+def export(model, example, out, name, dynamic_batch=False):
     base = name.partition("-")[0]
     opset = int(base[4:]) if base.startswith("bert") else 13
+    axes = {"input": {0: "N"}, "output": {0: "N"}} if dynamic_batch else None
     with torch.no_grad():
         torch.onnx.export(model, example, out, opset_version=opset,
-                          input_names=["input"], output_names=["output"])
+                          input_names=["input"], output_names=["output"], dynamic_axes=axes)
 
 
 def main():
-    name, out = sys.argv[1], sys.argv[2]
-    size = int(sys.argv[3]) if len(sys.argv) > 3 else 64
+    # torch_models.py NAME OUT.onnx [SIZE] [--dynamic-batch]: the batch
+    # dimension symbolic ("N") with --dynamic-batch.
+    args = [a for a in sys.argv[1:] if a != "--dynamic-batch"]
+    name, out = args[0], args[1]
+    size = int(args[2]) if len(args) > 2 else 64
     model, example = build(name, size)
-    export(model, example, out, name)
+    export(model, example, out, name, "--dynamic-batch" in sys.argv)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ int fail(const std::string &message) {
 std::string shapeString(const int64_t *dims, size_t rank) {
   std::string s = "[";
   for (size_t i = 0; i < rank; ++i)
-    s += (i ? ", " : "") + std::to_string(dims[i]);
+    s += (i ? ", " : "") + (dims[i] < 0 ? std::string("?") : std::to_string(dims[i]));
   return s + "]";
 }
 
@@ -137,8 +137,13 @@ int main(int argc, char **argv) {
     if (a.dtype != d->dtype)
       return fail("input '" + name + "': expected dtype " + octet_dtype_name(d->dtype) +
                   ", got " + octet_dtype_name(a.dtype) + " from '" + path + "'");
-    if (a.shape.size() != (size_t)d->rank ||
-        !std::equal(a.shape.begin(), a.shape.end(), d->dims))
+    // A batched input (leading dimension -1) takes any batch; the
+    // runtime checks it against the module's range and the other inputs.
+    auto dimOk = [&](size_t k) { return d->dims[k] == a.shape[k] || (k == 0 && d->dims[0] < 0); };
+    bool shapeOk = a.shape.size() == (size_t)d->rank;
+    for (size_t k = 0; shapeOk && k < a.shape.size(); ++k)
+      shapeOk = dimOk(k);
+    if (!shapeOk)
       return fail("input '" + name + "': expected shape " + shapeString(d->dims, d->rank) +
                   ", got " + shapeString(a.shape.data(), a.shape.size()) + " from '" +
                   path + "'");
@@ -170,6 +175,15 @@ int main(int argc, char **argv) {
     outPaths[index] = path;
   }
 
+  // The call's batch: the leading dimension of the first batched input
+  // (a dynamic-batch module; the runtime checks that the others agree).
+  int64_t callBatch = -1;
+  for (int32_t i = 0; i < numIn && callBatch < 0; ++i) {
+    const octet_tensor_desc *d;
+    octet_module_input(module, i, &d);
+    if (d->rank && d->dims[0] < 0)
+      callBatch = inArrays[i].shape[0];
+  }
   std::vector<octet::NpyArray> outArrays(numOut);
   std::vector<octet_tensor_view> inViews(numIn), outViews(numOut);
   for (int32_t i = 0; i < numIn; ++i) {
@@ -183,6 +197,8 @@ int main(int argc, char **argv) {
     octet::NpyArray &a = outArrays[i];
     a.dtype = d->dtype;
     a.shape.assign(d->dims, d->dims + d->rank);
+    if (d->rank && d->dims[0] < 0)
+      a.shape[0] = callBatch < 0 ? 0 : callBatch;
     size_t count = 1;
     for (int64_t x : a.shape)
       count *= (size_t)x;
@@ -289,7 +305,9 @@ int main(int argc, char **argv) {
     };
     const octet_tensor_desc *d0;
     int64_t batch = 1;
-    if (numIn && !octet_module_input(module, 0, &d0) && d0->rank)
+    if (callBatch >= 0)
+      batch = callBatch;
+    else if (numIn && !octet_module_input(module, 0, &d0) && d0->rank)
       batch = d0->dims[0];
     double calls = (double)benchmark * concurrency;
     outs() << format("runs: %u (after %u warm-up)", (unsigned)benchmark, (unsigned)warmup);

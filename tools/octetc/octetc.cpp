@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "octet/Dialect/Octet/BatchAnalysis.h"
 #include "octet/Import/ONNX.h"
 #include "octet/InitAll.h"
 #include "octet/Pipelines.h"
@@ -28,6 +29,9 @@
 #include "mlir/IR/Diagnostics.h"
 
 #include <onnx/onnx_pb.h>
+
+#include <climits>
+#include <set>
 
 using namespace llvm;
 
@@ -77,6 +81,16 @@ cl::opt<bool> timing("timing",
 cl::list<std::string> inputShapes(
     "input-shape", cl::desc("Fix an input's shape, e.g. input=1x3x224x224"),
     cl::value_desc("NAME=DxD..."), cl::cat(category));
+
+cl::list<int64_t> batchSizes(
+    "batch-sizes",
+    cl::desc("With a dynamic batch: also build kernels specialised for these batch sizes "
+             "(the batch-1 kernels run what they leave)"),
+    cl::value_desc("N,..."), cl::CommaSeparated, cl::cat(category));
+cl::opt<std::string> batchRange(
+    "batch-range",
+    cl::desc("With a dynamic batch: the batch sizes the artifact accepts (default 0:, any)"),
+    cl::value_desc("MIN:MAX"), cl::cat(category));
 
 // --- post-training quantization (--quantize) ---------------------------------
 cl::OptionCategory quantCategory("octetc quantization options (with --quantize)");
@@ -374,6 +388,49 @@ static bool quantizeModel(mlir::MLIRContext &context, const octet::ONNXImportOpt
   return true;
 }
 
+namespace {
+/// A graph input of the model: its name, its dims after --input-shape
+/// (ShapedType::kDynamic where unknown), and whether it is batched (only
+/// its leading dimension is dynamic).
+struct GraphInput {
+  std::string name;
+  std::vector<int64_t> dims;
+  bool batched = false;
+};
+} // namespace
+
+/// The graph inputs of the serialized ModelProto `bytes`; empty when it does
+/// not parse (the importer then says why).
+static std::vector<GraphInput> graphInputs(StringRef bytes,
+                                           const octet::ONNXImportOptions &options) {
+  onnx::ModelProto model;
+  std::vector<GraphInput> out;
+  if (bytes.size() > (size_t)INT_MAX || !model.ParseFromArray(bytes.data(), (int)bytes.size()))
+    return out;
+  std::set<std::string> initializers;
+  for (const auto &t : model.graph().initializer())
+    initializers.insert(t.name());
+  for (const auto &in : model.graph().input()) {
+    if (initializers.count(in.name()) || !in.type().has_tensor_type() ||
+        !in.type().tensor_type().has_shape())
+      continue;
+    GraphInput g;
+    g.name = in.name();
+    for (const auto &d : in.type().tensor_type().shape().dim())
+      g.dims.push_back(d.has_dim_value() ? d.dim_value() : mlir::ShapedType::kDynamic);
+    auto fixed = options.inputShapes.find(g.name);
+    if (fixed != options.inputShapes.end() && fixed->second.size() == g.dims.size())
+      for (size_t k = 0; k < g.dims.size(); ++k)
+        if (g.dims[k] == mlir::ShapedType::kDynamic)
+          g.dims[k] = fixed->second[k];
+    g.batched = !g.dims.empty() && g.dims[0] == mlir::ShapedType::kDynamic &&
+                llvm::all_of(ArrayRef<int64_t>(g.dims).drop_front(),
+                             [](int64_t d) { return d != mlir::ShapedType::kDynamic; });
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   mlir::registerAsmPrinterCLOptions();
@@ -448,18 +505,42 @@ int main(int argc, char **argv) {
     errs() << "octetc: error: --emit=onnx-qdq needs --quantize\n";
     return 1;
   }
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-  if (quantize) {
-    mlir::TimingScope quantTimer = rootTimer.nest("quantize (calibrate, QDQ rewrite)");
-    std::string qdq;
-    if (!quantizeModel(context, options, quantTimer, qdq))
+  Emit what = emit;
+  if (!emit.getNumOccurrences() && tgt)
+    what = Emit::Object;
+  bool codegen = what == Emit::Lowered || what == Emit::Object || what == Emit::SharedLib;
+  bool batchOptions = batchSizes.getNumOccurrences() || batchRange.getNumOccurrences();
+  if (batchOptions && !codegen) {
+    errs() << "octetc: error: --batch-sizes and --batch-range need a --target\n";
+    return 1;
+  }
+  octet::DynamicBatch dynBatch;
+  dynBatch.max = INT64_MAX;
+  if (batchRange.getNumOccurrences()) {
+    auto [lo, hi] = StringRef(batchRange).split(':');
+    bool bad = !StringRef(batchRange).contains(':') || lo.getAsInteger(10, dynBatch.min) ||
+               dynBatch.min < 0 || (!hi.empty() && (hi.getAsInteger(10, dynBatch.max) ||
+                                                    dynBatch.max < dynBatch.min));
+    if (bad) {
+      errs() << "octetc: error: --batch-range expects MIN:MAX with 0 <= MIN <= MAX (or MIN:), "
+                "not '"
+             << batchRange << "'\n";
       return 1;
-    if (emit == Emit::OnnxQDQ)
-      return 0;
-    quantTimer.stop();
-    mlir::TimingScope importTimer = rootTimer.nest("import (ONNX -> octet)");
-    module = octet::importONNXBytes(qdq, inputFile, &context, options);
-  } else {
+    }
+  }
+  for (int64_t n : batchSizes) {
+    if (n < 1) {
+      errs() << "octetc: error: --batch-sizes takes positive batch sizes, not " << n << "\n";
+      return 1;
+    }
+    if (n < dynBatch.min || n > dynBatch.max) {
+      errs() << "octetc: error: --batch-sizes " << n << " is outside --batch-range "
+             << batchRange << "\n";
+      return 1;
+    }
+  }
+
+  if (!quantize)
     for (const cl::Option *o : {(cl::Option *)&calibrationData, (cl::Option *)&calibrationCache,
                                 (cl::Option *)&calibratorName, (cl::Option *)&keepFloat,
                                 (cl::Option *)&weightsMode, (cl::Option *)&activationsType,
@@ -473,16 +554,77 @@ int main(int argc, char **argv) {
         errs() << "octetc: error: --" << o->ArgStr << " needs --quantize\n";
         return 1;
       }
+
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  // The model's bytes: a dynamic batch imports it once per batch size.
+  std::string modelBytes;
+  std::vector<GraphInput> inputsOfGraph;
+  bool dynamic = false;
+  if (quantize) {
+    mlir::TimingScope quantTimer = rootTimer.nest("quantize (calibrate, QDQ rewrite)");
+    if (!quantizeModel(context, options, quantTimer, modelBytes))
+      return 1;
+    if (emit == Emit::OnnxQDQ)
+      return 0;
+    quantTimer.stop();
+  } else if (codegen) {
+    if (auto buf = MemoryBuffer::getFile(inputFile, /*IsText=*/false))
+      modelBytes = (*buf)->getBuffer().str();
+  }
+  if (codegen && !modelBytes.empty()) {
+    inputsOfGraph = graphInputs(modelBytes, options);
+    dynamic = llvm::any_of(inputsOfGraph, [](const GraphInput &g) { return g.batched; });
+  }
+  if (batchOptions && !dynamic) {
+    errs() << "octetc: error: --batch-sizes and --batch-range need a model input whose leading "
+              "dimension is dynamic (mark it with --input-shape NAME=?x...)\n";
+    return 1;
+  }
+  // The model with its batched inputs at batch n.
+  auto importAt = [&](int64_t n) {
+    octet::ONNXImportOptions o = options;
+    for (const GraphInput &g : inputsOfGraph)
+      if (g.batched) {
+        std::vector<int64_t> dims = g.dims;
+        dims[0] = n;
+        o.inputShapes[g.name] = dims;
+      }
+    return octet::importONNXBytes(modelBytes, inputFile, &context, o);
+  };
+  std::vector<mlir::OwningOpRef<mlir::ModuleOp>> batchModules;
+  if (dynamic) {
+    // Each sample's outputs must depend on that sample alone: proven on the
+    // graph at two batch sizes before anything is built.
+    mlir::TimingScope checkTimer = rootTimer.nest("dynamic batch: import and check");
+    auto a = importAt(2), b = importAt(3);
+    if (!a || !b || failed(octet::checkBatchIndependence(*a, 2, *b, 3)))
+      return 1;
+    for (const GraphInput &g : inputsOfGraph)
+      dynBatch.batchedInputs.push_back(g.batched);
+    std::set<int64_t> sizes(batchSizes.begin(), batchSizes.end());
+    sizes.insert(1);
+    dynBatch.sizes.assign(sizes.rbegin(), sizes.rend());
+    checkTimer.stop();
+    mlir::TimingScope importTimer = rootTimer.nest("import (ONNX -> octet)");
+    for (int64_t n : dynBatch.sizes) {
+      auto m = importAt(n);
+      if (!m)
+        return 1;
+      if (n == 1)
+        module = std::move(m);
+      else
+        batchModules.push_back(std::move(m));
+    }
+  } else if (quantize) {
+    mlir::TimingScope importTimer = rootTimer.nest("import (ONNX -> octet)");
+    module = octet::importONNXBytes(modelBytes, inputFile, &context, options);
+  } else {
     mlir::TimingScope importTimer = rootTimer.nest("import (ONNX -> octet)");
     module = octet::importONNXFile(inputFile, &context, options);
   }
   if (!module)
     return 1;
 
-  Emit what = emit;
-  if (!emit.getNumOccurrences() && tgt)
-    what = Emit::Object;
-  bool codegen = what == Emit::Lowered || what == Emit::Object || what == Emit::SharedLib;
   if (codegen && !tgt) {
     errs() << "octetc: error: --emit=lowered, object and shared-lib need a --target\n";
     return 1;
@@ -506,15 +648,21 @@ int main(int argc, char **argv) {
   }
 
   if (what != Emit::Import) {
-    mlir::PassManager pm(&context);
-    if (failed(mlir::applyPassManagerCLOptions(pm)))
-      return 1;
-    octet::buildQuantizedPipeline(pm);
     mlir::TimingScope graphTimer = rootTimer.nest("graph passes (quantized pipeline)");
-    if (timing)
-      pm.enableTiming(graphTimer);
-    if (failed(pm.run(*module)))
+    auto runPipeline = [&](mlir::ModuleOp m) {
+      mlir::PassManager pm(&context);
+      if (failed(mlir::applyPassManagerCLOptions(pm)))
+        return false;
+      octet::buildQuantizedPipeline(pm);
+      if (timing)
+        pm.enableTiming(graphTimer);
+      return succeeded(pm.run(m));
+    };
+    if (!runPipeline(*module))
       return 1;
+    for (auto &m : batchModules)
+      if (!runPipeline(*m))
+        return 1;
   }
 
   if (codegen) {
@@ -524,6 +672,13 @@ int main(int argc, char **argv) {
     opts.requant = requant;
     opts.vnni = vnni;
     opts.sharedLibrary = what == Emit::SharedLib;
+    if (dynamic) {
+      // The batch-1 module is the one compiled; the others are the sizes
+      // with kernels of their own.
+      opts.batch = dynBatch;
+      for (size_t k = 0; k < batchModules.size(); ++k)
+        opts.batchModules.push_back({dynBatch.sizes[k], *batchModules[k]});
+    }
     mlir::TimingScope targetTimer = rootTimer.nest("target '" + tgt->name + "'");
     if (timing)
       opts.timing = &targetTimer;

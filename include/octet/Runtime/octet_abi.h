@@ -58,6 +58,12 @@ typedef enum octet_status_code {
  * missing one, instead of running instructions the host lacks. */
 #define OCTET_CALL_ISA_CHECKED 1u
 
+/* octet_module_desc.flags: the module takes any batch size in
+ * [batch_min, batch_max]. Its batched inputs and outputs have dims[0] == -1
+ * (every other dimension is static); the caller passes the batch in
+ * octet_call.batch. */
+#define OCTET_MODULE_DYNAMIC_BATCH 1u
+
 /* Quantization of a tensor whose dtype is its storage type. */
 typedef struct octet_quant_desc {
   int32_t axis;  /* -1: per tensor */
@@ -102,6 +108,10 @@ typedef struct octet_call {
   void (*parallel_for)(void *pool, int64_t count, void (*fn)(void *ctx, int64_t i), void *ctx);
   void *pool;
   const char *message; /* set by the entry point on failure (static text) */
+  /* The batch size of this call, for a module with OCTET_MODULE_DYNAMIC_BATCH
+   * (the leading dimension of its batched inputs and outputs); ignored
+   * otherwise. */
+  int64_t batch;
 } octet_call;
 
 /* Runs one call; returns an octet_status_code (OCTET_OK on success). */
@@ -121,9 +131,13 @@ typedef struct octet_module_desc {
   const octet_tensor_desc *inputs;
   const octet_tensor_desc *outputs;
   int32_t num_executables;
-  int32_t reserved;
+  uint32_t flags; /* OCTET_MODULE_* bits */
   const octet_executable_desc *executables;
   octet_entry_fn entry;
+  /* With OCTET_MODULE_DYNAMIC_BATCH: the batch sizes the module accepts
+   * (batch_min >= 0, batch_max >= batch_min); read only with that flag. */
+  int64_t batch_min;
+  int64_t batch_max;
 } octet_module_desc;
 
 #ifdef __cplusplus

@@ -34,6 +34,18 @@ struct ModelSignature {
   std::vector<TensorSignature> inputs, outputs;
 };
 
+/// A model compiled for any batch size in [min, max]: the leading dimension
+/// of its batched inputs and of every output is the call's batch (dims[0]
+/// == -1 in the descriptor). The code runs a batch as pieces: kernels
+/// specialised for some sizes, the batch-1 kernels for the rest.
+struct DynamicBatch {
+  int64_t min = 0, max = 0;
+  /// Input k takes the batch as its leading dimension.
+  std::vector<bool> batchedInputs;
+  /// The sizes with kernels of their own (1 included), largest first.
+  std::vector<int64_t> sizes;
+};
+
 /// What compileToObject produced: the descriptor's contents.
 struct CompiledModule {
   ModelSignature signature;
@@ -41,6 +53,8 @@ struct CompiledModule {
   uint64_t workspaceSize = 0;
   /// The CPU features the code needs, comma-separated ("avx2,fma,...").
   std::string features;
+  /// Set for a dynamic batch; the signature then holds batch-1 shapes.
+  std::optional<DynamicBatch> batch;
 };
 
 } // namespace octet

@@ -40,6 +40,9 @@ struct CPUOptions {
   std::string vnniMode = "auto";
   /// Where the phases' timers nest (octetc --timing); null: not timed.
   mlir::TimingScope *timing = nullptr;
+  /// A dynamic batch (TargetOptions::batch, batchModules).
+  std::optional<DynamicBatch> batch;
+  std::vector<std::pair<int64_t, mlir::ModuleOp>> batchModules;
 };
 
 /// Reads the signature of func.func @main; fails (with a diagnostic) on

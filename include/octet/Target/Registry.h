@@ -40,6 +40,11 @@ struct TargetOptions {
   bool sharedLibrary = false;
   /// Where the target's phase timers nest (octetc --timing); null: not timed.
   mlir::TimingScope *timing = nullptr;
+  /// A dynamic batch: the module compiled is the model at batch 1, and
+  /// `batchModules` holds it at each other size of `batch->sizes` (their
+  /// kernels run pieces of that size). Unset: a static model.
+  std::optional<DynamicBatch> batch;
+  std::vector<std::pair<int64_t, mlir::ModuleOp>> batchModules;
 };
 
 struct Target {

@@ -403,9 +403,14 @@ bool parseInputShape(StringRef spec, ::octet::ONNXImportOptions &options,
   dims.split(parts, 'x');
   for (StringRef p : parts) {
     int64_t d;
+    // '?' leaves a dimension dynamic (a dynamic batch, with a target).
+    if (p == "?") {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
     if (p.getAsInteger(10, d) || d <= 0) {
       error = "--input-shape '" + spec.str() + "': '" + p.str() +
-              "' is not a positive dimension";
+              "' is not a positive dimension or ?";
       return false;
     }
     shape.push_back(d);

@@ -495,13 +495,18 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
   auto str = [&](const std::string &s, const std::string &sym) {
     return privateConst(llvm::ConstantDataArray::getString(ctx, s), sym);
   };
+  const std::optional<DynamicBatch> &batch = options.batch;
   auto tensors = [&](const std::vector<TensorSignature> &list, const std::string &kind) {
     std::vector<llvm::Constant *> descs;
     for (auto [k, t] : llvm::enumerate(list)) {
       std::string prefix = options.name + "." + kind + std::to_string(k);
+      // A dynamic batch: the leading dimension of the batched tensors is -1.
+      bool batched = batch && !t.dims.empty() &&
+                     (kind == "output" || (k < batch->batchedInputs.size() &&
+                                           batch->batchedInputs[k]));
       std::vector<llvm::Constant *> dims;
-      for (int64_t d : t.dims)
-        dims.push_back(llvm::ConstantInt::get(i64, d));
+      for (auto [j, d] : llvm::enumerate(t.dims))
+        dims.push_back(llvm::ConstantInt::get(i64, batched && j == 0 ? -1 : d));
       auto *dimTy = llvm::ArrayType::get(i64, dims.size());
       llvm::Constant *dimG = privateConst(llvm::ConstantArray::get(dimTy, dims), prefix + ".dims");
       llvm::Constant *quant = llvm::ConstantPointerNull::get(ptr);
@@ -533,7 +538,7 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
   // int32_t NAME_entry(octet_call *call): checks the call, then runs the
   // model function on its buffers and workspace.
   auto *callTy = llvm::StructType::create(
-      ctx, {i32, i32, ptr, ptr, ptr, i64, ptr, ptr, i32, i32, ptr, ptr, ptr}, "octet_call");
+      ctx, {i32, i32, ptr, ptr, ptr, i64, ptr, ptr, i32, i32, ptr, ptr, ptr, i64}, "octet_call");
   llvm::Function *model = m.getFunction(options.name);
   auto *entryTy = llvm::FunctionType::get(i32, {ptr}, false);
   auto *entry = llvm::Function::Create(entryTy, llvm::GlobalValue::ExternalLinkage,
@@ -556,7 +561,10 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
        "null");
   llvm::Value *size = b.CreateLoad(i32, b.CreateStructGEP(callTy, call, 0));
   const llvm::DataLayout &dl = m.getDataLayout();
-  uint64_t callSize = dl.getTypeAllocSize(callTy);
+  // A static module reads the fields before `batch` (callers built before
+  // it was added pass the smaller struct); a dynamic batch needs it.
+  uint64_t callSize = batch ? dl.getTypeAllocSize(callTy)
+                            : dl.getStructLayout(callTy)->getElementOffset(13);
   fail(b.CreateICmpULT(size, llvm::ConstantInt::get(i32, callSize)), OCTET_INVALID_ARGUMENT,
        nullptr, "size");
   // The host's ISA, unless the caller checked it (OCTET_CALL_ISA_CHECKED: the
@@ -593,6 +601,16 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
          OCTET_INVALID_ARGUMENT, "the workspace is not 64-byte aligned", "alignment");
   }
   std::vector<llvm::Value *> args;
+  llvm::Value *batchSize = nullptr;
+  if (batch) {
+    // The call's batch, within the range the module was compiled for.
+    batchSize = b.CreateLoad(i64, b.CreateStructGEP(callTy, call, 13));
+    fail(b.CreateOr(b.CreateICmpSLT(batchSize, llvm::ConstantInt::get(i64, batch->min)),
+                    b.CreateICmpSGT(batchSize, llvm::ConstantInt::get(i64, batch->max))),
+         OCTET_INVALID_ARGUMENT,
+         "the batch size is outside the range the module was compiled for", "batch");
+    args.push_back(batchSize);
+  }
   // Zero-sized tensors are not passed (octet-drop-empty-io).
   auto load = [&](unsigned field, const std::vector<TensorSignature> &list) {
     llvm::Value *base = b.CreateLoad(ptr, b.CreateStructGEP(callTy, call, field));
@@ -603,6 +621,35 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
   load(2, sig.inputs);
   load(3, sig.outputs);
   args.push_back(ws);
+  if (batch) {
+    // NAME.batched(batch, buffers, workspace, call) runs the pieces; the
+    // typed C function is int32_t NAME(int64_t batch, buffers, workspace).
+    llvm::Function *batched = m.getFunction(options.name + ".batched");
+    args.push_back(call);
+    b.CreateCall(batched, args);
+    b.CreateRet(llvm::ConstantInt::get(i32, OCTET_OK));
+    llvm::SmallVector<llvm::Type *> typed;
+    for (unsigned k = 0; k + 1 < batched->arg_size(); ++k)
+      typed.push_back(batched->getArg(k)->getType());
+    auto *wrapper = llvm::Function::Create(llvm::FunctionType::get(i32, typed, false),
+                                           llvm::GlobalValue::ExternalLinkage, options.name, m);
+    llvm::IRBuilder<> wb(llvm::BasicBlock::Create(ctx, "entry", wrapper));
+    llvm::Value *n = wrapper->getArg(0);
+    auto *bad = llvm::BasicBlock::Create(ctx, "batch.error", wrapper);
+    auto *ok = llvm::BasicBlock::Create(ctx, "batch.ok", wrapper);
+    wb.CreateCondBr(wb.CreateOr(wb.CreateICmpSLT(n, llvm::ConstantInt::get(i64, batch->min)),
+                                wb.CreateICmpSGT(n, llvm::ConstantInt::get(i64, batch->max))),
+                    bad, ok);
+    wb.SetInsertPoint(bad);
+    wb.CreateRet(llvm::ConstantInt::get(i32, OCTET_INVALID_ARGUMENT));
+    wb.SetInsertPoint(ok);
+    llvm::SmallVector<llvm::Value *> wargs;
+    for (llvm::Argument &a : wrapper->args())
+      wargs.push_back(&a);
+    wargs.push_back(llvm::ConstantPointerNull::get(ptr));
+    wb.CreateCall(batched, wargs);
+    wb.CreateRet(llvm::ConstantInt::get(i32, OCTET_OK));
+  } else {
   // octet-parallelize-kernels gave the model the octet_call, for its tasks;
   // the typed C function NAME(inputs, outputs, workspace) of the header
   // passes none (its kernels run on the calling thread).
@@ -628,9 +675,10 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
   }
   b.CreateCall(model, args);
   b.CreateRet(llvm::ConstantInt::get(i32, OCTET_OK));
+  }
 
   auto *modTy = llvm::StructType::create(
-      ctx, {i32, i32, ptr, ptr, ptr, ptr, i64, i64, i32, i32, ptr, ptr, i32, i32, ptr, ptr},
+      ctx, {i32, i32, ptr, ptr, ptr, ptr, i64, i64, i32, i32, ptr, ptr, i32, i32, ptr, ptr, i64, i64},
       "octet_module_desc");
   auto *desc = new llvm::GlobalVariable(
       m, modTy, true, llvm::GlobalValue::ExternalLinkage,
@@ -644,8 +692,11 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
            llvm::ConstantInt::get(i64, workspaceSize), llvm::ConstantInt::get(i64, 64),
            llvm::ConstantInt::get(i32, sig.inputs.size()),
            llvm::ConstantInt::get(i32, sig.outputs.size()), ins, outs,
-           llvm::ConstantInt::get(i32, 0), llvm::ConstantInt::get(i32, 0),
-           llvm::ConstantPointerNull::get(ptr), entry}),
+           llvm::ConstantInt::get(i32, 0),
+           llvm::ConstantInt::get(i32, batch ? OCTET_MODULE_DYNAMIC_BATCH : 0),
+           llvm::ConstantPointerNull::get(ptr), entry,
+           llvm::ConstantInt::get(i64, batch ? batch->min : 0),
+           llvm::ConstantInt::get(i64, batch ? batch->max : 0)}),
       options.name + "_descriptor");
   if (options.sharedLibrary)
     llvm::GlobalAlias::create(modTy, 0, llvm::GlobalValue::ExternalLinkage, "octet_module", desc,
@@ -833,6 +884,24 @@ static FailureOr<Variant> buildVariant(ModuleOp module, const CPUOptions &option
   return v;
 }
 
+/// Links variant `v`'s module into `linker`'s: only its model function
+/// NAME (or NAME.tasks) stays visible, to be called by name.
+static LogicalResult linkPart(ModuleOp module, llvm::Linker &linker, Variant &v) {
+  for (llvm::GlobalValue &g : v.module->global_values())
+    if (!g.isDeclaration() && g.hasExternalLinkage())
+      g.setLinkage(llvm::GlobalValue::InternalLinkage);
+  llvm::Function *callee = v.module->getFunction(v.name + ".tasks");
+  if (!callee)
+    callee = v.module->getFunction(v.name);
+  if (callee) { // linked by name, not exported from a shared library
+    callee->setLinkage(llvm::GlobalValue::ExternalLinkage);
+    callee->setVisibility(llvm::GlobalValue::HiddenVisibility);
+  }
+  if (linker.linkInModule(std::move(v.module)))
+    return module.emitError() << "cannot link the code of " << v.name << " for --cpu " << v.cpu;
+  return success();
+}
+
 /// One module from the variants of several CPUs: each variant's functions
 /// keep their own target attributes; NAME (and NAME_entry, the descriptor)
 /// run the variant with the most features the host has (cpuid at each
@@ -858,23 +927,9 @@ static FailureOr<Variant> linkVariants(ModuleOp module, std::vector<Variant> &va
   out.module->setDataLayout(out.tm->createDataLayout());
   out.module->setTargetTriple(out.tm->getTargetTriple());
   llvm::Linker linker(*out.module);
-  for (Variant &v : variants) {
-    // Only NAME_i (or its .tasks form) is called; the rest is internal.
-    for (llvm::GlobalValue &g : v.module->global_values())
-      if (!g.isDeclaration() && g.hasExternalLinkage())
-        g.setLinkage(llvm::GlobalValue::InternalLinkage);
-    llvm::Function *callee = v.module->getFunction(v.name + ".tasks");
-    if (!callee)
-      callee = v.module->getFunction(v.name);
-    if (callee) { // linked by name, not exported from a shared library
-      callee->setLinkage(llvm::GlobalValue::ExternalLinkage);
-      callee->setVisibility(llvm::GlobalValue::HiddenVisibility);
-    }
-    if (linker.linkInModule(std::move(v.module))) {
-      module.emitError() << "cannot link the code for --cpu " << v.cpu;
+  for (Variant &v : variants)
+    if (failed(linkPart(module, linker, v)))
       return failure();
-    }
-  }
   llvm::PointerType *ptr = llvm::PointerType::get(ctx, 0);
   auto passed = [](const std::vector<TensorSignature> &list) {
     return llvm::count_if(list, [](const TensorSignature &t) {
@@ -921,12 +976,11 @@ static FailureOr<Variant> linkVariants(ModuleOp module, std::vector<Variant> &va
   return out;
 }
 
-FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &options,
-                                          llvm::raw_pwrite_stream &os) {
-  auto phase = [&](StringRef name) {
-    return options.timing ? options.timing->nest(name) : TimingScope();
-  };
-  llvm::LLVMContext llvmCtx;
+/// The code of `module` for options.cpu (one CPU, or a list linked into one
+/// module that picks by cpuid): a module whose function options.name runs
+/// the model.
+static FailureOr<Variant> buildForCPUs(ModuleOp module, const CPUOptions &options,
+                                       llvm::LLVMContext &llvmCtx) {
   // --cpu=A,B,...: one variant per CPU, linked into one module.
   llvm::SmallVector<llvm::StringRef> cpus;
   llvm::StringRef(options.cpu).split(cpus, ',', -1, /*KeepEmpty=*/true);
@@ -963,6 +1017,143 @@ FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &opt
       variants.push_back(std::move(*one));
     }
     auto linked = linkVariants(module, variants, options, llvmCtx);
+    if (failed(linked))
+      return failure();
+    v = std::move(*linked);
+  }
+  return v;
+}
+
+/// A dynamic batch: the code of each batch size's module (`parts`, largest
+/// first, batch 1 last) linked into one module with NAME.batched(batch,
+/// buffers, workspace, call), which runs a batch as pieces: as many pieces
+/// of the largest size as fit, then of the next, and the rest one sample at
+/// a time with the batch-1 code. The pieces run one after another with one
+/// workspace (the largest any size needs); each piece's kernels use the
+/// call's threads.
+static FailureOr<Variant> linkBatches(ModuleOp module,
+                                      std::vector<std::pair<int64_t, Variant>> &parts,
+                                      const CPUOptions &options, llvm::LLVMContext &ctx) {
+  Variant out;
+  Variant &base = parts.back().second;
+  out.name = options.name;
+  out.cpu = base.cpu;
+  out.features = base.features;
+  out.tm = std::move(base.tm);
+  out.compiled = base.compiled;
+  out.compiled.batch = options.batch;
+  for (auto &[size, v] : parts)
+    out.compiled.workspaceSize = std::max(out.compiled.workspaceSize, v.compiled.workspaceSize);
+  const ModelSignature &sig = out.compiled.signature;
+  out.module = std::make_unique<llvm::Module>(options.name, ctx);
+  out.module->setDataLayout(out.tm->createDataLayout());
+  out.module->setTargetTriple(out.tm->getTargetTriple());
+  std::vector<std::string> names;
+  for (auto &[size, v] : parts)
+    names.push_back(v.name);
+  {
+    llvm::Linker linker(*out.module);
+    for (auto &[size, v] : parts)
+      if (failed(linkPart(module, linker, v)))
+        return failure();
+  }
+  // The buffers passed (zero-sized ones are not) and the bytes of one
+  // sample of each batched one.
+  std::vector<uint64_t> sampleBytes;
+  auto collect = [&](const std::vector<TensorSignature> &list, bool outputs) {
+    for (auto [k, t] : llvm::enumerate(list)) {
+      if (llvm::is_contained(t.dims, 0))
+        continue;
+      bool batched = outputs || options.batch->batchedInputs[k];
+      uint64_t bytes = octet_dtype_size(t.dtype);
+      for (int64_t d : t.dims)
+        bytes *= (uint64_t)d; // batch 1: one sample
+      sampleBytes.push_back(batched ? bytes : 0);
+    }
+  };
+  collect(sig.inputs, false);
+  collect(sig.outputs, true);
+  size_t nbuf = sampleBytes.size();
+  llvm::Type *i64 = llvm::Type::getInt64Ty(ctx), *i8 = llvm::Type::getInt8Ty(ctx);
+  llvm::PointerType *ptr = llvm::PointerType::get(ctx, 0);
+  llvm::SmallVector<llvm::Type *> types = {i64};
+  types.append(nbuf + 2, ptr); // buffers, workspace, octet_call
+  auto *fn = llvm::Function::Create(
+      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), types, false),
+      llvm::GlobalValue::InternalLinkage, options.name + ".batched", *out.module);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
+  llvm::Value *offset = b.CreateAlloca(i64, nullptr, "offset");
+  llvm::Value *rest = b.CreateAlloca(i64, nullptr, "rest");
+  b.CreateStore(llvm::ConstantInt::get(i64, 0), offset);
+  b.CreateStore(fn->getArg(0), rest);
+  for (auto [p, part] : llvm::enumerate(parts)) {
+    int64_t size = part.first;
+    llvm::Function *f = out.module->getFunction(names[p] + ".tasks");
+    if (!f)
+      f = out.module->getFunction(names[p]);
+    if (!f)
+      return module.emitError() << "the code for batch " << size << " has no model function";
+    auto *head = llvm::BasicBlock::Create(ctx, "batch" + std::to_string(size), fn);
+    auto *body = llvm::BasicBlock::Create(ctx, "batch" + std::to_string(size) + ".run", fn);
+    auto *next = llvm::BasicBlock::Create(ctx, "batch" + std::to_string(size) + ".done", fn);
+    b.CreateBr(head);
+    b.SetInsertPoint(head);
+    b.CreateCondBr(b.CreateICmpSGE(b.CreateLoad(i64, rest), llvm::ConstantInt::get(i64, size)),
+                   body, next);
+    b.SetInsertPoint(body);
+    llvm::Value *at = b.CreateLoad(i64, offset);
+    llvm::SmallVector<llvm::Value *> args;
+    for (size_t k = 0; k < nbuf; ++k) {
+      llvm::Value *buf = fn->getArg(1 + k);
+      if (sampleBytes[k])
+        buf = b.CreateGEP(i8, buf, b.CreateMul(at, llvm::ConstantInt::get(i64, sampleBytes[k])));
+      args.push_back(buf);
+    }
+    args.push_back(fn->getArg(1 + nbuf));
+    if (f->arg_size() == nbuf + 2)
+      args.push_back(fn->getArg(2 + nbuf));
+    b.CreateCall(f, args);
+    b.CreateStore(b.CreateAdd(at, llvm::ConstantInt::get(i64, size)), offset);
+    b.CreateStore(b.CreateSub(b.CreateLoad(i64, rest), llvm::ConstantInt::get(i64, size)), rest);
+    b.CreateBr(head);
+    b.SetInsertPoint(next);
+  }
+  b.CreateRetVoid();
+  addDescriptor(*out.module, sig, options, out.compiled.workspaceSize, out.compiled.features);
+  return out;
+}
+
+FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &options,
+                                          llvm::raw_pwrite_stream &os) {
+  auto phase = [&](StringRef name) {
+    return options.timing ? options.timing->nest(name) : TimingScope();
+  };
+  llvm::LLVMContext llvmCtx;
+  Variant v;
+  if (!options.batch) {
+    auto built = buildForCPUs(module, options, llvmCtx);
+    if (failed(built))
+      return failure();
+    v = std::move(*built);
+  } else {
+    // One part per batch size, batch 1 (this module) last.
+    std::vector<std::pair<int64_t, ModuleOp>> modules = options.batchModules;
+    modules.push_back({1, module});
+    std::stable_sort(modules.begin(), modules.end(),
+                     [](const auto &x, const auto &y) { return x.first > y.first; });
+    std::vector<std::pair<int64_t, Variant>> parts;
+    for (auto &[size, m] : modules) {
+      CPUOptions o = options;
+      o.name = options.name + "_b" + std::to_string(size);
+      o.sharedLibrary = false;
+      o.batch.reset();
+      o.batchModules.clear();
+      auto built = buildForCPUs(m, o, llvmCtx);
+      if (failed(built))
+        return failure();
+      parts.push_back({size, std::move(*built)});
+    }
+    auto linked = linkBatches(module, parts, options, llvmCtx);
     if (failed(linked))
       return failure();
     v = std::move(*linked);
@@ -1034,17 +1225,23 @@ std::string emitHeader(const CompiledModule &compiled, const CPUOptions &options
   os << "#ifndef " << guard << "\n#define " << guard << "\n\n";
   os << "#include <stddef.h>\n#include <stdint.h>\n#include \"octet/Runtime/octet_runtime.h\"\n\n";
   os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
-  auto describe = [&](const char *kind, const TensorSignature &t, size_t k) {
+  const std::optional<DynamicBatch> &batch = compiled.batch;
+  auto describe = [&](const char *kind, const TensorSignature &t, size_t k, bool batched) {
     os << "/* " << kind << " " << k << " \"" << t.name << "\": "
        << octet_dtype_name(t.dtype);
-    for (int64_t d : t.dims)
-      os << "[" << d << "]";
+    for (auto [j, d] : llvm::enumerate(t.dims))
+      os << "[" << (batched && j == 0 ? std::string("batch") : std::to_string(d)) << "]";
     os << " */\n";
   };
   for (auto [k, t] : llvm::enumerate(sig.inputs))
-    describe("input", t, k);
+    describe("input", t, k, batch && batch->batchedInputs[k]);
   for (auto [k, t] : llvm::enumerate(sig.outputs))
-    describe("output", t, k);
+    describe("output", t, k, batch.has_value());
+  if (batch)
+    os << "\n/* A dynamic batch: any batch from " << batch->min << " to " << batch->max
+       << " (the leading\n   dimension [batch] above); " << options.name
+       << " returns OCTET_INVALID_ARGUMENT\n   (octet_status_code) for a batch outside it, "
+          "else OCTET_OK. */\n";
   os << "\n/* The caller-owned workspace of one call: " << upper << "_WORKSPACE_SIZE bytes\n"
      << "   aligned to " << upper << "_WORKSPACE_ALIGNMENT. Calls on different threads need\n"
      << "   different workspaces; nothing else is shared, so they may run at once. */\n";
@@ -1053,7 +1250,7 @@ std::string emitHeader(const CompiledModule &compiled, const CPUOptions &options
   auto empty = [](const TensorSignature &t) { return llvm::is_contained(t.dims, 0); };
   if (llvm::any_of(sig.inputs, empty) || llvm::any_of(sig.outputs, empty))
     os << "/* Zero-sized inputs and outputs hold no data and are not parameters. */\n";
-  os << "void " << options.name << "(";
+  os << (batch ? "int32_t " : "void ") << options.name << "(" << (batch ? "int64_t batch, " : "");
   for (auto [k, t] : llvm::enumerate(sig.inputs))
     if (!empty(t))
       os << "const " << cType(t.dtype) << " *input" << k << ", ";
@@ -1152,6 +1349,8 @@ std::optional<::octet::CPUOptions> cpuOptions(const ::octet::TargetOptions &o, s
   c.int8Isa = o.cpu.find(',') == std::string::npos ? ::octet::cpuInt8Isa(o.cpu, o.vnni) : "";
   c.vnni = c.int8Isa == "avx512vnni";
   c.timing = o.timing;
+  c.batch = o.batch;
+  c.batchModules = o.batchModules;
   return c;
 }
 
