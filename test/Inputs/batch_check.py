@@ -43,8 +43,9 @@ with tempfile.TemporaryDirectory() as tmp:
             dims = [d.dim_value if d.HasField("dim_value") else None
                     for d in i.type.tensor_type.shape.dim]
             dtype = mapping.TENSOR_TYPE_TO_NP_TYPE[i.type.tensor_type.elem_type]
-            shape = [n] + dims[1:]
-            if a.inputs:
+            batched = dims[0] is None
+            shape = [n] + dims[1:] if batched else dims
+            if a.inputs and batched:
                 x = np.load(a.inputs)[:n]
             elif np.issubdtype(dtype, np.integer):
                 info = np.iinfo(dtype)
@@ -55,7 +56,7 @@ with tempfile.TemporaryDirectory() as tmp:
             np.save(path, x)
             run_dyn += ["--input", "%s=@%s" % (i.name, path)]
             run_fixed += ["--input", "%s=@%s" % (i.name, path)]
-            if dims[0] is None:
+            if batched:
                 build += ["--input-shape", "%s=%s" % (i.name, "x".join(str(d) for d in shape))]
         for k, o in enumerate(outputs):
             run_dyn += ["--output", "%s=@%s" % (o, os.path.join(tmp, "dyn%d.npy" % k))]

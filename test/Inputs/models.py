@@ -1755,6 +1755,9 @@ M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})
 
 # ----- dynamic batch (test/e2e/dynamic-batch*.test) -------------------------
 NB = ["N"]
+M["dynamic_width"] = lambda: model(
+    [h.make_node("Relu", ["x"], ["y"], name="relu")],
+    [vi("x", F, ["N", 4, "W"])], [vi("y", F, None)])
 M["batch_two_inputs"] = lambda: model(
     [h.make_node("Add", ["a", "b"], ["s"], name="add_ab"),
      h.make_node("Mul", ["s", "c"], ["y"], name="scale")],

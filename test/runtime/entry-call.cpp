@@ -2,8 +2,9 @@
 // runtime (as an application linking the object would): loads the module
 // with dlopen, fills every input with zeros, and prints the entry point's
 // status and message. The call's flags come from the command line (0: the
-// entry point checks the host's ISA itself).
-//   octet-entry-call MODULE.so [FLAGS]
+// entry point checks the host's ISA itself); BATCH is octet_call.batch (a
+// dynamic-batch module's buffers are sized for it).
+//   octet-entry-call MODULE.so [FLAGS] [BATCH]
 #include "octet/Runtime/octet_abi.h"
 
 #include <cstdint>
@@ -29,16 +30,16 @@ static size_t dtypeBytes(int32_t dtype) {
   }
 }
 
-static size_t tensorBytes(const octet_tensor_desc &t) {
+static size_t tensorBytes(const octet_tensor_desc &t, int64_t batch) {
   size_t n = dtypeBytes(t.dtype);
   for (int32_t k = 0; k < t.rank; ++k)
-    n *= (size_t)t.dims[k];
+    n *= (size_t)(t.dims[k] < 0 ? (batch < 0 ? 0 : batch) : t.dims[k]);
   return n;
 }
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: octet-entry-call MODULE.so [FLAGS]\n");
+    std::fprintf(stderr, "usage: octet-entry-call MODULE.so [FLAGS] [BATCH]\n");
     return 2;
   }
   void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -51,14 +52,15 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "octet-entry-call: no octet_module descriptor\n");
     return 1;
   }
+  int64_t batch = argc > 3 ? std::strtoll(argv[3], nullptr, 0) : 0;
   std::vector<std::vector<unsigned char>> in(desc->num_inputs), out(desc->num_outputs);
   std::vector<void *> ins, outs;
   for (int32_t i = 0; i < desc->num_inputs; ++i) {
-    in[i].assign(tensorBytes(desc->inputs[i]) + 1, 0);
+    in[i].assign(tensorBytes(desc->inputs[i], batch) + 1, 0);
     ins.push_back(in[i].data());
   }
   for (int32_t i = 0; i < desc->num_outputs; ++i) {
-    out[i].assign(tensorBytes(desc->outputs[i]) + 1, 0);
+    out[i].assign(tensorBytes(desc->outputs[i], batch) + 1, 0);
     outs.push_back(out[i].data());
   }
   void *ws = nullptr;
@@ -73,6 +75,7 @@ int main(int argc, char **argv) {
   call.workspace = ws;
   call.workspace_size = desc->workspace_size;
   call.num_threads = 1;
+  call.batch = batch;
   int32_t rc = desc->entry(&call);
   std::printf("entry: status %d%s%s\n", rc, call.message ? ": " : "",
               call.message ? call.message : "");
