@@ -44,4 +44,7 @@ std::vector<const octet::Target *> octet::registeredTargets() {
   return out;
 }
 
-void octet::registerAllTargets() { registerCPUTarget(); }
+void octet::registerAllTargets() {
+  registerCPUTarget();
+  registerVulkanTarget();
+}

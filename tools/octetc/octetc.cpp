@@ -11,6 +11,7 @@
 #include "octet/Quantization/Calibrate.h"
 #include "octet/Target/CPU.h"
 #include "octet/Target/Registry.h"
+#include "octet/Target/Vulkan.h"
 
 #include "mlir/Support/Timing.h"
 #include "mlir/IR/AsmState.h"
@@ -36,7 +37,7 @@
 using namespace llvm;
 
 namespace {
-enum class Emit { Import, Quantized, Lowered, LLVMIR, Object, SharedLib, OnnxQDQ };
+enum class Emit { Import, Quantized, Lowered, LLVMIR, Object, SharedLib, OnnxQDQ, SPIRV };
 
 cl::OptionCategory category("octetc options");
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"), cl::cat(category));
@@ -55,7 +56,9 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::SharedLib, "shared-lib",
                           "a shared library that octet-run and the runtime load"),
                clEnumValN(Emit::OnnxQDQ, "onnx-qdq",
-                          "with --quantize: the quantized model as a QDQ ONNX file")),
+                          "with --quantize: the quantized model as a QDQ ONNX file"),
+               clEnumValN(Emit::SPIRV, "spirv",
+                          "with --target=vulkan: one SPIR-V module holding every kernel")),
     cl::cat(category));
 cl::opt<std::string> target("target",
                              cl::desc("Code generation target (see --list-targets)"),
@@ -508,7 +511,8 @@ int main(int argc, char **argv) {
   Emit what = emit;
   if (!emit.getNumOccurrences() && tgt)
     what = Emit::Object;
-  bool codegen = what == Emit::Lowered || what == Emit::Object || what == Emit::SharedLib;
+  bool codegen = what == Emit::Lowered || what == Emit::Object || what == Emit::SharedLib ||
+                 what == Emit::SPIRV;
   bool batchOptions = batchSizes.getNumOccurrences() || batchRange.getNumOccurrences();
   if (batchOptions && !codegen) {
     errs() << "octetc: error: --batch-sizes and --batch-range need a --target\n";
@@ -685,6 +689,27 @@ int main(int argc, char **argv) {
     if (what == Emit::Lowered) {
       if (failed(tgt->lower(*module, opts)))
         return 1;
+    } else if (what == Emit::SPIRV) {
+      if (tgt->name != "vulkan") {
+        errs() << "octetc: error: --emit=spirv needs --target=vulkan\n";
+        return 1;
+      }
+      if (outputFile == "-") {
+        errs() << "octetc: error: give the SPIR-V file with -o\n";
+        return 1;
+      }
+      SmallVector<uint32_t> words;
+      if (failed(octet::emitVulkanSPIRV(*module, opts, words)))
+        return 1;
+      std::string error;
+      auto output = mlir::openOutputFile(outputFile, &error);
+      if (!output) {
+        errs() << "octetc: error: " << error << "\n";
+        return 1;
+      }
+      output->os().write(reinterpret_cast<const char *>(words.data()), words.size() * 4);
+      output->keep();
+      return 0;
     } else {
       if (outputFile == "-") {
         errs() << "octetc: error: give the " << (what == Emit::Object ? "object" : "library")

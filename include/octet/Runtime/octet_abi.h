@@ -88,6 +88,44 @@ typedef struct octet_executable_desc {
   uint64_t size;
 } octet_executable_desc;
 
+/* GPU targets: how one call runs, in an executable of format
+ * "octet-schedule" whose `data` points to an octet_gpu_schedule. The call's
+ * buffers (inputs, outputs, intermediates, constants) and the kernel
+ * dispatches in order; dispatch k binds args[j] to binding j of set 0. */
+typedef enum octet_gpu_buffer_kind {
+  OCTET_GPU_BUFFER_INPUT = 0,
+  OCTET_GPU_BUFFER_OUTPUT = 1,
+  OCTET_GPU_BUFFER_INTERMEDIATE = 2,
+  OCTET_GPU_BUFFER_CONSTANT = 3,
+} octet_gpu_buffer_kind;
+
+typedef struct octet_gpu_buffer {
+  int32_t kind;     /* octet_gpu_buffer_kind */
+  int32_t index;    /* the input or output number */
+  uint64_t size;    /* bytes */
+  const void *data; /* a constant's bytes, else NULL */
+} octet_gpu_buffer;
+
+typedef struct octet_gpu_dispatch {
+  const char *kernel; /* entry point name */
+  int32_t executable; /* index of its code in the descriptor's executables */
+  int32_t num_args;
+  const int32_t *args; /* buffer numbers */
+  uint32_t grid[3];    /* workgroups */
+  uint32_t block[3];   /* threads per workgroup */
+} octet_gpu_dispatch;
+
+#define OCTET_GPU_SCHEDULE_VERSION 1u
+
+typedef struct octet_gpu_schedule {
+  uint32_t version; /* OCTET_GPU_SCHEDULE_VERSION */
+  int32_t num_buffers;
+  const octet_gpu_buffer *buffers;
+  int32_t num_dispatches;
+  int32_t reserved;
+  const octet_gpu_dispatch *dispatches;
+} octet_gpu_schedule;
+
 /* One call of the entry point. The caller owns everything it points to.
  * No two of the input, output and workspace buffers may overlap (the
  * generated code assumes they do not, as C's restrict does); an output

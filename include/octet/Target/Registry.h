@@ -76,6 +76,8 @@ std::vector<const Target *> registeredTargets();
 
 /// The CPU target (lib/Target/CPU).
 void registerCPUTarget();
+/// The Vulkan target (lib/Target/Vulkan).
+void registerVulkanTarget();
 /// Every target built into this binary.
 void registerAllTargets();
 

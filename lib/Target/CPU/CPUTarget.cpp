@@ -1,6 +1,7 @@
 //===- CPUTarget.cpp - octet module to a CPU object file -------------------===//
 
 #include "octet/Target/CPU.h"
+#include "octet/Target/Descriptor.h"
 #include "octet/Target/Registry.h"
 #include "octet/Runtime/octet_abi.h"
 #include "octet/Runtime/octet_runtime.h"
@@ -484,56 +485,10 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
   llvm::LLVMContext &ctx = m.getContext();
   llvm::Type *i32 = llvm::Type::getInt32Ty(ctx), *i64 = llvm::Type::getInt64Ty(ctx);
   llvm::PointerType *ptr = llvm::PointerType::get(ctx, 0);
-  auto *quantTy = llvm::StructType::create(ctx, {i32, i32, ptr, ptr}, "octet_quant_desc");
-  auto *tensorTy = llvm::StructType::create(ctx, {ptr, i32, i32, ptr, ptr}, "octet_tensor_desc");
-  auto privateConst = [&](llvm::Constant *init, const std::string &sym) {
-    auto *g = new llvm::GlobalVariable(m, init->getType(), true,
-                                       llvm::GlobalValue::PrivateLinkage, init, sym);
-    g->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
-    return g;
-  };
   auto str = [&](const std::string &s, const std::string &sym) {
-    return privateConst(llvm::ConstantDataArray::getString(ctx, s), sym);
+    return privateConstant(m, llvm::ConstantDataArray::getString(ctx, s), sym);
   };
   const std::optional<DynamicBatch> &batch = options.batch;
-  auto tensors = [&](const std::vector<TensorSignature> &list, const std::string &kind) {
-    std::vector<llvm::Constant *> descs;
-    for (auto [k, t] : llvm::enumerate(list)) {
-      std::string prefix = options.name + "." + kind + std::to_string(k);
-      // A dynamic batch: the leading dimension of the batched tensors is -1.
-      bool batched = batch && !t.dims.empty() &&
-                     (kind == "output" || (k < batch->batchedInputs.size() &&
-                                           batch->batchedInputs[k]));
-      std::vector<llvm::Constant *> dims;
-      for (auto [j, d] : llvm::enumerate(t.dims))
-        dims.push_back(llvm::ConstantInt::get(i64, batched && j == 0 ? -1 : d));
-      auto *dimTy = llvm::ArrayType::get(i64, dims.size());
-      llvm::Constant *dimG = privateConst(llvm::ConstantArray::get(dimTy, dims), prefix + ".dims");
-      llvm::Constant *quant = llvm::ConstantPointerNull::get(ptr);
-      if (t.quant) {
-        auto *scales = privateConst(
-            llvm::ConstantDataArray::get(ctx, llvm::ArrayRef<float>(t.quant->scales)),
-            prefix + ".scales");
-        auto *zps = privateConst(
-            llvm::ConstantDataArray::get(
-                ctx, llvm::ArrayRef<uint32_t>((const uint32_t *)t.quant->zeroPoints.data(),
-                                              t.quant->zeroPoints.size())),
-            prefix + ".zero_points");
-        quant = privateConst(
-            llvm::ConstantStruct::get(
-                quantTy, {llvm::ConstantInt::get(i32, t.quant->axis),
-                          llvm::ConstantInt::get(i32, t.quant->scales.size()), scales, zps}),
-            prefix + ".quant");
-      }
-      descs.push_back(llvm::ConstantStruct::get(
-          tensorTy, {str(t.name, prefix + ".name"), llvm::ConstantInt::get(i32, t.dtype),
-                     llvm::ConstantInt::get(i32, t.dims.size()), dimG, quant}));
-    }
-    auto *arrTy = llvm::ArrayType::get(tensorTy, descs.size());
-    return privateConst(llvm::ConstantArray::get(arrTy, descs), options.name + "." + kind + "s");
-  };
-  llvm::Constant *ins = tensors(sig.inputs, "input");
-  llvm::Constant *outs = tensors(sig.outputs, "output");
 
   // int32_t NAME_entry(octet_call *call): checks the call, then runs the
   // model function on its buffers and workspace.
@@ -677,30 +632,16 @@ static void addDescriptor(llvm::Module &m, const ModelSignature &sig, const CPUO
   b.CreateRet(llvm::ConstantInt::get(i32, OCTET_OK));
   }
 
-  auto *modTy = llvm::StructType::create(
-      ctx, {i32, i32, ptr, ptr, ptr, ptr, i64, i64, i32, i32, ptr, ptr, i32, i32, ptr, ptr, i64, i64},
-      "octet_module_desc");
-  auto *desc = new llvm::GlobalVariable(
-      m, modTy, true, llvm::GlobalValue::ExternalLinkage,
-      llvm::ConstantStruct::get(
-          modTy,
-          {llvm::ConstantInt::get(i32, OCTET_MODULE_MAGIC),
-           llvm::ConstantInt::get(i32, OCTET_MODULE_ABI_VERSION),
-           str(options.name, options.name + ".name"), str("cpu", options.name + ".target"),
-           str("x86-64", options.name + ".arch"),
-           str(requiredFeatures, options.name + ".features"),
-           llvm::ConstantInt::get(i64, workspaceSize), llvm::ConstantInt::get(i64, 64),
-           llvm::ConstantInt::get(i32, sig.inputs.size()),
-           llvm::ConstantInt::get(i32, sig.outputs.size()), ins, outs,
-           llvm::ConstantInt::get(i32, 0),
-           llvm::ConstantInt::get(i32, batch ? OCTET_MODULE_DYNAMIC_BATCH : 0),
-           llvm::ConstantPointerNull::get(ptr), entry,
-           llvm::ConstantInt::get(i64, batch ? batch->min : 0),
-           llvm::ConstantInt::get(i64, batch ? batch->max : 0)}),
-      options.name + "_descriptor");
-  if (options.sharedLibrary)
-    llvm::GlobalAlias::create(modTy, 0, llvm::GlobalValue::ExternalLinkage, "octet_module", desc,
-                              &m);
+  DescriptorFields f;
+  f.name = options.name;
+  f.target = "cpu";
+  f.arch = "x86-64";
+  f.features = requiredFeatures;
+  f.workspaceSize = workspaceSize;
+  f.batch = &options.batch;
+  f.entry = entry;
+  f.exportModuleSymbol = options.sharedLibrary;
+  emitModuleDescriptor(m, sig, f);
 }
 
 /// The ISA features of `sti` that compiled code may use and the runtime

@@ -1,0 +1,67 @@
+//===- GPU.h - the GPU targets' shared lowering -----------------*- C++ -*-===//
+//
+// What the GPU targets (Vulkan now, CUDA next) share: the passes from the
+// quantized octet graph to host code launching gpu.func kernels (through
+// the target-independent linalg lowering, so the integer rules are the
+// CPU backend's), and the host schedule read from that code: the buffers a
+// call needs and the kernel dispatches in order. Each target then converts
+// the kernels (gpu -> spirv, gpu -> nvvm) and writes the schedule and the
+// device code into its artifact.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef OCTET_TARGET_GPU_H
+#define OCTET_TARGET_GPU_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace octet {
+
+/// Threads per workgroup of the elementwise-mapped kernels.
+constexpr int64_t kGPUWorkgroupSize = 256;
+
+/// octet graph -> linalg -> buffers -> one gpu.launch per top-level loop
+/// nest (threads over the parallel iterations, delinearized) -> outlined
+/// gpu.func kernels in gpu.modules, launched from func @main.
+void buildGPUKernelPipeline(mlir::OpPassManager &pm, const std::string &requant);
+
+/// The pass that wraps each top-level loop nest of @main in a gpu.launch.
+std::unique_ptr<mlir::Pass> createGPUMapLoopsPass();
+
+/// The buffers and dispatches of one call, read from @main after outlining.
+struct GPUSchedule {
+  enum Kind { Input = 0, Output = 1, Intermediate = 2, Constant = 3 };
+  struct Buffer {
+    Kind kind;
+    int32_t index = 0; // input or output number
+    uint64_t size = 0; // bytes
+    std::vector<char> data; // a constant's bytes
+  };
+  struct Dispatch {
+    std::string kernel; // entry point name
+    uint32_t grid[3] = {1, 1, 1};
+    uint32_t block[3] = {1, 1, 1};
+    std::vector<int32_t> args; // buffer numbers, in the kernel's argument order
+  };
+  std::vector<Buffer> buffers;
+  std::vector<Dispatch> dispatches;
+};
+
+/// Reads the schedule of @main (after gpu-kernel-outlining; its first
+/// `numInputs` arguments are the inputs, the rest the outputs); fails with a
+/// diagnostic on host code it cannot express.
+mlir::FailureOr<GPUSchedule> extractGPUSchedule(mlir::ModuleOp module, unsigned numInputs);
+
+/// Moves every gpu.func into one gpu.module named `name` (launches renamed).
+void mergeGPUModules(mlir::ModuleOp module, llvm::StringRef name);
+
+} // namespace octet
+
+#endif // OCTET_TARGET_GPU_H

@@ -1,0 +1,280 @@
+//===- VulkanTarget.cpp - octet module to SPIR-V and a dispatch schedule ---===//
+//
+// --target=vulkan: the GPU targets' shared lowering (lib/Target/GPU) makes
+// gpu.func kernels and the host schedule; the kernels go through
+// convert-gpu-to-spirv into one spirv.module (every kernel an entry point),
+// serialized in-process. The artifact is a host object like the CPU one:
+// the ABI v2 descriptor (target "vulkan") whose executables are the SPIR-V
+// binary and the schedule, which the runtime's Vulkan driver runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "octet/Target/CPU.h"
+#include "octet/Target/Descriptor.h"
+#include "octet/Target/GPU.h"
+#include "octet/Target/Registry.h"
+#include "octet/Target/Vulkan.h"
+#include "octet/Runtime/octet_abi.h"
+
+#include "mlir/Conversion/GPUToSPIRV/GPUToSPIRVPass.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
+#include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
+#include "mlir/Dialect/SPIRV/Transforms/Passes.h"
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/Target/SPIRV/Serialization.h"
+#include "mlir/Transforms/Passes.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace mlir;
+
+namespace octet {
+
+static const char *kKernelModule = "octet_kernels";
+
+/// The SPIR-V environment the kernels are written for: Vulkan 1.1-level
+/// SPIR-V 1.3 with 8- and 16-bit storage and 64-bit integers, which lavapipe
+/// and the desktop drivers have.
+static const char *kTargetEnv =
+    "#spirv.target_env<#spirv.vce<v1.3, [Shader, Int8, Int16, Int64, Float64, "
+    "StorageBuffer8BitAccess, StorageBuffer16BitAccess], [SPV_KHR_storage_buffer_storage_class, "
+    "SPV_KHR_8bit_storage, SPV_KHR_16bit_storage]>, #spirv.resource_limits<>>";
+
+LogicalResult buildVulkanPipeline(OpPassManager &pm, const TargetOptions &o, std::string &error) {
+  if (o.requant != "onnx" && o.requant != "fixed-point") {
+    error = "--requant must be onnx or fixed-point, not '" + o.requant + "'";
+    return failure();
+  }
+  buildGPUKernelPipeline(pm, o.requant);
+  return success();
+}
+
+/// From the octet graph to host code with launches and one spirv.module.
+static LogicalResult lowerForVulkan(ModuleOp module, const TargetOptions &o) {
+  MLIRContext *ctx = module.getContext();
+  ctx->loadDialect<gpu::GPUDialect, spirv::SPIRVDialect>();
+  std::string error;
+  PassManager pm(ctx);
+  if (failed(buildVulkanPipeline(pm, o, error)))
+    return module.emitError() << error;
+  if (o.timing)
+    pm.enableTiming(*o.timing);
+  if (failed(pm.run(module)))
+    return failure();
+  mergeGPUModules(module, kKernelModule);
+  Attribute env = parseAttribute(kTargetEnv, ctx);
+  module->setAttr(spirv::getTargetEnvAttrName(), env);
+  // math.roundeven (ONNX's rounding) as GLSL's RoundEven, which the SPIR-V
+  // conversion has no pattern for; the op takes f32 as it is.
+  module.walk([&](math::RoundEvenOp op) {
+    if (!op->getParentOfType<gpu::GPUFuncOp>())
+      return;
+    OpBuilder b(op);
+    op.replaceAllUsesWith(
+        spirv::GLRoundEvenOp::create(b, op.getLoc(), op.getType(), op.getOperand()).getResult());
+    op.erase();
+  });
+  module.walk([&](gpu::GPUFuncOp fn) {
+    int32_t x = 1;
+    if (auto known = fn.getKnownBlockSizeAttr())
+      x = known[0];
+    fn->setAttr(spirv::getEntryPointABIAttrName(), spirv::getEntryPointABIAttr(ctx, {x, 1, 1}));
+  });
+  // The kernels are converted in a copy without the host code: the
+  // conversion gives the kernels' buffers SPIR-V storage classes, which the
+  // host's launches (the schedule) need not carry.
+  OwningOpRef<ModuleOp> kernels = module.clone();
+  for (auto fn : llvm::make_early_inc_range(kernels->getOps<func::FuncOp>()))
+    fn.erase();
+  PassManager spv(ctx);
+  spv.addPass(createConvertGPUToSPIRVPass(/*mapMemorySpace=*/true));
+  OpPassManager &inner = spv.nest<spirv::ModuleOp>();
+  inner.addPass(spirv::createSPIRVLowerABIAttributesPass());
+  inner.addPass(spirv::createSPIRVUpdateVCEPass());
+  if (failed(spv.run(*kernels)))
+    return failure();
+  for (auto m : llvm::make_early_inc_range(kernels->getOps<spirv::ModuleOp>()))
+    m->moveBefore(module.getBody(), module.getBody()->end());
+  return success();
+}
+
+/// The spirv.module lowerForVulkan made.
+static spirv::ModuleOp kernelModule(ModuleOp module) {
+  spirv::ModuleOp found;
+  module.walk([&](spirv::ModuleOp m) { found = m; });
+  return found;
+}
+
+LogicalResult emitVulkanSPIRV(ModuleOp module, const TargetOptions &o,
+                              llvm::SmallVectorImpl<uint32_t> &words) {
+  if (failed(lowerForVulkan(module, o)))
+    return failure();
+  spirv::ModuleOp spv = kernelModule(module);
+  if (!spv)
+    return module.emitError() << "the model has no kernels to run on the GPU";
+  return spirv::serialize(spv, words);
+}
+
+static FailureOr<CompiledModule> compileVulkan(ModuleOp module, const TargetOptions &o,
+                                               llvm::raw_pwrite_stream &os) {
+  auto sig = getSignature(module);
+  if (failed(sig))
+    return failure();
+  for (const auto *list : {&sig->inputs, &sig->outputs})
+    for (const TensorSignature &t : *list)
+      if (llvm::is_contained(t.dims, 0))
+        return module.emitError() << "'" << t.name
+                                  << "' is zero-sized, which --target=vulkan does not take yet";
+  if (o.batch)
+    return module.emitError() << "--target=vulkan takes static shapes only (fix the batch with "
+                                 "--input-shape)";
+  llvm::SmallVector<uint32_t> words;
+  if (failed(emitVulkanSPIRV(module, o, words)))
+    return failure();
+  auto schedule = extractGPUSchedule(module, sig->inputs.size());
+  if (failed(schedule))
+    return failure();
+
+  llvm::LLVMContext llvmCtx;
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  std::string error;
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return module.emitError() << "no LLVM target for " << triple.str() << ": " << error;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, "x86-64", "", llvm::TargetOptions(), llvm::Reloc::PIC_));
+  auto m = std::make_unique<llvm::Module>(o.name, llvmCtx);
+  m->setDataLayout(tm->createDataLayout());
+  m->setTargetTriple(triple);
+  llvm::Type *i32 = llvm::Type::getInt32Ty(llvmCtx), *i64 = llvm::Type::getInt64Ty(llvmCtx);
+  llvm::PointerType *ptr = llvm::PointerType::get(llvmCtx, 0);
+  auto str = [&](const std::string &s, const std::string &sym) {
+    return privateConstant(*m, llvm::ConstantDataArray::getString(llvmCtx, s), sym);
+  };
+  const std::string &n = o.name;
+
+  // The schedule: buffers, then dispatches.
+  auto *bufTy = llvm::StructType::create(llvmCtx, {i32, i32, i64, ptr}, "octet_gpu_buffer");
+  std::vector<llvm::Constant *> bufs;
+  for (auto [k, b] : llvm::enumerate(schedule->buffers)) {
+    llvm::Constant *data = llvm::ConstantPointerNull::get(ptr);
+    if (b.kind == GPUSchedule::Constant)
+      data = privateConstant(
+          *m,
+          llvm::ConstantDataArray::get(
+              llvmCtx, llvm::ArrayRef<uint8_t>((const uint8_t *)b.data.data(), b.data.size())),
+          n + ".const" + std::to_string(k));
+    bufs.push_back(llvm::ConstantStruct::get(
+        bufTy, {llvm::ConstantInt::get(i32, (int)b.kind), llvm::ConstantInt::get(i32, b.index),
+                llvm::ConstantInt::get(i64, b.size), data}));
+  }
+  auto *arr3 = llvm::ArrayType::get(i32, 3);
+  auto *dispTy =
+      llvm::StructType::create(llvmCtx, {ptr, i32, i32, ptr, arr3, arr3}, "octet_gpu_dispatch");
+  std::vector<llvm::Constant *> disps;
+  for (auto [k, d] : llvm::enumerate(schedule->dispatches)) {
+    std::vector<llvm::Constant *> args;
+    for (int32_t a : d.args)
+      args.push_back(llvm::ConstantInt::get(i32, a));
+    llvm::Constant *argArr = privateConstant(
+        *m, llvm::ConstantArray::get(llvm::ArrayType::get(i32, args.size()), args),
+        n + ".dispatch" + std::to_string(k) + ".args");
+    auto dims = [&](const uint32_t *v) {
+      return llvm::ConstantArray::get(arr3, {llvm::ConstantInt::get(i32, v[0]),
+                                             llvm::ConstantInt::get(i32, v[1]),
+                                             llvm::ConstantInt::get(i32, v[2])});
+    };
+    disps.push_back(llvm::ConstantStruct::get(
+        dispTy, {str(d.kernel, n + ".kernel" + std::to_string(k)), llvm::ConstantInt::get(i32, 0),
+                 llvm::ConstantInt::get(i32, args.size()), argArr, dims(d.grid),
+                 dims(d.block)}));
+  }
+  auto *schedTy =
+      llvm::StructType::create(llvmCtx, {i32, i32, ptr, i32, i32, ptr}, "octet_gpu_schedule");
+  llvm::Constant *sched = privateConstant(
+      *m,
+      llvm::ConstantStruct::get(
+          schedTy,
+          {llvm::ConstantInt::get(i32, OCTET_GPU_SCHEDULE_VERSION),
+           llvm::ConstantInt::get(i32, bufs.size()),
+           privateConstant(*m, llvm::ConstantArray::get(llvm::ArrayType::get(bufTy, bufs.size()), bufs),
+                           n + ".buffers"),
+           llvm::ConstantInt::get(i32, disps.size()), llvm::ConstantInt::get(i32, 0),
+           privateConstant(*m,
+                           llvm::ConstantArray::get(llvm::ArrayType::get(dispTy, disps.size()), disps),
+                           n + ".dispatches")}),
+      n + ".schedule");
+  const llvm::DataLayout &dl = m->getDataLayout();
+
+  // The executables: the SPIR-V words, then the schedule.
+  auto *exeTy = llvm::StructType::create(llvmCtx, {ptr, ptr, ptr, i64}, "octet_executable_desc");
+  llvm::Constant *spirv = privateConstant(
+      *m, llvm::ConstantDataArray::get(llvmCtx, llvm::ArrayRef<uint32_t>(words)), n + ".spirv");
+  llvm::Constant *exes = privateConstant(
+      *m,
+      llvm::ConstantArray::get(
+          llvm::ArrayType::get(exeTy, 2),
+          {llvm::ConstantStruct::get(exeTy, {str("spirv", n + ".fmt0"), str(kKernelModule, n + ".exe0"),
+                                             spirv, llvm::ConstantInt::get(i64, words.size() * 4)}),
+           llvm::ConstantStruct::get(
+               exeTy, {str("octet-schedule", n + ".fmt1"), str("schedule", n + ".exe1"), sched,
+                       llvm::ConstantInt::get(i64, dl.getTypeAllocSize(schedTy))})}),
+      n + ".executables");
+
+  DescriptorFields f;
+  f.name = n;
+  f.target = "vulkan";
+  f.arch = "spirv1.3";
+  f.features = "int8,int16,int64,float64,storage8,storage16";
+  f.executables = exes;
+  f.numExecutables = 2;
+  f.exportModuleSymbol = o.sharedLibrary;
+  emitModuleDescriptor(*m, *sig, f);
+
+  llvm::legacy::PassManager codegen;
+  if (tm->addPassesToEmitFile(codegen, os, nullptr, llvm::CodeGenFileType::ObjectFile))
+    return module.emitError() << "the host target cannot emit object files";
+  codegen.run(*m);
+  CompiledModule compiled;
+  compiled.signature = *sig;
+  return compiled;
+}
+
+void registerVulkanTarget() {
+  Target t;
+  t.name = "vulkan";
+  t.description = "Vulkan 1.1+ GPUs: SPIR-V compute kernels and a dispatch schedule";
+  t.buildPipeline = buildVulkanPipeline;
+  t.lower = [](ModuleOp m, const TargetOptions &o) -> LogicalResult {
+    if (failed(getSignature(m)))
+      return failure();
+    return lowerForVulkan(m, o);
+  };
+  t.compile = compileVulkan;
+  t.header = [](const CompiledModule &, const TargetOptions &o, llvm::StringRef source) {
+    std::string s = "/* " + o.name + ": generated by octetc from " + source.str() +
+                    " for --target=vulkan. Do not edit. */\n#include \"octet/Runtime/octet_runtime.h\"\n"
+                    "/* Load with octet_module_wrap(&" + o.name +
+                    "_descriptor, vulkan_device, &module). */\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
+                    "extern const octet_module_desc " + o.name + "_descriptor;\n"
+                    "#ifdef __cplusplus\n}\n#endif\n";
+    return s;
+  };
+  registerTarget(std::move(t));
+}
+
+} // namespace octet
