@@ -12,7 +12,12 @@ namespace {
 /// Registered drivers, the CPU driver first.
 struct DriverRegistry {
   std::mutex lock;
-  std::vector<const octet_driver_ops *> drivers{&octet::runtime::cpuDriver()};
+  std::vector<const octet_driver_ops *> drivers{&octet::runtime::cpuDriver()
+#ifdef OCTET_HAVE_VULKAN
+                                                   ,
+                                                   &octet::runtime::vulkanDriver()
+#endif
+  };
 };
 DriverRegistry &registry() {
   static DriverRegistry r;
@@ -44,6 +49,19 @@ const octet_driver_ops *octet::runtime::driverForTarget(const char *target) noex
 }
 
 extern "C" {
+
+size_t octet_device_list(char *buffer, size_t size) {
+  std::string list = "cpu:0  host CPU\n";
+#ifdef OCTET_HAVE_VULKAN
+  list += octet::runtime::vulkanDeviceList();
+#endif
+  if (buffer && size) {
+    size_t n = list.size() < size - 1 ? list.size() : size - 1;
+    std::memcpy(buffer, list.data(), n);
+    buffer[n] = 0;
+  }
+  return list.size();
+}
 
 octet_status octet_driver_register(const octet_driver_ops *ops) {
   if (!ops || ops->struct_size < sizeof(octet_driver_ops) || !ops->name || !*ops->name ||

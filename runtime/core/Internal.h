@@ -62,6 +62,13 @@ const octet_driver_ops *driverForTarget(const char *target) noexcept;
 /// The built-in CPU driver.
 const octet_driver_ops &cpuDriver() noexcept;
 
+#ifdef OCTET_HAVE_VULKAN
+/// The built-in Vulkan driver (drivers/vulkan; libvulkan loaded on first use).
+const octet_driver_ops &vulkanDriver() noexcept;
+/// "vulkan:N  NAME (Vulkan X.Y)" lines for the devices found ("" for none).
+std::string vulkanDeviceList();
+#endif
+
 } // namespace octet::runtime
 
 #endif // OCTET_RUNTIME_CORE_INTERNAL_H

@@ -122,7 +122,8 @@ octet_status checkView(const octet_module_impl *m, const octet_tensor_desc &want
                                                   " bytes, needs " + std::to_string(need));
   // Where the data lives: host memory (no device) serves modules whose
   // device is the host; a device buffer must be on the module's device.
-  bool hostModule = m->device->driver == &octet::runtime::cpuDriver();
+  bool hostModule = m->device->driver == &octet::runtime::cpuDriver() ||
+                    (m->device->driver->flags & OCTET_DRIVER_HOST_BUFFERS);
   if (view.device ? view.device->handle != m->device->handle ||
                         view.device->driver != m->device->driver
                   : !hostModule)

@@ -28,8 +28,14 @@ using namespace llvm;
 
 namespace {
 cl::OptionCategory category("octet-run options");
-cl::opt<std::string> modulePath(cl::Positional, cl::desc("<module.so>"), cl::Required,
-                                cl::cat(category));
+cl::opt<std::string> modulePath(cl::Positional, cl::desc("<module.so>"), cl::cat(category));
+cl::opt<std::string> deviceSpec(
+    "device",
+    cl::desc("The device to run on: cpu, vulkan or vulkan:N (default: the module's target's "
+             "first device)"),
+    cl::value_desc("cpu|vulkan[:N]"), cl::cat(category));
+cl::opt<bool> listDevices("list-devices", cl::desc("List the devices found and exit"),
+                          cl::cat(category));
 cl::list<std::string> inputs("input", cl::desc("An input: NAME=@file.npy"),
                              cl::value_desc("NAME=@file.npy"), cl::cat(category));
 cl::list<std::string> outputs("output", cl::desc("Where to write an output: NAME=@file.npy"),
@@ -82,6 +88,15 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "Run a compiled Octet module on .npy files\n");
 
+  if (listDevices) {
+    size_t n = octet_device_list(nullptr, 0);
+    std::string text(n + 1, '\0');
+    octet_device_list(text.data(), text.size());
+    outs() << text.c_str();
+    return 0;
+  }
+  if (modulePath.empty())
+    return fail("no module given (usage: octet-run model.so --input NAME=@x.npy ...)");
   if (concurrency < 1 || concurrency > 1024)
     return fail("--concurrency must be between 1 and 1024");
   int32_t numThreads = 0; // the runtime's default
@@ -92,8 +107,26 @@ int main(int argc, char **argv) {
       return fail("--threads must be a thread count from 1 to 1024, not '" + threads + "'");
     numThreads = (int32_t)v;
   }
+  // --device=NAME[:N]: a device of that driver, else the module's default.
+  octet_device device = nullptr;
+  struct DeviceGuard {
+    octet_device *d;
+    ~DeviceGuard() { octet_device_release(*d); }
+  } deviceGuard{&device};
+  if (!deviceSpec.empty()) {
+    auto [driver, ordinalText] = StringRef(deviceSpec).split(':');
+    int32_t ordinal = 0;
+    if (driver.empty() || (!ordinalText.empty() && ordinalText.getAsInteger(10, ordinal)) ||
+        ordinal < 0 || (StringRef(deviceSpec).contains(':') && ordinalText.empty()))
+      return fail("--device expects DRIVER or DRIVER:N (cpu, vulkan:0), not '" + deviceSpec + "'");
+    if (octet_status s = octet_device_create(driver.str().c_str(), ordinal, &device)) {
+      std::string msg = octet_status_message(s);
+      octet_status_release(s);
+      return fail(msg);
+    }
+  }
   octet_module module = nullptr;
-  if (octet_status s = octet_module_load(modulePath.c_str(), nullptr, &module)) {
+  if (octet_status s = octet_module_load(modulePath.c_str(), device, &module)) {
     std::string msg = octet_status_message(s);
     octet_status_release(s);
     return fail(msg);

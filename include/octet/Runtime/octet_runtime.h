@@ -157,7 +157,17 @@ typedef struct octet_driver_ops {
   void (*module_release)(void *device, void *state);
   /* Runs one call (buffers already checked against the descriptor). */
   octet_status (*invoke)(void *device, void *state, octet_call *call);
+  uint32_t flags; /* OCTET_DRIVER_* bits */
 } octet_driver_ops;
+
+/* octet_driver_ops.flags: the driver takes module inputs and outputs in host
+ * memory (it stages them to and from the device itself). */
+#define OCTET_DRIVER_HOST_BUFFERS 1u
+
+/* Writes the devices of every built-in driver, one per line
+ * ("cpu:0  host CPU", "vulkan:0  llvmpipe (Vulkan 1.3)") into `buffer`
+ * (NUL-terminated, cut to `size`); returns the length of the whole list. */
+size_t octet_device_list(char *buffer, size_t size);
 
 /* Registers a driver: its name must be new and every callback non-null. */
 octet_status octet_driver_register(const octet_driver_ops *ops);

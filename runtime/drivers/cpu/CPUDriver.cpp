@@ -168,7 +168,8 @@ const octet_driver_ops ops = {sizeof(octet_driver_ops),
                               synchronize,
                               modulePrepare,
                               moduleRelease,
-                              invoke};
+                              invoke,
+                              0};
 
 } // namespace
 

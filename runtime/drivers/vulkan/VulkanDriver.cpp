@@ -1,0 +1,633 @@
+//===- VulkanDriver.cpp - the runtime's Vulkan driver ----------------------===//
+//
+// Runs modules of target "vulkan" (octetc --target=vulkan): SPIR-V compute
+// kernels and a dispatch schedule (octet_gpu_schedule). libvulkan is loaded
+// with dlopen on first use, so the runtime links nothing of Vulkan and runs
+// where no Vulkan loader or device exists (creating a device then fails with
+// a message).
+//
+// At load (module_prepare) the driver makes one buffer per schedule buffer
+// (constants uploaded), one pipeline per kernel, one descriptor set per
+// dispatch, and records one command buffer with every dispatch and a barrier
+// after each; a call copies the inputs in, submits that command buffer,
+// waits, and copies the outputs out. Buffers are host-visible and coherent
+// (on lavapipe and integrated GPUs that is all memory; a discrete GPU reads
+// them over the bus), and one call runs at a time per loaded module.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../../core/Internal.h"
+
+#define VK_NO_PROTOTYPES
+#include <vulkan/vulkan.h>
+
+#include <dlfcn.h>
+
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
+
+using octet::runtime::makeStatus;
+
+namespace {
+
+// --- the loader ----------------------------------------------------------------
+struct Api {
+  void *lib = nullptr;
+  std::string error;
+  PFN_vkGetInstanceProcAddr getInstanceProcAddr = nullptr;
+  PFN_vkCreateInstance createInstance = nullptr;
+  PFN_vkEnumerateInstanceVersion enumerateInstanceVersion = nullptr;
+#define OCTET_VK_INSTANCE_FNS(X)                                                                  \
+  X(DestroyInstance) X(EnumeratePhysicalDevices) X(GetPhysicalDeviceProperties)                    \
+  X(GetPhysicalDeviceQueueFamilyProperties) X(GetPhysicalDeviceMemoryProperties)                   \
+  X(GetPhysicalDeviceFeatures2) X(CreateDevice) X(GetDeviceProcAddr)
+#define OCTET_VK_DEVICE_FNS(X)                                                                    \
+  X(DestroyDevice) X(GetDeviceQueue) X(CreateBuffer) X(DestroyBuffer)                              \
+  X(GetBufferMemoryRequirements) X(AllocateMemory) X(FreeMemory) X(BindBufferMemory)               \
+  X(MapMemory) X(UnmapMemory) X(CreateShaderModule) X(DestroyShaderModule)                         \
+  X(CreateDescriptorSetLayout) X(DestroyDescriptorSetLayout) X(CreatePipelineLayout)               \
+  X(DestroyPipelineLayout) X(CreateComputePipelines) X(DestroyPipeline) X(CreateDescriptorPool)    \
+  X(DestroyDescriptorPool) X(AllocateDescriptorSets) X(UpdateDescriptorSets) X(CreateCommandPool)  \
+  X(DestroyCommandPool) X(AllocateCommandBuffers) X(BeginCommandBuffer) X(EndCommandBuffer)        \
+  X(CmdBindPipeline) X(CmdBindDescriptorSets) X(CmdDispatch) X(CmdPipelineBarrier)                 \
+  X(QueueSubmit) X(CreateFence) X(DestroyFence) X(WaitForFences) X(ResetFences)                    \
+  X(CreatePipelineCache) X(DestroyPipelineCache)
+#define OCTET_VK_DECLARE(name) PFN_vk##name name = nullptr;
+  OCTET_VK_INSTANCE_FNS(OCTET_VK_DECLARE)
+  OCTET_VK_DEVICE_FNS(OCTET_VK_DECLARE)
+#undef OCTET_VK_DECLARE
+};
+
+/// libvulkan's global functions, loaded once.
+Api &api() {
+  static Api a;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (const char *name : {"libvulkan.so.1", "libvulkan.so"}) {
+      a.lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+      if (a.lib)
+        break;
+    }
+    if (!a.lib) {
+      const char *why = dlerror();
+      a.error = std::string("cannot load the Vulkan loader libvulkan.so.1 (install a Vulkan "
+                            "driver, e.g. mesa-vulkan-drivers and libvulkan1): ") +
+                (why ? why : "not found");
+      return;
+    }
+    a.getInstanceProcAddr =
+        reinterpret_cast<PFN_vkGetInstanceProcAddr>(dlsym(a.lib, "vkGetInstanceProcAddr"));
+    if (!a.getInstanceProcAddr) {
+      a.error = "libvulkan has no vkGetInstanceProcAddr";
+      return;
+    }
+    a.createInstance = reinterpret_cast<PFN_vkCreateInstance>(
+        a.getInstanceProcAddr(nullptr, "vkCreateInstance"));
+    a.enumerateInstanceVersion = reinterpret_cast<PFN_vkEnumerateInstanceVersion>(
+        a.getInstanceProcAddr(nullptr, "vkEnumerateInstanceVersion"));
+    if (!a.createInstance)
+      a.error = "libvulkan has no vkCreateInstance";
+  });
+  return a;
+}
+
+std::string vkError(const char *what, VkResult r) {
+  return std::string(what) + " failed (VkResult " + std::to_string((int)r) + ")";
+}
+
+// --- devices ---------------------------------------------------------------------
+struct Device {
+  Api fn; // instance- and device-level functions
+  VkInstance instance = VK_NULL_HANDLE;
+  VkPhysicalDevice physical = VK_NULL_HANDLE;
+  VkDevice device = VK_NULL_HANDLE;
+  VkQueue queue = VK_NULL_HANDLE;
+  uint32_t family = 0;
+  VkPhysicalDeviceProperties props{};
+  VkPhysicalDeviceMemoryProperties memory{};
+  VkPipelineCache cache = VK_NULL_HANDLE;
+  std::mutex queueLock; // vkQueueSubmit needs external synchronization
+};
+
+void destroyDevice(Device *d) {
+  if (!d)
+    return;
+  if (d->device) {
+    if (d->cache)
+      d->fn.DestroyPipelineCache(d->device, d->cache, nullptr);
+    d->fn.DestroyDevice(d->device, nullptr);
+  }
+  if (d->instance && d->fn.DestroyInstance)
+    d->fn.DestroyInstance(d->instance, nullptr);
+  delete d;
+}
+
+octet_status deviceCreate(void *, int32_t ordinal, void **out) {
+  Api &a = api();
+  if (!a.error.empty())
+    return makeStatus(OCTET_UNSUPPORTED, "vulkan: " + a.error);
+  auto *d = new (std::nothrow) Device;
+  if (!d)
+    return octet::runtime::outOfMemory();
+  d->fn = a;
+  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+  app.pApplicationName = "octet";
+  app.apiVersion = VK_API_VERSION_1_1;
+  VkInstanceCreateInfo ici{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+  ici.pApplicationInfo = &app;
+  VkResult r = a.createInstance(&ici, nullptr, &d->instance);
+  if (r != VK_SUCCESS) {
+    destroyDevice(d);
+    return makeStatus(OCTET_UNSUPPORTED, "vulkan: " + vkError("vkCreateInstance", r) +
+                                             ": no Vulkan driver is installed or it failed");
+  }
+#define OCTET_VK_LOAD(name)                                                                       \
+  d->fn.name = reinterpret_cast<PFN_vk##name>(a.getInstanceProcAddr(d->instance, "vk" #name));
+  OCTET_VK_INSTANCE_FNS(OCTET_VK_LOAD)
+#undef OCTET_VK_LOAD
+  uint32_t count = 0;
+  d->fn.EnumeratePhysicalDevices(d->instance, &count, nullptr);
+  std::vector<VkPhysicalDevice> phys(count);
+  if (count)
+    d->fn.EnumeratePhysicalDevices(d->instance, &count, phys.data());
+  if (ordinal < 0 || (uint32_t)ordinal >= count) {
+    destroyDevice(d);
+    return makeStatus(count ? OCTET_NOT_FOUND : OCTET_UNSUPPORTED,
+                      count ? "vulkan: no device " + std::to_string(ordinal) + " (found " +
+                                  std::to_string(count) + ", numbered from 0)"
+                            : std::string("vulkan: no Vulkan device found"));
+  }
+  d->physical = phys[ordinal];
+  d->fn.GetPhysicalDeviceProperties(d->physical, &d->props);
+  d->fn.GetPhysicalDeviceMemoryProperties(d->physical, &d->memory);
+  std::string devName = d->props.deviceName;
+  // The features the kernels use (the target env of --target=vulkan).
+  VkPhysicalDevice16BitStorageFeatures s16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+  VkPhysicalDevice8BitStorageFeatures s8{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES};
+  VkPhysicalDeviceShaderFloat16Int8Features i8{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
+  s8.pNext = &s16;
+  i8.pNext = &s8;
+  VkPhysicalDeviceFeatures2 f2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  f2.pNext = &i8;
+  d->fn.GetPhysicalDeviceFeatures2(d->physical, &f2);
+  const char *lacks = !i8.shaderInt8                   ? "shaderInt8"
+                      : !s8.storageBuffer8BitAccess    ? "storageBuffer8BitAccess"
+                      : !s16.storageBuffer16BitAccess  ? "storageBuffer16BitAccess"
+                      : !f2.features.shaderInt16       ? "shaderInt16"
+                      : !f2.features.shaderInt64       ? "shaderInt64"
+                      : !f2.features.shaderFloat64     ? "shaderFloat64"
+                                                       : nullptr;
+  if (lacks) {
+    destroyDevice(d);
+    return makeStatus(OCTET_UNSUPPORTED, "vulkan: device " + std::to_string(ordinal) + " '" +
+                                             devName + "' lacks " + lacks +
+                                             ", which Octet's kernels need");
+  }
+  // Only what the kernels use.
+  VkPhysicalDeviceFeatures2 want{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  want.features.shaderInt16 = want.features.shaderInt64 = want.features.shaderFloat64 = VK_TRUE;
+  VkPhysicalDevice16BitStorageFeatures w16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+  w16.storageBuffer16BitAccess = VK_TRUE;
+  VkPhysicalDevice8BitStorageFeatures w8{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES};
+  w8.storageBuffer8BitAccess = VK_TRUE;
+  w8.pNext = &w16;
+  VkPhysicalDeviceShaderFloat16Int8Features wi8{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
+  wi8.shaderInt8 = VK_TRUE;
+  wi8.pNext = &w8;
+  want.pNext = &wi8;
+  uint32_t nfam = 0;
+  d->fn.GetPhysicalDeviceQueueFamilyProperties(d->physical, &nfam, nullptr);
+  std::vector<VkQueueFamilyProperties> fams(nfam);
+  d->fn.GetPhysicalDeviceQueueFamilyProperties(d->physical, &nfam, fams.data());
+  d->family = UINT32_MAX;
+  for (uint32_t k = 0; k < nfam && d->family == UINT32_MAX; ++k)
+    if (fams[k].queueFlags & VK_QUEUE_COMPUTE_BIT)
+      d->family = k;
+  if (d->family == UINT32_MAX) {
+    destroyDevice(d);
+    return makeStatus(OCTET_UNSUPPORTED, "vulkan: device '" + devName + "' has no compute queue");
+  }
+  float priority = 1.0f;
+  VkDeviceQueueCreateInfo qci{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+  qci.queueFamilyIndex = d->family;
+  qci.queueCount = 1;
+  qci.pQueuePriorities = &priority;
+  const char *extensions[] = {"VK_KHR_8bit_storage", "VK_KHR_16bit_storage",
+                              "VK_KHR_shader_float16_int8", "VK_KHR_storage_buffer_storage_class"};
+  VkDeviceCreateInfo dci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+  dci.pNext = &want;
+  dci.queueCreateInfoCount = 1;
+  dci.pQueueCreateInfos = &qci;
+  // Core in Vulkan 1.2; named for 1.1 devices.
+  dci.enabledExtensionCount = d->props.apiVersion >= VK_API_VERSION_1_2 ? 0 : 4;
+  dci.ppEnabledExtensionNames = extensions;
+  r = d->fn.CreateDevice(d->physical, &dci, nullptr, &d->device);
+  if (r != VK_SUCCESS) {
+    destroyDevice(d);
+    return makeStatus(OCTET_UNSUPPORTED,
+                      "vulkan: device '" + devName + "': " + vkError("vkCreateDevice", r));
+  }
+#define OCTET_VK_LOAD(name)                                                                       \
+  d->fn.name = reinterpret_cast<PFN_vk##name>(d->fn.GetDeviceProcAddr(d->device, "vk" #name));
+  OCTET_VK_DEVICE_FNS(OCTET_VK_LOAD)
+#undef OCTET_VK_LOAD
+  d->fn.GetDeviceQueue(d->device, d->family, 0, &d->queue);
+  VkPipelineCacheCreateInfo pci{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
+  d->fn.CreatePipelineCache(d->device, &pci, nullptr, &d->cache);
+  *out = d;
+  return nullptr;
+}
+
+void deviceRelease(void *device) { destroyDevice(static_cast<Device *>(device)); }
+
+// Device memory as the runtime's API sees it: host memory the driver stages
+// from (module inputs and outputs are copied at each call).
+octet_status allocate(void *, size_t size, size_t alignment, void **out) {
+  alignment = alignment < sizeof(void *) ? sizeof(void *) : alignment;
+  size_t rounded = (size + alignment - 1) / alignment * alignment;
+  void *p = std::aligned_alloc(alignment, rounded ? rounded : alignment);
+  if (!p)
+    return makeStatus(OCTET_OUT_OF_MEMORY, "vulkan: cannot allocate " + std::to_string(size) +
+                                               " bytes");
+  std::memset(p, 0, rounded ? rounded : alignment);
+  *out = p;
+  return nullptr;
+}
+void release(void *, void *p) { std::free(p); }
+octet_status copy(void *, void *dst, const void *src, size_t size, int32_t, void *) {
+  std::memmove(dst, src, size);
+  return nullptr;
+}
+octet_status synchronize(void *, void *) { return nullptr; }
+
+// --- modules ---------------------------------------------------------------------
+struct Buffer {
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  void *mapped = nullptr;
+  uint64_t size = 0;
+};
+
+struct Module {
+  Device *dev = nullptr;
+  const octet_module_desc *desc = nullptr;
+  const octet_gpu_schedule *schedule = nullptr;
+  std::vector<Buffer> buffers;
+  VkShaderModule shader = VK_NULL_HANDLE;
+  std::vector<VkDescriptorSetLayout> setLayouts;
+  std::vector<VkPipelineLayout> layouts;
+  std::vector<VkPipeline> pipelines;
+  VkDescriptorPool pool = VK_NULL_HANDLE;
+  VkCommandPool commandPool = VK_NULL_HANDLE;
+  VkCommandBuffer commands = VK_NULL_HANDLE;
+  VkFence fence = VK_NULL_HANDLE;
+  std::mutex lock; // one call at a time: the buffers are the module's
+};
+
+void destroyModule(Module *m) {
+  if (!m)
+    return;
+  Device *d = m->dev;
+  VkDevice dev = d->device;
+  if (m->fence)
+    d->fn.DestroyFence(dev, m->fence, nullptr);
+  if (m->commandPool)
+    d->fn.DestroyCommandPool(dev, m->commandPool, nullptr);
+  if (m->pool)
+    d->fn.DestroyDescriptorPool(dev, m->pool, nullptr);
+  for (VkPipeline p : m->pipelines)
+    if (p)
+      d->fn.DestroyPipeline(dev, p, nullptr);
+  for (VkPipelineLayout l : m->layouts)
+    if (l)
+      d->fn.DestroyPipelineLayout(dev, l, nullptr);
+  for (VkDescriptorSetLayout l : m->setLayouts)
+    if (l)
+      d->fn.DestroyDescriptorSetLayout(dev, l, nullptr);
+  if (m->shader)
+    d->fn.DestroyShaderModule(dev, m->shader, nullptr);
+  for (Buffer &b : m->buffers) {
+    if (b.mapped)
+      d->fn.UnmapMemory(dev, b.memory);
+    if (b.buffer)
+      d->fn.DestroyBuffer(dev, b.buffer, nullptr);
+    if (b.memory)
+      d->fn.FreeMemory(dev, b.memory, nullptr);
+  }
+  delete m;
+}
+
+size_t tensorBytes(const octet_tensor_desc &t) {
+  size_t n = octet_dtype_size(t.dtype);
+  for (int32_t k = 0; k < t.rank; ++k)
+    n *= (size_t)t.dims[k];
+  return n;
+}
+
+/// Checks the schedule against the descriptor; "" when it is sound.
+std::string checkSchedule(const octet_module_desc *desc, const octet_gpu_schedule *s,
+                          uint64_t spirvWords) {
+  if (s->version != OCTET_GPU_SCHEDULE_VERSION)
+    return "schedule version " + std::to_string(s->version) + ", this runtime reads " +
+           std::to_string(OCTET_GPU_SCHEDULE_VERSION);
+  if (s->num_buffers < 0 || s->num_dispatches < 0 || (s->num_buffers && !s->buffers) ||
+      (s->num_dispatches && !s->dispatches))
+    return "malformed schedule";
+  for (int32_t k = 0; k < s->num_buffers; ++k) {
+    const octet_gpu_buffer &b = s->buffers[k];
+    if (b.kind == OCTET_GPU_BUFFER_INPUT || b.kind == OCTET_GPU_BUFFER_OUTPUT) {
+      bool in = b.kind == OCTET_GPU_BUFFER_INPUT;
+      int32_t n = in ? desc->num_inputs : desc->num_outputs;
+      if (b.index < 0 || b.index >= n ||
+          b.size != tensorBytes(in ? desc->inputs[b.index] : desc->outputs[b.index]))
+        return "schedule buffer " + std::to_string(k) + " does not match the module's tensors";
+    } else if (b.kind == OCTET_GPU_BUFFER_CONSTANT ? !b.data : b.kind != OCTET_GPU_BUFFER_INTERMEDIATE) {
+      return "schedule buffer " + std::to_string(k) + " is malformed";
+    }
+  }
+  for (int32_t k = 0; k < s->num_dispatches; ++k) {
+    const octet_gpu_dispatch &d = s->dispatches[k];
+    if (!d.kernel || d.num_args < 0 || (d.num_args && !d.args) || d.executable != 0)
+      return "dispatch " + std::to_string(k) + " is malformed";
+    for (int32_t j = 0; j < d.num_args; ++j)
+      if (d.args[j] < 0 || d.args[j] >= s->num_buffers)
+        return "dispatch " + std::to_string(k) + " binds a buffer that does not exist";
+    for (int j = 0; j < 3; ++j)
+      if (!d.grid[j] || !d.block[j])
+        return "dispatch " + std::to_string(k) + " has an empty grid";
+  }
+  (void)spirvWords;
+  return "";
+}
+
+octet_status modulePrepare(void *device, const octet_module_desc *desc, void **state) {
+  auto *d = static_cast<Device *>(device);
+  std::string name = std::string("vulkan: module '") + (desc->name ? desc->name : "") + "'";
+  const octet_executable_desc *spirv = nullptr, *sched = nullptr;
+  for (int32_t k = 0; k < desc->num_executables; ++k) {
+    const octet_executable_desc &e = desc->executables[k];
+    if (e.format && !std::strcmp(e.format, "spirv") && !spirv)
+      spirv = &e;
+    else if (e.format && !std::strcmp(e.format, "octet-schedule"))
+      sched = &e;
+  }
+  if (!spirv || !sched || !spirv->data || spirv->size % 4 || !sched->data ||
+      sched->size < sizeof(octet_gpu_schedule))
+    return makeStatus(OCTET_INVALID_MODULE, name + " has no SPIR-V or no dispatch schedule");
+  auto *s = static_cast<const octet_gpu_schedule *>(sched->data);
+  std::string bad = checkSchedule(desc, s, spirv->size / 4);
+  if (!bad.empty())
+    return makeStatus(OCTET_INVALID_MODULE, name + ": " + bad);
+  auto *m = new (std::nothrow) Module;
+  if (!m)
+    return octet::runtime::outOfMemory();
+  m->dev = d;
+  m->desc = desc;
+  m->schedule = s;
+  VkDevice dev = d->device;
+  auto fail = [&](const std::string &what, VkResult r) {
+    destroyModule(m);
+    return makeStatus(r == VK_ERROR_OUT_OF_HOST_MEMORY || r == VK_ERROR_OUT_OF_DEVICE_MEMORY
+                          ? OCTET_OUT_OF_MEMORY
+                          : OCTET_INTERNAL,
+                      name + ": " + vkError(what.c_str(), r));
+  };
+  // Buffers: host-visible, coherent, mapped for the module's life.
+  m->buffers.resize(s->num_buffers);
+  for (int32_t k = 0; k < s->num_buffers; ++k) {
+    Buffer &b = m->buffers[k];
+    b.size = s->buffers[k].size ? s->buffers[k].size : 4;
+    VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+    bci.size = (b.size + 3) / 4 * 4;
+    bci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+    bci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    VkResult r = d->fn.CreateBuffer(dev, &bci, nullptr, &b.buffer);
+    if (r != VK_SUCCESS)
+      return fail("vkCreateBuffer", r);
+    VkMemoryRequirements req;
+    d->fn.GetBufferMemoryRequirements(dev, b.buffer, &req);
+    uint32_t type = UINT32_MAX;
+    VkMemoryPropertyFlags want =
+        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    for (uint32_t t = 0; t < d->memory.memoryTypeCount && type == UINT32_MAX; ++t)
+      if ((req.memoryTypeBits & (1u << t)) &&
+          (d->memory.memoryTypes[t].propertyFlags & want) == want)
+        type = t;
+    if (type == UINT32_MAX)
+      return fail("finding host-visible memory", VK_ERROR_FEATURE_NOT_PRESENT);
+    VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    mai.allocationSize = req.size;
+    mai.memoryTypeIndex = type;
+    if ((r = d->fn.AllocateMemory(dev, &mai, nullptr, &b.memory)) != VK_SUCCESS)
+      return fail("vkAllocateMemory", r);
+    if ((r = d->fn.BindBufferMemory(dev, b.buffer, b.memory, 0)) != VK_SUCCESS)
+      return fail("vkBindBufferMemory", r);
+    if ((r = d->fn.MapMemory(dev, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped)) != VK_SUCCESS)
+      return fail("vkMapMemory", r);
+    if (s->buffers[k].kind == OCTET_GPU_BUFFER_CONSTANT)
+      std::memcpy(b.mapped, s->buffers[k].data, s->buffers[k].size);
+    else
+      std::memset(b.mapped, 0, b.size);
+  }
+  VkShaderModuleCreateInfo smci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+  smci.codeSize = spirv->size;
+  smci.pCode = static_cast<const uint32_t *>(spirv->data);
+  VkResult r = d->fn.CreateShaderModule(dev, &smci, nullptr, &m->shader);
+  if (r != VK_SUCCESS)
+    return fail("vkCreateShaderModule", r);
+  // One layout, pipeline and descriptor set per dispatch (kernels are
+  // dispatched once each).
+  int32_t n = s->num_dispatches;
+  uint32_t totalBindings = 0;
+  m->setLayouts.resize(n);
+  m->layouts.resize(n);
+  m->pipelines.resize(n);
+  for (int32_t k = 0; k < n; ++k) {
+    const octet_gpu_dispatch &dp = s->dispatches[k];
+    std::vector<VkDescriptorSetLayoutBinding> bindings(dp.num_args);
+    for (int32_t j = 0; j < dp.num_args; ++j) {
+      bindings[j] = {};
+      bindings[j].binding = j;
+      bindings[j].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      bindings[j].descriptorCount = 1;
+      bindings[j].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
+    }
+    totalBindings += dp.num_args;
+    VkDescriptorSetLayoutCreateInfo dl{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    dl.bindingCount = dp.num_args;
+    dl.pBindings = bindings.data();
+    if ((r = d->fn.CreateDescriptorSetLayout(dev, &dl, nullptr, &m->setLayouts[k])) != VK_SUCCESS)
+      return fail("vkCreateDescriptorSetLayout", r);
+    VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+    pl.setLayoutCount = 1;
+    pl.pSetLayouts = &m->setLayouts[k];
+    if ((r = d->fn.CreatePipelineLayout(dev, &pl, nullptr, &m->layouts[k])) != VK_SUCCESS)
+      return fail("vkCreatePipelineLayout", r);
+    VkComputePipelineCreateInfo cp{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    cp.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+    cp.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    cp.stage.module = m->shader;
+    cp.stage.pName = dp.kernel;
+    cp.layout = m->layouts[k];
+    if ((r = d->fn.CreateComputePipelines(dev, d->cache, 1, &cp, nullptr, &m->pipelines[k])) !=
+        VK_SUCCESS)
+      return fail(std::string("vkCreateComputePipelines for kernel '") + dp.kernel + "'", r);
+  }
+  VkDescriptorPoolSize ps{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, totalBindings ? totalBindings : 1};
+  VkDescriptorPoolCreateInfo dpi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  dpi.maxSets = n ? n : 1;
+  dpi.poolSizeCount = 1;
+  dpi.pPoolSizes = &ps;
+  if ((r = d->fn.CreateDescriptorPool(dev, &dpi, nullptr, &m->pool)) != VK_SUCCESS)
+    return fail("vkCreateDescriptorPool", r);
+  std::vector<VkDescriptorSet> sets(n);
+  for (int32_t k = 0; k < n; ++k) {
+    VkDescriptorSetAllocateInfo dsa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    dsa.descriptorPool = m->pool;
+    dsa.descriptorSetCount = 1;
+    dsa.pSetLayouts = &m->setLayouts[k];
+    if ((r = d->fn.AllocateDescriptorSets(dev, &dsa, &sets[k])) != VK_SUCCESS)
+      return fail("vkAllocateDescriptorSets", r);
+    const octet_gpu_dispatch &dp = s->dispatches[k];
+    std::vector<VkDescriptorBufferInfo> infos(dp.num_args);
+    std::vector<VkWriteDescriptorSet> writes(dp.num_args);
+    for (int32_t j = 0; j < dp.num_args; ++j) {
+      infos[j] = {m->buffers[dp.args[j]].buffer, 0, VK_WHOLE_SIZE};
+      writes[j] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+      writes[j].dstSet = sets[k];
+      writes[j].dstBinding = j;
+      writes[j].descriptorCount = 1;
+      writes[j].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      writes[j].pBufferInfo = &infos[j];
+    }
+    d->fn.UpdateDescriptorSets(dev, dp.num_args, writes.data(), 0, nullptr);
+  }
+  // The command buffer: recorded once, replayed by every call.
+  VkCommandPoolCreateInfo cpi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+  cpi.queueFamilyIndex = d->family;
+  if ((r = d->fn.CreateCommandPool(dev, &cpi, nullptr, &m->commandPool)) != VK_SUCCESS)
+    return fail("vkCreateCommandPool", r);
+  VkCommandBufferAllocateInfo cba{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+  cba.commandPool = m->commandPool;
+  cba.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  cba.commandBufferCount = 1;
+  if ((r = d->fn.AllocateCommandBuffers(dev, &cba, &m->commands)) != VK_SUCCESS)
+    return fail("vkAllocateCommandBuffers", r);
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  if ((r = d->fn.BeginCommandBuffer(m->commands, &begin)) != VK_SUCCESS)
+    return fail("vkBeginCommandBuffer", r);
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+  for (int32_t k = 0; k < n; ++k) {
+    const octet_gpu_dispatch &dp = s->dispatches[k];
+    d->fn.CmdBindPipeline(m->commands, VK_PIPELINE_BIND_POINT_COMPUTE, m->pipelines[k]);
+    d->fn.CmdBindDescriptorSets(m->commands, VK_PIPELINE_BIND_POINT_COMPUTE, m->layouts[k], 0, 1,
+                                &sets[k], 0, nullptr);
+    d->fn.CmdDispatch(m->commands, dp.grid[0], dp.grid[1], dp.grid[2]);
+    d->fn.CmdPipelineBarrier(m->commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                             VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &barrier, 0, nullptr, 0,
+                             nullptr);
+  }
+  VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  toHost.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  d->fn.CmdPipelineBarrier(m->commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                           VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &toHost, 0, nullptr, 0, nullptr);
+  if ((r = d->fn.EndCommandBuffer(m->commands)) != VK_SUCCESS)
+    return fail("vkEndCommandBuffer", r);
+  VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  if ((r = d->fn.CreateFence(dev, &fci, nullptr, &m->fence)) != VK_SUCCESS)
+    return fail("vkCreateFence", r);
+  *state = m;
+  return nullptr;
+}
+
+void moduleRelease(void *, void *state) { destroyModule(static_cast<Module *>(state)); }
+
+octet_status invoke(void *, void *state, octet_call *call) {
+  auto *m = static_cast<Module *>(state);
+  Device *d = m->dev;
+  const octet_gpu_schedule *s = m->schedule;
+  std::lock_guard<std::mutex> g(m->lock);
+  for (int32_t k = 0; k < s->num_buffers; ++k)
+    if (s->buffers[k].kind == OCTET_GPU_BUFFER_INPUT)
+      std::memcpy(m->buffers[k].mapped, call->inputs[s->buffers[k].index], s->buffers[k].size);
+  VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  si.commandBufferCount = 1;
+  si.pCommandBuffers = &m->commands;
+  VkResult r;
+  {
+    std::lock_guard<std::mutex> q(d->queueLock);
+    r = d->fn.QueueSubmit(d->queue, 1, &si, m->fence);
+  }
+  if (r == VK_SUCCESS)
+    r = d->fn.WaitForFences(d->device, 1, &m->fence, VK_TRUE, UINT64_MAX);
+  d->fn.ResetFences(d->device, 1, &m->fence);
+  if (r != VK_SUCCESS)
+    return makeStatus(r == VK_ERROR_DEVICE_LOST ? OCTET_INTERNAL : OCTET_INTERNAL,
+                      std::string("vulkan: module '") + (m->desc->name ? m->desc->name : "") +
+                          "': " + vkError("running the dispatches", r));
+  for (int32_t k = 0; k < s->num_buffers; ++k)
+    if (s->buffers[k].kind == OCTET_GPU_BUFFER_OUTPUT)
+      std::memcpy(call->outputs[s->buffers[k].index], m->buffers[k].mapped, s->buffers[k].size);
+  return nullptr;
+}
+
+const octet_driver_ops ops = {sizeof(octet_driver_ops),
+                              "vulkan",
+                              "vulkan",
+                              nullptr,
+                              deviceCreate,
+                              deviceRelease,
+                              allocate,
+                              release,
+                              copy,
+                              synchronize,
+                              modulePrepare,
+                              moduleRelease,
+                              invoke,
+                              OCTET_DRIVER_HOST_BUFFERS};
+
+} // namespace
+
+const octet_driver_ops &octet::runtime::vulkanDriver() noexcept { return ops; }
+
+/// The devices the Vulkan loader reports ("" when none or no loader).
+std::string octet::runtime::vulkanDeviceList() {
+  Api &a = api();
+  if (!a.error.empty())
+    return "";
+  VkInstance inst;
+  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+  app.apiVersion = VK_API_VERSION_1_1;
+  VkInstanceCreateInfo ici{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+  ici.pApplicationInfo = &app;
+  if (a.createInstance(&ici, nullptr, &inst) != VK_SUCCESS)
+    return "";
+  auto enumerate = reinterpret_cast<PFN_vkEnumeratePhysicalDevices>(
+      a.getInstanceProcAddr(inst, "vkEnumeratePhysicalDevices"));
+  auto properties = reinterpret_cast<PFN_vkGetPhysicalDeviceProperties>(
+      a.getInstanceProcAddr(inst, "vkGetPhysicalDeviceProperties"));
+  auto destroy =
+      reinterpret_cast<PFN_vkDestroyInstance>(a.getInstanceProcAddr(inst, "vkDestroyInstance"));
+  uint32_t count = 0;
+  enumerate(inst, &count, nullptr);
+  std::vector<VkPhysicalDevice> phys(count);
+  if (count)
+    enumerate(inst, &count, phys.data());
+  std::string out;
+  for (uint32_t k = 0; k < count; ++k) {
+    VkPhysicalDeviceProperties p;
+    properties(phys[k], &p);
+    out += "vulkan:" + std::to_string(k) + "  " + p.deviceName + " (Vulkan " +
+           std::to_string(VK_API_VERSION_MAJOR(p.apiVersion)) + "." +
+           std::to_string(VK_API_VERSION_MINOR(p.apiVersion)) + ")\n";
+  }
+  destroy(inst, nullptr);
+  return out;
+}
