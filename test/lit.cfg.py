@@ -74,6 +74,18 @@ if os.path.isdir(ort_dir):
         pass
 config.substitutions.append(("%ortcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "ort_check.py")))
 
+# A Vulkan device (Mesa's lavapipe is one, on the CPU): the runtime lists it.
+try:
+    devices = subprocess.run([os.path.join(config.octet_tools_dir, "octet-run"), "--list-devices"],
+                             capture_output=True, text=True, timeout=120).stdout
+    if "vulkan:" in devices:
+        config.available_features.add("vulkan-device")
+except Exception:
+    pass
+import shutil
+if shutil.which("spirv-val"):
+    config.available_features.add("spirv-val")
+
 # scripts/test.sh --sanitize: the sanitizer settings reach the tools, also those
 # the test scripts run (lit 22 passes these through already; kept explicit).
 for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):

@@ -46,6 +46,26 @@ bool isHostOp(Operation *op) {
              arith::ConstantOp, func::ReturnOp, gpu::LaunchOp>(op);
 }
 
+/// An scf.parallel inside a kernel (a parallel dimension nested under a
+/// reduction) as nested scf.for loops: each thread runs it in order.
+LogicalResult serializeParallel(scf::ParallelOp par) {
+  if (par.getNumReductions())
+    return par.emitError() << "a GPU kernel cannot run a nested parallel reduction yet";
+  OpBuilder b(par);
+  Location loc = par.getLoc();
+  IRMapping map;
+  for (auto [lb, ub, st, iv] : llvm::zip(par.getLowerBound(), par.getUpperBound(), par.getStep(),
+                                         par.getInductionVars())) {
+    auto loop = scf::ForOp::create(b, loc, lb, ub, st);
+    map.map(iv, loop.getInductionVar());
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+  }
+  for (Operation &inner : par.getBody()->without_terminator())
+    b.clone(inner, map);
+  par.erase();
+  return success();
+}
+
 struct GPUMapLoops : PassWrapper<GPUMapLoops, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(GPUMapLoops)
   StringRef getArgument() const override { return "octet-gpu-map-loops"; }
@@ -67,6 +87,12 @@ struct GPUMapLoops : PassWrapper<GPUMapLoops, OperationPass<ModuleOp>> {
           work.push_back(&op);
       for (Operation *op : work)
         if (failed(map(op)))
+          return signalPassFailure();
+      // Parallel loops left inside the kernels run serially in each thread.
+      SmallVector<scf::ParallelOp> nested;
+      fn.walk([&](scf::ParallelOp p) { nested.push_back(p); });
+      for (scf::ParallelOp p : llvm::reverse(nested))
+        if (failed(serializeParallel(p)))
           return signalPassFailure();
     }
   }

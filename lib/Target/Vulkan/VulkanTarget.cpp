@@ -17,6 +17,7 @@
 #include "octet/Runtime/octet_abi.h"
 
 #include "mlir/Conversion/GPUToSPIRV/GPUToSPIRVPass.h"
+#include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -78,13 +79,20 @@ static LogicalResult lowerForVulkan(ModuleOp module, const TargetOptions &o) {
   module->setAttr(spirv::getTargetEnvAttrName(), env);
   // math.roundeven (ONNX's rounding) as GLSL's RoundEven, which the SPIR-V
   // conversion has no pattern for; the op takes f32 as it is.
-  module.walk([&](math::RoundEvenOp op) {
-    if (!op->getParentOfType<gpu::GPUFuncOp>())
+  // math.fma (the polynomials of octet-approximate-math) as GLSL's Fma:
+  // fused, as on the CPU.
+  module.walk([&](Operation *op) {
+    if (!isa<math::RoundEvenOp, math::FmaOp>(op) || !op->getParentOfType<gpu::GPUFuncOp>())
       return;
     OpBuilder b(op);
-    op.replaceAllUsesWith(
-        spirv::GLRoundEvenOp::create(b, op.getLoc(), op.getType(), op.getOperand()).getResult());
-    op.erase();
+    Value r;
+    if (auto re = dyn_cast<math::RoundEvenOp>(op))
+      r = spirv::GLRoundEvenOp::create(b, op->getLoc(), re.getType(), re.getOperand());
+    else if (auto fma = dyn_cast<math::FmaOp>(op))
+      r = spirv::GLFmaOp::create(b, op->getLoc(), fma.getType(), fma.getA(), fma.getB(),
+                                 fma.getC());
+    op->getResult(0).replaceAllUsesWith(r);
+    op->erase();
   });
   module.walk([&](gpu::GPUFuncOp fn) {
     int32_t x = 1;
@@ -99,6 +107,9 @@ static LogicalResult lowerForVulkan(ModuleOp module, const TargetOptions &o) {
   for (auto fn : llvm::make_early_inc_range(kernels->getOps<func::FuncOp>()))
     fn.erase();
   PassManager spv(ctx);
+  // math ops (exp, floor, tanh, ...) first: the GPU conversion has no
+  // patterns for them.
+  spv.addPass(createConvertMathToSPIRVPass());
   spv.addPass(createConvertGPUToSPIRVPass(/*mapMemorySpace=*/true));
   OpPassManager &inner = spv.nest<spirv::ModuleOp>();
   inner.addPass(spirv::createSPIRVLowerABIAttributesPass());

@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""Runs a model through the CPU backend and the Vulkan backend and compares.
+
+vulkan_check.py MODEL.onnx WORKDIR [--atol X] [--octetc-arg=ARG ...]
+vulkan_check.py --fuzz FIRST LAST WORKDIR [--transformer]   (qdq_fuzz.py seeds)
+
+Random inputs (normal floats scaled by 4, so that quantized inputs also
+saturate; integers over their range); symbolic dimensions are 1. Prints one
+line per model and output, "bit-identical" or the largest difference, and
+exits non-zero unless every output is bit-identical (or within --atol).
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import mapping
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run(cmd):
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        sys.exit("failed: %s\n%s" % (" ".join(cmd), r.stderr))
+
+
+def check(model_path, work, atol, extra, label):
+    model = onnx.load(model_path)
+    inits = {t.name for t in model.graph.initializer}
+    rng = np.random.default_rng(11)
+    feeds, shapes = [], []
+    for i in model.graph.input:
+        if i.name in inits:
+            continue
+        dims = [d.dim_value if d.HasField("dim_value") else 1 for d in i.type.tensor_type.shape.dim]
+        dtype = mapping.TENSOR_TYPE_TO_NP_TYPE[i.type.tensor_type.elem_type]
+        if np.issubdtype(dtype, np.integer):
+            info = np.iinfo(dtype)
+            x = rng.integers(max(info.min, -128), min(info.max, 255) + 1, size=dims).astype(dtype)
+        else:
+            x = (4 * rng.standard_normal(dims)).astype(dtype)
+        path = os.path.join(work, "in_%s.npy" % len(feeds))
+        np.save(path, x)
+        feeds.append("%s=@%s" % (i.name, path))
+        if any(not d.HasField("dim_value") for d in i.type.tensor_type.shape.dim):
+            shapes += ["--input-shape", "%s=%s" % (i.name, "x".join(map(str, dims)))]
+    ok = True
+    outs = {}
+    for target in ("cpu", "vulkan"):
+        so = os.path.join(work, "m.%s.so" % target)
+        run(["octetc", model_path, "--target=" + target, "--emit=shared-lib", "-o", so] + shapes + extra)
+        cmd = ["octet-run", so]
+        for f in feeds:
+            cmd += ["--input", f]
+        for k, o in enumerate(model.graph.output):
+            cmd += ["--output", "%s=@%s" % (o.name, os.path.join(work, "%s%d.npy" % (target, k)))]
+        run(cmd)
+    for k, o in enumerate(model.graph.output):
+        a = np.load(os.path.join(work, "cpu%d.npy" % k))
+        b = np.load(os.path.join(work, "vulkan%d.npy" % k))
+        if a.shape != b.shape or a.dtype != b.dtype:
+            print("%s output %s: shapes differ %s %s" % (label, o.name, a.shape, b.shape))
+            ok = False
+            continue
+        if a.tobytes() == b.tobytes():
+            print("%s output %s: bit-identical" % (label, o.name))
+            continue
+        diff = float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64))))
+        good = atol > 0 and diff <= atol
+        ok &= good
+        print("%s output %s: max diff %g%s" % (label, o.name, diff, "" if good else " FAILED"))
+    return ok
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("args", nargs="+")
+    p.add_argument("--fuzz", action="store_true")
+    p.add_argument("--transformer", action="store_true")
+    p.add_argument("--atol", type=float, default=0.0)
+    p.add_argument("--octetc-arg", action="append", default=[])
+    a = p.parse_args()
+    ok = True
+    if a.fuzz:
+        first, last, work = int(a.args[0]), int(a.args[1]), a.args[2]
+        os.makedirs(work, exist_ok=True)
+        for seed in range(first, last + 1):
+            path = os.path.join(work, "seed%d.onnx" % seed)
+            run([sys.executable, os.path.join(HERE, "qdq_fuzz.py")] +
+                (["--transformer"] if a.transformer else []) + [str(seed), path])
+            ok &= check(path, work, a.atol, a.octetc_arg, "seed %d" % seed)
+    else:
+        model, work = a.args[0], a.args[1]
+        os.makedirs(work, exist_ok=True)
+        ok = check(model, work, a.atol, a.octetc_arg, os.path.basename(model))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
