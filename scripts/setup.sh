@@ -23,7 +23,11 @@ done
 # --- packages -----------------------------------------------------------------
 packages=(cmake ninja-build ccache clang-22 lld-22 llvm-22-dev llvm-22-tools
           libmlir-22-dev mlir-22-tools libonnx-dev libprotobuf-dev protobuf-compiler
-          python3-onnx python3-numpy)
+          python3-onnx python3-numpy libvulkan-dev)
+# libvulkan-dev: the headers of the runtime's Vulkan driver (which loads
+# libvulkan at run time). Mesa's lavapipe is a Vulkan device on the CPU: the
+# Vulkan tests run on it; spirv-val checks the SPIR-V.
+[ "$test_deps" = 1 ] && packages+=(mesa-vulkan-drivers spirv-tools vulkan-tools)
 # The torch-exported model tests use Debian's torch and torchvision.
 [ "$test_deps" = 1 ] && packages+=(python3-torch python3-torchvision)
 # qemu-x86_64 runs test programs (and, with OCTET_ORT_CPU=MODEL, ONNX
