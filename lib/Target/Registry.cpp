@@ -47,4 +47,5 @@ std::vector<const octet::Target *> octet::registeredTargets() {
 void octet::registerAllTargets() {
   registerCPUTarget();
   registerVulkanTarget();
+  registerCUDATarget();
 }

@@ -10,6 +10,7 @@
 #include "octet/Pipelines.h"
 #include "octet/Quantization/Calibrate.h"
 #include "octet/Target/CPU.h"
+#include "octet/Target/CUDA.h"
 #include "octet/Target/Registry.h"
 #include "octet/Target/Vulkan.h"
 
@@ -37,7 +38,7 @@
 using namespace llvm;
 
 namespace {
-enum class Emit { Import, Quantized, Lowered, LLVMIR, Object, SharedLib, OnnxQDQ, SPIRV };
+enum class Emit { Import, Quantized, Lowered, LLVMIR, Object, SharedLib, OnnxQDQ, SPIRV, PTX };
 
 cl::OptionCategory category("octetc options");
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"), cl::cat(category));
@@ -58,7 +59,8 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::OnnxQDQ, "onnx-qdq",
                           "with --quantize: the quantized model as a QDQ ONNX file"),
                clEnumValN(Emit::SPIRV, "spirv",
-                          "with --target=vulkan: one SPIR-V module holding every kernel")),
+                          "with --target=vulkan: one SPIR-V module holding every kernel"),
+               clEnumValN(Emit::PTX, "ptx", "with --target=cuda: the PTX of every kernel")),
     cl::cat(category));
 cl::opt<std::string> target("target",
                              cl::desc("Code generation target (see --list-targets)"),
@@ -74,6 +76,10 @@ cl::opt<std::string> requant("requant", cl::desc("Requantization rule"),
 cl::opt<std::string> vnni("vnni",
                           cl::desc("AVX-512 VNNI kernel for int8 products: auto (from --cpu), on, off"),
                           cl::value_desc("auto|on|off"), cl::init("auto"), cl::cat(category));
+cl::opt<std::string> cudaArch("cuda-arch",
+                              cl::desc("With --target=cuda: the GPU architecture (default sm_80)"),
+                              cl::value_desc("sm_61|sm_70|sm_75|sm_80|sm_86|sm_89|sm_90"),
+                              cl::init("sm_80"), cl::cat(category));
 cl::opt<std::string> headerFile("header", cl::desc("Also write a C header for the object"),
                                 cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string> modelName("name", cl::desc("C name of the entry point (default: model)"),
@@ -512,7 +518,7 @@ int main(int argc, char **argv) {
   if (!emit.getNumOccurrences() && tgt)
     what = Emit::Object;
   bool codegen = what == Emit::Lowered || what == Emit::Object || what == Emit::SharedLib ||
-                 what == Emit::SPIRV;
+                 what == Emit::SPIRV || what == Emit::PTX;
   bool batchOptions = batchSizes.getNumOccurrences() || batchRange.getNumOccurrences();
   if (batchOptions && !codegen) {
     errs() << "octetc: error: --batch-sizes and --batch-range need a --target\n";
@@ -676,6 +682,7 @@ int main(int argc, char **argv) {
     opts.requant = requant;
     opts.vnni = vnni;
     opts.sharedLibrary = what == Emit::SharedLib;
+    opts.cudaArch = cudaArch;
     if (dynamic) {
       // The batch-1 module is the one compiled; the others are the sizes
       // with kernels of their own.
@@ -689,6 +696,22 @@ int main(int argc, char **argv) {
     if (what == Emit::Lowered) {
       if (failed(tgt->lower(*module, opts)))
         return 1;
+    } else if (what == Emit::PTX) {
+      if (tgt->name != "cuda") {
+        errs() << "octetc: error: --emit=ptx needs --target=cuda\n";
+        return 1;
+      }
+      std::string ptx, error;
+      if (failed(octet::emitCUDAPTX(*module, opts, ptx)))
+        return 1;
+      auto output = mlir::openOutputFile(outputFile, &error);
+      if (!output) {
+        errs() << "octetc: error: " << error << "\n";
+        return 1;
+      }
+      output->os() << ptx;
+      output->keep();
+      return 0;
     } else if (what == Emit::SPIRV) {
       if (tgt->name != "vulkan") {
         errs() << "octetc: error: --emit=spirv needs --target=vulkan\n";

@@ -13,6 +13,9 @@
 #ifndef OCTET_TARGET_GPU_H
 #define OCTET_TARGET_GPU_H
 
+#include "octet/Target/Artifact.h"
+#include "octet/Target/Registry.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 
@@ -61,6 +64,21 @@ mlir::FailureOr<GPUSchedule> extractGPUSchedule(mlir::ModuleOp module, unsigned 
 
 /// Moves every gpu.func into one gpu.module named `name` (launches renamed).
 void mergeGPUModules(mlir::ModuleOp module, llvm::StringRef name);
+
+/// Device code for the artifact: format ("spirv", "ptx", "cubin"), name, bytes.
+struct GPUExecutable {
+  std::string format, name;
+  std::vector<char> bytes;
+};
+
+/// Writes the host object of a GPU module: the ABI v2 descriptor (target
+/// `target`, arch `arch`) whose executables are `executables`, then the
+/// schedule.
+mlir::FailureOr<CompiledModule>
+writeGPUArtifact(mlir::ModuleOp module, const ModelSignature &sig, const GPUSchedule &schedule,
+                 llvm::ArrayRef<GPUExecutable> executables, llvm::StringRef target,
+                 llvm::StringRef arch, llvm::StringRef features, const TargetOptions &o,
+                 llvm::raw_pwrite_stream &os);
 
 } // namespace octet
 

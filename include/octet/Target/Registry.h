@@ -36,6 +36,8 @@ struct TargetOptions {
   std::string requant = "onnx";
   /// The int8 dot-product kernels: "auto" (from the device), "on", "off".
   std::string vnni = "auto";
+  /// The NVIDIA GPU architecture for --target=cuda ("sm_80", ...).
+  std::string cudaArch = "sm_80";
   /// Also export the `octet_module` symbol that a loadable module needs.
   bool sharedLibrary = false;
   /// Where the target's phase timers nest (octetc --timing); null: not timed.
@@ -78,6 +80,8 @@ std::vector<const Target *> registeredTargets();
 void registerCPUTarget();
 /// The Vulkan target (lib/Target/Vulkan).
 void registerVulkanTarget();
+/// The CUDA target (lib/Target/CUDA).
+void registerCUDATarget();
 /// Every target built into this binary.
 void registerAllTargets();
 

@@ -158,111 +158,13 @@ static FailureOr<CompiledModule> compileVulkan(ModuleOp module, const TargetOpti
   if (failed(schedule))
     return failure();
 
-  llvm::LLVMContext llvmCtx;
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  std::string error;
-  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target)
-    return module.emitError() << "no LLVM target for " << triple.str() << ": " << error;
-  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
-      triple, "x86-64", "", llvm::TargetOptions(), llvm::Reloc::PIC_));
-  auto m = std::make_unique<llvm::Module>(o.name, llvmCtx);
-  m->setDataLayout(tm->createDataLayout());
-  m->setTargetTriple(triple);
-  llvm::Type *i32 = llvm::Type::getInt32Ty(llvmCtx), *i64 = llvm::Type::getInt64Ty(llvmCtx);
-  llvm::PointerType *ptr = llvm::PointerType::get(llvmCtx, 0);
-  auto str = [&](const std::string &s, const std::string &sym) {
-    return privateConstant(*m, llvm::ConstantDataArray::getString(llvmCtx, s), sym);
-  };
-  const std::string &n = o.name;
-
-  // The schedule: buffers, then dispatches.
-  auto *bufTy = llvm::StructType::create(llvmCtx, {i32, i32, i64, ptr}, "octet_gpu_buffer");
-  std::vector<llvm::Constant *> bufs;
-  for (auto [k, b] : llvm::enumerate(schedule->buffers)) {
-    llvm::Constant *data = llvm::ConstantPointerNull::get(ptr);
-    if (b.kind == GPUSchedule::Constant)
-      data = privateConstant(
-          *m,
-          llvm::ConstantDataArray::get(
-              llvmCtx, llvm::ArrayRef<uint8_t>((const uint8_t *)b.data.data(), b.data.size())),
-          n + ".const" + std::to_string(k));
-    bufs.push_back(llvm::ConstantStruct::get(
-        bufTy, {llvm::ConstantInt::get(i32, (int)b.kind), llvm::ConstantInt::get(i32, b.index),
-                llvm::ConstantInt::get(i64, b.size), data}));
-  }
-  auto *arr3 = llvm::ArrayType::get(i32, 3);
-  auto *dispTy =
-      llvm::StructType::create(llvmCtx, {ptr, i32, i32, ptr, arr3, arr3}, "octet_gpu_dispatch");
-  std::vector<llvm::Constant *> disps;
-  for (auto [k, d] : llvm::enumerate(schedule->dispatches)) {
-    std::vector<llvm::Constant *> args;
-    for (int32_t a : d.args)
-      args.push_back(llvm::ConstantInt::get(i32, a));
-    llvm::Constant *argArr = privateConstant(
-        *m, llvm::ConstantArray::get(llvm::ArrayType::get(i32, args.size()), args),
-        n + ".dispatch" + std::to_string(k) + ".args");
-    auto dims = [&](const uint32_t *v) {
-      return llvm::ConstantArray::get(arr3, {llvm::ConstantInt::get(i32, v[0]),
-                                             llvm::ConstantInt::get(i32, v[1]),
-                                             llvm::ConstantInt::get(i32, v[2])});
-    };
-    disps.push_back(llvm::ConstantStruct::get(
-        dispTy, {str(d.kernel, n + ".kernel" + std::to_string(k)), llvm::ConstantInt::get(i32, 0),
-                 llvm::ConstantInt::get(i32, args.size()), argArr, dims(d.grid),
-                 dims(d.block)}));
-  }
-  auto *schedTy =
-      llvm::StructType::create(llvmCtx, {i32, i32, ptr, i32, i32, ptr}, "octet_gpu_schedule");
-  llvm::Constant *sched = privateConstant(
-      *m,
-      llvm::ConstantStruct::get(
-          schedTy,
-          {llvm::ConstantInt::get(i32, OCTET_GPU_SCHEDULE_VERSION),
-           llvm::ConstantInt::get(i32, bufs.size()),
-           privateConstant(*m, llvm::ConstantArray::get(llvm::ArrayType::get(bufTy, bufs.size()), bufs),
-                           n + ".buffers"),
-           llvm::ConstantInt::get(i32, disps.size()), llvm::ConstantInt::get(i32, 0),
-           privateConstant(*m,
-                           llvm::ConstantArray::get(llvm::ArrayType::get(dispTy, disps.size()), disps),
-                           n + ".dispatches")}),
-      n + ".schedule");
-  const llvm::DataLayout &dl = m->getDataLayout();
-
-  // The executables: the SPIR-V words, then the schedule.
-  auto *exeTy = llvm::StructType::create(llvmCtx, {ptr, ptr, ptr, i64}, "octet_executable_desc");
-  llvm::Constant *spirv = privateConstant(
-      *m, llvm::ConstantDataArray::get(llvmCtx, llvm::ArrayRef<uint32_t>(words)), n + ".spirv");
-  llvm::Constant *exes = privateConstant(
-      *m,
-      llvm::ConstantArray::get(
-          llvm::ArrayType::get(exeTy, 2),
-          {llvm::ConstantStruct::get(exeTy, {str("spirv", n + ".fmt0"), str(kKernelModule, n + ".exe0"),
-                                             spirv, llvm::ConstantInt::get(i64, words.size() * 4)}),
-           llvm::ConstantStruct::get(
-               exeTy, {str("octet-schedule", n + ".fmt1"), str("schedule", n + ".exe1"), sched,
-                       llvm::ConstantInt::get(i64, dl.getTypeAllocSize(schedTy))})}),
-      n + ".executables");
-
-  DescriptorFields f;
-  f.name = n;
-  f.target = "vulkan";
-  f.arch = "spirv1.3";
-  f.features = "int8,int16,int64,float64,storage8,storage16";
-  f.executables = exes;
-  f.numExecutables = 2;
-  f.exportModuleSymbol = o.sharedLibrary;
-  emitModuleDescriptor(*m, *sig, f);
-
-  llvm::legacy::PassManager codegen;
-  if (tm->addPassesToEmitFile(codegen, os, nullptr, llvm::CodeGenFileType::ObjectFile))
-    return module.emitError() << "the host target cannot emit object files";
-  codegen.run(*m);
-  CompiledModule compiled;
-  compiled.signature = *sig;
-  return compiled;
+  std::vector<GPUExecutable> exes(1);
+  exes[0].format = "spirv";
+  exes[0].name = kKernelModule;
+  exes[0].bytes.assign(reinterpret_cast<const char *>(words.data()),
+                       reinterpret_cast<const char *>(words.data()) + words.size() * 4);
+  return writeGPUArtifact(module, *sig, *schedule, exes, "vulkan", "spirv1.3",
+                          "int8,int16,int64,float64,storage8,storage16", o, os);
 }
 
 void registerVulkanTarget() {
