@@ -80,11 +80,18 @@ try:
                              capture_output=True, text=True, timeout=120).stdout
     if "vulkan:" in devices:
         config.available_features.add("vulkan-device")
+    if "cuda:" in devices:
+        config.available_features.add("cuda-device")
 except Exception:
     pass
 import shutil
 if shutil.which("spirv-val"):
     config.available_features.add("spirv-val")
+# The CUDA toolkit's ptxas assembles the generated PTX (octetc finds it the same way).
+ptxas = shutil.which("ptxas") or ("/usr/local/cuda/bin/ptxas" if os.access("/usr/local/cuda/bin/ptxas", os.X_OK) else None)
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
 
 # scripts/test.sh --sanitize: the sanitizer settings reach the tools, also those
 # the test scripts run (lit 22 passes these through already; kept explicit).

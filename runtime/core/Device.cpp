@@ -12,7 +12,8 @@ namespace {
 /// Registered drivers, the CPU driver first.
 struct DriverRegistry {
   std::mutex lock;
-  std::vector<const octet_driver_ops *> drivers{&octet::runtime::cpuDriver()
+  std::vector<const octet_driver_ops *> drivers{&octet::runtime::cpuDriver(),
+                                                   &octet::runtime::cudaDriver()
 #ifdef OCTET_HAVE_VULKAN
                                                    ,
                                                    &octet::runtime::vulkanDriver()
@@ -51,7 +52,7 @@ const octet_driver_ops *octet::runtime::driverForTarget(const char *target) noex
 extern "C" {
 
 size_t octet_device_list(char *buffer, size_t size) {
-  std::string list = "cpu:0  host CPU\n";
+  std::string list = "cpu:0  host CPU\n" + octet::runtime::cudaDeviceList();
 #ifdef OCTET_HAVE_VULKAN
   list += octet::runtime::vulkanDeviceList();
 #endif

@@ -62,6 +62,11 @@ const octet_driver_ops *driverForTarget(const char *target) noexcept;
 /// The built-in CPU driver.
 const octet_driver_ops &cpuDriver() noexcept;
 
+/// The built-in CUDA driver (drivers/cuda; libcuda loaded on first use).
+const octet_driver_ops &cudaDriver() noexcept;
+/// "cuda:N  NAME (sm_XY)" lines for the devices found ("" for none).
+std::string cudaDeviceList();
+
 #ifdef OCTET_HAVE_VULKAN
 /// The built-in Vulkan driver (drivers/vulkan; libvulkan loaded on first use).
 const octet_driver_ops &vulkanDriver() noexcept;

@@ -142,12 +142,14 @@ octet_status run(octet_module m, float *x, float *y, octet_device dx = nullptr,
 int main(int argc, char **argv) {
   int32_t count = 0;
   const char *name = nullptr;
-  // Built in: cpu, and vulkan where the runtime was built with its headers.
-  expect(!octet_driver_count(&count) && count >= 1, "the built-in drivers before registration");
+  // Built in: cpu, cuda, and vulkan where the runtime was built with its
+  // headers.
+  expect(!octet_driver_count(&count) && count >= 2, "the built-in drivers before registration");
   const int32_t builtin = count;
   expect(!octet_driver_name(0, &name) && !std::strcmp(name, "cpu"), "driver 0 is cpu");
-  if (builtin > 1)
-    expect(!octet_driver_name(1, &name) && !std::strcmp(name, "vulkan"), "driver 1 is vulkan");
+  expect(!octet_driver_name(1, &name) && !std::strcmp(name, "cuda"), "driver 1 is cuda");
+  if (builtin > 2)
+    expect(!octet_driver_name(2, &name) && !std::strcmp(name, "vulkan"), "driver 2 is vulkan");
 
   // Argument checks.
   expectError(octet_driver_count(nullptr), OCTET_INVALID_ARGUMENT, "null argument", "count(null)");

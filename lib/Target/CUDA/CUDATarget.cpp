@@ -29,6 +29,7 @@
 #include "mlir/Transforms/Passes.h"
 
 #include "llvm/Support/FileSystem.h"
+#include <cstdlib>
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Program.h"
@@ -65,6 +66,21 @@ LogicalResult buildCUDAPipeline(OpPassManager &pm, const TargetOptions &o, std::
   return success();
 }
 
+/// The CUDA toolkit's libdevice bitcode ($CUDA_HOME, then /usr/local/cuda),
+/// or "".
+static std::string findLibdevice() {
+  std::vector<std::string> roots;
+  if (const char *home = std::getenv("CUDA_HOME"))
+    roots.push_back(home);
+  roots.push_back("/usr/local/cuda");
+  for (const std::string &r : roots) {
+    std::string p = r + "/nvvm/libdevice/libdevice.10.bc";
+    if (llvm::sys::fs::exists(p))
+      return p;
+  }
+  return "";
+}
+
 /// From the octet graph to host code with launches, and the kernels' PTX.
 static LogicalResult lowerForCUDA(ModuleOp module, const TargetOptions &o, std::string &ptx) {
   MLIRContext *ctx = module.getContext();
@@ -95,6 +111,12 @@ static LogicalResult lowerForCUDA(ModuleOp module, const TargetOptions &o, std::
   GpuNVVMAttachTargetOptions target;
   target.chip = o.cudaArch;
   target.optLevel = 3;
+  // convert-gpu-to-nvvm calls libdevice for math (__nv_rintf for ONNX's
+  // rounding, __nv_fmaf, __nv_floorf): it is linked in and inlined, so the
+  // PTX calls nothing.
+  std::string libdevice = findLibdevice();
+  if (!libdevice.empty())
+    target.linkLibs.push_back(libdevice);
   nv.addPass(createGpuNVVMAttachTarget(target));
   ConvertGpuOpsToNVVMOpsOptions toNVVM;
   toNVVM.useBarePtrCallConv = true; // one device pointer per buffer
@@ -118,6 +140,10 @@ static LogicalResult lowerForCUDA(ModuleOp module, const TargetOptions &o, std::
   }
   if (!found)
     return module.emitError() << "the NVPTX backend produced no PTX";
+  if (libdevice.empty() && ptx.find("__nv_") != std::string::npos)
+    return module.emitError() << "the kernels need libdevice (CUDA toolkit's "
+                                 "nvvm/libdevice/libdevice.10.bc), which was not found; set "
+                                 "CUDA_HOME or install the toolkit";
   return success();
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Runs a model through the CPU backend and the Vulkan backend and compares.
+"""Runs a model through the CPU backend and a GPU backend and compares.
 
-vulkan_check.py MODEL.onnx WORKDIR [--atol X] [--octetc-arg=ARG ...]
-vulkan_check.py --fuzz FIRST LAST WORKDIR [--transformer]   (qdq_fuzz.py seeds)
+gpu_check.py MODEL.onnx WORKDIR [--target=vulkan|cuda] [--atol X] [--octetc-arg=ARG ...]
+gpu_check.py --fuzz FIRST LAST WORKDIR [--transformer] [--target=...]   (qdq_fuzz.py seeds)
 
 Random inputs (normal floats scaled by 4, so that quantized inputs also
 saturate; integers over their range); symbolic dimensions are 1. Prints one
@@ -27,7 +27,7 @@ def run(cmd):
         sys.exit("failed: %s\n%s" % (" ".join(cmd), r.stderr))
 
 
-def check(model_path, work, atol, extra, label):
+def check(model_path, work, atol, extra, label, gpu):
     model = onnx.load(model_path)
     inits = {t.name for t in model.graph.initializer}
     rng = np.random.default_rng(11)
@@ -49,7 +49,7 @@ def check(model_path, work, atol, extra, label):
             shapes += ["--input-shape", "%s=%s" % (i.name, "x".join(map(str, dims)))]
     ok = True
     outs = {}
-    for target in ("cpu", "vulkan"):
+    for target in ("cpu", gpu):
         so = os.path.join(work, "m.%s.so" % target)
         run(["octetc", model_path, "--target=" + target, "--emit=shared-lib", "-o", so] + shapes + extra)
         cmd = ["octet-run", so]
@@ -60,7 +60,7 @@ def check(model_path, work, atol, extra, label):
         run(cmd)
     for k, o in enumerate(model.graph.output):
         a = np.load(os.path.join(work, "cpu%d.npy" % k))
-        b = np.load(os.path.join(work, "vulkan%d.npy" % k))
+        b = np.load(os.path.join(work, "%s%d.npy" % (gpu, k)))
         if a.shape != b.shape or a.dtype != b.dtype:
             print("%s output %s: shapes differ %s %s" % (label, o.name, a.shape, b.shape))
             ok = False
@@ -82,6 +82,7 @@ def main():
     p.add_argument("--transformer", action="store_true")
     p.add_argument("--atol", type=float, default=0.0)
     p.add_argument("--octetc-arg", action="append", default=[])
+    p.add_argument("--target", default="vulkan", choices=["vulkan", "cuda"])
     a = p.parse_args()
     ok = True
     if a.fuzz:
@@ -91,11 +92,11 @@ def main():
             path = os.path.join(work, "seed%d.onnx" % seed)
             run([sys.executable, os.path.join(HERE, "qdq_fuzz.py")] +
                 (["--transformer"] if a.transformer else []) + [str(seed), path])
-            ok &= check(path, work, a.atol, a.octetc_arg, "seed %d" % seed)
+            ok &= check(path, work, a.atol, a.octetc_arg, "seed %d" % seed, a.target)
     else:
         model, work = a.args[0], a.args[1]
         os.makedirs(work, exist_ok=True)
-        ok = check(model, work, a.atol, a.octetc_arg, os.path.basename(model))
+        ok = check(model, work, a.atol, a.octetc_arg, os.path.basename(model), a.target)
     sys.exit(0 if ok else 1)
 
 

@@ -1,0 +1,395 @@
+//===- CUDADriver.cpp - the runtime's CUDA driver --------------------------===//
+//
+// Runs modules of target "cuda" (octetc --target=cuda): PTX (and a cubin)
+// with a dispatch schedule (octet_gpu_schedule). libcuda is loaded with
+// dlopen on first use (OCTET_CUDA_LIBRARY names another library), so one
+// runtime build runs with or without an NVIDIA driver; the few driver API
+// types it needs are declared here, so no CUDA header is needed to build.
+//
+// At load: the cubin when the device's compute capability can run it (same
+// major, minor at least the arch's), else the PTX (JIT-compiled by the
+// driver); one device buffer per schedule buffer (constants uploaded once)
+// and the kernels' handles. A call copies the inputs in, launches the
+// dispatches in order on the default stream and copies the outputs out.
+// One call at a time per loaded module (the buffers are the module's).
+//
+//===----------------------------------------------------------------------===//
+
+#include "../../core/Internal.h"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
+
+using octet::runtime::makeStatus;
+
+namespace {
+
+// --- the driver API, as much as this file uses --------------------------------
+using CUresult = int;
+using CUdevice = int;
+using CUdeviceptr = unsigned long long;
+using CUcontext = struct CUctx_st *;
+using CUmodule = struct CUmod_st *;
+using CUfunction = struct CUfunc_st *;
+using CUstream = struct CUstream_st *;
+constexpr CUresult CUDA_SUCCESS = 0;
+constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
+constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
+
+struct Api {
+  void *lib = nullptr;
+  std::string error;
+  CUresult (*cuInit)(unsigned) = nullptr;
+  CUresult (*cuDeviceGetCount)(int *) = nullptr;
+  CUresult (*cuDeviceGet)(CUdevice *, int) = nullptr;
+  CUresult (*cuDeviceGetName)(char *, int, CUdevice) = nullptr;
+  CUresult (*cuDeviceGetAttribute)(int *, int, CUdevice) = nullptr;
+  CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice) = nullptr;
+  CUresult (*cuDevicePrimaryCtxRelease)(CUdevice) = nullptr;
+  CUresult (*cuCtxPushCurrent)(CUcontext) = nullptr;
+  CUresult (*cuCtxPopCurrent)(CUcontext *) = nullptr;
+  CUresult (*cuModuleLoadData)(CUmodule *, const void *) = nullptr;
+  CUresult (*cuModuleUnload)(CUmodule) = nullptr;
+  CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *) = nullptr;
+  CUresult (*cuMemAlloc)(CUdeviceptr *, size_t) = nullptr;
+  CUresult (*cuMemFree)(CUdeviceptr) = nullptr;
+  CUresult (*cuMemcpyHtoD)(CUdeviceptr, const void *, size_t) = nullptr;
+  CUresult (*cuMemcpyDtoH)(void *, CUdeviceptr, size_t) = nullptr;
+  CUresult (*cuMemsetD8)(CUdeviceptr, unsigned char, size_t) = nullptr;
+  CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned,
+                             unsigned, unsigned, CUstream, void **, void **) = nullptr;
+  CUresult (*cuCtxSynchronize)() = nullptr;
+  CUresult (*cuGetErrorString)(CUresult, const char **) = nullptr;
+};
+
+Api &api() {
+  static Api a;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const char *forced = std::getenv("OCTET_CUDA_LIBRARY");
+    a.lib = dlopen(forced ? forced : "libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!a.lib) {
+      const char *why = dlerror();
+      a.error = std::string("cannot load the NVIDIA driver library libcuda.so.1 (no NVIDIA GPU "
+                            "driver is installed): ") +
+                (why ? why : "not found");
+      return;
+    }
+    bool ok = true;
+    auto load = [&](auto &fn, const char *name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(a.lib, name));
+      ok &= fn != nullptr;
+    };
+    load(a.cuInit, "cuInit");
+    load(a.cuDeviceGetCount, "cuDeviceGetCount");
+    load(a.cuDeviceGet, "cuDeviceGet");
+    load(a.cuDeviceGetName, "cuDeviceGetName");
+    load(a.cuDeviceGetAttribute, "cuDeviceGetAttribute");
+    load(a.cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain");
+    load(a.cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2");
+    load(a.cuCtxPushCurrent, "cuCtxPushCurrent_v2");
+    load(a.cuCtxPopCurrent, "cuCtxPopCurrent_v2");
+    load(a.cuModuleLoadData, "cuModuleLoadData");
+    load(a.cuModuleUnload, "cuModuleUnload");
+    load(a.cuModuleGetFunction, "cuModuleGetFunction");
+    load(a.cuMemAlloc, "cuMemAlloc_v2");
+    load(a.cuMemFree, "cuMemFree_v2");
+    load(a.cuMemcpyHtoD, "cuMemcpyHtoD_v2");
+    load(a.cuMemcpyDtoH, "cuMemcpyDtoH_v2");
+    load(a.cuMemsetD8, "cuMemsetD8_v2");
+    load(a.cuLaunchKernel, "cuLaunchKernel");
+    load(a.cuCtxSynchronize, "cuCtxSynchronize");
+    load(a.cuGetErrorString, "cuGetErrorString");
+    if (!ok)
+      a.error = "the NVIDIA driver library lacks a function Octet needs (driver too old)";
+    else if (CUresult r = a.cuInit(0); r != CUDA_SUCCESS)
+      a.error = "cuInit failed (error " + std::to_string(r) + "): no usable NVIDIA GPU";
+  });
+  return a;
+}
+
+std::string cuError(const char *what, CUresult r) {
+  const char *text = nullptr;
+  if (api().cuGetErrorString)
+    api().cuGetErrorString(r, &text);
+  return std::string(what) + " failed: " + (text ? text : "error " + std::to_string(r));
+}
+
+struct Device {
+  CUdevice device = 0;
+  CUcontext context = nullptr;
+  int major = 0, minor = 0;
+  std::string name;
+};
+
+/// Makes the device's context current on this thread for a scope.
+struct Current {
+  explicit Current(Device *d) { api().cuCtxPushCurrent(d->context); }
+  ~Current() {
+    CUcontext c;
+    api().cuCtxPopCurrent(&c);
+  }
+};
+
+octet_status deviceCreate(void *, int32_t ordinal, void **out) {
+  Api &a = api();
+  if (!a.error.empty())
+    return makeStatus(OCTET_UNSUPPORTED, "cuda: " + a.error);
+  int count = 0;
+  a.cuDeviceGetCount(&count);
+  if (ordinal < 0 || ordinal >= count)
+    return makeStatus(count ? OCTET_NOT_FOUND : OCTET_UNSUPPORTED,
+                      count ? "cuda: no device " + std::to_string(ordinal) + " (found " +
+                                  std::to_string(count) + ", numbered from 0)"
+                            : std::string("cuda: no CUDA device found"));
+  auto *d = new (std::nothrow) Device;
+  if (!d)
+    return octet::runtime::outOfMemory();
+  CUresult r = a.cuDeviceGet(&d->device, ordinal);
+  if (r == CUDA_SUCCESS)
+    r = a.cuDevicePrimaryCtxRetain(&d->context, d->device);
+  if (r != CUDA_SUCCESS) {
+    delete d;
+    return makeStatus(OCTET_UNSUPPORTED, "cuda: " + cuError("opening the device", r));
+  }
+  char name[256] = {0};
+  a.cuDeviceGetName(name, sizeof name - 1, d->device);
+  d->name = name;
+  a.cuDeviceGetAttribute(&d->major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, d->device);
+  a.cuDeviceGetAttribute(&d->minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, d->device);
+  *out = d;
+  return nullptr;
+}
+
+void deviceRelease(void *device) {
+  auto *d = static_cast<Device *>(device);
+  if (d && d->context)
+    api().cuDevicePrimaryCtxRelease(d->device);
+  delete d;
+}
+
+// The runtime API's device memory: host memory the driver stages from.
+octet_status allocate(void *, size_t size, size_t alignment, void **out) {
+  alignment = alignment < sizeof(void *) ? sizeof(void *) : alignment;
+  size_t rounded = (size + alignment - 1) / alignment * alignment;
+  void *p = std::aligned_alloc(alignment, rounded ? rounded : alignment);
+  if (!p)
+    return makeStatus(OCTET_OUT_OF_MEMORY, "cuda: cannot allocate " + std::to_string(size) +
+                                               " bytes");
+  std::memset(p, 0, rounded ? rounded : alignment);
+  *out = p;
+  return nullptr;
+}
+void release(void *, void *p) { std::free(p); }
+octet_status copy(void *, void *dst, const void *src, size_t size, int32_t, void *) {
+  std::memmove(dst, src, size);
+  return nullptr;
+}
+octet_status synchronize(void *, void *) { return nullptr; }
+
+struct Module {
+  Device *dev = nullptr;
+  const octet_module_desc *desc = nullptr;
+  const octet_gpu_schedule *schedule = nullptr;
+  CUmodule module = nullptr;
+  std::vector<CUdeviceptr> buffers;
+  std::vector<CUfunction> functions;
+  std::mutex lock;
+};
+
+void destroyModule(Module *m) {
+  if (!m)
+    return;
+  {
+    Current c(m->dev);
+    for (CUdeviceptr p : m->buffers)
+      if (p)
+        api().cuMemFree(p);
+    if (m->module)
+      api().cuModuleUnload(m->module);
+  }
+  delete m;
+}
+
+size_t tensorBytes(const octet_tensor_desc &t) {
+  size_t n = octet_dtype_size(t.dtype);
+  for (int32_t k = 0; k < t.rank; ++k)
+    n *= (size_t)t.dims[k];
+  return n;
+}
+
+octet_status modulePrepare(void *device, const octet_module_desc *desc, void **state) {
+  auto *d = static_cast<Device *>(device);
+  Api &a = api();
+  std::string name = std::string("cuda: module '") + (desc->name ? desc->name : "") + "'";
+  // The arch: "sm_80" runs on 8.0 and later 8.x; the PTX on anything newer.
+  int archMajor = 0, archMinor = 0;
+  if (!desc->arch || std::sscanf(desc->arch, "sm_%1d%1d", &archMajor, &archMinor) != 2)
+    return makeStatus(OCTET_INVALID_MODULE, name + " names no sm_XY arch");
+  int have = d->major * 10 + d->minor, need = archMajor * 10 + archMinor;
+  if (have < need)
+    return makeStatus(OCTET_UNSUPPORTED, name + " was compiled for " + desc->arch + "; device '" +
+                                             d->name + "' is sm_" + std::to_string(have) +
+                                             " (compile with --cuda-arch=sm_" +
+                                             std::to_string(have) + ")");
+  const octet_executable_desc *ptx = nullptr, *cubin = nullptr, *sched = nullptr;
+  for (int32_t k = 0; k < desc->num_executables; ++k) {
+    const octet_executable_desc &e = desc->executables[k];
+    if (!e.format)
+      continue;
+    if (!std::strcmp(e.format, "ptx"))
+      ptx = &e;
+    else if (!std::strcmp(e.format, "cubin"))
+      cubin = &e;
+    else if (!std::strcmp(e.format, "octet-schedule"))
+      sched = &e;
+  }
+  if (!ptx || !ptx->data || !sched || !sched->data || sched->size < sizeof(octet_gpu_schedule))
+    return makeStatus(OCTET_INVALID_MODULE, name + " has no PTX or no dispatch schedule");
+  auto *s = static_cast<const octet_gpu_schedule *>(sched->data);
+  if (s->version != OCTET_GPU_SCHEDULE_VERSION || s->num_buffers < 0 || s->num_dispatches < 0 ||
+      (s->num_buffers && !s->buffers) || (s->num_dispatches && !s->dispatches))
+    return makeStatus(OCTET_INVALID_MODULE, name + " has a malformed schedule");
+  for (int32_t k = 0; k < s->num_buffers; ++k) {
+    const octet_gpu_buffer &b = s->buffers[k];
+    bool in = b.kind == OCTET_GPU_BUFFER_INPUT, out = b.kind == OCTET_GPU_BUFFER_OUTPUT;
+    if ((in || out) &&
+        (b.index < 0 || b.index >= (in ? desc->num_inputs : desc->num_outputs) ||
+         b.size != tensorBytes(in ? desc->inputs[b.index] : desc->outputs[b.index])))
+      return makeStatus(OCTET_INVALID_MODULE, name + ": schedule buffer " + std::to_string(k) +
+                                                  " does not match the module's tensors");
+    if (b.kind == OCTET_GPU_BUFFER_CONSTANT && !b.data)
+      return makeStatus(OCTET_INVALID_MODULE, name + ": a constant without data");
+  }
+  for (int32_t k = 0; k < s->num_dispatches; ++k) {
+    const octet_gpu_dispatch &dp = s->dispatches[k];
+    if (!dp.kernel || dp.num_args < 0 || (dp.num_args && !dp.args))
+      return makeStatus(OCTET_INVALID_MODULE, name + ": dispatch " + std::to_string(k) +
+                                                  " is malformed");
+    for (int32_t j = 0; j < dp.num_args; ++j)
+      if (dp.args[j] < 0 || dp.args[j] >= s->num_buffers)
+        return makeStatus(OCTET_INVALID_MODULE, name + ": dispatch " + std::to_string(k) +
+                                                    " binds a buffer that does not exist");
+  }
+  auto *m = new (std::nothrow) Module;
+  if (!m)
+    return octet::runtime::outOfMemory();
+  m->dev = d;
+  m->desc = desc;
+  m->schedule = s;
+  Current current(d);
+  auto fail = [&](const std::string &what, CUresult r) {
+    destroyModule(m);
+    return makeStatus(OCTET_INTERNAL, name + ": " + cuError(what.c_str(), r));
+  };
+  bool useCubin = cubin && cubin->data && d->major == archMajor;
+  CUresult r = a.cuModuleLoadData(&m->module, useCubin ? cubin->data : ptx->data);
+  if (r != CUDA_SUCCESS)
+    return fail(useCubin ? "loading the cubin" : "JIT-compiling the PTX", r);
+  m->buffers.assign(s->num_buffers, 0);
+  for (int32_t k = 0; k < s->num_buffers; ++k) {
+    size_t size = s->buffers[k].size ? s->buffers[k].size : 4;
+    if ((r = a.cuMemAlloc(&m->buffers[k], size)) != CUDA_SUCCESS)
+      return fail("cuMemAlloc of " + std::to_string(size) + " bytes", r);
+    r = s->buffers[k].kind == OCTET_GPU_BUFFER_CONSTANT
+            ? a.cuMemcpyHtoD(m->buffers[k], s->buffers[k].data, s->buffers[k].size)
+            : a.cuMemsetD8(m->buffers[k], 0, size);
+    if (r != CUDA_SUCCESS)
+      return fail("initializing a buffer", r);
+  }
+  m->functions.assign(s->num_dispatches, nullptr);
+  for (int32_t k = 0; k < s->num_dispatches; ++k)
+    if ((r = a.cuModuleGetFunction(&m->functions[k], m->module, s->dispatches[k].kernel)) !=
+        CUDA_SUCCESS)
+      return fail(std::string("finding kernel '") + s->dispatches[k].kernel + "'", r);
+  *state = m;
+  return nullptr;
+}
+
+void moduleRelease(void *, void *state) { destroyModule(static_cast<Module *>(state)); }
+
+octet_status invoke(void *, void *state, octet_call *call) {
+  auto *m = static_cast<Module *>(state);
+  Api &a = api();
+  const octet_gpu_schedule *s = m->schedule;
+  std::lock_guard<std::mutex> g(m->lock);
+  Current current(m->dev);
+  std::string name = std::string("cuda: module '") + (m->desc->name ? m->desc->name : "") + "'";
+  for (int32_t k = 0; k < s->num_buffers; ++k)
+    if (s->buffers[k].kind == OCTET_GPU_BUFFER_INPUT)
+      if (CUresult r = a.cuMemcpyHtoD(m->buffers[k], call->inputs[s->buffers[k].index],
+                                      s->buffers[k].size);
+          r != CUDA_SUCCESS)
+        return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an input", r));
+  std::vector<CUdeviceptr> args;
+  std::vector<void *> params;
+  for (int32_t k = 0; k < s->num_dispatches; ++k) {
+    const octet_gpu_dispatch &dp = s->dispatches[k];
+    args.assign(dp.num_args, 0);
+    params.assign(dp.num_args, nullptr);
+    for (int32_t j = 0; j < dp.num_args; ++j) {
+      args[j] = m->buffers[dp.args[j]];
+      params[j] = &args[j];
+    }
+    CUresult r = a.cuLaunchKernel(m->functions[k], dp.grid[0], dp.grid[1], dp.grid[2],
+                                  dp.block[0], dp.block[1], dp.block[2], 0, nullptr,
+                                  params.data(), nullptr);
+    if (r != CUDA_SUCCESS)
+      return makeStatus(OCTET_INTERNAL, name + ": kernel '" + dp.kernel + "': " +
+                                            cuError("cuLaunchKernel", r));
+  }
+  if (CUresult r = a.cuCtxSynchronize(); r != CUDA_SUCCESS)
+    return makeStatus(OCTET_INTERNAL, name + ": " + cuError("running the kernels", r));
+  for (int32_t k = 0; k < s->num_buffers; ++k)
+    if (s->buffers[k].kind == OCTET_GPU_BUFFER_OUTPUT)
+      if (CUresult r = a.cuMemcpyDtoH(call->outputs[s->buffers[k].index], m->buffers[k],
+                                      s->buffers[k].size);
+          r != CUDA_SUCCESS)
+        return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an output", r));
+  return nullptr;
+}
+
+const octet_driver_ops ops = {sizeof(octet_driver_ops),
+                              "cuda",
+                              "cuda",
+                              nullptr,
+                              deviceCreate,
+                              deviceRelease,
+                              allocate,
+                              release,
+                              copy,
+                              synchronize,
+                              modulePrepare,
+                              moduleRelease,
+                              invoke,
+                              OCTET_DRIVER_HOST_BUFFERS};
+
+} // namespace
+
+const octet_driver_ops &octet::runtime::cudaDriver() noexcept { return ops; }
+
+std::string octet::runtime::cudaDeviceList() {
+  Api &a = api();
+  if (!a.error.empty())
+    return "";
+  int count = 0;
+  a.cuDeviceGetCount(&count);
+  std::string out;
+  for (int k = 0; k < count; ++k) {
+    CUdevice dev;
+    char name[256] = {0};
+    int major = 0, minor = 0;
+    a.cuDeviceGet(&dev, k);
+    a.cuDeviceGetName(name, sizeof name - 1, dev);
+    a.cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev);
+    a.cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev);
+    out += "cuda:" + std::to_string(k) + "  " + name + " (sm_" + std::to_string(major) +
+           std::to_string(minor) + ")\n";
+  }
+  return out;
+}
