@@ -2,6 +2,11 @@
 //
 // octet-run model.so --input NAME=@x.npy [...] [--output NAME=@y.npy ...]
 //                    [--benchmark=N] [--warmup=K] [--concurrency=K] [--threads=N]
+//                    [--device=cpu|vulkan[:N]|cuda[:N]]
+// octet-run --list-devices
+//
+// Plain C++ on the runtime's C API: no LLVM or MLIR, so octet-run and
+// liboctet_runtime.so can be carried alone to a machine with a GPU.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,52 +14,127 @@
 
 #include "octet/Runtime/octet_runtime.h"
 
-#include "llvm/ADT/StringMap.h"
-#include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Format.h"
-#include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/ToolOutputFile.h"
-#include "llvm/Support/raw_ostream.h"
-
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <system_error>
+#include <string>
 #include <thread>
-
-using namespace llvm;
+#include <unistd.h>
+#include <vector>
 
 namespace {
-cl::OptionCategory category("octet-run options");
-cl::opt<std::string> modulePath(cl::Positional, cl::desc("<module.so>"), cl::cat(category));
-cl::opt<std::string> deviceSpec(
-    "device",
-    cl::desc("The device to run on: cpu, vulkan or vulkan:N (default: the module's target's "
-             "first device)"),
-    cl::value_desc("cpu|vulkan[:N]"), cl::cat(category));
-cl::opt<bool> listDevices("list-devices", cl::desc("List the devices found and exit"),
-                          cl::cat(category));
-cl::list<std::string> inputs("input", cl::desc("An input: NAME=@file.npy"),
-                             cl::value_desc("NAME=@file.npy"), cl::cat(category));
-cl::list<std::string> outputs("output", cl::desc("Where to write an output: NAME=@file.npy"),
-                              cl::value_desc("NAME=@file.npy"), cl::cat(category));
-cl::opt<unsigned> benchmark("benchmark",
-                            cl::desc("Time N runs after warm-up and print latency "
-                                     "percentiles and throughput"),
-                            cl::init(0), cl::cat(category));
-cl::opt<unsigned> warmup("warmup", cl::desc("Warm-up runs before timing (default 5)"),
-                         cl::init(5), cl::cat(category));
-cl::opt<unsigned> concurrency(
-    "concurrency",
-    cl::desc("With --benchmark: run N calls on each of K threads at once, each thread with "
-             "its own context and output buffers, and report the aggregate throughput"),
-    cl::init(1), cl::cat(category));
+// --- options ----------------------------------------------------------------
+std::string modulePath, deviceSpec, threads;
+bool threadsGiven = false, listDevices = false;
+std::vector<std::string> inputs, outputs;
+unsigned benchmark = 0, warmup = 5, concurrency = 1;
+
+const char *kUsage =
+    "OVERVIEW: Run a compiled Octet module on .npy files\n\n"
+    "USAGE: octet-run <module.so> [options]\n\n"
+    "OPTIONS:\n"
+    "  --input NAME=@file.npy    an input (repeat for each)\n"
+    "  --output NAME=@file.npy   where to write an output\n"
+    "  --benchmark=N             time N runs after warm-up: latency percentiles, throughput\n"
+    "  --warmup=K                warm-up runs before timing (default 5)\n"
+    "  --concurrency=K           with --benchmark: K threads at once, each with its own\n"
+    "                            context and outputs; the aggregate throughput\n"
+    "  --threads=N               threads each call may use, 1 to 1024 (default:\n"
+    "                            OCTET_NUM_THREADS, else the physical cores)\n"
+    "  --device=DRIVER[:N]       cpu, vulkan, vulkan:N, cuda, cuda:N (default: the first\n"
+    "                            device of the module's target)\n"
+    "  --list-devices            list the devices found and exit\n";
 
 int fail(const std::string &message) {
-  errs() << "octet-run: error: " << message << "\n";
+  std::fprintf(stderr, "octet-run: error: %s\n", message.c_str());
   return 1;
+}
+
+/// An unsigned option value; false when it is not one.
+bool parseUnsigned(const std::string &text, unsigned &out) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+      text.size() > 9)
+    return false;
+  out = (unsigned)std::strtoul(text.c_str(), nullptr, 10);
+  return true;
+}
+
+/// Parses the command line; returns -1 to go on, else the exit code.
+int parseArgs(int argc, char **argv) {
+  for (int k = 1; k < argc; ++k) {
+    std::string arg = argv[k];
+    if (arg.size() < 2 || arg[0] != '-') {
+      if (!modulePath.empty())
+        return fail("more than one module given ('" + modulePath + "' and '" + arg + "')");
+      modulePath = arg;
+      continue;
+    }
+    std::string name = arg.substr(arg[1] == '-' ? 2 : 1), value;
+    bool hasValue = false;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      hasValue = true;
+    }
+    auto take = [&]() -> bool {
+      if (hasValue)
+        return true;
+      if (k + 1 >= argc)
+        return false;
+      value = argv[++k];
+      return true;
+    };
+    if (name == "help" || name == "h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (name == "list-devices") {
+      listDevices = true;
+      continue;
+    }
+    bool known = name == "input" || name == "output" || name == "benchmark" ||
+                 name == "warmup" || name == "concurrency" || name == "threads" ||
+                 name == "device";
+    if (!known)
+      return fail("unknown option '" + arg + "' (see --help)");
+    if (!take())
+      return fail("option '--" + name + "' needs a value");
+    if (name == "input")
+      inputs.push_back(value);
+    else if (name == "output")
+      outputs.push_back(value);
+    else if (name == "device")
+      deviceSpec = value;
+    else if (name == "threads") {
+      threads = value;
+      threadsGiven = true;
+    } else {
+      unsigned &slot = name == "benchmark" ? benchmark : name == "warmup" ? warmup : concurrency;
+      if (!parseUnsigned(value, slot))
+        return fail("--" + name + " takes a non-negative count, not '" + value + "'");
+    }
+  }
+  return -1;
+}
+
+/// Writes `bytes` to `path` through a temporary file renamed over it: no
+/// partial file on error. Returns "" or the error.
+std::string writeFileAtomically(const std::string &path, const std::string &bytes) {
+  std::string tmp = path + ".octet-tmp-" + std::to_string((long)getpid());
+  FILE *f = std::fopen(tmp.c_str(), "wb");
+  if (!f)
+    return "cannot write '" + path + "': " + std::strerror(errno);
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  ok &= std::fclose(f) == 0;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return "cannot write '" + path + "': " + why;
+  }
+  return "";
 }
 
 std::string shapeString(const int64_t *dims, size_t rank) {
@@ -75,24 +155,14 @@ bool splitSpec(const std::string &spec, std::string &name, std::string &path) {
 } // namespace
 
 int main(int argc, char **argv) {
-  InitLLVM init(argc, argv);
-  // libLLVM registers a -threads of its own (for its linker); octet-run's
-  // replaces it.
-  if (cl::Option *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
-    llvmThreads->removeArgument();
-  static cl::opt<std::string> threads(
-      "threads",
-      cl::desc("Threads each call may use, 1 to 1024 (default: OCTET_NUM_THREADS, else the "
-               "physical cores; concurrent calls share the cores)"),
-      cl::value_desc("N"), cl::init(""), cl::cat(category));
-  cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(argc, argv, "Run a compiled Octet module on .npy files\n");
+  if (int rc = parseArgs(argc, argv); rc >= 0)
+    return rc;
 
   if (listDevices) {
     size_t n = octet_device_list(nullptr, 0);
     std::string text(n + 1, '\0');
     octet_device_list(text.data(), text.size());
-    outs() << text.c_str();
+    std::fputs(text.c_str(), stdout);
     return 0;
   }
   if (modulePath.empty())
@@ -100,7 +170,7 @@ int main(int argc, char **argv) {
   if (concurrency < 1 || concurrency > 1024)
     return fail("--concurrency must be between 1 and 1024");
   int32_t numThreads = 0; // the runtime's default
-  if (threads.getNumOccurrences()) {
+  if (threadsGiven) {
     char *end = nullptr;
     long v = std::strtol(threads.c_str(), &end, 10);
     if (threads.empty() || *end != '\0' || v < 1 || v > 1024)
@@ -114,12 +184,13 @@ int main(int argc, char **argv) {
     ~DeviceGuard() { octet_device_release(*d); }
   } deviceGuard{&device};
   if (!deviceSpec.empty()) {
-    auto [driver, ordinalText] = StringRef(deviceSpec).split(':');
-    int32_t ordinal = 0;
-    if (driver.empty() || (!ordinalText.empty() && ordinalText.getAsInteger(10, ordinal)) ||
-        ordinal < 0 || (StringRef(deviceSpec).contains(':') && ordinalText.empty()))
+    size_t colon = deviceSpec.find(':');
+    std::string driver = deviceSpec.substr(0, colon);
+    unsigned ordinal = 0;
+    if (driver.empty() ||
+        (colon != std::string::npos && !parseUnsigned(deviceSpec.substr(colon + 1), ordinal)))
       return fail("--device expects DRIVER or DRIVER:N (cpu, vulkan:0), not '" + deviceSpec + "'");
-    if (octet_status s = octet_device_create(driver.str().c_str(), ordinal, &device)) {
+    if (octet_status s = octet_device_create(driver.c_str(), (int32_t)ordinal, &device)) {
       std::string msg = octet_status_message(s);
       octet_status_release(s);
       return fail(msg);
@@ -222,7 +293,7 @@ int main(int argc, char **argv) {
   for (int32_t i = 0; i < numIn; ++i) {
     octet::NpyArray &a = inArrays[i];
     inViews[i] = {a.dtype, (int32_t)a.shape.size(), a.shape.data(), nullptr, a.data.data(),
-                  a.data.size()};
+                  a.data.size(), nullptr};
   }
   for (int32_t i = 0; i < numOut; ++i) {
     const octet_tensor_desc *d;
@@ -237,7 +308,7 @@ int main(int argc, char **argv) {
       count *= (size_t)x;
     a.data.assign(count * octet_dtype_size(d->dtype), 0);
     outViews[i] = {a.dtype, (int32_t)a.shape.size(), a.shape.data(), nullptr, a.data.data(),
-                   a.data.size()};
+                   a.data.size(), nullptr};
   }
 
   // One context (workspace) per thread; this thread's first.
@@ -269,17 +340,9 @@ int main(int argc, char **argv) {
   for (int32_t i = 0; i < numOut; ++i) {
     if (outPaths[i].empty())
       continue;
-    std::error_code ec;
-    ToolOutputFile out(outPaths[i], ec, sys::fs::OF_None);
-    if (ec)
-      return fail("cannot write '" + outPaths[i] + "': " + ec.message());
-    out.os() << octet::encodeNpy(outArrays[i]);
-    out.os().flush();
-    if (out.os().has_error()) {
-      out.os().clear_error();
-      return fail("cannot write '" + outPaths[i] + "'");
-    }
-    out.keep();
+    std::string error = writeFileAtomically(outPaths[i], octet::encodeNpy(outArrays[i]));
+    if (!error.empty())
+      return fail(error);
   }
 
   if (benchmark > 0) {
@@ -343,16 +406,16 @@ int main(int argc, char **argv) {
     else if (numIn && !octet_module_input(module, 0, &d0) && d0->rank)
       batch = d0->dims[0];
     double calls = (double)benchmark * concurrency;
-    outs() << format("runs: %u (after %u warm-up)", (unsigned)benchmark, (unsigned)warmup);
+    std::printf("runs: %u (after %u warm-up)", (unsigned)benchmark, (unsigned)warmup);
     if (concurrency > 1)
-      outs() << format(" on each of %u threads", (unsigned)concurrency);
-    outs() << "\n";
-    outs() << format("latency ms: p50 %.4f  p90 %.4f  p99 %.4f  min %.4f\n", pct(50), pct(90),
-                     pct(99), ms.front());
-    outs() << format("throughput: %.1f runs/s, %.1f samples/s (batch %lld, concurrency %u, "
-                     "threads %d)\n",
-                     calls / seconds, calls * batch / seconds, (long long)batch,
-                     (unsigned)concurrency, (int)octet_context_num_threads(contexts[0].c));
+      std::printf(" on each of %u threads", (unsigned)concurrency);
+    std::printf("\n");
+    std::printf("latency ms: p50 %.4f  p90 %.4f  p99 %.4f  min %.4f\n", pct(50), pct(90),
+                pct(99), ms.front());
+    std::printf("throughput: %.1f runs/s, %.1f samples/s (batch %lld, concurrency %u, "
+                "threads %d)\n",
+                calls / seconds, calls * batch / seconds, (long long)batch,
+                (unsigned)concurrency, (int)octet_context_num_threads(contexts[0].c));
   }
   return 0;
 }
