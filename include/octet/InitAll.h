@@ -7,6 +7,7 @@
 #include "octet/Conversion/Passes.h"
 #include "octet/Target/CPU/IR/CPUDialect.h"
 #include "octet/Target/CPU.h"
+#include "octet/Target/GPU.h"
 #include "octet/Target/CPU/Passes.h"
 #include "octet/Transforms/Passes.h"
 
@@ -36,6 +37,7 @@ inline void registerAllPasses() {
   mlir::octet::registerOctetConversionPasses();
   mlir::octet::cpu::registerOctetCPUPasses();
   octet::registerCPUPipelines();
+  octet::registerGPUPasses();
   mlir::registerAllPasses();
 }
 

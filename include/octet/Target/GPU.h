@@ -35,8 +35,11 @@ constexpr int64_t kGPUWorkgroupSize = 256;
 /// gpu.func kernels in gpu.modules, launched from func @main.
 void buildGPUKernelPipeline(mlir::OpPassManager &pm, const std::string &requant);
 
-/// The pass that wraps each top-level loop nest of @main in a gpu.launch.
+/// The pass that wraps each top-level loop nest of @main in a gpu.launch
+/// (octet-gpu-map-loops).
 std::unique_ptr<mlir::Pass> createGPUMapLoopsPass();
+/// Registers octet-gpu-map-loops with the pass registry (octet-opt).
+void registerGPUPasses();
 
 /// The buffers and dispatches of one call, read from @main after outlining.
 struct GPUSchedule {

@@ -178,9 +178,8 @@ static bool assemble(const std::string &ptxas, const std::string &ptx, const std
   llvm::sys::fs::createTemporaryFile("octet", "cubin", out);
   llvm::sys::fs::createTemporaryFile("octet", "log", log);
   llvm::FileRemover removeOut(out), removeLog(log);
-  llvm::SmallVector<llvm::StringRef> args = {ptxas, "-arch=" + arch, "-O3", in, "-o", out};
   std::string archArg = "-arch=" + arch;
-  args[1] = archArg;
+  llvm::SmallVector<llvm::StringRef> args = {ptxas, archArg, "-O3", in, "-o", out};
   std::optional<llvm::StringRef> redirects[] = {std::nullopt, log.str(), log.str()};
   std::string msg;
   int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 0, 0, &msg);

@@ -66,6 +66,87 @@ LogicalResult serializeParallel(scf::ParallelOp par) {
   return success();
 }
 
+/// The buffer a memref views (through subviews, reshapes, casts).
+Value rootBuffer(Value v) {
+  while (Operation *d = v.getDefiningOp()) {
+    if (!isa<memref::SubViewOp, memref::CollapseShapeOp, memref::ExpandShapeOp,
+             memref::ReshapeOp, memref::CastOp, memref::ReinterpretCastOp>(d))
+      break;
+    v = d->getOperand(0);
+  }
+  return v;
+}
+
+/// A reduction loop as linalg's lowering writes it loads and stores its
+/// accumulator in memory at every step (out[i] = out[i] + a[i, k] * b[k]):
+/// in a GPU kernel that is a global load and store per product. Where the
+/// accumulator's indices do not change in the loop and nothing else in the
+/// loop touches its buffer, it is loaded once before the loop, carried in a
+/// register (an iter_arg) and stored once after: the same operations in the
+/// same order, so the same results.
+void promoteAccumulators(Operation *root) {
+  SmallVector<scf::ForOp> loops;
+  // Innermost first; loops at the top of the function stay (the host code
+  // around a kernel is not one).
+  root->walk([&](scf::ForOp f) {
+    if (!isa<func::FuncOp>(f->getParentOp()))
+      loops.push_back(f);
+  });
+  for (scf::ForOp loop : loops) {
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      for (auto st : llvm::make_early_inc_range(loop.getBody()->getOps<memref::StoreOp>())) {
+        Value mem = st.getMemref();
+        if (!llvm::all_of(st.getIndices(),
+                          [&](Value i) { return loop.isDefinedOutsideOfLoop(i); }) ||
+            !loop.isDefinedOutsideOfLoop(mem))
+          continue;
+        memref::LoadOp load;
+        bool clean = true;
+        Value buffer = rootBuffer(mem);
+        loop.getBody()->walk([&](Operation *op) {
+          if (op == st.getOperation())
+            return;
+          for (Value v : op->getOperands()) {
+            if (!isa<MemRefType>(v.getType()) || rootBuffer(v) != buffer)
+              continue;
+            auto ld = dyn_cast<memref::LoadOp>(op);
+            if (ld && !load && ld->getBlock() == loop.getBody() && ld.getMemref() == mem &&
+                ld.getIndices() == st.getIndices() && ld->isBeforeInBlock(st))
+              load = ld;
+            else
+              clean = false;
+          }
+        });
+        if (!clean || !load)
+          continue;
+        IRRewriter rewriter(loop.getContext());
+        rewriter.setInsertionPoint(loop);
+        Value init = memref::LoadOp::create(rewriter, loop.getLoc(), mem, st.getIndices());
+        Value stored = st.getValueToStore();
+        auto grown = loop.replaceWithAdditionalYields(
+            rewriter, ValueRange{init}, /*replaceInitOperandUsesInLoop=*/false,
+            [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+              return SmallVector<Value>{stored};
+            });
+        if (failed(grown))
+          continue;
+        auto newLoop = cast<scf::ForOp>(grown->getOperation());
+        load.replaceAllUsesWith(newLoop.getRegionIterArgs().back());
+        load.erase();
+        rewriter.setInsertionPointAfter(newLoop);
+        memref::StoreOp::create(rewriter, newLoop.getLoc(), newLoop.getResults().back(), mem,
+                                st.getIndices());
+        st.erase();
+        loop = newLoop;
+        changed = true;
+        break;
+      }
+    }
+  }
+}
+
 struct GPUMapLoops : PassWrapper<GPUMapLoops, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(GPUMapLoops)
   StringRef getArgument() const override { return "octet-gpu-map-loops"; }
@@ -81,6 +162,9 @@ struct GPUMapLoops : PassWrapper<GPUMapLoops, OperationPass<ModuleOp>> {
     for (auto fn : getOperation().getOps<func::FuncOp>()) {
       if (fn.isExternal())
         continue;
+      // Accumulators into registers first (this replaces loops, top-level
+      // ones too), then the nests into kernels.
+      promoteAccumulators(fn);
       SmallVector<Operation *> work;
       for (Operation &op : fn.getBody().front())
         if (!isHostOp(&op) && !(isMemoryEffectFree(&op) && op.getNumRegions() == 0))
@@ -177,6 +261,8 @@ struct GPUMapLoops : PassWrapper<GPUMapLoops, OperationPass<ModuleOp>> {
 } // namespace
 
 std::unique_ptr<Pass> createGPUMapLoopsPass() { return std::make_unique<GPUMapLoops>(); }
+
+void registerGPUPasses() { PassRegistration<GPUMapLoops>(); }
 
 void buildGPUKernelPipeline(OpPassManager &pm, const std::string &requant) {
   namespace cpu = mlir::octet::cpu;
