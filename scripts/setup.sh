@@ -27,7 +27,7 @@ packages=(cmake ninja-build ccache clang-22 lld-22 llvm-22-dev llvm-22-tools
 # libvulkan-dev: the headers of the runtime's Vulkan driver (which loads
 # libvulkan at run time). Mesa's lavapipe is a Vulkan device on the CPU: the
 # Vulkan tests run on it; spirv-val checks the SPIR-V.
-[ "$test_deps" = 1 ] && packages+=(mesa-vulkan-drivers spirv-tools vulkan-tools)
+[ "$test_deps" = 1 ] && packages+=(mesa-vulkan-drivers spirv-tools vulkan-tools vulkan-validationlayers)
 # The torch-exported model tests use Debian's torch and torchvision.
 [ "$test_deps" = 1 ] && packages+=(python3-torch python3-torchvision)
 # qemu-x86_64 runs test programs (and, with OCTET_ORT_CPU=MODEL, ONNX

@@ -85,6 +85,10 @@ try:
 except Exception:
     pass
 import shutil
+# Khronos' validation layer (vulkan-validationlayers): a test run under it.
+for layers in ("/usr/share/vulkan/explicit_layer.d", "/etc/vulkan/explicit_layer.d"):
+    if os.path.isfile(os.path.join(layers, "VkLayer_khronos_validation.json")):
+        config.available_features.add("vulkan-validation")
 if shutil.which("spirv-val"):
     config.available_features.add("spirv-val")
 # The CUDA toolkit's ptxas assembles the generated PTX (octetc finds it the same way).

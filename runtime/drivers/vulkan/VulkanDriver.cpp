@@ -21,8 +21,16 @@
 #define VK_NO_PROTOTYPES
 #include <vulkan/vulkan.h>
 
-#include <dlfcn.h>
+// Vulkan structs are written {VK_STRUCTURE_TYPE_...}: the rest zeroed.
+#if defined(__clang__) || defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#endif
 
+#include <dlfcn.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -54,7 +62,7 @@ struct Api {
   X(DestroyCommandPool) X(AllocateCommandBuffers) X(BeginCommandBuffer) X(EndCommandBuffer)        \
   X(CmdBindPipeline) X(CmdBindDescriptorSets) X(CmdDispatch) X(CmdPipelineBarrier)                 \
   X(QueueSubmit) X(CreateFence) X(DestroyFence) X(WaitForFences) X(ResetFences)                    \
-  X(CreatePipelineCache) X(DestroyPipelineCache)
+  X(CreatePipelineCache) X(DestroyPipelineCache) X(GetPipelineCacheData)
 #define OCTET_VK_DECLARE(name) PFN_vk##name name = nullptr;
   OCTET_VK_INSTANCE_FNS(OCTET_VK_DECLARE)
   OCTET_VK_DEVICE_FNS(OCTET_VK_DECLARE)
@@ -115,12 +123,57 @@ struct Device {
   std::mutex queueLock; // vkQueueSubmit needs external synchronization
 };
 
+/// Where the device's pipeline cache lives on disk: $OCTET_CACHE_DIR, else
+/// $XDG_CACHE_HOME/octet, else ~/.cache/octet ("" when none is known).
+std::string pipelineCachePath(const VkPhysicalDeviceProperties &p) {
+  std::string dir;
+  if (const char *d = std::getenv("OCTET_CACHE_DIR"))
+    dir = d;
+  else if (const char *x = std::getenv("XDG_CACHE_HOME"))
+    dir = std::string(x) + "/octet";
+  else if (const char *h = std::getenv("HOME"))
+    dir = std::string(h) + "/.cache/octet";
+  if (dir.empty())
+    return "";
+  char uuid[2 * VK_UUID_SIZE + 1];
+  for (unsigned k = 0; k < VK_UUID_SIZE; ++k)
+    std::snprintf(uuid + 2 * k, 3, "%02x", p.pipelineCacheUUID[k]);
+  return dir + "/vulkan-pipelines-" + std::to_string(p.vendorID) + "-" +
+         std::to_string(p.deviceID) + "-" + uuid + ".bin";
+}
+
+/// Saves the pipeline cache (best effort: a cache that cannot be written is
+/// only slower next time).
+void savePipelineCache(Device *d) {
+  std::string path = pipelineCachePath(d->props);
+  size_t size = 0;
+  if (path.empty() || d->fn.GetPipelineCacheData(d->device, d->cache, &size, nullptr) != VK_SUCCESS ||
+      !size)
+    return;
+  std::vector<char> data(size);
+  if (d->fn.GetPipelineCacheData(d->device, d->cache, &size, data.data()) != VK_SUCCESS)
+    return;
+  std::string dir = path.substr(0, path.rfind('/'));
+  for (size_t k = 1; k <= dir.size(); ++k)
+    if (k == dir.size() || dir[k] == '/')
+      mkdir(dir.substr(0, k).c_str(), 0755);
+  std::string tmp = path + ".tmp" + std::to_string((long)getpid());
+  if (FILE *f = std::fopen(tmp.c_str(), "wb")) {
+    bool ok = std::fwrite(data.data(), 1, size, f) == size;
+    ok &= std::fclose(f) == 0;
+    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
+      std::remove(tmp.c_str());
+  }
+}
+
 void destroyDevice(Device *d) {
   if (!d)
     return;
   if (d->device) {
-    if (d->cache)
+    if (d->cache) {
+      savePipelineCache(d);
       d->fn.DestroyPipelineCache(d->device, d->cache, nullptr);
+    }
     d->fn.DestroyDevice(d->device, nullptr);
   }
   if (d->instance && d->fn.DestroyInstance)
@@ -136,9 +189,14 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
   if (!d)
     return octet::runtime::outOfMemory();
   d->fn = a;
+  // Vulkan 1.2 where the loader has it (8- and 16-bit storage and int8
+  // arithmetic are core there), else 1.1 with their extensions.
+  uint32_t loader = VK_API_VERSION_1_1;
+  if (a.enumerateInstanceVersion)
+    a.enumerateInstanceVersion(&loader);
   VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
   app.pApplicationName = "octet";
-  app.apiVersion = VK_API_VERSION_1_1;
+  app.apiVersion = loader >= VK_API_VERSION_1_2 ? VK_API_VERSION_1_2 : VK_API_VERSION_1_1;
   VkInstanceCreateInfo ici{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
   ici.pApplicationInfo = &app;
   VkResult r = a.createInstance(&ici, nullptr, &d->instance);
@@ -226,8 +284,10 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
   dci.pNext = &want;
   dci.queueCreateInfoCount = 1;
   dci.pQueueCreateInfos = &qci;
-  // Core in Vulkan 1.2; named for 1.1 devices.
-  dci.enabledExtensionCount = d->props.apiVersion >= VK_API_VERSION_1_2 ? 0 : 4;
+  // Core in Vulkan 1.2 (the instance's version and the device's); named
+  // otherwise.
+  bool core12 = app.apiVersion >= VK_API_VERSION_1_2 && d->props.apiVersion >= VK_API_VERSION_1_2;
+  dci.enabledExtensionCount = core12 ? 0 : 4;
   dci.ppEnabledExtensionNames = extensions;
   r = d->fn.CreateDevice(d->physical, &dci, nullptr, &d->device);
   if (r != VK_SUCCESS) {
@@ -240,8 +300,25 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
   OCTET_VK_DEVICE_FNS(OCTET_VK_LOAD)
 #undef OCTET_VK_LOAD
   d->fn.GetDeviceQueue(d->device, d->family, 0, &d->queue);
+  // The pipeline cache, from disk where an earlier run saved it (the
+  // driver ignores data from another device or driver version).
+  std::vector<char> cached;
+  std::string cachePath = pipelineCachePath(d->props);
+  if (FILE *f = cachePath.empty() ? nullptr : std::fopen(cachePath.c_str(), "rb")) {
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+      cached.insert(cached.end(), buf, buf + n);
+    std::fclose(f);
+  }
   VkPipelineCacheCreateInfo pci{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
-  d->fn.CreatePipelineCache(d->device, &pci, nullptr, &d->cache);
+  pci.initialDataSize = cached.size();
+  pci.pInitialData = cached.empty() ? nullptr : cached.data();
+  if (d->fn.CreatePipelineCache(d->device, &pci, nullptr, &d->cache) != VK_SUCCESS) {
+    pci.initialDataSize = 0;
+    pci.pInitialData = nullptr;
+    d->fn.CreatePipelineCache(d->device, &pci, nullptr, &d->cache);
+  }
   *out = d;
   return nullptr;
 }
