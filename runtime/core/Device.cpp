@@ -2,6 +2,7 @@
 
 #include "Internal.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <new>
 
@@ -37,6 +38,73 @@ const octet_driver_ops *driverNamed(const char *name) {
 bool isPowerOfTwo(size_t v) { return v && !(v & (v - 1)); }
 
 } // namespace
+
+octet_status octet::runtime::hostAllocate(void *, size_t size, size_t alignment,
+                                          void **out) noexcept {
+  alignment = alignment < 64 ? 64 : alignment;
+  size_t rounded = (size + alignment - 1) / alignment * alignment;
+  if (rounded < size)
+    return makeStatus(OCTET_OUT_OF_MEMORY, "allocation size overflows");
+  void *p = std::aligned_alloc(alignment, rounded ? rounded : alignment);
+  if (!p)
+    return makeStatus(OCTET_OUT_OF_MEMORY,
+                      "cannot allocate " + std::to_string(size) + " bytes of host memory");
+  std::memset(p, 0, rounded ? rounded : alignment);
+  *out = p;
+  return nullptr;
+}
+
+void octet::runtime::hostFree(void *, void *p) noexcept { std::free(p); }
+
+octet_status octet::runtime::hostCopy(void *, void *dst, const void *src, size_t size, int32_t,
+                                      void *) noexcept {
+  std::memmove(dst, src, size);
+  return nullptr;
+}
+
+octet_status octet::runtime::hostSynchronize(void *, void *) noexcept { return nullptr; }
+
+size_t octet::runtime::staticTensorBytes(const octet_tensor_desc &t) noexcept {
+  size_t n = octet_dtype_size(t.dtype);
+  for (int32_t k = 0; k < t.rank; ++k)
+    n *= (size_t)(t.dims[k] < 0 ? 0 : t.dims[k]);
+  return n;
+}
+
+std::string octet::runtime::checkGPUSchedule(const octet_module_desc *desc,
+                                             const octet_gpu_schedule *s) {
+  if (s->version != OCTET_GPU_SCHEDULE_VERSION)
+    return "schedule version " + std::to_string(s->version) + ", this runtime reads " +
+           std::to_string(OCTET_GPU_SCHEDULE_VERSION);
+  if (s->num_buffers < 0 || s->num_dispatches < 0 || (s->num_buffers && !s->buffers) ||
+      (s->num_dispatches && !s->dispatches))
+    return "malformed schedule";
+  for (int32_t k = 0; k < s->num_buffers; ++k) {
+    const octet_gpu_buffer &b = s->buffers[k];
+    bool in = b.kind == OCTET_GPU_BUFFER_INPUT, out = b.kind == OCTET_GPU_BUFFER_OUTPUT;
+    if (in || out) {
+      int32_t n = in ? desc->num_inputs : desc->num_outputs;
+      if (b.index < 0 || b.index >= n ||
+          b.size != staticTensorBytes(in ? desc->inputs[b.index] : desc->outputs[b.index]))
+        return "schedule buffer " + std::to_string(k) + " does not match the module's tensors";
+    } else if (b.kind == OCTET_GPU_BUFFER_CONSTANT ? !b.data
+                                                   : b.kind != OCTET_GPU_BUFFER_INTERMEDIATE) {
+      return "schedule buffer " + std::to_string(k) + " is malformed";
+    }
+  }
+  for (int32_t k = 0; k < s->num_dispatches; ++k) {
+    const octet_gpu_dispatch &d = s->dispatches[k];
+    if (!d.kernel || d.num_args < 0 || (d.num_args && !d.args))
+      return "dispatch " + std::to_string(k) + " is malformed";
+    for (int32_t j = 0; j < d.num_args; ++j)
+      if (d.args[j] < 0 || d.args[j] >= s->num_buffers)
+        return "dispatch " + std::to_string(k) + " binds a buffer that does not exist";
+    for (int j = 0; j < 3; ++j)
+      if (!d.grid[j] || !d.block[j])
+        return "dispatch " + std::to_string(k) + " has an empty grid";
+  }
+  return "";
+}
 
 const octet_driver_ops *octet::runtime::driverForTarget(const char *target) noexcept {
   if (!target)

@@ -62,6 +62,20 @@ const octet_driver_ops *driverForTarget(const char *target) noexcept;
 /// The built-in CPU driver.
 const octet_driver_ops &cpuDriver() noexcept;
 
+/// Host memory as device memory (the CPU driver's, and the GPU drivers'
+/// staging memory): 64-byte-aligned, zeroed; copies are memmove.
+octet_status hostAllocate(void *device, size_t size, size_t alignment, void **out) noexcept;
+void hostFree(void *device, void *ptr) noexcept;
+octet_status hostCopy(void *device, void *dst, const void *src, size_t size, int32_t kind,
+                      void *stream) noexcept;
+octet_status hostSynchronize(void *device, void *stream) noexcept;
+
+/// The bytes of a static tensor of `t`.
+size_t staticTensorBytes(const octet_tensor_desc &t) noexcept;
+/// Checks a GPU module's schedule against its descriptor: "" when sound,
+/// else what is wrong.
+std::string checkGPUSchedule(const octet_module_desc *desc, const octet_gpu_schedule *s);
+
 /// The built-in CUDA driver (drivers/cuda; libcuda loaded on first use).
 const octet_driver_ops &cudaDriver() noexcept;
 /// "cuda:N  NAME (sm_XY)" lines for the devices found ("" for none).

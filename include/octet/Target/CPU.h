@@ -45,6 +45,11 @@ struct CPUOptions {
   std::vector<std::pair<int64_t, mlir::ModuleOp>> batchModules;
 };
 
+/// The passes every target shares after its octet -> linalg conversion:
+/// fusion and cleanup on tensors, then one-shot bufferization with results
+/// as the caller's output buffers (the GPU targets use it too).
+void buildTensorsToBuffersPasses(mlir::OpPassManager &pm);
+
 /// Reads the signature of func.func @main; fails (with a diagnostic) on
 /// dynamic shapes or element types the runtime cannot describe.
 mlir::FailureOr<ModelSignature> getSignature(mlir::ModuleOp module);

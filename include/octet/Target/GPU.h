@@ -68,6 +68,11 @@ mlir::FailureOr<GPUSchedule> extractGPUSchedule(mlir::ModuleOp module, unsigned 
 /// Moves every gpu.func into one gpu.module named `name` (launches renamed).
 void mergeGPUModules(mlir::ModuleOp module, llvm::StringRef name);
 
+/// Refuses what the GPU targets do not take yet (zero-sized tensors, a
+/// dynamic batch), naming --target=`target`.
+mlir::LogicalResult checkGPUSignature(mlir::ModuleOp module, const ModelSignature &sig,
+                                      const TargetOptions &o, llvm::StringRef target);
+
 /// Device code for the artifact: format ("spirv", "ptx", "cubin"), name, bytes.
 struct GPUExecutable {
   std::string format, name;

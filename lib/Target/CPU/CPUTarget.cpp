@@ -133,25 +133,15 @@ FailureOr<ModelSignature> getSignature(ModuleOp module) {
   return sig;
 }
 
-void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
+void buildTensorsToBuffersPasses(OpPassManager &pm) {
   namespace cpu = mlir::octet::cpu;
-  // octet -> linalg with the x86 kernels, fused and simplified on tensors.
-  cpu::ConvertOctetToCPUOptions lower;
-  lower.requant = options.requant;
-  lower.vnni = options.vnni;
-  lower.isa = options.int8Isa;
-  pm.addPass(cpu::createConvertOctetToCPU(lower));
-  // Zero-sized inputs and outputs are not passed (the entry skips them).
-  pm.addPass(cpu::createOctetDropEmptyIO());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(mlir::octet::createOctetFuseElementwise());
   pm.addPass(mlir::octet::createOctetApproximateMath());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-
-  // Tensors to buffers; results become the caller's output buffers and the
-  // intermediates views of the caller's workspace.
+  // Tensors to buffers; results become the caller's output buffers.
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
@@ -164,6 +154,21 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addPass(createCanonicalizerPass());
+}
+
+void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
+  namespace cpu = mlir::octet::cpu;
+  // octet -> linalg with the x86 kernels, fused and simplified on tensors.
+  cpu::ConvertOctetToCPUOptions lower;
+  lower.requant = options.requant;
+  lower.vnni = options.vnni;
+  lower.isa = options.int8Isa;
+  pm.addPass(cpu::createConvertOctetToCPU(lower));
+  // Zero-sized inputs and outputs are not passed (the entry skips them).
+  pm.addPass(cpu::createOctetDropEmptyIO());
+  // Fused and simplified on tensors, then buffers; the intermediates become
+  // views of the caller's workspace.
+  buildTensorsToBuffersPasses(pm);
   pm.addPass(cpu::createOctetWorkspace());
   bufferization::buildBufferDeallocationPipeline(pm);
   // Strided copies (padding) would call the MLIR runner library's
@@ -1080,8 +1085,7 @@ FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &opt
     // One part per batch size, batch 1 (this module) last.
     std::vector<std::pair<int64_t, ModuleOp>> modules = options.batchModules;
     modules.push_back({1, module});
-    std::stable_sort(modules.begin(), modules.end(),
-                     [](const auto &x, const auto &y) { return x.first > y.first; });
+    llvm::sort(modules, [](const auto &x, const auto &y) { return x.first > y.first; });
     std::vector<std::pair<int64_t, Variant>> parts;
     for (auto &[size, m] : modules) {
       CPUOptions o = options;

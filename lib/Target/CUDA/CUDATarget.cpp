@@ -203,14 +203,8 @@ static FailureOr<CompiledModule> compileCUDA(ModuleOp module, const TargetOption
   auto sig = getSignature(module);
   if (failed(sig))
     return failure();
-  for (const auto *list : {&sig->inputs, &sig->outputs})
-    for (const TensorSignature &t : *list)
-      if (llvm::is_contained(t.dims, 0))
-        return module.emitError() << "'" << t.name
-                                  << "' is zero-sized, which --target=cuda does not take yet";
-  if (o.batch)
-    return module.emitError() << "--target=cuda takes static shapes only (fix the batch with "
-                                 "--input-shape)";
+  if (failed(checkGPUSignature(module, *sig, o, "cuda")))
+    return failure();
   std::string ptx;
   if (failed(lowerForCUDA(module, o, ptx)))
     return failure();

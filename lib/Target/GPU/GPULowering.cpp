@@ -13,6 +13,8 @@
 
 #include "octet/Target/GPU.h"
 
+#include "octet/Target/CPU.h"
+
 #include "octet/Conversion/Passes.h"
 #include "octet/Target/CPU/Passes.h"
 #include "octet/Transforms/Passes.h"
@@ -269,25 +271,8 @@ void buildGPUKernelPipeline(OpPassManager &pm, const std::string &requant) {
   mlir::octet::ConvertOctetToLinalgOptions lower;
   lower.requant = requant;
   pm.addPass(mlir::octet::createConvertOctetToLinalg(lower));
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  pm.addPass(mlir::octet::createOctetFuseElementwise());
-  pm.addPass(mlir::octet::createOctetApproximateMath());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
   // Buffers as on the CPU: results become the caller's output buffers.
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(cpu::createOctetDistinctResults());
-  pm.addPass(cpu::createOctetReturnAllocs());
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.hoistStaticAllocs = true;
-  outParams.modifyPublicFunctions = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  pm.addPass(createCanonicalizerPass());
+  buildTensorsToBuffersPasses(pm);
   pm.addPass(cpu::createOctetCopiesToLinalg());
   // Loop nests, each one kernel.
   pm.addPass(createConvertLinalgToParallelLoopsPass());
@@ -370,6 +355,19 @@ static std::optional<std::vector<char>> constantBytes(ElementsAttr value) {
     std::copy(raw.begin(), raw.end(), out.begin());
   }
   return out;
+}
+
+LogicalResult checkGPUSignature(ModuleOp module, const ModelSignature &sig,
+                                const TargetOptions &o, StringRef target) {
+  for (const auto *list : {&sig.inputs, &sig.outputs})
+    for (const TensorSignature &t : *list)
+      if (llvm::is_contained(t.dims, 0))
+        return module.emitError() << "'" << t.name << "' is zero-sized, which --target="
+                                  << target << " does not take yet";
+  if (o.batch)
+    return module.emitError() << "--target=" << target
+                              << " takes static shapes only (fix the batch with --input-shape)";
+  return success();
 }
 
 FailureOr<GPUSchedule> extractGPUSchedule(ModuleOp module, unsigned numInputs) {

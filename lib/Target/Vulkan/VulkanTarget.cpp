@@ -143,14 +143,8 @@ static FailureOr<CompiledModule> compileVulkan(ModuleOp module, const TargetOpti
   auto sig = getSignature(module);
   if (failed(sig))
     return failure();
-  for (const auto *list : {&sig->inputs, &sig->outputs})
-    for (const TensorSignature &t : *list)
-      if (llvm::is_contained(t.dims, 0))
-        return module.emitError() << "'" << t.name
-                                  << "' is zero-sized, which --target=vulkan does not take yet";
-  if (o.batch)
-    return module.emitError() << "--target=vulkan takes static shapes only (fix the batch with "
-                                 "--input-shape)";
+  if (failed(checkGPUSignature(module, *sig, o, "vulkan")))
+    return failure();
   llvm::SmallVector<uint32_t> words;
   if (failed(emitVulkanSPIRV(module, o, words)))
     return failure();

@@ -95,28 +95,6 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
 
 void deviceRelease(void *) {}
 
-octet_status allocate(void *, size_t size, size_t alignment, void **out) {
-  alignment = alignment < sizeof(void *) ? sizeof(void *) : alignment;
-  size_t rounded = (size + alignment - 1) / alignment * alignment;
-  if (rounded < size)
-    return makeStatus(OCTET_OUT_OF_MEMORY, "allocation size overflows");
-  void *p = std::aligned_alloc(alignment, rounded ? rounded : alignment);
-  if (!p)
-    return makeStatus(OCTET_OUT_OF_MEMORY,
-                      "cannot allocate " + std::to_string(size) + " bytes of host memory");
-  std::memset(p, 0, rounded);
-  *out = p;
-  return nullptr;
-}
-
-void release(void *, void *p) { std::free(p); }
-
-octet_status copy(void *, void *dst, const void *src, size_t size, int32_t, void *) {
-  std::memmove(dst, src, size);
-  return nullptr;
-}
-
-octet_status synchronize(void *, void *) { return nullptr; }
 
 octet_status modulePrepare(void *, const octet_module_desc *desc, void **state) {
 #if defined(__x86_64__)
@@ -162,10 +140,10 @@ const octet_driver_ops ops = {sizeof(octet_driver_ops),
                               nullptr,
                               deviceCreate,
                               deviceRelease,
-                              allocate,
-                              release,
-                              copy,
-                              synchronize,
+                              octet::runtime::hostAllocate,
+                              octet::runtime::hostFree,
+                              octet::runtime::hostCopy,
+                              octet::runtime::hostSynchronize,
                               modulePrepare,
                               moduleRelease,
                               invoke,

@@ -174,23 +174,6 @@ void deviceRelease(void *device) {
 }
 
 // The runtime API's device memory: host memory the driver stages from.
-octet_status allocate(void *, size_t size, size_t alignment, void **out) {
-  alignment = alignment < sizeof(void *) ? sizeof(void *) : alignment;
-  size_t rounded = (size + alignment - 1) / alignment * alignment;
-  void *p = std::aligned_alloc(alignment, rounded ? rounded : alignment);
-  if (!p)
-    return makeStatus(OCTET_OUT_OF_MEMORY, "cuda: cannot allocate " + std::to_string(size) +
-                                               " bytes");
-  std::memset(p, 0, rounded ? rounded : alignment);
-  *out = p;
-  return nullptr;
-}
-void release(void *, void *p) { std::free(p); }
-octet_status copy(void *, void *dst, const void *src, size_t size, int32_t, void *) {
-  std::memmove(dst, src, size);
-  return nullptr;
-}
-octet_status synchronize(void *, void *) { return nullptr; }
 
 struct Module {
   Device *dev = nullptr;
@@ -214,13 +197,6 @@ void destroyModule(Module *m) {
       api().cuModuleUnload(m->module);
   }
   delete m;
-}
-
-size_t tensorBytes(const octet_tensor_desc &t) {
-  size_t n = octet_dtype_size(t.dtype);
-  for (int32_t k = 0; k < t.rank; ++k)
-    n *= (size_t)t.dims[k];
-  return n;
 }
 
 octet_status modulePrepare(void *device, const octet_module_desc *desc, void **state) {
@@ -252,30 +228,9 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
   if (!ptx || !ptx->data || !sched || !sched->data || sched->size < sizeof(octet_gpu_schedule))
     return makeStatus(OCTET_INVALID_MODULE, name + " has no PTX or no dispatch schedule");
   auto *s = static_cast<const octet_gpu_schedule *>(sched->data);
-  if (s->version != OCTET_GPU_SCHEDULE_VERSION || s->num_buffers < 0 || s->num_dispatches < 0 ||
-      (s->num_buffers && !s->buffers) || (s->num_dispatches && !s->dispatches))
-    return makeStatus(OCTET_INVALID_MODULE, name + " has a malformed schedule");
-  for (int32_t k = 0; k < s->num_buffers; ++k) {
-    const octet_gpu_buffer &b = s->buffers[k];
-    bool in = b.kind == OCTET_GPU_BUFFER_INPUT, out = b.kind == OCTET_GPU_BUFFER_OUTPUT;
-    if ((in || out) &&
-        (b.index < 0 || b.index >= (in ? desc->num_inputs : desc->num_outputs) ||
-         b.size != tensorBytes(in ? desc->inputs[b.index] : desc->outputs[b.index])))
-      return makeStatus(OCTET_INVALID_MODULE, name + ": schedule buffer " + std::to_string(k) +
-                                                  " does not match the module's tensors");
-    if (b.kind == OCTET_GPU_BUFFER_CONSTANT && !b.data)
-      return makeStatus(OCTET_INVALID_MODULE, name + ": a constant without data");
-  }
-  for (int32_t k = 0; k < s->num_dispatches; ++k) {
-    const octet_gpu_dispatch &dp = s->dispatches[k];
-    if (!dp.kernel || dp.num_args < 0 || (dp.num_args && !dp.args))
-      return makeStatus(OCTET_INVALID_MODULE, name + ": dispatch " + std::to_string(k) +
-                                                  " is malformed");
-    for (int32_t j = 0; j < dp.num_args; ++j)
-      if (dp.args[j] < 0 || dp.args[j] >= s->num_buffers)
-        return makeStatus(OCTET_INVALID_MODULE, name + ": dispatch " + std::to_string(k) +
-                                                    " binds a buffer that does not exist");
-  }
+  std::string bad = octet::runtime::checkGPUSchedule(desc, s);
+  if (!bad.empty())
+    return makeStatus(OCTET_INVALID_MODULE, name + ": " + bad);
   auto *m = new (std::nothrow) Module;
   if (!m)
     return octet::runtime::outOfMemory();
@@ -360,10 +315,10 @@ const octet_driver_ops ops = {sizeof(octet_driver_ops),
                               nullptr,
                               deviceCreate,
                               deviceRelease,
-                              allocate,
-                              release,
-                              copy,
-                              synchronize,
+                              octet::runtime::hostAllocate,
+                              octet::runtime::hostFree,
+                              octet::runtime::hostCopy,
+                              octet::runtime::hostSynchronize,
                               modulePrepare,
                               moduleRelease,
                               invoke,

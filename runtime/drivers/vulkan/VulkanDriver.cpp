@@ -325,25 +325,8 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
 
 void deviceRelease(void *device) { destroyDevice(static_cast<Device *>(device)); }
 
-// Device memory as the runtime's API sees it: host memory the driver stages
+// Device memory as the runtime's API sees it is host memory the driver stages
 // from (module inputs and outputs are copied at each call).
-octet_status allocate(void *, size_t size, size_t alignment, void **out) {
-  alignment = alignment < sizeof(void *) ? sizeof(void *) : alignment;
-  size_t rounded = (size + alignment - 1) / alignment * alignment;
-  void *p = std::aligned_alloc(alignment, rounded ? rounded : alignment);
-  if (!p)
-    return makeStatus(OCTET_OUT_OF_MEMORY, "vulkan: cannot allocate " + std::to_string(size) +
-                                               " bytes");
-  std::memset(p, 0, rounded ? rounded : alignment);
-  *out = p;
-  return nullptr;
-}
-void release(void *, void *p) { std::free(p); }
-octet_status copy(void *, void *dst, const void *src, size_t size, int32_t, void *) {
-  std::memmove(dst, src, size);
-  return nullptr;
-}
-octet_status synchronize(void *, void *) { return nullptr; }
 
 // --- modules ---------------------------------------------------------------------
 struct Buffer {
@@ -402,49 +385,6 @@ void destroyModule(Module *m) {
   delete m;
 }
 
-size_t tensorBytes(const octet_tensor_desc &t) {
-  size_t n = octet_dtype_size(t.dtype);
-  for (int32_t k = 0; k < t.rank; ++k)
-    n *= (size_t)t.dims[k];
-  return n;
-}
-
-/// Checks the schedule against the descriptor; "" when it is sound.
-std::string checkSchedule(const octet_module_desc *desc, const octet_gpu_schedule *s,
-                          uint64_t spirvWords) {
-  if (s->version != OCTET_GPU_SCHEDULE_VERSION)
-    return "schedule version " + std::to_string(s->version) + ", this runtime reads " +
-           std::to_string(OCTET_GPU_SCHEDULE_VERSION);
-  if (s->num_buffers < 0 || s->num_dispatches < 0 || (s->num_buffers && !s->buffers) ||
-      (s->num_dispatches && !s->dispatches))
-    return "malformed schedule";
-  for (int32_t k = 0; k < s->num_buffers; ++k) {
-    const octet_gpu_buffer &b = s->buffers[k];
-    if (b.kind == OCTET_GPU_BUFFER_INPUT || b.kind == OCTET_GPU_BUFFER_OUTPUT) {
-      bool in = b.kind == OCTET_GPU_BUFFER_INPUT;
-      int32_t n = in ? desc->num_inputs : desc->num_outputs;
-      if (b.index < 0 || b.index >= n ||
-          b.size != tensorBytes(in ? desc->inputs[b.index] : desc->outputs[b.index]))
-        return "schedule buffer " + std::to_string(k) + " does not match the module's tensors";
-    } else if (b.kind == OCTET_GPU_BUFFER_CONSTANT ? !b.data : b.kind != OCTET_GPU_BUFFER_INTERMEDIATE) {
-      return "schedule buffer " + std::to_string(k) + " is malformed";
-    }
-  }
-  for (int32_t k = 0; k < s->num_dispatches; ++k) {
-    const octet_gpu_dispatch &d = s->dispatches[k];
-    if (!d.kernel || d.num_args < 0 || (d.num_args && !d.args) || d.executable != 0)
-      return "dispatch " + std::to_string(k) + " is malformed";
-    for (int32_t j = 0; j < d.num_args; ++j)
-      if (d.args[j] < 0 || d.args[j] >= s->num_buffers)
-        return "dispatch " + std::to_string(k) + " binds a buffer that does not exist";
-    for (int j = 0; j < 3; ++j)
-      if (!d.grid[j] || !d.block[j])
-        return "dispatch " + std::to_string(k) + " has an empty grid";
-  }
-  (void)spirvWords;
-  return "";
-}
-
 octet_status modulePrepare(void *device, const octet_module_desc *desc, void **state) {
   auto *d = static_cast<Device *>(device);
   std::string name = std::string("vulkan: module '") + (desc->name ? desc->name : "") + "'";
@@ -460,7 +400,7 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
       sched->size < sizeof(octet_gpu_schedule))
     return makeStatus(OCTET_INVALID_MODULE, name + " has no SPIR-V or no dispatch schedule");
   auto *s = static_cast<const octet_gpu_schedule *>(sched->data);
-  std::string bad = checkSchedule(desc, s, spirv->size / 4);
+  std::string bad = octet::runtime::checkGPUSchedule(desc, s);
   if (!bad.empty())
     return makeStatus(OCTET_INVALID_MODULE, name + ": " + bad);
   auto *m = new (std::nothrow) Module;
@@ -665,10 +605,10 @@ const octet_driver_ops ops = {sizeof(octet_driver_ops),
                               nullptr,
                               deviceCreate,
                               deviceRelease,
-                              allocate,
-                              release,
-                              copy,
-                              synchronize,
+                              octet::runtime::hostAllocate,
+                              octet::runtime::hostFree,
+                              octet::runtime::hostCopy,
+                              octet::runtime::hostSynchronize,
                               modulePrepare,
                               moduleRelease,
                               invoke,
