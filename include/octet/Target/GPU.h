@@ -65,6 +65,17 @@ struct GPUSchedule {
 /// diagnostic on host code it cannot express.
 mlir::FailureOr<GPUSchedule> extractGPUSchedule(mlir::ModuleOp module, unsigned numInputs);
 
+/// Runs a GPU target's kernel pipeline (`build`, which checks the options)
+/// on `module` and gathers the kernels into one gpu.module `kernelModule`.
+mlir::LogicalResult runGPUKernelPipeline(
+    mlir::ModuleOp module, const TargetOptions &o,
+    mlir::LogicalResult (*build)(mlir::OpPassManager &, const TargetOptions &, std::string &),
+    llvm::StringRef kernelModule);
+
+/// A copy of `module` without its host functions: the kernels, to convert
+/// to the device's dialect without touching the launches (the schedule).
+mlir::OwningOpRef<mlir::ModuleOp> cloneKernels(mlir::ModuleOp module);
+
 /// Moves every gpu.func into one gpu.module named `name` (launches renamed).
 void mergeGPUModules(mlir::ModuleOp module, llvm::StringRef name);
 

@@ -93,20 +93,11 @@ static LogicalResult lowerForCUDA(ModuleOp module, const TargetOptions &o, std::
   registerNVVMDialectTranslation(registry);
   ctx->appendDialectRegistry(registry);
   ctx->loadDialect<gpu::GPUDialect, NVVM::NVVMDialect, LLVM::LLVMDialect>();
-  std::string error;
-  PassManager pm(ctx);
-  if (failed(buildCUDAPipeline(pm, o, error)))
-    return module.emitError() << error;
-  if (o.timing)
-    pm.enableTiming(*o.timing);
-  if (failed(pm.run(module)))
+  if (failed(runGPUKernelPipeline(module, o, buildCUDAPipeline, kKernelModule)))
     return failure();
-  mergeGPUModules(module, kKernelModule);
   // The kernels are compiled in a copy without the host code (whose
   // launches keep the schedule's memref types).
-  OwningOpRef<ModuleOp> kernels = module.clone();
-  for (auto fn : llvm::make_early_inc_range(kernels->getOps<func::FuncOp>()))
-    fn.erase();
+  OwningOpRef<ModuleOp> kernels = cloneKernels(module);
   PassManager nv(ctx);
   GpuNVVMAttachTargetOptions target;
   target.chip = o.cudaArch;

@@ -33,6 +33,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -283,6 +284,29 @@ void buildGPUKernelPipeline(OpPassManager &pm, const std::string &requant) {
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+LogicalResult runGPUKernelPipeline(
+    ModuleOp module, const TargetOptions &o,
+    LogicalResult (*build)(OpPassManager &, const TargetOptions &, std::string &),
+    StringRef kernelModule) {
+  std::string error;
+  PassManager pm(module.getContext());
+  if (failed(build(pm, o, error)))
+    return module.emitError() << error;
+  if (o.timing)
+    pm.enableTiming(*o.timing);
+  if (failed(pm.run(module)))
+    return failure();
+  mergeGPUModules(module, kernelModule);
+  return success();
+}
+
+OwningOpRef<ModuleOp> cloneKernels(ModuleOp module) {
+  OwningOpRef<ModuleOp> kernels = module.clone();
+  for (auto fn : llvm::make_early_inc_range(kernels->getOps<func::FuncOp>()))
+    fn.erase();
+  return kernels;
 }
 
 void mergeGPUModules(ModuleOp module, StringRef name) {

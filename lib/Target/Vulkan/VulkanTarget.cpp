@@ -66,15 +66,8 @@ LogicalResult buildVulkanPipeline(OpPassManager &pm, const TargetOptions &o, std
 static LogicalResult lowerForVulkan(ModuleOp module, const TargetOptions &o) {
   MLIRContext *ctx = module.getContext();
   ctx->loadDialect<gpu::GPUDialect, spirv::SPIRVDialect>();
-  std::string error;
-  PassManager pm(ctx);
-  if (failed(buildVulkanPipeline(pm, o, error)))
-    return module.emitError() << error;
-  if (o.timing)
-    pm.enableTiming(*o.timing);
-  if (failed(pm.run(module)))
+  if (failed(runGPUKernelPipeline(module, o, buildVulkanPipeline, kKernelModule)))
     return failure();
-  mergeGPUModules(module, kKernelModule);
   Attribute env = parseAttribute(kTargetEnv, ctx);
   module->setAttr(spirv::getTargetEnvAttrName(), env);
   // math.roundeven (ONNX's rounding) as GLSL's RoundEven, which the SPIR-V
@@ -103,9 +96,7 @@ static LogicalResult lowerForVulkan(ModuleOp module, const TargetOptions &o) {
   // The kernels are converted in a copy without the host code: the
   // conversion gives the kernels' buffers SPIR-V storage classes, which the
   // host's launches (the schedule) need not carry.
-  OwningOpRef<ModuleOp> kernels = module.clone();
-  for (auto fn : llvm::make_early_inc_range(kernels->getOps<func::FuncOp>()))
-    fn.erase();
+  OwningOpRef<ModuleOp> kernels = cloneKernels(module);
   PassManager spv(ctx);
   // math ops (exp, floor, tanh, ...) first: the GPU conversion has no
   // patterns for them.
