@@ -11,6 +11,10 @@ using namespace mlir;
 using namespace mlir::octet;
 using namespace ::octet::onnx_import::detail;
 
+/// The longest sequence a recurrent op is unrolled over (each step is a
+/// dozen ops; longer ones made the import itself slow).
+constexpr int64_t kMaxUnrolledSteps = 1024;
+
 /// Helpers of the unrolled recurrent ops: `len` entries from `start` along
 /// `axis`; entry `i` of the leading axis without that axis; `parts`
 /// concatenated along `axis`; a zero tensor; x * w^T + c.
@@ -105,6 +109,9 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
   // (An empty sequence left the outputs' concatenations without operands.)
   if (seq < 1)
     return nodeError(n) << "X has an empty sequence";
+  if (seq > kMaxUnrolledSteps)
+    return nodeError(n) << "a sequence of " << seq << " steps is too long to unroll (at most "
+                        << kMaxUnrolledSteps << ")";
   int64_t hidden = attrInt(n, "hidden_size", 0);
   std::string dirAttr = attrString(n, "direction", "forward");
   int64_t dirs = dirAttr == "bidirectional" ? 2 : 1;
@@ -304,6 +311,9 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
   int64_t seq = xs[0], batch = xs[1], inSize = xs[2];
   if (seq < 1)
     return nodeError(n) << "X has an empty sequence";
+  if (seq > kMaxUnrolledSteps)
+    return nodeError(n) << "a sequence of " << seq << " steps is too long to unroll (at most "
+                        << kMaxUnrolledSteps << ")";
   int64_t hid = attrInt(n, "hidden_size", 0);
   bool lbr = attrInt(n, "linear_before_reset", 0);
   std::string dirAttr = attrString(n, "direction", "forward");
