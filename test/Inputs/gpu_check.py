@@ -3,6 +3,7 @@
 
 gpu_check.py MODEL.onnx WORKDIR [--target=vulkan|cuda] [--atol X] [--octetc-arg=ARG ...]
 gpu_check.py --fuzz FIRST LAST WORKDIR [--transformer] [--target=...]   (qdq_fuzz.py seeds)
+gpu_check.py --layers FIRST LAST WORKDIR [--target=...]   (gpu_layers.py seeds)
 
 Random inputs (normal floats scaled by 4, so that quantized inputs also
 saturate; integers over their range); symbolic dimensions are 1. Prints one
@@ -79,13 +80,23 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("args", nargs="+")
     p.add_argument("--fuzz", action="store_true")
+    p.add_argument("--layers", action="store_true")
     p.add_argument("--transformer", action="store_true")
     p.add_argument("--atol", type=float, default=0.0)
     p.add_argument("--octetc-arg", action="append", default=[])
     p.add_argument("--target", default="vulkan", choices=["vulkan", "cuda"])
     a = p.parse_args()
     ok = True
-    if a.fuzz:
+    if a.layers:
+        first, last, work = int(a.args[0]), int(a.args[1]), a.args[2]
+        os.makedirs(work, exist_ok=True)
+        for seed in range(first, last + 1):
+            path = os.path.join(work, "layer%d.onnx" % seed)
+            r = subprocess.run([sys.executable, os.path.join(HERE, "gpu_layers.py"), str(seed), path],
+                               capture_output=True, text=True, check=True)
+            ok &= check(path, work, a.atol, a.octetc_arg,
+                        "layer %d (%s)" % (seed, r.stdout.strip()), a.target)
+    elif a.fuzz:
         first, last, work = int(a.args[0]), int(a.args[1]), a.args[2]
         os.makedirs(work, exist_ok=True)
         for seed in range(first, last + 1):

@@ -80,6 +80,12 @@ cl::opt<std::string> cudaArch("cuda-arch",
                               cl::desc("With --target=cuda: the GPU architecture (default sm_80)"),
                               cl::value_desc("sm_61|sm_70|sm_75|sm_80|sm_86|sm_89|sm_90"),
                               cl::init("sm_80"), cl::cat(category));
+cl::opt<std::string> vulkanCaps(
+    "vulkan-caps",
+    cl::desc("With --target=vulkan: the device's capabilities, a preset or a list "
+             "(default int8,int-dot: any Vulkan 1.3 device)"),
+    cl::value_desc("lavapipe|nvidia|amd|intel|generic|int8,int-dot,coopmat:16x16x32,subgroup=32"),
+    cl::init(""), cl::cat(category));
 cl::opt<std::string> headerFile("header", cl::desc("Also write a C header for the object"),
                                 cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string> modelName("name", cl::desc("C name of the entry point (default: model)"),
@@ -683,6 +689,7 @@ int main(int argc, char **argv) {
     opts.vnni = vnni;
     opts.sharedLibrary = what == Emit::SharedLib;
     opts.cudaArch = cudaArch;
+    opts.vulkanCaps = vulkanCaps;
     if (dynamic) {
       // The batch-1 module is the one compiled; the others are the sizes
       // with kernels of their own.

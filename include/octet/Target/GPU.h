@@ -30,10 +30,29 @@ namespace octet {
 /// Threads per workgroup of the elementwise-mapped kernels.
 constexpr int64_t kGPUWorkgroupSize = 256;
 
-/// octet graph -> linalg -> buffers -> one gpu.launch per top-level loop
-/// nest (threads over the parallel iterations, delinearized) -> outlined
-/// gpu.func kernels in gpu.modules, launched from func @main.
-void buildGPUKernelPipeline(mlir::OpPassManager &pm, const std::string &requant);
+/// How a kernel takes the dot product of four packed 8-bit values: SPIR-V's
+/// OpSDot/UDot/SUDot(AccSat) (Vulkan with shaderIntegerDotProduct), NVVM's
+/// dp4a (sm_61+), or four multiplies (any device).
+enum class GPUDot { Scalar, SPIRV, NVVM };
+llvm::StringRef gpuDotName(GPUDot d);
+std::optional<GPUDot> parseGPUDot(llvm::StringRef s);
+
+/// octet graph -> linalg -> buffers -> 8-bit matrix products as tiled
+/// dot-product kernels (octet-gpu-contractions, with `dot`), then one
+/// gpu.launch per remaining top-level loop nest (threads over the parallel
+/// iterations, delinearized) -> outlined gpu.func kernels in gpu.modules,
+/// launched from func @main.
+/// `spirv`: the kernels go to SPIR-V (workgroup memory as memory space 3
+/// allocations), else to NVVM (workgroup attributions).
+void buildGPUKernelPipeline(mlir::OpPassManager &pm, const std::string &requant,
+                            GPUDot dot = GPUDot::Scalar, bool spirv = false);
+
+/// The pass that turns each 8-bit matrix product (a linalg.generic on
+/// buffers) into a workgroup-tiled kernel on 4-way dot products, with the
+/// accumulator's initialization and its elementwise consumer fused in
+/// (octet-gpu-contractions).
+std::unique_ptr<mlir::Pass> createGPUContractionsPass(GPUDot dot, bool spirv);
+void registerGPUContractionsPass();
 
 /// The pass that wraps each top-level loop nest of @main in a gpu.launch
 /// (octet-gpu-map-loops).

@@ -38,6 +38,11 @@ struct TargetOptions {
   std::string vnni = "auto";
   /// The NVIDIA GPU architecture for --target=cuda ("sm_80", ...).
   std::string cudaArch = "sm_80";
+  /// The device capabilities --target=vulkan compiles for: a preset
+  /// (lavapipe, nvidia, amd, intel, generic) or a list
+  /// (int8,int-dot,coopmat:16x16x32,subgroup=32); "" is any Vulkan 1.3
+  /// device (int8,int-dot).
+  std::string vulkanCaps;
   /// Also export the `octet_module` symbol that a loadable module needs.
   bool sharedLibrary = false;
   /// Where the target's phase timers nest (octetc --timing); null: not timed.

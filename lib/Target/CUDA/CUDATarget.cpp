@@ -62,7 +62,8 @@ LogicalResult buildCUDAPipeline(OpPassManager &pm, const TargetOptions &o, std::
     error = "unknown --cuda-arch '" + o.cudaArch + "' (one of " + archList() + ")";
     return failure();
   }
-  buildGPUKernelPipeline(pm, o.requant);
+  // Every listed arch (sm_61 and up) has dp4a.
+  buildGPUKernelPipeline(pm, o.requant, GPUDot::NVVM);
   return success();
 }
 

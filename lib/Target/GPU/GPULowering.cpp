@@ -92,7 +92,9 @@ void promoteAccumulators(Operation *root) {
   // Innermost first; loops at the top of the function stay (the host code
   // around a kernel is not one).
   root->walk([&](scf::ForOp f) {
-    if (!isa<func::FuncOp>(f->getParentOp()))
+    // Loops of kernels built already (octet-gpu-contractions) stay as
+    // they are.
+    if (!isa<func::FuncOp>(f->getParentOp()) && !f->getParentOfType<gpu::LaunchOp>())
       loops.push_back(f);
   });
   for (scf::ForOp loop : loops) {
@@ -168,12 +170,41 @@ struct GPUMapLoops : PassWrapper<GPUMapLoops, OperationPass<ModuleOp>> {
       // Accumulators into registers first (this replaces loops, top-level
       // ones too), then the nests into kernels.
       promoteAccumulators(fn);
-      SmallVector<Operation *> work;
-      for (Operation &op : fn.getBody().front())
-        if (!isHostOp(&op) && !(isMemoryEffectFree(&op) && op.getNumRegions() == 0))
-          work.push_back(&op);
-      for (Operation *op : work)
-        if (failed(map(op)))
+      // Each parallel nest is a kernel; the other device work (loads,
+      // stores, serial loops: what is left of single-element nests once
+      // canonicalization unrolled them) runs in single-thread kernels, one
+      // per run of consecutive such ops with the pure ops computing on
+      // their results.
+      SmallVector<SmallVector<Operation *>> work;
+      llvm::SmallPtrSet<Operation *, 8> inRun;
+      bool open = false;
+      for (Operation &op : fn.getBody().front()) {
+        auto par = dyn_cast<scf::ParallelOp>(&op);
+        bool pure = isMemoryEffectFree(&op) && op.getNumRegions() == 0;
+        bool feeds = llvm::any_of(op.getOperands(), [&](Value v) {
+          return v.getDefiningOp() && inRun.contains(v.getDefiningOp());
+        });
+        if (isHostOp(&op)) {
+          open = false;
+          continue;
+        }
+        if (pure && !feeds)
+          continue; // stays on the host (the kernel takes its value)
+        if (par && par.getNumReductions() == 0) {
+          work.push_back({&op});
+          open = false;
+          continue;
+        }
+        if (!open) {
+          work.push_back({});
+          inRun.clear();
+          open = true;
+        }
+        work.back().push_back(&op);
+        inRun.insert(&op);
+      }
+      for (auto &ops : work)
+        if (failed(ops.size() == 1 && isa<scf::ParallelOp>(ops[0]) ? map(ops[0]) : serial(ops)))
           return signalPassFailure();
       // Parallel loops left inside the kernels run serially in each thread.
       SmallVector<scf::ParallelOp> nested;
@@ -246,17 +277,29 @@ struct GPUMapLoops : PassWrapper<GPUMapLoops, OperationPass<ModuleOp>> {
       op->erase();
       return success();
     }
-    // Anything else (a loop nest with no parallel dimension, a store): one
-    // thread runs it.
+    return serial({op});
+  }
+
+  /// Ops one thread runs, in order, in one kernel.
+  LogicalResult serial(ArrayRef<Operation *> ops) {
+    llvm::SmallPtrSet<Operation *, 8> set(ops.begin(), ops.end());
+    for (Operation *op : ops)
+      for (Operation *user : op->getUsers())
+        if (!set.contains(user))
+          return op->emitError() << "a GPU kernel cannot return a value to the host";
+    // At the last op: what the ops take from the host is defined by then.
+    OpBuilder b(ops.back());
+    Location loc = ops.front()->getLoc();
     Value one = cst(b, loc, 1);
     auto launch = gpu::LaunchOp::create(b, loc, one, one, one, one, one, one);
     Block &body = launch.getBody().front();
     b.setInsertionPointToStart(&body);
-    Operation *moved = b.clone(*op);
-    if (moved->getNumResults())
-      return op->emitError() << "a GPU kernel cannot return a value to the host";
+    IRMapping map;
+    for (Operation *op : ops)
+      b.clone(*op, map);
     gpu::TerminatorOp::create(b, loc);
-    op->erase();
+    for (Operation *op : llvm::reverse(ops))
+      op->erase();
     return success();
   }
 };
@@ -265,9 +308,13 @@ struct GPUMapLoops : PassWrapper<GPUMapLoops, OperationPass<ModuleOp>> {
 
 std::unique_ptr<Pass> createGPUMapLoopsPass() { return std::make_unique<GPUMapLoops>(); }
 
-void registerGPUPasses() { PassRegistration<GPUMapLoops>(); }
+void registerGPUPasses() {
+  PassRegistration<GPUMapLoops>();
+  registerGPUContractionsPass();
+}
 
-void buildGPUKernelPipeline(OpPassManager &pm, const std::string &requant) {
+void buildGPUKernelPipeline(OpPassManager &pm, const std::string &requant, GPUDot dot,
+                            bool spirv) {
   namespace cpu = mlir::octet::cpu;
   mlir::octet::ConvertOctetToLinalgOptions lower;
   lower.requant = requant;
@@ -275,7 +322,9 @@ void buildGPUKernelPipeline(OpPassManager &pm, const std::string &requant) {
   // Buffers as on the CPU: results become the caller's output buffers.
   buildTensorsToBuffersPasses(pm);
   pm.addPass(cpu::createOctetCopiesToLinalg());
-  // Loop nests, each one kernel.
+  // 8-bit products: tiled dot-product kernels.
+  pm.addPass(createGPUContractionsPass(dot, spirv));
+  // The other loop nests, each one kernel.
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());

@@ -47,28 +47,121 @@ static const char *kKernelModule = "octet_kernels";
 
 /// The SPIR-V environment the kernels are written for: Vulkan 1.1-level
 /// SPIR-V 1.3 with 8- and 16-bit storage and 64-bit integers, which lavapipe
-/// and the desktop drivers have.
-static const char *kTargetEnv =
-    "#spirv.target_env<#spirv.vce<v1.3, [Shader, Int8, Int16, Int64, Float64, "
-    "StorageBuffer8BitAccess, StorageBuffer16BitAccess], [SPV_KHR_storage_buffer_storage_class, "
-    "SPV_KHR_8bit_storage, SPV_KHR_16bit_storage]>, #spirv.resource_limits<>>";
+/// and the desktop drivers have; with int-dot, the packed 4x8-bit integer
+/// dot products of SPV_KHR_integer_dot_product (core in Vulkan 1.3).
+static std::string targetEnv(const VulkanCaps &caps, bool dotProducts) {
+  std::string capsList = "Shader, Int8, Int16, Int64, Float64, StorageBuffer8BitAccess, "
+                         "StorageBuffer16BitAccess";
+  std::string exts = "SPV_KHR_storage_buffer_storage_class, SPV_KHR_8bit_storage, "
+                     "SPV_KHR_16bit_storage";
+  std::string version = "v1.3";
+  if (caps.intDot && dotProducts) {
+    // MLIR gives the dot-product ops SPIR-V 1.6 (Vulkan 1.3), where they
+    // are core.
+    version = "v1.6";
+    capsList += ", DotProduct, DotProductInput4x8BitPacked";
+    exts += ", SPV_KHR_integer_dot_product";
+  }
+  return "#spirv.target_env<#spirv.vce<" + version + ", [" + capsList + "], [" + exts +
+         "]>, #spirv.resource_limits<>>";
+}
+
+FailureOr<VulkanCaps> parseVulkanCaps(llvm::StringRef text, std::string &error) {
+  std::string list = text.str();
+  if (list.empty())
+    list = "int8,int-dot";
+  else if (list == "lavapipe")
+    list = "int8,int-dot,subgroup=8";
+  else if (list == "nvidia")
+    list = "int8,int-dot,coopmat:16x16x32,subgroup=32";
+  else if (list == "amd")
+    list = "int8,int-dot,subgroup=64";
+  else if (list == "intel")
+    list = "int8,int-dot,subgroup=16";
+  else if (list == "generic")
+    list = "int8";
+  VulkanCaps caps;
+  bool int8 = false;
+  llvm::SmallVector<llvm::StringRef> items;
+  llvm::StringRef(list).split(items, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef item : items) {
+    item = item.trim();
+    if (item == "int8") {
+      int8 = true;
+    } else if (item == "int-dot") {
+      caps.intDot = true;
+    } else if (item.consume_front("coopmat:")) {
+      llvm::SmallVector<llvm::StringRef> mnk;
+      item.split(mnk, 'x');
+      if (mnk.size() != 3 || mnk[0].getAsInteger(10, caps.coopmat[0]) ||
+          mnk[1].getAsInteger(10, caps.coopmat[1]) || mnk[2].getAsInteger(10, caps.coopmat[2]) ||
+          caps.coopmat[0] <= 0 || caps.coopmat[1] <= 0 || caps.coopmat[2] <= 0) {
+        error = "--vulkan-caps: 'coopmat:" + item.str() + "' is not coopmat:MxNxK";
+        return failure();
+      }
+    } else if (item.consume_front("subgroup=")) {
+      if (item.getAsInteger(10, caps.subgroup) || caps.subgroup < 1 || caps.subgroup > 128 ||
+          (caps.subgroup & (caps.subgroup - 1))) {
+        error = "--vulkan-caps: subgroup=" + item.str() + " is not a power of two from 1 to 128";
+        return failure();
+      }
+    } else {
+      error = "--vulkan-caps: unknown capability '" + item.str() +
+              "' (presets: lavapipe, nvidia, amd, intel, generic; capabilities: int8, int-dot, "
+              "coopmat:MxNxK, subgroup=N)";
+      return failure();
+    }
+  }
+  if (!int8) {
+    error = "--vulkan-caps must include int8: Octet's kernels keep 8-bit tensors in 8-bit "
+            "storage buffers";
+    return failure();
+  }
+  return caps;
+}
 
 LogicalResult buildVulkanPipeline(OpPassManager &pm, const TargetOptions &o, std::string &error) {
   if (o.requant != "onnx" && o.requant != "fixed-point") {
     error = "--requant must be onnx or fixed-point, not '" + o.requant + "'";
     return failure();
   }
-  buildGPUKernelPipeline(pm, o.requant);
+  auto caps = parseVulkanCaps(o.vulkanCaps, error);
+  if (failed(caps))
+    return failure();
+  buildGPUKernelPipeline(pm, o.requant, caps->intDot ? GPUDot::SPIRV : GPUDot::Scalar,
+                         /*spirv=*/true);
   return success();
+}
+
+/// The kernels take packed 8-bit dot products (SPV_KHR_integer_dot_product).
+static bool usesDotProducts(Operation *root) {
+  bool found = false;
+  root->walk([&](Operation *op) {
+    if (isa<spirv::SDotAccSatOp, spirv::UDotAccSatOp, spirv::SUDotAccSatOp, spirv::SDotOp,
+            spirv::UDotOp, spirv::SUDotOp>(op))
+      found = true;
+  });
+  return found;
 }
 
 /// From the octet graph to host code with launches and one spirv.module.
 static LogicalResult lowerForVulkan(ModuleOp module, const TargetOptions &o) {
   MLIRContext *ctx = module.getContext();
   ctx->loadDialect<gpu::GPUDialect, spirv::SPIRVDialect>();
+  std::string error;
+  auto caps = parseVulkanCaps(o.vulkanCaps, error);
+  if (failed(caps))
+    return module.emitError() << error;
+  if (caps->coopmat[0])
+    module.emitWarning() << "--vulkan-caps: coopmat:" << caps->coopmat[0] << "x"
+                         << caps->coopmat[1] << "x" << caps->coopmat[2]
+                         << " is not used yet (no cooperative-matrix kernel); the 8-bit products "
+                         << (caps->intDot ? "use integer dot products" : "use scalar multiplies");
   if (failed(runGPUKernelPipeline(module, o, buildVulkanPipeline, kKernelModule)))
     return failure();
-  Attribute env = parseAttribute(kTargetEnv, ctx);
+  // SPIR-V 1.6 only where the kernels take dot products: a module without
+  // them stays at 1.3 (and runs on devices without them).
+  Attribute env = parseAttribute(targetEnv(*caps, usesDotProducts(module)), ctx);
   module->setAttr(spirv::getTargetEnvAttrName(), env);
   // math.roundeven (ONNX's rounding) as GLSL's RoundEven, which the SPIR-V
   // conversion has no pattern for; the op takes f32 as it is.
@@ -148,8 +241,12 @@ static FailureOr<CompiledModule> compileVulkan(ModuleOp module, const TargetOpti
   exes[0].name = kKernelModule;
   exes[0].bytes.assign(reinterpret_cast<const char *>(words.data()),
                        reinterpret_cast<const char *>(words.data()) + words.size() * 4);
-  return writeGPUArtifact(module, *sig, *schedule, exes, "vulkan", "spirv1.3",
-                          "int8,int16,int64,float64,storage8,storage16", o, os);
+  std::string features = "int8,int16,int64,float64,storage8,storage16";
+  bool dot = usesDotProducts(module);
+  if (dot)
+    features += ",int-dot";
+  return writeGPUArtifact(module, *sig, *schedule, exes, "vulkan", dot ? "spirv1.6" : "spirv1.3",
+                          features, o, os);
 }
 
 void registerVulkanTarget() {

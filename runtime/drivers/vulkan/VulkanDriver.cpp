@@ -120,6 +120,7 @@ struct Device {
   VkPhysicalDeviceProperties props{};
   VkPhysicalDeviceMemoryProperties memory{};
   VkPipelineCache cache = VK_NULL_HANDLE;
+  bool intDot = false; // shaderIntegerDotProduct enabled (and SPIR-V 1.6 taken)
   std::mutex queueLock; // vkQueueSubmit needs external synchronization
 };
 
@@ -189,14 +190,17 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
   if (!d)
     return octet::runtime::outOfMemory();
   d->fn = a;
-  // Vulkan 1.2 where the loader has it (8- and 16-bit storage and int8
-  // arithmetic are core there), else 1.1 with their extensions.
+  // Vulkan 1.3 where the loader has it (integer dot products and SPIR-V
+  // 1.6 are core there; 8- and 16-bit storage and int8 arithmetic from
+  // 1.2), else 1.1 with their extensions.
   uint32_t loader = VK_API_VERSION_1_1;
   if (a.enumerateInstanceVersion)
     a.enumerateInstanceVersion(&loader);
   VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
   app.pApplicationName = "octet";
-  app.apiVersion = loader >= VK_API_VERSION_1_2 ? VK_API_VERSION_1_2 : VK_API_VERSION_1_1;
+  app.apiVersion = loader >= VK_API_VERSION_1_3   ? VK_API_VERSION_1_3
+                   : loader >= VK_API_VERSION_1_2 ? VK_API_VERSION_1_2
+                                                  : VK_API_VERSION_1_1;
   VkInstanceCreateInfo ici{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
   ici.pApplicationInfo = &app;
   VkResult r = a.createInstance(&ici, nullptr, &d->instance);
@@ -230,11 +234,29 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
   VkPhysicalDevice8BitStorageFeatures s8{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES};
   VkPhysicalDeviceShaderFloat16Int8Features i8{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
+  VkPhysicalDeviceShaderIntegerDotProductFeatures dot{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES};
   s8.pNext = &s16;
   i8.pNext = &s8;
+  s16.pNext = &dot;
   VkPhysicalDeviceFeatures2 f2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
   f2.pNext = &i8;
   d->fn.GetPhysicalDeviceFeatures2(d->physical, &f2);
+  // OCTET_VULKAN_HIDE_FEATURES (a comma-separated list of feature names)
+  // makes the driver act as if the device lacked them: how the tests
+  // check the errors of devices they do not have.
+  if (const char *hide = std::getenv("OCTET_VULKAN_HIDE_FEATURES")) {
+    std::string list = std::string(",") + hide + ",";
+    auto hidden = [&](const char *n) { return list.find(std::string(",") + n + ",") != std::string::npos; };
+    if (hidden("shaderInt8"))
+      i8.shaderInt8 = VK_FALSE;
+    if (hidden("storageBuffer8BitAccess"))
+      s8.storageBuffer8BitAccess = VK_FALSE;
+    if (hidden("shaderIntegerDotProduct"))
+      dot.shaderIntegerDotProduct = VK_FALSE;
+  }
+  bool api13 = app.apiVersion >= VK_API_VERSION_1_3 && d->props.apiVersion >= VK_API_VERSION_1_3;
+  d->intDot = dot.shaderIntegerDotProduct && api13;
   const char *lacks = !i8.shaderInt8                   ? "shaderInt8"
                       : !s8.storageBuffer8BitAccess    ? "storageBuffer8BitAccess"
                       : !s16.storageBuffer16BitAccess  ? "storageBuffer16BitAccess"
@@ -261,6 +283,11 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
   wi8.shaderInt8 = VK_TRUE;
   wi8.pNext = &w8;
   want.pNext = &wi8;
+  VkPhysicalDeviceShaderIntegerDotProductFeatures wdot{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES};
+  wdot.shaderIntegerDotProduct = VK_TRUE;
+  if (d->intDot)
+    w16.pNext = &wdot;
   uint32_t nfam = 0;
   d->fn.GetPhysicalDeviceQueueFamilyProperties(d->physical, &nfam, nullptr);
   std::vector<VkQueueFamilyProperties> fams(nfam);
@@ -403,6 +430,15 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
   std::string bad = octet::runtime::checkGPUSchedule(desc, s);
   if (!bad.empty())
     return makeStatus(OCTET_INVALID_MODULE, name + ": " + bad);
+  // Features beyond what every device Octet takes has (deviceCreate
+  // checked those).
+  std::string features = std::string(",") + (desc->features ? desc->features : "") + ",";
+  if (features.find(",int-dot,") != std::string::npos && !d->intDot)
+    return makeStatus(OCTET_UNSUPPORTED,
+                      name + " uses integer dot products (SPIR-V 1.6), which device '" +
+                          d->props.deviceName +
+                          "' lacks (shaderIntegerDotProduct on Vulkan 1.3); compile it with "
+                          "--vulkan-caps=generic");
   auto *m = new (std::nothrow) Module;
   if (!m)
     return octet::runtime::outOfMemory();

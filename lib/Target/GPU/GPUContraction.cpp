@@ -1,0 +1,895 @@
+//===- GPUContraction.cpp - 8-bit products as tiled dot-product kernels ---===//
+//
+// The quantized matrix products the linalg lowering writes (a GEMM, or a
+// convolution after im2col: one linalg.generic whose body is
+// out += (ext(a) - za) * (ext(b) - zb) over one reduction dimension) become
+// one tiled GPU kernel each, instead of one thread per output running its
+// reduction byte by byte:
+//
+//   - a workgroup of 256 threads computes a TM x TN block of the output, each
+//     thread an RM x RN micro-tile (TM = 16 RM, TN = 16 RN, RM and RN chosen
+//     from the shape);
+//   - K advances 32 bytes at a time: the threads stage the A and B blocks in
+//     workgroup memory as 32-bit words of four packed bytes (zero beyond K,
+//     M and N), then each thread accumulates its micro-tile with one 4-way
+//     dot product per word pair (the target's: SPIR-V's OpSDotAccSat /
+//     OpUDotAccSat / OpSUDotAccSat, NVVM's dp4a, or four multiplies);
+//   - zero points come out of the loop: sum (a - za)(b - zb) =
+//     sum ab - za sum b - zb sum a + K za zb, with the sums of a and b taken
+//     by dot products with 0x01010101. The identity holds modulo 2^32, so
+//     the result is the generic loop's, bit for bit; saturating dot products
+//     are used only where |sum ab| provably stays below 2^31.
+//
+// The op that initializes the accumulator (the bias broadcast) and the
+// elementwise op that consumes it (the requantize epilogue) are fused into
+// the kernel where the buffers allow it: the int32 tensor then never goes
+// to memory.
+//
+//===----------------------------------------------------------------------===//
+
+#include "octet/Target/GPU.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Pass/Pass.h"
+
+using namespace mlir;
+
+namespace octet {
+namespace {
+
+/// One factor of the product: ext(input) - zero point.
+struct Factor {
+  unsigned input = 0;      // the generic's input number
+  bool isSigned = false;   // extsi (true) or extui
+  std::optional<int64_t> zpConst; // a constant zero point
+  int zpInput = -1;        // or an input holding it (per channel)
+};
+
+/// A matched contraction.
+struct Contraction {
+  linalg::GenericOp op;
+  Factor a, b; // a: the operand indexed by the "M" dimensions
+  unsigned kDim = 0;
+  SmallVector<int64_t> ranges;
+  SmallVector<unsigned> batchDims, mDims, nDims; // loop dims, in order
+  int64_t batch = 1, m = 1, n = 1, k = 1;
+};
+
+/// The block argument `v` is, through ext (and a subtraction), if any.
+std::optional<Factor> matchFactor(Value v, Block &body) {
+  Factor f;
+  Value zp;
+  if (auto sub = v.getDefiningOp<arith::SubIOp>()) {
+    v = sub.getLhs();
+    zp = sub.getRhs();
+  }
+  Value src;
+  if (auto e = v.getDefiningOp<arith::ExtUIOp>())
+    src = e.getIn();
+  else if (auto e = v.getDefiningOp<arith::ExtSIOp>()) {
+    src = e.getIn();
+    f.isSigned = true;
+  } else
+    return std::nullopt;
+  auto arg = dyn_cast<BlockArgument>(src);
+  if (!arg || arg.getOwner() != &body || !src.getType().isInteger(8) ||
+      !v.getType().isInteger(32))
+    return std::nullopt;
+  f.input = arg.getArgNumber();
+  if (zp) {
+    if (auto c = getConstantIntValue(zp))
+      f.zpConst = *c;
+    else if (auto za = dyn_cast<BlockArgument>(zp); za && za.getOwner() == &body &&
+                                                    za.getType().isInteger(32))
+      f.zpInput = za.getArgNumber();
+    else
+      return std::nullopt;
+  }
+  return f;
+}
+
+std::optional<unsigned> dimOf(AffineExpr e) {
+  if (auto d = dyn_cast<AffineDimExpr>(e))
+    return d.getPosition();
+  return std::nullopt;
+}
+
+std::optional<Contraction> matchContraction(linalg::GenericOp g) {
+  if (!g.hasPureBufferSemantics() || g.getNumDpsInits() != 1 || g.getNumDpsInputs() < 2 ||
+      g.getNumDpsInputs() > 4)
+    return std::nullopt;
+  Contraction c;
+  c.op = g;
+  auto iters = g.getIteratorTypesArray();
+  int reductions = 0;
+  for (auto [d, it] : llvm::enumerate(iters))
+    if (it == utils::IteratorType::reduction) {
+      c.kDim = d;
+      ++reductions;
+    }
+  if (reductions != 1)
+    return std::nullopt;
+  Block &body = g.getRegion().front();
+  if (!llvm::hasSingleElement(g.getRegion()) || body.getOperations().size() > 9)
+    return std::nullopt;
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
+  if (!add || !add.getType().isInteger(32))
+    return std::nullopt;
+  Value outArg = body.getArgument(g.getNumDpsInputs());
+  Value prodV = add.getLhs() == outArg ? add.getRhs() : add.getRhs() == outArg ? add.getLhs()
+                                                                               : Value();
+  auto mul = prodV ? prodV.getDefiningOp<arith::MulIOp>() : arith::MulIOp();
+  if (!mul)
+    return std::nullopt;
+  auto f0 = matchFactor(mul.getLhs(), body), f1 = matchFactor(mul.getRhs(), body);
+  if (!f0 || !f1 || f0->input == f1->input || f0->input > 1 || f1->input > 1)
+    return std::nullopt;
+  // Nothing else in the body (ext, sub, mul, add, yield).
+  for (Operation &op : body)
+    if (!isa<arith::ExtUIOp, arith::ExtSIOp, arith::SubIOp, arith::MulIOp, arith::AddIOp,
+             arith::ConstantOp, linalg::YieldOp>(op))
+      return std::nullopt;
+  // Every input must be one the factors use.
+  for (unsigned k = 2; k < g.getNumDpsInputs(); ++k)
+    if ((int)k != f0->zpInput && (int)k != f1->zpInput)
+      return std::nullopt;
+  auto maps = g.getIndexingMapsArray();
+  auto uses = [&](unsigned input, unsigned d) {
+    for (AffineExpr e : maps[input].getResults())
+      if (e.isFunctionOfDim(d))
+        return true;
+    return false;
+  };
+  // The operands: K last in both, every index a plain dimension.
+  for (unsigned in : {f0->input, f1->input}) {
+    AffineMap m = maps[in];
+    if (m.getNumResults() == 0 || m.getNumSymbols())
+      return std::nullopt;
+    for (AffineExpr e : m.getResults())
+      if (!dimOf(e))
+        return std::nullopt;
+    if (dimOf(m.getResults().back()) != c.kDim)
+      return std::nullopt;
+    for (AffineExpr e : m.getResults().drop_back())
+      if (dimOf(e) == c.kDim)
+        return std::nullopt;
+  }
+  AffineMap outMap = maps[g.getNumDpsInputs()];
+  if (!outMap.isProjectedPermutation() || outMap.getNumResults() + 1 != g.getNumLoops() ||
+      uses(g.getNumDpsInputs(), c.kDim))
+    return std::nullopt;
+  auto ranges = g.getStaticLoopRanges();
+  for (int64_t r : ranges)
+    if (ShapedType::isDynamic(r) || r <= 0)
+      return std::nullopt;
+  c.ranges.assign(ranges.begin(), ranges.end());
+  // The operand the output's "rows" come from is a.
+  c.a = *f0;
+  c.b = *f1;
+  for (unsigned d = 0; d < g.getNumLoops(); ++d) {
+    if (d == c.kDim)
+      continue;
+    bool inA = uses(c.a.input, d), inB = uses(c.b.input, d);
+    if (inA && inB)
+      c.batchDims.push_back(d);
+    else if (inA)
+      c.mDims.push_back(d);
+    else if (inB)
+      c.nDims.push_back(d);
+    else
+      return std::nullopt;
+  }
+  // Zero points constant over K, on their operand's side.
+  for (Factor *f : {&c.a, &c.b})
+    if (f->zpInput >= 0) {
+      if (uses(f->zpInput, c.kDim))
+        return std::nullopt;
+      for (unsigned d = 0; d < g.getNumLoops(); ++d)
+        if (uses(f->zpInput, d) && !llvm::is_contained(c.batchDims, d) &&
+            !llvm::is_contained(f == &c.a ? c.mDims : c.nDims, d))
+          return std::nullopt;
+    }
+  for (unsigned d : c.batchDims)
+    c.batch *= c.ranges[d];
+  for (unsigned d : c.mDims)
+    c.m *= c.ranges[d];
+  for (unsigned d : c.nDims)
+    c.n *= c.ranges[d];
+  c.k = c.ranges[c.kDim];
+  // The rows should be the larger side (the activations of a GEMM or
+  // convolution); the tiling does not depend on it otherwise.
+  if (c.mDims.empty() && !c.nDims.empty()) {
+    std::swap(c.a, c.b);
+    std::swap(c.mDims, c.nDims);
+    std::swap(c.m, c.n);
+  }
+  return c;
+}
+
+/// The buffer a memref views.
+Value rootOf(Value v) {
+  while (Operation *d = v.getDefiningOp()) {
+    if (!isa<memref::SubViewOp, memref::CollapseShapeOp, memref::ExpandShapeOp,
+             memref::ReshapeOp, memref::CastOp, memref::ReinterpretCastOp>(d))
+      break;
+    v = d->getOperand(0);
+  }
+  return v;
+}
+
+bool isViewOrPure(Operation *op) {
+  return isa<memref::AllocOp, memref::AllocaOp, memref::SubViewOp, memref::CollapseShapeOp,
+             memref::ExpandShapeOp, memref::ReshapeOp, memref::CastOp,
+             memref::ReinterpretCastOp, memref::GetGlobalOp, arith::ConstantOp>(op) ||
+         (isMemoryEffectFree(op) && op->getNumRegions() == 0);
+}
+
+/// The buffers `op` writes (roots), or nullopt where that is not known.
+std::optional<SmallVector<Value>> writtenBuffers(Operation *op) {
+  SmallVector<Value> out;
+  if (isViewOrPure(op))
+    return out;
+  if (auto l = dyn_cast<linalg::LinalgOp>(op); l && l.hasPureBufferSemantics()) {
+    for (Value v : l.getDpsInits())
+      out.push_back(rootOf(v));
+    return out;
+  }
+  if (auto cp = dyn_cast<memref::CopyOp>(op)) {
+    out.push_back(rootOf(cp.getTarget()));
+    return out;
+  }
+  if (auto d = dyn_cast<memref::DeallocOp>(op)) {
+    out.push_back(rootOf(d.getMemref()));
+    return out;
+  }
+  return std::nullopt;
+}
+
+/// True where no op strictly between `first` and `last` (one block) writes
+/// any of `reads` (roots).
+bool noWritesBetween(Operation *first, Operation *last, ArrayRef<Operation *> skip,
+                     ArrayRef<Value> reads) {
+  for (Operation *op = first->getNextNode(); op && op != last; op = op->getNextNode()) {
+    if (llvm::is_contained(skip, op))
+      continue;
+    auto w = writtenBuffers(op);
+    if (!w)
+      return false;
+    for (Value v : *w)
+      if (llvm::is_contained(reads, v))
+        return false;
+  }
+  return true;
+}
+
+/// Every user of the buffer `root` (through views) is in `allowed`, a view
+/// or a dealloc.
+bool onlyUsedBy(Value root, ArrayRef<Operation *> allowed) {
+  SmallVector<Value> work = {root};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    for (Operation *u : v.getUsers()) {
+      if (llvm::is_contained(allowed, u) || isa<memref::DeallocOp>(u))
+        continue;
+      if (isa<memref::SubViewOp, memref::CollapseShapeOp, memref::ExpandShapeOp,
+              memref::ReshapeOp, memref::CastOp, memref::ReinterpretCastOp>(u)) {
+        work.push_back(u->getResult(0));
+        continue;
+      }
+      return false;
+    }
+  }
+  return true;
+}
+
+/// `v` is `out` or a collapse_shape of it: the groups of out's dimensions
+/// each of v's dimensions linearizes (identity groups for `out` itself).
+std::optional<SmallVector<ReassociationIndices>> viewGroups(Value v, Value out) {
+  auto rank = cast<MemRefType>(out.getType()).getRank();
+  if (v == out) {
+    SmallVector<ReassociationIndices> g;
+    for (int64_t d = 0; d < rank; ++d)
+      g.push_back({d});
+    return g;
+  }
+  auto cs = v.getDefiningOp<memref::CollapseShapeOp>();
+  if (cs && cs.getSrc() == out)
+    return cs.getReassociationIndices();
+  return std::nullopt;
+}
+
+/// An elementwise generic over exactly the output's index space: all
+/// parallel, identity output map, its own output value unused.
+bool isElementwiseOver(linalg::GenericOp g, MemRefType space) {
+  if (!g.hasPureBufferSemantics() || g.getNumDpsInits() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() != space.getRank())
+    return false;
+  auto maps = g.getIndexingMapsArray();
+  if (!maps.back().isIdentity())
+    return false;
+  auto shape = g.getStaticLoopRanges();
+  if (ArrayRef<int64_t>(shape) != space.getShape())
+    return false;
+  Block &body = g.getRegion().front();
+  if (!body.getArguments().back().use_empty())
+    return false;
+  for (AffineMap m : maps)
+    if (m.getNumSymbols())
+      return false;
+  return true;
+}
+
+/// Erases the buffer `root` (an alloc), its views and deallocs where nothing
+/// else uses it.
+void eraseIfUnused(Value root) {
+  SmallVector<Operation *> found;
+  SmallVector<Value> work = {root};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    for (Operation *u : v.getUsers()) {
+      if (isa<memref::DeallocOp>(u)) {
+        found.push_back(u);
+      } else if (isa<memref::SubViewOp, memref::CollapseShapeOp, memref::ExpandShapeOp,
+                     memref::ReshapeOp, memref::CastOp, memref::ReinterpretCastOp>(u)) {
+        found.push_back(u);
+        work.push_back(u->getResult(0));
+      } else {
+        return;
+      }
+    }
+  }
+  // Users after their operands: erase in reverse.
+  for (Operation *op : llvm::reverse(found))
+    if (op->use_empty())
+      op->erase();
+  if (Operation *alloc = root.getDefiningOp(); alloc && alloc->use_empty())
+    alloc->erase();
+}
+
+/// Builds one contraction's kernel.
+struct Emitter {
+  Emitter(Location l, GPUDot k, bool s, llvm::DenseSet<Operation *> &e)
+      : loc(l), kind(k), spirv(s), erased(e) {}
+  Location loc;
+  GPUDot kind;
+  bool spirv; // SPIR-V kernels (else NVVM)
+  llvm::DenseSet<Operation *> &erased; // ops fused away (other contractions may be among them)
+
+  // --- building blocks -----------------------------------------------------
+  OpBuilder *bp = nullptr;
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(*bp, loc, v); }
+  Value i32(int64_t v) {
+    return arith::ConstantIntOp::create(*bp, loc, bp->getI32Type(), (int32_t)v);
+  }
+
+  /// acc + dot(a, b) over four packed bytes of each.
+  Value dot4(Value a, bool aSigned, Value b, bool bSigned, Value acc, bool saturatingOK) {
+    OpBuilder &b_ = *bp;
+    Type i32t = b_.getI32Type();
+    switch (kind) {
+    case GPUDot::SPIRV: {
+      auto fmt = spirv::PackedVectorFormatAttr::get(b_.getContext(),
+                                                    spirv::PackedVectorFormat::PackedVectorFormat4x8Bit);
+      if (aSigned != bSigned && !aSigned) {
+        std::swap(a, b); // SUDot: the first operand is the signed one
+        std::swap(aSigned, bSigned);
+      }
+      if (saturatingOK) {
+        if (aSigned && bSigned)
+          return spirv::SDotAccSatOp::create(b_, loc, i32t, a, b, acc, fmt);
+        if (!aSigned && !bSigned)
+          return spirv::UDotAccSatOp::create(b_, loc, i32t, a, b, acc, fmt);
+        return spirv::SUDotAccSatOp::create(b_, loc, i32t, a, b, acc, fmt);
+      }
+      Value d;
+      if (aSigned && bSigned)
+        d = spirv::SDotOp::create(b_, loc, i32t, a, b, fmt);
+      else if (!aSigned && !bSigned)
+        d = spirv::UDotOp::create(b_, loc, i32t, a, b, fmt);
+      else
+        d = spirv::SUDotOp::create(b_, loc, i32t, a, b, fmt);
+      return arith::AddIOp::create(b_, loc, acc, d);
+    }
+    case GPUDot::NVVM: {
+      // dp4a wraps: exact whatever the bound.
+      auto v4 = VectorType::get({4}, b_.getI8Type());
+      Value va = LLVM::BitcastOp::create(b_, loc, v4, a);
+      Value vb = LLVM::BitcastOp::create(b_, loc, v4, b);
+      auto ty = [&](bool s) {
+        return NVVM::DotAccumulateTypeAttr::get(
+            b_.getContext(), s ? NVVM::DotAccumulateType::SIGNED : NVVM::DotAccumulateType::UNSIGNED);
+      };
+      return NVVM::DotAccumulate4WayOp::create(b_, loc, i32t, va, ty(aSigned), vb, ty(bSigned),
+                                               acc);
+    }
+    case GPUDot::Scalar:
+      break;
+    }
+    for (int j = 0; j < 4; ++j) {
+      auto byte = [&](Value w, bool s) -> Value {
+        if (s) {
+          Value up = arith::ShLIOp::create(b_, loc, w, i32(24 - 8 * j));
+          return arith::ShRSIOp::create(b_, loc, up, i32(24));
+        }
+        Value down = arith::ShRUIOp::create(b_, loc, w, i32(8 * j));
+        return arith::AndIOp::create(b_, loc, down, i32(255));
+      };
+      acc = arith::AddIOp::create(
+          b_, loc, acc, arith::MulIOp::create(b_, loc, byte(a, aSigned), byte(b, bSigned)));
+    }
+    return acc;
+  }
+
+  /// Row-major delinearization of `flat` over the loop dims `dims`.
+  void delinearize(Value flat, ArrayRef<unsigned> dims, ArrayRef<int64_t> ranges,
+                   SmallVectorImpl<Value> &at) {
+    for (int64_t i = (int64_t)dims.size() - 1; i >= 0; --i) {
+      int64_t r = ranges[dims[i]];
+      at[dims[i]] = i == 0 ? flat : (Value)arith::RemUIOp::create(*bp, loc, flat, idx(r));
+      if (i > 0)
+        flat = arith::DivUIOp::create(*bp, loc, flat, idx(r));
+    }
+  }
+
+  /// The indices `map` gives at loop position `at`.
+  SmallVector<Value> apply(AffineMap map, ArrayRef<Value> at) {
+    SmallVector<Value> out;
+    for (AffineExpr e : map.getResults()) {
+      if (auto d = dimOf(e)) {
+        out.push_back(at[*d]);
+        continue;
+      }
+      AffineMap one = AffineMap::get(map.getNumDims(), 0, e);
+      SmallVector<Value> operands(at.begin(), at.end());
+      for (Value &v : operands)
+        if (!v)
+          v = idx(0);
+      out.push_back(affine::AffineApplyOp::create(*bp, loc, one, operands));
+    }
+    return out;
+  }
+
+  /// Clones an elementwise generic's body at output position `at`, with
+  /// `given` as the value of input `givenInput` (-1: none); returns the
+  /// yielded value.
+  Value inlineBody(linalg::GenericOp g, ArrayRef<Value> at, int givenInput, Value given) {
+    IRMapping map;
+    Block &body = g.getRegion().front();
+    auto maps = g.getIndexingMapsArray();
+    for (unsigned k = 0; k < g.getNumDpsInputs(); ++k) {
+      if ((int)k == givenInput) {
+        map.map(body.getArgument(k), given);
+        continue;
+      }
+      Value in = g.getDpsInputs()[k];
+      if (!isa<MemRefType>(in.getType())) {
+        map.map(body.getArgument(k), in);
+        continue;
+      }
+      map.map(body.getArgument(k), memref::LoadOp::create(*bp, loc, in, apply(maps[k], at)));
+    }
+    for (Operation &op : body.without_terminator()) {
+      if (auto ix = dyn_cast<linalg::IndexOp>(op)) {
+        map.map(ix.getResult(), at[ix.getDim()]);
+        continue;
+      }
+      bp->clone(op, map);
+    }
+    return map.lookupOrDefault(body.getTerminator()->getOperand(0));
+  }
+
+  // --- the kernel ----------------------------------------------------------
+  void emit(Contraction &c) {
+    linalg::GenericOp g = c.op;
+    Value out = g.getDpsInits()[0];
+    auto outType = cast<MemRefType>(out.getType());
+    Value outRoot = rootOf(out);
+    auto gmaps = g.getIndexingMapsArray();
+
+    // The producer: the last op before g that writes the accumulator.
+    Operation *producer = nullptr;
+    bool outIsAlloc = outRoot.getDefiningOp<memref::AllocOp>() != nullptr;
+    if (outIsAlloc) {
+      for (Operation *op = g->getPrevNode(); op; op = op->getPrevNode()) {
+        auto w = writtenBuffers(op);
+        if (!w)
+          break;
+        if (!llvm::is_contained(*w, outRoot))
+          continue;
+        auto pg = dyn_cast<linalg::GenericOp>(op);
+        if (auto fill = dyn_cast<linalg::FillOp>(op);
+            fill && viewGroups(fill.getDpsInits()[0], out) && fill.hasPureBufferSemantics())
+          producer = op;
+        else if (pg && viewGroups(pg.getDpsInits()[0], out) &&
+                 isElementwiseOver(pg, cast<MemRefType>(pg.getDpsInits()[0].getType())) &&
+                 llvm::none_of(pg.getDpsInputs(), [&](Value v) { return rootOf(v) == outRoot; }))
+          producer = op;
+        break;
+      }
+    }
+    // The consumer: the first op after g that touches the accumulator.
+    linalg::GenericOp consumer;
+    int consumerInput = -1;
+    if (outIsAlloc) {
+      for (Operation *op = g->getNextNode(); op; op = op->getNextNode()) {
+        bool touches = false;
+        for (Value v : op->getOperands())
+          if (isa<MemRefType>(v.getType()) && rootOf(v) == outRoot)
+            touches = true;
+        if (!touches || isViewOrPure(op)) {
+          if (!writtenBuffers(op))
+            break;
+          continue;
+        }
+        auto cg = dyn_cast<linalg::GenericOp>(op);
+        if (!cg || rootOf(cg.getDpsInits()[0]) == outRoot)
+          break;
+        auto maps = cg.getIndexingMapsArray();
+        int found = -1, count = 0;
+        for (auto [k, v] : llvm::enumerate(cg.getDpsInputs()))
+          if (rootOf(v) == outRoot) {
+            ++count;
+            if (viewGroups(v, out) && maps[k].isIdentity() &&
+                isElementwiseOver(cg, cast<MemRefType>(v.getType())))
+              found = k;
+          }
+        if (count == 1 && found >= 0) {
+          consumer = cg;
+          consumerInput = found;
+        }
+        break;
+      }
+    }
+    // The kernel goes where the consumer was (else where g was): g's reads
+    // (with a consumer) and the producer's move later, so nothing in
+    // between may write what they read; and nothing but the fused ops may
+    // use the accumulator.
+    auto readsOf = [](Operation *op) {
+      SmallVector<Value> r;
+      if (auto l = dyn_cast<linalg::LinalgOp>(op))
+        for (Value v : l.getDpsInputs())
+          if (isa<MemRefType>(v.getType()))
+            r.push_back(rootOf(v));
+      return r;
+    };
+    SmallVector<Operation *> fused = {g};
+    if (producer)
+      fused.push_back(producer);
+    if (consumer) {
+      fused.push_back(consumer);
+      Value y = rootOf(consumer.getDpsInits()[0]);
+      SmallVector<Value> kernelReads = readsOf(g);
+      if (producer)
+        kernelReads.append(readsOf(producer));
+      if (!noWritesBetween(g, consumer, fused, readsOf(g)) || !onlyUsedBy(outRoot, fused) ||
+          llvm::is_contained(kernelReads, y)) {
+        consumer = nullptr;
+        fused.pop_back();
+      }
+    }
+    Operation *last = consumer ? consumer.getOperation() : g.getOperation();
+    if (producer &&
+        (!noWritesBetween(producer, last, fused, readsOf(producer)) ||
+         !onlyUsedBy(outRoot, fused))) {
+      fused.erase(llvm::find(fused, producer));
+      producer = nullptr;
+    }
+    Operation *at = consumer ? consumer.getOperation() : g.getOperation();
+
+    // Tiles.
+    int64_t rm = c.m >= 64 ? 4 : c.m >= 32 ? 2 : 1;
+    int64_t rn = c.n >= 64 ? 4 : c.n >= 32 ? 2 : 1;
+    const int64_t tx = 16, ty = 16, threads = tx * ty, kw = 8, tk = 4 * kw;
+    int64_t tm = ty * rm, tn = tx * rn;
+    int64_t gx = (c.n + tn - 1) / tn, gy = (c.m + tm - 1) / tm, gz = c.batch;
+    if (gx > 65535 || gy > 65535 || gz > 65535)
+      return; // the generic kernel takes it
+    // |sum a b| < 2^31: saturating dot products are then exact.
+    int64_t amax = c.a.isSigned ? 128 : 255, bmax = c.b.isSigned ? 128 : 255;
+    bool satOK = c.k <= (int64_t)((((uint64_t)1 << 31) - 1) / (uint64_t)(amax * bmax));
+    bool zpA = c.a.zpInput >= 0 || (c.a.zpConst && *c.a.zpConst != 0);
+    bool zpB = c.b.zpInput >= 0 || (c.b.zpConst && *c.b.zpConst != 0);
+
+    OpBuilder b(at);
+    bp = &b;
+    loc = g.getLoc();
+    MLIRContext *ctx = b.getContext();
+    // Workgroup memory: SPIR-V's conversion knows it as memory space 3 (its
+    // Vulkan storage-class map), the NVVM one as #gpu.address_space.
+    Attribute wg = spirv
+                       ? (Attribute)b.getI64IntegerAttr(3)
+                       : (Attribute)gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    auto tileA = MemRefType::get({tm, kw}, b.getI32Type(), MemRefLayoutAttrInterface(), wg);
+    auto tileB = MemRefType::get({tn, kw}, b.getI32Type(), MemRefLayoutAttrInterface(), wg);
+    Value one = idx(1);
+    // The SPIR-V conversion takes workgroup memory as memref.alloc in the
+    // kernel (made a Workgroup global variable), the NVVM one as workgroup
+    // attributions of the kernel.
+    bool allocs = spirv;
+    auto launch = gpu::LaunchOp::create(b, loc, idx(gx), idx(gy), idx(gz), idx(threads), one, one,
+                                        nullptr, nullptr, {},
+                                        allocs ? TypeRange{} : TypeRange{tileA, tileB});
+    Block &kb = launch.getBody().front();
+    b.setInsertionPointToStart(&kb);
+    gpu::TerminatorOp::create(b, loc);
+    b.setInsertionPointToStart(&kb);
+    Value sa, sb;
+    if (allocs) {
+      sa = memref::AllocOp::create(b, loc, tileA);
+      sb = memref::AllocOp::create(b, loc, tileB);
+    } else {
+      sa = launch.getWorkgroupAttributions()[0];
+      sb = launch.getWorkgroupAttributions()[1];
+    }
+    Value tid = launch.getThreadIds().x;
+    Value tcol = arith::RemUIOp::create(b, loc, tid, idx(tx));
+    Value trow = arith::DivUIOp::create(b, loc, tid, idx(tx));
+    Value m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y, idx(tm));
+    Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x, idx(tn));
+    unsigned nl = g.getNumLoops();
+    SmallVector<Value> base(nl);
+    delinearize(launch.getBlockIds().z, c.batchDims, c.ranges, base);
+
+    Value zero32 = i32(0), ones = i32(0x01010101);
+    SmallVector<Value> init(rm * rn, zero32);
+    if (zpB)
+      init.append(rm, zero32); // sums of a, per row
+    if (zpA)
+      init.append(rn, zero32); // sums of b, per column
+    int64_t ktiles = (c.k + tk - 1) / tk;
+    auto loop = scf::ForOp::create(b, loc, idx(0), idx(ktiles), one, init);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value k0 = arith::MulIOp::create(b, loc, loop.getInductionVar(), idx(tk));
+      // Stage one operand's block: rows r of `rows` (from `first`), 4-byte
+      // words of K.
+      auto stage = [&](const Factor &f, ArrayRef<unsigned> dims, int64_t total, Value first,
+                       int64_t rows, Value tile) {
+        Value mem = g.getDpsInputs()[f.input];
+        AffineMap map = gmaps[f.input];
+        int64_t words = rows * kw;
+        for (int64_t u = 0; u * threads < words; ++u) {
+          Value w = arith::AddIOp::create(b, loc, tid, idx(u * threads));
+          auto body = [&]() {
+            Value r = arith::DivUIOp::create(b, loc, w, idx(kw));
+            Value q = arith::RemUIOp::create(b, loc, w, idx(kw));
+            Value row = arith::AddIOp::create(b, loc, first, r);
+            Value rowOK = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, idx(total));
+            Value rowC = arith::MinUIOp::create(b, loc, row, idx(total - 1));
+            SmallVector<Value> pos(base);
+            delinearize(rowC, dims, c.ranges, pos);
+            Value kq = arith::AddIOp::create(b, loc, k0,
+                                             arith::MulIOp::create(b, loc, q, idx(4)));
+            Value word = zero32;
+            for (int j = 0; j < 4; ++j) {
+              Value kk = arith::AddIOp::create(b, loc, kq, idx(j));
+              Value ok = arith::AndIOp::create(
+                  b, loc, rowOK,
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kk, idx(c.k)));
+              pos[c.kDim] = arith::MinUIOp::create(b, loc, kk, idx(c.k - 1));
+              Value v = memref::LoadOp::create(b, loc, mem, apply(map, pos));
+              Value v32 = arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
+              v32 = arith::SelectOp::create(b, loc, ok, v32, zero32);
+              if (j)
+                v32 = arith::ShLIOp::create(b, loc, v32, i32(8 * j));
+              word = j ? (Value)arith::OrIOp::create(b, loc, word, v32) : v32;
+            }
+            memref::StoreOp::create(b, loc, word, tile, ValueRange{r, q});
+          };
+          if ((u + 1) * threads <= words) {
+            body();
+          } else {
+            Value in = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, w, idx(words));
+            auto guard = scf::IfOp::create(b, loc, in, false);
+            OpBuilder::InsertionGuard g2(b);
+            b.setInsertionPointToStart(&guard.getThenRegion().front());
+            body();
+          }
+        }
+      };
+      stage(c.a, c.mDims, c.m, m0, tm, sa);
+      stage(c.b, c.nDims, c.n, n0, tn, sb);
+      gpu::BarrierOp::create(b, loc);
+      SmallVector<Value> acc(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
+      for (int64_t q = 0; q < kw; ++q) {
+        SmallVector<Value> av, bv;
+        for (int64_t i = 0; i < rm; ++i)
+          av.push_back(memref::LoadOp::create(
+              b, loc, sa,
+              ValueRange{arith::AddIOp::create(b, loc, trow, idx(ty * i)), idx(q)}));
+        for (int64_t j = 0; j < rn; ++j)
+          bv.push_back(memref::LoadOp::create(
+              b, loc, sb,
+              ValueRange{arith::AddIOp::create(b, loc, tcol, idx(tx * j)), idx(q)}));
+        for (int64_t i = 0; i < rm; ++i)
+          for (int64_t j = 0; j < rn; ++j)
+            acc[i * rn + j] =
+                dot4(av[i], c.a.isSigned, bv[j], c.b.isSigned, acc[i * rn + j], satOK);
+        int64_t s = rm * rn;
+        if (zpB)
+          for (int64_t i = 0; i < rm; ++i, ++s)
+            acc[s] = dot4(av[i], c.a.isSigned, ones, c.a.isSigned, acc[s], true);
+        if (zpA)
+          for (int64_t j = 0; j < rn; ++j, ++s)
+            acc[s] = dot4(bv[j], c.b.isSigned, ones, c.b.isSigned, acc[s], true);
+      }
+      gpu::BarrierOp::create(b, loc);
+      scf::YieldOp::create(b, loc, acc);
+    }
+    // The epilogue, per output of the micro-tile.
+    auto maps = gmaps;
+    for (int64_t i = 0; i < rm; ++i)
+      for (int64_t j = 0; j < rn; ++j) {
+        Value row = arith::AddIOp::create(b, loc, m0,
+                                          arith::AddIOp::create(b, loc, trow, idx(ty * i)));
+        Value col = arith::AddIOp::create(b, loc, n0,
+                                          arith::AddIOp::create(b, loc, tcol, idx(tx * j)));
+        Value in = arith::AndIOp::create(
+            b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, idx(c.m)),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, idx(c.n)));
+        auto guard = scf::IfOp::create(b, loc, in, false);
+        OpBuilder::InsertionGuard g2(b);
+        b.setInsertionPointToStart(&guard.getThenRegion().front());
+        SmallVector<Value> pos(base);
+        delinearize(row, c.mDims, c.ranges, pos);
+        delinearize(col, c.nDims, c.ranges, pos);
+        pos[c.kDim] = idx(0);
+        Value r = loop.getResult(i * rn + j);
+        auto zpValue = [&](const Factor &f) -> Value {
+          if (f.zpInput >= 0) {
+            Value v = g.getDpsInputs()[f.zpInput];
+            return memref::LoadOp::create(b, loc, v, apply(maps[f.zpInput], pos));
+          }
+          return i32(f.zpConst.value_or(0));
+        };
+        int64_t s = rm * rn;
+        Value za = zpA ? zpValue(c.a) : Value(), zb = zpB ? zpValue(c.b) : Value();
+        if (zpB) {
+          Value sumA = loop.getResult(s + i);
+          r = arith::SubIOp::create(b, loc, r, arith::MulIOp::create(b, loc, zb, sumA));
+          s += rm;
+        }
+        if (zpA) {
+          Value sumB = loop.getResult(s + j);
+          r = arith::SubIOp::create(b, loc, r, arith::MulIOp::create(b, loc, za, sumB));
+        }
+        if (zpA && zpB)
+          r = arith::AddIOp::create(
+              b, loc, r,
+              arith::MulIOp::create(b, loc, i32(c.k), arith::MulIOp::create(b, loc, za, zb)));
+        SmallVector<Value> outIdx = apply(maps.back(), pos);
+        // The indices of a view of the output (the fused ops may work on
+        // it with dimensions collapsed).
+        auto viewIdx = [&](Value v) {
+          auto groups = *viewGroups(v, out);
+          SmallVector<Value> r;
+          for (const ReassociationIndices &grp : groups) {
+            Value lin = outIdx[grp[0]];
+            for (int64_t d : ArrayRef<int64_t>(grp).drop_front())
+              lin = arith::AddIOp::create(
+                  b, loc, arith::MulIOp::create(b, loc, lin, idx(outType.getDimSize(d))),
+                  outIdx[d]);
+            r.push_back(lin);
+          }
+          return r;
+        };
+        Value initV;
+        if (auto fill = dyn_cast_or_null<linalg::FillOp>(producer))
+          initV = fill.getInputs()[0];
+        else if (producer)
+          initV = inlineBody(cast<linalg::GenericOp>(producer),
+                             viewIdx(cast<linalg::GenericOp>(producer).getDpsInits()[0]), -1,
+                             Value());
+        else
+          initV = memref::LoadOp::create(b, loc, out, outIdx);
+        r = arith::AddIOp::create(b, loc, initV, r);
+        if (consumer) {
+          SmallVector<Value> at = viewIdx(consumer.getDpsInputs()[consumerInput]);
+          Value y = inlineBody(consumer, at, consumerInput, r);
+          memref::StoreOp::create(b, loc, y, consumer.getDpsInits()[0], at);
+        } else {
+          memref::StoreOp::create(b, loc, r, out, outIdx);
+        }
+      }
+    // The fused ops go; so does the accumulator where nothing reads it now.
+    for (Operation *op : fused) {
+      erased.insert(op);
+      op->erase();
+    }
+    if (consumer && producer)
+      eraseIfUnused(outRoot);
+  }
+};
+
+struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(GPUContractions)
+  GPUContractions() = default;
+  GPUContractions(const GPUContractions &other) : PassWrapper(other) {}
+  GPUContractions(GPUDot d, bool s) {
+    dot = gpuDotName(d).str();
+    spirvTarget = s;
+  }
+  StringRef getArgument() const override { return "octet-gpu-contractions"; }
+  StringRef getDescription() const override {
+    return "Turn 8-bit matrix products (linalg on buffers) into tiled dot-product GPU kernels, "
+           "with the bias and the requantize epilogue fused";
+  }
+  void getDependentDialects(DialectRegistry &r) const override {
+    r.insert<gpu::GPUDialect, scf::SCFDialect, arith::ArithDialect, memref::MemRefDialect,
+             affine::AffineDialect, spirv::SPIRVDialect, NVVM::NVVMDialect,
+             LLVM::LLVMDialect>();
+  }
+  Option<std::string> dot{*this, "dot",
+                          llvm::cl::desc("4-way dot products: scalar, spirv or nvvm"),
+                          llvm::cl::init("scalar")};
+  Option<bool> spirvTarget{*this, "spirv",
+                           llvm::cl::desc("Kernels for SPIR-V (workgroup memory as memory space 3)"),
+                           llvm::cl::init(false)};
+
+  GPUDot kind = GPUDot::Scalar;
+
+  void runOnOperation() override {
+    auto parsed = parseGPUDot(dot);
+    if (!parsed) {
+      getOperation().emitError() << "octet-gpu-contractions: unknown dot '" << dot << "'";
+      return signalPassFailure();
+    }
+    kind = *parsed;
+    SmallVector<linalg::GenericOp> work;
+    getOperation().walk([&](linalg::GenericOp g) {
+      if (isa<func::FuncOp>(g->getParentOp()))
+        work.push_back(g);
+    });
+    llvm::DenseSet<Operation *> erased;
+    for (linalg::GenericOp g : work)
+      if (!erased.contains(g))
+        if (auto c = matchContraction(g))
+          Emitter(g.getLoc(), kind, spirvTarget, erased).emit(*c);
+  }
+
+};
+
+} // namespace
+
+StringRef gpuDotName(GPUDot d) {
+  switch (d) {
+  case GPUDot::Scalar:
+    return "scalar";
+  case GPUDot::SPIRV:
+    return "spirv";
+  case GPUDot::NVVM:
+    return "nvvm";
+  }
+  return "scalar";
+}
+
+std::optional<GPUDot> parseGPUDot(StringRef s) {
+  if (s == "scalar")
+    return GPUDot::Scalar;
+  if (s == "spirv")
+    return GPUDot::SPIRV;
+  if (s == "nvvm")
+    return GPUDot::NVVM;
+  return std::nullopt;
+}
+
+std::unique_ptr<Pass> createGPUContractionsPass(GPUDot dot, bool spirv) {
+  return std::make_unique<GPUContractions>(dot, spirv);
+}
+
+void registerGPUContractionsPass() { PassRegistration<GPUContractions>(); }
+
+} // namespace octet
