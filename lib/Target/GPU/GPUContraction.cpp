@@ -152,19 +152,22 @@ std::optional<Contraction> matchContraction(linalg::GenericOp g) {
         return true;
     return false;
   };
-  // The operands: K last in both, every index a plain dimension.
+  // The operands: K a plain index of both, once (any position: the kernel
+  // stages the operands byte by byte); the other indices any affine
+  // expressions of the parallel dimensions.
   for (unsigned in : {f0->input, f1->input}) {
     AffineMap m = maps[in];
     if (m.getNumResults() == 0 || m.getNumSymbols())
       return std::nullopt;
-    for (AffineExpr e : m.getResults())
-      if (!dimOf(e))
-        return std::nullopt;
-    if (dimOf(m.getResults().back()) != c.kDim)
-      return std::nullopt;
-    for (AffineExpr e : m.getResults().drop_back())
+    int kCount = 0;
+    for (AffineExpr e : m.getResults()) {
       if (dimOf(e) == c.kDim)
+        ++kCount;
+      else if (e.isFunctionOfDim(c.kDim))
         return std::nullopt;
+    }
+    if (kCount != 1)
+      return std::nullopt;
   }
   AffineMap outMap = maps[g.getNumDpsInputs()];
   if (!outMap.isProjectedPermutation() || outMap.getNumResults() + 1 != g.getNumLoops() ||
