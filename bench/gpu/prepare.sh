@@ -1,7 +1,9 @@
 #!/bin/bash
 # Prepares the GPU checks on this machine (octetc needs LLVM/MLIR; the GPU
 # machine gets only what this writes, octet-run and liboctet_runtime.so):
-# compiles models for CUDA (sm_90 by default: H100/H200) and Vulkan, makes
+# compiles models for CUDA (sm_90 by default: H100/H200) and Vulkan (digits,
+# random CNN graphs and encoder layers, 20 random conv/GEMM layers,
+# resnet18 where torch is installed), makes
 # inputs, and runs the CPU backend for the reference outputs, into
 # $OCTET_BUILD_DIR/gpu-checks (manifest.tsv lists them).
 #   bash bench/gpu/prepare.sh [sm_XX]
@@ -24,6 +26,10 @@ for s in 1 2 3 4 5 6; do
 done
 for s in 1 2 3; do
   $py "$root/test/Inputs/qdq_fuzz.py" --transformer "$s" "$out/enc$s.onnx"; models+=("enc$s")
+done
+# 20 single conv/Gemm/MatMul layers with odd shapes (the product kernels).
+for s in $(seq 1 20); do
+  $py "$root/test/Inputs/gpu_layers.py" "$s" "$out/layer$s.onnx" > /dev/null; models+=("layer$s")
 done
 if $py -c "import torch" 2>/dev/null; then
   $py "$root/test/Inputs/torch_models.py" resnet18-qnnpack "$out/resnet18.onnx" 224 2>/dev/null

@@ -44,14 +44,18 @@ std::optional<GPUDot> parseGPUDot(llvm::StringRef s);
 /// launched from func @main.
 /// `spirv`: the kernels go to SPIR-V (workgroup memory as memory space 3
 /// allocations), else to NVVM (workgroup attributions).
+/// `tensorCores` (NVVM, sm_80+): the products that fill an m16n8 fragment
+/// on mma.sync m16n8k32.
 void buildGPUKernelPipeline(mlir::OpPassManager &pm, const std::string &requant,
-                            GPUDot dot = GPUDot::Scalar, bool spirv = false);
+                            GPUDot dot = GPUDot::Scalar, bool spirv = false,
+                            bool tensorCores = false);
 
 /// The pass that turns each 8-bit matrix product (a linalg.generic on
 /// buffers) into a workgroup-tiled kernel on 4-way dot products, with the
 /// accumulator's initialization and its elementwise consumer fused in
 /// (octet-gpu-contractions).
-std::unique_ptr<mlir::Pass> createGPUContractionsPass(GPUDot dot, bool spirv);
+std::unique_ptr<mlir::Pass> createGPUContractionsPass(GPUDot dot, bool spirv,
+                                                      bool tensorCores = false);
 void registerGPUContractionsPass();
 
 /// The pass that wraps each top-level loop nest of @main in a gpu.launch

@@ -62,8 +62,10 @@ LogicalResult buildCUDAPipeline(OpPassManager &pm, const TargetOptions &o, std::
     error = "unknown --cuda-arch '" + o.cudaArch + "' (one of " + archList() + ")";
     return failure();
   }
-  // Every listed arch (sm_61 and up) has dp4a.
-  buildGPUKernelPipeline(pm, o.requant, GPUDot::NVVM);
+  // Every listed arch (sm_61 and up) has dp4a; sm_80 and up have
+  // mma.sync m16n8k32 for 8-bit integers.
+  int sm = std::atoi(o.cudaArch.c_str() + 3);
+  buildGPUKernelPipeline(pm, o.requant, GPUDot::NVVM, /*spirv=*/false, sm >= 80);
   return success();
 }
 

@@ -361,13 +361,122 @@ void eraseIfUnused(Value root) {
     alloc->erase();
 }
 
+/// An operand the kernel reads through the copies that made it (implicit
+/// GEMM): `operand` = collapse_shape(col), col written only by `im2col` (a
+/// copy generic gathering from `src`), and src, where `pad` is set, a
+/// buffer filled with `padValue` and then given `source` at `offsets` (a
+/// padded input).
+struct Gather {
+  linalg::GenericOp im2col;
+  Value col;
+  SmallVector<ReassociationIndices> groups;
+  Value src;
+  // The padding (fill + copy into a subview), folded in where found.
+  Operation *fill = nullptr;
+  linalg::CopyOp copy;
+  Value source, padValue;
+  SmallVector<int64_t> offsets;
+};
+
+/// The single op other than views, deallocs and `except` that uses the
+/// buffer `root` (through views), or null.
+Operation *soleOtherUser(Value root, ArrayRef<Operation *> except) {
+  Operation *found = nullptr;
+  SmallVector<Value> work = {root};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    for (Operation *u : v.getUsers()) {
+      if (llvm::is_contained(except, u) || isa<memref::DeallocOp>(u))
+        continue;
+      if (isa<memref::SubViewOp, memref::CollapseShapeOp, memref::ExpandShapeOp,
+              memref::ReshapeOp, memref::CastOp, memref::ReinterpretCastOp>(u)) {
+        work.push_back(u->getResult(0));
+        continue;
+      }
+      if (found && found != u)
+        return nullptr;
+      found = u;
+    }
+  }
+  return found;
+}
+
+std::optional<Gather> matchGather(linalg::GenericOp g, Value operand) {
+  auto cs = operand.getDefiningOp<memref::CollapseShapeOp>();
+  if (!cs || !cs.getSrc().getDefiningOp<memref::AllocOp>() || !cs->hasOneUse())
+    return std::nullopt;
+  Gather r;
+  r.col = cs.getSrc();
+  r.groups = cs.getReassociationIndices();
+  // col: written by one copy generic, read only through `cs` (by g).
+  auto copyGen = dyn_cast_or_null<linalg::GenericOp>(soleOtherUser(r.col, {cs}));
+  if (!copyGen || !copyGen.hasPureBufferSemantics() || copyGen.getNumDpsInputs() != 1 ||
+      copyGen.getNumDpsInits() != 1 || copyGen.getDpsInits()[0] != r.col ||
+      copyGen.getNumParallelLoops() != copyGen.getNumLoops() || !copyGen->isBeforeInBlock(g) ||
+      copyGen->getBlock() != g->getBlock())
+    return std::nullopt;
+  auto maps = copyGen.getIndexingMapsArray();
+  Block &body = copyGen.getRegion().front();
+  if (!maps[1].isIdentity() || maps[0].getNumSymbols() || body.getOperations().size() != 1 ||
+      body.getTerminator()->getOperand(0) != body.getArgument(0))
+    return std::nullopt;
+  r.im2col = copyGen;
+  r.src = copyGen.getDpsInputs()[0];
+  // A padded source: alloc <- fill (a constant); subview <- copy (source).
+  auto alloc = r.src.getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return r;
+  Operation *fill = nullptr;
+  linalg::CopyOp copy;
+  for (Operation *u : alloc->getUsers()) {
+    if (u == copyGen.getOperation() || isa<memref::DeallocOp>(u))
+      continue;
+    if (auto f = dyn_cast<linalg::FillOp>(u); f && !fill && f.getDpsInits()[0] == r.src &&
+                                               getConstantIntValue(f.getInputs()[0])) {
+      fill = u;
+      continue;
+    }
+    if (auto m = dyn_cast<linalg::MapOp>(u); m && !fill && m.getInputs().empty() &&
+                                              m.getInit() == r.src) {
+      Value y = m.getMapper().front().getTerminator()->getOperand(0);
+      if (getConstantIntValue(y) && y.getParentRegion() != &m.getMapper()) {
+        fill = u;
+        continue;
+      }
+    }
+    auto sv = dyn_cast<memref::SubViewOp>(u);
+    if (sv && !copy && sv->hasOneUse()) {
+      auto cp = dyn_cast<linalg::CopyOp>(*sv->getUsers().begin());
+      if (cp && cp.getOutputs()[0] == sv.getResult() && sv.hasUnitStride() &&
+          llvm::all_of(sv.getStaticOffsets(), [](int64_t o) { return !ShapedType::isDynamic(o); }) &&
+          cast<MemRefType>(cp.getInputs()[0].getType()).getShape() == sv.getType().getShape()) {
+        copy = cp;
+        r.offsets.assign(sv.getStaticOffsets().begin(), sv.getStaticOffsets().end());
+        continue;
+      }
+    }
+    return r; // something else uses the padded buffer: read it as it is
+  }
+  if (!fill || !copy || !fill->isBeforeInBlock(copy) || !copy->isBeforeInBlock(copyGen))
+    return r;
+  r.fill = fill;
+  r.copy = copy;
+  r.source = copy.getInputs()[0];
+  if (auto f = dyn_cast<linalg::FillOp>(fill))
+    r.padValue = f.getInputs()[0];
+  else
+    r.padValue = cast<linalg::MapOp>(fill).getMapper().front().getTerminator()->getOperand(0);
+  return r;
+}
+
 /// Builds one contraction's kernel.
 struct Emitter {
-  Emitter(Location l, GPUDot k, bool s, llvm::DenseSet<Operation *> &e)
-      : loc(l), kind(k), spirv(s), erased(e) {}
+  Emitter(Location l, GPUDot k, bool s, bool tc, llvm::DenseSet<Operation *> &e)
+      : loc(l), kind(k), spirv(s), tensorCores(tc), erased(e) {}
   Location loc;
   GPUDot kind;
-  bool spirv; // SPIR-V kernels (else NVVM)
+  bool spirv;       // SPIR-V kernels (else NVVM)
+  bool tensorCores; // NVVM: mma.sync m16n8k32 (sm_80+)
   llvm::DenseSet<Operation *> &erased; // ops fused away (other contractions may be among them)
 
   // --- building blocks -----------------------------------------------------
@@ -493,6 +602,43 @@ struct Emitter {
     return map.lookupOrDefault(body.getTerminator()->getOperand(0));
   }
 
+  /// The byte the im2col copy would have stored at `at` (the operand's
+  /// indices): expanded to the copy's indices, mapped to its source, and
+  /// there, with a padding folded in, the source's byte or the pad value.
+  Value loadGathered(const Gather &gth, ArrayRef<Value> at) {
+    auto colType = cast<MemRefType>(gth.col.getType());
+    SmallVector<Value> colIdx(colType.getRank());
+    for (auto [k, grp] : llvm::enumerate(gth.groups)) {
+      Value flat = at[k];
+      for (int64_t i = (int64_t)grp.size() - 1; i >= 0; --i) {
+        int64_t size = colType.getDimSize(grp[i]);
+        colIdx[grp[i]] = i == 0 ? flat : (Value)arith::RemUIOp::create(*bp, loc, flat, idx(size));
+        if (i > 0)
+          flat = arith::DivUIOp::create(*bp, loc, flat, idx(size));
+      }
+    }
+    linalg::GenericOp im2col = gth.im2col;
+    SmallVector<Value> srcIdx = apply(im2col.getIndexingMapsArray()[0], colIdx);
+    if (!gth.copy)
+      return memref::LoadOp::create(*bp, loc, gth.src, srcIdx);
+    auto srcType = cast<MemRefType>(gth.source.getType());
+    auto padType = cast<MemRefType>(gth.src.getType());
+    Value inside;
+    for (auto [d, v] : llvm::enumerate(srcIdx)) {
+      if (gth.offsets[d] == 0 && srcType.getDimSize(d) == padType.getDimSize(d))
+        continue; // not padded in this dimension
+      Value rel = arith::SubIOp::create(*bp, loc, v, idx(gth.offsets[d]));
+      // unsigned: below the offset wraps to a large value
+      Value ok = arith::CmpIOp::create(*bp, loc, arith::CmpIPredicate::ult, rel,
+                                       idx(srcType.getDimSize(d)));
+      inside = inside ? (Value)arith::AndIOp::create(*bp, loc, inside, ok) : ok;
+      v = arith::SelectOp::create(*bp, loc, ok, rel, idx(0));
+      srcIdx[d] = v;
+    }
+    Value x = memref::LoadOp::create(*bp, loc, gth.source, srcIdx);
+    return inside ? (Value)arith::SelectOp::create(*bp, loc, inside, x, gth.padValue) : x;
+  }
+
   // --- the kernel ----------------------------------------------------------
   void emit(Contraction &c) {
     linalg::GenericOp g = c.op;
@@ -590,10 +736,23 @@ struct Emitter {
       producer = nullptr;
     }
     Operation *at = consumer ? consumer.getOperation() : g.getOperation();
+    // Implicit GEMM: the rows operand read through its im2col copy (and the
+    // padding before it), which then go, where nothing in between writes
+    // what they read.
+    std::optional<Gather> gather = matchGather(g, g.getDpsInputs()[c.a.input]);
+    if (gather && !noWritesBetween(gather->im2col, at, fused, {rootOf(gather->src)}))
+      gather.reset();
+    if (gather && gather->copy &&
+        !noWritesBetween(gather->copy, at, fused, {rootOf(gather->source)}))
+      gather->fill = nullptr, gather->copy = nullptr;
 
-    // Tiles.
-    int64_t rm = c.m >= 64 ? 4 : c.m >= 32 ? 2 : 1;
-    int64_t rn = c.n >= 64 ? 4 : c.n >= 32 ? 2 : 1;
+    // Tiles. The dot-product kernel: 16 x 16 threads, each an RM x RN
+    // micro-tile (strided by 16). The tensor-core kernel (where the shape
+    // fills an m16n8 fragment): 8 warps as 4 x 2, each 16 rows x 32
+    // columns, four mma.sync m16n8k32 per 32 bytes of K.
+    bool mma = kind == GPUDot::NVVM && tensorCores && c.m >= 16 && c.n >= 8;
+    int64_t rm = mma ? 4 : c.m >= 64 ? 4 : c.m >= 32 ? 2 : 1;
+    int64_t rn = mma ? 4 : c.n >= 64 ? 4 : c.n >= 32 ? 2 : 1;
     const int64_t tx = 16, ty = 16, threads = tx * ty, kw = 8, tk = 4 * kw;
     int64_t tm = ty * rm, tn = tx * rn;
     int64_t gx = (c.n + tn - 1) / tn, gy = (c.m + tm - 1) / tm, gz = c.batch;
@@ -644,13 +803,46 @@ struct Emitter {
     unsigned nl = g.getNumLoops();
     SmallVector<Value> base(nl);
     delinearize(launch.getBlockIds().z, c.batchDims, c.ranges, base);
+    // Where each accumulator of this thread lies in the tile (row, column)
+    // and which row and column sums it takes.
+    struct Slot {
+      Value row, col;
+      int64_t sumA, sumB;
+    };
+    SmallVector<Slot> slots;
+    Value gid, tig, wrow, wcol;
+    if (mma) {
+      Value lane = arith::RemUIOp::create(b, loc, tid, idx(32));
+      Value warp = arith::DivUIOp::create(b, loc, tid, idx(32));
+      gid = arith::DivUIOp::create(b, loc, lane, idx(4));
+      tig = arith::RemUIOp::create(b, loc, lane, idx(4));
+      wrow = arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, warp, idx(4)), idx(16));
+      wcol = arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, warp, idx(4)), idx(32));
+      // c0, c1: row gid, columns 2 tig + {0, 1}; c2, c3: row gid + 8.
+      for (int64_t j = 0; j < 4; ++j)
+        for (int64_t t = 0; t < 4; ++t) {
+          Value row = arith::AddIOp::create(b, loc, wrow,
+                                            arith::AddIOp::create(b, loc, gid, idx(t >= 2 ? 8 : 0)));
+          Value col = arith::AddIOp::create(
+              b, loc, wcol,
+              arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, tig, idx(2)),
+                                    idx(8 * j + (t & 1))));
+          slots.push_back({row, col, t >= 2 ? 1 : 0, 2 * j + (t & 1)});
+        }
+    } else {
+      for (int64_t i = 0; i < rm; ++i)
+        for (int64_t j = 0; j < rn; ++j)
+          slots.push_back({arith::AddIOp::create(b, loc, trow, idx(ty * i)),
+                           arith::AddIOp::create(b, loc, tcol, idx(tx * j)), i, j});
+    }
+    int64_t numSumA = mma ? 2 : rm, numSumB = mma ? 8 : rn;
 
     Value zero32 = i32(0), ones = i32(0x01010101);
-    SmallVector<Value> init(rm * rn, zero32);
+    SmallVector<Value> init(slots.size(), zero32);
     if (zpB)
-      init.append(rm, zero32); // sums of a, per row
+      init.append(numSumA, zero32); // sums of a, per row
     if (zpA)
-      init.append(rn, zero32); // sums of b, per column
+      init.append(numSumB, zero32); // sums of b, per column
     int64_t ktiles = (c.k + tk - 1) / tk;
     auto loop = scf::ForOp::create(b, loc, idx(0), idx(ktiles), one, init);
     {
@@ -683,7 +875,9 @@ struct Emitter {
                   b, loc, rowOK,
                   arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kk, idx(c.k)));
               pos[c.kDim] = arith::MinUIOp::create(b, loc, kk, idx(c.k - 1));
-              Value v = memref::LoadOp::create(b, loc, mem, apply(map, pos));
+              Value v = gather && &f == &c.a ? loadGathered(*gather, apply(map, pos))
+                                             : (Value)memref::LoadOp::create(b, loc, mem,
+                                                                              apply(map, pos));
               Value v32 = arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
               v32 = arith::SelectOp::create(b, loc, ok, v32, zero32);
               if (j)
@@ -707,39 +901,82 @@ struct Emitter {
       stage(c.b, c.nDims, c.n, n0, tn, sb);
       gpu::BarrierOp::create(b, loc);
       SmallVector<Value> acc(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
-      for (int64_t q = 0; q < kw; ++q) {
-        SmallVector<Value> av, bv;
-        for (int64_t i = 0; i < rm; ++i)
-          av.push_back(memref::LoadOp::create(
-              b, loc, sa,
-              ValueRange{arith::AddIOp::create(b, loc, trow, idx(ty * i)), idx(q)}));
-        for (int64_t j = 0; j < rn; ++j)
-          bv.push_back(memref::LoadOp::create(
-              b, loc, sb,
-              ValueRange{arith::AddIOp::create(b, loc, tcol, idx(tx * j)), idx(q)}));
-        for (int64_t i = 0; i < rm; ++i)
-          for (int64_t j = 0; j < rn; ++j)
-            acc[i * rn + j] =
-                dot4(av[i], c.a.isSigned, bv[j], c.b.isSigned, acc[i * rn + j], satOK);
-        int64_t s = rm * rn;
+      auto word = [&](Value tile, Value row, int64_t q) -> Value {
+        return memref::LoadOp::create(b, loc, tile, ValueRange{row, idx(q)});
+      };
+      auto word2 = [&](Value tile, Value row, Value q) -> Value {
+        return memref::LoadOp::create(b, loc, tile, ValueRange{row, q});
+      };
+      if (mma) {
+        // The fragments of m16n8k32 (row.col), as the PTX ISA lays them
+        // out: a0 (row gid, bytes 4 tig..), a1 (row gid + 8), a2, a3 (the
+        // same, 16 bytes on); b0 (column gid, bytes 4 tig..), b1 (16 on).
+        // One 32-bit word of the staged tiles each.
+        MLIRContext *ctx = b.getContext();
+        Type i32t = b.getI32Type();
+        auto resTy = LLVM::LLVMStructType::getLiteral(ctx, {i32t, i32t, i32t, i32t});
+        Value r0 = arith::AddIOp::create(b, loc, wrow, gid);
+        Value r8 = arith::AddIOp::create(b, loc, r0, idx(8));
+        Value t4 = arith::AddIOp::create(b, loc, tig, idx(4));
+        SmallVector<Value> a = {word2(sa, r0, tig), word2(sa, r8, tig), word2(sa, r0, t4),
+                                word2(sa, r8, t4)};
+        auto ptx = [](bool sgn) { return sgn ? NVVM::MMATypes::s8 : NVVM::MMATypes::u8; };
+        for (int64_t j = 0; j < 4; ++j) {
+          Value col = arith::AddIOp::create(b, loc, wcol,
+                                            arith::AddIOp::create(b, loc, gid, idx(8 * j)));
+          SmallVector<Value> bw = {word2(sb, col, tig), word2(sb, col, t4)};
+          SmallVector<Value> cw(acc.begin() + 4 * j, acc.begin() + 4 * j + 4);
+          auto op = NVVM::MmaOp::create(
+              b, loc, resTy, a, bw, cw, {16, 8, 32}, std::nullopt, NVVM::MMAIntOverflow::wrapped,
+              std::array<NVVM::MMATypes, 2>{ptx(c.a.isSigned), ptx(c.b.isSigned)},
+              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row, NVVM::MMALayout::col});
+          for (int64_t t = 0; t < 4; ++t)
+            acc[4 * j + t] = LLVM::ExtractValueOp::create(b, loc, op.getResult(), t);
+        }
+        int64_t sidx = slots.size();
         if (zpB)
-          for (int64_t i = 0; i < rm; ++i, ++s)
-            acc[s] = dot4(av[i], c.a.isSigned, ones, c.a.isSigned, acc[s], true);
+          for (int64_t i = 0; i < 2; ++i, ++sidx)
+            for (int64_t q = 0; q < kw; ++q)
+              acc[sidx] = dot4(word(sa, i ? r8 : r0, q), c.a.isSigned, ones, c.a.isSigned,
+                               acc[sidx], true);
         if (zpA)
-          for (int64_t j = 0; j < rn; ++j, ++s)
-            acc[s] = dot4(bv[j], c.b.isSigned, ones, c.b.isSigned, acc[s], true);
+          for (int64_t j = 0; j < 8; ++j, ++sidx) {
+            Value col = arith::AddIOp::create(
+                b, loc, wcol,
+                arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, tig, idx(2)),
+                                      idx(8 * (j / 2) + (j & 1))));
+            for (int64_t q = 0; q < kw; ++q)
+              acc[sidx] = dot4(word(sb, col, q), c.b.isSigned, ones, c.b.isSigned, acc[sidx],
+                               true);
+          }
+      } else {
+        for (int64_t q = 0; q < kw; ++q) {
+          SmallVector<Value> av, bv;
+          for (int64_t i = 0; i < rm; ++i)
+            av.push_back(word(sa, slots[i * rn].row, q));
+          for (int64_t j = 0; j < rn; ++j)
+            bv.push_back(word(sb, slots[j].col, q));
+          for (int64_t i = 0; i < rm; ++i)
+            for (int64_t j = 0; j < rn; ++j)
+              acc[i * rn + j] =
+                  dot4(av[i], c.a.isSigned, bv[j], c.b.isSigned, acc[i * rn + j], satOK);
+          int64_t sidx = rm * rn;
+          if (zpB)
+            for (int64_t i = 0; i < rm; ++i, ++sidx)
+              acc[sidx] = dot4(av[i], c.a.isSigned, ones, c.a.isSigned, acc[sidx], true);
+          if (zpA)
+            for (int64_t j = 0; j < rn; ++j, ++sidx)
+              acc[sidx] = dot4(bv[j], c.b.isSigned, ones, c.b.isSigned, acc[sidx], true);
+        }
       }
       gpu::BarrierOp::create(b, loc);
       scf::YieldOp::create(b, loc, acc);
     }
-    // The epilogue, per output of the micro-tile.
+    // The epilogue, per accumulator of the thread.
     auto maps = gmaps;
-    for (int64_t i = 0; i < rm; ++i)
-      for (int64_t j = 0; j < rn; ++j) {
-        Value row = arith::AddIOp::create(b, loc, m0,
-                                          arith::AddIOp::create(b, loc, trow, idx(ty * i)));
-        Value col = arith::AddIOp::create(b, loc, n0,
-                                          arith::AddIOp::create(b, loc, tcol, idx(tx * j)));
+    for (auto [slotNo, slot] : llvm::enumerate(slots)) {
+        Value row = arith::AddIOp::create(b, loc, m0, slot.row);
+        Value col = arith::AddIOp::create(b, loc, n0, slot.col);
         Value in = arith::AndIOp::create(
             b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, idx(c.m)),
             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, idx(c.n)));
@@ -750,7 +987,7 @@ struct Emitter {
         delinearize(row, c.mDims, c.ranges, pos);
         delinearize(col, c.nDims, c.ranges, pos);
         pos[c.kDim] = idx(0);
-        Value r = loop.getResult(i * rn + j);
+        Value r = loop.getResult(slotNo);
         auto zpValue = [&](const Factor &f) -> Value {
           if (f.zpInput >= 0) {
             Value v = g.getDpsInputs()[f.zpInput];
@@ -758,15 +995,15 @@ struct Emitter {
           }
           return i32(f.zpConst.value_or(0));
         };
-        int64_t s = rm * rn;
+        int64_t s = slots.size();
         Value za = zpA ? zpValue(c.a) : Value(), zb = zpB ? zpValue(c.b) : Value();
         if (zpB) {
-          Value sumA = loop.getResult(s + i);
+          Value sumA = loop.getResult(s + slot.sumA);
           r = arith::SubIOp::create(b, loc, r, arith::MulIOp::create(b, loc, zb, sumA));
-          s += rm;
+          s += numSumA;
         }
         if (zpA) {
-          Value sumB = loop.getResult(s + j);
+          Value sumB = loop.getResult(s + slot.sumB);
           r = arith::SubIOp::create(b, loc, r, arith::MulIOp::create(b, loc, za, sumB));
         }
         if (zpA && zpB)
@@ -812,6 +1049,22 @@ struct Emitter {
       erased.insert(op);
       op->erase();
     }
+    if (gather) {
+      erased.insert(gather->im2col);
+      gather->im2col->erase();
+      eraseIfUnused(gather->col);
+      if (gather->copy) {
+        Value padded = gather->src;
+        Operation *sv = gather->copy.getOutputs()[0].getDefiningOp();
+        erased.insert(gather->copy);
+        erased.insert(gather->fill);
+        gather->copy->erase();
+        if (sv->use_empty())
+          sv->erase();
+        gather->fill->erase();
+        eraseIfUnused(padded);
+      }
+    }
     if (consumer && producer)
       eraseIfUnused(outRoot);
   }
@@ -821,9 +1074,10 @@ struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(GPUContractions)
   GPUContractions() = default;
   GPUContractions(const GPUContractions &other) : PassWrapper(other) {}
-  GPUContractions(GPUDot d, bool s) {
+  GPUContractions(GPUDot d, bool s, bool tc) {
     dot = gpuDotName(d).str();
     spirvTarget = s;
+    tensorCores = tc;
   }
   StringRef getArgument() const override { return "octet-gpu-contractions"; }
   StringRef getDescription() const override {
@@ -840,6 +1094,9 @@ struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
                           llvm::cl::init("scalar")};
   Option<bool> spirvTarget{*this, "spirv",
                            llvm::cl::desc("Kernels for SPIR-V (workgroup memory as memory space 3)"),
+                           llvm::cl::init(false)};
+  Option<bool> tensorCores{*this, "tensor-cores",
+                           llvm::cl::desc("NVVM: mma.sync m16n8k32 for the products it fits"),
                            llvm::cl::init(false)};
 
   GPUDot kind = GPUDot::Scalar;
@@ -860,7 +1117,7 @@ struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
     for (linalg::GenericOp g : work)
       if (!erased.contains(g))
         if (auto c = matchContraction(g))
-          Emitter(g.getLoc(), kind, spirvTarget, erased).emit(*c);
+          Emitter(g.getLoc(), kind, spirvTarget, tensorCores, erased).emit(*c);
   }
 
 };
@@ -889,8 +1146,8 @@ std::optional<GPUDot> parseGPUDot(StringRef s) {
   return std::nullopt;
 }
 
-std::unique_ptr<Pass> createGPUContractionsPass(GPUDot dot, bool spirv) {
-  return std::make_unique<GPUContractions>(dot, spirv);
+std::unique_ptr<Pass> createGPUContractionsPass(GPUDot dot, bool spirv, bool tensorCores) {
+  return std::make_unique<GPUContractions>(dot, spirv, tensorCores);
 }
 
 void registerGPUContractionsPass() { PassRegistration<GPUContractions>(); }

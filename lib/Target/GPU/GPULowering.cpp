@@ -314,7 +314,7 @@ void registerGPUPasses() {
 }
 
 void buildGPUKernelPipeline(OpPassManager &pm, const std::string &requant, GPUDot dot,
-                            bool spirv) {
+                            bool spirv, bool tensorCores) {
   namespace cpu = mlir::octet::cpu;
   mlir::octet::ConvertOctetToLinalgOptions lower;
   lower.requant = requant;
@@ -323,7 +323,7 @@ void buildGPUKernelPipeline(OpPassManager &pm, const std::string &requant, GPUDo
   buildTensorsToBuffersPasses(pm);
   pm.addPass(cpu::createOctetCopiesToLinalg());
   // 8-bit products: tiled dot-product kernels.
-  pm.addPass(createGPUContractionsPass(dot, spirv));
+  pm.addPass(createGPUContractionsPass(dot, spirv, tensorCores));
   // The other loop nests, each one kernel.
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addPass(createLowerAffinePass());
