@@ -62,7 +62,8 @@ struct Api {
   X(DestroyCommandPool) X(AllocateCommandBuffers) X(BeginCommandBuffer) X(EndCommandBuffer)        \
   X(CmdBindPipeline) X(CmdBindDescriptorSets) X(CmdDispatch) X(CmdPipelineBarrier)                 \
   X(QueueSubmit) X(CreateFence) X(DestroyFence) X(WaitForFences) X(ResetFences)                    \
-  X(CreatePipelineCache) X(DestroyPipelineCache) X(GetPipelineCacheData)
+  X(CreatePipelineCache) X(DestroyPipelineCache) X(GetPipelineCacheData) X(CmdCopyBuffer)       \
+  X(CmdFillBuffer) X(FreeCommandBuffers)
 #define OCTET_VK_DECLARE(name) PFN_vk##name name = nullptr;
   OCTET_VK_INSTANCE_FNS(OCTET_VK_DECLARE)
   OCTET_VK_DEVICE_FNS(OCTET_VK_DECLARE)
@@ -368,6 +369,11 @@ struct Module {
   const octet_module_desc *desc = nullptr;
   const octet_gpu_schedule *schedule = nullptr;
   std::vector<Buffer> buffers;
+  // With staging (device-local buffers the host cannot map): per input and
+  // output buffer, the host-visible buffer its bytes go through.
+  bool staging = false;
+  std::vector<Buffer> stage;
+  std::vector<Buffer> uploads; // the constants' staging, until uploaded
   VkShaderModule shader = VK_NULL_HANDLE;
   std::vector<VkDescriptorSetLayout> setLayouts;
   std::vector<VkPipelineLayout> layouts;
@@ -401,6 +407,18 @@ void destroyModule(Module *m) {
       d->fn.DestroyDescriptorSetLayout(dev, l, nullptr);
   if (m->shader)
     d->fn.DestroyShaderModule(dev, m->shader, nullptr);
+  for (Buffer &b : m->uploads) {
+    if (b.buffer)
+      d->fn.DestroyBuffer(dev, b.buffer, nullptr);
+    if (b.memory)
+      d->fn.FreeMemory(dev, b.memory, nullptr);
+  }
+  for (Buffer &b : m->stage) {
+    if (b.buffer)
+      d->fn.DestroyBuffer(dev, b.buffer, nullptr);
+    if (b.memory)
+      d->fn.FreeMemory(dev, b.memory, nullptr);
+  }
   for (Buffer &b : m->buffers) {
     if (b.mapped)
       d->fn.UnmapMemory(dev, b.memory);
@@ -453,42 +471,109 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
                           : OCTET_INTERNAL,
                       name + ": " + vkError(what.c_str(), r));
   };
-  // Buffers: host-visible, coherent, mapped for the module's life.
-  m->buffers.resize(s->num_buffers);
-  for (int32_t k = 0; k < s->num_buffers; ++k) {
-    Buffer &b = m->buffers[k];
-    b.size = s->buffers[k].size ? s->buffers[k].size : 4;
+  // Buffers. Where the device has device-local memory the host cannot map
+  // (a discrete GPU), the kernels' buffers live there: constants are
+  // uploaded once through a staging buffer, and every call copies the
+  // inputs and outputs through host-visible staging buffers in its command
+  // buffer. Elsewhere (lavapipe, integrated GPUs) the buffers are
+  // host-visible, coherent and mapped for the module's life.
+  // OCTET_VULKAN_STAGING=always|never overrides the choice (tests).
+  auto findType = [&](uint32_t bits, VkMemoryPropertyFlags want, VkMemoryPropertyFlags avoid) {
+    for (uint32_t t = 0; t < d->memory.memoryTypeCount; ++t) {
+      VkMemoryPropertyFlags f = d->memory.memoryTypes[t].propertyFlags;
+      if ((bits & (1u << t)) && (f & want) == want && !(f & avoid))
+        return t;
+    }
+    return UINT32_MAX;
+  };
+  bool discrete = findType(~0u, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT,
+                           VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) != UINT32_MAX;
+  const char *stagingEnv = std::getenv("OCTET_VULKAN_STAGING");
+  m->staging = stagingEnv && !std::strcmp(stagingEnv, "always")  ? true
+               : stagingEnv && !std::strcmp(stagingEnv, "never") ? false
+                                                                  : discrete;
+  const VkMemoryPropertyFlags hostFlags =
+      VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  // One buffer with its memory: `host` ones mapped.
+  auto make = [&](Buffer &b, uint64_t size, VkBufferUsageFlags usage, bool host) -> VkResult {
+    b.size = size;
     VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
-    bci.size = (b.size + 3) / 4 * 4;
-    bci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+    bci.size = (size + 3) / 4 * 4;
+    bci.usage = usage;
     bci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     VkResult r = d->fn.CreateBuffer(dev, &bci, nullptr, &b.buffer);
     if (r != VK_SUCCESS)
-      return fail("vkCreateBuffer", r);
+      return r;
     VkMemoryRequirements req;
     d->fn.GetBufferMemoryRequirements(dev, b.buffer, &req);
-    uint32_t type = UINT32_MAX;
-    VkMemoryPropertyFlags want =
-        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-    for (uint32_t t = 0; t < d->memory.memoryTypeCount && type == UINT32_MAX; ++t)
-      if ((req.memoryTypeBits & (1u << t)) &&
-          (d->memory.memoryTypes[t].propertyFlags & want) == want)
-        type = t;
+    uint32_t type = host ? findType(req.memoryTypeBits, hostFlags, 0)
+                         : findType(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
+    if (type == UINT32_MAX && !host)
+      type = findType(req.memoryTypeBits, 0, 0);
     if (type == UINT32_MAX)
-      return fail("finding host-visible memory", VK_ERROR_FEATURE_NOT_PRESENT);
+      return VK_ERROR_FEATURE_NOT_PRESENT;
     VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
     mai.allocationSize = req.size;
     mai.memoryTypeIndex = type;
     if ((r = d->fn.AllocateMemory(dev, &mai, nullptr, &b.memory)) != VK_SUCCESS)
-      return fail("vkAllocateMemory", r);
+      return r;
     if ((r = d->fn.BindBufferMemory(dev, b.buffer, b.memory, 0)) != VK_SUCCESS)
-      return fail("vkBindBufferMemory", r);
-    if ((r = d->fn.MapMemory(dev, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped)) != VK_SUCCESS)
-      return fail("vkMapMemory", r);
-    if (s->buffers[k].kind == OCTET_GPU_BUFFER_CONSTANT)
-      std::memcpy(b.mapped, s->buffers[k].data, s->buffers[k].size);
-    else
-      std::memset(b.mapped, 0, b.size);
+      return r;
+    if (host)
+      r = d->fn.MapMemory(dev, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped);
+    return r;
+  };
+  const VkBufferUsageFlags kernelUsage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+                                         VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                                         VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+  m->buffers.resize(s->num_buffers);
+  m->stage.resize(m->staging ? s->num_buffers : 0);
+  std::vector<Buffer> &uploads = m->uploads; // freed after the upload
+  uploads.reserve(s->num_buffers);
+  auto freeUploads = [&]() {
+    for (Buffer &b : uploads) {
+      if (b.buffer)
+        d->fn.DestroyBuffer(dev, b.buffer, nullptr);
+      if (b.memory)
+        d->fn.FreeMemory(dev, b.memory, nullptr);
+    }
+    uploads.clear();
+  };
+  for (int32_t k = 0; k < s->num_buffers; ++k) {
+    Buffer &b = m->buffers[k];
+    uint64_t size = s->buffers[k].size ? s->buffers[k].size : 4;
+    VkResult r = make(b, size, kernelUsage, !m->staging);
+    if (r != VK_SUCCESS) {
+      freeUploads();
+      return fail(r == VK_ERROR_FEATURE_NOT_PRESENT ? "finding memory for a buffer"
+                                                    : "allocating a buffer",
+                  r);
+    }
+    int32_t kind = s->buffers[k].kind;
+    if (!m->staging) {
+      if (kind == OCTET_GPU_BUFFER_CONSTANT)
+        std::memcpy(b.mapped, s->buffers[k].data, s->buffers[k].size);
+      else
+        std::memset(b.mapped, 0, b.size);
+      continue;
+    }
+    Buffer *host = nullptr;
+    if (kind == OCTET_GPU_BUFFER_INPUT || kind == OCTET_GPU_BUFFER_OUTPUT) {
+      host = &m->stage[k];
+    } else if (kind == OCTET_GPU_BUFFER_CONSTANT) {
+      uploads.emplace_back();
+      host = &uploads.back();
+    }
+    if (host) {
+      r = make(*host, size,
+               VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
+      if (r != VK_SUCCESS) {
+        freeUploads();
+        return fail("allocating a staging buffer", r);
+      }
+      if (kind == OCTET_GPU_BUFFER_CONSTANT)
+        std::memcpy(host->mapped, s->buffers[k].data, s->buffers[k].size);
+    }
   }
   VkShaderModuleCreateInfo smci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
   smci.codeSize = spirv->size;
@@ -580,6 +665,21 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
   VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
   barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
   barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+  if (m->staging) {
+    // The inputs from their staging buffers (the host wrote them before
+    // the submit, which makes host writes visible).
+    for (int32_t k = 0; k < s->num_buffers; ++k)
+      if (s->buffers[k].kind == OCTET_GPU_BUFFER_INPUT) {
+        VkBufferCopy region{0, 0, m->buffers[k].size};
+        d->fn.CmdCopyBuffer(m->commands, m->stage[k].buffer, m->buffers[k].buffer, 1, &region);
+      }
+    VkMemoryBarrier in{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    in.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    in.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+    d->fn.CmdPipelineBarrier(m->commands, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                             VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &in, 0, nullptr, 0,
+                             nullptr);
+  }
   for (int32_t k = 0; k < n; ++k) {
     const octet_gpu_dispatch &dp = s->dispatches[k];
     d->fn.CmdBindPipeline(m->commands, VK_PIPELINE_BIND_POINT_COMPUTE, m->pipelines[k]);
@@ -593,13 +693,67 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
   VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
   toHost.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
   toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-  d->fn.CmdPipelineBarrier(m->commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                           VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &toHost, 0, nullptr, 0, nullptr);
+  if (m->staging) {
+    VkMemoryBarrier out{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    out.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+    out.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    d->fn.CmdPipelineBarrier(m->commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                             VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &out, 0, nullptr, 0, nullptr);
+    for (int32_t k = 0; k < s->num_buffers; ++k)
+      if (s->buffers[k].kind == OCTET_GPU_BUFFER_OUTPUT) {
+        VkBufferCopy region{0, 0, m->buffers[k].size};
+        d->fn.CmdCopyBuffer(m->commands, m->buffers[k].buffer, m->stage[k].buffer, 1, &region);
+      }
+    toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    d->fn.CmdPipelineBarrier(m->commands, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                             VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &toHost, 0, nullptr, 0, nullptr);
+  } else {
+    d->fn.CmdPipelineBarrier(m->commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                             VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &toHost, 0, nullptr, 0, nullptr);
+  }
   if ((r = d->fn.EndCommandBuffer(m->commands)) != VK_SUCCESS)
     return fail("vkEndCommandBuffer", r);
   VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-  if ((r = d->fn.CreateFence(dev, &fci, nullptr, &m->fence)) != VK_SUCCESS)
+  if ((r = d->fn.CreateFence(dev, &fci, nullptr, &m->fence)) != VK_SUCCESS) {
+    freeUploads();
     return fail("vkCreateFence", r);
+  }
+  if (m->staging) {
+    // One-time commands: the constants up, the other buffers zeroed.
+    VkCommandBuffer once = VK_NULL_HANDLE;
+    if ((r = d->fn.AllocateCommandBuffers(dev, &cba, &once)) != VK_SUCCESS) {
+      freeUploads();
+      return fail("vkAllocateCommandBuffers", r);
+    }
+    VkCommandBufferBeginInfo ob{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    ob.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    d->fn.BeginCommandBuffer(once, &ob);
+    size_t u = 0;
+    for (int32_t k = 0; k < s->num_buffers; ++k) {
+      Buffer &b = m->buffers[k];
+      if (s->buffers[k].kind == OCTET_GPU_BUFFER_CONSTANT) {
+        VkBufferCopy region{0, 0, b.size};
+        d->fn.CmdCopyBuffer(once, uploads[u++].buffer, b.buffer, 1, &region);
+      } else {
+        d->fn.CmdFillBuffer(once, b.buffer, 0, VK_WHOLE_SIZE, 0);
+      }
+    }
+    d->fn.EndCommandBuffer(once);
+    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &once;
+    {
+      std::lock_guard<std::mutex> q(d->queueLock);
+      r = d->fn.QueueSubmit(d->queue, 1, &si, m->fence);
+    }
+    if (r == VK_SUCCESS)
+      r = d->fn.WaitForFences(dev, 1, &m->fence, VK_TRUE, UINT64_MAX);
+    d->fn.ResetFences(dev, 1, &m->fence);
+    d->fn.FreeCommandBuffers(dev, m->commandPool, 1, &once);
+    freeUploads();
+    if (r != VK_SUCCESS)
+      return fail("uploading the constants", r);
+  }
   *state = m;
   return nullptr;
 }
@@ -613,7 +767,8 @@ octet_status invoke(void *, void *state, octet_call *call) {
   std::lock_guard<std::mutex> g(m->lock);
   for (int32_t k = 0; k < s->num_buffers; ++k)
     if (s->buffers[k].kind == OCTET_GPU_BUFFER_INPUT)
-      std::memcpy(m->buffers[k].mapped, call->inputs[s->buffers[k].index], s->buffers[k].size);
+      std::memcpy((m->staging ? m->stage[k] : m->buffers[k]).mapped,
+                  call->inputs[s->buffers[k].index], s->buffers[k].size);
   VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
   si.commandBufferCount = 1;
   si.pCommandBuffers = &m->commands;
@@ -631,7 +786,8 @@ octet_status invoke(void *, void *state, octet_call *call) {
                           "': " + vkError("running the dispatches", r));
   for (int32_t k = 0; k < s->num_buffers; ++k)
     if (s->buffers[k].kind == OCTET_GPU_BUFFER_OUTPUT)
-      std::memcpy(call->outputs[s->buffers[k].index], m->buffers[k].mapped, s->buffers[k].size);
+      std::memcpy(call->outputs[s->buffers[k].index],
+                  (m->staging ? m->stage[k] : m->buffers[k]).mapped, s->buffers[k].size);
   return nullptr;
 }
 
