@@ -101,6 +101,16 @@ static LogicalResult lowerForCUDA(ModuleOp module, const TargetOptions &o, std::
   // The kernels are compiled in a copy without the host code (whose
   // launches keep the schedule's memref types).
   OwningOpRef<ModuleOp> kernels = cloneKernels(module);
+  // Workgroup (shared) buffers 16-byte aligned: ldmatrix reads 16-byte rows.
+  kernels->walk([&](gpu::GPUFuncOp fn) {
+    unsigned n = fn.getNumWorkgroupAttributions();
+    if (!n)
+      return;
+    Builder b(ctx);
+    SmallVector<Attribute> attrs(
+        n, b.getDictionaryAttr(b.getNamedAttr("llvm.align", b.getI64IntegerAttr(16))));
+    fn.setWorkgroupAttribAttrsAttr(b.getArrayAttr(attrs));
+  });
   PassManager nv(ctx);
   GpuNVVMAttachTargetOptions target;
   target.chip = o.cudaArch;
@@ -115,6 +125,7 @@ static LogicalResult lowerForCUDA(ModuleOp module, const TargetOptions &o, std::
   ConvertGpuOpsToNVVMOpsOptions toNVVM;
   toNVVM.useBarePtrCallConv = true; // one device pointer per buffer
   toNVVM.indexBitwidth = 64;
+  nv.nest<gpu::GPUModuleOp>().addPass(createConvertNVGPUToNVVMPass()); // ldmatrix
   nv.nest<gpu::GPUModuleOp>().addPass(createSCFToControlFlowPass());
   nv.nest<gpu::GPUModuleOp>().addPass(createConvertGpuOpsToNVVMOps(toNVVM));
   nv.nest<gpu::GPUModuleOp>().addPass(createReconcileUnrealizedCastsPass());

@@ -37,6 +37,8 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
@@ -810,9 +812,9 @@ struct Emitter {
       int64_t sumA, sumB;
     };
     SmallVector<Slot> slots;
-    Value gid, tig, wrow, wcol;
+    Value gid, tig, wrow, wcol, lane;
     if (mma) {
-      Value lane = arith::RemUIOp::create(b, loc, tid, idx(32));
+      lane = arith::RemUIOp::create(b, loc, tid, idx(32));
       Value warp = arith::DivUIOp::create(b, loc, tid, idx(32));
       gid = arith::DivUIOp::create(b, loc, lane, idx(4));
       tig = arith::RemUIOp::create(b, loc, lane, idx(4));
@@ -904,9 +906,6 @@ struct Emitter {
       auto word = [&](Value tile, Value row, int64_t q) -> Value {
         return memref::LoadOp::create(b, loc, tile, ValueRange{row, idx(q)});
       };
-      auto word2 = [&](Value tile, Value row, Value q) -> Value {
-        return memref::LoadOp::create(b, loc, tile, ValueRange{row, q});
-      };
       if (mma) {
         // The fragments of m16n8k32 (row.col), as the PTX ISA lays them
         // out: a0 (row gid, bytes 4 tig..), a1 (row gid + 8), a2, a3 (the
@@ -917,14 +916,46 @@ struct Emitter {
         auto resTy = LLVM::LLVMStructType::getLiteral(ctx, {i32t, i32t, i32t, i32t});
         Value r0 = arith::AddIOp::create(b, loc, wrow, gid);
         Value r8 = arith::AddIOp::create(b, loc, r0, idx(8));
-        Value t4 = arith::AddIOp::create(b, loc, tig, idx(4));
-        SmallVector<Value> a = {word2(sa, r0, tig), word2(sa, r8, tig), word2(sa, r0, t4),
-                                word2(sa, r8, t4)};
+        // ldmatrix.x4 (8 x 16-byte matrices; lane l gives the address of
+        // row l % 8 of matrix l / 8, and gets back, of each matrix, the 4
+        // bytes at row l / 4, bytes 4 (l % 4)..: one fragment register).
+        // A: matrices rows 0-7 / 8-15 of the warp's 16, bytes 0-15 / 16-31:
+        // a0, a1, a2, a3.
+        auto vecTy = VectorType::get({4, 1}, b.getI32Type());
+        auto ldm = [&](Value tile, Value row, Value word) {
+          Value v = nvgpu::LdMatrixOp::create(b, loc, vecTy, tile, ValueRange{row, word},
+                                              /*transpose=*/false, /*numTiles=*/4);
+          SmallVector<Value> r;
+          for (int64_t i = 0; i < 4; ++i)
+            r.push_back(vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{i, 0}));
+          return r;
+        };
+        Value l8 = arith::RemUIOp::create(b, loc, lane, idx(8));
+        Value lq = arith::DivUIOp::create(b, loc, lane, idx(8));
+        Value rowA = arith::AddIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, wrow, l8),
+            arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, lq, idx(2)), idx(8)));
+        Value wordA = arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, lq, idx(2)),
+                                            idx(4));
+        SmallVector<Value> a = ldm(sa, rowA, wordA);
+        // B: for column blocks j, j + 1: matrices (j, bytes 0-15), (j, 16-31),
+        // (j + 1, 0-15), (j + 1, 16-31): b0, b1 of each.
+        Value wordB = arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, lq, idx(2)),
+                                            idx(4));
+        SmallVector<Value> bfrag;
+        for (int64_t j = 0; j < 4; j += 2) {
+          Value rowB = arith::AddIOp::create(
+              b, loc, arith::AddIOp::create(b, loc, wcol, l8),
+              arith::MulIOp::create(
+                  b, loc, arith::AddIOp::create(b, loc, arith::DivUIOp::create(b, loc, lq, idx(2)),
+                                                idx(j)),
+                  idx(8)));
+          auto got = ldm(sb, rowB, wordB);
+          bfrag.append(got.begin(), got.end());
+        }
         auto ptx = [](bool sgn) { return sgn ? NVVM::MMATypes::s8 : NVVM::MMATypes::u8; };
         for (int64_t j = 0; j < 4; ++j) {
-          Value col = arith::AddIOp::create(b, loc, wcol,
-                                            arith::AddIOp::create(b, loc, gid, idx(8 * j)));
-          SmallVector<Value> bw = {word2(sb, col, tig), word2(sb, col, t4)};
+          SmallVector<Value> bw = {bfrag[2 * j], bfrag[2 * j + 1]};
           SmallVector<Value> cw(acc.begin() + 4 * j, acc.begin() + 4 * j + 4);
           auto op = NVVM::MmaOp::create(
               b, loc, resTy, a, bw, cw, {16, 8, 32}, std::nullopt, NVVM::MMAIntOverflow::wrapped,
@@ -1087,7 +1118,7 @@ struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
   void getDependentDialects(DialectRegistry &r) const override {
     r.insert<gpu::GPUDialect, scf::SCFDialect, arith::ArithDialect, memref::MemRefDialect,
              affine::AffineDialect, spirv::SPIRVDialect, NVVM::NVVMDialect,
-             LLVM::LLVMDialect>();
+             LLVM::LLVMDialect, nvgpu::NVGPUDialect, vector::VectorDialect>();
   }
   Option<std::string> dot{*this, "dot",
                           llvm::cl::desc("4-way dot products: scalar, spirv or nvvm"),
