@@ -471,6 +471,18 @@ std::optional<Gather> matchGather(linalg::GenericOp g, Value operand) {
   return r;
 }
 
+/// The operand's 4-byte words of K are whole, aligned 32-bit words of its
+/// buffer (identity layout, K its last index and a multiple of 4): what
+/// cp.async can copy.
+bool wordsContiguous(linalg::GenericOp g, unsigned input, unsigned kDim, int64_t k) {
+  auto t = dyn_cast<MemRefType>(g.getDpsInputs()[input].getType());
+  if (!t || !t.hasStaticShape() || !t.getLayout().isIdentity() || !t.getElementType().isInteger(8) ||
+      k % 4 || t.getNumElements() % 4)
+    return false;
+  AffineMap m = g.getIndexingMapsArray()[input];
+  return dimOf(m.getResults().back()) == kDim && t.getShape().back() == k;
+}
+
 /// Builds one contraction's kernel.
 struct Emitter {
   Emitter(Location l, GPUDot k, bool s, bool tc, llvm::DenseSet<Operation *> &e)
@@ -853,11 +865,32 @@ struct Emitter {
       Value k0 = arith::MulIOp::create(b, loc, loop.getInductionVar(), idx(tk));
       // Stage one operand's block: rows r of `rows` (from `first`), 4-byte
       // words of K.
+      bool anyAsync = false;
       auto stage = [&](const Factor &f, ArrayRef<unsigned> dims, int64_t total, Value first,
                        int64_t rows, Value tile) {
         Value mem = g.getDpsInputs()[f.input];
         AffineMap map = gmaps[f.input];
         int64_t words = rows * kw;
+        // sm_80+: cp.async the operand's words straight into shared memory
+        // (zero-filled outside M, N and K) where they are whole words of its
+        // buffer.
+        bool async = mma && !(gather && &f == &c.a) && wordsContiguous(g, f.input, c.kDim, c.k);
+        Value wordsView;
+        auto memType = cast<MemRefType>(mem.getType());
+        if (async) {
+          anyAsync = true;
+          OpBuilder::InsertionGuard g0(b);
+          b.setInsertionPoint(loop);
+          // (reinterpret_cast, not collapse_shape: the NVVM conversion
+          // lowers the former in a kernel)
+          int64_t n = memType.getNumElements();
+          Value flat = memref::ReinterpretCastOp::create(
+              b, loc, MemRefType::get({n}, memType.getElementType()), mem, /*offset=*/0,
+              ArrayRef<int64_t>{n}, ArrayRef<int64_t>{1});
+          wordsView = memref::ViewOp::create(
+              b, loc, MemRefType::get({memType.getNumElements() / 4}, b.getI32Type()), flat,
+              idx(0), ValueRange{});
+        }
         for (int64_t u = 0; u * threads < words; ++u) {
           Value w = arith::AddIOp::create(b, loc, tid, idx(u * threads));
           auto body = [&]() {
@@ -870,6 +903,24 @@ struct Emitter {
             delinearize(rowC, dims, c.ranges, pos);
             Value kq = arith::AddIOp::create(b, loc, k0,
                                              arith::MulIOp::create(b, loc, q, idx(4)));
+            if (async) {
+              Value ok = arith::AndIOp::create(
+                  b, loc, rowOK,
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kq, idx(c.k)));
+              pos[c.kDim] = arith::MinUIOp::create(b, loc, kq, idx(c.k - 4));
+              SmallVector<Value> at = apply(map, pos);
+              Value lin = at[0];
+              for (int64_t d = 1; d < memType.getRank(); ++d)
+                lin = arith::AddIOp::create(
+                    b, loc, arith::MulIOp::create(b, loc, lin, idx(memType.getDimSize(d))), at[d]);
+              Value w4 = arith::DivUIOp::create(b, loc, lin, idx(4));
+              Value n = arith::SelectOp::create(b, loc, ok, idx(1), idx(0));
+              nvgpu::DeviceAsyncCopyOp::create(
+                  b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tile,
+                  ValueRange{r, q}, wordsView, ValueRange{w4}, b.getIndexAttr(1), n,
+                  UnitAttr());
+              return;
+            }
             Value word = zero32;
             for (int j = 0; j < 4; ++j) {
               Value kk = arith::AddIOp::create(b, loc, kq, idx(j));
@@ -901,6 +952,11 @@ struct Emitter {
       };
       stage(c.a, c.mDims, c.m, m0, tm, sa);
       stage(c.b, c.nDims, c.n, n0, tn, sb);
+      if (anyAsync) {
+        Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
+            b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), ValueRange{});
+        nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
+      }
       gpu::BarrierOp::create(b, loc);
       SmallVector<Value> acc(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
       auto word = [&](Value tile, Value row, int64_t q) -> Value {
