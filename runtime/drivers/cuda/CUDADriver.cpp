@@ -276,7 +276,7 @@ octet_status invoke(void *, void *state, octet_call *call) {
   Current current(m->dev);
   std::string name = std::string("cuda: module '") + (m->desc->name ? m->desc->name : "") + "'";
   for (int32_t k = 0; k < s->num_buffers; ++k)
-    if (s->buffers[k].kind == OCTET_GPU_BUFFER_INPUT)
+    if (s->buffers[k].kind == OCTET_GPU_BUFFER_INPUT && s->buffers[k].size)
       if (CUresult r = a.cuMemcpyHtoD(m->buffers[k], call->inputs[s->buffers[k].index],
                                       s->buffers[k].size);
           r != CUDA_SUCCESS)
@@ -301,7 +301,7 @@ octet_status invoke(void *, void *state, octet_call *call) {
   if (CUresult r = a.cuCtxSynchronize(); r != CUDA_SUCCESS)
     return makeStatus(OCTET_INTERNAL, name + ": " + cuError("running the kernels", r));
   for (int32_t k = 0; k < s->num_buffers; ++k)
-    if (s->buffers[k].kind == OCTET_GPU_BUFFER_OUTPUT)
+    if (s->buffers[k].kind == OCTET_GPU_BUFFER_OUTPUT && s->buffers[k].size)
       if (CUresult r = a.cuMemcpyDtoH(call->outputs[s->buffers[k].index], m->buffers[k],
                                       s->buffers[k].size);
           r != CUDA_SUCCESS)

@@ -766,7 +766,7 @@ octet_status invoke(void *, void *state, octet_call *call) {
   const octet_gpu_schedule *s = m->schedule;
   std::lock_guard<std::mutex> g(m->lock);
   for (int32_t k = 0; k < s->num_buffers; ++k)
-    if (s->buffers[k].kind == OCTET_GPU_BUFFER_INPUT)
+    if (s->buffers[k].kind == OCTET_GPU_BUFFER_INPUT && s->buffers[k].size)
       std::memcpy((m->staging ? m->stage[k] : m->buffers[k]).mapped,
                   call->inputs[s->buffers[k].index], s->buffers[k].size);
   VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
@@ -785,7 +785,7 @@ octet_status invoke(void *, void *state, octet_call *call) {
                       std::string("vulkan: module '") + (m->desc->name ? m->desc->name : "") +
                           "': " + vkError("running the dispatches", r));
   for (int32_t k = 0; k < s->num_buffers; ++k)
-    if (s->buffers[k].kind == OCTET_GPU_BUFFER_OUTPUT)
+    if (s->buffers[k].kind == OCTET_GPU_BUFFER_OUTPUT && s->buffers[k].size)
       std::memcpy(call->outputs[s->buffers[k].index],
                   (m->staging ? m->stage[k] : m->buffers[k]).mapped, s->buffers[k].size);
   return nullptr;
