@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 #include <new>
 
 using octet::runtime::makeStatus;
@@ -84,8 +85,18 @@ std::string octet::runtime::checkGPUSchedule(const octet_module_desc *desc,
     bool in = b.kind == OCTET_GPU_BUFFER_INPUT, out = b.kind == OCTET_GPU_BUFFER_OUTPUT;
     if (in || out) {
       int32_t n = in ? desc->num_inputs : desc->num_outputs;
-      if (b.index < 0 || b.index >= n ||
-          b.size != staticTensorBytes(in ? desc->inputs[b.index] : desc->outputs[b.index]))
+      if (b.index < 0 || b.index >= n)
+        return "schedule buffer " + std::to_string(k) + " does not match the module's tensors";
+      // A batched tensor of a dynamic-batch module: its buffer holds one
+      // item (the drivers run batch-1 pieces).
+      octet_tensor_desc t = in ? desc->inputs[b.index] : desc->outputs[b.index];
+      int64_t one[1] = {1};
+      std::vector<int64_t> dims(t.dims, t.dims + t.rank);
+      if ((desc->flags & OCTET_MODULE_DYNAMIC_BATCH) && t.rank > 0 && dims[0] == -1) {
+        dims[0] = one[0];
+        t.dims = dims.data();
+      }
+      if (b.size != staticTensorBytes(t))
         return "schedule buffer " + std::to_string(k) + " does not match the module's tensors";
     } else if (b.kind == OCTET_GPU_BUFFER_CONSTANT ? !b.data
                                                    : b.kind != OCTET_GPU_BUFFER_INTERMEDIATE) {

@@ -135,6 +135,7 @@ FailureOr<CompiledModule> writeGPUArtifact(ModuleOp module, const ModelSignature
   f.executables = exeArr;
   f.numExecutables = exes.size();
   f.exportModuleSymbol = o.sharedLibrary;
+  f.batch = &o.batch; // a dynamic batch: the drivers run batch-1 pieces
   emitModuleDescriptor(*m, sig, f);
 
   llvm::legacy::PassManager codegen;

@@ -275,37 +275,57 @@ octet_status invoke(void *, void *state, octet_call *call) {
   std::lock_guard<std::mutex> g(m->lock);
   Current current(m->dev);
   std::string name = std::string("cuda: module '") + (m->desc->name ? m->desc->name : "") + "'";
-  for (int32_t k = 0; k < s->num_buffers; ++k)
-    if (s->buffers[k].kind == OCTET_GPU_BUFFER_INPUT && s->buffers[k].size)
-      if (CUresult r = a.cuMemcpyHtoD(m->buffers[k], call->inputs[s->buffers[k].index],
-                                      s->buffers[k].size);
-          r != CUDA_SUCCESS)
-        return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an input", r));
+  // A dynamic batch runs as batch-1 pieces: the batched tensors advance by
+  // one item (the schedule's buffer size) per piece, the others stay.
+  const octet_module_desc *desc = m->desc;
+  bool dynamic = desc->flags & OCTET_MODULE_DYNAMIC_BATCH;
+  int64_t pieces = dynamic ? call->batch : 1;
+  auto batched = [&](const octet_tensor_desc &t) {
+    return dynamic && t.rank > 0 && t.dims[0] == -1;
+  };
   std::vector<CUdeviceptr> args;
   std::vector<void *> params;
-  for (int32_t k = 0; k < s->num_dispatches; ++k) {
-    const octet_gpu_dispatch &dp = s->dispatches[k];
-    args.assign(dp.num_args, 0);
-    params.assign(dp.num_args, nullptr);
-    for (int32_t j = 0; j < dp.num_args; ++j) {
-      args[j] = m->buffers[dp.args[j]];
-      params[j] = &args[j];
+  for (int64_t p = 0; p < pieces; ++p) {
+    for (int32_t k = 0; k < s->num_buffers; ++k) {
+      const octet_gpu_buffer &sb = s->buffers[k];
+      if (sb.kind != OCTET_GPU_BUFFER_INPUT || !sb.size)
+        continue;
+      const char *src = static_cast<const char *>(call->inputs[sb.index]);
+      if (batched(desc->inputs[sb.index]))
+        src += p * sb.size;
+      else if (p > 0)
+        continue;
+      if (CUresult r = a.cuMemcpyHtoD(m->buffers[k], src, sb.size); r != CUDA_SUCCESS)
+        return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an input", r));
     }
-    CUresult r = a.cuLaunchKernel(m->functions[k], dp.grid[0], dp.grid[1], dp.grid[2],
-                                  dp.block[0], dp.block[1], dp.block[2], 0, nullptr,
-                                  params.data(), nullptr);
-    if (r != CUDA_SUCCESS)
-      return makeStatus(OCTET_INTERNAL, name + ": kernel '" + dp.kernel + "': " +
-                                            cuError("cuLaunchKernel", r));
-  }
-  if (CUresult r = a.cuCtxSynchronize(); r != CUDA_SUCCESS)
-    return makeStatus(OCTET_INTERNAL, name + ": " + cuError("running the kernels", r));
-  for (int32_t k = 0; k < s->num_buffers; ++k)
-    if (s->buffers[k].kind == OCTET_GPU_BUFFER_OUTPUT && s->buffers[k].size)
-      if (CUresult r = a.cuMemcpyDtoH(call->outputs[s->buffers[k].index], m->buffers[k],
-                                      s->buffers[k].size);
-          r != CUDA_SUCCESS)
+    for (int32_t k = 0; k < s->num_dispatches; ++k) {
+      const octet_gpu_dispatch &dp = s->dispatches[k];
+      args.assign(dp.num_args, 0);
+      params.assign(dp.num_args, nullptr);
+      for (int32_t j = 0; j < dp.num_args; ++j) {
+        args[j] = m->buffers[dp.args[j]];
+        params[j] = &args[j];
+      }
+      CUresult r = a.cuLaunchKernel(m->functions[k], dp.grid[0], dp.grid[1], dp.grid[2],
+                                    dp.block[0], dp.block[1], dp.block[2], 0, nullptr,
+                                    params.data(), nullptr);
+      if (r != CUDA_SUCCESS)
+        return makeStatus(OCTET_INTERNAL, name + ": kernel '" + dp.kernel + "': " +
+                                              cuError("cuLaunchKernel", r));
+    }
+    if (CUresult r = a.cuCtxSynchronize(); r != CUDA_SUCCESS)
+      return makeStatus(OCTET_INTERNAL, name + ": " + cuError("running the kernels", r));
+    for (int32_t k = 0; k < s->num_buffers; ++k) {
+      const octet_gpu_buffer &sb = s->buffers[k];
+      if (sb.kind != OCTET_GPU_BUFFER_OUTPUT || !sb.size)
+        continue;
+      char *dst = static_cast<char *>(call->outputs[sb.index]);
+      if (batched(desc->outputs[sb.index]))
+        dst += p * sb.size;
+      if (CUresult r = a.cuMemcpyDtoH(dst, m->buffers[k], sb.size); r != CUDA_SUCCESS)
         return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an output", r));
+    }
+  }
   return nullptr;
 }
 
