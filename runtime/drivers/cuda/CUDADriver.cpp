@@ -38,6 +38,7 @@ using CUmodule = struct CUmod_st *;
 using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
 constexpr CUresult CUDA_SUCCESS = 0;
+constexpr CUresult CUDA_ERROR_OUT_OF_MEMORY = 2;
 constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
 constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
 
@@ -240,7 +241,8 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
   Current current(d);
   auto fail = [&](const std::string &what, CUresult r) {
     destroyModule(m);
-    return makeStatus(OCTET_INTERNAL, name + ": " + cuError(what.c_str(), r));
+    return makeStatus(r == CUDA_ERROR_OUT_OF_MEMORY ? OCTET_OUT_OF_MEMORY : OCTET_INTERNAL,
+                      name + ": " + cuError(what.c_str(), r));
   };
   bool useCubin = cubin && cubin->data && d->major == archMajor;
   CUresult r = a.cuModuleLoadData(&m->module, useCubin ? cubin->data : ptx->data);

@@ -1,0 +1,114 @@
+/* A stand-in for the NVIDIA driver library (libcuda.so.1) for the tests of
+ * the runtime's CUDA driver on machines without a GPU: loaded through
+ * OCTET_CUDA_LIBRARY. Device memory is host memory, modules are accepted
+ * as given and kernels do nothing (outputs stay as copied or zeroed), so
+ * only the driver's own logic is exercised: device listing, the arch check,
+ * memory, copies, launches and their errors. Environment:
+ *   FAKE_CUDA_SM=75            the device's compute capability (default 80)
+ *   FAKE_CUDA_MEMORY=BYTES     device memory; cuMemAlloc fails beyond it
+ *   FAKE_CUDA_FAIL_KERNEL=NAME cuLaunchKernel fails for that kernel
+ *   FAKE_CUDA_LOG=1            prints each launch and copy on stderr */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int CUresult;
+typedef int CUdevice;
+typedef void *CUcontext, *CUmodule, *CUstream;
+typedef char *CUfunction; /* the kernel's name */
+typedef uintptr_t CUdeviceptr;
+
+enum { OK = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, NOT_FOUND = 500, LAUNCH_FAILED = 719 };
+
+static size_t used;
+static int logging(void) { return getenv("FAKE_CUDA_LOG") != NULL; }
+static int sm(void) { return getenv("FAKE_CUDA_SM") ? atoi(getenv("FAKE_CUDA_SM")) : 80; }
+
+CUresult cuInit(unsigned flags) { return flags ? INVALID_VALUE : OK; }
+CUresult cuDeviceGetCount(int *n) { *n = 1; return OK; }
+CUresult cuDeviceGet(CUdevice *d, int ordinal) {
+  if (ordinal != 0)
+    return INVALID_VALUE;
+  *d = 0;
+  return OK;
+}
+CUresult cuDeviceGetName(char *name, int len, CUdevice d) {
+  (void)d;
+  snprintf(name, (size_t)len, "Fake GPU sm_%d", sm());
+  return OK;
+}
+CUresult cuDeviceGetAttribute(int *v, int attr, CUdevice d) {
+  (void)d;
+  if (attr == 75) *v = sm() / 10;      /* compute capability major */
+  else if (attr == 76) *v = sm() % 10; /* minor */
+  else return INVALID_VALUE;
+  return OK;
+}
+static int context;
+CUresult cuDevicePrimaryCtxRetain(CUcontext *c, CUdevice d) { (void)d; *c = &context; return OK; }
+CUresult cuDevicePrimaryCtxRelease_v2(CUdevice d) { (void)d; return OK; }
+CUresult cuCtxPushCurrent_v2(CUcontext c) { (void)c; return OK; }
+CUresult cuCtxPopCurrent_v2(CUcontext *c) { *c = &context; return OK; }
+static int module;
+CUresult cuModuleLoadData(CUmodule *m, const void *image) {
+  if (!image)
+    return INVALID_VALUE;
+  *m = &module;
+  return OK;
+}
+CUresult cuModuleUnload(CUmodule m) { (void)m; return OK; }
+CUresult cuModuleGetFunction(CUfunction *f, CUmodule m, const char *name) {
+  (void)m;
+  *f = strdup(name); /* leaked: the tests are short */
+  return *f ? OK : OUT_OF_MEMORY;
+}
+CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t n) {
+  const char *limit = getenv("FAKE_CUDA_MEMORY");
+  if (!n)
+    return INVALID_VALUE;
+  if (limit && used + n > (size_t)strtoull(limit, NULL, 10))
+    return OUT_OF_MEMORY;
+  void *q = calloc(1, n);
+  if (!q)
+    return OUT_OF_MEMORY;
+  used += n;
+  *p = (CUdeviceptr)q;
+  return OK;
+}
+CUresult cuMemFree_v2(CUdeviceptr p) { free((void *)p); return OK; }
+CUresult cuMemcpyHtoD_v2(CUdeviceptr d, const void *s, size_t n) {
+  if (logging())
+    fprintf(stderr, "fake-cuda: copy in %zu bytes\n", n);
+  memcpy((void *)d, s, n);
+  return OK;
+}
+CUresult cuMemcpyDtoH_v2(void *d, CUdeviceptr s, size_t n) {
+  if (logging())
+    fprintf(stderr, "fake-cuda: copy out %zu bytes\n", n);
+  memcpy(d, (const void *)s, n);
+  return OK;
+}
+CUresult cuMemsetD8_v2(CUdeviceptr d, unsigned char v, size_t n) {
+  memset((void *)d, v, n);
+  return OK;
+}
+CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz, unsigned bx,
+                        unsigned by, unsigned bz, unsigned shared, CUstream s, void **params,
+                        void **extra) {
+  (void)shared; (void)s; (void)params; (void)extra;
+  const char *fail = getenv("FAKE_CUDA_FAIL_KERNEL");
+  if (logging())
+    fprintf(stderr, "fake-cuda: launch %s grid %ux%ux%u block %ux%ux%u\n", f, gx, gy, gz, bx, by,
+            bz);
+  return fail && !strcmp(fail, f) ? LAUNCH_FAILED : OK;
+}
+CUresult cuCtxSynchronize(void) { return OK; }
+CUresult cuGetErrorString(CUresult r, const char **s) {
+  *s = r == OUT_OF_MEMORY   ? "out of memory"
+       : r == LAUNCH_FAILED ? "unspecified launch failure"
+       : r == INVALID_VALUE ? "invalid argument"
+                            : "unknown error";
+  return OK;
+}
