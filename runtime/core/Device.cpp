@@ -72,6 +72,32 @@ size_t octet::runtime::staticTensorBytes(const octet_tensor_desc &t) noexcept {
   return n;
 }
 
+static bool batchedTensor(const octet_module_desc *desc, const octet_tensor_desc &t) noexcept {
+  return (desc->flags & OCTET_MODULE_DYNAMIC_BATCH) && t.rank > 0 && t.dims[0] == -1;
+}
+
+int64_t octet::runtime::gpuPieces(const octet_module_desc *desc, const octet_call *call) noexcept {
+  return (desc->flags & OCTET_MODULE_DYNAMIC_BATCH) ? call->batch : 1;
+}
+
+const void *octet::runtime::gpuPieceInput(const octet_module_desc *desc, const octet_gpu_buffer &b,
+                                          const octet_call *call, int64_t p) noexcept {
+  if (b.kind != OCTET_GPU_BUFFER_INPUT || !b.size)
+    return nullptr;
+  const char *src = static_cast<const char *>(call->inputs[b.index]);
+  if (batchedTensor(desc, desc->inputs[b.index]))
+    return src + p * b.size;
+  return p == 0 ? src : nullptr; // the same bytes for every piece
+}
+
+void *octet::runtime::gpuPieceOutput(const octet_module_desc *desc, const octet_gpu_buffer &b,
+                                     const octet_call *call, int64_t p) noexcept {
+  if (b.kind != OCTET_GPU_BUFFER_OUTPUT || !b.size)
+    return nullptr;
+  char *dst = static_cast<char *>(call->outputs[b.index]);
+  return batchedTensor(desc, desc->outputs[b.index]) ? dst + p * b.size : dst;
+}
+
 std::string octet::runtime::checkGPUSchedule(const octet_module_desc *desc,
                                              const octet_gpu_schedule *s) {
   if (s->version != OCTET_GPU_SCHEDULE_VERSION)

@@ -76,6 +76,18 @@ size_t staticTensorBytes(const octet_tensor_desc &t) noexcept;
 /// else what is wrong.
 std::string checkGPUSchedule(const octet_module_desc *desc, const octet_gpu_schedule *s);
 
+/// A GPU call of a dynamic-batch module runs as batch-1 pieces (one per
+/// item of the batch), of a static one as one piece.
+int64_t gpuPieces(const octet_module_desc *desc, const octet_call *call) noexcept;
+/// Where piece `p` copies schedule buffer `b` (an input) from, or (an
+/// output) to: the batched tensors advance one item (the buffer's size) per
+/// piece. Null where nothing is to be copied: an empty tensor, a static
+/// input after the first piece, or a buffer that is neither.
+const void *gpuPieceInput(const octet_module_desc *desc, const octet_gpu_buffer &b,
+                          const octet_call *call, int64_t p) noexcept;
+void *gpuPieceOutput(const octet_module_desc *desc, const octet_gpu_buffer &b,
+                     const octet_call *call, int64_t p) noexcept;
+
 /// The built-in CUDA driver (drivers/cuda; libcuda loaded on first use).
 const octet_driver_ops &cudaDriver() noexcept;
 /// "cuda:N  NAME (sm_XY)" lines for the devices found ("" for none).

@@ -58,6 +58,9 @@ std::unique_ptr<mlir::Pass> createGPUContractionsPass(GPUDot dot, bool spirv,
                                                       bool tensorCores = false);
 void registerGPUContractionsPass();
 
+/// The buffer a memref views (through subviews, reshapes and casts).
+mlir::Value gpuRootBuffer(mlir::Value v);
+
 /// The pass that wraps each top-level loop nest of @main in a gpu.launch
 /// (octet-gpu-map-loops).
 std::unique_ptr<mlir::Pass> createGPUMapLoopsPass();

@@ -223,16 +223,7 @@ std::optional<Contraction> matchContraction(linalg::GenericOp g) {
   return c;
 }
 
-/// The buffer a memref views.
-Value rootOf(Value v) {
-  while (Operation *d = v.getDefiningOp()) {
-    if (!isa<memref::SubViewOp, memref::CollapseShapeOp, memref::ExpandShapeOp,
-             memref::ReshapeOp, memref::CastOp, memref::ReinterpretCastOp>(d))
-      break;
-    v = d->getOperand(0);
-  }
-  return v;
-}
+Value rootOf(Value v) { return gpuRootBuffer(v); }
 
 bool isViewOrPure(Operation *op) {
   return isa<memref::AllocOp, memref::AllocaOp, memref::SubViewOp, memref::CollapseShapeOp,

@@ -69,8 +69,9 @@ LogicalResult serializeParallel(scf::ParallelOp par) {
   return success();
 }
 
-/// The buffer a memref views (through subviews, reshapes, casts).
-Value rootBuffer(Value v) {
+} // namespace
+
+Value gpuRootBuffer(Value v) {
   while (Operation *d = v.getDefiningOp()) {
     if (!isa<memref::SubViewOp, memref::CollapseShapeOp, memref::ExpandShapeOp,
              memref::ReshapeOp, memref::CastOp, memref::ReinterpretCastOp>(d))
@@ -79,6 +80,10 @@ Value rootBuffer(Value v) {
   }
   return v;
 }
+
+namespace {
+
+Value rootBuffer(Value v) { return gpuRootBuffer(v); }
 
 /// A reduction loop as linalg's lowering writes it loads and stores its
 /// accumulator in memory at every step (out[i] = out[i] + a[i, k] * b[k]):

@@ -277,29 +277,16 @@ octet_status invoke(void *, void *state, octet_call *call) {
   std::lock_guard<std::mutex> g(m->lock);
   Current current(m->dev);
   std::string name = std::string("cuda: module '") + (m->desc->name ? m->desc->name : "") + "'";
-  // A dynamic batch runs as batch-1 pieces: the batched tensors advance by
-  // one item (the schedule's buffer size) per piece, the others stay.
+  // A dynamic batch runs as batch-1 pieces (octet::runtime::gpuPieces).
   const octet_module_desc *desc = m->desc;
-  bool dynamic = desc->flags & OCTET_MODULE_DYNAMIC_BATCH;
-  int64_t pieces = dynamic ? call->batch : 1;
-  auto batched = [&](const octet_tensor_desc &t) {
-    return dynamic && t.rank > 0 && t.dims[0] == -1;
-  };
   std::vector<CUdeviceptr> args;
   std::vector<void *> params;
-  for (int64_t p = 0; p < pieces; ++p) {
-    for (int32_t k = 0; k < s->num_buffers; ++k) {
-      const octet_gpu_buffer &sb = s->buffers[k];
-      if (sb.kind != OCTET_GPU_BUFFER_INPUT || !sb.size)
-        continue;
-      const char *src = static_cast<const char *>(call->inputs[sb.index]);
-      if (batched(desc->inputs[sb.index]))
-        src += p * sb.size;
-      else if (p > 0)
-        continue;
-      if (CUresult r = a.cuMemcpyHtoD(m->buffers[k], src, sb.size); r != CUDA_SUCCESS)
-        return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an input", r));
-    }
+  for (int64_t p = 0, n = octet::runtime::gpuPieces(desc, call); p < n; ++p) {
+    for (int32_t k = 0; k < s->num_buffers; ++k)
+      if (const void *src = octet::runtime::gpuPieceInput(desc, s->buffers[k], call, p))
+        if (CUresult r = a.cuMemcpyHtoD(m->buffers[k], src, s->buffers[k].size);
+            r != CUDA_SUCCESS)
+          return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an input", r));
     for (int32_t k = 0; k < s->num_dispatches; ++k) {
       const octet_gpu_dispatch &dp = s->dispatches[k];
       args.assign(dp.num_args, 0);
@@ -317,16 +304,11 @@ octet_status invoke(void *, void *state, octet_call *call) {
     }
     if (CUresult r = a.cuCtxSynchronize(); r != CUDA_SUCCESS)
       return makeStatus(OCTET_INTERNAL, name + ": " + cuError("running the kernels", r));
-    for (int32_t k = 0; k < s->num_buffers; ++k) {
-      const octet_gpu_buffer &sb = s->buffers[k];
-      if (sb.kind != OCTET_GPU_BUFFER_OUTPUT || !sb.size)
-        continue;
-      char *dst = static_cast<char *>(call->outputs[sb.index]);
-      if (batched(desc->outputs[sb.index]))
-        dst += p * sb.size;
-      if (CUresult r = a.cuMemcpyDtoH(dst, m->buffers[k], sb.size); r != CUDA_SUCCESS)
-        return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an output", r));
-    }
+    for (int32_t k = 0; k < s->num_buffers; ++k)
+      if (void *dst = octet::runtime::gpuPieceOutput(desc, s->buffers[k], call, p))
+        if (CUresult r = a.cuMemcpyDtoH(dst, m->buffers[k], s->buffers[k].size);
+            r != CUDA_SUCCESS)
+          return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an output", r));
   }
   return nullptr;
 }

@@ -766,25 +766,11 @@ octet_status invoke(void *, void *state, octet_call *call) {
   const octet_gpu_schedule *s = m->schedule;
   const octet_module_desc *desc = m->desc;
   std::lock_guard<std::mutex> g(m->lock);
-  // A dynamic batch runs as batch-1 pieces: the batched tensors advance by
-  // one item (the schedule's buffer size) per piece, the others stay.
-  bool dynamic = desc->flags & OCTET_MODULE_DYNAMIC_BATCH;
-  int64_t pieces = dynamic ? call->batch : 1;
-  auto batched = [&](const octet_tensor_desc &t) {
-    return dynamic && t.rank > 0 && t.dims[0] == -1;
-  };
-  for (int64_t p = 0; p < pieces; ++p) {
-    for (int32_t k = 0; k < s->num_buffers; ++k) {
-      const octet_gpu_buffer &sb = s->buffers[k];
-      if (sb.kind != OCTET_GPU_BUFFER_INPUT || !sb.size)
-        continue;
-      const char *src = static_cast<const char *>(call->inputs[sb.index]);
-      if (batched(desc->inputs[sb.index]))
-        src += p * sb.size;
-      else if (p > 0)
-        continue; // the same bytes as for the first piece
-      std::memcpy((m->staging ? m->stage[k] : m->buffers[k]).mapped, src, sb.size);
-    }
+  // A dynamic batch runs as batch-1 pieces (octet::runtime::gpuPieces).
+  for (int64_t p = 0, n = octet::runtime::gpuPieces(desc, call); p < n; ++p) {
+    for (int32_t k = 0; k < s->num_buffers; ++k)
+      if (const void *src = octet::runtime::gpuPieceInput(desc, s->buffers[k], call, p))
+        std::memcpy((m->staging ? m->stage[k] : m->buffers[k]).mapped, src, s->buffers[k].size);
     VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     si.commandBufferCount = 1;
     si.pCommandBuffers = &m->commands;
@@ -800,15 +786,9 @@ octet_status invoke(void *, void *state, octet_call *call) {
       return makeStatus(OCTET_INTERNAL, std::string("vulkan: module '") +
                                             (desc->name ? desc->name : "") +
                                             "': " + vkError("running the dispatches", r));
-    for (int32_t k = 0; k < s->num_buffers; ++k) {
-      const octet_gpu_buffer &sb = s->buffers[k];
-      if (sb.kind != OCTET_GPU_BUFFER_OUTPUT || !sb.size)
-        continue;
-      char *dst = static_cast<char *>(call->outputs[sb.index]);
-      if (batched(desc->outputs[sb.index]))
-        dst += p * sb.size;
-      std::memcpy(dst, (m->staging ? m->stage[k] : m->buffers[k]).mapped, sb.size);
-    }
+    for (int32_t k = 0; k < s->num_buffers; ++k)
+      if (void *dst = octet::runtime::gpuPieceOutput(desc, s->buffers[k], call, p))
+        std::memcpy(dst, (m->staging ? m->stage[k] : m->buffers[k]).mapped, s->buffers[k].size);
   }
   return nullptr;
 }
