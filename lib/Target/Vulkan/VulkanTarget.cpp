@@ -238,6 +238,14 @@ static LogicalResult lowerForVulkan(ModuleOp module, const TargetOptions &o) {
   inner.addPass(spirv::createSPIRVUpdateVCEPass());
   if (failed(spv.run(*kernels)))
     return failure();
+  // Float multiplies and adds as written: a Vulkan driver may otherwise
+  // contract a multiply and an add into one fma (SPIR-V allows it), which
+  // rounds once where the CPU backend rounds twice (QLinearAdd's broadcast
+  // form, dequantize-then-add chains). NoContraction forbids it.
+  kernels->walk([&](Operation *op) {
+    if (isa<spirv::FMulOp, spirv::FAddOp, spirv::FSubOp, spirv::FNegateOp>(op))
+      op->setAttr("no_contraction", UnitAttr::get(ctx));
+  });
   for (auto m : llvm::make_early_inc_range(kernels->getOps<spirv::ModuleOp>()))
     m->moveBefore(module.getBody(), module.getBody()->end());
   return success();
