@@ -270,24 +270,32 @@ bool noWritesBetween(Operation *first, Operation *last, ArrayRef<Operation *> sk
   return true;
 }
 
-/// Every user of the buffer `root` (through views) is in `allowed`, a view
-/// or a dealloc.
-bool onlyUsedBy(Value root, ArrayRef<Operation *> allowed) {
+/// The users of the buffer `root` (through views) other than views,
+/// deallocs and `except`, each once.
+SmallVector<Operation *> otherUsers(Value root, ArrayRef<Operation *> except) {
+  SmallVector<Operation *> found;
   SmallVector<Value> work = {root};
   while (!work.empty()) {
     Value v = work.pop_back_val();
     for (Operation *u : v.getUsers()) {
-      if (llvm::is_contained(allowed, u) || isa<memref::DeallocOp>(u))
+      if (llvm::is_contained(except, u) || isa<memref::DeallocOp>(u))
         continue;
       if (isa<memref::SubViewOp, memref::CollapseShapeOp, memref::ExpandShapeOp,
               memref::ReshapeOp, memref::CastOp, memref::ReinterpretCastOp>(u)) {
         work.push_back(u->getResult(0));
         continue;
       }
-      return false;
+      if (!llvm::is_contained(found, u))
+        found.push_back(u);
     }
   }
-  return true;
+  return found;
+}
+
+/// Every user of the buffer `root` (through views) is in `allowed`, a view
+/// or a dealloc.
+bool onlyUsedBy(Value root, ArrayRef<Operation *> allowed) {
+  return otherUsers(root, allowed).empty();
 }
 
 /// `v` is `out` or a collapse_shape of it: the groups of out's dimensions
@@ -374,24 +382,8 @@ struct Gather {
 /// The single op other than views, deallocs and `except` that uses the
 /// buffer `root` (through views), or null.
 Operation *soleOtherUser(Value root, ArrayRef<Operation *> except) {
-  Operation *found = nullptr;
-  SmallVector<Value> work = {root};
-  while (!work.empty()) {
-    Value v = work.pop_back_val();
-    for (Operation *u : v.getUsers()) {
-      if (llvm::is_contained(except, u) || isa<memref::DeallocOp>(u))
-        continue;
-      if (isa<memref::SubViewOp, memref::CollapseShapeOp, memref::ExpandShapeOp,
-              memref::ReshapeOp, memref::CastOp, memref::ReinterpretCastOp>(u)) {
-        work.push_back(u->getResult(0));
-        continue;
-      }
-      if (found && found != u)
-        return nullptr;
-      found = u;
-    }
-  }
-  return found;
+  SmallVector<Operation *> users = otherUsers(root, except);
+  return users.size() == 1 ? users.front() : nullptr;
 }
 
 std::optional<Gather> matchGather(linalg::GenericOp g, Value operand) {
