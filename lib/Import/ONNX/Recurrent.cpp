@@ -96,6 +96,8 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
         return nodeError(n) << "unsupported activation '" << acts->strings(k)
                             << "' (only Sigmoid, Tanh, Tanh)";
   }
+  if (rtt(x).getRank() != 3 || !rtt(x).hasStaticShape())
+    return nodeError(n) << "X must be a 3-D tensor of static shape (use --input-shape)";
   if (Value sl = input(n, 4)) {
     auto c = constOf(sl);
     int64_t seqLen = rtt(x).getDimSize(0);
