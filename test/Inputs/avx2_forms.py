@@ -2,13 +2,16 @@
 an integer reference computed here (numpy, independently of Octet).
 
 usage: avx2_forms.py FORM XTYPE SEED OUTDIR
-  FORM   pairs: weights in [-64, 64] (every adjacent pair has
-                255 (|w0| + |w1|) <= 32767: vpmaddubsw cannot saturate)
-         sign:  weights in [-127, 127], many at +-127 (pairs that would
-                saturate; s8 activations with their signs moved onto the
-                weights are exact)
-         wide:  as sign, plus adjacent pairs of -128 (only 16-bit
-                products are exact)
+  FORM   pairs:  weights in [-64, 64] (every adjacent pair has
+                 255 (|w0| + |w1|) <= 32767: vpmaddubsw cannot saturate)
+         sign:   weights in [-127, 127], many at +-127 (pairs that would
+                 saturate; s8 activations with their signs moved onto the
+                 weights are exact)
+         neg128: as sign, plus adjacent pairs of -128 (the sign form with
+                 the -128s split into -127 + -1, the -1s in a residual)
+         sparse: weights in [-40, 40] with a few pairs that saturate
+                 (+-127, -128 and 127 next to -128): the pairs form with
+                 those pairs halved, the other halves in a residual
   XTYPE  u8 or s8 activations, half of them at the extremes (0/255 or
          -128/127)
 Writes OUTDIR/m.onnx, OUTDIR/x.npy and OUTDIR/ref.npy (the exact result).
@@ -30,12 +33,20 @@ if form == "pairs":
     w = rng.integers(-64, 65, (K, N))
     w[0, :] = 64
     w[1, :] = 64  # 255 * 128 = 32640: the largest pair that fits
-elif form in ("sign", "wide"):
+elif form in ("sign", "neg128"):
     w = rng.integers(-127, 128, (K, N))
     w[rng.random((K, N)) < 0.3] = 127
     w[rng.random((K, N)) < 0.2] = -127
-    if form == "wide":
+    if form == "neg128":
         w[2:6, ::3] = -128  # adjacent -128 pairs: 2 * 255 * 128 > 32767
+elif form == "sparse":
+    w = rng.integers(-40, 41, (K, N))
+    w[0:2, 5] = -128  # the worst pair: 255 * 256
+    w[10:12, 17] = (127, -128)
+    w[68:70, 39] = 127  # the last pair, in the last (partial) column block
+    for _ in range(6):
+        w[rng.integers(0, K // 2) * 2 + rng.integers(0, 2), rng.integers(0, N)] = \
+            rng.choice([-128, -127, 127])
 else:
     sys.exit("unknown form " + form)
 w = w.astype(np.int8)

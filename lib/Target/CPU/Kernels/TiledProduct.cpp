@@ -27,6 +27,81 @@ using namespace mlir::octet;
 
 namespace mlir::octet::cpu {
 
+namespace {
+/// The weights of an AVX2 form split into a main part that the form takes
+/// exactly and a sparse residual: `quads` lists, per column block of 16, the
+/// K quads where the residual is not zero (CSR, `offsets` per block), and
+/// `packed` holds those [16 lanes][4 bytes] residual slices in that order.
+struct Avx2Split {
+  std::vector<int64_t> main;
+  SmallVector<int32_t> offsets, quads;
+  std::vector<int64_t> packed;
+  int64_t blockQuads() const { return (int64_t)quads.size(); }
+};
+
+/// Splits W[n][k] for the `pairs` form (u8 activations: each adjacent pair
+/// has |w0| + |w1| <= 128, so 255 (|w0| + |w1|) fits vpmaddubsw's int16) or
+/// the `sign` form (s8 activations times |w| <= 127: 2 x 128 x 127 fits).
+/// A pairs offender is halved (trunc(w / 2) stays, the rest moves: both
+/// halves' pairs are at most 64 + 64); a -128 of the sign form becomes
+/// -127 + -1. Main plus residual is W, and each part's pairs are in bounds.
+Avx2Split avx2Split(const std::vector<int64_t> &w, int64_t n, int64_t k, bool sign) {
+  Avx2Split s;
+  s.main = w;
+  std::vector<int64_t> res(w.size(), 0);
+  bool any = false;
+  for (int64_t nn = 0; nn < n; ++nn)
+    for (int64_t kk = 0; kk < k; kk += 2) {
+      int64_t *m = &s.main[nn * k + kk];
+      int64_t *r = &res[nn * k + kk];
+      int64_t cnt = kk + 1 < k ? 2 : 1;
+      if (sign) {
+        for (int64_t e = 0; e < cnt; ++e)
+          if (m[e] < -127) {
+            r[e] = m[e] + 127;
+            m[e] = -127;
+            any = true;
+          }
+        continue;
+      }
+      int64_t w1 = cnt == 2 ? m[1] : 0;
+      if (std::abs(m[0]) + std::abs(w1) <= 128)
+        continue;
+      for (int64_t e = 0; e < cnt; ++e) {
+        r[e] = m[e] - m[e] / 2;
+        m[e] /= 2;
+      }
+      any = true;
+    }
+  int64_t blocks = (n + 15) / 16, quadsK = (k + 3) / 4;
+  s.offsets.push_back(0);
+  if (!any) {
+    s.offsets.assign(blocks + 1, 0);
+    return s;
+  }
+  for (int64_t blk = 0; blk < blocks; ++blk) {
+    for (int64_t q = 0; q < quadsK; ++q) {
+      bool nz = false;
+      for (int64_t l = 0; l < 16 && !nz; ++l)
+        for (int64_t e = 0; e < 4 && !nz; ++e) {
+          int64_t nn = blk * 16 + l, kk = q * 4 + e;
+          nz = nn < n && kk < k && res[nn * k + kk] != 0;
+        }
+      if (!nz)
+        continue;
+      s.quads.push_back((int32_t)q);
+      for (int64_t l = 0; l < 16; ++l)
+        for (int64_t e = 0; e < 4; ++e) {
+          int64_t nn = blk * 16 + l, kk = q * 4 + e;
+          s.packed.push_back(nn < n && kk < k ? res[nn * k + kk] : 0);
+        }
+    }
+    s.offsets.push_back((int32_t)s.quads.size());
+  }
+  return s;
+}
+} // namespace
+
 /// The register-tiled product behind vnniMatmul and floatMatmul: int8 with
 /// `w`/`bias`, or f32 with `fw`/`fbias` (one FMA per accumulator and element
 /// of K, weight packed [N/16][K][16]).
@@ -39,19 +114,36 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
   Type accEl = isFloat ? f32 : i32;
   int64_t m = rtt(a).getDimSize(0);
   int64_t kp = isFloat ? k : (k + 3) / 4 * 4, np = (n + 15) / 16 * 16;
-  // The exact AVX2 form the weights allow (see vnniMatmul).
+  // The exact AVX2 form the weights allow (docs/cpu-backend.md, "Int8
+  // kernels on each ISA"): `pairs` or `sign` for the whole weight, with the
+  // few weights that form cannot take exactly moved to a sparse residual
+  // (per column block of 16 and quad of K, run after the main loop), or
+  // `wide`; the cheapest by an estimate of instructions per block-quad.
   StringRef avx2Mode;
   SmallVector<int32_t> signBias;
   ArrayRef<int32_t> u8Bias = bias; // the bias of the u8 form (bounds)
+  const std::vector<int64_t> *wMain = w;
+  Avx2Split split;
   if (!isFloat && isa.int8 == Int8ISA::AVX2) {
-    bool pairs = true, narrow = true;
-    for (int64_t nn = 0; nn < n; ++nn)
-      for (int64_t kk = 0; kk < k; kk += 2) {
-        int64_t w0 = (*w)[nn * k + kk], w1 = kk + 1 < k ? (*w)[nn * k + kk + 1] : 0;
-        pairs = pairs && 255 * (std::abs(w0) + std::abs(w1)) <= 32767;
-        narrow = narrow && w0 >= -127 && w1 >= -127;
-      }
-    avx2Mode = pairs ? "pairs" : narrow ? "sign" : "wide";
+    Avx2Split pairsSplit = avx2Split(*w, n, k, /*sign=*/false),
+              signSplit = avx2Split(*w, n, k, /*sign=*/true);
+    double quads = double(np / 16) * double(kp / 4);
+    // Per block-quad: a main step (two vpmaddubsw + vpmaddwd + vpaddd, the
+    // broadcast shared by the tile's blocks), a residual step (its own index,
+    // broadcast and loop), or the 16-bit products.
+    double pairsCost = 6.5 * quads + 12.0 * pairsSplit.blockQuads(),
+           signCost = 8.5 * quads + 14.0 * signSplit.blockQuads(), wideCost = 30.0 * quads;
+    if (pairsCost <= signCost && pairsCost <= wideCost) {
+      avx2Mode = "pairs";
+      split = std::move(pairsSplit);
+    } else if (signCost <= wideCost) {
+      avx2Mode = "sign";
+      split = std::move(signSplit);
+    } else {
+      avx2Mode = "wide";
+    }
+    if (!split.quads.empty())
+      wMain = &split.main;
     if (avx2Mode == "sign") {
       // s8 activations a - 128 of the u8 form: the bias gains 128 sum(w).
       signBias.assign(bias.begin(), bias.end());
@@ -96,13 +188,23 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
     for (int64_t nn = 0; nn < n; ++nn)
       for (int64_t kk = 0; kk < k; ++kk)
         packed.i[((nn / 16) * (kp / 4) + kk / 4) * 64 + (nn % 16) * 4 + kk % 4] =
-            (*w)[nn * k + kk];
+            (*wMain)[nn * k + kk];
     SmallVector<int32_t> biasPadded(bias.begin(), bias.end());
     biasPadded.resize(np, 0);
     biasT = vectorConstI32(b, loc, biasPadded);
   }
   auto pT = RankedTensorType::get(packed.shape, isFloat ? f32 : i8);
   Value bp = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
+  Value resOffT, resQuadT, resT;
+  if (!split.quads.empty()) {
+    ConstTensor rp;
+    rp.shape = {split.blockQuads(), 64};
+    rp.i = split.packed;
+    auto rT = RankedTensorType::get(rp.shape, i8);
+    resT = arith::ConstantOp::create(b, loc, rT, cast<TypedAttr>(rp.write(rT)));
+    resOffT = i32Table(b, loc, split.offsets);
+    resQuadT = i32Table(b, loc, split.quads);
+  }
   SmallVector<Value> epiT;
   bool guard = false, roundByAdd = false;
   if (epi) {
@@ -191,6 +293,49 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                       }
                       scf::YieldOp::create(kb, kl, next);
                     });
+                SmallVector<Value> acc(kloop.getResults().begin(), kloop.getResults().end());
+                if (resT) {
+                  // The residual: for each column block, its listed K quads.
+                  auto toIndex = [&](OpBuilder &ib, Location il, Value t, Value i) -> Value {
+                    return arith::IndexCastOp::create(
+                        ib, il, ib.getIndexType(),
+                        tensor::ExtractOp::create(ib, il, t, ValueRange{i}));
+                  };
+                  for (int64_t j = 0; j < cols; ++j) {
+                    SmallVector<Value> init;
+                    for (int64_t r = 0; r < rows; ++r)
+                      init.push_back(acc[r * cols + j]);
+                    Value lo = toIndex(nb, nl, resOffT, blk[j]);
+                    Value hi = toIndex(
+                        nb, nl, resOffT, arith::AddIOp::create(nb, nl, blk[j], idx(nb, nl, 1)));
+                    auto rloop = scf::ForOp::create(
+                        nb, nl, lo, hi, idx(nb, nl, 1), init,
+                        [&](OpBuilder &kb, Location kl, Value e, ValueRange rargs) {
+                          Value pad8 = cstInt(kb, kl, 0, i8);
+                          Value k4 = arith::MulIOp::create(kb, kl, toIndex(kb, kl, resQuadT, e),
+                                                           idx(kb, kl, 4));
+                          Value rv = vector::TransferReadOp::create(
+                              kb, kl, v64, resT, ValueRange{e, idx(kb, kl, 0)}, pad8,
+                              ArrayRef<bool>{true});
+                          Value ri = vector::BitCastOp::create(kb, kl, v16, rv);
+                          SmallVector<Value> next;
+                          for (int64_t r = 0; r < rows; ++r) {
+                            Value a4 = vector::TransferReadOp::create(
+                                kb, kl, v4, a, ValueRange{rowIdx[r], k4}, pad8,
+                                ArrayRef<bool>{true});
+                            Value a1 = vector::BitCastOp::create(kb, kl, v1, a4);
+                            Value sc = vector::ExtractOp::create(kb, kl, a1, ArrayRef<int64_t>{0});
+                            Value ab = vector::BroadcastOp::create(kb, kl, v16, sc);
+                            auto dot = Dot4Op::create(kb, kl, v16, rargs[r], ab, ri);
+                            dot->setAttr("octet_cpu.avx2", kb.getStringAttr(avx2Mode));
+                            next.push_back(dot);
+                          }
+                          scf::YieldOp::create(kb, kl, next);
+                        });
+                    for (int64_t r = 0; r < rows; ++r)
+                      acc[r * cols + j] = rloop.getResult(r);
+                  }
+                }
                 SmallVector<SmallVector<Value>> params;
                 if (epi)
                   for (int64_t j = 0; j < cols; ++j)
@@ -200,7 +345,7 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                   for (int64_t r = 0; r < rows; ++r) {
                     SmallVector<Value> four;
                     for (int64_t j = 0; j < 4; ++j)
-                      four.push_back(kloop.getResult(r * cols + j));
+                      four.push_back(acc[r * cols + j]);
                     Value v = vnniRequant4(nb, nl, four, params, *epi, guard, roundByAdd);
                     cur = vector::TransferWriteOp::create(nb, nl, v, cur,
                                                           ValueRange{rowIdx[r], colIdx[0]},
@@ -211,7 +356,7 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                 }
                 for (int64_t r = 0; r < rows; ++r)
                   for (int64_t j = 0; j < cols; ++j) {
-                    Value v = kloop.getResult(r * cols + j);
+                    Value v = acc[r * cols + j];
                     if (epi)
                       v = vnniRequant(nb, nl, v, params[j], *epi);
                     cur = vector::TransferWriteOp::create(nb, nl, v, cur,
