@@ -2,6 +2,11 @@
 """Writes the benchmark models and inputs: make_models.py OUTDIR
   gemm_MxNxK.onnx  com.microsoft QGemm, u8 activations x s8 weights (transB), u8 out
   conv3x3_64x56x56.onnx  QLinearConv 64->64, 3x3, pad 1, per-channel weights
+  gemm_1024x1024x1024_gauss.onnx, conv3x3_64x56x56_gauss.onnx  the same
+      layers with Gaussian weights quantized per tensor (max |w| = 127 over
+      the tensor, as torch's qnnpack engine quantizes the bench models'
+      layers) instead of uniform ones: what the AVX2 kernels' form choice
+      sees there (docs/cpu-backend.md, "Int8 kernels on each ISA")
 """
 import os
 import sys
@@ -17,6 +22,12 @@ os.makedirs(out, exist_ok=True)
 rng = np.random.default_rng(0)
 
 
+def gauss(shape):
+    """Per-tensor symmetric int8 of Gaussian weights: max |w| = 127."""
+    w = rng.standard_normal(shape)
+    return np.rint(w / np.abs(w).max() * 127).astype(np.int8)
+
+
 def save(name, node, inp, shape, inits, ms=False):
     g = h.make_graph([node], name, [h.make_tensor_value_info("x", TP.UINT8, shape)],
                      [h.make_tensor_value_info("y", TP.UINT8, None)],
@@ -28,26 +39,29 @@ def save(name, node, inp, shape, inits, ms=False):
     np.save(os.path.join(out, name + ".x.npy"), inp)
 
 
-for m_, n_, k_ in ((1024, 1024, 1024), (256, 3072, 768)):
-    name = "gemm_%dx%dx%d" % (m_, n_, k_)
+for m_, n_, k_, suffix in ((1024, 1024, 1024, ""), (256, 3072, 768, ""),
+                           (1024, 1024, 1024, "_gauss")):
+    name = "gemm_%dx%dx%d%s" % (m_, n_, k_, suffix)
     save(name, h.make_node("QGemm", ["x", "s", "z", "w", "ws", "wz", "b", "ys", "yz"], ["y"],
                            domain="com.microsoft", transB=1),
          rng.integers(0, 256, (m_, k_)).astype(np.uint8), [m_, k_],
          {"s": np.float32(0.02), "z": np.uint8(128),
-          "w": rng.integers(-127, 128, (n_, k_)).astype(np.int8),
+          "w": gauss((n_, k_)) if suffix else rng.integers(-127, 128, (n_, k_)).astype(np.int8),
           "ws": rng.uniform(0.001, 0.01, n_).astype(np.float32), "wz": np.zeros(n_, np.int8),
           "b": rng.integers(-1000, 1000, n_).astype(np.int32), "ys": np.float32(4.0),
           "yz": np.uint8(128)}, ms=True)
 
-save("conv3x3_64x56x56",
-     h.make_node("QLinearConv", ["x", "s", "z", "w", "ws", "wz", "ys", "yz", "b"], ["y"],
-                 pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
-     rng.integers(0, 256, (1, 64, 56, 56)).astype(np.uint8), [1, 64, 56, 56],
-     {"s": np.float32(0.02), "z": np.uint8(128),
-      "w": rng.integers(-127, 128, (64, 64, 3, 3)).astype(np.int8),
-      "ws": rng.uniform(0.001, 0.01, 64).astype(np.float32), "wz": np.zeros(64, np.int8),
-      "ys": np.float32(4.0), "yz": np.uint8(128),
-      "b": rng.integers(-1000, 1000, 64).astype(np.int32)})
+for suffix in ("", "_gauss"):
+    save("conv3x3_64x56x56" + suffix,
+         h.make_node("QLinearConv", ["x", "s", "z", "w", "ws", "wz", "ys", "yz", "b"], ["y"],
+                     pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+         rng.integers(0, 256, (1, 64, 56, 56)).astype(np.uint8), [1, 64, 56, 56],
+         {"s": np.float32(0.02), "z": np.uint8(128),
+          "w": gauss((64, 64, 3, 3)) if suffix else
+          rng.integers(-127, 128, (64, 64, 3, 3)).astype(np.int8),
+          "ws": rng.uniform(0.001, 0.01, 64).astype(np.float32), "wz": np.zeros(64, np.int8),
+          "ys": np.float32(4.0), "yz": np.uint8(128),
+          "b": rng.integers(-1000, 1000, 64).astype(np.int32)})
 
 # ONNX Runtime's dynamic quantization of a linear layer (quantize_dynamic:
 # DynamicQuantizeLinear, MatMulInteger, rescale), float in and out.
