@@ -2,7 +2,9 @@
 # The GPU checks and benchmarks, in one short run on the GPU machine, from
 # what bench/gpu/prepare.sh wrote here ($OCTET_BUILD_DIR/gpu-checks): each
 # model on CUDA and on Vulkan, outputs compared byte for byte with the CPU
-# backend's, then p50/p90/p99 latency. Needs only build/bin/octet-run and
+# backend's, then p50/p90/p99 latency; on CUDA also with the inputs and
+# outputs in device memory (--io=device: the same bytes, and the latency
+# without the transfers). Needs only build/bin/octet-run and
 # build/lib/liboctet_runtime.so (no LLVM), and a GPU driver.
 #   bash bench/gpu/run.sh [RUNS]
 set -uo pipefail
@@ -32,7 +34,22 @@ for target in cuda vulkan; do
     [ "$same" = yes ] || fail=1
     bench=$(cd "$dir" && "$run" "$m.$target.so" --device="$target" "${args[@]}" --benchmark="$runs" --warmup=5 | grep latency)
     cpu=$(cd "$dir" && "$run" "$m.cpu.so" "${args[@]}" --benchmark="$runs" --warmup=5 | grep latency)
-    echo "$m: bit-identical with the CPU backend: $same | $target $bench | cpu $cpu"
+    dev=""
+    if [ "$target" = cuda ]; then
+      doargs=(); k=0
+      for r in $refs; do doargs+=(--output "${r%%=*}=@$m.dev.out.$k.npy"); k=$((k + 1)); done
+      if (cd "$dir" && "$run" "$m.cuda.so" --device=cuda --io=device "${args[@]}" "${doargs[@]}"); then
+        k=0
+        for r in $refs; do
+          cmp -s "$dir/${r#*=@}" "$dir/$m.dev.out.$k.npy" || { same=no; fail=1; }
+          k=$((k + 1))
+        done
+        dev=" | --io=device $(cd "$dir" && "$run" "$m.cuda.so" --device=cuda --io=device "${args[@]}" --benchmark="$runs" --warmup=5 | grep latency)"
+      else
+        echo "$m: FAILED with --io=device"; fail=1
+      fi
+    fi
+    echo "$m: bit-identical with the CPU backend: $same | $target $bench$dev | cpu $cpu"
   done < "$dir/manifest.tsv"
 done
 exit $fail

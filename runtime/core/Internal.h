@@ -45,6 +45,7 @@ struct octet_context_impl {
   std::unique_ptr<octet::runtime::ThreadPool> pool; // numThreads - 1 workers
   void *stream;
   std::vector<void *> inputs, outputs; // the call's pointer arrays
+  std::vector<uint8_t> inputOnDevice, outputOnDevice; // where each one is
   std::atomic<bool> busy{false};
 };
 

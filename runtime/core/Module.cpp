@@ -121,18 +121,28 @@ octet_status checkView(const octet_module_impl *m, const octet_tensor_desc &want
                                                   std::to_string(view.size_bytes) +
                                                   " bytes, needs " + std::to_string(need));
   // Where the data lives: host memory (no device) serves modules whose
-  // device is the host; a device buffer must be on the module's device.
-  bool hostModule = m->device->driver == &octet::runtime::cpuDriver() ||
-                    (m->device->driver->flags & OCTET_DRIVER_HOST_BUFFERS);
-  if (view.device ? view.device->handle != m->device->handle ||
-                        view.device->driver != m->device->driver
-                  : !hostModule)
+  // device is the host or whose driver stages host buffers; a device buffer
+  // must be on the module's device, whose driver takes device buffers.
+  bool cpu = m->device->driver == &octet::runtime::cpuDriver();
+  uint32_t flags = m->device->driver->flags;
+  bool takesHost = cpu || (flags & OCTET_DRIVER_HOST_BUFFERS);
+  bool takesDevice =
+      cpu || !(flags & OCTET_DRIVER_HOST_BUFFERS) || (flags & OCTET_DRIVER_DEVICE_BUFFERS);
+  if (view.device && (view.device->handle != m->device->handle ||
+                      view.device->driver != m->device->driver))
     return makeStatus(OCTET_INVALID_ARGUMENT,
-                      who + ": the data is in " +
-                          (view.device ? std::string("memory of device '") +
-                                             view.device->driver->name + "'"
-                                       : std::string("host memory")) +
-                          ", the module runs on '" + m->device->driver->name +
+                      who + ": the data is in memory of device '" + view.device->driver->name +
+                          "', the module runs on another device of '" +
+                          m->device->driver->name + "' (copy it there with octet_device_copy)");
+  if (view.device && !takesDevice)
+    return makeStatus(OCTET_INVALID_ARGUMENT,
+                      who + ": the '" + m->device->driver->name +
+                          "' driver takes inputs and outputs in host memory only (give the "
+                          "view no device)");
+  if (!view.device && !takesHost)
+    return makeStatus(OCTET_INVALID_ARGUMENT,
+                      who + ": the data is in host memory, the module runs on '" +
+                          m->device->driver->name +
                           "' (copy it there with octet_device_copy)");
   return nullptr;
 }
@@ -233,10 +243,14 @@ octet_status invokeOn(octet_context ctx, const octet_tensor_view *inputs, int32_
       return s;
   if (octet_status s = checkOverlaps(d, inputs, outputs, batch))
     return s;
-  for (int32_t i = 0; i < numInputs; ++i)
+  for (int32_t i = 0; i < numInputs; ++i) {
     ctx->inputs[i] = inputs[i].data;
-  for (int32_t i = 0; i < numOutputs; ++i)
+    ctx->inputOnDevice[i] = inputs[i].device != nullptr;
+  }
+  for (int32_t i = 0; i < numOutputs; ++i) {
     ctx->outputs[i] = outputs[i].data;
+    ctx->outputOnDevice[i] = outputs[i].device != nullptr;
+  }
   octet_call call;
   std::memset(&call, 0, sizeof call);
   call.struct_size = sizeof(octet_call);
@@ -246,6 +260,8 @@ octet_status invokeOn(octet_context ctx, const octet_tensor_view *inputs, int32_
   call.workspace_size = d->workspace_size;
   call.stream = ctx->stream;
   call.batch = batch < 0 ? 0 : batch;
+  call.input_on_device = ctx->inputOnDevice.data();
+  call.output_on_device = ctx->outputOnDevice.data();
   // Threads: at most the context's, and no more than the cores that other
   // calls running at the same time leave idle (at least one), so that
   // concurrent contexts do not oversubscribe the host.
@@ -444,6 +460,8 @@ octet_status octet_context_create(octet_module module, const octet_context_optio
   try {
     c->inputs.assign(d->num_inputs, nullptr);
     c->outputs.assign(d->num_outputs, nullptr);
+    c->inputOnDevice.assign(d->num_inputs, 0);
+    c->outputOnDevice.assign(d->num_outputs, 0);
   } catch (...) {
     delete c;
     return outOfMemory();

@@ -3,7 +3,8 @@
  * OCTET_CUDA_LIBRARY. Device memory is host memory, modules are accepted
  * as given and kernels do nothing (outputs stay as copied or zeroed), so
  * only the driver's own logic is exercised: device listing, the arch check,
- * memory, copies, launches and their errors. Environment:
+ * memory, copies, launches and their errors, and which pointers are device
+ * memory (cuPointerGetAttribute knows the live cuMemAlloc blocks). Environment:
  *   FAKE_CUDA_SM=75            the device's compute capability (default 80)
  *   FAKE_CUDA_MEMORY=BYTES     device memory; cuMemAlloc fails beyond it
  *   FAKE_CUDA_FAIL_KERNEL=NAME cuLaunchKernel fails for that kernel
@@ -64,30 +65,78 @@ CUresult cuModuleGetFunction(CUfunction *f, CUmodule m, const char *name) {
   *f = strdup(name); /* leaked: the tests are short */
   return *f ? OK : OUT_OF_MEMORY;
 }
+/* The live allocations, for cuPointerGetAttribute. */
+static struct { uintptr_t at; size_t size; } blocks[4096];
+static int numBlocks;
+static int findBlock(uintptr_t p) {
+  for (int k = 0; k < numBlocks; ++k)
+    if (p >= blocks[k].at && p < blocks[k].at + blocks[k].size)
+      return k;
+  return -1;
+}
 CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t n) {
   const char *limit = getenv("FAKE_CUDA_MEMORY");
   if (!n)
     return INVALID_VALUE;
   if (limit && used + n > (size_t)strtoull(limit, NULL, 10))
     return OUT_OF_MEMORY;
+  if (numBlocks == (int)(sizeof blocks / sizeof blocks[0]))
+    return OUT_OF_MEMORY;
   void *q = calloc(1, n);
   if (!q)
     return OUT_OF_MEMORY;
   used += n;
   *p = (CUdeviceptr)q;
+  blocks[numBlocks].at = (uintptr_t)q;
+  blocks[numBlocks++].size = n;
   return OK;
 }
-CUresult cuMemFree_v2(CUdeviceptr p) { free((void *)p); return OK; }
+CUresult cuMemFree_v2(CUdeviceptr p) {
+  int k = findBlock(p);
+  if (k < 0 || blocks[k].at != p)
+    return INVALID_VALUE;
+  blocks[k] = blocks[--numBlocks];
+  free((void *)p);
+  return OK;
+}
+/* CU_POINTER_ATTRIBUTE_MEMORY_TYPE (2): CU_MEMORYTYPE_DEVICE (2) inside a
+ * live block, else an error, as for host memory CUDA does not know;
+ * CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL (9): 0. */
+CUresult cuPointerGetAttribute(void *data, int attr, CUdeviceptr p) {
+  if (findBlock(p) < 0)
+    return INVALID_VALUE;
+  if (attr == 2) *(unsigned *)data = 2;
+  else if (attr == 9) *(int *)data = 0;
+  else return INVALID_VALUE;
+  return OK;
+}
+static void checkDevice(uintptr_t p, size_t n, const char *what) {
+  int k = findBlock(p);
+  if (n && (k < 0 || p + n > blocks[k].at + blocks[k].size)) {
+    fprintf(stderr, "fake-cuda: %s outside device memory\n", what);
+    abort();
+  }
+}
 CUresult cuMemcpyHtoD_v2(CUdeviceptr d, const void *s, size_t n) {
   if (logging())
     fprintf(stderr, "fake-cuda: copy in %zu bytes\n", n);
+  checkDevice(d, n, "copy in");
   memcpy((void *)d, s, n);
   return OK;
 }
 CUresult cuMemcpyDtoH_v2(void *d, CUdeviceptr s, size_t n) {
   if (logging())
     fprintf(stderr, "fake-cuda: copy out %zu bytes\n", n);
+  checkDevice(s, n, "copy out");
   memcpy(d, (const void *)s, n);
+  return OK;
+}
+CUresult cuMemcpyDtoD_v2(CUdeviceptr d, CUdeviceptr s, size_t n) {
+  if (logging())
+    fprintf(stderr, "fake-cuda: copy on the device %zu bytes\n", n);
+  checkDevice(s, n, "copy on the device from");
+  checkDevice(d, n, "copy on the device to");
+  memmove((void *)d, (const void *)s, n);
   return OK;
 }
 CUresult cuMemsetD8_v2(CUdeviceptr d, unsigned char v, size_t n) {

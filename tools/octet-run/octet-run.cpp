@@ -2,7 +2,7 @@
 //
 // octet-run model.so --input NAME=@x.npy [...] [--output NAME=@y.npy ...]
 //                    [--benchmark=N] [--warmup=K] [--concurrency=K] [--threads=N]
-//                    [--device=cpu|vulkan[:N]|cuda[:N]]
+//                    [--device=cpu|vulkan[:N]|cuda[:N]] [--io=host|device]
 // octet-run --list-devices
 //
 // Plain C++ on the runtime's C API: no LLVM or MLIR, so octet-run and
@@ -28,6 +28,7 @@
 namespace {
 // --- options ----------------------------------------------------------------
 std::string modulePath, deviceSpec, threads;
+bool ioDevice = false; // --io=device: inputs and outputs in the device's memory
 bool threadsGiven = false, listDevices = false;
 std::vector<std::string> inputs, outputs;
 unsigned benchmark = 0, warmup = 5, concurrency = 1;
@@ -46,6 +47,10 @@ const char *kUsage =
     "                            OCTET_NUM_THREADS, else the physical cores)\n"
     "  --device=DRIVER[:N]       cpu, vulkan, vulkan:N, cuda, cuda:N (default: the first\n"
     "                            device of the module's target)\n"
+    "  --io=host|device          where the inputs and outputs live during the calls:\n"
+    "                            host memory (default), or the device's memory, copied\n"
+    "                            there once before the calls (so --benchmark times the\n"
+    "                            calls without the transfers)\n"
     "  --list-devices            list the devices found and exit\n";
 
 int fail(const std::string &message) {
@@ -97,7 +102,7 @@ int parseArgs(int argc, char **argv) {
     }
     bool known = name == "input" || name == "output" || name == "benchmark" ||
                  name == "warmup" || name == "concurrency" || name == "threads" ||
-                 name == "device";
+                 name == "device" || name == "io";
     if (!known)
       return fail("unknown option '" + arg + "' (see --help)");
     if (!take())
@@ -108,6 +113,11 @@ int parseArgs(int argc, char **argv) {
       outputs.push_back(value);
     else if (name == "device")
       deviceSpec = value;
+    else if (name == "io") {
+      if (value != "host" && value != "device")
+        return fail("--io takes host or device, not '" + value + "'");
+      ioDevice = value == "device";
+    }
     else if (name == "threads") {
       threads = value;
       threadsGiven = true;
@@ -311,6 +321,46 @@ int main(int argc, char **argv) {
                    a.data.size(), nullptr};
   }
 
+  // --io=device: the inputs copied once into the device's memory, the
+  // outputs written there and copied back after the first call.
+  octet_device moduleDevice = nullptr;
+  octet_module_device(module, &moduleDevice);
+  struct DeviceBuffers {
+    octet_device device = nullptr;
+    std::vector<void *> pointers;
+    ~DeviceBuffers() {
+      for (void *p : pointers)
+        octet_device_free(device, p);
+    }
+  } deviceBuffers{moduleDevice, {}};
+  auto onDevice = [&](octet_tensor_view &view, bool upload) -> octet_status {
+    void *p = nullptr;
+    if (octet_status s = octet_device_allocate(moduleDevice, view.size_bytes, 64, &p))
+      return s;
+    deviceBuffers.pointers.push_back(p);
+    if (upload && view.size_bytes)
+      if (octet_status s = octet_device_copy(moduleDevice, p, view.data, view.size_bytes,
+                                             OCTET_COPY_HOST_TO_DEVICE, nullptr))
+        return s;
+    view.data = p;
+    view.device = moduleDevice;
+    return nullptr;
+  };
+  if (ioDevice) {
+    for (octet_tensor_view &v : inViews)
+      if (octet_status s = onDevice(v, true)) {
+        std::string msg = octet_status_message(s);
+        octet_status_release(s);
+        return fail("--io=device: " + msg);
+      }
+    for (octet_tensor_view &v : outViews)
+      if (octet_status s = onDevice(v, false)) {
+        std::string msg = octet_status_message(s);
+        octet_status_release(s);
+        return fail("--io=device: " + msg);
+      }
+  }
+
   // One context (workspace) per thread; this thread's first.
   struct Context {
     octet_context c = nullptr;
@@ -335,6 +385,20 @@ int main(int argc, char **argv) {
     octet_status_release(s);
     return fail(msg);
   }
+  if (ioDevice)
+    for (int32_t i = 0; i < numOut; ++i) {
+      octet_status s = nullptr;
+      if (outArrays[i].data.size())
+        s = octet_device_copy(moduleDevice, outArrays[i].data.data(), outViews[i].data,
+                              outArrays[i].data.size(), OCTET_COPY_DEVICE_TO_HOST, nullptr);
+      if (!s)
+        s = octet_device_synchronize(moduleDevice, nullptr);
+      if (s) {
+        std::string msg = octet_status_message(s);
+        octet_status_release(s);
+        return fail("--io=device: " + msg);
+      }
+    }
 
   // Write outputs through temporaries: no partial files on error.
   for (int32_t i = 0; i < numOut; ++i) {
@@ -353,6 +417,13 @@ int main(int argc, char **argv) {
       for (int32_t i = 0; i < numOut; ++i) {
         outData[t].emplace_back(outArrays[i].data.size());
         views[t][i].data = outData[t].back().data();
+        views[t][i].device = nullptr;
+        if (ioDevice)
+          if (octet_status s = onDevice(views[t][i], false)) {
+            std::string msg = octet_status_message(s);
+            octet_status_release(s);
+            return fail("--io=device: " + msg);
+          }
       }
     std::vector<std::vector<double>> times(concurrency);
     std::vector<std::string> errors(concurrency);

@@ -150,6 +150,12 @@ typedef struct octet_call {
    * (the leading dimension of its batched inputs and outputs); ignored
    * otherwise. */
   int64_t batch;
+  /* Per input and output: nonzero where the buffer is in the device's memory
+   * (a driver with OCTET_DRIVER_DEVICE_BUFFERS), zero for host memory; NULL
+   * means all in host memory. Only drivers read these (the generated entry
+   * points do not); present when struct_size covers them. */
+  const uint8_t *input_on_device;
+  const uint8_t *output_on_device;
 } octet_call;
 
 /* Runs one call; returns an octet_status_code (OCTET_OK on success). */

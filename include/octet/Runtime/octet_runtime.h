@@ -163,6 +163,10 @@ typedef struct octet_driver_ops {
 /* octet_driver_ops.flags: the driver takes module inputs and outputs in host
  * memory (it stages them to and from the device itself). */
 #define OCTET_DRIVER_HOST_BUFFERS 1u
+/* With OCTET_DRIVER_HOST_BUFFERS: the driver also takes inputs and outputs
+ * in its device's memory (views whose `device` is the module's), and tells
+ * them apart by octet_call.input_on_device / output_on_device. */
+#define OCTET_DRIVER_DEVICE_BUFFERS 2u
 
 /* Writes the devices of every built-in driver, one per line
  * ("cpu:0  host CPU", "vulkan:0  llvmpipe (Vulkan 1.3)") into `buffer`

@@ -9,8 +9,14 @@
 // At load: the cubin when the device's compute capability can run it (same
 // major, minor at least the arch's), else the PTX (JIT-compiled by the
 // driver); one device buffer per schedule buffer (constants uploaded once)
-// and the kernels' handles. A call copies the inputs in, launches the
-// dispatches in order on the default stream and copies the outputs out.
+// and the kernels' handles. A call copies host inputs in, launches the
+// dispatches in order on the default stream and copies host outputs out.
+// Inputs and outputs may also be in the device's memory (octet_device_
+// allocate gives cuMemAlloc memory): the kernels then read and write them
+// in place, with no copy (a copy on the device where a pointer is not
+// 16-byte aligned). Each pointer's memory type is checked against what its
+// view declares (cuPointerGetAttribute), so a device pointer passed as host
+// memory, or the reverse, is an error and not a crash.
 // One call at a time per loaded module (the buffers are the module's).
 //
 //===----------------------------------------------------------------------===//
@@ -19,6 +25,8 @@
 
 #include <dlfcn.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -41,6 +49,9 @@ constexpr CUresult CUDA_SUCCESS = 0;
 constexpr CUresult CUDA_ERROR_OUT_OF_MEMORY = 2;
 constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
 constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
+constexpr int CU_POINTER_ATTRIBUTE_MEMORY_TYPE = 2;
+constexpr int CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL = 9;
+constexpr unsigned CU_MEMORYTYPE_DEVICE = 2;
 
 struct Api {
   void *lib = nullptr;
@@ -61,6 +72,8 @@ struct Api {
   CUresult (*cuMemFree)(CUdeviceptr) = nullptr;
   CUresult (*cuMemcpyHtoD)(CUdeviceptr, const void *, size_t) = nullptr;
   CUresult (*cuMemcpyDtoH)(void *, CUdeviceptr, size_t) = nullptr;
+  CUresult (*cuMemcpyDtoD)(CUdeviceptr, CUdeviceptr, size_t) = nullptr;
+  CUresult (*cuPointerGetAttribute)(void *, int, CUdeviceptr) = nullptr;
   CUresult (*cuMemsetD8)(CUdeviceptr, unsigned char, size_t) = nullptr;
   CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned,
                              unsigned, unsigned, CUstream, void **, void **) = nullptr;
@@ -102,6 +115,8 @@ Api &api() {
     load(a.cuMemFree, "cuMemFree_v2");
     load(a.cuMemcpyHtoD, "cuMemcpyHtoD_v2");
     load(a.cuMemcpyDtoH, "cuMemcpyDtoH_v2");
+    load(a.cuMemcpyDtoD, "cuMemcpyDtoD_v2");
+    load(a.cuPointerGetAttribute, "cuPointerGetAttribute");
     load(a.cuMemsetD8, "cuMemsetD8_v2");
     load(a.cuLaunchKernel, "cuLaunchKernel");
     load(a.cuCtxSynchronize, "cuCtxSynchronize");
@@ -123,6 +138,7 @@ std::string cuError(const char *what, CUresult r) {
 
 struct Device {
   CUdevice device = 0;
+  int ordinal = 0;
   CUcontext context = nullptr;
   int major = 0, minor = 0;
   std::string name;
@@ -151,6 +167,7 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
   auto *d = new (std::nothrow) Device;
   if (!d)
     return octet::runtime::outOfMemory();
+  d->ordinal = ordinal;
   CUresult r = a.cuDeviceGet(&d->device, ordinal);
   if (r == CUDA_SUCCESS)
     r = a.cuDevicePrimaryCtxRetain(&d->context, d->device);
@@ -174,7 +191,76 @@ void deviceRelease(void *device) {
   delete d;
 }
 
-// The runtime API's device memory: host memory the driver stages from.
+// The runtime API's device memory: cuMemAlloc, in the device's context.
+
+octet_status allocate(void *device, size_t size, size_t alignment, void **out) {
+  auto *d = static_cast<Device *>(device);
+  if (alignment > 256)
+    return makeStatus(OCTET_INVALID_ARGUMENT,
+                      "cuda: device memory is aligned to 256 bytes, not " +
+                          std::to_string(alignment));
+  Current c(d);
+  CUdeviceptr p = 0;
+  if (CUresult r = api().cuMemAlloc(&p, size ? size : 1); r != CUDA_SUCCESS)
+    return makeStatus(r == CUDA_ERROR_OUT_OF_MEMORY ? OCTET_OUT_OF_MEMORY : OCTET_INTERNAL,
+                      "cuda: " + cuError(("cuMemAlloc of " + std::to_string(size) + " bytes").c_str(), r));
+  *out = reinterpret_cast<void *>(p);
+  return nullptr;
+}
+
+void deallocate(void *device, void *ptr) {
+  Current c(static_cast<Device *>(device));
+  api().cuMemFree(reinterpret_cast<CUdeviceptr>(ptr));
+}
+
+octet_status copy(void *device, void *dst, const void *src, size_t size, int32_t kind, void *) {
+  if (!size)
+    return nullptr;
+  Current c(static_cast<Device *>(device));
+  Api &a = api();
+  auto dd = reinterpret_cast<CUdeviceptr>(dst);
+  auto ds = reinterpret_cast<CUdeviceptr>(src);
+  CUresult r = kind == OCTET_COPY_HOST_TO_DEVICE   ? a.cuMemcpyHtoD(dd, src, size)
+               : kind == OCTET_COPY_DEVICE_TO_HOST ? a.cuMemcpyDtoH(dst, ds, size)
+                                                   : a.cuMemcpyDtoD(dd, ds, size);
+  if (r != CUDA_SUCCESS)
+    return makeStatus(OCTET_INTERNAL, "cuda: " + cuError("a copy", r));
+  return nullptr;
+}
+
+octet_status synchronize(void *device, void *) {
+  Current c(static_cast<Device *>(device));
+  if (CUresult r = api().cuCtxSynchronize(); r != CUDA_SUCCESS)
+    return makeStatus(OCTET_INTERNAL, "cuda: " + cuError("cuCtxSynchronize", r));
+  return nullptr;
+}
+
+/// Whether `ptr` is memory of CUDA device `ordinal` (false for host memory
+/// and pointers the driver does not know; true where it cannot tell).
+bool onDevice(const void *ptr, int ordinal) {
+  Api &a = api();
+  if (!a.cuPointerGetAttribute)
+    return true;
+  unsigned type = 0;
+  int where = -1;
+  auto p = reinterpret_cast<CUdeviceptr>(ptr);
+  if (a.cuPointerGetAttribute(&type, CU_POINTER_ATTRIBUTE_MEMORY_TYPE, p) != CUDA_SUCCESS ||
+      type != CU_MEMORYTYPE_DEVICE)
+    return false;
+  return a.cuPointerGetAttribute(&where, CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL, p) !=
+             CUDA_SUCCESS ||
+         where == ordinal;
+}
+
+/// Whether `ptr` is device memory at all (false where the driver cannot tell).
+bool anyDevice(const void *ptr) {
+  Api &a = api();
+  unsigned type = 0;
+  return a.cuPointerGetAttribute &&
+         a.cuPointerGetAttribute(&type, CU_POINTER_ATTRIBUTE_MEMORY_TYPE,
+                                 reinterpret_cast<CUdeviceptr>(ptr)) == CUDA_SUCCESS &&
+         type == CU_MEMORYTYPE_DEVICE;
+}
 
 struct Module {
   Device *dev = nullptr;
@@ -277,22 +363,73 @@ octet_status invoke(void *, void *state, octet_call *call) {
   std::lock_guard<std::mutex> g(m->lock);
   Current current(m->dev);
   std::string name = std::string("cuda: module '") + (m->desc->name ? m->desc->name : "") + "'";
-  // A dynamic batch runs as batch-1 pieces (octet::runtime::gpuPieces).
   const octet_module_desc *desc = m->desc;
-  std::vector<CUdeviceptr> args;
+  // Where each input and output is, as its view declares, checked against
+  // what the driver knows of the pointer.
+  bool places = call->struct_size >= offsetof(octet_call, output_on_device) + sizeof(void *);
+  auto declared = [&](bool input, int32_t i) {
+    const uint8_t *on = !places ? nullptr : input ? call->input_on_device : call->output_on_device;
+    return on && on[i];
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    bool input = pass == 0;
+    int32_t n = input ? desc->num_inputs : desc->num_outputs;
+    for (int32_t i = 0; i < n; ++i) {
+      const octet_tensor_desc &t = input ? desc->inputs[i] : desc->outputs[i];
+      void *ptr = input ? call->inputs[i] : call->outputs[i];
+      if (!ptr)
+        continue;
+      std::string who = std::string(input ? "input " : "output ") + std::to_string(i) + " '" +
+                        (t.name ? t.name : "") + "'";
+      if (declared(input, i) && !onDevice(ptr, m->dev->ordinal))
+        return makeStatus(OCTET_INVALID_ARGUMENT,
+                          name + ": " + who + " is declared as memory of device cuda:" +
+                              std::to_string(m->dev->ordinal) +
+                              ", but the pointer is not (host memory, or another device's: "
+                              "allocate it with octet_device_allocate on the module's device)");
+      if (!declared(input, i) && anyDevice(ptr))
+        return makeStatus(OCTET_INVALID_ARGUMENT,
+                          name + ": " + who +
+                              " is declared as host memory, but the pointer is CUDA device "
+                              "memory (give its view the module's device)");
+    }
+  }
+  // A dynamic batch runs as batch-1 pieces (octet::runtime::gpuPieces).
+  std::vector<CUdeviceptr> bound, args;
   std::vector<void *> params;
+  auto aligned = [](const void *p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; };
   for (int64_t p = 0, n = octet::runtime::gpuPieces(desc, call); p < n; ++p) {
-    for (int32_t k = 0; k < s->num_buffers; ++k)
-      if (const void *src = octet::runtime::gpuPieceInput(desc, s->buffers[k], call, p))
-        if (CUresult r = a.cuMemcpyHtoD(m->buffers[k], src, s->buffers[k].size);
-            r != CUDA_SUCCESS)
+    // Device inputs and outputs are bound in place; host ones (and device
+    // ones off 16-byte alignment) go through the module's buffers.
+    bound = m->buffers;
+    for (int32_t k = 0; k < s->num_buffers; ++k) {
+      const octet_gpu_buffer &b = s->buffers[k];
+      if (const void *src = octet::runtime::gpuPieceInput(desc, b, call, p)) {
+        CUresult r;
+        if (!declared(true, b.index))
+          r = a.cuMemcpyHtoD(m->buffers[k], src, b.size);
+        else if (aligned(src)) {
+          bound[k] = reinterpret_cast<CUdeviceptr>(src);
+          continue;
+        } else
+          r = a.cuMemcpyDtoD(m->buffers[k], reinterpret_cast<CUdeviceptr>(src), b.size);
+        if (r != CUDA_SUCCESS)
           return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an input", r));
+      } else if (b.kind == OCTET_GPU_BUFFER_INPUT && b.size && declared(true, b.index) &&
+                 aligned(call->inputs[b.index])) {
+        // An input shared by every piece of a batch: bound as in piece 0.
+        bound[k] = reinterpret_cast<CUdeviceptr>(call->inputs[b.index]);
+      }
+      if (void *dst = octet::runtime::gpuPieceOutput(desc, b, call, p))
+        if (declared(false, b.index) && aligned(dst))
+          bound[k] = reinterpret_cast<CUdeviceptr>(dst);
+    }
     for (int32_t k = 0; k < s->num_dispatches; ++k) {
       const octet_gpu_dispatch &dp = s->dispatches[k];
       args.assign(dp.num_args, 0);
       params.assign(dp.num_args, nullptr);
       for (int32_t j = 0; j < dp.num_args; ++j) {
-        args[j] = m->buffers[dp.args[j]];
+        args[j] = bound[dp.args[j]];
         params[j] = &args[j];
       }
       CUresult r = a.cuLaunchKernel(m->functions[k], dp.grid[0], dp.grid[1], dp.grid[2],
@@ -304,12 +441,21 @@ octet_status invoke(void *, void *state, octet_call *call) {
     }
     if (CUresult r = a.cuCtxSynchronize(); r != CUDA_SUCCESS)
       return makeStatus(OCTET_INTERNAL, name + ": " + cuError("running the kernels", r));
-    for (int32_t k = 0; k < s->num_buffers; ++k)
-      if (void *dst = octet::runtime::gpuPieceOutput(desc, s->buffers[k], call, p))
-        if (CUresult r = a.cuMemcpyDtoH(dst, m->buffers[k], s->buffers[k].size);
-            r != CUDA_SUCCESS)
-          return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an output", r));
+    for (int32_t k = 0; k < s->num_buffers; ++k) {
+      const octet_gpu_buffer &b = s->buffers[k];
+      void *dst = octet::runtime::gpuPieceOutput(desc, b, call, p);
+      if (!dst || bound[k] != m->buffers[k])
+        continue;
+      CUresult r = declared(false, b.index)
+                       ? a.cuMemcpyDtoD(reinterpret_cast<CUdeviceptr>(dst), m->buffers[k], b.size)
+                       : a.cuMemcpyDtoH(dst, m->buffers[k], b.size);
+      if (r != CUDA_SUCCESS)
+        return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an output", r));
+    }
   }
+  // Copies on the device are asynchronous: done before the call returns.
+  if (CUresult r = a.cuCtxSynchronize(); r != CUDA_SUCCESS)
+    return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an output", r));
   return nullptr;
 }
 
@@ -319,14 +465,14 @@ const octet_driver_ops ops = {sizeof(octet_driver_ops),
                               nullptr,
                               deviceCreate,
                               deviceRelease,
-                              octet::runtime::hostAllocate,
-                              octet::runtime::hostFree,
-                              octet::runtime::hostCopy,
-                              octet::runtime::hostSynchronize,
+                              allocate,
+                              deallocate,
+                              copy,
+                              synchronize,
                               modulePrepare,
                               moduleRelease,
                               invoke,
-                              OCTET_DRIVER_HOST_BUFFERS};
+                              OCTET_DRIVER_HOST_BUFFERS | OCTET_DRIVER_DEVICE_BUFFERS};
 
 } // namespace
 
