@@ -5,7 +5,7 @@
 // and the errors for a pointer whose memory is not what its view declares
 // (device memory passed as host memory, host memory passed as device
 // memory), for an alignment the device cannot give and for an unknown copy
-// kind.
+// kind; and a call on the application's stream (a context's stream).
 //
 // usage: octet-cuda-io MODEL.so   (a module built with --target=cuda)
 #include "octet/Runtime/octet_runtime.h"
@@ -119,6 +119,20 @@ int main(int argc, char **argv) {
 
   expectError(octet_device_copy(dev, din, host.data(), 1, 99, nullptr), OCTET_INVALID_ARGUMENT,
               "unknown copy kind", "a copy of an unknown kind");
+
+  // A context with the application's stream: the call's copies, capture and
+  // graph launch go there (the stand-in logs whose stream it is).
+  octet_context_options options;
+  std::memset(&options, 0, sizeof options);
+  options.struct_size = sizeof options;
+  static int appStream;
+  options.stream = &appStream;
+  octet_context ctx = nullptr;
+  if (ok(octet_context_create(module, &options, &ctx), "a context on the application's stream")) {
+    ok(octet_context_invoke(ctx, &x, 1, &y, 1), "a call on the application's stream");
+    expect(true, "a call on the application's stream");
+    octet_context_release(ctx);
+  }
 
   octet_device_free(dev, din);
   octet_device_free(dev, dout);

@@ -8,7 +8,11 @@
  *   FAKE_CUDA_SM=75            the device's compute capability (default 80)
  *   FAKE_CUDA_MEMORY=BYTES     device memory; cuMemAlloc fails beyond it
  *   FAKE_CUDA_FAIL_KERNEL=NAME cuLaunchKernel fails for that kernel
- *   FAKE_CUDA_LOG=1            prints each launch and copy on stderr */
+ *   FAKE_CUDA_LOG=1            prints each launch and copy on stderr
+ *   FAKE_CUDA_NO_CAPTURE=1     cuStreamBeginCapture fails (as on a stream the
+ *                              application is capturing itself)
+ * Streams are accepted and work happens at once; a graph records the
+ * launches of its capture and cuGraphLaunch counts them. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -143,6 +147,7 @@ CUresult cuMemsetD8_v2(CUdeviceptr d, unsigned char v, size_t n) {
   memset((void *)d, v, n);
   return OK;
 }
+static int capturing, captured; /* a capture under way; its launches */
 CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz, unsigned bx,
                         unsigned by, unsigned bz, unsigned shared, CUstream s, void **params,
                         void **extra) {
@@ -151,9 +156,82 @@ CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz, uns
   if (logging())
     fprintf(stderr, "fake-cuda: launch %s grid %ux%ux%u block %ux%ux%u\n", f, gx, gy, gz, bx, by,
             bz);
-  return fail && !strcmp(fail, f) ? LAUNCH_FAILED : OK;
+  if (fail && !strcmp(fail, f))
+    return LAUNCH_FAILED;
+  captured += capturing;
+  return OK;
 }
 CUresult cuCtxSynchronize(void) { return OK; }
+
+/* Streams: ids handed out here ("own"); any other pointer is "foreign". */
+static int streams[64];
+static int numStreams;
+static const char *whose(CUstream s) {
+  return (int *)s >= streams && (int *)s < streams + 64 ? "own" : "foreign";
+}
+CUresult cuStreamCreate(CUstream *s, unsigned flags) {
+  (void)flags;
+  if (numStreams == 64)
+    return OUT_OF_MEMORY;
+  *s = &streams[numStreams++];
+  return OK;
+}
+CUresult cuStreamDestroy_v2(CUstream s) { (void)s; return OK; }
+CUresult cuStreamSynchronize(CUstream s) { (void)s; return OK; }
+CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr d, const void *src, size_t n, CUstream s) {
+  (void)s;
+  return cuMemcpyHtoD_v2(d, src, n);
+}
+CUresult cuMemcpyDtoHAsync_v2(void *d, CUdeviceptr src, size_t n, CUstream s) {
+  (void)s;
+  return cuMemcpyDtoH_v2(d, src, n);
+}
+CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr d, CUdeviceptr src, size_t n, CUstream s) {
+  (void)s;
+  return cuMemcpyDtoD_v2(d, src, n);
+}
+
+/* Graphs: the number of kernels launched during the capture. */
+typedef struct { int kernels; } Graph;
+CUresult cuStreamBeginCapture_v2(CUstream s, int mode) {
+  (void)mode;
+  if (capturing || getenv("FAKE_CUDA_NO_CAPTURE"))
+    return 900; /* CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED */
+  capturing = 1;
+  captured = 0;
+  if (logging())
+    fprintf(stderr, "fake-cuda: capture begin on stream %s\n", whose(s));
+  return OK;
+}
+CUresult cuStreamEndCapture(CUstream s, Graph **g) {
+  (void)s;
+  if (!capturing)
+    return INVALID_VALUE;
+  capturing = 0;
+  *g = malloc(sizeof(Graph));
+  if (!*g)
+    return OUT_OF_MEMORY;
+  (*g)->kernels = captured;
+  if (logging())
+    fprintf(stderr, "fake-cuda: capture end, %d kernels\n", captured);
+  return OK;
+}
+CUresult cuGraphInstantiateWithFlags(Graph **exec, Graph *g, unsigned long long flags) {
+  (void)flags;
+  *exec = malloc(sizeof(Graph));
+  if (!*exec)
+    return OUT_OF_MEMORY;
+  **exec = *g;
+  return OK;
+}
+CUresult cuGraphLaunch(Graph *exec, CUstream s) {
+  if (logging())
+    fprintf(stderr, "fake-cuda: graph launch, %d kernels on stream %s\n", exec->kernels,
+            whose(s));
+  return OK;
+}
+CUresult cuGraphExecDestroy(Graph *exec) { free(exec); return OK; }
+CUresult cuGraphDestroy(Graph *g) { free(g); return OK; }
 CUresult cuGetErrorString(CUresult r, const char **s) {
   *s = r == OUT_OF_MEMORY   ? "out of memory"
        : r == LAUNCH_FAILED ? "unspecified launch failure"

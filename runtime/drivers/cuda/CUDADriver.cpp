@@ -10,7 +10,10 @@
 // major, minor at least the arch's), else the PTX (JIT-compiled by the
 // driver); one device buffer per schedule buffer (constants uploaded once)
 // and the kernels' handles. A call copies host inputs in, launches the
-// dispatches in order on the default stream and copies host outputs out.
+// dispatches in order and copies host outputs out, on the context's stream
+// (octet_context_options.stream) or the module's own; the dispatches are
+// captured once into a CUDA graph and replayed with one launch per call
+// (OCTET_CUDA_GRAPHS=0: plain launches on the default stream).
 // Inputs and outputs may also be in the device's memory (octet_device_
 // allocate gives cuMemAlloc memory): the kernels then read and write them
 // in place, with no copy (a copy on the device where a pointer is not
@@ -45,6 +48,8 @@ using CUcontext = struct CUctx_st *;
 using CUmodule = struct CUmod_st *;
 using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
+using CUgraph = struct CUgraph_st *;
+using CUgraphExec = struct CUgraphExec_st *;
 constexpr CUresult CUDA_SUCCESS = 0;
 constexpr CUresult CUDA_ERROR_OUT_OF_MEMORY = 2;
 constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
@@ -52,6 +57,8 @@ constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
 constexpr int CU_POINTER_ATTRIBUTE_MEMORY_TYPE = 2;
 constexpr int CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL = 9;
 constexpr unsigned CU_MEMORYTYPE_DEVICE = 2;
+constexpr unsigned CU_STREAM_NON_BLOCKING = 1;
+constexpr int CU_STREAM_CAPTURE_MODE_RELAXED = 2;
 
 struct Api {
   void *lib = nullptr;
@@ -79,6 +86,21 @@ struct Api {
                              unsigned, unsigned, CUstream, void **, void **) = nullptr;
   CUresult (*cuCtxSynchronize)() = nullptr;
   CUresult (*cuGetErrorString)(CUresult, const char **) = nullptr;
+  // Streams and graphs (optional: without them, the default stream and
+  // plain launches).
+  bool graphs = false;
+  CUresult (*cuStreamCreate)(CUstream *, unsigned) = nullptr;
+  CUresult (*cuStreamDestroy)(CUstream) = nullptr;
+  CUresult (*cuStreamSynchronize)(CUstream) = nullptr;
+  CUresult (*cuMemcpyHtoDAsync)(CUdeviceptr, const void *, size_t, CUstream) = nullptr;
+  CUresult (*cuMemcpyDtoHAsync)(void *, CUdeviceptr, size_t, CUstream) = nullptr;
+  CUresult (*cuMemcpyDtoDAsync)(CUdeviceptr, CUdeviceptr, size_t, CUstream) = nullptr;
+  CUresult (*cuStreamBeginCapture)(CUstream, int) = nullptr;
+  CUresult (*cuStreamEndCapture)(CUstream, CUgraph *) = nullptr;
+  CUresult (*cuGraphInstantiateWithFlags)(CUgraphExec *, CUgraph, unsigned long long) = nullptr;
+  CUresult (*cuGraphLaunch)(CUgraphExec, CUstream) = nullptr;
+  CUresult (*cuGraphExecDestroy)(CUgraphExec) = nullptr;
+  CUresult (*cuGraphDestroy)(CUgraph) = nullptr;
 };
 
 Api &api() {
@@ -121,6 +143,22 @@ Api &api() {
     load(a.cuLaunchKernel, "cuLaunchKernel");
     load(a.cuCtxSynchronize, "cuCtxSynchronize");
     load(a.cuGetErrorString, "cuGetErrorString");
+    bool required = ok;
+    load(a.cuStreamCreate, "cuStreamCreate");
+    load(a.cuStreamDestroy, "cuStreamDestroy_v2");
+    load(a.cuStreamSynchronize, "cuStreamSynchronize");
+    load(a.cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2");
+    load(a.cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
+    load(a.cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2");
+    load(a.cuStreamBeginCapture, "cuStreamBeginCapture_v2");
+    load(a.cuStreamEndCapture, "cuStreamEndCapture");
+    load(a.cuGraphInstantiateWithFlags, "cuGraphInstantiateWithFlags");
+    load(a.cuGraphLaunch, "cuGraphLaunch");
+    load(a.cuGraphExecDestroy, "cuGraphExecDestroy");
+    load(a.cuGraphDestroy, "cuGraphDestroy");
+    const char *g = std::getenv("OCTET_CUDA_GRAPHS");
+    a.graphs = ok && !(g && !std::strcmp(g, "0"));
+    ok = required;
     if (!ok)
       a.error = "the NVIDIA driver library lacks a function Octet needs (driver too old)";
     else if (CUresult r = a.cuInit(0); r != CUDA_SUCCESS)
@@ -269,14 +307,30 @@ struct Module {
   CUmodule module = nullptr;
   std::vector<CUdeviceptr> buffers;
   std::vector<CUfunction> functions;
+  CUstream stream = nullptr; // the module's own (non-blocking) stream
+  // CUDA graphs of the dispatch sequence, one per set of bound buffers
+  // (host inputs and outputs: always the module's; device ones: per
+  // pointer set), oldest first, at most kMaxGraphs.
+  struct Graph {
+    std::vector<CUdeviceptr> bound;
+    CUstream stream;
+    CUgraphExec exec;
+  };
+  std::vector<Graph> graphs;
+  bool graphsFailed = false; // capture failed once: plain launches from then on
   std::mutex lock;
 };
+constexpr size_t kMaxGraphs = 16;
 
 void destroyModule(Module *m) {
   if (!m)
     return;
   {
     Current c(m->dev);
+    for (Module::Graph &g : m->graphs)
+      api().cuGraphExecDestroy(g.exec);
+    if (m->stream)
+      api().cuStreamDestroy(m->stream);
     for (CUdeviceptr p : m->buffers)
       if (p)
         api().cuMemFree(p);
@@ -345,6 +399,8 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
     if (r != CUDA_SUCCESS)
       return fail("initializing a buffer", r);
   }
+  if (a.graphs && (r = a.cuStreamCreate(&m->stream, CU_STREAM_NON_BLOCKING)) != CUDA_SUCCESS)
+    return fail("creating a stream", r);
   m->functions.assign(s->num_dispatches, nullptr);
   for (int32_t k = 0; k < s->num_dispatches; ++k)
     if ((r = a.cuModuleGetFunction(&m->functions[k], m->module, s->dispatches[k].kernel)) !=
@@ -394,9 +450,82 @@ octet_status invoke(void *, void *state, octet_call *call) {
                               "memory (give its view the module's device)");
     }
   }
-  // A dynamic batch runs as batch-1 pieces (octet::runtime::gpuPieces).
-  std::vector<CUdeviceptr> bound, args;
+  // With streams and graphs (a.graphs): copies and launches on the call's
+  // stream (the context's, else the module's own), the dispatch sequence
+  // captured once into a CUDA graph per set of bound buffers and replayed
+  // with one cuGraphLaunch; a capture the driver refuses (a stream already
+  // being captured by the application, say) falls back to plain launches.
+  bool async = a.graphs;
+  CUstream stream =
+      async ? (call->stream ? static_cast<CUstream>(call->stream) : m->stream) : nullptr;
+  auto h2d = [&](CUdeviceptr d, const void *src, size_t n) {
+    return async ? a.cuMemcpyHtoDAsync(d, src, n, stream) : a.cuMemcpyHtoD(d, src, n);
+  };
+  auto d2h = [&](void *d, CUdeviceptr src, size_t n) {
+    return async ? a.cuMemcpyDtoHAsync(d, src, n, stream) : a.cuMemcpyDtoH(d, src, n);
+  };
+  auto d2d = [&](CUdeviceptr d, CUdeviceptr src, size_t n) {
+    return async ? a.cuMemcpyDtoDAsync(d, src, n, stream) : a.cuMemcpyDtoD(d, src, n);
+  };
+  auto sync = [&]() { return async ? a.cuStreamSynchronize(stream) : a.cuCtxSynchronize(); };
+  std::vector<CUdeviceptr> args;
   std::vector<void *> params;
+  auto launches = [&](const std::vector<CUdeviceptr> &bound) -> octet_status {
+    for (int32_t k = 0; k < s->num_dispatches; ++k) {
+      const octet_gpu_dispatch &dp = s->dispatches[k];
+      args.assign(dp.num_args, 0);
+      params.assign(dp.num_args, nullptr);
+      for (int32_t j = 0; j < dp.num_args; ++j) {
+        args[j] = bound[dp.args[j]];
+        params[j] = &args[j];
+      }
+      CUresult r = a.cuLaunchKernel(m->functions[k], dp.grid[0], dp.grid[1], dp.grid[2],
+                                    dp.block[0], dp.block[1], dp.block[2], 0, stream,
+                                    params.data(), nullptr);
+      if (r != CUDA_SUCCESS)
+        return makeStatus(OCTET_INTERNAL, name + ": kernel '" + dp.kernel + "': " +
+                                              cuError("cuLaunchKernel", r));
+    }
+    return nullptr;
+  };
+  auto dispatch = [&](const std::vector<CUdeviceptr> &bound) -> octet_status {
+    if (!async || m->graphsFailed)
+      return launches(bound);
+    CUgraphExec exec = nullptr;
+    for (const Module::Graph &g : m->graphs)
+      if (g.stream == stream && g.bound == bound)
+        exec = g.exec;
+    if (!exec) {
+      if (a.cuStreamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_RELAXED) != CUDA_SUCCESS) {
+        m->graphsFailed = true;
+        return launches(bound);
+      }
+      octet_status st = launches(bound);
+      CUgraph graph = nullptr;
+      CUresult r = a.cuStreamEndCapture(stream, &graph);
+      if (!st && (r != CUDA_SUCCESS || !graph ||
+                  a.cuGraphInstantiateWithFlags(&exec, graph, 0) != CUDA_SUCCESS)) {
+        exec = nullptr;
+        m->graphsFailed = true;
+      }
+      if (graph)
+        a.cuGraphDestroy(graph);
+      if (st)
+        return st;
+      if (!exec)
+        return launches(bound);
+      if (m->graphs.size() == kMaxGraphs) {
+        a.cuGraphExecDestroy(m->graphs.front().exec);
+        m->graphs.erase(m->graphs.begin());
+      }
+      m->graphs.push_back({bound, stream, exec});
+    }
+    if (CUresult r = a.cuGraphLaunch(exec, stream); r != CUDA_SUCCESS)
+      return makeStatus(OCTET_INTERNAL, name + ": " + cuError("cuGraphLaunch", r));
+    return nullptr;
+  };
+  // A dynamic batch runs as batch-1 pieces (octet::runtime::gpuPieces).
+  std::vector<CUdeviceptr> bound;
   auto aligned = [](const void *p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; };
   for (int64_t p = 0, n = octet::runtime::gpuPieces(desc, call); p < n; ++p) {
     // Device inputs and outputs are bound in place; host ones (and device
@@ -407,12 +536,12 @@ octet_status invoke(void *, void *state, octet_call *call) {
       if (const void *src = octet::runtime::gpuPieceInput(desc, b, call, p)) {
         CUresult r;
         if (!declared(true, b.index))
-          r = a.cuMemcpyHtoD(m->buffers[k], src, b.size);
+          r = h2d(m->buffers[k], src, b.size);
         else if (aligned(src)) {
           bound[k] = reinterpret_cast<CUdeviceptr>(src);
           continue;
         } else
-          r = a.cuMemcpyDtoD(m->buffers[k], reinterpret_cast<CUdeviceptr>(src), b.size);
+          r = d2d(m->buffers[k], reinterpret_cast<CUdeviceptr>(src), b.size);
         if (r != CUDA_SUCCESS)
           return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an input", r));
       } else if (b.kind == OCTET_GPU_BUFFER_INPUT && b.size && declared(true, b.index) &&
@@ -424,22 +553,9 @@ octet_status invoke(void *, void *state, octet_call *call) {
         if (declared(false, b.index) && aligned(dst))
           bound[k] = reinterpret_cast<CUdeviceptr>(dst);
     }
-    for (int32_t k = 0; k < s->num_dispatches; ++k) {
-      const octet_gpu_dispatch &dp = s->dispatches[k];
-      args.assign(dp.num_args, 0);
-      params.assign(dp.num_args, nullptr);
-      for (int32_t j = 0; j < dp.num_args; ++j) {
-        args[j] = bound[dp.args[j]];
-        params[j] = &args[j];
-      }
-      CUresult r = a.cuLaunchKernel(m->functions[k], dp.grid[0], dp.grid[1], dp.grid[2],
-                                    dp.block[0], dp.block[1], dp.block[2], 0, nullptr,
-                                    params.data(), nullptr);
-      if (r != CUDA_SUCCESS)
-        return makeStatus(OCTET_INTERNAL, name + ": kernel '" + dp.kernel + "': " +
-                                              cuError("cuLaunchKernel", r));
-    }
-    if (CUresult r = a.cuCtxSynchronize(); r != CUDA_SUCCESS)
+    if (octet_status st = dispatch(bound))
+      return st;
+    if (CUresult r = sync(); r != CUDA_SUCCESS)
       return makeStatus(OCTET_INTERNAL, name + ": " + cuError("running the kernels", r));
     for (int32_t k = 0; k < s->num_buffers; ++k) {
       const octet_gpu_buffer &b = s->buffers[k];
@@ -447,14 +563,14 @@ octet_status invoke(void *, void *state, octet_call *call) {
       if (!dst || bound[k] != m->buffers[k])
         continue;
       CUresult r = declared(false, b.index)
-                       ? a.cuMemcpyDtoD(reinterpret_cast<CUdeviceptr>(dst), m->buffers[k], b.size)
-                       : a.cuMemcpyDtoH(dst, m->buffers[k], b.size);
+                       ? d2d(reinterpret_cast<CUdeviceptr>(dst), m->buffers[k], b.size)
+                       : d2h(dst, m->buffers[k], b.size);
       if (r != CUDA_SUCCESS)
         return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an output", r));
     }
   }
-  // Copies on the device are asynchronous: done before the call returns.
-  if (CUresult r = a.cuCtxSynchronize(); r != CUDA_SUCCESS)
+  // Copies are asynchronous on the stream: done before the call returns.
+  if (CUresult r = sync(); r != CUDA_SUCCESS)
     return makeStatus(OCTET_INTERNAL, name + ": " + cuError("copying an output", r));
   return nullptr;
 }
