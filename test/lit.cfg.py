@@ -26,6 +26,7 @@ config.substitutions.append(("%models", os.path.join(config.test_source_root, "I
 config.substitutions.append(("%opcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "opcheck.py")))
 config.substitutions.append(("%emptymodels", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "empty_models.py")))
 config.substitutions.append(("%avx2forms", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "avx2_forms.py")))
+config.substitutions.append(("%avx2grouped", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "avx2_grouped.py")))
 config.substitutions.append(("%qmodels", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "quant_models.py")))
 # Headless Chromium (Debian's chromium, scripts/setup.sh --test-deps) renders
 # the HTML quantization report for a screenshot check.

@@ -161,6 +161,9 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
     // Strided (dilation 1): space-to-depth by the stride, the sh * sw phases
     // of channel f read by output channel f, taps past the kernel left out.
     bool dwStrided = (strides[0] > 1 || strides[1] > 1) && dil[0] == 1 && dil[1] == 1;
+    // (Without AVX-512 the generic loops are faster for depthwise layers:
+    // mobilenet_v2 QDQ on --cpu=x86-64-v3, 7.8-8.2 ms there against
+    // 11.2-11.3 ms on this kernel with one pixel vector per tile.)
     if (vnni && quant && x.width == 8 && cg == 1 && mg == 1 &&
         rtt(op.getInput()).getDimSize(1) == group &&
         ((strides[0] == 1 && strides[1] == 1) || dwStrided) && outShape[3] >= 8) {
@@ -212,6 +215,10 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
     // the scalar loop nest below (regnet_x_400mf QDQ at 224x224: 19 ms
     // there, its 7x7 layers included).
     if (group > 1 && !(cg == 1 && mg == 1)) {
+      // Without AVX-512 too (AVX2, AVX-VNNI: one pixel vector per tile, the
+      // exact AVX2 form): regnet_x_400mf QDQ on --cpu=x86-64-v3 32.4 ->
+      // 15 ms, resnext50_32x4d 92-104 -> 62-65 ms.
+      bool direct8 = product.int8 != Int8ISA::None;
       bool strided = strides[0] > 1 || strides[1] > 1;
       bool viaS2d = strided && dil[0] == 1 && dil[1] == 1;
       int64_t phases = viaS2d ? strides[0] * strides[1] : 1;
@@ -224,7 +231,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
       std::optional<std::vector<int64_t>> wv;
       std::optional<SmallVector<int32_t>> vb;
       std::optional<VnniEpilogue> epi;
-      if ((!strided || viaS2d) && vnni && quant && x.width == 8 && (cg * phases) % 4 == 0 &&
+      if ((!strided || viaS2d) && direct8 && quant && x.width == 8 && (cg * phases) % 4 == 0 &&
           (wv = vnniWeight(op.getWeight(), w, wShape[0], cg * taps, /*nMajor=*/true)) &&
           (vb = foldedBiasValues(op.getWeight(), op.getBias(), x, w, wShape[0],
                                  /*channelInner=*/false, x.isSigned ? 128 : 0)) &&
@@ -232,7 +239,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
                               fixedPoint))) {
         rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
                                               x.zps[0], op.getPads(), *wv, wShape, outShape,
-                                              dil, *vb, *epi, layout));
+                                              dil, *vb, *epi, layout, product));
         return success();
       }
       StringRef act = op.getActivation();

@@ -87,6 +87,13 @@ struct DirectConvSpec {
   // input channels of its group, f / (F / groups); int8 needs cg % 4 == 0
   // (channel quads within a group).
   int64_t groups = 1;
+  // Without AVX-512 (16 registers of 256 bits): one pixel vector per tile
+  // and, on AVX2, the exact vpmaddubsw form the weights allow (see
+  // TiledProduct.cpp): "pairs" on the u8 bytes, "sign" on the s8 form of
+  // the bytes (u8 ^ 0x80: the pad byte and corrections in that form, the
+  // bias gaining 128 sum w), else 16-bit products.
+  bool zmm = true;
+  bool avx2 = false;
 };
 
 Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
@@ -144,8 +151,40 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
     return AffineMapAttr::get(AffineMap::getMinorIdentityMap(rank, 1, ctx));
   };
   auto inBounds = [&](bool v) { return b.getBoolArrayAttr({v}); };
-  // The pad byte as the kernel sees it (s8 shifted to u8).
-  int64_t padU = xSigned ? ((zp + 128) & 0xff) : (zp & 0xff);
+  // The AVX2 form of the products (int8, not depthwise: those multiply in
+  // int32).
+  StringRef avx2Form;
+  SmallVector<int32_t> signBias;
+  if (spec.avx2 && !isFloat && !dw) {
+    bool pairs = true, narrow = true;
+    for (int64_t f = 0; f < fN; ++f)
+      for (int64_t c = 0; c < cg; c += 2)
+        for (int64_t i = 0; i < kh; ++i)
+          for (int64_t j = 0; j < kw; ++j) {
+            int64_t w0 = w[((f * cg + c) * kh + i) * kw + j],
+                    w1 = c + 1 < cg ? w[((f * cg + c + 1) * kh + i) * kw + j] : 0;
+            pairs = pairs && std::abs(w0) + std::abs(w1) <= 128;
+            narrow = narrow && w0 >= -127 && w1 >= -127;
+          }
+    avx2Form = pairs ? "pairs" : narrow ? "sign" : "wide";
+    if (avx2Form == "sign") {
+      signBias.assign(bias.begin(), bias.end());
+      for (int64_t f = 0; f < fN; ++f) {
+        int64_t sum = 0;
+        for (int64_t k = 0; k < cg * kh * kw; ++k)
+          sum += w[f * cg * kh * kw + k];
+        signBias[f] = (int32_t)((uint32_t)signBias[f] + (uint32_t)(128 * sum));
+      }
+    }
+  }
+  bool signForm = avx2Form == "sign";
+  ArrayRef<int32_t> u8Bias = bias; // the u8 form's (overflow bounds)
+  if (signForm)
+    bias = signBias;
+  // The pad byte as the kernel sees it (s8 shifted to u8; in the sign form
+  // back to s8), and its value in the products.
+  int64_t padU = (xSigned ? ((zp + 128) & 0xff) : (zp & 0xff)) ^ (signForm ? 0x80 : 0);
+  int64_t padVal = signForm ? (int64_t)(int8_t)padU : padU;
   auto padVec = [&](OpBuilder &nb, Location l) -> Value {
     if (isFloat)
       return arith::ConstantOp::create(nb, l, f16, DenseElementsAttr::get(f16, 0.0f));
@@ -164,7 +203,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
   // Input bytes in the kernel's u8 form: s8 values shifted by 128 (the
   // sign bit flipped).
   auto toU8 = [&](OpBuilder &sb, Location sl, Value v) -> Value {
-    if (!xSigned)
+    if (xSigned == signForm)
       return v;
     auto vt = cast<VectorType>(v.getType());
     return arith::XOrIOp::create(
@@ -339,8 +378,8 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
   bool guard = false, roundByAdd = false;
   if (!isFloat) {
     epiT = epi.constants(b, loc, fN);
-    guard = productMayOverflow(epi, w, fN, cg * kh * kw, bias);
-    roundByAdd = fixedPointRoundsByAdd(epi, w, fN, cg * kh * kw, bias);
+    guard = productMayOverflow(epi, w, fN, cg * kh * kw, u8Bias);
+    roundByAdd = fixedPointRoundsByAdd(epi, w, fN, cg * kh * kw, u8Bias);
   }
   bool direct = ow >= 16 || flat; // NCHW stores (else on the grid, sliced)
   // Masked taps (flat rows with side padding): colSum[f][j] is what the
@@ -348,19 +387,19 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
   // w[f][c][i][j] over c and i (int32 with wrap-around, as the sums); none
   // when the pad byte is 0 (uint8 inputs with zero point 0, as after ReLU).
   bool masked = flat && (pl > 0 || pr > 0);
-  bool corrected = masked && !isFloat && padU != 0;
+  bool corrected = masked && !isFloat && padVal != 0;
   // tapSum[f][i][j]: what the pad byte adds through tap (i, j), padU * sum
   // of w[f][c][i][j] over c (int8 with a non-zero pad byte; the tap-row
   // skip below uses it too).
   std::vector<uint32_t> tapSum;
-  if (!isFloat && padU != 0) {
+  if (!isFloat && padVal != 0) {
     tapSum.assign(fN * kh * kw, 0);
     for (int64_t f = 0; f < fN; ++f)
       for (int64_t c = 0; c < cg; ++c)
         for (int64_t i = 0; i < kh; ++i)
           for (int64_t j = 0; j < kw; ++j)
             tapSum[(f * kh + i) * kw + j] +=
-                (uint32_t)(padU * w[((f * cg + c) * kh + i) * kw + j]);
+                (uint32_t)(padVal * w[((f * cg + c) * kh + i) * kw + j]);
   }
   std::vector<uint32_t> colSum;
   if (corrected) {
@@ -456,7 +495,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
     }
     return anyValid;
   };
-  bool skipNeedsCorr = !isFloat && padU != 0;
+  bool skipNeedsCorr = !isFloat && padVal != 0;
   std::vector<int64_t> skipVecs; // vectors with a skipped tap row
   for (int64_t v = 0; v < vecs; ++v)
     for (int64_t i = 0; i < kh; ++i)
@@ -736,8 +775,11 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
               if (skipped(c))
                 continue;
               Value acc = a3[r * cols + c];
-              next[r * cols + c] = Dot4Op::create(
-                  kb, kl, v16, acc, vector::BitCastOp::create(kb, kl, v16, acts[c]), wb);
+              auto dot = Dot4Op::create(kb, kl, v16, acc,
+                                        vector::BitCastOp::create(kb, kl, v16, acts[c]), wb);
+              if (!avx2Form.empty())
+                dot->setAttr("octet_cpu.avx2", kb.getStringAttr(avx2Form));
+              next[r * cols + c] = dot;
             }
           }
           return next;
@@ -907,6 +949,12 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           }
           run(vhi);
         };
+        if (!spec.zmm) { // 16 registers: one pixel vector per tile
+          int64_t vFull1 = flat ? std::min(vecs, oh * ow / 16) : 0;
+          vLoop(0, vFull1, 1, true);
+          vLoop(vFull1, vecs, 1, false);
+          return SmallVector<Value>{c2};
+        }
         int64_t v2 = vMain + (vecs - vMain) / 2 * 2;
         // Images of up to 6 vectors (8x8 with a pad column: 5) in one tile:
         // tails of one vector have too few accumulators to hide the FMA /
@@ -1042,8 +1090,10 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
                      ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
                      ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
                      ArrayRef<int64_t> dil, ArrayRef<int32_t> bias, const VnniEpilogue &epi,
-                     const DirectLayout &layout) {
+                     const DirectLayout &layout, ProductISA isa) {
   DirectConvSpec spec;
+  spec.zmm = isa.zmm;
+  spec.avx2 = isa.int8 == Int8ISA::AVX2;
   spec.xSigned = xSigned;
   spec.zp = zp;
   spec.bias = bias;

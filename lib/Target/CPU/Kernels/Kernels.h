@@ -145,7 +145,7 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
                      ArrayRef<int64_t> pads, const std::vector<int64_t> &w,
                      ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil,
                      ArrayRef<int32_t> bias, const VnniEpilogue &epi,
-                     const DirectLayout &layout = {});
+                     const DirectLayout &layout = {}, ProductISA isa = {});
 Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
                       const std::vector<double> &w, ArrayRef<int64_t> wShape,
                       ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil, ArrayRef<float> bias,
