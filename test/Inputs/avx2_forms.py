@@ -18,12 +18,11 @@ Writes OUTDIR/m.onnx, OUTDIR/x.npy and OUTDIR/ref.npy (the exact result).
 The scales are powers of two, so the requantization is exact in float32:
 y = clamp(rint(acc / 256) + yz) with acc = sum((x - xz) w).
 """
-import os
 import sys
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper as h, numpy_helper
+
+from qlinear_case import activations, save
 
 form, xtype, seed, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 rng = np.random.default_rng(seed)
@@ -51,42 +50,7 @@ else:
     sys.exit("unknown form " + form)
 w = w.astype(np.int8)
 
-if xtype == "u8":
-    x = rng.integers(0, 256, (M, K))
-    x[rng.random((M, K)) < 0.25] = 255
-    x[rng.random((M, K)) < 0.1] = 0
-    x = x.astype(np.uint8)
-    xz = np.uint8(rng.integers(0, 256))
-    xt, yt, yz = TensorProto.UINT8, TensorProto.UINT8, np.uint8(128)
-    lo, hi = 0, 255
-elif xtype == "s8":
-    x = rng.integers(-128, 128, (M, K))
-    x[rng.random((M, K)) < 0.2] = -128
-    x[rng.random((M, K)) < 0.1] = 127
-    x = x.astype(np.int8)
-    xz = np.int8(rng.integers(-128, 128))
-    xt, yt, yz = TensorProto.INT8, TensorProto.INT8, np.int8(0)
-    lo, hi = -128, 127
-else:
-    sys.exit("unknown activation type " + xtype)
-
+x, xz, xt, yz, lo, hi = activations(rng, xtype, (M, K), 0)
 acc = (x.astype(np.int64) - np.int64(xz)) @ w.astype(np.int64)
 ref = np.clip(np.rint(acc / 256.0) + int(yz), lo, hi).astype(x.dtype)
-
-inits = [numpy_helper.from_array(np.array(1.0, np.float32), "xs"),
-         numpy_helper.from_array(np.array(xz), "xz"),
-         numpy_helper.from_array(w, "w"),
-         numpy_helper.from_array(np.array(1.0, np.float32), "ws"),
-         numpy_helper.from_array(np.array(0, np.int8), "wz"),
-         numpy_helper.from_array(np.array(256.0, np.float32), "ys"),
-         numpy_helper.from_array(np.array(yz), "yz")]
-g = h.make_graph([h.make_node("QLinearMatMul", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"],
-                              ["y"], name="qmm")],
-                 "avx2_" + form, [h.make_tensor_value_info("x", xt, [M, K])],
-                 [h.make_tensor_value_info("y", yt, [M, N])], inits)
-m = h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
-m.ir_version = 8
-os.makedirs(out, exist_ok=True)
-onnx.save(m, os.path.join(out, "m.onnx"))
-np.save(os.path.join(out, "x.npy"), x)
-np.save(os.path.join(out, "ref.npy"), ref)
+save(out, "avx2_" + form, "QLinearMatMul", {}, x, xt, xz, w, yz, ref)
