@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -457,6 +458,39 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
                           d->props.deviceName +
                           "' lacks (shaderIntegerDotProduct on Vulkan 1.3); compile it with "
                           "--vulkan-caps=generic");
+  // Each dispatch within the device's compute limits (Vulkan guarantees
+  // 128 invocations per workgroup and 65535 workgroups per dimension; the
+  // product kernels use 256 invocations). OCTET_VULKAN_MAX_INVOCATIONS
+  // lowers the invocation limit, as the tests' stand-in for a smaller device.
+  VkPhysicalDeviceLimits limits = d->props.limits;
+  if (const char *cap = std::getenv("OCTET_VULKAN_MAX_INVOCATIONS"))
+    limits.maxComputeWorkGroupInvocations =
+        std::min<uint32_t>(limits.maxComputeWorkGroupInvocations,
+                           (uint32_t)std::strtoul(cap, nullptr, 10));
+  for (int32_t k = 0; k < s->num_dispatches; ++k) {
+    const octet_gpu_dispatch &dp = s->dispatches[k];
+    uint64_t invocations = (uint64_t)dp.block[0] * dp.block[1] * dp.block[2];
+    bool fits = invocations <= limits.maxComputeWorkGroupInvocations;
+    for (int a = 0; a < 3; ++a)
+      fits = fits && dp.block[a] <= limits.maxComputeWorkGroupSize[a] &&
+             dp.grid[a] <= limits.maxComputeWorkGroupCount[a];
+    if (!fits)
+      return makeStatus(
+          OCTET_UNSUPPORTED,
+          name + ": kernel '" + dp.kernel + "' needs workgroups of " +
+              std::to_string(dp.block[0]) + "x" + std::to_string(dp.block[1]) + "x" +
+              std::to_string(dp.block[2]) + " invocations in a grid of " +
+              std::to_string(dp.grid[0]) + "x" + std::to_string(dp.grid[1]) + "x" +
+              std::to_string(dp.grid[2]) + "; device '" + d->props.deviceName + "' allows " +
+              std::to_string(limits.maxComputeWorkGroupInvocations) +
+              " invocations per workgroup, " +
+              std::to_string(limits.maxComputeWorkGroupSize[0]) + "x" +
+              std::to_string(limits.maxComputeWorkGroupSize[1]) + "x" +
+              std::to_string(limits.maxComputeWorkGroupSize[2]) + " per dimension and " +
+              std::to_string(limits.maxComputeWorkGroupCount[0]) + "x" +
+              std::to_string(limits.maxComputeWorkGroupCount[1]) + "x" +
+              std::to_string(limits.maxComputeWorkGroupCount[2]) + " workgroups");
+  }
   auto *m = new (std::nothrow) Module;
   if (!m)
     return octet::runtime::outOfMemory();
