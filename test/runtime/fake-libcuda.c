@@ -8,6 +8,7 @@
  *   FAKE_CUDA_SM=75            the device's compute capability (default 80)
  *   FAKE_CUDA_MEMORY=BYTES     device memory; cuMemAlloc fails beyond it
  *   FAKE_CUDA_FAIL_KERNEL=NAME cuLaunchKernel fails for that kernel
+ *   FAKE_CUDA_MAX_THREADS=N    the device's threads per block (default 1024)
  *   FAKE_CUDA_LOG=1            prints each launch and copy on stderr
  *   FAKE_CUDA_NO_CAPTURE=1     cuStreamBeginCapture fails (as on a stream the
  *                              application is capturing itself)
@@ -46,8 +47,11 @@ CUresult cuDeviceGetName(char *name, int len, CUdevice d) {
 }
 CUresult cuDeviceGetAttribute(int *v, int attr, CUdevice d) {
   (void)d;
+  static const int limits[7] = {1024, 1024, 1024, 64, 2147483647, 65535, 65535};
   if (attr == 75) *v = sm() / 10;      /* compute capability major */
   else if (attr == 76) *v = sm() % 10; /* minor */
+  else if (attr == 1 && getenv("FAKE_CUDA_MAX_THREADS")) *v = atoi(getenv("FAKE_CUDA_MAX_THREADS"));
+  else if (attr >= 1 && attr <= 7) *v = limits[attr - 1]; /* threads, block and grid dims */
   else return INVALID_VALUE;
   return OK;
 }
