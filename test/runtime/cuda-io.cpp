@@ -5,7 +5,9 @@
 // and the errors for a pointer whose memory is not what its view declares
 // (device memory passed as host memory, host memory passed as device
 // memory), for an alignment the device cannot give and for an unknown copy
-// kind; and a call on the application's stream (a context's stream).
+// kind; a call on the application's stream (a context's stream); and the
+// memory pool (reuse, no block handed out twice, given back when an
+// allocation runs out of memory).
 //
 // usage: octet-cuda-io MODEL.so   (a module built with --target=cuda)
 #include "octet/Runtime/octet_runtime.h"
@@ -132,6 +134,38 @@ int main(int argc, char **argv) {
     ok(octet_context_invoke(ctx, &x, 1, &y, 1), "a call on the application's stream");
     expect(true, "a call on the application's stream");
     octet_context_release(ctx);
+  }
+
+  // The pool: a freed block comes back for the same size, a block in use
+  // (or one freed twice) is not handed out twice, and an allocation that
+  // runs out of memory gets what the pool keeps (with FAKE_CUDA_MEMORY).
+  void *p1 = nullptr, *p2 = nullptr, *p3 = nullptr, *p4 = nullptr, *p5 = nullptr;
+  if (ok(octet_device_allocate(dev, 1000, 64, &p1), "pool: first block")) {
+    octet_device_free(dev, p1);
+    ok(octet_device_allocate(dev, 1000, 64, &p2), "pool: second block");
+    expect(p2 == p1, "a freed block is handed out again for the same size");
+    ok(octet_device_allocate(dev, 1000, 64, &p3), "pool: third block");
+    expect(p3 != p2, "a block in use is not handed out twice");
+    octet_device_free(dev, p2);
+    octet_device_free(dev, p2);
+    ok(octet_device_allocate(dev, 1000, 64, &p4), "pool: fourth block");
+    ok(octet_device_allocate(dev, 1000, 64, &p5), "pool: fifth block");
+    expect(p4 != p5, "a block freed twice is handed out once");
+    octet_device_free(dev, p3);
+    octet_device_free(dev, p4);
+    octet_device_free(dev, p5);
+  }
+  if (const char *limit = std::getenv("FAKE_CUDA_MEMORY")) {
+    size_t quarter = (size_t)std::strtoull(limit, nullptr, 10) / 4;
+    void *big[3] = {nullptr, nullptr, nullptr};
+    for (void *&b : big)
+      ok(octet_device_allocate(dev, quarter - 4096, 256, &b), "pool: a quarter of the memory");
+    for (void *b : big)
+      octet_device_free(dev, b);
+    void *half = nullptr; // 3/4 pooled + 1/2 > the memory: the pool must give way
+    ok(octet_device_allocate(dev, quarter * 2, 256, &half), "pool: half of the memory");
+    expect(half != nullptr, "an allocation that needs the pooled blocks' memory gets it");
+    octet_device_free(dev, half);
   }
 
   octet_device_free(dev, din);

@@ -103,6 +103,7 @@ CUresult cuMemFree_v2(CUdeviceptr p) {
   int k = findBlock(p);
   if (k < 0 || blocks[k].at != p)
     return INVALID_VALUE;
+  used -= blocks[k].size;
   blocks[k] = blocks[--numBlocks];
   free((void *)p);
   return OK;

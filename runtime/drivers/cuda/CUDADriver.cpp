@@ -28,11 +28,14 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -177,6 +180,15 @@ std::string cuError(const char *what, CUresult r) {
 struct Device {
   CUdevice device = 0;
   int ordinal = 0;
+  // The memory pool behind octet_device_allocate: freed blocks are kept by
+  // size (in 256-byte units) and handed out again, at most kPoolBytes of
+  // them; all of them go back to the driver when an allocation runs out of
+  // memory, and when the device is released.
+  std::mutex poolLock;
+  std::multimap<size_t, CUdeviceptr> pooled;
+  std::map<CUdeviceptr, size_t> sizes; // live and pooled blocks, rounded
+  std::set<CUdeviceptr> inPool;
+  size_t pooledBytes = 0;
   CUcontext context = nullptr;
   int major = 0, minor = 0;
   std::string name;
@@ -222,14 +234,34 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
   return nullptr;
 }
 
+constexpr size_t kPoolBytes = size_t(1) << 30;
+
+/// Returns every pooled block to the driver (the pool lock held).
+void drainPool(Device *d) {
+  for (auto &[size, p] : d->pooled) {
+    api().cuMemFree(p);
+    d->sizes.erase(p);
+  }
+  d->pooled.clear();
+  d->inPool.clear();
+  d->pooledBytes = 0;
+}
+
 void deviceRelease(void *device) {
   auto *d = static_cast<Device *>(device);
-  if (d && d->context)
+  if (d && d->context) {
+    {
+      Current c(d);
+      std::lock_guard<std::mutex> g(d->poolLock);
+      drainPool(d);
+    }
     api().cuDevicePrimaryCtxRelease(d->device);
+  }
   delete d;
 }
 
-// The runtime API's device memory: cuMemAlloc, in the device's context.
+// The runtime API's device memory: cuMemAlloc, in the device's context,
+// through the pool.
 
 octet_status allocate(void *device, size_t size, size_t alignment, void **out) {
   auto *d = static_cast<Device *>(device);
@@ -237,18 +269,50 @@ octet_status allocate(void *device, size_t size, size_t alignment, void **out) {
     return makeStatus(OCTET_INVALID_ARGUMENT,
                       "cuda: device memory is aligned to 256 bytes, not " +
                           std::to_string(alignment));
+  size_t rounded = (std::max<size_t>(size, 1) + 255) / 256 * 256;
+  std::lock_guard<std::mutex> g(d->poolLock);
+  if (auto it = d->pooled.find(rounded); it != d->pooled.end()) {
+    *out = reinterpret_cast<void *>(it->second);
+    d->pooledBytes -= rounded;
+    d->inPool.erase(it->second);
+    d->pooled.erase(it);
+    return nullptr;
+  }
   Current c(d);
   CUdeviceptr p = 0;
-  if (CUresult r = api().cuMemAlloc(&p, size ? size : 1); r != CUDA_SUCCESS)
+  CUresult r = api().cuMemAlloc(&p, rounded);
+  if (r == CUDA_ERROR_OUT_OF_MEMORY && !d->pooled.empty()) {
+    drainPool(d); // what the pool keeps may be what this needs
+    r = api().cuMemAlloc(&p, rounded);
+  }
+  if (r != CUDA_SUCCESS)
     return makeStatus(r == CUDA_ERROR_OUT_OF_MEMORY ? OCTET_OUT_OF_MEMORY : OCTET_INTERNAL,
                       "cuda: " + cuError(("cuMemAlloc of " + std::to_string(size) + " bytes").c_str(), r));
+  d->sizes[p] = rounded;
   *out = reinterpret_cast<void *>(p);
   return nullptr;
 }
 
 void deallocate(void *device, void *ptr) {
-  Current c(static_cast<Device *>(device));
-  api().cuMemFree(reinterpret_cast<CUdeviceptr>(ptr));
+  auto *d = static_cast<Device *>(device);
+  auto p = reinterpret_cast<CUdeviceptr>(ptr);
+  std::lock_guard<std::mutex> g(d->poolLock);
+  auto it = d->sizes.find(p);
+  Current c(d);
+  if (it == d->sizes.end()) { // not from allocate: give it to the driver
+    api().cuMemFree(p);
+    return;
+  }
+  if (d->inPool.count(p)) // freed twice: pooled once
+    return;
+  if (d->pooledBytes + it->second > kPoolBytes) {
+    api().cuMemFree(p);
+    d->sizes.erase(it);
+    return;
+  }
+  d->pooled.emplace(it->second, p);
+  d->inPool.insert(p);
+  d->pooledBytes += it->second;
 }
 
 octet_status copy(void *device, void *dst, const void *src, size_t size, int32_t kind, void *) {
