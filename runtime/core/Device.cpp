@@ -98,6 +98,26 @@ void *octet::runtime::gpuPieceOutput(const octet_module_desc *desc, const octet_
   return batchedTensor(desc, desc->outputs[b.index]) ? dst + p * b.size : dst;
 }
 
+std::string octet::runtime::checkGPULimits(const octet_gpu_schedule *s, const GPULimits &l,
+                                           const std::string &device) {
+  auto dims = [](auto v) {
+    return std::to_string(v[0]) + "x" + std::to_string(v[1]) + "x" + std::to_string(v[2]);
+  };
+  for (int32_t k = 0; k < s->num_dispatches; ++k) {
+    const octet_gpu_dispatch &dp = s->dispatches[k];
+    bool fits = (uint64_t)dp.block[0] * dp.block[1] * dp.block[2] <= l.perGroup;
+    for (int a = 0; a < 3; ++a)
+      fits = fits && dp.block[a] <= l.groupSize[a] && dp.grid[a] <= l.grid[a];
+    if (!fits)
+      return std::string("kernel '") + dp.kernel + "' needs " + l.groups + " of " +
+             dims(dp.block) + " " + l.threads + " in a grid of " + dims(dp.grid) +
+             "; device '" + device + "' allows " + std::to_string(l.perGroup) + " " +
+             l.threads + " per " + l.group + ", " + dims(l.groupSize) + " per " + l.dimension +
+             " and " + dims(l.grid) + " " + l.groups;
+  }
+  return "";
+}
+
 std::string octet::runtime::checkGPUSchedule(const octet_module_desc *desc,
                                              const octet_gpu_schedule *s) {
   if (s->version != OCTET_GPU_SCHEDULE_VERSION)

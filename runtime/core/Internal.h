@@ -77,6 +77,20 @@ size_t staticTensorBytes(const octet_tensor_desc &t) noexcept;
 /// else what is wrong.
 std::string checkGPUSchedule(const octet_module_desc *desc, const octet_gpu_schedule *s);
 
+/// A GPU device's dispatch limits, and its words for them (CUDA: threads,
+/// block, blocks, "block dimension"; Vulkan: invocations, workgroup,
+/// workgroups, "dimension").
+struct GPULimits {
+  uint64_t perGroup; // threads in one group
+  uint64_t groupSize[3]; // per group dimension
+  uint64_t grid[3];  // groups per grid dimension
+  const char *threads, *group, *groups, *dimension;
+};
+/// "" when every dispatch of `s` fits `limits`, else the first one that does
+/// not and the limits (for a message that also names the module and device).
+std::string checkGPULimits(const octet_gpu_schedule *s, const GPULimits &limits,
+                           const std::string &device);
+
 /// A GPU call of a dynamic-batch module runs as batch-1 pieces (one per
 /// item of the batch), of a static one as one piece.
 int64_t gpuPieces(const octet_module_desc *desc, const octet_call *call) noexcept;

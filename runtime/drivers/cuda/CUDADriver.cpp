@@ -470,26 +470,16 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
   int limits[7] = {1024, 1024, 1024, 64, 2147483647, 65535, 65535};
   for (int k = 0; k < 7; ++k) // MAX_THREADS_PER_BLOCK .. MAX_GRID_DIM_Z
     a.cuDeviceGetAttribute(&limits[k], k + 1, d->device);
-  for (int32_t k = 0; k < s->num_dispatches; ++k) {
-    const octet_gpu_dispatch &dp = s->dispatches[k];
-    uint64_t threads = (uint64_t)dp.block[0] * dp.block[1] * dp.block[2];
-    bool fits = threads <= (uint64_t)limits[0];
-    for (int j = 0; j < 3; ++j)
-      fits = fits && dp.block[j] <= (uint32_t)limits[1 + j] && dp.grid[j] <= (uint32_t)limits[4 + j];
-    if (!fits) {
-      destroyModule(m);
-      auto dims = [](const uint32_t *v) {
-        return std::to_string(v[0]) + "x" + std::to_string(v[1]) + "x" + std::to_string(v[2]);
-      };
-      return makeStatus(OCTET_UNSUPPORTED,
-                        name + ": kernel '" + dp.kernel + "' needs blocks of " + dims(dp.block) +
-                            " threads in a grid of " + dims(dp.grid) + "; device '" + d->name +
-                            "' allows " + std::to_string(limits[0]) + " threads per block, " +
-                            std::to_string(limits[1]) + "x" + std::to_string(limits[2]) + "x" +
-                            std::to_string(limits[3]) + " per block dimension and " +
-                            std::to_string(limits[4]) + "x" + std::to_string(limits[5]) + "x" +
-                            std::to_string(limits[6]) + " blocks");
-    }
+  octet::runtime::GPULimits gl = {(uint64_t)limits[0],
+                                  {(uint64_t)limits[1], (uint64_t)limits[2], (uint64_t)limits[3]},
+                                  {(uint64_t)limits[4], (uint64_t)limits[5], (uint64_t)limits[6]},
+                                  "threads",
+                                  "block",
+                                  "blocks",
+                                  "block dimension"};
+  if (std::string over = octet::runtime::checkGPULimits(s, gl, d->name); !over.empty()) {
+    destroyModule(m);
+    return makeStatus(OCTET_UNSUPPORTED, name + ": " + over);
   }
   m->functions.assign(s->num_dispatches, nullptr);
   for (int32_t k = 0; k < s->num_dispatches; ++k)

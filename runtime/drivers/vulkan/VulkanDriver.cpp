@@ -467,30 +467,19 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
     limits.maxComputeWorkGroupInvocations =
         std::min<uint32_t>(limits.maxComputeWorkGroupInvocations,
                            (uint32_t)std::strtoul(cap, nullptr, 10));
-  for (int32_t k = 0; k < s->num_dispatches; ++k) {
-    const octet_gpu_dispatch &dp = s->dispatches[k];
-    uint64_t invocations = (uint64_t)dp.block[0] * dp.block[1] * dp.block[2];
-    bool fits = invocations <= limits.maxComputeWorkGroupInvocations;
-    for (int a = 0; a < 3; ++a)
-      fits = fits && dp.block[a] <= limits.maxComputeWorkGroupSize[a] &&
-             dp.grid[a] <= limits.maxComputeWorkGroupCount[a];
-    if (!fits)
-      return makeStatus(
-          OCTET_UNSUPPORTED,
-          name + ": kernel '" + dp.kernel + "' needs workgroups of " +
-              std::to_string(dp.block[0]) + "x" + std::to_string(dp.block[1]) + "x" +
-              std::to_string(dp.block[2]) + " invocations in a grid of " +
-              std::to_string(dp.grid[0]) + "x" + std::to_string(dp.grid[1]) + "x" +
-              std::to_string(dp.grid[2]) + "; device '" + d->props.deviceName + "' allows " +
-              std::to_string(limits.maxComputeWorkGroupInvocations) +
-              " invocations per workgroup, " +
-              std::to_string(limits.maxComputeWorkGroupSize[0]) + "x" +
-              std::to_string(limits.maxComputeWorkGroupSize[1]) + "x" +
-              std::to_string(limits.maxComputeWorkGroupSize[2]) + " per dimension and " +
-              std::to_string(limits.maxComputeWorkGroupCount[0]) + "x" +
-              std::to_string(limits.maxComputeWorkGroupCount[1]) + "x" +
-              std::to_string(limits.maxComputeWorkGroupCount[2]) + " workgroups");
-  }
+  const VkPhysicalDeviceLimits &l = limits;
+  octet::runtime::GPULimits gl = {
+      l.maxComputeWorkGroupInvocations,
+      {l.maxComputeWorkGroupSize[0], l.maxComputeWorkGroupSize[1], l.maxComputeWorkGroupSize[2]},
+      {l.maxComputeWorkGroupCount[0], l.maxComputeWorkGroupCount[1],
+       l.maxComputeWorkGroupCount[2]},
+      "invocations",
+      "workgroup",
+      "workgroups",
+      "dimension"};
+  if (std::string over = octet::runtime::checkGPULimits(s, gl, d->props.deviceName);
+      !over.empty())
+    return makeStatus(OCTET_UNSUPPORTED, name + ": " + over);
   auto *m = new (std::nothrow) Module;
   if (!m)
     return octet::runtime::outOfMemory();
