@@ -58,6 +58,13 @@ int fail(const std::string &message) {
   return 1;
 }
 
+/// fail() with a status's message (after `prefix`); releases the status.
+int failStatus(octet_status s, const std::string &prefix = "") {
+  std::string message = prefix + octet_status_message(s);
+  octet_status_release(s);
+  return fail(message);
+}
+
 /// An unsigned option value; false when it is not one.
 bool parseUnsigned(const std::string &text, unsigned &out) {
   if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
@@ -200,18 +207,12 @@ int main(int argc, char **argv) {
     if (driver.empty() ||
         (colon != std::string::npos && !parseUnsigned(deviceSpec.substr(colon + 1), ordinal)))
       return fail("--device expects DRIVER or DRIVER:N (cpu, vulkan:0), not '" + deviceSpec + "'");
-    if (octet_status s = octet_device_create(driver.c_str(), (int32_t)ordinal, &device)) {
-      std::string msg = octet_status_message(s);
-      octet_status_release(s);
-      return fail(msg);
-    }
+    if (octet_status s = octet_device_create(driver.c_str(), (int32_t)ordinal, &device))
+      return failStatus(s);
   }
   octet_module module = nullptr;
-  if (octet_status s = octet_module_load(modulePath.c_str(), device, &module)) {
-    std::string msg = octet_status_message(s);
-    octet_status_release(s);
-    return fail(msg);
-  }
+  if (octet_status s = octet_module_load(modulePath.c_str(), device, &module))
+    return failStatus(s);
   struct Guard {
     octet_module m;
     ~Guard() { octet_module_release(m); }
@@ -348,17 +349,11 @@ int main(int argc, char **argv) {
   };
   if (ioDevice) {
     for (octet_tensor_view &v : inViews)
-      if (octet_status s = onDevice(v, true)) {
-        std::string msg = octet_status_message(s);
-        octet_status_release(s);
-        return fail("--io=device: " + msg);
-      }
+      if (octet_status s = onDevice(v, true))
+        return failStatus(s, "--io=device: ");
     for (octet_tensor_view &v : outViews)
-      if (octet_status s = onDevice(v, false)) {
-        std::string msg = octet_status_message(s);
-        octet_status_release(s);
-        return fail("--io=device: " + msg);
-      }
+      if (octet_status s = onDevice(v, false))
+        return failStatus(s, "--io=device: ");
   }
 
   // One context (workspace) per thread; this thread's first.
@@ -372,19 +367,13 @@ int main(int argc, char **argv) {
   options.struct_size = sizeof options;
   options.num_threads = numThreads;
   for (Context &c : contexts)
-    if (octet_status s = octet_context_create(module, &options, &c.c)) {
-      std::string msg = octet_status_message(s);
-      octet_status_release(s);
-      return fail(msg);
-    }
+    if (octet_status s = octet_context_create(module, &options, &c.c))
+      return failStatus(s);
   auto run = [&]() -> octet_status {
     return octet_context_invoke(contexts[0].c, inViews.data(), numIn, outViews.data(), numOut);
   };
-  if (octet_status s = run()) {
-    std::string msg = octet_status_message(s);
-    octet_status_release(s);
-    return fail(msg);
-  }
+  if (octet_status s = run())
+    return failStatus(s);
   if (ioDevice)
     for (int32_t i = 0; i < numOut; ++i) {
       octet_status s = nullptr;
@@ -393,11 +382,8 @@ int main(int argc, char **argv) {
                               outArrays[i].data.size(), OCTET_COPY_DEVICE_TO_HOST, nullptr);
       if (!s)
         s = octet_device_synchronize(moduleDevice, nullptr);
-      if (s) {
-        std::string msg = octet_status_message(s);
-        octet_status_release(s);
-        return fail("--io=device: " + msg);
-      }
+      if (s)
+        return failStatus(s, "--io=device: ");
     }
 
   // Write outputs through temporaries: no partial files on error.
@@ -419,11 +405,8 @@ int main(int argc, char **argv) {
         views[t][i].data = outData[t].back().data();
         views[t][i].device = nullptr;
         if (ioDevice)
-          if (octet_status s = onDevice(views[t][i], false)) {
-            std::string msg = octet_status_message(s);
-            octet_status_release(s);
-            return fail("--io=device: " + msg);
-          }
+          if (octet_status s = onDevice(views[t][i], false))
+            return failStatus(s, "--io=device: ");
       }
     std::vector<std::vector<double>> times(concurrency);
     std::vector<std::string> errors(concurrency);

@@ -218,6 +218,14 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
   auto idx = cstIndex;
   auto v16 = VectorType::get({16}, accEl), v64 = VectorType::get({64}, i8),
        v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32);
+  // A[row][k4 .. k4 + 3] as one i32, broadcast to the 16 lanes.
+  auto broadcastA = [&](OpBuilder &kb, Location kl, Value row, Value k4) -> Value {
+    Value a4 = vector::TransferReadOp::create(kb, kl, v4, a, ValueRange{row, k4},
+                                              cstInt(kb, kl, 0, i8), ArrayRef<bool>{true});
+    Value a1 = vector::BitCastOp::create(kb, kl, v1, a4);
+    Value sc = vector::ExtractOp::create(kb, kl, a1, ArrayRef<int64_t>{0});
+    return vector::BroadcastOp::create(kb, kl, v16, sc);
+  };
   // Rows [m0, m1) in blocks of `rows`, column blocks [nb0, nb1) of 16 in
   // groups of `cols`: rows x cols accumulators stay in registers.
   auto tileLoop = [&](Value cIn, int64_t m0, int64_t m1, int64_t rows, int64_t nb0,
@@ -279,11 +287,7 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                       Value k4 = arith::MulIOp::create(kb, kl, kq, idx(kb, kl, 4));
                       SmallVector<Value> next;
                       for (int64_t r = 0; r < rows; ++r) {
-                        Value a4 = vector::TransferReadOp::create(
-                            kb, kl, v4, a, ValueRange{rowIdx[r], k4}, pad8, ArrayRef<bool>{true});
-                        Value a1 = vector::BitCastOp::create(kb, kl, v1, a4);
-                        Value sc = vector::ExtractOp::create(kb, kl, a1, ArrayRef<int64_t>{0});
-                        Value ab = vector::BroadcastOp::create(kb, kl, v16, sc);
+                        Value ab = broadcastA(kb, kl, rowIdx[r], k4);
                         for (int64_t j = 0; j < cols; ++j) {
                           auto dot = Dot4Op::create(kb, kl, v16, kargs[r * cols + j], ab, bis[j]);
                           if (!avx2Mode.empty())
@@ -320,12 +324,7 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                           Value ri = vector::BitCastOp::create(kb, kl, v16, rv);
                           SmallVector<Value> next;
                           for (int64_t r = 0; r < rows; ++r) {
-                            Value a4 = vector::TransferReadOp::create(
-                                kb, kl, v4, a, ValueRange{rowIdx[r], k4}, pad8,
-                                ArrayRef<bool>{true});
-                            Value a1 = vector::BitCastOp::create(kb, kl, v1, a4);
-                            Value sc = vector::ExtractOp::create(kb, kl, a1, ArrayRef<int64_t>{0});
-                            Value ab = vector::BroadcastOp::create(kb, kl, v16, sc);
+                            Value ab = broadcastA(kb, kl, rowIdx[r], k4);
                             auto dot = Dot4Op::create(kb, kl, v16, rargs[r], ab, ri);
                             dot->setAttr("octet_cpu.avx2", kb.getStringAttr(avx2Mode));
                             next.push_back(dot);
