@@ -2,6 +2,7 @@
 """Runs a model through the CPU backend and a GPU backend and compares.
 
 gpu_check.py MODEL.onnx WORKDIR [--target=vulkan|cuda] [--atol X] [--octetc-arg=ARG ...]
+    [--gpu-arg=ARG ...]   (--octetc-arg: both compiles; --gpu-arg: the GPU one only)
 gpu_check.py --fuzz FIRST LAST WORKDIR [--transformer] [--target=...]   (qdq_fuzz.py seeds)
 gpu_check.py --layers FIRST LAST WORKDIR [--target=...]   (gpu_layers.py seeds)
 
@@ -28,7 +29,7 @@ def run(cmd):
         sys.exit("failed: %s\n%s" % (" ".join(cmd), r.stderr))
 
 
-def check(model_path, work, atol, extra, label, gpu):
+def check(model_path, work, atol, extra, label, gpu, gpu_extra=()):
     model = onnx.load(model_path)
     inits = {t.name for t in model.graph.initializer}
     rng = np.random.default_rng(11)
@@ -52,7 +53,8 @@ def check(model_path, work, atol, extra, label, gpu):
     outs = {}
     for target in ("cpu", gpu):
         so = os.path.join(work, "m.%s.so" % target)
-        run(["octetc", model_path, "--target=" + target, "--emit=shared-lib", "-o", so] + shapes + extra)
+        run(["octetc", model_path, "--target=" + target, "--emit=shared-lib", "-o", so] + shapes + extra
+            + (list(gpu_extra) if target == gpu else []))
         cmd = ["octet-run", so]
         for f in feeds:
             cmd += ["--input", f]
@@ -84,6 +86,7 @@ def main():
     p.add_argument("--transformer", action="store_true")
     p.add_argument("--atol", type=float, default=0.0)
     p.add_argument("--octetc-arg", action="append", default=[])
+    p.add_argument("--gpu-arg", action="append", default=[])
     p.add_argument("--target", default="vulkan", choices=["vulkan", "cuda"])
     a = p.parse_args()
     ok = True
@@ -95,7 +98,7 @@ def main():
             r = subprocess.run([sys.executable, os.path.join(HERE, "gpu_layers.py"), str(seed), path],
                                capture_output=True, text=True, check=True)
             ok &= check(path, work, a.atol, a.octetc_arg,
-                        "layer %d (%s)" % (seed, r.stdout.strip()), a.target)
+                        "layer %d (%s)" % (seed, r.stdout.strip()), a.target, a.gpu_arg)
     elif a.fuzz:
         first, last, work = int(a.args[0]), int(a.args[1]), a.args[2]
         os.makedirs(work, exist_ok=True)
@@ -103,11 +106,12 @@ def main():
             path = os.path.join(work, "seed%d.onnx" % seed)
             run([sys.executable, os.path.join(HERE, "qdq_fuzz.py")] +
                 (["--transformer"] if a.transformer else []) + [str(seed), path])
-            ok &= check(path, work, a.atol, a.octetc_arg, "seed %d" % seed, a.target)
+            ok &= check(path, work, a.atol, a.octetc_arg, "seed %d" % seed, a.target, a.gpu_arg)
     else:
         model, work = a.args[0], a.args[1]
         os.makedirs(work, exist_ok=True)
-        ok = check(model, work, a.atol, a.octetc_arg, os.path.basename(model), a.target)
+        ok = check(model, work, a.atol, a.octetc_arg, os.path.basename(model), a.target,
+                   a.gpu_arg)
     sys.exit(0 if ok else 1)
 
 

@@ -86,6 +86,11 @@ cl::opt<std::string> vulkanCaps(
              "(default int8,int-dot: any Vulkan 1.3 device)"),
     cl::value_desc("lavapipe|nvidia|amd|intel|generic|int8,int-dot,coopmat:16x16x32,subgroup=32"),
     cl::init(""), cl::cat(category));
+cl::opt<int64_t> gpuStages(
+    "gpu-stages",
+    cl::desc("With --target=cuda or vulkan: steps of K in flight in the 8-bit product kernels "
+             "(default: 3 where cp.async copies, else 2)"),
+    cl::value_desc("2|3|4"), cl::init(0), cl::cat(category));
 cl::opt<std::string> headerFile("header", cl::desc("Also write a C header for the object"),
                                 cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string> modelName("name", cl::desc("C name of the entry point (default: model)"),
@@ -654,6 +659,16 @@ int main(int argc, char **argv) {
     errs() << "octetc: error: --name '" << modelName << "' is not a C identifier\n";
     return 1;
   }
+  if (gpuStages.getNumOccurrences()) {
+    if (gpuStages < 2 || gpuStages > 4) {
+      errs() << "octetc: error: --gpu-stages must be 2, 3 or 4, not " << gpuStages << "\n";
+      return 1;
+    }
+    if (!tgt || (tgt->name != "cuda" && tgt->name != "vulkan")) {
+      errs() << "octetc: error: --gpu-stages needs --target=cuda or --target=vulkan\n";
+      return 1;
+    }
+  }
   if (vnni != "auto" && vnni != "on" && vnni != "off") {
     errs() << "octetc: error: --vnni must be auto, on or off, not '" << vnni << "'\n";
     return 1;
@@ -690,6 +705,7 @@ int main(int argc, char **argv) {
     opts.sharedLibrary = what == Emit::SharedLib;
     opts.cudaArch = cudaArch;
     opts.vulkanCaps = vulkanCaps;
+    opts.gpuStages = gpuStages;
     if (dynamic) {
       // The batch-1 module is the one compiled; the others are the sizes
       // with kernels of their own.

@@ -45,17 +45,19 @@ std::optional<GPUDot> parseGPUDot(llvm::StringRef s);
 /// `spirv`: the kernels go to SPIR-V (workgroup memory as memory space 3
 /// allocations), else to NVVM (workgroup attributions).
 /// `tensorCores` (NVVM, sm_80+): the products that fill an m16n8 fragment
-/// on mma.sync m16n8k32.
+/// on mma.sync m16n8k32. `stages`: steps of K in flight in the product
+/// kernels (2 to 4; 0: chosen per kernel).
 void buildGPUKernelPipeline(mlir::OpPassManager &pm, const std::string &requant,
                             GPUDot dot = GPUDot::Scalar, bool spirv = false,
-                            bool tensorCores = false);
+                            bool tensorCores = false, int64_t stages = 0);
 
 /// The pass that turns each 8-bit matrix product (a linalg.generic on
 /// buffers) into a workgroup-tiled kernel on 4-way dot products, with the
 /// accumulator's initialization and its elementwise consumer fused in
 /// (octet-gpu-contractions).
 std::unique_ptr<mlir::Pass> createGPUContractionsPass(GPUDot dot, bool spirv,
-                                                      bool tensorCores = false);
+                                                      bool tensorCores = false,
+                                                      int64_t stages = 0);
 void registerGPUContractionsPass();
 
 /// The buffer a memref views (through subviews, reshapes and casts).

@@ -43,6 +43,9 @@ struct TargetOptions {
   /// (int8,int-dot,coopmat:16x16x32,subgroup=32); "" is any Vulkan 1.3
   /// device (int8,int-dot).
   std::string vulkanCaps;
+  /// GPU targets: steps of K in flight in the 8-bit product kernels (2 to
+  /// 4); 0: chosen per kernel (3 where cp.async copies, else 2).
+  int64_t gpuStages = 0;
   /// Also export the `octet_module` symbol that a loadable module needs.
   bool sharedLibrary = false;
   /// Where the target's phase timers nest (octetc --timing); null: not timed.

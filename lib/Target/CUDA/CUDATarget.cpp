@@ -65,7 +65,7 @@ LogicalResult buildCUDAPipeline(OpPassManager &pm, const TargetOptions &o, std::
   // Every listed arch (sm_61 and up) has dp4a; sm_80 and up have
   // mma.sync m16n8k32 for 8-bit integers.
   int sm = std::atoi(o.cudaArch.c_str() + 3);
-  buildGPUKernelPipeline(pm, o.requant, GPUDot::NVVM, /*spirv=*/false, sm >= 80);
+  buildGPUKernelPipeline(pm, o.requant, GPUDot::NVVM, /*spirv=*/false, sm >= 80, o.gpuStages);
   return success();
 }
 

@@ -9,11 +9,17 @@
 //   - a workgroup of 256 threads computes a TM x TN block of the output, each
 //     thread an RM x RN micro-tile (TM = 16 RM, TN = 16 RN, RM and RN chosen
 //     from the shape);
-//   - K advances 32 bytes at a time: the threads stage the A and B blocks in
-//     workgroup memory as 32-bit words of four packed bytes (zero beyond K,
-//     M and N), then each thread accumulates its micro-tile with one 4-way
+//   - K advances 32 or 64 bytes a step: the threads stage the A and B
+//     blocks in workgroup memory as 32-bit words of four packed bytes (zero
+//     beyond K, M and N; rows padded so that reads do not collide in
+//     banks), then each thread accumulates its micro-tile with one 4-way
 //     dot product per word pair (the target's: SPIR-V's OpSDotAccSat /
-//     OpUDotAccSat / OpSUDotAccSat, NVVM's dp4a, or four multiplies);
+//     OpUDotAccSat / OpSUDotAccSat, NVVM's dp4a, or four multiplies), or
+//     each warp its fragments with mma.sync m16n8k32 (sm_80+);
+//   - the steps are pipelined: the tiles have 2 to 4 stages, and while one
+//     step is multiplied the next ones are on their way (cp.async groups,
+//     or words held in registers and stored after the products), with one
+//     barrier per step;
 //   - zero points come out of the loop: sum (a - za)(b - zb) =
 //     sum ab - za sum b - zb sum a + K za zb, with the sums of a and b taken
 //     by dot products with 0x01010101. The identity holds modulo 2^32, so
@@ -475,6 +481,7 @@ struct Emitter {
   bool spirv;       // SPIR-V kernels (else NVVM)
   bool tensorCores; // NVVM: mma.sync m16n8k32 (sm_80+)
   llvm::DenseSet<Operation *> &erased; // ops fused away (other contractions may be among them)
+  int64_t stagesOption = 0;            // pipeline stages (0: chosen per kernel)
 
   // --- building blocks -----------------------------------------------------
   OpBuilder *bp = nullptr;
@@ -750,8 +757,25 @@ struct Emitter {
     bool mma = kind == GPUDot::NVVM && tensorCores && c.m >= 16 && c.n >= 8;
     int64_t rm = mma ? 4 : c.m >= 64 ? 4 : c.m >= 32 ? 2 : 1;
     int64_t rn = mma ? 4 : c.n >= 64 ? 4 : c.n >= 32 ? 2 : 1;
-    const int64_t tx = 16, ty = 16, threads = tx * ty, kw = 8, tk = 4 * kw;
+    // K advances kw 4-byte words per step: 16 (64 bytes) on CUDA where K
+    // has them, else 8 (SPIR-V keeps its workgroup memory under the 16 KiB
+    // every Vulkan device has).
+    const int64_t tx = 16, ty = 16, threads = tx * ty;
+    const int64_t kw = !spirv && c.k > 32 ? 16 : 8, tk = 4 * kw;
     int64_t tm = ty * rm, tn = tx * rn;
+    // The staged rows are padded so that a warp's reads hit distinct banks:
+    // by one word for the dot-product kernel (16 threads read 16 rows of
+    // one word), by four for ldmatrix (8 rows of 16 bytes, each 16-byte
+    // aligned: row strides of 48 or 80 bytes start them on 8 disjoint
+    // groups of 4 banks).
+    const int64_t kwp = kw + (mma ? 4 : 1);
+    int64_t ktiles = (c.k + tk - 1) / tk;
+    // Pipeline stages: the steps of K in flight (staged while an earlier
+    // one is multiplied). Three where cp.async copies run in the
+    // background, else two (registers carry the next step's words over the
+    // products); never more than there are steps, and at least two.
+    int64_t stages = stagesOption ? stagesOption : mma ? 3 : 2;
+    stages = std::max<int64_t>(2, std::min(stages, ktiles));
     int64_t gx = (c.n + tn - 1) / tn, gy = (c.m + tm - 1) / tm, gz = c.batch;
     if (gx > 65535 || gy > 65535 || gz > 65535)
       return; // the generic kernel takes it
@@ -770,8 +794,10 @@ struct Emitter {
     Attribute wg = spirv
                        ? (Attribute)b.getI64IntegerAttr(3)
                        : (Attribute)gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-    auto tileA = MemRefType::get({tm, kw}, b.getI32Type(), MemRefLayoutAttrInterface(), wg);
-    auto tileB = MemRefType::get({tn, kw}, b.getI32Type(), MemRefLayoutAttrInterface(), wg);
+    auto tileA =
+        MemRefType::get({stages, tm, kwp}, b.getI32Type(), MemRefLayoutAttrInterface(), wg);
+    auto tileB =
+        MemRefType::get({stages, tn, kwp}, b.getI32Type(), MemRefLayoutAttrInterface(), wg);
     Value one = idx(1);
     // The SPIR-V conversion takes workgroup memory as memref.alloc in the
     // kernel (made a Workgroup global variable), the NVVM one as workgroup
@@ -840,110 +866,159 @@ struct Emitter {
       init.append(numSumA, zero32); // sums of a, per row
     if (zpA)
       init.append(numSumB, zero32); // sums of b, per column
-    int64_t ktiles = (c.k + tk - 1) / tk;
+
+    // Staging one step of K of one operand into one stage of its tile:
+    // rows of `rows` (from `first`), 4-byte words of K from k0. sm_80+
+    // copies the words with cp.async straight into workgroup memory
+    // (zero-filled outside M, N and K) where they are whole words of the
+    // operand's buffer; otherwise each thread gathers its words into
+    // registers (`Pending`), to be stored once the stage is free.
+    struct Pending {
+      Value word, r, q, in; // in: null where the word is always in the tile
+    };
+    auto isAsync = [&](const Factor &f) {
+      return mma && !(gather && &f == &c.a) && wordsContiguous(g, f.input, c.kDim, c.k);
+    };
+    bool anyAsync = isAsync(c.a) || isAsync(c.b);
+    auto wordsViewOf = [&](const Factor &f) -> Value {
+      if (!isAsync(f))
+        return Value();
+      Value mem = g.getDpsInputs()[f.input];
+      auto memType = cast<MemRefType>(mem.getType());
+      // (reinterpret_cast, not collapse_shape: the NVVM conversion lowers
+      // the former in a kernel)
+      int64_t n = memType.getNumElements();
+      Value flat = memref::ReinterpretCastOp::create(
+          b, loc, MemRefType::get({n}, memType.getElementType()), mem, /*offset=*/0,
+          ArrayRef<int64_t>{n}, ArrayRef<int64_t>{1});
+      return memref::ViewOp::create(b, loc, MemRefType::get({n / 4}, b.getI32Type()), flat,
+                                    idx(0), ValueRange{});
+    };
+    Value viewA = wordsViewOf(c.a), viewB = wordsViewOf(c.b);
+    auto issue = [&](const Factor &f, Value wordsView, ArrayRef<unsigned> dims, int64_t total,
+                     Value first, int64_t rows, Value tile, Value stage, Value k0,
+                     SmallVectorImpl<Pending> &pending) {
+      Value mem = g.getDpsInputs()[f.input];
+      AffineMap map = gmaps[f.input];
+      auto memType = cast<MemRefType>(mem.getType());
+      // cp.async moves 16 bytes (4 words) at once where K is a multiple of
+      // 16 (the chunks then are 16-byte aligned, and wholly inside K or
+      // wholly outside), else 4.
+      int64_t vec = wordsView && c.k % 16 == 0 ? 4 : 1;
+      int64_t units = rows * kw / vec, perRow = kw / vec;
+      for (int64_t u = 0; u * threads < units; ++u) {
+        Value w = arith::AddIOp::create(b, loc, tid, idx(u * threads));
+        bool partial = (u + 1) * threads > units;
+        Value r = arith::DivUIOp::create(b, loc, w, idx(perRow));
+        Value q = arith::RemUIOp::create(b, loc, w, idx(perRow));
+        if (vec > 1)
+          q = arith::MulIOp::create(b, loc, q, idx(vec));
+        // Every index is clamped into the operand, so the loads of a thread
+        // past the tile's words are harmless (their words are not stored).
+        Value row = arith::AddIOp::create(b, loc, first, r);
+        Value rowOK = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, idx(total));
+        Value rowC = arith::MinUIOp::create(b, loc, row, idx(total - 1));
+        SmallVector<Value> pos(base);
+        delinearize(rowC, dims, c.ranges, pos);
+        Value kq = arith::AddIOp::create(b, loc, k0, arith::MulIOp::create(b, loc, q, idx(4)));
+        Value in = partial ? (Value)arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, w,
+                                                           idx(units))
+                           : Value();
+        if (wordsView) {
+          Value ok = arith::AndIOp::create(
+              b, loc, rowOK, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kq, idx(c.k)));
+          pos[c.kDim] = arith::MinUIOp::create(b, loc, kq, idx(c.k - 4 * vec));
+          SmallVector<Value> at = apply(map, pos);
+          Value lin = at[0];
+          for (int64_t d = 1; d < memType.getRank(); ++d)
+            lin = arith::AddIOp::create(
+                b, loc, arith::MulIOp::create(b, loc, lin, idx(memType.getDimSize(d))), at[d]);
+          Value w4 = arith::DivUIOp::create(b, loc, lin, idx(4));
+          Value n = arith::SelectOp::create(b, loc, ok, idx(vec), idx(0));
+          OpBuilder::InsertionGuard g2(b);
+          if (in) {
+            auto guard = scf::IfOp::create(b, loc, in, false);
+            b.setInsertionPointToStart(&guard.getThenRegion().front());
+          }
+          nvgpu::DeviceAsyncCopyOp::create(b, loc,
+                                           nvgpu::DeviceAsyncTokenType::get(b.getContext()), tile,
+                                           ValueRange{stage, r, q}, wordsView, ValueRange{w4},
+                                           b.getIndexAttr(vec), n,
+                                           vec == 4 ? b.getUnitAttr() : UnitAttr());
+          continue;
+        }
+        Value word = zero32;
+        for (int j = 0; j < 4; ++j) {
+          Value kk = arith::AddIOp::create(b, loc, kq, idx(j));
+          Value ok = arith::AndIOp::create(
+              b, loc, rowOK, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kk, idx(c.k)));
+          pos[c.kDim] = arith::MinUIOp::create(b, loc, kk, idx(c.k - 1));
+          Value v = gather && &f == &c.a
+                        ? loadGathered(*gather, apply(map, pos))
+                        : (Value)memref::LoadOp::create(b, loc, mem, apply(map, pos));
+          Value v32 = arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
+          v32 = arith::SelectOp::create(b, loc, ok, v32, zero32);
+          if (j)
+            v32 = arith::ShLIOp::create(b, loc, v32, i32(8 * j));
+          word = j ? (Value)arith::OrIOp::create(b, loc, word, v32) : v32;
+        }
+        pending.push_back({word, r, q, in});
+      }
+    };
+    auto store = [&](ArrayRef<Pending> pending, Value tile, Value stage) {
+      for (const Pending &p : pending) {
+        OpBuilder::InsertionGuard g2(b);
+        if (p.in) {
+          auto guard = scf::IfOp::create(b, loc, p.in, false);
+          b.setInsertionPointToStart(&guard.getThenRegion().front());
+        }
+        memref::StoreOp::create(b, loc, p.word, tile, ValueRange{stage, p.r, p.q});
+      }
+    };
+    // Both operands' step `step` of K into stage `stage`; the cp.async
+    // copies of the step make one group.
+    Value lastGroup;
+    auto issueStep = [&](Value step, Value stage, SmallVectorImpl<Pending> &pa,
+                         SmallVectorImpl<Pending> &pb) {
+      Value k0 = arith::MulIOp::create(b, loc, step, idx(tk));
+      issue(c.a, viewA, c.mDims, c.m, m0, tm, sa, stage, k0, pa);
+      issue(c.b, viewB, c.nDims, c.n, n0, tn, sb, stage, k0, pb);
+      if (anyAsync)
+        lastGroup = nvgpu::DeviceAsyncCreateGroupOp::create(
+            b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), ValueRange{});
+    };
+    // The prologue: steps 0 .. stages - 2 into their stages (none where K
+    // is empty: the loop below then runs no step).
+    for (int64_t s = 0; ktiles > 0 && s + 1 < stages; ++s) {
+      SmallVector<Pending> pa, pb;
+      issueStep(idx(s), idx(s), pa, pb);
+      store(pa, sa, idx(s));
+      store(pb, sb, idx(s));
+    }
+    // (the waits name a group of the prologue: their count is what matters)
+    Value waitToken = lastGroup;
+    // Step t: wait for its copies (the newer stages - 2 groups may still
+    // run) and for every thread (its stores of step t are done, and so are
+    // its products of step t - 1, whose stage step t + stages - 1 reuses);
+    // start step t + stages - 1 (past the end: zeros, harmlessly); multiply
+    // step t; store the registers' words of step t + stages - 1. One barrier
+    // per step.
     auto loop = scf::ForOp::create(b, loc, idx(0), idx(ktiles), one, init);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(loop.getBody());
-      Value k0 = arith::MulIOp::create(b, loc, loop.getInductionVar(), idx(tk));
-      // Stage one operand's block: rows r of `rows` (from `first`), 4-byte
-      // words of K.
-      bool anyAsync = false;
-      auto stage = [&](const Factor &f, ArrayRef<unsigned> dims, int64_t total, Value first,
-                       int64_t rows, Value tile) {
-        Value mem = g.getDpsInputs()[f.input];
-        AffineMap map = gmaps[f.input];
-        int64_t words = rows * kw;
-        // sm_80+: cp.async the operand's words straight into shared memory
-        // (zero-filled outside M, N and K) where they are whole words of its
-        // buffer.
-        bool async = mma && !(gather && &f == &c.a) && wordsContiguous(g, f.input, c.kDim, c.k);
-        Value wordsView;
-        auto memType = cast<MemRefType>(mem.getType());
-        if (async) {
-          anyAsync = true;
-          OpBuilder::InsertionGuard g0(b);
-          b.setInsertionPoint(loop);
-          // (reinterpret_cast, not collapse_shape: the NVVM conversion
-          // lowers the former in a kernel)
-          int64_t n = memType.getNumElements();
-          Value flat = memref::ReinterpretCastOp::create(
-              b, loc, MemRefType::get({n}, memType.getElementType()), mem, /*offset=*/0,
-              ArrayRef<int64_t>{n}, ArrayRef<int64_t>{1});
-          wordsView = memref::ViewOp::create(
-              b, loc, MemRefType::get({memType.getNumElements() / 4}, b.getI32Type()), flat,
-              idx(0), ValueRange{});
-        }
-        for (int64_t u = 0; u * threads < words; ++u) {
-          Value w = arith::AddIOp::create(b, loc, tid, idx(u * threads));
-          auto body = [&]() {
-            Value r = arith::DivUIOp::create(b, loc, w, idx(kw));
-            Value q = arith::RemUIOp::create(b, loc, w, idx(kw));
-            Value row = arith::AddIOp::create(b, loc, first, r);
-            Value rowOK = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, idx(total));
-            Value rowC = arith::MinUIOp::create(b, loc, row, idx(total - 1));
-            SmallVector<Value> pos(base);
-            delinearize(rowC, dims, c.ranges, pos);
-            Value kq = arith::AddIOp::create(b, loc, k0,
-                                             arith::MulIOp::create(b, loc, q, idx(4)));
-            if (async) {
-              Value ok = arith::AndIOp::create(
-                  b, loc, rowOK,
-                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kq, idx(c.k)));
-              pos[c.kDim] = arith::MinUIOp::create(b, loc, kq, idx(c.k - 4));
-              SmallVector<Value> at = apply(map, pos);
-              Value lin = at[0];
-              for (int64_t d = 1; d < memType.getRank(); ++d)
-                lin = arith::AddIOp::create(
-                    b, loc, arith::MulIOp::create(b, loc, lin, idx(memType.getDimSize(d))), at[d]);
-              Value w4 = arith::DivUIOp::create(b, loc, lin, idx(4));
-              Value n = arith::SelectOp::create(b, loc, ok, idx(1), idx(0));
-              nvgpu::DeviceAsyncCopyOp::create(
-                  b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tile,
-                  ValueRange{r, q}, wordsView, ValueRange{w4}, b.getIndexAttr(1), n,
-                  UnitAttr());
-              return;
-            }
-            Value word = zero32;
-            for (int j = 0; j < 4; ++j) {
-              Value kk = arith::AddIOp::create(b, loc, kq, idx(j));
-              Value ok = arith::AndIOp::create(
-                  b, loc, rowOK,
-                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kk, idx(c.k)));
-              pos[c.kDim] = arith::MinUIOp::create(b, loc, kk, idx(c.k - 1));
-              Value v = gather && &f == &c.a ? loadGathered(*gather, apply(map, pos))
-                                             : (Value)memref::LoadOp::create(b, loc, mem,
-                                                                              apply(map, pos));
-              Value v32 = arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
-              v32 = arith::SelectOp::create(b, loc, ok, v32, zero32);
-              if (j)
-                v32 = arith::ShLIOp::create(b, loc, v32, i32(8 * j));
-              word = j ? (Value)arith::OrIOp::create(b, loc, word, v32) : v32;
-            }
-            memref::StoreOp::create(b, loc, word, tile, ValueRange{r, q});
-          };
-          if ((u + 1) * threads <= words) {
-            body();
-          } else {
-            Value in = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, w, idx(words));
-            auto guard = scf::IfOp::create(b, loc, in, false);
-            OpBuilder::InsertionGuard g2(b);
-            b.setInsertionPointToStart(&guard.getThenRegion().front());
-            body();
-          }
-        }
-      };
-      stage(c.a, c.mDims, c.m, m0, tm, sa);
-      stage(c.b, c.nDims, c.n, n0, tn, sb);
-      if (anyAsync) {
-        Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
-            b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), ValueRange{});
-        nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
-      }
+      Value t = loop.getInductionVar();
+      if (waitToken)
+        nvgpu::DeviceAsyncWaitOp::create(b, loc, waitToken, b.getI32IntegerAttr(stages - 2));
       gpu::BarrierOp::create(b, loc);
+      Value next = arith::AddIOp::create(b, loc, t, idx(stages - 1));
+      Value nextStage = arith::RemUIOp::create(b, loc, next, idx(stages));
+      SmallVector<Pending> pa, pb;
+      issueStep(next, nextStage, pa, pb);
+      Value cur = arith::RemUIOp::create(b, loc, t, idx(stages));
       SmallVector<Value> acc(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
       auto word = [&](Value tile, Value row, int64_t q) -> Value {
-        return memref::LoadOp::create(b, loc, tile, ValueRange{row, idx(q)});
+        return memref::LoadOp::create(b, loc, tile, ValueRange{cur, row, idx(q)});
       };
       if (mma) {
         // The fragments of m16n8k32 (row.col), as the PTX ISA lays them
@@ -958,11 +1033,11 @@ struct Emitter {
         // ldmatrix.x4 (8 x 16-byte matrices; lane l gives the address of
         // row l % 8 of matrix l / 8, and gets back, of each matrix, the 4
         // bytes at row l / 4, bytes 4 (l % 4)..: one fragment register).
-        // A: matrices rows 0-7 / 8-15 of the warp's 16, bytes 0-15 / 16-31:
-        // a0, a1, a2, a3.
+        // A: matrices rows 0-7 / 8-15 of the warp's 16, bytes 0-15 / 16-31
+        // of the 32 of a product: a0, a1, a2, a3.
         auto vecTy = VectorType::get({4, 1}, b.getI32Type());
         auto ldm = [&](Value tile, Value row, Value word) {
-          Value v = nvgpu::LdMatrixOp::create(b, loc, vecTy, tile, ValueRange{row, word},
+          Value v = nvgpu::LdMatrixOp::create(b, loc, vecTy, tile, ValueRange{cur, row, word},
                                               /*transpose=*/false, /*numTiles=*/4);
           SmallVector<Value> r;
           for (int64_t i = 0; i < 4; ++i)
@@ -974,34 +1049,42 @@ struct Emitter {
         Value rowA = arith::AddIOp::create(
             b, loc, arith::AddIOp::create(b, loc, wrow, l8),
             arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, lq, idx(2)), idx(8)));
-        Value wordA = arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, lq, idx(2)),
-                                            idx(4));
-        SmallVector<Value> a = ldm(sa, rowA, wordA);
+        Value wordA =
+            arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, lq, idx(2)), idx(4));
         // B: for column blocks j, j + 1: matrices (j, bytes 0-15), (j, 16-31),
         // (j + 1, 0-15), (j + 1, 16-31): b0, b1 of each.
-        Value wordB = arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, lq, idx(2)),
-                                            idx(4));
-        SmallVector<Value> bfrag;
-        for (int64_t j = 0; j < 4; j += 2) {
-          Value rowB = arith::AddIOp::create(
+        Value wordB =
+            arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, lq, idx(2)), idx(4));
+        SmallVector<Value> rowsB;
+        for (int64_t j = 0; j < 4; j += 2)
+          rowsB.push_back(arith::AddIOp::create(
               b, loc, arith::AddIOp::create(b, loc, wcol, l8),
               arith::MulIOp::create(
-                  b, loc, arith::AddIOp::create(b, loc, arith::DivUIOp::create(b, loc, lq, idx(2)),
-                                                idx(j)),
-                  idx(8)));
-          auto got = ldm(sb, rowB, wordB);
-          bfrag.append(got.begin(), got.end());
-        }
+                  b, loc,
+                  arith::AddIOp::create(b, loc, arith::DivUIOp::create(b, loc, lq, idx(2)),
+                                        idx(j)),
+                  idx(8))));
         auto ptx = [](bool sgn) { return sgn ? NVVM::MMATypes::s8 : NVVM::MMATypes::u8; };
-        for (int64_t j = 0; j < 4; ++j) {
-          SmallVector<Value> bw = {bfrag[2 * j], bfrag[2 * j + 1]};
-          SmallVector<Value> cw(acc.begin() + 4 * j, acc.begin() + 4 * j + 4);
-          auto op = NVVM::MmaOp::create(
-              b, loc, resTy, a, bw, cw, {16, 8, 32}, std::nullopt, NVVM::MMAIntOverflow::wrapped,
-              std::array<NVVM::MMATypes, 2>{ptx(c.a.isSigned), ptx(c.b.isSigned)},
-              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row, NVVM::MMALayout::col});
-          for (int64_t t = 0; t < 4; ++t)
-            acc[4 * j + t] = LLVM::ExtractValueOp::create(b, loc, op.getResult(), t);
+        // One product of 32 bytes of K per 8 words of the step.
+        for (int64_t kb = 0; kb < kw; kb += 8) {
+          SmallVector<Value> a =
+              ldm(sa, rowA, arith::AddIOp::create(b, loc, wordA, idx(kb)));
+          SmallVector<Value> bfrag;
+          for (Value rowB : rowsB) {
+            auto got = ldm(sb, rowB, arith::AddIOp::create(b, loc, wordB, idx(kb)));
+            bfrag.append(got.begin(), got.end());
+          }
+          for (int64_t j = 0; j < 4; ++j) {
+            SmallVector<Value> bw = {bfrag[2 * j], bfrag[2 * j + 1]};
+            SmallVector<Value> cw(acc.begin() + 4 * j, acc.begin() + 4 * j + 4);
+            auto op = NVVM::MmaOp::create(
+                b, loc, resTy, a, bw, cw, {16, 8, 32}, std::nullopt,
+                NVVM::MMAIntOverflow::wrapped,
+                std::array<NVVM::MMATypes, 2>{ptx(c.a.isSigned), ptx(c.b.isSigned)},
+                std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row, NVVM::MMALayout::col});
+            for (int64_t t = 0; t < 4; ++t)
+              acc[4 * j + t] = LLVM::ExtractValueOp::create(b, loc, op.getResult(), t);
+          }
         }
         int64_t sidx = slots.size();
         if (zpB)
@@ -1039,9 +1122,13 @@ struct Emitter {
               acc[sidx] = dot4(bv[j], c.b.isSigned, ones, c.b.isSigned, acc[sidx], true);
         }
       }
-      gpu::BarrierOp::create(b, loc);
+      store(pa, sa, nextStage);
+      store(pb, sb, nextStage);
       scf::YieldOp::create(b, loc, acc);
     }
+    // No copy outlives the kernel's use of workgroup memory.
+    if (waitToken)
+      nvgpu::DeviceAsyncWaitOp::create(b, loc, waitToken, b.getI32IntegerAttr(0));
     // The epilogue, per accumulator of the thread.
     auto maps = gmaps;
     for (auto [slotNo, slot] : llvm::enumerate(slots)) {
@@ -1144,10 +1231,11 @@ struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(GPUContractions)
   GPUContractions() = default;
   GPUContractions(const GPUContractions &other) : PassWrapper(other) {}
-  GPUContractions(GPUDot d, bool s, bool tc) {
+  GPUContractions(GPUDot d, bool s, bool tc, int64_t st) {
     dot = gpuDotName(d).str();
     spirvTarget = s;
     tensorCores = tc;
+    stages = st;
   }
   StringRef getArgument() const override { return "octet-gpu-contractions"; }
   StringRef getDescription() const override {
@@ -1168,6 +1256,10 @@ struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
   Option<bool> tensorCores{*this, "tensor-cores",
                            llvm::cl::desc("NVVM: mma.sync m16n8k32 for the products it fits"),
                            llvm::cl::init(false)};
+  Option<int64_t> stages{*this, "stages",
+                         llvm::cl::desc("Steps of K in flight per kernel, 2 to 4 (0: 3 where "
+                                        "cp.async copies, else 2)"),
+                         llvm::cl::init(0)};
 
   GPUDot kind = GPUDot::Scalar;
 
@@ -1178,6 +1270,12 @@ struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
       return signalPassFailure();
     }
     kind = *parsed;
+    if (stages != 0 && (stages < 2 || stages > 4)) {
+      getOperation().emitError() << "octet-gpu-contractions: stages must be 0 (chosen per "
+                                    "kernel) or 2 to 4, not "
+                                 << stages;
+      return signalPassFailure();
+    }
     SmallVector<linalg::GenericOp> work;
     getOperation().walk([&](linalg::GenericOp g) {
       if (isa<func::FuncOp>(g->getParentOp()))
@@ -1186,8 +1284,11 @@ struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
     llvm::DenseSet<Operation *> erased;
     for (linalg::GenericOp g : work)
       if (!erased.contains(g))
-        if (auto c = matchContraction(g))
-          Emitter(g.getLoc(), kind, spirvTarget, tensorCores, erased).emit(*c);
+        if (auto c = matchContraction(g)) {
+          Emitter e(g.getLoc(), kind, spirvTarget, tensorCores, erased);
+          e.stagesOption = stages;
+          e.emit(*c);
+        }
   }
 
 };
@@ -1216,8 +1317,9 @@ std::optional<GPUDot> parseGPUDot(StringRef s) {
   return std::nullopt;
 }
 
-std::unique_ptr<Pass> createGPUContractionsPass(GPUDot dot, bool spirv, bool tensorCores) {
-  return std::make_unique<GPUContractions>(dot, spirv, tensorCores);
+std::unique_ptr<Pass> createGPUContractionsPass(GPUDot dot, bool spirv, bool tensorCores,
+                                                int64_t stages) {
+  return std::make_unique<GPUContractions>(dot, spirv, tensorCores, stages);
 }
 
 void registerGPUContractionsPass() { PassRegistration<GPUContractions>(); }

@@ -319,7 +319,7 @@ void registerGPUPasses() {
 }
 
 void buildGPUKernelPipeline(OpPassManager &pm, const std::string &requant, GPUDot dot,
-                            bool spirv, bool tensorCores) {
+                            bool spirv, bool tensorCores, int64_t stages) {
   namespace cpu = mlir::octet::cpu;
   mlir::octet::ConvertOctetToLinalgOptions lower;
   lower.requant = requant;
@@ -328,7 +328,7 @@ void buildGPUKernelPipeline(OpPassManager &pm, const std::string &requant, GPUDo
   buildTensorsToBuffersPasses(pm);
   pm.addPass(cpu::createOctetCopiesToLinalg());
   // 8-bit products: tiled dot-product kernels.
-  pm.addPass(createGPUContractionsPass(dot, spirv, tensorCores));
+  pm.addPass(createGPUContractionsPass(dot, spirv, tensorCores, stages));
   // The other loop nests, each one kernel.
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addPass(createLowerAffinePass());

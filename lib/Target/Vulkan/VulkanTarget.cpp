@@ -130,7 +130,7 @@ LogicalResult buildVulkanPipeline(OpPassManager &pm, const TargetOptions &o, std
   if (failed(caps))
     return failure();
   buildGPUKernelPipeline(pm, o.requant, caps->intDot ? GPUDot::SPIRV : GPUDot::Scalar,
-                         /*spirv=*/true);
+                         /*spirv=*/true, /*tensorCores=*/false, o.gpuStages);
   return success();
 }
 

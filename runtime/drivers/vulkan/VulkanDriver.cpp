@@ -206,6 +206,14 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
   VkInstanceCreateInfo ici{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
   ici.pApplicationInfo = &app;
   VkResult r = a.createInstance(&ici, nullptr, &d->instance);
+  if (r == VK_ERROR_INCOMPATIBLE_DRIVER) {
+    // The loader is there, but no driver (ICD) is.
+    destroyDevice(d);
+    return makeStatus(OCTET_UNSUPPORTED,
+                      "vulkan: no Vulkan device found (" + vkError("vkCreateInstance", r) +
+                          ": the Vulkan loader found no driver; install one, e.g. "
+                          "mesa-vulkan-drivers)");
+  }
   if (r != VK_SUCCESS) {
     destroyDevice(d);
     return makeStatus(OCTET_UNSUPPORTED, "vulkan: " + vkError("vkCreateInstance", r) +
