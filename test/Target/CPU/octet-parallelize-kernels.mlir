@@ -3,6 +3,7 @@
 // public caller gets the octet_call argument and passes task 0 of 1.
 // RUN: octet-opt %s --octet-parallelize-kernels="min-work=1000 min-intensity=1" | FileCheck %s
 // RUN: octet-opt %s --octet-parallelize-kernels="min-work=100000000" | FileCheck %s --check-prefix=SERIAL
+// RUN: octet-opt %s --octet-parallelize-kernels="min-work=1000" | FileCheck %s --check-prefix=EW
 // SERIAL-NOT: octet-tasks
 // SERIAL-NOT: !llvm.ptr
 
@@ -58,18 +59,23 @@ func.func private @f_k1(%a: memref<32x16xf32>, %b: memref<16x32xf32>, %c: memref
   return
 }
 
-// Elementwise (no reduction): memory-bound, stays serial.
+// Elementwise (no reduction), 4 units of work per 8 bytes: serial under
+// min-intensity=1; split over its rows by default (min-intensity=0).
 // CHECK-LABEL: func.func private @f_k2
 // CHECK-SAME: (%{{.*}}: memref<256x256xf32>, %{{.*}}: memref<256x256xf32>) attributes {octet.kernel, passthrough = ["noinline"]}
 // CHECK: linalg.generic
+// EW-LABEL: func.func private @f_k2
+// EW-SAME: (%{{.*}}: memref<256x256xf32>, %{{.*}}: memref<256x256xf32>, %{{.*}}: index, %{{.*}}: index) attributes {octet.kernel, passthrough = ["noinline", ["octet-tasks", "256"]]}
+// EW-NOT: linalg.generic
+// EW: scf.for
+// EW: arith.mulf
+// EW-LABEL: func.func private @f_k3
 func.func private @f_k2(%a: memref<256x256xf32>, %b: memref<256x256xf32>) attributes {octet.kernel, passthrough = ["noinline"]} {
   linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
       ins(%a : memref<256x256xf32>) outs(%b : memref<256x256xf32>) {
   ^bb0(%x: f32, %y: f32):
-    %e = math.exp %x : f32
-    %s = arith.mulf %e, %x : f32
-    %t = arith.addf %s, %e : f32
-    linalg.yield %t : f32
+    %s = arith.mulf %x, %x : f32
+    linalg.yield %s : f32
   }
   return
 }

@@ -191,9 +191,9 @@ def OctetParallelizeKernels : Pass<"octet-parallelize-kernels", "ModuleOp"> {
     tasks). Every element is still computed by the same code, so results do
     not depend on the number of tasks. Kernels whose estimated work (ops
     times enclosing trip counts) is below `min-work`, or below
-    `min-intensity` per byte of their buffer arguments, stay serial, and so
-    do linalg ops without reduction dimensions (elementwise ops, fills,
-    copies): memory-bound work that runs slower split between cores. A split
+    `min-intensity` per byte of their buffer arguments (0 by default: on
+    the hosts measured, elementwise ops, fills, copies and layout changes
+    ran faster split too, each thread keeping to its share), stay serial. A split
     kernel carries the LLVM function attribute `octet-tasks` (the largest
     trip of its level); its calls pass task 0 of 1, and the public function
     gets a last `!llvm.ptr` argument, the octet_call, through which the
@@ -203,7 +203,7 @@ def OctetParallelizeKernels : Pass<"octet-parallelize-kernels", "ModuleOp"> {
   let options = [
     Option<"minWork", "min-work", "int64_t", /*default=*/"200000",
            "Kernels with less estimated work stay serial">,
-    Option<"minIntensity", "min-intensity", "int64_t", /*default=*/"4",
+    Option<"minIntensity", "min-intensity", "int64_t", /*default=*/"0",
            "Kernels with less estimated work per byte of their buffers stay serial">,
     Option<"minTrip", "min-trip", "int64_t", /*default=*/"4",
            "Iterations a level needs for the split to stop descending">
