@@ -456,6 +456,10 @@ M["op_pad_reflect"] = lambda: fop(
     inits=[const("p", np.array([0, 0, 2, 1, 0, 0, 4, 5]))])
 M["op_pad_edge"] = lambda: fop(
     "Pad", extra_inputs=["p"], mode="edge", inits=[const("p", np.array([1, 0, 3, 2, 0, 2, 1, 4]))])
+# wrap (opset 19), with pads past the dimension's size (5 and 8 along W = 6).
+M["op_pad_wrap"] = lambda: fop(
+    "Pad", opset=19, extra_inputs=["p"], mode="wrap",
+    inits=[const("p", np.array([0, 1, 2, 5, 1, 0, 7, 8]))])
 M["op_pad_opset2"] = lambda: fop("Pad", opset=2, pads=[0, 0, 1, 1, 0, 0, 1, 1], value=-0.5)
 M["op_pad_axes"] = lambda: fop("Pad", opset=18, extra_inputs=["p", "", "ax"],
                                inits=[const("p", np.array([2, 1, 0, 3])),
@@ -490,6 +494,18 @@ M["op_resize_linear_pytorch"] = lambda: resize(scales=[1, 1, 0.6, 1.7], mode="li
                                                coordinate_transformation_mode="pytorch_half_pixel")
 M["op_resize_linear_asym"] = lambda: resize(scales=[1, 1, 3, 1], mode="linear",
                                             coordinate_transformation_mode="asymmetric")
+# Cubic: upsampling (half_pixel, a = -0.75), downsampling with
+# exclude_outside (pytorch_half_pixel, a = -0.5), align_corners by sizes,
+# asymmetric along one dimension.
+M["op_resize_cubic_2x"] = lambda: resize(scales=[1, 1, 2, 2], mode="cubic")
+M["op_resize_cubic_excl"] = lambda: resize(scales=[1, 1, 0.6, 1.7], mode="cubic",
+                                           coordinate_transformation_mode="pytorch_half_pixel",
+                                           cubic_coeff_a=-0.5, exclude_outside=1)
+M["op_resize_cubic_align"] = lambda: resize(sizes=[1, 2, 9, 4], mode="cubic",
+                                            coordinate_transformation_mode="align_corners")
+M["op_resize_cubic_asym"] = lambda: resize(scales=[1, 1, 1, 2.5], mode="cubic",
+                                           coordinate_transformation_mode="asymmetric",
+                                           exclude_outside=1)
 M["op_resize_opset10"] = lambda: resize(opset=10, scales=[1, 1, 2, 3], mode="linear")
 M["op_resize_axes"] = lambda: model(
     [h.make_node("Resize", ["x0", "", "sc"], ["y"], name="rs", axes=[3, 2], mode="linear")],
@@ -559,6 +575,20 @@ M["op_reduce_l1"] = lambda: fop("ReduceL1", axes=[1, 2], keepdims=0)
 M["op_reduce_l2"] = lambda: fop("ReduceL2", axes=[3])
 M["op_reduce_sum_square"] = lambda: fop("ReduceSumSquare", keepdims=0)
 M["op_reduce_log_sum_exp"] = lambda: fop("ReduceLogSumExp", axes=[-1], keepdims=0)
+# noop_with_empty_axes=1 and no axes: nothing reduced, but each element
+# still mapped (x^2, |x|, sqrt(x^2), log x, x), as ONNX Runtime does.
+M["op_reduce_noop"] = lambda: model(
+    [h.make_node(op, ["x0"], ["y%d" % i], name="r%d" % i, noop_with_empty_axes=1)
+     for i, op in enumerate(["ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSum",
+                             "ReduceLogSumExp", "ReduceSum"])],
+    [vi("x0", F, XS)], [vi("y%d" % i, F, None) for i in range(6)], opset=18)
+# Negative pads crop (constant mode, and edge mode padding what is left).
+M["op_pad_negative"] = lambda: model(
+    [h.make_node("Pad", ["x0", "p"], ["y0"], name="pc", mode="constant"),
+     h.make_node("Pad", ["x0", "q"], ["y1"], name="pe", mode="edge")],
+    [vi("x0", F, XS)], [vi("y0", F, None), vi("y1", F, None)],
+    [const("p", np.array([0, -1, 2, -1, 0, 1, -1, 3])),
+     const("q", np.array([0, 1, -2, 0, 0, -1, 1, -1]))], opset=13)
 M["op_reduce_log_sum"] = lambda: model(
     [h.make_node("Abs", ["x0"], ["a"], name="abs"),
      h.make_node("ReduceLogSum", ["a"], ["y"], name="rls", axes=[1])],
@@ -578,6 +608,9 @@ M["op_convt_s1"] = lambda: convt(bias=False)
 M["op_convt_group_dil"] = lambda: convt(k=(2, 3), group=2, strides=[2, 3], dilations=[2, 1],
                                         pads=[0, 1, 1, 0])
 M["op_convt_same"] = lambda: convt(k=(4, 4), strides=[2, 2], auto_pad="SAME_UPPER")
+# SAME_LOWER with a 1-wide kernel and stride 2 along W: input x stride is
+# past what the kernel reaches (no padding; ORT's output is 1 narrower).
+M["op_convt_same_short"] = lambda: convt(k=(3, 1), strides=[2, 2], auto_pad="SAME_LOWER")
 M["op_convt_output_shape"] = lambda: convt(k=(3, 3), strides=[2, 2], output_shape=[10, 12])
 M["op_convt_depthwise"] = lambda: convt(c=4, f=1, k=(4, 4), group=4, strides=[2, 2],
                                         pads=[1, 1, 1, 1])
@@ -789,13 +822,14 @@ M["op_lstm_reverse_peep"] = lambda: _lstm("reverse", peep=True, init=True, clip=
 M["op_lstm_bidirectional"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True)
 
 
-def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, **attrs):
+def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, opset=18,
+            **attrs):
     """dq(q(x)) -> op -> q -> dq, ONNX Runtime's QDQ form of one op."""
     nx, ix = qdq_act("x", 120, 0.05)
     no, io = qdq_act("o", ozp, oscale)
     node = h.make_node(op, ["x_d"] + list(extra), ["o"], name="n_" + op, **attrs)
     return model(nx + [node] + no, [vi("x", F, list(xshape))], [vi("o_d", F, None)],
-                 ix + io + list(inits), opset=18)
+                 ix + io + list(inits), opset=opset)
 
 
 M["qdq_op_leaky_relu"] = lambda: qdq_one("LeakyRelu", alpha=0.2)
@@ -809,6 +843,9 @@ M["qdq_op_pad"] = lambda: qdq_one("Pad", extra=["p"], oscale=0.05, ozp=120,
 M["qdq_op_pad_reflect"] = lambda: qdq_one("Pad", extra=["p"], oscale=0.05, ozp=120,
                                           mode="reflect",
                                           inits=[const("p", np.array([0, 0, 1, 2, 0, 0, 2, 1]))])
+M["qdq_op_pad_wrap"] = lambda: qdq_one("Pad", extra=["p"], oscale=0.05, ozp=120, opset=19,
+                                       mode="wrap",
+                                       inits=[const("p", np.array([0, 0, 1, 2, 0, 0, 2, 1]))])
 M["qdq_op_resize_nearest"] = lambda: qdq_one("Resize", extra=["", "sc"], oscale=0.05, ozp=120,
                                              mode="nearest",
                                              inits=[const("sc", np.array([1, 1, 2, 2], np.float32))])
@@ -1457,12 +1494,12 @@ B.update({
     "sum_int": lambda: one("Sum", ["i", "i"], in_vis=[vi("i", I64, [2])]),
     "variadic_empty": lambda: one("Min", [], in_vis=[]),
     "gmp_rank": lambda: one("GlobalMaxPool", ["x"], in_vis=[vi("x", F, ["n", 4])]),
-    "pad_wrap": lambda: one("Pad", ["x", "p"], in_vis=_X, opset=19, mode="wrap",
+    "pad_mode": lambda: one("Pad", ["x", "p"], in_vis=_X, opset=19, mode="circular",
                             inits=[const("p", np.zeros(8, np.int64))]),
     "pad_dynamic": lambda: one("Pad", ["x", "p"], in_vis=_X + [vi("p", I64, [8])]),
     "pad_count": lambda: one("Pad", ["x", "p"], in_vis=_X, inits=[const("p", np.ones(6, np.int64))]),
     "pad_negative": lambda: one("Pad", ["x", "p"], in_vis=_X,
-                                inits=[const("p", np.array([0, 0, -1, 0, 0, 0, 0, 0]))]),
+                                inits=[const("p", np.array([0, 0, -3, 0, 0, 0, -2, 0]))]),
     "pad_value_dynamic": lambda: one("Pad", ["x", "p", "v"], in_vis=_X + [vi("v", F, [])],
                                      inits=[const("p", np.ones(8, np.int64))]),
     "pad_axes_count": lambda: one("Pad", ["x", "p", "", "ax"], in_vis=_X, opset=18,
@@ -1473,8 +1510,8 @@ B.update({
                                          const("ax", np.array([7]))]),
     "pad_reflect_size": lambda: one("Pad", ["x", "p"], in_vis=_X, mode="reflect",
                                     inits=[const("p", np.array([0, 0, 4, 0, 0, 0, 0, 0]))]),
-    "resize_cubic": lambda: one("Resize", ["x", "", "sc"], in_vis=_X, mode="cubic",
-                                inits=[const("sc", np.array([1, 1, 2, 2], np.float32))]),
+    "resize_cubic3d": lambda: one("Resize", ["x", "", "sc"], in_vis=_X, mode="cubic",
+                                  inits=[const("sc", np.array([1, 2, 2, 2], np.float32))]),
     "resize_crop": lambda: one("Resize", ["x", "", "sc"], in_vis=_X,
                                coordinate_transformation_mode="tf_crop_and_resize",
                                inits=[const("sc", np.array([1, 1, 2, 2], np.float32))]),

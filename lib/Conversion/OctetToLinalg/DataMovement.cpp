@@ -79,14 +79,16 @@ struct PadLowering : OctetPattern<PadOp> {
       rewriter.replaceOp(op, tensor::PadOp::create(rewriter, loc, outT, x, lo, hi, c));
       return success();
     }
-    // Reflect and edge: each output index maps to one input index.
-    bool reflect = op.getMode() == "reflect";
+    // Reflect, edge and wrap: each output index maps to one input index.
+    bool reflect = op.getMode() == "reflect", wrap = op.getMode() == "wrap";
     SmallVector<Value> tables;
     SmallVector<int64_t> dims;
     for (int64_t d = 0; d < r; ++d) {
       SmallVector<int32_t> idx;
       for (int64_t o = 0; o < outT.getDimSize(d); ++o) {
         int64_t i = o - pads[d];
+        if (wrap && in[d] > 0)
+          i = ((i % in[d]) + in[d]) % in[d];
         if (reflect) {
           if (i < 0)
             i = -i;
@@ -157,12 +159,16 @@ struct ResizeLowering : OctetPattern<ResizeOp> {
     auto out = outT.getShape();
     int64_t r = in.size();
     ArrayRef<float> scales = op.getScales();
-    bool linear = op.getMode() == "linear";
+    bool linear = op.getMode() == "linear", cubic = op.getMode() == "cubic";
     StringRef coord = op.getCoordinateMode(), nearest = op.getNearestMode();
+    // Taps per resized dimension: 1 (nearest), 2 (linear), 4 (cubic).
+    unsigned taps = cubic ? 4 : linear ? 2 : 1;
+    float ca = op.getCubicCoeffA().convertToFloat();
+    bool excludeOutside = op.getExcludeOutside();
     QInfo qx = qinfo(op.getInput().getType()), qy = qinfo(op.getType());
     Type el = outT.getElementType();
-    // Per resized dimension: the first input index (and for linear the
-    // second one and both weights), as constant tables.
+    // Per resized dimension: the input index of each tap and, for linear
+    // and cubic, each tap's weight, as constant tables (indices first).
     SmallVector<Value> tables;
     SmallVector<int64_t> dims, resized;
     for (int64_t d = 0; d < r; ++d) {
@@ -172,8 +178,36 @@ struct ResizeLowering : OctetPattern<ResizeOp> {
       resized.push_back(d);
       SmallVector<int32_t> i1, i2;
       SmallVector<float> w1, w2;
+      SmallVector<SmallVector<int32_t>> ci(4);
+      SmallVector<SmallVector<float>> cw(4);
       for (int64_t o = 0; o < out[d]; ++o) {
         float c = resizeCoordinate(coord, (float)o, scales[d], out[d], in[d]);
+        if (cubic) {
+          // Keys' kernel at the fractional offset s of the coordinate (not
+          // clamped: the indices are), as ONNX's reference and ONNX Runtime.
+          float f = std::floor(c), s = c - f;
+          float s1 = s + 1, s2 = 1 - s, s3 = 2 - s;
+          float w[4] = {((ca * s1 - 5 * ca) * s1 + 8 * ca) * s1 - 4 * ca,
+                        ((ca + 2) * s - (ca + 3)) * s * s + 1,
+                        ((ca + 2) * s2 - (ca + 3)) * s2 * s2 + 1,
+                        ((ca * s3 - 5 * ca) * s3 + 8 * ca) * s3 - 4 * ca};
+          int64_t base = (int64_t)f - 1;
+          if (excludeOutside) {
+            float sum = 0;
+            for (int t = 0; t < 4; ++t) {
+              if (base + t < 0 || base + t >= in[d])
+                w[t] = 0;
+              sum += w[t];
+            }
+            for (float &v : w)
+              v = sum != 0 ? v / sum : 0;
+          }
+          for (int t = 0; t < 4; ++t) {
+            ci[t].push_back((int32_t)std::clamp<int64_t>(base + t, 0, in[d] - 1));
+            cw[t].push_back(w[t]);
+          }
+          continue;
+        }
         if (!linear) {
           i1.push_back((int32_t)std::clamp<int64_t>(resizeNearest(nearest, c), 0, in[d] - 1));
           continue;
@@ -188,6 +222,14 @@ struct ResizeLowering : OctetPattern<ResizeOp> {
         i2.push_back((int32_t)bb);
         w1.push_back(wa);
         w2.push_back(wb);
+      }
+      if (cubic) {
+        for (int t = 0; t < 4; ++t)
+          tables.push_back(i32Table(rewriter, loc, ci[t]));
+        for (int t = 0; t < 4; ++t)
+          tables.push_back(f32Table(rewriter, loc, cw[t]));
+        dims.append(8, d);
+        continue;
       }
       tables.push_back(i32Table(rewriter, loc, i1));
       dims.push_back(d);
@@ -208,20 +250,26 @@ struct ResizeLowering : OctetPattern<ResizeOp> {
           auto idx = [&](Value v) {
             return arith::IndexCastOp::create(b, l, b.getIndexType(), v).getResult();
           };
-          if (!linear) {
+          if (taps == 1) {
             for (unsigned j = 0; j < k; ++j)
               base[resized[j]] = idx(t[j]);
             return tensor::ExtractOp::create(b, l, x, base);
           }
-          // Sum over the 2^k corners, weights multiplied in dimension order.
+          // Sum over the taps^k corners, weights multiplied in dimension
+          // order (per dimension: taps index tables, then taps weights).
           Value acc;
-          for (unsigned corner = 0; corner < (1u << k); ++corner) {
+          unsigned corners = 1;
+          for (unsigned j = 0; j < k; ++j)
+            corners *= taps;
+          for (unsigned corner = 0; corner < corners; ++corner) {
+            SmallVector<unsigned> tapOf(k); // the first dimension's tap varies slowest
+            for (unsigned j = k, rest = corner; j-- > 0; rest /= taps)
+              tapOf[j] = rest % taps;
             SmallVector<Value> ix(base);
             Value w;
             for (unsigned j = 0; j < k; ++j) {
-              bool hi = corner >> (k - 1 - j) & 1;
-              ix[resized[j]] = idx(t[4 * j + (hi ? 1 : 0)]);
-              Value wj = t[4 * j + (hi ? 3 : 2)];
+              ix[resized[j]] = idx(t[2 * taps * j + tapOf[j]]);
+              Value wj = t[2 * taps * j + taps + tapOf[j]];
               w = w ? arith::MulFOp::create(b, l, w, wj).getResult() : wj;
             }
             Value v = tensor::ExtractOp::create(b, l, x, ix);

@@ -625,8 +625,8 @@ static LogicalResult verifyPad(PadOp op) {
                               why)))
     return failure();
   StringRef m = op.getMode();
-  if (m != "constant" && m != "reflect" && m != "edge")
-    return op.emitOpError() << "mode must be constant, reflect or edge, not '" << m << "'";
+  if (m != "constant" && m != "reflect" && m != "edge" && m != "wrap")
+    return op.emitOpError() << "mode must be constant, reflect, edge or wrap, not '" << m << "'";
   auto x = rtt(op.getInput());
   int64_t r = x.getRank();
   for (int64_t d = 0; d < r; ++d) {
@@ -655,8 +655,8 @@ static LogicalResult verifyResize(ResizeOp op) {
     if (!(s > 0))
       return op.emitOpError() << "scales must be positive";
   StringRef m = op.getMode();
-  if (m != "nearest" && m != "linear")
-    return op.emitOpError() << "mode must be nearest or linear, not '" << m << "'";
+  if (m != "nearest" && m != "linear" && m != "cubic")
+    return op.emitOpError() << "mode must be nearest, linear or cubic, not '" << m << "'";
   StringRef c = op.getCoordinateMode();
   if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
                            "tf_half_pixel_for_nn", "half_pixel_symmetric"},

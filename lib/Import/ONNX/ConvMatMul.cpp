@@ -86,9 +86,13 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
     for (int i = 0; i < 2; ++i) {
       int64_t total = strides[i] * (xs[2 + i] - 1) + outPad[i] + (k[i] - 1) * dil[i] + 1 -
                       target[i];
-      if (total < 0)
+      if (total < 0 && outShape)
         return nodeError(n) << "output_shape " << target[i] << " is larger than the "
                             << "transposed convolution can produce";
+      // SAME_* with input x stride past what the kernel reaches (a 1-wide
+      // kernel with stride 2): no padding, and the output is what the
+      // convolution produces, as ONNX Runtime does.
+      total = std::max<int64_t>(total, 0);
       bool upper = autoPad == "SAME_UPPER";
       pads[i] = upper ? total / 2 : total - total / 2;
       pads[2 + i] = upper ? total - total / 2 : total / 2;

@@ -375,7 +375,7 @@ LogicalResult Importer::onPad(const NodeProto &n) {
   Value x = input(n, 0);
   int64_t rank = rtt(x).getRank();
   std::string mode = attrString(n, "mode", "constant");
-  if (mode != "constant" && mode != "reflect" && mode != "edge")
+  if (mode != "constant" && mode != "reflect" && mode != "edge" && mode != "wrap")
     return nodeError(n) << "unsupported attribute value mode=\"" << mode << "\"";
   SmallVector<int64_t> pads;
   float value = 0;
@@ -418,6 +418,36 @@ LogicalResult Importer::onPad(const NodeProto &n) {
   auto huge = [](int64_t p) { return p > (int64_t{1} << 24) || p < -(int64_t{1} << 24); };
   if (llvm::any_of(pads, huge))
     return nodeError(n) << "pads past 2^24 are not supported";
+  if ((int64_t)pads.size() == 2 * rank && llvm::any_of(pads, [](int64_t p) { return p < 0; })) {
+    // Negative pads remove elements: a slice first, then the padding of
+    // what is left (as ONNX Runtime does).
+    SmallVector<int64_t> st, en, axes, steps;
+    SmallVector<int64_t> cut(rtt(x).getShape());
+    for (int64_t d = 0; d < rank; ++d) {
+      if (pads[d] >= 0 && pads[d + rank] >= 0)
+        continue;
+      if (ShapedType::isDynamic(cut[d]))
+        return nodeError(n) << "negative pads need a static dimension " << d
+                            << " (use --input-shape)";
+      int64_t s0 = std::max<int64_t>(0, -pads[d]), e0 = cut[d] - std::max<int64_t>(0, -pads[d + rank]);
+      if (e0 < s0)
+        return nodeError(n) << "negative pads remove more than dimension " << d << " ("
+                            << cut[d] << ") holds";
+      st.push_back(s0);
+      en.push_back(e0);
+      axes.push_back(d);
+      steps.push_back(1);
+      cut[d] = e0 - s0;
+      pads[d] = std::max<int64_t>(0, pads[d]);
+      pads[d + rank] = std::max<int64_t>(0, pads[d + rank]);
+    }
+    auto sl = make<SliceOp>(n, rtt(x).clone(cut), x, b.getDenseI64ArrayAttr(st),
+                            b.getDenseI64ArrayAttr(en), b.getDenseI64ArrayAttr(axes),
+                            b.getDenseI64ArrayAttr(steps));
+    if (failed(sl))
+      return failure();
+    x = *sl;
+  }
   std::string why;
   auto shape = inferPadShape(rtt(x).getShape(), pads, why);
   if (failed(shape))
@@ -609,7 +639,7 @@ LogicalResult Importer::onResize(const NodeProto &n) {
   std::string mode = attrString(n, "mode", "nearest");
   if (mode == "bilinear" || mode == "trilinear")
     mode = "linear";
-  if (mode != "nearest" && mode != "linear")
+  if (mode != "nearest" && mode != "linear" && (mode != "cubic" || upsample))
     return nodeError(n) << "unsupported attribute value mode=\"" << mode << "\"";
   std::string coord = "asymmetric", nearest = "round_prefer_floor";
   if (!upsample && opset >= 11) {
@@ -698,12 +728,14 @@ LogicalResult Importer::onResize(const NodeProto &n) {
     resized += out[d] != in[d] || scales[d] != 1.0f;
   if (mode == "linear" && resized > 3)
     return nodeError(n) << "linear resizing of more than 3 dimensions is not supported";
+  if (mode == "cubic" && resized > 2)
+    return nodeError(n) << "cubic resizing of more than 2 dimensions is not supported";
   if (out == SmallVector<int64_t>(in.begin(), in.end()) &&
       llvm::all_of(scales, [](float s) { return s == 1.0f; })) {
     define(n, 0, x);
     return success();
   }
-  if (mode == "linear" && !isQuantTensor(x.getType())) {
+  if (mode != "nearest" && !isQuantTensor(x.getType())) {
     auto fx = requireFloat(n, asPlain(x), "input");
     if (failed(fx))
       return failure();
@@ -711,7 +743,9 @@ LogicalResult Importer::onResize(const NodeProto &n) {
   }
   return defineResult(n, make<ResizeOp>(n, rtt(x).clone(out), x, b.getStringAttr(mode),
                           b.getStringAttr(coord), b.getStringAttr(nearest),
-                          b.getDenseF32ArrayAttr(scales)));
+                          b.getDenseF32ArrayAttr(scales),
+                          b.getF32FloatAttr(attrFloat(n, "cubic_coeff_a", -0.75f)),
+                          b.getBoolAttr(attrInt(n, "exclude_outside", 0) != 0)));
 }
 
 //===----------------------------------------------------------------------===//

@@ -236,7 +236,28 @@ LogicalResult Importer::onReduce(const NodeProto &n) {
   }
   if (axes.empty()) {
     if (attrInt(n, "noop_with_empty_axes", 0)) {
-      define(n, 0, x);
+      // Nothing is reduced, but each element still goes through the
+      // reduction's own map (as ONNX Runtime and the ONNX reference do):
+      // x^2, |x|, sqrt(x^2), log x; LogSumExp's log(exp(x - x)) + x is x.
+      StringRef k = n.op_type();
+      FailureOr<Value> v = x;
+      if (k == "ReduceL1" || k == "ReduceL2" || k == "ReduceSumSquare" || k == "ReduceLogSum") {
+        auto fx = requireFloat(n, x, "input");
+        if (failed(fx))
+          return failure();
+        Type el = rtt(x).getElementType();
+        if (k == "ReduceL1")
+          v = make<AbsOp>(n, x.getType(), x);
+        else if (k == "ReduceLogSum")
+          v = make<LogOp>(n, x.getType(), x);
+        else
+          v = buildBinary(n, "Mul", x, x, el);
+        if (succeeded(v) && k == "ReduceL2")
+          v = make<SqrtOp>(n, x.getType(), *v);
+        if (failed(v))
+          return failure();
+      }
+      define(n, 0, *v);
       return success();
     }
     for (int64_t k = 0; k < rank; ++k)

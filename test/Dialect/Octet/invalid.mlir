@@ -948,8 +948,8 @@ func.func @cos_value(%s: tensor<2xi64>) {
 // -----
 
 func.func @pad_mode(%x: tensor<4xf32>) {
-  // expected-error @+1 {{mode must be constant, reflect or edge, not 'wrap'}}
-  %y = octet.pad %x {pads = array<i64: 1, 1>, mode = "wrap"} : tensor<4xf32> -> tensor<6xf32>
+  // expected-error @+1 {{mode must be constant, reflect, edge or wrap, not 'circular'}}
+  %y = octet.pad %x {pads = array<i64: 1, 1>, mode = "circular"} : tensor<4xf32> -> tensor<6xf32>
   return
 }
 
@@ -1028,8 +1028,8 @@ func.func @resize_scale(%x: tensor<4xf32>) {
 // -----
 
 func.func @resize_mode(%x: tensor<4xf32>) {
-  // expected-error @+1 {{mode must be nearest or linear, not 'cubic'}}
-  %y = octet.resize %x {mode = "cubic", coordinate_mode = "asymmetric", scales = array<f32: 2.0>} : tensor<4xf32> -> tensor<8xf32>
+  // expected-error @+1 {{mode must be nearest, linear or cubic, not 'area'}}
+  %y = octet.resize %x {mode = "area", coordinate_mode = "asymmetric", scales = array<f32: 2.0>} : tensor<4xf32> -> tensor<8xf32>
   return
 }
 

@@ -746,13 +746,14 @@ def Octet_SliceOp : Octet_VerifiedOp<"slice", "verifySlice"> {
 }
 
 def Octet_PadOp : Octet_VerifiedOp<"pad", "verifyPad"> {
-  let summary = "pad with a constant, a reflection or the edge values";
+  let summary = "pad with a constant, a reflection, the edge values or a wrap";
   let description = [{
     ONNX Pad with constant, non-negative `pads` (all begins, then all ends).
     `mode` is `constant` (fill with `value`, a real value: on a quantized
     tensor it is quantized with the tensor's parameters), `reflect` (mirror
-    without repeating the edge) or `edge` (repeat the edge). The result keeps
-    the input's element type.
+    without repeating the edge), `edge` (repeat the edge) or `wrap` (the
+    input repeated cyclically, ONNX opset 19). The importer turns negative
+    ONNX pads into a slice first. The result keeps the input's element type.
 
     Example:
     ```mlir
@@ -768,12 +769,15 @@ def Octet_PadOp : Octet_VerifiedOp<"pad", "verifyPad"> {
 }
 
 def Octet_ResizeOp : Octet_VerifiedOp<"resize", "verifyResize"> {
-  let summary = "nearest or (multi)linear resampling";
+  let summary = "nearest, (multi)linear or (multi)cubic resampling";
   let description = [{
     ONNX Resize. The result's static shape gives the output sizes; `scales`
     (one per dimension) are the factors that map output coordinates back to
-    input coordinates. `mode` is `nearest` or `linear` (linear in every
-    resized dimension); `coordinate_mode` is ONNX's
+    input coordinates. `mode` is `nearest`, `linear` (linear in every
+    resized dimension) or `cubic` (Keys' cubic convolution with
+    `cubic_coeff_a`, four taps per resized dimension, edge indices clamped,
+    taps outside the input dropped and the rest renormalized where
+    `exclude_outside`); `coordinate_mode` is ONNX's
     coordinate_transformation_mode (half_pixel, pytorch_half_pixel,
     align_corners, asymmetric, tf_half_pixel_for_nn) and `nearest_mode` its
     rounding rule (round_prefer_floor, round_prefer_ceil, floor, ceil).
@@ -789,7 +793,9 @@ def Octet_ResizeOp : Octet_VerifiedOp<"resize", "verifyResize"> {
   }];
   let arguments = (ins Octet_Tensor:$input, StrAttr:$mode, StrAttr:$coordinate_mode,
                        DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
-                       DenseF32ArrayAttr:$scales);
+                       DenseF32ArrayAttr:$scales,
+                       DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclude_outside);
   let results = (outs Octet_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
