@@ -321,6 +321,12 @@ for _op, _at in (("Tan", {}), ("Asin", {}), ("Acos", {}), ("Atan", {}), ("Sinh",
                  ("Celu", {"alpha": 0.6}), ("ThresholdedRelu", {"alpha": 0.3}),
                  ("Shrink", {"lambd": 0.7, "bias": 0.2})):
     M["op_" + _op.lower()] = (lambda o, at: lambda: fop(o, opset=14, **at))(_op, _at)
+# LpPool: p = 2 with padding and strides, p = 1, p = 3 with SAME_UPPER.
+M["op_lppool2"] = lambda: fop("LpPool", [2, 3, 8, 9], opset=18, kernel_shape=[3, 2],
+                              strides=[2, 1], pads=[1, 0, 1, 1])
+M["op_lppool1"] = lambda: fop("LpPool", [1, 2, 7, 7], opset=18, kernel_shape=[2, 2], p=1)
+M["op_lppool3"] = lambda: fop("LpPool", [1, 2, 6, 7], opset=18, kernel_shape=[3, 3], p=3,
+                              strides=[2, 2], auto_pad="SAME_UPPER")
 # MaxPool as strided window slices: stride 1 with padding and ceil_mode
 # (googlenet's inception branches), dilation, windows running past the end.
 M["op_maxpool_s1"] = lambda: fop("MaxPool", [2, 3, 8, 8], opset=13, kernel_shape=[3, 3],
@@ -1498,6 +1504,14 @@ B.update({
                             inits=[const("p", np.zeros(8, np.int64))]),
     "pad_dynamic": lambda: one("Pad", ["x", "p"], in_vis=_X + [vi("p", I64, [8])]),
     "pad_count": lambda: one("Pad", ["x", "p"], in_vis=_X, inits=[const("p", np.ones(6, np.int64))]),
+    "pad_negative_dynamic": lambda: one("Pad", ["x", "p"], in_vis=[vi("x", F, [1, 4, "h", 6])],
+                                        inits=[const("p", np.array([0, 0, -1, 0, 0, 0, 0, 0]))]),
+    "lppool_ceil": lambda: one("LpPool", ["x"], in_vis=_X, opset=18, kernel_shape=[2, 2],
+                               strides=[2, 2], ceil_mode=1),
+    "lppool_dilated": lambda: one("LpPool", ["x"], in_vis=_X, opset=18, kernel_shape=[2, 2],
+                                  dilations=[2, 1]),
+    "lppool_p0": lambda: one("LpPool", ["x"], in_vis=_X, kernel_shape=[2, 2], p=0),
+    "lppool_1d": lambda: one("LpPool", ["x"], in_vis=[vi("x", F, [1, 4, 6])], kernel_shape=[2]),
     "pad_negative": lambda: one("Pad", ["x", "p"], in_vis=_X,
                                 inits=[const("p", np.array([0, 0, -3, 0, 0, 0, -2, 0]))]),
     "pad_value_dynamic": lambda: one("Pad", ["x", "p", "v"], in_vis=_X + [vi("v", F, [])],

@@ -56,6 +56,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["MaxPool"] = &Importer::onPool;
     t["AveragePool"] = &Importer::onPool;
     t["GlobalAveragePool"] = &Importer::onGlobalAvgPool;
+    t["LpPool"] = &Importer::onLpPool;
     t["Flatten"] = &Importer::onFlatten;
     t["Reshape"] = &Importer::onReshape;
     t["Squeeze"] = &Importer::onSqueeze;

@@ -242,6 +242,7 @@ private:
   LogicalResult pool1D(const NodeProto &n, Value x);
   LogicalResult onPool(const NodeProto &n);
   LogicalResult onGlobalAvgPool(const NodeProto &n);
+  LogicalResult onLpPool(const NodeProto &n);
   LogicalResult onGlobalMaxPool(const NodeProto &n);
 
   // --- data movement, shapes and constants (DataMovement.cpp) ---------------

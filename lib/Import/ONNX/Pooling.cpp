@@ -106,6 +106,62 @@ LogicalResult Importer::onPool(const NodeProto &n) {
   return success();
 }
 
+/// LpPool (2-D): (sum over the window of |x|^p)^(1/p), padding counting as
+/// zeros: |x|^p (|x|, x * x or a power), an average pool counting the
+/// padding, times the window's size, then the root (sqrt for p = 2).
+LogicalResult Importer::onLpPool(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(fx))
+    return failure();
+  Value x = *fx;
+  if (rtt(x).getRank() != 4)
+    return nodeError(n) << "only 2-D LpPool is supported (input rank " << rtt(x).getRank() << ")";
+  auto kernel = attrInts(n, "kernel_shape");
+  if (!kernel || kernel->size() != 2)
+    return nodeError(n) << "kernel_shape must have 2 entries";
+  SmallVector<int64_t> strides, pads, dilations;
+  if (failed(convAttrs(n, rtt(x).getShape(), *kernel, strides, pads, dilations)))
+    return failure();
+  if (dilations[0] != 1 || dilations[1] != 1)
+    return nodeError(n) << "unsupported attribute value: dilated LpPool";
+  if (attrInt(n, "ceil_mode", 0))
+    return nodeError(n) << "unsupported attribute value ceil_mode=1";
+  int64_t p = attrInt(n, "p", 2);
+  if (p < 1)
+    return nodeError(n) << "p must be at least 1, got " << p;
+  Type el = rtt(x).getElementType();
+  FailureOr<Value> v = p == 1   ? make<AbsOp>(n, x.getType(), x)
+                       : p == 2 ? buildBinary(n, "Mul", x, x, el)
+                                : FailureOr<Value>(failure());
+  if (p > 2) {
+    auto a = make<AbsOp>(n, x.getType(), x);
+    if (failed(a))
+      return failure();
+    v = buildBinary(n, "Pow", *a, scalarConst(el, (double)p), el);
+  }
+  if (failed(v))
+    return failure();
+  std::string why;
+  auto shape = inferPool2DShape(rtt(x).getShape(), *kernel, strides, pads, dilations, false, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto t = rtt(x).clone(*shape);
+  v = make<AvgPool2DOp>(n, t, *v, b.getDenseI64ArrayAttr(*kernel), b.getDenseI64ArrayAttr(strides),
+                        b.getDenseI64ArrayAttr(pads), b.getBoolAttr(false), b.getBoolAttr(true));
+  if (succeeded(v))
+    v = buildBinary(n, "Mul", *v, scalarConst(el, (double)((*kernel)[0] * (*kernel)[1])), el);
+  if (succeeded(v) && p == 2)
+    v = make<SqrtOp>(n, t, *v);
+  else if (succeeded(v) && p > 2)
+    v = buildBinary(n, "Pow", *v, scalarConst(el, 1.0 / (double)p), el);
+  if (failed(v))
+    return failure();
+  define(n, 0, *v);
+  return success();
+}
+
 LogicalResult Importer::onGlobalAvgPool(const NodeProto &n) {
   if (failed(need(n, {0})))
     return failure();
