@@ -776,6 +776,10 @@ struct Emitter {
     // products); never more than there are steps, and at least two.
     int64_t stages = stagesOption ? stagesOption : mma ? 3 : 2;
     stages = std::max<int64_t>(2, std::min(stages, ktiles));
+    // SPIR-V: the tiles stay within the 16 KiB of workgroup memory every
+    // Vulkan device has (maxComputeSharedMemorySize); two stages always fit.
+    while (spirv && stages > 2 && stages * (tm + tn) * kwp * 4 > 16384)
+      --stages;
     int64_t gx = (c.n + tn - 1) / tn, gy = (c.m + tm - 1) / tm, gz = c.batch;
     if (gx > 65535 || gy > 65535 || gz > 65535)
       return; // the generic kernel takes it
