@@ -72,7 +72,9 @@ FailureOr<Shape> mlir::octet::inferBroadcastShape(ArrayRef<int64_t> a,
 
 static int64_t windowOut(int64_t in, int64_t k, int64_t s, int64_t padBegin,
                          int64_t padEnd, int64_t d, bool ceilMode) {
-  if (in == kDyn)
+  // A dynamic input size or kernel size (a weight of symbolic shape; found
+  // by tools/octet-fuzz-import) gives a dynamic output size.
+  if (in == kDyn || k == kDyn)
     return kDyn;
   // In 128 bits: with every value at most 2^40, d * (k - 1) needs 80.
   __int128 eff = (__int128)d * (k - 1) + 1;
