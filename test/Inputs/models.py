@@ -327,6 +327,52 @@ M["op_lppool2"] = lambda: fop("LpPool", [2, 3, 8, 9], opset=18, kernel_shape=[3,
 M["op_lppool1"] = lambda: fop("LpPool", [1, 2, 7, 7], opset=18, kernel_shape=[2, 2], p=1)
 M["op_lppool3"] = lambda: fop("LpPool", [1, 2, 6, 7], opset=18, kernel_shape=[3, 3], p=3,
                               strides=[2, 2], auto_pad="SAME_UPPER")
+# LRN: an odd window, one wider than the channels, an even one (one more
+# channel after than before; ONNX Runtime refuses it) and a 3-D input; GlobalLpPool with p = 2 and p = 3.
+M["op_lrn"] = lambda: fop("LRN", [2, 7, 4, 5], size=3, alpha=1e-2, beta=0.75, bias=1.5)
+M["op_lrn_wide"] = lambda: fop("LRN", [1, 3, 4, 4], size=5, alpha=0.3, beta=0.6)
+M["op_lrn_even"] = lambda: fop("LRN", [1, 3, 4, 4], size=4, alpha=0.3, beta=0.6)
+M["op_lrn_3d"] = lambda: fop("LRN", [2, 6, 5], size=5, alpha=0.2, beta=1.2, bias=2.0)
+M["op_globallppool"] = lambda: fop("GlobalLpPool", [2, 3, 5, 4], opset=2)
+M["op_globallppool3"] = lambda: fop("GlobalLpPool", [2, 3, 7], opset=2, p=3)
+
+
+def _int_op(op, elem, n_in=1, shape=(3, 7), opset=18, inits=(), extra=(), **attrs):
+    """One op on integer inputs x0.. of type `elem`."""
+    names = ["x%d" % k for k in range(n_in)]
+    node = h.make_node(op, names + list(extra), ["y"], name="n_" + op, **attrs)
+    return model([node], [vi(nm, elem, list(shape)) for nm in names], [vi("y", elem, None)],
+                 inits, opset=opset)
+
+
+# Integer forms of float ops (int8 inputs cover the whole range, -128 too).
+M["op_int_abs"] = lambda: _int_op("Abs", I8)
+M["op_int_neg"] = lambda: _int_op("Neg", I8)
+M["op_int_sign"] = lambda: _int_op("Sign", I8)
+M["op_int_relu"] = lambda: _int_op("Relu", I8)
+M["op_uint_abs"] = lambda: _int_op("Abs", U8)
+M["op_int_clip"] = lambda: _int_op("Clip", U8, extra=["lo", "hi"],
+                                   inits=[const("lo", np.uint8(40)), const("hi", np.uint8(200))])
+M["op_int_clip_max"] = lambda: _int_op("Clip", I8, extra=["", "hi"],
+                                       inits=[const("hi", np.int8(-3))])
+# Clip with a bound computed at run time (an input, not a constant).
+M["op_clip_runtime"] = lambda: model(
+    [h.make_node("Clip", ["x0", "lo", "hi"], ["y"], name="clip")],
+    [vi("x0", F, [2, 3, 5]), vi("lo", F, [])], [vi("y", F, None)],
+    [const("hi", np.float32(0.6))])
+M["op_bitwise_and"] = lambda: _int_op("BitwiseAnd", U8, 2)
+M["op_bitwise_or"] = lambda: _int_op("BitwiseOr", I8, 2)
+M["op_bitwise_xor"] = lambda: _int_op("BitwiseXor", I8, 2)
+M["op_bitwise_not"] = lambda: _int_op("BitwiseNot", U8)
+M["op_bitwise_not_i8"] = lambda: _int_op("BitwiseNot", I8)
+# Size (a float input's element count) and CastLike (to int32 and to float).
+M["op_size"] = lambda: model([h.make_node("Size", ["x0"], ["y"], name="size")],
+                             [vi("x0", F, [2, 3, 5])], [vi("y", I64, None)])
+M["op_castlike"] = lambda: model(
+    [h.make_node("CastLike", ["x0", "t"], ["y"], name="castlike"),
+     h.make_node("CastLike", ["y", "x0"], ["z"], name="back")],
+    [vi("x0", F, [2, 3, 5])], [vi("y", I32, None), vi("z", F, None)],
+    [const("t", np.int32(0))], opset=15)
 # MaxPool as strided window slices: stride 1 with padding and ceil_mode
 # (googlenet's inception branches), dilation, windows running past the end.
 M["op_maxpool_s1"] = lambda: fop("MaxPool", [2, 3, 8, 8], opset=13, kernel_shape=[3, 3],
@@ -819,6 +865,23 @@ def _gru(direction="forward", seq=5, batch=2, inp=3, hid=4, init=False, **attrs)
                   const("B", (w(dirs, 6 * hid) * 0.3).astype(np.float32))], opset=14)
 
 
+def _rnn(direction="forward", seq=5, batch=2, inp=3, hid=4, init=False, bias=True, **attrs):
+    dirs = 2 if direction == "bidirectional" else 1
+    ins = ["x0", "W", "R", "B" if bias else ""] + (["", "h0"] if init else [])
+    in_vis = [vi("x0", F, [seq, batch, inp])] + ([vi("h0", F, [dirs, batch, hid])] if init else [])
+    inits = [const("W", (w(dirs, hid, inp) * 0.5).astype(np.float32)),
+             const("R", (w(dirs, hid, hid) * 0.5).astype(np.float32))]
+    if bias:
+        inits.append(const("B", (w(dirs, 2 * hid) * 0.3).astype(np.float32)))
+    return model([h.make_node("RNN", ins, ["y", "yh"], name="rnn", hidden_size=hid,
+                              direction=direction, **attrs)],
+                 in_vis, [vi("y", F, None), vi("yh", F, None)], inits, opset=14)
+
+
+M["op_rnn"] = lambda: _rnn()
+M["op_rnn_reverse_relu"] = lambda: _rnn("reverse", init=True, activations=["Relu"])
+M["op_rnn_bidirectional"] = lambda: _rnn("bidirectional", seq=4, batch=3, init=True,
+                                         bias=False, activations=["Sigmoid", "Tanh"])
 M["op_gru"] = lambda: _gru()
 M["op_gru_reverse_lbr"] = lambda: _gru("reverse", init=True, linear_before_reset=1)
 M["op_gru_bidirectional"] = lambda: _gru("bidirectional", seq=4, batch=3, init=True)
@@ -1493,6 +1556,16 @@ B = {
 }
 # Errors of the activation, padding, resampling and layout ops.
 _X = [vi("x", F, [1, 4, 4, 6])]
+
+def _bad_rnn(wrong_w=False, seq_lens=False, **attrs):
+    ins = ["x", "W", "R"] + (["", "sl"] if seq_lens else [])
+    inits = [const("W", np.zeros((1, 4, 2 if wrong_w else 3), np.float32)),
+             const("R", np.zeros((1, 4, 4), np.float32))]
+    if seq_lens:
+        inits.append(const("sl", np.array([5, 2], np.int32)))
+    return one("RNN", ins, in_vis=[vi("x", F, [5, 2, 3])], inits=inits, hidden_size=4,
+               outputs=("y", "yh"), **attrs)
+
 _Q = [vi("x", U8, [1, 4, 4, 6])]
 _QI = [const("s", np.float32(0.1)), const("z", np.uint8(0))]
 B.update({
@@ -1512,6 +1585,30 @@ B.update({
                                   dilations=[2, 1]),
     "lppool_p0": lambda: one("LpPool", ["x"], in_vis=_X, kernel_shape=[2, 2], p=0),
     "lppool_1d": lambda: one("LpPool", ["x"], in_vis=[vi("x", F, [1, 4, 6])], kernel_shape=[2]),
+    "lrn_no_size": lambda: one("LRN", ["x"], in_vis=_X),
+    "lrn_size0": lambda: one("LRN", ["x"], in_vis=_X, size=0),
+    "lrn_rank2": lambda: one("LRN", ["x"], in_vis=[vi("x", F, [4, 6])], size=3),
+    "lrn_dynamic": lambda: one("LRN", ["x"], in_vis=[vi("x", F, ["N", 4, 6])], size=3),
+    "glppool_p0": lambda: one("GlobalLpPool", ["x"], in_vis=_X, p=0),
+    "glppool_rank2": lambda: one("GlobalLpPool", ["x"], in_vis=[vi("x", F, [4, 6])]),
+    "rnn_activation": lambda: _bad_rnn(activations=["LeakyRelu"]),
+    "rnn_activation_count": lambda: _bad_rnn(activations=["Tanh", "Tanh"]),
+    "rnn_clip": lambda: _bad_rnn(clip=1.0),
+    "rnn_w_shape": lambda: _bad_rnn(wrong_w=True),
+    "rnn_layout": lambda: _bad_rnn(layout=1),
+    "rnn_seq_lens": lambda: _bad_rnn(seq_lens=True),
+    "bitwise_float": lambda: one("BitwiseAnd", ["x", "x"], in_vis=_X, opset=18),
+    "bitwise_mixed": lambda: one("BitwiseOr", ["a", "b"], opset=18,
+                                 in_vis=[vi("a", I8, [3]), vi("b", U8, [3])]),
+    "bitwise_bool": lambda: one("BitwiseNot", ["a"], opset=18,
+                                in_vis=[vi("a", TP.BOOL, [3])]),
+    "neg_unsigned": lambda: one("Neg", ["a"], in_vis=[vi("a", U8, [3])]),
+    "abs_bool": lambda: one("Abs", ["a"], in_vis=[vi("a", TP.BOOL, [3])]),
+    "clip_int_bound_type": lambda: one("Clip", ["a", "lo"], in_vis=[vi("a", I8, [3])],
+                                       inits=[const("lo", np.int32(1))]),
+    "clip_bound_vector": lambda: one("Clip", ["x", "lo"], in_vis=_X + [vi("lo", F, [2])]),
+    "clip_int_opset6": lambda: one("Clip", ["a"], in_vis=[vi("a", I8, [3])], opset=6, min=1.0),
+    "castlike_no_target": lambda: one("CastLike", ["x"], in_vis=_X, opset=15),
     "pad_negative": lambda: one("Pad", ["x", "p"], in_vis=_X,
                                 inits=[const("p", np.array([0, 0, -3, 0, 0, 0, -2, 0]))]),
     "pad_value_dynamic": lambda: one("Pad", ["x", "p", "v"], in_vis=_X + [vi("v", F, [])],

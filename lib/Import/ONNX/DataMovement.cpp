@@ -770,11 +770,20 @@ LogicalResult Importer::onShape(const NodeProto &n) {
       n, make<ShapeOp>(n, t, x, b.getI64IntegerAttr(start), b.getI64IntegerAttr(end)));
 }
 
+/// Cast, and CastLike (the element type of its second input).
 LogicalResult Importer::onCast(const NodeProto &n) {
-  if (failed(need(n, {0})))
+  bool like = n.op_type() == "CastLike";
+  if (failed(need(n, like ? std::initializer_list<int>{0, 1} : std::initializer_list<int>{0})))
     return failure();
   Value x = input(n, 0);
-  auto to = elementType(attrInt(n, "to", 0), [&] { return nodeError(n); });
+  FailureOr<Type> to = failure();
+  if (like) {
+    to = rtt(input(n, 1)).getElementType();
+    if (auto q = getQuantElementType(input(n, 1).getType()))
+      to = getStorageIntegerType(q);
+  } else {
+    to = elementType(attrInt(n, "to", 0), [&] { return nodeError(n); });
+  }
   if (failed(to))
     return failure();
   // Exporters cast quantized tensors to their own storage type: a no-op
@@ -786,6 +795,27 @@ LogicalResult Importer::onCast(const NodeProto &n) {
     }
   x = asPlain(x);
   return defineResult(n, make<CastOp>(n, rtt(x).clone(*to), x));
+}
+
+/// Size: the number of elements, an int64 scalar (a constant where the
+/// shape is static, else the product of Shape's entries).
+LogicalResult Importer::onSize(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto xt = rtt(input(n, 0));
+  auto scalar = RankedTensorType::get({}, b.getI64Type());
+  if (xt.hasStaticShape()) {
+    auto c = DenseElementsAttr::get(scalar, b.getI64IntegerAttr(xt.getNumElements()).getValue());
+    define(n, 0, createConstant(c, scalar, n.output(0)));
+    return success();
+  }
+  int64_t rank = xt.getRank();
+  auto shape = make<ShapeOp>(n, RankedTensorType::get({rank}, b.getI64Type()), input(n, 0),
+                             b.getI64IntegerAttr(0), b.getI64IntegerAttr(rank));
+  if (failed(shape))
+    return failure();
+  return defineResult(n, make<ReduceProdOp>(n, scalar, *shape, b.getDenseI64ArrayAttr({0}),
+                                            b.getBoolAttr(false)));
 }
 
 LogicalResult Importer::onIdentity(const NodeProto &n) {

@@ -9,6 +9,8 @@
 
 #include "mlir/IR/Matchers.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::octet;
 using namespace ::octet::onnx_import::detail;
@@ -89,9 +91,63 @@ LogicalResult Importer::onVariadic(const NodeProto &n) {
 // Activations and unary math
 //===----------------------------------------------------------------------===//
 
+/// Abs, Neg, Sign and Relu on plain integer tensors, from compares, Where
+/// and Sub (the float ops lower to float math only). Unsigned Abs and Relu
+/// are the identity; unsigned Neg is not an ONNX op.
+FailureOr<Value> Importer::integerUnary(const NodeProto &n, Value x) {
+  auto xt = rtt(x);
+  auto it = cast<IntegerType>(xt.getElementType());
+  StringRef k = n.op_type();
+  if (it.getWidth() == 1)
+    return nodeError(n) << "expects numbers, got bool tensors";
+  bool uns = it.isUnsigned();
+  if (uns && k == "Neg")
+    return nodeError(n) << "Neg of an unsigned tensor (" << xt.getElementType()
+                        << ") is not defined";
+  if (uns && k != "Sign")
+    return x;
+  Value zero = scalarConst(it, 0);
+  auto i1 = xt.clone(b.getI1Type());
+  auto cmp = [&](StringRef pred) {
+    return make<CompareOp>(n, i1, x, zero, b.getStringAttr(pred));
+  };
+  if (k == "Relu")
+    return buildBinary(n, "Max", x, zero, it);
+  if (k == "Sign") {
+    auto pos = cmp("gt");
+    if (failed(pos))
+      return failure();
+    FailureOr<Value> rest = zero;
+    if (!uns) {
+      auto neg = cmp("lt");
+      if (failed(neg))
+        return failure();
+      rest = buildWhere(n, *neg, scalarConst(it, -1), zero);
+    }
+    if (failed(rest))
+      return failure();
+    return buildWhere(n, *pos, scalarConst(it, 1), *rest);
+  }
+  auto negated = buildBinary(n, "Sub", zero, x, it);
+  if (failed(negated) || k == "Neg")
+    return negated;
+  auto neg = cmp("lt"); // Abs
+  if (failed(neg))
+    return failure();
+  return buildWhere(n, *neg, *negated, x);
+}
+
+static bool isPlainInteger(Value v) {
+  auto t = cast<RankedTensorType>(v.getType()).getElementType();
+  return isa<IntegerType>(t) && !getQuantElementType(v.getType());
+}
+
 LogicalResult Importer::onUnary(const NodeProto &n) {
   if (failed(need(n, {0})))
     return failure();
+  StringRef op = n.op_type();
+  if ((op == "Abs" || op == "Neg" || op == "Sign") && isPlainInteger(input(n, 0)))
+    return defineResult(n, integerUnary(n, input(n, 0)));
   auto x = requireFloat(n, asPlain(input(n, 0)), "input");
   if (failed(x))
     return failure();
@@ -169,6 +225,8 @@ LogicalResult Importer::onUnary(const NodeProto &n) {
 LogicalResult Importer::onRelu(const NodeProto &n) {
   if (failed(need(n, {0})))
     return failure();
+  if (isPlainInteger(input(n, 0)))
+    return defineResult(n, integerUnary(n, input(n, 0)));
   auto x = requireFloat(n, asPlain(input(n, 0)), "input");
   if (failed(x))
     return failure();
@@ -178,6 +236,47 @@ LogicalResult Importer::onRelu(const NodeProto &n) {
 LogicalResult Importer::onClip(const NodeProto &n) {
   if (failed(need(n, {0})))
     return failure();
+  // Integer tensors, and float ones with bounds computed at run time:
+  // min(max(x, lo), hi) with the bounds as tensors.
+  bool runtimeBounds = false;
+  if (opset >= 11)
+    for (int k : {1, 2})
+      if (Value bound = input(n, k)) {
+        auto c = constOf(bound);
+        runtimeBounds |= !c;
+        if (rtt(bound).getRank() > 1 || (rtt(bound).getRank() == 1 && rtt(bound).getDimSize(0) != 1))
+          return nodeError(n) << "clip bounds must be scalars, got " << rtt(bound);
+      }
+  if (isPlainInteger(input(n, 0)) || runtimeBounds) {
+    Value v = asPlain(input(n, 0));
+    Type el = rtt(v).getElementType();
+    if (el.isInteger(1))
+      return nodeError(n) << "expects numbers, got bool tensors";
+    if (opset < 11)
+      return nodeError(n) << "integer Clip needs opset 11 or later (bounds as inputs)";
+    for (auto [k, kind] : {std::pair<int, const char *>{1, "Max"}, {2, "Min"}}) {
+      Value bound = input(n, k);
+      if (!bound)
+        continue;
+      bound = asPlain(bound);
+      if (rtt(bound).getElementType() != el)
+        return nodeError(n) << "bound " << k << " has element type "
+                            << rtt(bound).getElementType() << ", input has " << el;
+      auto r = buildBinary(n, kind, v, bound, el);
+      if (failed(r))
+        return failure();
+      v = *r;
+    }
+    // The result keeps the input's shape (a [1] bound must not add a dimension).
+    if (rtt(v).getShape() != rtt(input(n, 0)).getShape()) {
+      auto r = buildReshape(n, v, rtt(input(n, 0)).getShape(), false);
+      if (failed(r))
+        return failure();
+      v = *r;
+    }
+    define(n, 0, v);
+    return success();
+  }
   auto x = requireFloat(n, asPlain(input(n, 0)), "input");
   if (failed(x))
     return failure();
@@ -296,6 +395,26 @@ LogicalResult Importer::onLogical(const NodeProto &n) {
     if (!rtt(v).getElementType().isInteger(1))
       return nodeError(n) << "expects bool tensors, got " << rtt(v).getElementType();
   return defineResult(n, buildBinary(n, isNot ? "Xor" : n.op_type(), l, r, b.getI1Type()));
+}
+
+/// BitwiseAnd, BitwiseOr, BitwiseXor and BitwiseNot (Xor with all ones) on
+/// integer tensors.
+LogicalResult Importer::onBitwise(const NodeProto &n) {
+  bool isNot = n.op_type() == "BitwiseNot";
+  if (failed(need(n, isNot ? std::initializer_list<int>{0} : std::initializer_list<int>{0, 1})))
+    return failure();
+  Value l = input(n, 0);
+  Type el = rtt(l).getElementType();
+  auto it = dyn_cast<IntegerType>(el);
+  if (!it || it.getWidth() == 1 || getQuantElementType(l.getType()))
+    return nodeError(n) << "expects integer tensors, got " << rtt(l);
+  Value r = isNot ? scalarConst(el, it.isUnsigned() ? std::ldexp(1.0, it.getWidth()) - 1 : -1.0)
+                  : input(n, 1);
+  if (rtt(r).getElementType() != el || getQuantElementType(r.getType()))
+    return nodeError(n) << "operands differ in element type: " << el << " and "
+                        << rtt(r).getElementType();
+  std::string kind = isNot ? "Xor" : n.op_type().substr(7);
+  return defineResult(n, buildBinary(n, kind, l, r, el));
 }
 
 LogicalResult Importer::onWhere(const NodeProto &n) {

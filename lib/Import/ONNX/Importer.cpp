@@ -57,6 +57,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["AveragePool"] = &Importer::onPool;
     t["GlobalAveragePool"] = &Importer::onGlobalAvgPool;
     t["LpPool"] = &Importer::onLpPool;
+    t["GlobalLpPool"] = &Importer::onGlobalLpPool;
+    t["LRN"] = &Importer::onLRN;
     t["Flatten"] = &Importer::onFlatten;
     t["Reshape"] = &Importer::onReshape;
     t["Squeeze"] = &Importer::onSqueeze;
@@ -68,6 +70,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["Gather"] = &Importer::onGather;
     t["Shape"] = &Importer::onShape;
     t["Cast"] = &Importer::onCast;
+    t["CastLike"] = &Importer::onCast;
+    t["Size"] = &Importer::onSize;
     t["Identity"] = &Importer::onIdentity;
     t["Dropout"] = &Importer::onIdentity;
     t["Constant"] = &Importer::onConstant;
@@ -84,6 +88,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
       t[k] = &Importer::onVariadic;
     t["PRelu"] = &Importer::onBinary;
     t["GRU"] = &Importer::onGRU;
+    t["RNN"] = &Importer::onRNN;
     t["LSTM"] = &Importer::onLSTM;
     t["TopK"] = &Importer::onTopK;
     t["GatherElements"] = &Importer::onGatherElements;
@@ -100,6 +105,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
       t[k] = &Importer::onCompare;
     for (const char *k : {"And", "Or", "Xor", "Not"})
       t[k] = &Importer::onLogical;
+    for (const char *k : {"BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot"})
+      t[k] = &Importer::onBitwise;
     t["Where"] = &Importer::onWhere;
     t["GlobalMaxPool"] = &Importer::onGlobalMaxPool;
     t["Pad"] = &Importer::onPad;

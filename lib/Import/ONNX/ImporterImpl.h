@@ -217,12 +217,14 @@ private:
   LogicalResult onMod(const NodeProto &n);
   LogicalResult onVariadic(const NodeProto &n);
   LogicalResult onUnary(const NodeProto &n);
+  FailureOr<Value> integerUnary(const NodeProto &n, Value x);
   LogicalResult onRelu(const NodeProto &n);
   LogicalResult onClip(const NodeProto &n);
   LogicalResult onParamUnary(const NodeProto &n);
   LogicalResult onSwish(const NodeProto &n);
   LogicalResult onCompare(const NodeProto &n);
   LogicalResult onLogical(const NodeProto &n);
+  LogicalResult onBitwise(const NodeProto &n);
   LogicalResult onWhere(const NodeProto &n);
   LogicalResult onTrilu(const NodeProto &n);
 
@@ -243,6 +245,8 @@ private:
   LogicalResult onPool(const NodeProto &n);
   LogicalResult onGlobalAvgPool(const NodeProto &n);
   LogicalResult onLpPool(const NodeProto &n);
+  LogicalResult onGlobalLpPool(const NodeProto &n);
+  LogicalResult onLRN(const NodeProto &n);
   LogicalResult onGlobalMaxPool(const NodeProto &n);
 
   // --- data movement, shapes and constants (DataMovement.cpp) ---------------
@@ -266,6 +270,7 @@ private:
   LogicalResult onResize(const NodeProto &n);
   LogicalResult onShape(const NodeProto &n);
   LogicalResult onCast(const NodeProto &n);
+  LogicalResult onSize(const NodeProto &n);
   LogicalResult onIdentity(const NodeProto &n);
   LogicalResult onConstant(const NodeProto &n);
   LogicalResult onConstantOfShape(const NodeProto &n);
@@ -289,6 +294,7 @@ private:
   FailureOr<Value> gemmTransB(const NodeProto &n, Value a, Value w, Value c);
   LogicalResult onLSTM(const NodeProto &n);
   LogicalResult onGRU(const NodeProto &n);
+  LogicalResult onRNN(const NodeProto &n);
 
   // --- ops composed from others (Composite.cpp) -----------------------------
   LogicalResult onComposite(const NodeProto &n);

@@ -162,6 +162,95 @@ LogicalResult Importer::onLpPool(const NodeProto &n) {
   return success();
 }
 
+/// GlobalLpPool: (sum over the spatial dimensions of |x|^p)^(1/p), any
+/// rank >= 3, any integer p >= 1.
+LogicalResult Importer::onGlobalLpPool(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(fx))
+    return failure();
+  Value x = *fx;
+  auto s = rtt(x).getShape();
+  if (s.size() < 3)
+    return nodeError(n) << "input must have rank 3 or more, got " << s.size();
+  int64_t p = attrInt(n, "p", 2);
+  if (p < 1)
+    return nodeError(n) << "p must be at least 1, got " << p;
+  Type el = rtt(x).getElementType();
+  FailureOr<Value> v = p == 2 ? buildBinary(n, "Mul", x, x, el) : make<AbsOp>(n, x.getType(), x);
+  if (succeeded(v) && p > 2)
+    v = buildBinary(n, "Pow", *v, scalarConst(el, (double)p), el);
+  if (failed(v))
+    return failure();
+  SmallVector<int64_t> axes;
+  for (int64_t d = 2; d < (int64_t)s.size(); ++d)
+    axes.push_back(d);
+  std::string why;
+  auto shape = inferReduceShape(s, axes, true, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto t = rtt(x).clone(*shape);
+  v = make<ReduceSumOp>(n, t, *v, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
+  if (succeeded(v) && p == 2)
+    v = make<SqrtOp>(n, t, *v);
+  else if (succeeded(v) && p > 2)
+    v = buildBinary(n, "Pow", *v, scalarConst(el, 1.0 / (double)p), el);
+  return defineResult(n, v);
+}
+
+/// LRN: x / (bias + alpha / size * sum of x^2 over the `size` channels
+/// around each one)^beta. The channel window is an average pool of x^2
+/// viewed as [N, 1, C, rest] (padding counted, so average = sum / size).
+LogicalResult Importer::onLRN(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(fx))
+    return failure();
+  Value x = *fx;
+  auto xt = rtt(x);
+  if (xt.getRank() < 3)
+    return nodeError(n) << "input must have rank 3 or more, got " << xt.getRank();
+  if (!xt.hasStaticShape())
+    return nodeError(n) << "needs a static input shape, got " << xt
+                        << " (fix the model's inputs with --input-shape)";
+  if (!attr(n, "size"))
+    return nodeError(n) << "missing required attribute 'size'";
+  int64_t size = attrInt(n, "size", 0);
+  auto s = xt.getShape();
+  if (size < 1 || size > (int64_t{1} << 20))
+    return nodeError(n) << "size must be between 1 and 2^20, got " << size;
+  float alpha = attrFloat(n, "alpha", 1e-4f), beta = attrFloat(n, "beta", 0.75f),
+        bias = attrFloat(n, "bias", 1.0f);
+  int64_t rest = 1;
+  for (int64_t d : s.drop_front(2))
+    rest *= d;
+  Type el = xt.getElementType();
+  auto sq = buildBinary(n, "Mul", x, x, el);
+  if (failed(sq))
+    return failure();
+  auto r = buildReshape(n, *sq, {s[0], 1, s[1], rest}, false);
+  if (failed(r))
+    return failure();
+  int64_t lo = (size - 1) / 2, hi = size - 1 - lo;
+  auto pooledT = rtt(*r);
+  FailureOr<Value> v = make<AvgPool2DOp>(
+      n, pooledT, *r, b.getDenseI64ArrayAttr({size, 1}), b.getDenseI64ArrayAttr({1, 1}),
+      b.getDenseI64ArrayAttr({lo, 0, hi, 0}), b.getBoolAttr(false), b.getBoolAttr(true));
+  if (succeeded(v))
+    v = buildReshape(n, *v, s, false);
+  if (succeeded(v))
+    v = buildBinary(n, "Mul", *v, scalarConst(el, alpha), el);
+  if (succeeded(v))
+    v = buildBinary(n, "Add", *v, scalarConst(el, bias), el);
+  if (succeeded(v))
+    v = buildBinary(n, "Pow", *v, scalarConst(el, -beta), el);
+  if (succeeded(v))
+    v = buildBinary(n, "Mul", x, *v, el);
+  return defineResult(n, v);
+}
+
 LogicalResult Importer::onGlobalAvgPool(const NodeProto &n) {
   if (failed(need(n, {0})))
     return failure();

@@ -1,6 +1,6 @@
 //===- Recurrent.cpp - recurrent op handlers ------------------------------===//
 //
-// Handlers of LSTM and GRU, unrolled over their static sequence, and the
+// Handlers of LSTM, GRU and RNN, unrolled over their static sequence, and the
 // slicing, concatenation and Gemm helpers they share.
 //
 //===----------------------------------------------------------------------===//
@@ -416,6 +416,124 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
   }
   OCTET_TRY(y, concat(perDir, 1));
   OCTET_TRY(yh, concat(lastH, 0));
+#undef OCTET_TRY
+  define(n, 0, *y);
+  define(n, 1, *yh);
+  return success();
+}
+
+/// RNN (layout 0): per step H = f(X W^T + H R^T + Wb + Rb) with f one of
+/// Tanh (the default), Relu or Sigmoid per direction, unrolled over the
+/// static sequence like GRU.
+LogicalResult Importer::onRNN(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "X");
+  if (failed(fx))
+    return failure();
+  Value x = *fx, wAll = input(n, 1), rAll = input(n, 2), bAll = input(n, 3);
+  if (attrInt(n, "layout", 0) != 0)
+    return nodeError(n) << "unsupported attribute value layout=" << attrInt(n, "layout", 0);
+  if (attr(n, "clip"))
+    return nodeError(n) << "unsupported attribute clip";
+  auto xs = rtt(x).getShape();
+  if (xs.size() != 3 || !rtt(x).hasStaticShape())
+    return nodeError(n) << "X must be a 3-D tensor of static shape (use --input-shape)";
+  if (Value sl = input(n, 4)) {
+    auto c = constOf(sl);
+    if (!c || llvm::any_of(c->i, [&](int64_t v) { return v != xs[0]; }))
+      return nodeError(n) << "sequence_lens must be a constant equal to the sequence length";
+  }
+  int64_t seq = xs[0], batch = xs[1], inSize = xs[2];
+  if (seq < 1)
+    return nodeError(n) << "X has an empty sequence";
+  if (seq > kMaxUnrolledSteps)
+    return nodeError(n) << "a sequence of " << seq << " steps is too long to unroll (at most "
+                        << kMaxUnrolledSteps << ")";
+  int64_t hid = attrInt(n, "hidden_size", 0);
+  std::string dirAttr = attrString(n, "direction", "forward");
+  if (dirAttr != "forward" && dirAttr != "reverse" && dirAttr != "bidirectional")
+    return nodeError(n) << "unsupported attribute value direction=\"" << dirAttr << "\"";
+  int64_t dirs = dirAttr == "bidirectional" ? 2 : 1;
+  SmallVector<std::string> acts(dirs, "Tanh");
+  if (auto a = attr(n, "activations")) {
+    if (a->strings_size() != dirs)
+      return nodeError(n) << "activations names " << a->strings_size() << " function(s), expected "
+                          << dirs;
+    for (int64_t d = 0; d < dirs; ++d) {
+      acts[d] = a->strings(d);
+      if (acts[d] != "Tanh" && acts[d] != "Relu" && acts[d] != "Sigmoid")
+        return nodeError(n) << "unsupported activation '" << acts[d]
+                            << "' (only Tanh, Relu, Sigmoid)";
+    }
+  }
+  auto ws = rtt(wAll).getShape(), rs = rtt(rAll).getShape();
+  if (hid < 1 || hid > (int64_t{1} << 32) || ws.size() != 3 || ws[0] != dirs || ws[1] != hid ||
+      ws[2] != inSize || rs.size() != 3 || rs[0] != dirs || rs[1] != hid || rs[2] != hid)
+    return nodeError(n) << "W " << shapeToString(ws) << " and R " << shapeToString(rs)
+                        << " do not fit hidden_size " << hid << ", " << dirs
+                        << " direction(s) and input size " << inSize;
+  for (auto [k, name, want] :
+       {std::tuple<int, const char *, SmallVector<int64_t>>{3, "B", {dirs, 2 * hid}},
+        {5, "initial_h", {dirs, batch, hid}}})
+    if (Value v = input(n, k); v && !fitsShape(v, want))
+      return nodeError(n) << name << " has shape " << shapeToString(rtt(v).getShape())
+                          << ", expected " << shapeToString(want);
+  Type el = rtt(x).getElementType();
+  auto zeros = [&](ArrayRef<int64_t> shape) { return zerosLike(shape, el); };
+#define OCTET_TRY(var, expr)                                                                 \
+  auto var = (expr);                                                                         \
+  if (failed(var))                                                                           \
+    return failure();
+  OCTET_TRY(x2, buildReshape(n, x, {seq * batch, inSize}, false));
+  SmallVector<SmallVector<Value>> steps(dirs, SmallVector<Value>(seq));
+  SmallVector<Value> last(dirs);
+  for (int64_t d = 0; d < dirs; ++d) {
+    bool reverse = dirAttr == "reverse" || d == 1;
+    OCTET_TRY(wd, leadingEntry(n, wAll, d));
+    OCTET_TRY(rd, leadingEntry(n, rAll, d));
+    Value wb = zeros({hid}), rb = zeros({hid});
+    if (bAll) {
+      OCTET_TRY(bd, leadingEntry(n, bAll, d));
+      OCTET_TRY(w1, sliceAxis(n, *bd, 0, 0, hid));
+      OCTET_TRY(r1, sliceAxis(n, *bd, 0, hid, hid));
+      wb = *w1, rb = *r1;
+    }
+    OCTET_TRY(xw, gemmTransB(n, *x2, *wd, wb));
+    OCTET_TRY(xw3, buildReshape(n, *xw, {seq, batch, hid}, false));
+    Value h = zeros({batch, hid});
+    if (Value init = input(n, 5)) {
+      OCTET_TRY(h0, leadingEntry(n, init, d));
+      h = *h0;
+    }
+    for (int64_t s = 0; s < seq; ++s) {
+      int64_t t = reverse ? seq - 1 - s : s;
+      OCTET_TRY(xt, leadingEntry(n, *xw3, t));
+      OCTET_TRY(hr, gemmTransB(n, h, *rd, rb));
+      OCTET_TRY(sum, buildBinary(n, "Add", *xt, *hr, el));
+      auto st = rtt(*sum);
+      FailureOr<Value> hn = acts[d] == "Tanh"   ? make<TanhOp>(n, st, *sum)
+                            : acts[d] == "Sigmoid" ? make<SigmoidOp>(n, st, *sum)
+                                                   : make<ClampOp>(n, st, *sum,
+                                                                   b.getF32FloatAttr(0.0f),
+                                                                   FloatAttr());
+      if (failed(hn))
+        return failure();
+      h = *hn;
+      OCTET_TRY(h4, buildReshape(n, h, {1, 1, batch, hid}, false));
+      steps[d][t] = *h4;
+    }
+    last[d] = h;
+  }
+  SmallVector<Value> perDir, lastH;
+  for (int64_t d = 0; d < dirs; ++d) {
+    OCTET_TRY(y, concatAxis(n, steps[d], 0));
+    OCTET_TRY(h3, buildReshape(n, last[d], {1, batch, hid}, false));
+    perDir.push_back(*y);
+    lastH.push_back(*h3);
+  }
+  OCTET_TRY(y, concatAxis(n, perDir, 1));
+  OCTET_TRY(yh, concatAxis(n, lastH, 0));
 #undef OCTET_TRY
   define(n, 0, *y);
   define(n, 1, *yh);
