@@ -373,6 +373,13 @@ M["op_castlike"] = lambda: model(
      h.make_node("CastLike", ["y", "x0"], ["z"], name="back")],
     [vi("x0", F, [2, 3, 5])], [vi("y", I32, None), vi("z", F, None)],
     [const("t", np.int32(0))], opset=15)
+# Softmax, LogSoftmax and Hardmax before opset 13 work on the 2-D view that
+# flattens from `axis` (here not the last axis); a dynamic batch keeps it.
+M["op_softmax11"] = lambda: fop("Softmax", opset=11, axis=1)
+M["op_softmax11_default"] = lambda: fop("Softmax", [2, 3, 4], opset=11)
+M["op_logsoftmax11"] = lambda: fop("LogSoftmax", opset=11, axis=2)
+M["op_hardmax11"] = lambda: fop("Hardmax", opset=11, axis=1)
+M["op_softmax11_dynamic"] = lambda: fop("Softmax", ["N", 3, 4, 5], opset=11, axis=1)
 # MaxPool as strided window slices: stride 1 with padding and ceil_mode
 # (googlenet's inception branches), dilation, windows running past the end.
 M["op_maxpool_s1"] = lambda: fop("MaxPool", [2, 3, 8, 8], opset=13, kernel_shape=[3, 3],
@@ -1405,7 +1412,7 @@ B = {
                                   [vi("x", TP.STRING, [2])], [vi("y", F, None)]),
     "missing_output": lambda: model([h.make_node("Relu", ["x"], ["y"], name="relu")],
                                     [vi("x", F, [2])], [vi("nothing", F, None)]),
-    "softmax_axis_opset11": lambda: one("Softmax", ["x"], in_vis=[vi("x", F, [2, 3, 4])],
+    "softmax_axis_opset11": lambda: one("Softmax", ["x"], in_vis=[vi("x", F, [2, "C", 4])],
                                         opset=11, axis=1),
     "softmax_axis_range": lambda: one("Softmax", ["x"], in_vis=[vi("x", F, [2, 3])], axis=5),
     "reshape_dynamic_len": lambda: one("Reshape", ["x", "s"],
@@ -1453,7 +1460,8 @@ B = {
     "concat_empty": lambda: one("Concat", [], axis=0),
     "gather_axis": lambda: one("Gather", ["x", "i"], in_vis=[vi("x", F, [2]), vi("i", I64, [1])],
                                axis=1),
-    "clip_dynamic": lambda: one("Clip", ["x", "lo"], in_vis=[vi("x", F, [2]), vi("lo", F, [])]),
+    "clip_vector_const": lambda: one("Clip", ["x", "lo"], in_vis=[vi("x", F, [2])],
+                                     inits=[const("lo", np.zeros(2, np.float32))]),
     "constant_two_attrs": lambda: model(
         [h.make_node("Constant", [], ["y"], name="n0", value_float=1.0, value_int=2)], [],
         [vi("y", F, None)]),
@@ -1696,8 +1704,8 @@ B.update({
 })
 B.update({
     "argmax_axis": lambda: one("ArgMax", ["x"], in_vis=[vi("x", F, [2, 3])], axis=2),
-    "logsoftmax_axis_opset11": lambda: one("LogSoftmax", ["x"], in_vis=[vi("x", F, [2, 3, 4])],
-                                           opset=11, axis=1),
+    "logsoftmax_axis_opset11": lambda: one("LogSoftmax", ["x"],
+                                           in_vis=[vi("x", F, ["A", "B", 3, 4])], opset=11, axis=2),
     "reduce_l2_int": lambda: one("ReduceL2", ["x"], in_vis=[vi("x", I64, [2, 3])]),
 })
 _CT = [vi("x", F, [1, 4, 5, 5])]
@@ -1864,7 +1872,6 @@ B.update({
     "eyelike_dtype": lambda: one("EyeLike", ["x"], in_vis=[vi("x", F, [3, 3])], dtype=8),
     "isnan_int": lambda: one("IsNaN", ["x"], in_vis=[vi("x", TP.INT32, [3])]),
     "hardmax_axis": lambda: one("Hardmax", ["x"], in_vis=[vi("x", F, [3, 4])], axis=2),
-    "hardmax_opset11": lambda: one("Hardmax", ["x"], in_vis=[vi("x", F, [3, 4])], opset=11),
     "lp_norm_p": lambda: one("LpNormalization", ["x"], in_vis=[vi("x", F, [3, 4])], p=3),
     "mvn_axis": lambda: one("MeanVarianceNormalization", ["x"], in_vis=[vi("x", F, [3, 4])],
                             axes=[0, 2]),

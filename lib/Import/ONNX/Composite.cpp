@@ -96,9 +96,19 @@ LogicalResult Importer::onComposite(const NodeProto &n) {
     std::string why;
     auto kept = xt.clone(*inferReduceShape(xt.getShape(), {*axis}, true, why));
     if (k == "Hardmax") {
-      if (opset < 13)
-        return nodeError(n) << "Hardmax before opset 13 flattens from axis " << *axis
-                            << "; only opset 13 and later are supported";
+      // Before opset 13: on the 2-D view [d0 * .. * d(axis-1), the rest].
+      SmallVector<int64_t> origShape(xt.getShape());
+      bool flat = opset < 13 && *axis != rank - 1;
+      if (flat) {
+        auto f = flattenFrom(n, x, *axis);
+        if (failed(f))
+          return failure();
+        x = *f;
+        xt = rtt(x);
+        rank = 2;
+        axis = 1;
+        kept = xt.clone(*inferReduceShape(xt.getShape(), {1}, true, why));
+      }
       auto am = make<ArgMaxOp>(n, kept.clone(b.getI64Type()), x, b.getI64IntegerAttr(*axis),
                                b.getBoolAttr(true), b.getBoolAttr(false));
       if (failed(am))
@@ -109,6 +119,8 @@ LogicalResult Importer::onComposite(const NodeProto &n) {
       v = cmp(iota, *am, "eq", xt.getShape());
       if (succeeded(v))
         v = make<CastOp>(n, xt, *v);
+      if (succeeded(v) && flat)
+        v = unflatten(n, *v, origShape);
     } else {
       int64_t p = attrInt(n, "p", 2);
       if (p != 1 && p != 2)

@@ -291,9 +291,7 @@ LogicalResult Importer::onClip(const NodeProto &n) {
       Value bound = input(n, k);
       if (!bound)
         continue;
-      auto c = constOf(bound);
-      if (!c || c->numElements() != 1)
-        return nodeError(n) << "clip bounds must be scalar constants";
+      auto c = constOf(bound); // constant: checked above
       (k == 1 ? lo : hi) = b.getF32FloatAttr((float)c->asDouble(0));
     }
   }

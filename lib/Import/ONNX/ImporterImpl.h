@@ -230,6 +230,8 @@ private:
 
   // --- normalizations and reductions (Normalization.cpp) --------------------
   LogicalResult onSoftmax(const NodeProto &n);
+  FailureOr<Value> flattenFrom(const NodeProto &n, Value x, int64_t axis);
+  FailureOr<Value> unflatten(const NodeProto &n, Value v, ArrayRef<int64_t> shape);
   LogicalResult onLayerNorm(const NodeProto &n);
   LogicalResult onBatchNorm(const NodeProto &n);
   LogicalResult onInstanceNorm(const NodeProto &n);

@@ -27,11 +27,45 @@ LogicalResult Importer::onSoftmax(const NodeProto &n) {
   auto axis = normAxis(attrInt(n, "axis", opset < 13 ? 1 : -1), rank);
   if (!axis)
     return nodeError(n) << "axis out of range for rank " << rank;
-  if (opset < 13 && *axis != rank - 1)
-    return nodeError(n) << n.op_type() << " before opset 13 flattens from axis " << *axis
-                        << "; only the last axis is supported";
+  bool isLog = n.op_type() == "LogSoftmax";
+  if (opset < 13 && *axis != rank - 1) {
+    // Before opset 13 the input is seen as 2-D: [d0 * .. * d(axis-1), the rest].
+    auto flat = flattenFrom(n, *x, *axis);
+    if (failed(flat))
+      return failure();
+    auto v = make<SoftmaxOp>(n, flat->getType(), *flat, b.getI64IntegerAttr(1),
+                             b.getBoolAttr(isLog));
+    if (failed(v))
+      return failure();
+    return defineResult(n, unflatten(n, *v, rtt(*x).getShape()));
+  }
   return defineResult(n, make<SoftmaxOp>(n, x->getType(), *x, b.getI64IntegerAttr(*axis),
-                           b.getBoolAttr(n.op_type() == "LogSoftmax")));
+                           b.getBoolAttr(isLog)));
+}
+
+/// The 2-D view [d0 * .. * d(axis-1), d(axis) * ..] that Softmax, LogSoftmax
+/// and Hardmax before opset 13 work on; the trailing dimensions must be
+/// static and at most one dimension dynamic (so that the view can be undone).
+FailureOr<Value> Importer::flattenFrom(const NodeProto &n, Value x, int64_t axis) {
+  auto s = rtt(x).getShape();
+  int64_t rest = 1;
+  for (int64_t d : s.drop_front(axis)) {
+    if (ShapedType::isDynamic(d))
+      return nodeError(n) << n.op_type() << " before opset 13 needs static dimensions from axis "
+                          << axis << ", got " << rtt(x) << " (use --input-shape)";
+    rest *= d;
+  }
+  if (llvm::count(s, kDyn) > 1)
+    return nodeError(n) << n.op_type() << " before opset 13 needs at most one dynamic dimension, got "
+                        << rtt(x) << " (use --input-shape)";
+  return buildReshape(n, x, {-1, rest}, false);
+}
+FailureOr<Value> Importer::unflatten(const NodeProto &n, Value v, ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> target(shape);
+  for (int64_t &d : target)
+    if (ShapedType::isDynamic(d))
+      d = -1;
+  return buildReshape(n, v, target, false);
 }
 
 LogicalResult Importer::onLayerNorm(const NodeProto &n) {
