@@ -673,23 +673,33 @@ M["op_convt_same_short"] = lambda: convt(k=(3, 1), strides=[2, 2], auto_pad="SAM
 M["op_convt_output_shape"] = lambda: convt(k=(3, 3), strides=[2, 2], output_shape=[10, 12])
 M["op_convt_depthwise"] = lambda: convt(c=4, f=1, k=(4, 4), group=4, strides=[2, 2],
                                         pads=[1, 1, 1, 1])
+# 1-D: strides, dilation, groups, output_padding, SAME_LOWER, output_shape.
+M["op_convt1d"] = lambda: convt(c=4, f=2, k=(3,), group=2, strides=[3], dilations=[2],
+                                pads=[1, 2], output_padding=[1], xshape=(2, 4, 7))
+M["op_convt1d_same"] = lambda: convt(k=(4,), strides=[2], auto_pad="SAME_LOWER",
+                                     xshape=(1, 4, 6))
+M["op_convt1d_output_shape"] = lambda: convt(k=(3,), strides=[2], output_shape=[12],
+                                             bias=False, xshape=(1, 4, 6))
 M["op_convt_crop"] = lambda: convt(k=(2, 2), pads=[2, 1, 0, 3])
 
 
-def _qdq_convt():
+def _qdq_convt(one_d=False):
     nx, ix = qdq_act("x", 120, 0.05)
     no, io = qdq_act("o", 100, 0.08)
-    wq = rng.integers(-100, 100, (4, 3, 3, 3)).astype(np.int8)
+    wq = rng.integers(-100, 100, (4, 3, 3) if one_d else (4, 3, 3, 3)).astype(np.int8)
+    win = dict(strides=[2], pads=[1, 1], output_padding=[1]) if one_d else \
+        dict(strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])
     nodes = nx + [h.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], name="dq_w",
                               axis=1),
                   h.make_node("ConvTranspose", ["x_d", "wd", "b"], ["o"], name="ct",
-                              strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])] + no
-    return model(nodes, [vi("x", F, [1, 4, 5, 6])], [vi("o_d", F, None)],
+                              **win)] + no
+    return model(nodes, [vi("x", F, [1, 4, 7] if one_d else [1, 4, 5, 6])], [vi("o_d", F, None)],
                  ix + io + [const("wq", wq), const("ws", np.array([0.01, 0.02, 0.015], np.float32)),
                             const("wz", np.zeros(3, np.int8)), const("b", w(3))])
 
 
 M["qdq_op_convt"] = _qdq_convt
+M["qdq_op_convt1d"] = lambda: _qdq_convt(one_d=True)
 
 # Slices: a prefix of one axis (start 0, shorter end), a reversed axis and a
 # strided window.
@@ -1714,8 +1724,10 @@ def _ctw():
 
 
 B.update({
-    "convt_rank": lambda: one("ConvTranspose", ["x", "w"], in_vis=[vi("x", F, [1, 4, 5])],
-                              inits=[const("w", w(4, 2, 3))]),
+    "convt_rank": lambda: one("ConvTranspose", ["x", "w"], in_vis=[vi("x", F, [1, 4, 5, 5, 5])],
+                              inits=[const("w", w(4, 2, 3, 3, 3))]),
+    "convt1d_strides": lambda: one("ConvTranspose", ["x", "w"], in_vis=[vi("x", F, [1, 4, 5])],
+                                   inits=[const("w", w(4, 2, 3))], strides=[2, 2]),
     "convt_dynamic": lambda: one("ConvTranspose", ["x", "w"], in_vis=[vi("x", F, ["n", 4, 5, 5])],
                                  inits=_ctw()),
     "convt_group": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_ctw(), group=3),

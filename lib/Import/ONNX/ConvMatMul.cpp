@@ -37,9 +37,23 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
   if (failed(fx))
     return failure();
   Value x = *fx, w = input(n, 1), bias = input(n, 2);
+  // A 1-D transposed convolution is a 2-D one over [N, C, 1, L] with a unit
+  // kernel height: its window attributes gain a leading 1 (pads a 0).
+  bool oneD = rtt(x).getRank() == 3 && rtt(w).getRank() == 3;
+  if (oneD) {
+    if (!rtt(x).hasStaticShape() || !rtt(w).hasStaticShape())
+      return nodeError(n) << "needs static input and weight shapes (use --input-shape)";
+    auto s3 = rtt(x).getShape();
+    auto x4 = buildReshape(n, x, {s3[0], s3[1], 1, s3[2]}, false);
+    auto w4 = unitHeightWeight(n, w);
+    if (failed(x4) || failed(w4))
+      return failure();
+    x = *x4;
+    w = *w4;
+  }
   auto xs = rtt(x).getShape(), ws = rtt(w).getShape();
   if (xs.size() != 4 || ws.size() != 4)
-    return nodeError(n) << "only 2-D transposed convolution is supported (input rank "
+    return nodeError(n) << "only 1-D and 2-D transposed convolutions are supported (input rank "
                         << xs.size() << ", weight rank " << ws.size() << ")";
   if (!rtt(x).hasStaticShape() || !rtt(w).hasStaticShape())
     return nodeError(n) << "needs static input and weight shapes (use --input-shape)";
@@ -48,13 +62,34 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
     return nodeError(n) << "weight shape " << shapeToString(ws) << " does not fit input "
                         << shapeToString(xs) << " with group " << group;
   int64_t cg = ws[0] / group, fg = ws[1], k[2] = {ws[2], ws[3]};
-  auto strides = attrInts(n, "strides").value_or(SmallVector<int64_t>{1, 1});
-  auto dil = attrInts(n, "dilations").value_or(SmallVector<int64_t>{1, 1});
-  auto pads = attrInts(n, "pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
-  auto outPad = attrInts(n, "output_padding").value_or(SmallVector<int64_t>{0, 0});
-  if (strides.size() != 2 || dil.size() != 2 || pads.size() != 4 || outPad.size() != 2)
-    return nodeError(n) << "only 2-D windows are supported (strides, dilations, pads and "
-                           "output_padding must have 2, 2, 4 and 2 entries)";
+  // The window attributes, lifted to 2-D for a 1-D op (`lead` before each
+  // half: [1, s] strides, [0, p0, 0, p1] pads).
+  bool badCount = false;
+  auto window = [&](StringRef name, int64_t def, int64_t lead, size_t halves) {
+    auto v = attrInts(n, name);
+    if (!v)
+      return SmallVector<int64_t>(2 * halves, def);
+    if (!oneD)
+      return *v;
+    if (v->size() != halves) {
+      badCount = true;
+      return *v;
+    }
+    SmallVector<int64_t> lifted;
+    for (size_t h = 0; h < halves; ++h)
+      lifted.append({lead, (*v)[h]});
+    return lifted;
+  };
+  auto strides = window("strides", 1, 1, 1);
+  auto dil = window("dilations", 1, 1, 1);
+  auto pads = window("pads", 0, 0, 2);
+  auto outPad = window("output_padding", 0, 0, 1);
+  if (badCount || strides.size() != 2 || dil.size() != 2 || pads.size() != 4 ||
+      outPad.size() != 2)
+    return nodeError(n) << (oneD ? "a 1-D transposed convolution's strides, dilations, pads and "
+                                   "output_padding must have 1, 1, 2 and 1 entries"
+                                 : "only 2-D windows are supported (strides, dilations, pads and "
+                                   "output_padding must have 2, 2, 4 and 2 entries)");
   for (int i = 0; i < 2; ++i)
     if (strides[i] < 1 || dil[i] < 1 || outPad[i] < 0 ||
         outPad[i] >= std::max(strides[i], dil[i]))
@@ -76,10 +111,12 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
     SmallVector<int64_t> target;
     if (outShape) {
       target = *outShape;
-      if (target.size() == 4)
+      if (target.size() == (oneD ? 3u : 4u))
         target.erase(target.begin(), target.begin() + 2);
+      if (oneD && target.size() == 1)
+        target.insert(target.begin(), 1);
       if (target.size() != 2)
-        return nodeError(n) << "output_shape must have 2 spatial entries";
+        return nodeError(n) << "output_shape must have " << (oneD ? 1 : 2) << " spatial entries";
     } else {
       target = {xs[2] * strides[0], xs[3] * strides[1]};
     }
@@ -207,11 +244,13 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
                                 why);
   if (failed(shape))
     return nodeError(n) << why;
-  return defineResult(
-      n, make<Conv2DOp>(n, rtt(x).clone(*shape), x, wf, bias, b.getDenseI64ArrayAttr(one),
+  auto y = make<Conv2DOp>(n, rtt(x).clone(*shape), x, wf, bias, b.getDenseI64ArrayAttr(one),
                           b.getDenseI64ArrayAttr(conv), b.getDenseI64ArrayAttr(dil),
                           b.getI64IntegerAttr(group), b.getStringAttr("none"), FloatAttr(),
-                          FloatAttr()));
+                          FloatAttr());
+  if (succeeded(y) && oneD)
+    y = buildReshape(n, *y, {(*shape)[0], (*shape)[1], (*shape)[3]}, false);
+  return defineResult(n, y);
 }
 
 //===----------------------------------------------------------------------===//
