@@ -380,6 +380,14 @@ M["op_softmax11_default"] = lambda: fop("Softmax", [2, 3, 4], opset=11)
 M["op_logsoftmax11"] = lambda: fop("LogSoftmax", opset=11, axis=2)
 M["op_hardmax11"] = lambda: fop("Hardmax", opset=11, axis=1)
 M["op_softmax11_dynamic"] = lambda: fop("Softmax", ["N", 3, 4, 5], opset=11, axis=1)
+# ReverseSequence: time-major with constant lengths (one 0, one full), and
+# batch-major with the lengths as an input (ort_check feeds int64 0..2).
+M["op_reverse_sequence"] = lambda: model(
+    [h.make_node("ReverseSequence", ["x0", "l"], ["y"], name="rs")],
+    [vi("x0", F, [5, 4, 3])], [vi("y", F, None)], [const("l", np.array([5, 0, 3, 1]))])
+M["op_reverse_sequence_batch"] = lambda: model(
+    [h.make_node("ReverseSequence", ["x0", "l"], ["y"], name="rs", batch_axis=0, time_axis=1)],
+    [vi("x0", F, [3, 4, 2, 2]), vi("l", I64, [3])], [vi("y", F, None)])
 # MaxPool as strided window slices: stride 1 with padding and ceil_mode
 # (googlenet's inception branches), dilation, windows running past the end.
 M["op_maxpool_s1"] = lambda: fop("MaxPool", [2, 3, 8, 8], opset=13, kernel_shape=[3, 3],
@@ -1627,6 +1635,10 @@ B.update({
     "clip_bound_vector": lambda: one("Clip", ["x", "lo"], in_vis=_X + [vi("lo", F, [2])]),
     "clip_int_opset6": lambda: one("Clip", ["a"], in_vis=[vi("a", I8, [3])], opset=6, min=1.0),
     "castlike_no_target": lambda: one("CastLike", ["x"], in_vis=_X, opset=15),
+    "revseq_axes": lambda: one("ReverseSequence", ["x", "l"], in_vis=_X, batch_axis=2,
+                               inits=[const("l", np.ones(1))]),
+    "revseq_lens": lambda: one("ReverseSequence", ["x", "l"], in_vis=_X,
+                               inits=[const("l", np.ones(3, np.int64))]),
     "pad_negative": lambda: one("Pad", ["x", "p"], in_vis=_X,
                                 inits=[const("p", np.array([0, 0, -3, 0, 0, 0, -2, 0]))]),
     "pad_value_dynamic": lambda: one("Pad", ["x", "p", "v"], in_vis=_X + [vi("v", F, [])],

@@ -497,6 +497,70 @@ LogicalResult Importer::onGatherElements(const NodeProto &n) {
                                   x, ix, b.getI64IntegerAttr(*axis)));
 }
 
+/// ReverseSequence: along time_axis, the first sequence_lens[b] entries of
+/// batch b reversed, the rest kept; a GatherElements whose indices are
+/// computed from the lengths (constant or not): t < len ? len - 1 - t : t.
+/// Lengths are held to [0, T], so a bad one cannot index past the input.
+LogicalResult Importer::onReverseSequence(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = asPlain(input(n, 0)), lens = input(n, 1);
+  auto xt = rtt(x);
+  if (xt.getRank() < 2)
+    return nodeError(n) << "input must have rank 2 or more, got " << xt.getRank();
+  if (!xt.hasStaticShape())
+    return nodeError(n) << "needs a static input shape, got " << xt
+                        << " (fix the model's inputs with --input-shape)";
+  int64_t batchAxis = attrInt(n, "batch_axis", 1), timeAxis = attrInt(n, "time_axis", 0);
+  if (!((batchAxis == 0 && timeAxis == 1) || (batchAxis == 1 && timeAxis == 0)))
+    return nodeError(n) << "batch_axis and time_axis must be 0 and 1 in some order, got "
+                        << batchAxis << " and " << timeAxis;
+  auto s = xt.getShape();
+  int64_t rank = xt.getRank(), steps = s[timeAxis], batch = s[batchAxis];
+  auto lt = rtt(lens);
+  Type i64 = b.getI64Type();
+  if (lt.getRank() != 1 || (!ShapedType::isDynamic(lt.getDimSize(0)) && lt.getDimSize(0) != batch))
+    return nodeError(n) << "sequence_lens must have shape [" << batch << "], got " << lt;
+  if (!isa<IntegerType>(lt.getElementType()) || lt.getElementType().isInteger(1))
+    return nodeError(n) << "sequence_lens must be integers, got " << lt.getElementType();
+  SmallVector<int64_t> byBatch(rank, 1), byTime(rank, 1), both(rank, 1);
+  byBatch[batchAxis] = batch;
+  byTime[timeAxis] = steps;
+  both[batchAxis] = batch;
+  both[timeAxis] = steps;
+  FailureOr<Value> len = lens;
+  if (lt.getElementType() != i64)
+    len = make<CastOp>(n, lt.clone(i64), lens);
+  if (succeeded(len))
+    len = buildBinary(n, "Max", *len, scalarConst(i64, 0), i64);
+  if (succeeded(len))
+    len = buildBinary(n, "Min", *len, scalarConst(i64, (double)steps), i64);
+  if (succeeded(len))
+    len = buildReshape(n, *len, byBatch, false);
+  if (failed(len))
+    return failure();
+  auto iotaT = RankedTensorType::get(byTime, i64);
+  ConstTensor c;
+  c.shape.assign(byTime.begin(), byTime.end());
+  for (int64_t t = 0; t < steps; ++t)
+    c.i.push_back(t);
+  Value iota = arith::ConstantOp::create(b, nodeLoc(n), iotaT, cast<TypedAttr>(c.write(iotaT)));
+  auto inside = make<CompareOp>(n, RankedTensorType::get(both, b.getI1Type()), iota, *len,
+                                b.getStringAttr("lt"));
+  auto last = buildBinary(n, "Sub", *len, scalarConst(i64, 1), i64);
+  if (failed(inside) || failed(last))
+    return failure();
+  auto rev = buildBinary(n, "Sub", *last, iota, i64);
+  if (failed(rev))
+    return failure();
+  auto idx = buildWhere(n, *inside, *rev, iota);
+  if (succeeded(idx) && !llvm::equal(rtt(*idx).getShape(), s))
+    idx = make<BroadcastOp>(n, xt.clone(i64), *idx);
+  if (failed(idx))
+    return failure();
+  return defineResult(n, make<GatherElementsOp>(n, xt, x, *idx, b.getI64IntegerAttr(timeAxis)));
+}
+
 LogicalResult Importer::onGatherND(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
     return failure();

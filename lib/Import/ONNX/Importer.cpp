@@ -121,6 +121,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["Trilu"] = &Importer::onTrilu;
     t["CumSum"] = &Importer::onCumSum;
     t["GatherND"] = &Importer::onGatherND;
+    t["ReverseSequence"] = &Importer::onReverseSequence;
     for (const char *k : {"IsNaN", "IsInf", "Hardmax", "LpNormalization",
                           "MeanVarianceNormalization", "OneHot", "EyeLike"})
       t[k] = &Importer::onComposite;

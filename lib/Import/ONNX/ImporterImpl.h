@@ -266,6 +266,7 @@ private:
   LogicalResult onGather(const NodeProto &n);
   LogicalResult onGatherElements(const NodeProto &n);
   LogicalResult onGatherND(const NodeProto &n);
+  LogicalResult onReverseSequence(const NodeProto &n);
   FailureOr<Value> buildScatter(const NodeProto &n, bool nd);
   LogicalResult onScatterElements(const NodeProto &n);
   LogicalResult onScatterND(const NodeProto &n);
