@@ -388,6 +388,23 @@ M["op_reverse_sequence"] = lambda: model(
 M["op_reverse_sequence_batch"] = lambda: model(
     [h.make_node("ReverseSequence", ["x0", "l"], ["y"], name="rs", batch_axis=0, time_axis=1)],
     [vi("x0", F, [3, 4, 2, 2]), vi("l", I64, [3])], [vi("y", F, None)])
+
+
+def _grid_sample(**attrs):
+    return model([h.make_node("GridSample", ["x0", "g"], ["y"], name="gs", **attrs)],
+                 [vi("x0", F, [2, 3, 5, 6]), vi("g", F, [2, 4, 7, 2])], [vi("y", F, None)],
+                 opset=16)
+
+
+# GridSample: bilinear and nearest, each padding mode, both align_corners
+# (the checks draw grids past [-1, 1], some far past it for reflection).
+M["op_grid_sample"] = lambda: _grid_sample()
+M["op_grid_sample_border"] = lambda: _grid_sample(padding_mode="border", align_corners=1)
+M["op_grid_sample_reflect"] = lambda: _grid_sample(padding_mode="reflection")
+M["op_grid_sample_reflect_align"] = lambda: _grid_sample(padding_mode="reflection",
+                                                         align_corners=1)
+M["op_grid_sample_nearest"] = lambda: _grid_sample(mode="nearest")
+M["op_grid_sample_nearest_border"] = lambda: _grid_sample(mode="nearest", padding_mode="border")
 # MaxPool as strided window slices: stride 1 with padding and ceil_mode
 # (googlenet's inception branches), dilation, windows running past the end.
 M["op_maxpool_s1"] = lambda: fop("MaxPool", [2, 3, 8, 8], opset=13, kernel_shape=[3, 3],
@@ -1639,6 +1656,16 @@ B.update({
                                inits=[const("l", np.ones(1))]),
     "revseq_lens": lambda: one("ReverseSequence", ["x", "l"], in_vis=_X,
                                inits=[const("l", np.ones(3, np.int64))]),
+    "grid_sample_cubic": lambda: one("GridSample", ["x", "g"], opset=16, mode="bicubic",
+                                     in_vis=_X + [vi("g", F, [1, 2, 2, 2])]),
+    "grid_sample_padding": lambda: one("GridSample", ["x", "g"], opset=16, padding_mode="wrap",
+                                       in_vis=_X + [vi("g", F, [1, 2, 2, 2])]),
+    "grid_sample_grid": lambda: one("GridSample", ["x", "g"], opset=16,
+                                    in_vis=_X + [vi("g", F, [1, 2, 2, 3])]),
+    "grid_sample_3d": lambda: one("GridSample", ["x", "g"], opset=20,
+                                  in_vis=[vi("x", F, [1, 2, 3, 4, 5]), vi("g", F, [1, 2, 2, 2, 3])]),
+    "grid_sample_dynamic": lambda: one("GridSample", ["x", "g"], opset=16,
+                                       in_vis=_X + [vi("g", F, [1, "H", 2, 2])]),
     "pad_negative": lambda: one("Pad", ["x", "p"], in_vis=_X,
                                 inits=[const("p", np.array([0, 0, -3, 0, 0, 0, -2, 0]))]),
     "pad_value_dynamic": lambda: one("Pad", ["x", "p", "v"], in_vis=_X + [vi("v", F, [])],

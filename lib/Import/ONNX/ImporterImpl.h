@@ -249,6 +249,7 @@ private:
   LogicalResult onLpPool(const NodeProto &n);
   LogicalResult onGlobalLpPool(const NodeProto &n);
   LogicalResult onLRN(const NodeProto &n);
+  LogicalResult onGridSample(const NodeProto &n);
   LogicalResult onGlobalMaxPool(const NodeProto &n);
 
   // --- data movement, shapes and constants (DataMovement.cpp) ---------------

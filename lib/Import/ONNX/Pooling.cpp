@@ -251,6 +251,181 @@ LogicalResult Importer::onLRN(const NodeProto &n) {
   return defineResult(n, v);
 }
 
+/// GridSample (2-D; bilinear or nearest; zeros, border or reflection
+/// padding; both align_corners forms): the grid unnormalized to pixel
+/// coordinates, border clamping or reflection applied to the coordinates,
+/// then each tap a GatherElements over the flattened plane, weighted (taps
+/// outside the image weigh 0 with zeros padding, else their index is
+/// clamped, as ONNX Runtime reads them).
+LogicalResult Importer::onGridSample(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "X");
+  auto fg = requireFloat(n, asPlain(input(n, 1)), "grid");
+  if (failed(fx) || failed(fg))
+    return failure();
+  Value x = *fx, grid = *fg;
+  auto xt = rtt(x), gt = rtt(grid);
+  if (xt.getRank() != 4)
+    return nodeError(n) << "only 2-D GridSample is supported (input rank " << xt.getRank() << ")";
+  if (!xt.hasStaticShape() || !gt.hasStaticShape())
+    return nodeError(n) << "needs static X and grid shapes, got " << xt << " and " << gt
+                        << " (use --input-shape)";
+  auto xs = xt.getShape(), gs = gt.getShape();
+  if (gs.size() != 4 || gs[0] != xs[0] || gs[3] != 2)
+    return nodeError(n) << "grid must have shape [" << xs[0] << ", H_out, W_out, 2], got "
+                        << shapeToString(gs);
+  if (xt.getElementType() != gt.getElementType())
+    return nodeError(n) << "X and grid element types differ: " << xt.getElementType() << " and "
+                        << gt.getElementType();
+  std::string mode = attrString(n, "mode", opset >= 20 ? "linear" : "bilinear");
+  std::string padding = attrString(n, "padding_mode", "zeros");
+  bool align = attrInt(n, "align_corners", 0);
+  bool linear = mode == "bilinear" || mode == "linear";
+  if (!linear && mode != "nearest")
+    return nodeError(n) << "unsupported attribute value mode=\"" << mode
+                        << "\" (bilinear/linear or nearest)";
+  if (padding != "zeros" && padding != "border" && padding != "reflection")
+    return nodeError(n) << "unsupported attribute value padding_mode=\"" << padding << "\"";
+  int64_t batch = xs[0], ch = xs[1], hin = xs[2], win = xs[3], pts = gs[1] * gs[2];
+  if (hin * win >= (int64_t{1} << 24))
+    return nodeError(n) << "an input plane of " << hin << "x" << win
+                        << " is too large (indices are computed in float)";
+  Type el = xt.getElementType();
+  auto c = [&](double v) { return scalarConst(el, v); };
+  auto bin = [&](StringRef k, Value l, Value r) { return buildBinary(n, k, l, r, el); };
+  auto flatT = RankedTensorType::get({batch, 1, pts}, el);
+  auto maskT = flatT.clone(b.getI1Type());
+  // Pixel coordinates of one grid component (0: x over W, 1: y over H).
+  auto coord = [&](int64_t comp, int64_t size) -> FailureOr<Value> {
+    auto g = sliceAxis(n, grid, 3, comp, 1);
+    if (failed(g))
+      return failure();
+    auto v = buildReshape(n, *g, {batch, 1, pts}, false);
+    // align: (g + 1) / 2 * (size - 1); else ((g + 1) * size - 1) / 2.
+    if (succeeded(v))
+      v = bin("Add", *v, c(1.0));
+    if (succeeded(v))
+      v = align ? bin("Mul", *v, c((double)(size - 1) / 2.0))
+                : bin("Mul", *v, c((double)size / 2.0));
+    if (succeeded(v) && !align)
+      v = bin("Sub", *v, c(0.5));
+    if (failed(v))
+      return failure();
+    if (padding == "border") {
+      v = bin("Max", *v, c(0.0));
+      if (succeeded(v))
+        v = bin("Min", *v, c((double)(size - 1)));
+    } else if (padding == "reflection") {
+      // Reflect into [lo, hi]: t = (v - lo) mod 2 * range, folded back.
+      double lo = align ? 0.0 : -0.5, hi = align ? size - 1.0 : size - 0.5, range = hi - lo;
+      if (range <= 0)
+        return bin("Mul", *v, c(0.0)); // a 1-pixel axis with align_corners: always 0
+      auto t = bin("Sub", *v, c(lo));
+      FailureOr<Value> q = succeeded(t) ? bin("Div", *t, c(2 * range)) : t;
+      if (succeeded(q))
+        q = make<FloorOp>(n, flatT, *q);
+      if (succeeded(q))
+        q = bin("Mul", *q, c(2 * range));
+      if (succeeded(q))
+        t = bin("Sub", *t, *q);
+      if (failed(t))
+        return failure();
+      auto past = make<CompareOp>(n, maskT, *t, c(range), b.getStringAttr("gt"));
+      auto back = bin("Sub", c(2 * range), *t);
+      if (failed(past) || failed(back))
+        return failure();
+      auto folded = buildWhere(n, *past, *back, *t);
+      if (failed(folded))
+        return failure();
+      v = bin("Add", *folded, c(lo));
+    }
+    return v;
+  };
+  auto px = coord(0, win), py = coord(1, hin);
+  if (failed(px) || failed(py))
+    return failure();
+  auto flatX = buildReshape(n, x, {batch, ch, hin * win}, false);
+  if (failed(flatX))
+    return failure();
+  auto i64T = RankedTensorType::get({batch, ch, pts}, b.getI64Type());
+  // One tap: the pixel at (yi, xi) (integral floats) times weight w.
+  auto tap = [&](Value yi, Value xi, Value w) -> FailureOr<Value> {
+    FailureOr<Value> weight = w;
+    if (padding == "zeros") {
+      FailureOr<Value> ok = failure();
+      for (auto [v, size] : {std::pair<Value, int64_t>{xi, win}, {yi, hin}}) {
+        auto ge = make<CompareOp>(n, maskT, v, c(0.0), b.getStringAttr("ge"));
+        auto lt = make<CompareOp>(n, maskT, v, c((double)size), b.getStringAttr("lt"));
+        if (failed(ge) || failed(lt))
+          return failure();
+        auto both = buildBinary(n, "And", *ge, *lt, b.getI1Type());
+        if (failed(both))
+          return failure();
+        ok = succeeded(ok) ? buildBinary(n, "And", *ok, *both, b.getI1Type()) : both;
+        if (failed(ok))
+          return failure();
+      }
+      weight = buildWhere(n, *ok, w, c(0.0));
+    }
+    auto cx = bin("Max", xi, c(0.0));
+    if (succeeded(cx))
+      cx = bin("Min", *cx, c((double)(win - 1)));
+    auto cy = bin("Max", yi, c(0.0));
+    if (succeeded(cy))
+      cy = bin("Min", *cy, c((double)(hin - 1)));
+    if (failed(cx) || failed(cy) || failed(weight))
+      return failure();
+    auto idx = bin("Mul", *cy, c((double)win));
+    if (succeeded(idx))
+      idx = bin("Add", *idx, *cx);
+    if (succeeded(idx))
+      idx = make<CastOp>(n, flatT.clone(b.getI64Type()), *idx);
+    if (succeeded(idx))
+      idx = make<BroadcastOp>(n, i64T, *idx);
+    if (failed(idx))
+      return failure();
+    auto g = make<GatherElementsOp>(n, RankedTensorType::get({batch, ch, pts}, el), *flatX, *idx,
+                                    b.getI64IntegerAttr(2));
+    if (failed(g))
+      return failure();
+    return bin("Mul", *g, *weight);
+  };
+  FailureOr<Value> out = failure();
+  if (!linear) {
+    auto rx = make<RoundOp>(n, flatT, *px), ry = make<RoundOp>(n, flatT, *py);
+    if (failed(rx) || failed(ry))
+      return failure();
+    out = tap(*ry, *rx, c(1.0));
+  } else {
+    auto x0 = make<FloorOp>(n, flatT, *px), y0 = make<FloorOp>(n, flatT, *py);
+    if (failed(x0) || failed(y0))
+      return failure();
+    auto x1 = bin("Add", *x0, c(1.0)), y1 = bin("Add", *y0, c(1.0));
+    auto wx1 = bin("Sub", *px, *x0), wy1 = bin("Sub", *py, *y0);
+    if (failed(x1) || failed(y1) || failed(wx1) || failed(wy1))
+      return failure();
+    auto wx0 = bin("Sub", c(1.0), *wx1), wy0 = bin("Sub", c(1.0), *wy1);
+    if (failed(wx0) || failed(wy0))
+      return failure();
+    for (auto [yi, wy] : {std::pair<Value, Value>{*y0, *wy0}, {*y1, *wy1}})
+      for (auto [xi, wx] : {std::pair<Value, Value>{*x0, *wx0}, {*x1, *wx1}}) {
+        auto w = bin("Mul", wy, wx);
+        if (failed(w))
+          return failure();
+        auto t = tap(yi, xi, *w);
+        if (failed(t))
+          return failure();
+        out = succeeded(out) ? bin("Add", *out, *t) : t;
+        if (failed(out))
+          return failure();
+      }
+  }
+  if (failed(out))
+    return failure();
+  return defineResult(n, buildReshape(n, *out, {batch, ch, gs[1], gs[2]}, false));
+}
+
 LogicalResult Importer::onGlobalAvgPool(const NodeProto &n) {
   if (failed(need(n, {0})))
     return failure();
