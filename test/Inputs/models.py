@@ -405,6 +405,40 @@ M["op_grid_sample_reflect_align"] = lambda: _grid_sample(padding_mode="reflectio
                                                          align_corners=1)
 M["op_grid_sample_nearest"] = lambda: _grid_sample(mode="nearest")
 M["op_grid_sample_nearest_border"] = lambda: _grid_sample(mode="nearest", padding_mode="border")
+
+
+def _maxpool_indices(xshape=(2, 3, 7, 8), ties=False, unpool=None, **attrs):
+    nodes, src = [], "x0"
+    if ties:  # integral values: many equal maxima, the first one's index wins
+        nodes.append(h.make_node("Round", ["x0"], ["r"], name="round"))
+        src = "r"
+    nodes.append(h.make_node("MaxPool", [src, ], ["y", "i"], name="mp", **attrs))
+    outs = [vi("y", F, None), vi("i", I64, None)]
+    inits = []
+    if unpool is not None:
+        ins = ["y", "i"] + (["os"] if unpool else [])
+        if unpool:
+            inits.append(const("os", np.array(unpool)))
+        nodes.append(h.make_node("MaxUnpool", ins, ["u"], name="unpool",
+                                 kernel_shape=attrs["kernel_shape"], strides=attrs["strides"]))
+        outs.append(vi("u", F, None))
+    return model(nodes, [vi("x0", F, list(xshape))], outs, inits, opset=12)
+
+
+# MaxPool's Indices output (padding, dilation with ceil_mode, storage_order 1,
+# ties) and MaxUnpool of it (the default shape and an explicit odd one).
+M["op_maxpool_indices"] = lambda: _maxpool_indices(kernel_shape=[3, 3], strides=[2, 2],
+                                                   pads=[1, 1, 1, 1])
+M["op_maxpool_indices_dil"] = lambda: _maxpool_indices(kernel_shape=[2, 3], strides=[2, 2],
+                                                       dilations=[2, 1], ceil_mode=1)
+M["op_maxpool_indices_so1"] = lambda: _maxpool_indices(kernel_shape=[2, 2], strides=[1, 2],
+                                                       storage_order=1)
+M["op_maxpool_indices_ties"] = lambda: _maxpool_indices(ties=True, kernel_shape=[3, 3],
+                                                        strides=[1, 1], pads=[1, 1, 1, 1])
+M["op_maxunpool"] = lambda: _maxpool_indices(xshape=(2, 3, 6, 8), unpool=[], kernel_shape=[2, 2],
+                                             strides=[2, 2])
+M["op_maxunpool_shape"] = lambda: _maxpool_indices(xshape=(1, 2, 7, 7), unpool=[1, 2, 7, 7],
+                                                   kernel_shape=[2, 2], strides=[2, 2])
 # MaxPool as strided window slices: stride 1 with padding and ceil_mode
 # (googlenet's inception branches), dilation, windows running past the end.
 M["op_maxpool_s1"] = lambda: fop("MaxPool", [2, 3, 8, 8], opset=13, kernel_shape=[3, 3],
@@ -1338,7 +1372,7 @@ M["bad_unsupported_op"] = lambda: model(
      h.make_node("Frobnicate", ["t"], ["y"], name="frob", domain="com.example")],
     [vi("x", F, [1, 1, 2, 2])], [vi("y", F, None)])
 M["bad_attr_storage_order"] = lambda: model(
-    [h.make_node("MaxPool", ["x"], ["y"], name="pool0", kernel_shape=[2, 2], storage_order=1)],
+    [h.make_node("MaxPool", ["x"], ["y"], name="pool0", kernel_shape=[2, 2], storage_order=2)],
     [vi("x", F, [1, 1, 4, 4])], [vi("y", F, None)])
 M["bad_attr_auto_pad"] = lambda: model(
     [h.make_node("Conv", ["x", "w"], ["y"], name="conv0", auto_pad="DIAGONAL")],
@@ -1522,7 +1556,21 @@ B = {
     "pool_rank": lambda: one("MaxPool", ["x"], in_vis=[vi("x", F, [1, 2, 4, 4, 4])],
                              kernel_shape=[2, 2, 2]),
     "pool_kernel": lambda: one("MaxPool", ["x"], in_vis=X4, kernel_shape=[2, 2, 2]),
-    "pool_indices": lambda: one("MaxPool", ["x"], ("y", "idx"), in_vis=X4, kernel_shape=[2, 2]),
+    "pool_indices": lambda: one("MaxPool", ["x"], ("y", "idx"), in_vis=[vi("x", F, [1, 2, 4])],
+                                kernel_shape=[2]),
+    "pool_indices_dynamic": lambda: one("MaxPool", ["x"], ("y", "idx"),
+                                        in_vis=[vi("x", F, ["N", 2, 4, 4])], kernel_shape=[2, 2]),
+    "maxunpool_rank": lambda: one("MaxUnpool", ["x", "i"], kernel_shape=[2],
+                                  in_vis=[vi("x", F, [1, 2, 4]), vi("i", I64, [1, 2, 4])]),
+    "maxunpool_shapes": lambda: one("MaxUnpool", ["x", "i"], kernel_shape=[2, 2], in_vis=X4 +
+                                    [vi("i", I64, [1, 2, 4, 3])]),
+    "maxunpool_int32": lambda: one("MaxUnpool", ["x", "i"], kernel_shape=[2, 2],
+                                   in_vis=X4 + [vi("i", I32, [1, 2, 4, 4])]),
+    "maxunpool_no_kernel": lambda: one("MaxUnpool", ["x", "i"],
+                                       in_vis=X4 + [vi("i", I64, [1, 2, 4, 4])]),
+    "maxunpool_output_shape": lambda: one("MaxUnpool", ["x", "i", "os"], kernel_shape=[2, 2],
+                                          in_vis=X4 + [vi("i", I64, [1, 2, 4, 4])],
+                                          inits=[const("os", np.array([1, 3, 8, 8]))]),
     "avgpool_dilations": lambda: one("AveragePool", ["x"], in_vis=X4, opset=19,
                                      kernel_shape=[2, 2], dilations=[2, 2]),
     "gap_rank": lambda: one("GlobalAveragePool", ["x"], in_vis=[vi("x", F, [1, 2, 4, 4, 4])]),

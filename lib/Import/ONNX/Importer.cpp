@@ -59,6 +59,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["LpPool"] = &Importer::onLpPool;
     t["GlobalLpPool"] = &Importer::onGlobalLpPool;
     t["LRN"] = &Importer::onLRN;
+    t["MaxUnpool"] = &Importer::onMaxUnpool;
     t["GridSample"] = &Importer::onGridSample;
     t["Flatten"] = &Importer::onFlatten;
     t["Reshape"] = &Importer::onReshape;

@@ -249,6 +249,11 @@ private:
   LogicalResult onLpPool(const NodeProto &n);
   LogicalResult onGlobalLpPool(const NodeProto &n);
   LogicalResult onLRN(const NodeProto &n);
+  LogicalResult onMaxUnpool(const NodeProto &n);
+  FailureOr<Value> maxPoolIndices(const NodeProto &n, Value x, ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                  ArrayRef<int64_t> dilations, ArrayRef<int64_t> outShape,
+                                  int64_t storageOrder);
   LogicalResult onGridSample(const NodeProto &n);
   LogicalResult onGlobalMaxPool(const NodeProto &n);
 

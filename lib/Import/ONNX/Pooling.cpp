@@ -7,6 +7,8 @@
 
 #include "ImporterImpl.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::octet;
 using namespace ::octet::onnx_import::detail;
@@ -61,20 +63,22 @@ LogicalResult Importer::pool1D(const NodeProto &n, Value x) {
 LogicalResult Importer::onPool(const NodeProto &n) {
   if (failed(need(n, {0})))
     return failure();
-  if (n.output_size() > 1 && !n.output(1).empty())
-    return nodeError(n) << "the Indices output is not supported";
+  bool wantIndices = n.output_size() > 1 && !n.output(1).empty();
   Value x = input(n, 0);
-  if (rtt(x).getRank() == 3)
+  if (rtt(x).getRank() == 3) {
+    if (wantIndices)
+      return nodeError(n) << "the Indices output of a 1-D MaxPool is not supported";
     return pool1D(n, x);
+  }
   if (rtt(x).getRank() != 4)
     return nodeError(n) << "only 1-D and 2-D pooling is supported (input rank "
                         << rtt(x).getRank() << ")";
   auto kernel = attrInts(n, "kernel_shape");
   if (!kernel || kernel->size() != 2)
     return nodeError(n) << "kernel_shape must have 2 entries";
-  if (attrInt(n, "storage_order", 0) != 0)
-    return nodeError(n) << "unsupported attribute value storage_order="
-                        << attrInt(n, "storage_order", 0);
+  int64_t storageOrder = attrInt(n, "storage_order", 0);
+  if (storageOrder != 0 && storageOrder != 1)
+    return nodeError(n) << "unsupported attribute value storage_order=" << storageOrder;
   SmallVector<int64_t> strides, pads, dilations;
   if (failed(convAttrs(n, rtt(x).getShape(), *kernel, strides, pads, dilations)))
     return failure();
@@ -90,6 +94,12 @@ LogicalResult Importer::onPool(const NodeProto &n) {
   if (failed(shape))
     return nodeError(n) << why;
   auto t = rtt(x).clone(*shape);
+  if (wantIndices) {
+    auto idx = maxPoolIndices(n, x, *kernel, strides, pads, dilations, *shape, storageOrder);
+    if (failed(idx))
+      return failure();
+    define(n, 1, *idx);
+  }
   FailureOr<Value> v;
   if (isMax)
     v = make<MaxPool2DOp>(n, t, x, b.getDenseI64ArrayAttr(*kernel),
@@ -104,6 +114,164 @@ LogicalResult Importer::onPool(const NodeProto &n) {
     return failure();
   define(n, 0, *v);
   return success();
+}
+
+/// MaxPool's Indices output: for each window the flat index into X
+/// ((n * C + c) * H * W + h * W + w; w * H + h with storage_order 1) of its
+/// first largest element in row-major window order, as ONNX Runtime picks
+/// it. A running arg-max over the kernel offsets: each offset's strided
+/// slice of X padded with -inf, a strict compare, and Where on the values
+/// and on constant index planes.
+FailureOr<Value> Importer::maxPoolIndices(const NodeProto &n, Value x, ArrayRef<int64_t> kernel,
+                                          ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                          ArrayRef<int64_t> dilations,
+                                          ArrayRef<int64_t> outShape, int64_t storageOrder) {
+  auto fx = requireFloat(n, asPlain(x), "input");
+  if (failed(fx))
+    return failure();
+  x = *fx;
+  auto xt = rtt(x);
+  if (!xt.hasStaticShape())
+    return nodeError(n) << "the Indices output needs a static input shape, got " << xt
+                        << " (use --input-shape)";
+  auto s = xt.getShape();
+  int64_t batch = s[0], ch = s[1], hin = s[2], win = s[3], oh = outShape[2], ow = outShape[3];
+  if (kernel[0] * kernel[1] > 1024)
+    return nodeError(n) << "the Indices output of a " << kernel[0] << "x" << kernel[1]
+                        << " window is not supported (at most 1024 elements)";
+  if (xt.getNumElements() >= (int64_t{1} << 40))
+    return nodeError(n) << "the input is too large for the Indices output";
+  // Pad with -inf so that every window lies inside.
+  int64_t needH = (oh - 1) * strides[0] + (kernel[0] - 1) * dilations[0] + 1;
+  int64_t needW = (ow - 1) * strides[1] + (kernel[1] - 1) * dilations[1] + 1;
+  int64_t bottom = std::max<int64_t>(0, needH - hin - pads[0]);
+  int64_t right = std::max<int64_t>(0, needW - win - pads[1]);
+  Type el = xt.getElementType();
+  int64_t ph = pads[0] + hin + bottom, pw = pads[1] + win + right;
+  auto padded = make<PadOp>(
+      n, xt.clone({batch, ch, ph, pw}), x,
+      b.getDenseI64ArrayAttr({0, 0, pads[0], pads[1], 0, 0, bottom, right}),
+      b.getStringAttr("constant"), b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+  if (failed(padded))
+    return failure();
+  auto outT = RankedTensorType::get({batch, ch, oh, ow}, el);
+  auto planeT = RankedTensorType::get({1, 1, oh, ow}, b.getI64Type());
+  Value best, bestIdx;
+  for (int64_t i = 0; i < kernel[0]; ++i)
+    for (int64_t j = 0; j < kernel[1]; ++j) {
+      int64_t h0 = i * dilations[0], w0 = j * dilations[1];
+      auto cand = make<SliceOp>(
+          n, outT, *padded, b.getDenseI64ArrayAttr({h0, w0}),
+          b.getDenseI64ArrayAttr({h0 + (oh - 1) * strides[0] + 1, w0 + (ow - 1) * strides[1] + 1}),
+          b.getDenseI64ArrayAttr({2, 3}), b.getDenseI64ArrayAttr({strides[0], strides[1]}));
+      if (failed(cand))
+        return failure();
+      ConstTensor plane;
+      plane.shape = {1, 1, oh, ow};
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t xo = 0; xo < ow; ++xo) {
+          int64_t hh = y * strides[0] - pads[0] + h0, ww = xo * strides[1] - pads[1] + w0;
+          plane.i.push_back(storageOrder ? ww * hin + hh : hh * win + ww);
+        }
+      Value idx = arith::ConstantOp::create(b, nodeLoc(n), planeT,
+                                            cast<TypedAttr>(plane.write(planeT)));
+      if (!best) {
+        best = *cand;
+        bestIdx = idx;
+        continue;
+      }
+      auto better = make<CompareOp>(n, outT.clone(b.getI1Type()), *cand, best,
+                                    b.getStringAttr("gt"));
+      if (failed(better))
+        return failure();
+      auto nb = buildWhere(n, *better, *cand, best);
+      auto ni = buildWhere(n, *better, idx, bestIdx);
+      if (failed(nb) || failed(ni))
+        return failure();
+      best = *nb;
+      bestIdx = *ni;
+    }
+  auto baseT = RankedTensorType::get({batch, ch, 1, 1}, b.getI64Type());
+  ConstTensor base;
+  base.shape = {batch, ch, 1, 1};
+  for (int64_t k = 0; k < batch * ch; ++k)
+    base.i.push_back(k * hin * win);
+  Value baseV =
+      arith::ConstantOp::create(b, nodeLoc(n), baseT, cast<TypedAttr>(base.write(baseT)));
+  return buildBinary(n, "Add", bestIdx, baseV, b.getI64Type());
+}
+
+/// MaxUnpool (2-D): zeros of the output shape (output_shape's, else
+/// (in - 1) * stride - pads + kernel), X's values written at Indices (flat
+/// indices into the output, MaxPool's Indices).
+LogicalResult Importer::onMaxUnpool(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "X");
+  if (failed(fx))
+    return failure();
+  Value x = *fx, idx = input(n, 1);
+  auto xt = rtt(x), it = rtt(idx);
+  if (xt.getRank() != 4)
+    return nodeError(n) << "only 2-D MaxUnpool is supported (input rank " << xt.getRank() << ")";
+  if (!xt.hasStaticShape() || it.getShape() != xt.getShape())
+    return nodeError(n) << "X and I must have the same static shape, got " << xt << " and " << it;
+  if (it.getElementType() != b.getI64Type())
+    return nodeError(n) << "I must be int64, got " << it.getElementType();
+  auto kernel = attrInts(n, "kernel_shape");
+  if (!kernel || kernel->size() != 2)
+    return nodeError(n) << "kernel_shape must have 2 entries";
+  auto strides = attrInts(n, "strides").value_or(SmallVector<int64_t>{1, 1});
+  auto pads = attrInts(n, "pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+  if (strides.size() != 2 || pads.size() != 4)
+    return nodeError(n) << "strides and pads must have 2 and 4 entries";
+  auto s = xt.getShape();
+  SmallVector<int64_t> out = {s[0], s[1], 0, 0};
+  for (int d = 0; d < 2; ++d)
+    out[2 + d] = (s[2 + d] - 1) * strides[d] - pads[d] - pads[2 + d] + (*kernel)[d];
+  if (Value os = input(n, 2)) {
+    auto c = constInts(n, 2, "output_shape");
+    if (failed(c))
+      return failure();
+    if (c->size() != 4 || (*c)[0] != s[0] || (*c)[1] != s[1])
+      return nodeError(n) << "output_shape must be [" << s[0] << ", " << s[1]
+                          << ", H, W], got " << shapeToString(*c);
+    out.assign(c->begin(), c->end());
+  }
+  for (int64_t d : out)
+    if (d < 1 || d > (int64_t{1} << 24))
+      return nodeError(n) << "output shape " << shapeToString(out) << " is not supported";
+  int64_t total = out[0] * out[1] * out[2] * out[3];
+  if (total > (int64_t{1} << 31))
+    return nodeError(n) << "output shape " << shapeToString(out) << " is too large";
+  Type el = xt.getElementType();
+  // One more element than the output: indices outside it (a bad input) are
+  // written there and sliced off, never onto a real element.
+  auto flatT = RankedTensorType::get({total + 1}, el);
+  Value zeros = zerosLike({total + 1}, el);
+  auto fi = buildReshape(n, idx, {xt.getNumElements()}, false);
+  auto fv = buildReshape(n, x, {xt.getNumElements()}, false);
+  if (failed(fi) || failed(fv))
+    return failure();
+  auto i1 = RankedTensorType::get({xt.getNumElements()}, b.getI1Type());
+  auto ge = make<CompareOp>(n, i1, *fi, scalarConst(b.getI64Type(), 0), b.getStringAttr("ge"));
+  auto lt = make<CompareOp>(n, i1, *fi, scalarConst(b.getI64Type(), (double)total),
+                            b.getStringAttr("lt"));
+  if (failed(ge) || failed(lt))
+    return failure();
+  auto ok = buildBinary(n, "And", *ge, *lt, b.getI1Type());
+  if (failed(ok))
+    return failure();
+  auto safeIdx = buildWhere(n, *ok, *fi, scalarConst(b.getI64Type(), (double)total));
+  if (failed(safeIdx))
+    return failure();
+  auto sc = make<ScatterOp>(n, flatT, zeros, *safeIdx, *fv, b.getI64IntegerAttr(0),
+                            b.getBoolAttr(false), b.getStringAttr("none"));
+  if (succeeded(sc))
+    sc = sliceAxis(n, *sc, 0, 0, total);
+  if (failed(sc))
+    return failure();
+  return defineResult(n, buildReshape(n, *sc, out, false));
 }
 
 /// LpPool (2-D): (sum over the window of |x|^p)^(1/p), padding counting as
