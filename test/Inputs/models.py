@@ -439,6 +439,42 @@ M["op_maxunpool"] = lambda: _maxpool_indices(xshape=(2, 3, 6, 8), unpool=[], ker
                                              strides=[2, 2])
 M["op_maxunpool_shape"] = lambda: _maxpool_indices(xshape=(1, 2, 7, 7), unpool=[1, 2, 7, 7],
                                                    kernel_shape=[2, 2], strides=[2, 2])
+
+
+def _ms(op, ins, in_vis, inits=(), outs=("y",), **attrs):
+    """One com.microsoft op (ONNX Runtime's fused contrib ops)."""
+    return model([h.make_node(op, ins, list(outs), name="n_" + op, domain="com.microsoft",
+                              **attrs)],
+                 in_vis, [vi(o, F, None) for o in outs if o], list(inits), opset=17, ms=True)
+
+
+_T8 = [vi("x0", F, [2, 3, 8])]
+M["op_gelu_tanh"] = lambda: fop("Gelu", opset=20, approximate="tanh")
+M["ms_fast_gelu"] = lambda: _ms("FastGelu", ["x0", "b"], _T8, [const("b", w(8))])
+M["ms_bias_gelu"] = lambda: _ms("BiasGelu", ["x0", "b"], _T8, [const("b", w(8))])
+M["ms_quick_gelu"] = lambda: _ms("QuickGelu", ["x0"], _T8, alpha=1.5)
+M["ms_fused_conv_relu"] = lambda: _ms("FusedConv", ["x0", "w", "b"], [vi("x0", F, [1, 3, 6, 7])],
+                                      [const("w", w(4, 3, 3, 3)), const("b", w(4))],
+                                      activation="Relu", pads=[1, 1, 1, 1])
+M["ms_fused_conv_leaky_sum"] = lambda: _ms(
+    "FusedConv", ["x0", "w", "b", "z"], [vi("x0", F, [1, 3, 6, 7]), vi("z", F, [1, 4, 3, 3])],
+    [const("w", w(4, 3, 2, 2)), const("b", w(4))], activation="LeakyRelu",
+    activation_params=[0.2], strides=[2, 2])
+M["ms_fused_conv_clip"] = lambda: _ms("FusedConv", ["x0", "w"], [vi("x0", F, [1, 3, 6, 7])],
+                                      [const("w", w(2, 3, 1, 1))], activation="Clip",
+                                      activation_params=[-0.5, 0.8])
+M["ms_fused_matmul"] = lambda: _ms("FusedMatMul", ["x0", "w"], [vi("x0", F, [2, 4, 3])],
+                                   [const("w", w(5, 4))], transA=1, transB=1, alpha=0.5)
+M["ms_skip_layernorm"] = lambda: _ms(
+    "SkipLayerNormalization", ["x0", "skip", "g", "b", "bias"], _T8 + [vi("skip", F, [2, 3, 8])],
+    [const("g", w(8)), const("b", w(8)), const("bias", w(8))], outs=("y", "", "", "sum"),
+    epsilon=1e-5)
+M["ms_skip_simplified"] = lambda: _ms(
+    "SkipSimplifiedLayerNormalization", ["x0", "skip", "g"], _T8 + [vi("skip", F, [2, 3, 8])],
+    [const("g", w(8))], epsilon=1e-5)
+M["op_simplified_layernorm"] = lambda: model(
+    [h.make_node("SimplifiedLayerNormalization", ["x0", "g"], ["y"], name="sln", epsilon=1e-5)],
+    _T8, [vi("y", F, None)], [const("g", w(8))], opset=17)
 # MaxPool as strided window slices: stride 1 with padding and ceil_mode
 # (googlenet's inception branches), dilation, windows running past the end.
 M["op_maxpool_s1"] = lambda: fop("MaxPool", [2, 3, 8, 8], opset=13, kernel_shape=[3, 3],
@@ -1575,8 +1611,18 @@ B = {
                                      kernel_shape=[2, 2], dilations=[2, 2]),
     "gap_rank": lambda: one("GlobalAveragePool", ["x"], in_vis=[vi("x", F, [1, 2, 4, 4, 4])]),
     "dropout_mask": lambda: one("Dropout", ["x"], ("y", "mask"), in_vis=[vi("x", F, ["n"])]),
-    "gelu_tanh": lambda: one("Gelu", ["x"], in_vis=[vi("x", F, [2])], opset=20,
-                             approximate="tanh"),
+    "gelu_approx": lambda: one("Gelu", ["x"], in_vis=[vi("x", F, [2])], opset=20,
+                               approximate="sigmoid"),
+    "fused_conv_act": lambda: one("FusedConv", ["x", "w"], in_vis=X4, ms=True, activation="Elu",
+                                  inits=[const("w", w(3, 2, 1, 1))]),
+    "fused_conv_clip": lambda: one("FusedConv", ["x", "w"], in_vis=X4, ms=True, activation="Clip",
+                                   activation_params=[0.0], inits=[const("w", w(3, 2, 1, 1))]),
+    "fused_matmul_batch": lambda: one("FusedMatMul", ["x", "x"], in_vis=X4, ms=True,
+                                      transBatchA=1),
+    "skip_ln_mean": lambda: one("SkipLayerNormalization", ["x", "x", "g"], ("y", "mean"), ms=True,
+                                in_vis=X4, inits=[const("g", w(4))]),
+    "skip_ln_broadcast": lambda: one("SkipLayerNormalization", ["s", "x", "g"], ms=True,
+                                     in_vis=[vi("s", F, [4])] + X4, inits=[const("g", w(4))]),
     "gelu_opset20": lambda: one("Gelu", ["x"], in_vis=[vi("x", F, [2])], opset=20),
     "reduce_dynamic_axes": lambda: one("ReduceSum", ["x", "a"],
                                        in_vis=[vi("x", F, [2, 3]), vi("a", I64, [1])]),

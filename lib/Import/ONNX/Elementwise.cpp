@@ -211,10 +211,13 @@ LogicalResult Importer::onUnary(const NodeProto &n) {
   else if (k == "Sign")
     v = make<SignOp>(n, t, *x);
   else {
-    if (attrString(n, "approximate", "none") != "none")
-      return nodeError(n) << "unsupported attribute value approximate=\""
-                          << attrString(n, "approximate", "") << "\"";
-    v = make<GeluOp>(n, t, *x);
+    std::string approx = attrString(n, "approximate", "none");
+    if (approx == "tanh")
+      v = buildTanhGelu(n, *x);
+    else if (approx != "none")
+      return nodeError(n) << "unsupported attribute value approximate=\"" << approx << "\"";
+    else
+      v = make<GeluOp>(n, t, *x);
   }
   if (failed(v))
     return failure();

@@ -137,6 +137,15 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["com.microsoft.QLinearSigmoid"] = &Importer::onQLinearSigmoid;
     t["com.microsoft.QLinearWhere"] = &Importer::onQLinearWhere;
     t["com.microsoft.Gelu"] = &Importer::onUnary;
+    // ... and the fused ops its graph optimizer saves into models.
+    t["com.microsoft.FastGelu"] = &Importer::onGeluFamily;
+    t["com.microsoft.BiasGelu"] = &Importer::onGeluFamily;
+    t["com.microsoft.QuickGelu"] = &Importer::onGeluFamily;
+    t["com.microsoft.FusedConv"] = &Importer::onFusedConv;
+    t["com.microsoft.FusedMatMul"] = &Importer::onFusedMatMul;
+    t["com.microsoft.SkipLayerNormalization"] = &Importer::onSkipLayerNorm;
+    t["com.microsoft.SkipSimplifiedLayerNormalization"] = &Importer::onSkipLayerNorm;
+    t["SimplifiedLayerNormalization"] = &Importer::onRMSNorm;
     t["com.microsoft.QLinearConcat"] = &Importer::onQLinearConcat;
     t["com.microsoft.MatMulIntegerToFloat"] = &Importer::onMatMulIntegerToFloat;
     t["com.microsoft.DynamicQuantizeMatMul"] = &Importer::onMatMulIntegerToFloat;

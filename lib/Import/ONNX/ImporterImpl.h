@@ -310,6 +310,11 @@ private:
 
   // --- com.microsoft domain (Microsoft.cpp) ---------------------------------
   LogicalResult onQGemm(const NodeProto &n);
+  FailureOr<Value> buildTanhGelu(const NodeProto &n, Value x);
+  LogicalResult onGeluFamily(const NodeProto &n);
+  LogicalResult onFusedConv(const NodeProto &n);
+  LogicalResult onFusedMatMul(const NodeProto &n);
+  LogicalResult onSkipLayerNorm(const NodeProto &n);
   LogicalResult onMatMulIntegerToFloat(const NodeProto &n);
   LogicalResult onQLinearBinary(const NodeProto &n);
   LogicalResult onQLinearSigmoid(const NodeProto &n);
