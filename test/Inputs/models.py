@@ -405,6 +405,14 @@ M["op_grid_sample_reflect_align"] = lambda: _grid_sample(padding_mode="reflectio
                                                          align_corners=1)
 M["op_grid_sample_nearest"] = lambda: _grid_sample(mode="nearest")
 M["op_grid_sample_nearest_border"] = lambda: _grid_sample(mode="nearest", padding_mode="border")
+M["op_grid_sample_cubic"] = lambda: _grid_sample(mode="bicubic")
+M["op_grid_sample_cubic_border"] = lambda: _grid_sample(mode="bicubic", padding_mode="border",
+                                                        align_corners=1)
+M["op_grid_sample_cubic_border0"] = lambda: _grid_sample(mode="bicubic", padding_mode="border")
+M["op_grid_sample_cubic_reflect"] = lambda: _grid_sample(mode="bicubic", padding_mode="reflection")
+M["op_grid_sample_cubic_reflect_align"] = lambda: _grid_sample(mode="bicubic",
+                                                               padding_mode="reflection",
+                                                               align_corners=1)
 
 
 def _maxpool_indices(xshape=(2, 3, 7, 8), ties=False, unpool=None, **attrs):
@@ -1750,7 +1758,7 @@ B.update({
                                inits=[const("l", np.ones(1))]),
     "revseq_lens": lambda: one("ReverseSequence", ["x", "l"], in_vis=_X,
                                inits=[const("l", np.ones(3, np.int64))]),
-    "grid_sample_cubic": lambda: one("GridSample", ["x", "g"], opset=16, mode="bicubic",
+    "grid_sample_mode": lambda: one("GridSample", ["x", "g"], opset=16, mode="area",
                                      in_vis=_X + [vi("g", F, [1, 2, 2, 2])]),
     "grid_sample_padding": lambda: one("GridSample", ["x", "g"], opset=16, padding_mode="wrap",
                                        in_vis=_X + [vi("g", F, [1, 2, 2, 2])]),

@@ -419,7 +419,7 @@ LogicalResult Importer::onLRN(const NodeProto &n) {
   return defineResult(n, v);
 }
 
-/// GridSample (2-D; bilinear or nearest; zeros, border or reflection
+/// GridSample (2-D; bilinear, bicubic or nearest; zeros, border or reflection
 /// padding; both align_corners forms): the grid unnormalized to pixel
 /// coordinates, border clamping or reflection applied to the coordinates,
 /// then each tap a GatherElements over the flattened plane, weighted (taps
@@ -450,9 +450,9 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
   std::string padding = attrString(n, "padding_mode", "zeros");
   bool align = attrInt(n, "align_corners", 0);
   bool linear = mode == "bilinear" || mode == "linear";
-  if (!linear && mode != "nearest")
-    return nodeError(n) << "unsupported attribute value mode=\"" << mode
-                        << "\" (bilinear/linear or nearest)";
+  bool cubic = mode == "bicubic" || mode == "cubic";
+  if (!linear && !cubic && mode != "nearest")
+    return nodeError(n) << "unsupported attribute value mode=\"" << mode << "\"";
   if (padding != "zeros" && padding != "border" && padding != "reflection")
     return nodeError(n) << "unsupported attribute value padding_mode=\"" << padding << "\"";
   int64_t batch = xs[0], ch = xs[1], hin = xs[2], win = xs[3], pts = gs[1] * gs[2];
@@ -464,6 +464,31 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
   auto bin = [&](StringRef k, Value l, Value r) { return buildBinary(n, k, l, r, el); };
   auto flatT = RankedTensorType::get({batch, 1, pts}, el);
   auto maskT = flatT.clone(b.getI1Type());
+  // Reflection of v into [lo, hi] (-0.5 and size - 0.5 without
+  // align_corners): t = (v - lo) mod 2 * range, folded back past range.
+  auto reflect = [&](Value v, int64_t size) -> FailureOr<Value> {
+    double lo = align ? 0.0 : -0.5, hi = align ? size - 1.0 : size - 0.5, range = hi - lo;
+    if (range <= 0)
+      return bin("Mul", v, c(0.0)); // a 1-pixel axis with align_corners: always 0
+    auto t = bin("Sub", v, c(lo));
+    FailureOr<Value> q = succeeded(t) ? bin("Div", *t, c(2 * range)) : t;
+    if (succeeded(q))
+      q = make<FloorOp>(n, flatT, *q);
+    if (succeeded(q))
+      q = bin("Mul", *q, c(2 * range));
+    if (succeeded(q))
+      t = bin("Sub", *t, *q);
+    if (failed(t))
+      return failure();
+    auto past = make<CompareOp>(n, maskT, *t, c(range), b.getStringAttr("gt"));
+    auto back = bin("Sub", c(2 * range), *t);
+    if (failed(past) || failed(back))
+      return failure();
+    auto folded = buildWhere(n, *past, *back, *t);
+    if (failed(folded))
+      return failure();
+    return bin("Add", *folded, c(lo));
+  };
   // Pixel coordinates of one grid component (0: x over W, 1: y over H).
   auto coord = [&](int64_t comp, int64_t size) -> FailureOr<Value> {
     auto g = sliceAxis(n, grid, 3, comp, 1);
@@ -480,33 +505,12 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
       v = bin("Sub", *v, c(0.5));
     if (failed(v))
       return failure();
-    if (padding == "border") {
+    if (padding == "border" && !cubic) { // cubic taps clamp their indices only
       v = bin("Max", *v, c(0.0));
       if (succeeded(v))
         v = bin("Min", *v, c((double)(size - 1)));
     } else if (padding == "reflection") {
-      // Reflect into [lo, hi]: t = (v - lo) mod 2 * range, folded back.
-      double lo = align ? 0.0 : -0.5, hi = align ? size - 1.0 : size - 0.5, range = hi - lo;
-      if (range <= 0)
-        return bin("Mul", *v, c(0.0)); // a 1-pixel axis with align_corners: always 0
-      auto t = bin("Sub", *v, c(lo));
-      FailureOr<Value> q = succeeded(t) ? bin("Div", *t, c(2 * range)) : t;
-      if (succeeded(q))
-        q = make<FloorOp>(n, flatT, *q);
-      if (succeeded(q))
-        q = bin("Mul", *q, c(2 * range));
-      if (succeeded(q))
-        t = bin("Sub", *t, *q);
-      if (failed(t))
-        return failure();
-      auto past = make<CompareOp>(n, maskT, *t, c(range), b.getStringAttr("gt"));
-      auto back = bin("Sub", c(2 * range), *t);
-      if (failed(past) || failed(back))
-        return failure();
-      auto folded = buildWhere(n, *past, *back, *t);
-      if (failed(folded))
-        return failure();
-      v = bin("Add", *folded, c(lo));
+      v = reflect(*v, size);
     }
     return v;
   };
@@ -536,6 +540,13 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
       }
       weight = buildWhere(n, *ok, w, c(0.0));
     }
+    if (padding == "reflection") { // the bicubic taps reach 2 pixels out
+      auto rx = reflect(xi, win), ry = reflect(yi, hin);
+      if (failed(rx) || failed(ry))
+        return failure();
+      xi = *rx;
+      yi = *ry;
+    }
     auto cx = bin("Max", xi, c(0.0));
     if (succeeded(cx))
       cx = bin("Min", *cx, c((double)(win - 1)));
@@ -560,7 +571,74 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
     return bin("Mul", *g, *weight);
   };
   FailureOr<Value> out = failure();
-  if (!linear) {
+  // The 4 cubic-convolution weights (A = -0.75) of the taps at floor(v) - 1
+  // .. floor(v) + 2, from t = v - floor(v).
+  auto cubicWeights = [&](Value t) -> FailureOr<SmallVector<Value>> {
+    const double a = -0.75;
+    SmallVector<Value> ws;
+    // Distances to the taps: t + 1, t, 1 - t, 2 - t.
+    auto d0 = bin("Add", t, c(1.0)), d2 = bin("Sub", c(1.0), t), d3 = bin("Sub", c(2.0), t);
+    if (failed(d0) || failed(d2) || failed(d3))
+      return failure();
+    auto outer = [&](Value d) -> FailureOr<Value> { // ((a d - 5a) d + 8a) d - 4a
+      auto v = bin("Mul", d, c(a));
+      if (succeeded(v))
+        v = bin("Sub", *v, c(5 * a));
+      if (succeeded(v))
+        v = bin("Mul", *v, d);
+      if (succeeded(v))
+        v = bin("Add", *v, c(8 * a));
+      if (succeeded(v))
+        v = bin("Mul", *v, d);
+      if (succeeded(v))
+        v = bin("Sub", *v, c(4 * a));
+      return v;
+    };
+    auto inner = [&](Value d) -> FailureOr<Value> { // ((a + 2) d - (a + 3)) d d + 1
+      auto v = bin("Mul", d, c(a + 2));
+      if (succeeded(v))
+        v = bin("Sub", *v, c(a + 3));
+      if (succeeded(v))
+        v = bin("Mul", *v, d);
+      if (succeeded(v))
+        v = bin("Mul", *v, d);
+      if (succeeded(v))
+        v = bin("Add", *v, c(1.0));
+      return v;
+    };
+    for (auto w : {outer(*d0), inner(t), inner(*d2), outer(*d3)}) {
+      if (failed(w))
+        return failure();
+      ws.push_back(*w);
+    }
+    return ws;
+  };
+  if (cubic) {
+    auto x0 = make<FloorOp>(n, flatT, *px), y0 = make<FloorOp>(n, flatT, *py);
+    if (failed(x0) || failed(y0))
+      return failure();
+    auto tx = bin("Sub", *px, *x0), ty = bin("Sub", *py, *y0);
+    if (failed(tx) || failed(ty))
+      return failure();
+    auto wx = cubicWeights(*tx), wy = cubicWeights(*ty);
+    if (failed(wx) || failed(wy))
+      return failure();
+    for (int i = 0; i < 4; ++i) {
+      auto yi = bin("Add", *y0, c(i - 1.0));
+      if (failed(yi))
+        return failure();
+      for (int j = 0; j < 4; ++j) {
+        auto xi = bin("Add", *x0, c(j - 1.0));
+        FailureOr<Value> w = succeeded(xi) ? bin("Mul", (*wy)[i], (*wx)[j]) : xi;
+        FailureOr<Value> t = succeeded(w) ? tap(*yi, *xi, *w) : w;
+        if (failed(t))
+          return failure();
+        out = succeeded(out) ? bin("Add", *out, *t) : t;
+        if (failed(out))
+          return failure();
+      }
+    }
+  } else if (!linear) {
     auto rx = make<RoundOp>(n, flatT, *px), ry = make<RoundOp>(n, flatT, *py);
     if (failed(rx) || failed(ry))
       return failure();
