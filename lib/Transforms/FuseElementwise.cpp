@@ -35,9 +35,16 @@ bool isPlainElementwise(Operation *op) {
   return true;
 }
 
+/// The most distinct tensors a fused op reads and writes. Each becomes a
+/// buffer binding of a GPU kernel, and devices bound them per stage (lavapipe
+/// allows 32 storage buffers, and crashed on a 34-buffer kernel of a
+/// bicubic GridSample's 16 taps); far below that, fusing more saves little.
+constexpr unsigned kMaxFusedOperands = 16;
+
 /// Fuse a producer into its consumer only when nothing is computed twice:
 /// the producer's result has this one use and the consumer reads it
-/// element for element (an identity or permutation map, no broadcast).
+/// element for element (an identity or permutation map, no broadcast); and
+/// only while the fused op keeps to kMaxFusedOperands tensors.
 bool fuseWithoutRecompute(OpOperand *fused) {
   Operation *producer = fused->get().getDefiningOp();
   auto consumer = dyn_cast<linalg::GenericOp>(fused->getOwner());
@@ -45,7 +52,15 @@ bool fuseWithoutRecompute(OpOperand *fused) {
     return false;
   if (!isPlainElementwise(producer) || !isPlainElementwise(consumer))
     return false;
-  return consumer.getMatchingIndexingMap(fused).isPermutation();
+  if (!consumer.getMatchingIndexingMap(fused).isPermutation())
+    return false;
+  llvm::SmallPtrSet<Value, 16> tensors;
+  for (OpOperand &o : consumer->getOpOperands())
+    if (&o != fused)
+      tensors.insert(o.get());
+  for (Value v : producer->getOperands())
+    tensors.insert(v);
+  return tensors.size() <= kMaxFusedOperands;
 }
 
 /// The widest runs of loop dimensions that every operand reads contiguously

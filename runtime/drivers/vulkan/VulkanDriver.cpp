@@ -488,6 +488,21 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
   if (std::string over = octet::runtime::checkGPULimits(s, gl, d->props.deviceName);
       !over.empty())
     return makeStatus(OCTET_UNSUPPORTED, name + ": " + over);
+  // Each kernel binds its buffers as storage buffers of one set: within the
+  // device's per-stage and per-set limits (a driver that is handed more may
+  // crash rather than fail; the compiler keeps fused kernels to 17).
+  // OCTET_VULKAN_MAX_STORAGE_BUFFERS lowers the limit for the tests.
+  uint64_t maxBuffers = std::min(l.maxPerStageDescriptorStorageBuffers,
+                                 l.maxDescriptorSetStorageBuffers);
+  if (const char *cap = std::getenv("OCTET_VULKAN_MAX_STORAGE_BUFFERS"))
+    maxBuffers = std::min<uint64_t>(maxBuffers, std::strtoull(cap, nullptr, 10));
+  for (int32_t k = 0; k < s->num_dispatches; ++k)
+    if ((uint64_t)s->dispatches[k].num_args > maxBuffers)
+      return makeStatus(OCTET_UNSUPPORTED,
+                        name + ": kernel '" + s->dispatches[k].kernel + "' binds " +
+                            std::to_string(s->dispatches[k].num_args) +
+                            " storage buffers; device '" + d->props.deviceName + "' allows " +
+                            std::to_string(maxBuffers) + " per compute stage");
   auto *m = new (std::nothrow) Module;
   if (!m)
     return octet::runtime::outOfMemory();
