@@ -929,6 +929,11 @@ M["op_einsum_mixed"] = lambda: _einsum("abc,cd->dba", (2, 3, 4), (4, 5))
 M["op_einsum_rowdot"] = lambda: _einsum("ij,ij->i", (3, 7), (3, 7))
 M["op_einsum_outer"] = lambda: _einsum("i,j->ij", (4,), (5,))
 M["op_einsum_sum"] = lambda: _einsum("abc,bd->ad", (2, 3, 4), (3, 5))
+# Ellipses: broadcast batch dimensions (one operand with fewer, size-1
+# ones), the implicit output (ellipsis first), one in the middle of a term.
+M["op_einsum_ellipsis"] = lambda: _einsum("...ij,...jk->...ik", (2, 3, 4, 5), (2, 3, 5, 6))
+M["op_einsum_ellipsis_bcast"] = lambda: _einsum("...ij,...jk", (2, 1, 4, 5), (1, 3, 5, 6))
+M["op_einsum_ellipsis_mid"] = lambda: _einsum("b...d,d->...b", (2, 3, 4, 5), (5,))
 M["op_einsum_unary"] = lambda: _einsum("abc->ca", (2, 3, 4))
 M["op_einsum_broadcast"] = lambda: _einsum("bij,bjk->bik", (1, 3, 4), (2, 4, 5))
 
@@ -1899,7 +1904,9 @@ B.update({
 })
 B.update({
     "einsum_ellipsis": lambda: one("Einsum", ["x", "x"], in_vis=[vi("x", F, [2, 3])],
-                                   equation="...i,...i->...", opset=12),
+                                   equation="...i...,i->i", opset=12),
+    "einsum_ellipsis_rank": lambda: one("Einsum", ["x", "x"], in_vis=[vi("x", F, [2, 3])],
+                                        equation="...ijk,i->i", opset=12),
     "einsum_operands": lambda: one("Einsum", ["x"], in_vis=[vi("x", F, [2, 3])],
                                    equation="ij,jk->ik", opset=12),
     "einsum_diagonal": lambda: one("Einsum", ["x"], in_vis=[vi("x", F, [3, 3])],

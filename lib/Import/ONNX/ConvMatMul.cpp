@@ -306,18 +306,17 @@ LogicalResult Importer::onGemm(const NodeProto &n) {
   return defineResult(n, buildGemm(n, *a, input(n, 1), input(n, 2), rtt(*a).getElementType()));
 }
 
-/// Einsum with one or two operands and explicit or implicit output, no
-/// ellipsis: letters only in one operand and not in the output are summed
-/// first; two operands become transpose -> reshape -> batched MatMul ->
-/// reshape -> transpose (batch letters, then the left's free letters, the
-/// right's free letters, contracting over the shared ones).
+/// Einsum with one or two operands and explicit or implicit output (an
+/// ellipsis becomes letters of its own): letters only in one operand and
+/// not in the output are summed first; two operands become transpose ->
+/// reshape -> batched MatMul -> reshape -> transpose (batch letters, then the
+/// left's free letters, the right's free letters, contracting over the
+/// shared ones).
 LogicalResult Importer::onEinsum(const NodeProto &n) {
   std::string eq;
   for (char c : attrString(n, "equation", ""))
     if (c != ' ')
       eq += c;
-  if (eq.find("...") != std::string::npos)
-    return nodeError(n) << "Einsum with an ellipsis is not supported";
   size_t arrow = eq.find("->");
   std::string lhs = eq.substr(0, arrow);
   SmallVector<std::string> terms;
@@ -335,15 +334,49 @@ LogicalResult Importer::onEinsum(const NodeProto &n) {
   // (An empty input name would leave an operand null.)
   if (terms.size() != (size_t)ninputs || ninputs != n.input_size() || ninputs < 1 || ninputs > 2)
     return nodeError(n) << "Einsum '" << eq << "' needs one or two operands matching its inputs";
+  // An ellipsis stands for the dimensions its operand has beyond its letters;
+  // those of all operands broadcast right-aligned. Each becomes a letter the
+  // equation does not use (the implicit output puts them first, as numpy).
+  std::string ellipsisLetters;
+  bool hasEllipsis = eq.find("...") != std::string::npos;
+  if (hasEllipsis) {
+    SmallVector<int64_t> extra(terms.size(), 0);
+    int64_t most = 0;
+    for (size_t i = 0; i < terms.size(); ++i) {
+      size_t at = terms[i].find("...");
+      if (at == std::string::npos)
+        continue;
+      if (terms[i].find("...", at + 3) != std::string::npos)
+        return nodeError(n) << "term '" << terms[i] << "' has more than one ellipsis";
+      extra[i] = rtt(input(n, i)).getRank() - ((int64_t)terms[i].size() - 3);
+      if (extra[i] < 0)
+        return nodeError(n) << "term '" << terms[i] << "' does not match operand rank "
+                            << rtt(input(n, i)).getRank();
+      most = std::max(most, extra[i]);
+    }
+    for (char c = 'A'; (int64_t)ellipsisLetters.size() < most && c <= 'z'; ++c)
+      if (std::isalpha((unsigned char)c) && eq.find(c) == std::string::npos)
+        ellipsisLetters += c;
+    if ((int64_t)ellipsisLetters.size() < most)
+      return nodeError(n) << "Einsum '" << eq << "' has too many dimensions under its ellipsis";
+    for (size_t i = 0; i < terms.size(); ++i)
+      if (size_t at = terms[i].find("..."); at != std::string::npos)
+        terms[i].replace(at, 3, ellipsisLetters.substr(most - extra[i]));
+  }
   std::string out;
   if (arrow != std::string::npos) {
     out = eq.substr(arrow + 2);
+    if (size_t at = out.find("..."); at != std::string::npos)
+      out.replace(at, 3, ellipsisLetters);
   } else {
-    // Implicit output: letters that appear once, in alphabetical order.
+    // Implicit output: the ellipsis, then letters that appear once, in
+    // alphabetical order.
     std::map<char, int> count;
     for (auto &t : terms)
       for (char c : t)
-        ++count[c];
+        if (ellipsisLetters.find(c) == std::string::npos)
+          ++count[c];
+    out = ellipsisLetters;
     for (auto &[c, k] : count)
       if (k == 1)
         out += c;
