@@ -517,6 +517,8 @@ LogicalResult Importer::onReverseSequence(const NodeProto &n) {
                         << batchAxis << " and " << timeAxis;
   auto s = xt.getShape();
   int64_t rank = xt.getRank(), steps = s[timeAxis], batch = s[batchAxis];
+  if (steps > (int64_t{1} << 24))
+    return nodeError(n) << "a sequence of " << steps << " steps is too long (at most 2^24)";
   auto lt = rtt(lens);
   Type i64 = b.getI64Type();
   if (lt.getRank() != 1 || (!ShapedType::isDynamic(lt.getDimSize(0)) && lt.getDimSize(0) != batch))

@@ -139,7 +139,9 @@ FailureOr<Value> Importer::maxPoolIndices(const NodeProto &n, Value x, ArrayRef<
   if (kernel[0] * kernel[1] > 1024)
     return nodeError(n) << "the Indices output of a " << kernel[0] << "x" << kernel[1]
                         << " window is not supported (at most 1024 elements)";
-  if (xt.getNumElements() >= (int64_t{1} << 40))
+  // The index planes are constants of oh x ow per kernel offset.
+  if (xt.getNumElements() >= (int64_t{1} << 40) || oh * ow > (int64_t{1} << 24) ||
+      batch * ch > (int64_t{1} << 24))
     return nodeError(n) << "the input is too large for the Indices output";
   // Pad with -inf so that every window lies inside.
   int64_t needH = (oh - 1) * strides[0] + (kernel[0] - 1) * dilations[0] + 1;
