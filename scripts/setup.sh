@@ -2,7 +2,8 @@
 # Installs what is missing (Debian 12 packages), builds Octet, and runs the
 # main job on the bundled model.
 # Usage: scripts/setup.sh [--no-run] [--test-deps] [--bench-deps]
-#   --test-deps   also torch/torchvision and onnxruntime-node (the test references)
+#   --test-deps   also torch/torchvision and onnxruntime-node (the test references),
+#                 and a Debian 13 root with a newer lavapipe (cooperative matrices)
 #   --bench-deps  the test deps and oneDNN (libdnnl-dev), bench/run.sh's anchor
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,6 +63,45 @@ if [ "$test_deps" = 1 ]; then
   if [ ! -d "$root/test/ort/node_modules/onnxruntime-node" ]; then
     echo "== installing onnxruntime-node for the tests"
     (cd "$root/test/ort" && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+# A newer Mesa lavapipe, with VK_KHR_cooperative_matrix, for the
+# cooperative-matrix tests (Debian 12's Mesa 22.3 lacks the extension, and its
+# SPIRV-Tools 2023.1 predate SPV_KHR_cooperative_matrix): Debian 13 with
+# trixie-backports' Mesa, SPIRV-Tools and validation layer, in a root of its
+# own made by debootstrap. scripts/lavapipe-coopmat.sh runs octet-run there
+# through that root's loader; nothing of the host system changes. Needs root
+# (debootstrap, chroot) and Debian's mirror; where either is missing the
+# tests that need it report unsupported. $OCTET_LAVAPIPE_ROOT moves it.
+make_lavapipe_root() {
+  local dest="$1" tmp="$1.tmp"
+  command -v debootstrap >/dev/null ||
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap ||
+    return 1
+  echo "== a Debian 13 root with trixie-backports' Mesa lavapipe at $dest"
+  rm -rf "$tmp" && mkdir -p "$(dirname "$dest")" || return 1
+  if ! debootstrap --variant=minbase trixie "$tmp" http://deb.debian.org/debian >"$tmp.log" 2>&1; then
+    tail -5 "$tmp.log" >&2
+    return 1
+  fi
+  echo "deb http://deb.debian.org/debian trixie-backports main" \
+    >"$tmp/etc/apt/sources.list.d/trixie-backports.list" || return 1
+  mount --bind /proc "$tmp/proc" || return 1
+  local ok=0
+  chroot "$tmp" sh -c 'apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends -t trixie-backports mesa-vulkan-drivers libvulkan1 vulkan-validationlayers spirv-tools >/dev/null && apt-get clean' || ok=1
+  umount "$tmp/proc"
+  [ "$ok" = 0 ] || return 1
+  rm -rf "$dest" "$tmp.log" && mv "$tmp" "$dest" && touch "$dest/.octet-ready"
+}
+if [ "$test_deps" = 1 ]; then
+  lvp_root="${OCTET_LAVAPIPE_ROOT:-/opt/octet/trixie-lavapipe}"
+  if [ ! -f "$lvp_root/.octet-ready" ]; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "== not root: no Debian 13 root for the newer lavapipe; the cooperative-matrix tests will be unsupported" >&2
+    elif ! make_lavapipe_root "$lvp_root"; then
+      echo "== could not make the Debian 13 root for the newer lavapipe; the cooperative-matrix tests will be unsupported" >&2
+    fi
   fi
 fi
 

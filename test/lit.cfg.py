@@ -85,6 +85,24 @@ try:
         config.available_features.add("cuda-device")
 except Exception:
     pass
+# A newer lavapipe with VK_KHR_cooperative_matrix, and SPIRV-Tools that know
+# SPV_KHR_cooperative_matrix: trixie-backports' Mesa in a Debian 13 root of
+# its own (scripts/setup.sh --test-deps), which scripts/lavapipe-coopmat.sh
+# runs a command on (%lvpcoop).
+lvpcoop = os.path.join(config.test_source_root, "..", "scripts", "lavapipe-coopmat.sh")
+config.substitutions.append(("%lvpcoop", lvpcoop))
+try:
+    if subprocess.run([lvpcoop, "--check"], capture_output=True, timeout=60).returncode == 0:
+        devices = subprocess.run([lvpcoop, os.path.join(config.octet_tools_dir, "octet-run"),
+                                  "--list-devices"], capture_output=True, text=True,
+                                 timeout=120).stdout
+        if "coopmat:8x8x8" in devices:
+            config.available_features.add("vulkan-coopmat")
+        if subprocess.run([lvpcoop, "--spirv-val", "--version"], capture_output=True,
+                          timeout=60).returncode == 0:
+            config.available_features.add("spirv-val-coopmat")
+except Exception:
+    pass
 import shutil
 # Khronos' validation layer (vulkan-validationlayers): a test run under it.
 for layers in ("/usr/share/vulkan/explicit_layer.d", "/etc/vulkan/explicit_layer.d"):

@@ -13,6 +13,8 @@ exits non-zero unless every output is bit-identical (or within --atol).
 """
 import argparse
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 
@@ -29,7 +31,7 @@ def run(cmd):
         sys.exit("failed: %s\n%s" % (" ".join(cmd), r.stderr))
 
 
-def check(model_path, work, atol, extra, label, gpu, gpu_extra=()):
+def check(model_path, work, atol, extra, label, gpu, gpu_extra=(), gpu_wrap=()):
     model = onnx.load(model_path)
     inits = {t.name for t in model.graph.initializer}
     rng = np.random.default_rng(11)
@@ -56,6 +58,9 @@ def check(model_path, work, atol, extra, label, gpu, gpu_extra=()):
         run(["octetc", model_path, "--target=" + target, "--emit=shared-lib", "-o", so] + shapes + extra
             + (list(gpu_extra) if target == gpu else []))
         cmd = ["octet-run", so]
+        if target == gpu and gpu_wrap:
+            # (a wrapper that runs octet-run with another Vulkan stack)
+            cmd = list(gpu_wrap) + [shutil.which("octet-run"), so]
         for f in feeds:
             cmd += ["--input", f]
         for k, o in enumerate(model.graph.output):
@@ -88,7 +93,10 @@ def main():
     p.add_argument("--octetc-arg", action="append", default=[])
     p.add_argument("--gpu-arg", action="append", default=[])
     p.add_argument("--target", default="vulkan", choices=["vulkan", "cuda"])
+    p.add_argument("--gpu-wrap", default="",
+                   help="a command that runs the GPU build's octet-run (e.g. scripts/lavapipe-coopmat.sh)")
     a = p.parse_args()
+    wrap = shlex.split(a.gpu_wrap)
     ok = True
     if a.layers:
         first, last, work = int(a.args[0]), int(a.args[1]), a.args[2]
@@ -98,7 +106,7 @@ def main():
             r = subprocess.run([sys.executable, os.path.join(HERE, "gpu_layers.py"), str(seed), path],
                                capture_output=True, text=True, check=True)
             ok &= check(path, work, a.atol, a.octetc_arg,
-                        "layer %d (%s)" % (seed, r.stdout.strip()), a.target, a.gpu_arg)
+                        "layer %d (%s)" % (seed, r.stdout.strip()), a.target, a.gpu_arg, wrap)
     elif a.fuzz:
         first, last, work = int(a.args[0]), int(a.args[1]), a.args[2]
         os.makedirs(work, exist_ok=True)
@@ -106,12 +114,12 @@ def main():
             path = os.path.join(work, "seed%d.onnx" % seed)
             run([sys.executable, os.path.join(HERE, "qdq_fuzz.py")] +
                 (["--transformer"] if a.transformer else []) + [str(seed), path])
-            ok &= check(path, work, a.atol, a.octetc_arg, "seed %d" % seed, a.target, a.gpu_arg)
+            ok &= check(path, work, a.atol, a.octetc_arg, "seed %d" % seed, a.target, a.gpu_arg, wrap)
     else:
         model, work = a.args[0], a.args[1]
         os.makedirs(work, exist_ok=True)
         ok = check(model, work, a.atol, a.octetc_arg, os.path.basename(model), a.target,
-                   a.gpu_arg)
+                   a.gpu_arg, wrap)
     sys.exit(0 if ok else 1)
 
 

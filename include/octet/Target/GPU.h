@@ -37,6 +37,13 @@ enum class GPUDot { Scalar, SPIRV, NVVM };
 llvm::StringRef gpuDotName(GPUDot d);
 std::optional<GPUDot> parseGPUDot(llvm::StringRef s);
 
+/// SPIR-V cooperative matrices (VK_KHR_cooperative_matrix) for the 8-bit
+/// products: the device's s8 x s8 -> s32 fragment shape m x n x k at
+/// subgroup scope, and its subgroup size. m == 0: none.
+struct GPUCoopMatrix {
+  int64_t m = 0, n = 0, k = 0, subgroup = 0;
+};
+
 /// octet graph -> linalg -> buffers -> 8-bit matrix products as tiled
 /// dot-product kernels (octet-gpu-contractions, with `dot`), then one
 /// gpu.launch per remaining top-level loop nest (threads over the parallel
@@ -46,10 +53,12 @@ std::optional<GPUDot> parseGPUDot(llvm::StringRef s);
 /// allocations), else to NVVM (workgroup attributions).
 /// `tensorCores` (NVVM, sm_80+): the products that fill an m16n8 fragment
 /// on mma.sync m16n8k32. `stages`: steps of K in flight in the product
-/// kernels (2 to 4; 0: chosen per kernel).
+/// kernels (2 to 4; 0: chosen per kernel). `coop` (SPIR-V): the products
+/// that fill the tile on cooperative matrices.
 void buildGPUKernelPipeline(mlir::OpPassManager &pm, const std::string &requant,
                             GPUDot dot = GPUDot::Scalar, bool spirv = false,
-                            bool tensorCores = false, int64_t stages = 0);
+                            bool tensorCores = false, int64_t stages = 0,
+                            GPUCoopMatrix coop = {});
 
 /// The pass that turns each 8-bit matrix product (a linalg.generic on
 /// buffers) into a workgroup-tiled kernel on 4-way dot products, with the
@@ -57,7 +66,8 @@ void buildGPUKernelPipeline(mlir::OpPassManager &pm, const std::string &requant,
 /// (octet-gpu-contractions).
 std::unique_ptr<mlir::Pass> createGPUContractionsPass(GPUDot dot, bool spirv,
                                                       bool tensorCores = false,
-                                                      int64_t stages = 0);
+                                                      int64_t stages = 0,
+                                                      GPUCoopMatrix coop = {});
 void registerGPUContractionsPass();
 
 /// The buffer a memref views (through subviews, reshapes and casts).

@@ -482,6 +482,7 @@ struct Emitter {
   bool tensorCores; // NVVM: mma.sync m16n8k32 (sm_80+)
   llvm::DenseSet<Operation *> &erased; // ops fused away (other contractions may be among them)
   int64_t stagesOption = 0;            // pipeline stages (0: chosen per kernel)
+  GPUCoopMatrix coop;                  // SPIR-V cooperative matrices (m == 0: none)
 
   // --- building blocks -----------------------------------------------------
   OpBuilder *bp = nullptr;
@@ -760,15 +761,42 @@ struct Emitter {
     // K advances kw 4-byte words per step: 16 (64 bytes) on CUDA where K
     // has them, else 8 (SPIR-V keeps its workgroup memory under the 16 KiB
     // every Vulkan device has).
-    const int64_t tx = 16, ty = 16, threads = tx * ty;
+    const int64_t tx = 16, ty = 16;
     const int64_t kw = !spirv && c.k > 32 ? 16 : 8, tk = 4 * kw;
     int64_t tm = ty * rm, tn = tx * rn;
+    // The cooperative-matrix kernel (SPIR-V, where the device multiplies
+    // s8 x s8 -> s32 fragments of coop.m x coop.n x coop.k): 8 subgroups as
+    // 4 x 2, each fm x fn fragments. Devices offer s8 x s8, so an unsigned
+    // operand is made signed on its way into workgroup memory (a - 128, its
+    // zero point moved by 128: the same products modulo 2^32). The
+    // fragments go through workgroup memory to the epilogue, so the tiles,
+    // the accumulators and the row and column sums stay within 16 KiB;
+    // |sum a b| <= 128 * 128 * K < 2^31, so the wrapping sums are exact.
+    int64_t fm = 1, fn = 1;
+    bool cm = spirv && coop.m && c.m >= coop.m && c.n >= coop.n && c.k <= 131071 &&
+              tk % coop.k == 0;
+    auto coopBytes = [&](int64_t m_, int64_t n_) {
+      int64_t tm_ = 4 * m_ * coop.m, tn_ = 2 * n_ * coop.n;
+      return 2 * (tm_ + tn_) * kw * 4 + tm_ * tn_ * 4 + (tm_ + tn_) * 4;
+    };
+    if (cm) {
+      fm = c.m >= 8 * coop.m ? 2 : 1;
+      fn = c.n >= 4 * coop.n ? 2 : 1;
+      while (coopBytes(fm, fn) > 16384 && (fm > 1 || fn > 1))
+        (fm >= fn ? fm : fn) -= 1;
+      cm = coopBytes(fm, fn) <= 16384;
+    }
+    if (cm) {
+      tm = 4 * fm * coop.m;
+      tn = 2 * fn * coop.n;
+    }
+    const int64_t threads = cm ? 8 * coop.subgroup : tx * ty;
     // The staged rows are padded so that a warp's reads hit distinct banks:
     // by one word for the dot-product kernel (16 threads read 16 rows of
     // one word), by four for ldmatrix (8 rows of 16 bytes, each 16-byte
     // aligned: row strides of 48 or 80 bytes start them on 8 disjoint
     // groups of 4 banks).
-    const int64_t kwp = kw + (mma ? 4 : 1);
+    const int64_t kwp = kw + (mma ? 4 : cm ? 0 : 1);
     int64_t ktiles = (c.k + tk - 1) / tk;
     // Pipeline stages: the steps of K in flight (staged while an earlier
     // one is multiplied). Three where cp.async copies run in the
@@ -786,8 +814,9 @@ struct Emitter {
     // |sum a b| < 2^31: saturating dot products are then exact.
     int64_t amax = c.a.isSigned ? 128 : 255, bmax = c.b.isSigned ? 128 : 255;
     bool satOK = c.k <= (int64_t)((((uint64_t)1 << 31) - 1) / (uint64_t)(amax * bmax));
-    bool zpA = c.a.zpInput >= 0 || (c.a.zpConst && *c.a.zpConst != 0);
-    bool zpB = c.b.zpInput >= 0 || (c.b.zpConst && *c.b.zpConst != 0);
+    bool flipA = cm && !c.a.isSigned, flipB = cm && !c.b.isSigned;
+    bool zpA = c.a.zpInput >= 0 || (c.a.zpConst && *c.a.zpConst != 0) || flipA;
+    bool zpB = c.b.zpInput >= 0 || (c.b.zpConst && *c.b.zpConst != 0) || flipB;
 
     OpBuilder b(at);
     bp = &b;
@@ -856,16 +885,40 @@ struct Emitter {
                                     idx(8 * j + (t & 1))));
           slots.push_back({row, col, t >= 2 ? 1 : 0, 2 * j + (t & 1)});
         }
-    } else {
+    } else if (!cm) {
       for (int64_t i = 0; i < rm; ++i)
         for (int64_t j = 0; j < rn; ++j)
           slots.push_back({arith::AddIOp::create(b, loc, trow, idx(ty * i)),
                            arith::AddIOp::create(b, loc, tcol, idx(tx * j)), i, j});
     }
-    int64_t numSumA = mma ? 2 : rm, numSumB = mma ? 8 : rn;
+    // Cooperative matrices: subgroup s takes rows (s % 4) fm coop.m.. and
+    // columns (s / 4) fn coop.n.. of the tile; thread t the sums of rows
+    // and columns t, t + threads, ... (clamped: the extra ones are not
+    // stored).
+    int64_t numSumA = mma ? 2 : cm ? (tm + threads - 1) / threads : rm;
+    int64_t numSumB = mma ? 8 : cm ? (tn + threads - 1) / threads : rn;
+    SmallVector<Value> sumRows, sumCols;
+    auto fragA = gpu::MMAMatrixType::get({coop.m, coop.k}, b.getIntegerType(8, true), "AOp");
+    auto fragB = gpu::MMAMatrixType::get({coop.k, coop.n}, b.getIntegerType(8, true), "BOp");
+    auto fragC = gpu::MMAMatrixType::get({coop.m, coop.n}, b.getI32Type(), "COp");
+    if (cm) {
+      Value sg = gpu::SubgroupIdOp::create(b, loc, b.getIndexType(), IntegerAttr());
+      wrow = arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, sg, idx(4)),
+                                   idx(fm * coop.m));
+      wcol = arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, sg, idx(4)),
+                                   idx(fn * coop.n));
+      for (int64_t i = 0; i < numSumA; ++i)
+        sumRows.push_back(arith::MinUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, tid, idx(i * threads)), idx(tm - 1)));
+      for (int64_t j = 0; j < numSumB; ++j)
+        sumCols.push_back(arith::MinUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, tid, idx(j * threads)), idx(tn - 1)));
+    }
 
     Value zero32 = i32(0), ones = i32(0x01010101);
     SmallVector<Value> init(slots.size(), zero32);
+    if (cm)
+      init.assign(fm * fn, gpu::SubgroupMmaConstantMatrixOp::create(b, loc, fragC, zero32));
     if (zpB)
       init.append(numSumA, zero32); // sums of a, per row
     if (zpA)
@@ -961,6 +1014,8 @@ struct Emitter {
                         ? loadGathered(*gather, apply(map, pos))
                         : (Value)memref::LoadOp::create(b, loc, mem, apply(map, pos));
           Value v32 = arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
+          if (&f == &c.a ? flipA : flipB)
+            v32 = arith::XOrIOp::create(b, loc, v32, i32(0x80)); // a - 128, as a signed byte
           v32 = arith::SelectOp::create(b, loc, ok, v32, zero32);
           if (j)
             v32 = arith::ShLIOp::create(b, loc, v32, i32(8 * j));
@@ -1106,6 +1161,39 @@ struct Emitter {
               acc[sidx] = dot4(word(sb, col, q), c.b.isSigned, ones, c.b.isSigned, acc[sidx],
                                true);
           }
+      } else if (cm) {
+        // Per coop.k bytes of the step: the subgroup's fragments of A (rows,
+        // K contiguous) and of B (columns, K contiguous: column-major K x N),
+        // loaded from the staged words (the stride counts 32-bit words).
+        IntegerAttr lead = b.getIndexAttr(kwp);
+        for (int64_t kc = 0; kc < tk; kc += coop.k) {
+          SmallVector<Value> af, bf;
+          for (int64_t i = 0; i < fm; ++i)
+            af.push_back(gpu::SubgroupMmaLoadMatrixOp::create(
+                b, loc, fragA, sa,
+                ValueRange{cur, arith::AddIOp::create(b, loc, wrow, idx(i * coop.m)),
+                           idx(kc / 4)},
+                lead, UnitAttr()));
+          for (int64_t j = 0; j < fn; ++j)
+            bf.push_back(gpu::SubgroupMmaLoadMatrixOp::create(
+                b, loc, fragB, sb,
+                ValueRange{cur, arith::AddIOp::create(b, loc, wcol, idx(j * coop.n)),
+                           idx(kc / 4)},
+                lead, b.getUnitAttr()));
+          for (int64_t i = 0; i < fm; ++i)
+            for (int64_t j = 0; j < fn; ++j)
+              acc[i * fn + j] = gpu::SubgroupMmaComputeOp::create(
+                  b, loc, fragC, af[i], bf[j], acc[i * fn + j], UnitAttr(), UnitAttr());
+        }
+        int64_t sidx = fm * fn;
+        if (zpB)
+          for (int64_t i = 0; i < numSumA; ++i, ++sidx)
+            for (int64_t q = 0; q < kw; ++q)
+              acc[sidx] = dot4(word(sa, sumRows[i], q), true, ones, true, acc[sidx], true);
+        if (zpA)
+          for (int64_t j = 0; j < numSumB; ++j, ++sidx)
+            for (int64_t q = 0; q < kw; ++q)
+              acc[sidx] = dot4(word(sb, sumCols[j], q), true, ones, true, acc[sidx], true);
       } else {
         for (int64_t q = 0; q < kw; ++q) {
           SmallVector<Value> av, bv;
@@ -1133,11 +1221,12 @@ struct Emitter {
     // No copy outlives the kernel's use of workgroup memory.
     if (waitToken)
       nvgpu::DeviceAsyncWaitOp::create(b, loc, waitToken, b.getI32IntegerAttr(0));
-    // The epilogue, per accumulator of the thread.
+    // The epilogue, per accumulator: `r` at (rowT, colT) of the tile, with
+    // the sums of its row of a (zpB) and of its column of b (zpA).
     auto maps = gmaps;
-    for (auto [slotNo, slot] : llvm::enumerate(slots)) {
-        Value row = arith::AddIOp::create(b, loc, m0, slot.row);
-        Value col = arith::AddIOp::create(b, loc, n0, slot.col);
+    auto finish = [&](Value rowT, Value colT, Value r, Value sumA, Value sumB) {
+        Value row = arith::AddIOp::create(b, loc, m0, rowT);
+        Value col = arith::AddIOp::create(b, loc, n0, colT);
         Value in = arith::AndIOp::create(
             b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, idx(c.m)),
             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, idx(c.n)));
@@ -1148,25 +1237,20 @@ struct Emitter {
         delinearize(row, c.mDims, c.ranges, pos);
         delinearize(col, c.nDims, c.ranges, pos);
         pos[c.kDim] = idx(0);
-        Value r = loop.getResult(slotNo);
-        auto zpValue = [&](const Factor &f) -> Value {
+        // (a flipped operand's zero point moves with its bytes: za - 128)
+        auto zpValue = [&](const Factor &f, bool flip) -> Value {
           if (f.zpInput >= 0) {
             Value v = g.getDpsInputs()[f.zpInput];
-            return memref::LoadOp::create(b, loc, v, apply(maps[f.zpInput], pos));
+            Value z = memref::LoadOp::create(b, loc, v, apply(maps[f.zpInput], pos));
+            return flip ? (Value)arith::SubIOp::create(b, loc, z, i32(128)) : z;
           }
-          return i32(f.zpConst.value_or(0));
+          return i32(f.zpConst.value_or(0) - (flip ? 128 : 0));
         };
-        int64_t s = slots.size();
-        Value za = zpA ? zpValue(c.a) : Value(), zb = zpB ? zpValue(c.b) : Value();
-        if (zpB) {
-          Value sumA = loop.getResult(s + slot.sumA);
+        Value za = zpA ? zpValue(c.a, flipA) : Value(), zb = zpB ? zpValue(c.b, flipB) : Value();
+        if (zpB)
           r = arith::SubIOp::create(b, loc, r, arith::MulIOp::create(b, loc, zb, sumA));
-          s += numSumA;
-        }
-        if (zpA) {
-          Value sumB = loop.getResult(s + slot.sumB);
+        if (zpA)
           r = arith::SubIOp::create(b, loc, r, arith::MulIOp::create(b, loc, za, sumB));
-        }
         if (zpA && zpB)
           r = arith::AddIOp::create(
               b, loc, r,
@@ -1204,7 +1288,72 @@ struct Emitter {
         } else {
           memref::StoreOp::create(b, loc, r, out, outIdx);
         }
+    };
+    if (!cm) {
+      for (auto [slotNo, slot] : llvm::enumerate(slots)) {
+        int64_t s = slots.size();
+        Value sumA = zpB ? loop.getResult(s + slot.sumA) : Value();
+        s += zpB ? numSumA : 0;
+        Value sumB = zpA ? loop.getResult(s + slot.sumB) : Value();
+        finish(slot.row, slot.col, loop.getResult(slotNo), sumA, sumB);
       }
+    } else {
+      // The fragments and the sums into workgroup memory, then each thread
+      // finishes elements t, t + threads, ... of the tile.
+      auto tileC = MemRefType::get({tm, tn}, b.getI32Type(), MemRefLayoutAttrInterface(), wg);
+      auto sumsA = MemRefType::get({tm}, b.getI32Type(), MemRefLayoutAttrInterface(), wg);
+      auto sumsB = MemRefType::get({tn}, b.getI32Type(), MemRefLayoutAttrInterface(), wg);
+      Value sc, ssa, ssb;
+      {
+        OpBuilder::InsertionGuard g2(b);
+        b.setInsertionPointToStart(&kb);
+        sc = memref::AllocOp::create(b, loc, tileC);
+        ssa = memref::AllocOp::create(b, loc, sumsA);
+        ssb = memref::AllocOp::create(b, loc, sumsB);
+      }
+      for (int64_t i = 0; i < fm; ++i)
+        for (int64_t j = 0; j < fn; ++j)
+          gpu::SubgroupMmaStoreMatrixOp::create(
+              b, loc, loop.getResult(i * fn + j), sc,
+              ValueRange{arith::AddIOp::create(b, loc, wrow, idx(i * coop.m)),
+                         arith::AddIOp::create(b, loc, wcol, idx(j * coop.n))},
+              b.getIndexAttr(tn), UnitAttr());
+      int64_t s = fm * fn;
+      auto storeSums = [&](ArrayRef<Value> at, int64_t count, int64_t size, Value mem) {
+        for (int64_t i = 0; i < count; ++i, ++s) {
+          Value t = arith::AddIOp::create(b, loc, tid, idx(i * threads));
+          auto guard = scf::IfOp::create(
+              b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, t, idx(size)),
+              false);
+          OpBuilder::InsertionGuard g2(b);
+          b.setInsertionPointToStart(&guard.getThenRegion().front());
+          memref::StoreOp::create(b, loc, loop.getResult(s), mem, ValueRange{at[i]});
+        }
+      };
+      if (zpB)
+        storeSums(sumRows, numSumA, tm, ssa);
+      if (zpA)
+        storeSums(sumCols, numSumB, tn, ssb);
+      gpu::BarrierOp::create(b, loc);
+      int64_t per = (tm * tn + threads - 1) / threads;
+      auto each = scf::ForOp::create(b, loc, idx(0), idx(per), one);
+      OpBuilder::InsertionGuard g2(b);
+      b.setInsertionPointToStart(each.getBody());
+      Value flat = arith::AddIOp::create(
+          b, loc, tid, arith::MulIOp::create(b, loc, each.getInductionVar(), idx(threads)));
+      if ((tm * tn) % threads) {
+        auto guard = scf::IfOp::create(
+            b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, flat, idx(tm * tn)),
+            false);
+        b.setInsertionPointToStart(&guard.getThenRegion().front());
+      }
+      Value rowT = arith::DivUIOp::create(b, loc, flat, idx(tn));
+      Value colT = arith::RemUIOp::create(b, loc, flat, idx(tn));
+      Value r = memref::LoadOp::create(b, loc, sc, ValueRange{rowT, colT});
+      Value sumA = zpB ? (Value)memref::LoadOp::create(b, loc, ssa, ValueRange{rowT}) : Value();
+      Value sumB = zpA ? (Value)memref::LoadOp::create(b, loc, ssb, ValueRange{colT}) : Value();
+      finish(rowT, colT, r, sumA, sumB);
+    }
     // The fused ops go; so does the accumulator where nothing reads it now.
     for (Operation *op : fused) {
       erased.insert(op);
@@ -1235,11 +1384,14 @@ struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(GPUContractions)
   GPUContractions() = default;
   GPUContractions(const GPUContractions &other) : PassWrapper(other) {}
-  GPUContractions(GPUDot d, bool s, bool tc, int64_t st) {
+  GPUContractions(GPUDot d, bool s, bool tc, int64_t st, GPUCoopMatrix cm) {
     dot = gpuDotName(d).str();
     spirvTarget = s;
     tensorCores = tc;
     stages = st;
+    if (cm.m)
+      coopmat = std::to_string(cm.m) + "x" + std::to_string(cm.n) + "x" + std::to_string(cm.k);
+    subgroup = cm.subgroup;
   }
   StringRef getArgument() const override { return "octet-gpu-contractions"; }
   StringRef getDescription() const override {
@@ -1264,6 +1416,14 @@ struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
                          llvm::cl::desc("Steps of K in flight per kernel, 2 to 4 (0: 3 where "
                                         "cp.async copies, else 2)"),
                          llvm::cl::init(0)};
+  Option<std::string> coopmat{
+      *this, "coopmat",
+      llvm::cl::desc("SPIR-V: cooperative-matrix fragments MxNxK (s8 x s8 -> s32; K divides 32, "
+                     "a multiple of 4) for the products that fill a tile (empty: none)"),
+      llvm::cl::init("")};
+  Option<int64_t> subgroup{*this, "subgroup",
+                           llvm::cl::desc("The device's subgroup size (with coopmat)"),
+                           llvm::cl::init(0)};
 
   GPUDot kind = GPUDot::Scalar;
 
@@ -1274,6 +1434,22 @@ struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
       return signalPassFailure();
     }
     kind = *parsed;
+    GPUCoopMatrix cm;
+    if (!coopmat.empty()) {
+      llvm::SmallVector<StringRef> parts;
+      StringRef(coopmat).split(parts, 'x');
+      bool bad = parts.size() != 3 || parts[0].getAsInteger(10, cm.m) ||
+                 parts[1].getAsInteger(10, cm.n) || parts[2].getAsInteger(10, cm.k);
+      if (bad || cm.m < 1 || cm.n < 1 || cm.m > 64 || cm.n > 64 || cm.k < 4 || cm.k % 4 ||
+          32 % cm.k || subgroup < 1 || !spirvTarget) {
+        getOperation().emitError()
+            << "octet-gpu-contractions: coopmat '" << coopmat
+            << "' needs spirv, a subgroup size and fragments MxNxK with M, N in 1..64 and K "
+               "a multiple of 4 dividing 32";
+        return signalPassFailure();
+      }
+      cm.subgroup = subgroup;
+    }
     if (stages != 0 && (stages < 2 || stages > 4)) {
       getOperation().emitError() << "octet-gpu-contractions: stages must be 0 (chosen per "
                                     "kernel) or 2 to 4, not "
@@ -1291,6 +1467,7 @@ struct GPUContractions : PassWrapper<GPUContractions, OperationPass<ModuleOp>> {
         if (auto c = matchContraction(g)) {
           Emitter e(g.getLoc(), kind, spirvTarget, tensorCores, erased);
           e.stagesOption = stages;
+          e.coop = cm;
           e.emit(*c);
         }
   }
@@ -1322,8 +1499,8 @@ std::optional<GPUDot> parseGPUDot(StringRef s) {
 }
 
 std::unique_ptr<Pass> createGPUContractionsPass(GPUDot dot, bool spirv, bool tensorCores,
-                                                int64_t stages) {
-  return std::make_unique<GPUContractions>(dot, spirv, tensorCores, stages);
+                                                int64_t stages, GPUCoopMatrix coop) {
+  return std::make_unique<GPUContractions>(dot, spirv, tensorCores, stages, coop);
 }
 
 void registerGPUContractionsPass() { PassRegistration<GPUContractions>(); }

@@ -319,7 +319,8 @@ void registerGPUPasses() {
 }
 
 void buildGPUKernelPipeline(OpPassManager &pm, const std::string &requant, GPUDot dot,
-                            bool spirv, bool tensorCores, int64_t stages) {
+                            bool spirv, bool tensorCores, int64_t stages,
+                            GPUCoopMatrix coop) {
   namespace cpu = mlir::octet::cpu;
   mlir::octet::ConvertOctetToLinalgOptions lower;
   lower.requant = requant;
@@ -328,7 +329,7 @@ void buildGPUKernelPipeline(OpPassManager &pm, const std::string &requant, GPUDo
   buildTensorsToBuffersPasses(pm);
   pm.addPass(cpu::createOctetCopiesToLinalg());
   // 8-bit products: tiled dot-product kernels.
-  pm.addPass(createGPUContractionsPass(dot, spirv, tensorCores, stages));
+  pm.addPass(createGPUContractionsPass(dot, spirv, tensorCores, stages, coop));
   // The other loop nests, each one kernel.
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addPass(createLowerAffinePass());

@@ -50,7 +50,7 @@ static const char *kKernelModule = "octet_kernels";
 /// SPIR-V 1.3 with 8- and 16-bit storage and 64-bit integers, which lavapipe
 /// and the desktop drivers have; with int-dot, the packed 4x8-bit integer
 /// dot products of SPV_KHR_integer_dot_product (core in Vulkan 1.3).
-static std::string targetEnv(const VulkanCaps &caps, bool dotProducts) {
+static std::string targetEnv(const VulkanCaps &caps, bool dotProducts, bool coopMatrices) {
   std::string capsList = "Shader, Int8, Int16, Int64, Float64, StorageBuffer8BitAccess, "
                          "StorageBuffer16BitAccess";
   std::string exts = "SPV_KHR_storage_buffer_storage_class, SPV_KHR_8bit_storage, "
@@ -62,6 +62,13 @@ static std::string targetEnv(const VulkanCaps &caps, bool dotProducts) {
     version = "v1.6";
     capsList += ", DotProduct, DotProductInput4x8BitPacked";
     exts += ", SPV_KHR_integer_dot_product";
+  }
+  if (coopMatrices) {
+    // SPV_KHR_cooperative_matrix asks for the Vulkan memory model; the
+    // kernel finds its subgroup by SubgroupId (GroupNonUniform).
+    version = "v1.6";
+    capsList += ", CooperativeMatrixKHR, VulkanMemoryModel, GroupNonUniform";
+    exts += ", SPV_KHR_cooperative_matrix, SPV_KHR_vulkan_memory_model";
   }
   return "#spirv.target_env<#spirv.vce<" + version + ", [" + capsList + "], [" + exts +
          "]>, #spirv.resource_limits<>>";
@@ -118,6 +125,22 @@ FailureOr<VulkanCaps> parseVulkanCaps(llvm::StringRef text, std::string &error) 
             "storage buffers";
     return failure();
   }
+  if (caps.coopmat[0]) {
+    // The kernel stages K 32 bytes a step as 32-bit words, and tiles the
+    // workgroup as 8 subgroups of the device's size.
+    const int64_t *c = caps.coopmat;
+    if (c[0] > 64 || c[1] > 64 || c[2] % 4 || 32 % c[2]) {
+      error = "--vulkan-caps: coopmat:" + std::to_string(c[0]) + "x" + std::to_string(c[1]) +
+              "x" + std::to_string(c[2]) +
+              " is not a fragment Octet's kernel takes (M and N at most 64; K 4, 8, 16 or 32)";
+      return failure();
+    }
+    if (!caps.subgroup) {
+      error = "--vulkan-caps: coopmat needs the device's subgroup size (subgroup=N): the "
+              "cooperative-matrix kernel tiles each workgroup as 8 subgroups";
+      return failure();
+    }
+  }
   return caps;
 }
 
@@ -129,8 +152,11 @@ LogicalResult buildVulkanPipeline(OpPassManager &pm, const TargetOptions &o, std
   auto caps = parseVulkanCaps(o.vulkanCaps, error);
   if (failed(caps))
     return failure();
+  GPUCoopMatrix coop;
+  if (caps->coopmat[0])
+    coop = {caps->coopmat[0], caps->coopmat[1], caps->coopmat[2], caps->subgroup};
   buildGPUKernelPipeline(pm, o.requant, caps->intDot ? GPUDot::SPIRV : GPUDot::Scalar,
-                         /*spirv=*/true, /*tensorCores=*/false, o.gpuStages);
+                         /*spirv=*/true, /*tensorCores=*/false, o.gpuStages, coop);
   return success();
 }
 
@@ -140,6 +166,16 @@ static bool usesDotProducts(Operation *root) {
   root->walk([&](Operation *op) {
     if (isa<spirv::SDotAccSatOp, spirv::UDotAccSatOp, spirv::SUDotAccSatOp, spirv::SDotOp,
             spirv::UDotOp, spirv::SUDotOp>(op))
+      found = true;
+  });
+  return found;
+}
+
+/// The kernels multiply cooperative matrices (SPV_KHR_cooperative_matrix).
+static bool usesCoopMatrices(Operation *root) {
+  bool found = false;
+  root->walk([&](Operation *op) {
+    if (isa<gpu::SubgroupMmaComputeOp, spirv::KHRCooperativeMatrixMulAddOp>(op))
       found = true;
   });
   return found;
@@ -183,6 +219,100 @@ static Value exactFma(OpBuilder &b, Location loc, Value a, Value x, Value c) {
                                  arith::BitcastOp::create(b, loc, f64, odd));
 }
 
+/// One Workgroup variable for the whole module instead of one per
+/// allocation of each kernel: every kernel's arrays of 32-bit words become
+/// ranges of one array as large as the largest kernel needs (a workgroup
+/// has its own copy, and a dispatch runs one kernel, so the ranges of
+/// different kernels may overlap). Validation layers add up every Workgroup
+/// variable of a module against maxComputeSharedMemorySize, whichever
+/// entry point uses it: a model of many product kernels, each within 16 KiB,
+/// was refused. Leaves the module as it is where a variable is not such an
+/// array or is used other than through a two-index access chain.
+static void shareWorkgroupMemory(spirv::ModuleOp m) {
+  MLIRContext *ctx = m.getContext();
+  Type i32 = IntegerType::get(ctx, 32);
+  auto wordsOf = [&](spirv::GlobalVariableOp v) -> int64_t {
+    auto ptr = dyn_cast<spirv::PointerType>(v.getType());
+    if (!ptr || ptr.getStorageClass() != spirv::StorageClass::Workgroup)
+      return -1;
+    auto st = dyn_cast<spirv::StructType>(ptr.getPointeeType());
+    if (!st || st.getNumElements() != 1)
+      return -1;
+    auto arr = dyn_cast<spirv::ArrayType>(st.getElementType(0));
+    if (!arr || arr.getElementType() != i32 || arr.getArrayStride())
+      return -1;
+    return arr.getNumElements();
+  };
+  llvm::DenseMap<StringRef, spirv::GlobalVariableOp> vars;
+  for (auto v : m.getOps<spirv::GlobalVariableOp>()) {
+    auto ptr = dyn_cast<spirv::PointerType>(v.getType());
+    if (!ptr || ptr.getStorageClass() != spirv::StorageClass::Workgroup)
+      continue;
+    if (wordsOf(v) < 0)
+      return;
+    vars[v.getSymName()] = v;
+  }
+  if (vars.size() < 2)
+    return;
+  // Each kernel's variables, in order of first use, at 16-byte aligned
+  // offsets; every use an access chain [0, i].
+  struct Use {
+    spirv::AddressOfOp addr;
+    int64_t offset;
+  };
+  SmallVector<Use> uses;
+  int64_t largest = 0;
+  for (auto fn : m.getOps<spirv::FuncOp>()) {
+    llvm::DenseMap<StringRef, int64_t> offsets;
+    int64_t total = 0;
+    bool ok = true;
+    fn.walk([&](spirv::AddressOfOp a) {
+      auto it = vars.find(a.getVariable());
+      if (it == vars.end())
+        return;
+      for (Operation *u : a->getUsers()) {
+        auto chain = dyn_cast<spirv::AccessChainOp>(u);
+        if (!chain || chain.getBasePtr() != a.getResult() || chain.getIndices().size() != 2)
+          ok = false;
+      }
+      auto [at, fresh] = offsets.try_emplace(a.getVariable(), total);
+      if (fresh)
+        total += (wordsOf(it->second) + 3) / 4 * 4;
+      uses.push_back({a, at->second});
+    });
+    if (!ok)
+      return;
+    largest = std::max(largest, total);
+  }
+  OpBuilder b(ctx);
+  b.setInsertionPoint(vars.begin()->second);
+  auto type = spirv::PointerType::get(
+      spirv::StructType::get({spirv::ArrayType::get(i32, largest)}),
+      spirv::StorageClass::Workgroup);
+  auto shared = spirv::GlobalVariableOp::create(b, vars.begin()->second.getLoc(), type,
+                                                "__octet_workgroup_memory", nullptr);
+  for (Use &u : uses) {
+    b.setInsertionPoint(u.addr);
+    Location loc = u.addr.getLoc();
+    Value base = spirv::AddressOfOp::create(b, loc, shared);
+    for (Operation *user : llvm::make_early_inc_range(u.addr->getUsers())) {
+      auto chain = cast<spirv::AccessChainOp>(user);
+      b.setInsertionPoint(chain);
+      Value idx = chain.getIndices()[1];
+      Value off = spirv::ConstantOp::create(b, loc, idx.getType(),
+                                            b.getIntegerAttr(idx.getType(), u.offset));
+      Value at = spirv::IAddOp::create(b, loc, idx, off);
+      Value repl = spirv::AccessChainOp::create(b, chain.getLoc(), base,
+                                                ValueRange{chain.getIndices()[0], at});
+      chain.getResult().replaceAllUsesWith(repl);
+      chain.erase();
+    }
+    u.addr.erase();
+  }
+  for (auto &[name, v] : vars)
+    v.erase();
+}
+
 /// From the octet graph to host code with launches and one spirv.module.
 static LogicalResult lowerForVulkan(ModuleOp module, const TargetOptions &o) {
   MLIRContext *ctx = module.getContext();
@@ -191,16 +321,14 @@ static LogicalResult lowerForVulkan(ModuleOp module, const TargetOptions &o) {
   auto caps = parseVulkanCaps(o.vulkanCaps, error);
   if (failed(caps))
     return module.emitError() << error;
-  if (caps->coopmat[0])
-    module.emitWarning() << "--vulkan-caps: coopmat:" << caps->coopmat[0] << "x"
-                         << caps->coopmat[1] << "x" << caps->coopmat[2]
-                         << " is not used yet (no cooperative-matrix kernel); the 8-bit products "
-                         << (caps->intDot ? "use integer dot products" : "use scalar multiplies");
   if (failed(runGPUKernelPipeline(module, o, buildVulkanPipeline, kKernelModule)))
     return failure();
-  // SPIR-V 1.6 only where the kernels take dot products: a module without
-  // them stays at 1.3 (and runs on devices without them).
-  Attribute env = parseAttribute(targetEnv(*caps, usesDotProducts(module)), ctx);
+  // SPIR-V 1.6 only where the kernels take dot products or cooperative
+  // matrices: a module without them stays at 1.3 (and runs on devices
+  // without them).
+  bool coopMatrices = usesCoopMatrices(module);
+  Attribute env =
+      parseAttribute(targetEnv(*caps, usesDotProducts(module), coopMatrices), ctx);
   module->setAttr(spirv::getTargetEnvAttrName(), env);
   // math.roundeven (ONNX's rounding) as GLSL's RoundEven, which the SPIR-V
   // conversion has no pattern for; the op takes f32 as it is.
@@ -233,11 +361,44 @@ static LogicalResult lowerForVulkan(ModuleOp module, const TargetOptions &o) {
   // patterns for them.
   spv.addPass(createConvertMathToSPIRVPass());
   spv.addPass(createConvertGPUToSPIRVPass(/*mapMemorySpace=*/true));
-  OpPassManager &inner = spv.nest<spirv::ModuleOp>();
-  inner.addPass(spirv::createSPIRVLowerABIAttributesPass());
-  inner.addPass(spirv::createSPIRVUpdateVCEPass());
   if (failed(spv.run(*kernels)))
     return failure();
+  if (coopMatrices) {
+    // The conversion writes the GLSL450 memory model and unsigned-looking
+    // products: cooperative matrices need the Vulkan memory model, and the
+    // 8-bit fragments (si8) and the accumulator are signed integers, which
+    // MulAdd learns from its operands (else it reads them as unsigned).
+    kernels->walk([&](spirv::ModuleOp m) {
+      m.setMemoryModelAttr(spirv::MemoryModelAttr::get(ctx, spirv::MemoryModel::Vulkan));
+    });
+    kernels->walk([&](spirv::KHRCooperativeMatrixMulAddOp op) {
+      op.setMatrixOperandsAttr(spirv::CooperativeMatrixOperandsKHRAttr::get(
+          ctx, spirv::CooperativeMatrixOperandsKHR::ASigned |
+                   spirv::CooperativeMatrixOperandsKHR::BSigned |
+                   spirv::CooperativeMatrixOperandsKHR::CSigned |
+                   spirv::CooperativeMatrixOperandsKHR::ResultSigned));
+    });
+  }
+  kernels->walk([&](spirv::ModuleOp m) { shareWorkgroupMemory(m); });
+  PassManager abi(ctx);
+  OpPassManager &inner = abi.nest<spirv::ModuleOp>();
+  inner.addPass(spirv::createSPIRVLowerABIAttributesPass());
+  inner.addPass(spirv::createSPIRVUpdateVCEPass());
+  if (failed(abi.run(*kernels)))
+    return failure();
+  // spirv-update-vce does not derive capabilities from built-ins: the
+  // SubgroupId the cooperative-matrix kernel reads needs GroupNonUniform.
+  if (coopMatrices)
+    kernels->walk([&](spirv::ModuleOp m) {
+      auto vce = m.getVceTriple();
+      if (!vce)
+        return;
+      llvm::SmallVector<spirv::Capability> capsV(vce->getCapabilities());
+      if (!llvm::is_contained(capsV, spirv::Capability::GroupNonUniform))
+        capsV.push_back(spirv::Capability::GroupNonUniform);
+      llvm::SmallVector<spirv::Extension> extsV(vce->getExtensions());
+      m.setVceTripleAttr(spirv::VerCapExtAttr::get(vce->getVersion(), capsV, extsV, ctx));
+    });
   // Float multiplies and adds as written: a Vulkan driver may otherwise
   // contract a multiply and an add into one fma (SPIR-V allows it), which
   // rounds once where the CPU backend rounds twice (QLinearAdd's broadcast
@@ -288,11 +449,20 @@ static FailureOr<CompiledModule> compileVulkan(ModuleOp module, const TargetOpti
   exes[0].bytes.assign(reinterpret_cast<const char *>(words.data()),
                        reinterpret_cast<const char *>(words.data()) + words.size() * 4);
   std::string features = "int8,int16,int64,float64,storage8,storage16";
-  bool dot = usesDotProducts(module);
+  bool dot = usesDotProducts(module), coop = usesCoopMatrices(module);
   if (dot)
     features += ",int-dot";
-  return writeGPUArtifact(module, *sig, *schedule, exes, "vulkan", dot ? "spirv1.6" : "spirv1.3",
-                          features, o, os);
+  if (coop) {
+    // What the driver checks the device for: the fragment shape (s8 x s8
+    // -> s32 at subgroup scope) and the subgroup size the tiling assumes.
+    std::string err;
+    auto caps = parseVulkanCaps(o.vulkanCaps, err);
+    features += ",coopmat:" + std::to_string(caps->coopmat[0]) + "x" +
+                std::to_string(caps->coopmat[1]) + "x" + std::to_string(caps->coopmat[2]) +
+                ",subgroup=" + std::to_string(caps->subgroup);
+  }
+  return writeGPUArtifact(module, *sig, *schedule, exes, "vulkan",
+                          dot || coop ? "spirv1.6" : "spirv1.3", features, o, os);
 }
 
 void registerVulkanTarget() {

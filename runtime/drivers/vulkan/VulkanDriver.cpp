@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -52,7 +53,8 @@ struct Api {
 #define OCTET_VK_INSTANCE_FNS(X)                                                                  \
   X(DestroyInstance) X(EnumeratePhysicalDevices) X(GetPhysicalDeviceProperties)                    \
   X(GetPhysicalDeviceQueueFamilyProperties) X(GetPhysicalDeviceMemoryProperties)                   \
-  X(GetPhysicalDeviceFeatures2) X(CreateDevice) X(GetDeviceProcAddr)
+  X(GetPhysicalDeviceFeatures2) X(CreateDevice) X(GetDeviceProcAddr)                              \
+  X(GetPhysicalDeviceProperties2) X(EnumerateDeviceExtensionProperties)
 #define OCTET_VK_DEVICE_FNS(X)                                                                    \
   X(DestroyDevice) X(GetDeviceQueue) X(CreateBuffer) X(DestroyBuffer)                              \
   X(GetBufferMemoryRequirements) X(AllocateMemory) X(FreeMemory) X(BindBufferMemory)               \
@@ -111,6 +113,70 @@ std::string vkError(const char *what, VkResult r) {
   return std::string(what) + " failed (VkResult " + std::to_string((int)r) + ")";
 }
 
+// --- cooperative matrices --------------------------------------------------------
+// VK_KHR_cooperative_matrix postdates Debian 12's Vulkan headers (1.3.239):
+// what the driver uses of it, declared from the registry.
+constexpr const char *kCoopMatrixExtension = "VK_KHR_cooperative_matrix";
+constexpr VkStructureType kCoopMatrixFeaturesType = (VkStructureType)1000506000;
+constexpr VkStructureType kCoopMatrixPropertiesType = (VkStructureType)1000506001;
+constexpr uint32_t kComponentSInt8 = 3, kComponentSInt32 = 5, kScopeSubgroup = 3;
+struct CoopMatrixFeatures {
+  VkStructureType sType = kCoopMatrixFeaturesType;
+  void *pNext = nullptr;
+  VkBool32 cooperativeMatrix = VK_FALSE;
+  VkBool32 cooperativeMatrixRobustBufferAccess = VK_FALSE;
+};
+struct CoopMatrixProperties {
+  VkStructureType sType = kCoopMatrixPropertiesType;
+  void *pNext = nullptr;
+  uint32_t m = 0, n = 0, k = 0;
+  uint32_t aType = 0, bType = 0, cType = 0, resultType = 0;
+  VkBool32 saturatingAccumulation = VK_FALSE;
+  uint32_t scope = 0;
+};
+using PFN_GetCoopMatrixProperties = VkResult (*)(VkPhysicalDevice, uint32_t *,
+                                                 CoopMatrixProperties *);
+
+bool hasDeviceExtension(PFN_vkEnumerateDeviceExtensionProperties enumerate, VkPhysicalDevice p,
+                        const char *name) {
+  uint32_t n = 0;
+  if (!enumerate || enumerate(p, nullptr, &n, nullptr) != VK_SUCCESS)
+    return false;
+  std::vector<VkExtensionProperties> ext(n);
+  if (n && enumerate(p, nullptr, &n, ext.data()) != VK_SUCCESS)
+    return false;
+  for (const VkExtensionProperties &e : ext)
+    if (!std::strcmp(e.extensionName, name))
+      return true;
+  return false;
+}
+
+/// The fragment shapes (M, N, K) the device multiplies as s8 x s8 + s32 ->
+/// s32 at subgroup scope: what Octet's cooperative-matrix kernel takes.
+std::vector<std::array<uint32_t, 3>> coopMatrixShapes(VkInstance inst, VkPhysicalDevice p,
+                                                      PFN_vkGetInstanceProcAddr gipa) {
+  std::vector<std::array<uint32_t, 3>> shapes;
+  auto get = reinterpret_cast<PFN_GetCoopMatrixProperties>(
+      gipa(inst, "vkGetPhysicalDeviceCooperativeMatrixPropertiesKHR"));
+  uint32_t n = 0;
+  if (!get || get(p, &n, nullptr) != VK_SUCCESS || !n)
+    return shapes;
+  std::vector<CoopMatrixProperties> props(n);
+  if (get(p, &n, props.data()) != VK_SUCCESS && n == 0)
+    return shapes;
+  for (uint32_t k = 0; k < n && k < props.size(); ++k) {
+    const CoopMatrixProperties &c = props[k];
+    if (c.aType == kComponentSInt8 && c.bType == kComponentSInt8 && c.cType == kComponentSInt32 &&
+        c.resultType == kComponentSInt32 && c.scope == kScopeSubgroup && !c.saturatingAccumulation)
+      shapes.push_back({c.m, c.n, c.k});
+  }
+  return shapes;
+}
+
+std::string shapeName(const std::array<uint32_t, 3> &s) {
+  return std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]);
+}
+
 // --- devices ---------------------------------------------------------------------
 struct Device {
   Api fn; // instance- and device-level functions
@@ -123,6 +189,11 @@ struct Device {
   VkPhysicalDeviceMemoryProperties memory{};
   VkPipelineCache cache = VK_NULL_HANDLE;
   bool intDot = false; // shaderIntegerDotProduct enabled (and SPIR-V 1.6 taken)
+  // VK_KHR_cooperative_matrix enabled (with the Vulkan memory model): its
+  // s8 x s8 -> s32 subgroup fragments; the subgroup size.
+  bool coopMatrix = false;
+  std::vector<std::array<uint32_t, 3>> coopShapes;
+  uint32_t subgroupSize = 0;
   std::mutex queueLock; // vkQueueSubmit needs external synchronization
 };
 
@@ -249,9 +320,23 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
   s8.pNext = &s16;
   i8.pNext = &s8;
   s16.pNext = &dot;
+  VkPhysicalDeviceVulkanMemoryModelFeatures vmm{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES};
+  CoopMatrixFeatures coop;
+  bool coopExt = hasDeviceExtension(d->fn.EnumerateDeviceExtensionProperties, d->physical,
+                                    kCoopMatrixExtension);
+  dot.pNext = &vmm;
+  if (coopExt)
+    vmm.pNext = &coop;
   VkPhysicalDeviceFeatures2 f2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
   f2.pNext = &i8;
   d->fn.GetPhysicalDeviceFeatures2(d->physical, &f2);
+  VkPhysicalDeviceSubgroupProperties sub{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+  VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+  p2.pNext = &sub;
+  if (d->fn.GetPhysicalDeviceProperties2)
+    d->fn.GetPhysicalDeviceProperties2(d->physical, &p2);
+  d->subgroupSize = sub.subgroupSize;
   // OCTET_VULKAN_HIDE_FEATURES (a comma-separated list of feature names)
   // makes the driver act as if the device lacked them: how the tests
   // check the errors of devices they do not have.
@@ -264,9 +349,16 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
       s8.storageBuffer8BitAccess = VK_FALSE;
     if (hidden("shaderIntegerDotProduct"))
       dot.shaderIntegerDotProduct = VK_FALSE;
+    if (hidden("cooperativeMatrix"))
+      coop.cooperativeMatrix = VK_FALSE;
   }
   bool api13 = app.apiVersion >= VK_API_VERSION_1_3 && d->props.apiVersion >= VK_API_VERSION_1_3;
   d->intDot = dot.shaderIntegerDotProduct && api13;
+  // Cooperative matrices where the device has them (SPIR-V 1.6 and the
+  // Vulkan memory model come with Vulkan 1.3) and offers s8 fragments.
+  if (coopExt && coop.cooperativeMatrix && vmm.vulkanMemoryModel && api13)
+    d->coopShapes = coopMatrixShapes(d->instance, d->physical, a.getInstanceProcAddr);
+  d->coopMatrix = !d->coopShapes.empty();
   const char *lacks = !i8.shaderInt8                   ? "shaderInt8"
                       : !s8.storageBuffer8BitAccess    ? "storageBuffer8BitAccess"
                       : !s16.storageBuffer16BitAccess  ? "storageBuffer16BitAccess"
@@ -298,6 +390,17 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
   wdot.shaderIntegerDotProduct = VK_TRUE;
   if (d->intDot)
     w16.pNext = &wdot;
+  VkPhysicalDeviceVulkanMemoryModelFeatures wvmm{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES};
+  wvmm.vulkanMemoryModel = VK_TRUE;
+  CoopMatrixFeatures wcoop;
+  wcoop.cooperativeMatrix = VK_TRUE;
+  if (d->coopMatrix) {
+    wvmm.pNext = &wcoop;
+    wdot.pNext = &wvmm;
+    if (!d->intDot)
+      w16.pNext = &wvmm;
+  }
   uint32_t nfam = 0;
   d->fn.GetPhysicalDeviceQueueFamilyProperties(d->physical, &nfam, nullptr);
   std::vector<VkQueueFamilyProperties> fams(nfam);
@@ -315,17 +418,21 @@ octet_status deviceCreate(void *, int32_t ordinal, void **out) {
   qci.queueFamilyIndex = d->family;
   qci.queueCount = 1;
   qci.pQueuePriorities = &priority;
-  const char *extensions[] = {"VK_KHR_8bit_storage", "VK_KHR_16bit_storage",
-                              "VK_KHR_shader_float16_int8", "VK_KHR_storage_buffer_storage_class"};
+  std::vector<const char *> extensions;
+  // Core in Vulkan 1.2 (the instance's version and the device's); named
+  // otherwise.
+  bool core12 = app.apiVersion >= VK_API_VERSION_1_2 && d->props.apiVersion >= VK_API_VERSION_1_2;
+  if (!core12)
+    extensions = {"VK_KHR_8bit_storage", "VK_KHR_16bit_storage", "VK_KHR_shader_float16_int8",
+                  "VK_KHR_storage_buffer_storage_class"};
+  if (d->coopMatrix)
+    extensions.push_back(kCoopMatrixExtension);
   VkDeviceCreateInfo dci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
   dci.pNext = &want;
   dci.queueCreateInfoCount = 1;
   dci.pQueueCreateInfos = &qci;
-  // Core in Vulkan 1.2 (the instance's version and the device's); named
-  // otherwise.
-  bool core12 = app.apiVersion >= VK_API_VERSION_1_2 && d->props.apiVersion >= VK_API_VERSION_1_2;
-  dci.enabledExtensionCount = core12 ? 0 : 4;
-  dci.ppEnabledExtensionNames = extensions;
+  dci.enabledExtensionCount = (uint32_t)extensions.size();
+  dci.ppEnabledExtensionNames = extensions.data();
   r = d->fn.CreateDevice(d->physical, &dci, nullptr, &d->device);
   if (r != VK_SUCCESS) {
     destroyDevice(d);
@@ -466,6 +573,41 @@ octet_status modulePrepare(void *device, const octet_module_desc *desc, void **s
                           d->props.deviceName +
                           "' lacks (shaderIntegerDotProduct on Vulkan 1.3); compile it with "
                           "--vulkan-caps=generic");
+  // Cooperative matrices: the fragment shape the kernels multiply, and the
+  // subgroup size their tiling assumes (8 subgroups a workgroup).
+  if (size_t at = features.find(",coopmat:"); at != std::string::npos) {
+    std::array<uint32_t, 3> shape{};
+    unsigned long sg = 0;
+    size_t sgAt = features.find(",subgroup=");
+    bool parsed = std::sscanf(features.c_str() + at, ",coopmat:%ux%ux%u", &shape[0], &shape[1],
+                              &shape[2]) == 3 &&
+                  sgAt != std::string::npos &&
+                  std::sscanf(features.c_str() + sgAt, ",subgroup=%lu", &sg) == 1;
+    if (!parsed)
+      return makeStatus(OCTET_INVALID_MODULE,
+                        name + ": malformed cooperative-matrix features '" +
+                            (desc->features ? desc->features : "") + "'");
+    std::string dev = std::string("device '") + d->props.deviceName + "'";
+    std::string redo = "; compile it with a --vulkan-caps the device has (octet-run "
+                       "--list-devices shows them), or without coopmat";
+    if (!d->coopMatrix)
+      return makeStatus(OCTET_UNSUPPORTED,
+                        name + " uses cooperative matrices (VK_KHR_cooperative_matrix with s8 x "
+                               "s8 -> s32 fragments and the Vulkan memory model), which " +
+                            dev + " lacks" + redo);
+    if (std::find(d->coopShapes.begin(), d->coopShapes.end(), shape) == d->coopShapes.end()) {
+      std::string offered;
+      for (const auto &s : d->coopShapes)
+        offered += (offered.empty() ? "" : ", ") + shapeName(s);
+      return makeStatus(OCTET_UNSUPPORTED, name + " multiplies s8 fragments of " +
+                                               shapeName(shape) + "; " + dev + " offers " +
+                                               offered + redo);
+    }
+    if (sg != d->subgroupSize)
+      return makeStatus(OCTET_UNSUPPORTED,
+                        name + " was tiled for subgroups of " + std::to_string(sg) + "; " + dev +
+                            " has subgroups of " + std::to_string(d->subgroupSize) + redo);
+  }
   // Each dispatch within the device's compute limits (Vulkan guarantees
   // 128 invocations per workgroup and 65535 workgroups per dimension; the
   // product kernels use 256 invocations). OCTET_VULKAN_MAX_INVOCATIONS
@@ -887,7 +1029,23 @@ std::string octet::runtime::vulkanDeviceList() {
     properties(phys[k], &p);
     out += "vulkan:" + std::to_string(k) + "  " + p.deviceName + " (Vulkan " +
            std::to_string(VK_API_VERSION_MAJOR(p.apiVersion)) + "." +
-           std::to_string(VK_API_VERSION_MINOR(p.apiVersion)) + ")\n";
+           std::to_string(VK_API_VERSION_MINOR(p.apiVersion));
+    // The --vulkan-caps items a module for this device may use.
+    auto props2 = reinterpret_cast<PFN_vkGetPhysicalDeviceProperties2>(
+        a.getInstanceProcAddr(inst, "vkGetPhysicalDeviceProperties2"));
+    VkPhysicalDeviceSubgroupProperties sub{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+    VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+    p2.pNext = &sub;
+    if (props2) {
+      props2(phys[k], &p2);
+      out += ", subgroup=" + std::to_string(sub.subgroupSize);
+    }
+    auto extensions = reinterpret_cast<PFN_vkEnumerateDeviceExtensionProperties>(
+        a.getInstanceProcAddr(inst, "vkEnumerateDeviceExtensionProperties"));
+    if (hasDeviceExtension(extensions, phys[k], kCoopMatrixExtension))
+      for (const auto &s : coopMatrixShapes(inst, phys[k], a.getInstanceProcAddr))
+        out += ", coopmat:" + shapeName(s);
+    out += ")\n";
   }
   destroy(inst, nullptr);
   return out;
