@@ -1,7 +1,8 @@
 #!/bin/bash
 # Prepares the GPU checks on this machine (octetc needs LLVM/MLIR; the GPU
 # machine gets only what this writes, octet-run and liboctet_runtime.so):
-# compiles models for CUDA (sm_90 by default: H100/H200) and Vulkan (digits,
+# compiles models for CUDA (sm_90 by default: H100/H200) and Vulkan (with
+# integer dot products, and with NVIDIA's cooperative matrices) (digits,
 # random CNN graphs and encoder layers, 20 random conv/GEMM layers,
 # resnet18 where torch is installed), makes
 # inputs, and runs the CPU backend for the reference outputs, into
@@ -60,6 +61,8 @@ PY
   "$bin/octetc" "$out/$m.onnx" "${shape[@]}" --target=cpu --cpu=x86-64-v3 --emit=shared-lib -o "$out/$m.cpu.so"
   "$bin/octetc" "$out/$m.onnx" "${shape[@]}" --target=cuda --cuda-arch="$arch" --emit=shared-lib -o "$out/$m.cuda.so"
   "$bin/octetc" "$out/$m.onnx" "${shape[@]}" --target=vulkan --emit=shared-lib -o "$out/$m.vulkan.so"
+  # NVIDIA's cooperative matrices (s8 16x16x32, subgroups of 32).
+  "$bin/octetc" "$out/$m.onnx" "${shape[@]}" --target=vulkan --vulkan-caps=nvidia --emit=shared-lib -o "$out/$m.vulkan-coopmat.so"
   ins=$(sed -n 1p "$out/$m.io"); refs=$(sed -n 2p "$out/$m.io")
   args=(); for i in $ins; do args+=(--input "$i"); done
   oargs=(); for o in $refs; do oargs+=(--output "$o"); done

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The GPU checks and benchmarks, in one short run on the GPU machine, from
 # what bench/gpu/prepare.sh wrote here ($OCTET_BUILD_DIR/gpu-checks): each
-# model on CUDA and on Vulkan, outputs compared byte for byte with the CPU
+# model on CUDA and on Vulkan (integer dot products; cooperative matrices,
+# vulkan-coopmat), outputs compared byte for byte with the CPU
 # backend's, then p50/p90/p99 latency; on CUDA also with the inputs and
 # outputs in device memory (--io=device: the same bytes, and the latency
 # without the transfers). Needs only build/bin/octet-run and
@@ -17,13 +18,14 @@ run=$build/bin/octet-run
 "$run" --list-devices
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null || true
 fail=0
-for target in cuda vulkan; do
+for target in cuda vulkan vulkan-coopmat; do
+  device=${target%%-*}
   echo "== $target"
   while IFS=$'\t' read -r m ins refs; do
     args=(); for i in $ins; do args+=(--input "$i"); done
     oargs=(); k=0
     for r in $refs; do oargs+=(--output "${r%%=*}=@$m.$target.out.$k.npy"); k=$((k + 1)); done
-    if ! (cd "$dir" && "$run" "$m.$target.so" --device="$target" "${args[@]}" "${oargs[@]}"); then
+    if ! (cd "$dir" && "$run" "$m.$target.so" --device="$device" "${args[@]}" "${oargs[@]}"); then
       echo "$m: FAILED to run"; fail=1; continue
     fi
     k=0; same=yes
@@ -32,7 +34,7 @@ for target in cuda vulkan; do
       k=$((k + 1))
     done
     [ "$same" = yes ] || fail=1
-    bench=$(cd "$dir" && "$run" "$m.$target.so" --device="$target" "${args[@]}" --benchmark="$runs" --warmup=5 | grep latency)
+    bench=$(cd "$dir" && "$run" "$m.$target.so" --device="$device" "${args[@]}" --benchmark="$runs" --warmup=5 | grep latency)
     cpu=$(cd "$dir" && "$run" "$m.cpu.so" "${args[@]}" --benchmark="$runs" --warmup=5 | grep latency)
     dev=""
     if [ "$target" = cuda ]; then
