@@ -365,6 +365,43 @@ M["op_bitwise_or"] = lambda: _int_op("BitwiseOr", I8, 2)
 M["op_bitwise_xor"] = lambda: _int_op("BitwiseXor", I8, 2)
 M["op_bitwise_not"] = lambda: _int_op("BitwiseNot", U8)
 M["op_bitwise_not_i8"] = lambda: _int_op("BitwiseNot", I8)
+# BitShift: uint8 left by constant amounts 0..9 (8 and 9 give 0).
+M["op_bitshift_left_u8"] = lambda: _int_op(
+    "BitShift", U8, extra=["s"], direction="LEFT",
+    inits=[const("s", np.arange(21).reshape(3, 7).astype(np.uint8) % 10)])
+# uint32 (from a uint8 input through Cast, shifted up then down by
+# a broadcast row of amounts, back to int64).
+def _bitshift_wide(elem, up, amounts):
+    nodes = [h.make_node("Cast", ["x0"], ["w"], name="cast", to=elem),
+             h.make_node("BitShift", ["w", "up"], ["hi"], name="shl", direction="LEFT"),
+             h.make_node("BitShift", ["hi", "s"], ["lo"], name="shr", direction="RIGHT"),
+             h.make_node("Cast", ["lo"], ["y"], name="back", to=TP.INT64)]
+    np_t = np.uint32
+    return model(nodes, [vi("x0", U8, [3, len(amounts)])], [vi("y", I64, None)],
+                 [const("up", np.array([up], np_t)), const("s", np.array(amounts, np_t))],
+                 opset=18)
+M["op_bitshift_right_u32"] = lambda: _bitshift_wide(TP.UINT32, 24, [0, 1, 5, 13, 24, 31, 30])
+# Bitwise ops and shifts on constants (folded at compile time), added to an
+# input: int32 values with high bits set, uint8 shifts past the width.
+def _bitwise_consts():
+    c = np.array([5, 12, -3, 100, -2147483647, 65535, 7], np.int32)
+    d = np.array([3, 10, 7, 1, -1, 255, 0], np.int32)
+    nodes = [h.make_node("BitwiseXor", ["c", "d"], ["t0"], name="xor"),
+             h.make_node("BitwiseAnd", ["c", "d"], ["t1"], name="and"),
+             h.make_node("BitwiseOr", ["c", "d"], ["t2"], name="or"),
+             h.make_node("BitwiseNot", ["c"], ["t3"], name="not"),
+             h.make_node("Concat", ["t0", "t1", "t2", "t3"], ["t"], name="cat", axis=0),
+             h.make_node("Add", ["x0", "t"], ["y"], name="add"),
+             h.make_node("BitShift", ["u", "v"], ["w0"], name="shl", direction="LEFT"),
+             h.make_node("BitShift", ["u", "v"], ["w1"], name="shr", direction="RIGHT"),
+             h.make_node("Concat", ["w0", "w1"], ["w"], name="cat2", axis=0),
+             h.make_node("Add", ["x1", "w"], ["z"], name="add2")]
+    return model(nodes, [vi("x0", TP.INT32, [28]), vi("x1", U8, [14])],
+                 [vi("y", TP.INT32, None), vi("z", U8, None)],
+                 [const("c", c), const("d", d),
+                  const("u", np.array([1, 3, 128, 255, 17, 9, 200], np.uint8)),
+                  const("v", np.array([0, 2, 1, 7, 8, 9, 3], np.uint8))], opset=18)
+M["op_bitwise_consts"] = _bitwise_consts
 # Size (a float input's element count) and CastLike (to int32 and to float).
 M["op_size"] = lambda: model([h.make_node("Size", ["x0"], ["y"], name="size")],
                              [vi("x0", F, [2, 3, 5])], [vi("y", I64, None)])
@@ -1752,6 +1789,12 @@ B.update({
                                  in_vis=[vi("a", I8, [3]), vi("b", U8, [3])]),
     "bitwise_bool": lambda: one("BitwiseNot", ["a"], opset=18,
                                 in_vis=[vi("a", TP.BOOL, [3])]),
+    "bitshift_signed": lambda: one("BitShift", ["a", "a"], opset=18, direction="LEFT",
+                                   in_vis=[vi("a", I8, [3])]),
+    "bitshift_mixed": lambda: one("BitShift", ["a", "b"], opset=18, direction="RIGHT",
+                                  in_vis=[vi("a", U8, [3]), vi("b", TP.UINT32, [3])]),
+    "bitshift_direction": lambda: one("BitShift", ["a", "a"], opset=18, direction="UP",
+                                      in_vis=[vi("a", U8, [3])]),
     "neg_unsigned": lambda: one("Neg", ["a"], in_vis=[vi("a", U8, [3])]),
     "abs_bool": lambda: one("Abs", ["a"], in_vis=[vi("a", TP.BOOL, [3])]),
     "clip_int_bound_type": lambda: one("Clip", ["a", "lo"], in_vis=[vi("a", I8, [3])],

@@ -133,6 +133,15 @@ struct BinaryLowering : OctetPattern<OpTy> {
     } else if constexpr (std::is_same<OpTy, MinOp>::value) {
       if (u)
         return arith::MinUIOp::create(b, l, x, y);
+    } else if constexpr (std::is_same<OpTy, ShlOp>::value || std::is_same<OpTy, ShrOp>::value) {
+      // (arith's shifts are poison from the width on: those give 0, as
+      // ONNX Runtime's uint8 and uint16 shifts do after promotion)
+      unsigned w = x.getType().getIntOrFloatBitWidth();
+      Value s = std::is_same<OpTy, ShlOp>::value ? (Value)arith::ShLIOp::create(b, l, x, y)
+                                                  : (Value)arith::ShRUIOp::create(b, l, x, y);
+      Value in = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, y,
+                                       cstInt(b, l, w, y.getType()));
+      return arith::SelectOp::create(b, l, in, s, cstInt(b, l, 0, x.getType()));
     }
     return IOp::create(b, l, x, y);
   }
@@ -416,7 +425,9 @@ void mlir::octet::populateElementwisePatterns(const TypeConverter &tc,
                BinaryLowering<PReluOp, PReluFOp, arith::MulIOp>,
                BinaryLowering<AndOp, arith::AddFOp, arith::AndIOp>,
                BinaryLowering<OrOp, arith::AddFOp, arith::OrIOp>,
-               BinaryLowering<XorOp, arith::AddFOp, arith::XOrIOp>, CompareLowering, ModLowering,
+               BinaryLowering<XorOp, arith::AddFOp, arith::XOrIOp>,
+               BinaryLowering<ShlOp, arith::AddFOp, arith::ShLIOp>,
+               BinaryLowering<ShrOp, arith::AddFOp, arith::ShRUIOp>, CompareLowering, ModLowering,
                WhereLowering, CastLowering>(tc, ctx, options);
   auto unary = [&](auto tag, std::function<Value(OpBuilder &, Location, Value)> f) {
     using OpTy = typename decltype(tag)::type;

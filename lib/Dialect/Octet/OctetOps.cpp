@@ -1204,17 +1204,51 @@ OpFoldResult PReluOp::fold(FoldAdaptor a) {
                     [](int64_t, int64_t) -> std::optional<int64_t> { return std::nullopt; });
 }
 
+// And, Or and Xor: logical on i1, bitwise on wider integers (ONNX's
+// BitwiseAnd/Or/Xor/Not); only i1 keeps just the low bit.
+static int64_t logicalOrBitwise(Operation *op, int64_t v) {
+  return cast<ShapedType>(op->getResult(0).getType()).getElementType().isInteger(1) ? (v & 1) : v;
+}
 OpFoldResult AndOp::fold(FoldAdaptor a) {
+  Operation *op = *this;
   return foldBinary(*this, a.getLhs(), a.getRhs(), [](double, double) { return 0.0; },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return (x & y) & 1; });
+                    [op](int64_t x, int64_t y) -> std::optional<int64_t> {
+                      return logicalOrBitwise(op, x & y);
+                    });
 }
 OpFoldResult OrOp::fold(FoldAdaptor a) {
+  Operation *op = *this;
   return foldBinary(*this, a.getLhs(), a.getRhs(), [](double, double) { return 0.0; },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return (x | y) & 1; });
+                    [op](int64_t x, int64_t y) -> std::optional<int64_t> {
+                      return logicalOrBitwise(op, x | y);
+                    });
 }
 OpFoldResult XorOp::fold(FoldAdaptor a) {
+  Operation *op = *this;
   return foldBinary(*this, a.getLhs(), a.getRhs(), [](double, double) { return 0.0; },
-                    [](int64_t x, int64_t y) -> std::optional<int64_t> { return (x ^ y) & 1; });
+                    [op](int64_t x, int64_t y) -> std::optional<int64_t> {
+                      return logicalOrBitwise(op, x ^ y);
+                    });
+}
+
+// Shifts of unsigned integers: by the element width or more, 0.
+static std::optional<int64_t> foldShift(Operation *op, int64_t x, int64_t y, bool left) {
+  unsigned w = cast<ShapedType>(op->getResult(0).getType()).getElementType().getIntOrFloatBitWidth();
+  uint64_t mask = w >= 64 ? ~uint64_t(0) : (uint64_t(1) << w) - 1;
+  uint64_t ux = (uint64_t)x & mask, uy = (uint64_t)y & mask;
+  if (uy >= w)
+    return 0;
+  return (int64_t)((left ? ux << uy : ux >> uy) & mask);
+}
+OpFoldResult ShlOp::fold(FoldAdaptor a) {
+  Operation *op = *this;
+  return foldBinary(*this, a.getLhs(), a.getRhs(), [](double, double) { return 0.0; },
+                    [op](int64_t x, int64_t y) { return foldShift(op, x, y, true); });
+}
+OpFoldResult ShrOp::fold(FoldAdaptor a) {
+  Operation *op = *this;
+  return foldBinary(*this, a.getLhs(), a.getRhs(), [](double, double) { return 0.0; },
+                    [op](int64_t x, int64_t y) { return foldShift(op, x, y, false); });
 }
 
 OpFoldResult ModOp::fold(FoldAdaptor a) {

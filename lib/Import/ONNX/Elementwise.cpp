@@ -418,6 +418,25 @@ LogicalResult Importer::onBitwise(const NodeProto &n) {
   return defineResult(n, buildBinary(n, kind, l, r, el));
 }
 
+/// BitShift: unsigned integers, shifted by the second operand (broadcast),
+/// LEFT or RIGHT; by the element width or more the result is 0.
+LogicalResult Importer::onBitShift(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0), s = input(n, 1);
+  auto it = dyn_cast<IntegerType>(rtt(x).getElementType());
+  if (!it || !it.isUnsigned() || getQuantElementType(x.getType()))
+    return nodeError(n) << "expects unsigned integer tensors (uint8, uint16, uint32), got "
+                        << rtt(x);
+  if (rtt(s).getElementType() != it || getQuantElementType(s.getType()))
+    return nodeError(n) << "operands differ in element type: " << it << " and "
+                        << rtt(s).getElementType();
+  std::string dir = attrString(n, "direction", "");
+  if (dir != "LEFT" && dir != "RIGHT")
+    return nodeError(n) << "direction must be LEFT or RIGHT, got '" << dir << "'";
+  return defineResult(n, buildBinary(n, dir == "LEFT" ? "Shl" : "Shr", x, s, it));
+}
+
 LogicalResult Importer::onWhere(const NodeProto &n) {
   if (failed(need(n, {0, 1, 2})))
     return failure();

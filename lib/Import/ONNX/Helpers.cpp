@@ -575,6 +575,10 @@ FailureOr<Value> Importer::buildBinary(const NodeProto &n, StringRef kind,
     return make<OrOp>(n, t, l, r);
   if (kind == "Xor")
     return make<XorOp>(n, t, l, r);
+  if (kind == "Shl")
+    return make<ShlOp>(n, t, l, r);
+  if (kind == "Shr")
+    return make<ShrOp>(n, t, l, r);
   return make<PowOp>(n, t, l, r);
 }
 

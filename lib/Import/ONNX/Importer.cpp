@@ -109,6 +109,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
       t[k] = &Importer::onLogical;
     for (const char *k : {"BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot"})
       t[k] = &Importer::onBitwise;
+    t["BitShift"] = &Importer::onBitShift;
     t["Where"] = &Importer::onWhere;
     t["GlobalMaxPool"] = &Importer::onGlobalMaxPool;
     t["Pad"] = &Importer::onPad;

@@ -225,6 +225,7 @@ private:
   LogicalResult onCompare(const NodeProto &n);
   LogicalResult onLogical(const NodeProto &n);
   LogicalResult onBitwise(const NodeProto &n);
+  LogicalResult onBitShift(const NodeProto &n);
   LogicalResult onWhere(const NodeProto &n);
   LogicalResult onTrilu(const NodeProto &n);
 

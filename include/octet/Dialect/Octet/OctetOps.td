@@ -326,6 +326,10 @@ def Octet_PReluOp : Octet_BinaryOp<"prelu", "parametric ReLU (lhs < 0 ? rhs * lh
 def Octet_AndOp : Octet_BinaryOp<"and", "logical and (i1)", 0>;
 def Octet_OrOp : Octet_BinaryOp<"or", "logical or (i1)", 0>;
 def Octet_XorOp : Octet_BinaryOp<"xor", "logical exclusive or (i1)", 0>;
+def Octet_ShlOp : Octet_BinaryOp<"shl",
+    "left shift of unsigned integers (ONNX BitShift LEFT; by the element width or more: 0)", 0>;
+def Octet_ShrOp : Octet_BinaryOp<"shr",
+    "logical right shift of unsigned integers (ONNX BitShift RIGHT; by the width or more: 0)", 0>;
 
 def Octet_ModOp : Octet_VerifiedOp<"mod", "verifyBinaryFloat"> {
   let summary = "elementwise remainder with broadcasting";
