@@ -212,6 +212,8 @@ struct FoldDataMovement : OpRewritePattern<QuantizeOp> {
 struct HoistDequantize : RewritePattern {
   HoistDequantize(MLIRContext *ctx) : RewritePattern(MatchAnyOpTypeTag(), 1, ctx) {}
   LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    if (auto cat = dyn_cast<ConcatOp>(op))
+      return hoistConcat(cat, rewriter);
     if (!isa<ReshapeOp, TransposeOp, SliceOp, PadOp, BroadcastOp, TileOp, ResizeOp>(op))
       return failure();
     if (auto r = dyn_cast<ResizeOp>(op); r && r.getMode() != "nearest")
@@ -228,6 +230,27 @@ struct HoistDequantize : RewritePattern {
     Type floatT = op->getResult(0).getType();
     newOp->getResult(0).setType(withElementType(floatT, elem));
     rewriter.replaceOpWithNewOp<DequantizeOp>(op, floatT, newOp->getResult(0));
+    return success();
+  }
+  /// A concat of operands dequantized from one per-tensor type (the depth
+  /// slices of a 3-D convolution).
+  LogicalResult hoistConcat(ConcatOp cat, PatternRewriter &rewriter) const {
+    SmallVector<Value> xs;
+    Type elem;
+    for (Value v : cat.getInputs()) {
+      auto dq = v.getDefiningOp<DequantizeOp>();
+      if (!dq || !isPerTensorQuant(dq.getInput().getType()))
+        return failure();
+      Type e = getQuantElementType(dq.getInput().getType());
+      if (elem && e != elem)
+        return failure();
+      elem = e;
+      xs.push_back(dq.getInput());
+    }
+    Type floatT = cat.getType();
+    auto q = ConcatOp::create(rewriter, cat.getLoc(), withElementType(floatT, elem), xs,
+                              cat.getAxisAttr());
+    rewriter.replaceOpWithNewOp<DequantizeOp>(cat, floatT, q.getResult());
     return success();
   }
 };

@@ -534,6 +534,43 @@ M["op_maxpool_s5"] = lambda: fop("MaxPool", [1, 2, 12, 13], opset=13, kernel_sha
                                  strides=[5, 5])
 M["op_maxpool_k5"] = lambda: fop("MaxPool", [1, 2, 9, 9], opset=13, kernel_shape=[5, 5],
                                  strides=[1, 2], pads=[2, 2, 2, 2])
+# 3-D pooling (two 2-D pools: height x width, then depth): padding, strides,
+# dilations, ceil_mode, count_include_pad both ways, auto_pad, the global
+# pools over 3 spatial dimensions (and GlobalAveragePool over 1).
+M["op_maxpool3d"] = lambda: fop("MaxPool", [2, 3, 6, 7, 8], opset=13, kernel_shape=[3, 2, 3],
+                                strides=[2, 1, 2], pads=[1, 0, 1, 1, 1, 0])
+M["op_maxpool3d_dil_ceil"] = lambda: fop("MaxPool", [1, 2, 9, 8, 7], opset=13,
+                                         kernel_shape=[2, 3, 2], strides=[3, 2, 2],
+                                         dilations=[2, 1, 2], ceil_mode=1)
+M["op_avgpool3d"] = lambda: fop("AveragePool", [2, 3, 6, 7, 8], opset=13,
+                                kernel_shape=[3, 3, 2], strides=[2, 1, 2],
+                                pads=[1, 1, 0, 1, 1, 1])
+M["op_avgpool3d_incl_ceil"] = lambda: fop("AveragePool", [1, 2, 7, 8, 9], opset=13,
+                                          kernel_shape=[2, 3, 3], strides=[2, 2, 2],
+                                          pads=[1, 1, 1, 0, 1, 1], count_include_pad=1,
+                                          ceil_mode=1)
+M["op_avgpool3d_same"] = lambda: fop("AveragePool", [1, 2, 5, 6, 7], opset=13,
+                                     kernel_shape=[3, 2, 3], strides=[2, 2, 1],
+                                     auto_pad="SAME_UPPER")
+# 3-D convolution (one 2-D convolution with the depth window in the
+# channels): padding, strides, dilations, groups, bias, auto_pad; a QDQ one.
+def _conv3d(xshape, wshape, bias=True, **attrs):
+    ins = ["x0", "w"] + (["b"] if bias else [])
+    inits = [const("w", (rng.standard_normal(wshape) * 0.3).astype(np.float32))]
+    if bias:
+        inits.append(const("b", (rng.standard_normal(wshape[0]) * 0.5).astype(np.float32)))
+    return model([h.make_node("Conv", ins, ["y"], name="conv3d", **attrs)],
+                 [vi("x0", F, list(xshape))], [vi("y", F, None)], inits, opset=13)
+M["op_conv3d"] = lambda: _conv3d([2, 3, 6, 7, 8], [4, 3, 3, 2, 3], pads=[1, 0, 1, 1, 1, 0],
+                                 strides=[2, 1, 2])
+M["op_conv3d_dil_group"] = lambda: _conv3d([1, 4, 9, 8, 7], [6, 2, 2, 3, 2], bias=False,
+                                           dilations=[2, 1, 2], strides=[1, 2, 1], group=2,
+                                           pads=[0, 1, 1, 2, 0, 0])
+M["op_conv3d_dw_same"] = lambda: _conv3d([1, 3, 5, 6, 7], [3, 1, 3, 3, 3], group=3,
+                                         auto_pad="SAME_UPPER", strides=[2, 2, 1])
+M["op_gap3d"] = lambda: fop("GlobalAveragePool", [2, 3, 4, 5, 6])
+M["op_gap1d"] = lambda: fop("GlobalAveragePool", [2, 3, 17])
+M["op_gmp3d"] = lambda: fop("GlobalMaxPool", [2, 3, 4, 5, 6])
 M["op_group_norm21"] = lambda: fop("GroupNormalization", [2, 6, 5, 4], opset=21,
                                    extra_inputs=["s", "b"], num_groups=3, epsilon=1e-3,
                                    inits=[const("s", w(6)), const("b", w(6))])
@@ -932,6 +969,21 @@ def _qdq_pool1d():
 
 
 M["qdq_op_pool1d"] = _qdq_pool1d
+def _qdq_conv3d():
+    nx, ix = qdq_act("x", 120, 0.05)
+    no, io = qdq_act("o", 110, 0.08)
+    wq = rng.integers(-100, 100, (4, 3, 2, 3, 3)).astype(np.int8)
+    ws = rng.uniform(0.005, 0.02, 4).astype(np.float32)
+    nodes = nx + [h.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["w"], name="dqw", axis=0),
+                  h.make_node("Conv", ["x_d", "w", "b"], ["o"], name="c3", pads=[1, 1, 1, 0, 1, 1])]
+    return model(nodes + no, [vi("x", F, [1, 3, 5, 6, 7])], [vi("o_d", F, None)],
+                 ix + io + [const("wq", wq), const("ws", ws), const("wz", np.zeros(4, np.int8)),
+                            const("b", rng.standard_normal(4).astype(np.float32))])
+M["qdq_op_conv3d"] = _qdq_conv3d
+# A quantized 3-D MaxPool (the quant type kept: bit-exact).
+M["qdq_op_maxpool3d"] = lambda: qdq_one("MaxPool", xshape=(2, 3, 5, 6, 7), oscale=0.05,
+                                        ozp=120, kernel_shape=[2, 3, 2], strides=[2, 2, 1],
+                                        pads=[0, 1, 1, 1, 0, 0])
 M["qop_conv1d"] = lambda: model(
     [h.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"], name="q"),
      h.make_node("QLinearConv", ["xq", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"], ["yq"],
@@ -1463,9 +1515,24 @@ M["bad_attr_storage_order"] = lambda: model(
 M["bad_attr_auto_pad"] = lambda: model(
     [h.make_node("Conv", ["x", "w"], ["y"], name="conv0", auto_pad="DIAGONAL")],
     [vi("x", F, [1, 1, 4, 4])], [vi("y", F, None)], [const("w", w(1, 1, 3, 3))])
-M["bad_conv3d"] = lambda: model(
+# 4-D convolutions are not supported; 3-D ones with a dynamic input, a
+# wrong stride count, channels that do not match the group, a kernel deeper
+# than the padded input.
+M["bad_conv4d"] = lambda: model(
+    [h.make_node("Conv", ["x", "w"], ["y"], name="conv4d")],
+    [vi("x", F, [1, 1, 4, 4, 4, 4])], [vi("y", F, None)], [const("w", w(1, 1, 3, 3, 3, 3))])
+M["bad_conv3d_dynamic"] = lambda: model(
     [h.make_node("Conv", ["x", "w"], ["y"], name="conv3d")],
+    [vi("x", F, [1, 1, "d", 4, 4])], [vi("y", F, None)], [const("w", w(1, 1, 3, 3, 3))])
+M["bad_conv3d_strides"] = lambda: model(
+    [h.make_node("Conv", ["x", "w"], ["y"], name="conv3d", strides=[1, 1])],
     [vi("x", F, [1, 1, 4, 4, 4])], [vi("y", F, None)], [const("w", w(1, 1, 3, 3, 3))])
+M["bad_conv3d_group"] = lambda: model(
+    [h.make_node("Conv", ["x", "w"], ["y"], name="conv3d", group=2)],
+    [vi("x", F, [1, 3, 4, 4, 4])], [vi("y", F, None)], [const("w", w(2, 1, 3, 3, 3))])
+M["bad_conv3d_depth"] = lambda: model(
+    [h.make_node("Conv", ["x", "w"], ["y"], name="conv3d")],
+    [vi("x", F, [1, 1, 2, 4, 4])], [vi("y", F, None)], [const("w", w(1, 1, 3, 3, 3))])
 M["bad_opset"] = lambda: unary("Relu", opset=99) if False else model(
     [h.make_node("Relu", ["x"], ["y"], name="relu")], [vi("x", F, [2])],
     [vi("y", F, None)], opset=99)
@@ -1639,8 +1706,14 @@ B = {
     "conv_kernel_shape": lambda: one("Conv", ["x", "w"], in_vis=X4,
                                      inits=[const("w", w(1, 2, 3, 3))], kernel_shape=[3]),
     "add_types": lambda: one("Add", ["x", "i"], in_vis=[vi("x", F, [2]), vi("i", I64, [2])]),
-    "pool_rank": lambda: one("MaxPool", ["x"], in_vis=[vi("x", F, [1, 2, 4, 4, 4])],
-                             kernel_shape=[2, 2, 2]),
+    "pool_rank": lambda: one("MaxPool", ["x"], in_vis=[vi("x", F, [1, 2, 4, 4, 4, 4])],
+                             kernel_shape=[2, 2, 2, 2]),
+    "pool3d_kernel": lambda: one("AveragePool", ["x"], in_vis=[vi("x", F, [1, 2, 4, 4, 4])],
+                                 kernel_shape=[2, 2]),
+    "pool3d_dynamic": lambda: one("MaxPool", ["x"], in_vis=[vi("x", F, [1, 2, "d", 4, 4])],
+                                  kernel_shape=[2, 2, 2]),
+    "pool3d_indices": lambda: one("MaxPool", ["x"], ("y", "idx"),
+                                  in_vis=[vi("x", F, [1, 2, 4, 4, 4])], kernel_shape=[2, 2, 2]),
     "pool_kernel": lambda: one("MaxPool", ["x"], in_vis=X4, kernel_shape=[2, 2, 2]),
     "pool_indices": lambda: one("MaxPool", ["x"], ("y", "idx"), in_vis=[vi("x", F, [1, 2, 4])],
                                 kernel_shape=[2]),
@@ -1659,7 +1732,8 @@ B = {
                                           inits=[const("os", np.array([1, 3, 8, 8]))]),
     "avgpool_dilations": lambda: one("AveragePool", ["x"], in_vis=X4, opset=19,
                                      kernel_shape=[2, 2], dilations=[2, 2]),
-    "gap_rank": lambda: one("GlobalAveragePool", ["x"], in_vis=[vi("x", F, [1, 2, 4, 4, 4])]),
+    "gap_rank": lambda: one("GlobalAveragePool", ["x"], in_vis=[vi("x", F, [1, 2])]),
+    "gap3d_dynamic": lambda: one("GlobalAveragePool", ["x"], in_vis=[vi("x", F, [1, 2, 3, "h", 4])]),
     "dropout_mask": lambda: one("Dropout", ["x"], ("y", "mask"), in_vis=[vi("x", F, ["n"])]),
     "gelu_approx": lambda: one("Gelu", ["x"], in_vis=[vi("x", F, [2])], opset=20,
                                approximate="sigmoid"),

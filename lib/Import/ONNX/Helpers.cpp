@@ -503,13 +503,164 @@ FailureOr<Value> Importer::buildConv1D(const NodeProto &n, Value x, Value w, Val
   return buildReshape(n, *c, {(*shape)[0], (*shape)[1], (*shape)[3]}, false);
 }
 
+/// 3-D convolution (float) as one 2-D convolution: the depth window goes
+/// into the channels. The input, padded in depth, gives for each kernel
+/// depth kd the strided slice of depths kd * dd + od * sd (od the output
+/// depth); the KD slices stacked by group as channels (g, kd, c) and the
+/// output depths moved into the batch make [N * OD, G * KD * Cg, H, W]; the
+/// weight [O, Cg, KD, KH, KW] becomes [O, KD * Cg, KH, KW] in the same
+/// channel order, so that each output is one 2-D convolution's sum over
+/// (kd, c, kh, kw). The result [N * OD, O, OH, OW] goes back to
+/// [N, O, OD, OH, OW].
+FailureOr<Value> Importer::buildConv3D(const NodeProto &n, Value x, Value w, Value bias,
+                                       Type resultElem) {
+  if (!rtt(x).hasStaticShape() || !rtt(w).hasStaticShape())
+    return nodeError(n) << "a 3-D convolution needs static input and weight shapes, got "
+                        << rtt(x) << " and " << rtt(w) << " (use --input-shape)";
+  if (!isa<FloatType>(resultElem) || isQuantTensor(x.getType()) || isQuantTensor(w.getType()))
+    return nodeError(n) << "a 3-D convolution of quantized tensors (QLinearConv, "
+                           "ConvInteger) is not supported; the QDQ form is";
+  auto xs = rtt(x).getShape(), ws = rtt(w).getShape();
+  auto three = [&](StringRef name, int64_t def, size_t count) -> FailureOr<SmallVector<int64_t>> {
+    auto v = attrInts(n, name).value_or(SmallVector<int64_t>(count, def));
+    if (v.size() != count)
+      return nodeError(n) << "a 3-D convolution's " << name << " must have " << count
+                          << " entries, got " << v.size();
+    return v;
+  };
+  auto st = three("strides", 1, 3), dl = three("dilations", 1, 3), pdv = three("pads", 0, 6);
+  if (failed(st) || failed(dl) || failed(pdv))
+    return failure();
+  if (auto ks = attrInts(n, "kernel_shape");
+      ks && (ks->size() != 3 || (*ks)[0] != ws[2] || (*ks)[1] != ws[3] || (*ks)[2] != ws[4]))
+    return nodeError(n) << "kernel_shape does not match the weight " << rtt(w);
+  SmallVector<int64_t> pd = *pdv;
+  if (failed(autoPads(n, xs.drop_front(2), ws.drop_front(2), *st, *dl, pd)))
+    return failure();
+  for (int64_t k = 0; k < 3; ++k)
+    if ((*st)[k] < 1 || (*dl)[k] < 1 || pd[k] < 0 || pd[k + 3] < 0)
+      return nodeError(n) << "strides and dilations must be positive and pads not negative";
+  int64_t group = attrInt(n, "group", 1);
+  int64_t N = xs[0], C = xs[1], D = xs[2], H = xs[3], W = xs[4];
+  int64_t O = ws[0], Cg = ws[1], KD = ws[2], KH = ws[3], KW = ws[4];
+  if (group < 1 || C != group * Cg || O % group)
+    return nodeError(n) << "input channels " << C << ", weight " << rtt(w) << " and group "
+                        << group << " do not match";
+  int64_t sd = (*st)[0], dd = (*dl)[0];
+  int64_t Dp = D + pd[0] + pd[3];
+  int64_t span = dd * (KD - 1) + 1;
+  if (Dp < span)
+    return nodeError(n) << "the kernel depth (" << span << " with dilation) is larger than the "
+                        << "padded input depth " << Dp;
+  int64_t OD = (Dp - span) / sd + 1;
+  if (N * OD * group * KD * Cg * H * W > (int64_t{1} << 31))
+    return nodeError(n) << "the 3-D convolution's stacked input is too large to compile";
+  Type el = rtt(x).getElementType();
+  Value xp = x;
+  if (pd[0] || pd[3]) {
+    auto p = make<PadOp>(n, RankedTensorType::get({N, C, Dp, H, W}, el), x,
+                         b.getDenseI64ArrayAttr({0, 0, pd[0], 0, 0, 0, 0, pd[3], 0, 0}),
+                         b.getStringAttr("constant"), b.getF32FloatAttr(0.0f));
+    if (failed(p))
+      return failure();
+    xp = *p;
+  }
+  SmallVector<Value> slices;
+  for (int64_t kd = 0; kd < KD; ++kd) {
+    int64_t s0 = kd * dd;
+    auto sl = make<SliceOp>(n, RankedTensorType::get({N, C, OD, H, W}, el), xp,
+                            b.getDenseI64ArrayAttr({s0}),
+                            b.getDenseI64ArrayAttr({s0 + (OD - 1) * sd + 1}),
+                            b.getDenseI64ArrayAttr({2}), b.getDenseI64ArrayAttr({sd}));
+    if (failed(sl))
+      return failure();
+    auto r = buildReshape(n, *sl, {N, group, Cg, 1, OD, H, W}, false);
+    if (failed(r))
+      return failure();
+    slices.push_back(*r);
+  }
+  Value stacked = slices[0];
+  if (KD > 1) {
+    auto cat = make<ConcatOp>(n, RankedTensorType::get({N, group, Cg, KD, OD, H, W}, el), slices,
+                              b.getI64IntegerAttr(3));
+    if (failed(cat))
+      return failure();
+    stacked = *cat;
+  }
+  auto moved = make<TransposeOp>(n, RankedTensorType::get({N, OD, group, KD, Cg, H, W}, el),
+                                 stacked, b.getDenseI64ArrayAttr({0, 4, 1, 3, 2, 5, 6}));
+  if (failed(moved))
+    return failure();
+  auto x4 = buildReshape(n, *moved, {N * OD, group * KD * Cg, H, W}, false);
+  if (failed(x4))
+    return failure();
+  // The weight: a constant (or a dequantized one, per tensor or per output
+  // channel) rearranged here; otherwise a transpose and a reshape.
+  FailureOr<Value> w4 = failure();
+  SmallVector<int64_t> w4Shape = {O, KD * Cg, KH, KW};
+  auto rearranged = [&](Value c) -> std::optional<ConstTensor> {
+    Attribute attr;
+    if (!matchPattern(c, m_Constant(&attr)))
+      return std::nullopt;
+    auto ct = ConstTensor::read(attr);
+    if (!ct)
+      return std::nullopt;
+    ConstTensor t = ct->transposed({0, 2, 1, 3, 4});
+    t.shape.assign(w4Shape.begin(), w4Shape.end());
+    return t;
+  };
+  if (auto dq = w.getDefiningOp<DequantizeOp>()) {
+    if (auto t = rearranged(dq.getInput())) {
+      auto q = getQuantElementType(dq.getInput().getType());
+      Value c = ConstantOp::create(
+          b, dq.getLoc(), RankedTensorType::get(w4Shape, q),
+          t->write(RankedTensorType::get(w4Shape, getStorageIntegerType(q))));
+      w4 = make<DequantizeOp>(n, RankedTensorType::get(w4Shape, rtt(w).getElementType()), c);
+    }
+  } else if (auto t = rearranged(w)) {
+    auto ty = RankedTensorType::get(w4Shape, rtt(w).getElementType());
+    w4 = Value(arith::ConstantOp::create(b, w.getLoc(), ty, cast<TypedAttr>(t->write(ty))));
+  }
+  if (failed(w4)) {
+    auto wt = make<TransposeOp>(
+        n, RankedTensorType::get({O, KD, Cg, KH, KW}, rtt(w).getElementType()), w,
+        b.getDenseI64ArrayAttr({0, 2, 1, 3, 4}));
+    if (failed(wt))
+      return failure();
+    w4 = buildReshape(n, *wt, w4Shape, false);
+    if (failed(w4))
+      return failure();
+  }
+  SmallVector<int64_t> strides = {(*st)[1], (*st)[2]}, dil = {(*dl)[1], (*dl)[2]},
+                       pads2 = {pd[1], pd[2], pd[4], pd[5]};
+  std::string why;
+  auto shape = inferConv2DShape(rtt(*x4).getShape(), rtt(*w4).getShape(), strides, pads2, dil,
+                                group, why);
+  if (failed(shape))
+    return nodeError(n) << why;
+  auto c = make<Conv2DOp>(n, RankedTensorType::get(*shape, resultElem), *x4, *w4, bias,
+                          b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads2),
+                          b.getDenseI64ArrayAttr(dil), b.getI64IntegerAttr(group),
+                          b.getStringAttr("none"), FloatAttr(), FloatAttr());
+  if (failed(c))
+    return failure();
+  int64_t OH = (*shape)[2], OW = (*shape)[3];
+  auto r5 = buildReshape(n, *c, {N, OD, O, OH, OW}, false);
+  if (failed(r5))
+    return failure();
+  return make<TransposeOp>(n, RankedTensorType::get({N, O, OD, OH, OW}, resultElem), *r5,
+                           b.getDenseI64ArrayAttr({0, 2, 1, 3, 4}));
+}
+
 FailureOr<Value> Importer::buildConv(const NodeProto &n, Value x, Value w,
                                      Value bias, Type resultElem) {
   auto xs = rtt(x).getShape(), wsh = rtt(w).getShape();
   if (rtt(x).getRank() == 3 && rtt(w).getRank() == 3)
     return buildConv1D(n, x, w, bias, resultElem);
+  if (rtt(x).getRank() == 5 && rtt(w).getRank() == 5)
+    return buildConv3D(n, x, w, bias, resultElem);
   if (rtt(x).getRank() != 4 || rtt(w).getRank() != 4)
-    return nodeError(n) << "only 1-D and 2-D convolutions are supported (input rank "
+    return nodeError(n) << "only 1-D, 2-D and 3-D convolutions are supported (input rank "
                         << rtt(x).getRank() << ", weight rank " << rtt(w).getRank() << ")";
   SmallVector<int64_t> strides, pads, dilations;
   if (failed(convAttrs(n, xs, wsh.drop_front(2), strides, pads, dilations)))

@@ -193,6 +193,7 @@ private:
   FailureOr<Value> buildConv(const NodeProto &n, Value x, Value w, Value bias, Type resultElem);
   FailureOr<Value> buildConv1D(const NodeProto &n, Value x, Value w, Value bias,
                                Type resultElem);
+  FailureOr<Value> buildConv3D(const NodeProto &n, Value x, Value w, Value bias, Type resultElem);
   FailureOr<Value> unitHeightWeight(const NodeProto &n, Value w);
   FailureOr<Value> buildMatMul(const NodeProto &n, Value a, Value bb, Type resultElem);
   FailureOr<Value> buildGemm(const NodeProto &n, Value a, Value bb, Value c, Type resultElem);
@@ -245,6 +246,7 @@ private:
 
   // --- pooling (Pooling.cpp) ------------------------------------------------
   LogicalResult pool1D(const NodeProto &n, Value x);
+  LogicalResult pool3D(const NodeProto &n, Value x);
   LogicalResult onPool(const NodeProto &n);
   LogicalResult onGlobalAvgPool(const NodeProto &n);
   LogicalResult onLpPool(const NodeProto &n);

@@ -60,6 +60,72 @@ LogicalResult Importer::pool1D(const NodeProto &n, Value x) {
   return success();
 }
 
+/// 3-D MaxPool and AveragePool as two 2-D pools: over height x width on
+/// [N, C*D, H, W], then over depth on [N, C, D, OH*OW] with a k x 1 window.
+/// Both are separable: the maximum over a box is the maximum over depth of
+/// the maxima over height x width, and the average divides by a count that
+/// is the product of the per-dimension counts (with padding counted or not,
+/// ceil_mode windows included), so it is the average over depth of the
+/// averages over height x width.
+LogicalResult Importer::pool3D(const NodeProto &n, Value x) {
+  auto xt = rtt(x);
+  if (!xt.hasStaticShape())
+    return nodeError(n) << "a 3-D pool needs a static input shape, got " << xt
+                        << " (use --input-shape)";
+  auto xs = xt.getShape();
+  auto kernel = attrInts(n, "kernel_shape");
+  if (!kernel || kernel->size() != 3)
+    return nodeError(n) << "kernel_shape must have 3 entries for a 3-D pool";
+  auto st = attrInts(n, "strides").value_or(SmallVector<int64_t>{1, 1, 1});
+  auto dl = attrInts(n, "dilations").value_or(SmallVector<int64_t>{1, 1, 1});
+  auto pd = attrInts(n, "pads").value_or(SmallVector<int64_t>(6, 0));
+  if (st.size() != 3 || dl.size() != 3 || pd.size() != 6)
+    return nodeError(n) << "a 3-D pool needs 3 strides, 3 dilations and 6 pads";
+  if (failed(autoPads(n, xs.drop_front(2), *kernel, st, dl, pd)))
+    return failure();
+  bool isMax = n.op_type() == "MaxPool";
+  if (!isMax && (dl[0] != 1 || dl[1] != 1 || dl[2] != 1))
+    return nodeError(n) << "unsupported attribute value: dilated average pooling";
+  if (!isMax && isQuantTensor(x.getType()))
+    x = asPlain(x);
+  bool ceil = attrInt(n, "ceil_mode", 0);
+  bool includePad = attrInt(n, "count_include_pad", 0);
+  auto pool = [&](Value in, ArrayRef<int64_t> k, ArrayRef<int64_t> s, ArrayRef<int64_t> p,
+                  ArrayRef<int64_t> d) -> FailureOr<Value> {
+    std::string why;
+    auto shape = inferPool2DShape(rtt(in).getShape(), k, s, p, d, ceil, why);
+    if (failed(shape))
+      return nodeError(n) << why;
+    auto t = rtt(in).clone(*shape);
+    if (isMax)
+      return make<MaxPool2DOp>(n, t, in, b.getDenseI64ArrayAttr(k), b.getDenseI64ArrayAttr(s),
+                               b.getDenseI64ArrayAttr(p), b.getDenseI64ArrayAttr(d),
+                               b.getBoolAttr(ceil));
+    return make<AvgPool2DOp>(n, t, in, b.getDenseI64ArrayAttr(k), b.getDenseI64ArrayAttr(s),
+                             b.getDenseI64ArrayAttr(p), b.getBoolAttr(ceil),
+                             b.getBoolAttr(includePad));
+  };
+  auto hw = buildReshape(n, x, {xs[0], xs[1] * xs[2], xs[3], xs[4]}, false);
+  if (failed(hw))
+    return failure();
+  auto p1 = pool(*hw, {(*kernel)[1], (*kernel)[2]}, {st[1], st[2]}, {pd[1], pd[2], pd[4], pd[5]},
+                 {dl[1], dl[2]});
+  if (failed(p1))
+    return failure();
+  int64_t oh = rtt(*p1).getDimSize(2), ow = rtt(*p1).getDimSize(3);
+  auto depth = buildReshape(n, *p1, {xs[0], xs[1], xs[2], oh * ow}, false);
+  if (failed(depth))
+    return failure();
+  auto p2 = pool(*depth, {(*kernel)[0], 1}, {st[0], 1}, {pd[0], 0, pd[3], 0}, {dl[0], 1});
+  if (failed(p2))
+    return failure();
+  auto r = buildReshape(n, *p2, {xs[0], xs[1], rtt(*p2).getDimSize(2), oh, ow}, false);
+  if (failed(r))
+    return failure();
+  define(n, 0, *r);
+  return success();
+}
+
 LogicalResult Importer::onPool(const NodeProto &n) {
   if (failed(need(n, {0})))
     return failure();
@@ -70,8 +136,13 @@ LogicalResult Importer::onPool(const NodeProto &n) {
       return nodeError(n) << "the Indices output of a 1-D MaxPool is not supported";
     return pool1D(n, x);
   }
+  if (rtt(x).getRank() == 5) {
+    if (wantIndices)
+      return nodeError(n) << "the Indices output of a 3-D MaxPool is not supported";
+    return pool3D(n, x);
+  }
   if (rtt(x).getRank() != 4)
-    return nodeError(n) << "only 1-D and 2-D pooling is supported (input rank "
+    return nodeError(n) << "only 1-D, 2-D and 3-D pooling is supported (input rank "
                         << rtt(x).getRank() << ")";
   auto kernel = attrInts(n, "kernel_shape");
   if (!kernel || kernel->size() != 2)
@@ -681,19 +752,29 @@ LogicalResult Importer::onGlobalAvgPool(const NodeProto &n) {
   if (failed(x))
     return failure();
   int64_t rank = rtt(*x).getRank();
-  if (rank != 3 && rank != 4)
-    return nodeError(n) << "only 1-D and 2-D pooling is supported (input rank " << rank << ")";
+  if (rank < 3)
+    return nodeError(n) << "input must have rank 3 or more, got " << rank;
   auto s = rtt(*x).getShape();
   Value in = *x;
-  if (rank == 3) {
-    auto r = buildReshape(n, in, {s[0], s[1], 1, s[2]}, false);
+  if (rank != 4) {
+    // 1-D and 3-D or more: the spatial dimensions as one column.
+    if (llvm::any_of(s.drop_front(2), [](int64_t d) { return d == kDyn; }))
+      return nodeError(n) << "a " << rank - 2 << "-D GlobalAveragePool needs static spatial "
+                          << "dimensions, got " << rtt(*x) << " (use --input-shape)";
+    int64_t plane = 1;
+    for (int64_t d : s.drop_front(2))
+      plane *= d;
+    auto r = buildReshape(n, in, {s[0], s[1], plane, 1}, false);
     if (failed(r))
       return failure();
     in = *r;
   }
   auto v = make<GlobalAvgPool2DOp>(n, rtt(in).clone({s[0], s[1], 1, 1}), in);
-  if (succeeded(v) && rank == 3)
-    v = buildReshape(n, *v, {s[0], s[1], 1}, false);
+  if (succeeded(v) && rank != 4) {
+    SmallVector<int64_t> ones(s.begin(), s.begin() + 2);
+    ones.append(rank - 2, 1);
+    v = buildReshape(n, *v, ones, false);
+  }
   if (failed(v))
     return failure();
   define(n, 0, *v);
