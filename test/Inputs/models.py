@@ -568,6 +568,10 @@ M["op_conv3d_dil_group"] = lambda: _conv3d([1, 4, 9, 8, 7], [6, 2, 2, 3, 2], bia
                                            pads=[0, 1, 1, 2, 0, 0])
 M["op_conv3d_dw_same"] = lambda: _conv3d([1, 3, 5, 6, 7], [3, 1, 3, 3, 3], group=3,
                                          auto_pad="SAME_UPPER", strides=[2, 2, 1])
+M["op_lppool3d"] = lambda: fop("LpPool", [1, 2, 6, 7, 8], opset=18, kernel_shape=[2, 3, 2],
+                               strides=[2, 1, 2], pads=[1, 0, 1, 0, 1, 1], p=2)
+M["op_lppool3d_p3"] = lambda: fop("LpPool", [1, 2, 5, 6, 5], opset=18, kernel_shape=[3, 2, 2],
+                                  p=3)
 M["op_gap3d"] = lambda: fop("GlobalAveragePool", [2, 3, 4, 5, 6])
 M["op_gap1d"] = lambda: fop("GlobalAveragePool", [2, 3, 17])
 M["op_gmp3d"] = lambda: fop("GlobalMaxPool", [2, 3, 4, 5, 6])

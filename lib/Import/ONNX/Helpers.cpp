@@ -463,16 +463,21 @@ FailureOr<Value> Importer::unitHeightWeight(const NodeProto &n, Value w) {
   return buildReshape(n, w, to, false);
 }
 
+FailureOr<SmallVector<int64_t>> Importer::windowInts(const NodeProto &n, StringRef name,
+                                                     int64_t def, size_t count, StringRef what) {
+  auto v = attrInts(n, name).value_or(SmallVector<int64_t>(count, def));
+  if (v.size() != count)
+    return nodeError(n) << what << "'s " << name << " must have " << count << " entries, got "
+                        << v.size();
+  return v;
+}
+
 /// 1-D convolution (Conv1d) as a 2-D one over [N, C, 1, L].
 FailureOr<Value> Importer::buildConv1D(const NodeProto &n, Value x, Value w, Value bias,
                                        Type resultElem) {
   auto xs = rtt(x).getShape(), wsh = rtt(w).getShape();
-  auto one = [&](StringRef name, int64_t def, size_t count) -> FailureOr<SmallVector<int64_t>> {
-    auto v = attrInts(n, name).value_or(SmallVector<int64_t>(count, def));
-    if (v.size() != count)
-      return nodeError(n) << "a 1-D convolution's " << name << " must have " << count
-                          << " entries, got " << v.size();
-    return v;
+  auto one = [&](StringRef name, int64_t def, size_t count) {
+    return windowInts(n, name, def, count, "a 1-D convolution");
   };
   auto st = one("strides", 1, 1), dl = one("dilations", 1, 1), pd = one("pads", 0, 2);
   if (failed(st) || failed(dl) || failed(pd))
@@ -521,12 +526,8 @@ FailureOr<Value> Importer::buildConv3D(const NodeProto &n, Value x, Value w, Val
     return nodeError(n) << "a 3-D convolution of quantized tensors (QLinearConv, "
                            "ConvInteger) is not supported; the QDQ form is";
   auto xs = rtt(x).getShape(), ws = rtt(w).getShape();
-  auto three = [&](StringRef name, int64_t def, size_t count) -> FailureOr<SmallVector<int64_t>> {
-    auto v = attrInts(n, name).value_or(SmallVector<int64_t>(count, def));
-    if (v.size() != count)
-      return nodeError(n) << "a 3-D convolution's " << name << " must have " << count
-                          << " entries, got " << v.size();
-    return v;
+  auto three = [&](StringRef name, int64_t def, size_t count) {
+    return windowInts(n, name, def, count, "a 3-D convolution");
   };
   auto st = three("strides", 1, 3), dl = three("dilations", 1, 3), pdv = three("pads", 0, 6);
   if (failed(st) || failed(dl) || failed(pdv))

@@ -194,6 +194,10 @@ private:
   FailureOr<Value> buildConv1D(const NodeProto &n, Value x, Value w, Value bias,
                                Type resultElem);
   FailureOr<Value> buildConv3D(const NodeProto &n, Value x, Value w, Value bias, Type resultElem);
+  /// A window attribute (strides, dilations, pads) with `count` entries,
+  /// `def` each where absent; else "<what>'s <name> must have ...".
+  FailureOr<SmallVector<int64_t>> windowInts(const NodeProto &n, StringRef name, int64_t def,
+                                             size_t count, StringRef what);
   FailureOr<Value> unitHeightWeight(const NodeProto &n, Value w);
   FailureOr<Value> buildMatMul(const NodeProto &n, Value a, Value bb, Type resultElem);
   FailureOr<Value> buildGemm(const NodeProto &n, Value a, Value bb, Value c, Type resultElem);
@@ -246,7 +250,10 @@ private:
 
   // --- pooling (Pooling.cpp) ------------------------------------------------
   LogicalResult pool1D(const NodeProto &n, Value x);
-  LogicalResult pool3D(const NodeProto &n, Value x);
+  FailureOr<Value> pool3D(const NodeProto &n, Value x, bool sumPool = false);
+  LogicalResult lpPool3D(const NodeProto &n, Value x);
+  FailureOr<Value> lpPower(const NodeProto &n, Value x, int64_t p);
+  FailureOr<Value> lpRoot(const NodeProto &n, Value avg, int64_t volume, int64_t p);
   LogicalResult onPool(const NodeProto &n);
   LogicalResult onGlobalAvgPool(const NodeProto &n);
   LogicalResult onLpPool(const NodeProto &n);

@@ -67,7 +67,9 @@ LogicalResult Importer::pool1D(const NodeProto &n, Value x) {
 /// is the product of the per-dimension counts (with padding counted or not,
 /// ceil_mode windows included), so it is the average over depth of the
 /// averages over height x width.
-LogicalResult Importer::pool3D(const NodeProto &n, Value x) {
+/// `sumPool` (LpPool): an average over the window with the padding counted,
+/// whatever the node says (the caller multiplies by the window's volume).
+FailureOr<Value> Importer::pool3D(const NodeProto &n, Value x, bool sumPool) {
   auto xt = rtt(x);
   if (!xt.hasStaticShape())
     return nodeError(n) << "a 3-D pool needs a static input shape, got " << xt
@@ -83,13 +85,14 @@ LogicalResult Importer::pool3D(const NodeProto &n, Value x) {
     return nodeError(n) << "a 3-D pool needs 3 strides, 3 dilations and 6 pads";
   if (failed(autoPads(n, xs.drop_front(2), *kernel, st, dl, pd)))
     return failure();
-  bool isMax = n.op_type() == "MaxPool";
+  bool isMax = n.op_type() == "MaxPool" && !sumPool;
   if (!isMax && (dl[0] != 1 || dl[1] != 1 || dl[2] != 1))
-    return nodeError(n) << "unsupported attribute value: dilated average pooling";
+    return nodeError(n) << "unsupported attribute value: dilated "
+                        << (sumPool ? "LpPool" : "average pooling");
   if (!isMax && isQuantTensor(x.getType()))
     x = asPlain(x);
   bool ceil = attrInt(n, "ceil_mode", 0);
-  bool includePad = attrInt(n, "count_include_pad", 0);
+  bool includePad = sumPool || attrInt(n, "count_include_pad", 0);
   auto pool = [&](Value in, ArrayRef<int64_t> k, ArrayRef<int64_t> s, ArrayRef<int64_t> p,
                   ArrayRef<int64_t> d) -> FailureOr<Value> {
     std::string why;
@@ -119,11 +122,7 @@ LogicalResult Importer::pool3D(const NodeProto &n, Value x) {
   auto p2 = pool(*depth, {(*kernel)[0], 1}, {st[0], 1}, {pd[0], 0, pd[3], 0}, {dl[0], 1});
   if (failed(p2))
     return failure();
-  auto r = buildReshape(n, *p2, {xs[0], xs[1], rtt(*p2).getDimSize(2), oh, ow}, false);
-  if (failed(r))
-    return failure();
-  define(n, 0, *r);
-  return success();
+  return buildReshape(n, *p2, {xs[0], xs[1], rtt(*p2).getDimSize(2), oh, ow}, false);
 }
 
 LogicalResult Importer::onPool(const NodeProto &n) {
@@ -139,7 +138,7 @@ LogicalResult Importer::onPool(const NodeProto &n) {
   if (rtt(x).getRank() == 5) {
     if (wantIndices)
       return nodeError(n) << "the Indices output of a 3-D MaxPool is not supported";
-    return pool3D(n, x);
+    return defineResult(n, pool3D(n, x));
   }
   if (rtt(x).getRank() != 4)
     return nodeError(n) << "only 1-D, 2-D and 3-D pooling is supported (input rank "
@@ -350,6 +349,51 @@ LogicalResult Importer::onMaxUnpool(const NodeProto &n) {
 /// LpPool (2-D): (sum over the window of |x|^p)^(1/p), padding counting as
 /// zeros: |x|^p (|x|, x * x or a power), an average pool counting the
 /// padding, times the window's size, then the root (sqrt for p = 2).
+/// |x|^p (x^2 for p = 2, |x| for 1).
+FailureOr<Value> Importer::lpPower(const NodeProto &n, Value x, int64_t p) {
+  Type el = rtt(x).getElementType();
+  if (p == 1)
+    return make<AbsOp>(n, x.getType(), x);
+  if (p == 2)
+    return buildBinary(n, "Mul", x, x, el);
+  auto a = make<AbsOp>(n, x.getType(), x);
+  if (failed(a))
+    return failure();
+  return buildBinary(n, "Pow", *a, scalarConst(el, (double)p), el);
+}
+
+/// The p-th root of a window sum: the average with the padding counted
+/// times the window's volume.
+FailureOr<Value> Importer::lpRoot(const NodeProto &n, Value avg, int64_t volume, int64_t p) {
+  Type el = rtt(avg).getElementType();
+  auto v = buildBinary(n, "Mul", avg, scalarConst(el, (double)volume), el);
+  if (succeeded(v) && p == 2)
+    return make<SqrtOp>(n, rtt(*v), *v);
+  if (succeeded(v) && p > 2)
+    return buildBinary(n, "Pow", *v, scalarConst(el, 1.0 / (double)p), el);
+  return v;
+}
+
+/// 3-D LpPool: |x|^p, the separable 3-D average pool with the padding
+/// counted (pool3D), times the window's volume, the p-th root.
+LogicalResult Importer::lpPool3D(const NodeProto &n, Value x) {
+  if (attrInt(n, "ceil_mode", 0))
+    return nodeError(n) << "unsupported attribute value ceil_mode=1";
+  int64_t p = attrInt(n, "p", 2);
+  if (p < 1)
+    return nodeError(n) << "p must be at least 1, got " << p;
+  auto kernel = attrInts(n, "kernel_shape");
+  if (!kernel || kernel->size() != 3)
+    return nodeError(n) << "kernel_shape must have 3 entries for a 3-D pool";
+  auto pw = lpPower(n, x, p);
+  if (failed(pw))
+    return failure();
+  auto avg = pool3D(n, *pw, /*sumPool=*/true);
+  if (failed(avg))
+    return failure();
+  return defineResult(n, lpRoot(n, *avg, (*kernel)[0] * (*kernel)[1] * (*kernel)[2], p));
+}
+
 LogicalResult Importer::onLpPool(const NodeProto &n) {
   if (failed(need(n, {0})))
     return failure();
@@ -357,8 +401,11 @@ LogicalResult Importer::onLpPool(const NodeProto &n) {
   if (failed(fx))
     return failure();
   Value x = *fx;
+  if (rtt(x).getRank() == 5)
+    return lpPool3D(n, x);
   if (rtt(x).getRank() != 4)
-    return nodeError(n) << "only 2-D LpPool is supported (input rank " << rtt(x).getRank() << ")";
+    return nodeError(n) << "only 2-D and 3-D LpPool is supported (input rank "
+                        << rtt(x).getRank() << ")";
   auto kernel = attrInts(n, "kernel_shape");
   if (!kernel || kernel->size() != 2)
     return nodeError(n) << "kernel_shape must have 2 entries";
@@ -372,16 +419,7 @@ LogicalResult Importer::onLpPool(const NodeProto &n) {
   int64_t p = attrInt(n, "p", 2);
   if (p < 1)
     return nodeError(n) << "p must be at least 1, got " << p;
-  Type el = rtt(x).getElementType();
-  FailureOr<Value> v = p == 1   ? make<AbsOp>(n, x.getType(), x)
-                       : p == 2 ? buildBinary(n, "Mul", x, x, el)
-                                : FailureOr<Value>(failure());
-  if (p > 2) {
-    auto a = make<AbsOp>(n, x.getType(), x);
-    if (failed(a))
-      return failure();
-    v = buildBinary(n, "Pow", *a, scalarConst(el, (double)p), el);
-  }
+  FailureOr<Value> v = lpPower(n, x, p);
   if (failed(v))
     return failure();
   std::string why;
@@ -392,11 +430,7 @@ LogicalResult Importer::onLpPool(const NodeProto &n) {
   v = make<AvgPool2DOp>(n, t, *v, b.getDenseI64ArrayAttr(*kernel), b.getDenseI64ArrayAttr(strides),
                         b.getDenseI64ArrayAttr(pads), b.getBoolAttr(false), b.getBoolAttr(true));
   if (succeeded(v))
-    v = buildBinary(n, "Mul", *v, scalarConst(el, (double)((*kernel)[0] * (*kernel)[1])), el);
-  if (succeeded(v) && p == 2)
-    v = make<SqrtOp>(n, t, *v);
-  else if (succeeded(v) && p > 2)
-    v = buildBinary(n, "Pow", *v, scalarConst(el, 1.0 / (double)p), el);
+    v = lpRoot(n, *v, (*kernel)[0] * (*kernel)[1], p);
   if (failed(v))
     return failure();
   define(n, 0, *v);
