@@ -96,7 +96,8 @@ try:
         devices = subprocess.run([lvpcoop, os.path.join(config.octet_tools_dir, "octet-run"),
                                   "--list-devices"], capture_output=True, text=True,
                                  timeout=120).stdout
-        if "coopmat:8x8x8" in devices:
+        # (the tests compile for lavapipe's 8x8x8 fragments and subgroups of 8)
+        if "subgroup=8, coopmat:8x8x8" in devices:
             config.available_features.add("vulkan-coopmat")
         if subprocess.run([lvpcoop, "--spirv-val", "--version"], capture_output=True,
                           timeout=60).returncode == 0:
