@@ -494,18 +494,11 @@ FailureOr<Value> Importer::buildConv1D(const NodeProto &n, Value x, Value w, Val
   SmallVector<int64_t> strides = {1, (*st)[0]}, dil = {1, (*dl)[0]},
                        pads2 = {0, pads[0], 0, pads[1]};
   int64_t group = attrInt(n, "group", 1);
-  std::string why;
-  auto shape = inferConv2DShape(rtt(*x4).getShape(), rtt(*w4).getShape(), strides, pads2, dil,
-                                group, why);
-  if (failed(shape))
-    return nodeError(n) << why;
-  auto c = make<Conv2DOp>(n, RankedTensorType::get(*shape, resultElem), *x4, *w4, bias,
-                          b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads2),
-                          b.getDenseI64ArrayAttr(dil), b.getI64IntegerAttr(group),
-                          b.getStringAttr("none"), FloatAttr(), FloatAttr());
+  auto c = makeConv2D(n, *x4, *w4, bias, strides, pads2, dil, group, resultElem);
   if (failed(c))
     return failure();
-  return buildReshape(n, *c, {(*shape)[0], (*shape)[1], (*shape)[3]}, false);
+  auto cs = rtt(*c).getShape();
+  return buildReshape(n, *c, {cs[0], cs[1], cs[3]}, false);
 }
 
 /// 3-D convolution (float) as one 2-D convolution: the depth window goes
@@ -634,18 +627,10 @@ FailureOr<Value> Importer::buildConv3D(const NodeProto &n, Value x, Value w, Val
   }
   SmallVector<int64_t> strides = {(*st)[1], (*st)[2]}, dil = {(*dl)[1], (*dl)[2]},
                        pads2 = {pd[1], pd[2], pd[4], pd[5]};
-  std::string why;
-  auto shape = inferConv2DShape(rtt(*x4).getShape(), rtt(*w4).getShape(), strides, pads2, dil,
-                                group, why);
-  if (failed(shape))
-    return nodeError(n) << why;
-  auto c = make<Conv2DOp>(n, RankedTensorType::get(*shape, resultElem), *x4, *w4, bias,
-                          b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads2),
-                          b.getDenseI64ArrayAttr(dil), b.getI64IntegerAttr(group),
-                          b.getStringAttr("none"), FloatAttr(), FloatAttr());
+  auto c = makeConv2D(n, *x4, *w4, bias, strides, pads2, dil, group, resultElem);
   if (failed(c))
     return failure();
-  int64_t OH = (*shape)[2], OW = (*shape)[3];
+  int64_t OH = rtt(*c).getDimSize(2), OW = rtt(*c).getDimSize(3);
   auto r5 = buildReshape(n, *c, {N, OD, O, OH, OW}, false);
   if (failed(r5))
     return failure();
@@ -666,9 +651,16 @@ FailureOr<Value> Importer::buildConv(const NodeProto &n, Value x, Value w,
   SmallVector<int64_t> strides, pads, dilations;
   if (failed(convAttrs(n, xs, wsh.drop_front(2), strides, pads, dilations)))
     return failure();
-  int64_t group = attrInt(n, "group", 1);
+  return makeConv2D(n, x, w, bias, strides, pads, dilations, attrInt(n, "group", 1), resultElem);
+}
+
+FailureOr<Value> Importer::makeConv2D(const NodeProto &n, Value x, Value w, Value bias,
+                                      ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                      ArrayRef<int64_t> dilations, int64_t group,
+                                      Type resultElem) {
   std::string why;
-  auto shape = inferConv2DShape(xs, wsh, strides, pads, dilations, group, why);
+  auto shape = inferConv2DShape(rtt(x).getShape(), rtt(w).getShape(), strides, pads, dilations,
+                                group, why);
   if (failed(shape))
     return nodeError(n) << why;
   return make<Conv2DOp>(n, RankedTensorType::get(*shape, resultElem), x, w, bias,

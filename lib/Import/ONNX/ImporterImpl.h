@@ -194,6 +194,11 @@ private:
   FailureOr<Value> buildConv1D(const NodeProto &n, Value x, Value w, Value bias,
                                Type resultElem);
   FailureOr<Value> buildConv3D(const NodeProto &n, Value x, Value w, Value bias, Type resultElem);
+  /// A 2-D convolution (no activation) with the window given, its result
+  /// shape inferred.
+  FailureOr<Value> makeConv2D(const NodeProto &n, Value x, Value w, Value bias,
+                              ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                              ArrayRef<int64_t> dilations, int64_t group, Type resultElem);
   /// A window attribute (strides, dilations, pads) with `count` entries,
   /// `def` each where absent; else "<what>'s <name> must have ...".
   FailureOr<SmallVector<int64_t>> windowInts(const NodeProto &n, StringRef name, int64_t def,
