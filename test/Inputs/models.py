@@ -1384,6 +1384,107 @@ M["qdq_int16"] = lambda: model(
      h.make_node("DequantizeLinear", ["q2", "s", "z"], ["y"], name="dq16b")],
     [vi("x", F, [2, 3])], [vi("y", F, None)],
     [const("s", np.float32(0.001)), const("z", np.int16(0))], opset=21)
+def int4(name, values, signed=True, typed=False):
+    """An INT4 (22) or UINT4 (21) initializer, two values a byte, the first in
+    the low nibble (ONNX 1.16; this onnx package predates the types): in
+    raw_data, or with typed=True one packed byte per int32_data entry."""
+    v = np.asarray(values).astype(np.int64)
+    flat = v.ravel() & 0xF
+    if flat.size % 2:
+        flat = np.append(flat, 0)
+    packed = (flat[0::2] | (flat[1::2] << 4)).astype(np.uint8)
+    t = TP()
+    t.name = name
+    t.data_type = 22 if signed else 21
+    t.dims.extend(v.shape)
+    if typed:
+        t.int32_data.extend(int(b) for b in packed)
+    else:
+        t.raw_data = packed.tobytes()
+    return t
+
+
+def _int4_blocked_matmul():
+    # Weight-only 4-bit MatMul as ONNX Runtime's 4-bit quantizer writes it in
+    # QDQ form: int4 weights, scales and zero points per block of 16 rows
+    # (K = 40: the last block is partial).
+    wq = rng.integers(-8, 8, (40, 24))
+    nodes = [h.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], name="dq_w",
+                         axis=0, block_size=16),
+             h.make_node("MatMul", ["x", "wd"], ["y"], name="mm")]
+    return model(nodes, [vi("x", F, [2, 5, 40])], [vi("y", F, None)],
+                 [int4("wq", wq), const("ws", rng.uniform(0.01, 0.05, (3, 24)).astype(np.float32)),
+                  int4("wz", rng.integers(-2, 3, (3, 24)))], opset=21)
+
+
+def _uint4_blocked_gemm():
+    # uint4 weights in int32_data, blocks of 32 along axis 1 (70 = 2 x 32 + 6),
+    # Gemm with transB and a bias.
+    wq = rng.integers(0, 16, (24, 70))
+    nodes = [h.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], name="dq_w",
+                         axis=1, block_size=32),
+             h.make_node("Gemm", ["x", "wd", "bias"], ["y"], name="gemm", transB=1)]
+    return model(nodes, [vi("x", F, [3, 70])], [vi("y", F, None)],
+                 [int4("wq", wq, signed=False, typed=True),
+                  const("ws", rng.uniform(0.01, 0.05, (24, 3)).astype(np.float32)),
+                  int4("wz", rng.integers(6, 11, (24, 3)), signed=False), const("bias", w(24))],
+                 opset=21)
+
+
+def _int4_activations():
+    # int4 activations (saturating: inputs in [-2, 2] at scale 0.05 cover
+    # [-40, 40] before the clamp to [-8, 7]) into a convolution with int4
+    # per-channel weights, then a uint4 QDQ pair with a zero point and a
+    # per-channel int4 one.
+    wq = rng.integers(-8, 8, (4, 3, 3, 3))
+    nodes = [h.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"], name="q_x"),
+             h.make_node("DequantizeLinear", ["xq", "xs", "xz"], ["xd"], name="dq_x"),
+             h.make_node("DequantizeLinear", ["wq", "wsc"], ["wd"], name="dq_w", axis=0),
+             h.make_node("Conv", ["xd", "wd"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+             h.make_node("QuantizeLinear", ["c", "cs", "cz"], ["cq"], name="q_c"),
+             h.make_node("DequantizeLinear", ["cq", "cs", "cz"], ["cd"], name="dq_c"),
+             h.make_node("QuantizeLinear", ["cd", "ps", "pz"], ["pq"], name="q_p", axis=1),
+             h.make_node("DequantizeLinear", ["pq", "ps", "pz"], ["y"], name="dq_p", axis=1)]
+    return model(nodes, [vi("x", F, [2, 3, 6, 6])], [vi("y", F, None)],
+                 [const("xs", np.float32(0.05)), int4("xz", np.int64(-1)), int4("wq", wq),
+                  const("wsc", rng.uniform(0.02, 0.04, 4).astype(np.float32)),
+                  const("cs", np.float32(0.01)), int4("cz", np.int64(8), signed=False),
+                  const("ps", rng.uniform(0.005, 0.01, 4).astype(np.float32)),
+                  int4("pz", rng.integers(-2, 2, 4))], opset=21)
+
+
+def _int8_blocked_activations():
+    # Blocked int8 QuantizeLinear -> DequantizeLinear on an activation: blocks
+    # of 4 along the last axis (10 = 2 x 4 + 2), zero points per block.
+    return model([h.make_node("QuantizeLinear", ["x", "s", "z"], ["q"], name="q_b", axis=-1,
+                              block_size=4),
+                  h.make_node("DequantizeLinear", ["q", "s", "z"], ["y"], name="dq_b", axis=-1,
+                              block_size=4)],
+                 [vi("x", F, [2, 6, 10])], [vi("y", F, None)],
+                 [const("s", rng.uniform(0.005, 0.02, (2, 6, 3)).astype(np.float32)),
+                  const("z", rng.integers(-20, 20, (2, 6, 3)).astype(np.int8))], opset=21)
+
+
+def _int4_conv_qdq():
+    # A QDQ convolution (uint8 activations) whose weights are int4 per
+    # channel: the integer path, with the 4-bit values in 8-bit storage.
+    nx, ix = qdq_act("x", 120, 0.02)
+    no, io = qdq_act("o", 100, 0.05)
+    wq = rng.integers(-8, 8, (6, 4, 3, 3))
+    nodes = nx + [h.make_node("DequantizeLinear", ["wq", "ws"], ["wd"], name="dq_w", axis=0),
+                  h.make_node("Conv", ["x_d", "wd"], ["o"], name="conv", pads=[1, 1, 1, 1])] + no
+    return model(nodes, [vi("x", F, [1, 4, 7, 7])], [vi("o_d", F, None)],
+                 ix + io + [int4("wq", wq),
+                            const("ws", rng.uniform(0.01, 0.03, 6).astype(np.float32))], opset=21)
+
+
+M["qdq_int4_blocked_matmul"] = _int4_blocked_matmul
+M["qdq_uint4_blocked_gemm"] = _uint4_blocked_gemm
+M["qdq_int4_activations"] = _int4_activations
+M["qdq_int8_blocked_activations"] = _int8_blocked_activations
+M["qdq_int4_conv"] = _int4_conv_qdq
+
+
 def _qdq_conv16(dt, zp, ozp):
     # A 16-bit QDQ convolution with a long reduction (512 x 3 x 3) on inputs
     # that saturate: int32 accumulation of 16-bit products would overflow.
@@ -1591,6 +1692,12 @@ def one(op, inputs, outputs=("y",), inits=(), in_vis=None, opset=13, ms=False, *
                  opset=opset, ms=ms)
 
 
+def _int4_short():
+    t = int4("q", np.array([1, 2, 3, 4, 5]))
+    t.raw_data = t.raw_data[:2]
+    return one("DequantizeLinear", ["q", "s"], inits=[t, const("s", np.float32(0.1))], opset=21)
+
+
 def ext_data(location, length):
     t = TP()
     t.name = "c"
@@ -1767,6 +1874,27 @@ B = {
                                      const("a", np.array([2], np.int64))]),
     "q_block_size": lambda: one("QuantizeLinear", ["x", "s"], in_vis=[vi("x", F, [4])],
                                 inits=[const("s", np.float32(0.1))], opset=21, block_size=2),
+    "q_block_negative": lambda: one("QuantizeLinear", ["x", "s"], in_vis=[vi("x", F, [4])],
+                                    inits=[const("s", np.full(2, 0.1, np.float32))], opset=21,
+                                    axis=0, block_size=-2),
+    "dq_block_scale_shape": lambda: one("DequantizeLinear", ["q", "s"],
+                                        in_vis=[vi("q", I8, [4, 6])],
+                                        inits=[const("s", np.full((4, 2), 0.1, np.float32))],
+                                        opset=21, axis=1, block_size=2),
+    "dq_block_dynamic": lambda: one("DequantizeLinear", ["q", "s"],
+                                    in_vis=[vi("q", I8, ["n", 6])],
+                                    inits=[const("s", np.full((1, 3), 0.1, np.float32))],
+                                    opset=21, axis=1, block_size=2),
+    "int4_packed_size": lambda: _int4_short(),
+    "int4_zp_type": lambda: one("DequantizeLinear", ["q", "s", "z"],
+                                 inits=[int4("q", np.array([1, -3, 7])),
+                                        const("s", np.float32(0.1)), const("z", np.int8(100))],
+                                 opset=21),
+    "q_int4_dtype": lambda: one("QuantizeLinear", ["x", "s", "z"], in_vis=[vi("x", F, [4])],
+                                inits=[const("s", np.float32(0.1)), const("z", np.int8(0))],
+                                opset=21, output_dtype=22),
+    "int4_input": lambda: one("DequantizeLinear", ["q", "s"], in_vis=[vi("q", 22, [4])],
+                              inits=[const("s", np.float32(0.1))], opset=21),
     "q_axis": lambda: one("DequantizeLinear", ["q", "s", "z"], in_vis=[vi("q", I8, [2, 2])],
                           inits=[const("s", np.array([0.1, 0.2], np.float32)),
                                  const("z", np.zeros(2, np.int8))], axis=5),

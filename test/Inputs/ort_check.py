@@ -38,7 +38,9 @@ os.makedirs(a.work, exist_ok=True)
 m = onnx.load(a.model)
 inits = {t.name: t for t in m.graph.initializer}
 # Constant values the graph computes (torch exports Constant -> Cast chains).
-consts = {k: numpy_helper.to_array(v) for k, v in inits.items()}
+# (Only the types this onnx package knows: not the 4-bit and 8-bit floats.)
+consts = {k: numpy_helper.to_array(v) for k, v in inits.items()
+          if v.data_type in onnx.mapping.TENSOR_TYPE_TO_NP_TYPE}
 for n in m.graph.node:
     if n.op_type == "Constant" and n.attribute and n.attribute[0].name == "value":
         consts[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)

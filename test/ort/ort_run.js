@@ -7,7 +7,10 @@
 // session.x64quantprecision=1, with which ORT turns s8 weights into u8 and
 // uses its exact u8 x u8 kernels on such hosts (it changes nothing where
 // VNNI is present). --default-precision leaves ORT's default, to show the
-// saturation (docs/onnxruntime-saturation.md).
+// saturation (docs/onnxruntime-saturation.md). It also sets
+// session.qdq_matmulnbits_accuracy_level=0: by default (4) ORT fuses a
+// blocked 4-bit DequantizeLinear -> MatMul into MatMulNBits and quantizes the
+// float activations to int8 on the way, which ONNX's definition does not.
 'use strict';
 const fs = require('fs');
 const ort = require('onnxruntime-node');
@@ -58,7 +61,7 @@ async function main() {
   const ins = args.slice(0, sep), outs = args.slice(sep + 1);
   const opts = { intraOpNumThreads: 1, graphOptimizationLevel: 'all' };
   if (exact)
-    opts.extra = { session: { x64quantprecision: '1' } };
+    opts.extra = { session: { x64quantprecision: '1', qdq_matmulnbits_accuracy_level: '0' } };
   const session = await ort.InferenceSession.create(model, opts);
   const feeds = {};
   for (const spec of ins) {

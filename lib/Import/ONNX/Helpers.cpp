@@ -55,17 +55,35 @@ Importer::elementType(int32_t t, const std::function<InFlightDiagnostic()> &err)
     return Type(IntegerType::get(ctx, 64));
   case TP::BOOL:
     return Type(IntegerType::get(ctx, 1));
-  default:
-    err() << "unsupported tensor element type "
-          << (TP::DataType_IsValid(t) ? TP::DataType_Name(t) : std::to_string(t));
+  default: {
+    // The types newer than Debian's onnx.proto, by their ONNX numbers.
+    static const char *const newer[] = {"FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
+                                        "FLOAT8E5M2FNUZ", "UINT4", "INT4", "FLOAT4E2M1"};
+    std::string name = TP::DataType_IsValid(t) ? TP::DataType_Name(t)
+                       : t >= 17 && t <= 23    ? newer[t - 17]
+                                               : std::to_string(t);
+    auto d = err();
+    d << "unsupported tensor element type " << name;
+    if (t == 21 || t == 22)
+      d << " (4-bit tensors are supported as initializers and QuantizeLinear results only)";
     return failure();
+  }
   }
 }
 
 FailureOr<Value>
 Importer::tensorConstant(const onnx::TensorProto &t,
                          const std::function<InFlightDiagnostic()> &err) {
-  auto el = elementType(t.data_type(), err);
+  // INT4 and UINT4 (ONNX 1.16, opset 21; Debian's onnx.proto predates them)
+  // are packed two to a byte, the first element in the low nibble. They
+  // become 8-bit constants holding the same values, remembered as 4-bit so
+  // that a QuantizeLinear to them saturates to the 4-bit range.
+  constexpr int kUInt4 = 21, kInt4 = 22;
+  bool four = t.data_type() == kUInt4 || t.data_type() == kInt4;
+  bool fourSigned = t.data_type() == kInt4;
+  auto el = four ? FailureOr<Type>(Type(IntegerType::get(
+                       ctx, 8, fourSigned ? IntegerType::Signless : IntegerType::Unsigned)))
+                 : elementType(t.data_type(), err);
   if (failed(el))
     return failure();
   SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
@@ -125,6 +143,38 @@ Importer::tensorConstant(const onnx::TensorProto &t,
     raw = &external;
   }
 
+  // The unpacked bytes of a 4-bit tensor, from raw data or int32_data.
+  std::string unpacked;
+  auto unpack = [&](auto byteAt, int64_t count) {
+    unpacked.resize(n);
+    for (int64_t k = 0; k < n && k / 2 < count; ++k) {
+      unsigned nib = (byteAt(k / 2) >> (k % 2 ? 4 : 0)) & 0xF;
+      unpacked[k] = (char)(fourSigned && nib >= 8 ? (int)nib - 16 : (int)nib);
+    }
+  };
+  if (four) {
+    int64_t packed = (n + 1) / 2;
+    if (raw) {
+      if ((int64_t)raw->size() != packed) {
+        err() << "tensor '" << t.name() << "' has " << raw->size()
+              << " bytes of data, expected " << packed << " (4-bit, packed) for shape "
+              << shapeToString(shape);
+        return failure();
+      }
+      unpack([&](int64_t k) { return (unsigned char)(*raw)[k]; }, packed);
+    } else {
+      // int32_data holds one packed byte per entry (onnx.helper's layout).
+      if (t.int32_data_size() != packed) {
+        err() << "tensor '" << t.name() << "' has " << t.int32_data_size()
+              << " values, expected " << packed << " (4-bit, packed) for shape "
+              << shapeToString(shape);
+        return failure();
+      }
+      unpack([&](int64_t k) { return (unsigned)t.int32_data(k) & 0xFF; }, packed);
+    }
+    raw = &unpacked;
+  }
+
   if (raw) {
     if ((int64_t)raw->size() != n * bytes) {
       err() << "tensor '" << t.name() << "' has " << raw->size()
@@ -149,7 +199,10 @@ Importer::tensorConstant(const onnx::TensorProto &t,
         attr = DenseElementsAttr::get(type, bools);
       }
     }
-    return createConstant(attr, type, t.name());
+    Value v = createConstant(attr, type, t.name());
+    if (four)
+      fourBit[v] = fourSigned;
+    return v;
   }
 
   // Typed fields.
@@ -268,7 +321,7 @@ Importer::quantParams(const NodeProto &n, Value scale, Value zeroPoint,
   auto it = dyn_cast<IntegerType>(storage);
   if (!it || (it.getWidth() != 8 && it.getWidth() != 16 && it.getWidth() != 32))
     return nodeError(n) << "unsupported quantized type " << storage
-                        << " (int8, uint8, int16, uint16 and int32 are)";
+                        << " (int4, uint4, int8, uint8, int16, uint16 and int32 are)";
   int64_t count = s->numElements();
   if (s->shape.size() > 1)
     return nodeError(n) << "quantization scale must be a scalar or a 1-D tensor";

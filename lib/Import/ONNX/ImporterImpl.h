@@ -177,6 +177,13 @@ private:
   Value asPlain(Value v);
   FailureOr<Value> requireFloat(const NodeProto &n, Value v, StringRef what);
   FailureOr<Value> quantBias(const NodeProto &n, Value bias, Value x, Value w);
+  /// QuantizeLinear / DequantizeLinear that the quant types cannot express
+  /// (blocked scales, 4-bit data), in float arithmetic as ONNX defines them;
+  /// folded where the data are constant.
+  struct QDQParams;
+  FailureOr<QDQParams> qdqParams(const NodeProto &n, Value x, bool quantize);
+  LogicalResult quantizeInFloat(const NodeProto &n, Value x);
+  LogicalResult dequantizeInFloat(const NodeProto &n, Value x);
 
   // --- op handlers -----------------------------------------------------------
   using Handler = LogicalResult (Importer::*)(const NodeProto &);
@@ -348,6 +355,9 @@ private:
   int64_t opset = 0;
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
+  /// Values that hold ONNX INT4 (true) or UINT4 (false) data in 8-bit
+  /// tensors: 4-bit initializers and QuantizeLinear results.
+  llvm::DenseMap<Value, bool> fourBit;
 };
 
 /// The zero point operand `zp` of an integer op, or a zero of `like`'s

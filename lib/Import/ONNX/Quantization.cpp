@@ -8,19 +8,27 @@
 
 #include "ImporterImpl.h"
 
+#include "mlir/IR/Matchers.h"
+
 using namespace mlir;
 using namespace mlir::octet;
 using namespace ::octet::onnx_import::detail;
 
+namespace {
+constexpr int kUInt4 = 21, kInt4 = 22; // ONNX TensorProto::DataType (opset 21)
+} // namespace
+
 LogicalResult Importer::onQuantizeLinear(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
     return failure();
-  if (attrInt(n, "block_size", 0) != 0)
-    return nodeError(n) << "unsupported attribute value block_size="
-                        << attrInt(n, "block_size", 0);
   auto x = requireFloat(n, input(n, 0), "input");
   if (failed(x))
     return failure();
+  int64_t dtype = attrInt(n, "output_dtype", 0);
+  Value zp = input(n, 2);
+  if (attrInt(n, "block_size", 0) != 0 || dtype == kUInt4 || dtype == kInt4 ||
+      (zp && fourBit.count(zp)))
+    return quantizeInFloat(n, *x);
   Type storage;
   if (auto *od = attr(n, "output_dtype")) {
     auto t = elementType(od->i(), [&] { return nodeError(n); });
@@ -38,10 +46,17 @@ LogicalResult Importer::onQuantizeLinear(const NodeProto &n) {
 LogicalResult Importer::onDequantizeLinear(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
     return failure();
-  if (attrInt(n, "block_size", 0) != 0)
-    return nodeError(n) << "unsupported attribute value block_size="
-                        << attrInt(n, "block_size", 0);
-  Value x = input(n, 0);
+  Value x = input(n, 0), zp = input(n, 2);
+  if (x && zp && fourBit.count(x) != fourBit.count(zp))
+    return nodeError(n) << "input and zero point must have the same type, got "
+                        << (fourBit.count(x) ? "a 4-bit input" : "an 8-bit or wider input")
+                        << " and " << (fourBit.count(zp) ? "a 4-bit" : "an 8-bit or wider")
+                        << " zero point";
+  // 4-bit constants (weights) take the quant types (8-bit storage holding
+  // the 4-bit values); 4-bit activations and blocked scales do not.
+  if (attrInt(n, "block_size", 0) != 0 ||
+      ((fourBit.count(x) || (zp && fourBit.count(zp))) && !matchPattern(x, m_Constant())))
+    return dequantizeInFloat(n, x);
   Type storage = rtt(x).getElementType();
   if (auto q = getQuantElementType(x.getType()))
     storage = getStorageIntegerType(q);
@@ -53,6 +68,244 @@ LogicalResult Importer::onDequantizeLinear(const NodeProto &n) {
   if (failed(qx))
     return failure();
   return defineResult(n, make<DequantizeOp>(n, withElementType(x.getType(), b.getF32Type()), *qx));
+}
+
+/// What a QuantizeLinear / DequantizeLinear computes with, laid out to
+/// broadcast against its data: rank 0 per tensor, 1s but the axis per axis,
+/// the data's own shape (each block's entry repeated) for blocked scales.
+struct Importer::QDQParams {
+  SmallVector<int64_t> shape;
+  std::vector<float> scale;
+  std::vector<int64_t> zp;
+  Type storage;         // the integer element type of the quantized data
+  int64_t qmin, qmax;   // its range (4-bit data: [-8, 7] or [0, 15])
+  bool four = false;
+  bool isSigned = false;
+  /// The parameter index of element k of a tensor of shape `full`.
+  int64_t at(ArrayRef<int64_t> full, int64_t k) const {
+    int64_t idx = 0, stride = 1;
+    for (int64_t d = (int64_t)full.size() - 1; d >= 0; --d) {
+      int64_t i = k % full[d];
+      k /= full[d];
+      if (!shape.empty() && shape[d] != 1) {
+        idx += i * stride;
+        stride *= shape[d];
+      }
+    }
+    return idx;
+  }
+};
+
+FailureOr<Importer::QDQParams> Importer::qdqParams(const NodeProto &n, Value x,
+                                                   bool quantize) {
+  QDQParams p;
+  auto s = constOf(input(n, 1));
+  if (!s || !s->isFloat)
+    return nodeError(n) << "quantization scale must be a float constant";
+  Value zpV = input(n, 2);
+  std::optional<ConstTensor> z;
+  if (zpV) {
+    z = constOf(zpV);
+    if (!z || z->isFloat)
+      return nodeError(n) << "quantization zero point must be an integer constant";
+    if (z->shape != s->shape)
+      return nodeError(n) << "zero point of shape " << shapeToString(z->shape)
+                          << " does not match the scale's " << shapeToString(s->shape);
+  }
+  int64_t dtype = attrInt(n, "output_dtype", 0);
+  if (quantize) {
+    if (zpV) {
+      p.storage = rtt(zpV).getElementType();
+      p.four = fourBit.count(zpV);
+      if (dtype && (dtype == kUInt4 || dtype == kInt4) != p.four)
+        return nodeError(n) << "output_dtype " << dtype
+                            << " differs from the zero point's type";
+    } else if (dtype == kUInt4 || dtype == kInt4) {
+      p.four = true;
+      p.storage = IntegerType::get(ctx, 8, dtype == kInt4 ? IntegerType::Signless
+                                                          : IntegerType::Unsigned);
+    } else if (dtype) {
+      auto t = elementType(dtype, [&] { return nodeError(n); });
+      if (failed(t))
+        return failure();
+      p.storage = *t;
+    } else {
+      p.storage = IntegerType::get(ctx, 8, IntegerType::Unsigned);
+    }
+  } else {
+    p.storage = rtt(asPlain(x)).getElementType();
+    p.four = fourBit.count(x) || (zpV && fourBit.count(zpV));
+  }
+  auto it = dyn_cast<IntegerType>(p.storage);
+  if (!it || (it.getWidth() != 8 && it.getWidth() != 16 && it.getWidth() != 32))
+    return nodeError(n) << "unsupported quantized type " << p.storage
+                        << " (int4, uint4, int8, uint8, int16, uint16 and int32 are)";
+  p.isSigned = !it.isUnsigned();
+  unsigned bits = p.four ? 4 : it.getWidth();
+  p.qmin = quant::QuantizedType::getDefaultMinimumForInteger(p.isSigned, bits);
+  p.qmax = quant::QuantizedType::getDefaultMaximumForInteger(p.isSigned, bits);
+  for (double sc : s->f)
+    if (!(sc > 0.0) || std::isinf(sc))
+      return nodeError(n) << "quantization scale " << sc << " must be positive and finite";
+  int64_t count = s->numElements();
+  SmallVector<int64_t> zps = z ? SmallVector<int64_t>(z->i.begin(), z->i.end())
+                               : SmallVector<int64_t>(count, 0);
+
+  auto xt = rtt(x);
+  int64_t rank = xt.getRank();
+  int64_t block = attrInt(n, "block_size", 0);
+  if (block < 0)
+    return nodeError(n) << "block_size must not be negative, got " << block;
+  auto axis = normAxis(attrInt(n, "axis", 1), rank);
+  if (block > 0) {
+    if (!axis)
+      return nodeError(n) << "quantization axis " << attrInt(n, "axis", 1)
+                          << " out of range for rank " << rank;
+    if (!xt.hasStaticShape())
+      return nodeError(n) << "blocked quantization needs static shapes, got "
+                          << shapeToString(xt.getShape());
+    if ((int64_t)s->shape.size() != rank)
+      return nodeError(n) << "blocked quantization needs a scale of rank " << rank
+                          << ", got shape " << shapeToString(s->shape);
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t want = d == *axis ? (xt.getDimSize(d) + block - 1) / block : xt.getDimSize(d);
+      if (s->shape[d] != want)
+        return nodeError(n) << "blocked quantization with block_size " << block
+                            << " on axis " << *axis << " of shape "
+                            << shapeToString(xt.getShape()) << " needs a scale of shape "
+                            << "with " << want << " in dimension " << d << ", got "
+                            << shapeToString(s->shape);
+    }
+    p.shape.assign(xt.getShape().begin(), xt.getShape().end());
+    int64_t total = xt.getNumElements();
+    p.scale.resize(total);
+    p.zp.resize(total);
+    for (int64_t k = 0; k < total; ++k) {
+      int64_t rest = k, idx = 0, stride = 1;
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        int64_t i = rest % p.shape[d];
+        rest /= p.shape[d];
+        idx += (d == *axis ? i / block : i) * stride;
+        stride *= s->shape[d];
+      }
+      p.scale[k] = (float)s->f[idx];
+      p.zp[k] = zps[idx];
+    }
+    return p;
+  }
+  if (s->shape.size() > 1)
+    return nodeError(n) << "quantization scale must be a scalar or a 1-D tensor "
+                           "(without block_size)";
+  if (count > 1) {
+    if (!axis)
+      return nodeError(n) << "quantization axis " << attrInt(n, "axis", 1)
+                          << " out of range for rank " << rank;
+    int64_t dim = xt.getDimSize(*axis);
+    if (dim != kDyn && dim != count)
+      return nodeError(n) << "per-axis quantization has " << count
+                          << " scales but axis " << *axis << " has size " << dim;
+    p.shape.assign(rank, 1);
+    p.shape[*axis] = count;
+  }
+  for (int64_t k = 0; k < count; ++k) {
+    p.scale.push_back((float)s->f[k]);
+    p.zp.push_back(zps[k]);
+  }
+  return p;
+}
+
+LogicalResult Importer::quantizeInFloat(const NodeProto &n, Value x) {
+  auto p = qdqParams(n, x, /*quantize=*/true);
+  if (failed(p))
+    return failure();
+  auto outT = rtt(x).clone(p->storage);
+  Value result;
+  if (auto c = constOf(x); c && outT.hasStaticShape()) {
+    ConstTensor q;
+    q.shape = c->shape;
+    for (int64_t k = 0, e = c->numElements(); k < e; ++k) {
+      int64_t j = p->at(c->shape, k);
+      float v = std::nearbyintf((float)c->f[k] / p->scale[j]) + (float)p->zp[j];
+      q.i.push_back((int64_t)std::clamp(v, (float)p->qmin, (float)p->qmax));
+    }
+    result = createConstant(q.write(outT), outT, nodeName(n));
+  } else {
+    auto f32 = b.getF32Type();
+    Value xf = x;
+    if (rtt(x).getElementType() != f32) {
+      auto c = make<CastOp>(n, rtt(x).clone(f32), x);
+      if (failed(c))
+        return failure();
+      xf = *c;
+    }
+    auto pt = RankedTensorType::get(p->shape, f32);
+    ConstTensor sc, zc;
+    sc.isFloat = zc.isFloat = true;
+    sc.shape.assign(p->shape.begin(), p->shape.end());
+    zc.shape = sc.shape;
+    sc.f.assign(p->scale.begin(), p->scale.end());
+    zc.f.assign(p->zp.begin(), p->zp.end());
+    Value sv = createConstant(sc.write(pt), pt, "");
+    Value zv = createConstant(zc.write(pt), pt, "");
+    auto d = buildBinary(n, "Div", xf, sv, f32);
+    if (failed(d))
+      return failure();
+    auto r = make<RoundOp>(n, (*d).getType(), *d);
+    if (failed(r))
+      return failure();
+    auto a = buildBinary(n, "Add", *r, zv, f32);
+    if (failed(a))
+      return failure();
+    auto cl = make<ClampOp>(n, (*a).getType(), *a, b.getF32FloatAttr((float)p->qmin),
+                            b.getF32FloatAttr((float)p->qmax));
+    if (failed(cl))
+      return failure();
+    auto q = make<CastOp>(n, rtt(*cl).clone(p->storage), *cl);
+    if (failed(q))
+      return failure();
+    result = *q;
+  }
+  if (p->four)
+    fourBit[result] = p->isSigned;
+  define(n, 0, result);
+  return success();
+}
+
+LogicalResult Importer::dequantizeInFloat(const NodeProto &n, Value x) {
+  x = asPlain(x);
+  if (!isa<IntegerType>(rtt(x).getElementType()))
+    return nodeError(n) << "input must be an integer tensor, got "
+                        << rtt(x).getElementType();
+  auto p = qdqParams(n, x, /*quantize=*/false);
+  if (failed(p))
+    return failure();
+  auto f32 = b.getF32Type();
+  auto outT = rtt(x).clone(f32);
+  if (auto c = constOf(x); c && outT.hasStaticShape()) {
+    ConstTensor f;
+    f.isFloat = true;
+    f.shape = c->shape;
+    for (int64_t k = 0, e = c->numElements(); k < e; ++k) {
+      int64_t j = p->at(c->shape, k);
+      f.f.push_back((float)(c->i[k] - p->zp[j]) * p->scale[j]);
+    }
+    define(n, 0, createConstant(f.write(outT), outT, nodeName(n)));
+    return success();
+  }
+  auto pt = RankedTensorType::get(p->shape, f32);
+  ConstTensor sc, zc;
+  sc.isFloat = zc.isFloat = true;
+  sc.shape.assign(p->shape.begin(), p->shape.end());
+  zc.shape = sc.shape;
+  sc.f.assign(p->scale.begin(), p->scale.end());
+  zc.f.assign(p->zp.begin(), p->zp.end());
+  auto xf = make<CastOp>(n, outT, x);
+  if (failed(xf))
+    return failure();
+  auto d = buildBinary(n, "Sub", *xf, createConstant(zc.write(pt), pt, ""), f32);
+  if (failed(d))
+    return failure();
+  return defineResult(n, buildBinary(n, "Mul", *d, createConstant(sc.write(pt), pt, ""), f32));
 }
 
 LogicalResult Importer::onDynamicQuantizeLinear(const NodeProto &n) {
