@@ -1369,6 +1369,19 @@ M["matmulinteger_vector_a"] = lambda: model(
     [h.make_node("MatMulInteger", ["a", "b"], ["y"], name="mmi_v")],
     [vi("a", U8, [4])], [vi("y", I32, None)],
     [const("b", rng.integers(0, 255, (4, 5)).astype(np.uint8))])
+# One-element zero points of shape [1] (ONNX's own MatMulInteger example)
+# with both operands at run time, and 1-D operands on either side with a
+# per-column zero point of the weights.
+M["matmulinteger_zp1"] = lambda: model(
+    [h.make_node("MatMulInteger", ["a", "b", "az", "bz"], ["y"], name="mmi_zp1"),
+     h.make_node("MatMulInteger", ["v", "b", "az", "bz"], ["y2"], name="mmi_1d_a"),
+     h.make_node("MatMulInteger", ["a", "u", "az"], ["y3"], name="mmi_1d_b"),
+     h.make_node("MatMulInteger", ["v", "k", "az", "kz"], ["y4"], name="mmi_1d_k")],
+    [vi("a", U8, [4, 3]), vi("b", U8, [3, 2]), vi("v", U8, [3]), vi("u", U8, [3])],
+    [vi("y", I32, None), vi("y2", I32, None), vi("y3", I32, None), vi("y4", I32, None)],
+    [const("az", np.array([12], np.uint8)), const("bz", np.array([200], np.uint8)),
+     const("k", rng.integers(0, 255, (3, 5)).astype(np.uint8)),
+     const("kz", rng.integers(0, 255, 5).astype(np.uint8))])
 # An input with a zero-sized dimension (octetc refuses it by name).
 M["zero_dim_input"] = lambda: model(
     [h.make_node("Relu", ["x"], ["y"], name="relu")], [vi("x", F, [2, 0])], [vi("y", F, [2, 0])])
@@ -1893,6 +1906,9 @@ B = {
     "q_int4_dtype": lambda: one("QuantizeLinear", ["x", "s", "z"], in_vis=[vi("x", F, [4])],
                                 inits=[const("s", np.float32(0.1)), const("z", np.int8(0))],
                                 opset=21, output_dtype=22),
+    "matmulinteger_row_zp": lambda: one("MatMulInteger", ["a", "b", "az"],
+                                        in_vis=[vi("a", U8, [4, 3]), vi("b", U8, [3, 2])],
+                                        inits=[const("az", np.zeros(4, np.uint8))]),
     "int4_input": lambda: one("DequantizeLinear", ["q", "s"], in_vis=[vi("q", 22, [4])],
                               inits=[const("s", np.float32(0.1))], opset=21),
     "q_axis": lambda: one("DequantizeLinear", ["q", "s", "z"], in_vis=[vi("q", I8, [2, 2])],

@@ -183,6 +183,7 @@ private:
   struct QDQParams;
   FailureOr<QDQParams> qdqParams(const NodeProto &n, Value x, bool quantize);
   LogicalResult quantizeInFloat(const NodeProto &n, Value x);
+  FailureOr<Value> integerZeroPoint(const NodeProto &n, int k, Value like, int64_t channels);
   LogicalResult dequantizeInFloat(const NodeProto &n, Value x);
 
   // --- op handlers -----------------------------------------------------------

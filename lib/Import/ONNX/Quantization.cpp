@@ -369,18 +369,65 @@ LogicalResult Importer::onQLinearMatMul(const NodeProto &n) {
   return defineResult(n, buildMatMul(n, *qa, *qb, *yq));
 }
 
+/// Zero point input k of MatMulInteger / ConvInteger: absent (0), a scalar,
+/// or for the second operand a vector over the output channels (`channels`
+/// entries). One-element vectors become scalars.
+FailureOr<Value> Importer::integerZeroPoint(const NodeProto &n, int k, Value like,
+                                            int64_t channels) {
+  Value zp = input(n, k) ? asPlain(input(n, k)) : Value();
+  if (!zp)
+    return zeroPointOr(b, nodeLoc(n), Value(), like);
+  auto t = rtt(zp);
+  if (t.getRank() == 1 && t.getDimSize(0) == 1)
+    return buildReshape(n, zp, {}, false);
+  if (t.getRank() == 0)
+    return zp;
+  if (t.getRank() == 1 && channels > 0 && t.getDimSize(0) == channels)
+    return zp;
+  return nodeError(n) << (k == 2 ? "the first" : "the second") << " operand's zero point of shape "
+                      << shapeToString(t.getShape()) << " is not supported ("
+                      << (channels > 0 ? "a scalar, or one per output channel (" +
+                                             std::to_string(channels) + ")"
+                                       : std::string("a scalar"))
+                      << ")";
+}
+
 LogicalResult Importer::onMatMulInteger(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
     return failure();
   Value a = asPlain(input(n, 0)), bb = asPlain(input(n, 1));
-  Value azp = zeroPointOr(b, nodeLoc(n), input(n, 2) ? asPlain(input(n, 2)) : Value(), a);
-  Value bzp = zeroPointOr(b, nodeLoc(n), input(n, 3) ? asPlain(input(n, 3)) : Value(), bb);
   std::string why;
   auto shape = inferMatMulShape(rtt(a).getShape(), rtt(bb).getShape(), why);
   if (failed(shape))
     return nodeError(n) << why;
-  return defineResult(n, make<MatMulIntegerOp>(n, RankedTensorType::get(*shape, b.getI32Type()), a,
-                                 bb, azp, bzp));
+  // 1-D operands as numpy: [K] is [1, K] on the left, [K, 1] on the right,
+  // and the added dimension leaves the result.
+  if (rtt(a).getRank() == 1) {
+    auto r = buildReshape(n, a, {1, rtt(a).getDimSize(0)}, false);
+    if (failed(r))
+      return failure();
+    a = *r;
+  }
+  if (rtt(bb).getRank() == 1) {
+    auto r = buildReshape(n, bb, {rtt(bb).getDimSize(0), 1}, false);
+    if (failed(r))
+      return failure();
+    bb = *r;
+  }
+  auto azp = integerZeroPoint(n, 2, a, -1);
+  auto bzp = integerZeroPoint(n, 3, bb, rtt(bb).getShape().back());
+  if (failed(azp) || failed(bzp))
+    return failure();
+  auto full = inferMatMulShape(rtt(a).getShape(), rtt(bb).getShape(), why);
+  if (failed(full))
+    return nodeError(n) << why;
+  auto mm = make<MatMulIntegerOp>(n, RankedTensorType::get(*full, b.getI32Type()), a, bb, *azp,
+                                  *bzp);
+  if (failed(mm))
+    return failure();
+  if (*full == *shape)
+    return defineResult(n, mm);
+  return defineResult(n, buildReshape(n, *mm, *shape, false));
 }
 
 LogicalResult Importer::onConvInteger(const NodeProto &n) {
@@ -389,8 +436,11 @@ LogicalResult Importer::onConvInteger(const NodeProto &n) {
   Value x = asPlain(input(n, 0)), w = asPlain(input(n, 1));
   if (rtt(x).getRank() != 4 || rtt(w).getRank() != 4)
     return nodeError(n) << "only 2-D convolution is supported";
-  Value xzp = zeroPointOr(b, nodeLoc(n), input(n, 2) ? asPlain(input(n, 2)) : Value(), x);
-  Value wzp = zeroPointOr(b, nodeLoc(n), input(n, 3) ? asPlain(input(n, 3)) : Value(), w);
+  auto xzpOr = integerZeroPoint(n, 2, x, -1);
+  auto wzpOr = integerZeroPoint(n, 3, w, rtt(w).getDimSize(0));
+  if (failed(xzpOr) || failed(wzpOr))
+    return failure();
+  Value xzp = *xzpOr, wzp = *wzpOr;
   SmallVector<int64_t> strides, pads, dilations;
   if (failed(convAttrs(n, rtt(x).getShape(), rtt(w).getShape().drop_front(2),
                        strides, pads, dilations)))
