@@ -35,6 +35,7 @@ if os.access("/usr/bin/chromium", os.X_OK):
 config.substitutions.append(("%pngcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "png_check.py")))
 config.substitutions.append(("%qcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "quant_check.py")))
 config.substitutions.append(("%npycmp", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "npy_compare.py")))
+config.substitutions.append(("%batchmajorcheck", config.python_executable + " " + os.path.join(config.test_source_root, "Inputs", "batch_major_check.py")))
 
 # The shared third-party models sit beside the checkout (../shared/models);
 # a clone elsewhere uses the copies bundled in models/.

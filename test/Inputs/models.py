@@ -1062,9 +1062,11 @@ def _lstm(direction="forward", seq=5, batch=2, inp=3, hid=4, peep=False, init=Fa
              const("B", (w(dirs, 8 * hid) * 0.3).astype(np.float32))]
     if peep:
         inits.append(const("P", (w(dirs, 3 * hid) * 0.3).astype(np.float32)))
-    in_vis = [vi("x0", F, [seq, batch, inp])]
+    bm = attrs.get("layout", 0) == 1  # batch-major
+    in_vis = [vi("x0", F, [batch, seq, inp] if bm else [seq, batch, inp])]
     if init:
-        in_vis += [vi("h0", F, [dirs, batch, hid]), vi("c0", F, [dirs, batch, hid])]
+        hs = [batch, dirs, hid] if bm else [dirs, batch, hid]
+        in_vis += [vi("h0", F, hs), vi("c0", F, hs)]
     return model([h.make_node("LSTM", ins, ["y", "yh", "yc"], name="lstm", hidden_size=hid,
                               direction=direction, **attrs)],
                  in_vis, [vi("y", F, None), vi("yh", F, None), vi("yc", F, None)], inits,
@@ -1074,7 +1076,9 @@ def _lstm(direction="forward", seq=5, batch=2, inp=3, hid=4, peep=False, init=Fa
 def _gru(direction="forward", seq=5, batch=2, inp=3, hid=4, init=False, **attrs):
     dirs = 2 if direction == "bidirectional" else 1
     ins = ["x0", "W", "R", "B"] + (["", "h0"] if init else [])
-    in_vis = [vi("x0", F, [seq, batch, inp])] + ([vi("h0", F, [dirs, batch, hid])] if init else [])
+    bm = attrs.get("layout", 0) == 1  # batch-major
+    in_vis = [vi("x0", F, [batch, seq, inp] if bm else [seq, batch, inp])] + \
+        ([vi("h0", F, [batch, dirs, hid] if bm else [dirs, batch, hid])] if init else [])
     return model([h.make_node("GRU", ins, ["y", "yh"], name="gru", hidden_size=hid,
                               direction=direction, **attrs)],
                  in_vis, [vi("y", F, None), vi("yh", F, None)],
@@ -1086,7 +1090,9 @@ def _gru(direction="forward", seq=5, batch=2, inp=3, hid=4, init=False, **attrs)
 def _rnn(direction="forward", seq=5, batch=2, inp=3, hid=4, init=False, bias=True, **attrs):
     dirs = 2 if direction == "bidirectional" else 1
     ins = ["x0", "W", "R", "B" if bias else ""] + (["", "h0"] if init else [])
-    in_vis = [vi("x0", F, [seq, batch, inp])] + ([vi("h0", F, [dirs, batch, hid])] if init else [])
+    bm = attrs.get("layout", 0) == 1  # batch-major
+    in_vis = [vi("x0", F, [batch, seq, inp] if bm else [seq, batch, inp])] + \
+        ([vi("h0", F, [batch, dirs, hid] if bm else [dirs, batch, hid])] if init else [])
     inits = [const("W", (w(dirs, hid, inp) * 0.5).astype(np.float32)),
              const("R", (w(dirs, hid, hid) * 0.5).astype(np.float32))]
     if bias:
@@ -1107,6 +1113,17 @@ M["op_gru_bidirectional"] = lambda: _gru("bidirectional", seq=4, batch=3, init=T
 M["op_lstm"] = lambda: _lstm()
 M["op_lstm_reverse_peep"] = lambda: _lstm("reverse", peep=True, init=True, clip=0.9)
 M["op_lstm_bidirectional"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True)
+# Batch-major tensors (layout = 1).
+M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
+M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
+M["op_rnn_batch_major"] = lambda: _rnn("forward", seq=5, batch=3, layout=1)
+# LayerNormalization with its Mean and InvStdDev outputs, over the last two
+# axes of a 3-D input.
+M["op_layer_norm_stats"] = lambda: model(
+    [h.make_node("LayerNormalization", ["x", "g", "b"], ["y", "mean", "inv"], name="ln",
+                 axis=-2, epsilon=1e-3)],
+    [vi("x", F, [2, 3, 5])], [vi("y", F, None), vi("mean", F, None), vi("inv", F, None)],
+    [const("g", w(3, 5)), const("b", w(3, 5))], opset=17)
 
 
 def qdq_one(op, extra=(), inits=(), xshape=(2, 4, 6, 6), oscale=0.06, ozp=100, opset=18,
@@ -1791,9 +1808,6 @@ B = {
     "flatten_dynamic": lambda: one("Flatten", ["x"], in_vis=[vi("x", F, ["a", 3, "b"])], axis=1),
     "layernorm_axis": lambda: one("LayerNormalization", ["x", "g"], in_vis=[vi("x", F, [2, 3])],
                                   inits=[const("g", w(3))], opset=17, axis=2),
-    "layernorm_outputs": lambda: one("LayerNormalization", ["x", "g"], ("y", "mean"),
-                                     in_vis=[vi("x", F, [2, 3])], inits=[const("g", w(3))],
-                                     opset=17),
     "batchnorm_training": lambda: one("BatchNormalization", ["x", "s", "b", "m", "v"],
                                       in_vis=X4, inits=[const(k, w(2)) for k in "sbmv"],
                                       opset=14, training_mode=1),
@@ -2004,7 +2018,7 @@ B.update({
     "rnn_activation_count": lambda: _bad_rnn(activations=["Tanh", "Tanh"]),
     "rnn_clip": lambda: _bad_rnn(clip=1.0),
     "rnn_w_shape": lambda: _bad_rnn(wrong_w=True),
-    "rnn_layout": lambda: _bad_rnn(layout=1),
+    "rnn_layout": lambda: _bad_rnn(layout=2),
     "rnn_seq_lens": lambda: _bad_rnn(seq_lens=True),
     "bitwise_float": lambda: one("BitwiseAnd", ["x", "x"], in_vis=_X, opset=18),
     "bitwise_mixed": lambda: one("BitwiseOr", ["a", "b"], opset=18,
@@ -2210,7 +2224,7 @@ def _bad_lstm(xshape=(5, 2, 3), wshape=(1, 16, 3), extra_in=(), extra_vis=(), **
 
 
 B.update({
-    "lstm_layout": lambda: _bad_lstm(layout=1),
+    "lstm_layout": lambda: _bad_lstm(layout=2),
     "lstm_input_forget": lambda: _bad_lstm(input_forget=1),
     "lstm_activation": lambda: _bad_lstm(activations=["Relu", "Tanh", "Tanh"]),
     "lstm_direction": lambda: _bad_lstm(direction="sideways"),

@@ -189,6 +189,7 @@ private:
   // --- op handlers -----------------------------------------------------------
   using Handler = LogicalResult (Importer::*)(const NodeProto &);
   static const llvm::StringMap<Handler> &handlers();
+  LogicalResult batchMajor(const NodeProto &n, Handler handler);
   LogicalResult importNode(const NodeProto &n);
 
   // --- builders shared by several op families (Helpers.cpp) -----------------

@@ -71,18 +71,58 @@ FailureOr<Value> Importer::unflatten(const NodeProto &n, Value v, ArrayRef<int64
 LogicalResult Importer::onLayerNorm(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
     return failure();
-  for (int k = 1; k < n.output_size(); ++k)
-    if (!n.output(k).empty())
-      return nodeError(n) << "only the first output (Y) is supported";
   auto x = requireFloat(n, input(n, 0), "input");
   if (failed(x))
     return failure();
   auto axis = normAxis(attrInt(n, "axis", -1), rtt(*x).getRank());
   if (!axis)
     return nodeError(n) << "axis out of range";
-  return defineResult(n, make<LayerNormOp>(n, x->getType(), *x, input(n, 1), input(n, 2),
-                             b.getI64IntegerAttr(*axis),
-                             b.getF32FloatAttr(attrFloat(n, "epsilon", 1e-5f))));
+  float eps = attrFloat(n, "epsilon", 1e-5f);
+  if (failed(defineResult(n, make<LayerNormOp>(n, x->getType(), *x, input(n, 1), input(n, 2),
+                                               b.getI64IntegerAttr(*axis),
+                                               b.getF32FloatAttr(eps)))))
+    return failure();
+  // The optional Mean and InvStdDev outputs (training graphs and ONNX's own
+  // examples keep them): over the normalized axes, kept as 1s.
+  bool wantMean = n.output_size() > 1 && !n.output(1).empty();
+  bool wantInv = n.output_size() > 2 && !n.output(2).empty();
+  if (!wantMean && !wantInv)
+    return success();
+  Type el = rtt(*x).getElementType();
+  SmallVector<int64_t> axes;
+  for (int64_t d = *axis; d < rtt(*x).getRank(); ++d)
+    axes.push_back(d);
+  std::string why;
+  auto rs = inferReduceShape(rtt(*x).getShape(), axes, true, why);
+  if (failed(rs))
+    return nodeError(n) << why;
+  auto rt = rtt(*x).clone(*rs);
+  auto mean = make<ReduceMeanOp>(n, rt, *x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
+  if (failed(mean))
+    return failure();
+  define(n, 1, *mean);
+  if (!wantInv)
+    return success();
+  auto d = buildBinary(n, "Sub", *x, *mean, el);
+  if (failed(d))
+    return failure();
+  auto sq = buildBinary(n, "Mul", *d, *d, el);
+  if (failed(sq))
+    return failure();
+  auto var = make<ReduceMeanOp>(n, rt, *sq, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
+  if (failed(var))
+    return failure();
+  auto ve = buildBinary(n, "Add", *var, scalarConst(el, eps), el);
+  if (failed(ve))
+    return failure();
+  auto sd = make<SqrtOp>(n, rt, *ve);
+  if (failed(sd))
+    return failure();
+  auto inv = make<ReciprocalOp>(n, rt, *sd);
+  if (failed(inv))
+    return failure();
+  define(n, 2, *inv);
+  return success();
 }
 
 LogicalResult Importer::onBatchNorm(const NodeProto &n) {

@@ -65,6 +65,57 @@ FailureOr<Value> Importer::gemmTransB(const NodeProto &n, Value a, Value w, Valu
 
 /// Checks the optional operand #k of a recurrent op against its shape in the
 /// ONNX spec; dynamic dims match any size.
+/// An LSTM, GRU or RNN with layout = 1 (batch-major: X [batch, seq, input],
+/// initial states [batch, dirs, hidden], Y [batch, seq, dirs, hidden], Y_h
+/// and Y_c [batch, dirs, hidden]): the node with layout 0 between
+/// transposes of those tensors.
+LogicalResult Importer::batchMajor(const NodeProto &n, Handler handler) {
+  NodeProto m = n;
+  m.set_name(nodeName(n)); // (an unnamed node is known by its first output)
+  m.clear_attribute();
+  for (const auto &a : n.attribute())
+    if (a.name() != "layout")
+      *m.add_attribute() = a;
+  auto transpose = [&](Value v, ArrayRef<int64_t> perm) -> FailureOr<Value> {
+    std::string why;
+    auto shape = inferTransposeShape(rtt(v).getShape(), perm, why);
+    if (failed(shape))
+      return nodeError(n) << why;
+    return make<TransposeOp>(n, rtt(v).clone(*shape), v, b.getDenseI64ArrayAttr(perm));
+  };
+  std::string tag = "\x01layout0:" + nodeName(n) + ":";
+  // X, initial_h and initial_c (LSTM) are batch-major.
+  for (int k : {0, 5, 6}) {
+    Value v = input(n, k);
+    if (!v || (k == 6 && n.op_type() != "LSTM"))
+      continue;
+    if (rtt(v).getRank() != 3)
+      return nodeError(n) << (k == 0 ? "X" : k == 5 ? "initial_h" : "initial_c")
+                          << " must be a 3-D tensor";
+    auto t = transpose(v, {1, 0, 2});
+    if (failed(t))
+      return failure();
+    std::string name = tag + "in" + std::to_string(k);
+    values[name] = *t;
+    m.set_input(k, name);
+  }
+  for (int k = 0; k < m.output_size(); ++k)
+    if (!m.output(k).empty())
+      m.set_output(k, tag + "out" + std::to_string(k));
+  if (failed((this->*handler)(m)))
+    return failure();
+  for (int k = 0; k < m.output_size(); ++k) {
+    if (m.output(k).empty() || !values.count(m.output(k)))
+      continue;
+    auto t = transpose(values[m.output(k)], k == 0 ? ArrayRef<int64_t>{2, 0, 1, 3}
+                                                    : ArrayRef<int64_t>{1, 0, 2});
+    if (failed(t))
+      return failure();
+    define(n, k, *t);
+  }
+  return success();
+}
+
 static bool fitsShape(Value v, ArrayRef<int64_t> want) {
   auto have = cast<RankedTensorType>(v.getType()).getShape();
   if (have.size() != want.size())
@@ -85,6 +136,8 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
   if (failed(fx))
     return failure();
   Value x = *fx, wAll = input(n, 1), rAll = input(n, 2), bAll = input(n, 3);
+  if (attrInt(n, "layout", 0) == 1)
+    return batchMajor(n, &Importer::onLSTM);
   if (attrInt(n, "layout", 0) != 0)
     return nodeError(n) << "unsupported attribute value layout=" << attrInt(n, "layout", 0);
   if (attrInt(n, "input_forget", 0) != 0)
@@ -291,6 +344,8 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
   if (failed(fx))
     return failure();
   Value x = *fx, wAll = input(n, 1), rAll = input(n, 2), bAll = input(n, 3);
+  if (attrInt(n, "layout", 0) == 1)
+    return batchMajor(n, &Importer::onGRU);
   if (attrInt(n, "layout", 0) != 0)
     return nodeError(n) << "unsupported attribute value layout=" << attrInt(n, "layout", 0);
   if (auto acts = attr(n, "activations")) {
@@ -432,6 +487,8 @@ LogicalResult Importer::onRNN(const NodeProto &n) {
   if (failed(fx))
     return failure();
   Value x = *fx, wAll = input(n, 1), rAll = input(n, 2), bAll = input(n, 3);
+  if (attrInt(n, "layout", 0) == 1)
+    return batchMajor(n, &Importer::onRNN);
   if (attrInt(n, "layout", 0) != 0)
     return nodeError(n) << "unsupported attribute value layout=" << attrInt(n, "layout", 0);
   if (attr(n, "clip"))
