@@ -1690,9 +1690,43 @@ M["bad_axis_scales"] = lambda: model(
     [h.make_node("DequantizeLinear", ["q", "s", "z"], ["y"], name="dq_axis", axis=1)],
     [vi("q", I8, [3, 2])], [vi("y", F, None)],
     [const("s", np.array([0.1, 0.2, 0.3], np.float32)), const("z", np.zeros(3, np.int8))])
+# Scales and zero points given at run time: per tensor and per axis, and
+# DynamicQuantizeLinear written out as ONNX defines it (its scale and zero
+# point computed from the data).
+M["qdq_runtime_params"] = lambda: model(
+    [h.make_node("QuantizeLinear", ["x", "s", "z"], ["q"], name="q_rt"),
+     h.make_node("DequantizeLinear", ["q", "s", "z"], ["y"], name="dq_rt"),
+     h.make_node("QuantizeLinear", ["x", "s3", "z3"], ["q3"], name="q_rt_axis", axis=1),
+     h.make_node("DequantizeLinear", ["q3", "s3", "z3"], ["y3"], name="dq_rt_axis", axis=1),
+     h.make_node("QuantizeLinear", ["x", "s"], ["qd"], name="q_rt_default")],
+    [vi("x", F, [2, 3, 4]), vi("s", F, []), vi("z", U8, []), vi("s3", F, [3]),
+     vi("z3", I8, [3])], [vi("y", F, None), vi("y3", F, None), vi("qd", U8, None)], opset=13)
+
+
+def _dql_expanded():
+    c = lambda name, v: h.make_node("Constant", [], [name], name="c_" + name,
+                                    value=nh.from_array(np.array(v, np.float32), name))
+    nodes = [c("zero", 0.0), c("qmax", 255.0),
+             h.make_node("ReduceMin", ["x"], ["mn0"], name="rmin", keepdims=0),
+             h.make_node("ReduceMax", ["x"], ["mx0"], name="rmax", keepdims=0),
+             h.make_node("Min", ["mn0", "zero"], ["mn"], name="min0"),
+             h.make_node("Max", ["mx0", "zero"], ["mx"], name="max0"),
+             h.make_node("Sub", ["mx", "mn"], ["rng"], name="range"),
+             h.make_node("Div", ["rng", "qmax"], ["scale"], name="scale"),
+             h.make_node("Div", ["mn", "scale"], ["mns"], name="mn_s"),
+             h.make_node("Sub", ["zero", "mns"], ["zpf"], name="zp_f"),
+             h.make_node("Clip", ["zpf", "zero", "qmax"], ["zpc"], name="zp_clip"),
+             h.make_node("Round", ["zpc"], ["zpr"], name="zp_round"),
+             h.make_node("Cast", ["zpr"], ["zp"], name="zp_cast", to=U8),
+             h.make_node("QuantizeLinear", ["x", "scale", "zp"], ["y"], name="q"),
+             h.make_node("DequantizeLinear", ["y", "scale", "zp"], ["yd"], name="dq")]
+    return model(nodes, [vi("x", F, [3, 7])], [vi("y", U8, None), vi("yd", F, None)], opset=13)
+
+
+M["dynamic_quantize_expanded"] = _dql_expanded
 M["bad_dynamic_scale"] = lambda: model(
-    [h.make_node("QuantizeLinear", ["x", "s"], ["y"], name="q_dyn")],
-    [vi("x", F, [2]), vi("s", F, [])], [vi("y", U8, None)])
+    [h.make_node("QuantizeLinear", ["x", "s"], ["y"], name="q_dyn", axis=1, block_size=2)],
+    [vi("x", F, [2, 4]), vi("s", F, [2, 2])], [vi("y", U8, None)], opset=21)
 M["bad_undefined_input"] = lambda: model(
     [h.make_node("Relu", ["nowhere"], ["y"], name="relu_orphan")],
     [vi("x", F, [2])], [vi("y", F, None)])
@@ -1931,8 +1965,12 @@ B = {
     "q_scale_2d": lambda: one("DequantizeLinear", ["q", "s"], in_vis=[vi("q", I8, [2, 2])],
                               inits=[const("s", np.full((2, 2), 0.1, np.float32))]),
     "q_dynamic_zp": lambda: one("QuantizeLinear", ["x", "s", "z"],
-                                in_vis=[vi("x", F, [2]), vi("z", U8, [])],
+                                in_vis=[vi("x", F, [2]), vi("z", F, [])],
                                 inits=[const("s", np.float32(0.1))]),
+    "q_int_scale": lambda: one("QuantizeLinear", ["x", "s"], in_vis=[vi("x", F, [2])],
+                               inits=[const("s", np.int32(2))]),
+    "q_runtime_scale_2d": lambda: one("DequantizeLinear", ["q", "s"],
+                                      in_vis=[vi("q", I8, [2, 2]), vi("s", F, [2, 2])]),
     "q_int64_zp": lambda: one("QuantizeLinear", ["x", "s", "z"], in_vis=[vi("x", F, [2])],
                               inits=[const("s", np.float32(0.1)), const("z", np.int64(0))]),
     "qlinearconv_per_axis_x": lambda: one(

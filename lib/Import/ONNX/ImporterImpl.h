@@ -182,6 +182,8 @@ private:
   /// folded where the data are constant.
   struct QDQParams;
   FailureOr<QDQParams> qdqParams(const NodeProto &n, Value x, bool quantize);
+  FailureOr<QDQParams> runtimeParams(const NodeProto &n, Value x, QDQParams p);
+  std::pair<Value, Value> paramValues(const QDQParams &p);
   LogicalResult quantizeInFloat(const NodeProto &n, Value x);
   FailureOr<Value> integerZeroPoint(const NodeProto &n, int k, Value like, int64_t channels);
   LogicalResult dequantizeInFloat(const NodeProto &n, Value x);

@@ -27,7 +27,8 @@ LogicalResult Importer::onQuantizeLinear(const NodeProto &n) {
   int64_t dtype = attrInt(n, "output_dtype", 0);
   Value zp = input(n, 2);
   if (attrInt(n, "block_size", 0) != 0 || dtype == kUInt4 || dtype == kInt4 ||
-      (zp && fourBit.count(zp)))
+      (zp && fourBit.count(zp)) || !matchPattern(input(n, 1), m_Constant()) ||
+      (zp && !matchPattern(zp, m_Constant())))
     return quantizeInFloat(n, *x);
   Type storage;
   if (auto *od = attr(n, "output_dtype")) {
@@ -55,7 +56,8 @@ LogicalResult Importer::onDequantizeLinear(const NodeProto &n) {
   // 4-bit constants (weights) take the quant types (8-bit storage holding
   // the 4-bit values); 4-bit activations and blocked scales do not.
   if (attrInt(n, "block_size", 0) != 0 ||
-      ((fourBit.count(x) || (zp && fourBit.count(zp))) && !matchPattern(x, m_Constant())))
+      ((fourBit.count(x) || (zp && fourBit.count(zp))) && !matchPattern(x, m_Constant())) ||
+      !matchPattern(input(n, 1), m_Constant()) || (zp && !matchPattern(zp, m_Constant())))
     return dequantizeInFloat(n, x);
   Type storage = rtt(x).getElementType();
   if (auto q = getQuantElementType(x.getType()))
@@ -81,6 +83,7 @@ struct Importer::QDQParams {
   int64_t qmin, qmax;   // its range (4-bit data: [-8, 7] or [0, 15])
   bool four = false;
   bool isSigned = false;
+  Value scaleV, zpV;    // run-time scale and zero point (f32), else null
   /// The parameter index of element k of a tensor of shape `full`.
   int64_t at(ArrayRef<int64_t> full, int64_t k) const {
     int64_t idx = 0, stride = 1;
@@ -99,19 +102,22 @@ struct Importer::QDQParams {
 FailureOr<Importer::QDQParams> Importer::qdqParams(const NodeProto &n, Value x,
                                                    bool quantize) {
   QDQParams p;
-  auto s = constOf(input(n, 1));
-  if (!s || !s->isFloat)
-    return nodeError(n) << "quantization scale must be a float constant";
+  Value scaleIn = input(n, 1);
+  if (!isa<FloatType>(rtt(scaleIn).getElementType()))
+    return nodeError(n) << "quantization scale must be a float tensor, got "
+                        << rtt(scaleIn).getElementType();
+  auto s = constOf(scaleIn);
   Value zpV = input(n, 2);
+  if (zpV && !isa<IntegerType>(rtt(asPlain(zpV)).getElementType()))
+    return nodeError(n) << "quantization zero point must be an integer tensor, got "
+                        << rtt(zpV).getElementType();
   std::optional<ConstTensor> z;
-  if (zpV) {
+  if (zpV)
     z = constOf(zpV);
-    if (!z || z->isFloat)
-      return nodeError(n) << "quantization zero point must be an integer constant";
-    if (z->shape != s->shape)
-      return nodeError(n) << "zero point of shape " << shapeToString(z->shape)
-                          << " does not match the scale's " << shapeToString(s->shape);
-  }
+  if (zpV && rtt(zpV).getShape() != rtt(scaleIn).getShape())
+    return nodeError(n) << "zero point of shape " << shapeToString(rtt(zpV).getShape())
+                        << " does not match the scale's "
+                        << shapeToString(rtt(scaleIn).getShape());
   int64_t dtype = attrInt(n, "output_dtype", 0);
   if (quantize) {
     if (zpV) {
@@ -144,6 +150,8 @@ FailureOr<Importer::QDQParams> Importer::qdqParams(const NodeProto &n, Value x,
   unsigned bits = p.four ? 4 : it.getWidth();
   p.qmin = quant::QuantizedType::getDefaultMinimumForInteger(p.isSigned, bits);
   p.qmax = quant::QuantizedType::getDefaultMaximumForInteger(p.isSigned, bits);
+  if (!s || (zpV && !z))
+    return runtimeParams(n, x, p);
   for (double sc : s->f)
     if (!(sc > 0.0) || std::isinf(sc))
       return nodeError(n) << "quantization scale " << sc << " must be positive and finite";
@@ -214,13 +222,64 @@ FailureOr<Importer::QDQParams> Importer::qdqParams(const NodeProto &n, Value x,
   return p;
 }
 
+/// The scale and zero point computed at run time (ONNX's expanded
+/// DynamicQuantizeLinear, scales fed as inputs): per tensor (one element) or
+/// per axis, as f32 tensors that broadcast against x.
+FailureOr<Importer::QDQParams> Importer::runtimeParams(const NodeProto &n, Value x,
+                                                       QDQParams p) {
+  if (attrInt(n, "block_size", 0) != 0)
+    return nodeError(n) << "blocked quantization needs constant scales and zero points";
+  Value sIn = input(n, 1), zIn = input(n, 2) ? asPlain(input(n, 2)) : Value();
+  auto st = rtt(sIn);
+  if (st.getRank() > 1 || !st.hasStaticShape())
+    return nodeError(n) << "quantization scale must be a scalar or a 1-D tensor of static shape";
+  int64_t count = st.getNumElements();
+  int64_t rank = rtt(x).getRank();
+  SmallVector<int64_t> shape;
+  if (count > 1) {
+    auto axis = normAxis(attrInt(n, "axis", 1), rank);
+    if (!axis)
+      return nodeError(n) << "quantization axis " << attrInt(n, "axis", 1)
+                          << " out of range for rank " << rank;
+    int64_t dim = rtt(x).getDimSize(*axis);
+    if (dim != kDyn && dim != count)
+      return nodeError(n) << "per-axis quantization has " << count
+                          << " scales but axis " << *axis << " has size " << dim;
+    shape.assign(rank, 1);
+    shape[*axis] = count;
+  }
+  auto f32 = b.getF32Type();
+  auto asF32 = [&](Value v) -> FailureOr<Value> {
+    auto r = buildReshape(n, v, shape, false);
+    if (failed(r))
+      return failure();
+    if (rtt(*r).getElementType() == f32)
+      return *r;
+    return make<CastOp>(n, rtt(*r).clone(f32), *r);
+  };
+  auto sv = asF32(sIn);
+  if (failed(sv))
+    return failure();
+  p.scaleV = *sv;
+  p.shape = shape;
+  if (zIn) {
+    auto zv = asF32(zIn);
+    if (failed(zv))
+      return failure();
+    p.zpV = *zv;
+  } else {
+    p.zpV = scalarConst(f32, 0.0);
+  }
+  return p;
+}
+
 LogicalResult Importer::quantizeInFloat(const NodeProto &n, Value x) {
   auto p = qdqParams(n, x, /*quantize=*/true);
   if (failed(p))
     return failure();
   auto outT = rtt(x).clone(p->storage);
   Value result;
-  if (auto c = constOf(x); c && outT.hasStaticShape()) {
+  if (auto c = p->scaleV ? std::nullopt : constOf(x); c && outT.hasStaticShape()) {
     ConstTensor q;
     q.shape = c->shape;
     for (int64_t k = 0, e = c->numElements(); k < e; ++k) {
@@ -238,15 +297,7 @@ LogicalResult Importer::quantizeInFloat(const NodeProto &n, Value x) {
         return failure();
       xf = *c;
     }
-    auto pt = RankedTensorType::get(p->shape, f32);
-    ConstTensor sc, zc;
-    sc.isFloat = zc.isFloat = true;
-    sc.shape.assign(p->shape.begin(), p->shape.end());
-    zc.shape = sc.shape;
-    sc.f.assign(p->scale.begin(), p->scale.end());
-    zc.f.assign(p->zp.begin(), p->zp.end());
-    Value sv = createConstant(sc.write(pt), pt, "");
-    Value zv = createConstant(zc.write(pt), pt, "");
+    auto [sv, zv] = paramValues(*p);
     auto d = buildBinary(n, "Div", xf, sv, f32);
     if (failed(d))
       return failure();
@@ -271,6 +322,19 @@ LogicalResult Importer::quantizeInFloat(const NodeProto &n, Value x) {
   return success();
 }
 
+std::pair<Value, Value> Importer::paramValues(const QDQParams &p) {
+  if (p.scaleV)
+    return {p.scaleV, p.zpV};
+  auto pt = RankedTensorType::get(p.shape, b.getF32Type());
+  ConstTensor sc, zc;
+  sc.isFloat = zc.isFloat = true;
+  sc.shape.assign(p.shape.begin(), p.shape.end());
+  zc.shape = sc.shape;
+  sc.f.assign(p.scale.begin(), p.scale.end());
+  zc.f.assign(p.zp.begin(), p.zp.end());
+  return {createConstant(sc.write(pt), pt, ""), createConstant(zc.write(pt), pt, "")};
+}
+
 LogicalResult Importer::dequantizeInFloat(const NodeProto &n, Value x) {
   x = asPlain(x);
   if (!isa<IntegerType>(rtt(x).getElementType()))
@@ -281,7 +345,7 @@ LogicalResult Importer::dequantizeInFloat(const NodeProto &n, Value x) {
     return failure();
   auto f32 = b.getF32Type();
   auto outT = rtt(x).clone(f32);
-  if (auto c = constOf(x); c && outT.hasStaticShape()) {
+  if (auto c = p->scaleV ? std::nullopt : constOf(x); c && outT.hasStaticShape()) {
     ConstTensor f;
     f.isFloat = true;
     f.shape = c->shape;
@@ -292,20 +356,14 @@ LogicalResult Importer::dequantizeInFloat(const NodeProto &n, Value x) {
     define(n, 0, createConstant(f.write(outT), outT, nodeName(n)));
     return success();
   }
-  auto pt = RankedTensorType::get(p->shape, f32);
-  ConstTensor sc, zc;
-  sc.isFloat = zc.isFloat = true;
-  sc.shape.assign(p->shape.begin(), p->shape.end());
-  zc.shape = sc.shape;
-  sc.f.assign(p->scale.begin(), p->scale.end());
-  zc.f.assign(p->zp.begin(), p->zp.end());
+  auto [sv, zv] = paramValues(*p);
   auto xf = make<CastOp>(n, outT, x);
   if (failed(xf))
     return failure();
-  auto d = buildBinary(n, "Sub", *xf, createConstant(zc.write(pt), pt, ""), f32);
+  auto d = buildBinary(n, "Sub", *xf, zv, f32);
   if (failed(d))
     return failure();
-  return defineResult(n, buildBinary(n, "Mul", *d, createConstant(sc.write(pt), pt, ""), f32));
+  return defineResult(n, buildBinary(n, "Mul", *d, sv, f32));
 }
 
 LogicalResult Importer::onDynamicQuantizeLinear(const NodeProto &n) {
