@@ -19,9 +19,13 @@ struct DescrEntry {
   int32_t dtype;
 };
 const DescrEntry kDescrs[] = {
+    // numpy has no bfloat16: its bits travel as uint16 (first, so that
+    // '<u2' reads as uint16).
+    {"<u2", OCTET_DTYPE_BF16},
     {"<f4", OCTET_DTYPE_F32}, {"<f8", OCTET_DTYPE_F64}, {"|i1", OCTET_DTYPE_I8},
     {"|u1", OCTET_DTYPE_U8},  {"<i2", OCTET_DTYPE_I16}, {"<u2", OCTET_DTYPE_U16},
     {"<i4", OCTET_DTYPE_I32}, {"<i8", OCTET_DTYPE_I64}, {"|b1", OCTET_DTYPE_BOOL},
+    {"<f2", OCTET_DTYPE_F16}, {"<u4", OCTET_DTYPE_U32},
 };
 
 /// The value text after 'key': in a Python dict literal.

@@ -30,6 +30,7 @@ size_t octet_dtype_size(int32_t dtype) {
   switch (dtype) {
   case OCTET_DTYPE_F32:
   case OCTET_DTYPE_I32:
+  case OCTET_DTYPE_U32:
     return 4;
   case OCTET_DTYPE_F64:
   case OCTET_DTYPE_I64:
@@ -40,6 +41,8 @@ size_t octet_dtype_size(int32_t dtype) {
     return 1;
   case OCTET_DTYPE_I16:
   case OCTET_DTYPE_U16:
+  case OCTET_DTYPE_F16:
+  case OCTET_DTYPE_BF16:
     return 2;
   default:
     return 0;
@@ -66,6 +69,12 @@ const char *octet_dtype_name(int32_t dtype) {
     return "int64";
   case OCTET_DTYPE_BOOL:
     return "bool";
+  case OCTET_DTYPE_F16:
+    return "float16";
+  case OCTET_DTYPE_BF16:
+    return "bfloat16";
+  case OCTET_DTYPE_U32:
+    return "uint32";
   default:
     return "unknown";
   }

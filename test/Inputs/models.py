@@ -1113,6 +1113,22 @@ M["op_gru_bidirectional"] = lambda: _gru("bidirectional", seq=4, batch=3, init=T
 M["op_lstm"] = lambda: _lstm()
 M["op_lstm_reverse_peep"] = lambda: _lstm("reverse", peep=True, init=True, clip=0.9)
 M["op_lstm_bidirectional"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True)
+# float16 and uint32 graph inputs and outputs: half-precision arithmetic
+# and casts, 32-bit unsigned shifts and maxima.
+M["io_float16"] = lambda: model(
+    [h.make_node("Mul", ["x", "k"], ["m"], name="mul16"),
+     h.make_node("Add", ["m", "x"], ["a"], name="add16"),
+     h.make_node("Relu", ["a"], ["y16"], name="relu16"),
+     h.make_node("Cast", ["a"], ["y32"], name="cast32", to=F),
+     h.make_node("Cast", ["f"], ["f16"], name="cast16", to=TP.FLOAT16)],
+    [vi("x", TP.FLOAT16, [2, 3, 4]), vi("f", F, [5])],
+    [vi("y16", TP.FLOAT16, None), vi("y32", F, None), vi("f16", TP.FLOAT16, None)],
+    [const("k", (w(4) * 2).astype(np.float16))], opset=13)
+M["io_uint32"] = lambda: model(
+    [h.make_node("BitShift", ["x", "s"], ["y"], name="shl32", direction="LEFT"),
+     h.make_node("Max", ["y", "x"], ["z"], name="max32")],
+    [vi("x", TP.UINT32, [3, 4]), vi("s", TP.UINT32, [4])],
+    [vi("y", TP.UINT32, None), vi("z", TP.UINT32, None)], opset=13)
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)

@@ -48,7 +48,8 @@ for n in m.graph.node:
         consts[n.output[0]] = consts[n.input[0]]
 fixed = dict(s.split("=") for s in a.input_shape)
 rng = np.random.default_rng(a.seed)
-NP = {1: np.float32, 2: np.uint8, 3: np.int8, 6: np.int32, 7: np.int64, 9: np.bool_}
+NP = {1: np.float32, 2: np.uint8, 3: np.int8, 4: np.uint16, 5: np.int16, 6: np.int32,
+      7: np.int64, 9: np.bool_, 10: np.float16, 11: np.float64, 12: np.uint32}
 feeds = []
 for i in m.graph.input:
     if i.name in inits:
@@ -58,7 +59,7 @@ for i in m.graph.input:
         [d.dim_value for d in tt.shape.dim]
     dt = NP[tt.elem_type]
     lo, hi = a.input_range
-    if dt == np.float32:
+    if dt in (np.float32, np.float16, np.float64):
         x = (lo + (hi - lo) * rng.random(shape)).astype(dt)
     elif dt == np.bool_:
         x = rng.random(shape) < 0.5

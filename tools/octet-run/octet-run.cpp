@@ -248,6 +248,9 @@ int main(int argc, char **argv) {
     given[index] = true;
     const octet_tensor_desc *d;
     octet_module_input(module, index, &d);
+    // (bfloat16 inputs come as the uint16 of their bits: numpy has no bfloat16.)
+    if (inArrays[index].dtype == OCTET_DTYPE_U16 && d->dtype == OCTET_DTYPE_BF16)
+      inArrays[index].dtype = OCTET_DTYPE_BF16;
     const octet::NpyArray &a = inArrays[index];
     if (a.dtype != d->dtype)
       return fail("input '" + name + "': expected dtype " + octet_dtype_name(d->dtype) +

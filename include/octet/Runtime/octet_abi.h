@@ -34,6 +34,9 @@ typedef enum octet_dtype {
   OCTET_DTYPE_I32 = 7,
   OCTET_DTYPE_I64 = 8,
   OCTET_DTYPE_BOOL = 9,
+  OCTET_DTYPE_F16 = 10,  /* IEEE half, passed as its 16 bits */
+  OCTET_DTYPE_BF16 = 11, /* bfloat16, passed as its 16 bits */
+  OCTET_DTYPE_U32 = 12,
 } octet_dtype;
 
 /*--- status codes -------------------------------------------------------------*/

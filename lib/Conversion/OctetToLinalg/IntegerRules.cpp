@@ -58,10 +58,17 @@ static Type shaped(Type like, Type el) {
 }
 
 /// A float constant of the shape of `t` (a scalar f32, or a vector splat).
+/// v in t's float element type (f32 unless t is another float type: float
+/// activations of f16 and f64 tensors), splat where t is a vector.
 static Value splatF32(OpBuilder &b, Location loc, double v, Type t) {
+  Type el = getElementTypeOrSelf(t);
+  if (!isa<FloatType>(el))
+    el = b.getF32Type();
+  FloatAttr attr = el.isF32() ? b.getF32FloatAttr((float)v) : b.getFloatAttr(el, v);
   if (auto vt = dyn_cast<VectorType>(t))
-    return arith::ConstantOp::create(b, loc, vt, DenseElementsAttr::get(vt, (float)v));
-  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr((float)v));
+    return arith::ConstantOp::create(b, loc, vt,
+                                     DenseElementsAttr::get(vt, ArrayRef<Attribute>{attr}));
+  return arith::ConstantOp::create(b, loc, attr);
 }
 
 Value splatInt(OpBuilder &b, Location loc, int64_t v, Type t) {

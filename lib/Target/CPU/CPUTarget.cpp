@@ -66,6 +66,10 @@ static int dtypeOf(Type el) {
     return OCTET_DTYPE_F32;
   if (el.isF64())
     return OCTET_DTYPE_F64;
+  if (el.isF16())
+    return OCTET_DTYPE_F16;
+  if (el.isBF16())
+    return OCTET_DTYPE_BF16;
   if (auto it = dyn_cast<IntegerType>(el)) {
     bool u = it.isUnsigned();
     switch (it.getWidth()) {
@@ -76,7 +80,7 @@ static int dtypeOf(Type el) {
     case 16:
       return u ? OCTET_DTYPE_U16 : OCTET_DTYPE_I16;
     case 32:
-      return u ? 0 : OCTET_DTYPE_I32;
+      return u ? OCTET_DTYPE_U32 : OCTET_DTYPE_I32;
     case 64:
       return u ? 0 : OCTET_DTYPE_I64;
     default:
@@ -1153,6 +1157,11 @@ static std::string cType(int dtype) {
     return "int32_t";
   case OCTET_DTYPE_I64:
     return "int64_t";
+  case OCTET_DTYPE_U32:
+    return "uint32_t";
+  case OCTET_DTYPE_F16:
+  case OCTET_DTYPE_BF16:
+    return "uint16_t"; // the 16 bits
   default:
     return "uint8_t";
   }
