@@ -1129,6 +1129,66 @@ M["io_uint32"] = lambda: model(
      h.make_node("Max", ["y", "x"], ["z"], name="max32")],
     [vi("x", TP.UINT32, [3, 4]), vi("s", TP.UINT32, [4])],
     [vi("y", TP.UINT32, None), vi("z", TP.UINT32, None)], opset=13)
+# If. A condition known at compile time (a Constant compared with a
+# Constant) imports only its branch: the other holds an op Octet does not
+# take (NonZero). A condition known only at run time imports both branches
+# (which read outer values and have their own initializers) and selects.
+def _if_model(runtime):
+    then_g = h.make_graph([h.make_node("Mul", ["x", "two"], ["t"], name="then_mul"),
+                           h.make_node("Add", ["t", "bias"], ["t_out"], name="then_add")],
+                          "then", [], [vi("t_out", F, [2, 3])],
+                          initializer=[const("two", np.float32(2.0))])
+    else_nodes = [h.make_node("Sub", ["x", "bias"], ["e_out"], name="else_sub")]
+    if not runtime:
+        else_nodes.append(h.make_node("NonZero", ["x"], ["nz"], name="else_nonzero"))
+    else_g = h.make_graph(else_nodes, "else", [], [vi("e_out", F, [2, 3])])
+    nodes = []
+    if not runtime:
+        nodes += [h.make_node("Constant", [], ["a"], name="ca", value=const("a", np.float32(3))),
+                  h.make_node("Constant", [], ["b"], name="cb", value=const("b", np.float32(1))),
+                  h.make_node("Greater", ["a", "b"], ["cond"], name="gt")]
+    nodes.append(h.make_node("If", ["cond"], ["y"], name="if", then_branch=then_g,
+                             else_branch=else_g))
+    nodes.append(h.make_node("Relu", ["y"], ["r"], name="relu"))
+    ins = [vi("x", F, [2, 3])] + ([vi("cond", TP.BOOL, [1])] if runtime else [])
+    return model(nodes, ins, [vi("r", F, None)], [const("bias", w(3))], opset=13)
+
+
+M["if_const"] = lambda: _if_model(False)
+M["if_runtime"] = lambda: _if_model(True)
+# NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (targets are inputs:
+# the checks draw them in [0, 3)): weights, ignore_index, the three
+# reductions, extra dimensions, and the log_prob output.
+M["op_losses"] = lambda: model(
+    [h.make_node("NegativeLogLikelihoodLoss", ["x", "t", "wt"], ["l_mean"], name="nll_mean",
+                 ignore_index=1),
+     h.make_node("NegativeLogLikelihoodLoss", ["x2", "t2"], ["l_none"], name="nll_none",
+                 reduction="none"),
+     h.make_node("SoftmaxCrossEntropyLoss", ["s", "t3"], ["l_sum", "logp"], name="sce_sum",
+                 reduction="sum"),
+     h.make_node("SoftmaxCrossEntropyLoss", ["s", "t3", "ws"], ["l_sce_mean"], name="sce_mean",
+                 ignore_index=0)],
+    [vi("x", F, [3, 5, 2]), vi("t", I64, [3, 2]), vi("x2", F, [4, 6]), vi("t2", I64, [4]),
+     vi("s", F, [3, 4, 2, 2]), vi("t3", I64, [3, 2, 2])],
+    [vi(o, F, None) for o in ("l_mean", "l_none", "l_sum", "logp", "l_sce_mean")],
+    [const("wt", np.abs(w(5))), const("ws", np.abs(w(4)))], opset=13)
+# The window functions of opset 17, periodic and symmetric.
+M["op_windows"] = lambda: model(
+    [h.make_node("HannWindow", ["n"], ["hann"], name="hann"),
+     h.make_node("HammingWindow", ["n"], ["hamming"], name="hamming", periodic=0),
+     h.make_node("BlackmanWindow", ["n"], ["blackman"], name="blackman"),
+     h.make_node("Add", ["x", "hann"], ["y"], name="add")],
+    [vi("x", F, [10])], [vi(o, F, None) for o in ("hann", "hamming", "blackman", "y")],
+    [const("n", np.int64(10))], opset=17)
+# ConvTranspose with weights given at run time: strides, pads and
+# output_padding, and a grouped one.
+M["convtranspose_runtime_w"] = lambda: model(
+    [h.make_node("ConvTranspose", ["x", "w"], ["y"], name="ct", strides=[2, 2],
+                 pads=[1, 1, 1, 1], output_padding=[1, 1]),
+     h.make_node("ConvTranspose", ["x2", "w2", "b2"], ["y2"], name="ct_group", group=2,
+                 strides=[1, 2])],
+    [vi("x", F, [1, 4, 5, 5]), vi("w", F, [4, 3, 3, 3]), vi("x2", F, [1, 4, 4, 4]),
+     vi("w2", F, [4, 2, 3, 2])], [vi("y", F, None), vi("y2", F, None)], [const("b2", w(4))])
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
@@ -1973,6 +2033,20 @@ B = {
     "matmulinteger_row_zp": lambda: one("MatMulInteger", ["a", "b", "az"],
                                         in_vis=[vi("a", U8, [4, 3]), vi("b", U8, [3, 2])],
                                         inits=[const("az", np.zeros(4, np.uint8))]),
+    "if_shapes": lambda: model(
+        [h.make_node("If", ["c"], ["y"], name="n0",
+                     then_branch=h.make_graph([h.make_node("Identity", ["x"], ["t"])], "t", [],
+                                              [vi("t", F, [2])]),
+                     else_branch=h.make_graph([h.make_node("Concat", ["x", "x"], ["e"], axis=0)],
+                                              "e", [], [vi("e", F, [4])]))],
+        [vi("x", F, [2]), vi("c", TP.BOOL, [])], [vi("y", F, None)]),
+    "if_no_branches": lambda: one("If", ["c"], in_vis=[vi("c", TP.BOOL, [])]),
+    "window_size": lambda: one("HannWindow", ["n"], in_vis=[vi("n", I64, [])], opset=17),
+    "loss_target": lambda: one("NegativeLogLikelihoodLoss", ["x", "t"],
+                               in_vis=[vi("x", F, [3, 5]), vi("t", I64, [4])]),
+    "loss_reduction": lambda: one("SoftmaxCrossEntropyLoss", ["x", "t"],
+                                  in_vis=[vi("x", F, [3, 5]), vi("t", I64, [3])],
+                                  reduction="max"),
     "int4_input": lambda: one("DequantizeLinear", ["q", "s"], in_vis=[vi("q", 22, [4])],
                               inits=[const("s", np.float32(0.1))], opset=21),
     "q_axis": lambda: one("DequantizeLinear", ["q", "s", "z"], in_vis=[vi("q", I8, [2, 2])],
@@ -2223,7 +2297,7 @@ B.update({
     "convt_output_shape_len": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_ctw(),
                                           output_shape=[7]),
     "convt_weights": lambda: one("ConvTranspose", ["x", "w"],
-                                 in_vis=_CT + [vi("w", F, [4, 2, 3, 3])]),
+                                 in_vis=_CT + [vi("w", I8, [4, 2, 3, 3])]),
     "convt_empty": lambda: one("ConvTranspose", ["x", "w"], in_vis=_CT, inits=_ctw(),
                                pads=[5, 0, 5, 0]),
     "convt_qaxis": lambda: model(

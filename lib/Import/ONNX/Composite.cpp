@@ -2,7 +2,7 @@
 //
 // The handler of IsNaN, IsInf, Hardmax, LpNormalization,
 // MeanVarianceNormalization, OneHot and EyeLike, each built from other octet
-// ops and constants.
+// ops and constants, and the window functions (constants).
 //
 //===----------------------------------------------------------------------===//
 
@@ -217,4 +217,163 @@ LogicalResult Importer::onComposite(const NodeProto &n) {
     return failure();
   define(n, 0, *v);
   return success();
+}
+
+/// HannWindow, HammingWindow and BlackmanWindow (opset 17): constants of the
+/// (constant) size, periodic (N = size) or symmetric (N = size - 1), in
+/// double then rounded to the output type.
+LogicalResult Importer::onWindow(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto size = constInts(n, 0, "size");
+  if (failed(size))
+    return failure();
+  if (size->size() != 1 || (*size)[0] < 0 || (*size)[0] > (int64_t{1} << 24))
+    return nodeError(n) << "size must be one value in [0, 2^24]";
+  int64_t len = (*size)[0];
+  auto el = elementType(attrInt(n, "output_datatype", onnx::TensorProto::FLOAT),
+                        [&] { return nodeError(n); });
+  if (failed(el))
+    return failure();
+  double N = attrInt(n, "periodic", 1) ? (double)len : (double)len - 1;
+  StringRef k = n.op_type();
+  ConstTensor c;
+  c.shape = {len};
+  c.isFloat = isa<FloatType>(*el);
+  for (int64_t i = 0; i < len; ++i) {
+    double x = 2.0 * M_PI * (double)i / N;
+    double v = k == "HannWindow"      ? 0.5 - 0.5 * std::cos(x)
+               : k == "HammingWindow" ? 25.0 / 46.0 - 21.0 / 46.0 * std::cos(x)
+                                      : 0.42 - 0.5 * std::cos(x) + 0.08 * std::cos(2.0 * x);
+    if (c.isFloat)
+      c.f.push_back(v);
+    else
+      c.i.push_back((int64_t)v);
+  }
+  auto t = RankedTensorType::get({len}, *el);
+  define(n, 0, createConstant(c.write(t), t, nodeName(n)));
+  return success();
+}
+
+/// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (opset 12+): per
+/// element -input[n, target, d...] * weight[target] (0 where target is
+/// ignore_index), then none, sum or mean (the sum over the sum of the
+/// weights taken). SoftmaxCrossEntropyLoss takes it of LogSoftmax over axis
+/// 1, which is its optional second output.
+LogicalResult Importer::onLoss(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  bool sce = n.op_type() == "SoftmaxCrossEntropyLoss";
+  auto fx = requireFloat(n, asPlain(input(n, 0)), sce ? "scores" : "input");
+  if (failed(fx))
+    return failure();
+  Value x = *fx, target = input(n, 1), weight = input(n, 2);
+  auto xt = rtt(x);
+  if (!xt.hasStaticShape() || xt.getRank() < 2)
+    return nodeError(n) << "needs an input of rank 2 or more and static shape, got " << xt;
+  Type el = xt.getElementType();
+  auto tt = rtt(target);
+  SmallVector<int64_t> lossShape = {xt.getDimSize(0)};
+  for (int64_t d = 2; d < xt.getRank(); ++d)
+    lossShape.push_back(xt.getDimSize(d));
+  if (!isa<IntegerType>(tt.getElementType()) || tt.getShape() != ArrayRef<int64_t>(lossShape))
+    return nodeError(n) << "target must be an integer tensor of shape "
+                        << shapeToString(lossShape) << ", got " << tt;
+  int64_t classes = xt.getDimSize(1);
+  if (weight && (rtt(weight).getShape() != ArrayRef<int64_t>{classes} ||
+                 rtt(weight).getElementType() != el))
+    return nodeError(n) << "weight must be a 1-D tensor of " << classes << " " << el
+                        << " values";
+  std::string reduction = attrString(n, "reduction", "mean");
+  if (reduction != "none" && reduction != "sum" && reduction != "mean")
+    return nodeError(n) << "unsupported attribute value reduction=\"" << reduction << "\"";
+  if (sce) {
+    auto ls = make<SoftmaxOp>(n, xt, x, b.getI64IntegerAttr(1), b.getBoolAttr(true));
+    if (failed(ls))
+      return failure();
+    x = *ls;
+    define(n, 1, x);
+  }
+  Type i64 = b.getI64Type();
+  if (tt.getElementType() != i64) {
+    auto c = make<CastOp>(n, tt.clone(i64), target);
+    if (failed(c))
+      return failure();
+    target = *c;
+    tt = rtt(target);
+  }
+  auto lossT = RankedTensorType::get(lossShape, el);
+  // Ignored targets read class 0 (any valid one) and weigh 0.
+  Value safe = target, keep;
+  if (auto ii = attr(n, "ignore_index")) {
+    auto is = make<CompareOp>(n, tt.clone(b.getI1Type()), target,
+                              scalarConst(i64, (double)ii->i()), b.getStringAttr("eq"));
+    if (failed(is))
+      return failure();
+    auto s = buildWhere(n, *is, scalarConst(i64, 0), target);
+    auto k = buildWhere(n, *is, scalarConst(el, 0.0), scalarConst(el, 1.0));
+    if (failed(s) || failed(k))
+      return failure();
+    safe = *s;
+    keep = *k;
+  }
+  SmallVector<int64_t> idxShape(lossShape);
+  idxShape.insert(idxShape.begin() + 1, 1);
+  auto idx = buildReshape(n, safe, idxShape, false);
+  if (failed(idx))
+    return failure();
+  auto picked = make<GatherElementsOp>(n, RankedTensorType::get(idxShape, el), x, *idx,
+                                       b.getI64IntegerAttr(1));
+  if (failed(picked))
+    return failure();
+  auto flat = buildReshape(n, *picked, lossShape, false);
+  if (failed(flat))
+    return failure();
+  // The weight of each element: weight[target] (1 without weights), times
+  // 0 where ignored.
+  Value w;
+  if (weight) {
+    auto g = make<GatherOp>(n, lossT, weight, safe, b.getI64IntegerAttr(0));
+    if (failed(g))
+      return failure();
+    w = *g;
+  }
+  if (keep)
+    w = w ? *buildBinary(n, "Mul", w, keep, el) : keep;
+  auto neg = make<NegOp>(n, lossT, *flat);
+  if (failed(neg))
+    return failure();
+  Value loss = *neg;
+  if (w) {
+    auto m = buildBinary(n, "Mul", loss, w, el);
+    if (failed(m))
+      return failure();
+    loss = *m;
+  }
+  if (reduction == "none") {
+    define(n, 0, loss);
+    return success();
+  }
+  SmallVector<int64_t> all;
+  for (int64_t d = 0; d < (int64_t)lossShape.size(); ++d)
+    all.push_back(d);
+  auto scalarT = RankedTensorType::get({}, el);
+  auto sum = make<ReduceSumOp>(n, scalarT, loss, b.getDenseI64ArrayAttr(all),
+                               b.getBoolAttr(false));
+  if (failed(sum))
+    return failure();
+  if (reduction == "sum") {
+    define(n, 0, *sum);
+    return success();
+  }
+  Value den;
+  if (w) {
+    auto ws = make<ReduceSumOp>(n, scalarT, w, b.getDenseI64ArrayAttr(all), b.getBoolAttr(false));
+    if (failed(ws))
+      return failure();
+    den = *ws;
+  } else {
+    den = scalarConst(el, (double)lossT.getNumElements());
+  }
+  return defineResult(n, buildBinary(n, "Div", *sum, den, el));
 }

@@ -190,11 +190,45 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
     if (failed(d))
       return failure();
     wf = *d;
-  } else {
-    auto c = constOf(w);
-    if (!c || !c->isFloat)
-      return nodeError(n) << "weights must be a float constant or a dequantized constant";
+  } else if (auto c = constOf(w)) {
+    if (!c->isFloat)
+      return nodeError(n) << "weights must be float or dequantized, got "
+                          << rtt(w).getElementType();
     wf = createConstant(flip(*c).write(flippedType), flippedType, "");
+  } else {
+    // Weights computed at run time (or fed as an input): the same flip with
+    // ops: channels regrouped by a transpose, each kernel axis reversed by a
+    // Gather.
+    if (!isa<FloatType>(rtt(w).getElementType()))
+      return nodeError(n) << "weights must be float or dequantized, got "
+                          << rtt(w).getElementType();
+    auto r = buildReshape(n, w, {group, cg, fg, k[0], k[1]}, false);
+    if (failed(r))
+      return failure();
+    SmallVector<int64_t> perm = {0, 2, 1, 3, 4};
+    std::string why;
+    auto ts = inferTransposeShape(rtt(*r).getShape(), perm, why);
+    if (failed(ts))
+      return nodeError(n) << why;
+    auto t = make<TransposeOp>(n, rtt(*r).clone(*ts), *r, b.getDenseI64ArrayAttr(perm));
+    if (failed(t))
+      return failure();
+    auto v = buildReshape(n, *t, {group * fg, cg, k[0], k[1]}, false);
+    if (failed(v))
+      return failure();
+    wf = *v;
+    for (int axis : {2, 3}) {
+      ConstTensor idx;
+      idx.shape = {k[axis - 2]};
+      for (int64_t i = k[axis - 2] - 1; i >= 0; --i)
+        idx.i.push_back(i);
+      auto it = RankedTensorType::get({k[axis - 2]}, b.getI64Type());
+      auto g = make<GatherOp>(n, rtt(wf), wf, createConstant(idx.write(it), it, ""),
+                              b.getI64IntegerAttr(axis));
+      if (failed(g))
+        return failure();
+      wf = *g;
+    }
   }
   // Zeros between pixels: [N, C, H, 1, W, 1] padded to [N, C, H, s, W, s].
   SmallVector<int64_t> conv = {0, 0, 0, 0}; // begin h, w, end h, w

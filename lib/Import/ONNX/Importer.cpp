@@ -111,6 +111,11 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
       t[k] = &Importer::onBitwise;
     t["BitShift"] = &Importer::onBitShift;
     t["Where"] = &Importer::onWhere;
+    t["If"] = &Importer::onIf;
+    for (const char *k : {"HannWindow", "HammingWindow", "BlackmanWindow"})
+      t[k] = &Importer::onWindow;
+    t["NegativeLogLikelihoodLoss"] = &Importer::onLoss;
+    t["SoftmaxCrossEntropyLoss"] = &Importer::onLoss;
     t["GlobalMaxPool"] = &Importer::onGlobalMaxPool;
     t["Pad"] = &Importer::onPad;
     t["Resize"] = &Importer::onResize;
@@ -209,6 +214,88 @@ static SmallVector<const NodeProto *> topologicalOrder(const onnx::GraphProto &g
     }
   }
   return order;
+}
+
+/// Imports the nodes of a subgraph (an If branch) in the current scope and
+/// returns its outputs. Names the branch defines (its initializers and node
+/// outputs) shadow the outer ones only while it is imported.
+LogicalResult Importer::importBranch(const NodeProto &n, const onnx::GraphProto &g,
+                                     StringRef which, SmallVector<Value> &outs) {
+  llvm::StringMap<Value> savedValues = values;
+  llvm::StringMap<const onnx::TensorProto *> savedInits = initializers;
+  auto restore = [&] {
+    values = std::move(savedValues);
+    initializers = std::move(savedInits);
+  };
+  for (const auto &t : g.initializer()) {
+    initializers[t.name()] = &t;
+    values.erase(t.name());
+  }
+  for (const NodeProto *node : topologicalOrder(g))
+    if (failed(importNode(*node))) {
+      restore();
+      return failure();
+    }
+  for (const auto &o : g.output()) {
+    Value v = lookup(o.name());
+    if (!v) {
+      restore();
+      return nodeError(n) << which << " output '" << o.name()
+                          << "' is not produced in the branch or before it";
+    }
+    outs.push_back(v);
+  }
+  restore();
+  return success();
+}
+
+/// If: a condition known at compile time imports only its branch; one known
+/// at run time imports both and selects each output with a Where (the
+/// branches then must give outputs of the same shapes and types).
+LogicalResult Importer::onIf(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  const onnx::AttributeProto *thenA = attr(n, "then_branch"), *elseA = attr(n, "else_branch");
+  if (!thenA || !elseA || !thenA->has_g() || !elseA->has_g())
+    return nodeError(n) << "needs then_branch and else_branch graphs";
+  Value cond = input(n, 0);
+  if (!rtt(cond).getElementType().isInteger(1) || !rtt(cond).hasStaticShape() ||
+      rtt(cond).getNumElements() != 1)
+    return nodeError(n) << "condition must be a one-element bool tensor, got "
+                        << cond.getType();
+  for (const auto *g : {&thenA->g(), &elseA->g()})
+    if (g->output_size() != n.output_size())
+      return nodeError(n) << "the node has " << n.output_size()
+                          << " outputs but a branch has " << g->output_size();
+  if (auto c = constOf(cond)) {
+    SmallVector<Value> outs;
+    bool taken = c->i[0] != 0;
+    if (failed(importBranch(n, taken ? thenA->g() : elseA->g(),
+                            taken ? "then_branch" : "else_branch", outs)))
+      return failure();
+    for (auto [k, v] : llvm::enumerate(outs))
+      define(n, k, v);
+    return success();
+  }
+  SmallVector<Value> thenOuts, elseOuts;
+  if (failed(importBranch(n, thenA->g(), "then_branch", thenOuts)) ||
+      failed(importBranch(n, elseA->g(), "else_branch", elseOuts)))
+    return failure();
+  auto scalar = buildReshape(n, cond, {}, false);
+  if (failed(scalar))
+    return failure();
+  for (int k = 0; k < n.output_size(); ++k) {
+    Value t = asPlain(thenOuts[k]), e = asPlain(elseOuts[k]);
+    if (rtt(t) != rtt(e))
+      return nodeError(n) << "with a condition known only at run time, the branches' output #"
+                          << k << " must have one type and shape, got " << t.getType()
+                          << " and " << e.getType();
+    auto w = buildWhere(n, *scalar, t, e);
+    if (failed(w))
+      return failure();
+    define(n, k, *w);
+  }
+  return success();
 }
 
 LogicalResult Importer::importNode(const NodeProto &n) {

@@ -192,6 +192,9 @@ private:
   using Handler = LogicalResult (Importer::*)(const NodeProto &);
   static const llvm::StringMap<Handler> &handlers();
   LogicalResult batchMajor(const NodeProto &n, Handler handler);
+  LogicalResult importBranch(const NodeProto &n, const onnx::GraphProto &g, StringRef which,
+                             SmallVector<Value> &outs);
+  LogicalResult onIf(const NodeProto &n);
   LogicalResult importNode(const NodeProto &n);
 
   // --- builders shared by several op families (Helpers.cpp) -----------------
@@ -333,6 +336,8 @@ private:
 
   // --- ops composed from others (Composite.cpp) -----------------------------
   LogicalResult onComposite(const NodeProto &n);
+  LogicalResult onWindow(const NodeProto &n);
+  LogicalResult onLoss(const NodeProto &n);
 
   // --- com.microsoft domain (Microsoft.cpp) ---------------------------------
   LogicalResult onQGemm(const NodeProto &n);
