@@ -1189,6 +1189,16 @@ M["convtranspose_runtime_w"] = lambda: model(
                  strides=[1, 2])],
     [vi("x", F, [1, 4, 5, 5]), vi("w", F, [4, 3, 3, 3]), vi("x2", F, [1, 4, 4, 4]),
      vi("w2", F, [4, 2, 3, 2])], [vi("y", F, None), vi("y2", F, None)], [const("b2", w(4))])
+# ConvTranspose with an output_shape past what the kernel reaches, by less
+# than the stride (ONNX's own example: 1 extra row and column; then 2 extra
+# rows, both at the end as ORT puts them, getting only the bias).
+M["convtranspose_output_shape_big"] = lambda: model(
+    [h.make_node("ConvTranspose", ["x", "w"], ["y"], name="ct_os", strides=[3, 2],
+                 output_shape=[10, 8]),
+     h.make_node("ConvTranspose", ["x", "w", "b"], ["y2"], name="ct_os2", strides=[3, 2],
+                 output_shape=[11, 8])],
+    [vi("x", F, [1, 1, 3, 3])], [vi("y", F, None), vi("y2", F, None)],
+    [const("w", w(1, 2, 3, 3)), const("b", w(2))])
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)

@@ -123,12 +123,21 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
     for (int i = 0; i < 2; ++i) {
       int64_t total = strides[i] * (xs[2 + i] - 1) + outPad[i] + (k[i] - 1) * dil[i] + 1 -
                       target[i];
-      if (total < 0 && outShape)
+      // An output_shape past what the kernel reaches (by less than the
+      // stride, as ONNX Runtime allows): the extra rows at the end, as ORT
+      // puts them (a negative end pad: the convolution pads further and
+      // those rows get only the bias). SAME_* with input x stride past the kernel's
+      // reach (a 1-wide kernel with stride 2): no padding, and the output is
+      // what the convolution produces, as ONNX Runtime does.
+      if (total < 0 && outShape && -total >= strides[i])
         return nodeError(n) << "output_shape " << target[i] << " is larger than the "
-                            << "transposed convolution can produce";
-      // SAME_* with input x stride past what the kernel reaches (a 1-wide
-      // kernel with stride 2): no padding, and the output is what the
-      // convolution produces, as ONNX Runtime does.
+                            << "transposed convolution can produce (by " << -total
+                            << "; at most stride - 1 = " << strides[i] - 1 << ")";
+      if (total < 0 && outShape) {
+        pads[i] = 0;
+        pads[2 + i] = total;
+        continue;
+      }
       total = std::max<int64_t>(total, 0);
       bool upper = autoPad == "SAME_UPPER";
       pads[i] = upper ? total / 2 : total - total / 2;
