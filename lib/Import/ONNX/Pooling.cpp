@@ -297,6 +297,12 @@ LogicalResult Importer::onMaxUnpool(const NodeProto &n) {
   auto pads = attrInts(n, "pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
   if (strides.size() != 2 || pads.size() != 4)
     return nodeError(n) << "strides and pads must have 2 and 4 entries";
+  // (Bounded first: the output-size arithmetic would overflow.)
+  auto bad = [](int64_t v, int64_t lo) { return v < lo || v > (int64_t{1} << 24); };
+  if (llvm::any_of(*kernel, [&](int64_t v) { return bad(v, 1); }) ||
+      llvm::any_of(strides, [&](int64_t v) { return bad(v, 1); }) ||
+      llvm::any_of(pads, [&](int64_t v) { return bad(v, 0); }))
+    return nodeError(n) << "kernel_shape and strides must be in [1, 2^24] and pads in [0, 2^24]";
   auto s = xt.getShape();
   SmallVector<int64_t> out = {s[0], s[1], 0, 0};
   for (int d = 0; d < 2; ++d)
