@@ -176,7 +176,8 @@ FailureOr<Importer::QDQParams> Importer::qdqParams(const NodeProto &n, Value x,
       return nodeError(n) << "blocked quantization needs a scale of rank " << rank
                           << ", got shape " << shapeToString(s->shape);
     for (int64_t d = 0; d < rank; ++d) {
-      int64_t want = d == *axis ? (xt.getDimSize(d) + block - 1) / block : xt.getDimSize(d);
+      int64_t dim = xt.getDimSize(d);
+      int64_t want = d == *axis ? dim / block + (dim % block != 0) : dim; // (no overflow)
       if (s->shape[d] != want)
         return nodeError(n) << "blocked quantization with block_size " << block
                             << " on axis " << *axis << " of shape "
@@ -184,6 +185,11 @@ FailureOr<Importer::QDQParams> Importer::qdqParams(const NodeProto &n, Value x,
                             << "with " << want << " in dimension " << d << ", got "
                             << shapeToString(s->shape);
     }
+    // The parameters are expanded per element: bounded like other constants
+    // Octet builds at import.
+    if (xt.getNumElements() > (int64_t{1} << 28))
+      return nodeError(n) << "blocked quantization of a " << shapeToString(xt.getShape())
+                          << " tensor is too large to expand";
     p.shape.assign(xt.getShape().begin(), xt.getShape().end());
     int64_t total = xt.getNumElements();
     p.scale.resize(total);
