@@ -840,6 +840,14 @@ LogicalResult Importer::defineConcat(const NodeProto &n, ArrayRef<Value> ins) {
 /// (x - mean) / sqrt(var + epsilon) over `axes` (kept), in x's float type.
 FailureOr<Value> Importer::normalizeOver(const NodeProto &n, Value x, ArrayRef<int64_t> axes,
                                          float epsilon) {
+  auto m = momentsOver(n, x, axes, epsilon);
+  if (failed(m))
+    return failure();
+  return buildBinary(n, "Div", m->centered, m->stdDev, rtt(x).getElementType());
+}
+
+FailureOr<Importer::Moments> Importer::momentsOver(const NodeProto &n, Value x,
+                                                   ArrayRef<int64_t> axes, float epsilon) {
   Type el = rtt(x).getElementType();
   std::string why;
   auto rs = inferReduceShape(rtt(x).getShape(), axes, true, why);
@@ -864,5 +872,5 @@ FailureOr<Value> Importer::normalizeOver(const NodeProto &n, Value x, ArrayRef<i
   auto sd = make<SqrtOp>(n, rt, *ve);
   if (failed(sd))
     return failure();
-  return buildBinary(n, "Div", *d, *sd, el);
+  return Moments{*mean, *d, *sd};
 }

@@ -226,6 +226,12 @@ private:
   LogicalResult defineConcat(const NodeProto &n, ArrayRef<Value> ins);
   FailureOr<Value> normalizeOver(const NodeProto &n, Value x, ArrayRef<int64_t> axes,
                                  float epsilon);
+  /// The mean over `axes` (kept), x minus it, and sqrt(variance + epsilon).
+  struct Moments {
+    Value mean, centered, stdDev;
+  };
+  FailureOr<Moments> momentsOver(const NodeProto &n, Value x, ArrayRef<int64_t> axes,
+                                 float epsilon);
   FailureOr<SmallVector<int64_t>> constInts(const NodeProto &n, int k, StringRef what);
   Value scalarConst(Type elem, double v);
 

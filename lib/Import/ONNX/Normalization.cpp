@@ -88,37 +88,16 @@ LogicalResult Importer::onLayerNorm(const NodeProto &n) {
   bool wantInv = n.output_size() > 2 && !n.output(2).empty();
   if (!wantMean && !wantInv)
     return success();
-  Type el = rtt(*x).getElementType();
   SmallVector<int64_t> axes;
   for (int64_t d = *axis; d < rtt(*x).getRank(); ++d)
     axes.push_back(d);
-  std::string why;
-  auto rs = inferReduceShape(rtt(*x).getShape(), axes, true, why);
-  if (failed(rs))
-    return nodeError(n) << why;
-  auto rt = rtt(*x).clone(*rs);
-  auto mean = make<ReduceMeanOp>(n, rt, *x, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
-  if (failed(mean))
+  auto m = momentsOver(n, *x, axes, eps);
+  if (failed(m))
     return failure();
-  define(n, 1, *mean);
+  define(n, 1, m->mean);
   if (!wantInv)
     return success();
-  auto d = buildBinary(n, "Sub", *x, *mean, el);
-  if (failed(d))
-    return failure();
-  auto sq = buildBinary(n, "Mul", *d, *d, el);
-  if (failed(sq))
-    return failure();
-  auto var = make<ReduceMeanOp>(n, rt, *sq, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
-  if (failed(var))
-    return failure();
-  auto ve = buildBinary(n, "Add", *var, scalarConst(el, eps), el);
-  if (failed(ve))
-    return failure();
-  auto sd = make<SqrtOp>(n, rt, *ve);
-  if (failed(sd))
-    return failure();
-  auto inv = make<ReciprocalOp>(n, rt, *sd);
+  auto inv = make<ReciprocalOp>(n, rtt(m->stdDev), m->stdDev);
   if (failed(inv))
     return failure();
   define(n, 2, *inv);
