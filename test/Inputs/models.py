@@ -862,25 +862,40 @@ M["op_convt1d_same"] = lambda: convt(k=(4,), strides=[2], auto_pad="SAME_LOWER",
 M["op_convt1d_output_shape"] = lambda: convt(k=(3,), strides=[2], output_shape=[12],
                                              bias=False, xshape=(1, 4, 6))
 M["op_convt_crop"] = lambda: convt(k=(2, 2), pads=[2, 1, 0, 3])
+# 3-D: strides, pads and output_padding; groups with dilations; SAME_UPPER;
+# output_shape; cropping pads.
+M["op_convt3d_s2"] = lambda: convt(k=(3, 3, 2), strides=[2, 2, 3], pads=[1, 0, 1, 1, 1, 0],
+                                   output_padding=[1, 0, 2], xshape=(2, 4, 3, 4, 5))
+M["op_convt3d_group_dil"] = lambda: convt(c=4, f=2, k=(2, 3, 2), group=2, strides=[1, 2, 2],
+                                          dilations=[2, 1, 2], xshape=(1, 4, 4, 3, 5))
+M["op_convt3d_same"] = lambda: convt(k=(4, 3, 4), strides=[2, 1, 2], auto_pad="SAME_UPPER",
+                                     bias=False, xshape=(1, 4, 3, 3, 4))
+M["op_convt3d_output_shape"] = lambda: convt(k=(3, 3, 3), strides=[2, 2, 2],
+                                             output_shape=[8, 7, 8], xshape=(1, 4, 3, 3, 3))
+M["op_convt3d_crop"] = lambda: convt(k=(2, 2, 2), pads=[2, 0, 1, 0, 3, 1], xshape=(1, 4, 5, 4, 6))
 
 
-def _qdq_convt(one_d=False):
+def _qdq_convt(one_d=False, three_d=False):
     nx, ix = qdq_act("x", 120, 0.05)
     no, io = qdq_act("o", 100, 0.08)
-    wq = rng.integers(-100, 100, (4, 3, 3) if one_d else (4, 3, 3, 3)).astype(np.int8)
+    wshape = (4, 3, 3) if one_d else (4, 3, 3, 2, 3) if three_d else (4, 3, 3, 3)
+    wq = rng.integers(-100, 100, wshape).astype(np.int8)
     win = dict(strides=[2], pads=[1, 1], output_padding=[1]) if one_d else \
-        dict(strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])
+        dict(strides=[2, 1, 2], pads=[1, 0, 1, 1, 1, 0], output_padding=[1, 0, 0]) if three_d \
+        else dict(strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])
+    xshape = [1, 4, 7] if one_d else [1, 4, 3, 4, 5] if three_d else [1, 4, 5, 6]
     nodes = nx + [h.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], name="dq_w",
                               axis=1),
                   h.make_node("ConvTranspose", ["x_d", "wd", "b"], ["o"], name="ct",
                               **win)] + no
-    return model(nodes, [vi("x", F, [1, 4, 7] if one_d else [1, 4, 5, 6])], [vi("o_d", F, None)],
+    return model(nodes, [vi("x", F, xshape)], [vi("o_d", F, None)],
                  ix + io + [const("wq", wq), const("ws", np.array([0.01, 0.02, 0.015], np.float32)),
                             const("wz", np.zeros(3, np.int8)), const("b", w(3))])
 
 
 M["qdq_op_convt"] = _qdq_convt
 M["qdq_op_convt1d"] = lambda: _qdq_convt(one_d=True)
+M["qdq_op_convt3d"] = lambda: _qdq_convt(three_d=True)
 
 # Slices: a prefix of one axis (start 0, shorter end), a reversed axis and a
 # strided window.
@@ -1189,6 +1204,11 @@ M["convtranspose_runtime_w"] = lambda: model(
                  strides=[1, 2])],
     [vi("x", F, [1, 4, 5, 5]), vi("w", F, [4, 3, 3, 3]), vi("x2", F, [1, 4, 4, 4]),
      vi("w2", F, [4, 2, 3, 2])], [vi("y", F, None), vi("y2", F, None)], [const("b2", w(4))])
+M["convtranspose3d_runtime_w"] = lambda: model(
+    [h.make_node("ConvTranspose", ["x", "w", "b"], ["y"], name="ct3", group=2,
+                 strides=[2, 1, 2], pads=[0, 1, 1, 0, 0, 1])],
+    [vi("x", F, [1, 4, 3, 4, 3]), vi("w", F, [4, 2, 2, 3, 2])], [vi("y", F, None)],
+    [const("b", w(4))])
 # ConvTranspose with an output_shape past what the kernel reaches, by less
 # than the stride (ONNX's own example: 1 extra row and column; then 2 extra
 # rows, both at the end as ORT puts them, getting only the bias).
@@ -2291,8 +2311,12 @@ def _ctw():
 
 
 B.update({
-    "convt_rank": lambda: one("ConvTranspose", ["x", "w"], in_vis=[vi("x", F, [1, 4, 5, 5, 5])],
-                              inits=[const("w", w(4, 2, 3, 3, 3))]),
+    "convt_rank": lambda: one("ConvTranspose", ["x", "w"], in_vis=[vi("x", F, [1, 4, 3, 3, 3, 3])],
+                              inits=[const("w", w(4, 2, 2, 2, 2, 2))]),
+    "convt3d_strides": lambda: one("ConvTranspose", ["x", "w"], in_vis=[vi("x", F, [1, 4, 3, 3, 3])],
+                                   inits=[const("w", w(4, 2, 2, 2, 2))], strides=[2, 2]),
+    "convt_kernel_shape": lambda: one("ConvTranspose", ["x", "w"], in_vis=[vi("x", F, [1, 4, 3, 3, 3])],
+                                      inits=[const("w", w(4, 2, 2, 2, 2))], kernel_shape=[2, 2, 3]),
     "convt1d_strides": lambda: one("ConvTranspose", ["x", "w"], in_vis=[vi("x", F, [1, 4, 5])],
                                    inits=[const("w", w(4, 2, 3))], strides=[2, 2]),
     "convt_dynamic": lambda: one("ConvTranspose", ["x", "w"], in_vis=[vi("x", F, ["n", 4, 5, 5])],

@@ -29,7 +29,8 @@ LogicalResult Importer::onConv(const NodeProto &n) {
 
 /// ConvTranspose as a stride-1 convolution: zeros between the input pixels
 /// (reshape, pad, reshape), the rest of the border as convolution padding,
-/// and the kernel flipped with input and output channels swapped.
+/// and the kernel flipped with input and output channels swapped. 1-D runs
+/// as 2-D over a unit height; 2-D and 3-D directly (3-D through makeConv3D).
 LogicalResult Importer::onConvTranspose(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
     return failure();
@@ -51,24 +52,28 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
     x = *x4;
     w = *w4;
   }
-  auto xs = rtt(x).getShape(), ws = rtt(w).getShape();
-  if (xs.size() != 4 || ws.size() != 4)
-    return nodeError(n) << "only 1-D and 2-D transposed convolutions are supported (input rank "
-                        << xs.size() << ", weight rank " << ws.size() << ")";
+  SmallVector<int64_t> xs(rtt(x).getShape()), ws(rtt(w).getShape());
+  if (xs.size() != ws.size() || (xs.size() != 4 && xs.size() != 5))
+    return nodeError(n) << "only 1-D, 2-D and 3-D transposed convolutions are supported (input "
+                        << "rank " << rtt(x).getRank() << ", weight rank " << rtt(w).getRank()
+                        << ")";
   if (!rtt(x).hasStaticShape() || !rtt(w).hasStaticShape())
     return nodeError(n) << "needs static input and weight shapes (use --input-shape)";
+  // Spatial dimensions (after lifting 1-D).
+  const int64_t d = (int64_t)xs.size() - 2;
   int64_t group = attrInt(n, "group", 1);
   if (group < 1 || xs[1] != ws[0] || ws[0] % group)
     return nodeError(n) << "weight shape " << shapeToString(ws) << " does not fit input "
                         << shapeToString(xs) << " with group " << group;
-  int64_t cg = ws[0] / group, fg = ws[1], k[2] = {ws[2], ws[3]};
+  int64_t cg = ws[0] / group, fg = ws[1];
+  SmallVector<int64_t> k(ws.begin() + 2, ws.end());
   // The window attributes, lifted to 2-D for a 1-D op (`lead` before each
   // half: [1, s] strides, [0, p0, 0, p1] pads).
   bool badCount = false;
   auto window = [&](StringRef name, int64_t def, int64_t lead, size_t halves) {
     auto v = attrInts(n, name);
     if (!v)
-      return SmallVector<int64_t>(2 * halves, def);
+      return SmallVector<int64_t>(d * halves, def);
     if (!oneD)
       return *v;
     if (v->size() != halves) {
@@ -84,13 +89,20 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
   auto dil = window("dilations", 1, 1, 1);
   auto pads = window("pads", 0, 0, 2);
   auto outPad = window("output_padding", 0, 0, 1);
-  if (badCount || strides.size() != 2 || dil.size() != 2 || pads.size() != 4 ||
-      outPad.size() != 2)
-    return nodeError(n) << (oneD ? "a 1-D transposed convolution's strides, dilations, pads and "
-                                   "output_padding must have 1, 1, 2 and 1 entries"
-                                 : "only 2-D windows are supported (strides, dilations, pads and "
-                                   "output_padding must have 2, 2, 4 and 2 entries)");
-  for (int i = 0; i < 2; ++i)
+  const size_t ud = d;
+  if (badCount || strides.size() != ud || dil.size() != ud || pads.size() != 2 * ud ||
+      outPad.size() != ud) {
+    if (oneD)
+      return nodeError(n) << "a 1-D transposed convolution's strides, dilations, pads and "
+                             "output_padding must have 1, 1, 2 and 1 entries";
+    return nodeError(n) << "a " << d << "-D transposed convolution's strides, dilations, pads "
+                        << "and output_padding must have " << d << ", " << d << ", " << 2 * d
+                        << " and " << d << " entries";
+  }
+  if (auto ks = attrInts(n, "kernel_shape");
+      ks && !oneD && (ks->size() != ud || !llvm::equal(*ks, k)))
+    return nodeError(n) << "kernel_shape does not match the weight " << shapeToString(ws);
+  for (int64_t i = 0; i < d; ++i)
     if (strides[i] < 1 || dil[i] < 1 || outPad[i] < 0 ||
         outPad[i] >= std::max(strides[i], dil[i]))
       return nodeError(n) << "invalid strides, dilations or output_padding";
@@ -106,21 +118,23 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
       autoPad != "SAME_LOWER")
     return nodeError(n) << "unsupported attribute value auto_pad=\"" << autoPad << "\"";
   if (autoPad == "VALID")
-    pads.assign(4, 0);
+    pads.assign(2 * d, 0);
   if (outShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
     SmallVector<int64_t> target;
+    int64_t given = oneD ? 1 : d;
     if (outShape) {
       target = *outShape;
-      if (target.size() == (oneD ? 3u : 4u))
+      if ((int64_t)target.size() == given + 2)
         target.erase(target.begin(), target.begin() + 2);
-      if (oneD && target.size() == 1)
+      if ((int64_t)target.size() != given)
+        return nodeError(n) << "output_shape must have " << given << " spatial entries";
+      if (oneD)
         target.insert(target.begin(), 1);
-      if (target.size() != 2)
-        return nodeError(n) << "output_shape must have " << (oneD ? 1 : 2) << " spatial entries";
     } else {
-      target = {xs[2] * strides[0], xs[3] * strides[1]};
+      for (int64_t i = 0; i < d; ++i)
+        target.push_back(xs[2 + i] * strides[i]);
     }
-    for (int i = 0; i < 2; ++i) {
+    for (int64_t i = 0; i < d; ++i) {
       int64_t total = strides[i] * (xs[2 + i] - 1) + outPad[i] + (k[i] - 1) * dil[i] + 1 -
                       target[i];
       // An output_shape past what the kernel reaches (by less than the
@@ -135,37 +149,48 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
                             << "; at most stride - 1 = " << strides[i] - 1 << ")";
       if (total < 0 && outShape) {
         pads[i] = 0;
-        pads[2 + i] = total;
+        pads[d + i] = total;
         continue;
       }
       total = std::max<int64_t>(total, 0);
       bool upper = autoPad == "SAME_UPPER";
       pads[i] = upper ? total / 2 : total - total / 2;
-      pads[2 + i] = upper ? total - total / 2 : total / 2;
+      pads[d + i] = upper ? total - total / 2 : total / 2;
     }
   }
-  // Flipped weights [group * fg, cg, kh, kw] from [group * cg, fg, kh, kw].
+  int64_t kvol = 1;
+  for (int64_t v : k)
+    kvol *= v;
+  // Flipped weights [group * fg, cg, k...] from [group * cg, fg, k...].
+  SmallVector<int64_t> flippedShape = {group * fg, cg};
+  flippedShape.append(k.begin(), k.end());
   auto flip = [&](const ConstTensor &c) {
     ConstTensor o;
     o.isFloat = c.isFloat;
-    o.shape = {group * fg, cg, k[0], k[1]};
+    o.shape.assign(flippedShape.begin(), flippedShape.end());
+    SmallVector<int64_t> pos(d);
     for (int64_t g = 0; g < group; ++g)
       for (int64_t f = 0; f < fg; ++f)
         for (int64_t ci = 0; ci < cg; ++ci)
-          for (int64_t i = 0; i < k[0]; ++i)
-            for (int64_t j = 0; j < k[1]; ++j) {
-              int64_t src = (((g * cg + ci) * fg + f) * k[0] + (k[0] - 1 - i)) * k[1] +
-                            (k[1] - 1 - j);
-              if (c.isFloat)
-                o.f.push_back(c.f[src]);
-              else
-                o.i.push_back(c.i[src]);
+          for (int64_t t = 0; t < kvol; ++t) {
+            // Tap t (row-major over k) reads the mirrored tap.
+            int64_t rest = t, mirrored = 0;
+            for (int64_t i = d - 1; i >= 0; --i) {
+              pos[i] = rest % k[i];
+              rest /= k[i];
             }
+            for (int64_t i = 0; i < d; ++i)
+              mirrored = mirrored * k[i] + (k[i] - 1 - pos[i]);
+            int64_t src = ((g * cg + ci) * fg + f) * kvol + mirrored;
+            if (c.isFloat)
+              o.f.push_back(c.f[src]);
+            else
+              o.i.push_back(c.i[src]);
+          }
     return o;
   };
   Value wf;
-  auto flippedType = RankedTensorType::get({group * fg, cg, k[0], k[1]},
-                                           rtt(w).getElementType());
+  auto flippedType = RankedTensorType::get(flippedShape, rtt(w).getElementType());
   if (auto dq = w.getDefiningOp<DequantizeOp>()) {
     auto cst = dq.getInput().getDefiningOp<ConstantOp>();
     auto c = cst ? ConstTensor::read(cst.getValue()) : std::nullopt;
@@ -195,10 +220,10 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
     auto storage = flippedType.clone(getStorageIntegerType(q));
     Value qc = ConstantOp::create(b, nodeLoc(n), flippedType.clone(nq),
                                   flip(*c).write(storage));
-    auto d = make<DequantizeOp>(n, flippedType, qc);
-    if (failed(d))
+    auto dqf = make<DequantizeOp>(n, flippedType, qc);
+    if (failed(dqf))
       return failure();
-    wf = *d;
+    wf = *dqf;
   } else if (auto c = constOf(w)) {
     if (!c->isFloat)
       return nodeError(n) << "weights must be float or dequantized, got "
@@ -211,10 +236,14 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
     if (!isa<FloatType>(rtt(w).getElementType()))
       return nodeError(n) << "weights must be float or dequantized, got "
                           << rtt(w).getElementType();
-    auto r = buildReshape(n, w, {group, cg, fg, k[0], k[1]}, false);
+    SmallVector<int64_t> split = {group, cg, fg};
+    split.append(k.begin(), k.end());
+    auto r = buildReshape(n, w, split, false);
     if (failed(r))
       return failure();
-    SmallVector<int64_t> perm = {0, 2, 1, 3, 4};
+    SmallVector<int64_t> perm = {0, 2, 1};
+    for (int64_t i = 0; i < d; ++i)
+      perm.push_back(3 + i);
     std::string why;
     auto ts = inferTransposeShape(rtt(*r).getShape(), perm, why);
     if (failed(ts))
@@ -222,11 +251,11 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
     auto t = make<TransposeOp>(n, rtt(*r).clone(*ts), *r, b.getDenseI64ArrayAttr(perm));
     if (failed(t))
       return failure();
-    auto v = buildReshape(n, *t, {group * fg, cg, k[0], k[1]}, false);
+    auto v = buildReshape(n, *t, flippedShape, false);
     if (failed(v))
       return failure();
     wf = *v;
-    for (int axis : {2, 3}) {
+    for (int64_t axis = 2; axis < 2 + d; ++axis) {
       ConstTensor idx;
       idx.shape = {k[axis - 2]};
       for (int64_t i = k[axis - 2] - 1; i >= 0; --i)
@@ -239,50 +268,68 @@ LogicalResult Importer::onConvTranspose(const NodeProto &n) {
       wf = *g;
     }
   }
-  // Zeros between pixels: [N, C, H, 1, W, 1] padded to [N, C, H, s, W, s].
-  SmallVector<int64_t> conv = {0, 0, 0, 0}; // begin h, w, end h, w
-  int64_t hs[2];
-  for (int i = 0; i < 2; ++i) {
+  // Zeros between pixels: [N, C, H, 1, W, 1] padded to [N, C, H, s, W, s]
+  // (and the depth likewise).
+  SmallVector<int64_t> conv(2 * d, 0); // begins, then ends
+  SmallVector<int64_t> hs(d);
+  bool strided = false;
+  for (int64_t i = 0; i < d; ++i) {
     int64_t edge = dil[i] * (k[i] - 1);
     hs[i] = xs[2 + i] * strides[i];
     conv[i] = edge - pads[i];
-    conv[2 + i] = edge - pads[2 + i] + outPad[i] - (strides[i] - 1);
+    conv[d + i] = edge - pads[d + i] + outPad[i] - (strides[i] - 1);
+    strided |= strides[i] > 1;
   }
-  if (strides[0] > 1 || strides[1] > 1) {
-    auto r1 = buildReshape(n, x, {xs[0], xs[1], xs[2], 1, xs[3], 1}, false);
+  if (strided) {
+    SmallVector<int64_t> unit = {xs[0], xs[1]}, spread = {xs[0], xs[1]}, lows(2 * (d + 1), 0),
+                         highs(2 * (d + 1), 0);
+    for (int64_t i = 0; i < d; ++i) {
+      unit.append({xs[2 + i], 1});
+      spread.append({xs[2 + i], strides[i]});
+      highs[3 + 2 * i] = strides[i] - 1;
+    }
+    SmallVector<int64_t> padAttr(lows);
+    padAttr.append(highs.begin(), highs.end());
+    auto r1 = buildReshape(n, x, unit, false);
     if (failed(r1))
       return failure();
-    SmallVector<int64_t> p6 = {0, 0, 0, 0, 0, 0, 0, 0, 0, strides[0] - 1, 0, strides[1] - 1};
-    auto pd = make<PadOp>(n, rtt(x).clone({xs[0], xs[1], xs[2], strides[0], xs[3], strides[1]}),
-                          *r1, b.getDenseI64ArrayAttr(p6), b.getStringAttr("constant"),
-                          b.getF32FloatAttr(0));
+    auto pd = make<PadOp>(n, rtt(x).clone(spread), *r1, b.getDenseI64ArrayAttr(padAttr),
+                          b.getStringAttr("constant"), b.getF32FloatAttr(0));
     if (failed(pd))
       return failure();
-    auto r2 = buildReshape(n, *pd, {xs[0], xs[1], hs[0], hs[1]}, false);
+    SmallVector<int64_t> merged = {xs[0], xs[1]};
+    merged.append(hs.begin(), hs.end());
+    auto r2 = buildReshape(n, *pd, merged, false);
     if (failed(r2))
       return failure();
     x = *r2;
   }
   // Negative borders crop the input; the rest pads the convolution.
   if (llvm::any_of(conv, [](int64_t p) { return p < 0; })) {
-    SmallVector<int64_t> st, en;
-    for (int i = 0; i < 2; ++i) {
+    SmallVector<int64_t> st, en, axes, steps, cropped = {xs[0], xs[1]};
+    for (int64_t i = 0; i < d; ++i) {
       st.push_back(std::max<int64_t>(0, -conv[i]));
-      en.push_back(hs[i] - std::max<int64_t>(0, -conv[2 + i]));
+      en.push_back(hs[i] - std::max<int64_t>(0, -conv[d + i]));
       if (en.back() <= st.back())
         return nodeError(n) << "pads leave an empty output";
+      axes.push_back(2 + i);
+      steps.push_back(1);
+      cropped.push_back(en.back() - st.back());
     }
-    auto sl = make<SliceOp>(n, rtt(x).clone({xs[0], xs[1], en[0] - st[0], en[1] - st[1]}), x,
-                            b.getDenseI64ArrayAttr(st), b.getDenseI64ArrayAttr(en),
-                            b.getDenseI64ArrayAttr({2, 3}), b.getDenseI64ArrayAttr({1, 1}));
+    auto sl = make<SliceOp>(n, rtt(x).clone(cropped), x, b.getDenseI64ArrayAttr(st),
+                            b.getDenseI64ArrayAttr(en), b.getDenseI64ArrayAttr(axes),
+                            b.getDenseI64ArrayAttr(steps));
     if (failed(sl))
       return failure();
     x = *sl;
     for (int64_t &p : conv)
       p = std::max<int64_t>(0, p);
   }
+  SmallVector<int64_t> one(d, 1);
+  if (d == 3)
+    return defineResult(
+        n, makeConv3D(n, x, wf, bias, one, conv, dil, group, rtt(x).getElementType()));
   std::string why;
-  SmallVector<int64_t> one = {1, 1};
   auto shape = inferConv2DShape(rtt(x).getShape(), rtt(wf).getShape(), one, conv, dil, group,
                                 why);
   if (failed(shape))

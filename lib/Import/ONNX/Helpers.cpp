@@ -584,10 +584,19 @@ FailureOr<Value> Importer::buildConv3D(const NodeProto &n, Value x, Value w, Val
   SmallVector<int64_t> pd = *pdv;
   if (failed(autoPads(n, xs.drop_front(2), ws.drop_front(2), *st, *dl, pd)))
     return failure();
+  return makeConv3D(n, x, w, bias, *st, pd, *dl, attrInt(n, "group", 1), resultElem);
+}
+
+FailureOr<Value> Importer::makeConv3D(const NodeProto &n, Value x, Value w, Value bias,
+                                      ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                      ArrayRef<int64_t> dilations, int64_t group,
+                                      Type resultElem) {
+  auto xs = rtt(x).getShape(), ws = rtt(w).getShape();
+  SmallVector<int64_t> pd(pads);
+  const ArrayRef<int64_t> *st = &strides, *dl = &dilations;
   for (int64_t k = 0; k < 3; ++k)
     if ((*st)[k] < 1 || (*dl)[k] < 1 || pd[k] < 0 || pd[k + 3] < 0)
       return nodeError(n) << "strides and dilations must be positive and pads not negative";
-  int64_t group = attrInt(n, "group", 1);
   int64_t N = xs[0], C = xs[1], D = xs[2], H = xs[3], W = xs[4];
   int64_t O = ws[0], Cg = ws[1], KD = ws[2], KH = ws[3], KW = ws[4];
   if (group < 1 || C != group * Cg || O % group)
@@ -678,9 +687,9 @@ FailureOr<Value> Importer::buildConv3D(const NodeProto &n, Value x, Value w, Val
     if (failed(w4))
       return failure();
   }
-  SmallVector<int64_t> strides = {(*st)[1], (*st)[2]}, dil = {(*dl)[1], (*dl)[2]},
+  SmallVector<int64_t> strides2 = {(*st)[1], (*st)[2]}, dil2 = {(*dl)[1], (*dl)[2]},
                        pads2 = {pd[1], pd[2], pd[4], pd[5]};
-  auto c = makeConv2D(n, *x4, *w4, bias, strides, pads2, dil, group, resultElem);
+  auto c = makeConv2D(n, *x4, *w4, bias, strides2, pads2, dil2, group, resultElem);
   if (failed(c))
     return failure();
   int64_t OH = rtt(*c).getDimSize(2), OW = rtt(*c).getDimSize(3);

@@ -213,6 +213,11 @@ private:
   FailureOr<Value> makeConv2D(const NodeProto &n, Value x, Value w, Value bias,
                               ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                               ArrayRef<int64_t> dilations, int64_t group, Type resultElem);
+  /// A 3-D convolution (as one 2-D convolution, see buildConv3D) with the
+  /// window given: 3 strides and dilations, 6 pads.
+  FailureOr<Value> makeConv3D(const NodeProto &n, Value x, Value w, Value bias,
+                              ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                              ArrayRef<int64_t> dilations, int64_t group, Type resultElem);
   /// A window attribute (strides, dilations, pads) with `count` entries,
   /// `def` each where absent; else "<what>'s <name> must have ...".
   FailureOr<SmallVector<int64_t>> windowInts(const NodeProto &n, StringRef name, int64_t def,
