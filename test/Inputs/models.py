@@ -1219,6 +1219,43 @@ M["convtranspose_output_shape_big"] = lambda: model(
                  output_shape=[11, 8])],
     [vi("x", F, [1, 1, 3, 3])], [vi("y", F, None), vi("y2", F, None)],
     [const("w", w(1, 2, 3, 3)), const("b", w(2))])
+# Signal ops: DFT (opset 17 axis attribute; real, complex, inverse,
+# dft_length padding and truncating, onesided), DFT opset 20 (axis input),
+# STFT with a run-time and a constant window and without one, MelWeightMatrix.
+M["op_dft17"] = lambda: model(
+    [h.make_node("DFT", ["x"], ["y"], name="dft_axis1", axis=1),
+     h.make_node("DFT", ["x"], ["y2"], name="dft_axis2_onesided", axis=2, onesided=1),
+     h.make_node("DFT", ["xc", "len_pad"], ["y3"], name="dft_pad", axis=1),
+     h.make_node("DFT", ["xc", "len_cut"], ["y4"], name="dft_inverse_cut", axis=2, inverse=1),
+     h.make_node("DFT", ["x4"], ["y5"], name="dft_neg_axis", axis=-3)],
+    [vi("x", F, [2, 6, 5, 1]), vi("xc", F, [1, 7, 4, 2]), vi("x4", F, [3, 4, 2, 2])],
+    [vi(o, F, None) for o in ("y", "y2", "y3", "y4", "y5")],
+    [const("len_pad", np.int64(9)), const("len_cut", np.array(3, np.int32))], opset=17)
+M["op_dft20"] = lambda: model(
+    [h.make_node("DFT", ["x"], ["y"], name="dft_default_axis"),
+     h.make_node("DFT", ["x", "len", "axis"], ["y2"], name="dft_axis_input", inverse=1)],
+    [vi("x", F, [2, 5, 6, 2])], [vi("y", F, None), vi("y2", F, None)],
+    [const("len", np.int64(4)), const("axis", np.int64(1))], opset=20)
+M["op_stft"] = lambda: model(
+    [h.make_node("STFT", ["x", "step", "", "flen"], ["y"], name="stft_plain"),
+     h.make_node("STFT", ["x", "step", "win"], ["y2"], name="stft_window"),
+     h.make_node("STFT", ["x", "step3", "hann"], ["y3"], name="stft_const_window", onesided=0),
+     h.make_node("STFT", ["xc", "step", "", "flen"], ["y4"], name="stft_complex", onesided=0)],
+    [vi("x", F, [2, 40, 1]), vi("win", F, [10]), vi("xc", F, [1, 30, 2])],
+    [vi(o, F, None) for o in ("y", "y2", "y3", "y4")],
+    [const("step", np.int64(4)), const("step3", np.int64(3)), const("flen", np.int64(10)),
+     const("hann", (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(8) / 8)).astype(np.float32))],
+    opset=17)
+M["op_mel_weight_matrix"] = lambda: model(
+    [h.make_node("MelWeightMatrix", ["bins", "dft", "rate", "lo", "hi"], ["m"], name="mel"),
+     h.make_node("MelWeightMatrix", ["bins2", "dft2", "rate2", "lo2", "hi2"], ["m2"],
+                 name="mel_whisper_like"),
+     h.make_node("Add", ["x", "m"], ["y"], name="use")],
+    [vi("x", F, [9, 8])], [vi("y", F, None), vi("m2", F, None)],
+    [const("bins", np.int32(8)), const("dft", np.int32(16)), const("rate", np.int32(8192)),
+     const("lo", np.float32(0)), const("hi", np.float32(4096)),
+     const("bins2", np.int64(20)), const("dft2", np.int64(400)), const("rate2", np.int64(16000)),
+     const("lo2", np.float32(30)), const("hi2", np.float32(7600))], opset=17)
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
@@ -2304,6 +2341,35 @@ B.update({
     "logsoftmax_axis_opset11": lambda: one("LogSoftmax", ["x"],
                                            in_vis=[vi("x", F, ["A", "B", 3, 4])], opset=11, axis=2),
     "reduce_l2_int": lambda: one("ReduceL2", ["x"], in_vis=[vi("x", I64, [2, 3])]),
+})
+_SIG = [vi("x", F, [1, 8, 1])]
+B.update({
+    "dft_onesided_inverse": lambda: one("DFT", ["x"], in_vis=_SIG, opset=17, inverse=1,
+                                        onesided=1),
+    "dft_last_dim": lambda: one("DFT", ["x"], in_vis=[vi("x", F, [1, 8, 3])], opset=17),
+    "dft_axis": lambda: one("DFT", ["x"], in_vis=_SIG, opset=17, axis=2),
+    "dft_length": lambda: one("DFT", ["x", "l"], in_vis=_SIG + [vi("l", I64, [])], opset=17),
+    "dft_length_zero": lambda: one("DFT", ["x", "l"], in_vis=_SIG, opset=17,
+                                   inits=[const("l", np.int64(0))]),
+    "dft_too_large": lambda: one("DFT", ["x", "l"], in_vis=_SIG, opset=17,
+                                 inits=[const("l", np.int64(1 << 30))]),
+    "stft_no_length": lambda: one("STFT", ["x", "s"], in_vis=_SIG, opset=17,
+                                  inits=[const("s", np.int64(2))]),
+    "stft_length_mismatch": lambda: one("STFT", ["x", "s", "w", "l"], in_vis=_SIG, opset=17,
+                                        inits=[const("s", np.int64(2)), const("w", w(4)),
+                                               const("l", np.int64(5))]),
+    "stft_long_frame": lambda: one("STFT", ["x", "s", "", "l"], in_vis=_SIG, opset=17,
+                                   inits=[const("s", np.int64(2)), const("l", np.int64(9))]),
+    "stft_rank": lambda: one("STFT", ["x", "s", "", "l"], in_vis=[vi("x", F, [8, 1])], opset=17,
+                             inits=[const("s", np.int64(2)), const("l", np.int64(4))]),
+    "mel_edges": lambda: one("MelWeightMatrix", ["b", "d", "r", "lo", "hi"], opset=17,
+                             inits=[const("b", np.int64(8)), const("d", np.int64(16)),
+                                    const("r", np.int64(8000)), const("lo", np.float32(100)),
+                                    const("hi", np.float32(5000))]),
+    "mel_runtime": lambda: one("MelWeightMatrix", ["b", "d", "r", "lo", "hi"], opset=17,
+                               in_vis=[vi("hi", F, [])],
+                               inits=[const("b", np.int64(8)), const("d", np.int64(16)),
+                                      const("r", np.int64(8000)), const("lo", np.float32(100))]),
 })
 _CT = [vi("x", F, [1, 4, 5, 5])]
 def _ctw():

@@ -114,6 +114,9 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["If"] = &Importer::onIf;
     for (const char *k : {"HannWindow", "HammingWindow", "BlackmanWindow"})
       t[k] = &Importer::onWindow;
+    t["DFT"] = &Importer::onDFT;
+    t["STFT"] = &Importer::onSTFT;
+    t["MelWeightMatrix"] = &Importer::onMelWeightMatrix;
     t["NegativeLogLikelihoodLoss"] = &Importer::onLoss;
     t["SoftmaxCrossEntropyLoss"] = &Importer::onLoss;
     t["GlobalMaxPool"] = &Importer::onGlobalMaxPool;

@@ -238,6 +238,8 @@ private:
   FailureOr<Moments> momentsOver(const NodeProto &n, Value x, ArrayRef<int64_t> axes,
                                  float epsilon);
   FailureOr<SmallVector<int64_t>> constInts(const NodeProto &n, int k, StringRef what);
+  /// One integer constant (a scalar or one-element tensor) at input k.
+  FailureOr<int64_t> constScalarInt(const NodeProto &n, int k, StringRef what);
   Value scalarConst(Type elem, double v);
 
   // --- convolutions and matrix products (ConvMatMul.cpp) --------------------
@@ -348,6 +350,12 @@ private:
   // --- ops composed from others (Composite.cpp) -----------------------------
   LogicalResult onComposite(const NodeProto &n);
   LogicalResult onWindow(const NodeProto &n);
+  // --- signal processing (Signal.cpp) ---------------------------------------
+  FailureOr<Value> buildDFT(const NodeProto &n, Value x, int64_t axis, int64_t len, bool inverse,
+                            bool onesided, ArrayRef<double> window);
+  LogicalResult onDFT(const NodeProto &n);
+  LogicalResult onSTFT(const NodeProto &n);
+  LogicalResult onMelWeightMatrix(const NodeProto &n);
   LogicalResult onLoss(const NodeProto &n);
 
   // --- com.microsoft domain (Microsoft.cpp) ---------------------------------
