@@ -1256,6 +1256,35 @@ M["op_mel_weight_matrix"] = lambda: model(
      const("lo", np.float32(0)), const("hi", np.float32(4096)),
      const("bins2", np.int64(20)), const("dft2", np.int64(400)), const("rate2", np.int64(16000)),
      const("lo2", np.float32(30)), const("hi2", np.float32(7600))], opset=17)
+# CenterCropPad (crop, pad, both, odd excess, negative axes), AffineGrid
+# (2-D and 3-D, align_corners 0 and 1), Col2Im (2-D with strides, dilations
+# and pads; 1-D; 3-D).
+M["op_center_crop_pad"] = lambda: model(
+    [h.make_node("CenterCropPad", ["x", "s"], ["y"], name="ccp_all"),
+     h.make_node("CenterCropPad", ["x", "s2"], ["y2"], name="ccp_axes", axes=[-1, 1])],
+    [vi("x", F, [2, 7, 6])], [vi("y", F, None), vi("y2", F, None)],
+    [const("s", np.array([2, 4, 9], np.int64)), const("s2", np.array([3, 10], np.int64))],
+    opset=18)
+M["op_affine_grid"] = lambda: model(
+    [h.make_node("AffineGrid", ["t", "size"], ["g"], name="grid2d"),
+     h.make_node("AffineGrid", ["t", "size"], ["g2"], name="grid2d_align", align_corners=1),
+     h.make_node("AffineGrid", ["t3", "size3"], ["g3"], name="grid3d"),
+     h.make_node("AffineGrid", ["t3", "size3"], ["g4"], name="grid3d_align", align_corners=1)],
+    [vi("t", F, [2, 2, 3]), vi("t3", F, [2, 3, 4])],
+    [vi(o, F, None) for o in ("g", "g2", "g3", "g4")],
+    [const("size", np.array([2, 3, 5, 4], np.int64)),
+     const("size3", np.array([2, 1, 3, 4, 5], np.int64))], opset=20)
+M["op_col2im"] = lambda: model(
+    [h.make_node("Col2Im", ["x", "img", "blk"], ["y"], name="col2im_2d", strides=[2, 1],
+                 dilations=[1, 2], pads=[1, 0, 2, 1]),
+     h.make_node("Col2Im", ["x1", "img1", "blk1"], ["y1"], name="col2im_1d", strides=[3]),
+     h.make_node("Col2Im", ["x3", "img3", "blk3"], ["y3"], name="col2im_3d")],
+    [vi("x", F, [2, 12, 8]), vi("x1", F, [1, 6, 3]), vi("x3", F, [1, 16, 12])],
+    [vi(o, F, None) for o in ("y", "y1", "y3")],
+    [const("img", np.array([5, 5], np.int64)), const("blk", np.array([2, 3], np.int64)),
+     const("img1", np.array([10], np.int64)), const("blk1", np.array([3], np.int64)),
+     const("img3", np.array([3, 4, 3], np.int64)), const("blk3", np.array([2, 2, 2], np.int64))],
+    opset=18)
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
@@ -2370,6 +2399,32 @@ B.update({
                                in_vis=[vi("hi", F, [])],
                                inits=[const("b", np.int64(8)), const("d", np.int64(16)),
                                       const("r", np.int64(8000)), const("lo", np.float32(100))]),
+})
+_I64 = lambda name, v: const(name, np.array(v, np.int64))
+B.update({
+    "ccp_count": lambda: one("CenterCropPad", ["x", "s"], in_vis=[vi("x", F, [2, 3])], opset=18,
+                             inits=[_I64("s", [1])]),
+    "ccp_axis": lambda: one("CenterCropPad", ["x", "s"], in_vis=[vi("x", F, [2, 3])], opset=18,
+                            inits=[_I64("s", [1])], axes=[2]),
+    "ccp_axis_twice": lambda: one("CenterCropPad", ["x", "s"], in_vis=[vi("x", F, [2, 3])],
+                                  opset=18, inits=[_I64("s", [1, 1])], axes=[1, -1]),
+    "ccp_dynamic": lambda: one("CenterCropPad", ["x", "s"], in_vis=[vi("x", F, ["n", 3])],
+                               opset=18, inits=[_I64("s", [1, 1])]),
+    "affine_grid_theta": lambda: one("AffineGrid", ["t", "s"], in_vis=[vi("t", F, [2, 3, 3])],
+                                     opset=20, inits=[_I64("s", [2, 1, 4, 4])]),
+    "affine_grid_size": lambda: one("AffineGrid", ["t", "s"],
+                                    in_vis=[vi("t", F, [2, 2, 3]), vi("s", I64, [4])], opset=20),
+    "affine_grid_zero": lambda: one("AffineGrid", ["t", "s"], in_vis=[vi("t", F, [2, 2, 3])],
+                                    opset=20, inits=[_I64("s", [2, 1, 0, 4])]),
+    "col2im_rows": lambda: one("Col2Im", ["x", "i", "b"], in_vis=[vi("x", F, [1, 5, 9])],
+                               opset=18, inits=[_I64("i", [4, 4]), _I64("b", [2, 2])]),
+    "col2im_block": lambda: one("Col2Im", ["x", "i", "b"], in_vis=[vi("x", F, [1, 5, 9])],
+                                opset=18, inits=[_I64("i", [4, 4]), _I64("b", [5, 2])]),
+    "col2im_dims": lambda: one("Col2Im", ["x", "i", "b"], in_vis=[vi("x", F, [1, 4, 9])],
+                               opset=18, inits=[_I64("i", [4, 4]), _I64("b", [2])]),
+    "col2im_strides": lambda: one("Col2Im", ["x", "i", "b"], in_vis=[vi("x", F, [1, 4, 9])],
+                                  opset=18, inits=[_I64("i", [4, 4]), _I64("b", [2, 2])],
+                                  strides=[1]),
 })
 _CT = [vi("x", F, [1, 4, 5, 5])]
 def _ctw():

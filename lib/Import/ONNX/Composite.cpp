@@ -377,3 +377,237 @@ LogicalResult Importer::onLoss(const NodeProto &n) {
   }
   return defineResult(n, buildBinary(n, "Div", *sum, den, el));
 }
+
+/// CenterCropPad (opset 18): each listed axis cropped (the excess split with
+/// the odd element at the end) or zero-padded (likewise) to its target
+/// length: a slice, then a pad.
+LogicalResult Importer::onCenterCropPad(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = asPlain(input(n, 0));
+  auto xt = rtt(x);
+  int64_t rank = xt.getRank();
+  auto shape = constInts(n, 1, "shape");
+  if (failed(shape))
+    return failure();
+  SmallVector<int64_t> axes;
+  if (auto a = attrInts(n, "axes")) {
+    for (int64_t v : *a) {
+      auto ax = normAxis(v, rank);
+      if (!ax)
+        return nodeError(n) << "axis " << v << " out of range for rank " << rank;
+      if (llvm::is_contained(axes, *ax))
+        return nodeError(n) << "axis " << v << " is listed twice";
+      axes.push_back(*ax);
+    }
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  if (shape->size() != axes.size())
+    return nodeError(n) << "shape has " << shape->size() << " entries for " << axes.size()
+                        << " axes";
+  SmallVector<int64_t> st, en, sliceAxes, steps, cut(xt.getShape()), pads(2 * rank, 0);
+  bool pad = false;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int64_t d = axes[i], target = (*shape)[i], have = xt.getDimSize(d);
+    if (target < 0 || target > (int64_t{1} << 31))
+      return nodeError(n) << "target length " << target << " out of range";
+    if (ShapedType::isDynamic(have))
+      return nodeError(n) << "needs a static dimension " << d << " (use --input-shape)";
+    if (have > target) {
+      int64_t s0 = (have - target) / 2;
+      st.push_back(s0);
+      en.push_back(s0 + target);
+      sliceAxes.push_back(d);
+      steps.push_back(1);
+      cut[d] = target;
+    } else if (have < target) {
+      pads[d] = (target - have) / 2;
+      pads[d + rank] = target - have - pads[d];
+      pad = true;
+    }
+  }
+  if (!st.empty()) {
+    auto sl = make<SliceOp>(n, xt.clone(cut), x, b.getDenseI64ArrayAttr(st),
+                            b.getDenseI64ArrayAttr(en), b.getDenseI64ArrayAttr(sliceAxes),
+                            b.getDenseI64ArrayAttr(steps));
+    if (failed(sl))
+      return failure();
+    x = *sl;
+  }
+  if (pad) {
+    SmallVector<int64_t> out(cut);
+    for (int64_t d = 0; d < rank; ++d)
+      out[d] += pads[d] + pads[d + rank];
+    auto pd = make<PadOp>(n, xt.clone(out), x, b.getDenseI64ArrayAttr(pads),
+                          b.getStringAttr("constant"), b.getF32FloatAttr(0));
+    if (failed(pd))
+      return failure();
+    x = *pd;
+  }
+  define(n, 0, x);
+  return success();
+}
+
+/// AffineGrid (opset 20): the normalized sampling grid of each theta
+/// ([N, 2, 3] for 2-D, [N, 3, 4] for 3-D) over a constant size: a matmul of
+/// theta with the constant base grid (x, y[, z], 1) columns, transposed to
+/// [N, (D,) H, W, 2 or 3].
+LogicalResult Importer::onAffineGrid(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  auto ft = requireFloat(n, asPlain(input(n, 0)), "theta");
+  if (failed(ft))
+    return failure();
+  auto tt = rtt(*ft);
+  auto size = constInts(n, 1, "size");
+  if (failed(size))
+    return failure();
+  int64_t sd = (int64_t)size->size() - 2;
+  if ((sd != 2 && sd != 3) || !tt.hasStaticShape() || tt.getRank() != 3 ||
+      tt.getDimSize(1) != sd || tt.getDimSize(2) != sd + 1 || tt.getDimSize(0) != (*size)[0])
+    return nodeError(n) << "needs theta [N, 2, 3] with size [N, C, H, W], or [N, 3, 4] with "
+                        << "[N, C, D, H, W], got " << tt << " and " << size->size()
+                        << " size entries";
+  SmallVector<int64_t> spatial(size->begin() + 2, size->end());
+  int64_t points = 1;
+  for (int64_t s : spatial) {
+    if (s < 1 || s > (int64_t{1} << 24))
+      return nodeError(n) << "size entries must be in [1, 2^24], got " << s;
+    points *= s;
+    if (points > (int64_t{1} << 26))
+      return nodeError(n) << "the grid is too large to compile";
+  }
+  bool align = attrInt(n, "align_corners", 0) != 0;
+  auto coord = [&](int64_t i, int64_t s) {
+    if (align)
+      return s == 1 ? -1.0 : -1.0 + 2.0 * (double)i / (double)(s - 1);
+    return (2.0 * (double)i + 1.0) / (double)s - 1.0;
+  };
+  // base[(x, y[, z], 1), point], the points row-major over (D,) H, W.
+  Type el = tt.getElementType();
+  ConstTensor base;
+  base.isFloat = true;
+  base.shape = {sd + 1, points};
+  base.f.assign((sd + 1) * points, 1.0);
+  for (int64_t p = 0; p < points; ++p) {
+    int64_t rest = p;
+    for (int64_t d = sd - 1; d >= 0; --d) {
+      int64_t i = rest % spatial[d];
+      rest /= spatial[d];
+      // Component 0 is x (the last spatial dimension), 1 is y, 2 is z.
+      base.f[(sd - 1 - d) * points + p] = coord(i, spatial[d]);
+    }
+  }
+  auto bt = RankedTensorType::get({sd + 1, points}, el);
+  auto prod = buildMatMul(n, *ft, createConstant(base.write(bt), bt, ""), el);
+  if (failed(prod))
+    return failure();
+  int64_t N = tt.getDimSize(0);
+  auto tr = make<TransposeOp>(n, RankedTensorType::get({N, points, sd}, el), *prod,
+                              b.getDenseI64ArrayAttr({0, 2, 1}));
+  if (failed(tr))
+    return failure();
+  SmallVector<int64_t> out = {N};
+  out.append(spatial.begin(), spatial.end());
+  out.push_back(sd);
+  return defineResult(n, buildReshape(n, *tr, out, false));
+}
+
+/// Col2Im (opset 18): the sum of the columns' blocks at their image
+/// positions, which is a transposed convolution: the columns [N, C * K, L]
+/// as [N, C * K, L1, L2, ...] through a ConvTranspose with C groups whose
+/// weight is one-hot at each block tap (K = prod(block_shape)), and an
+/// output_padding that brings the result to image_shape.
+LogicalResult Importer::onCol2Im(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "input");
+  if (failed(fx))
+    return failure();
+  auto xt = rtt(*fx);
+  auto image = constInts(n, 1, "image_shape");
+  auto block = constInts(n, 2, "block_shape");
+  if (failed(image) || failed(block))
+    return failure();
+  int64_t sd = (int64_t)image->size();
+  if (!xt.hasStaticShape() || xt.getRank() != 3)
+    return nodeError(n) << "the input must be [N, C * prod(block_shape), L] with a static shape, "
+                        << "got " << xt;
+  if (sd < 1 || sd > 3 || (int64_t)block->size() != sd)
+    return nodeError(n) << "image_shape and block_shape must have the same 1 to 3 entries, got "
+                        << sd << " and " << block->size();
+  auto window = [&](StringRef name, int64_t def, int64_t count) {
+    return windowInts(n, name, def, count, "Col2Im");
+  };
+  auto st = window("strides", 1, sd), dl = window("dilations", 1, sd), pd = window("pads", 0, 2 * sd);
+  if (failed(st) || failed(dl) || failed(pd))
+    return failure();
+  int64_t kvol = 1, L = 1;
+  SmallVector<int64_t> blocks, outPad;
+  for (int64_t i = 0; i < sd; ++i) {
+    int64_t img = (*image)[i], k = (*block)[i], s = (*st)[i], d = (*dl)[i];
+    int64_t p = (*pd)[i] + (*pd)[sd + i];
+    auto bad = [](int64_t v, int64_t lo) { return v < lo || v > (int64_t{1} << 24); };
+    if (bad(img, 1) || bad(k, 1) || bad(s, 1) || bad(d, 1) || bad((*pd)[i], 0) ||
+        bad((*pd)[sd + i], 0))
+      return nodeError(n) << "image and block sizes, strides and dilations must be in [1, 2^24] "
+                          << "and pads in [0, 2^24]";
+    int64_t span = d * (k - 1) + 1;
+    if (img + p < span)
+      return nodeError(n) << "block " << k << " (" << span << " with dilation) does not fit image "
+                          << "dimension " << img << " with pads " << p;
+    int64_t count = (img + p - span) / s + 1;
+    blocks.push_back(count);
+    outPad.push_back(img + p - ((count - 1) * s + span));
+    kvol *= k;
+    L *= count;
+  }
+  int64_t ck = xt.getDimSize(1);
+  if (ck % kvol || xt.getDimSize(2) != L)
+    return nodeError(n) << "input " << xt << " does not hold C * " << kvol << " rows of " << L
+                        << " blocks for image_shape and block_shape";
+  int64_t C = ck / kvol;
+  SmallVector<int64_t> xs = {xt.getDimSize(0), ck};
+  xs.append(blocks.begin(), blocks.end());
+  auto x = buildReshape(n, *fx, xs, false);
+  if (failed(x))
+    return failure();
+  // The one-hot weight [C * K, 1, block...].
+  SmallVector<int64_t> wshape = {ck, 1};
+  wshape.append(block->begin(), block->end());
+  ConstTensor w;
+  w.isFloat = true;
+  w.shape.assign(wshape.begin(), wshape.end());
+  w.f.assign(ck * kvol, 0.0);
+  for (int64_t r = 0; r < ck; ++r)
+    w.f[r * kvol + r % kvol] = 1.0;
+  auto wt = RankedTensorType::get(wshape, xt.getElementType());
+  // The transposed convolution's node: this one with its window, under the
+  // same name (errors name the Col2Im node).
+  NodeProto ct = n;
+  ct.clear_input();
+  ct.clear_attribute();
+  std::string prefix = "\x01" + n.name() + "/col2im/";
+  values[prefix + "x"] = *x;
+  values[prefix + "w"] = createConstant(w.write(wt), wt, "");
+  ct.add_input(prefix + "x");
+  ct.add_input(prefix + "w");
+  auto ints = [&](StringRef name, ArrayRef<int64_t> v) {
+    auto *a = ct.add_attribute();
+    a->set_name(name.str());
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t e : v)
+      a->add_ints(e);
+  };
+  ints("strides", *st);
+  ints("dilations", *dl);
+  ints("pads", *pd);
+  ints("output_padding", outPad);
+  auto *g = ct.add_attribute();
+  g->set_name("group");
+  g->set_type(onnx::AttributeProto::INT);
+  g->set_i(C);
+  return onConvTranspose(ct);
+}

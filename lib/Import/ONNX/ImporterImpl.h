@@ -350,6 +350,9 @@ private:
   // --- ops composed from others (Composite.cpp) -----------------------------
   LogicalResult onComposite(const NodeProto &n);
   LogicalResult onWindow(const NodeProto &n);
+  LogicalResult onCenterCropPad(const NodeProto &n);
+  LogicalResult onAffineGrid(const NodeProto &n);
+  LogicalResult onCol2Im(const NodeProto &n);
   // --- signal processing (Signal.cpp) ---------------------------------------
   FailureOr<Value> buildDFT(const NodeProto &n, Value x, int64_t axis, int64_t len, bool inverse,
                             bool onesided, ArrayRef<double> window);
