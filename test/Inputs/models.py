@@ -1285,6 +1285,15 @@ M["op_col2im"] = lambda: model(
      const("img1", np.array([10], np.int64)), const("blk1", np.array([3], np.int64)),
      const("img3", np.array([3, 4, 3], np.int64)), const("blk3", np.array([2, 2, 2], np.int64))],
     opset=18)
+# Einsum with repeated letters (diagonals): a trace, a batched diagonal, a
+# letter repeated three times, and a diagonal times a matrix.
+M["op_einsum_diagonal"] = lambda: model(
+    [h.make_node("Einsum", ["a"], ["trace"], name="trace", equation="ii"),
+     h.make_node("Einsum", ["b"], ["bdiag"], name="batch_diag", equation="bii->bi"),
+     h.make_node("Einsum", ["c"], ["c3"], name="triple", equation="iji i->j".replace(" ", "")),
+     h.make_node("Einsum", ["a", "m"], ["am"], name="diag_matmul", equation="ii,ij->ij")],
+    [vi("a", F, [4, 4]), vi("b", F, [2, 3, 3]), vi("c", F, [3, 2, 3, 3]), vi("m", F, [4, 5])],
+    [vi(o, F, None) for o in ("trace", "bdiag", "c3", "am")], [], opset=12)
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
@@ -2475,7 +2484,7 @@ B.update({
                                         equation="...ijk,i->i", opset=12),
     "einsum_operands": lambda: one("Einsum", ["x"], in_vis=[vi("x", F, [2, 3])],
                                    equation="ij,jk->ik", opset=12),
-    "einsum_diagonal": lambda: one("Einsum", ["x"], in_vis=[vi("x", F, [3, 3])],
+    "einsum_diagonal": lambda: one("Einsum", ["x"], in_vis=[vi("x", F, [3, 4])],
                                    equation="ii->i", opset=12),
     "einsum_rank": lambda: one("Einsum", ["x"], in_vis=[vi("x", F, [3, 3])],
                                equation="ijk->k", opset=12),

@@ -475,11 +475,57 @@ LogicalResult Importer::onEinsum(const NodeProto &n) {
   std::map<char, int64_t> size;
   for (size_t i = 0; i < terms.size(); ++i) {
     Value v = asPlain(input(n, i));
-    auto s = rtt(v).getShape();
     if (!isa<FloatType>(rtt(v).getElementType()))
       return nodeError(n) << "Einsum operands must be float tensors";
-    if ((int64_t)terms[i].size() != (int64_t)s.size())
-      return nodeError(n) << "term '" << terms[i] << "' does not match operand rank " << s.size();
+    if ((int64_t)terms[i].size() != rtt(v).getRank())
+      return nodeError(n) << "term '" << terms[i] << "' does not match operand rank "
+                          << rtt(v).getRank();
+    // A letter repeated within a term takes the diagonal: the two
+    // dimensions moved last, merged, and every (size + 1)-th element kept;
+    // the letter then appears once, last.
+    for (;;) {
+      std::string &t = terms[i];
+      size_t p = std::string::npos, q = std::string::npos;
+      for (size_t a = 0; a < t.size() && p == std::string::npos; ++a)
+        if (size_t r = t.find(t[a], a + 1); r != std::string::npos)
+          p = a, q = r;
+      if (p == std::string::npos)
+        break;
+      auto vs = rtt(v).getShape();
+      int64_t d = vs[p];
+      if (d == kDyn || vs[q] != d)
+        return nodeError(n) << "letter '" << t[p] << "' repeated in term '" << t
+                            << "' needs equal static sizes, got " << shapeToString(vs);
+      SmallVector<int64_t> perm, moved, merged;
+      std::string nt;
+      for (size_t a = 0; a < t.size(); ++a)
+        if (a != p && a != q) {
+          perm.push_back(a);
+          moved.push_back(vs[a]);
+          nt += t[a];
+        }
+      merged = moved;
+      perm.append({(int64_t)p, (int64_t)q});
+      moved.append({d, d});
+      merged.push_back(d * d);
+      auto tr = make<TransposeOp>(n, rtt(v).clone(moved), v, b.getDenseI64ArrayAttr(perm));
+      if (failed(tr))
+        return failure();
+      auto flat = buildReshape(n, *tr, merged, false);
+      if (failed(flat))
+        return failure();
+      SmallVector<int64_t> diag(merged);
+      diag.back() = d;
+      auto sl = make<SliceOp>(n, rtt(v).clone(diag), *flat, b.getDenseI64ArrayAttr({0}),
+                              b.getDenseI64ArrayAttr({d * d}),
+                              b.getDenseI64ArrayAttr({(int64_t)merged.size() - 1}),
+                              b.getDenseI64ArrayAttr({d + 1}));
+      if (failed(sl))
+        return failure();
+      v = *sl;
+      t = nt + t[p];
+    }
+    auto s = rtt(v).getShape();
     for (size_t d = 0; d < s.size(); ++d) {
       char c = terms[i][d];
       if (!std::isalpha((unsigned char)c) || s[d] == kDyn ||
