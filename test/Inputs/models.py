@@ -1294,6 +1294,15 @@ M["op_einsum_diagonal"] = lambda: model(
      h.make_node("Einsum", ["a", "m"], ["am"], name="diag_matmul", equation="ii,ij->ij")],
     [vi("a", F, [4, 4]), vi("b", F, [2, 3, 3]), vi("c", F, [3, 2, 3, 3]), vi("m", F, [4, 5])],
     [vi(o, F, None) for o in ("trace", "bdiag", "c3", "am")], [], opset=12)
+# Compress with constant conditions: along an axis, a negative axis with a
+# shorter condition, and over the flattened input.
+M["op_compress"] = lambda: model(
+    [h.make_node("Compress", ["x", "c0"], ["y"], name="compress_axis0", axis=0),
+     h.make_node("Compress", ["x", "c1"], ["y2"], name="compress_neg_axis", axis=-1),
+     h.make_node("Compress", ["x", "c2"], ["y3"], name="compress_flat")],
+    [vi("x", F, [3, 4])], [vi(o, F, None) for o in ("y", "y2", "y3")],
+    [const("c0", np.array([True, False, True])), const("c1", np.array([False, True, True])),
+     const("c2", np.array([1, 0, 0, 1, 1, 0, 0, 0, 1, 1], np.bool_))], opset=11)
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
@@ -2434,6 +2443,14 @@ B.update({
     "col2im_strides": lambda: one("Col2Im", ["x", "i", "b"], in_vis=[vi("x", F, [1, 4, 9])],
                                   opset=18, inits=[_I64("i", [4, 4]), _I64("b", [2, 2])],
                                   strides=[1]),
+})
+B.update({
+    "compress_runtime": lambda: one("Compress", ["x", "c"], opset=11,
+                                    in_vis=[vi("x", F, [3]), vi("c", TP.BOOL, [3])]),
+    "compress_long": lambda: one("Compress", ["x", "c"], in_vis=[vi("x", F, [2])], opset=11,
+                                 inits=[const("c", np.array([True, True, True]))], axis=0),
+    "compress_axis": lambda: one("Compress", ["x", "c"], in_vis=[vi("x", F, [2])], opset=11,
+                                 inits=[const("c", np.array([True]))], axis=1),
 })
 _CT = [vi("x", F, [1, 4, 5, 5])]
 def _ctw():

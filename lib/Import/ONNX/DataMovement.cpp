@@ -484,6 +484,51 @@ LogicalResult Importer::onGather(const NodeProto &n) {
       n, make<GatherOp>(n, rtt(x).clone(*shape), x, idx, b.getI64IntegerAttr(*axis)));
 }
 
+/// Compress with a constant condition (the output's shape depends on it):
+/// a Gather of the positions it selects, along `axis` or over the flattened
+/// input.
+LogicalResult Importer::onCompress(const NodeProto &n) {
+  if (failed(need(n, {0, 1})))
+    return failure();
+  Value x = input(n, 0);
+  auto cond = constOf(input(n, 1));
+  if (!cond || cond->isFloat || cond->shape.size() != 1)
+    return nodeError(n) << "condition (input #1) must be a 1-D constant (the output's shape "
+                        << "depends on it)";
+  int64_t axis = 0;
+  if (attr(n, "axis")) {
+    auto a = normAxis(attrInt(n, "axis", 0), rtt(x).getRank());
+    if (!a)
+      return nodeError(n) << "axis " << attrInt(n, "axis", 0) << " out of range for rank "
+                          << rtt(x).getRank();
+    axis = *a;
+  } else {
+    if (!rtt(x).hasStaticShape())
+      return nodeError(n) << "needs a static input shape without an axis (use --input-shape)";
+    auto flat = buildReshape(n, x, {rtt(x).getNumElements()}, false);
+    if (failed(flat))
+      return failure();
+    x = *flat;
+  }
+  int64_t len = rtt(x).getDimSize(axis);
+  if (ShapedType::isDynamic(len))
+    return nodeError(n) << "needs a static dimension " << axis << " (use --input-shape)";
+  if ((int64_t)cond->i.size() > len)
+    return nodeError(n) << "condition has " << cond->i.size() << " entries for a dimension of "
+                        << len;
+  ConstTensor idx;
+  for (int64_t i = 0; i < (int64_t)cond->i.size(); ++i)
+    if (cond->i[i])
+      idx.i.push_back(i);
+  idx.shape = {(int64_t)idx.i.size()};
+  auto it = RankedTensorType::get({(int64_t)idx.i.size()}, b.getI64Type());
+  SmallVector<int64_t> shape(rtt(x).getShape());
+  shape[axis] = idx.i.size();
+  return defineResult(n, make<GatherOp>(n, rtt(x).clone(shape), x,
+                                        createConstant(idx.write(it), it, ""),
+                                        b.getI64IntegerAttr(axis)));
+}
+
 LogicalResult Importer::onGatherElements(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
     return failure();

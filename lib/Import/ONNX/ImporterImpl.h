@@ -313,6 +313,7 @@ private:
   LogicalResult onPad(const NodeProto &n);
   LogicalResult onGather(const NodeProto &n);
   LogicalResult onGatherElements(const NodeProto &n);
+  LogicalResult onCompress(const NodeProto &n);
   LogicalResult onGatherND(const NodeProto &n);
   LogicalResult onReverseSequence(const NodeProto &n);
   FailureOr<Value> buildScatter(const NodeProto &n, bool nd);
