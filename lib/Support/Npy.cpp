@@ -24,7 +24,7 @@ const DescrEntry kDescrs[] = {
     {"<u2", OCTET_DTYPE_BF16},
     {"<f4", OCTET_DTYPE_F32}, {"<f8", OCTET_DTYPE_F64}, {"|i1", OCTET_DTYPE_I8},
     {"|u1", OCTET_DTYPE_U8},  {"<i2", OCTET_DTYPE_I16}, {"<u2", OCTET_DTYPE_U16},
-    {"<i4", OCTET_DTYPE_I32}, {"<i8", OCTET_DTYPE_I64}, {"|b1", OCTET_DTYPE_BOOL},
+    {"<i4", OCTET_DTYPE_I32}, {"<i8", OCTET_DTYPE_I64}, {"<u8", OCTET_DTYPE_U64}, {"|b1", OCTET_DTYPE_BOOL},
     {"<f2", OCTET_DTYPE_F16}, {"<u4", OCTET_DTYPE_U32},
 };
 

@@ -34,6 +34,7 @@ size_t octet_dtype_size(int32_t dtype) {
     return 4;
   case OCTET_DTYPE_F64:
   case OCTET_DTYPE_I64:
+  case OCTET_DTYPE_U64:
     return 8;
   case OCTET_DTYPE_I8:
   case OCTET_DTYPE_U8:
@@ -75,6 +76,8 @@ const char *octet_dtype_name(int32_t dtype) {
     return "bfloat16";
   case OCTET_DTYPE_U32:
     return "uint32";
+  case OCTET_DTYPE_U64:
+    return "uint64";
   default:
     return "unknown";
   }

@@ -1303,6 +1303,32 @@ M["op_compress"] = lambda: model(
     [vi("x", F, [3, 4])], [vi(o, F, None) for o in ("y", "y2", "y3")],
     [const("c0", np.array([True, False, True])), const("c1", np.array([False, True, True])),
      const("c2", np.array([1, 0, 0, 1, 1, 0, 0, 0, 1, 1], np.bool_))], opset=11)
+# uint64 tensors across the whole range (past 2^63): comparisons, Max/Min,
+# Mod, Div, shifts, wrapping arithmetic, casts, Concat.
+_U64 = TP.UINT64
+M["op_uint64"] = lambda: model(
+    [h.make_node("Max", ["a", "b"], ["max"], name="max"),
+     h.make_node("Min", ["a", "b"], ["min"], name="min"),
+     h.make_node("Mod", ["a", "b"], ["mod"], name="mod"),
+     h.make_node("Div", ["a", "b"], ["div"], name="div"),
+     h.make_node("Greater", ["a", "b"], ["gt"], name="gt"),
+     h.make_node("Less", ["a", "big"], ["lt"], name="lt_const"),
+     h.make_node("BitShift", ["a", "sh"], ["shr"], name="shr", direction="RIGHT"),
+     h.make_node("BitShift", ["a", "sh"], ["shl"], name="shl", direction="LEFT"),
+     h.make_node("Add", ["a", "b"], ["add"], name="add"),
+     h.make_node("Sub", ["a", "b"], ["sub"], name="sub"),
+     h.make_node("Mul", ["a", "b"], ["mul"], name="mul"),
+     h.make_node("Cast", ["a"], ["f"], name="to_float", to=TP.FLOAT),
+     h.make_node("Cast", ["a"], ["d"], name="to_double", to=TP.DOUBLE),
+     h.make_node("Cast", ["a"], ["i"], name="to_int64", to=TP.INT64),
+     h.make_node("Concat", ["a", "b"], ["cat"], name="concat", axis=0)],
+    [vi("a", _U64, [3, 5]), vi("b", _U64, [3, 5])],
+    [vi(o, _U64, None) for o in ("max", "min", "mod", "div", "shr", "shl", "add", "sub", "mul",
+                                 "cat")] +
+    [vi("gt", TP.BOOL, None), vi("lt", TP.BOOL, None), vi("f", F, None),
+     vi("d", TP.DOUBLE, None), vi("i", I64, None)],
+    [const("big", np.array([1 << 63, (1 << 64) - 1, 5, 0, 1 << 62], np.uint64)),
+     const("sh", np.array([0, 1, 7, 63, 33], np.uint64))], opset=13)
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)

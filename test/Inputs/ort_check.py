@@ -49,7 +49,7 @@ for n in m.graph.node:
 fixed = dict(s.split("=") for s in a.input_shape)
 rng = np.random.default_rng(a.seed)
 NP = {1: np.float32, 2: np.uint8, 3: np.int8, 4: np.uint16, 5: np.int16, 6: np.int32,
-      7: np.int64, 9: np.bool_, 10: np.float16, 11: np.float64, 12: np.uint32}
+      7: np.int64, 9: np.bool_, 10: np.float16, 11: np.float64, 12: np.uint32, 13: np.uint64}
 feeds = []
 for i in m.graph.input:
     if i.name in inits:
@@ -65,6 +65,8 @@ for i in m.graph.input:
         x = rng.random(shape) < 0.5
     elif dt in (np.int32, np.int64):  # masks and indices: small values
         x = rng.integers(0, 3, shape).astype(dt)
+    elif dt == np.uint64:  # the whole range, past 2^63 too
+        x = rng.integers(0, np.iinfo(dt).max, shape, dtype=dt, endpoint=True)
     else:
         x = rng.integers(np.iinfo(dt).min, np.iinfo(dt).max + 1, shape).astype(dt)
     path = os.path.join(a.work, i.name + ".npy")

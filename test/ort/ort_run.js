@@ -17,7 +17,7 @@ const ort = require('onnxruntime-node');
 
 const DTYPES = {
   '<f4': ['float32', Float32Array], '|u1': ['uint8', Uint8Array], '|i1': ['int8', Int8Array],
-  '<i4': ['int32', Int32Array], '<i8': ['int64', BigInt64Array], '|b1': ['bool', Uint8Array],
+  '<i4': ['int32', Int32Array], '<i8': ['int64', BigInt64Array], '<u8': ['uint64', BigUint64Array], '|b1': ['bool', Uint8Array],
   '<f2': ['float16', Uint16Array], '<u4': ['uint32', Uint32Array], '<u2': ['uint16', Uint16Array],
   '<i2': ['int16', Int16Array], '<f8': ['float64', Float64Array],
 };

@@ -37,6 +37,7 @@ typedef enum octet_dtype {
   OCTET_DTYPE_F16 = 10,  /* IEEE half, passed as its 16 bits */
   OCTET_DTYPE_BF16 = 11, /* bfloat16, passed as its 16 bits */
   OCTET_DTYPE_U32 = 12,
+  OCTET_DTYPE_U64 = 13,
 } octet_dtype;
 
 /*--- status codes -------------------------------------------------------------*/

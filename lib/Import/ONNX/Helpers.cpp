@@ -53,6 +53,8 @@ Importer::elementType(int32_t t, const std::function<InFlightDiagnostic()> &err)
     return Type(IntegerType::get(ctx, 32, IntegerType::Unsigned));
   case TP::INT64:
     return Type(IntegerType::get(ctx, 64));
+  case TP::UINT64:
+    return Type(IntegerType::get(ctx, 64, IntegerType::Unsigned));
   case TP::BOOL:
     return Type(IntegerType::get(ctx, 1));
   default: {

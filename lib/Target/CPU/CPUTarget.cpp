@@ -82,7 +82,7 @@ static int dtypeOf(Type el) {
     case 32:
       return u ? OCTET_DTYPE_U32 : OCTET_DTYPE_I32;
     case 64:
-      return u ? 0 : OCTET_DTYPE_I64;
+      return u ? OCTET_DTYPE_U64 : OCTET_DTYPE_I64;
     default:
       return 0;
     }
@@ -1159,6 +1159,8 @@ static std::string cType(int dtype) {
     return "int64_t";
   case OCTET_DTYPE_U32:
     return "uint32_t";
+  case OCTET_DTYPE_U64:
+    return "uint64_t";
   case OCTET_DTYPE_F16:
   case OCTET_DTYPE_BF16:
     return "uint16_t"; // the 16 bits
