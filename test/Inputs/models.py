@@ -1329,6 +1329,20 @@ M["op_uint64"] = lambda: model(
      vi("d", TP.DOUBLE, None), vi("i", I64, None)],
     [const("big", np.array([1 << 63, (1 << 64) - 1, 5, 0, 1 << 62], np.uint64)),
      const("sh", np.array([0, 1, 7, 63, 33], np.uint64))], opset=13)
+# Det: a matrix, batches of them, 1 x 1, and (as constants times the
+# input's sign pattern) a singular matrix and one whose first pivot is 0.
+M["op_det"] = lambda: model(
+    [h.make_node("Det", ["x"], ["d"], name="det_2d"),
+     h.make_node("Det", ["y"], ["dy"], name="det_batched"),
+     h.make_node("Det", ["z"], ["dz"], name="det_1x1"),
+     h.make_node("Mul", ["sing", "s"], ["sm"], name="scale_singular"),
+     h.make_node("Det", ["sm"], ["ds"], name="det_singular"),
+     h.make_node("Mul", ["perm", "s"], ["pm"], name="scale_pivot"),
+     h.make_node("Det", ["pm"], ["dp"], name="det_zero_pivot")],
+    [vi("x", F, [4, 4]), vi("y", F, [2, 3, 5, 5]), vi("z", F, [3, 1, 1]), vi("s", F, [1])],
+    [vi(o, F, None) for o in ("d", "dy", "dz", "ds", "dp")],
+    [const("sing", np.array([[1, 2, 3], [2, 4, 6], [0, 1, 1]], np.float32)),
+     const("perm", np.array([[0, 2, 1], [3, 0, 1], [1, 1, 0]], np.float32))], opset=11)
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
@@ -2477,6 +2491,10 @@ B.update({
                                  inits=[const("c", np.array([True, True, True]))], axis=0),
     "compress_axis": lambda: one("Compress", ["x", "c"], in_vis=[vi("x", F, [2])], opset=11,
                                  inits=[const("c", np.array([True]))], axis=1),
+})
+B.update({
+    "det_square": lambda: one("Det", ["x"], in_vis=[vi("x", F, [2, 3, 4])], opset=11),
+    "det_large": lambda: one("Det", ["x"], in_vis=[vi("x", F, [65, 65])], opset=11),
 })
 _CT = [vi("x", F, [1, 4, 5, 5])]
 def _ctw():

@@ -611,3 +611,172 @@ LogicalResult Importer::onCol2Im(const NodeProto &n) {
   g->set_i(C);
   return onConvTranspose(ct);
 }
+
+/// Det: Gaussian elimination with partial pivoting, unrolled over the n
+/// columns of [..., n, n] (as LAPACK's getrf, which ONNX Runtime's Eigen LU
+/// follows): at step k the row with the largest |a[i][k]| (i >= k) is
+/// swapped with row k through one-hot row masks (each swap flips the
+/// sign), then the rows below are reduced; a zero pivot leaves its column
+/// (the determinant is then 0). The result is the signed product of the
+/// diagonal.
+LogicalResult Importer::onDet(const NodeProto &n) {
+  if (failed(need(n, {0})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "X");
+  if (failed(fx))
+    return failure();
+  auto xt = rtt(*fx);
+  int64_t r = xt.getRank();
+  if (!xt.hasStaticShape() || r < 2 || xt.getDimSize(r - 1) != xt.getDimSize(r - 2))
+    return nodeError(n) << "needs [..., n, n] square matrices of static shape, got " << xt;
+  int64_t dim = xt.getDimSize(r - 1);
+  if (dim > 64)
+    return nodeError(n) << "matrices larger than 64 x 64 are not supported (got " << dim << ")";
+  Type el = xt.getElementType(), i1 = b.getI1Type(), i64 = b.getI64Type();
+  SmallVector<int64_t> batch(xt.getShape().drop_back(2));
+  int64_t P = 1;
+  for (int64_t d : batch)
+    P *= d;
+  SmallVector<int64_t> outShape(batch);
+  if (dim == 0 || P == 0) {
+    // The determinant of a 0 x 0 matrix is 1.
+    ConstTensor one;
+    one.isFloat = true;
+    one.shape.assign(outShape.begin(), outShape.end());
+    one.f.assign(P, 1.0);
+    auto t = RankedTensorType::get(outShape, el);
+    define(n, 0, createConstant(one.write(t), t, ""));
+    return success();
+  }
+  auto a = buildReshape(n, *fx, {P, dim, dim}, false);
+  if (failed(a))
+    return failure();
+  Value A = *a;
+  auto T = [&](ArrayRef<int64_t> s, Type t) { return RankedTensorType::get(s, t); };
+  auto constant = [&](ArrayRef<int64_t> s, Type t, function_ref<double(int64_t)> f) {
+    ConstTensor c;
+    c.isFloat = isa<FloatType>(t);
+    c.shape.assign(s.begin(), s.end());
+    int64_t count = 1;
+    for (int64_t d : s)
+      count *= d;
+    for (int64_t i = 0; i < count; ++i)
+      c.isFloat ? c.f.push_back(f(i)) : c.i.push_back((int64_t)f(i));
+    return createConstant(c.write(T(s, t)), T(s, t), "");
+  };
+  auto slice = [&](Value v, ArrayRef<int64_t> st, ArrayRef<int64_t> en, ArrayRef<int64_t> axes,
+                   ArrayRef<int64_t> shape) {
+    SmallVector<int64_t> steps(st.size(), 1);
+    return make<SliceOp>(n, rtt(v).clone(shape), v, b.getDenseI64ArrayAttr(st),
+                         b.getDenseI64ArrayAttr(en), b.getDenseI64ArrayAttr(axes),
+                         b.getDenseI64ArrayAttr(steps));
+  };
+  Value zero = scalarConst(el, 0.0);
+  Value rows = constant({1, dim, 1}, i64, [](int64_t i) { return (double)i; });
+  Value sign = constant({P, 1, 1}, el, [](int64_t) { return 1.0; });
+  for (int64_t k = 0; k < dim; ++k) {
+    if (k + 1 < dim) {
+      // The pivot row: argmax |a[i][k]| over i >= k (the first on ties).
+      auto col = slice(A, {k, k}, {dim, k + 1}, {1, 2}, {P, dim - k, 1});
+      if (failed(col))
+        return failure();
+      auto mag = make<AbsOp>(n, rtt(*col), *col);
+      if (failed(mag))
+        return failure();
+      auto am = make<ArgMaxOp>(n, T({P, 1, 1}, i64), *mag, b.getI64IntegerAttr(1),
+                               b.getBoolAttr(true), b.getBoolAttr(false));
+      if (failed(am))
+        return failure();
+      auto piv = buildBinary(n, "Add", *am, scalarConst(i64, (double)k), i64);
+      if (failed(piv))
+        return failure();
+      auto isPiv = make<CompareOp>(n, T({P, dim, 1}, i1), rows, *piv, b.getStringAttr("eq"));
+      if (failed(isPiv))
+        return failure();
+      auto ePiv = make<CastOp>(n, T({P, dim, 1}, el), *isPiv);
+      if (failed(ePiv))
+        return failure();
+      Value eK = constant({1, dim, 1}, el, [&](int64_t i) { return i == k ? 1.0 : 0.0; });
+      auto pr = buildBinary(n, "Mul", A, *ePiv, el);
+      if (failed(pr))
+        return failure();
+      auto rowP = make<ReduceSumOp>(n, T({P, 1, dim}, el), *pr, b.getDenseI64ArrayAttr({1}),
+                                    b.getBoolAttr(true));
+      auto rowK = slice(A, {k}, {k + 1}, {1}, {P, 1, dim});
+      if (failed(rowP) || failed(rowK))
+        return failure();
+      auto diff = buildBinary(n, "Sub", *rowP, *rowK, el);
+      if (failed(diff))
+        return failure();
+      // A + e_k (row_p - row_k) - e_p (row_p - row_k)
+      auto ed = buildBinary(n, "Sub", eK, *ePiv, el);
+      if (failed(ed))
+        return failure();
+      auto upd = buildBinary(n, "Mul", *ed, *diff, el);
+      if (failed(upd))
+        return failure();
+      auto sw = buildBinary(n, "Add", A, *upd, el);
+      if (failed(sw))
+        return failure();
+      A = *sw;
+      auto same = make<CompareOp>(n, T({P, 1, 1}, i1), *am, scalarConst(i64, 0.0),
+                                  b.getStringAttr("eq"));
+      if (failed(same))
+        return failure();
+      auto flip = buildWhere(n, *same, scalarConst(el, 1.0), scalarConst(el, -1.0));
+      if (failed(flip))
+        return failure();
+      auto s2 = buildBinary(n, "Mul", sign, *flip, el);
+      if (failed(s2))
+        return failure();
+      sign = *s2;
+      // Reduce the rows below k: a[i] -= a[i][k] / a[k][k] * a[k].
+      auto pivot = slice(A, {k, k}, {k + 1, k + 1}, {1, 2}, {P, 1, 1});
+      auto colk = slice(A, {k}, {k + 1}, {2}, {P, dim, 1});
+      auto rowk = slice(A, {k}, {k + 1}, {1}, {P, 1, dim});
+      if (failed(pivot) || failed(colk) || failed(rowk))
+        return failure();
+      auto isZero = make<CompareOp>(n, T({P, 1, 1}, i1), *pivot, zero, b.getStringAttr("eq"));
+      if (failed(isZero))
+        return failure();
+      auto safe = buildWhere(n, *isZero, scalarConst(el, 1.0), *pivot);
+      if (failed(safe))
+        return failure();
+      Value below = constant({1, dim, 1}, el, [&](int64_t i) { return i > k ? 1.0 : 0.0; });
+      auto masked = buildBinary(n, "Mul", *colk, below, el);
+      if (failed(masked))
+        return failure();
+      auto f = buildBinary(n, "Div", *masked, *safe, el);
+      if (failed(f))
+        return failure();
+      auto f0 = buildWhere(n, *isZero, zero, *f);
+      if (failed(f0))
+        return failure();
+      auto red = buildBinary(n, "Mul", *f0, *rowk, el);
+      if (failed(red))
+        return failure();
+      auto next = buildBinary(n, "Sub", A, *red, el);
+      if (failed(next))
+        return failure();
+      A = *next;
+    }
+  }
+  // The diagonal: every (n + 1)-th element of the flattened matrices.
+  auto flat = buildReshape(n, A, {P, dim * dim}, false);
+  if (failed(flat))
+    return failure();
+  auto diag = make<SliceOp>(n, T({P, dim}, el), *flat, b.getDenseI64ArrayAttr({0}),
+                            b.getDenseI64ArrayAttr({dim * dim}), b.getDenseI64ArrayAttr({1}),
+                            b.getDenseI64ArrayAttr({dim + 1}));
+  if (failed(diag))
+    return failure();
+  auto prod = make<ReduceProdOp>(n, T({P}, el), *diag, b.getDenseI64ArrayAttr({1}),
+                                 b.getBoolAttr(false));
+  auto s1 = buildReshape(n, sign, {P}, false);
+  if (failed(prod) || failed(s1))
+    return failure();
+  auto det = buildBinary(n, "Mul", *prod, *s1, el);
+  if (failed(det))
+    return failure();
+  return defineResult(n, buildReshape(n, *det, outShape, false));
+}

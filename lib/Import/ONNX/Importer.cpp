@@ -115,6 +115,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     for (const char *k : {"HannWindow", "HammingWindow", "BlackmanWindow"})
       t[k] = &Importer::onWindow;
     t["DFT"] = &Importer::onDFT;
+    t["Det"] = &Importer::onDet;
     t["Compress"] = &Importer::onCompress;
     t["CenterCropPad"] = &Importer::onCenterCropPad;
     t["AffineGrid"] = &Importer::onAffineGrid;

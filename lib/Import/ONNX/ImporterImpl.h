@@ -354,6 +354,7 @@ private:
   LogicalResult onCenterCropPad(const NodeProto &n);
   LogicalResult onAffineGrid(const NodeProto &n);
   LogicalResult onCol2Im(const NodeProto &n);
+  LogicalResult onDet(const NodeProto &n);
   // --- signal processing (Signal.cpp) ---------------------------------------
   FailureOr<Value> buildDFT(const NodeProto &n, Value x, int64_t axis, int64_t len, bool inverse,
                             bool onesided, ArrayRef<double> window);
