@@ -1343,6 +1343,20 @@ M["op_det"] = lambda: model(
     [vi(o, F, None) for o in ("d", "dy", "dz", "ds", "dp")],
     [const("sing", np.array([[1, 2, 3], [2, 4, 6], [0, 1, 1]], np.float32)),
      const("perm", np.array([[0, 2, 1], [3, 0, 1], [1, 1, 0]], np.float32))], opset=11)
+# Resize's keep_aspect_ratio_policy (opset 18): not_larger and not_smaller
+# over the spatial axes (in either order), linear and nearest.
+M["op_resize_keep_aspect"] = lambda: model(
+    [h.make_node("Resize", ["x", "", "", "sz"], ["y"], name="not_larger_nearest", axes=[2, 3],
+                 keep_aspect_ratio_policy="not_larger"),
+     h.make_node("Resize", ["x", "", "", "sz"], ["y2"], name="not_smaller_linear", axes=[2, 3],
+                 mode="linear", keep_aspect_ratio_policy="not_smaller"),
+     h.make_node("Resize", ["x", "", "", "sz2"], ["y3"], name="axes_not_larger", axes=[2, 3],
+                 mode="linear", keep_aspect_ratio_policy="not_larger"),
+     h.make_node("Resize", ["x", "", "", "sz3"], ["y4"], name="axes_not_smaller", axes=[3, 2],
+                 keep_aspect_ratio_policy="not_smaller")],
+    [vi("x", F, [1, 2, 6, 9])], [vi(o, F, None) for o in ("y", "y2", "y3", "y4")],
+    [const("sz", np.array([4, 4], np.int64)), const("sz2", np.array([13, 10], np.int64)),
+     const("sz3", np.array([5, 3], np.int64))], opset=18)
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
@@ -2358,7 +2372,7 @@ B.update({
     "resize_antialias": lambda: one("Resize", ["x", "", "sc"], in_vis=_X, opset=18, antialias=1,
                                     inits=[const("sc", np.array([1, 1, 2, 2], np.float32))]),
     "resize_policy": lambda: one("Resize", ["x", "", "", "sz"], in_vis=_X, opset=18,
-                                 keep_aspect_ratio_policy="not_larger",
+                                 keep_aspect_ratio_policy="fit",
                                  inits=[const("sz", np.array([1, 4, 8, 8]))]),
     "resize_dynamic_scales": lambda: one("Resize", ["x", "", "sc"],
                                          in_vis=_X + [vi("sc", F, [4])]),

@@ -752,7 +752,7 @@ LogicalResult Importer::onResize(const NodeProto &n) {
     mode = "linear";
   if (mode != "nearest" && mode != "linear" && (mode != "cubic" || upsample))
     return nodeError(n) << "unsupported attribute value mode=\"" << mode << "\"";
-  std::string coord = "asymmetric", nearest = "round_prefer_floor";
+  std::string coord = "asymmetric", nearest = "round_prefer_floor", policy = "stretch";
   if (!upsample && opset >= 11) {
     coord = attrString(n, "coordinate_transformation_mode", "half_pixel");
     nearest = attrString(n, "nearest_mode", "round_prefer_floor");
@@ -761,8 +761,8 @@ LogicalResult Importer::onResize(const NodeProto &n) {
                              "\"tf_crop_and_resize\"";
     if (attrInt(n, "antialias", 0))
       return nodeError(n) << "unsupported attribute value antialias=1";
-    std::string policy = attrString(n, "keep_aspect_ratio_policy", "stretch");
-    if (policy != "stretch")
+    policy = attrString(n, "keep_aspect_ratio_policy", "stretch");
+    if (policy != "stretch" && policy != "not_larger" && policy != "not_smaller")
       return nodeError(n) << "unsupported attribute value keep_aspect_ratio_policy=\""
                           << policy << "\"";
   }
@@ -806,7 +806,27 @@ LogicalResult Importer::onResize(const NodeProto &n) {
                         << " entries, expected " << axes.size();
   SmallVector<float> scales(rank, 1.0f);
   SmallVector<int64_t> out(in.begin(), in.end());
-  for (size_t i = 0; i < axes.size(); ++i) {
+  // keep_aspect_ratio_policy (opset 18, with sizes): one scale for every
+  // listed axis, the smallest (not_larger) or largest (not_smaller) of
+  // sizes / input, and sizes round(scale * input).
+  if (policy != "stretch" && !sizeList.empty()) {
+    float keep = 0;
+    for (size_t i = 0; i < axes.size(); ++i) {
+      auto a = normAxis(axes[i], rank);
+      if (!a)
+        return nodeError(n) << "resize axis " << axes[i] << " out of range for rank " << rank;
+      if (sizeList[i] <= 0 || sizeList[i] > (int64_t{1} << 31))
+        return nodeError(n) << "sizes must be in [1, 2^31], got " << sizeList[i];
+      float s = (float)sizeList[i] / (float)in[*a];
+      keep = i == 0 ? s : policy == "not_larger" ? std::min(keep, s) : std::max(keep, s);
+    }
+    for (size_t i = 0; i < axes.size(); ++i) {
+      int64_t a = *normAxis(axes[i], rank);
+      scales[a] = keep;
+      out[a] = (int64_t)std::floor((double)keep * (double)in[a] + 0.5);
+    }
+  }
+  for (size_t i = 0; i < axes.size() && (policy == "stretch" || sizeList.empty()); ++i) {
     auto a = normAxis(axes[i], rank);
     if (!a)
       return nodeError(n) << "resize axis " << axes[i] << " out of range for rank " << rank;
