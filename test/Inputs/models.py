@@ -1357,6 +1357,22 @@ M["op_resize_keep_aspect"] = lambda: model(
     [vi("x", F, [1, 2, 6, 9])], [vi(o, F, None) for o in ("y", "y2", "y3", "y4")],
     [const("sz", np.array([4, 4], np.int64)), const("sz2", np.array([13, 10], np.int64)),
      const("sz3", np.array([5, 3], np.int64))], opset=18)
+# Dilated AveragePool (opset 19): pads with and without counting them,
+# strides, ceil_mode.
+M["op_avgpool_dilated"] = lambda: model(
+    [h.make_node("AveragePool", ["x"], ["y"], name="dil", kernel_shape=[2, 3],
+                 dilations=[2, 2]),
+     h.make_node("AveragePool", ["x"], ["y2"], name="dil_pads", kernel_shape=[3, 3],
+                 dilations=[2, 1], pads=[1, 2, 2, 1], strides=[2, 1]),
+     h.make_node("AveragePool", ["x"], ["y3"], name="dil_pads_counted", kernel_shape=[3, 3],
+                 dilations=[2, 1], pads=[1, 2, 2, 1], strides=[2, 1], count_include_pad=1),
+     h.make_node("AveragePool", ["x"], ["y4"], name="dil_ceil", kernel_shape=[2, 2],
+                 dilations=[2, 3], strides=[2, 2], ceil_mode=1),
+     h.make_node("AveragePool", ["x"], ["y5"], name="dil_ceil_counted", kernel_shape=[2, 2],
+                 dilations=[2, 2], strides=[3, 2], pads=[1, 1, 1, 1], ceil_mode=1,
+                 count_include_pad=1)],
+    [vi("x", F, [2, 3, 9, 10])], [vi(o, F, None) for o in ("y", "y2", "y3", "y4", "y5")],
+    opset=19)
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
@@ -2146,7 +2162,8 @@ B = {
     "maxunpool_output_shape": lambda: one("MaxUnpool", ["x", "i", "os"], kernel_shape=[2, 2],
                                           in_vis=X4 + [vi("i", I64, [1, 2, 4, 4])],
                                           inits=[const("os", np.array([1, 3, 8, 8]))]),
-    "avgpool_dilations": lambda: one("AveragePool", ["x"], in_vis=X4, opset=19,
+    "avgpool_dilations": lambda: one("AveragePool", ["x"], in_vis=[vi("x", F, ["n", 2, 6, 6])],
+                                     opset=19,
                                      kernel_shape=[2, 2], dilations=[2, 2]),
     "gap_rank": lambda: one("GlobalAveragePool", ["x"], in_vis=[vi("x", F, [1, 2])]),
     "gap3d_dynamic": lambda: one("GlobalAveragePool", ["x"], in_vis=[vi("x", F, [1, 2, 3, "h", 4])]),

@@ -154,8 +154,6 @@ LogicalResult Importer::onPool(const NodeProto &n) {
     return failure();
   bool ceil = attrInt(n, "ceil_mode", 0);
   bool isMax = n.op_type() == "MaxPool";
-  if (!isMax && (dilations[0] != 1 || dilations[1] != 1))
-    return nodeError(n) << "unsupported attribute value: dilated average pooling";
   if (!isMax && isQuantTensor(x.getType()))
     x = asPlain(x);
   std::string why;
@@ -163,6 +161,8 @@ LogicalResult Importer::onPool(const NodeProto &n) {
                                 dilations, ceil, why);
   if (failed(shape))
     return nodeError(n) << why;
+  if (!isMax && (dilations[0] != 1 || dilations[1] != 1))
+    return defineResult(n, dilatedAvgPool(n, x, *kernel, strides, pads, dilations, *shape));
   auto t = rtt(x).clone(*shape);
   if (wantIndices) {
     auto idx = maxPoolIndices(n, x, *kernel, strides, pads, dilations, *shape, storageOrder);
@@ -184,6 +184,61 @@ LogicalResult Importer::onPool(const NodeProto &n) {
     return failure();
   define(n, 0, *v);
   return success();
+}
+
+/// A dilated AveragePool (opset 19) in 2-D: the window sums as a depthwise
+/// convolution with a ones kernel (the end padded as far as ceil_mode's last
+/// windows reach), divided by each output's count of taps inside the input
+/// (count_include_pad = 0) or inside the padded input (= 1), a constant.
+FailureOr<Value> Importer::dilatedAvgPool(const NodeProto &n, Value x, ArrayRef<int64_t> kernel,
+                                          ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                          ArrayRef<int64_t> dilations,
+                                          ArrayRef<int64_t> outShape) {
+  auto fx = requireFloat(n, x, "X");
+  if (failed(fx))
+    return failure();
+  auto xt = rtt(*fx);
+  if (!xt.hasStaticShape())
+    return nodeError(n) << "dilated average pooling needs a static input shape, got " << xt;
+  int64_t C = xt.getDimSize(1);
+  bool includePad = attrInt(n, "count_include_pad", 0) != 0;
+  SmallVector<int64_t> convPads(pads);
+  SmallVector<SmallVector<double>> counts(2);
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = xt.getDimSize(2 + i), out = outShape[2 + i], k = kernel[i], s = strides[i],
+            d = dilations[i], pb = pads[i], pe = pads[2 + i];
+    int64_t needed = (out - 1) * s + (k - 1) * d + 1;
+    convPads[2 + i] = std::max(pe, needed - in - pb);
+    int64_t lo = includePad ? -pb : 0, hi = includePad ? in + pe : in;
+    for (int64_t o = 0; o < out; ++o) {
+      int64_t c = 0;
+      for (int64_t t = 0; t < k; ++t) {
+        int64_t p = o * s - pb + t * d;
+        c += p >= lo && p < hi;
+      }
+      counts[i].push_back((double)c);
+    }
+  }
+  Type el = xt.getElementType();
+  SmallVector<int64_t> wShape = {C, 1, kernel[0], kernel[1]};
+  ConstTensor ones;
+  ones.isFloat = true;
+  ones.shape.assign(wShape.begin(), wShape.end());
+  ones.f.assign(C * kernel[0] * kernel[1], 1.0);
+  auto wt = RankedTensorType::get(wShape, el);
+  auto sum = makeConv2D(n, *fx, createConstant(ones.write(wt), wt, ""), Value(), strides,
+                        convPads, dilations, C, el);
+  if (failed(sum))
+    return failure();
+  int64_t oh = outShape[2], ow = outShape[3];
+  ConstTensor cnt;
+  cnt.isFloat = true;
+  cnt.shape = {oh, ow};
+  for (int64_t i = 0; i < oh; ++i)
+    for (int64_t j = 0; j < ow; ++j)
+      cnt.f.push_back(counts[0][i] * counts[1][j]);
+  auto ct = RankedTensorType::get({oh, ow}, el);
+  return buildBinary(n, "Div", *sum, createConstant(cnt.write(ct), ct, ""), el);
 }
 
 /// MaxPool's Indices output: for each window the flat index into X
