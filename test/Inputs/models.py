@@ -1373,6 +1373,28 @@ M["op_avgpool_dilated"] = lambda: model(
                  count_include_pad=1)],
     [vi("x", F, [2, 3, 9, 10])], [vi(o, F, None) for o in ("y", "y2", "y3", "y4", "y5")],
     opset=19)
+# Attention (opset 23): 4-D multi-head; 3-D grouped-query heads with a
+# bool mask; causal with past keys/values (present outputs) and a float
+# mask; scale, softcap and the softmax output (qk_matmul_output_mode 3).
+M["op_attention23"] = lambda: model(
+    [h.make_node("Attention", ["q", "k", "v"], ["y"], name="mha"),
+     h.make_node("Attention", ["q3", "k3", "v3", "bm"], ["y2"], name="gqa_3d_bool_mask",
+                 q_num_heads=4, kv_num_heads=2),
+     h.make_node("Attention", ["q", "k", "v", "", "pk", "pv"], ["y3", "pres_k", "pres_v"],
+                 name="causal_past", is_causal=1),
+     h.make_node("Attention", ["q", "k", "v", "fm"], ["y4", "", "", "qk"],
+                 name="softcap_scale", scale=0.3, softcap=2.0, qk_matmul_output_mode=3),
+     h.make_node("Attention", ["q", "k", "v", "fm"], ["y5", "", "", "qk0"],
+                 name="qk_raw", qk_matmul_output_mode=1),
+     h.make_node("Attention", ["q", "k", "v", "fm"], ["y6", "", "", "qk2"],
+                 name="qk_masked", qk_matmul_output_mode=2, softcap=3.0)],
+    [vi("q", F, [2, 3, 4, 8]), vi("k", F, [2, 3, 5, 8]), vi("v", F, [2, 3, 5, 6]),
+     vi("q3", F, [2, 4, 16]), vi("k3", F, [2, 6, 8]), vi("v3", F, [2, 6, 10]),
+     vi("bm", TP.BOOL, [4, 6]), vi("pk", F, [2, 3, 2, 8]), vi("pv", F, [2, 3, 2, 6]),
+     vi("fm", F, [2, 1, 4, 5])],
+    [vi(o, F, None) for o in ("y", "y2", "y3", "pres_k", "pres_v", "y4", "qk", "y5", "qk0",
+                              "y6", "qk2")],
+    opset=23)
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
@@ -2526,6 +2548,25 @@ B.update({
 B.update({
     "det_square": lambda: one("Det", ["x"], in_vis=[vi("x", F, [2, 3, 4])], opset=11),
     "det_large": lambda: one("Det", ["x"], in_vis=[vi("x", F, [65, 65])], opset=11),
+})
+_QKV = [vi("q", F, [1, 2, 3, 4]), vi("k", F, [1, 2, 3, 4]), vi("v", F, [1, 2, 3, 4])]
+B.update({
+    "attention_heads": lambda: one("Attention", ["q", "k", "v"], opset=23, q_num_heads=3,
+                                   kv_num_heads=2,
+                                   in_vis=[vi("q", F, [1, 3, 8]), vi("k", F, [1, 3, 8]),
+                                           vi("v", F, [1, 3, 8])]),
+    "attention_shapes": lambda: one("Attention", ["q", "k", "v"], opset=23,
+                                    in_vis=_QKV[:2] + [vi("v", F, [1, 2, 5, 4])]),
+    "attention_past": lambda: one("Attention", ["q", "k", "v", "", "pk"], opset=23,
+                                  in_vis=_QKV + [vi("pk", F, [1, 2, 1, 4])]),
+    "attention_mask": lambda: one("Attention", ["q", "k", "v", "m"], opset=23,
+                                  in_vis=_QKV + [vi("m", I64, [3, 3])]),
+    "attention_mask_long": lambda: one("Attention", ["q", "k", "v", "m"], opset=23,
+                                       in_vis=_QKV + [vi("m", F, [3, 4])]),
+    "attention_mode": lambda: one("Attention", ["q", "k", "v"], opset=23,
+                                  in_vis=_QKV, qk_matmul_output_mode=4),
+    "attention_nonpad": lambda: one("Attention", ["q", "k", "v", "", "", "", "s"], opset=24,
+                                    in_vis=_QKV + [vi("s", I64, [1])]),
 })
 _CT = [vi("x", F, [1, 4, 5, 5])]
 def _ctw():

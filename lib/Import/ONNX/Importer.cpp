@@ -116,6 +116,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
       t[k] = &Importer::onWindow;
     t["DFT"] = &Importer::onDFT;
     t["Det"] = &Importer::onDet;
+    t["Attention"] = &Importer::onAttention;
     t["Compress"] = &Importer::onCompress;
     t["CenterCropPad"] = &Importer::onCenterCropPad;
     t["AffineGrid"] = &Importer::onAffineGrid;

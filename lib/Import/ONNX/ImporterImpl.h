@@ -358,6 +358,9 @@ private:
   LogicalResult onAffineGrid(const NodeProto &n);
   LogicalResult onCol2Im(const NodeProto &n);
   LogicalResult onDet(const NodeProto &n);
+  // --- opset 23 transformer ops (Attention.cpp) -----------------------------
+  LogicalResult onAttention(const NodeProto &n);
+  LogicalResult onRotaryEmbedding(const NodeProto &n);
   // --- signal processing (Signal.cpp) ---------------------------------------
   FailureOr<Value> buildDFT(const NodeProto &n, Value x, int64_t axis, int64_t len, bool inverse,
                             bool onesided, ArrayRef<double> window);
