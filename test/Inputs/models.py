@@ -1395,6 +1395,22 @@ M["op_attention23"] = lambda: model(
     [vi(o, F, None) for o in ("y", "y2", "y3", "pres_k", "pres_v", "y4", "qk", "y5", "qk0",
                               "y6", "qk2")],
     opset=23)
+# RotaryEmbedding (opset 23): 4-D with position ids, 3-D interleaved with
+# per-position caches, and a partial rotation.
+M["op_rotary_embedding"] = lambda: model(
+    [h.make_node("RotaryEmbedding", ["x", "cos", "sin", "pos"], ["y"], name="rope_4d"),
+     h.make_node("RotaryEmbedding", ["x3", "cos3", "sin3"], ["y2"], name="rope_3d_interleaved",
+                 num_heads=2, interleaved=1),
+     h.make_node("RotaryEmbedding", ["x", "cosp", "sinp", "pos"], ["y3"], name="rope_partial",
+                 rotary_embedding_dim=4)],
+    [vi("x", F, [2, 3, 5, 8]), vi("x3", F, [2, 5, 12]), vi("cos3", F, [2, 5, 3]),
+     vi("sin3", F, [2, 5, 3])],
+    [vi(o, F, None) for o in ("y", "y2", "y3")],
+    [const("cos", np.cos(np.outer(np.arange(16), np.arange(1, 5))).astype(np.float32)),
+     const("sin", np.sin(np.outer(np.arange(16), np.arange(1, 5))).astype(np.float32)),
+     const("cosp", np.cos(np.outer(np.arange(16), [0.5, 1.5])).astype(np.float32)),
+     const("sinp", np.sin(np.outer(np.arange(16), [0.5, 1.5])).astype(np.float32)),
+     const("pos", np.array([[0, 1, 2, 3, 4], [7, 3, 15, 0, 9]], np.int64))], opset=23)
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
@@ -2567,6 +2583,18 @@ B.update({
                                   in_vis=_QKV, qk_matmul_output_mode=4),
     "attention_nonpad": lambda: one("Attention", ["q", "k", "v", "", "", "", "s"], opset=24,
                                     in_vis=_QKV + [vi("s", I64, [1])]),
+})
+_ROPE = [vi("x", F, [1, 2, 3, 4]), vi("c", F, [1, 3, 2]), vi("s", F, [1, 3, 2])]
+B.update({
+    "rope_heads": lambda: one("RotaryEmbedding", ["x", "c", "s"], opset=23, num_heads=3,
+                              in_vis=[vi("x", F, [1, 3, 8]), vi("c", F, [1, 3, 2]),
+                                      vi("s", F, [1, 3, 2])]),
+    "rope_dim": lambda: one("RotaryEmbedding", ["x", "c", "s"], opset=23, in_vis=_ROPE,
+                            rotary_embedding_dim=3),
+    "rope_cache": lambda: one("RotaryEmbedding", ["x", "c", "s"], opset=23,
+                              in_vis=_ROPE[:2] + [vi("s", F, [1, 3, 3])]),
+    "rope_positions": lambda: one("RotaryEmbedding", ["x", "c", "s", "p"], opset=23,
+                                  in_vis=_ROPE + [vi("p", I64, [1, 3])]),
 })
 _CT = [vi("x", F, [1, 4, 5, 5])]
 def _ctw():

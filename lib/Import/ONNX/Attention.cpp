@@ -223,3 +223,128 @@ LogicalResult Importer::onAttention(const NodeProto &n) {
     return failure();
   return defineResult(n, buildReshape(n, *yt, {B, S, Hq * Dv}, false));
 }
+
+/// RotaryEmbedding (opset 23): X [B, S, heads * D] (num_heads) or [B,
+/// heads, S, D], worked on as [B, S, heads, D]; the first
+/// rotary_embedding_dim values of each head (all by default) rotated by the
+/// cos/sin caches ([max_position, rd / 2] gathered at position_ids [B, S],
+/// or [B, S, rd / 2] as they are), as halves or interleaved pairs.
+LogicalResult Importer::onRotaryEmbedding(const NodeProto &n) {
+  if (failed(need(n, {0, 1, 2})))
+    return failure();
+  auto fx = requireFloat(n, asPlain(input(n, 0)), "X");
+  if (failed(fx))
+    return failure();
+  auto xt = rtt(*fx);
+  Type el = xt.getElementType();
+  if (!xt.hasStaticShape() || (xt.getRank() != 3 && xt.getRank() != 4))
+    return nodeError(n) << "X must be 3-D or 4-D with a static shape, got " << xt;
+  bool threeD = xt.getRank() == 3;
+  int64_t B = xt.getDimSize(0), S = threeD ? xt.getDimSize(1) : xt.getDimSize(2);
+  int64_t H = threeD ? attrInt(n, "num_heads", 0) : xt.getDimSize(1);
+  if (threeD && (H < 1 || xt.getDimSize(2) % H))
+    return nodeError(n) << "3-D X " << xt << " needs num_heads dividing its hidden size, got "
+                        << H;
+  int64_t D = threeD ? xt.getDimSize(2) / H : xt.getDimSize(3);
+  int64_t rd = attrInt(n, "rotary_embedding_dim", 0);
+  if (rd == 0)
+    rd = D;
+  if (rd < 2 || rd > D || rd % 2)
+    return nodeError(n) << "rotary_embedding_dim must be even and at most the head size " << D
+                        << ", got " << rd;
+  int64_t half = rd / 2;
+  // X as [B, S, H, D].
+  Value x = *fx;
+  if (threeD) {
+    auto r = buildReshape(n, x, {B, S, H, D}, false);
+    if (failed(r))
+      return failure();
+    x = *r;
+  } else {
+    auto t = make<TransposeOp>(n, RankedTensorType::get({B, S, H, D}, el), x,
+                               b.getDenseI64ArrayAttr({0, 2, 1, 3}));
+    if (failed(t))
+      return failure();
+    x = *t;
+  }
+  // cos and sin as [B, S, 1, half].
+  SmallVector<Value, 2> cs;
+  Value pos = input(n, 3);
+  for (int k : {1, 2}) {
+    Value c = input(n, k);
+    auto ct = rtt(c);
+    if (ct.getElementType() != el || !ct.hasStaticShape())
+      return nodeError(n) << (k == 1 ? "cos_cache" : "sin_cache") << " must be a static " << el
+                          << " tensor, got " << ct;
+    if (pos) {
+      auto pt = rtt(pos);
+      if (ct.getRank() != 2 || ct.getDimSize(1) != half || pt.getShape() != ArrayRef<int64_t>{B, S} ||
+          !isa<IntegerType>(pt.getElementType()))
+        return nodeError(n) << "with position_ids [" << B << ", " << S << "] the caches must be "
+                            << "[max_position, " << half << "], got " << ct << " and ids "
+                            << pt;
+      auto g = make<GatherOp>(n, RankedTensorType::get({B, S, half}, el), c, pos,
+                              b.getI64IntegerAttr(0));
+      if (failed(g))
+        return failure();
+      c = *g;
+    } else if (ct.getShape() != ArrayRef<int64_t>{B, S, half}) {
+      return nodeError(n) << "without position_ids the caches must be [" << B << ", " << S
+                          << ", " << half << "], got " << ct;
+    }
+    auto r = buildReshape(n, c, {B, S, 1, half}, false);
+    if (failed(r))
+      return failure();
+    cs.push_back(*r);
+  }
+  auto slice = [&](Value v, int64_t st, int64_t en, int64_t step, int64_t count) {
+    return make<SliceOp>(n, RankedTensorType::get({B, S, H, count}, el), v,
+                         b.getDenseI64ArrayAttr({st}), b.getDenseI64ArrayAttr({en}),
+                         b.getDenseI64ArrayAttr({3}), b.getDenseI64ArrayAttr({step}));
+  };
+  bool interleaved = attrInt(n, "interleaved", 0) != 0;
+  auto x1 = interleaved ? slice(x, 0, rd, 2, half) : slice(x, 0, half, 1, half);
+  auto x2 = interleaved ? slice(x, 1, rd, 2, half) : slice(x, half, rd, 1, half);
+  if (failed(x1) || failed(x2))
+    return failure();
+  auto mul = [&](Value a, Value c) { return buildBinary(n, "Mul", a, c, el); };
+  auto c1 = mul(*x1, cs[0]), s2 = mul(*x2, cs[1]), s1 = mul(*x1, cs[1]), c2 = mul(*x2, cs[0]);
+  if (failed(c1) || failed(s2) || failed(s1) || failed(c2))
+    return failure();
+  auto real = buildBinary(n, "Sub", *c1, *s2, el);
+  auto imag = buildBinary(n, "Add", *s1, *c2, el);
+  if (failed(real) || failed(imag))
+    return failure();
+  FailureOr<Value> rot = failure();
+  if (interleaved) {
+    auto r5 = buildReshape(n, *real, {B, S, H, half, 1}, false);
+    auto i5 = buildReshape(n, *imag, {B, S, H, half, 1}, false);
+    if (failed(r5) || failed(i5))
+      return failure();
+    auto pairs = make<ConcatOp>(n, RankedTensorType::get({B, S, H, half, 2}, el),
+                                ValueRange{*r5, *i5}, b.getI64IntegerAttr(4));
+    if (failed(pairs))
+      return failure();
+    rot = buildReshape(n, *pairs, {B, S, H, rd}, false);
+  } else {
+    rot = make<ConcatOp>(n, RankedTensorType::get({B, S, H, rd}, el), ValueRange{*real, *imag},
+                         b.getI64IntegerAttr(3));
+  }
+  if (failed(rot))
+    return failure();
+  Value y = *rot;
+  if (rd < D) {
+    auto rest = slice(x, rd, D, 1, D - rd);
+    if (failed(rest))
+      return failure();
+    auto cat = make<ConcatOp>(n, RankedTensorType::get({B, S, H, D}, el), ValueRange{y, *rest},
+                              b.getI64IntegerAttr(3));
+    if (failed(cat))
+      return failure();
+    y = *cat;
+  }
+  if (threeD)
+    return defineResult(n, buildReshape(n, y, {B, S, H * D}, false));
+  return defineResult(n, make<TransposeOp>(n, RankedTensorType::get({B, H, S, D}, el), y,
+                                           b.getDenseI64ArrayAttr({0, 2, 1, 3})));
+}

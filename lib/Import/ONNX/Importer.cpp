@@ -117,6 +117,7 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["DFT"] = &Importer::onDFT;
     t["Det"] = &Importer::onDet;
     t["Attention"] = &Importer::onAttention;
+    t["RotaryEmbedding"] = &Importer::onRotaryEmbedding;
     t["Compress"] = &Importer::onCompress;
     t["CenterCropPad"] = &Importer::onCenterCropPad;
     t["AffineGrid"] = &Importer::onAffineGrid;
