@@ -1411,6 +1411,17 @@ M["op_rotary_embedding"] = lambda: model(
      const("cosp", np.cos(np.outer(np.arange(16), [0.5, 1.5])).astype(np.float32)),
      const("sinp", np.sin(np.outer(np.arange(16), [0.5, 1.5])).astype(np.float32)),
      const("pos", np.array([[0, 1, 2, 3, 4], [7, 3, 15, 0, 9]], np.int64))], opset=23)
+# One element of a tensor at an offset, broadcast against a column of it:
+# a rank-0 view at an offset in the GPU kernels (lost by the SPIR-V
+# conversion before it became a one-element rank-1 view).
+M["op_scalar_view"] = lambda: model(
+    [h.make_node("Slice", ["x", "s1", "e1", "a1"], ["piv"], name="element"),
+     h.make_node("Slice", ["x", "s2", "e2", "a2"], ["col"], name="column"),
+     h.make_node("Add", ["col", "piv"], ["y"], name="add"),
+     h.make_node("Div", ["col", "piv"], ["y2"], name="div")],
+    [vi("x", F, [1, 3, 3])], [vi("y", F, None), vi("y2", F, None)],
+    [const("s1", np.array([1, 1])), const("e1", np.array([2, 2])), const("a1", np.array([1, 2])),
+     const("s2", np.array([1])), const("e2", np.array([2])), const("a2", np.array([2]))])
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)

@@ -217,7 +217,55 @@ struct GPUMapLoops : PassWrapper<GPUMapLoops, OperationPass<ModuleOp>> {
       for (scf::ParallelOp p : llvm::reverse(nested))
         if (failed(serializeParallel(p)))
           return signalPassFailure();
+      rankOneScalarViews(fn);
     }
+  }
+
+  /// A kernel reading or writing a rank-0 view at an offset into its buffer
+  /// (one element of a larger tensor, collapsed) would lose the offset in
+  /// the SPIR-V conversion, which addresses rank-0 memrefs at element 0:
+  /// such views become one-element rank-1 views at the same offset.
+  void rankOneScalarViews(func::FuncOp fn) {
+    llvm::DenseMap<Value, Value> widened;
+    fn.walk([&](gpu::LaunchOp launch) {
+      launch.getBody().walk([&](Operation *op) {
+        Value mem;
+        if (auto ld = dyn_cast<memref::LoadOp>(op))
+          mem = ld.getMemref();
+        else if (auto st = dyn_cast<memref::StoreOp>(op))
+          mem = st.getMemref();
+        else
+          return;
+        auto mt = cast<MemRefType>(mem.getType());
+        if (mt.getRank() != 0 || launch->isAncestor(mem.getParentRegion()->getParentOp()))
+          return;
+        SmallVector<int64_t> strides;
+        int64_t offset = 0;
+        if (failed(mt.getStridesAndOffset(strides, offset)) || offset == 0 ||
+            ShapedType::isDynamic(offset))
+          return;
+        Value &w = widened[mem];
+        if (!w) {
+          OpBuilder hb(launch);
+          auto wt = MemRefType::get({1}, mt.getElementType(),
+                                    StridedLayoutAttr::get(mt.getContext(), offset, {1}),
+                                    mt.getMemorySpace());
+          w = memref::ReinterpretCastOp::create(hb, launch.getLoc(), wt, mem, offset,
+                                                ArrayRef<int64_t>{1}, ArrayRef<int64_t>{1});
+        }
+        OpBuilder b(op);
+        Value zero = arith::ConstantIndexOp::create(b, op->getLoc(), 0);
+        if (auto ld = dyn_cast<memref::LoadOp>(op)) {
+          auto nl = memref::LoadOp::create(b, ld.getLoc(), w, ValueRange{zero});
+          ld.replaceAllUsesWith(nl.getResult());
+          ld.erase();
+        } else {
+          auto st = cast<memref::StoreOp>(op);
+          memref::StoreOp::create(b, st.getLoc(), st.getValue(), w, ValueRange{zero});
+          st.erase();
+        }
+      });
+    });
   }
 
   Value cst(OpBuilder &b, Location loc, int64_t v) {
