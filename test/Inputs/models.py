@@ -1422,6 +1422,53 @@ M["op_scalar_view"] = lambda: model(
     [vi("x", F, [1, 3, 3])], [vi("y", F, None), vi("y2", F, None)],
     [const("s1", np.array([1, 1])), const("e1", np.array([2, 2])), const("a1", np.array([1, 2])),
      const("s2", np.array([1])), const("e2", np.array([2])), const("a2", np.array([2]))])
+# Resize tf_crop_and_resize: linear and nearest (each rounding), crops
+# reaching past the input (extrapolation_value), a one-point output, sizes,
+# and opset 18 axes. (ORT's nearest mode copies an axis whose size does not
+# change, ignoring its roi; ONNX crops it, as Octet does: the nearest cases
+# here change every resized axis' size.)
+def _crop(mode, roi, out=None, scales=None, **kw):
+    ins = ["x", "roi", "sc" if scales is not None else "", "sz" if out is not None else ""]
+    inits = [const("roi", np.array(roi, np.float32))]
+    if scales is not None:
+        inits.append(const("sc", np.array(scales, np.float32)))
+    if out is not None:
+        inits.append(const("sz", np.array(out, np.int64)))
+    return ins, inits
+
+
+def _crop_model():
+    nodes, inits = [], []
+    cases = [("linear", [0, 0, 0.2, 0.1, 1, 1, 0.8, 0.9], [1, 2, 5, 7], None, {}),
+             ("linear", [0, 0, -0.3, 0.4, 1, 1, 1.2, 1.5], None, [1, 1, 1.5, 0.8],
+              {"extrapolation_value": 7.5}),
+             ("nearest", [0, 0, 0.1, 0.0, 1, 1, 0.9, 0.7], [1, 2, 7, 4], None, {}),
+             ("nearest", [0, 0, 0.3, 0.2, 1, 1, 0.6, 1.3], [1, 2, 5, 6], None,
+              {"nearest_mode": "round_prefer_ceil", "extrapolation_value": -1.0}),
+             ("nearest", [0, 0, 0.1, 0.1, 1, 1, 0.9, 0.9], [1, 2, 4, 4], None,
+              {"nearest_mode": "floor"}),
+             ("linear", [0, 0, 0.5, 0.25, 1, 1, 0.5, 0.75], [1, 2, 1, 3], None, {})]
+    outs = []
+    for k, (mode, roi, out, scales, kw) in enumerate(cases):
+        ins, ini = _crop(mode, roi, out, scales)
+        ren = {i.name: i.name + str(k) for i in ini}
+        for i in ini:
+            i.name = ren[i.name]
+        nodes.append(h.make_node("Resize", [ren.get(v, v) for v in ins], ["y%d" % k],
+                                 name="crop%d" % k, mode=mode,
+                                 coordinate_transformation_mode="tf_crop_and_resize", **kw))
+        inits += ini
+        outs.append(vi("y%d" % k, F, None))
+    nodes.append(h.make_node("Resize", ["x", "roi_ax", "", "sz_ax"], ["y_axes"], name="crop_axes",
+                             mode="linear", coordinate_transformation_mode="tf_crop_and_resize",
+                             axes=[3, 2]))
+    inits += [const("roi_ax", np.array([0.1, 0.2, 0.8, 0.9], np.float32)),
+              const("sz_ax", np.array([6, 3], np.int64))]
+    outs.append(vi("y_axes", F, None))
+    return model(nodes, [vi("x", F, [1, 2, 6, 5])], outs, inits, opset=18)
+
+
+M["op_resize_crop"] = _crop_model
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
@@ -2435,6 +2482,11 @@ B.update({
     "resize_crop": lambda: one("Resize", ["x", "", "sc"], in_vis=_X,
                                coordinate_transformation_mode="tf_crop_and_resize",
                                inits=[const("sc", np.array([1, 1, 2, 2], np.float32))]),
+    "resize_crop_cubic": lambda: one("Resize", ["x", "r", "sc"], in_vis=_X, mode="cubic",
+                                     coordinate_transformation_mode="tf_crop_and_resize",
+                                     inits=[const("sc", np.array([1, 1, 2, 2], np.float32)),
+                                            const("r", np.array([0, 0, 0, 0, 1, 1, 1, 1],
+                                                                np.float32))]),
     "resize_antialias": lambda: one("Resize", ["x", "", "sc"], in_vis=_X, opset=18, antialias=1,
                                     inits=[const("sc", np.array([1, 1, 2, 2], np.float32))]),
     "resize_policy": lambda: one("Resize", ["x", "", "", "sz"], in_vis=_X, opset=18,

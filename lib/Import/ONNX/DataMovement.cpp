@@ -756,9 +756,6 @@ LogicalResult Importer::onResize(const NodeProto &n) {
   if (!upsample && opset >= 11) {
     coord = attrString(n, "coordinate_transformation_mode", "half_pixel");
     nearest = attrString(n, "nearest_mode", "round_prefer_floor");
-    if (coord == "tf_crop_and_resize")
-      return nodeError(n) << "unsupported attribute value coordinate_transformation_mode="
-                             "\"tf_crop_and_resize\"";
     if (attrInt(n, "antialias", 0))
       return nodeError(n) << "unsupported attribute value antialias=1";
     policy = attrString(n, "keep_aspect_ratio_policy", "stretch");
@@ -861,7 +858,7 @@ LogicalResult Importer::onResize(const NodeProto &n) {
     return nodeError(n) << "linear resizing of more than 3 dimensions is not supported";
   if (mode == "cubic" && resized > 2)
     return nodeError(n) << "cubic resizing of more than 2 dimensions is not supported";
-  if (out == SmallVector<int64_t>(in.begin(), in.end()) &&
+  if (out == SmallVector<int64_t>(in.begin(), in.end()) && coord != "tf_crop_and_resize" &&
       llvm::all_of(scales, [](float s) { return s == 1.0f; })) {
     define(n, 0, x);
     return success();
@@ -872,11 +869,143 @@ LogicalResult Importer::onResize(const NodeProto &n) {
       return failure();
     x = *fx;
   }
+  if (coord == "tf_crop_and_resize")
+    return defineResult(n, cropAndResize(n, x, out, axes, mode, nearest));
   return defineResult(n, make<ResizeOp>(n, rtt(x).clone(out), x, b.getStringAttr(mode),
                           b.getStringAttr(coord), b.getStringAttr(nearest),
                           b.getDenseF32ArrayAttr(scales),
                           b.getF32FloatAttr(attrFloat(n, "cubic_coeff_a", -0.75f)),
                           b.getBoolAttr(attrInt(n, "exclude_outside", 0) != 0)));
+}
+
+/// Resize with coordinate_transformation_mode tf_crop_and_resize: each
+/// axis samples the crop [roi start, roi end] of its input (as fractions of
+/// length - 1) at `out` points, computed here in float32 as ONNX Runtime
+/// does; samples outside [0, length - 1] take extrapolation_value. Nearest
+/// gathers the rounded positions; linear gathers the two neighbours along
+/// each axis in turn and blends them; the out-of-range samples are replaced
+/// at the end through one constant mask.
+FailureOr<Value> Importer::cropAndResize(const NodeProto &n, Value x, ArrayRef<int64_t> out,
+                                         ArrayRef<int64_t> axes, StringRef mode,
+                                         StringRef nearest) {
+  if (mode == "cubic")
+    return nodeError(n) << "cubic tf_crop_and_resize is not supported (nearest and linear are)";
+  // (A quantized input is resized in float: the blend and the
+  // extrapolation value are float.)
+  auto fx = requireFloat(n, asPlain(x), "input");
+  if (failed(fx))
+    return failure();
+  x = *fx;
+  auto in = rtt(x).getShape();
+  int64_t rank = in.size();
+  Value roiV = input(n, 1);
+  auto roi = roiV ? constOf(roiV) : std::nullopt;
+  if (!roi || !roi->isFloat || roi->numElements() != 2 * (int64_t)axes.size())
+    return nodeError(n) << "tf_crop_and_resize needs a constant float roi of "
+                        << 2 * axes.size() << " values (starts, then ends)";
+  SmallVector<double> start(rank, 0.0), end(rank, 1.0);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int64_t a = *normAxis(axes[i], rank);
+    start[a] = roi->f[i];
+    end[a] = roi->f[axes.size() + i];
+  }
+  Type el = rtt(x).getElementType();
+  float extra = attrFloat(n, "extrapolation_value", 0.0f);
+  SmallVector<int64_t> cur(in.begin(), in.end());
+  // The valid-sample mask over the resized axes (1 elsewhere).
+  SmallVector<int64_t> maskShape(rank, 1);
+  SmallVector<SmallVector<bool>> valid(rank);
+  Value y = x;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t L = in[d], O = out[d];
+    if (O == L && start[d] == 0.0 && end[d] == 1.0)
+      continue;
+    SmallVector<int64_t> i0, i1;
+    SmallVector<double> w;
+    for (int64_t j = 0; j < O; ++j) {
+      float s = (float)start[d], e = (float)end[d], len = (float)(L - 1);
+      float xo = O > 1 ? s * len + (float)j * (e - s) * len / (float)(O - 1)
+                       : 0.5f * (s + e) * len;
+      valid[d].push_back(xo >= 0.0f && xo <= len);
+      float c = std::clamp(xo, 0.0f, len);
+      if (mode == "nearest") {
+        float r = nearest == "round_prefer_ceil" ? std::floor(c + 0.5f)
+                  : nearest == "floor"           ? std::floor(c)
+                  : nearest == "ceil"            ? std::ceil(c)
+                                                 : std::ceil(c - 0.5f);
+        i0.push_back(std::clamp<int64_t>((int64_t)r, 0, L - 1));
+      } else {
+        int64_t f = (int64_t)std::floor(c);
+        i0.push_back(std::clamp<int64_t>(f, 0, L - 1));
+        i1.push_back(std::clamp<int64_t>(f + 1, 0, L - 1));
+        w.push_back((double)(c - (float)f));
+      }
+    }
+    maskShape[d] = O;
+    auto gather = [&](ArrayRef<int64_t> idx) -> FailureOr<Value> {
+      ConstTensor t;
+      t.shape = {O};
+      t.i.assign(idx.begin(), idx.end());
+      auto it = RankedTensorType::get({O}, b.getI64Type());
+      SmallVector<int64_t> shape(cur);
+      shape[d] = O;
+      return make<GatherOp>(n, RankedTensorType::get(shape, el), y,
+                            createConstant(t.write(it), it, ""), b.getI64IntegerAttr(d));
+    };
+    auto a = gather(i0);
+    if (failed(a))
+      return failure();
+    if (mode == "nearest") {
+      y = *a;
+    } else {
+      auto bb = gather(i1);
+      if (failed(bb))
+        return failure();
+      SmallVector<int64_t> ws(rank, 1);
+      ws[d] = O;
+      auto weights = [&](bool upper) {
+        ConstTensor t;
+        t.isFloat = true;
+        t.shape.assign(ws.begin(), ws.end());
+        for (double v : w)
+          t.f.push_back(upper ? v : (double)(1.0f - (float)v));
+        auto tt = RankedTensorType::get(ws, el);
+        return createConstant(t.write(tt), tt, "");
+      };
+      auto lo = buildBinary(n, "Mul", *a, weights(false), el);
+      auto hi = buildBinary(n, "Mul", *bb, weights(true), el);
+      if (failed(lo) || failed(hi))
+        return failure();
+      auto sum = buildBinary(n, "Add", *lo, *hi, el);
+      if (failed(sum))
+        return failure();
+      y = *sum;
+    }
+    cur[d] = O;
+  }
+  // Extrapolated samples: where any axis' coordinate left the input.
+  ConstTensor m;
+  m.shape.assign(maskShape.begin(), maskShape.end());
+  int64_t count = 1;
+  for (int64_t v : maskShape)
+    count *= v;
+  bool any = false;
+  for (int64_t k = 0; k < count; ++k) {
+    int64_t rest = k;
+    bool ok = true;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      int64_t j = rest % maskShape[d];
+      rest /= maskShape[d];
+      if (!valid[d].empty() && !valid[d][j])
+        ok = false;
+    }
+    m.i.push_back(ok);
+    any |= !ok;
+  }
+  if (!any)
+    return y;
+  auto mt = RankedTensorType::get(maskShape, b.getI1Type());
+  return buildWhere(n, createConstant(m.write(mt), mt, ""), y, scalarConst(el, extra));
 }
 
 //===----------------------------------------------------------------------===//

@@ -323,6 +323,8 @@ private:
   LogicalResult onScatterElements(const NodeProto &n);
   LogicalResult onScatterND(const NodeProto &n);
   LogicalResult onResize(const NodeProto &n);
+  FailureOr<Value> cropAndResize(const NodeProto &n, Value x, ArrayRef<int64_t> out,
+                                 ArrayRef<int64_t> axes, StringRef mode, StringRef nearest);
   LogicalResult onShape(const NodeProto &n);
   LogicalResult onCast(const NodeProto &n);
   LogicalResult onSize(const NodeProto &n);
