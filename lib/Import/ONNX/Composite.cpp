@@ -306,8 +306,13 @@ LogicalResult Importer::onLoss(const NodeProto &n) {
   // Ignored targets read class 0 (any valid one) and weigh 0.
   Value safe = target, keep;
   if (auto ii = attr(n, "ignore_index")) {
+    // (Exactly: an int64 index through a double would lose its low bits,
+    // and past 2^63 overflow; found by tools/octet-fuzz-import.)
+    ConstTensor ic;
+    ic.i = {ii->i()};
+    auto it = RankedTensorType::get({}, i64);
     auto is = make<CompareOp>(n, tt.clone(b.getI1Type()), target,
-                              scalarConst(i64, (double)ii->i()), b.getStringAttr("eq"));
+                              createConstant(ic.write(it), it, ""), b.getStringAttr("eq"));
     if (failed(is))
       return failure();
     auto s = buildWhere(n, *is, scalarConst(i64, 0), target);

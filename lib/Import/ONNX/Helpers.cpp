@@ -294,8 +294,11 @@ Value Importer::scalarConst(Type elem, double v) {
   c.isFloat = isa<FloatType>(elem);
   if (c.isFloat)
     c.f = {v};
-  else
-    c.i = {(int64_t)v};
+  else // saturating: a double past the int64 range has no int64 value
+    c.i = {std::isnan(v)       ? 0
+           : v >= 0x1p63       ? INT64_MAX
+           : v < -0x1p63       ? INT64_MIN
+                               : (int64_t)v};
   return arith::ConstantOp::create(b, FileLineColLoc::get(ctx, path, 0, 0), t,
                                    cast<TypedAttr>(c.write(t)));
 }
