@@ -898,6 +898,15 @@ FailureOr<Value> Importer::cropAndResize(const NodeProto &n, Value x, ArrayRef<i
   x = *fx;
   auto in = rtt(x).getShape();
   int64_t rank = in.size();
+  // The sample tables are built here: bounded (found by the fuzzer: sizes
+  // of 2^62 ran for minutes).
+  uint64_t total = 1;
+  for (int64_t o : out)
+    if (o > (int64_t{1} << 24) ||
+        __builtin_mul_overflow(total, (uint64_t)std::max<int64_t>(o, 1), &total) ||
+        total > (uint64_t{1} << 28))
+      return nodeError(n) << "a tf_crop_and_resize output of shape " << shapeToString(out)
+                          << " is too large to compile";
   Value roiV = input(n, 1);
   auto roi = roiV ? constOf(roiV) : std::nullopt;
   if (!roi || !roi->isFloat || roi->numElements() != 2 * (int64_t)axes.size())
