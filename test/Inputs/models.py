@@ -1469,6 +1469,65 @@ def _crop_model():
 
 
 M["op_resize_crop"] = _crop_model
+# DeformConv (opset 19): offsets in [-2, 2) move taps past the image's
+# edges; padding, strides, dilations, groups, offset groups, mask, bias.
+M["op_deform_conv"] = lambda: model(
+    [h.make_node("DeformConv", ["x", "w", "off"], ["y"], name="deform_basic"),
+     h.make_node("DeformConv", ["x", "w", "offp", "b"], ["yp"], name="deform_pad_stride",
+                 pads=[1, 2, 0, 1], strides=[2, 1], kernel_shape=[3, 3]),
+     h.make_node("DeformConv", ["x4", "wg", "offg", "bg", "mask"], ["yg"], name="deform_groups",
+                 group=2, offset_group=2, dilations=[2, 1], pads=[1, 1, 1, 1])],
+    [vi("x", F, [2, 3, 6, 7]), vi("off", F, [2, 18, 4, 5]), vi("offp", F, [2, 18, 3, 8]),
+     vi("x4", F, [1, 4, 7, 6]), vi("offg", F, [1, 16, 7, 7]), vi("mask", F, [1, 8, 7, 7])],
+    [vi(o, F, None) for o in ("y", "yp", "yg")],
+    [const("w", w(5, 3, 3, 3)), const("b", w(5)), const("wg", w(6, 2, 2, 2)), const("bg", w(6))],
+    opset=19)
+# RoiAlign: constant regions (adaptive and fixed grids, both coordinate
+# modes, max), and run-time regions and batch indices (inputs in [-2, 2) and
+# {0, 1, 2}: regions flipped, empty and past the map's edges).
+_ROIS = np.array([[0.5, 1.0, 6.5, 5.0], [2.0, 0.0, 3.0, 7.5], [-1.0, -2.0, 9.0, 8.0],
+                  [4.0, 3.0, 4.2, 3.1]], np.float32)
+M["op_roi_align"] = lambda: model(
+    [h.make_node("RoiAlign", ["x", "rois", "bi"], ["y_avg"], name="roi_adaptive",
+                 output_height=3, output_width=2),
+     h.make_node("RoiAlign", ["x", "rois", "bi"], ["y_out"], name="roi_output_half_pixel",
+                 output_height=2, output_width=3, sampling_ratio=2, spatial_scale=0.5,
+                 coordinate_transformation_mode="output_half_pixel"),
+     h.make_node("RoiAlign", ["x", "rois", "bi"], ["y_max"], name="roi_max", mode="max",
+                 output_height=2, output_width=2, sampling_ratio=3),
+     h.make_node("RoiAlign", ["x", "rr", "rb"], ["y_rt"], name="roi_runtime",
+                 output_height=2, output_width=3, spatial_scale=1.5, sampling_ratio=2),
+     # (ONNX Runtime fails on flipped regions with adaptive grids: corners
+     # sorted.)
+     h.make_node("RoiAlign", ["x", "rs", "rb"], ["y_rta"], name="roi_runtime_adaptive",
+                 output_height=2, output_width=3, spatial_scale=1.5),
+     h.make_node("Slice", ["rr", "s0", "s2", "s1"], ["ra"], name="lo_corner"),
+     h.make_node("Slice", ["rr", "s2", "s4", "s1"], ["rz"], name="hi_corner"),
+     h.make_node("Min", ["ra", "rz"], ["rmin"], name="rmin"),
+     h.make_node("Max", ["ra", "rz"], ["rmax"], name="rmax"),
+     h.make_node("Concat", ["rmin", "rmax"], ["rs"], name="sorted", axis=1),
+     h.make_node("RoiAlign", ["x", "rs", "rb"], ["y_rtmax"], name="roi_runtime_max",
+                 mode="max", output_height=3, output_width=2, spatial_scale=2.0)],
+    [vi("x", F, [3, 2, 8, 7]), vi("rr", F, [5, 4]), vi("rb", I64, [5])],
+    [vi(o, F, None) for o in ("y_avg", "y_out", "y_max", "y_rt", "y_rta", "y_rtmax")],
+    [const("rois", _ROIS), const("bi", np.array([0, 2, 1, 2], np.int64)),
+     const("s0", np.array([0], np.int64)), const("s1", np.array([1], np.int64)),
+     const("s2", np.array([2], np.int64)), const("s4", np.array([4], np.int64))], opset=16)
+M["op_roi_align10"] = lambda: model(
+    [h.make_node("RoiAlign", ["x", "rois", "bi"], ["y"], name="roi10", output_height=2,
+                 output_width=2)],
+    [vi("x", F, [3, 2, 8, 7])], [vi("y", F, None)],
+    [const("rois", _ROIS), const("bi", np.array([0, 2, 1, 2], np.int64))], opset=10)
+# TensorScatter (opset 24): write indices at run time (in {0, 1, 2}), linear
+# and circular, the default axis and another one; without indices.
+M["op_tensor_scatter"] = lambda: model(
+    [h.make_node("TensorScatter", ["p", "u", "wi"], ["y"], name="scatter_linear"),
+     h.make_node("TensorScatter", ["p3", "u3", "wi"], ["y3"], name="scatter_circular",
+                 mode="circular", axis=1),
+     h.make_node("TensorScatter", ["p", "u"], ["y0"], name="scatter_no_indices")],
+    [vi("p", F, [3, 2, 5, 4]), vi("u", F, [3, 2, 3, 4]), vi("wi", I64, [3]),
+     vi("p3", F, [3, 4, 2]), vi("u3", F, [3, 3, 2])],
+    [vi(o, F, None) for o in ("y", "y3", "y0")], opset=24)
 # Batch-major tensors (layout = 1).
 M["op_lstm_batch_major"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True, layout=1)
 M["op_gru_batch_major"] = lambda: _gru("reverse", seq=3, batch=2, init=True, layout=1)
@@ -2880,6 +2939,71 @@ B.update({
                                      opset=18, num_outputs=0),
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
+_DX = vi("x", F, [1, 2, 5, 5])
+_DW = const("w", w(3, 2, 3, 3))
+_DOFF = vi("off", F, [1, 18, 3, 3])
+
+
+def _deform(ins=("x", "w", "off"), in_vis=(_DX, _DOFF), inits=(_DW,), **attrs):
+    return one("DeformConv", list(ins), in_vis=list(in_vis), inits=list(inits), opset=19,
+               **attrs)
+
+
+_RX = vi("x", F, [2, 3, 6, 6])
+_RROIS = const("r", np.array([[0, 0, 4, 4]], np.float32))
+_RBI = const("bi", np.array([0], np.int64))
+
+
+def _roi(ins=("x", "r", "bi"), in_vis=(_RX,), inits=(_RROIS, _RBI), opset=16, **attrs):
+    return one("RoiAlign", list(ins), in_vis=list(in_vis), inits=list(inits), opset=opset,
+               **attrs)
+
+
+def _tscatter(p=(2, 5, 4), u=(2, 2, 4), extra=(), ut=F, wi=None, **attrs):
+    ins = [vi("p", F, list(p)), vi("u", ut, list(u))] + list(extra)
+    return one("TensorScatter", ["p", "u"] + (["wi"] if wi else []), in_vis=ins,
+               inits=[wi] if wi else [], opset=24, **attrs)
+
+
+B.update({
+    "deform_rank": lambda: _deform(in_vis=(vi("x", F, [1, 2, 5]), _DOFF)),
+    "deform_dynamic": lambda: _deform(in_vis=(vi("x", F, ["N", 2, 5, 5]), _DOFF)),
+    "deform_types": lambda: _deform(in_vis=(_DX, vi("off", TP.DOUBLE, [1, 18, 3, 3]))),
+    "deform_w_rank": lambda: _deform(inits=(const("w", w(3, 2, 9)),)),
+    "deform_kernel_shape": lambda: _deform(kernel_shape=[2, 2]),
+    "deform_group": lambda: _deform(group=0),
+    "deform_channels": lambda: _deform(group=2),
+    "deform_offset_group": lambda: _deform(offset_group=3),
+    "deform_window": lambda: _deform(strides=[0, 1]),
+    "deform_fit": lambda: _deform(in_vis=(vi("x", F, [1, 2, 2, 5]), _DOFF)),
+    "deform_offset_shape": lambda: _deform(in_vis=(_DX, vi("off", F, [1, 9, 3, 3]))),
+    "deform_mask_shape": lambda: _deform(ins=("x", "w", "off", "", "m"),
+                                         in_vis=(_DX, _DOFF, vi("m", F, [1, 9, 3, 4]))),
+    "deform_bias_shape": lambda: _deform(ins=("x", "w", "off", "b"),
+                                         inits=(_DW, const("b", w(4)))),
+    "deform_zero": lambda: _deform(in_vis=(vi("x", F, [1, 0, 5, 5]), _DOFF),
+                                   inits=(const("w", w(3, 0, 3, 3)),)),
+    "roi_rank": lambda: _roi(in_vis=(vi("x", F, [2, 3, 6]),)),
+    "roi_dynamic": lambda: _roi(in_vis=(vi("x", F, [2, 3, "H", 6]),)),
+    "roi_rois_shape": lambda: _roi(inits=(const("r", np.zeros((1, 5), np.float32)), _RBI)),
+    "roi_rois_type": lambda: _roi(inits=(const("r", np.zeros((1, 4), np.float64)), _RBI)),
+    "roi_indices": lambda: _roi(inits=(_RROIS, const("bi", np.array([0.0], np.float32)))),
+    "roi_mode": lambda: _roi(mode="sum"),
+    "roi_ctm": lambda: _roi(coordinate_transformation_mode="align_corners"),
+    "roi_output": lambda: _roi(output_height=0),
+    "roi_sampling": lambda: _roi(sampling_ratio=-1),
+    "roi_scale": lambda: _roi(spatial_scale=float("inf")),
+    "roi_grid": lambda: _roi(inits=(const("r", np.array([[0, 0, 1000, 4]], np.float32)), _RBI)),
+    "roi_zero": lambda: _roi(in_vis=(vi("x", F, [2, 3, 0, 6]),)),
+    "tscatter_types": lambda: _tscatter(ut=I64),
+    "tscatter_axis": lambda: _tscatter(axis=0),
+    "tscatter_mode": lambda: _tscatter(mode="ring"),
+    "tscatter_rank": lambda: _tscatter(u=(2, 2)),
+    "tscatter_shape": lambda: _tscatter(u=(2, 2, 3)),
+    "tscatter_fit": lambda: _tscatter(u=(2, 6, 4)),
+    "tscatter_indices": lambda: _tscatter(wi=const("wi", np.array([0, 1, 2], np.int64))),
+    "tscatter_dynamic": lambda: _tscatter(p=("B", 5, 4)),
+})
 M.update({("" if k in GOOD else "bad_") + k: v for k, v in B.items()})
 
 # ----- dynamic batch (test/e2e/dynamic-batch*.test) -------------------------

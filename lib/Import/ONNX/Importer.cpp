@@ -122,6 +122,9 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["CenterCropPad"] = &Importer::onCenterCropPad;
     t["AffineGrid"] = &Importer::onAffineGrid;
     t["Col2Im"] = &Importer::onCol2Im;
+    t["DeformConv"] = &Importer::onDeformConv;
+    t["RoiAlign"] = &Importer::onRoiAlign;
+    t["TensorScatter"] = &Importer::onTensorScatter;
     t["STFT"] = &Importer::onSTFT;
     t["MelWeightMatrix"] = &Importer::onMelWeightMatrix;
     t["NegativeLogLikelihoodLoss"] = &Importer::onLoss;

@@ -370,6 +370,13 @@ private:
   LogicalResult onSTFT(const NodeProto &n);
   LogicalResult onMelWeightMatrix(const NodeProto &n);
   LogicalResult onLoss(const NodeProto &n);
+  // --- sampling at run-time positions (Sampling.cpp) ------------------------
+  Value constFrom(const NodeProto &n, ArrayRef<int64_t> shape, Type t,
+                  function_ref<double(int64_t)> f);
+  FailureOr<Value> gatherColumns(const NodeProto &n, Value flat, Value idx);
+  LogicalResult onDeformConv(const NodeProto &n);
+  LogicalResult onRoiAlign(const NodeProto &n);
+  LogicalResult onTensorScatter(const NodeProto &n);
 
   // --- com.microsoft domain (Microsoft.cpp) ---------------------------------
   LogicalResult onQGemm(const NodeProto &n);
