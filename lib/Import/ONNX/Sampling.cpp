@@ -23,6 +23,17 @@ using namespace mlir::octet;
 using namespace ::octet::onnx_import::detail;
 
 namespace {
+/// Whether a static shape has more than 2^32 elements (without
+/// overflowing): such inputs are not compiled.
+bool pastLimit(ArrayRef<int64_t> shape) {
+  uint64_t count = 1;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(count, (uint64_t)std::max<int64_t>(d, 1), &count) ||
+        count > (uint64_t{1} << 32))
+      return true;
+  return false;
+}
+
 /// RoiAlign with run-time regions and an adaptive grid (sampling_ratio 0)
 /// takes at most this many samples per bin and axis.
 constexpr int64_t kMaxRoiGrid = 64;
@@ -84,6 +95,10 @@ LogicalResult Importer::onDeformConv(const NodeProto &n) {
   for (Value v : {x, w, off, bias, mask})
     if (v && !rtt(v).hasStaticShape())
       return nodeError(n) << "needs static shapes, got " << rtt(v) << " (use --input-shape)";
+  for (Value v : {x, w, off, mask})
+    if (v && pastLimit(rtt(v).getShape()))
+      return nodeError(n) << "an input of shape " << shapeToString(rtt(v).getShape())
+                          << " is too large to compile";
   Type el = xt.getElementType();
   for (Value v : {w, off, bias, mask})
     if (v && rtt(v).getElementType() != el)
@@ -128,7 +143,8 @@ LogicalResult Importer::onDeformConv(const NodeProto &n) {
                           << "dimension " << in << " with pads " << p0 + p1;
     out[i] = (in + p0 + p1 - span) / s + 1;
   }
-  int64_t oH = out[0], oW = out[1], K = kH * kW, P = oH * oW;
+  int64_t oH = out[0], oW = out[1];
+  int64_t K = kH * kW, P = oH * oW; // (K <= W's, P <= X's elements: no overflow)
   auto expect = [&](Value v, ArrayRef<int64_t> shape, StringRef what) -> LogicalResult {
     if (rtt(v).getShape() != shape)
       return nodeError(n) << what << " must have shape " << shapeToString(shape) << ", got "
@@ -139,6 +155,11 @@ LogicalResult Importer::onDeformConv(const NodeProto &n) {
       (mask && failed(expect(mask, {N, og * K, oH, oW}, "mask"))) ||
       (bias && failed(expect(bias, {M}, "B"))))
     return failure();
+  // The sample positions are a constant of K * P entries (K * P is at most
+  // the offset's 2^32 elements here).
+  if (K * P > (int64_t{1} << 26))
+    return nodeError(n) << "a " << kH << "x" << kW << " kernel over " << oH << "x" << oW
+                        << " outputs is too large to compile";
   // An empty batch or no output channels: an empty result, as in ONNX
   // Runtime.
   if (N == 0 || M == 0)
@@ -273,6 +294,9 @@ LogicalResult Importer::onRoiAlign(const NodeProto &n) {
   for (Value v : {x, rois, bidx})
     if (!rtt(v).hasStaticShape())
       return nodeError(n) << "needs static shapes, got " << rtt(v) << " (use --input-shape)";
+  if (pastLimit(xt.getShape()) || pastLimit(rt.getShape()))
+    return nodeError(n) << "X of shape " << shapeToString(xt.getShape()) << " or rois of shape "
+                        << shapeToString(rt.getShape()) << " is too large to compile";
   if (rt.getRank() != 2 || rt.getDimSize(1) != 4)
     return nodeError(n) << "rois must have shape [num_rois, 4], got "
                         << shapeToString(rt.getShape());
@@ -344,6 +368,9 @@ LogicalResult Importer::onRoiAlign(const NodeProto &n) {
     }
   }
   int64_t A = oh * G[0], Bn = ow * G[1];
+  if (A > (int64_t{1} << 20) || Bn > (int64_t{1} << 20))
+    return nodeError(n) << "a " << oh << "x" << ow << " output with " << G[0] << "x" << G[1]
+                        << " samples per bin is too large to compile";
   auto c = [&](double v) { return scalarConst(el, v); };
   auto bin = [&](StringRef k, Value l, Value r) { return buildBinary(n, k, l, r, el); };
   auto i64 = b.getI64Type(), i1 = b.getI1Type();
