@@ -1395,6 +1395,19 @@ M["op_attention23"] = lambda: model(
     [vi(o, F, None) for o in ("y", "y2", "y3", "pres_k", "pres_v", "y4", "qk", "y5", "qk0",
                               "y6", "qk2")],
     opset=23)
+# Attention opset 24 with nonpad_kv_seqlen (run-time counts in {0, 1, 2}
+# of 5 keys; a count of 0 masks a whole row), alone and with a float mask
+# and softcap, 3-D grouped-query.
+M["op_attention24"] = lambda: model(
+    [h.make_node("Attention", ["q", "k", "v", "", "", "", "np"], ["y"], name="nonpad"),
+     h.make_node("Attention", ["q", "k", "v", "fm", "", "", "np"], ["y2"], name="nonpad_mask",
+                 softcap=2.0),
+     h.make_node("Attention", ["q3", "k3", "v3", "", "", "", "np"], ["y3"], name="nonpad_gqa",
+                 q_num_heads=4, kv_num_heads=2)],
+    [vi("q", F, [2, 3, 4, 8]), vi("k", F, [2, 3, 5, 8]), vi("v", F, [2, 3, 5, 6]),
+     vi("fm", F, [2, 1, 4, 5]), vi("np", I64, [2]),
+     vi("q3", F, [2, 4, 16]), vi("k3", F, [2, 5, 8]), vi("v3", F, [2, 5, 10])],
+    [vi(o, F, None) for o in ("y", "y2", "y3")], opset=24)
 # RotaryEmbedding (opset 23): 4-D with position ids, 3-D interleaved with
 # per-position caches, and a partial rotation.
 M["op_rotary_embedding"] = lambda: model(
@@ -2709,7 +2722,11 @@ B.update({
     "attention_mode": lambda: one("Attention", ["q", "k", "v"], opset=23,
                                   in_vis=_QKV, qk_matmul_output_mode=4),
     "attention_nonpad": lambda: one("Attention", ["q", "k", "v", "", "", "", "s"], opset=24,
-                                    in_vis=_QKV + [vi("s", I64, [1])]),
+                                    in_vis=_QKV + [vi("s", I64, [2])]),
+    "attention_nonpad_past": lambda: one("Attention", ["q", "k", "v", "", "pk", "pv", "s"],
+                                         opset=24, in_vis=_QKV + [vi("pk", F, [1, 2, 1, 4]),
+                                                                  vi("pv", F, [1, 2, 1, 4]),
+                                                                  vi("s", I64, [1])]),
 })
 _ROPE = [vi("x", F, [1, 2, 3, 4]), vi("c", F, [1, 3, 2]), vi("s", F, [1, 3, 2])]
 B.update({

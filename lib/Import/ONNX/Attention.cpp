@@ -18,7 +18,8 @@ using namespace ::octet::onnx_import::detail;
 /// Attention (opset 23/24): Q [B, Hq, S, D] or [B, S, Hq * D], K and V
 /// likewise with Hkv heads (Hq a multiple: grouped-query attention), an
 /// optional mask (bool: true attends; float: added; a last dimension
-/// shorter than the keys padded as masked), past keys and values prepended
+/// shorter than the keys padded as masked), nonpad_kv_seqlen (opset 24:
+/// keys past each entry's count masked), past keys and values prepended
 /// (present_key/value out), is_causal (keys up to the query's position
 /// after the past ones), scale (default 1/sqrt(D)), softcap (before the
 /// mask, as ONNX's reference does), and the QK output at
@@ -27,8 +28,6 @@ using namespace ::octet::onnx_import::detail;
 LogicalResult Importer::onAttention(const NodeProto &n) {
   if (failed(need(n, {0, 1, 2})))
     return failure();
-  if (n.input_size() > 6 && !n.input(6).empty())
-    return nodeError(n) << "nonpad_kv_seqlen (input #6) is not supported";
   SmallVector<Value> qkv;
   for (int k = 0; k < 3; ++k) {
     auto v = requireFloat(n, asPlain(input(n, k)), k == 0 ? "Q" : k == 1 ? "K" : "V");
@@ -141,7 +140,7 @@ LogicalResult Importer::onAttention(const NodeProto &n) {
     define(n, 3, x);
   // The bias: the mask (bool as 0 / -inf) and the causal triangle.
   const double ninf = -std::numeric_limits<double>::infinity();
-  Value bias;
+  Value bias, anyKey; // anyKey: [B, 1, 1, 1], whether the entry has keys
   if (Value mask = input(n, 3)) {
     auto mt = rtt(mask);
     bool isBool = mt.getElementType().isInteger(1);
@@ -172,6 +171,36 @@ LogicalResult Importer::onAttention(const NodeProto &n) {
       m = *pd;
     }
     bias = m;
+  }
+  if (Value np = input(n, 6)) {
+    // nonpad_kv_seqlen (opset 24): keys from the batch entry's count on
+    // are padding, masked out.
+    np = asPlain(np);
+    auto nt = rtt(np);
+    if (!isa<IntegerType>(nt.getElementType()) || nt.getShape() != ArrayRef<int64_t>{B})
+      return nodeError(n) << "nonpad_kv_seqlen must be an integer tensor of shape [" << B
+                          << "], got " << nt;
+    if (pastK)
+      return nodeError(n) << "nonpad_kv_seqlen cannot be combined with past_key and past_value";
+    auto i64 = b.getI64Type();
+    auto cnt = make<CastOp>(n, nt.clone(i64), np);
+    if (succeeded(cnt))
+      cnt = buildReshape(n, *cnt, {B, 1, 1, 1}, false);
+    if (failed(cnt))
+      return failure();
+    Value pos = constFrom(n, {1, 1, 1, T}, i64, [](int64_t i) { return (double)i; });
+    auto keep = make<CompareOp>(n, RankedTensorType::get({B, 1, 1, T}, b.getI1Type()), pos,
+                                *cnt, b.getStringAttr("lt"));
+    auto pad = succeeded(keep) ? buildWhere(n, *keep, scalarConst(el, 0.0), scalarConst(el, ninf))
+                               : keep;
+    if (succeeded(pad) && bias)
+      pad = buildBinary(n, "Add", bias, *pad, el);
+    auto some = make<CompareOp>(n, RankedTensorType::get({B, 1, 1, 1}, b.getI1Type()), *cnt,
+                                scalarConst(i64, 0.0), b.getStringAttr("gt"));
+    if (failed(pad) || failed(some))
+      return failure();
+    bias = *pad;
+    anyKey = *some;
   }
   if (attrInt(n, "is_causal", 0)) {
     // Aligned after the past keys: query i sees keys j <= past + i.
@@ -215,6 +244,10 @@ LogicalResult Importer::onAttention(const NodeProto &n) {
   if (failed(y))
     return failure();
   auto y4 = buildReshape(n, *y, {B, Hq, S, Dv}, false);
+  // An entry whose nonpad_kv_seqlen is 0 has no key: 0, as in ONNX
+  // Runtime (its softmax over no key is not a number).
+  if (succeeded(y4) && anyKey)
+    y4 = buildWhere(n, anyKey, *y4, scalarConst(el, 0.0));
   if (failed(y4) || !threeD)
     return defineResult(n, y4);
   auto yt = make<TransposeOp>(n, RankedTensorType::get({B, S, Hq, Dv}, el), *y4,

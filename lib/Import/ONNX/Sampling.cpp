@@ -368,7 +368,7 @@ LogicalResult Importer::onRoiAlign(const NodeProto &n) {
     }
   }
   int64_t A = oh * G[0], Bn = ow * G[1];
-  if (A > (int64_t{1} << 20) || Bn > (int64_t{1} << 20))
+  if (A > (int64_t{1} << 20) || Bn > (int64_t{1} << 20) || pastLimit({R, C, A, Bn}))
     return nodeError(n) << "a " << oh << "x" << ow << " output with " << G[0] << "x" << G[1]
                         << " samples per bin is too large to compile";
   auto c = [&](double v) { return scalarConst(el, v); };
