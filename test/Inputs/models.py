@@ -324,6 +324,22 @@ for _op, _at in (("Tan", {}), ("Asin", {}), ("Acos", {}), ("Atan", {}), ("Sinh",
 # LpPool: p = 2 with padding and strides, p = 1, p = 3 with SAME_UPPER.
 M["op_lppool2"] = lambda: fop("LpPool", [2, 3, 8, 9], opset=18, kernel_shape=[3, 2],
                               strides=[2, 1], pads=[1, 0, 1, 1])
+# LpPool in 1-D (pads, strides, dilations), 2-D dilated, ceil_mode (the last
+# window dropped where it would start in the padding), SAME_UPPER; and a
+# 1-D dilated AveragePool.
+M["op_lppool_more"] = lambda: model(
+    [h.make_node("LpPool", ["x1"], ["y1"], name="lp1d", kernel_shape=[3], pads=[1, 2],
+                 strides=[2], dilations=[2], p=3),
+     h.make_node("LpPool", ["x"], ["y2"], name="lp_dilated", kernel_shape=[2, 3],
+                 dilations=[2, 2], pads=[1, 0, 1, 2]),
+     h.make_node("LpPool", ["x"], ["y3"], name="lp_ceil", kernel_shape=[3, 2], strides=[2, 3],
+                 pads=[0, 1, 1, 1], ceil_mode=1, p=1),
+     h.make_node("LpPool", ["x1"], ["y4"], name="lp1d_same", kernel_shape=[4], strides=[3],
+                 auto_pad="SAME_UPPER"),
+     h.make_node("AveragePool", ["x1"], ["y5"], name="avg1d_dilated", kernel_shape=[2],
+                 dilations=[3], pads=[1, 1], count_include_pad=1)],
+    [vi("x", F, [2, 3, 8, 9]), vi("x1", F, [2, 3, 11])],
+    [vi(o, F, None) for o in ("y1", "y2", "y3", "y4", "y5")], opset=19)
 M["op_lppool1"] = lambda: fop("LpPool", [1, 2, 7, 7], opset=18, kernel_shape=[2, 2], p=1)
 M["op_lppool3"] = lambda: fop("LpPool", [1, 2, 6, 7], opset=18, kernel_shape=[3, 3], p=3,
                               strides=[2, 2], auto_pad="SAME_UPPER")
@@ -2483,12 +2499,15 @@ B.update({
     "pad_count": lambda: one("Pad", ["x", "p"], in_vis=_X, inits=[const("p", np.ones(6, np.int64))]),
     "pad_negative_dynamic": lambda: one("Pad", ["x", "p"], in_vis=[vi("x", F, [1, 4, "h", 6])],
                                         inits=[const("p", np.array([0, 0, -1, 0, 0, 0, 0, 0]))]),
-    "lppool_ceil": lambda: one("LpPool", ["x"], in_vis=_X, opset=18, kernel_shape=[2, 2],
-                               strides=[2, 2], ceil_mode=1),
+    "lppool_ceil": lambda: one("LpPool", ["x"], in_vis=[vi("x", F, ["N", 4, 6, 6])], opset=18,
+                               kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1),
     "lppool_dilated": lambda: one("LpPool", ["x"], in_vis=_X, opset=18, kernel_shape=[2, 2],
-                                  dilations=[2, 1]),
+                                  dilations=[2]),
     "lppool_p0": lambda: one("LpPool", ["x"], in_vis=_X, kernel_shape=[2, 2], p=0),
-    "lppool_1d": lambda: one("LpPool", ["x"], in_vis=[vi("x", F, [1, 4, 6])], kernel_shape=[2]),
+    "lppool_1d": lambda: one("LpPool", ["x"], in_vis=[vi("x", F, [1, 4, 6, 2, 2, 2])],
+                             kernel_shape=[2]),
+    "lppool_kernel": lambda: one("LpPool", ["x"], in_vis=[vi("x", F, [1, 4, 6])],
+                                 kernel_shape=[2, 2]),
     "lrn_no_size": lambda: one("LRN", ["x"], in_vis=_X),
     "lrn_size0": lambda: one("LRN", ["x"], in_vis=_X, size=0),
     "lrn_rank2": lambda: one("LRN", ["x"], in_vis=[vi("x", F, [4, 6])], size=3),

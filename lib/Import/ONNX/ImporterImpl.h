@@ -297,6 +297,9 @@ private:
                                   ArrayRef<int64_t> dilations, ArrayRef<int64_t> outShape,
                                   int64_t storageOrder);
   LogicalResult onGridSample(const NodeProto &n);
+  FailureOr<Value> windowSum(const NodeProto &n, Value x, ArrayRef<int64_t> kernel,
+                             ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                             ArrayRef<int64_t> dilations);
   FailureOr<Value> dilatedAvgPool(const NodeProto &n, Value x, ArrayRef<int64_t> kernel,
                                   ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                                   ArrayRef<int64_t> dilations, ArrayRef<int64_t> outShape);

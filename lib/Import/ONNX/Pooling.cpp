@@ -14,6 +14,18 @@ using namespace mlir::octet;
 using namespace ::octet::onnx_import::detail;
 
 /// 1-D MaxPool and AveragePool as 2-D pools over [N, C, 1, L].
+namespace {
+/// Whether a constant of this shape would pass 2^26 elements.
+bool pastWeightLimit(ArrayRef<int64_t> shape) {
+  uint64_t count = 1;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(count, (uint64_t)std::max<int64_t>(d, 1), &count) ||
+        count > (uint64_t{1} << 26))
+      return true;
+  return false;
+}
+} // namespace
+
 LogicalResult Importer::pool1D(const NodeProto &n, Value x) {
   auto xs = rtt(x).getShape();
   auto kernel = attrInts(n, "kernel_shape");
@@ -27,8 +39,6 @@ LogicalResult Importer::pool1D(const NodeProto &n, Value x) {
   if (failed(autoPads(n, xs.drop_front(2), *kernel, st, dl, pd)))
     return failure();
   bool isMax = n.op_type() == "MaxPool";
-  if (!isMax && dl[0] != 1)
-    return nodeError(n) << "unsupported attribute value: dilated average pooling";
   if (!isMax && isQuantTensor(x.getType()))
     x = asPlain(x);
   auto x4 = buildReshape(n, x, {xs[0], xs[1], 1, xs[2]}, false);
@@ -43,7 +53,9 @@ LogicalResult Importer::pool1D(const NodeProto &n, Value x) {
     return nodeError(n) << why;
   auto t = rtt(*x4).clone(*shape);
   FailureOr<Value> v;
-  if (isMax)
+  if (!isMax && dl[0] != 1)
+    v = dilatedAvgPool(n, *x4, k2, s2, p2, d2, *shape);
+  else if (isMax)
     v = make<MaxPool2DOp>(n, t, *x4, b.getDenseI64ArrayAttr(k2), b.getDenseI64ArrayAttr(s2),
                           b.getDenseI64ArrayAttr(p2), b.getDenseI64ArrayAttr(d2),
                           b.getBoolAttr(ceil));
@@ -200,7 +212,6 @@ FailureOr<Value> Importer::dilatedAvgPool(const NodeProto &n, Value x, ArrayRef<
   auto xt = rtt(*fx);
   if (!xt.hasStaticShape())
     return nodeError(n) << "dilated average pooling needs a static input shape, got " << xt;
-  int64_t C = xt.getDimSize(1);
   bool includePad = attrInt(n, "count_include_pad", 0) != 0;
   SmallVector<int64_t> convPads(pads);
   SmallVector<SmallVector<double>> counts(2);
@@ -220,14 +231,7 @@ FailureOr<Value> Importer::dilatedAvgPool(const NodeProto &n, Value x, ArrayRef<
     }
   }
   Type el = xt.getElementType();
-  SmallVector<int64_t> wShape = {C, 1, kernel[0], kernel[1]};
-  ConstTensor ones;
-  ones.isFloat = true;
-  ones.shape.assign(wShape.begin(), wShape.end());
-  ones.f.assign(C * kernel[0] * kernel[1], 1.0);
-  auto wt = RankedTensorType::get(wShape, el);
-  auto sum = makeConv2D(n, *fx, createConstant(ones.write(wt), wt, ""), Value(), strides,
-                        convPads, dilations, C, el);
+  auto sum = windowSum(n, *fx, kernel, strides, convPads, dilations);
   if (failed(sum))
     return failure();
   int64_t oh = outShape[2], ow = outShape[3];
@@ -239,6 +243,27 @@ FailureOr<Value> Importer::dilatedAvgPool(const NodeProto &n, Value x, ArrayRef<
       cnt.f.push_back(counts[0][i] * counts[1][j]);
   auto ct = RankedTensorType::get({oh, ow}, el);
   return buildBinary(n, "Div", *sum, createConstant(cnt.write(ct), ct, ""), el);
+}
+
+/// The sums of x's 2-D windows (any strides, pads and dilations) as a
+/// depthwise convolution with a ones kernel.
+FailureOr<Value> Importer::windowSum(const NodeProto &n, Value x, ArrayRef<int64_t> kernel,
+                                     ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                     ArrayRef<int64_t> dilations) {
+  auto xt = rtt(x);
+  int64_t C = xt.getDimSize(1);
+  Type el = xt.getElementType();
+  SmallVector<int64_t> wShape = {C, 1, kernel[0], kernel[1]};
+  if (pastWeightLimit(wShape))
+    return nodeError(n) << "a window of " << kernel[0] << "x" << kernel[1] << " over " << C
+                        << " channels is too large to compile";
+  ConstTensor ones;
+  ones.isFloat = true;
+  ones.shape.assign(wShape.begin(), wShape.end());
+  ones.f.assign(C * kernel[0] * kernel[1], 1.0);
+  auto wt = RankedTensorType::get(wShape, el);
+  return makeConv2D(n, x, createConstant(ones.write(wt), wt, ""), Value(), strides, pads,
+                    dilations, C, el);
 }
 
 /// MaxPool's Indices output: for each window the flat index into X
@@ -455,6 +480,11 @@ LogicalResult Importer::lpPool3D(const NodeProto &n, Value x) {
   return defineResult(n, lpRoot(n, *avg, (*kernel)[0] * (*kernel)[1] * (*kernel)[2], p));
 }
 
+/// LpPool in 1-D (as 2-D over a height of 1) and 2-D: |x|^p summed over
+/// each window, the p-th root. Undilated windows without ceil_mode take the
+/// average pool with the padding counted (times the window's volume);
+/// dilated ones and ceil_mode a depthwise ones-kernel convolution, the end
+/// padded as far as the last window reaches (padding adds 0 to a sum).
 LogicalResult Importer::onLpPool(const NodeProto &n) {
   if (failed(need(n, {0})))
     return failure();
@@ -462,40 +492,79 @@ LogicalResult Importer::onLpPool(const NodeProto &n) {
   if (failed(fx))
     return failure();
   Value x = *fx;
-  if (rtt(x).getRank() == 5)
+  int64_t rank = rtt(x).getRank();
+  if (rank == 5)
     return lpPool3D(n, x);
-  if (rtt(x).getRank() != 4)
-    return nodeError(n) << "only 2-D and 3-D LpPool is supported (input rank "
-                        << rtt(x).getRank() << ")";
+  if (rank != 4 && rank != 3)
+    return nodeError(n) << "only 1-D, 2-D and 3-D LpPool is supported (input rank " << rank
+                        << ")";
+  size_t sd = rank - 2;
   auto kernel = attrInts(n, "kernel_shape");
-  if (!kernel || kernel->size() != 2)
-    return nodeError(n) << "kernel_shape must have 2 entries";
-  SmallVector<int64_t> strides, pads, dilations;
-  if (failed(convAttrs(n, rtt(x).getShape(), *kernel, strides, pads, dilations)))
+  if (!kernel || kernel->size() != sd)
+    return nodeError(n) << "kernel_shape must have " << sd << " entries";
+  auto st = attrInts(n, "strides").value_or(SmallVector<int64_t>(sd, 1));
+  auto dl = attrInts(n, "dilations").value_or(SmallVector<int64_t>(sd, 1));
+  auto pd = attrInts(n, "pads").value_or(SmallVector<int64_t>(2 * sd, 0));
+  if (st.size() != sd || dl.size() != sd || pd.size() != 2 * sd)
+    return nodeError(n) << "a " << sd << "-D LpPool needs " << sd << " strides, " << sd
+                        << " dilations and " << 2 * sd << " pads";
+  auto xs = rtt(x).getShape();
+  if (failed(autoPads(n, xs.drop_front(2), *kernel, st, dl, pd)))
     return failure();
-  if (dilations[0] != 1 || dilations[1] != 1)
-    return nodeError(n) << "unsupported attribute value: dilated LpPool";
-  if (attrInt(n, "ceil_mode", 0))
-    return nodeError(n) << "unsupported attribute value ceil_mode=1";
   int64_t p = attrInt(n, "p", 2);
   if (p < 1)
     return nodeError(n) << "p must be at least 1, got " << p;
-  FailureOr<Value> v = lpPower(n, x, p);
-  if (failed(v))
-    return failure();
+  SmallVector<int64_t> k2(*kernel), s2(st), d2(dl), p2(pd);
+  Value x4 = x;
+  if (sd == 1) {
+    auto r = buildReshape(n, x, {xs[0], xs[1], 1, xs[2]}, false);
+    if (failed(r))
+      return failure();
+    x4 = *r;
+    k2 = {1, (*kernel)[0]};
+    s2 = {1, st[0]};
+    d2 = {1, dl[0]};
+    p2 = {0, pd[0], 0, pd[1]};
+  }
+  bool ceil = attrInt(n, "ceil_mode", 0);
   std::string why;
-  auto shape = inferPool2DShape(rtt(x).getShape(), *kernel, strides, pads, dilations, false, why);
+  auto shape = inferPool2DShape(rtt(x4).getShape(), k2, s2, p2, d2, ceil, why);
   if (failed(shape))
     return nodeError(n) << why;
-  auto t = rtt(x).clone(*shape);
-  v = make<AvgPool2DOp>(n, t, *v, b.getDenseI64ArrayAttr(*kernel), b.getDenseI64ArrayAttr(strides),
-                        b.getDenseI64ArrayAttr(pads), b.getBoolAttr(false), b.getBoolAttr(true));
-  if (succeeded(v))
-    v = lpRoot(n, *v, (*kernel)[0] * (*kernel)[1], p);
+  FailureOr<Value> v = lpPower(n, x4, p);
   if (failed(v))
     return failure();
-  define(n, 0, *v);
-  return success();
+  if (!ceil && d2[0] == 1 && d2[1] == 1) {
+    auto t = rtt(x4).clone(*shape);
+    v = make<AvgPool2DOp>(n, t, *v, b.getDenseI64ArrayAttr(k2), b.getDenseI64ArrayAttr(s2),
+                          b.getDenseI64ArrayAttr(p2), b.getBoolAttr(false), b.getBoolAttr(true));
+    if (succeeded(v))
+      v = lpRoot(n, *v, k2[0] * k2[1], p);
+  } else {
+    if (!rtt(x4).hasStaticShape())
+      return nodeError(n) << "a dilated or ceil_mode LpPool needs a static input shape, got "
+                          << rtt(x4) << " (use --input-shape)";
+    SmallVector<int64_t> convPads(p2);
+    for (int i = 0; i < 2; ++i) {
+      int64_t needed = ((*shape)[2 + i] - 1) * s2[i] + (k2[i] - 1) * d2[i] + 1;
+      convPads[2 + i] = std::max(p2[2 + i], needed - rtt(x4).getDimSize(2 + i) - p2[i]);
+    }
+    v = windowSum(n, *v, k2, s2, convPads, d2);
+    // (A window past the last ceil_mode window's reach was dropped by the
+    // shape; the convolution's own shape may have one more.)
+    if (succeeded(v) && rtt(*v).getShape() != ArrayRef<int64_t>(*shape)) {
+      SmallVector<int64_t> starts(4, 0), ends(shape->begin(), shape->end()), axes = {0, 1, 2, 3},
+          steps(4, 1);
+      v = make<SliceOp>(n, rtt(*v).clone(*shape), *v, b.getDenseI64ArrayAttr(starts),
+                        b.getDenseI64ArrayAttr(ends), b.getDenseI64ArrayAttr(axes),
+                        b.getDenseI64ArrayAttr(steps));
+    }
+    if (succeeded(v))
+      v = lpRoot(n, *v, 1, p);
+  }
+  if (succeeded(v) && sd == 1)
+    v = buildReshape(n, *v, {(*shape)[0], (*shape)[1], (*shape)[3]}, false);
+  return defineResult(n, v);
 }
 
 /// GlobalLpPool: (sum over the spatial dimensions of |x|^p)^(1/p), any
