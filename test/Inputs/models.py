@@ -340,6 +340,22 @@ M["op_lppool_more"] = lambda: model(
                  dilations=[3], pads=[1, 1], count_include_pad=1)],
     [vi("x", F, [2, 3, 8, 9]), vi("x1", F, [2, 3, 11])],
     [vi(o, F, None) for o in ("y1", "y2", "y3", "y4", "y5")], opset=19)
+# 3-D pools with dilations (AveragePool with and without the padding
+# counted, ceil_mode), 3-D LpPool dilated and with ceil_mode.
+M["op_pool3d_dilated"] = lambda: model(
+    [h.make_node("AveragePool", ["x"], ["y1"], name="avg3d_dilated", kernel_shape=[2, 2, 3],
+                 dilations=[2, 1, 2], pads=[1, 0, 1, 0, 1, 1]),
+     h.make_node("AveragePool", ["x"], ["y2"], name="avg3d_dilated_pad_ceil",
+                 kernel_shape=[2, 3, 2], dilations=[1, 2, 2], strides=[2, 2, 1],
+                 pads=[1, 1, 0, 1, 1, 1], count_include_pad=1, ceil_mode=1),
+     h.make_node("MaxPool", ["x"], ["y3"], name="max3d_dilated", kernel_shape=[2, 2, 2],
+                 dilations=[2, 2, 1], strides=[1, 2, 1]),
+     h.make_node("LpPool", ["x"], ["y4"], name="lp3d_dilated", kernel_shape=[2, 2, 2],
+                 dilations=[1, 2, 2], pads=[1, 1, 1, 1, 1, 1]),
+     h.make_node("LpPool", ["x"], ["y5"], name="lp3d_ceil", kernel_shape=[3, 2, 2],
+                 strides=[2, 2, 3], ceil_mode=1, p=3)],
+    [vi("x", F, [2, 3, 6, 7, 8])],
+    [vi(o, F, None) for o in ("y1", "y2", "y3", "y4", "y5")], opset=19)
 M["op_lppool1"] = lambda: fop("LpPool", [1, 2, 7, 7], opset=18, kernel_shape=[2, 2], p=1)
 M["op_lppool3"] = lambda: fop("LpPool", [1, 2, 6, 7], opset=18, kernel_shape=[3, 3], p=3,
                               strides=[2, 2], auto_pad="SAME_UPPER")
@@ -750,6 +766,39 @@ M["op_resize_linear_pytorch"] = lambda: resize(scales=[1, 1, 0.6, 1.7], mode="li
                                                coordinate_transformation_mode="pytorch_half_pixel")
 M["op_resize_linear_asym"] = lambda: resize(scales=[1, 1, 3, 1], mode="linear",
                                             coordinate_transformation_mode="asymmetric")
+# Antialiased Resize (opset 18): linear and cubic, downsampling by scales
+# and by sizes, exclude_outside, align_corners, mixed down/up, a channels-
+# last input. (ONNX Runtime refuses antialias with nearest, which Octet
+# ignores as ONNX defines it.)
+def _aa(name, xshape, mode, scales=None, sizes=None, **attrs):
+    ins = ["x", "", name + "_sc"] + ([name + "_sz"] if sizes else [])
+    inits = [const(name + "_sc", np.array(scales or [], np.float32))]
+    if sizes:
+        inits.append(const(name + "_sz", np.array(sizes, np.int64)))
+    node = h.make_node("Resize", ins, [name], name=name, mode=mode, antialias=1, **attrs)
+    return node, inits
+
+
+def _antialias_model():
+    cases = [_aa("lin_down", None, "linear", scales=[1, 1, 0.6, 0.6]),
+             _aa("cub_down", None, "cubic", scales=[1, 1, 0.4, 0.7]),
+             _aa("lin_sizes", None, "linear", sizes=[2, 3, 5, 3]),
+             _aa("cub_sizes_excl", None, "cubic", sizes=[2, 3, 4, 6], exclude_outside=1,
+                 cubic_coeff_a=-0.5),
+             _aa("lin_align", None, "linear", scales=[1, 1, 0.5, 0.35],
+                 coordinate_transformation_mode="align_corners"),
+             _aa("lin_mixed", None, "linear", scales=[1, 1, 0.45, 1.6],
+                 coordinate_transformation_mode="pytorch_half_pixel")]
+    nodes = [c[0] for c in cases]
+    inits = [i for c in cases for i in c[1]]
+    nhwc, nhwc_inits = _aa("lin_nhwc", None, "linear", scales=[1, 0.5, 0.6, 1])
+    nhwc.input[0] = "xl"
+    return model(nodes + [nhwc], [vi("x", F, [2, 3, 11, 9]), vi("xl", F, [2, 10, 8, 3])],
+                 [vi(c[0].output[0], F, None) for c in cases] + [vi("lin_nhwc", F, None)],
+                 inits + nhwc_inits, opset=18)
+
+
+M["op_resize_antialias"] = _antialias_model
 # Cubic: upsampling (half_pixel, a = -0.75), downsampling with
 # exclude_outside (pytorch_half_pixel, a = -0.5), align_corners by sizes,
 # asymmetric along one dimension.
@@ -2583,8 +2632,15 @@ B.update({
                                      inits=[const("sc", np.array([1, 1, 2, 2], np.float32)),
                                             const("r", np.array([0, 0, 0, 0, 1, 1, 1, 1],
                                                                 np.float32))]),
-    "resize_antialias": lambda: one("Resize", ["x", "", "sc"], in_vis=_X, opset=18, antialias=1,
-                                    inits=[const("sc", np.array([1, 1, 2, 2], np.float32))]),
+    "resize_antialias": lambda: one("Resize", ["x", "r", "sc"], in_vis=_X, opset=18, antialias=1,
+                                    mode="linear",
+                                    coordinate_transformation_mode="tf_crop_and_resize",
+                                    inits=[const("sc", np.array([1, 1, 0.5, 0.5], np.float32)),
+                                           const("r", np.array([0, 0, 0, 0, 1, 1, 1, 1],
+                                                               np.float32))]),
+    "resize_antialias_large": lambda: one("Resize", ["x", "", "", "sz"], opset=18, antialias=1,
+                                          mode="linear", in_vis=[vi("x", F, [1, 1, 16384, 4])],
+                                          inits=[const("sz", np.array([1, 1, 8192, 4]))]),
     "resize_policy": lambda: one("Resize", ["x", "", "", "sz"], in_vis=_X, opset=18,
                                  keep_aspect_ratio_policy="fit",
                                  inits=[const("sz", np.array([1, 4, 8, 8]))]),

@@ -10,6 +10,7 @@
 #include "octet/Conversion/OctetToLinalg/LoweringUtils.h"
 #include "octet/Conversion/OctetToLinalg/OctetToLinalg.h"
 #include "octet/Dialect/Octet/OctetDialect.h"
+#include "octet/Support/Resize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -113,24 +114,7 @@ struct PadLowering : OctetPattern<PadOp> {
   }
 };
 
-/// ONNX Resize coordinate transformation, in float32 as ONNX Runtime.
-float resizeCoordinate(StringRef mode, float xr, float scale, int64_t outLen, int64_t inLen) {
-  if (mode == "half_pixel")
-    return (xr + 0.5f) / scale - 0.5f;
-  if (mode == "pytorch_half_pixel")
-    return outLen > 1 ? (xr + 0.5f) / scale - 0.5f : 0.0f;
-  if (mode == "align_corners")
-    return outLen == 1 ? 0.0f : xr * (float)(inLen - 1) / (float)(outLen - 1);
-  if (mode == "tf_half_pixel_for_nn")
-    return (xr + 0.5f) / scale;
-  if (mode == "half_pixel_symmetric") {
-    float adjustment = (float)outLen / (scale * (float)inLen);
-    float center = (float)inLen / 2.0f;
-    float offset = center * (1.0f - adjustment);
-    return offset + (xr + 0.5f) / scale - 0.5f;
-  }
-  return xr / scale; // asymmetric
-}
+using ::octet::resizeCoordinate;
 
 int64_t resizeNearest(StringRef mode, float x) {
   if (mode == "floor")

@@ -8,6 +8,8 @@
 
 #include "ImporterImpl.h"
 
+#include "octet/Support/Resize.h"
+
 #include <cmath>
 #include <limits>
 
@@ -753,11 +755,11 @@ LogicalResult Importer::onResize(const NodeProto &n) {
   if (mode != "nearest" && mode != "linear" && (mode != "cubic" || upsample))
     return nodeError(n) << "unsupported attribute value mode=\"" << mode << "\"";
   std::string coord = "asymmetric", nearest = "round_prefer_floor", policy = "stretch";
+  bool antialias = false;
   if (!upsample && opset >= 11) {
     coord = attrString(n, "coordinate_transformation_mode", "half_pixel");
     nearest = attrString(n, "nearest_mode", "round_prefer_floor");
-    if (attrInt(n, "antialias", 0))
-      return nodeError(n) << "unsupported attribute value antialias=1";
+    antialias = opset >= 18 && attrInt(n, "antialias", 0) != 0;
     policy = attrString(n, "keep_aspect_ratio_policy", "stretch");
     if (policy != "stretch" && policy != "not_larger" && policy != "not_smaller")
       return nodeError(n) << "unsupported attribute value keep_aspect_ratio_policy=\""
@@ -854,9 +856,11 @@ LogicalResult Importer::onResize(const NodeProto &n) {
   int64_t resized = 0;
   for (int64_t d = 0; d < rank; ++d)
     resized += out[d] != in[d] || scales[d] != 1.0f;
-  if (mode == "linear" && resized > 3)
+  if (antialias && mode == "nearest")
+    antialias = false; // (antialias applies to linear and cubic only)
+  if (mode == "linear" && resized > 3 && !antialias)
     return nodeError(n) << "linear resizing of more than 3 dimensions is not supported";
-  if (mode == "cubic" && resized > 2)
+  if (mode == "cubic" && resized > 2 && !antialias)
     return nodeError(n) << "cubic resizing of more than 2 dimensions is not supported";
   if (out == SmallVector<int64_t>(in.begin(), in.end()) && coord != "tf_crop_and_resize" &&
       llvm::all_of(scales, [](float s) { return s == 1.0f; })) {
@@ -869,6 +873,12 @@ LogicalResult Importer::onResize(const NodeProto &n) {
       return failure();
     x = *fx;
   }
+  if (antialias) {
+    if (coord == "tf_crop_and_resize")
+      return nodeError(n) << "antialias with coordinate_transformation_mode="
+                             "\"tf_crop_and_resize\" is not supported";
+    return defineResult(n, antialiasResize(n, x, out, scales, mode, coord));
+  }
   if (coord == "tf_crop_and_resize")
     return defineResult(n, cropAndResize(n, x, out, axes, mode, nearest));
   return defineResult(n, make<ResizeOp>(n, rtt(x).clone(out), x, b.getStringAttr(mode),
@@ -876,6 +886,98 @@ LogicalResult Importer::onResize(const NodeProto &n) {
                           b.getDenseF32ArrayAttr(scales),
                           b.getF32FloatAttr(attrFloat(n, "cubic_coeff_a", -0.75f)),
                           b.getBoolAttr(attrInt(n, "exclude_outside", 0) != 0)));
+}
+
+/// Antialiased linear or cubic Resize (opset 18) as ONNX Runtime computes
+/// it (after Pillow): along each resized axis, from the last to the first,
+/// one matrix product with a constant [out, in] matrix whose row i holds
+/// the filter (triangle, or cubic with cubic_coeff_a) stretched by the
+/// downscaling factor around the row's input coordinate, normalized to sum
+/// 1; without exclude_outside the weights of taps past either end are
+/// added to the end's tap. An axis whose size does not change is copied.
+FailureOr<Value> Importer::antialiasResize(const NodeProto &n, Value x, ArrayRef<int64_t> out,
+                                           ArrayRef<float> scales, StringRef mode,
+                                           StringRef coord) {
+  bool cubic = mode == "cubic";
+  bool exclude = attrInt(n, "exclude_outside", 0) != 0;
+  float a = attrFloat(n, "cubic_coeff_a", -0.75f);
+  auto filter = [&](float t) -> float {
+    t = std::fabs(t);
+    if (!cubic)
+      return t < 1.0f ? 1.0f - t : 0.0f;
+    if (t < 1.0f)
+      return ((a + 2.0f) * t - (a + 3.0f)) * t * t + 1;
+    if (t < 2.0f)
+      return (((t - 5.0f) * t + 8.f) * t - 4.f) * a;
+    return 0.0f;
+  };
+  Value cur = x;
+  Type el = rtt(x).getElementType();
+  for (int64_t d = (int64_t)out.size() - 1; d >= 0; --d) {
+    auto shape = rtt(cur).getShape();
+    int64_t in = shape[d], o = out[d];
+    if (in == o)
+      continue;
+    if (in * o > (int64_t{1} << 26))
+      return nodeError(n) << "an antialiased resize of dimension " << d << " from " << in
+                          << " to " << o << " is too large to compile";
+    float rscale = scales[d], scale = 1.0f / rscale;
+    float support = (cubic ? 2.0f : 1.0f) * (scale >= 1.0f ? scale : 1.0f);
+    int64_t window = (int64_t)std::ceil(support) * 2 + 1;
+    float invScale = scale >= 1.0f ? 1.0f / scale : 1.0f;
+    ConstTensor m;
+    m.isFloat = true;
+    m.shape = {o, in};
+    m.f.assign(o * in, 0.0);
+    std::vector<float> buf(window);
+    for (int64_t i = 0; i < o; ++i) {
+      float center = 0.5f + (scale == 1.0f ? (float)i
+                                           : ::octet::resizeCoordinate(coord, (float)i, rscale,
+                                                                       o, in));
+      auto lo = (int64_t)std::floor(center - support + 0.5f);
+      auto hi = (int64_t)std::floor(center + support + 0.5f);
+      hi = lo + std::clamp<int64_t>(hi - lo, 0, window);
+      int64_t loCut = std::clamp<int64_t>(lo, 0, in), hiCut = std::clamp<int64_t>(hi, 0, in);
+      int64_t first = exclude ? loCut : lo, count = (exclude ? hiCut : hi) - first;
+      std::fill(buf.begin(), buf.end(), 0.0f);
+      float total = 0.0f;
+      for (int64_t t = 0; t < count; ++t) {
+        float w = filter(((float)(t + first) - center + 0.5f) * invScale);
+        buf[t] = w;
+        total += w;
+      }
+      if (!exclude && loCut < hiCut) {
+        int64_t before = std::clamp<int64_t>(-first, 0, count - 1);
+        for (int64_t t = 0; t < before; ++t)
+          buf[before] += buf[t];
+        int64_t past = std::clamp<int64_t>(count + first - in, 0, count - 1);
+        for (int64_t t = count - past; t < count; ++t)
+          buf[count - past - 1] += buf[t];
+        for (int64_t t = 0; (before | past) > 0 && t < hiCut - loCut; ++t)
+          buf[t] = buf[t + before];
+      }
+      float inv = total == 0.0f ? 1.0f : 1.0f / total;
+      for (int64_t t = 0; t < hiCut - loCut; ++t)
+        m.f[i * in + loCut + t] = buf[t] * inv;
+    }
+    int64_t pre = 1, post = 1;
+    for (int64_t k = 0; k < d; ++k)
+      pre *= shape[k];
+    for (int64_t k = d + 1; k < (int64_t)shape.size(); ++k)
+      post *= shape[k];
+    auto mt = RankedTensorType::get({o, in}, el);
+    Value weights = createConstant(m.write(mt), mt, "");
+    auto x3 = buildReshape(n, cur, {pre, in, post}, false);
+    auto y = succeeded(x3) ? buildMatMul(n, weights, *x3, el) : x3;
+    SmallVector<int64_t> next(shape);
+    next[d] = o;
+    if (succeeded(y))
+      y = buildReshape(n, *y, next, false);
+    if (failed(y))
+      return failure();
+    cur = *y;
+  }
+  return cur;
 }
 
 /// Resize with coordinate_transformation_mode tf_crop_and_resize: each

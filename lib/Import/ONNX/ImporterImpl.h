@@ -300,6 +300,9 @@ private:
   FailureOr<Value> windowSum(const NodeProto &n, Value x, ArrayRef<int64_t> kernel,
                              ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                              ArrayRef<int64_t> dilations);
+  FailureOr<Value> windowSumShaped(const NodeProto &n, Value x, ArrayRef<int64_t> kernel,
+                                   ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                   ArrayRef<int64_t> dilations, ArrayRef<int64_t> outShape);
   FailureOr<Value> dilatedAvgPool(const NodeProto &n, Value x, ArrayRef<int64_t> kernel,
                                   ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                                   ArrayRef<int64_t> dilations, ArrayRef<int64_t> outShape);
@@ -326,6 +329,8 @@ private:
   LogicalResult onScatterElements(const NodeProto &n);
   LogicalResult onScatterND(const NodeProto &n);
   LogicalResult onResize(const NodeProto &n);
+  FailureOr<Value> antialiasResize(const NodeProto &n, Value x, ArrayRef<int64_t> out,
+                                   ArrayRef<float> scales, StringRef mode, StringRef coord);
   FailureOr<Value> cropAndResize(const NodeProto &n, Value x, ArrayRef<int64_t> out,
                                  ArrayRef<int64_t> axes, StringRef mode, StringRef nearest);
   LogicalResult onShape(const NodeProto &n);

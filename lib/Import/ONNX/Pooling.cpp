@@ -98,13 +98,13 @@ FailureOr<Value> Importer::pool3D(const NodeProto &n, Value x, bool sumPool) {
   if (failed(autoPads(n, xs.drop_front(2), *kernel, st, dl, pd)))
     return failure();
   bool isMax = n.op_type() == "MaxPool" && !sumPool;
-  if (!isMax && (dl[0] != 1 || dl[1] != 1 || dl[2] != 1))
-    return nodeError(n) << "unsupported attribute value: dilated "
-                        << (sumPool ? "LpPool" : "average pooling");
   if (!isMax && isQuantTensor(x.getType()))
     x = asPlain(x);
   bool ceil = attrInt(n, "ceil_mode", 0);
   bool includePad = sumPool || attrInt(n, "count_include_pad", 0);
+  // Dilated or ceil_mode LpPool windows: true sums (depthwise ones-kernel
+  // convolutions) instead of averages with the padding counted.
+  bool sums = sumPool && (ceil || dl[0] != 1 || dl[1] != 1 || dl[2] != 1);
   auto pool = [&](Value in, ArrayRef<int64_t> k, ArrayRef<int64_t> s, ArrayRef<int64_t> p,
                   ArrayRef<int64_t> d) -> FailureOr<Value> {
     std::string why;
@@ -112,6 +112,10 @@ FailureOr<Value> Importer::pool3D(const NodeProto &n, Value x, bool sumPool) {
     if (failed(shape))
       return nodeError(n) << why;
     auto t = rtt(in).clone(*shape);
+    if (sums)
+      return windowSumShaped(n, in, k, s, p, d, *shape);
+    if (!isMax && (d[0] != 1 || d[1] != 1))
+      return dilatedAvgPool(n, in, k, s, p, d, *shape);
     if (isMax)
       return make<MaxPool2DOp>(n, t, in, b.getDenseI64ArrayAttr(k), b.getDenseI64ArrayAttr(s),
                                b.getDenseI64ArrayAttr(p), b.getDenseI64ArrayAttr(d),
@@ -264,6 +268,33 @@ FailureOr<Value> Importer::windowSum(const NodeProto &n, Value x, ArrayRef<int64
   auto wt = RankedTensorType::get(wShape, el);
   return makeConv2D(n, x, createConstant(ones.write(wt), wt, ""), Value(), strides, pads,
                     dilations, C, el);
+}
+
+/// windowSum with the result shape `outShape` (a pool's, ceil_mode
+/// included): the end padded as far as the last window reaches (padding
+/// adds 0), and a window the shape dropped (one starting in the end
+/// padding) sliced off.
+FailureOr<Value> Importer::windowSumShaped(const NodeProto &n, Value x, ArrayRef<int64_t> kernel,
+                                           ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                           ArrayRef<int64_t> dilations,
+                                           ArrayRef<int64_t> outShape) {
+  auto xt = rtt(x);
+  if (!xt.hasStaticShape())
+    return nodeError(n) << "a dilated or ceil_mode window sum needs a static input shape, got "
+                        << xt << " (use --input-shape)";
+  SmallVector<int64_t> convPads(pads);
+  for (int i = 0; i < 2; ++i) {
+    int64_t needed = (outShape[2 + i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1;
+    convPads[2 + i] = std::max(pads[2 + i], needed - xt.getDimSize(2 + i) - pads[i]);
+  }
+  auto v = windowSum(n, x, kernel, strides, convPads, dilations);
+  if (succeeded(v) && rtt(*v).getShape() != outShape) {
+    SmallVector<int64_t> starts(4, 0), ends(outShape), axes = {0, 1, 2, 3}, steps(4, 1);
+    v = make<SliceOp>(n, rtt(*v).clone(outShape), *v, b.getDenseI64ArrayAttr(starts),
+                      b.getDenseI64ArrayAttr(ends), b.getDenseI64ArrayAttr(axes),
+                      b.getDenseI64ArrayAttr(steps));
+  }
+  return v;
 }
 
 /// MaxPool's Indices output: for each window the flat index into X
@@ -463,8 +494,6 @@ FailureOr<Value> Importer::lpRoot(const NodeProto &n, Value avg, int64_t volume,
 /// 3-D LpPool: |x|^p, the separable 3-D average pool with the padding
 /// counted (pool3D), times the window's volume, the p-th root.
 LogicalResult Importer::lpPool3D(const NodeProto &n, Value x) {
-  if (attrInt(n, "ceil_mode", 0))
-    return nodeError(n) << "unsupported attribute value ceil_mode=1";
   int64_t p = attrInt(n, "p", 2);
   if (p < 1)
     return nodeError(n) << "p must be at least 1, got " << p;
@@ -477,7 +506,11 @@ LogicalResult Importer::lpPool3D(const NodeProto &n, Value x) {
   auto avg = pool3D(n, *pw, /*sumPool=*/true);
   if (failed(avg))
     return failure();
-  return defineResult(n, lpRoot(n, *avg, (*kernel)[0] * (*kernel)[1] * (*kernel)[2], p));
+  // (Dilated and ceil_mode windows come as sums, see pool3D.)
+  auto dl = attrInts(n, "dilations").value_or(SmallVector<int64_t>{1, 1, 1});
+  bool sums = attrInt(n, "ceil_mode", 0) || llvm::any_of(dl, [](int64_t d) { return d != 1; });
+  int64_t volume = sums ? 1 : (*kernel)[0] * (*kernel)[1] * (*kernel)[2];
+  return defineResult(n, lpRoot(n, *avg, volume, p));
 }
 
 /// LpPool in 1-D (as 2-D over a height of 1) and 2-D: |x|^p summed over
@@ -544,21 +577,7 @@ LogicalResult Importer::onLpPool(const NodeProto &n) {
     if (!rtt(x4).hasStaticShape())
       return nodeError(n) << "a dilated or ceil_mode LpPool needs a static input shape, got "
                           << rtt(x4) << " (use --input-shape)";
-    SmallVector<int64_t> convPads(p2);
-    for (int i = 0; i < 2; ++i) {
-      int64_t needed = ((*shape)[2 + i] - 1) * s2[i] + (k2[i] - 1) * d2[i] + 1;
-      convPads[2 + i] = std::max(p2[2 + i], needed - rtt(x4).getDimSize(2 + i) - p2[i]);
-    }
-    v = windowSum(n, *v, k2, s2, convPads, d2);
-    // (A window past the last ceil_mode window's reach was dropped by the
-    // shape; the convolution's own shape may have one more.)
-    if (succeeded(v) && rtt(*v).getShape() != ArrayRef<int64_t>(*shape)) {
-      SmallVector<int64_t> starts(4, 0), ends(shape->begin(), shape->end()), axes = {0, 1, 2, 3},
-          steps(4, 1);
-      v = make<SliceOp>(n, rtt(*v).clone(*shape), *v, b.getDenseI64ArrayAttr(starts),
-                        b.getDenseI64ArrayAttr(ends), b.getDenseI64ArrayAttr(axes),
-                        b.getDenseI64ArrayAttr(steps));
-    }
+    v = windowSumShaped(n, *v, k2, s2, p2, d2, *shape);
     if (succeeded(v))
       v = lpRoot(n, *v, 1, p);
   }
