@@ -483,6 +483,23 @@ M["op_grid_sample_cubic_reflect_align"] = lambda: _grid_sample(mode="bicubic",
                                                                padding_mode="reflection",
                                                                align_corners=1)
 
+# GridSample in 3-D (opset 20): linear and nearest, each padding mode, both
+# align_corners, in one model.
+def _grid_sample3d():
+    nodes, outs = [], []
+    for mode in ("linear", "nearest"):
+        for pad in ("zeros", "border", "reflection"):
+            for align in (0, 1):
+                name = f"gs3_{mode}_{pad}_{align}"
+                nodes.append(h.make_node("GridSample", ["x0", "g"], [name], name=name, mode=mode,
+                                         padding_mode=pad, align_corners=align))
+                outs.append(vi(name, F, None))
+    return model(nodes, [vi("x0", F, [2, 3, 4, 5, 6]), vi("g", F, [2, 3, 4, 2, 3])], outs,
+                 opset=20)
+
+
+M["op_grid_sample3d"] = _grid_sample3d
+
 
 def _maxpool_indices(xshape=(2, 3, 7, 8), ties=False, unpool=None, **attrs):
     nodes, src = [], "x0"
@@ -2602,7 +2619,14 @@ B.update({
     "grid_sample_grid": lambda: one("GridSample", ["x", "g"], opset=16,
                                     in_vis=_X + [vi("g", F, [1, 2, 2, 3])]),
     "grid_sample_3d": lambda: one("GridSample", ["x", "g"], opset=20,
-                                  in_vis=[vi("x", F, [1, 2, 3, 4, 5]), vi("g", F, [1, 2, 2, 2, 3])]),
+                                  in_vis=[vi("x", F, [1, 2, 3, 4, 5, 2]),
+                                          vi("g", F, [1, 2, 2, 2, 2, 4])]),
+    "grid_sample_cubic3d": lambda: one("GridSample", ["x", "g"], opset=20, mode="cubic",
+                                       in_vis=[vi("x", F, [1, 2, 3, 4, 5]),
+                                               vi("g", F, [1, 2, 2, 2, 3])]),
+    "grid_sample_grid3d": lambda: one("GridSample", ["x", "g"], opset=20,
+                                      in_vis=[vi("x", F, [1, 2, 3, 4, 5]),
+                                              vi("g", F, [1, 2, 2, 2, 2])]),
     "grid_sample_dynamic": lambda: one("GridSample", ["x", "g"], opset=16,
                                        in_vis=_X + [vi("g", F, [1, "H", 2, 2])]),
     "pad_negative": lambda: one("Pad", ["x", "p"], in_vis=_X,

@@ -675,8 +675,9 @@ LogicalResult Importer::onLRN(const NodeProto &n) {
   return defineResult(n, v);
 }
 
-/// GridSample (2-D; bilinear, bicubic or nearest; zeros, border or reflection
-/// padding; both align_corners forms): the grid unnormalized to pixel
+/// GridSample (2-D: bilinear, bicubic or nearest; 3-D (opset 20): linear or
+/// nearest; zeros, border or reflection padding; both align_corners
+/// forms): the grid unnormalized to pixel
 /// coordinates, border clamping or reflection applied to the coordinates,
 /// then each tap a GatherElements over the flattened plane, weighted (taps
 /// outside the image weigh 0 with zeros padding, else their index is
@@ -690,15 +691,18 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
     return failure();
   Value x = *fx, grid = *fg;
   auto xt = rtt(x), gt = rtt(grid);
-  if (xt.getRank() != 4)
-    return nodeError(n) << "only 2-D GridSample is supported (input rank " << xt.getRank() << ")";
+  if (xt.getRank() != 4 && xt.getRank() != 5)
+    return nodeError(n) << "only 2-D and 3-D GridSample is supported (input rank "
+                        << xt.getRank() << ")";
+  int64_t sd = xt.getRank() - 2;
   if (!xt.hasStaticShape() || !gt.hasStaticShape())
     return nodeError(n) << "needs static X and grid shapes, got " << xt << " and " << gt
                         << " (use --input-shape)";
   auto xs = xt.getShape(), gs = gt.getShape();
-  if (gs.size() != 4 || gs[0] != xs[0] || gs[3] != 2)
-    return nodeError(n) << "grid must have shape [" << xs[0] << ", H_out, W_out, 2], got "
-                        << shapeToString(gs);
+  if ((int64_t)gs.size() != sd + 2 || gs[0] != xs[0] || gs[sd + 1] != sd)
+    return nodeError(n) << "grid must have shape [" << xs[0]
+                        << (sd == 2 ? ", H_out, W_out, 2]" : ", D_out, H_out, W_out, 3]")
+                        << ", got " << shapeToString(gs);
   if (xt.getElementType() != gt.getElementType())
     return nodeError(n) << "X and grid element types differ: " << xt.getElementType() << " and "
                         << gt.getElementType();
@@ -711,10 +715,20 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
     return nodeError(n) << "unsupported attribute value mode=\"" << mode << "\"";
   if (padding != "zeros" && padding != "border" && padding != "reflection")
     return nodeError(n) << "unsupported attribute value padding_mode=\"" << padding << "\"";
-  int64_t batch = xs[0], ch = xs[1], hin = xs[2], win = xs[3], pts = gs[1] * gs[2];
-  if (hin * win >= (int64_t{1} << 24))
-    return nodeError(n) << "an input plane of " << hin << "x" << win
-                        << " is too large (indices are computed in float)";
+  if (cubic && sd == 3)
+    return nodeError(n) << "cubic 3-D GridSample is not supported (ONNX defines it in 2-D)";
+  // The spatial sizes by grid component: x over W, y over H, z over D.
+  int64_t batch = xs[0], ch = xs[1], pts = 1, plane = 1;
+  SmallVector<int64_t> size, stride;
+  for (int64_t c = 0; c < sd; ++c) {
+    size.push_back(xs[1 + sd - c]);
+    stride.push_back(plane);
+    plane *= size.back();
+    pts *= gs[1 + c];
+  }
+  if (plane >= (int64_t{1} << 24))
+    return nodeError(n) << "an input of " << plane << " spatial elements is too large "
+                        << "(indices are computed in float)";
   Type el = xt.getElementType();
   auto c = [&](double v) { return scalarConst(el, v); };
   auto bin = [&](StringRef k, Value l, Value r) { return buildBinary(n, k, l, r, el); };
@@ -747,7 +761,7 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
   };
   // Pixel coordinates of one grid component (0: x over W, 1: y over H).
   auto coord = [&](int64_t comp, int64_t size) -> FailureOr<Value> {
-    auto g = sliceAxis(n, grid, 3, comp, 1);
+    auto g = sliceAxis(n, grid, sd + 1, comp, 1);
     if (failed(g))
       return failure();
     auto v = buildReshape(n, *g, {batch, 1, pts}, false);
@@ -770,21 +784,28 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
     }
     return v;
   };
-  auto px = coord(0, win), py = coord(1, hin);
-  if (failed(px) || failed(py))
-    return failure();
-  auto flatX = buildReshape(n, x, {batch, ch, hin * win}, false);
+  SmallVector<Value> pos;
+  for (int64_t c = 0; c < sd; ++c) {
+    auto v = coord(c, size[c]);
+    if (failed(v))
+      return failure();
+    pos.push_back(*v);
+  }
+  Value px = pos[0], py = pos[1];
+  auto flatX = buildReshape(n, x, {batch, ch, plane}, false);
   if (failed(flatX))
     return failure();
   auto i64T = RankedTensorType::get({batch, ch, pts}, b.getI64Type());
-  // One tap: the pixel at (yi, xi) (integral floats) times weight w.
-  auto tap = [&](Value yi, Value xi, Value w) -> FailureOr<Value> {
+  // One tap: the element at idx (integral floats, by grid component)
+  // times weight w.
+  auto tapN = [&](SmallVector<Value> idx, Value w) -> FailureOr<Value> {
     FailureOr<Value> weight = w;
     if (padding == "zeros") {
       FailureOr<Value> ok = failure();
-      for (auto [v, size] : {std::pair<Value, int64_t>{xi, win}, {yi, hin}}) {
+      for (int64_t comp = 0; comp < sd; ++comp) {
+        Value v = idx[comp];
         auto ge = make<CompareOp>(n, maskT, v, c(0.0), b.getStringAttr("ge"));
-        auto lt = make<CompareOp>(n, maskT, v, c((double)size), b.getStringAttr("lt"));
+        auto lt = make<CompareOp>(n, maskT, v, c((double)size[comp]), b.getStringAttr("lt"));
         if (failed(ge) || failed(lt))
           return failure();
         auto both = buildBinary(n, "And", *ge, *lt, b.getI1Type());
@@ -796,36 +817,40 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
       }
       weight = buildWhere(n, *ok, w, c(0.0));
     }
-    if (padding == "reflection") { // the bicubic taps reach 2 pixels out
-      auto rx = reflect(xi, win), ry = reflect(yi, hin);
-      if (failed(rx) || failed(ry))
+    if (failed(weight))
+      return failure();
+    FailureOr<Value> flat = failure();
+    for (int64_t comp = 0; comp < sd; ++comp) {
+      Value v = idx[comp];
+      if (padding == "reflection") { // the bicubic taps reach 2 pixels out
+        auto r = reflect(v, size[comp]);
+        if (failed(r))
+          return failure();
+        v = *r;
+      }
+      auto cv = bin("Max", v, c(0.0));
+      if (succeeded(cv))
+        cv = bin("Min", *cv, c((double)(size[comp] - 1)));
+      if (succeeded(cv) && stride[comp] != 1)
+        cv = bin("Mul", *cv, c((double)stride[comp]));
+      if (failed(cv))
         return failure();
-      xi = *rx;
-      yi = *ry;
+      flat = succeeded(flat) ? bin("Add", *flat, *cv) : cv;
+      if (failed(flat))
+        return failure();
     }
-    auto cx = bin("Max", xi, c(0.0));
-    if (succeeded(cx))
-      cx = bin("Min", *cx, c((double)(win - 1)));
-    auto cy = bin("Max", yi, c(0.0));
-    if (succeeded(cy))
-      cy = bin("Min", *cy, c((double)(hin - 1)));
-    if (failed(cx) || failed(cy) || failed(weight))
+    auto fi = make<CastOp>(n, flatT.clone(b.getI64Type()), *flat);
+    if (succeeded(fi))
+      fi = make<BroadcastOp>(n, i64T, *fi);
+    if (failed(fi))
       return failure();
-    auto idx = bin("Mul", *cy, c((double)win));
-    if (succeeded(idx))
-      idx = bin("Add", *idx, *cx);
-    if (succeeded(idx))
-      idx = make<CastOp>(n, flatT.clone(b.getI64Type()), *idx);
-    if (succeeded(idx))
-      idx = make<BroadcastOp>(n, i64T, *idx);
-    if (failed(idx))
-      return failure();
-    auto g = make<GatherElementsOp>(n, RankedTensorType::get({batch, ch, pts}, el), *flatX, *idx,
+    auto g = make<GatherElementsOp>(n, RankedTensorType::get({batch, ch, pts}, el), *flatX, *fi,
                                     b.getI64IntegerAttr(2));
     if (failed(g))
       return failure();
     return bin("Mul", *g, *weight);
   };
+  auto tap = [&](Value yi, Value xi, Value w) { return tapN({xi, yi}, w); };
   FailureOr<Value> out = failure();
   // The 4 cubic-convolution weights (A = -0.75) of the taps at floor(v) - 1
   // .. floor(v) + 2, from t = v - floor(v).
@@ -870,10 +895,10 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
     return ws;
   };
   if (cubic) {
-    auto x0 = make<FloorOp>(n, flatT, *px), y0 = make<FloorOp>(n, flatT, *py);
+    auto x0 = make<FloorOp>(n, flatT, px), y0 = make<FloorOp>(n, flatT, py);
     if (failed(x0) || failed(y0))
       return failure();
-    auto tx = bin("Sub", *px, *x0), ty = bin("Sub", *py, *y0);
+    auto tx = bin("Sub", px, *x0), ty = bin("Sub", py, *y0);
     if (failed(tx) || failed(ty))
       return failure();
     auto wx = cubicWeights(*tx), wy = cubicWeights(*ty);
@@ -895,16 +920,56 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
       }
     }
   } else if (!linear) {
-    auto rx = make<RoundOp>(n, flatT, *px), ry = make<RoundOp>(n, flatT, *py);
-    if (failed(rx) || failed(ry))
-      return failure();
-    out = tap(*ry, *rx, c(1.0));
+    SmallVector<Value> r;
+    for (Value v : pos) {
+      auto rv = make<RoundOp>(n, flatT, v);
+      if (failed(rv))
+        return failure();
+      r.push_back(*rv);
+    }
+    out = tapN(r, c(1.0));
+  } else if (sd == 3) {
+    // Trilinear: the 8 corners, weights the products of each axis' own.
+    SmallVector<Value> lo, frac, rest;
+    for (Value v : pos) {
+      auto f = make<FloorOp>(n, flatT, v);
+      if (failed(f))
+        return failure();
+      auto t = bin("Sub", v, *f);
+      auto u = succeeded(t) ? bin("Sub", c(1.0), *t) : t;
+      if (failed(u))
+        return failure();
+      lo.push_back(*f);
+      frac.push_back(*t);
+      rest.push_back(*u);
+    }
+    for (int corner = 0; corner < 8; ++corner) {
+      SmallVector<Value> idx;
+      FailureOr<Value> w = failure();
+      for (int64_t comp = 0; comp < 3; ++comp) {
+        bool up = (corner >> comp) & 1;
+        auto i = up ? bin("Add", lo[comp], c(1.0)) : FailureOr<Value>(lo[comp]);
+        if (failed(i))
+          return failure();
+        idx.push_back(*i);
+        Value wc = up ? frac[comp] : rest[comp];
+        w = succeeded(w) ? bin("Mul", *w, wc) : FailureOr<Value>(wc);
+        if (failed(w))
+          return failure();
+      }
+      auto t = tapN(idx, *w);
+      if (failed(t))
+        return failure();
+      out = succeeded(out) ? bin("Add", *out, *t) : t;
+      if (failed(out))
+        return failure();
+    }
   } else {
-    auto x0 = make<FloorOp>(n, flatT, *px), y0 = make<FloorOp>(n, flatT, *py);
+    auto x0 = make<FloorOp>(n, flatT, px), y0 = make<FloorOp>(n, flatT, py);
     if (failed(x0) || failed(y0))
       return failure();
     auto x1 = bin("Add", *x0, c(1.0)), y1 = bin("Add", *y0, c(1.0));
-    auto wx1 = bin("Sub", *px, *x0), wy1 = bin("Sub", *py, *y0);
+    auto wx1 = bin("Sub", px, *x0), wy1 = bin("Sub", py, *y0);
     if (failed(x1) || failed(y1) || failed(wx1) || failed(wy1))
       return failure();
     auto wx0 = bin("Sub", c(1.0), *wx1), wy0 = bin("Sub", c(1.0), *wy1);
@@ -925,7 +990,9 @@ LogicalResult Importer::onGridSample(const NodeProto &n) {
   }
   if (failed(out))
     return failure();
-  return defineResult(n, buildReshape(n, *out, {batch, ch, gs[1], gs[2]}, false));
+  SmallVector<int64_t> outShape = {batch, ch};
+  outShape.append(gs.begin() + 1, gs.end() - 1);
+  return defineResult(n, buildReshape(n, *out, outShape, false));
 }
 
 LogicalResult Importer::onGlobalAvgPool(const NodeProto &n) {
