@@ -1208,6 +1208,22 @@ M["op_gru_reverse_lbr"] = lambda: _gru("reverse", init=True, linear_before_reset
 M["op_gru_bidirectional"] = lambda: _gru("bidirectional", seq=4, batch=3, init=True)
 
 M["op_lstm"] = lambda: _lstm()
+# Recurrent ops with other activation functions (alphas and betas taken in
+# order, defaults past the lists' end; a lower-case name, which ONNX
+# Runtime's LSTM and GRU take but not its RNN) and clip.
+M["op_lstm_acts"] = lambda: _lstm("bidirectional", init=True, clip=1.5,
+                                  activations=["HardSigmoid", "LeakyRelu", "Softsign",
+                                               "Sigmoid", "ScaledTanh", "Elu"],
+                                  activation_alpha=[0.3, 0.05, 0.8, 1.2],
+                                  activation_beta=[0.4, 0.9])
+M["op_gru_acts"] = lambda: _gru("bidirectional", init=True, clip=0.7, linear_before_reset=1,
+                                activations=["Affine", "ThresholdedRelu", "HardSigmoid",
+                                             "Softplus"],
+                                activation_alpha=[0.5, 0.1], activation_beta=[0.2])
+M["op_gru_acts_default"] = lambda: _gru("forward", activations=["leakyrelu", "Elu"], clip=2.0)
+M["op_rnn_acts"] = lambda: _rnn("bidirectional", init=True, clip=0.5,
+                                activations=["Softsign", "Affine"], activation_alpha=[2.0],
+                                activation_beta=[-0.1])
 M["op_lstm_reverse_peep"] = lambda: _lstm("reverse", peep=True, init=True, clip=0.9)
 M["op_lstm_bidirectional"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True)
 # float16 and uint32 graph inputs and outputs: half-precision arithmetic
@@ -2580,9 +2596,8 @@ B.update({
     "lrn_dynamic": lambda: one("LRN", ["x"], in_vis=[vi("x", F, ["N", 4, 6])], size=3),
     "glppool_p0": lambda: one("GlobalLpPool", ["x"], in_vis=_X, p=0),
     "glppool_rank2": lambda: one("GlobalLpPool", ["x"], in_vis=[vi("x", F, [4, 6])]),
-    "rnn_activation": lambda: _bad_rnn(activations=["LeakyRelu"]),
+    "rnn_activation": lambda: _bad_rnn(activations=["Swish"]),
     "rnn_activation_count": lambda: _bad_rnn(activations=["Tanh", "Tanh"]),
-    "rnn_clip": lambda: _bad_rnn(clip=1.0),
     "rnn_w_shape": lambda: _bad_rnn(wrong_w=True),
     "rnn_layout": lambda: _bad_rnn(layout=2),
     "rnn_seq_lens": lambda: _bad_rnn(seq_lens=True),
@@ -2922,15 +2937,16 @@ def _bad_lstm(xshape=(5, 2, 3), wshape=(1, 16, 3), extra_in=(), extra_vis=(), **
 B.update({
     "lstm_layout": lambda: _bad_lstm(layout=2),
     "lstm_input_forget": lambda: _bad_lstm(input_forget=1),
-    "lstm_activation": lambda: _bad_lstm(activations=["Relu", "Tanh", "Tanh"]),
+    "lstm_activation": lambda: _bad_lstm(activations=["Relu", "Gelu", "Tanh"]),
+    "lstm_activation_count": lambda: _bad_lstm(activations=["Sigmoid", "Tanh"]),
     "lstm_direction": lambda: _bad_lstm(direction="sideways"),
     "lstm_weights": lambda: _bad_lstm(wshape=(1, 12, 3)),
     "lstm_dynamic": lambda: _bad_lstm(xshape=("s", 2, 3)),
     "lstm_seq_lens": lambda: _bad_lstm(extra_in=["", "sl"], extra_vis=[vi("sl", TP.INT32, [2])]),
 })
 B.update({
-    "gru_clip": lambda: model([h.make_node("GRU", ["x", "W", "R"], ["y"], name="n0",
-                                            hidden_size=4, clip=1.0)],
+    "gru_activation": lambda: model([h.make_node("GRU", ["x", "W", "R"], ["y"], name="n0",
+                                                  hidden_size=4, activations=["Sigmoid", "Mish"])],
                               [vi("x", F, [5, 2, 3])], [vi("y", F, None)],
                               [const("W", np.zeros((1, 12, 3), np.float32)),
                                const("R", np.zeros((1, 12, 4), np.float32))], opset=14),

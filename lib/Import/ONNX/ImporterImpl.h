@@ -357,6 +357,13 @@ private:
   FailureOr<Value> concatAxis(const NodeProto &n, ArrayRef<Value> parts, int64_t axis);
   Value zerosLike(ArrayRef<int64_t> shape, Type el);
   FailureOr<Value> gemmTransB(const NodeProto &n, Value a, Value w, Value c);
+  struct RnnActivation {
+    std::string name;
+    float alpha, beta;
+  };
+  FailureOr<SmallVector<RnnActivation>> rnnActivations(const NodeProto &n, int64_t dirs,
+                                                       ArrayRef<const char *> defaults);
+  FailureOr<Value> applyRnnActivation(const NodeProto &n, const RnnActivation &act, Value v);
   LogicalResult onLSTM(const NodeProto &n);
   LogicalResult onGRU(const NodeProto &n);
   LogicalResult onRNN(const NodeProto &n);

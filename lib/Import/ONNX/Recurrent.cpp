@@ -15,6 +15,109 @@ using namespace ::octet::onnx_import::detail;
 /// dozen ops; longer ones made the import itself slow).
 constexpr int64_t kMaxUnrolledSteps = 1024;
 
+namespace {
+/// The activation functions ONNX's recurrent ops name, with the alpha and
+/// beta each takes and their defaults (those of the ONNX op of that name;
+/// Affine and ScaledTanh as ONNX Runtime has them).
+struct ActivationKind {
+  const char *name;
+  int params; // 0, 1 (alpha) or 2 (alpha, beta)
+  float alpha, beta;
+};
+constexpr ActivationKind kActivations[] = {
+    {"Relu", 0, 0, 0},          {"Tanh", 0, 0, 0},         {"Sigmoid", 0, 0, 0},
+    {"Affine", 2, 1.0f, 0.0f},  {"LeakyRelu", 1, 0.01f, 0}, {"ThresholdedRelu", 1, 1.0f, 0},
+    {"ScaledTanh", 2, 1.0f, 1.0f}, {"HardSigmoid", 2, 0.2f, 0.5f}, {"Elu", 1, 1.0f, 0},
+    {"Softsign", 0, 0, 0},      {"Softplus", 0, 0, 0}};
+} // namespace
+
+/// The activations attribute of a recurrent op: `defaults.size()`
+/// functions per direction (forward first), names compared without case
+/// as ONNX Runtime does; activation_alpha and activation_beta are taken in
+/// order by the functions that use them, defaults past their end.
+FailureOr<SmallVector<Importer::RnnActivation>>
+Importer::rnnActivations(const NodeProto &n, int64_t dirs, ArrayRef<const char *> defaults) {
+  SmallVector<RnnActivation> acts;
+  auto *a = attr(n, "activations");
+  int64_t per = defaults.size();
+  if (!a) {
+    for (int64_t d = 0; d < dirs; ++d)
+      for (const char *name : defaults)
+        acts.push_back({name, 0, 0});
+    return acts;
+  }
+  if (a->strings_size() != dirs * per)
+    return nodeError(n) << "activations names " << a->strings_size() << " function(s), expected "
+                        << dirs * per << " (" << per << " per direction)";
+  SmallVector<float> alphas, betas;
+  if (auto *al = attr(n, "activation_alpha"))
+    alphas.assign(al->floats().begin(), al->floats().end());
+  if (auto *be = attr(n, "activation_beta"))
+    betas.assign(be->floats().begin(), be->floats().end());
+  size_t ai = 0, bi = 0;
+  for (const std::string &s : a->strings()) {
+    const ActivationKind *kind = nullptr;
+    for (const ActivationKind &k : kActivations)
+      if (StringRef(k.name).equals_insensitive(s))
+        kind = &k;
+    if (!kind)
+      return nodeError(n) << "unsupported activation '" << s
+                          << "' (Relu, Tanh, Sigmoid, Affine, LeakyRelu, ThresholdedRelu, "
+                             "ScaledTanh, HardSigmoid, Elu, Softsign, Softplus are)";
+    RnnActivation r{kind->name, kind->alpha, kind->beta};
+    if (kind->params >= 1 && ai < alphas.size())
+      r.alpha = alphas[ai++];
+    if (kind->params >= 2 && bi < betas.size())
+      r.beta = betas[bi++];
+    acts.push_back(r);
+  }
+  return acts;
+}
+
+/// `act` applied to v: Affine and ScaledTanh from elementwise ops, the
+/// others through the handler of the ONNX op of that name (a node made
+/// here, named after `n`).
+FailureOr<Value> Importer::applyRnnActivation(const NodeProto &n, const RnnActivation &act,
+                                              Value v) {
+  Type el = rtt(v).getElementType();
+  auto bin = [&](StringRef k, Value l, Value r) { return buildBinary(n, k, l, r, el); };
+  if (act.name == "Tanh")
+    return make<TanhOp>(n, v.getType(), v);
+  if (act.name == "Sigmoid")
+    return make<SigmoidOp>(n, v.getType(), v);
+  if (act.name == "Affine") {
+    auto r = bin("Mul", v, scalarConst(el, act.alpha));
+    return succeeded(r) ? bin("Add", *r, scalarConst(el, act.beta)) : r;
+  }
+  if (act.name == "ScaledTanh") {
+    auto r = bin("Mul", v, scalarConst(el, act.beta));
+    if (succeeded(r))
+      r = make<TanhOp>(n, rtt(*r), *r);
+    return succeeded(r) ? bin("Mul", *r, scalarConst(el, act.alpha)) : r;
+  }
+  NodeProto op;
+  op.set_name(n.name());
+  op.set_op_type(act.name);
+  std::string prefix = "\x01" + n.name() + "/activation" + std::to_string(values.size()) + "/";
+  values[prefix + "x"] = v;
+  op.add_input(prefix + "x");
+  op.add_output(prefix + "y");
+  int params = 0;
+  for (const ActivationKind &k : kActivations)
+    if (act.name == k.name)
+      params = k.params;
+  for (int i = 0; i < params; ++i) {
+    auto *at = op.add_attribute();
+    at->set_name(i ? "beta" : "alpha");
+    at->set_type(onnx::AttributeProto::FLOAT);
+    at->set_f(i ? act.beta : act.alpha);
+  }
+  auto h = handlers().find(act.name);
+  if (h == handlers().end() || failed((this->*(h->second))(op)))
+    return failure();
+  return values.lookup(prefix + "y");
+}
+
 /// Helpers of the unrolled recurrent ops: `len` entries from `start` along
 /// `axis`; entry `i` of the leading axis without that axis; `parts`
 /// concatenated along `axis`; a zero tensor; x * w^T + c.
@@ -126,7 +229,7 @@ static bool fitsShape(Value v, ArrayRef<int64_t> want) {
   return true;
 }
 
-/// LSTM (layout 0, default activations) unrolled over its static sequence:
+/// LSTM (layout 0, any activations) unrolled over its static sequence:
 /// the input projections of all steps in one Gemm, then per step the
 /// recurrent Gemm, the gates (i, o, f, c), optional peepholes and clip.
 LogicalResult Importer::onLSTM(const NodeProto &n) {
@@ -142,13 +245,6 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
     return nodeError(n) << "unsupported attribute value layout=" << attrInt(n, "layout", 0);
   if (attrInt(n, "input_forget", 0) != 0)
     return nodeError(n) << "unsupported attribute value input_forget=1";
-  if (auto acts = attr(n, "activations")) {
-    static const char *defaults[] = {"Sigmoid", "Tanh", "Tanh"};
-    for (int k = 0; k < acts->strings_size(); ++k)
-      if (acts->strings(k) != defaults[k % 3])
-        return nodeError(n) << "unsupported activation '" << acts->strings(k)
-                            << "' (only Sigmoid, Tanh, Tanh)";
-  }
   if (rtt(x).getRank() != 3 || !rtt(x).hasStaticShape())
     return nodeError(n) << "X must be a 3-D tensor of static shape (use --input-shape)";
   if (Value sl = input(n, 4)) {
@@ -189,6 +285,9 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
       return nodeError(n) << name << " has shape " << shapeToString(rtt(v).getShape())
                           << ", expected " << shapeToString(want);
   Type el = rtt(x).getElementType();
+  auto acts = rnnActivations(n, dirs, {"Sigmoid", "Tanh", "Tanh"});
+  if (failed(acts))
+    return failure();
   std::optional<float> clip;
   if (attr(n, "clip"))
     clip = attrFloat(n, "clip", 0);
@@ -252,13 +351,12 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
       return make<ClampOp>(n, v.getType(), v, b.getF32FloatAttr(-*clip),
                            b.getF32FloatAttr(*clip));
     };
-    auto act = [&](bool sigmoid, Value v) -> FailureOr<Value> {
-      auto cv = clipped(v);
+    // f (the gates), g (the cell input), h (the output): this direction's.
+    auto act = [&](int which, Value v) -> FailureOr<Value> {
+      auto cv = which == 2 ? FailureOr<Value>(v) : clipped(v);
       if (failed(cv))
         return failure();
-      if (sigmoid)
-        return make<SigmoidOp>(n, v.getType(), *cv);
-      return make<TanhOp>(n, v.getType(), *cv);
+      return applyRnnActivation(n, (*acts)[d * 3 + which], *cv);
     };
     stepsOut[d].assign(seq, Value());
     for (int64_t s = 0; s < seq; ++s) {
@@ -281,7 +379,7 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
           return failure();
         iv = *a2, fv = *f2;
       }
-      auto it = act(true, iv), ft = act(true, fv), ct = act(false, *gc);
+      auto it = act(0, iv), ft = act(0, fv), ct = act(1, *gc);
       if (failed(it) || failed(ft) || failed(ct))
         return failure();
       auto fc = bin("Mul", *ft, c), ic = bin("Mul", *it, *ct);
@@ -298,8 +396,8 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
           return failure();
         ov = *o2;
       }
-      auto otv = act(true, ov);
-      auto tc = make<TanhOp>(n, c.getType(), c);
+      auto otv = act(0, ov);
+      auto tc = act(2, c);
       if (failed(otv) || failed(tc))
         return failure();
       auto hn = bin("Mul", *otv, *tc);
@@ -335,7 +433,7 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
   return success();
 }
 
-/// GRU (layout 0, default activations, both linear_before_reset forms)
+/// GRU (layout 0, any activations, clip, both linear_before_reset forms)
 /// unrolled like LSTM: z and r from one recurrent Gemm, then the candidate.
 LogicalResult Importer::onGRU(const NodeProto &n) {
   if (failed(need(n, {0, 1, 2})))
@@ -348,15 +446,6 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
     return batchMajor(n, &Importer::onGRU);
   if (attrInt(n, "layout", 0) != 0)
     return nodeError(n) << "unsupported attribute value layout=" << attrInt(n, "layout", 0);
-  if (auto acts = attr(n, "activations")) {
-    static const char *defaults[] = {"Sigmoid", "Tanh"};
-    for (int k = 0; k < acts->strings_size(); ++k)
-      if (acts->strings(k) != defaults[k % 2])
-        return nodeError(n) << "unsupported activation '" << acts->strings(k)
-                            << "' (only Sigmoid, Tanh)";
-  }
-  if (attr(n, "clip"))
-    return nodeError(n) << "unsupported attribute clip";
   auto xs = rtt(x).getShape();
   if (xs.size() != 3 || !rtt(x).hasStaticShape())
     return nodeError(n) << "X must be a 3-D tensor of static shape (use --input-shape)";
@@ -377,6 +466,21 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
   if (dirAttr != "forward" && dirAttr != "reverse" && dirAttr != "bidirectional")
     return nodeError(n) << "unsupported attribute value direction=\"" << dirAttr << "\"";
   int64_t dirs = dirAttr == "bidirectional" ? 2 : 1;
+  auto acts = rnnActivations(n, dirs, {"Sigmoid", "Tanh"});
+  if (failed(acts))
+    return failure();
+  std::optional<float> clip;
+  if (attr(n, "clip"))
+    clip = attrFloat(n, "clip", 0);
+  // clip (before each activation), then this direction's f or g.
+  auto act = [&](int64_t d, int which, Value v) -> FailureOr<Value> {
+    FailureOr<Value> cv = v;
+    if (clip)
+      cv = make<ClampOp>(n, v.getType(), v, b.getF32FloatAttr(-*clip), b.getF32FloatAttr(*clip));
+    if (failed(cv))
+      return failure();
+    return applyRnnActivation(n, (*acts)[d * 2 + which], *cv);
+  };
   auto ws = rtt(wAll).getShape(), rs = rtt(rAll).getShape();
   // (hidden_size is bounded first so that 6 * hid cannot overflow.)
   if (hid < 1 || hid > (int64_t{1} << 32) || ws.size() != 3 || ws[0] != dirs || ws[1] != 3 * hid ||
@@ -435,7 +539,7 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
       OCTET_TRY(xh, take(*xt, 1, 2 * hid, hid));
       OCTET_TRY(gzr, gemm(h, *rzr, *rbzr));
       OCTET_TRY(szr, bin("Add", *xzr, *gzr));
-      OCTET_TRY(zr, make<SigmoidOp>(n, rtt(*szr), *szr));
+      OCTET_TRY(zr, act(d, 0, *szr));
       OCTET_TRY(z, take(*zr, 1, 0, hid));
       OCTET_TRY(r, take(*zr, 1, hid, hid));
       FailureOr<Value> cand = failure();
@@ -450,7 +554,7 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
       }
       if (failed(cand))
         return failure();
-      OCTET_TRY(hh, make<TanhOp>(n, rtt(*cand), *cand));
+      OCTET_TRY(hh, act(d, 1, *cand));
       OCTET_TRY(omz, bin("Sub", one, *z));
       OCTET_TRY(a, bin("Mul", *omz, *hh));
       OCTET_TRY(c, bin("Mul", *z, h));
@@ -491,8 +595,9 @@ LogicalResult Importer::onRNN(const NodeProto &n) {
     return batchMajor(n, &Importer::onRNN);
   if (attrInt(n, "layout", 0) != 0)
     return nodeError(n) << "unsupported attribute value layout=" << attrInt(n, "layout", 0);
+  std::optional<float> clip;
   if (attr(n, "clip"))
-    return nodeError(n) << "unsupported attribute clip";
+    clip = attrFloat(n, "clip", 0);
   auto xs = rtt(x).getShape();
   if (xs.size() != 3 || !rtt(x).hasStaticShape())
     return nodeError(n) << "X must be a 3-D tensor of static shape (use --input-shape)";
@@ -512,18 +617,9 @@ LogicalResult Importer::onRNN(const NodeProto &n) {
   if (dirAttr != "forward" && dirAttr != "reverse" && dirAttr != "bidirectional")
     return nodeError(n) << "unsupported attribute value direction=\"" << dirAttr << "\"";
   int64_t dirs = dirAttr == "bidirectional" ? 2 : 1;
-  SmallVector<std::string> acts(dirs, "Tanh");
-  if (auto a = attr(n, "activations")) {
-    if (a->strings_size() != dirs)
-      return nodeError(n) << "activations names " << a->strings_size() << " function(s), expected "
-                          << dirs;
-    for (int64_t d = 0; d < dirs; ++d) {
-      acts[d] = a->strings(d);
-      if (acts[d] != "Tanh" && acts[d] != "Relu" && acts[d] != "Sigmoid")
-        return nodeError(n) << "unsupported activation '" << acts[d]
-                            << "' (only Tanh, Relu, Sigmoid)";
-    }
-  }
+  auto acts = rnnActivations(n, dirs, {"Tanh"});
+  if (failed(acts))
+    return failure();
   auto ws = rtt(wAll).getShape(), rs = rtt(rAll).getShape();
   if (hid < 1 || hid > (int64_t{1} << 32) || ws.size() != 3 || ws[0] != dirs || ws[1] != hid ||
       ws[2] != inSize || rs.size() != 3 || rs[0] != dirs || rs[1] != hid || rs[2] != hid)
@@ -568,12 +664,11 @@ LogicalResult Importer::onRNN(const NodeProto &n) {
       OCTET_TRY(xt, leadingEntry(n, *xw3, t));
       OCTET_TRY(hr, gemmTransB(n, h, *rd, rb));
       OCTET_TRY(sum, buildBinary(n, "Add", *xt, *hr, el));
-      auto st = rtt(*sum);
-      FailureOr<Value> hn = acts[d] == "Tanh"   ? make<TanhOp>(n, st, *sum)
-                            : acts[d] == "Sigmoid" ? make<SigmoidOp>(n, st, *sum)
-                                                   : make<ClampOp>(n, st, *sum,
-                                                                   b.getF32FloatAttr(0.0f),
-                                                                   FloatAttr());
+      FailureOr<Value> pre = *sum;
+      if (clip)
+        pre = make<ClampOp>(n, rtt(*sum), *sum, b.getF32FloatAttr(-*clip),
+                            b.getF32FloatAttr(*clip));
+      FailureOr<Value> hn = succeeded(pre) ? applyRnnActivation(n, (*acts)[d], *pre) : pre;
       if (failed(hn))
         return failure();
       h = *hn;
