@@ -1096,6 +1096,19 @@ M["qop_conv1d"] = lambda: model(
      const("ws", rng.uniform(0.005, 0.02, 8).astype(np.float32)), const("wz", np.zeros(8, np.int8)),
      const("ys", np.float32(0.07)), const("yz", np.uint8(120)),
      const("b", rng.integers(-500, 500, 8).astype(np.int32))])
+# QLinearConv in 3-D (per-channel weights, int32 bias, strides and pads):
+# written out as its QDQ form, which folds into one integer convolution.
+M["qop_conv3d"] = lambda: model(
+    [h.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"], name="q"),
+     h.make_node("QLinearConv", ["xq", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"], ["yq"],
+                 name="qc3d", strides=[1, 2, 1], pads=[1, 0, 1, 0, 1, 0]),
+     h.make_node("DequantizeLinear", ["yq", "ys", "yz"], ["y"], name="dq")],
+    [vi("x", F, [1, 3, 5, 6, 4])], [vi("y", F, None)],
+    [const("xs", np.float32(0.05)), const("xz", np.uint8(128)),
+     const("w", rng.integers(-100, 100, (4, 3, 2, 3, 2)).astype(np.int8)),
+     const("ws", rng.uniform(0.005, 0.02, 4).astype(np.float32)), const("wz", np.zeros(4, np.int8)),
+     const("ys", np.float32(0.07)), const("yz", np.uint8(120)),
+     const("b", rng.integers(-500, 500, 4).astype(np.int32))])
 
 # Opsets 22-24: Conv at 22, RMSNormalization (23), Swish (24).
 M["op_opset24"] = lambda: model(

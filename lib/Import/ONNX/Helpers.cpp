@@ -574,8 +574,8 @@ FailureOr<Value> Importer::buildConv3D(const NodeProto &n, Value x, Value w, Val
     return nodeError(n) << "a 3-D convolution needs static input and weight shapes, got "
                         << rtt(x) << " and " << rtt(w) << " (use --input-shape)";
   if (!isa<FloatType>(resultElem) || isQuantTensor(x.getType()) || isQuantTensor(w.getType()))
-    return nodeError(n) << "a 3-D convolution of quantized tensors (QLinearConv, "
-                           "ConvInteger) is not supported; the QDQ form is";
+    return nodeError(n) << "a 3-D convolution of quantized tensors is only supported in "
+                           "float or QDQ form (QLinearConv is written out as one)";
   auto xs = rtt(x).getShape(), ws = rtt(w).getShape();
   auto three = [&](StringRef name, int64_t def, size_t count) {
     return windowInts(n, name, def, count, "a 3-D convolution");

@@ -413,6 +413,23 @@ LogicalResult Importer::onQLinearConv(const NodeProto &n) {
       return failure();
     bias = *qb;
   }
+  if (rtt(x).getRank() == 5) {
+    // 3-D: written out as its QDQ form (dequantized operands, a float 3-D
+    // convolution, quantize), which the QDQ folding turns back into one
+    // integer convolution, as for an imported QDQ 3-D Conv.
+    auto f32 = b.getF32Type();
+    auto dx = make<DequantizeOp>(n, withElementType(qx->getType(), f32), *qx);
+    auto dw = make<DequantizeOp>(n, withElementType(qw->getType(), f32), *qw);
+    FailureOr<Value> db = Value();
+    if (bias)
+      db = make<DequantizeOp>(n, withElementType(bias.getType(), f32), bias);
+    if (failed(dx) || failed(dw) || failed(db))
+      return failure();
+    auto y = buildConv(n, *dx, *dw, *db, f32);
+    if (failed(y))
+      return failure();
+    return defineResult(n, make<QuantizeOp>(n, withElementType(y->getType(), *yq), *y));
+  }
   return defineResult(n, buildConv(n, *qx, *qw, bias, *yq));
 }
 
