@@ -1237,6 +1237,11 @@ M["op_gru_acts_default"] = lambda: _gru("forward", activations=["leakyrelu", "El
 M["op_rnn_acts"] = lambda: _rnn("bidirectional", init=True, clip=0.5,
                                 activations=["Softsign", "Affine"], activation_alpha=[2.0],
                                 activation_beta=[-0.1])
+# Recurrent ops over an empty sequence: Y empty, Y_h (Y_c) zeros as in ONNX
+# Runtime, whatever the initial states.
+M["op_lstm_empty"] = lambda: _lstm("bidirectional", seq=0, init=True)
+M["op_gru_empty"] = lambda: _gru("forward", seq=0, init=True)
+M["op_rnn_empty"] = lambda: _rnn("reverse", seq=0, init=True)
 M["op_lstm_reverse_peep"] = lambda: _lstm("reverse", peep=True, init=True, clip=0.9)
 M["op_lstm_bidirectional"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True)
 # float16 and uint32 graph inputs and outputs: half-precision arithmetic

@@ -364,6 +364,8 @@ private:
   FailureOr<SmallVector<RnnActivation>> rnnActivations(const NodeProto &n, int64_t dirs,
                                                        ArrayRef<const char *> defaults);
   FailureOr<Value> applyRnnActivation(const NodeProto &n, const RnnActivation &act, Value v);
+  LogicalResult emptyRecurrence(const NodeProto &n, int64_t dirs, int64_t batch, int64_t hidden,
+                                Type el, bool withCell);
   LogicalResult onLSTM(const NodeProto &n);
   LogicalResult onGRU(const NodeProto &n);
   LogicalResult onRNN(const NodeProto &n);

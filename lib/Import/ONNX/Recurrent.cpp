@@ -118,6 +118,16 @@ FailureOr<Value> Importer::applyRnnActivation(const NodeProto &n, const RnnActiv
   return values.lookup(prefix + "y");
 }
 
+/// A recurrent op over an empty sequence, as ONNX Runtime runs it: Y is
+/// empty, Y_h (and Y_c) zeros, whatever the initial states.
+LogicalResult Importer::emptyRecurrence(const NodeProto &n, int64_t dirs, int64_t batch,
+                                        int64_t hidden, Type el, bool withCell) {
+  define(n, 0, zerosLike({0, dirs, batch, hidden}, el));
+  for (int k = 1; k <= (withCell ? 2 : 1); ++k)
+    define(n, k, zerosLike({dirs, batch, hidden}, el));
+  return success();
+}
+
 /// Helpers of the unrolled recurrent ops: `len` entries from `start` along
 /// `axis`; entry `i` of the leading axis without that axis; `parts`
 /// concatenated along `axis`; a zero tensor; x * w^T + c.
@@ -257,9 +267,6 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
   if (xs.size() != 3 || !rtt(x).hasStaticShape())
     return nodeError(n) << "X must be a 3-D tensor of static shape (use --input-shape)";
   int64_t seq = xs[0], batch = xs[1], inSize = xs[2];
-  // (An empty sequence left the outputs' concatenations without operands.)
-  if (seq < 1)
-    return nodeError(n) << "X has an empty sequence";
   if (seq > kMaxUnrolledSteps)
     return nodeError(n) << "a sequence of " << seq << " steps is too long to unroll (at most "
                         << kMaxUnrolledSteps << ")";
@@ -285,6 +292,8 @@ LogicalResult Importer::onLSTM(const NodeProto &n) {
       return nodeError(n) << name << " has shape " << shapeToString(rtt(v).getShape())
                           << ", expected " << shapeToString(want);
   Type el = rtt(x).getElementType();
+  if (seq == 0)
+    return emptyRecurrence(n, dirs, batch, hidden, el, /*withCell=*/true);
   auto acts = rnnActivations(n, dirs, {"Sigmoid", "Tanh", "Tanh"});
   if (failed(acts))
     return failure();
@@ -455,8 +464,6 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
       return nodeError(n) << "sequence_lens must be a constant equal to the sequence length";
   }
   int64_t seq = xs[0], batch = xs[1], inSize = xs[2];
-  if (seq < 1)
-    return nodeError(n) << "X has an empty sequence";
   if (seq > kMaxUnrolledSteps)
     return nodeError(n) << "a sequence of " << seq << " steps is too long to unroll (at most "
                         << kMaxUnrolledSteps << ")";
@@ -495,6 +502,8 @@ LogicalResult Importer::onGRU(const NodeProto &n) {
       return nodeError(n) << name << " has shape " << shapeToString(rtt(v).getShape())
                           << ", expected " << shapeToString(want);
   Type el = rtt(x).getElementType();
+  if (seq == 0)
+    return emptyRecurrence(n, dirs, batch, hid, el, /*withCell=*/false);
   auto take = [&](Value v, int64_t axis, int64_t start, int64_t len) {
     return sliceAxis(n, v, axis, start, len);
   };
@@ -607,8 +616,6 @@ LogicalResult Importer::onRNN(const NodeProto &n) {
       return nodeError(n) << "sequence_lens must be a constant equal to the sequence length";
   }
   int64_t seq = xs[0], batch = xs[1], inSize = xs[2];
-  if (seq < 1)
-    return nodeError(n) << "X has an empty sequence";
   if (seq > kMaxUnrolledSteps)
     return nodeError(n) << "a sequence of " << seq << " steps is too long to unroll (at most "
                         << kMaxUnrolledSteps << ")";
@@ -633,6 +640,8 @@ LogicalResult Importer::onRNN(const NodeProto &n) {
       return nodeError(n) << name << " has shape " << shapeToString(rtt(v).getShape())
                           << ", expected " << shapeToString(want);
   Type el = rtt(x).getElementType();
+  if (seq == 0)
+    return emptyRecurrence(n, dirs, batch, hid, el, /*withCell=*/false);
   auto zeros = [&](ArrayRef<int64_t> shape) { return zerosLike(shape, el); };
 #define OCTET_TRY(var, expr)                                                                 \
   auto var = (expr);                                                                         \
