@@ -1242,6 +1242,8 @@ M["op_rnn_acts"] = lambda: _rnn("bidirectional", init=True, clip=0.5,
 M["op_lstm_empty"] = lambda: _lstm("bidirectional", seq=0, init=True)
 M["op_gru_empty"] = lambda: _gru("forward", seq=0, init=True)
 M["op_rnn_empty"] = lambda: _rnn("reverse", seq=0, init=True)
+# A batch of 0 (ONNX Runtime runs it for RNN; its LSTM and GRU abort).
+M["op_rnn_batch0"] = lambda: _rnn("bidirectional", batch=0)
 M["op_lstm_reverse_peep"] = lambda: _lstm("reverse", peep=True, init=True, clip=0.9)
 M["op_lstm_bidirectional"] = lambda: _lstm("bidirectional", seq=4, batch=3, init=True)
 # float16 and uint32 graph inputs and outputs: half-precision arithmetic
@@ -3090,13 +3092,16 @@ B.update({
 })
 GOOD = ("split_opset18", "gelu_opset20", "reduce_mean_opset18")
 _DX = vi("x", F, [1, 2, 5, 5])
-_DW = const("w", w(3, 2, 3, 3))
 _DOFF = vi("off", F, [1, 18, 3, 3])
 
 
-def _deform(ins=("x", "w", "off"), in_vis=(_DX, _DOFF), inits=(_DW,), **attrs):
-    return one("DeformConv", list(ins), in_vis=list(in_vis), inits=list(inits), opset=19,
-               **attrs)
+def _dw():  # (made when a model is, so that the shared rng's draws stay put)
+    return const("w", np.ones((3, 2, 3, 3), np.float32))
+
+
+def _deform(ins=("x", "w", "off"), in_vis=(_DX, _DOFF), inits=None, **attrs):
+    return one("DeformConv", list(ins), in_vis=list(in_vis),
+               inits=list(inits) if inits is not None else [_dw()], opset=19, **attrs)
 
 
 _RX = vi("x", F, [2, 3, 6, 6])
@@ -3130,7 +3135,7 @@ B.update({
     "deform_mask_shape": lambda: _deform(ins=("x", "w", "off", "", "m"),
                                          in_vis=(_DX, _DOFF, vi("m", F, [1, 9, 3, 4]))),
     "deform_bias_shape": lambda: _deform(ins=("x", "w", "off", "b"),
-                                         inits=(_DW, const("b", w(4)))),
+                                         inits=(_dw(), const("b", w(4)))),
     "deform_large": lambda: _deform(in_vis=(vi("x", F, [1, 2, 9000, 9000]),
                                             vi("off", F, [1, 18, 8998, 8998]))),
     "deform_zero": lambda: _deform(in_vis=(vi("x", F, [1, 0, 5, 5]), _DOFF),
@@ -3148,6 +3153,13 @@ B.update({
     "roi_grid": lambda: _roi(inits=(const("r", np.array([[0, 0, 1000, 4]], np.float32)), _RBI)),
     "roi_large": lambda: _roi(output_height=65536, sampling_ratio=32),
     "roi_zero": lambda: _roi(in_vis=(vi("x", F, [2, 3, 0, 6]),)),
+    "gather_empty": lambda: one("Gather", ["x", "i"], in_vis=[vi("x", F, [0, 3])],
+                                inits=[const("i", np.array([0, 0], np.int64))]),
+    "gather_nd_empty": lambda: one("GatherND", ["x", "i"], in_vis=[vi("x", F, [0, 4, 5])],
+                                   inits=[const("i", np.array([[0, 1], [2, 3]], np.int64))]),
+    "gather_elements_empty": lambda: one("GatherElements", ["x", "i"], axis=1,
+                                         in_vis=[vi("x", F, [2, 0])],
+                                         inits=[const("i", np.zeros((2, 3), np.int64))]),
     "tscatter_types": lambda: _tscatter(ut=I64),
     "tscatter_axis": lambda: _tscatter(axis=0),
     "tscatter_mode": lambda: _tscatter(mode="ring"),

@@ -752,6 +752,21 @@ static LogicalResult verifyScatter(ScatterOp op) {
   return success();
 }
 
+/// A gather whose result has elements reads its input along `dims`: none of
+/// them may be empty (there is no element to read; the clamped indices of
+/// the lowering would point before the buffer).
+static LogicalResult verifyGatherSource(Operation *op, RankedTensorType x, RankedTensorType r,
+                                        ArrayRef<int64_t> dims) {
+  if (!r.hasStaticShape() || r.getNumElements() == 0)
+    return success();
+  for (int64_t d : dims)
+    if (d >= 0 && d < x.getRank() && x.getDimSize(d) == 0)
+      return op->emitOpError() << "gathers " << r.getNumElements()
+                               << " element(s) from the empty dimension " << d
+                               << " of its input " << shapeToString(x.getShape());
+  return success();
+}
+
 static LogicalResult verifyGatherND(GatherNDOp op) {
   if (failed(verifyQuantTypes(op)))
     return failure();
@@ -779,6 +794,11 @@ static LogicalResult verifyGatherND(GatherNDOp op) {
                             << " should be " << shapeToString(want);
   if (getQuantAxis(x))
     return op.emitOpError() << "cannot gather from a per-axis quantized tensor";
+  SmallVector<int64_t> read;
+  for (int64_t d = bd; d < bd + k; ++d)
+    read.push_back(d);
+  if (failed(verifyGatherSource(op, x, r, read)))
+    return failure();
   return verifySameElementType(op, x, r);
 }
 
@@ -803,6 +823,8 @@ static LogicalResult verifyGatherElements(GatherElementsOp op) {
                             << " differs from the indices' shape " << shapeToString(ix.getShape());
   if (getQuantAxis(x))
     return op.emitOpError() << "cannot gather from a per-axis quantized tensor";
+  if (failed(verifyGatherSource(op, x, r, {axis})))
+    return failure();
   return verifySameElementType(op, x, r);
 }
 
@@ -820,6 +842,9 @@ static LogicalResult verifyGather(GatherOp op) {
     return failure();
   if (getQuantAxis(op.getInput().getType()))
     return op.emitOpError() << "cannot gather from a per-axis quantized tensor";
+  if (failed(verifyGatherSource(op, rtt(op.getInput()), rtt(op.getResult()),
+                                {(int64_t)op.getAxis()})))
+    return failure();
   return verifySameElementType(op, op.getInput().getType(), op.getType());
 }
 

@@ -805,6 +805,11 @@ FailureOr<Value> Importer::buildReshape(const NodeProto &n, Value x,
                           << " is too large to compile";
   std::string why;
   auto shape = inferReshapeShape(rtt(x).getShape(), target, allowZero, why);
+  // The handlers' own reshapes compute their targets: a 0 there is a
+  // zero-sized dimension (a batch of 0), not ONNX Reshape's "copy this
+  // dimension".
+  if (failed(shape) && !allowZero && n.op_type() != "Reshape" && llvm::is_contained(target, 0))
+    shape = inferReshapeShape(rtt(x).getShape(), target, /*allowZero=*/true, why);
   if (failed(shape))
     return nodeError(n) << why;
   // A result with several unknown dims needs the target at run time.
