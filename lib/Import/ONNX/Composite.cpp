@@ -23,7 +23,6 @@ LogicalResult Importer::onComposite(const NodeProto &n) {
   if (failed(need(n, k == "OneHot" ? std::initializer_list<int>{0, 1, 2}
                                    : std::initializer_list<int>{0})))
     return failure();
-  Location loc = nodeLoc(n);
   Value x = asPlain(input(n, 0));
   auto xt = rtt(x);
   Type el = xt.getElementType();
@@ -36,17 +35,7 @@ LogicalResult Importer::onComposite(const NodeProto &n) {
                            b.getStringAttr(pred));
   };
   auto constOfShape = [&](ArrayRef<int64_t> shape, Type t, function_ref<double(int64_t)> f) {
-    auto rt = RankedTensorType::get(shape, t);
-    ConstTensor c;
-    c.shape.assign(shape.begin(), shape.end());
-    c.isFloat = isa<FloatType>(t);
-    for (int64_t i = 0, e = rt.getNumElements(); i < e; ++i) {
-      if (c.isFloat)
-        c.f.push_back(f(i));
-      else
-        c.i.push_back((int64_t)f(i));
-    }
-    return (Value)arith::ConstantOp::create(b, loc, rt, cast<TypedAttr>(c.write(rt)));
+    return constFrom(n, shape, t, f);
   };
   FailureOr<Value> v;
   if (k == "EyeLike") {

@@ -423,6 +423,15 @@ Value zeroPointOr(OpBuilder &b, Location loc, Value zp, Value like) {
   return arith::ConstantOp::create(b, loc, t, cast<TypedAttr>(c.write(t)));
 }
 
+bool pastElementLimit(ArrayRef<int64_t> shape, uint64_t limit) {
+  uint64_t count = 1;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(count, (uint64_t)std::max<int64_t>(d, 1), &count) ||
+        count > limit)
+      return true;
+  return false;
+}
+
 } // namespace octet::onnx_import::detail
 
 //===----------------------------------------------------------------------===//

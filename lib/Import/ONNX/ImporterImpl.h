@@ -425,6 +425,11 @@ private:
   llvm::DenseMap<Value, bool> fourBit;
 };
 
+/// Whether a static shape has more than `limit` elements (computed
+/// without overflowing; dimensions of 0 count as 1, so that an empty
+/// tensor's other dimensions are bounded too).
+bool pastElementLimit(ArrayRef<int64_t> shape, uint64_t limit);
+
 /// The zero point operand `zp` of an integer op, or a zero of `like`'s
 /// element type when it is absent (Helpers.cpp).
 Value zeroPointOr(OpBuilder &b, Location loc, Value zp, Value like);

@@ -14,18 +14,6 @@ using namespace mlir::octet;
 using namespace ::octet::onnx_import::detail;
 
 /// 1-D MaxPool and AveragePool as 2-D pools over [N, C, 1, L].
-namespace {
-/// Whether a constant of this shape would pass 2^26 elements.
-bool pastWeightLimit(ArrayRef<int64_t> shape) {
-  uint64_t count = 1;
-  for (int64_t d : shape)
-    if (__builtin_mul_overflow(count, (uint64_t)std::max<int64_t>(d, 1), &count) ||
-        count > (uint64_t{1} << 26))
-      return true;
-  return false;
-}
-} // namespace
-
 LogicalResult Importer::pool1D(const NodeProto &n, Value x) {
   auto xs = rtt(x).getShape();
   auto kernel = attrInts(n, "kernel_shape");
@@ -258,7 +246,7 @@ FailureOr<Value> Importer::windowSum(const NodeProto &n, Value x, ArrayRef<int64
   int64_t C = xt.getDimSize(1);
   Type el = xt.getElementType();
   SmallVector<int64_t> wShape = {C, 1, kernel[0], kernel[1]};
-  if (pastWeightLimit(wShape))
+  if (pastElementLimit(wShape, uint64_t{1} << 26))
     return nodeError(n) << "a window of " << kernel[0] << "x" << kernel[1] << " over " << C
                         << " channels is too large to compile";
   ConstTensor ones;

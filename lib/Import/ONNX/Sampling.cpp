@@ -23,16 +23,9 @@ using namespace mlir::octet;
 using namespace ::octet::onnx_import::detail;
 
 namespace {
-/// Whether a static shape has more than 2^32 elements (without
-/// overflowing): such inputs are not compiled.
-bool pastLimit(ArrayRef<int64_t> shape) {
-  uint64_t count = 1;
-  for (int64_t d : shape)
-    if (__builtin_mul_overflow(count, (uint64_t)std::max<int64_t>(d, 1), &count) ||
-        count > (uint64_t{1} << 32))
-      return true;
-  return false;
-}
+/// Whether a static shape has more than 2^32 elements: such inputs are not
+/// compiled.
+bool pastLimit(ArrayRef<int64_t> shape) { return pastElementLimit(shape, uint64_t{1} << 32); }
 
 /// RoiAlign with run-time regions and an adaptive grid (sampling_ratio 0)
 /// takes at most this many samples per bin and axis.
