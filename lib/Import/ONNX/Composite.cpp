@@ -470,7 +470,7 @@ LogicalResult Importer::onAffineGrid(const NodeProto &n) {
     if (s < 1 || s > (int64_t{1} << 24))
       return nodeError(n) << "size entries must be in [1, 2^24], got " << s;
     points *= s;
-    if (points > (int64_t{1} << 26))
+    if (points > (int64_t{1} << 22))
       return nodeError(n) << "the grid is too large to compile";
   }
   bool align = attrInt(n, "align_corners", 0) != 0;
