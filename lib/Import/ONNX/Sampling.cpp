@@ -349,8 +349,9 @@ LogicalResult Importer::onRoiAlign(const NodeProto &n) {
           float g = std::ceil(size / (float)(a ? ow : oh));
           if (!(g <= (float)kMaxRoiGrid)) // (also NaN)
             return nodeError(n) << "region " << r << " needs "
-                                << (std::isfinite(g) ? std::to_string((long long)g)
-                                                     : std::string("unboundedly many"))
+                                << (std::isnan(g)  ? std::string("an undefined number of")
+                                    : g < 1e15f ? std::to_string((long long)g)
+                                                : std::string("more than 10^15"))
                                 << " samples per bin and axis (at most " << kMaxRoiGrid
                                 << " are supported); set sampling_ratio";
           G[a] = std::max<int64_t>(G[a], (int64_t)g);
