@@ -9,9 +9,14 @@ usage: avx2_forms.py FORM XTYPE SEED OUTDIR
                  weights are exact)
          neg128: as sign, plus adjacent pairs of -128 (the sign form with
                  the -128s split into -127 + -1, the -1s in a residual)
+         opposite: pairs at the extremes that fit because their signs
+                 differ or their sum stays within 128 (127 next to -128,
+                 -128 next to 0 or 1, 64 + 64, -64 + -64): the pairs form
+                 with no residual (255 x -128 = -32640 and 255 x 128 = 32640)
          sparse: weights in [-40, 40] with a few pairs that saturate
-                 (+-127, -128 and 127 next to -128): the pairs form with
-                 those pairs halved, the other halves in a residual
+                 (+-127 next to each other, -128 next to -1..-128): the
+                 pairs form with those pairs halved, the other halves in a
+                 residual
   XTYPE  u8 or s8 activations, half of them at the extremes (0/255 or
          -128/127)
 Writes OUTDIR/m.onnx, OUTDIR/x.npy and OUTDIR/ref.npy (the exact result).
@@ -38,10 +43,15 @@ elif form in ("sign", "neg128"):
     w[rng.random((K, N)) < 0.2] = -127
     if form == "neg128":
         w[2:6, ::3] = -128  # adjacent -128 pairs: 2 * 255 * 128 > 32767
+elif form == "opposite":
+    extremes = np.array([(127, -128), (-128, 127), (-128, 0), (0, -128), (-128, 1),
+                         (64, 64), (-64, -64), (127, -1), (-127, 1)])
+    w = extremes[rng.integers(0, len(extremes), (K // 2, N))].transpose(0, 2, 1)
+    w = w.reshape(K, N)
 elif form == "sparse":
     w = rng.integers(-40, 41, (K, N))
     w[0:2, 5] = -128  # the worst pair: 255 * 256
-    w[10:12, 17] = (127, -128)
+    w[10:12, 17] = (-1, -128)  # one past the negative limit
     w[68:70, 39] = 127  # the last pair, in the last (partial) column block
     for _ in range(6):
         w[rng.integers(0, K // 2) * 2 + rng.integers(0, 2), rng.integers(0, N)] = \

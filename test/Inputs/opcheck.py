@@ -477,6 +477,68 @@ def case_qconv_s2d(rng, work, requant, params=None):
         "k": (kh, kw), "dil": (1, 1), "pads": pads, "ys": ys, "hw": (max(hgt, 1), wid)})
 
 
+def case_qconv_rows(rng, work, requant, params=None):
+    """One-group convolutions whose im2col rows the product reads in place
+    from the channels-last input (a window row of kw * C bytes in whole K
+    quads; 1-3 channels padded to 4, with their 16-pixel interleave on rows
+    of 16+ pixels): 1-6 or 16-40 input channels, kernels up to 7x7, strides
+    1-3, row dilations 1-2, random pads, rows of 5-60 pixels, 1-2 images."""
+    cin = int(rng.choice([1, 2, 3, 4, 5, 6, 16, 24, 40]))
+    kh, kw = int(rng.integers(1, 8)), int(rng.integers(1, 8))
+    stride = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+    dil = (int(rng.integers(1, 3)), 1)
+    pads = [int(rng.integers(0, kh)), int(rng.integers(0, kw)), int(rng.integers(0, kh)),
+            int(rng.integers(0, kw))]
+    hgt = int(rng.integers(kh * dil[0], kh * dil[0] + 6))
+    wid = int(rng.choice([int(rng.integers(max(kw, 5), 16)), int(rng.integers(16, 61))]))
+    return case_qconv(rng, work, requant, {
+        "group": 1, "cg": cin, "mg": int(rng.integers(1, 70)), "k": (kh, kw),
+        "stride": stride, "dil": dil, "pads": pads, "hw": (hgt, wid)})
+
+
+def case_maxpool_rows(rng, work, requant, params=None):
+    """MaxPool on 8-bit graph inputs with output rows of 16+ pixels (whole
+    16-lane vectors, the last one overlapping) or fewer: windows up to 4x4,
+    strides 1-4, dilations 1-2, random pads and ceil_mode, against numpy."""
+    dt = rng.choice([np.uint8, np.int8])
+    info = np.iinfo(dt)
+    kh, kw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    sh, sw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    dh, dw = int(rng.integers(1, 3)), int(rng.integers(1, 3))
+    pads = [int(rng.integers(0, kh)), int(rng.integers(0, kw)), int(rng.integers(0, kh)),
+            int(rng.integers(0, kw))]
+    ceil = int(rng.integers(0, 2))
+    hgt = int(rng.integers(dh * (kh - 1) + 1, 12))
+    wid = int(rng.integers(dw * (kw - 1) + 16 * sw, dw * (kw - 1) + 70 * sw))
+    x = rng.integers(info.min, info.max + 1, (2, 3, hgt, wid)).astype(dt)
+    x[0, 0, 0, :] = info.min
+    model = os.path.join(work, "m.onnx")
+    save([h.make_node("MaxPool", ["x"], ["y"], name="mp", kernel_shape=[kh, kw],
+                      strides=[sh, sw], dilations=[dh, dw], pads=pads, ceil_mode=ceil)],
+         [("x", dt, list(x.shape))], [("y", dt)], [], model)
+
+    def out_len(n, k, s, d, p0, p1):
+        span = n + p0 + p1 - d * (k - 1) - 1
+        o = (-(-span // s) if ceil else span // s) + 1
+        if ceil and (o - 1) * s >= n + p0:  # the last window must start inside
+            o -= 1
+        return o
+    oh = out_len(hgt, kh, sh, dh, pads[0], pads[2])
+    ow = out_len(wid, kw, sw, dw, pads[1], pads[3])
+    lowest = int(info.min) - 1
+    big = np.full((2, 3, hgt + pads[0] + pads[2] + sh * kh * dh,
+                   wid + pads[1] + pads[3] + sw * kw * dw), lowest, np.int32)
+    big[:, :, pads[0]:pads[0] + hgt, pads[1]:pads[1] + wid] = x
+    want = np.full((2, 3, oh, ow), lowest, np.int32)
+    for i in range(kh):
+        for j in range(kw):
+            r0, c0 = i * dh, j * dw
+            want = np.maximum(want, big[:, :, r0:r0 + (oh - 1) * sh + 1:sh,
+                                        c0:c0 + (ow - 1) * sw + 1:sw])
+    (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
+    return report("maxpool_rows", got, want.astype(dt))
+
+
 def case_qdq(rng, work, requant, params=None):
     """QuantizeLinear/DequantizeLinear round trip with saturation, float in and out."""
     dt = rng.choice([np.uint8, np.int8])
@@ -698,6 +760,12 @@ CASES = {
     "qconv-same": case_qconv_same,
     "qconv-pad-rows": case_qconv_pad_rows,
     "qconv-s2d": case_qconv_s2d,
+    "qconv-rows": case_qconv_rows,
+    "maxpool-rows": case_maxpool_rows,
+    # An ImageNet stem in small: 3 channels (padded to 4), 7x7/2, pads 3.
+    "qconv-stem": lambda r, w, q: case_qconv(r, w, q, {
+        "group": 1, "cg": 3, "mg": 16, "k": (7, 7), "stride": (2, 2), "dil": (1, 1),
+        "pads": [3, 3, 3, 3], "hw": (24, 40), "n": 1}),
     "float-math": case_float_math,
     "qconv-grouped": case_qconv_grouped,
     "qconv-dw-strided": case_qconv_dw_strided,

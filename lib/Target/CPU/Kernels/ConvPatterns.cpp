@@ -91,10 +91,41 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
                                                 dil, *vb, *epi, layout));
           return success();
         }
-        Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
         *wv = weightTapsChannelsLast(*wv, wShape[0], cin, kh, kw);
-        Value acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, wShape[0], kk, *vb,
-                                epi ? &*epi : nullptr, product);
+        Value acc2;
+        // Channels padded (with the zero point, times zero weights) so that
+        // a window row is whole K quads: 3-channel stems take 4.
+        int64_t cp = cin;
+        while ((kw * cp) % 4)
+          ++cp;
+        if (dil[1] == 1 && (cp == cin || cp == 4)) {
+          // The product reads each pixel's window where it lies in the
+          // channels-last input (kh runs of kw * C bytes): no im2col rows
+          // written and read back.
+          if (cp != cin) {
+            std::vector<int64_t> wp(wShape[0] * kh * kw * cp, 0);
+            for (int64_t t = 0; t < wShape[0] * kh * kw; ++t)
+              for (int64_t c = 0; c < cin; ++c)
+                wp[t * cp + c] = (*wv)[t * cin + c];
+            *wv = std::move(wp);
+          }
+          ImplicitRows rows;
+          rows.src = channelsLastRows(rewriter, loc, xp, cp, padValue);
+          rows.oh = outShape[2];
+          rows.ow = outShape[3];
+          rows.sh = strides[0];
+          rows.sw = strides[1];
+          rows.dh = dil[0];
+          rows.kh = kh;
+          rows.c = cp;
+          rows.run = kw * cp;
+          acc2 = vnniConvRows(rewriter, loc, rows, x.isSigned, *wv, wShape[0], *vb,
+                              epi ? &*epi : nullptr, product);
+        } else {
+          Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
+          acc2 = vnniMatmul(rewriter, loc, a2, x.isSigned, *wv, wShape[0], kk, *vb,
+                            epi ? &*epi : nullptr, product);
+        }
         AffineExpr e0, e1, e2, e3;
         bindDims(ctx, e0, e1, e2, e3);
         auto accMap = AffineMap::get(

@@ -163,7 +163,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           for (int64_t j = 0; j < kw; ++j) {
             int64_t w0 = w[((f * cg + c) * kh + i) * kw + j],
                     w1 = c + 1 < cg ? w[((f * cg + c + 1) * kh + i) * kw + j] : 0;
-            pairs = pairs && std::abs(w0) + std::abs(w1) <= 128;
+            pairs = pairs && avx2PairFits(w0, w1);
             narrow = narrow && w0 >= -127 && w1 >= -127;
           }
     avx2Form = pairs ? "pairs" : narrow ? "sign" : "wide";

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -113,13 +114,40 @@ Value vnniRequant4(OpBuilder &b, Location loc, ArrayRef<Value> accs,
 /// when `epi` is given.
 /// On AVX2 (`isa.int8`) each octet_cpu.dot4 carries the exact form its
 /// weights allow (attribute `octet_cpu.avx2`): "pairs" where every pair of
-/// adjacent weights has 255 (|w0| + |w1|) <= 32767 (vpmaddubsw on u8 cannot
-/// saturate), "sign" where every weight is in [-127, 127] (s8 activations,
+/// adjacent weights fits (avx2PairFits: vpmaddubsw on u8 cannot saturate),
+/// "sign" where every weight is in [-127, 127] (s8 activations,
 /// their signs moved onto the weights: pair sums <= 2 * 128 * 127), "wide"
 /// otherwise (16-bit products).
+/// A convolution's im2col rows read where they lie (an implicit GEMM): row
+/// r of the product is output pixel (n, oy, ox) = r split by (OH, OW), and
+/// its K = kh * run elements are kh runs of `run` (kw * C) bytes of `src`
+/// ([N, Hp, Wp * C], the padded input channels-last), run i starting at
+/// src[n][oy * sh + i * dh][ox * sw * C]. `run` is a multiple of 4, so no K
+/// quad straddles two runs.
+struct ImplicitRows {
+  Value src;
+  int64_t oh = 0, ow = 0, sh = 1, sw = 1, dh = 1, kh = 1, c = 1, run = 4;
+};
+
+/// Whether vpmaddubsw's int16 sum a0 w0 + a1 w1 is exact for every u8
+/// activation pair: the largest sum is 255 times the positive weights' sum,
+/// the smallest 255 times the negative ones', so each must stay within
+/// int16 (at most 128 in magnitude; a pair of opposite signs always fits).
+inline bool avx2PairFits(int64_t w0, int64_t w1) {
+  int64_t pos = std::max<int64_t>(w0, 0) + std::max<int64_t>(w1, 0),
+          neg = std::max<int64_t>(-w0, 0) + std::max<int64_t>(-w1, 0);
+  return 255 * pos <= 32767 && -255 * neg >= -32768;
+}
+
 Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned, const std::vector<int64_t> &w,
                  int64_t n, int64_t k, ArrayRef<int32_t> bias, const VnniEpilogue *epi,
                  ProductISA isa = {});
+
+/// vnniMatmul over a convolution's im2col rows read in place (`rows`; the
+/// product has N * OH * OW rows and K = kh * run).
+Value vnniConvRows(OpBuilder &b, Location loc, const ImplicitRows &rows, bool aSigned,
+                   const std::vector<int64_t> &w, int64_t n, ArrayRef<int32_t> bias,
+                   const VnniEpilogue *epi, ProductISA isa);
 
 /// The f32 product over a constant weight (n-major [N, K]) plus `bias`.
 Value floatMatmul(OpBuilder &b, Location loc, Value a, const std::vector<double> &w, int64_t n,
@@ -159,6 +187,9 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
 SmallVector<float> floatBiasValues(const std::optional<ConstTensor> &bias, int64_t n);
 /// [pixels, channels] rows to an NCHW tensor of `outShape`.
 Value rowsToNCHW(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> outShape);
+/// A padded NCHW input channels-last, as [N, Hp, Wp * cp]: channels C ..
+/// cp - 1 (cp >= C) hold `fill`.
+Value channelsLastRows(OpBuilder &b, Location loc, Value xp, int64_t cp, Value fill);
 /// The [N * OH * OW, KH * KW * C] im2col rows of a padded NCHW input.
 Value im2colRows(OpBuilder &b, Location loc, Value xp, ArrayRef<int64_t> outShape, int64_t kh,
                  int64_t kw, ArrayRef<int64_t> strides, ArrayRef<int64_t> dil);

@@ -40,10 +40,11 @@ struct Avx2Split {
 };
 
 /// Splits W[n][k] for the `pairs` form (u8 activations: each adjacent pair
-/// has |w0| + |w1| <= 128, so 255 (|w0| + |w1|) fits vpmaddubsw's int16) or
-/// the `sign` form (s8 activations times |w| <= 127: 2 x 128 x 127 fits).
-/// A pairs offender is halved (trunc(w / 2) stays, the rest moves: both
-/// halves' pairs are at most 64 + 64); a -128 of the sign form becomes
+/// fits vpmaddubsw's int16, avx2PairFits: its positive weights sum to at
+/// most 128 and so do its negative ones' magnitudes) or the `sign` form (s8
+/// activations times |w| <= 127: 2 x 128 x 127 fits). A pairs offender is
+/// halved (trunc(w / 2) stays, the rest moves: both halves' weights are at
+/// most 64 in magnitude); a -128 of the sign form becomes
 /// -127 + -1. Main plus residual is W, and each part's pairs are in bounds.
 Avx2Split avx2Split(const std::vector<int64_t> &w, int64_t n, int64_t k, bool sign) {
   Avx2Split s;
@@ -65,7 +66,7 @@ Avx2Split avx2Split(const std::vector<int64_t> &w, int64_t n, int64_t k, bool si
         continue;
       }
       int64_t w1 = cnt == 2 ? m[1] : 0;
-      if (std::abs(m[0]) + std::abs(w1) <= 128)
+      if (avx2PairFits(m[0], w1))
         continue;
       for (int64_t e = 0; e < cnt; ++e) {
         r[e] = m[e] - m[e] / 2;
@@ -108,11 +109,17 @@ Avx2Split avx2Split(const std::vector<int64_t> &w, int64_t n, int64_t k, bool si
 Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                           const std::vector<int64_t> *w, const std::vector<double> *fw,
                           int64_t n, int64_t k, ArrayRef<int32_t> bias, ArrayRef<float> fbias,
-                          const VnniEpilogue *epi, ProductISA isa) {
+                          const VnniEpilogue *epi, ProductISA isa,
+                          const ImplicitRows *conv = nullptr) {
   bool isFloat = fw != nullptr;
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
   Type accEl = isFloat ? f32 : i32;
-  int64_t m = rtt(a).getDimSize(0);
+  // With `conv`, A's rows are read in place from the convolution's input.
+  assert((!conv || (!isFloat && k == conv->kh * conv->run && conv->run % 4 == 0)) &&
+         "implicit rows: int8, whole K quads per run");
+  int64_t m = conv ? rtt(conv->src).getDimSize(0) * conv->oh * conv->ow : rtt(a).getDimSize(0);
+  if (conv)
+    a = conv->src;
   int64_t kp = isFloat ? k : (k + 3) / 4 * 4, np = (n + 15) / 16 * 16;
   // The exact AVX2 form the weights allow (docs/cpu-backend.md, "Int8
   // kernels on each ISA"): `pairs` or `sign` for the whole weight, with the
@@ -163,7 +170,7 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                     [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
                       return arith::XOrIOp::create(nb, l, v[0], cstInt(nb, l, -128, i8));
                     });
-  if (kp != k) {
+  if (kp != k && !conv) {
     SmallVector<OpFoldResult> lo = {b.getIndexAttr(0), b.getIndexAttr(0)},
                               hi = {b.getIndexAttr(0), b.getIndexAttr(kp - k)};
     a = tensor::PadOp::create(b, loc, RankedTensorType::get({m, kp}, i8), a, lo, hi,
@@ -218,10 +225,23 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
   auto idx = cstIndex;
   auto v16 = VectorType::get({16}, accEl), v64 = VectorType::get({64}, i8),
        v4 = VectorType::get({4}, i8), v1 = VectorType::get({1}, i32);
-  // A[row][k4 .. k4 + 3] as one i32, broadcast to the 16 lanes.
-  auto broadcastA = [&](OpBuilder &kb, Location kl, Value row, Value k4) -> Value {
-    Value a4 = vector::TransferReadOp::create(kb, kl, v4, a, ValueRange{row, k4},
-                                              cstInt(kb, kl, 0, i8), ArrayRef<bool>{true});
+  // A[row][k4 .. k4 + 3] as one i32, broadcast to the 16 lanes; with
+  // `conv`, `row` stands for the pixel's (n, y, x * C) position in the
+  // input (`y` already moved to the kernel row of k4, `k4` the offset in
+  // that row's run).
+  struct ARow {
+    Value row;       // A's row, or the image n
+    Value y, x;      // with conv: the window's top row and first element
+  };
+  auto broadcastA = [&](OpBuilder &kb, Location kl, const ARow &r, Value y, Value k4) -> Value {
+    Value a4;
+    if (conv)
+      a4 = vector::TransferReadOp::create(
+          kb, kl, v4, a, ValueRange{r.row, y, arith::AddIOp::create(kb, kl, r.x, k4)},
+          cstInt(kb, kl, 0, i8), ArrayRef<bool>{true});
+    else
+      a4 = vector::TransferReadOp::create(kb, kl, v4, a, ValueRange{r.row, k4},
+                                          cstInt(kb, kl, 0, i8), ArrayRef<bool>{true});
     Value a1 = vector::BitCastOp::create(kb, kl, v1, a4);
     Value sc = vector::ExtractOp::create(kb, kl, a1, ArrayRef<int64_t>{0});
     return vector::BroadcastOp::create(kb, kl, v16, sc);
@@ -254,7 +274,78 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                 for (int64_t r = 0; r < rows; ++r)
                   for (int64_t j = 0; j < cols; ++j)
                     accs.push_back(biasVecs[j]);
-                auto kloop = scf::ForOp::create(
+                // Where each row's activations are: A's row, or the
+                // pixel's window in the convolution's input.
+                SmallVector<ARow> arows;
+                for (int64_t r = 0; r < rows; ++r) {
+                  if (!conv) {
+                    arows.push_back({rowIdx[r], Value(), Value()});
+                    continue;
+                  }
+                  Value px = idx(nb, nl, conv->oh * conv->ow);
+                  Value img = arith::DivUIOp::create(nb, nl, rowIdx[r], px);
+                  Value rem = arith::RemUIOp::create(nb, nl, rowIdx[r], px);
+                  Value oy = arith::DivUIOp::create(nb, nl, rem, idx(nb, nl, conv->ow));
+                  Value ox = arith::RemUIOp::create(nb, nl, rem, idx(nb, nl, conv->ow));
+                  arows.push_back(
+                      {img, arith::MulIOp::create(nb, nl, oy, idx(nb, nl, conv->sh)),
+                       arith::MulIOp::create(nb, nl, ox, idx(nb, nl, conv->sw * conv->c))});
+                }
+                // The input rows of kernel row `i` (conv only).
+                auto windowRows = [&](OpBuilder &kb, Location kl, Value i) {
+                  SmallVector<Value> ys;
+                  if (conv)
+                    for (int64_t r = 0; r < rows; ++r)
+                      ys.push_back(arith::AddIOp::create(
+                          kb, kl, arows[r].y,
+                          arith::MulIOp::create(kb, kl, i, idx(kb, kl, conv->dh))));
+                  return ys;
+                };
+                // One K quad of every accumulator: weight quad `kq`, the
+                // activations at offset `k4` (of A's row, or of the run at
+                // rows `ys`).
+                auto int8Step = [&](OpBuilder &kb, Location kl, Value kq, ArrayRef<Value> ys,
+                                    Value k4, ValueRange kargs) {
+                  Value pad8 = cstInt(kb, kl, 0, i8);
+                  SmallVector<Value> bis;
+                  for (int64_t j = 0; j < cols; ++j) {
+                    Value bv = vector::TransferReadOp::create(
+                        kb, kl, v64, bp, ValueRange{blk[j], kq, idx(kb, kl, 0)}, pad8,
+                        ArrayRef<bool>{true});
+                    bis.push_back(vector::BitCastOp::create(kb, kl, v16, bv));
+                  }
+                  SmallVector<Value> next;
+                  for (int64_t r = 0; r < rows; ++r) {
+                    Value ab = broadcastA(kb, kl, arows[r], ys.empty() ? Value() : ys[r], k4);
+                    for (int64_t j = 0; j < cols; ++j) {
+                      auto dot = Dot4Op::create(kb, kl, v16, kargs[r * cols + j], ab, bis[j]);
+                      if (!avx2Mode.empty())
+                        dot->setAttr("octet_cpu.avx2", kb.getStringAttr(avx2Mode));
+                      next.push_back(dot);
+                    }
+                  }
+                  return next;
+                };
+                scf::ForOp kloop;
+                if (conv) {
+                  // Kernel rows outer, each run's quads inner.
+                  int64_t runQuads = conv->run / 4;
+                  kloop = scf::ForOp::create(
+                      nb, nl, idx(nb, nl, 0), idx(nb, nl, conv->kh), idx(nb, nl, 1), accs,
+                      [&](OpBuilder &ob, Location ol, Value i, ValueRange oargs) {
+                        SmallVector<Value> ys = windowRows(ob, ol, i);
+                        Value kq0 = arith::MulIOp::create(ob, ol, i, idx(ob, ol, runQuads));
+                        auto inner = scf::ForOp::create(
+                            ob, ol, idx(ob, ol, 0), idx(ob, ol, runQuads), idx(ob, ol, 1), oargs,
+                            [&](OpBuilder &kb, Location kl, Value q, ValueRange kargs) {
+                              Value kq = arith::AddIOp::create(kb, kl, kq0, q);
+                              Value k4 = arith::MulIOp::create(kb, kl, q, idx(kb, kl, 4));
+                              scf::YieldOp::create(kb, kl, int8Step(kb, kl, kq, ys, k4, kargs));
+                            });
+                        scf::YieldOp::create(ob, ol, inner.getResults());
+                      });
+                } else
+                kloop = scf::ForOp::create(
                     nb, nl, idx(nb, nl, 0), idx(nb, nl, isFloat ? k : kp / 4), idx(nb, nl, 1),
                     accs, [&](OpBuilder &kb, Location kl, Value kq, ValueRange kargs) {
                       if (isFloat) {
@@ -276,26 +367,8 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                         scf::YieldOp::create(kb, kl, next);
                         return;
                       }
-                      Value pad8 = cstInt(kb, kl, 0, i8);
-                      SmallVector<Value> bis;
-                      for (int64_t j = 0; j < cols; ++j) {
-                        Value bv = vector::TransferReadOp::create(
-                            kb, kl, v64, bp, ValueRange{blk[j], kq, idx(kb, kl, 0)}, pad8,
-                            ArrayRef<bool>{true});
-                        bis.push_back(vector::BitCastOp::create(kb, kl, v16, bv));
-                      }
                       Value k4 = arith::MulIOp::create(kb, kl, kq, idx(kb, kl, 4));
-                      SmallVector<Value> next;
-                      for (int64_t r = 0; r < rows; ++r) {
-                        Value ab = broadcastA(kb, kl, rowIdx[r], k4);
-                        for (int64_t j = 0; j < cols; ++j) {
-                          auto dot = Dot4Op::create(kb, kl, v16, kargs[r * cols + j], ab, bis[j]);
-                          if (!avx2Mode.empty())
-                            dot->setAttr("octet_cpu.avx2", kb.getStringAttr(avx2Mode));
-                          next.push_back(dot);
-                        }
-                      }
-                      scf::YieldOp::create(kb, kl, next);
+                      scf::YieldOp::create(kb, kl, int8Step(kb, kl, kq, {}, k4, kargs));
                     });
                 SmallVector<Value> acc(kloop.getResults().begin(), kloop.getResults().end());
                 if (resT) {
@@ -318,13 +391,20 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                           Value pad8 = cstInt(kb, kl, 0, i8);
                           Value k4 = arith::MulIOp::create(kb, kl, toIndex(kb, kl, resQuadT, e),
                                                            idx(kb, kl, 4));
+                          SmallVector<Value> ys;
+                          if (conv) { // the quad's kernel row and offset in its run
+                            Value run = idx(kb, kl, conv->run);
+                            ys = windowRows(kb, kl, arith::DivUIOp::create(kb, kl, k4, run));
+                            k4 = arith::RemUIOp::create(kb, kl, k4, run);
+                          }
                           Value rv = vector::TransferReadOp::create(
                               kb, kl, v64, resT, ValueRange{e, idx(kb, kl, 0)}, pad8,
                               ArrayRef<bool>{true});
                           Value ri = vector::BitCastOp::create(kb, kl, v16, rv);
                           SmallVector<Value> next;
                           for (int64_t r = 0; r < rows; ++r) {
-                            Value ab = broadcastA(kb, kl, rowIdx[r], k4);
+                            Value ab =
+                                broadcastA(kb, kl, arows[r], ys.empty() ? Value() : ys[r], k4);
                             auto dot = Dot4Op::create(kb, kl, v16, rargs[r], ab, ri);
                             dot->setAttr("octet_cpu.avx2", kb.getStringAttr(avx2Mode));
                             next.push_back(dot);
@@ -437,6 +517,13 @@ Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned,
                  const std::vector<int64_t> &w, int64_t n, int64_t k,
                  ArrayRef<int32_t> bias, const VnniEpilogue *epi, ProductISA isa) {
   return tiledProduct(b, loc, a, aSigned, &w, nullptr, n, k, bias, {}, epi, isa);
+}
+
+Value vnniConvRows(OpBuilder &b, Location loc, const ImplicitRows &rows, bool aSigned,
+                   const std::vector<int64_t> &w, int64_t n, ArrayRef<int32_t> bias,
+                   const VnniEpilogue *epi, ProductISA isa) {
+  return tiledProduct(b, loc, Value(), aSigned, &w, nullptr, n, rows.kh * rows.run, bias, {},
+                      epi, isa, &rows);
 }
 
 /// C[M, N] = bias + A[M, K] x W^T in f32 for a constant W[N, K] (n-major):
