@@ -1,7 +1,7 @@
 """QLinearMatMul models for the AVX2 int8 kernel's three exact forms, with
 an integer reference computed here (numpy, independently of Octet).
 
-usage: avx2_forms.py FORM XTYPE SEED OUTDIR
+usage: avx2_forms.py FORM XTYPE SEED OUTDIR [K]
   FORM   pairs:  weights in [-64, 64] (every adjacent pair has
                  255 (|w0| + |w1|) <= 32767: vpmaddubsw cannot saturate)
          sign:   weights in [-127, 127], many at +-127 (pairs that would
@@ -19,6 +19,8 @@ usage: avx2_forms.py FORM XTYPE SEED OUTDIR
                  residual
   XTYPE  u8 or s8 activations, half of them at the extremes (0/255 or
          -128/127)
+K (default 70) is the reduction length: past 384 the kernel takes 4 x 16
+tiles instead of 1 x 64 (a 64-column panel no longer fits a 32 KB L1).
 Writes OUTDIR/m.onnx, OUTDIR/x.npy and OUTDIR/ref.npy (the exact result).
 The scales are powers of two, so the requantization is exact in float32:
 y = clamp(rint(acc / 256) + yz) with acc = sum((x - xz) w).
@@ -32,6 +34,8 @@ from qlinear_case import activations, save
 form, xtype, seed, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 rng = np.random.default_rng(seed)
 M, K, N = 37, 70, 40  # odd rows, K not a multiple of 4, N not of 16
+if len(sys.argv) > 5:
+    K = int(sys.argv[5])
 
 if form == "pairs":
     w = rng.integers(-64, 65, (K, N))
