@@ -1904,6 +1904,19 @@ M["convinteger_fast"] = lambda: model(
     [const("k", rng.integers(-127, 128, (7, 5, 3, 2)).astype(np.int8)),
      const("ku", rng.integers(1, 256, (6, 5, 3, 3)).astype(np.uint8)),
      const("kz", np.uint8(128))])
+M["convinteger_1d"] = lambda: model(
+    # 1-D ConvInteger (a Conv1d under quantize_dynamic): int8 weights with
+    # pads, stride and dilation; grouped uint8 weights with a zero point and
+    # SAME_UPPER padding; run-time input zero point.
+    [h.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"], name="dql"),
+     h.make_node("ConvInteger", ["xq", "k", "xz"], ["y"], name="convi_1d", pads=[2, 1],
+                 strides=[2], dilations=[2]),
+     h.make_node("ConvInteger", ["xq", "ku", "xz", "kz"], ["y2"], name="convi_1d_g",
+                 group=2, auto_pad="SAME_UPPER")],
+    [vi("x", F, [2, 6, 23])], [vi("y", I32, None), vi("y2", I32, None)],
+    [const("k", rng.integers(-127, 128, (5, 6, 3)).astype(np.int8)),
+     const("ku", rng.integers(0, 256, (4, 3, 4)).astype(np.uint8)),
+     const("kz", np.uint8(127))])
 M["matmulinteger_batched_b"] = lambda: model(
     [h.make_node("MatMulInteger", ["a", "b"], ["y"], name="mmi_b3")],
     [vi("a", U8, [2, 3, 4])], [vi("y", I32, None)],
@@ -2574,7 +2587,8 @@ B = {
                              ms=True, in_vis=[vi("x", U8, [1, 4, 4])],
                              inits=[const("s", np.float32(0.1)), const("z", np.uint8(0))]),
     "convinteger_rank": lambda: one("ConvInteger", ["x", "w"],
-                                    in_vis=[vi("x", U8, [1, 1, 4]), vi("w", U8, [1, 1, 3])]),
+                                    in_vis=[vi("x", U8, [1, 1, 2, 4, 4]),
+                                            vi("w", U8, [1, 1, 1, 3, 3])]),
 }
 # Errors of the activation, padding, resampling and layout ops.
 _X = [vi("x", F, [1, 4, 4, 6])]

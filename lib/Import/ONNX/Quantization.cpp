@@ -515,26 +515,56 @@ LogicalResult Importer::onConvInteger(const NodeProto &n) {
   if (failed(need(n, {0, 1})))
     return failure();
   Value x = asPlain(input(n, 0)), w = asPlain(input(n, 1));
-  if (rtt(x).getRank() != 4 || rtt(w).getRank() != 4)
-    return nodeError(n) << "only 2-D convolution is supported";
+  int64_t xRank = rtt(x).getRank(), wRank = rtt(w).getRank();
+  if (!((xRank == 3 && wRank == 3) || (xRank == 4 && wRank == 4)))
+    return nodeError(n) << "only 1-D and 2-D convolutions are supported (input rank " << xRank
+                        << ", weight rank " << wRank << ")";
   auto xzpOr = integerZeroPoint(n, 2, x, -1);
   auto wzpOr = integerZeroPoint(n, 3, w, rtt(w).getDimSize(0));
   if (failed(xzpOr) || failed(wzpOr))
     return failure();
   Value xzp = *xzpOr, wzp = *wzpOr;
   SmallVector<int64_t> strides, pads, dilations;
-  if (failed(convAttrs(n, rtt(x).getShape(), rtt(w).getShape().drop_front(2),
-                       strides, pads, dilations)))
+  bool oneD = xRank == 3;
+  if (oneD) {
+    // 1-D (Conv1d quantized by ORT's quantize_dynamic): the 2-D operation
+    // over [N, C, 1, L], as for a float Conv1d.
+    auto xs = rtt(x).getShape(), wsh = rtt(w).getShape();
+    auto one = [&](StringRef name, int64_t def, size_t count) {
+      return windowInts(n, name, def, count, "a 1-D convolution");
+    };
+    auto st = one("strides", 1, 1), dl = one("dilations", 1, 1), pd = one("pads", 0, 2);
+    if (failed(st) || failed(dl) || failed(pd))
+      return failure();
+    if (auto ks = attrInts(n, "kernel_shape"); ks && (ks->size() != 1 || (*ks)[0] != wsh[2]))
+      return nodeError(n) << "kernel_shape does not match the weight's length " << wsh[2];
+    SmallVector<int64_t> p1 = *pd;
+    if (failed(autoPads(n, xs.drop_front(2), wsh.drop_front(2), *st, *dl, p1)))
+      return failure();
+    auto x4 = buildReshape(n, x, {xs[0], xs[1], 1, xs[2]}, false);
+    auto w4 = unitHeightWeight(n, w);
+    if (failed(x4) || failed(w4))
+      return failure();
+    x = *x4;
+    w = *w4;
+    strides = {1, (*st)[0]};
+    dilations = {1, (*dl)[0]};
+    pads = {0, p1[0], 0, p1[1]};
+  } else if (failed(convAttrs(n, rtt(x).getShape(), rtt(w).getShape().drop_front(2), strides,
+                              pads, dilations))) {
     return failure();
+  }
   int64_t group = attrInt(n, "group", 1);
   std::string why;
   auto shape = inferConv2DShape(rtt(x).getShape(), rtt(w).getShape(), strides,
                                 pads, dilations, group, why);
   if (failed(shape))
     return nodeError(n) << why;
-  return defineResult(n, make<ConvIntegerOp>(n, RankedTensorType::get(*shape, b.getI32Type()), x,
-                               w, xzp, wzp, b.getDenseI64ArrayAttr(strides),
-                               b.getDenseI64ArrayAttr(pads),
-                               b.getDenseI64ArrayAttr(dilations),
-                               b.getI64IntegerAttr(group)));
+  auto c = make<ConvIntegerOp>(n, RankedTensorType::get(*shape, b.getI32Type()), x, w, xzp, wzp,
+                               b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
+                               b.getDenseI64ArrayAttr(dilations), b.getI64IntegerAttr(group));
+  if (failed(c) || !oneD)
+    return defineResult(n, c);
+  auto cs = rtt(*c).getShape();
+  return defineResult(n, buildReshape(n, *c, {cs[0], cs[1], cs[3]}, false));
 }
