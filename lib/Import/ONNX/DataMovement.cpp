@@ -923,6 +923,14 @@ FailureOr<Value> Importer::antialiasResize(const NodeProto &n, Value x, ArrayRef
                           << " to " << o << " is too large to compile";
     float rscale = scales[d], scale = 1.0f / rscale;
     float support = (cubic ? 2.0f : 1.0f) * (scale >= 1.0f ? scale : 1.0f);
+    // A tiny (or zero, or NaN) scale stretches the filter past any input:
+    // bounded before the window is counted (the fuzzer's scales asked for
+    // windows of 2^57 taps).
+    if (!(support <= float(1 << 20)) ||
+        double(o) * (2.0 * std::ceil(support) + 1.0) > double(int64_t{1} << 26))
+      return nodeError(n) << "an antialiased resize of dimension " << d << " by a scale of "
+                          << rscale << " needs filters too wide to compile (at most 2^20 taps, "
+                          << "2^26 in all)";
     int64_t window = (int64_t)std::ceil(support) * 2 + 1;
     float invScale = scale >= 1.0f ? 1.0f / scale : 1.0f;
     ConstTensor m;
