@@ -213,7 +213,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         layout.strides.assign(strides.begin(), strides.end());
         rewriter.replaceOp(op, vnniConvDirect(rewriter, loc, adaptor.getInput(), x.isSigned,
                                               x.zps[0], op.getPads(), *wv, wShape, outShape,
-                                              dil, *vb, *epi, layout));
+                                              dil, *vb, *epi, layout, product));
         return success();
       }
     }
