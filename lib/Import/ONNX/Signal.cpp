@@ -46,7 +46,7 @@ FailureOr<Value> Importer::buildDFT(const NodeProto &n, Value x, int64_t axis, i
   int64_t L = xt.getDimSize(axis), M = onesided ? len / 2 + 1 : len;
   if (L > kMaxDFTMatrix || M > kMaxDFTMatrix || L * c * M * 2 > kMaxDFTMatrix)
     return nodeError(n) << "a DFT of " << L << " to " << M << " points is too large to compile "
-                        << "(as a " << L * c << " x " << 2 * M << " matrix)";
+                        << "(as a " << L * c << " x " << 2 * (uint64_t)M << " matrix)";
   Type el = xt.getElementType();
   // The signal axis next to the last one.
   SmallVector<int64_t> perm, moved;
@@ -192,7 +192,7 @@ LogicalResult Importer::onSTFT(const NodeProto &n) {
     return nodeError(n) << "frame_step must be positive and frame_length in [1, " << L
                         << "], got " << *step << " and " << fl;
   int64_t frames = (L - fl) / *step + 1;
-  if (frames * fl > kMaxDFTMatrix)
+  if (frames > kMaxDFTMatrix / fl)
     return nodeError(n) << frames << " frames of " << fl << " samples are too many to compile";
   // The frames: a Gather of [frames, fl] sample indices along the length.
   ConstTensor idx;
