@@ -539,9 +539,9 @@ FailureOr<SmallVector<int64_t>> Importer::windowInts(const NodeProto &n, StringR
   return v;
 }
 
-/// 1-D convolution (Conv1d) as a 2-D one over [N, C, 1, L].
-FailureOr<Value> Importer::buildConv1D(const NodeProto &n, Value x, Value w, Value bias,
-                                       Type resultElem) {
+/// A 1-D convolution's operands and attributes as the 2-D operation's over
+/// [N, C, 1, L]: the reshaped input and weight, strides, pads, dilations.
+FailureOr<Importer::Conv1DAs2D> Importer::conv1DAs2D(const NodeProto &n, Value x, Value w) {
   auto xs = rtt(x).getShape(), wsh = rtt(w).getShape();
   auto one = [&](StringRef name, int64_t def, size_t count) {
     return windowInts(n, name, def, count, "a 1-D convolution");
@@ -558,10 +558,18 @@ FailureOr<Value> Importer::buildConv1D(const NodeProto &n, Value x, Value w, Val
   auto w4 = unitHeightWeight(n, w);
   if (failed(x4) || failed(w4))
     return failure();
-  SmallVector<int64_t> strides = {1, (*st)[0]}, dil = {1, (*dl)[0]},
-                       pads2 = {0, pads[0], 0, pads[1]};
+  return Conv1DAs2D{*x4, *w4, {1, (*st)[0]}, {0, pads[0], 0, pads[1]}, {1, (*dl)[0]}};
+}
+
+/// 1-D convolution (Conv1d) as a 2-D one over [N, C, 1, L].
+FailureOr<Value> Importer::buildConv1D(const NodeProto &n, Value x, Value w, Value bias,
+                                       Type resultElem) {
+  auto c2 = conv1DAs2D(n, x, w);
+  if (failed(c2))
+    return failure();
   int64_t group = attrInt(n, "group", 1);
-  auto c = makeConv2D(n, *x4, *w4, bias, strides, pads2, dil, group, resultElem);
+  auto c = makeConv2D(n, c2->x, c2->w, bias, c2->strides, c2->pads, c2->dilations, group,
+                      resultElem);
   if (failed(c))
     return failure();
   auto cs = rtt(*c).getShape();

@@ -205,6 +205,11 @@ private:
                           ArrayRef<int64_t> kernel, SmallVector<int64_t> &strides,
                           SmallVector<int64_t> &pads, SmallVector<int64_t> &dilations);
   FailureOr<Value> buildConv(const NodeProto &n, Value x, Value w, Value bias, Type resultElem);
+  struct Conv1DAs2D {
+    Value x, w;
+    SmallVector<int64_t> strides, pads, dilations;
+  };
+  FailureOr<Conv1DAs2D> conv1DAs2D(const NodeProto &n, Value x, Value w);
   FailureOr<Value> buildConv1D(const NodeProto &n, Value x, Value w, Value bias,
                                Type resultElem);
   FailureOr<Value> buildConv3D(const NodeProto &n, Value x, Value w, Value bias, Type resultElem);

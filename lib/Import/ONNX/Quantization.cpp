@@ -529,27 +529,14 @@ LogicalResult Importer::onConvInteger(const NodeProto &n) {
   if (oneD) {
     // 1-D (Conv1d quantized by ORT's quantize_dynamic): the 2-D operation
     // over [N, C, 1, L], as for a float Conv1d.
-    auto xs = rtt(x).getShape(), wsh = rtt(w).getShape();
-    auto one = [&](StringRef name, int64_t def, size_t count) {
-      return windowInts(n, name, def, count, "a 1-D convolution");
-    };
-    auto st = one("strides", 1, 1), dl = one("dilations", 1, 1), pd = one("pads", 0, 2);
-    if (failed(st) || failed(dl) || failed(pd))
+    auto c2 = conv1DAs2D(n, x, w);
+    if (failed(c2))
       return failure();
-    if (auto ks = attrInts(n, "kernel_shape"); ks && (ks->size() != 1 || (*ks)[0] != wsh[2]))
-      return nodeError(n) << "kernel_shape does not match the weight's length " << wsh[2];
-    SmallVector<int64_t> p1 = *pd;
-    if (failed(autoPads(n, xs.drop_front(2), wsh.drop_front(2), *st, *dl, p1)))
-      return failure();
-    auto x4 = buildReshape(n, x, {xs[0], xs[1], 1, xs[2]}, false);
-    auto w4 = unitHeightWeight(n, w);
-    if (failed(x4) || failed(w4))
-      return failure();
-    x = *x4;
-    w = *w4;
-    strides = {1, (*st)[0]};
-    dilations = {1, (*dl)[0]};
-    pads = {0, p1[0], 0, p1[1]};
+    x = c2->x;
+    w = c2->w;
+    strides = c2->strides;
+    pads = c2->pads;
+    dilations = c2->dilations;
   } else if (failed(convAttrs(n, rtt(x).getShape(), rtt(w).getShape().drop_front(2), strides,
                               pads, dilations))) {
     return failure();
