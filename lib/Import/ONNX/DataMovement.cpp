@@ -1028,6 +1028,14 @@ FailureOr<Value> Importer::cropAndResize(const NodeProto &n, Value x, ArrayRef<i
     start[a] = roi->f[i];
     end[a] = roi->f[axes.size() + i];
   }
+  // Every sample coordinate is computed in float: a NaN, an infinity or a
+  // bound past 2^24 (where the float spacing passes 1) would reach the integer
+  // conversions below (found by the fuzzer: a NaN roi).
+  for (int64_t d = 0; d < rank; ++d)
+    for (double v : {start[d], end[d]})
+      if (!std::isfinite(v) || std::fabs(v) > double(1 << 24))
+        return nodeError(n) << "tf_crop_and_resize roi value " << v << " on axis " << d
+                            << " is not a finite number in [-2^24, 2^24]";
   Type el = rtt(x).getElementType();
   float extra = attrFloat(n, "extrapolation_value", 0.0f);
   SmallVector<int64_t> cur(in.begin(), in.end());
