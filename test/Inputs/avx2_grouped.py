@@ -7,7 +7,9 @@ usage: avx2_grouped.py FORM XTYPE STRIDE SEED OUTDIR
   FORM    pairs:  weights in [-64, 64] (every channel pair fits vpmaddubsw)
           sign:   weights in [-127, 127], many at +-127 (s8 activations with
                   the signs moved: the pad byte and its corrections in s8)
-          neg128: as sign, plus -128 pairs (16-bit products)
+          neg128: as sign, plus -128 pairs in the middle tap row and single
+                  -128s in corner taps (-127 plus a residual of -1, run for
+                  the tiles and taps that have one)
   XTYPE   u8 or s8 activations (half at the extremes), a random zero point
           (so the same padding's masked lanes need their corrections)
   STRIDE  1 (same-padded rows) or 2 (space-to-depth)
@@ -24,7 +26,9 @@ from qlinear_case import activations, save
 form, xtype, stride, seed, out = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
                                   int(sys.argv[4]), sys.argv[5])
 rng = np.random.default_rng(seed)
-N, C, H, W, F, G, K = 1, 16, 13, 12, 24, 2, 3  # 8 input channels per group
+# Rows of 20 pixels: the first and last pixel vectors lie in one output row,
+# so their taps in the top or bottom padding are skipped.
+N, C, H, W, F, G, K = 1, 16, 13, 20, 24, 2, 3  # 8 input channels per group
 cg, fg = C // G, F // G
 
 if form == "pairs":
@@ -35,6 +39,8 @@ elif form in ("sign", "neg128"):
     w[rng.random(w.shape) < 0.2] = -127
     if form == "neg128":
         w[::5, 0:2, 1, :] = -128
+        w[1::7, 3, 0, 0] = -128
+        w[2::7, 5, 2, 2] = -128
 else:
     sys.exit("unknown form " + form)
 w = w.astype(np.int8)

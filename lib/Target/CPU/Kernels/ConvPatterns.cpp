@@ -192,10 +192,12 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
     // Strided (dilation 1): space-to-depth by the stride, the sh * sw phases
     // of channel f read by output channel f, taps past the kernel left out.
     bool dwStrided = (strides[0] > 1 || strides[1] > 1) && dil[0] == 1 && dil[1] == 1;
-    // (Without AVX-512 the generic loops are faster for depthwise layers:
-    // mobilenet_v2 QDQ on --cpu=x86-64-v3, 7.8-8.2 ms there against
-    // 11.2-11.3 ms on this kernel with one pixel vector per tile.)
-    if (vnni && quant && x.width == 8 && cg == 1 && mg == 1 &&
+    // Without AVX-512 too (one pixel vector per tile), since the input's
+    // regrouping stores and loads whole vectors: mobilenet_v2 QDQ on a Zen 3
+    // (AVX2), 10.4 -> 8.9-9.4 ms, efficientnet_b0 24.5-25.1 -> 20.5-21.5 ms
+    // against the generic loops (with masked byte loads and stores, which
+    // AVX2 lacks, this kernel had been slower: 11.2 against 7.8-8.2 ms).
+    if (product.int8 != Int8ISA::None && quant && x.width == 8 && cg == 1 && mg == 1 &&
         rtt(op.getInput()).getDimSize(1) == group &&
         ((strides[0] == 1 && strides[1] == 1) || dwStrided) && outShape[3] >= 8) {
       int64_t taps = wShape[2] * wShape[3];

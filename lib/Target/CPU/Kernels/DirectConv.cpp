@@ -155,6 +155,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
   // int32).
   StringRef avx2Form;
   SmallVector<int32_t> signBias;
+  std::vector<int64_t> resW; // the sign form's residual (w + 127 where w < -127)
   if (spec.avx2 && !isFloat && !dw) {
     bool pairs = true, narrow = true;
     for (int64_t f = 0; f < fN; ++f)
@@ -166,7 +167,17 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
             pairs = pairs && avx2PairFits(w0, w1);
             narrow = narrow && w0 >= -127 && w1 >= -127;
           }
-    avx2Form = pairs ? "pairs" : narrow ? "sign" : "wide";
+    // Weights of -128 (outside the sign form's [-127, 127]) run as -127
+    // plus a residual of -1, in the same form, for just the tiles and taps
+    // that have one (real per-tensor weights: a few in a layer; 16-bit
+    // products for the whole layer cost 3-4x).
+    avx2Form = pairs ? "pairs" : "sign";
+    if (!pairs && !narrow) {
+      resW.assign(w.size(), 0);
+      for (size_t e = 0; e < w.size(); ++e)
+        if (w[e] < -127)
+          resW[e] = w[e] + 127;
+    }
     if (avx2Form == "sign") {
       signBias.assign(bias.begin(), bias.end());
       for (int64_t f = 0; f < fN; ++f) {
@@ -252,7 +263,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
                  Value p) -> Value {
     Value off = arith::MulIOp::create(sb, sl, p, idx(sb, sl, slot));
     return vector::TransferWriteOp::create(sb, sl, v, xfCur, ValueRange{n, q, off}, minor(3),
-                                           Value(), inBounds(false))
+                                           Value(), inBounds(true))
         .getResult();
   };
   // With S = IW the image rows are contiguous as in NCHW: one flat copy.
@@ -262,8 +273,26 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
         b, loc, RankedTensorType::get({nN, cin, ih * iw}, el), x,
         SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
 
-  // Regroup into xf[n][q][L * 4].
-  Value xf = emptyLike(b, loc, {nN, c4, L * slot}, el);
+  // Regroup into xf[n][q][L * 4]. The rows are 16 pixels longer than L, so
+  // that every 16-pixel write is in bounds: a plain store (AVX2 has no
+  // masked byte store; LLVM expands one into 16 branches). A write that runs
+  // past its image row is overwritten by the next row's.
+  Value xf = emptyLike(b, loc, {nN, c4, (L + 16) * slot}, el);
+  // Image rows read from the flattened channel plane: a vector running past
+  // its row's end reads the next row (valid memory) and its lanes from IW on
+  // are replaced by the pad value; masked reads (byte-by-byte on AVX2) are
+  // left for the plane's last row. `midRows`: the rows before the last can
+  // read so far (the reads' furthest end stays within the plane).
+  int64_t planeW = xs[3], plane = xs[2] * xs[3];
+  int64_t fullEnd = iw / 16 * 16, lastS0 = (S - 1) / 16 * 16;
+  bool midRows = !flat && ih >= 2 &&
+                 ((ih - 2) * sh2 + sh2 - 1) * planeW + lastS0 * sw2 + (sw2 - 1) + 16 * sw2 <=
+                     plane;
+  Value xplane;
+  if (midRows)
+    xplane = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({nN, xs[1], plane}, el), x,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   // Each (image, channel slot) fills its own row of xf.
   auto ploop = constParallelLoop;
   xf = ploop(b, loc, 0, nN, 1, ValueRange{xf}, [&](OpBuilder &nb, Location l, Value n,
@@ -280,56 +309,110 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
       };
       Value cur = fill(a1[0], 0, M + pt * S);
       if (flat) {
-        cur = loop(qb, ql, 0, ih * iw, 16, ValueRange{cur}, [&](OpBuilder &sb, Location sl,
+        // Whole vectors in bounds, then the plane's last partial one masked.
+        int64_t whole = ih * iw / 16 * 16;
+        auto flatPart = [&](Value c0, int64_t from, int64_t to, bool in) -> Value {
+          return loop(qb, ql, from, to, 16, ValueRange{c0}, [&](OpBuilder &sb, Location sl,
                                                                 Value p, ValueRange a3) {
-          Value padS = padScalar(sb, sl);
-          Value v = quad(sb, sl, q, [&](OpBuilder &rb, Location rl, Value cc) -> Value {
-            return vector::TransferReadOp::create(rb, rl, rd16, xflat, ValueRange{n, cc, p},
-                                                  minor(3), padS, Value(), inBounds(false));
-          });
-          Value at = arith::AddIOp::create(sb, sl, p, idx(sb, sl, M + pt * S));
-          return SmallVector<Value>{put(sb, sl, v, a3[0], n, q, at)};
-        })[0];
+            Value padS = padScalar(sb, sl);
+            Value v = quad(sb, sl, q, [&](OpBuilder &rb, Location rl, Value cc) -> Value {
+              return vector::TransferReadOp::create(rb, rl, rd16, xflat, ValueRange{n, cc, p},
+                                                    minor(3), padS, Value(), inBounds(in));
+            });
+            Value at = arith::AddIOp::create(sb, sl, p, idx(sb, sl, M + pt * S));
+            return SmallVector<Value>{put(sb, sl, v, a3[0], n, q, at)};
+          })[0];
+        };
+        cur = flatPart(cur, 0, whole, true);
+        cur = flatPart(cur, whole, ih * iw, false);
         return SmallVector<Value>{fill(cur, dataEnd, L)};
       }
-      cur = loop(qb, ql, 0, ih, 1, ValueRange{cur}, [&](OpBuilder &rb, Location rl, Value r,
-                                                        ValueRange a2) {
-        return SmallVector<Value>(loop(rb, rl, 0, S, 16, a2, [&](OpBuilder &sb, Location sl,
-                                                                  Value s0, ValueRange a3) {
-          Value padS = padScalar(sb, sl);
-          Value v = quad(sb, sl, q, [&](OpBuilder &rb2, Location rl2, Value cc) -> Value {
-            if (!s2d)
-              return vector::TransferReadOp::create(rb2, rl2, rd16, x,
-                                                    ValueRange{n, cc, r, s0}, minor(4), padS,
-                                                    Value(), inBounds(false));
-            // Channel cc = (c sh + a) sw + b: row r sh + a of channel c,
-            // every sw-th pixel from column s0 sw + b.
-            Value c = arith::DivUIOp::create(rb2, rl2, cc, idx(rb2, rl2, phases));
-            Value ph = arith::RemUIOp::create(rb2, rl2, cc, idx(rb2, rl2, phases));
-            Value a = arith::DivUIOp::create(rb2, rl2, ph, idx(rb2, rl2, sw2));
-            Value bb = arith::RemUIOp::create(rb2, rl2, ph, idx(rb2, rl2, sw2));
-            Value row = arith::AddIOp::create(
-                rb2, rl2, arith::MulIOp::create(rb2, rl2, r, idx(rb2, rl2, sh2)), a);
-            Value col = arith::AddIOp::create(
-                rb2, rl2, arith::MulIOp::create(rb2, rl2, s0, idx(rb2, rl2, sw2)), bb);
-            auto wide = VectorType::get({16 * sw2}, el);
-            Value v = vector::TransferReadOp::create(rb2, rl2, wide, x,
-                                                     ValueRange{n, c, row, col}, minor(4), padS,
-                                                     Value(), inBounds(false));
-            if (sw2 == 1)
-              return v;
-            SmallVector<int64_t> pick;
-            for (int64_t k = 0; k < 16; ++k)
-              pick.push_back(k * sw2);
-            return vector::ShuffleOp::create(rb2, rl2, v, v, pick);
-          });
-          Value row = arith::AddIOp::create(sb, sl, r, idx(sb, sl, pt));
-          Value p = arith::AddIOp::create(
-              sb, sl, arith::MulIOp::create(sb, sl, row, idx(sb, sl, S)), s0);
-          p = arith::AddIOp::create(sb, sl, p, idx(sb, sl, M));
-          return SmallVector<Value>{put(sb, sl, v, a3[0], n, q, p)};
-        }));
-      })[0];
+      // 16 pixels of channel cc from column s0 of image row r (space-to-
+      // depth: channel cc = (c sh + a) sw + b is row r sh + a of channel c,
+      // every sw-th pixel from column s0 sw + b); from the flattened plane
+      // in bounds, or masked with the pad value past the row.
+      auto readAt = [&](OpBuilder &rb2, Location rl2, Value cc, Value r, Value s0, Value padS,
+                        bool fromPlane) -> Value {
+        Value c = cc, row = r, col = s0, bb;
+        if (s2d) {
+          c = arith::DivUIOp::create(rb2, rl2, cc, idx(rb2, rl2, phases));
+          Value ph = arith::RemUIOp::create(rb2, rl2, cc, idx(rb2, rl2, phases));
+          Value a = arith::DivUIOp::create(rb2, rl2, ph, idx(rb2, rl2, sw2));
+          bb = arith::RemUIOp::create(rb2, rl2, ph, idx(rb2, rl2, sw2));
+          row = arith::AddIOp::create(
+              rb2, rl2, arith::MulIOp::create(rb2, rl2, r, idx(rb2, rl2, sh2)), a);
+          col = arith::AddIOp::create(
+              rb2, rl2, arith::MulIOp::create(rb2, rl2, s0, idx(rb2, rl2, sw2)), bb);
+        }
+        auto wide = VectorType::get({16 * sw2}, el);
+        Value v;
+        if (fromPlane) {
+          Value at = arith::AddIOp::create(
+              rb2, rl2, arith::MulIOp::create(rb2, rl2, row, idx(rb2, rl2, planeW)), col);
+          v = vector::TransferReadOp::create(rb2, rl2, wide, xplane, ValueRange{n, c, at},
+                                             minor(3), padS, Value(), inBounds(true));
+        } else {
+          v = vector::TransferReadOp::create(rb2, rl2, wide, x, ValueRange{n, c, row, col},
+                                             minor(4), padS, Value(), inBounds(false));
+        }
+        if (sw2 == 1)
+          return v;
+        SmallVector<int64_t> pick;
+        for (int64_t k = 0; k < 16; ++k)
+          pick.push_back(k * sw2);
+        return vector::ShuffleOp::create(rb2, rl2, v, v, pick);
+      };
+      // Writes image row r's 16 pixels from column s0 (`s0c`: the column
+      // when it is a constant, whose lanes past IW then get the pad value
+      // after a read from the plane).
+      auto rowVector = [&](OpBuilder &sb, Location sl, Value cur2, Value r, Value s0,
+                           std::optional<int64_t> s0c, bool fromPlane) -> Value {
+        Value padS = padScalar(sb, sl);
+        Value v = quad(sb, sl, q, [&](OpBuilder &rb2, Location rl2, Value cc) -> Value {
+          Value got = readAt(rb2, rl2, cc, r, s0, padS, fromPlane);
+          if (!fromPlane || !s0c || *s0c + 16 <= iw)
+            return got;
+          SmallVector<bool> live;
+          for (int64_t k = 0; k < 16; ++k)
+            live.push_back(*s0c + k < iw);
+          auto mt = VectorType::get({16}, rb2.getI1Type());
+          Value mask = arith::ConstantOp::create(rb2, rl2, mt, DenseElementsAttr::get(mt, live));
+          Value padV = vector::BroadcastOp::create(rb2, rl2, rd16, padS);
+          return arith::SelectOp::create(rb2, rl2, mask, got, padV);
+        });
+        Value row = arith::AddIOp::create(sb, sl, r, idx(sb, sl, pt));
+        Value p = arith::AddIOp::create(
+            sb, sl, arith::MulIOp::create(sb, sl, row, idx(sb, sl, S)), s0);
+        p = arith::AddIOp::create(sb, sl, p, idx(sb, sl, M));
+        return put(sb, sl, v, cur2, n, q, p);
+      };
+      // Rows [r0, r1): masked reads across the row, or from the plane
+      // (whole vectors in a loop, the row's last ones unrolled).
+      auto rows = [&](Value c0, int64_t r0, int64_t r1, bool fromPlane) -> Value {
+        if (r1 <= r0)
+          return c0;
+        return loop(qb, ql, r0, r1, 1, ValueRange{c0}, [&](OpBuilder &rb, Location rl, Value r,
+                                                           ValueRange a2) {
+          if (!fromPlane)
+            return SmallVector<Value>(loop(rb, rl, 0, S, 16, a2, [&](OpBuilder &sb, Location sl,
+                                                                      Value s0, ValueRange a3) {
+              return SmallVector<Value>{rowVector(sb, sl, a3[0], r, s0, std::nullopt, false)};
+            }));
+          Value c2 = loop(rb, rl, 0, fullEnd, 16, a2, [&](OpBuilder &sb, Location sl, Value s0,
+                                                          ValueRange a3) {
+            return SmallVector<Value>{rowVector(sb, sl, a3[0], r, s0, std::nullopt, true)};
+          })[0];
+          for (int64_t s0 = fullEnd; s0 < S; s0 += 16)
+            c2 = rowVector(rb, rl, c2, r, idx(rb, rl, s0), s0, true);
+          return SmallVector<Value>{c2};
+        })[0];
+      };
+      if (midRows) {
+        cur = rows(cur, 0, ih - 1, true);
+        cur = rows(cur, ih - 1, ih, false);
+      } else {
+        cur = rows(cur, 0, ih, false);
+      }
       return SmallVector<Value>{fill(cur, dataEnd, L)};
     }));
   })[0];
@@ -357,7 +440,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           if (isFloat)
             packed.f[to] = (*spec.fw)[from];
           else
-            packed.i[to] = w[from];
+            packed.i[to] = resW.empty() ? w[from] : w[from] - resW[from];
         }
   // Depthwise taps (phase, i, j) with a non-zero weight for some channel.
   std::vector<bool> tapUsed(cg * kh * kw, true);
@@ -373,6 +456,28 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
     }
   auto pT = RankedTensorType::get(packed.shape, dw && !isFloat ? i32 : el);
   Value wc = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
+  // The residual in the same layout, and which (channel, tap) has one.
+  Value resT, resTaps;
+  if (!resW.empty()) {
+    ConstTensor rp, rt;
+    rp.shape = packed.shape;
+    rp.i.assign(packed.i.size(), 0);
+    rt.shape = {fN, kh, kw};
+    rt.i.assign(fN * kh * kw, 0);
+    for (int64_t f = 0; f < fN; ++f)
+      for (int64_t c = 0; c < cg; ++c)
+        for (int64_t i = 0; i < kh; ++i)
+          for (int64_t j = 0; j < kw; ++j) {
+            int64_t from = ((f * cg + c) * kh + i) * kw + j;
+            if (!resW[from])
+              continue;
+            rp.i[((f * kh + i) * kw + j) * wc4 * slot + c] = resW[from];
+            rt.i[(f * kh + i) * kw + j] = 1;
+          }
+    resT = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(rp.write(pT)));
+    auto rtT = RankedTensorType::get(rt.shape, i8);
+    resTaps = arith::ConstantOp::create(b, loc, rtT, cast<TypedAttr>(rt.write(rtT)));
+  }
   Value biasT = isFloat ? vectorConstF32(b, loc, spec.fbias) : vectorConstI32(b, loc, bias);
   SmallVector<Value> epiT;
   bool guard = false, roundByAdd = false;
@@ -715,7 +820,11 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           }
           return next;
         }
-        return SmallVector<Value>(loop(jb, jl, 0, cgSlots, 1, a2, [&](OpBuilder &kb,
+        // The products over the tile's channel quads with weight `wT` (the
+        // packed weight, or the residual of the AVX2 sign form).
+        auto quads = [&](OpBuilder &lb, Location ll, Value wT,
+                         ValueRange init) -> SmallVector<Value> {
+        return SmallVector<Value>(loop(lb, ll, 0, cgSlots, 1, init, [&](OpBuilder &kb,
                                                                        Location kl, Value q,
                                                                        ValueRange a3) {
           SmallVector<Value> acts(cols), next(a3.begin(), a3.end());
@@ -765,7 +874,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           }
           Value q4 = arith::MulIOp::create(kb, kl, q, idx(kb, kl, 4));
           for (int64_t r = 0; r < rows; ++r) {
-            Value w4 = vector::TransferReadOp::create(kb, kl, v4, wc,
+            Value w4 = vector::TransferReadOp::create(kb, kl, v4, wT,
                                                       ValueRange{fs[r], i, j, q4}, pad8,
                                                       ArrayRef<bool>{true});
             Value w1 = vector::BitCastOp::create(kb, kl, v1, w4);
@@ -784,6 +893,26 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           }
           return next;
         }));
+        };
+        SmallVector<Value> out = quads(jb, jl, wc, a2);
+        if (!resT)
+          return out;
+        // The residual's products, for the tiles and taps that have one
+        // (a few: the -128 weights of the sign form).
+        Value any;
+        for (int64_t r = 0; r < rows; ++r) {
+          Value h = tensor::ExtractOp::create(jb, jl, resTaps, ValueRange{fs[r], i, j});
+          Value nz = arith::CmpIOp::create(jb, jl, arith::CmpIPredicate::ne, h,
+                                           cstInt(jb, jl, 0, i8));
+          any = any ? arith::OrIOp::create(jb, jl, any, nz).getResult() : nz;
+        }
+        auto ifOp = scf::IfOp::create(
+            jb, jl, any,
+            [&](OpBuilder &tb2, Location tl) {
+              scf::YieldOp::create(tb2, tl, quads(tb2, tl, resT, out));
+            },
+            [&](OpBuilder &eb, Location el2) { scf::YieldOp::create(eb, el2, out); });
+        return SmallVector<Value>(ifOp.getResults());
       };
       // Narrow kernels unroll the tap columns, so that the masks are
       // constant per tile and the centre columns go unmasked.
