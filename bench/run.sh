@@ -74,6 +74,14 @@ if grep -qw avx512f /proc/cpuinfo; then
       "oneDNN, AVX2"
   done
   unset ONEDNN_MAX_CPU_ISA
+else
+  # An AVX2 host (Zen 3): the native kernels are the AVX2 ones; the same
+  # layers with Gaussian weights quantized per tensor (the pairs form and a
+  # residual; above, uniform weights take the sign form).
+  for c in gemm_1024x1024x1024_gauss conv3x3_64x56x56_gauss; do
+    "$bin/octetc" "$work/$c.onnx" --target=cpu --emit=shared-lib -o "$work/$c.so"
+    anchored "$c (u8 x s8 -> u8)" "$work/$c.so" "$work/$c.x.npy" "${c%_gauss}"
+  done
 fi
 # gemmlowp fixed-point requantization (--requant=fixed-point) on the same
 # layers, against oneDNN (which requantizes with float scales).
