@@ -157,7 +157,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
             (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
           rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
                                                  op.getPads(), fwc->f, wShape, outShape, dil,
-                                                 fb, act, lo, hi));
+                                                 fb, act, lo, hi, DirectLayout{}, product.zmm));
           return success();
         }
         // Strided kernels covering whole stride blocks: space-to-depth, as
@@ -168,7 +168,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
           layout.strides.assign(strides.begin(), strides.end());
           rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
                                                  op.getPads(), fwc->f, wShape, outShape, dil,
-                                                 fb, act, lo, hi, layout));
+                                                 fb, act, lo, hi, layout, product.zmm));
           return success();
         }
         Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
@@ -237,7 +237,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
                                                fwc->f, wShape, outShape, dil,
                                                floatBiasValues(fbc, wShape[0]), act,
                                                optF(op.getClampMin()), optF(op.getClampMax()),
-                                               layout));
+                                               layout, product.zmm));
         return success();
       }
     }
@@ -286,7 +286,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         SmallVector<float> fb = floatBiasValues(fbc, wShape[0]);
         rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
                                                op.getPads(), fwc->f, wShape, outShape, dil, fb,
-                                               act, lo, hi, layout));
+                                               act, lo, hi, layout, product.zmm));
         return success();
       }
     }

@@ -178,7 +178,7 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
                       const std::vector<double> &w, ArrayRef<int64_t> wShape,
                       ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil, ArrayRef<float> bias,
                       StringRef act, std::optional<float> lo, std::optional<float> hi,
-                      const DirectLayout &layout = {});
+                      const DirectLayout &layout = {}, bool zmm = true);
 
 //===----------------------------------------------------------------------===//
 // im2col, layouts and weights (Im2col.cpp)
