@@ -96,6 +96,25 @@ def OctetFuseElementwise : Pass<"octet-fuse-elementwise"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def OctetByteTables : Pass<"octet-byte-tables"> {
+  let summary = "Elementwise float islands from one 8-bit tensor to another as 256-entry tables";
+  let description = [{
+    Runs after octet-fuse-elementwise. An elementwise `linalg.generic` that
+    reads one 8-bit tensor (and nothing else but values defined outside it)
+    and writes an 8-bit tensor is a function of the input byte alone: a
+    quantized SiLU, sigmoid, GELU or hard-swish (dequantize, the float ops,
+    quantize) computed per element. When its body does float work worth
+    more than a table lookup (a division, a math op, or 16+ ops) and the
+    tensor has 1024+ elements, the same body is run on the 256 byte values
+    (a generic over a constant 0..255 tensor, computed at run time by the
+    same code, so the table is bit-for-bit what the per-element code gives)
+    and the result becomes a lookup of that table per element.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def OctetApproximateMath : Pass<"octet-approximate-math"> {
   let summary = "f32 exp, tanh and erf as polynomial approximations";
   let description = [{

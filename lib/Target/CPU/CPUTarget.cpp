@@ -142,6 +142,7 @@ void buildTensorsToBuffersPasses(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(mlir::octet::createOctetFuseElementwise());
+  pm.addPass(mlir::octet::createOctetByteTables());
   pm.addPass(mlir::octet::createOctetApproximateMath());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
