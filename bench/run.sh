@@ -3,8 +3,11 @@
 # (libdnnl) for INT8 GEMM and convolution, ONNX Runtime 1.30 (CPU,
 # onnxruntime-node) for whole models, on one thread (Octet --threads=1), then
 # the 224x224 models on 1 and 2 threads each, and on AVX-512 hosts the AVX2
-# kernels (--cpu=x86-64-v3) against oneDNN limited to AVX2. Prints markdown
-# tables.
+# kernels (--cpu=x86-64-v3) against oneDNN limited to AVX2. Each comparison
+# alternates Octet and its anchor over rounds (OCTET_BENCH_ROUNDS, default 7,
+# for the kernels; OCTET_BENCH_MODEL_ROUNDS, default 3, for the models) and
+# reports the medians, their ratio and the range of the rounds' ratios.
+# Prints markdown tables.
 # usage: bench/run.sh   (installs what it needs with scripts/setup.sh --bench-deps)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -91,6 +94,22 @@ for c in gemm_256x3072x768 conv3x3_64x56x56; do
 done
 
 ortb="node $root/bench/ort_bench.js"
+# Octet against ONNX Runtime on a whole model, alternating the two
+# `mrounds` times (a VM's speed drifts over minutes): prints the medians of
+# the rounds' p50s and sets vs_o, vs_a and vs_r (their ratio) and vs_range.
+# vs SO INPUT_NAME INPUT_NPY ONNX ITERS THREADS
+mrounds="${OCTET_BENCH_MODEL_ROUNDS:-3}"
+vs() {
+  local os="" as="" rs="" o a
+  for _ in $(seq "$mrounds"); do
+    o=$("$bin/octet-run" "$1" --threads="$6" --input "$2=@$3" --benchmark="$5" --warmup=3 | p50)
+    a=$(OCTET_ORT_THREADS="$6" $ortb "$4" "$5" "$2=$3")
+    os="$os $o" as="$as $a" rs="$rs $(ratio "$o" "$a")"
+  done
+  vs_o=$(echo "$os" | median) vs_a=$(echo "$as" | median)
+  vs_r=$(ratio "$vs_o" "$vs_a")
+  vs_range="$(echo "$rs" | tr ' ' '\n' | grep . | sort -g | head -1)-$(echo "$rs" | tr ' ' '\n' | grep . | sort -g | tail -1)"
+}
 for c in dynamic_linear dynamic_conv; do
   "$bin/octetc" "$work/$c.onnx" --target=cpu --emit=shared-lib -o "$work/$c.so"
   o=$("$bin/octet-run" "$work/$c.so" --threads=1 --input "x=@$work/$c.x.npy" --benchmark=20 --warmup=3 | p50)
@@ -102,16 +121,14 @@ done
 x="$root/models/digits_test_x.npy"
 "$bin/octetc" "$root/models/digits_cnn.qdq.onnx" --input-shape input=397x1x8x8 --target=cpu \
   --emit=shared-lib -o "$work/digits.so"
-o=$("$bin/octet-run" "$work/digits.so" --threads=1 --input "input=@$x" --benchmark=50 | p50)
-a=$($ortb "$root/models/digits_cnn.qdq.onnx" 50 "input=$x")
-echo "| digits QDQ, batch 397 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+vs "$work/digits.so" input "$x" "$root/models/digits_cnn.qdq.onnx" 50 1
+echo "| digits QDQ, batch 397 | $vs_o | ONNX Runtime | $vs_a | ${vs_r}x ($vs_range) |"
 if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   /usr/bin/python3 "$root/test/Inputs/torch_models.py" resnet18-qnnpack "$work/r18.onnx" 2>/dev/null
   /usr/bin/python3 -c "import numpy as np; np.save('$work/r18.x.npy', np.random.default_rng(0).random((1,3,64,64), dtype=np.float32))"
   "$bin/octetc" "$work/r18.onnx" --target=cpu --emit=shared-lib -o "$work/r18.so"
-  o=$("$bin/octet-run" "$work/r18.so" --threads=1 --input "input=@$work/r18.x.npy" --benchmark=20 | p50)
-  a=$($ortb "$work/r18.onnx" 20 "input=$work/r18.x.npy")
-  echo "| resnet18 QDQ (torch qnnpack), 1x3x64x64 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+  vs "$work/r18.so" input "$work/r18.x.npy" "$work/r18.onnx" 20 1
+  echo "| resnet18 QDQ (torch qnnpack), 1x3x64x64 | $vs_o | ONNX Runtime | $vs_a | ${vs_r}x ($vs_range) |"
   # ImageNet size, quantized by torch (qnnpack), 1x3x224x224: resnet18,
   # mobilenet_v2 (depthwise convolutions), efficientnet_b0 (SiLU and
   # squeeze-excitation float islands, 5x5 depthwise), regnet_x_400mf and
@@ -120,12 +137,12 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   for m in resnet18 mobilenet_v2 efficientnet_b0 regnet_x_400mf resnext50_32x4d; do
     /usr/bin/python3 "$root/test/Inputs/torch_models.py" $m-qnnpack "$work/$m.224.onnx" 224 2>/dev/null
     "$bin/octetc" "$work/$m.224.onnx" --target=cpu --emit=shared-lib -o "$work/$m.224.so"
-    o=$("$bin/octet-run" "$work/$m.224.so" --threads=1 --input "input=@$work/x224.npy" --benchmark=20 | p50)
-    a=$($ortb "$work/$m.224.onnx" 20 "input=$work/x224.npy")
-    echo "| $m QDQ (torch qnnpack), 1x3x224x224 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
-    o2=$("$bin/octet-run" "$work/$m.224.so" --threads=2 --input "input=@$work/x224.npy" --benchmark=20 | p50)
-    a2=$(OCTET_ORT_THREADS=2 $ortb "$work/$m.224.onnx" 20 "input=$work/x224.npy")
-    echo "| $m | $o | $o2 | $(ratio "$o" "$o2")x | $a | $a2 | $(ratio "$o2" "$a2")x |" >> "$work/threads.txt"
+    vs "$work/$m.224.so" input "$work/x224.npy" "$work/$m.224.onnx" 20 1
+    o=$vs_o a=$vs_a
+    echo "| $m QDQ (torch qnnpack), 1x3x224x224 | $o | ONNX Runtime | $a | ${vs_r}x ($vs_range) |"
+    vs "$work/$m.224.so" input "$work/x224.npy" "$work/$m.224.onnx" 20 2
+    o2=$vs_o a2=$vs_a
+    echo "| $m | $o | $o2 | $(ratio "$o" "$o2")x | $a | $a2 | ${vs_r}x ($vs_range) |" >> "$work/threads.txt"
   done
   # Concurrency (runtime ABI v2): K threads calling the one loaded module,
   # each with its own context; aggregate throughput against one thread.
@@ -135,15 +152,13 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   echo "| resnet18 QDQ 224, octet-run --concurrency=2 vs 1 (runs/s) | $t2 | --concurrency=1 | $t1 | $(awk -v a="$t2" -v b="$t1" 'BEGIN { printf "%.2f", a / b }')x throughput |"
   /usr/bin/python3 "$root/test/Inputs/torch_models.py" resnet18 "$work/r18f.onnx" 2>/dev/null
   "$bin/octetc" "$work/r18f.onnx" --target=cpu --emit=shared-lib -o "$work/r18f.so"
-  o=$("$bin/octet-run" "$work/r18f.so" --threads=1 --input "input=@$work/r18.x.npy" --benchmark=20 | p50)
-  a=$($ortb "$work/r18f.onnx" 20 "input=$work/r18.x.npy")
-  echo "| resnet18 float, 1x3x64x64 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+  vs "$work/r18f.so" input "$work/r18.x.npy" "$work/r18f.onnx" 20 1
+  echo "| resnet18 float, 1x3x64x64 | $vs_o | ONNX Runtime | $vs_a | ${vs_r}x ($vs_range) |"
 fi
 "$bin/octetc" "$root/models/digits_cnn.onnx" --input-shape input=397x1x8x8 --target=cpu \
   --emit=shared-lib -o "$work/digits_f.so"
-o=$("$bin/octet-run" "$work/digits_f.so" --threads=1 --input "input=@$x" --benchmark=50 | p50)
-a=$($ortb "$root/models/digits_cnn.onnx" 50 "input=$x")
-echo "| digits float, batch 397 | $o | ONNX Runtime | $a | $(awk -v o="$o" -v a="$a" 'BEGIN { printf "%.2f", o / a }')x |"
+vs "$work/digits_f.so" input "$x" "$root/models/digits_cnn.onnx" 50 1
+echo "| digits float, batch 397 | $vs_o | ONNX Runtime | $vs_a | ${vs_r}x ($vs_range) |"
 if [ -s "$work/threads.txt" ]; then
   # One and two threads (Octet --threads, ORT intra-op threads).
   echo
