@@ -510,6 +510,11 @@ def case_maxpool_rows(rng, work, requant, params=None):
     ceil = int(rng.integers(0, 2))
     hgt = int(rng.integers(dh * (kh - 1) + 1, 12))
     wid = int(rng.integers(dw * (kw - 1) + 16 * sw, dw * (kw - 1) + 70 * sw))
+    if params and params.get("small"):
+        # Small planes (rows under 16 outputs, at most 256 padded pixels):
+        # the whole plane is one vector, each window element a shuffle.
+        hgt = int(rng.integers(dh * (kh - 1) + 1, 10))
+        wid = int(rng.integers(dw * (kw - 1) + 1, 14))
     x = rng.integers(info.min, info.max + 1, (2, 3, hgt, wid)).astype(dt)
     x[0, 0, 0, :] = info.min
     model = os.path.join(work, "m.onnx")
@@ -762,6 +767,7 @@ CASES = {
     "qconv-s2d": case_qconv_s2d,
     "qconv-rows": case_qconv_rows,
     "maxpool-rows": case_maxpool_rows,
+    "maxpool-small": lambda r, w, q: case_maxpool_rows(r, w, q, {"small": True}),
     # An ImageNet stem in small: 3 channels (padded to 4), 7x7/2, pads 3.
     "qconv-stem": lambda r, w, q: case_qconv(r, w, q, {
         "group": 1, "cg": 3, "mg": 16, "k": (7, 7), "stride": (2, 2), "dil": (1, 1),
