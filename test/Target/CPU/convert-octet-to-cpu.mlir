@@ -165,17 +165,40 @@ func.func @float_conv2d_runtime_weight(%x: tensor<1x2x8x8xf32>, %w: tensor<2x2x3
 // A 3x3/2 max pool: per window element one read of 32 contiguous bytes
 // (16 lanes times the stride, padded with the u8 minimum) and a shuffle
 // keeping every second, then an unsigned max; 9 reads per output vector.
+// (Rows of 4 outputs on planes of 33 x 9 = 297 pixels: past the whole-plane
+// form's 256.)
 // CHECK-LABEL: func @max_pool_3x3_stride2_vector
 // CHECK: %[[LOW:.*]] = arith.constant 0 : i8
 // CHECK-NOT: linalg.generic
-// CHECK: %[[V0:.*]] = vector.transfer_read %{{.*}}, %[[LOW]] : tensor<1x2x9x9xi8>, vector<32xi8>
+// CHECK: %[[V0:.*]] = vector.transfer_read %{{.*}}, %[[LOW]] : tensor<1x2x33x9xi8>, vector<32xi8>
 // CHECK: %[[S0:.*]] = vector.shuffle %[[V0]], %[[V0]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30] : vector<32xi8>, vector<32xi8>
 // CHECK: %[[V1:.*]] = vector.transfer_read
 // CHECK: %[[S1:.*]] = vector.shuffle %[[V1]], %[[V1]]
 // CHECK: arith.maxui %[[S0]], %[[S1]] : vector<16xi8>
 // CHECK-COUNT-7: vector.transfer_read
-// CHECK: vector.transfer_write %{{.*}} : vector<16xi8>, tensor<1x2x4x4xi8>
-func.func @max_pool_3x3_stride2_vector(%x: tensor<1x2x9x9x!u8>) -> tensor<1x2x4x4x!u8> {
+// CHECK: vector.transfer_write %{{.*}} : vector<16xi8>, tensor<1x2x16x4xi8>
+func.func @max_pool_3x3_stride2_vector(%x: tensor<1x2x33x9x!u8>) -> tensor<1x2x16x4x!u8> {
+  %m = octet.max_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x2x33x9x!u8> -> tensor<1x2x16x4x!u8>
+  return %m : tensor<1x2x16x4x!u8>
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.05:128>
+
+// The same pool on 9 x 9 planes (81 pixels, 16 outputs): the plane is one
+// in-bounds read, each of the 9 window taps a constant shuffle of it into
+// the 4 x 4 output's order, and the output plane one in-bounds store.
+// CHECK-LABEL: func @max_pool_small_plane
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<1x2x9x9xi8> into tensor<1x2x81xi8>
+// CHECK: %[[P:.*]] = vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x2x81xi8>, vector<81xi8>
+// CHECK: %[[T0:.*]] = vector.shuffle %[[P]], %[[P]] [0, 2, 4, 6, 18, 20, 22, 24, 36, 38, 40, 42, 54, 56, 58, 60] : vector<81xi8>, vector<81xi8>
+// CHECK: %[[T1:.*]] = vector.shuffle %[[P]], %[[P]] [1, 3, 5, 7, 19, 21, 23, 25, 37, 39, 41, 43, 55, 57, 59, 61]
+// CHECK: arith.maxui %[[T0]], %[[T1]] : vector<16xi8>
+// CHECK-COUNT-7: vector.shuffle %[[P]], %[[P]]
+// CHECK: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xi8>, tensor<1x2x16xi8>
+// CHECK: tensor.expand_shape {{.*}} : tensor<1x2x16xi8> into tensor<1x2x4x4xi8>
+func.func @max_pool_small_plane(%x: tensor<1x2x9x9x!u8>) -> tensor<1x2x4x4x!u8> {
   %m = octet.max_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x2x9x9x!u8> -> tensor<1x2x4x4x!u8>
   return %m : tensor<1x2x4x4x!u8>
 }
