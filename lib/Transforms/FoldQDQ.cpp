@@ -55,6 +55,10 @@ static Value quantizedBias(PatternRewriter &rewriter, Location loc, Value bias,
   qc.shape = c->shape;
   for (int64_t k = 0; k < n; ++k) {
     double v = std::nearbyint((float)c->f[k] / (float)bs[k]);
+    // A NaN bias (or 0/0) has no int32 value: the float op stays (found by
+    // the fuzzer: the conversion of NaN to int64 is undefined).
+    if (std::isnan(v))
+      return {};
     qc.i.push_back((int64_t)std::clamp<double>(v, INT32_MIN, INT32_MAX));
   }
   SmallVector<int64_t> zps(n, 0);
