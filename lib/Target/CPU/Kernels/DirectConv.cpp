@@ -165,7 +165,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
             int64_t w0 = w[((f * cg + c) * kh + i) * kw + j],
                     w1 = c + 1 < cg ? w[((f * cg + c + 1) * kh + i) * kw + j] : 0;
             pairs = pairs && avx2PairFits(w0, w1);
-            narrow = narrow && w0 >= -127 && w1 >= -127;
+            narrow = narrow && avx2SignMain(w0) == w0 && avx2SignMain(w1) == w1;
           }
     // Weights of -128 (outside the sign form's [-127, 127]) run as -127
     // plus a residual of -1, in the same form, for just the tiles and taps
@@ -175,8 +175,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
     if (!pairs && !narrow) {
       resW.assign(w.size(), 0);
       for (size_t e = 0; e < w.size(); ++e)
-        if (w[e] < -127)
-          resW[e] = w[e] + 127;
+        resW[e] = w[e] - avx2SignMain(w[e]);
     }
     if (avx2Form == "sign") {
       signBias.assign(bias.begin(), bias.end());
@@ -440,7 +439,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           if (isFloat)
             packed.f[to] = (*spec.fw)[from];
           else
-            packed.i[to] = resW.empty() ? w[from] : w[from] - resW[from];
+            packed.i[to] = resW.empty() ? w[from] : avx2SignMain(w[from]);
         }
   // Depthwise taps (phase, i, j) with a non-zero weight for some channel.
   std::vector<bool> tapUsed(cg * kh * kw, true);

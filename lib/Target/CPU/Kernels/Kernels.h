@@ -139,6 +139,11 @@ inline bool avx2PairFits(int64_t w0, int64_t w1) {
   return 255 * pos <= 32767 && -255 * neg >= -32768;
 }
 
+/// The part of weight `w` that the AVX2 `sign` form takes exactly (s8
+/// activations times weights in [-127, 127]); w minus it (-1 for a -128)
+/// is the residual that the same form runs separately.
+inline int64_t avx2SignMain(int64_t w) { return std::max<int64_t>(w, -127); }
+
 Value vnniMatmul(OpBuilder &b, Location loc, Value a, bool aSigned, const std::vector<int64_t> &w,
                  int64_t n, int64_t k, ArrayRef<int32_t> bias, const VnniEpilogue *epi,
                  ProductISA isa = {});

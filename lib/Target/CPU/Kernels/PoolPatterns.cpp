@@ -82,7 +82,7 @@ struct MaxPoolKernel : CPUKernelPattern<MaxPool2DOp> {
             wp = inShape[3] + pads[1] + pads[3] + extra[1];
     if (!whole && hp * wp <= 256 && outShape[2] * outShape[3] <= 64) {
       int64_t nN = outShape[0], cN = outShape[1], oh = outShape[2], ow = outShape[3];
-      auto planeIn = VectorType::get({hp * wp}, el), planeOut = VectorType::get({oh * ow}, el);
+      auto planeIn = VectorType::get({hp * wp}, el);
       Value xflat = tensor::CollapseShapeOp::create(
           rewriter, loc, RankedTensorType::get({nN, cN, hp * wp}, el), xp,
           SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});

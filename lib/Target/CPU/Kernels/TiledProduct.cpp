@@ -58,9 +58,9 @@ Avx2Split avx2Split(const std::vector<int64_t> &w, int64_t n, int64_t k, bool si
       int64_t cnt = kk + 1 < k ? 2 : 1;
       if (sign) {
         for (int64_t e = 0; e < cnt; ++e)
-          if (m[e] < -127) {
-            r[e] = m[e] + 127;
-            m[e] = -127;
+          if (int64_t keep = avx2SignMain(m[e]); keep != m[e]) {
+            r[e] = m[e] - keep;
+            m[e] = keep;
             any = true;
           }
         continue;
