@@ -197,6 +197,11 @@ def case_qconv(rng, work, requant, params=None):
         z = wzp.astype(np.int64).reshape(-1, 1, 1, 1)
         w = np.clip(rng.integers(0, 256, w.shape), z - 128, z + 127)
         w = np.clip(w, 0, 255).astype(np.uint8)
+    elif p.get("wgauss"):  # trained-like: small weights, a few at the extremes
+        w = np.clip(np.rint(rng.normal(0, 22, w.shape)), -128, 127)
+        hot = rng.random(w.shape) < 0.02
+        w[hot] = rng.choice([-128, -127, 127], int(hot.sum()))
+        w = w.astype(np.int8)
     elif p.get("wzp") == "s8":  # int8 weights with non-zero zero points
         wzp = rng.integers(-20, 21, m if per_channel else 1).astype(np.int8)
         w = rng.integers(-100, 101, w.shape).astype(np.int8)
@@ -766,6 +771,14 @@ CASES = {
     "qconv-pad-rows": case_qconv_pad_rows,
     "qconv-s2d": case_qconv_s2d,
     "qconv-rows": case_qconv_rows,
+    # Trained-like weights on 8-64 input channels (multiples of 4): on AVX2
+    # the `pairs` form with the input channels reordered so that few pairs
+    # hold two large weights of one sign (the rest in the residual).
+    "qconv-pairs": lambda r, w, q: case_qconv(r, w, q, {
+        "group": 1, "cg": int(r.choice([8, 12, 16, 32, 64])), "mg": int(r.integers(1, 70)),
+        "k": (int(r.integers(1, 4)), int(r.integers(1, 4))),
+        "stride": (int(r.integers(1, 3)), int(r.integers(1, 3))), "dil": (1, 1),
+        "hw": (int(r.integers(3, 9)), int(r.integers(5, 30))), "wgauss": True}),
     "maxpool-rows": case_maxpool_rows,
     "maxpool-small": lambda r, w, q: case_maxpool_rows(r, w, q, {"small": True}),
     # An ImageNet stem in small: 3 channels (padded to 4), 7x7/2, pads 3.

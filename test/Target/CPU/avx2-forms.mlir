@@ -109,3 +109,26 @@ func.func @sign_only(%a: tensor<4x32x!u8>) -> tensor<4x16x!u8o> {
   %y = octet.gemm %a, %w {trans_b = true} : (tensor<4x32x!u8>, tensor<16x32x!wg>) -> tensor<4x16x!u8o>
   return %y : tensor<4x16x!u8o>
 }
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.05:128>
+!u8o = !quant.uniform<u8:f32, 0.1:3>
+!wg = !quant.uniform<i8:f32, 0.1>
+
+// A convolution whose input channels 0 and 1 hold 100 in every output
+// channel: in the given order each pair (100, 100) would saturate (a residual
+// in every block-quad). The channels-last transpose reorders the input
+// channels (0, 2, 1, 3), the weight with them, so that every pair holds one
+// 100 and one 1: the pairs form with no residual.
+// CHECK-LABEL: func @conv_channel_pairs
+// CHECK-DAG: arith.constant dense<[0, 2, 1, 3]> : tensor<4xi32>
+// CHECK-NOT: tensor<2xi32>
+// CHECK: octet_cpu.dot4 {{.*}} {octet_cpu.avx2 = "pairs"}
+// CHECK-NOT: tensor<2xi32>
+// CHECK: return
+func.func @conv_channel_pairs(%x: tensor<1x4x8x8x!u8>) -> tensor<1x16x8x8x!u8o> {
+  %w = octet.constant dense<[[[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]], [[[100]], [[100]], [[1]], [[1]]]]> : tensor<16x4x1x1xi8> : tensor<16x4x1x1x!wg>
+  %y = octet.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x4x8x8x!u8>, tensor<16x4x1x1x!wg>) -> tensor<1x16x8x8x!u8o>
+  return %y : tensor<1x16x8x8x!u8o>
+}

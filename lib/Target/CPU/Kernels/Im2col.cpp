@@ -41,13 +41,15 @@ SmallVector<float> floatBiasValues(const std::optional<ConstTensor> &bias, int64
 /// vector.transpose (lowered to shuffles), 16 row vectors written; blocks at
 /// the edges use masked transfers. An elementwise op with a transposing
 /// index map vectorized into byte-by-byte inserts and extracts.
-Value transposeLast2(OpBuilder &b, Location loc, Value src) {
+/// With `rowOrder`, output column k is input row rowOrder[k].
+Value transposeLast2(OpBuilder &b, Location loc, Value src, ArrayRef<int32_t> rowOrder = {}) {
   auto st = rtt(src);
   int64_t nN = st.getDimSize(0), R = st.getDimSize(1), C = st.getDimSize(2);
   Type el = st.getElementType();
   auto row = VectorType::get({16}, el), blk = VectorType::get({16, 16}, el);
   Value dst = emptyLike(b, loc, {nN, C, R}, el);
   auto idx = cstIndex;
+  Value order = rowOrder.empty() ? Value() : i32Table(b, loc, rowOrder);
   auto blocks = [&](Value cur, int64_t r0, int64_t r1, int64_t c0, int64_t c1,
                     bool inB) -> Value {
     if (r1 <= r0 || c1 <= c0)
@@ -72,6 +74,10 @@ Value transposeLast2(OpBuilder &b, Location loc, Value src) {
             Value rk = arith::AddIOp::create(cb, cl, r, idx(cb, cl, k));
             if (!inB) // rows past R: clamp (read a valid row; not written)
               rk = arith::MinSIOp::create(cb, cl, rk, idx(cb, cl, R - 1));
+            if (order)
+              rk = arith::IndexCastOp::create(
+                  cb, cl, cb.getIndexType(),
+                  tensor::ExtractOp::create(cb, cl, order, ValueRange{rk}));
             Value rv = vector::TransferReadOp::create(cb, cl, row, src, ValueRange{n, rk, c},
                                                       minor, pad, Value(), inBounds);
             rows.push_back(rv);
@@ -157,11 +163,13 @@ Value rowsToNCHW(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> outSh
 /// The padded NCHW input `xp` transposed to NHWC, as [N, Hp, Wp * C]: a
 /// window row of kw pixels is kw * C contiguous elements. With `cp` > C
 /// (at most 4), channels C .. cp - 1 are added holding `fill`.
-Value channelsLastRows(OpBuilder &b, Location loc, Value xp, int64_t cp, Value fill) {
+Value channelsLastRows(OpBuilder &b, Location loc, Value xp, int64_t cp, Value fill,
+                       ArrayRef<int32_t> channelOrder) {
   Type inEl = rtt(xp).getElementType();
   auto xs = rtt(xp).getShape();
   int64_t nN = xs[0], C = xs[1], H = xs[2], W = xs[3];
-  if (cp == 4 && C <= 4 && W >= 16) {
+  assert((channelOrder.empty() || (int64_t)channelOrder.size() == cp) && "one entry a channel");
+  if (cp == 4 && C <= 4 && W >= 16 && channelOrder.empty()) {
     // Four channels: per 16 pixels of a row, one vector per channel (the
     // fill for the added ones) interleaved into 64 bytes. The last vector
     // of a row starts at W - 16 (overlapping, same values): no masks,
@@ -214,7 +222,7 @@ Value channelsLastRows(OpBuilder &b, Location loc, Value xp, int64_t cp, Value f
   Value xt = tensor::CollapseShapeOp::create(
       b, loc, RankedTensorType::get({xs[0], xs[1], xs[2] * xs[3]}, inEl), xp,
       SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-  xt = transposeLast2(b, loc, xt);
+  xt = transposeLast2(b, loc, xt, channelOrder);
   xt = tensor::ExpandShapeOp::create(
       b, loc, RankedTensorType::get({xs[0], xs[2], xs[3], xs[1]}, inEl), xt,
       SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});

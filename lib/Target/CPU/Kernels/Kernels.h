@@ -139,6 +139,15 @@ inline bool avx2PairFits(int64_t w0, int64_t w1) {
   return 255 * pos <= 32767 && -255 * neg >= -32768;
 }
 
+/// An order of a convolution's `c` input channels (new position -> channel)
+/// for the AVX2 `pairs` form: the channels at positions 2i and 2i + 1 share
+/// vpmaddubsw's int16 pair in every tap, so the order pairs the channels
+/// whose weights (`w`, [rows][c], rows = output channels x taps) rarely
+/// overflow together (avx2PairFits), leaving fewer weights to the residual.
+/// Empty where the identity is as good or the weights too dense with large
+/// values to be worth it.
+SmallVector<int32_t> avx2PairChannels(const std::vector<int64_t> &w, int64_t rows, int64_t c);
+
 /// The part of weight `w` that the AVX2 `sign` form takes exactly (s8
 /// activations times weights in [-127, 127]); w minus it (-1 for a -128)
 /// is the residual that the same form runs separately.
@@ -194,7 +203,8 @@ SmallVector<float> floatBiasValues(const std::optional<ConstTensor> &bias, int64
 Value rowsToNCHW(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> outShape);
 /// A padded NCHW input channels-last, as [N, Hp, Wp * cp]: channels C ..
 /// cp - 1 (cp >= C) hold `fill`.
-Value channelsLastRows(OpBuilder &b, Location loc, Value xp, int64_t cp, Value fill);
+Value channelsLastRows(OpBuilder &b, Location loc, Value xp, int64_t cp, Value fill,
+                       ArrayRef<int32_t> channelOrder = {});
 /// The [N * OH * OW, KH * KW * C] im2col rows of a padded NCHW input.
 Value im2colRows(OpBuilder &b, Location loc, Value xp, ArrayRef<int64_t> outShape, int64_t kh,
                  int64_t kw, ArrayRef<int64_t> strides, ArrayRef<int64_t> dil);

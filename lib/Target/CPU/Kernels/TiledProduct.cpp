@@ -18,6 +18,7 @@
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include "Kernels.h"
@@ -102,6 +103,97 @@ Avx2Split avx2Split(const std::vector<int64_t> &w, int64_t n, int64_t k, bool si
   return s;
 }
 } // namespace
+
+SmallVector<int32_t> avx2PairChannels(const std::vector<int64_t> &w, int64_t rows, int64_t c) {
+  if (c < 4 || c % 2)
+    return {};
+  // cost[p][q]: the rows where channels p and q would not fit one pair. Only
+  // a pair holding a weight over 64 in magnitude can fail, so each row's
+  // such weights are tried against the row's other channels.
+  std::vector<int32_t> cost(c * c, 0);
+  auto big = [](int64_t v) { return v > 64 || v < -64; };
+  int64_t work = 0;
+  SmallVector<int64_t> large;
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t *wr = &w[r * c];
+    large.clear();
+    for (int64_t p = 0; p < c; ++p)
+      if (big(wr[p]))
+        large.push_back(p);
+    // Weights this dense in large values take the sign form anyway.
+    if ((work += (int64_t)large.size() * c) > (int64_t(64) << 20))
+      return {};
+    for (int64_t p : large)
+      for (int64_t q = 0; q < c; ++q)
+        if (q != p && (!big(wr[q]) || q > p) && !avx2PairFits(wr[p], wr[q])) {
+          ++cost[p * c + q];
+          ++cost[q * c + p];
+        }
+  }
+  int64_t identity = 0;
+  for (int64_t p = 0; p < c; p += 2)
+    identity += cost[p * c + p + 1];
+  if (identity == 0)
+    return {};
+  // Greedy: the channels with the most conflicts first, each with the free
+  // channel it conflicts with least; then swaps between two pairs while
+  // one lowers the total.
+  SmallVector<int64_t> order(c), total(c, 0);
+  for (int64_t p = 0; p < c; ++p) {
+    order[p] = p;
+    for (int64_t q = 0; q < c; ++q)
+      total[p] += cost[p * c + q];
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t a, int64_t b) { return total[a] > total[b]; });
+  std::vector<bool> used(c, false);
+  SmallVector<std::pair<int64_t, int64_t>> pairs;
+  for (int64_t p : order) {
+    if (used[p])
+      continue;
+    used[p] = true;
+    int64_t best = -1;
+    for (int64_t q = 0; q < c; ++q)
+      if (!used[q] && (best < 0 || cost[p * c + q] < cost[p * c + best]))
+        best = q;
+    used[best] = true;
+    pairs.push_back({p, best});
+  }
+  auto at = [&](int64_t a, int64_t b) { return (int64_t)cost[a * c + b]; };
+  for (int sweep = 0; sweep < 16; ++sweep) {
+    bool changed = false;
+    for (size_t i = 0; i < pairs.size(); ++i)
+      for (size_t j = i + 1; j < pairs.size(); ++j) {
+        auto [a, b] = pairs[i];
+        auto [d, e] = pairs[j];
+        int64_t now = at(a, b) + at(d, e), x = at(a, d) + at(b, e), y = at(a, e) + at(b, d);
+        if (x < now && x <= y) {
+          pairs[i] = {a, d};
+          pairs[j] = {b, e};
+          changed = true;
+        } else if (y < now) {
+          pairs[i] = {a, e};
+          pairs[j] = {b, d};
+          changed = true;
+        }
+      }
+    if (!changed)
+      break;
+  }
+  int64_t paired = 0;
+  for (auto [a, b] : pairs)
+    paired += at(a, b);
+  if (paired >= identity)
+    return {};
+  // In channel order where that keeps the result (for readable IR).
+  llvm::sort(pairs, [](auto x, auto y) { return std::min(x.first, x.second) < std::min(y.first, y.second); });
+  SmallVector<int32_t> out;
+  for (auto [a, b] : pairs) {
+    out.push_back((int32_t)std::min(a, b));
+    out.push_back((int32_t)std::max(a, b));
+  }
+  return out;
+}
 
 /// The register-tiled product behind vnniMatmul and floatMatmul: int8 with
 /// `w`/`bias`, or f32 with `fw`/`fbias` (one FMA per accumulator and element
