@@ -12,6 +12,9 @@
 # See docs/sanitizers-and-fuzzing.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# ccache hashes the paths under the checkout relative to it, so a clone in
+# another folder (CI's) reuses the objects built here.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 
 usage() { echo "usage: scripts/fuzz.sh [SECONDS]"; }
 seconds=60

@@ -7,6 +7,9 @@
 #   --bench-deps  the test deps and oneDNN (libdnnl-dev), bench/run.sh's anchor
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# ccache hashes the paths under the checkout relative to it, so a clone in
+# another folder (CI's) reuses the objects built here.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 cd "$root"
 
 run_main=1
