@@ -105,7 +105,8 @@ Avx2Split avx2Split(const std::vector<int64_t> &w, int64_t n, int64_t k, bool si
 } // namespace
 
 SmallVector<int32_t> avx2PairChannels(const std::vector<int64_t> &w, int64_t rows, int64_t c) {
-  if (c < 4 || c % 2)
+  // (The c x c table stays under 16 MB.)
+  if (c < 4 || c % 2 || c > 2048)
     return {};
   // cost[p][q]: the rows where channels p and q would not fit one pair. Only
   // a pair holding a weight over 64 in magnitude can fail, so each row's
