@@ -853,6 +853,14 @@ LogicalResult Importer::onResize(const NodeProto &n) {
   if (opset < 11 && !upsample &&
       llvm::any_of(scales, [](float s) { return s < 1.0f; }))
     nearest = "ceil";
+  // The output is bounded like Importer::make's results (2^32 elements)
+  // before any handler multiplies its dimensions (the fuzzer's sizes of
+  // 2^55 overflowed the antialias matrix's size).
+  uint64_t outCount = 1;
+  for (int64_t d : out)
+    if (d < 0 || __builtin_mul_overflow(outCount, (uint64_t)d, &outCount) ||
+        outCount > (uint64_t{1} << 32))
+      return nodeError(n) << "output shape " << shapeToString(out) << " is too large to compile";
   int64_t resized = 0;
   for (int64_t d = 0; d < rank; ++d)
     resized += out[d] != in[d] || scales[d] != 1.0f;
@@ -918,7 +926,7 @@ FailureOr<Value> Importer::antialiasResize(const NodeProto &n, Value x, ArrayRef
     int64_t in = shape[d], o = out[d];
     if (in == o)
       continue;
-    if (in * o > (int64_t{1} << 26))
+    if (double(in) * double(o) > double(int64_t{1} << 26))
       return nodeError(n) << "an antialiased resize of dimension " << d << " from " << in
                           << " to " << o << " is too large to compile";
     float rscale = scales[d], scale = 1.0f / rscale;
