@@ -1010,10 +1010,14 @@ LogicalResult DynamicQuantizeOp::verify() {
 // Quantize / requantize folding and canonicalization
 //===----------------------------------------------------------------------===//
 
-/// ONNX QuantizeLinear on one value: saturate(rint(x / scale) + zp).
-static int64_t quantizeValue(double x, double scale, int64_t zp, int64_t lo,
-                             int64_t hi) {
+/// ONNX QuantizeLinear on one value: saturate(rint(x / scale) + zp); none
+/// for NaN (a NaN input, or 0 / 0), whose conversion the generated code
+/// leaves unspecified (arith.fptosi's poison), so it is not folded.
+static std::optional<int64_t> quantizeValue(double x, double scale, int64_t zp, int64_t lo,
+                                            int64_t hi) {
   float q = std::nearbyint((float)x / (float)scale);
+  if (std::isnan(q))
+    return std::nullopt;
   double v = (double)q + (double)zp;
   return (int64_t)std::clamp<double>(v, (double)lo, (double)hi);
 }
@@ -1040,8 +1044,11 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
   out.i.resize(c->f.size());
   for (size_t k = 0; k < c->f.size(); ++k) {
     size_t ch = axis ? (k / inner) % dim : 0;
-    out.i[k] = quantizeValue(c->f[k], scales[ch], zps[ch], q.getStorageTypeMin(),
-                             q.getStorageTypeMax());
+    auto v = quantizeValue(c->f[k], scales[ch], zps[ch], q.getStorageTypeMin(),
+                           q.getStorageTypeMax());
+    if (!v)
+      return {};
+    out.i[k] = *v;
   }
   return out.write(withElementType(getType(), getStorageIntegerType(q)));
 }

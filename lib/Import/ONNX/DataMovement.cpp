@@ -821,8 +821,14 @@ LogicalResult Importer::onResize(const NodeProto &n) {
     }
     for (size_t i = 0; i < axes.size(); ++i) {
       int64_t a = *normAxis(axes[i], rank);
+      // An empty input axis makes its ratio infinite (and 0 x inf NaN).
+      double size = std::floor((double)keep * (double)in[a] + 0.5);
+      if (!(size >= 0 && size < 0x1p62))
+        return nodeError(n) << "keep_aspect_ratio_policy=\"" << policy
+                            << "\" gives no finite size for axis " << a << " of input shape "
+                            << shapeToString(in);
       scales[a] = keep;
-      out[a] = (int64_t)std::floor((double)keep * (double)in[a] + 0.5);
+      out[a] = (int64_t)size;
     }
   }
   for (size_t i = 0; i < axes.size() && (policy == "stretch" || sizeList.empty()); ++i) {
