@@ -1287,6 +1287,124 @@ def _if_model(runtime):
     return model(nodes, ins, [vi("r", F, None)], [const("bias", w(3))], opset=13)
 
 
+# Loop and Scan, unrolled at import.
+def _loop_known():
+    # M = 6, but the body's condition (iteration < 3, folded per iteration)
+    # stops it after 4 iterations; y carried, two scan outputs, a body
+    # initializer and outer values (x, rows) read inside; a nested Loop
+    # (M = 2) in the body.
+    inner = h.make_graph(
+        [h.make_node("Identity", ["ic"], ["ic_out"], name="in_id"),
+         h.make_node("Mul", ["iy", "half"], ["iy2"], name="in_mul"),
+         h.make_node("Add", ["iy2", "x"], ["iy_out"], name="in_add")],
+        "inner", [vi("ii", I64, []), vi("ic", TP.BOOL, []), vi("iy", F, [2, 3])],
+        [vi("ic_out", TP.BOOL, []), vi("iy_out", F, [2, 3])])
+    body = h.make_graph(
+        [h.make_node("Less", ["i", "three"], ["c_out"], name="less"),
+         h.make_node("Gather", ["rows", "i"], ["row"], name="gather", axis=0),
+         h.make_node("Add", ["y", "row"], ["y1"], name="add_row"),
+         h.make_node("Loop", ["two", "", "y1"], ["y_out"], name="inner_loop", body=inner),
+         h.make_node("Cast", ["i"], ["fi"], name="cast_i", to=TP.FLOAT),
+         h.make_node("Mul", ["y_out", "fi"], ["scaled"], name="scale")],
+        "body", [vi("i", I64, []), vi("c", TP.BOOL, []), vi("y", F, [2, 3])],
+        [vi("c_out", TP.BOOL, []), vi("y_out", F, [2, 3]), vi("scaled", F, [2, 3]),
+         vi("row", F, [3])],
+        initializer=[const("three", np.int64(3)), const("two", np.int64(2)),
+                     const("half", np.float32(0.5))])
+    return model([h.make_node("Loop", ["m", "t", "x"], ["y", "ys", "rs"], name="loop", body=body)],
+                 [vi("x", F, [2, 3]), vi("rows", F, [6, 3])],
+                 [vi("y", F, None), vi("ys", F, None), vi("rs", F, None)],
+                 [const("m", np.int64(6)), const("t", np.array(True))], opset=13)
+
+
+def _loop_runtime():
+    # The condition depends on the data: M = 5 iterations are unrolled and
+    # those after the condition turns false are discarded (y and a counter).
+    body = h.make_graph(
+        [h.make_node("Tanh", ["y"], ["t"], name="tanh"),
+         h.make_node("Add", ["t", "x"], ["y_out"], name="add"),
+         h.make_node("ReduceSum", ["y_out"], ["s"], name="sum", keepdims=0),
+         h.make_node("Less", ["s", "lim"], ["c_out"], name="less"),
+         h.make_node("Add", ["k", "one"], ["k_out"], name="count")],
+        "body", [vi("i", I64, []), vi("c", TP.BOOL, []), vi("y", F, [2, 3]), vi("k", I64, [])],
+        [vi("c_out", TP.BOOL, []), vi("y_out", F, [2, 3]), vi("k_out", I64, [])],
+        initializer=[const("lim", np.float32(4.5)), const("one", np.int64(1))])
+    return model([h.make_node("Loop", ["m", "c0", "x", "k0"], ["y", "k"], name="loop", body=body)],
+                 [vi("x", F, [2, 3]), vi("c0", TP.BOOL, [])],
+                 [vi("y", F, None), vi("k", I64, None)],
+                 [const("m", np.int64(5)), const("k0", np.int64(0))], opset=13)
+
+
+def _loop_zero():
+    # No iteration (M = 0): the carried value passes through and the scan
+    # output is empty.
+    body = h.make_graph([h.make_node("Identity", ["c"], ["c_out"], name="id"),
+                         h.make_node("Neg", ["y"], ["y_out"], name="neg"),
+                         h.make_node("Identity", ["y_out"], ["y_scan"], name="id2")],
+                        "body", [vi("i", I64, []), vi("c", TP.BOOL, []), vi("y", F, [2, 3])],
+                        [vi("c_out", TP.BOOL, []), vi("y_out", F, [2, 3]),
+                         vi("y_scan", F, [2, 3])])
+    return model([h.make_node("Loop", ["m", "", "x"], ["y", "ys"], name="loop", body=body)],
+                 [vi("x", F, [2, 3])], [vi("y", F, None), vi("ys", F, None)],
+                 [const("m", np.int64(0))], opset=13)
+
+
+def _scan(opset):
+    # Two states, two scan inputs (the second reversed, along axis 1), two
+    # scan outputs (the first reversed, the second along axis 1).
+    body = h.make_graph(
+        [h.make_node("MatMul", ["xa", "wm"], ["p"], name="mm"),
+         h.make_node("Add", ["h", "p"], ["hp"], name="add_h"),
+         h.make_node("Add", ["hp", "xb"], ["hq"], name="add_b"),
+         h.make_node("Tanh", ["hq"], ["h_out"], name="tanh"),
+         h.make_node("Add", ["acc", "h_out"], ["acc_out"], name="acc"),
+         h.make_node("Mul", ["h_out", "xb"], ["z"], name="mul"),
+         h.make_node("Identity", ["h_out"], ["h_scan"], name="id")],
+        "body", [vi("h", F, [4]), vi("acc", F, [4]), vi("xa", F, [3]), vi("xb", F, [4])],
+        [vi("h_out", F, [4]), vi("acc_out", F, [4]), vi("h_scan", F, [4]), vi("z", F, [4])],
+        initializer=[const("wm", w(3, 4))])
+    return model([h.make_node("Scan", ["h0", "a0", "xs", "bs"], ["h", "acc", "hs", "zs"],
+                              name="scan", body=body, num_scan_inputs=2,
+                              scan_input_axes=[0, 1], scan_input_directions=[0, 1],
+                              scan_output_axes=[0, -1], scan_output_directions=[1, 0])],
+                 [vi("h0", F, [4]), vi("a0", F, [4]), vi("xs", F, [5, 3]), vi("bs", F, [4, 5])],
+                 [vi(o, F, None) for o in ("h", "acc", "hs", "zs")], opset=opset)
+
+
+def _scan8():
+    # Opset 8: a batch axis on every input (and no sequence_lens).
+    body = h.make_graph(
+        [h.make_node("Add", ["s", "x"], ["s_out"], name="add"),
+         h.make_node("Mul", ["s_out", "x"], ["y"], name="mul")],
+        "body", [vi("s", F, [3]), vi("x", F, [3])], [vi("s_out", F, [3]), vi("y", F, [3])])
+    return model([h.make_node("Scan", ["", "s0", "xs"], ["s", "ys"], name="scan", body=body,
+                              num_scan_inputs=1, directions=[1])],
+                 [vi("s0", F, [2, 3]), vi("xs", F, [2, 4, 3])],
+                 [vi("s", F, None), vi("ys", F, None)], opset=8)
+
+
+M["loop_known"] = _loop_known
+M["loop_runtime"] = _loop_runtime
+M["loop_zero"] = _loop_zero
+M["scan11"] = lambda: _scan(11)
+M["scan9"] = lambda: _scan(9)
+M["scan8"] = _scan8
+# A Scan over an empty sequence: the states pass through; the scan outputs
+# (float, bool and quantized) are empty.
+M["scan_empty"] = lambda: model(
+    [h.make_node("Scan", ["s0", "xs"], ["s", "ys", "bs", "qs"], name="scan", num_scan_inputs=1,
+                 body=h.make_graph(
+                     [h.make_node("Add", ["s", "x"], ["s_out"], name="add"),
+                      h.make_node("Identity", ["s_out"], ["y"], name="id"),
+                      h.make_node("Less", ["s", "x"], ["b"], name="less"),
+                      h.make_node("QuantizeLinear", ["x", "qs_", "qz_"], ["q"], name="q")],
+                     "body", [vi("s", F, [3]), vi("x", F, [3])],
+                     [vi("s_out", F, [3]), vi("y", F, [3]), vi("b", TP.BOOL, [3]),
+                      vi("q", U8, [3])],
+                     initializer=[const("qs_", np.float32(0.1)), const("qz_", np.uint8(128))]))],
+    [vi("s0", F, [3]), vi("xs", F, [0, 3])],
+    [vi("s", F, None), vi("ys", F, None), vi("bs", TP.BOOL, None), vi("qs", U8, None)],
+    opset=11)
 M["if_const"] = lambda: _if_model(False)
 M["if_runtime"] = lambda: _if_model(True)
 # NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (targets are inputs:
@@ -3231,6 +3349,111 @@ M["batch_flatten_gemm"] = lambda: model(
      h.make_node("Softmax", ["g"], ["y"], name="probs", axis=-1)],
     [vi("x", F, NB + [2, 3, 3])], [vi("y", F, None)], [const("w", w(5, 18)), const("b", w(5))])
 
+
+# Loop and Scan errors (test/Import/ONNX/errors/control-flow.test).
+def _lbody(nodes=None, ins=None, outs=None, inits=()):
+    nodes = nodes if nodes is not None else [
+        h.make_node("Identity", ["c"], ["c_out"], name="id"),
+        h.make_node("Neg", ["y"], ["y_out"], name="neg")]
+    ins = ins if ins is not None else [vi("i", I64, []), vi("c", TP.BOOL, []), vi("y", F, [2])]
+    outs = outs if outs is not None else [vi("c_out", TP.BOOL, []), vi("y_out", F, [2])]
+    return h.make_graph(nodes, "body", ins, outs, initializer=list(inits))
+
+
+def _loop(inputs=("m", "", "x"), outputs=("y",), body=None, in_vis=None, inits=None, **attrs):
+    if body is not False:
+        attrs["body"] = body if body is not None else _lbody()
+    return model([h.make_node("Loop", list(inputs), list(outputs), name="loop", **attrs)],
+                 in_vis or [vi("x", F, [2])], [vi(o, F, None) for o in outputs],
+                 inits if inits is not None else [const("m", np.int64(3))], opset=13)
+
+
+def _sbody(ins=None, outs=None, nodes=None):
+    nodes = nodes if nodes is not None else [
+        h.make_node("Add", ["s", "x"], ["s_out"], name="add"),
+        h.make_node("Identity", ["s_out"], ["y"], name="id")]
+    ins = ins if ins is not None else [vi("s", F, [3]), vi("x", F, [3])]
+    outs = outs if outs is not None else [vi("s_out", F, [3]), vi("y", F, [3])]
+    return h.make_graph(nodes, "body", ins, outs)
+
+
+def _scan_bad(inputs=("s0", "xs"), outputs=("s", "ys"), in_vis=None, opset=11, body=None,
+              inits=(), **attrs):
+    if body is not False:
+        attrs["body"] = body if body is not None else _sbody()
+    attrs.setdefault("num_scan_inputs", 1)
+    return model([h.make_node("Scan", list(inputs), list(outputs), name="scan", **attrs)],
+                 in_vis or [vi("s0", F, [3]), vi("xs", F, [4, 3])],
+                 [vi(o, F, None) for o in outputs], list(inits), opset=opset)
+
+
+_CF_BAD = {
+    "loop_no_body": lambda: _loop(body=False),
+    "loop_one_input": lambda: _loop(inputs=("m",)),
+    "loop_body_io": lambda: _loop(body=_lbody(ins=[vi("i", I64, []), vi("y", F, [2])])),
+    "loop_outputs": lambda: _loop(outputs=("y", "z")),
+    "loop_missing_carried": lambda: _loop(inputs=("m", "", "")),
+    "loop_runtime_m": lambda: _loop(in_vis=[vi("x", F, [2]), vi("m", I64, [])], inits=[]),
+    "loop_cond_type": lambda: _loop(inputs=("m", "x", "x")),
+    "loop_unbounded": lambda: _loop(inputs=("", "c", "x"),
+                                    in_vis=[vi("x", F, [2]), vi("c", TP.BOOL, [])], inits=[]),
+    "loop_forever": lambda: _loop(inputs=("", "t", "x"), inits=[const("t", np.array(True))]),
+    "loop_too_long": lambda: _loop(inits=[const("m", np.int64(5000))]),
+    "loop_too_many_nodes": lambda: _loop(
+        inits=[const("m", np.int64(1000))],
+        body=_lbody(nodes=[h.make_node("Identity", ["c"], ["c_out"], name="id")] +
+                    [h.make_node("Neg", ["y" if k == 0 else "n%d" % (k - 1)],
+                                 ["y_out" if k == 99 else "n%d" % k], name="neg%d" % k)
+                     for k in range(100)])),
+    "loop_cond_out_type": lambda: _loop(body=_lbody(
+        nodes=[h.make_node("Neg", ["y"], ["y_out"], name="neg")],
+        outs=[vi("y_out", F, [2]), vi("y_out", F, [2])])),
+    "loop_runtime_shape": lambda: _loop(
+        inputs=("m", "c", "x"), in_vis=[vi("x", F, [2]), vi("c", TP.BOOL, [])],
+        body=_lbody(nodes=[h.make_node("Identity", ["c"], ["c_out"], name="id"),
+                           h.make_node("Concat", ["y", "y"], ["y_out"], name="cat", axis=0)])),
+    "loop_runtime_scan": lambda: _loop(
+        inputs=("m", "c", "x"), outputs=("y", "ys"),
+        in_vis=[vi("x", F, [2]), vi("c", TP.BOOL, [])],
+        body=_lbody(nodes=[h.make_node("Identity", ["c"], ["c_out"], name="id"),
+                           h.make_node("Neg", ["y"], ["y_out"], name="neg"),
+                           h.make_node("Identity", ["y"], ["ys"], name="id2")],
+                    outs=[vi("c_out", TP.BOOL, []), vi("y_out", F, [2]), vi("ys", F, [2])])),
+    "loop_body_type": lambda: _loop(body=_lbody(
+        ins=[vi("i", I64, []), vi("c", TP.BOOL, []), vi("y", I64, [2])])),
+    "loop_scan_shapes": lambda: _loop(
+        outputs=("y", "ys"),
+        body=_lbody(nodes=[h.make_node("Identity", ["c"], ["c_out"], name="id"),
+                           h.make_node("Concat", ["y", "y"], ["y_out"], name="cat", axis=0),
+                           h.make_node("Identity", ["y"], ["ys"], name="id2")],
+                    outs=[vi("c_out", TP.BOOL, []), vi("y_out", F, None), vi("ys", F, None)])),
+    "loop_unnamed_input": lambda: _loop(body=_lbody(
+        ins=[vi("", I64, []), vi("c", TP.BOOL, []), vi("y", F, [2])])),
+    "scan_no_body": lambda: _scan_bad(body=False),
+    "scan_num_inputs": lambda: _scan_bad(num_scan_inputs=3),
+    "scan_body_io": lambda: _scan_bad(body=_sbody(ins=[vi("s", F, [3])])),
+    "scan_outputs": lambda: _scan_bad(outputs=("s", "ys", "zs")),
+    "scan_missing_input": lambda: _scan_bad(inputs=("", "xs")),
+    "scan_axes_count": lambda: _scan_bad(scan_input_axes=[0, 1]),
+    "scan_direction": lambda: _scan_bad(scan_input_directions=[2]),
+    "scan8_batch": lambda: _scan_bad(inputs=("", "s0", "xs"), opset=8,
+                                     in_vis=[vi("s0", F, [2, 3]), vi("xs", F, [3, 4, 3])]),
+    "scan8_dynamic_batch": lambda: _scan_bad(inputs=("", "s0", "xs"), opset=8,
+                                             in_vis=[vi("s0", F, ["N", 3]),
+                                                     vi("xs", F, ["N", 4, 3])]),
+    "scan8_lens": lambda: _scan_bad(inputs=("lens", "s0", "xs"), opset=8,
+                                    in_vis=[vi("s0", F, [2, 3]), vi("xs", F, [2, 4, 3])],
+                                    inits=[const("lens", np.array([4, 2], np.int32))]),
+    "scan_axis": lambda: _scan_bad(scan_input_axes=[2]),
+    "scan_dynamic_length": lambda: _scan_bad(in_vis=[vi("s0", F, [3]), vi("xs", F, ["T", 3])]),
+    "scan_lengths_differ": lambda: _scan_bad(
+        inputs=("s0", "xs", "zs"), num_scan_inputs=2,
+        in_vis=[vi("s0", F, [3]), vi("xs", F, [4, 3]), vi("zs", F, [5, 3])],
+        body=_sbody(ins=[vi("s", F, [3]), vi("x", F, [3]), vi("z", F, [3])])),
+    "scan_output_axis": lambda: _scan_bad(scan_output_axes=[3]),
+}
+for _k, _f in _CF_BAD.items():
+    M["bad_" + _k] = _f
 
 def main():
     if sys.argv[1:] == ["--list"]:

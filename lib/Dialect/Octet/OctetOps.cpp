@@ -1519,6 +1519,59 @@ OpFoldResult ShapeOp::fold(FoldAdaptor) {
   return out.write(rtt(getResult()));
 }
 
+/// A float constant with `f` applied to each element, where none is NaN
+/// (left to run time, whose NaN handling is the lowering's); none otherwise.
+static OpFoldResult foldFloatUnary(Attribute input, Type resultType,
+                                   llvm::function_ref<double(double)> f) {
+  auto rt = dyn_cast<RankedTensorType>(resultType);
+  if (!rt || !rt.hasStaticShape() || !isa<FloatType>(rt.getElementType()))
+    return {};
+  auto c = readFoldable(input);
+  if (!c || !c->isFloat)
+    return {};
+  ConstTensor t;
+  t.isFloat = true;
+  t.shape = c->shape;
+  for (double v : c->f) {
+    if (std::isnan(v))
+      return {};
+    t.f.push_back(f(v));
+  }
+  return t.write(rt);
+}
+
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(), getType(), [](double v) { return -v; });
+}
+OpFoldResult FloorOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(), getType(), [](double v) { return std::floor(v); });
+}
+OpFoldResult CeilOp::fold(FoldAdaptor adaptor) {
+  return foldFloatUnary(adaptor.getInput(), getType(), [](double v) { return std::ceil(v); });
+}
+OpFoldResult RoundOp::fold(FoldAdaptor adaptor) {
+  // (Ties to even: nearbyint in the default rounding mode.)
+  return foldFloatUnary(adaptor.getInput(), getType(),
+                        [](double v) { return std::nearbyint(v); });
+}
+/// Clamp of an f32 constant (not a quantized one) to its f32 bounds.
+OpFoldResult ClampOp::fold(FoldAdaptor adaptor) {
+  if (!rtt(getInput()).getElementType().isF32() || !getType().getElementType().isF32())
+    return {};
+  std::optional<double> lo, hi;
+  if (auto m = getMin())
+    lo = m->convertToDouble();
+  if (auto m = getMax())
+    hi = m->convertToDouble();
+  return foldFloatUnary(adaptor.getInput(), getType(), [&](double v) {
+    if (lo && v < *lo)
+      v = *lo;
+    if (hi && v > *hi)
+      v = *hi;
+    return v;
+  });
+}
+
 OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();

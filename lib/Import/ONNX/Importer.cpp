@@ -112,6 +112,8 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["BitShift"] = &Importer::onBitShift;
     t["Where"] = &Importer::onWhere;
     t["If"] = &Importer::onIf;
+    t["Loop"] = &Importer::onLoop;
+    t["Scan"] = &Importer::onScan;
     for (const char *k : {"HannWindow", "HammingWindow", "BlackmanWindow"})
       t[k] = &Importer::onWindow;
     t["DFT"] = &Importer::onDFT;
@@ -234,6 +236,17 @@ static SmallVector<const NodeProto *> topologicalOrder(const onnx::GraphProto &g
 /// outputs) shadow the outer ones only while it is imported.
 LogicalResult Importer::importBranch(const NodeProto &n, const onnx::GraphProto &g,
                                      StringRef which, SmallVector<Value> &outs) {
+  return importSubgraph(n, g, which, {}, outs);
+}
+
+/// Also a Loop's or Scan's body, whose inputs are bound to `args` (an If
+/// branch, given none, has no inputs to bind: ONNX gives it none).
+LogicalResult Importer::importSubgraph(const NodeProto &n, const onnx::GraphProto &g,
+                                       StringRef which, ArrayRef<Value> args,
+                                       SmallVector<Value> &outs) {
+  if (!args.empty() && (int)args.size() != g.input_size())
+    return nodeError(n) << which << " has " << g.input_size() << " inputs, expected "
+                        << args.size();
   llvm::StringMap<Value> savedValues = values;
   llvm::StringMap<const onnx::TensorProto *> savedInits = initializers;
   auto restore = [&] {
@@ -243,6 +256,15 @@ LogicalResult Importer::importBranch(const NodeProto &n, const onnx::GraphProto 
   for (const auto &t : g.initializer()) {
     initializers[t.name()] = &t;
     values.erase(t.name());
+  }
+  for (auto [k, in] : llvm::enumerate(g.input())) {
+    if (args.empty())
+      break;
+    if (in.name().empty()) {
+      restore();
+      return nodeError(n) << which << " input #" << k << " has no name";
+    }
+    values[in.name()] = args[k];
   }
   for (const NodeProto *node : topologicalOrder(g))
     if (failed(importNode(*node))) {

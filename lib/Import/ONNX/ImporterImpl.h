@@ -15,6 +15,7 @@
 //                      pad, resize, shape, cast and constant ops
 //   Quantization.cpp   default-domain quantization ops
 //   Recurrent.cpp      LSTM, GRU
+//   ControlFlow.cpp    Loop and Scan (If is in Importer.cpp)
 //   Composite.cpp      ops composed from other octet ops (OneHot, ...)
 //   Microsoft.cpp      the com.microsoft domain
 //
@@ -195,6 +196,25 @@ private:
   LogicalResult importBranch(const NodeProto &n, const onnx::GraphProto &g, StringRef which,
                              SmallVector<Value> &outs);
   LogicalResult onIf(const NodeProto &n);
+  /// Imports a subgraph (an If branch, a Loop or Scan body) in the current
+  /// scope with its inputs bound to `args`, and returns its outputs.
+  LogicalResult importSubgraph(const NodeProto &n, const onnx::GraphProto &g, StringRef which,
+                               ArrayRef<Value> args, SmallVector<Value> &outs);
+
+  // --- Loop and Scan, unrolled (ControlFlow.cpp) ------------------------------
+  LogicalResult onLoop(const NodeProto &n);
+  LogicalResult onScan(const NodeProto &n);
+  LogicalResult scanOnce(const NodeProto &n, const onnx::GraphProto &body,
+                         ArrayRef<Value> initial, ArrayRef<Value> xs, ArrayRef<int64_t> inAxes,
+                         ArrayRef<int64_t> inDirs, ArrayRef<int64_t> outAxes,
+                         ArrayRef<int64_t> outDirs, SmallVector<Value> &results);
+  LogicalResult checkUnrolling(const NodeProto &n, const onnx::GraphProto &body,
+                               int64_t iterations);
+  LogicalResult checkBodyInputs(const NodeProto &n, const onnx::GraphProto &body,
+                                ArrayRef<Value> args);
+  FailureOr<Value> insertUnitAxis(const NodeProto &n, Value v, int64_t axis);
+  FailureOr<Value> stackAxis(const NodeProto &n, ArrayRef<Value> parts, int64_t axis,
+                             RankedTensorType entry, StringRef what);
   LogicalResult importNode(const NodeProto &n);
 
   // --- builders shared by several op families (Helpers.cpp) -----------------

@@ -354,7 +354,10 @@ LogicalResult Importer::onRoiAlign(const NodeProto &n) {
                                                 : std::string("more than 10^15"))
                                 << " samples per bin and axis (at most " << kMaxRoiGrid
                                 << " are supported); set sampling_ratio";
-          G[a] = std::max<int64_t>(G[a], (int64_t)g);
+          // (A region of negative size, half_pixel, gives g < 0: no samples
+          // of its own, and far below int64's range; found by the fuzzer.)
+          if (g > 1.0f)
+            G[a] = std::max<int64_t>(G[a], (int64_t)g);
         }
     } else {
       G[0] = std::min<int64_t>(kMaxRoiGrid, (H + 1 + oh - 1) / oh);

@@ -61,3 +61,31 @@ func.func @cast_fold_range() -> (tensor<3xi8>, tensor<1xui8>, tensor<1xi32>, ten
   %cu = octet.cast %u : tensor<1xf32> -> tensor<1xui8>
   return %ca, %cb, %cn, %ci, %cg, %co, %cu : tensor<3xi8>, tensor<1xui8>, tensor<1xi32>, tensor<1xi32>, tensor<1xi64>, tensor<1xi8>, tensor<1xui8>
 }
+
+// -----
+
+// Floor, ceil, round (ties to even), neg and clamp fold on float constants
+// (a Range or Loop trip count written out in float folds to an integer);
+// a NaN is left to run time.
+// CHECK-LABEL: func @exact_unary_fold
+// CHECK-DAG: arith.constant dense<[-3.000000e+00, 2.000000e+00, 2.000000e+00]> : tensor<3xf32>
+// CHECK-DAG: arith.constant dense<[-2.000000e+00, 3.000000e+00, 2.000000e+00]> : tensor<3xf32>
+// CHECK-DAG: arith.constant dense<[-2.000000e+00, 2.000000e+00, 2.000000e+00]> : tensor<3xf32>
+// CHECK-DAG: arith.constant dense<[2.500000e+00, -2.500000e+00, -2.000000e+00]> : tensor<3xf32>
+// CHECK-DAG: arith.constant dense<[0.000000e+00, 2.500000e+00, 2.000000e+00]> : tensor<3xf32>
+// CHECK-DAG: arith.constant dense<[-1.000000e+00, 1.500000e+00, 1.500000e+00]> : tensor<3xf32>
+// CHECK: octet.ceil
+// CHECK-NOT: octet.floor
+// CHECK-NOT: octet.clamp
+func.func @exact_unary_fold() -> (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<1xf32>) {
+  %a = arith.constant dense<[-2.5, 2.5, 2.0]> : tensor<3xf32>
+  %f = octet.floor %a : tensor<3xf32> -> tensor<3xf32>
+  %c = octet.ceil %a : tensor<3xf32> -> tensor<3xf32>
+  %r = octet.round %a : tensor<3xf32> -> tensor<3xf32>
+  %n = octet.neg %a : tensor<3xf32> -> tensor<3xf32>
+  %relu = octet.clamp %a {min = 0.0 : f32} : tensor<3xf32> -> tensor<3xf32>
+  %clip = octet.clamp %a {min = -1.0 : f32, max = 1.5 : f32} : tensor<3xf32> -> tensor<3xf32>
+  %nan = arith.constant dense<0x7FC00000> : tensor<1xf32>
+  %cn = octet.ceil %nan : tensor<1xf32> -> tensor<1xf32>
+  return %f, %c, %r, %n, %relu, %clip, %cn : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<1xf32>
+}

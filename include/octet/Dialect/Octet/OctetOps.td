@@ -409,6 +409,7 @@ def Octet_ClampOp : Octet_VerifiedOp<"clamp", "verifyClamp"> {
                        OptionalAttr<F32Attr>:$max);
   let results = (outs Octet_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -500,14 +501,20 @@ def Octet_GeluOp : Octet_UnaryOp<"gelu", "GELU (erf form)", 0>;
 def Octet_ErfOp : Octet_UnaryOp<"erf", "error function", 0>;
 def Octet_SqrtOp : Octet_UnaryOp<"sqrt", "square root", 0>;
 def Octet_ExpOp : Octet_UnaryOp<"exp", "exponential", 0>;
-def Octet_NegOp : Octet_UnaryOp<"neg", "negation", 0>;
+// Unary ops computed exactly on f32 (the result is the same on every
+// target), folded on float constants.
+class Octet_ExactUnaryOp<string mnemonic, string what>
+    : Octet_UnaryOp<mnemonic, what, 0> {
+  let hasFolder = 1;
+}
+def Octet_NegOp : Octet_ExactUnaryOp<"neg", "negation">;
 def Octet_ReciprocalOp : Octet_UnaryOp<"reciprocal", "reciprocal", 0>;
 def Octet_HardSwishOp : Octet_UnaryOp<"hard_swish", "hard swish, x * clamp(x / 6 + 1/2, 0, 1)", 1>;
 def Octet_AbsOp : Octet_UnaryOp<"abs", "absolute value", 1>;
 def Octet_LogOp : Octet_UnaryOp<"log", "natural logarithm", 0>;
-def Octet_FloorOp : Octet_UnaryOp<"floor", "rounding down", 0>;
-def Octet_CeilOp : Octet_UnaryOp<"ceil", "rounding up", 0>;
-def Octet_RoundOp : Octet_UnaryOp<"round", "rounding to nearest, ties to even", 0>;
+def Octet_FloorOp : Octet_ExactUnaryOp<"floor", "rounding down">;
+def Octet_CeilOp : Octet_ExactUnaryOp<"ceil", "rounding up">;
+def Octet_RoundOp : Octet_ExactUnaryOp<"round", "rounding to nearest, ties to even">;
 def Octet_SoftplusOp : Octet_UnaryOp<"softplus", "softplus, log(1 + exp(x))", 1>;
 def Octet_SoftsignOp : Octet_UnaryOp<"softsign", "softsign, x / (1 + |x|)", 0>;
 def Octet_MishOp : Octet_UnaryOp<"mish", "mish, x * tanh(softplus(x))", 1>;
