@@ -1335,6 +1335,26 @@ def _loop_runtime():
                  [const("m", np.int64(5)), const("k0", np.int64(0))], opset=13)
 
 
+def _loop_runtime_quant():
+    # A quantized carried value (uint8 from QuantizeLinear) under a run-time
+    # condition: dequantize, add, requantize in each iteration.
+    body = h.make_graph(
+        [h.make_node("DequantizeLinear", ["q", "s", "z"], ["f"], name="dq"),
+         h.make_node("Add", ["f", "x"], ["g"], name="add"),
+         h.make_node("QuantizeLinear", ["g", "s", "z"], ["q_out"], name="q"),
+         h.make_node("ReduceMax", ["g"], ["mx"], name="max", keepdims=0),
+         h.make_node("Less", ["mx", "lim"], ["c_out"], name="less")],
+        "body", [vi("i", I64, []), vi("c", TP.BOOL, []), vi("q", U8, [2, 3])],
+        [vi("c_out", TP.BOOL, []), vi("q_out", U8, [2, 3])],
+        initializer=[const("lim", np.float32(1.5))])
+    return model([h.make_node("QuantizeLinear", ["x", "s", "z"], ["q0"], name="q0"),
+                  h.make_node("Loop", ["m", "", "q0"], ["q"], name="loop", body=body),
+                  h.make_node("DequantizeLinear", ["q", "s", "z"], ["y"], name="dq_y")],
+                 [vi("x", F, [2, 3])], [vi("y", F, None)],
+                 [const("m", np.int64(6)), const("s", np.float32(0.02)),
+                  const("z", np.uint8(100))], opset=13)
+
+
 def _loop_zero():
     # No iteration (M = 0): the carried value passes through and the scan
     # output is empty.
@@ -1386,6 +1406,7 @@ def _scan8():
 M["loop_known"] = _loop_known
 M["loop_runtime"] = _loop_runtime
 M["loop_zero"] = _loop_zero
+M["loop_runtime_quant"] = _loop_runtime_quant
 M["scan11"] = lambda: _scan(11)
 M["scan9"] = lambda: _scan(9)
 M["scan8"] = _scan8
@@ -3441,6 +3462,8 @@ _CF_BAD = {
     "scan8_dynamic_batch": lambda: _scan_bad(inputs=("", "s0", "xs"), opset=8,
                                              in_vis=[vi("s0", F, ["N", 3]),
                                                      vi("xs", F, ["N", 4, 3])]),
+    "scan8_long": lambda: _scan_bad(inputs=("", "s0", "xs"), opset=8,
+                                    in_vis=[vi("s0", F, [64, 3]), vi("xs", F, [64, 32, 3])]),
     "scan8_lens": lambda: _scan_bad(inputs=("lens", "s0", "xs"), opset=8,
                                     in_vis=[vi("s0", F, [2, 3]), vi("xs", F, [2, 4, 3])],
                                     inits=[const("lens", np.array([4, 2], np.int32))]),

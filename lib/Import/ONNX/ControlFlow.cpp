@@ -105,9 +105,8 @@ LogicalResult Importer::checkBodyInputs(const NodeProto &n, const onnx::GraphPro
     auto el = elementType(in.type().tensor_type().elem_type(), [&] { return nodeError(n); });
     if (failed(el))
       return failure();
+    // (A quantized value is checked by its stored integers.)
     Type got = getElementTypeOrSelf(asPlain(args[k]).getType());
-    if (auto q = dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(args[k].getType())))
-      got = q.getStorageType();
     if (got != *el)
       return nodeError(n) << "body input '" << in.name() << "' is declared " << *el
                           << " but is given " << args[k].getType();
@@ -220,12 +219,17 @@ LogicalResult Importer::onLoop(const NodeProto &n) {
     if (!condKnown) {
       // Iterations after the condition turned false keep the old values.
       for (int k = 0; k < carried; ++k) {
-        Value o = asPlain(state[k]), nw = asPlain(next[k]);
-        if (o.getType() != nw.getType())
+        if (state[k].getType() != next[k].getType())
           return nodeError(n) << "with a condition known only at run time, loop-carried value #"
-                              << k << " must keep its type and shape, got " << o.getType()
-                              << " and " << nw.getType();
+                              << k << " must keep its type and shape, got "
+                              << state[k].getType() << " and " << next[k].getType();
+        Value o = asPlain(state[k]), nw = asPlain(next[k]);
         auto w = buildWhere(n, running, nw, o);
+        // (A quantized value keeps its quantization: the selection is of
+        // its stored integers, with one quantization in both.)
+        if (succeeded(w) && o.getType() != state[k].getType())
+          w = asQuant(n, *w,
+                      cast<quant::QuantizedType>(getElementTypeOrSelf(state[k].getType())));
         if (failed(w))
           return failure();
         next[k] = *w;
@@ -300,10 +304,10 @@ LogicalResult Importer::onScan(const NodeProto &n) {
   int64_t m = attrInt(n, "num_scan_inputs", -1);
   bool batched = opset < 9;
   int first = batched ? 1 : 0; // opset 8's sequence_lens
-  int64_t states = n.input_size() - first - m;
-  if (m < 1 || states < 0)
+  if (m < 1 || m > n.input_size() - first)
     return nodeError(n) << "num_scan_inputs must be between 1 and the number of inputs ("
                         << n.input_size() - first << "), got " << m;
+  int64_t states = n.input_size() - first - m;
   int64_t scansOut = body.output_size() - states;
   if (body.input_size() != states + m || scansOut < 0)
     return nodeError(n) << "the body has " << body.input_size() << " inputs and "
@@ -359,6 +363,12 @@ LogicalResult Importer::onScan(const NodeProto &n) {
       if (rtt(v).getDimSize(0) != batch)
         return nodeError(n) << "the inputs' batch sizes differ: " << batch << " and "
                             << rtt(v).getDimSize(0);
+    // Every batch entry is a scan of its own: the iterations are counted
+    // over them all (batch first, so the product cannot overflow).
+    int64_t seq = rtt(xs[0]).getRank() >= 2 ? rtt(xs[0]).getDimSize(1) : 0;
+    if (failed(checkUnrolling(n, body, batch)) ||
+        (!ShapedType::isDynamic(seq) && failed(checkUnrolling(n, body, batch * seq))))
+      return failure();
     if (Value lens = input(n, 0)) {
       auto c = constOf(lens);
       int64_t seq = rtt(xs[0]).getRank() >= 2 ? rtt(xs[0]).getDimSize(1) : -1;
