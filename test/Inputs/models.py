@@ -1403,6 +1403,16 @@ def _scan8():
                  [vi("s", F, None), vi("ys", F, None)], opset=8)
 
 
+# A graph out of order: the Loop comes before the node whose output its
+# body reads (only through the body; the node sort must see that).
+M["loop_unsorted"] = lambda: model(
+    [h.make_node("Loop", ["m", "", "x"], ["y"], name="loop", body=h.make_graph(
+        [h.make_node("Identity", ["c"], ["c_out"], name="id"),
+         h.make_node("Add", ["y", "x2"], ["y_out"], name="add")],
+        "body", [vi("i", I64, []), vi("c", TP.BOOL, []), vi("y", F, [2, 3])],
+        [vi("c_out", TP.BOOL, []), vi("y_out", F, [2, 3])])),
+     h.make_node("Mul", ["x", "x"], ["x2"], name="square")],
+    [vi("x", F, [2, 3])], [vi("y", F, None)], [const("m", np.int64(3))], opset=13)
 M["loop_known"] = _loop_known
 M["loop_runtime"] = _loop_runtime
 M["loop_zero"] = _loop_zero

@@ -190,11 +190,44 @@ static std::string handlerKey(const NodeProto &n) {
   return n.domain() + "." + n.op_type();
 }
 
+/// Adds to `names` the values the graphs in `n`'s attributes (If
+/// branches, Loop and Scan bodies, nested) read from outside themselves.
+static void outerReads(const NodeProto &n, llvm::StringSet<> &names, int depth = 0) {
+  if (depth > 64)
+    return;
+  for (const auto &a : n.attribute()) {
+    SmallVector<const onnx::GraphProto *> graphs;
+    if (a.has_g())
+      graphs.push_back(&a.g());
+    for (const auto &sub : a.graphs())
+      graphs.push_back(&sub);
+    for (const onnx::GraphProto *g : graphs) {
+      llvm::StringSet<> inner;
+      for (const auto &in : g->input())
+        inner.insert(in.name());
+      for (const auto &t : g->initializer())
+        inner.insert(t.name());
+      for (const auto &node : g->node())
+        for (const auto &o : node.output())
+          inner.insert(o);
+      llvm::StringSet<> reads;
+      for (const auto &node : g->node()) {
+        for (const auto &in : node.input())
+          reads.insert(in);
+        outerReads(node, reads, depth + 1);
+      }
+      for (const auto &r : reads)
+        if (!r.getKey().empty() && !inner.contains(r.getKey()))
+          names.insert(r.getKey());
+    }
+  }
+}
+
 /// The graph's nodes in an order where every node follows the producers of
-/// its inputs (ONNX asks for that order; ONNX Runtime also accepts graphs
-/// without it). Stable: a sorted graph keeps its order. Nodes in a cycle or
-/// reading a value nobody produces keep their place, so importNode reports
-/// the missing input.
+/// its inputs and of the outer values its subgraphs read (ONNX asks for that
+/// order; ONNX Runtime also accepts graphs without it). Stable: a sorted
+/// graph keeps its order. Nodes in a cycle or reading a value nobody
+/// produces keep their place, so importNode reports the missing input.
 static SmallVector<const NodeProto *> topologicalOrder(const onnx::GraphProto &g) {
   llvm::StringMap<int> producer;
   for (int i = 0; i < g.node_size(); ++i)
@@ -202,6 +235,16 @@ static SmallVector<const NodeProto *> topologicalOrder(const onnx::GraphProto &g
       if (!o.empty())
         producer.try_emplace(o, i);
   int nn = g.node_size();
+  // Each node's inputs, its subgraphs' outer reads after them.
+  SmallVector<SmallVector<std::string, 0>> deps(nn);
+  for (int i = 0; i < nn; ++i) {
+    const NodeProto &node = g.node(i);
+    deps[i].assign(node.input().begin(), node.input().end());
+    llvm::StringSet<> outer;
+    outerReads(node, outer);
+    for (const auto &r : outer)
+      deps[i].push_back(r.getKey().str());
+  }
   SmallVector<int> state(nn, 0); // 0 new, 1 visiting, 2 done
   SmallVector<const NodeProto *> order;
   // Depth-first with an explicit stack (node, next input to look at).
@@ -214,8 +257,8 @@ static SmallVector<const NodeProto *> topologicalOrder(const onnx::GraphProto &g
     while (!stack.empty()) {
       auto &[i, k] = stack.back();
       const NodeProto &node = g.node(i);
-      if (k < node.input_size()) {
-        const std::string &in = node.input(k++);
+      if (k < (int)deps[i].size()) {
+        const std::string &in = deps[i][k++];
         auto it = in.empty() ? producer.end() : producer.find(in);
         if (it != producer.end() && state[it->second] == 0) {
           state[it->second] = 1;
