@@ -3436,6 +3436,13 @@ _CF_BAD = {
                     [h.make_node("Neg", ["y" if k == 0 else "n%d" % (k - 1)],
                                  ["y_out" if k == 99 else "n%d" % k], name="neg%d" % k)
                      for k in range(100)])),
+    # 100 iterations of a body holding a Loop of 1000 iterations of 2 nodes:
+    # each unrolling is in bounds, the product (200100 nodes) is not.
+    "loop_nested_too_many": lambda: _loop(
+        inits=[const("m", np.int64(100)), const("m2", np.int64(1000))],
+        body=_lbody(nodes=[h.make_node("Identity", ["c"], ["c_out"], name="id"),
+                           h.make_node("Loop", ["m2", "", "y"], ["y_out"], name="inner",
+                                       body=_lbody())])),
     "loop_cond_out_type": lambda: _loop(body=_lbody(
         nodes=[h.make_node("Neg", ["y"], ["y_out"], name="neg")],
         outs=[vi("y_out", F, [2]), vi("y_out", F, [2])])),

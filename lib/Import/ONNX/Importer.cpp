@@ -290,6 +290,13 @@ LogicalResult Importer::importSubgraph(const NodeProto &n, const onnx::GraphProt
   if (!args.empty() && (int)args.size() != g.input_size())
     return nodeError(n) << which << " has " << g.input_size() << " inputs, expected "
                         << args.size();
+  // (Loop and Scan bound each unrolling; nested ones multiply, so the
+  // whole model's subgraph imports are bounded too.)
+  constexpr int64_t kMaxSubgraphNodes = int64_t{1} << 17;
+  subgraphNodes += g.node_size();
+  if (subgraphNodes > kMaxSubgraphNodes)
+    return nodeError(n) << "the model's subgraphs unroll to more than " << kMaxSubgraphNodes
+                        << " nodes, too many to compile";
   llvm::StringMap<Value> savedValues = values;
   llvm::StringMap<const onnx::TensorProto *> savedInits = initializers;
   auto restore = [&] {

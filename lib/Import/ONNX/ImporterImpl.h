@@ -443,6 +443,10 @@ private:
   const ::octet::ONNXImportOptions &opts;
   onnx::ModelProto model;
   int64_t opset = 0;
+  /// Nodes imported from subgraphs so far (If branches, each unrolled
+  /// iteration of a Loop or Scan body): bounded, since nested loops
+  /// multiply.
+  int64_t subgraphNodes = 0;
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   /// Values that hold ONNX INT4 (true) or UINT4 (false) data in 8-bit
