@@ -1420,6 +1420,25 @@ M["loop_runtime_quant"] = _loop_runtime_quant
 M["scan11"] = lambda: _scan(11)
 M["scan9"] = lambda: _scan(9)
 M["scan8"] = _scan8
+
+
+def _scan8_lens(direction):
+    # Opset 8 with sequence_lens: batch entries of 4, 2 and 3 steps (a
+    # reversed input starts at its last valid step); ONNX Runtime zero-fills
+    # the scan outputs past each length.
+    body = h.make_graph(
+        [h.make_node("Add", ["s", "x"], ["s_out"], name="add"),
+         h.make_node("Tanh", ["s_out"], ["y"], name="tanh")],
+        "body", [vi("s", F, [3]), vi("x", F, [3])], [vi("s_out", F, [3]), vi("y", F, [3])])
+    return model([h.make_node("Scan", ["lens", "s0", "xs"], ["s", "ys"], name="scan", body=body,
+                              num_scan_inputs=1, directions=[direction])],
+                 [vi("s0", F, [3, 3]), vi("xs", F, [3, 4, 3])],
+                 [vi("s", F, None), vi("ys", F, None)],
+                 [const("lens", np.array([4, 2, 3], np.int64))], opset=8)
+
+
+M["scan8_lens"] = lambda: _scan8_lens(0)
+M["scan8_lens_reverse"] = lambda: _scan8_lens(1)
 # A Scan over an empty sequence: the states pass through; the scan outputs
 # (float, bool and quantized) are empty.
 M["scan_empty"] = lambda: model(
@@ -3483,7 +3502,10 @@ _CF_BAD = {
                                     in_vis=[vi("s0", F, [64, 3]), vi("xs", F, [64, 32, 3])]),
     "scan8_lens": lambda: _scan_bad(inputs=("lens", "s0", "xs"), opset=8,
                                     in_vis=[vi("s0", F, [2, 3]), vi("xs", F, [2, 4, 3])],
-                                    inits=[const("lens", np.array([4, 2], np.int32))]),
+                                    inits=[const("lens", np.array([5, 2], np.int32))]),
+    "scan8_lens_count": lambda: _scan_bad(inputs=("lens", "s0", "xs"), opset=8,
+                                          in_vis=[vi("s0", F, [2, 3]), vi("xs", F, [2, 4, 3])],
+                                          inits=[const("lens", np.array([4], np.int32))]),
     "scan_axis": lambda: _scan_bad(scan_input_axes=[2]),
     "scan_dynamic_length": lambda: _scan_bad(in_vis=[vi("s0", F, [3]), vi("xs", F, ["T", 3])]),
     "scan_lengths_differ": lambda: _scan_bad(

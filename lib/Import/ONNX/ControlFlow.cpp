@@ -353,6 +353,7 @@ LogicalResult Importer::onScan(const NodeProto &n) {
   // Opset 8: every input has a leading batch axis, the scan inputs their
   // sequence next; each batch entry is scanned alone and the results stacked.
   int64_t batch = 1;
+  SmallVector<int64_t> steps; // opset 8's sequence_lens, when given
   if (batched) {
     for (Value v : llvm::concat<Value>(initial, xs))
       if (rtt(v).getRank() < 1 || ShapedType::isDynamic(rtt(v).getDimSize(0)))
@@ -371,11 +372,14 @@ LogicalResult Importer::onScan(const NodeProto &n) {
       return failure();
     if (Value lens = input(n, 0)) {
       auto c = constOf(lens);
-      int64_t seq = rtt(xs[0]).getRank() >= 2 ? rtt(xs[0]).getDimSize(1) : -1;
-      if (!c || c->isFloat ||
-          llvm::any_of(c->i, [&](int64_t l) { return l != seq; }))
-        return nodeError(n) << "sequence_lens must be a constant equal to the sequence length "
-                               "(shorter sequences are not supported)";
+      if (!c || c->isFloat || c->numElements() != batch)
+        return nodeError(n) << "sequence_lens must be an integer constant of " << batch
+                            << " entries (one per batch entry)";
+      for (int64_t l : c->i)
+        if (l < 0 || ShapedType::isDynamic(seq) || l > seq)
+          return nodeError(n) << "sequence_lens entry " << l << " is outside [0, " << seq
+                              << "], the sequence length";
+      steps.assign(c->i.begin(), c->i.end());
     }
   }
   SmallVector<SmallVector<Value>> finalStates(states), stackedOuts(scansOut);
@@ -394,7 +398,8 @@ LogicalResult Importer::onScan(const NodeProto &n) {
       in.push_back(*e);
     }
     SmallVector<Value> outs;
-    if (failed(scanOnce(n, body, st, in, *inAxes, *inDirs, *outAxes, *outDirs, outs)))
+    if (failed(scanOnce(n, body, st, in, *inAxes, *inDirs, *outAxes, *outDirs, outs,
+                        steps.empty() ? -1 : steps[bi])))
       return failure();
     for (int64_t k = 0; k < states; ++k)
       finalStates[k].push_back(outs[k]);
@@ -416,12 +421,15 @@ LogicalResult Importer::onScan(const NodeProto &n) {
 }
 
 /// One Scan (without a batch axis): the final states, then the stacked
-/// scan outputs.
+/// scan outputs. With `steps` (opset 8's sequence_lens entry) only the
+/// first `steps` entries of the sequence are scanned (a reversed input from
+/// entry steps - 1 down), and the scan outputs are zero past them, as ONNX
+/// Runtime fills them.
 LogicalResult Importer::scanOnce(const NodeProto &n, const onnx::GraphProto &body,
                                  ArrayRef<Value> initial, ArrayRef<Value> xs,
                                  ArrayRef<int64_t> inAxes, ArrayRef<int64_t> inDirs,
                                  ArrayRef<int64_t> outAxes, ArrayRef<int64_t> outDirs,
-                                 SmallVector<Value> &results) {
+                                 SmallVector<Value> &results, int64_t steps) {
   int64_t states = initial.size(), scansOut = outAxes.size();
   SmallVector<int64_t> axes;
   int64_t len = -1;
@@ -442,6 +450,9 @@ LogicalResult Importer::scanOnce(const NodeProto &n, const onnx::GraphProto &bod
   }
   if (failed(checkUnrolling(n, body, len)))
     return failure();
+  int64_t full = len;
+  if (steps >= 0)
+    len = steps;
   SmallVector<Value> state(initial);
   SmallVector<SmallVector<Value>> parts(scansOut);
   SmallVector<RankedTensorType> entryTypes(scansOut);
@@ -495,6 +506,21 @@ LogicalResult Importer::scanOnce(const NodeProto &n, const onnx::GraphProto &bod
     auto s = stackAxis(n, parts[k], *a, entryTypes[k], "scan output");
     if (failed(s))
       return failure();
+    if (len < full) {
+      SmallVector<int64_t> padShape(entryTypes[k].getShape());
+      padShape.insert(padShape.begin() + *a, full - len);
+      Type el = entryTypes[k].getElementType();
+      auto pt = RankedTensorType::get(padShape, el);
+      if (!isa<FloatType>(el) && !isa<IntegerType>(el))
+        return nodeError(n) << "a scan output of " << entryTypes[k]
+                            << " past a shorter sequence_lens is not supported";
+      Attribute zero = isa<FloatType>(el) ? Attribute(b.getFloatAttr(el, 0.0))
+                                          : Attribute(b.getIntegerAttr(el, 0));
+      Value pad = createConstant(DenseElementsAttr::get(pt, zero), pt, "");
+      s = concatAxis(n, {*s, pad}, *a);
+      if (failed(s))
+        return failure();
+    }
     results.push_back(*s);
   }
   return success();

@@ -207,7 +207,8 @@ private:
   LogicalResult scanOnce(const NodeProto &n, const onnx::GraphProto &body,
                          ArrayRef<Value> initial, ArrayRef<Value> xs, ArrayRef<int64_t> inAxes,
                          ArrayRef<int64_t> inDirs, ArrayRef<int64_t> outAxes,
-                         ArrayRef<int64_t> outDirs, SmallVector<Value> &results);
+                         ArrayRef<int64_t> outDirs, SmallVector<Value> &results,
+                         int64_t steps = -1);
   LogicalResult checkUnrolling(const NodeProto &n, const onnx::GraphProto &body,
                                int64_t iterations);
   LogicalResult checkBodyInputs(const NodeProto &n, const onnx::GraphProto &body,
