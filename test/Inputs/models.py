@@ -1437,6 +1437,16 @@ def _scan8_lens(direction):
                  [const("lens", np.array([4, 2, 3], np.int64))], opset=8)
 
 
+# Opset 8 over an empty batch: empty final states and scan outputs.
+M["scan8_empty_batch"] = lambda: model(
+    [h.make_node("Scan", ["", "s0", "xs"], ["s", "ys"], name="scan", num_scan_inputs=1,
+                 body=h.make_graph(
+                     [h.make_node("Add", ["s", "x"], ["s_out"], name="add"),
+                      h.make_node("Mul", ["s_out", "x"], ["y"], name="mul")],
+                     "body", [vi("s", F, [3]), vi("x", F, [3])],
+                     [vi("s_out", F, [3]), vi("y", F, [3])]))],
+    [vi("s0", F, [0, 3]), vi("xs", F, [0, 4, 3])], [vi("s", F, None), vi("ys", F, None)],
+    opset=8)
 M["scan8_lens"] = lambda: _scan8_lens(0)
 M["scan8_lens_reverse"] = lambda: _scan8_lens(1)
 # A Scan over an empty sequence: the states pass through; the scan outputs

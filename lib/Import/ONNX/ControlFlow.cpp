@@ -383,16 +383,31 @@ LogicalResult Importer::onScan(const NodeProto &n) {
     }
   }
   SmallVector<SmallVector<Value>> finalStates(states), stackedOuts(scansOut);
-  for (int64_t bi = 0; bi < batch; ++bi) {
+  SmallVector<RankedTensorType> entryTypes(states + scansOut);
+  // An empty batch scans one zero entry, for the outputs' entry types only.
+  for (int64_t bi = 0; bi < std::max<int64_t>(batch, 1); ++bi) {
     SmallVector<Value> st, in;
+    auto entry = [&](Value v) -> FailureOr<Value> {
+      if (!batched)
+        return v;
+      if (batch > 0)
+        return leadingEntry(n, v, bi);
+      auto t = rtt(v).clone(rtt(v).getShape().drop_front());
+      Type el = t.getElementType();
+      if (!isa<FloatType>(el) && !isa<IntegerType>(el))
+        return nodeError(n) << "an empty batch of " << v.getType() << " is not supported";
+      Attribute zero = isa<FloatType>(el) ? Attribute(b.getFloatAttr(el, 0.0))
+                                          : Attribute(b.getIntegerAttr(el, 0));
+      return createConstant(DenseElementsAttr::get(t, zero), t, "");
+    };
     for (Value v : initial) {
-      auto e = batched ? leadingEntry(n, v, bi) : FailureOr<Value>(v);
+      auto e = entry(v);
       if (failed(e))
         return failure();
       st.push_back(*e);
     }
     for (Value v : xs) {
-      auto e = batched ? leadingEntry(n, v, bi) : FailureOr<Value>(v);
+      auto e = entry(v);
       if (failed(e))
         return failure();
       in.push_back(*e);
@@ -401,6 +416,10 @@ LogicalResult Importer::onScan(const NodeProto &n) {
     if (failed(scanOnce(n, body, st, in, *inAxes, *inDirs, *outAxes, *outDirs, outs,
                         steps.empty() ? -1 : steps[bi])))
       return failure();
+    for (int64_t k = 0; k < states + scansOut; ++k)
+      entryTypes[k] = rtt(outs[k]);
+    if (batch == 0)
+      break;
     for (int64_t k = 0; k < states; ++k)
       finalStates[k].push_back(outs[k]);
     for (int64_t k = 0; k < scansOut; ++k)
@@ -412,7 +431,7 @@ LogicalResult Importer::onScan(const NodeProto &n) {
       define(n, k, parts[0]);
       continue;
     }
-    auto s = stackAxis(n, parts, 0, rtt(parts[0]), "output");
+    auto s = stackAxis(n, parts, 0, entryTypes[k], "output");
     if (failed(s))
       return failure();
     define(n, k, *s);
