@@ -48,6 +48,24 @@ LogicalResult Importer::checkUnrolling(const NodeProto &n, const onnx::GraphProt
   return success();
 }
 
+/// A constant of zeros of type `t`: float, integer, or quantized (its stored
+/// integers zero).
+FailureOr<Value> Importer::zerosFor(const NodeProto &n, RankedTensorType t, const Twine &what) {
+  Type el = t.getElementType();
+  if (isa<FloatType>(el))
+    return createConstant(DenseElementsAttr::get(t, b.getFloatAttr(el, 0.0)), t, "");
+  if (isa<IntegerType>(el))
+    return createConstant(DenseElementsAttr::get(t, b.getIntegerAttr(el, 0)), t, "");
+  if (auto q = dyn_cast<quant::QuantizedType>(el)) {
+    Type storage = IntegerType::get(ctx, q.getStorageTypeIntegralWidth(),
+                                    q.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
+    auto st = t.clone(storage);
+    return asQuant(n, createConstant(DenseElementsAttr::get(st, b.getIntegerAttr(storage, 0)), st, ""),
+                   q);
+  }
+  return nodeError(n) << what << " of " << t << " is not supported";
+}
+
 /// `v` with a new axis of size 1 at `axis`.
 FailureOr<Value> Importer::insertUnitAxis(const NodeProto &n, Value v, int64_t axis) {
   SmallVector<int64_t> shape(rtt(v).getShape());
@@ -62,21 +80,7 @@ FailureOr<Value> Importer::stackAxis(const NodeProto &n, ArrayRef<Value> parts, 
   if (parts.empty()) {
     SmallVector<int64_t> shape(entry.getShape());
     shape.insert(shape.begin() + axis, 0);
-    Type el = entry.getElementType();
-    auto t = RankedTensorType::get(shape, el);
-    if (isa<FloatType>(el))
-      return createConstant(DenseElementsAttr::get(t, b.getFloatAttr(el, 0.0)), t, "");
-    if (isa<IntegerType>(el))
-      return createConstant(DenseElementsAttr::get(t, b.getIntegerAttr(el, 0)), t, "");
-    if (auto q = dyn_cast<quant::QuantizedType>(el)) {
-      Type storage = IntegerType::get(ctx, q.getStorageTypeIntegralWidth(),
-                                      q.isSigned() ? IntegerType::Signless
-                                                   : IntegerType::Unsigned);
-      auto st = RankedTensorType::get(shape, storage);
-      Value empty = createConstant(DenseElementsAttr::get(st, b.getIntegerAttr(storage, 0)), st, "");
-      return asQuant(n, empty, q);
-    }
-    return nodeError(n) << "an empty " << what << " of " << entry << " is not supported";
+    return zerosFor(n, entry.clone(shape), Twine("an empty ") + what);
   }
   SmallVector<Value> grown;
   for (Value p : parts) {
@@ -392,13 +396,7 @@ LogicalResult Importer::onScan(const NodeProto &n) {
         return v;
       if (batch > 0)
         return leadingEntry(n, v, bi);
-      auto t = rtt(v).clone(rtt(v).getShape().drop_front());
-      Type el = t.getElementType();
-      if (!isa<FloatType>(el) && !isa<IntegerType>(el))
-        return nodeError(n) << "an empty batch of " << v.getType() << " is not supported";
-      Attribute zero = isa<FloatType>(el) ? Attribute(b.getFloatAttr(el, 0.0))
-                                          : Attribute(b.getIntegerAttr(el, 0));
-      return createConstant(DenseElementsAttr::get(t, zero), t, "");
+      return zerosFor(n, rtt(v).clone(rtt(v).getShape().drop_front()), "an empty batch");
     };
     for (Value v : initial) {
       auto e = entry(v);
@@ -485,11 +483,10 @@ LogicalResult Importer::scanOnce(const NodeProto &n, const onnx::GraphProto &bod
       SmallVector<int64_t> shape(rtt(x).getShape());
       shape.erase(shape.begin() + axes[k]);
       if (len == 0) {
-        Type el = rtt(x).getElementType();
-        auto zt = RankedTensorType::get(shape, el);
-        Attribute zero = isa<FloatType>(el) ? Attribute(b.getFloatAttr(el, 0.0))
-                                            : Attribute(b.getIntegerAttr(el, 0));
-        args.push_back(createConstant(DenseElementsAttr::get(zt, zero), zt, ""));
+        auto z = zerosFor(n, rtt(x).clone(shape), "an empty scan input");
+        if (failed(z))
+          return failure();
+        args.push_back(*z);
         continue;
       }
       auto s = sliceAxis(n, x, axes[k], at, 1);
@@ -528,15 +525,10 @@ LogicalResult Importer::scanOnce(const NodeProto &n, const onnx::GraphProto &bod
     if (len < full) {
       SmallVector<int64_t> padShape(entryTypes[k].getShape());
       padShape.insert(padShape.begin() + *a, full - len);
-      Type el = entryTypes[k].getElementType();
-      auto pt = RankedTensorType::get(padShape, el);
-      if (!isa<FloatType>(el) && !isa<IntegerType>(el))
-        return nodeError(n) << "a scan output of " << entryTypes[k]
-                            << " past a shorter sequence_lens is not supported";
-      Attribute zero = isa<FloatType>(el) ? Attribute(b.getFloatAttr(el, 0.0))
-                                          : Attribute(b.getIntegerAttr(el, 0));
-      Value pad = createConstant(DenseElementsAttr::get(pt, zero), pt, "");
-      s = concatAxis(n, {*s, pad}, *a);
+      auto pad = zerosFor(n, entryTypes[k].clone(padShape), "a scan output past sequence_lens");
+      if (failed(pad))
+        return failure();
+      s = concatAxis(n, {*s, *pad}, *a);
       if (failed(s))
         return failure();
     }

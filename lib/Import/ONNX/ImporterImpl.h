@@ -214,6 +214,8 @@ private:
   LogicalResult checkBodyInputs(const NodeProto &n, const onnx::GraphProto &body,
                                 ArrayRef<Value> args);
   FailureOr<Value> insertUnitAxis(const NodeProto &n, Value v, int64_t axis);
+  /// Zeros of type `t` (float, integer, or quantized with stored zeros).
+  FailureOr<Value> zerosFor(const NodeProto &n, RankedTensorType t, const Twine &what);
   FailureOr<Value> stackAxis(const NodeProto &n, ArrayRef<Value> parts, int64_t axis,
                              RankedTensorType entry, StringRef what);
   LogicalResult importNode(const NodeProto &n);
