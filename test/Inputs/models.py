@@ -169,6 +169,32 @@ M["dropout"] = lambda: model(
     [vi("x", F, [2, 3])], [vi("y", F, None)])
 
 
+# Float products in ONNX Runtime's summation order (test/e2e/ort-float-order.test):
+# convolutions with K = C*KH*KW <= 128 or too few output pixels to split K
+# (MLAS takes K in one block there), grouped and depthwise ones, and Gemm /
+# MatMul + Add with K past MLAS's packed block of 256.
+def _conv_order(name, c, f, hw, k, group=1, act=None, dil=1):
+    nodes = [h.make_node("Conv", ["x", "w", "b"], ["c" if act else "y"], name=name,
+                         pads=[k // 2 * dil] * 4, group=group, dilations=[dil, dil])]
+    if act:
+        nodes.append(h.make_node(act, ["c"], ["y"], name=name + "_act"))
+    return model(nodes, [vi("x", F, [2, c, hw, hw])], [vi("y", F, None)],
+                 [const("w", w(f, c // group, k, k)), const("b", w(f))])
+M["f_order_conv_k108"] = lambda: _conv_order("conv_k108", 12, 16, 12, 3, act="Relu")
+M["f_order_conv_k144"] = lambda: _conv_order("conv_k144", 16, 32, 8, 3)
+M["f_order_conv_5x5"] = lambda: _conv_order("conv_5x5", 4, 8, 16, 5, dil=2)
+M["f_order_grouped"] = lambda: _conv_order("grouped", 8, 8, 10, 3, group=2)
+M["f_order_depthwise"] = lambda: _conv_order("depthwise", 6, 6, 10, 3, group=6)
+M["f_order_gemm"] = lambda: model(
+    [h.make_node("Gemm", ["a", "b", "c"], ["y"], name="fc", transB=1)],
+    [vi("a", F, [3, 600])], [vi("y", F, None)],
+    [const("b", w(10, 600)), const("c", w(10))])
+M["f_order_matmul_add"] = lambda: model(
+    [h.make_node("MatMul", ["a", "b"], ["m"], name="mm"),
+     h.make_node("Add", ["m", "c"], ["y"], name="bias")],
+    [vi("a", F, [4, 300])], [vi("y", F, None)],
+    [const("b", w(300, 20)), const("c", w(20))])
+
 # ----- quantization ----------------------------------------------------------
 def qdq_conv(per_axis=True, act_type=U8):
     azp = np.uint8(128) if act_type == U8 else np.int8(-3)

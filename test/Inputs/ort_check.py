@@ -4,7 +4,7 @@
 
 usage: ort_check.py MODEL WORKDIR [--input-shape NAME=DxD] [--seed N]
                     [--exact] [--quanta N] [--rtol X] [--requant=MODE]
-                    [--input-range LO HI]
+                    [--input-range LO HI] [--ort-no-opt]
 --quanta counts in units of the output's quantization scale (the scale of
 the DequantizeLinear that produces the graph output)."""
 import argparse
@@ -25,6 +25,8 @@ p.add_argument("work")
 p.add_argument("--input-shape", action="append", default=[])
 p.add_argument("--seed", type=int, default=0)
 p.add_argument("--exact", action="store_true")
+p.add_argument("--ort-no-opt", action="store_true",
+               help="ONNX Runtime runs the graph unoptimized, as its quantizer's calibration does")
 p.add_argument("--quanta", type=float)
 p.add_argument("--rtol", type=float, default=1e-4)
 p.add_argument("--requant", default="onnx")
@@ -145,7 +147,7 @@ def unshared_for_ort(path, work):
 # (qemu-user does not search PATH: it gets node's full path.)
 emulate = ["qemu-x86_64", "-cpu", os.environ["OCTET_ORT_CPU"]] if os.environ.get("OCTET_ORT_CPU") else []
 node = shutil.which("node") or "node" if emulate else "node"
-ort = emulate + [node, ORT, unshared_for_ort(a.model, a.work)] + ["%s=%s" % f for f in feeds] + ["--"] + \
+ort = emulate + [node, ORT] + (["--no-graph-opt"] if a.ort_no_opt else []) + [unshared_for_ort(a.model, a.work)] + ["%s=%s" % f for f in feeds] + ["--"] + \
     ["%s=%s" % (o, os.path.join(a.work, "ort." + o.replace("/", "_") + ".npy")) for o in outs]
 subprocess.run(ort, check=True)
 

@@ -1,5 +1,9 @@
 // Runs an ONNX model with ONNX Runtime (CPU) on .npy inputs and writes .npy
-// outputs: node ort_run.js [--default-precision] MODEL NAME=IN.npy... -- NAME=OUT.npy...
+// outputs: node ort_run.js [--default-precision] [--no-graph-opt] MODEL NAME=IN.npy... -- NAME=OUT.npy...
+//
+// --no-graph-opt runs the graph as written (graphOptimizationLevel
+// 'disabled'), as ONNX Runtime's quantizer runs its calibration sessions:
+// float Conv then runs MLAS's im2col SGEMM rather than its NCHWc kernels.
 //
 // ORT's u8 x s8 kernels on x86 hosts without VNNI (AVX2, AVX-512 without
 // VNNI) saturate pairs of products at int16 (vpmaddubsw), so its results
@@ -53,15 +57,22 @@ function writeNpy(path, tensor) {
 
 async function main() {
   const args = process.argv.slice(2);
-  let exact = true;
-  if (args[0] === '--default-precision') {
-    exact = false;
-    args.shift();
+  let exact = true, level = 'all';
+  for (;;) {
+    if (args[0] === '--default-precision') {
+      exact = false;
+      args.shift();
+    } else if (args[0] === '--no-graph-opt') {
+      level = 'disabled';
+      args.shift();
+    } else {
+      break;
+    }
   }
   const model = args.shift();
   const sep = args.indexOf('--');
   const ins = args.slice(0, sep), outs = args.slice(sep + 1);
-  const opts = { intraOpNumThreads: 1, graphOptimizationLevel: 'all' };
+  const opts = { intraOpNumThreads: 1, graphOptimizationLevel: level };
   if (exact)
     opts.extra = { session: { x64quantprecision: '1', qdq_matmulnbits_accuracy_level: '0' } };
   const session = await ort.InferenceSession.create(model, opts);

@@ -62,6 +62,20 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         biasInit = *fb;
         zpFolded = true;
       }
+    // Float sums start from zero and take the bias after the reduction, in
+    // ONNX Runtime's (MLAS's) order; integer sums are exact in any order.
+    Value floatBias = quant ? Value() : biasInit;
+    if (!quant)
+      biasInit = Value();
+    auto addFloatBias = [&](Value r) -> Value {
+      if (!floatBias)
+        return r;
+      return elementwise(rewriter, loc, outShape, accEl, {r, floatBias},
+                         [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                           return arith::AddFOp::create(b, l, a[0], a[1]);
+                         },
+                         {AffineMap::getMultiDimIdentityMap(4, ctx), channelMap(ctx, 4, 1)});
+    };
     if (Value bias = biasInit) {
       acc = elementwise(rewriter, loc, outShape, accEl, {bias},
                         [](OpBuilder &, Location, ValueRange a) { return a[0]; },
@@ -122,6 +136,8 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
           });
       Value result = mm.getResult(0);
       auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+      if (!quant)
+        result = addFloatBias(result);
       if (quant) {
         result = requantizeEpilogue(rewriter, loc, result, outShape, 1, x, w, op.getType(),
                                     op.getActivation(), lo, hi, fixedPoint);
@@ -165,6 +181,8 @@ struct Conv2DLowering : OctetPattern<Conv2DOp> {
         });
     Value result = conv.getResult(0);
     auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+    if (!quant)
+      result = addFloatBias(result);
     if (quant) {
       result = requantizeEpilogue(rewriter, loc, result, outShape, 1, x, w,
                                   op.getType(), op.getActivation(), lo, hi, fixedPoint);

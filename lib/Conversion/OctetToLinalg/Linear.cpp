@@ -42,7 +42,9 @@ Value linearProduct(ConversionPatternRewriter &rewriter, Location loc,
   MLIRContext *ctx = rewriter.getContext();
   unsigned outRank = p.outShape.size();
   Value acc;
-  if (p.bias) {
+  // Float sums start from zero and take the bias after the reduction (ONNX
+  // Runtime's MatMul + Add order); integer sums are exact in any order.
+  if (p.bias && quant) {
     SmallVector<AffineExpr> e = {getAffineDimExpr(outRank - 1, ctx)};
     acc = elementwise(rewriter, loc, p.outShape, accEl, {p.bias},
                       [](OpBuilder &, Location, ValueRange a) { return a[0]; },
@@ -73,7 +75,15 @@ Value linearProduct(ConversionPatternRewriter &rewriter, Location loc,
       [&](OpBuilder &b, Location l, ValueRange a) {
         macBody(b, l, a, x, w, quant, p.zpFolded, wzp);
       });
-  return g.getResult(0);
+  if (quant || !p.bias)
+    return g.getResult(0);
+  SmallVector<AffineExpr> e = {getAffineDimExpr(outRank - 1, ctx)};
+  return elementwise(rewriter, loc, p.outShape, accEl, {g.getResult(0), p.bias},
+                     [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                       return arith::AddFOp::create(b, l, a[0], a[1]);
+                     },
+                     {AffineMap::getMultiDimIdentityMap(outRank, ctx),
+                      AffineMap::get(outRank, 0, e, ctx)});
 }
 
 } // namespace

@@ -2,9 +2,10 @@
 // RUN: octet-opt %s --convert-octet-to-linalg -split-input-file | FileCheck %s --check-prefixes=CHECK,ONNX
 // RUN: octet-opt %s --convert-octet-to-linalg=requant=fixed-point -split-input-file | FileCheck %s --check-prefixes=CHECK,FIXED
 
-// Float: zero padding, the bias broadcast along channels as the initial
-// accumulator, im2col rows [N, OH, OW, C*KH*KW] times the [F, C*KH*KW]
-// weight with a reassociable f32 multiply-add, then relu.
+// Float: zero padding, a zero accumulator, im2col rows [N, OH, OW, C*KH*KW]
+// times the [F, C*KH*KW] weight with a reassociable f32 multiply-add, then
+// the bias broadcast along channels (after the sum, as ONNX Runtime), then
+// relu.
 // CHECK-DAG: #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
 // CHECK-DAG: #[[GATHER:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d1 + d4, d2 + d5)>
 // CHECK-DAG: #[[ROWS:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
@@ -16,7 +17,7 @@
 // CHECK: %[[XP:.*]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK: tensor.yield %[[ZERO]] : f32
 // CHECK: } : tensor<1x2x4x4xf32> to tensor<1x2x6x6xf32>
-// CHECK: %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[CH]], {{.*}}]{{.*}} ins(%[[B]] : tensor<3xf32>) outs(%{{.*}} : tensor<1x3x4x4xf32>)
+// CHECK: %[[ACC:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x3x4x4xf32>)
 // CHECK: %[[COL:.*]] = linalg.generic {indexing_maps = [#[[GATHER]], {{.*}}]{{.*}} ins(%[[XP]] : tensor<1x2x6x6xf32>) outs(%{{.*}} : tensor<1x4x4x2x3x3xf32>)
 // CHECK: %[[ROWSV:.*]] = tensor.collapse_shape %[[COL]] {{\[}}[0], [1], [2], [3, 4, 5]] : tensor<1x4x4x2x3x3xf32> into tensor<1x4x4x18xf32>
 // CHECK: %[[WK:.*]] = tensor.collapse_shape %[[W]] {{\[}}[0], [1, 2, 3]] : tensor<3x2x3x3xf32> into tensor<3x18xf32>
@@ -24,7 +25,9 @@
 // CHECK-SAME: ins(%[[ROWSV]], %[[WK]] : {{.*}}) outs(%[[ACC]] : tensor<1x3x4x4xf32>)
 // CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %{{.*}} fastmath<reassoc,contract> : f32
 // CHECK: arith.addf %{{.*}}, %[[M]] fastmath<reassoc,contract> : f32
-// CHECK: linalg.generic {{.*}} ins(%[[PROD]] : tensor<1x3x4x4xf32>)
+// CHECK: %[[BIASED:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[CH]], #{{.*}}]{{.*}} ins(%[[PROD]], %[[B]] : tensor<1x3x4x4xf32>, tensor<3xf32>)
+// CHECK: arith.addf
+// CHECK: linalg.generic {{.*}} ins(%[[BIASED]] : tensor<1x3x4x4xf32>)
 // CHECK: arith.constant 0.000000e+00 : f32
 // CHECK: arith.maximumf
 func.func @float_conv_relu(%x: tensor<1x2x4x4xf32>, %w: tensor<3x2x3x3xf32>, %b: tensor<3xf32>) -> tensor<1x3x4x4xf32> {

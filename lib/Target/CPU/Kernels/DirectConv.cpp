@@ -739,8 +739,14 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
               ArrayRef<bool>{true}));
         continue;
       }
-      Value bv = tensor::ExtractOp::create(tb, l, biasT, ValueRange{fs[r]});
-      Value bs = vector::BroadcastOp::create(tb, l, vacc, bv);
+      // f32 sums start from zero and take the bias after the reduction
+      // (MLAS's order, so that calibration sees ONNX Runtime's values).
+      Value bs;
+      if (isFloat)
+        bs = arith::ConstantOp::create(tb, l, f16, DenseElementsAttr::get(f16, 0.0f));
+      else
+        bs = vector::BroadcastOp::create(
+            tb, l, vacc, tensor::ExtractOp::create(tb, l, biasT, ValueRange{fs[r]}));
       for (int64_t c = 0; c < cols; ++c)
         accs.push_back(bs);
     }
@@ -756,6 +762,37 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           accs[r * cols + c] = arith::AddIOp::create(tb, l, accs[r * cols + c], corr);
         }
       }
+    // The lanes of each pixel vector whose tap column j lies in the row.
+    auto tapMasks = [&](OpBuilder &jb, Location jl, Value j,
+                        std::optional<int64_t> jc) -> SmallVector<Value> {
+      SmallVector<Value> masks;
+      for (int64_t c = 0; c < cols; ++c) {
+        if (maskT && jc) {
+          Value bits =
+              tensor::ExtractOp::create(jb, jl, maskT, ValueRange{pat[c], idx(jb, jl, *jc)});
+          Value v1b =
+              vector::BroadcastOp::create(jb, jl, VectorType::get({1}, jb.getI16Type()), bits);
+          masks.push_back(
+              vector::BitCastOp::create(jb, jl, VectorType::get({16}, jb.getI1Type()), v1b));
+          continue;
+        }
+        masks.push_back(tapInRow(jb, jl, xcol[c], j));
+      }
+      return masks;
+    };
+    // f32 (not depthwise) reduces in ONNX Runtime's order, input channel
+    // outermost and then the kernel rows and columns (MLAS's im2col
+    // GEMM: k = (c, i, j)); int8 sums are exact in any order and run
+    // channels innermost, and so do f32 kernels regrouped by space-to-depth
+    // (whose taps are not in that order anyway). `chanQ` is the channel of
+    // the taps below; the masks of the unrolled tap columns are made once
+    // per tile.
+    bool chanOuter = isFloat && !dw && !s2d;
+    Value chanQ;
+    SmallVector<SmallVector<Value>> maskCache;
+    if (chanOuter && masked && kw <= 5)
+      for (int64_t jc = 0; jc < kw; ++jc)
+        maskCache.push_back(tapMasks(tb, l, idx(tb, l, jc), jc));
     auto rowBody = [&](OpBuilder &ib, Location il, Value i, std::optional<int64_t> ic,
                        ValueRange a1) -> SmallVector<Value> {
       Value rowOff = arith::MulIOp::create(ib, il, i, idx(ib, il, dil[0] * S));
@@ -767,21 +804,10 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
             jb, jl, rowOff,
             arith::AddIOp::create(jb, jl, arith::MulIOp::create(jb, jl, j, idx(jb, jl, dil[1])),
                                   idx(jb, jl, M - pl)));
-        SmallVector<Value> masks;
         bool useMask = masked && (!jc || pl - *jc * dil[1] > 0 || iw + pl - *jc * dil[1] < ow);
+        SmallVector<Value> masks;
         if (useMask)
-          for (int64_t c = 0; c < cols; ++c) {
-            if (maskT && jc) {
-              Value bits = tensor::ExtractOp::create(jb, jl, maskT,
-                                                     ValueRange{pat[c], idx(jb, jl, *jc)});
-              Value v1b = vector::BroadcastOp::create(
-                  jb, jl, VectorType::get({1}, jb.getI16Type()), bits);
-              masks.push_back(vector::BitCastOp::create(
-                  jb, jl, VectorType::get({16}, jb.getI1Type()), v1b));
-              continue;
-            }
-            masks.push_back(tapInRow(jb, jl, xcol[c], j));
-          }
+          masks = jc && !maskCache.empty() ? maskCache[*jc] : tapMasks(jb, jl, j, jc);
         if (dw) { // acc += x * w[f][i][j], each row its own channel(s)
           SmallVector<Value> next(a2.begin(), a2.end());
           Value pad0 = padScalar(jb, jl);
@@ -823,9 +849,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
         // packed weight, or the residual of the AVX2 sign form).
         auto quads = [&](OpBuilder &lb, Location ll, Value wT,
                          ValueRange init) -> SmallVector<Value> {
-        return SmallVector<Value>(loop(lb, ll, 0, cgSlots, 1, init, [&](OpBuilder &kb,
-                                                                       Location kl, Value q,
-                                                                       ValueRange a3) {
+        auto step = [&](OpBuilder &kb, Location kl, Value q, ValueRange a3) {
           SmallVector<Value> acts(cols), next(a3.begin(), a3.end());
           Value padIn = isFloat ? padScalar(kb, kl) : pad8;
           Value qIn = q; // the slot in the regrouped input: in the tile's group
@@ -891,7 +915,10 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
             }
           }
           return next;
-        }));
+        };
+        if (chanQ)
+          return step(lb, ll, chanQ, init);
+        return SmallVector<Value>(loop(lb, ll, 0, cgSlots, 1, init, step));
         };
         SmallVector<Value> out = quads(jb, jl, wc, a2);
         if (!resT)
@@ -926,20 +953,41 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
         return column(jb, jl, j, std::nullopt, a2);
       }));
     };
-    SmallVector<Value> red;
-    if ((dw && cg > 1) || anySkip) { // kernel rows unrolled, so that zero or
-                                     // skipped taps are known
-      red.assign(accs.begin(), accs.end());
-      for (int64_t ic = 0; ic < kh; ++ic)
-        if (!llvm::all_of(skip[ic], [](bool v) { return v; }))
-          red = rowBody(tb, l, idx(tb, l, ic), ic, red);
-    } else {
-      red = loop(tb, l, 0, kh, 1, accs, [&](OpBuilder &ib, Location il, Value i,
-                                            ValueRange a1) {
+    auto kernelRows = [&](OpBuilder &kb, Location kl, ValueRange init) -> SmallVector<Value> {
+      SmallVector<Value> red;
+      // Kernel rows unrolled, so that zero or skipped taps are known; and
+      // per channel (f32's channel-outer order) for kernels of up to 5x5.
+      if ((dw && cg > 1) || anySkip || (chanOuter && kh * kw <= 25)) {
+        red.assign(init.begin(), init.end());
+        for (int64_t ic = 0; ic < kh; ++ic)
+          if (!llvm::all_of(skip[ic], [](bool v) { return v; }))
+            red = rowBody(kb, kl, idx(kb, kl, ic), ic, red);
+        return red;
+      }
+      return SmallVector<Value>(loop(kb, kl, 0, kh, 1, init, [&](OpBuilder &ib, Location il,
+                                                                 Value i, ValueRange a1) {
         return rowBody(ib, il, i, std::nullopt, a1);
+      }));
+    };
+    SmallVector<Value> red;
+    if (chanOuter)
+      red = loop(tb, l, 0, cgSlots, 1, accs, [&](OpBuilder &qb, Location ql, Value q,
+                                               ValueRange a0) {
+        chanQ = q;
+        SmallVector<Value> r = kernelRows(qb, ql, a0);
+        chanQ = Value();
+        return r;
       });
-    }
+    else
+      red = kernelRows(tb, l, accs);
     SmallVector<Value> accs2(red.begin(), red.end());
+    if (isFloat) // the bias after the sums
+      for (int64_t r = 0; r < rows; ++r) {
+        Value bs = vector::BroadcastOp::create(
+            tb, l, vacc, tensor::ExtractOp::create(tb, l, biasT, ValueRange{fs[r]}));
+        for (int64_t c = 0; c < cols; ++c)
+          accs2[r * cols + c] = arith::AddFOp::create(tb, l, accs2[r * cols + c], bs);
+      }
     if (colSumT)
       for (int64_t j = 0; j < kw; ++j) {
         int64_t lo = pl - j * dil[1], hi = lo + iw;

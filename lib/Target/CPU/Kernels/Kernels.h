@@ -163,9 +163,11 @@ Value vnniConvRows(OpBuilder &b, Location loc, const ImplicitRows &rows, bool aS
                    const std::vector<int64_t> &w, int64_t n, ArrayRef<int32_t> bias,
                    const VnniEpilogue *epi, ProductISA isa);
 
-/// The f32 product over a constant weight (n-major [N, K]) plus `bias`.
+/// The f32 product over a constant weight (n-major [N, K]) plus `bias`, in
+/// ONNX Runtime's (MLAS's) order: blocks of 256 K elements each summed from
+/// zero, then the bias (or, with `biasFirst`, the bias and then the blocks).
 Value floatMatmul(OpBuilder &b, Location loc, Value a, const std::vector<double> &w, int64_t n,
-                  int64_t k, ArrayRef<float> bias, bool zmm = true);
+                  int64_t k, ArrayRef<float> bias, bool zmm = true, bool biasFirst = false);
 
 //===----------------------------------------------------------------------===//
 // Direct convolutions (DirectConv.cpp)

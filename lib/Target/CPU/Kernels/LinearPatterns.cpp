@@ -58,9 +58,22 @@ struct GemmKernel : CPUKernelPattern<GemmOp> {
       }
     } else if (auto fw = floatWeight(op.getB(), outShape[1], kdim, op.getTransB());
                fw && !quant && !op.getTransA() && accEl.isF32()) {
-      // Float with a constant weight: the register-tiled FMA kernel.
-      acc = floatMatmul(rewriter, loc, adaptor.getA(), *fw, outShape[1], kdim,
-                        SmallVector<float>(outShape[1], 0.0f), product.zmm);
+      // Float with a constant weight: the register-tiled FMA kernel. A
+      // constant bias vector with alpha = beta = 1 starts the sums, before
+      // the blocks of K, as in ONNX Runtime's Gemm (C copied into Y, then
+      // Y += A B one packed block of K at a time).
+      SmallVector<float> fb(outShape[1], 0.0f);
+      bool biasFirst = false;
+      if (c && biasVector && op.getAlpha().convertToDouble() == 1.0 &&
+          op.getBeta().convertToDouble() == 1.0)
+        if (auto cc = readConstant(op.getC()); cc && cc->isFloat) {
+          for (int64_t j = 0; j < outShape[1]; ++j)
+            fb[j] = (float)cc->f[j];
+          biasFirst = true;
+          c = Value();
+        }
+      acc = floatMatmul(rewriter, loc, adaptor.getA(), *fw, outShape[1], kdim, fb, product.zmm,
+                        biasFirst);
     } else {
       return failure();
     }

@@ -203,7 +203,7 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                           const std::vector<int64_t> *w, const std::vector<double> *fw,
                           int64_t n, int64_t k, ArrayRef<int32_t> bias, ArrayRef<float> fbias,
                           const VnniEpilogue *epi, ProductISA isa,
-                          const ImplicitRows *conv = nullptr) {
+                          const ImplicitRows *conv = nullptr, bool fBiasFirst = false) {
   bool isFloat = fw != nullptr;
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
   Type accEl = isFloat ? f32 : i32;
@@ -437,10 +437,8 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                             });
                         scf::YieldOp::create(ob, ol, inner.getResults());
                       });
-                } else
-                kloop = scf::ForOp::create(
-                    nb, nl, idx(nb, nl, 0), idx(nb, nl, isFloat ? k : kp / 4), idx(nb, nl, 1),
-                    accs, [&](OpBuilder &kb, Location kl, Value kq, ValueRange kargs) {
+                }
+                auto kbody = [&](OpBuilder &kb, Location kl, Value kq, ValueRange kargs) {
                       if (isFloat) {
                         // One FMA per accumulator: weight vectors times the
                         // broadcast element a[row][kq].
@@ -462,8 +460,43 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
                       }
                       Value k4 = arith::MulIOp::create(kb, kl, kq, idx(kb, kl, 4));
                       scf::YieldOp::create(kb, kl, int8Step(kb, kl, kq, {}, k4, kargs));
-                    });
-                SmallVector<Value> acc(kloop.getResults().begin(), kloop.getResults().end());
+                    };
+                SmallVector<Value> acc;
+                if (conv) {
+                  acc.assign(kloop.getResults().begin(), kloop.getResults().end());
+                } else if (!isFloat) {
+                  kloop = scf::ForOp::create(nb, nl, idx(nb, nl, 0), idx(nb, nl, kp / 4),
+                                             idx(nb, nl, 1), accs, kbody);
+                  acc.assign(kloop.getResults().begin(), kloop.getResults().end());
+                } else {
+                  // f32 in MLAS's order (ONNX Runtime's packed SGEMM):
+                  // each block of 256 K elements summed from zero, the
+                  // blocks added in turn to the bias (`fBiasFirst`, Gemm's
+                  // C) or to each other with the bias last (MatMul + Add,
+                  // convolutions). Calibration then sees ORT's values.
+                  Value zero = arith::ConstantOp::create(
+                      nb, nl, VectorType::get({16}, f32),
+                      DenseElementsAttr::get(VectorType::get({16}, f32), 0.0f));
+                  if (fBiasFirst)
+                    acc.assign(accs.begin(), accs.end());
+                  for (int64_t k0 = 0; k0 < k; k0 += 256) {
+                    SmallVector<Value> z(rows * cols, zero);
+                    auto block = scf::ForOp::create(nb, nl, idx(nb, nl, k0),
+                                                    idx(nb, nl, std::min(k, k0 + 256)),
+                                                    idx(nb, nl, 1), z, kbody);
+                    if (acc.empty()) {
+                      acc.assign(block.getResults().begin(), block.getResults().end());
+                      continue;
+                    }
+                    for (int64_t e = 0; e < rows * cols; ++e)
+                      acc[e] = arith::AddFOp::create(nb, nl, acc[e], block.getResult(e));
+                  }
+                  if (acc.empty())
+                    acc.assign(rows * cols, zero);
+                  if (!fBiasFirst)
+                    for (int64_t e = 0; e < rows * cols; ++e)
+                      acc[e] = arith::AddFOp::create(nb, nl, acc[e], accs[e]);
+                }
                 if (resT) {
                   // The residual: for each column block, its listed K quads.
                   auto toIndex = [&](OpBuilder &ib, Location il, Value t, Value i) -> Value {
@@ -627,13 +660,14 @@ Value vnniConvRows(OpBuilder &b, Location loc, const ImplicitRows &rows, bool aS
                       epi, isa, &rows);
 }
 
-/// C[M, N] = bias + A[M, K] x W^T in f32 for a constant W[N, K] (n-major):
+/// C[M, N] = A[M, K] x W^T + bias in f32 for a constant W[N, K] (n-major):
 /// a 4 x 64 tile of accumulators in registers, one FMA per accumulator and
-/// element of K with the A element broadcast.
+/// element of K with the A element broadcast, in blocks of 256 K elements
+/// (MLAS's order; `biasFirst`: bias + block 0 + block 1 ..., as ORT's Gemm).
 Value floatMatmul(OpBuilder &b, Location loc, Value a, const std::vector<double> &w, int64_t n,
-                  int64_t k, ArrayRef<float> bias, bool zmm) {
+                  int64_t k, ArrayRef<float> bias, bool zmm, bool biasFirst) {
   return tiledProduct(b, loc, a, false, nullptr, &w, n, k, {}, bias, nullptr,
-                      ProductISA{Int8ISA::None, zmm});
+                      ProductISA{Int8ISA::None, zmm}, nullptr, biasFirst);
 }
 
 } // namespace mlir::octet::cpu
