@@ -1381,14 +1381,16 @@ def _loop_runtime_quant():
                   const("z", np.uint8(100))], opset=13)
 
 
-def _loop_zero():
+def _loop_zero(counter_shape=()):
     # No iteration (M = 0): the carried value passes through and the scan
-    # output is empty.
+    # output is empty. `counter_shape` [1]: the body declares its iteration
+    # number and condition as one-element tensors.
+    cs = list(counter_shape)
     body = h.make_graph([h.make_node("Identity", ["c"], ["c_out"], name="id"),
                          h.make_node("Neg", ["y"], ["y_out"], name="neg"),
                          h.make_node("Identity", ["y_out"], ["y_scan"], name="id2")],
-                        "body", [vi("i", I64, []), vi("c", TP.BOOL, []), vi("y", F, [2, 3])],
-                        [vi("c_out", TP.BOOL, []), vi("y_out", F, [2, 3]),
+                        "body", [vi("i", I64, cs), vi("c", TP.BOOL, cs), vi("y", F, [2, 3])],
+                        [vi("c_out", TP.BOOL, cs), vi("y_out", F, [2, 3]),
                          vi("y_scan", F, [2, 3])])
     return model([h.make_node("Loop", ["m", "", "x"], ["y", "ys"], name="loop", body=body)],
                  [vi("x", F, [2, 3])], [vi("y", F, None), vi("ys", F, None)],
@@ -1442,6 +1444,7 @@ M["loop_unsorted"] = lambda: model(
 M["loop_known"] = _loop_known
 M["loop_runtime"] = _loop_runtime
 M["loop_zero"] = _loop_zero
+M["loop_zero_counter1"] = lambda: _loop_zero((1,))
 M["loop_runtime_quant"] = _loop_runtime_quant
 M["scan11"] = lambda: _scan(11)
 M["scan9"] = lambda: _scan(9)

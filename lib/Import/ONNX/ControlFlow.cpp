@@ -187,14 +187,9 @@ LogicalResult Importer::onLoop(const NodeProto &n) {
   SmallVector<RankedTensorType> scanTypes(scans);
   int64_t i = 0;
   auto int64 = b.getIntegerType(64);
-  for (; i < limit && (!condKnown || condValue); ++i) {
-    if (!tripCount && i >= kMaxIterations)
-      return nodeError(n) << "the loop's condition stays true past " << kMaxIterations
-                          << " iterations (at most " << kMaxIterations << " are unrolled)";
-    if (!tripCount && failed(checkUnrolling(n, body, i + 1)))
-      return failure();
-    // The body's iteration number and condition take the shapes it declares
-    // (a scalar, or one element).
+  // The body's iteration number `it` and a true condition, in the shapes the
+  // body declares (a scalar, or one element), then the carried values.
+  auto bodyArgs = [&](int64_t it) {
     auto declared = [&](int k, Type el) {
       const auto &in = body.input(k);
       if (in.has_type() && in.type().has_tensor_type() &&
@@ -203,11 +198,19 @@ LogicalResult Importer::onLoop(const NodeProto &n) {
       return RankedTensorType::get({}, el);
     };
     auto iterT = declared(0, int64), condT = declared(1, i1);
-    Value iterV = createConstant(DenseElementsAttr::get(iterT, b.getIntegerAttr(int64, i)),
-                                 iterT, "");
-    Value condV = createConstant(DenseElementsAttr::get(condT, b.getBoolAttr(true)), condT, "");
-    SmallVector<Value> args{iterV, condV};
+    SmallVector<Value> args{
+        createConstant(DenseElementsAttr::get(iterT, b.getIntegerAttr(int64, it)), iterT, ""),
+        createConstant(DenseElementsAttr::get(condT, b.getBoolAttr(true)), condT, "")};
     args.append(state.begin(), state.end());
+    return args;
+  };
+  for (; i < limit && (!condKnown || condValue); ++i) {
+    if (!tripCount && i >= kMaxIterations)
+      return nodeError(n) << "the loop's condition stays true past " << kMaxIterations
+                          << " iterations (at most " << kMaxIterations << " are unrolled)";
+    if (!tripCount && failed(checkUnrolling(n, body, i + 1)))
+      return failure();
+    SmallVector<Value> args = bodyArgs(i);
     if (failed(checkBodyInputs(n, body, args)))
       return failure();
     SmallVector<Value> outs;
@@ -272,12 +275,7 @@ LogicalResult Importer::onLoop(const NodeProto &n) {
   // Scan outputs of a loop that ran no iteration: their entry types come
   // from a body imported once for its shapes.
   if (i == 0 && scans > 0) {
-    auto iterT = RankedTensorType::get({}, int64);
-    auto condT = RankedTensorType::get({}, i1);
-    SmallVector<Value> args{
-        createConstant(DenseElementsAttr::get(iterT, b.getIntegerAttr(int64, 0)), iterT, ""),
-        createConstant(DenseElementsAttr::get(condT, b.getBoolAttr(true)), condT, "")};
-    args.append(state.begin(), state.end());
+    SmallVector<Value> args = bodyArgs(0);
     SmallVector<Value> outs;
     if (failed(checkBodyInputs(n, body, args)) ||
         failed(importSubgraph(n, body, "body", args, outs)))
