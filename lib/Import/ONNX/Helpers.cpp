@@ -13,6 +13,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -621,17 +622,23 @@ FailureOr<Value> Importer::makeConv3D(const NodeProto &n, Value x, Value w, Valu
       return nodeError(n) << "strides and dilations must be positive and pads not negative";
   int64_t N = xs[0], C = xs[1], D = xs[2], H = xs[3], W = xs[4];
   int64_t O = ws[0], Cg = ws[1], KD = ws[2], KH = ws[3], KW = ws[4];
-  if (group < 1 || C != group * Cg || O % group)
+  int64_t groupChannels = 0;
+  if (group < 1 || llvm::MulOverflow(group, Cg, groupChannels) || C != groupChannels ||
+      O % group)
     return nodeError(n) << "input channels " << C << ", weight " << rtt(w) << " and group "
                         << group << " do not match";
   int64_t sd = (*st)[0], dd = (*dl)[0];
-  int64_t Dp = D + pd[0] + pd[3];
-  int64_t span = dd * (KD - 1) + 1;
+  // (Attribute values can be anything: the sums and products are checked.)
+  int64_t Dp = 0, span = 0;
+  if (llvm::AddOverflow(D, pd[0], Dp) || llvm::AddOverflow(Dp, pd[3], Dp) ||
+      llvm::MulOverflow(dd, KD - 1, span) || llvm::AddOverflow(span, int64_t{1}, span))
+    return nodeError(n) << "the 3-D convolution's padded depth or dilated kernel depth "
+                           "overflows int64";
   if (Dp < span)
     return nodeError(n) << "the kernel depth (" << span << " with dilation) is larger than the "
                         << "padded input depth " << Dp;
   int64_t OD = (Dp - span) / sd + 1;
-  if (N * OD * group * KD * Cg * H * W > (int64_t{1} << 31))
+  if ((double)N * OD * group * KD * Cg * H * W > (double)(int64_t{1} << 31))
     return nodeError(n) << "the 3-D convolution's stacked input is too large to compile";
   Type el = rtt(x).getElementType();
   Value xp = x;

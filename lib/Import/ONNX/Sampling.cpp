@@ -15,6 +15,8 @@
 
 #include "ImporterImpl.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <cmath>
 #include <limits>
 
@@ -110,7 +112,9 @@ LogicalResult Importer::onDeformConv(const NodeProto &n) {
   if (group < 1 || og < 1)
     return nodeError(n) << "group and offset_group must be positive, got " << group << " and "
                         << og;
-  if (C % group || Cg * group != C || M % group)
+  int64_t groupChannels = 0;
+  if (C % group || llvm::MulOverflow(Cg, group, groupChannels) || groupChannels != C ||
+      M % group)
     return nodeError(n) << "W of shape " << shapeToString(wt.getShape()) << " does not fit "
                         << C << " input channels in " << group << " groups";
   if (C % og)
