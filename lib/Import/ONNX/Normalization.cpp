@@ -104,11 +104,82 @@ LogicalResult Importer::onLayerNorm(const NodeProto &n) {
   return success();
 }
 
+/// BatchNormalization: octet.batch_norm with the running statistics. With
+/// training_mode=1 (opsets 14-15) the batch's own mean and (population)
+/// variance over every axis but the channels normalize it, and the optional
+/// running_mean and running_var outputs are input_mean * momentum +
+/// batch_mean * (1 - momentum), and the same of the variances.
 LogicalResult Importer::onBatchNorm(const NodeProto &n) {
   if (failed(need(n, {0, 1, 2, 3, 4})))
     return failure();
-  if (attrInt(n, "training_mode", 0) != 0)
-    return nodeError(n) << "unsupported attribute value training_mode=1";
+  if (attrInt(n, "training_mode", 0) != 0) {
+    auto x = requireFloat(n, input(n, 0), "input");
+    if (failed(x))
+      return failure();
+    auto s = rtt(*x).getShape();
+    if (s.size() < 2)
+      return nodeError(n) << "input must have rank 2 or more, got " << s.size();
+    Type el = rtt(*x).getElementType();
+    for (int k = 1; k <= 4; ++k) {
+      auto t = rtt(input(n, k));
+      if (t.getRank() != 1 || t.getElementType() != el ||
+          (!ShapedType::isDynamic(s[1]) && t.getDimSize(0) != s[1]))
+        return nodeError(n) << "scale, B, input_mean and input_var must be 1-D of the channel "
+                            << "count and the input's element type, got " << t;
+    }
+    SmallVector<int64_t> axes = {0}, chShape = {s[1]};
+    for (int64_t d = 2; d < (int64_t)s.size(); ++d) {
+      axes.push_back(d);
+      chShape.push_back(1);
+    }
+    float eps = attrFloat(n, "epsilon", 1e-5f), momentum = attrFloat(n, "momentum", 0.9f);
+    auto m = momentsOver(n, *x, axes, eps);
+    if (failed(m))
+      return failure();
+    // y = (x - mean) / sqrt(var + eps) * scale + B
+    auto sc = buildReshape(n, input(n, 1), chShape, false);
+    auto bi = buildReshape(n, input(n, 2), chShape, false);
+    if (failed(sc) || failed(bi))
+      return failure();
+    auto y = buildBinary(n, "Div", m->centered, m->stdDev, el);
+    if (succeeded(y))
+      y = buildBinary(n, "Mul", *y, *sc, el);
+    if (succeeded(y))
+      y = buildBinary(n, "Add", *y, *bi, el);
+    if (failed(y))
+      return failure();
+    define(n, 0, *y);
+    // running = input * momentum + batch * (1 - momentum), per channel.
+    auto running = [&](int out, int in, Value batchStat) -> LogicalResult {
+      if (n.output_size() <= out || n.output(out).empty())
+        return success();
+      auto flat = buildReshape(n, batchStat, {s[1]}, false);
+      if (failed(flat))
+        return failure();
+      auto a = buildBinary(n, "Mul", input(n, in), scalarConst(el, momentum), el);
+      auto c = buildBinary(n, "Mul", *flat, scalarConst(el, 1.0 - (double)momentum), el);
+      if (failed(a) || failed(c))
+        return failure();
+      auto r = buildBinary(n, "Add", *a, *c, el);
+      if (failed(r))
+        return failure();
+      define(n, out, *r);
+      return success();
+    };
+    if (failed(running(1, 3, m->mean)))
+      return failure();
+    if (n.output_size() > 2 && !n.output(2).empty()) {
+      // The population variance: ReduceMean((x - mean)^2).
+      auto sq = buildBinary(n, "Mul", m->centered, m->centered, el);
+      if (failed(sq))
+        return failure();
+      auto var = make<ReduceMeanOp>(n, rtt(m->mean), *sq, b.getDenseI64ArrayAttr(axes),
+                                    b.getBoolAttr(true));
+      if (failed(var) || failed(running(2, 4, *var)))
+        return failure();
+    }
+    return success();
+  }
   for (int k = 1; k < n.output_size(); ++k)
     if (!n.output(k).empty())
       return nodeError(n) << "only the first output (Y) is supported";
