@@ -468,6 +468,16 @@ M["op_castlike"] = lambda: model(
      h.make_node("CastLike", ["y", "x0"], ["z"], name="back")],
     [vi("x0", F, [2, 3, 5])], [vi("y", I32, None), vi("z", F, None)],
     [const("t", np.int32(0))], opset=15)
+# Float -> bfloat16 / float16 -> float round trips (rounding to nearest even),
+# with the narrow value as a second output where the runtime can pass it.
+def _cast_round_trip(to, narrow_out):
+    outs = [vi("z", F, None)] + ([vi("n", to, None)] if narrow_out else [])
+    return model([h.make_node("Cast", ["x"], ["n"], name="narrow", to=to),
+                  h.make_node("Cast", ["n"], ["z"], name="widen", to=F)],
+                 [vi("x", F, [4, 64])], outs, opset=17)
+M["op_cast_bf16"] = lambda: _cast_round_trip(TP.BFLOAT16, False)
+M["op_cast_f16"] = lambda: _cast_round_trip(TP.FLOAT16, False)
+M["op_cast_bf16_out"] = lambda: _cast_round_trip(TP.BFLOAT16, True)
 # Softmax, LogSoftmax and Hardmax before opset 13 work on the 2-D view that
 # flattens from `axis` (here not the last axis); a dynamic batch keeps it.
 M["op_softmax11"] = lambda: fop("Softmax", opset=11, axis=1)

@@ -12,6 +12,8 @@
 #include "octet/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -57,6 +59,26 @@
 using namespace mlir;
 
 namespace octet {
+
+namespace {
+/// bf16 conversions (arith.truncf f32 -> bf16 rounds to nearest even,
+/// arith.extf widens) as integer arithmetic. LLVM would call
+/// __truncsfbf2 on a CPU without AVX-512 BF16, which neither the shared
+/// library nor GCC 12's libgcc provides: an artifact that cast to bf16
+/// failed to load. Upstream's patterns, on their own (arith-expand's
+/// others would rewrite min/max too).
+struct ExpandBF16Conversions
+    : PassWrapper<ExpandBF16Conversions, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ExpandBF16Conversions)
+  StringRef getArgument() const final { return "octet-cpu-expand-bf16"; }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    arith::populateExpandBFloat16Patterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
 
 static int dtypeOf(Type el) {
   if (auto q = dyn_cast<quant::QuantizedType>(el))
@@ -203,6 +225,7 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   pm.addPass(createLowerAffinePass());
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.vectorTransposeLowering = vector::VectorTransposeLowering::Shuffle1D;
+  pm.addPass(std::make_unique<ExpandBF16Conversions>());
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
