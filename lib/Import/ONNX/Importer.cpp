@@ -131,6 +131,9 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["MelWeightMatrix"] = &Importer::onMelWeightMatrix;
     t["NegativeLogLikelihoodLoss"] = &Importer::onLoss;
     t["SoftmaxCrossEntropyLoss"] = &Importer::onLoss;
+    t["ai.onnx.preview.training.Adagrad"] = &Importer::onOptimizer;
+    t["ai.onnx.preview.training.Adam"] = &Importer::onOptimizer;
+    t["ai.onnx.preview.training.Momentum"] = &Importer::onOptimizer;
     t["GlobalMaxPool"] = &Importer::onGlobalMaxPool;
     t["Pad"] = &Importer::onPad;
     t["Resize"] = &Importer::onResize;

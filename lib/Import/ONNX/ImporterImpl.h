@@ -415,6 +415,8 @@ private:
   LogicalResult onSTFT(const NodeProto &n);
   LogicalResult onMelWeightMatrix(const NodeProto &n);
   LogicalResult onLoss(const NodeProto &n);
+  /// Adagrad, Adam, Momentum (ai.onnx.preview.training; Training.cpp).
+  LogicalResult onOptimizer(const NodeProto &n);
   // --- sampling at run-time positions (Sampling.cpp) ------------------------
   Value constFrom(const NodeProto &n, ArrayRef<int64_t> shape, Type t,
                   function_ref<double(int64_t)> f);
