@@ -478,6 +478,107 @@ def _cast_round_trip(to, narrow_out):
 M["op_cast_bf16"] = lambda: _cast_round_trip(TP.BFLOAT16, False)
 M["op_cast_f16"] = lambda: _cast_round_trip(TP.FLOAT16, False)
 M["op_cast_bf16_out"] = lambda: _cast_round_trip(TP.BFLOAT16, True)
+# Sequences inside the graph (lengths and positions known when compiled).
+def _i64(name, v):
+    return const(name, np.array(v, np.int64))
+
+
+M["seq_ops"] = lambda: model(
+    [h.make_node("SplitToSequence", ["x", "two"], ["s"], name="split", axis=1),
+     h.make_node("SequenceLength", ["s"], ["len"], name="len"),
+     h.make_node("SequenceAt", ["s", "m1"], ["last"], name="at"),
+     h.make_node("Relu", ["last"], ["r"], name="relu"),
+     h.make_node("SequenceInsert", ["s", "r", "zero"], ["s2"], name="insert"),
+     h.make_node("SequenceErase", ["s2", "one"], ["s3"], name="erase"),
+     h.make_node("SequenceInsert", ["s3", "r"], ["s4"], name="append"),
+     h.make_node("SequenceErase", ["s4"], ["s5"], name="pop"),
+     h.make_node("ConcatFromSequence", ["s5"], ["y"], name="cat", axis=2),
+     h.make_node("ConcatFromSequence", ["s5"], ["z"], name="stack", axis=-1, new_axis=1)],
+    [vi("x", F, [2, 8, 4])], [vi("y", F, None), vi("z", F, None), vi("len", I64, None)],
+    [_i64("two", 2), _i64("m1", -1), _i64("zero", 0), _i64("one", 1)], opset=17)
+M["seq_construct"] = lambda: model(
+    [h.make_node("Neg", ["x"], ["nx"], name="neg"),
+     h.make_node("Exp", ["x"], ["ex"], name="exp"),
+     h.make_node("SequenceConstruct", ["x", "nx", "ex"], ["s"], name="construct"),
+     h.make_node("SequenceEmpty", [], ["e"], name="empty", dtype=F),
+     h.make_node("SequenceInsert", ["e", "ex"], ["e1"], name="ins"),
+     h.make_node("SequenceInsert", ["e1", "x", "zero"], ["e2"], name="ins_front"),
+     h.make_node("ConcatFromSequence", ["s"], ["y"], name="stack0", axis=0, new_axis=1),
+     h.make_node("ConcatFromSequence", ["e2"], ["z"], name="cat1", axis=1),
+     h.make_node("SequenceAt", ["s", "one"], ["w"], name="at1")],
+    [vi("x", F, [3, 5])], [vi("y", F, None), vi("z", F, None), vi("w", F, None)],
+    [_i64("zero", 0), _i64("one", 1)], opset=17)
+M["seq_split_each"] = lambda: model(
+    [h.make_node("SplitToSequence", ["x"], ["s"], name="rows", axis=0, keepdims=0),
+     h.make_node("SplitToSequence", ["x"], ["k"], name="cols", axis=-1),
+     h.make_node("SplitToSequence", ["x", "sizes"], ["u"], name="uneven", axis=1),
+     h.make_node("SequenceAt", ["s", "one"], ["r1"], name="row1"),
+     h.make_node("SequenceAt", ["u", "one"], ["u1"], name="mid"),
+     h.make_node("ConcatFromSequence", ["k"], ["y"], name="back", axis=1),
+     h.make_node("ConcatFromSequence", ["s"], ["t"], name="transposed", axis=1, new_axis=1),
+     h.make_node("SplitToSequence", ["x", "four"], ["c"], name="chunks", axis=1),
+     h.make_node("SequenceAt", ["c", "m1"], ["tail"], name="tail")],
+    [vi("x", F, [3, 6])], [vi("r1", F, None), vi("u1", F, None), vi("y", F, None),
+                           vi("t", F, None), vi("tail", F, None)],
+    [_i64("one", 1), _i64("m1", -1), _i64("four", 4), _i64("sizes", [1, 3, 2])], opset=17)
+
+
+def _seq_if():
+    def branch(pos, name):
+        return h.make_graph([h.make_node("SequenceAt", ["s", "p%d" % pos], ["o"], name=name)],
+                            name, [], [vi("o", F, None)], initializer=[_i64("p%d" % pos, pos)])
+    return model(
+        [h.make_node("SplitToSequence", ["x"], ["s"], name="split"),
+         h.make_node("ReduceSum", ["x"], ["r"], name="sum", keepdims=0),
+         h.make_node("Greater", ["r", "zero"], ["c"], name="positive"),
+         h.make_node("If", ["c"], ["y"], name="if", then_branch=branch(0, "first"),
+                     else_branch=branch(2, "last"))],
+        [vi("x", F, [3, 4])], [vi("y", F, None)], [const("zero", np.float32(0))], opset=17)
+
+
+M["seq_if"] = _seq_if
+
+
+def _seq_bad(nodes, outputs=("y",), inits=(), shape=(3, 4)):
+    return model(nodes, [vi("x", F, list(shape))], [vi(o, F, None) for o in outputs],
+                 list(inits), opset=17)
+
+
+M["bad_seq_output"] = lambda: _seq_bad(
+    [h.make_node("SplitToSequence", ["x"], ["y"], name="n0")])
+M["bad_seq_position"] = lambda: _seq_bad(
+    [h.make_node("SplitToSequence", ["x"], ["s"], name="split"),
+     h.make_node("SequenceAt", ["s", "five"], ["y"], name="n0")], inits=[_i64("five", 5)])
+M["bad_seq_dynamic_position"] = lambda: model(
+    [h.make_node("SplitToSequence", ["x"], ["s"], name="split"),
+     h.make_node("SequenceAt", ["s", "p"], ["y"], name="n0")],
+    [vi("x", F, [3, 4]), vi("p", I64, [])], [vi("y", F, None)], opset=17)
+M["bad_seq_to_tensor_op"] = lambda: _seq_bad(
+    [h.make_node("SplitToSequence", ["x"], ["s"], name="split"),
+     h.make_node("Relu", ["s"], ["y"], name="n0")])
+M["bad_tensor_to_seq_op"] = lambda: _seq_bad(
+    [h.make_node("SequenceAt", ["x", "one"], ["y"], name="n0")], inits=[_i64("one", 1)])
+M["bad_seq_insert_type"] = lambda: _seq_bad(
+    [h.make_node("SequenceEmpty", [], ["e"], name="empty", dtype=I64),
+     h.make_node("SequenceInsert", ["e", "x"], ["s"], name="n0"),
+     h.make_node("ConcatFromSequence", ["s"], ["y"], name="cat", axis=0)])
+M["bad_seq_concat_empty"] = lambda: _seq_bad(
+    [h.make_node("SequenceEmpty", [], ["e"], name="empty"),
+     h.make_node("ConcatFromSequence", ["e"], ["y"], name="n0", axis=0)])
+M["bad_seq_concat_axis"] = lambda: _seq_bad(
+    [h.make_node("SplitToSequence", ["x"], ["s"], name="split"),
+     h.make_node("ConcatFromSequence", ["s"], ["y"], name="n0")])
+M["bad_seq_erase_empty"] = lambda: _seq_bad(
+    [h.make_node("SequenceEmpty", [], ["e"], name="empty"),
+     h.make_node("SequenceErase", ["e"], ["e2"], name="n0"),
+     h.make_node("ConcatFromSequence", ["e2"], ["y"], name="cat", axis=0)])
+M["bad_seq_too_long"] = lambda: _seq_bad(
+    [h.make_node("SplitToSequence", ["x"], ["s"], name="n0", axis=1),
+     h.make_node("ConcatFromSequence", ["s"], ["y"], name="cat", axis=1)], shape=(1, 5000))
+M["bad_seq_split_sum"] = lambda: _seq_bad(
+    [h.make_node("SplitToSequence", ["x", "sz"], ["s"], name="n0", axis=1),
+     h.make_node("ConcatFromSequence", ["s"], ["y"], name="cat", axis=1)],
+    inits=[_i64("sz", [1, 2])])
 # Softmax, LogSoftmax and Hardmax before opset 13 work on the 2-D view that
 # flattens from `axis` (here not the last axis); a dynamic batch keeps it.
 M["op_softmax11"] = lambda: fop("Softmax", opset=11, axis=1)

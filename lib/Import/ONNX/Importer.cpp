@@ -131,6 +131,10 @@ const llvm::StringMap<Importer::Handler> &Importer::handlers() {
     t["MelWeightMatrix"] = &Importer::onMelWeightMatrix;
     t["NegativeLogLikelihoodLoss"] = &Importer::onLoss;
     t["SoftmaxCrossEntropyLoss"] = &Importer::onLoss;
+    for (const char *op : {"SequenceConstruct", "SequenceEmpty", "SequenceInsert",
+                            "SequenceErase", "SequenceAt", "SequenceLength", "SplitToSequence",
+                            "ConcatFromSequence"})
+      t[op] = &Importer::onSequence;
     t["ai.onnx.preview.training.Adagrad"] = &Importer::onOptimizer;
     t["ai.onnx.preview.training.Adam"] = &Importer::onOptimizer;
     t["ai.onnx.preview.training.Momentum"] = &Importer::onOptimizer;
@@ -394,13 +398,23 @@ LogicalResult Importer::importNode(const NodeProto &n) {
   // Every op the handlers know has an output; some read output(0) directly.
   if (n.output_size() == 0)
     return nodeError(n) << "node has no outputs";
-  for (int k = 0; k < n.input_size(); ++k)
-    if (!n.input(k).empty() && !lookup(n.input(k))) {
+  for (int k = 0; k < n.input_size(); ++k) {
+    if (n.input(k).empty())
+      continue;
+    bool isSeq = sequences.count(n.input(k)), wantSeq = takesSequence(n, k);
+    if (isSeq && !wantSeq)
+      return nodeError(n) << "input '" << n.input(k) << "' is a sequence; " << n.op_type()
+                          << " takes a tensor there";
+    if (!isSeq && wantSeq && lookup(n.input(k)))
+      return nodeError(n) << "input '" << n.input(k) << "' is a tensor; " << n.op_type()
+                          << " takes a sequence there";
+    if (!isSeq && !lookup(n.input(k))) {
       if (initializers.count(n.input(k)))
         return failure(); // the initializer's own error was reported
       return nodeError(n) << "input '" << n.input(k)
                           << "' is not produced by any earlier node, graph input or initializer";
     }
+  }
   return (this->*(it->second))(n);
 }
 
@@ -545,6 +559,12 @@ OwningOpRef<ModuleOp> Importer::run() {
   SmallVector<Type> resultTypes;
   for (const auto &out : g.output()) {
     Value v = lookup(out.name());
+    if (!v && sequences.count(out.name())) {
+      fileError() << "graph output '" << out.name()
+                  << "' is a sequence; outputs are tensors (ConcatFromSequence or SequenceAt "
+                     "makes one)";
+      return nullptr;
+    }
     if (!v) {
       fileError() << "graph output '" << out.name()
                   << "' is not produced by any node";

@@ -417,6 +417,9 @@ private:
   LogicalResult onLoss(const NodeProto &n);
   /// Adagrad, Adam, Momentum (ai.onnx.preview.training; Training.cpp).
   LogicalResult onOptimizer(const NodeProto &n);
+  /// The sequence ops (Sequence.cpp); whether input k of n is a sequence.
+  LogicalResult onSequence(const NodeProto &n);
+  bool takesSequence(const NodeProto &n, int k);
   // --- sampling at run-time positions (Sampling.cpp) ------------------------
   Value constFrom(const NodeProto &n, ArrayRef<int64_t> shape, Type t,
                   function_ref<double(int64_t)> f);
@@ -453,6 +456,13 @@ private:
   /// multiply.
   int64_t subgraphNodes = 0;
   llvm::StringMap<Value> values;
+  /// Sequences (Sequence.cpp): their element type and tensors, known when
+  /// the graph is compiled.
+  struct Sequence {
+    Type element;
+    SmallVector<Value> values;
+  };
+  llvm::StringMap<Sequence> sequences;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   /// Values that hold ONNX INT4 (true) or UINT4 (false) data in 8-bit
   /// tensors: 4-bit initializers and QuantizeLinear results.
