@@ -45,6 +45,9 @@ LogicalResult Importer::onSequence(const NodeProto &n) {
     return p < 0 ? p + len : p;
   };
   auto seqIn = [&]() -> FailureOr<Sequence> {
+    // (A node with no inputs at all: found by tools/octet-fuzz-import.)
+    if (n.input_size() == 0 || n.input(0).empty())
+      return nodeError(n) << "missing required input #0";
     auto it = sequences.find(n.input(0));
     if (it == sequences.end())
       return nodeError(n) << "input '" << n.input(0) << "' must be a sequence";
