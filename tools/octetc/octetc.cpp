@@ -95,6 +95,11 @@ cl::opt<std::string> headerFile("header", cl::desc("Also write a C header for th
                                 cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string> modelName("name", cl::desc("C name of the entry point (default: model)"),
                                cl::init("model"), cl::cat(category));
+cl::opt<unsigned> compileThreads(
+    "compile-threads",
+    cl::desc("Threads for the CPU target's LLVM code generation (default 0: the CPUs this "
+             "process may use, at most 8; 1: one)"),
+    cl::value_desc("N"), cl::init(0), cl::cat(category));
 cl::opt<bool> timing("timing",
                      cl::desc("Print the time of each phase (import, passes, LLVM, link) to stderr"),
                      cl::cat(category));
@@ -706,6 +711,7 @@ int main(int argc, char **argv) {
     opts.cudaArch = cudaArch;
     opts.vulkanCaps = vulkanCaps;
     opts.gpuStages = gpuStages;
+    opts.compileThreads = compileThreads;
     if (dynamic) {
       // The batch-1 module is the one compiled; the others are the sizes
       // with kernels of their own.

@@ -38,6 +38,8 @@ struct CPUOptions {
   std::string int8Isa;
   /// --vnni as given (auto, on, off): resolved again for each CPU of a list.
   std::string vnniMode = "auto";
+  /// Threads for LLVM code generation (TargetOptions::compileThreads).
+  unsigned compileThreads = 0;
   /// Where the phases' timers nest (octetc --timing); null: not timed.
   mlir::TimingScope *timing = nullptr;
   /// A dynamic batch (TargetOptions::batch, batchModules).

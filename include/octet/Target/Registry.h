@@ -48,6 +48,9 @@ struct TargetOptions {
   int64_t gpuStages = 0;
   /// Also export the `octet_module` symbol that a loadable module needs.
   bool sharedLibrary = false;
+  /// Threads for the CPU target's LLVM code generation (the module split
+  /// into that many parts); 0: the CPUs this process may use (at most 8).
+  unsigned compileThreads = 0;
   /// Where the target's phase timers nest (octetc --timing); null: not timed.
   mlir::TimingScope *timing = nullptr;
   /// A dynamic batch: the module compiled is the model at batch 1, and

@@ -33,6 +33,10 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/InstIterator.h"
@@ -47,7 +51,9 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
@@ -55,6 +61,11 @@
 #include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/SplitModule.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
 
 using namespace mlir;
 
@@ -1097,6 +1108,150 @@ static FailureOr<Variant> linkBatches(ModuleOp module,
   return out;
 }
 
+/// Threads for code generation: `requested`, or the CPUs this process may
+/// use (at most 8).
+static unsigned codegenThreads(unsigned requested) {
+  if (requested)
+    return requested;
+  unsigned n = llvm::hardware_concurrency().compute_thread_count();
+  return std::clamp(n, 1u, 8u);
+}
+
+/// ld.lld, or "" where it is not installed.
+static std::string findLld() {
+  for (const char *candidate : {"/usr/lib/llvm-22/bin/ld.lld", "ld.lld-22", "ld.lld"}) {
+    if (llvm::sys::fs::can_execute(candidate))
+      return candidate;
+    if (auto found = llvm::sys::findProgramByName(candidate))
+      return *found;
+  }
+  return "";
+}
+
+/// Code generation in parallel: the optimized module split into `parts`
+/// modules (functions spread by size; the internal symbols one part uses
+/// from another become hidden globals, renamed with the model's name so
+/// that two models' objects link together), each compiled to an object on
+/// its own thread with its own LLVMContext and target machine, and the
+/// objects joined into one relocatable object (ld.lld -r). Instruction
+/// selection and register allocation are per function, so each function's
+/// code is what one thread would make.
+static LogicalResult emitInParts(llvm::Module &m, llvm::TargetMachine &tm, unsigned threads,
+                                 unsigned parts, const std::string &lld, const std::string &name,
+                                 llvm::raw_pwrite_stream &os, std::string &error) {
+  llvm::StringSet<> local;
+  for (llvm::GlobalValue &gv : m.global_values())
+    if (gv.hasLocalLinkage()) {
+      if (!gv.getName().starts_with(name + "_"))
+        gv.setName(name + "_" + (gv.hasName() ? gv.getName().str() : std::string("anon")));
+      local.insert(gv.getName());
+    }
+  std::vector<llvm::SmallString<0>> bitcode;
+  llvm::SplitModule(
+      m, parts,
+      [&](std::unique_ptr<llvm::Module> part) {
+        // What was internal stays out of the shared library's exports.
+        for (llvm::GlobalValue &gv : part->global_values())
+          if (!gv.hasLocalLinkage() && local.contains(gv.getName()))
+            gv.setVisibility(llvm::GlobalValue::HiddenVisibility);
+        llvm::SmallString<0> buf;
+        llvm::raw_svector_ostream bos(buf);
+        llvm::WriteBitcodeToFile(*part, bos);
+        bitcode.push_back(std::move(buf));
+      },
+      /*PreserveLocals=*/false, /*RoundRobin=*/true);
+  std::vector<llvm::SmallVector<char, 0>> objects(bitcode.size());
+  std::vector<std::string> errors(bitcode.size());
+  const llvm::Target &target = tm.getTarget();
+  llvm::Triple triple = tm.getTargetTriple();
+  std::string cpu = tm.getTargetCPU().str(), features = tm.getTargetFeatureString().str();
+  llvm::TargetOptions to = tm.Options;
+  auto compile = [&](size_t i) {
+    llvm::LLVMContext ctx;
+    auto part = llvm::parseBitcodeFile(
+        llvm::MemoryBufferRef(llvm::StringRef(bitcode[i].data(), bitcode[i].size()), "part"),
+        ctx);
+    if (!part) {
+      errors[i] = llvm::toString(part.takeError());
+      return;
+    }
+    std::unique_ptr<llvm::TargetMachine> ptm(target.createTargetMachine(
+        triple, cpu, features, to, llvm::Reloc::PIC_, std::nullopt,
+        llvm::CodeGenOptLevel::Aggressive));
+    llvm::raw_svector_ostream out(objects[i]);
+    llvm::legacy::PassManager codegen;
+    if (!ptm || ptm->addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+      errors[i] = "the target cannot emit object files";
+      return;
+    }
+    codegen.run(**part);
+  };
+  // More parts than threads, taken in turn, so that the threads finish
+  // together whatever the parts' sizes.
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < bitcode.size();)
+      compile(i);
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < threads; ++t)
+    workers.emplace_back(work);
+  work();
+  for (std::thread &t : workers)
+    t.join();
+  for (const std::string &e : errors)
+    if (!e.empty()) {
+      error = "code generation: " + e;
+      return failure();
+    }
+  // One relocatable object from the parts.
+  llvm::SmallVector<llvm::SmallString<128>> paths;
+  llvm::scope_exit cleanup([&] {
+    for (auto &p : paths)
+      llvm::sys::fs::remove(p);
+  });
+  for (auto &obj : objects) {
+    llvm::SmallString<128> path;
+    int fd;
+    if (auto ec = llvm::sys::fs::createTemporaryFile("octet-part", "o", fd, path)) {
+      error = "cannot create a temporary object: " + ec.message();
+      return failure();
+    }
+    paths.push_back(path);
+    llvm::raw_fd_ostream f(fd, /*shouldClose=*/true);
+    f.write(obj.data(), obj.size());
+    f.close();
+    if (f.has_error()) {
+      error = "cannot write " + path.str().str();
+      f.clear_error();
+      return failure();
+    }
+  }
+  llvm::SmallString<128> joined;
+  int fd;
+  if (auto ec = llvm::sys::fs::createTemporaryFile("octet-joined", "o", fd, joined)) {
+    error = "cannot create a temporary object: " + ec.message();
+    return failure();
+  }
+  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  paths.push_back(joined);
+  llvm::SmallVector<llvm::StringRef> args = {lld, "-r", "-o", joined};
+  for (size_t i = 0; i + 1 < paths.size(); ++i)
+    args.push_back(paths[i]);
+  std::string msg;
+  if (llvm::sys::ExecuteAndWait(lld, args, std::nullopt, {}, 0, 0, &msg) != 0) {
+    error = "ld.lld -r failed" + (msg.empty() ? std::string() : ": " + msg);
+    return failure();
+  }
+  auto buf = llvm::MemoryBuffer::getFile(joined, /*IsText=*/false);
+  if (!buf) {
+    error = "cannot read " + joined.str().str() + ": " + buf.getError().message();
+    return failure();
+  }
+  os << (*buf)->getBuffer();
+  return success();
+}
+
 FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &options,
                                           llvm::raw_pwrite_stream &os) {
   auto phase = [&](StringRef name) {
@@ -1156,6 +1311,15 @@ FailureOr<CompiledModule> compileToObject(ModuleOp module, const CPUOptions &opt
   optimizing.stop();
 
   TimingScope emitting = phase("LLVM code generation");
+  unsigned threads = codegenThreads(options.compileThreads);
+  std::string lld = threads > 1 ? findLld() : std::string();
+  if (threads > 1 && !lld.empty() && llvmModule->getFunctionList().size() > 1) {
+    std::string error;
+    if (failed(emitInParts(*llvmModule, *tm, threads, threads * 4, lld, options.name, os,
+                           error)))
+      return module.emitError() << error;
+    return compiled;
+  }
   llvm::legacy::PassManager codegen;
   if (tm->addPassesToEmitFile(codegen, os, nullptr, llvm::CodeGenFileType::ObjectFile))
     return module.emitError() << "the target cannot emit object files";
@@ -1249,17 +1413,7 @@ std::string emitHeader(const CompiledModule &compiled, const CPUOptions &options
 
 LogicalResult linkSharedLibrary(llvm::StringRef object, llvm::StringRef output,
                                 std::string &error) {
-  std::string lld;
-  for (const char *candidate : {"/usr/lib/llvm-22/bin/ld.lld", "ld.lld-22", "ld.lld"}) {
-    if (llvm::sys::fs::can_execute(candidate)) {
-      lld = candidate;
-      break;
-    }
-    if (auto found = llvm::sys::findProgramByName(candidate)) {
-      lld = *found;
-      break;
-    }
-  }
+  std::string lld = findLld();
   if (lld.empty()) {
     error = "cannot find ld.lld to link the shared library (install lld-22)";
     return failure();
@@ -1329,6 +1483,7 @@ std::optional<::octet::CPUOptions> cpuOptions(const ::octet::TargetOptions &o, s
   c.int8Isa = o.cpu.find(',') == std::string::npos ? ::octet::cpuInt8Isa(o.cpu, o.vnni) : "";
   c.vnni = c.int8Isa == "avx512vnni";
   c.timing = o.timing;
+  c.compileThreads = o.compileThreads;
   c.batch = o.batch;
   c.batchModules = o.batchModules;
   return c;
