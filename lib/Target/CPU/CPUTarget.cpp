@@ -78,8 +78,7 @@ namespace {
 /// library nor GCC 12's libgcc provides: an artifact that cast to bf16
 /// failed to load. Upstream's patterns, on their own (arith-expand's
 /// others would rewrite min/max too).
-struct ExpandBF16Conversions
-    : PassWrapper<ExpandBF16Conversions, OperationPass<ModuleOp>> {
+struct ExpandBF16Conversions : PassWrapper<ExpandBF16Conversions, OperationPass<>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ExpandBF16Conversions)
   StringRef getArgument() const final { return "octet-cpu-expand-bf16"; }
   void runOnOperation() override {
@@ -228,21 +227,28 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options) {
   // math.ipowi (integer Pow) as a function of its own.
   pm.addPass(createConvertMathToFuncs());
 
-  // Loops and the LLVM dialect.
-  pm.addPass(createConvertLinalgToLoopsPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  ConvertVectorToLLVMPassOptions vectorToLLVM;
-  vectorToLLVM.vectorTransposeLowering = vector::VectorTransposeLowering::Shuffle1D;
-  pm.addPass(std::make_unique<ExpandBF16Conversions>());
-  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  // Loops and the LLVM dialect. The passes that see one function at a time
+  // run on the kernels in parallel (MLIR's context thread pool).
+  {
+    OpPassManager &fpm = pm.nest<func::FuncOp>();
+    fpm.addPass(createConvertLinalgToLoopsPass());
+    fpm.addPass(createLowerAffinePass());
+    fpm.addPass(createSCFToControlFlowPass());
+    fpm.addPass(memref::createExpandStridedMetadataPass());
+    fpm.addPass(createLowerAffinePass());
+    fpm.addPass(std::make_unique<ExpandBF16Conversions>());
+    ConvertVectorToLLVMPassOptions vectorToLLVM;
+    vectorToLLVM.vectorTransposeLowering = vector::VectorTransposeLowering::Shuffle1D;
+    fpm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  }
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
+  pm.addNestedPass<func::FuncOp>(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
+  {
+    OpPassManager &fpm = pm.nest<func::FuncOp>();
+    fpm.addPass(createArithToLLVMConversionPass());
+    fpm.addPass(createConvertIndexToLLVMPass());
+  }
   ConvertFuncToLLVMPassOptions funcToLLVM;
   funcToLLVM.useBarePtrCallConv = true;
   pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
