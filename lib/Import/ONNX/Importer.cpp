@@ -306,14 +306,17 @@ LogicalResult Importer::importSubgraph(const NodeProto &n, const onnx::GraphProt
     return nodeError(n) << "the model's subgraphs unroll to more than " << kMaxSubgraphNodes
                         << " nodes, too many to compile";
   llvm::StringMap<Value> savedValues = values;
+  llvm::StringMap<Sequence> savedSequences = sequences;
   llvm::StringMap<const onnx::TensorProto *> savedInits = initializers;
   auto restore = [&] {
     values = std::move(savedValues);
+    sequences = std::move(savedSequences);
     initializers = std::move(savedInits);
   };
   for (const auto &t : g.initializer()) {
     initializers[t.name()] = &t;
     values.erase(t.name());
+    sequences.erase(t.name());
   }
   for (auto [k, in] : llvm::enumerate(g.input())) {
     if (args.empty())
@@ -323,6 +326,7 @@ LogicalResult Importer::importSubgraph(const NodeProto &n, const onnx::GraphProt
       return nodeError(n) << which << " input #" << k << " has no name";
     }
     values[in.name()] = args[k];
+    sequences.erase(in.name());
   }
   for (const NodeProto *node : topologicalOrder(g))
     if (failed(importNode(*node))) {
@@ -331,6 +335,11 @@ LogicalResult Importer::importSubgraph(const NodeProto &n, const onnx::GraphProt
     }
   for (const auto &o : g.output()) {
     Value v = lookup(o.name());
+    if (!v && sequences.count(o.name())) {
+      restore();
+      return nodeError(n) << which << " output '" << o.name()
+                          << "' is a sequence; subgraph outputs must be tensors";
+    }
     if (!v) {
       restore();
       return nodeError(n) << which << " output '" << o.name()
@@ -415,6 +424,10 @@ LogicalResult Importer::importNode(const NodeProto &n) {
                           << "' is not produced by any earlier node, graph input or initializer";
     }
   }
+  // A name a subgraph's node defines shadows an outer sequence or tensor of
+  // that name (the handler defines it as one or the other).
+  for (const auto &out : n.output())
+    sequences.erase(out);
   return (this->*(it->second))(n);
 }
 

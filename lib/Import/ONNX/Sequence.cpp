@@ -57,6 +57,7 @@ LogicalResult Importer::onSequence(const NodeProto &n) {
     if ((int64_t)s.values.size() > kMaxSequenceLength)
       return nodeError(n) << "makes a sequence of " << s.values.size()
                           << " tensors (at most " << kMaxSequenceLength << ")";
+    values.erase(n.output(0));
     sequences[n.output(0)] = std::move(s);
     return success();
   };
