@@ -575,6 +575,18 @@ M["bad_seq_erase_empty"] = lambda: _seq_bad(
 M["bad_seq_too_long"] = lambda: _seq_bad(
     [h.make_node("SplitToSequence", ["x"], ["s"], name="n0", axis=1),
      h.make_node("ConcatFromSequence", ["s"], ["y"], name="cat", axis=1)], shape=(1, 5000))
+M["bad_seq_branch_output"] = lambda: _seq_bad(
+    [h.make_node("ReduceSum", ["x"], ["r"], name="sum", keepdims=0),
+     h.make_node("Greater", ["r", "zero"], ["c"], name="positive"),
+     h.make_node("If", ["c"], ["s"], name="n0",
+                 then_branch=h.make_graph([h.make_node("SplitToSequence", ["x"], ["o"],
+                                                       name="split")],
+                                          "then", [], [vi("o", F, None)]),
+                 else_branch=h.make_graph([h.make_node("SplitToSequence", ["x"], ["o"],
+                                                       name="split2")],
+                                          "else", [], [vi("o", F, None)])),
+     h.make_node("ConcatFromSequence", ["s"], ["y"], name="cat", axis=0)],
+    inits=[const("zero", np.float32(0))])
 M["bad_seq_split_sum"] = lambda: _seq_bad(
     [h.make_node("SplitToSequence", ["x", "sz"], ["s"], name="n0", axis=1),
      h.make_node("ConcatFromSequence", ["s"], ["y"], name="cat", axis=1)],
