@@ -539,6 +539,35 @@ def _seq_if():
 M["seq_if"] = _seq_if
 
 
+def _seq_loop(trip=4):
+    """torch.jit.script's list appends: a sequence carried through a Loop,
+    one tensor inserted per iteration (beside a carried tensor), then
+    concatenated and stacked; an Identity of the sequence."""
+    body = h.make_graph(
+        [h.make_node("Cast", ["i"], ["fi"], name="fi", to=F),
+         h.make_node("Mul", ["x", "fi"], ["t"], name="scale"),
+         h.make_node("Add", ["acc_in", "t"], ["acc_out"], name="accumulate"),
+         h.make_node("SequenceInsert", ["s_in", "t"], ["s_out"], name="append"),
+         h.make_node("Identity", ["c_in"], ["c_out"], name="keep")],
+        "body", [vi("i", I64, []), vi("c_in", TP.BOOL, []), vi("acc_in", F, [2, 3]),
+                 h.make_tensor_sequence_value_info("s_in", F, None)],
+        [vi("c_out", TP.BOOL, []), vi("acc_out", F, [2, 3]),
+         h.make_tensor_sequence_value_info("s_out", F, None)])
+    return model(
+        [h.make_node("SequenceEmpty", [], ["e"], name="empty", dtype=F),
+         h.make_node("Loop", ["m", "", "x", "e"], ["acc", "s"], name="loop", body=body),
+         h.make_node("Identity", ["s"], ["s2"], name="same"),
+         h.make_node("ConcatFromSequence", ["s2"], ["y"], name="cat", axis=0),
+         h.make_node("ConcatFromSequence", ["s"], ["z"], name="stack", axis=1, new_axis=1),
+         h.make_node("SequenceLength", ["s"], ["len"], name="len")],
+        [vi("x", F, [2, 3])], [vi("acc", F, None), vi("y", F, None), vi("z", F, None),
+                               vi("len", I64, None)],
+        [_i64("m", trip)], opset=17)
+
+
+M["seq_loop"] = _seq_loop
+
+
 def _seq_bad(nodes, outputs=("y",), inits=(), shape=(3, 4)):
     return model(nodes, [vi("x", F, list(shape))], [vi(o, F, None) for o in outputs],
                  list(inits), opset=17)
@@ -587,6 +616,31 @@ M["bad_seq_branch_output"] = lambda: _seq_bad(
                                           "else", [], [vi("o", F, None)])),
      h.make_node("ConcatFromSequence", ["s"], ["y"], name="cat", axis=0)],
     inits=[const("zero", np.float32(0))])
+
+
+def _seq_loop_bad(kind):
+    """A sequence carried by a Loop whose condition is a run-time input, or
+    whose body returns a tensor in the sequence's place."""
+    out = "t" if kind == "kind" else "s_out"
+    body = h.make_graph(
+        [h.make_node("Identity", ["x"], ["t"], name="t"),
+         h.make_node("SequenceInsert", ["s_in", "t"], ["s_out"], name="append"),
+         h.make_node("Identity", ["c_in"], ["c_out"], name="keep")],
+        "body", [vi("i", I64, []), vi("c_in", TP.BOOL, []),
+                 h.make_tensor_sequence_value_info("s_in", F, None)],
+        [vi("c_out", TP.BOOL, []), vi(out, F, None) if kind == "kind"
+         else h.make_tensor_sequence_value_info(out, F, None)])
+    cond = "c" if kind == "cond" else ""
+    ins = [vi("x", F, [3, 4])] + ([vi("c", TP.BOOL, [])] if cond else [])
+    return model(
+        [h.make_node("SequenceEmpty", [], ["e"], name="empty"),
+         h.make_node("Loop", ["m", cond, "e"], ["s"], name="n0", body=body),
+         h.make_node("ConcatFromSequence", ["s"], ["y"], name="cat", axis=0)],
+        ins, [vi("y", F, None)], [_i64("m", 3)], opset=17)
+
+
+M["bad_seq_loop_cond"] = lambda: _seq_loop_bad("cond")
+M["bad_seq_loop_kind"] = lambda: _seq_loop_bad("kind")
 M["bad_seq_split_sum"] = lambda: _seq_bad(
     [h.make_node("SplitToSequence", ["x", "sz"], ["s"], name="n0", axis=1),
      h.make_node("ConcatFromSequence", ["s"], ["y"], name="cat", axis=1)],

@@ -103,6 +103,8 @@ LogicalResult Importer::checkBodyInputs(const NodeProto &n, const onnx::GraphPro
     return nodeError(n) << "the body has " << body.input_size() << " inputs, expected "
                         << args.size();
   for (auto [k, in] : llvm::enumerate(body.input())) {
+    if (!args[k]) // a sequence (Loop's carried values)
+      continue;
     if (!in.has_type() || !in.type().has_tensor_type() ||
         !in.type().tensor_type().has_elem_type() || in.type().tensor_type().elem_type() == 0)
       continue;
@@ -143,7 +145,7 @@ LogicalResult Importer::onLoop(const NodeProto &n) {
     return nodeError(n) << "has " << n.output_size() << " outputs; the body gives "
                         << carried + scans;
   for (int k = 2; k < n.input_size(); ++k)
-    if (!input(n, k))
+    if (!input(n, k) && !sequences.count(n.input(k)))
       return nodeError(n) << "loop-carried value #" << k - 2 << " (input #" << k
                           << ") must be given";
 
@@ -180,9 +182,25 @@ LogicalResult Importer::onLoop(const NodeProto &n) {
   if (tripCount && failed(checkUnrolling(n, body, *tripCount)))
     return failure();
 
+  // Carried values: tensors, or sequences (state null, seqState set): a
+  // list built over the iterations (scripted torch's appends).
   SmallVector<Value> state;
-  for (int k = 2; k < n.input_size(); ++k)
-    state.push_back(input(n, k));
+  SmallVector<std::optional<Sequence>> seqState;
+  for (int k = 2; k < n.input_size(); ++k) {
+    auto seq = sequences.find(n.input(k));
+    seqState.push_back(seq == sequences.end() ? std::nullopt
+                                              : std::optional<Sequence>(seq->second));
+    state.push_back(seqState.back() ? Value() : input(n, k));
+  }
+  bool carriesSequence = llvm::any_of(seqState, [](const auto &q) { return q.has_value(); });
+  if (carriesSequence && !condKnown)
+    return nodeError(n) << "a Loop whose condition is known only at run time cannot carry a "
+                           "sequence (its length would depend on the data)";
+  auto seqArgs = [&] {
+    SmallVector<std::optional<Sequence>> a(2);
+    a.append(seqState.begin(), seqState.end());
+    return a;
+  };
   SmallVector<SmallVector<Value>> scanParts(scans);
   SmallVector<RankedTensorType> scanTypes(scans);
   int64_t i = 0;
@@ -214,8 +232,23 @@ LogicalResult Importer::onLoop(const NodeProto &n) {
     if (failed(checkBodyInputs(n, body, args)))
       return failure();
     SmallVector<Value> outs;
-    if (failed(importSubgraph(n, body, "body", args, outs)))
+    SmallVector<std::optional<Sequence>> seqOuts;
+    if (failed(importSubgraph(n, body, "body", args, outs, seqArgs(), &seqOuts)))
       return failure();
+    for (int k = 0; k < (int)outs.size(); ++k) {
+      bool isSeq = seqOuts[k].has_value();
+      bool wantSeq = k >= 1 && k <= carried && seqState[k - 1].has_value();
+      if (isSeq != wantSeq)
+        return nodeError(n) << "body output '" << body.output(k).name() << "' is a "
+                            << (isSeq ? "sequence" : "tensor") << " where "
+                            << (k == 0 ? "the condition" : k <= carried ? "its carried value"
+                                                                         : "a scan output")
+                            << " is a " << (wantSeq ? "sequence" : "tensor");
+      if (isSeq && seqOuts[k]->element != seqState[k - 1]->element)
+        return nodeError(n) << "loop-carried sequence #" << k - 1 << " holds "
+                            << seqState[k - 1]->element << " tensors, and the body's holds "
+                            << seqOuts[k]->element;
+    }
     Value condOut = outs[0];
     if (getElementTypeOrSelf(condOut.getType()) != i1 || !rtt(condOut).hasStaticShape() ||
         rtt(condOut).getNumElements() != 1)
@@ -248,6 +281,9 @@ LogicalResult Importer::onLoop(const NodeProto &n) {
       scanTypes[k] = rtt(v);
     }
     state = std::move(next);
+    for (int k = 0; k < carried; ++k)
+      if (seqState[k])
+        seqState[k] = seqOuts[1 + k];
     auto c = constOf(condOut);
     if (condKnown && c) {
       condValue = c->i[0] != 0;
@@ -256,6 +292,9 @@ LogicalResult Importer::onLoop(const NodeProto &n) {
     if (scans > 0)
       return nodeError(n) << "a Loop whose condition is known only at run time cannot have scan "
                              "outputs (their length would depend on the data)";
+    if (carriesSequence)
+      return nodeError(n) << "a Loop whose condition is known only at run time cannot carry a "
+                             "sequence (its length would depend on the data)";
     if (!tripCount)
       return nodeError(n) << "a Loop without a trip count whose condition is known only at run "
                              "time is not supported";
@@ -277,14 +316,27 @@ LogicalResult Importer::onLoop(const NodeProto &n) {
   if (i == 0 && scans > 0) {
     SmallVector<Value> args = bodyArgs(0);
     SmallVector<Value> outs;
+    SmallVector<std::optional<Sequence>> seqOuts;
     if (failed(checkBodyInputs(n, body, args)) ||
-        failed(importSubgraph(n, body, "body", args, outs)))
+        failed(importSubgraph(n, body, "body", args, outs, seqArgs(), &seqOuts)))
       return failure();
+    for (int k = 0; k < scans; ++k)
+      if (!outs[1 + carried + k])
+        return nodeError(n) << "body output '" << body.output(1 + carried + k).name()
+                            << "' is a sequence where a scan output is a tensor";
     for (int k = 0; k < scans; ++k)
       scanTypes[k] = rtt(outs[1 + carried + k]);
   }
-  for (int k = 0; k < carried; ++k)
-    define(n, k, state[k]);
+  for (int k = 0; k < carried; ++k) {
+    if (!seqState[k]) {
+      define(n, k, state[k]);
+      continue;
+    }
+    if (k < n.output_size() && !n.output(k).empty()) {
+      values.erase(n.output(k));
+      sequences[n.output(k)] = *seqState[k];
+    }
+  }
   for (int k = 0; k < scans && carried + k < n.output_size(); ++k) {
     auto s = stackAxis(n, scanParts[k], 0, scanTypes[k], "scan output");
     if (failed(s))

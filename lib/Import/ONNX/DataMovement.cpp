@@ -1221,6 +1221,13 @@ LogicalResult Importer::onSize(const NodeProto &n) {
 }
 
 LogicalResult Importer::onIdentity(const NodeProto &n) {
+  // (Opset 14: the identity of a sequence.)
+  if (n.op_type() == "Identity" && n.input_size() == 1 && sequences.count(n.input(0))) {
+    Sequence seq = sequences.lookup(n.input(0));
+    values.erase(n.output(0));
+    sequences[n.output(0)] = std::move(seq);
+    return success();
+  }
   if (failed(need(n, {0})))
     return failure();
   if (n.op_type() == "Dropout" && n.output_size() > 1 && !n.output(1).empty()) {

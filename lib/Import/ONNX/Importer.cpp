@@ -293,7 +293,9 @@ LogicalResult Importer::importBranch(const NodeProto &n, const onnx::GraphProto 
 /// branch, given none, has no inputs to bind: ONNX gives it none).
 LogicalResult Importer::importSubgraph(const NodeProto &n, const onnx::GraphProto &g,
                                        StringRef which, ArrayRef<Value> args,
-                                       SmallVector<Value> &outs) {
+                                       SmallVector<Value> &outs,
+                                       ArrayRef<std::optional<Sequence>> seqArgs,
+                                       SmallVector<std::optional<Sequence>> *seqOuts) {
   if (!args.empty() && (int)args.size() != g.input_size())
     return nodeError(n) << which << " has " << g.input_size() << " inputs, expected "
                         << args.size();
@@ -325,6 +327,11 @@ LogicalResult Importer::importSubgraph(const NodeProto &n, const onnx::GraphProt
       restore();
       return nodeError(n) << which << " input #" << k << " has no name";
     }
+    if (k < seqArgs.size() && seqArgs[k]) {
+      sequences[in.name()] = *seqArgs[k];
+      values.erase(in.name());
+      continue;
+    }
     values[in.name()] = args[k];
     sequences.erase(in.name());
   }
@@ -335,6 +342,13 @@ LogicalResult Importer::importSubgraph(const NodeProto &n, const onnx::GraphProt
     }
   for (const auto &o : g.output()) {
     Value v = lookup(o.name());
+    if (seqOuts)
+      seqOuts->push_back(std::nullopt);
+    if (!v && seqOuts && sequences.count(o.name())) {
+      seqOuts->back() = sequences.lookup(o.name());
+      outs.push_back(Value());
+      continue;
+    }
     if (!v && sequences.count(o.name())) {
       restore();
       return nodeError(n) << which << " output '" << o.name()
@@ -411,6 +425,8 @@ LogicalResult Importer::importNode(const NodeProto &n) {
     if (n.input(k).empty())
       continue;
     bool isSeq = sequences.count(n.input(k)), wantSeq = takesSequence(n, k);
+    if (isSeq && mayTakeSequence(n, k))
+      continue;
     if (isSeq && !wantSeq)
       return nodeError(n) << "input '" << n.input(k) << "' is a sequence; " << n.op_type()
                           << " takes a tensor there";

@@ -189,6 +189,13 @@ private:
   FailureOr<Value> integerZeroPoint(const NodeProto &n, int k, Value like, int64_t channels);
   LogicalResult dequantizeInFloat(const NodeProto &n, Value x);
 
+  /// A sequence (Sequence.cpp): its element type and tensors, known when
+  /// the graph is compiled.
+  struct Sequence {
+    Type element;
+    SmallVector<Value> values;
+  };
+
   // --- op handlers -----------------------------------------------------------
   using Handler = LogicalResult (Importer::*)(const NodeProto &);
   static const llvm::StringMap<Handler> &handlers();
@@ -197,9 +204,14 @@ private:
                              SmallVector<Value> &outs);
   LogicalResult onIf(const NodeProto &n);
   /// Imports a subgraph (an If branch, a Loop or Scan body) in the current
-  /// scope with its inputs bound to `args`, and returns its outputs.
+  /// scope with its inputs bound to `args`, and returns its outputs. With
+  /// `seqArgs`, input k is bound to seqArgs[k] where that is set (args[k]
+  /// is then null); with `seqOuts`, an output that is a sequence is
+  /// returned there (its entry of `outs` null), else it is an error.
   LogicalResult importSubgraph(const NodeProto &n, const onnx::GraphProto &g, StringRef which,
-                               ArrayRef<Value> args, SmallVector<Value> &outs);
+                               ArrayRef<Value> args, SmallVector<Value> &outs,
+                               ArrayRef<std::optional<Sequence>> seqArgs = {},
+                               SmallVector<std::optional<Sequence>> *seqOuts = nullptr);
 
   // --- Loop and Scan, unrolled (ControlFlow.cpp) ------------------------------
   LogicalResult onLoop(const NodeProto &n);
@@ -420,6 +432,9 @@ private:
   /// The sequence ops (Sequence.cpp); whether input k of n is a sequence.
   LogicalResult onSequence(const NodeProto &n);
   bool takesSequence(const NodeProto &n, int k);
+  /// Whether input k of n may be a sequence or a tensor (Loop's carried
+  /// values, Identity).
+  bool mayTakeSequence(const NodeProto &n, int k);
   // --- sampling at run-time positions (Sampling.cpp) ------------------------
   Value constFrom(const NodeProto &n, ArrayRef<int64_t> shape, Type t,
                   function_ref<double(int64_t)> f);
@@ -456,12 +471,7 @@ private:
   /// multiply.
   int64_t subgraphNodes = 0;
   llvm::StringMap<Value> values;
-  /// Sequences (Sequence.cpp): their element type and tensors, known when
-  /// the graph is compiled.
-  struct Sequence {
-    Type element;
-    SmallVector<Value> values;
-  };
+  /// Sequences by name (Sequence.cpp).
   llvm::StringMap<Sequence> sequences;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   /// Values that hold ONNX INT4 (true) or UINT4 (false) data in 8-bit

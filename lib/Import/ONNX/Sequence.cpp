@@ -27,6 +27,11 @@ bool Importer::takesSequence(const NodeProto &n, int k) {
                     op == "SequenceLength" || op == "ConcatFromSequence");
 }
 
+bool Importer::mayTakeSequence(const NodeProto &n, int k) {
+  StringRef op = n.op_type();
+  return (op == "Loop" && k >= 2) || (op == "Identity" && k == 0);
+}
+
 LogicalResult Importer::onSequence(const NodeProto &n) {
   StringRef op = n.op_type();
   // A constant position in [-len, len) (or [-len, len] to insert).
