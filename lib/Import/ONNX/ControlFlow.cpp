@@ -193,9 +193,12 @@ LogicalResult Importer::onLoop(const NodeProto &n) {
     state.push_back(seqState.back() ? Value() : input(n, k));
   }
   bool carriesSequence = llvm::any_of(seqState, [](const auto &q) { return q.has_value(); });
-  if (carriesSequence && !condKnown)
+  auto runTimeCondCarriesSequence = [&] {
     return nodeError(n) << "a Loop whose condition is known only at run time cannot carry a "
                            "sequence (its length would depend on the data)";
+  };
+  if (carriesSequence && !condKnown)
+    return runTimeCondCarriesSequence();
   auto seqArgs = [&] {
     SmallVector<std::optional<Sequence>> a(2);
     a.append(seqState.begin(), seqState.end());
@@ -293,8 +296,7 @@ LogicalResult Importer::onLoop(const NodeProto &n) {
       return nodeError(n) << "a Loop whose condition is known only at run time cannot have scan "
                              "outputs (their length would depend on the data)";
     if (carriesSequence)
-      return nodeError(n) << "a Loop whose condition is known only at run time cannot carry a "
-                             "sequence (its length would depend on the data)";
+      return runTimeCondCarriesSequence();
     if (!tripCount)
       return nodeError(n) << "a Loop without a trip count whose condition is known only at run "
                              "time is not supported";

@@ -287,6 +287,17 @@ LogicalResult Importer::onSplit(const NodeProto &n) {
   if ((int64_t)sizes.size() != n.output_size())
     return nodeError(n) << "has " << n.output_size() << " outputs but "
                         << sizes.size() << " split sizes";
+  auto parts = splitAlong(n, x, *axis, sizes);
+  if (failed(parts))
+    return failure();
+  for (auto [k, v] : llvm::enumerate(*parts))
+    define(n, k, v);
+  return success();
+}
+
+FailureOr<SmallVector<Value>> Importer::splitAlong(const NodeProto &n, Value x, int64_t axis,
+                                                   ArrayRef<int64_t> sizes) {
+  int64_t dim = rtt(x).getDimSize(axis);
   // Checked before the slices are made: make<> folds them before their
   // verifier runs, and the folder read past a constant input (found by
   // tools/octet-fuzz-import).
@@ -299,21 +310,20 @@ LogicalResult Importer::onSplit(const NodeProto &n) {
   }
   if (dim != kDyn && total != dim)
     return nodeError(n) << "split sizes add up to " << total << ", not " << dim;
+  SmallVector<Value> parts;
   int64_t start = 0;
-  for (int64_t k = 0; k < (int64_t)sizes.size(); ++k) {
+  for (int64_t size : sizes) {
     SmallVector<int64_t> shape(rtt(x).getShape());
-    shape[*axis] = sizes[k];
+    shape[axis] = size;
     auto v = make<SliceOp>(n, rtt(x).clone(shape), x, b.getDenseI64ArrayAttr({start}),
-                           b.getDenseI64ArrayAttr({start + sizes[k]}),
-                           b.getDenseI64ArrayAttr({*axis}), b.getDenseI64ArrayAttr({1}));
+                           b.getDenseI64ArrayAttr({start + size}),
+                           b.getDenseI64ArrayAttr({axis}), b.getDenseI64ArrayAttr({1}));
     if (failed(v))
       return failure();
-    define(n, k, *v);
-    start += sizes[k];
+    parts.push_back(*v);
+    start += size;
   }
-  if (dim != kDyn && start != dim)
-    return nodeError(n) << "split sizes add up to " << start << ", not " << dim;
-  return success();
+  return parts;
 }
 
 LogicalResult Importer::onSlice(const NodeProto &n) {

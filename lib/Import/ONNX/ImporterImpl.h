@@ -358,6 +358,10 @@ private:
   LogicalResult onDepthToSpace(const NodeProto &n);
   LogicalResult onConcat(const NodeProto &n);
   LogicalResult onSplit(const NodeProto &n);
+  /// `x` in slices of `sizes` along `axis` (checked: none negative, adding
+  /// up to a static dimension); Split and SplitToSequence.
+  FailureOr<SmallVector<Value>> splitAlong(const NodeProto &n, Value x, int64_t axis,
+                                           ArrayRef<int64_t> sizes);
   LogicalResult onSlice(const NodeProto &n);
   LogicalResult onPad(const NodeProto &n);
   LogicalResult onGather(const NodeProto &n);

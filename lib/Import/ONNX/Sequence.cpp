@@ -126,16 +126,7 @@ LogicalResult Importer::onSequence(const NodeProto &n) {
         for (int64_t s = 0; s < dim; s += chunk)
           sizes.push_back(std::min(chunk, dim - s));
       } else {
-        int64_t total = 0;
-        for (int64_t s : c->i) {
-          if (s < 0)
-            return nodeError(n) << "split size " << s << " is negative";
-          if (__builtin_add_overflow(total, s, &total))
-            return nodeError(n) << "split sizes overflow";
-          sizes.push_back(s);
-        }
-        if (total != dim)
-          return nodeError(n) << "split sizes add up to " << total << ", not " << dim;
+        sizes.assign(c->i.begin(), c->i.end());
       }
     } else {
       if (dim > kMaxSequenceLength)
@@ -144,19 +135,14 @@ LogicalResult Importer::onSequence(const NodeProto &n) {
       sizes.assign(dim, 1);
       squeeze = attrInt(n, "keepdims", 1) == 0;
     }
+    auto parts = splitAlong(n, x, *axis, sizes);
+    if (failed(parts))
+      return failure();
     Sequence s;
     s.element = xt.getElementType();
-    int64_t start = 0;
-    for (int64_t size : sizes) {
-      SmallVector<int64_t> shape(xt.getShape());
-      shape[*axis] = size;
-      auto v = make<SliceOp>(n, xt.clone(shape), x, b.getDenseI64ArrayAttr({start}),
-                             b.getDenseI64ArrayAttr({start + size}),
-                             b.getDenseI64ArrayAttr({*axis}), b.getDenseI64ArrayAttr({1}));
-      if (failed(v))
-        return failure();
-      Value part = *v;
+    for (Value part : *parts) {
       if (squeeze) {
+        SmallVector<int64_t> shape(rtt(part).getShape());
         shape.erase(shape.begin() + *axis);
         auto r = buildReshape(n, part, shape, false);
         if (failed(r))
@@ -164,7 +150,6 @@ LogicalResult Importer::onSequence(const NodeProto &n) {
         part = *r;
       }
       s.values.push_back(part);
-      start += size;
     }
     return defineSeq(std::move(s));
   }
