@@ -498,7 +498,7 @@ M["seq_ops"] = lambda: model(
     [_i64("two", 2), _i64("m1", -1), _i64("zero", 0), _i64("one", 1)], opset=17)
 M["seq_construct"] = lambda: model(
     [h.make_node("Neg", ["x"], ["nx"], name="neg"),
-     h.make_node("Exp", ["x"], ["ex"], name="exp"),
+     h.make_node("Abs", ["x"], ["ex"], name="abs"),
      h.make_node("SequenceConstruct", ["x", "nx", "ex"], ["s"], name="construct"),
      h.make_node("SequenceEmpty", [], ["e"], name="empty", dtype=F),
      h.make_node("SequenceInsert", ["e", "ex"], ["e1"], name="ins"),
