@@ -129,12 +129,12 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   "$bin/octetc" "$work/r18.onnx" --target=cpu --emit=shared-lib -o "$work/r18.so"
   vs "$work/r18.so" input "$work/r18.x.npy" "$work/r18.onnx" 20 1
   echo "| resnet18 QDQ (torch qnnpack), 1x3x64x64 | $vs_o | ONNX Runtime | $vs_a | ${vs_r}x ($vs_range) |"
-  # ImageNet size, quantized by torch (qnnpack), 1x3x224x224: resnet18,
+  # ImageNet size, quantized by torch (qnnpack), 1x3x224x224: resnet18, resnet50,
   # mobilenet_v2 (depthwise convolutions), efficientnet_b0 (SiLU and
   # squeeze-excitation float islands, 5x5 depthwise), regnet_x_400mf and
   # resnext50_32x4d (grouped convolutions).
   /usr/bin/python3 -c "import numpy as np; np.save('$work/x224.npy', np.random.default_rng(0).random((1,3,224,224), dtype=np.float32))"
-  for m in resnet18 mobilenet_v2 efficientnet_b0 regnet_x_400mf resnext50_32x4d; do
+  for m in resnet18 resnet50 mobilenet_v2 efficientnet_b0 regnet_x_400mf resnext50_32x4d; do
     /usr/bin/python3 "$root/test/Inputs/torch_models.py" $m-qnnpack "$work/$m.224.onnx" 224 2>/dev/null
     "$bin/octetc" "$work/$m.224.onnx" --target=cpu --emit=shared-lib -o "$work/$m.224.so"
     vs "$work/$m.224.so" input "$work/x224.npy" "$work/$m.224.onnx" 20 1
