@@ -25,6 +25,11 @@ using namespace mlir::octet;
 
 namespace {
 
+/// Set by the importer on float sums and means that stand for the sums
+/// inside ONNX Runtime's fused normalization kernels (SimplifiedLayerNormalization,
+/// SkipSimplifiedLayerNormalization), which add the elements in sequence.
+constexpr llvm::StringLiteral kSequentialAttr = "octet.sequential";
+
 /// CumSum as a loop along the axis carrying the running sum of one slice.
 struct CumSumLowering : OctetPattern<CumSumOp> {
   using OctetPattern::OctetPattern;
@@ -164,6 +169,91 @@ struct ArgReduceLowering : OctetPattern<OpTy> {
 };
 
 
+/// Float sums of the rows of x2 ([R, N]) in the order of Eigen's vectorized
+/// reduction with 16-byte (SSE) packets, which ONNX Runtime's ReduceSum and
+/// ReduceMean over trailing axes use (its Eigen is built for SSE whatever
+/// the host): the row's elements from the first 16-byte boundary (its data
+/// start 64-byte aligned) summed as two packets of lanes at a time, then
+/// the odd packet, the lanes halved pairwise, then the elements before the
+/// boundary and after the last whole packet one by one. A start of -0.0
+/// adds exactly like starting from the first value (all -0.0 sums to -0.0).
+Value eigenOrderRowSums(OpBuilder &b, Location loc, Value x2, int64_t rows, int64_t n,
+                        Type el) {
+  int64_t lanes = 16 / (el.getIntOrFloatBitWidth() / 8);
+  MLIRContext *ctx = b.getContext();
+  Value out = emptyLike(b, loc, {rows}, el);
+  auto g = linalg::GenericOp::create(
+      b, loc, TypeRange{out.getType()}, ValueRange{}, ValueRange{out},
+      SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(1, ctx)}, parallel(1),
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        auto idx = [&](OpBuilder &ib, Location il, int64_t v) { return cstIndex(ib, il, v); };
+        Value r = linalg::IndexOp::create(nb, l, 0);
+        // The row's first element on a packet boundary (in elements).
+        Value a0 = idx(nb, l, 0);
+        if (n % lanes) {
+          Value mis = arith::RemUIOp::create(
+              nb, l, arith::MulIOp::create(nb, l, r, idx(nb, l, n)), idx(nb, l, lanes));
+          Value to = arith::RemUIOp::create(
+              nb, l, arith::SubIOp::create(nb, l, idx(nb, l, lanes), mis), idx(nb, l, lanes));
+          a0 = arith::MinUIOp::create(nb, l, to, idx(nb, l, n));
+        }
+        Value rem = arith::SubIOp::create(nb, l, idx(nb, l, n), a0);
+        auto roundDown = [&](int64_t m) -> Value {
+          return arith::MulIOp::create(
+              nb, l, arith::DivUIOp::create(nb, l, rem, idx(nb, l, m)), idx(nb, l, m));
+        };
+        Value end2 = arith::AddIOp::create(nb, l, a0, roundDown(2 * lanes));
+        Value end1 = arith::AddIOp::create(nb, l, a0, roundDown(lanes));
+        auto at = [&](OpBuilder &ib, Location il, Value k, int64_t off) -> Value {
+          Value kk = off ? (Value)arith::AddIOp::create(ib, il, k, idx(ib, il, off)) : k;
+          return tensor::ExtractOp::create(ib, il, x2, ValueRange{r, kk});
+        };
+        auto loop = [&](Value lo, Value hi, int64_t step, ValueRange init,
+                        function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
+                            body) {
+          auto f = scf::ForOp::create(nb, l, lo, hi, idx(nb, l, step), init,
+                                      [&](OpBuilder &ib, Location il, Value iv, ValueRange acc) {
+                                        scf::YieldOp::create(ib, il, body(ib, il, iv, acc));
+                                      });
+          return SmallVector<Value>(f.getResults());
+        };
+        SmallVector<Value> init(2 * lanes, fconst(nb, l, -0.0, el));
+        SmallVector<Value> acc = loop(
+            a0, end2, 2 * lanes, init,
+            [&](OpBuilder &ib, Location il, Value j, ValueRange a) -> SmallVector<Value> {
+              SmallVector<Value> next;
+              for (int64_t i = 0; i < 2 * lanes; ++i)
+                next.push_back(arith::AddFOp::create(ib, il, a[i], at(ib, il, j, i)));
+              return next;
+            });
+        SmallVector<Value> p0;
+        for (int64_t i = 0; i < lanes; ++i)
+          p0.push_back(arith::AddFOp::create(nb, l, acc[i], acc[lanes + i]));
+        p0 = loop(end2, end1, lanes, p0,
+                  [&](OpBuilder &ib, Location il, Value j, ValueRange a) -> SmallVector<Value> {
+                    SmallVector<Value> next;
+                    for (int64_t i = 0; i < lanes; ++i)
+                      next.push_back(arith::AddFOp::create(ib, il, a[i], at(ib, il, j, i)));
+                    return next;
+                  });
+        while (p0.size() > 1) {
+          size_t h = p0.size() / 2;
+          SmallVector<Value> half;
+          for (size_t i = 0; i < h; ++i)
+            half.push_back(arith::AddFOp::create(nb, l, p0[i], p0[i + h]));
+          p0 = half;
+        }
+        auto scalars = [&](OpBuilder &ib, Location il, Value k,
+                           ValueRange a) -> SmallVector<Value> {
+          return {arith::AddFOp::create(ib, il, a[0], at(ib, il, k, 0))};
+        };
+        SmallVector<Value> res = loop(idx(nb, l, 0), a0, 1, p0, scalars);
+        res = loop(end1, idx(nb, l, n), 1, res, scalars);
+        linalg::YieldOp::create(nb, l, res[0]);
+      });
+  return g.getResult(0);
+}
+
 template <typename OpTy>
 struct ReduceLowering : OctetPattern<OpTy> {
   using OctetPattern<OpTy>::OctetPattern;
@@ -218,6 +308,35 @@ struct ReduceLowering : OctetPattern<OpTy> {
                                           this->getTypeConverter()->convertType(op.getType()))));
       return success();
     }
+    // Sums and means over the trailing axes: in ONNX Runtime's order, the
+    // mean divided by the count as it does.
+    bool isMean = std::is_same<OpTy, ReduceMeanOp>::value;
+    bool isSum = std::is_same<OpTy, ReduceSumOp>::value;
+    // Reductions the importer marks `octet.sequential` (the sums inside ORT's
+    // normalization kernels) add the elements one by one instead.
+    bool sequential = op->hasAttr(kSequentialAttr);
+    if ((isMean || isSum) && !sequential && (el.isF32() || el.isF64()) && !axes.empty()) {
+      SmallVector<int64_t> sorted(axes);
+      llvm::sort(sorted);
+      int64_t rank = t.getRank(), first = sorted.front();
+      bool trailing = sorted.back() == rank - 1 && (int64_t)sorted.size() == rank - first;
+      int64_t rows = 1, n = 1;
+      for (int64_t d = 0; d < rank; ++d)
+        (d < first ? rows : n) *= t.getDimSize(d);
+      if (trailing && rows > 0 && n > 0) {
+        Value x2 = reshapeTo(rewriter, loc, x, RankedTensorType::get({rows, n}, el));
+        Value r = eigenOrderRowSums(rewriter, loc, x2, rows, n, el);
+        if (isMean)
+          r = elementwise(rewriter, loc, {rows}, el, {r},
+                          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                            return arith::DivFOp::create(b, l, a[0], fconst(b, l, (double)n, el));
+                          });
+        rewriter.replaceOp(op, reshapeTo(rewriter, loc, r,
+                                         cast<RankedTensorType>(
+                                             this->getTypeConverter()->convertType(op.getType()))));
+        return success();
+      }
+    }
     double inf = std::numeric_limits<double>::infinity();
     Value init = fconst(rewriter, loc, isMax ? -inf : isMin ? inf : isProd ? 1.0 : 0.0, el);
     Value r = reduceKeep(rewriter, loc, x, axes, init,
@@ -234,10 +353,11 @@ struct ReduceLowering : OctetPattern<OpTy> {
       int64_t count = 1;
       for (int64_t d : axes)
         count *= t.getDimSize(d);
-      double inv = 1.0 / (double)count;
+      // Divided by the count, as ONNX Runtime's kernels do (not multiplied
+      // by its reciprocal, which rounds differently).
       r = elementwise(rewriter, loc, rtt(r).getShape(), el, {r},
                       [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                        return arith::MulFOp::create(b, l, a[0], fconst(b, l, inv, el));
+                        return arith::DivFOp::create(b, l, a[0], fconst(b, l, (double)count, el));
                       });
     }
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, r,

@@ -205,6 +205,10 @@ LogicalResult Importer::onSkipLayerNorm(const NodeProto &n) {
                                                             b.getDenseI64ArrayAttr({rank - 1}),
                                                             b.getBoolAttr(true))
                                         : sq;
+    // Summed in sequence, as ONNX Runtime's kernel does.
+    if (succeeded(ms))
+      if (Operation *def = ms->getDefiningOp())
+        def->setAttr("octet.sequential", b.getUnitAttr());
     if (succeeded(ms))
       ms = buildBinary(n, "Add", *ms, scalarConst(el, eps), el);
     if (succeeded(ms))

@@ -1,8 +1,9 @@
 // Generic lowering of the reduce ops (mean, sum, min, prod; float and integer), argmax/argmin and cumsum.
 // RUN: octet-opt %s --convert-octet-to-linalg -split-input-file | FileCheck %s
 
-// Mean over the middle axis without keepdims: a sum into [2, 1, 4], times
-// 1/3, then a reshape to [2, 4].
+// Mean over the middle axis without keepdims: a sum into [2, 1, 4], divided
+// by 3 (as ONNX Runtime divides; times 1/3 rounds differently), then a
+// reshape to [2, 4].
 // CHECK-DAG: #[[KEEP:.*]] = affine_map<(d0, d1, d2) -> (d0, 0, d2)>
 // CHECK-LABEL: func @reduce_mean_drop_axis
 // CHECK: %[[Z:.*]] = arith.constant 0.000000e+00 : f32
@@ -10,14 +11,41 @@
 // CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[KEEP]]], iterator_types = ["parallel", "reduction", "parallel"]}{{.*}}outs(%[[INIT]] : tensor<2x1x4xf32>)
 // CHECK: arith.addf
 // CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<2x1x4xf32>)
-// CHECK: arith.constant 0.333333343 : f32
-// CHECK: arith.mulf
+// CHECK: arith.constant 3.000000e+00 : f32
+// CHECK: arith.divf
 // CHECK: %[[SHAPE:.*]] = arith.constant dense<[2, 4]> : tensor<2xi64>
 // CHECK: %[[R:.*]] = tensor.reshape %[[MEAN]](%[[SHAPE]]) : (tensor<2x1x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
 // CHECK: return %[[R]]
 func.func @reduce_mean_drop_axis(%x: tensor<2x3x4xf32>) -> tensor<2x4xf32> {
   %y = octet.reduce_mean %x {axes = array<i64: 1>, keepdims = false} : tensor<2x3x4xf32> -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
+}
+
+// -----
+
+// Float mean over the trailing axis: each row summed in Eigen's SSE order
+// (ONNX Runtime's): a generic over the rows whose body starts at the row's
+// first 4-float boundary (rows of 6 floats start at 0 or 2: (row * 6) mod
+// 4), adds packets two at a time into 8 lanes from -0.0, then the odd
+// packet, halves the lanes pairwise, adds the head and tail elements, and
+// the mean divides by 6.
+// CHECK-LABEL: func @reduce_mean_rows
+// CHECK: %[[X2:.*]] = tensor.reshape %{{.*}} : (tensor<3x2x6xf32>, tensor<2xi64>) -> tensor<6x6xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}], iterator_types = ["parallel"]} outs(%{{.*}} : tensor<6xf32>)
+// CHECK: %[[ROW:.*]] = linalg.index 0 : index
+// CHECK: arith.remui
+// CHECK: arith.minui
+// CHECK: arith.constant -0.000000e+00 : f32
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8{{[_0-9]*}} iter_args
+// CHECK-COUNT-8: tensor.extract %[[X2]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c4{{[_0-9]*}} iter_args
+// CHECK: scf.for %{{.*}} = %c0{{[_0-9]*}} to %{{.*}} step %c1{{[_0-9]*}} iter_args
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c6{{[_0-9]*}} step %c1{{[_0-9]*}} iter_args
+// CHECK: arith.constant 6.000000e+00 : f32
+// CHECK: arith.divf
+func.func @reduce_mean_rows(%x: tensor<3x2x6xf32>) -> tensor<3x2x1xf32> {
+  %y = octet.reduce_mean %x {axes = array<i64: 2>, keepdims = true} : tensor<3x2x6xf32> -> tensor<3x2x1xf32>
+  return %y : tensor<3x2x1xf32>
 }
 
 // -----
