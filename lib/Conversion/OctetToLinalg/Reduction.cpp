@@ -25,9 +25,9 @@ using namespace mlir::octet;
 
 namespace {
 
-/// Set by the importer on float sums and means that stand for the sums
-/// inside ONNX Runtime's fused normalization kernels (SimplifiedLayerNormalization,
-/// SkipSimplifiedLayerNormalization), which add the elements in sequence.
+/// Set by the importer (a discardable attribute) on float sums and means that
+/// stand for a sum inside one of ONNX Runtime's fused kernels that adds the
+/// elements in sequence (com.microsoft SkipSimplifiedLayerNormalization).
 constexpr llvm::StringLiteral kSequentialAttr = "octet.sequential";
 
 /// CumSum as a loop along the axis carrying the running sum of one slice.
