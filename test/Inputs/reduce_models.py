@@ -6,9 +6,10 @@ Each model reduces its input over trailing axes, the case where ONNX Runtime
 sums each row in the order of Eigen's SSE reduction (and ReduceMean divides
 by the count): row lengths that are and are not whole 4-float packets, one
 to several rows, several trailing axes at once, keepdims 0 and 1, float and
-double; and com.microsoft SkipSimplifiedLayerNormalization, whose kernel in
-ONNX Runtime sums the squares one by one instead. Prints one line per model:
-NAME.
+double; com.microsoft SkipSimplifiedLayerNormalization, whose kernel in
+ONNX Runtime sums the squares one by one instead; and SimplifiedLayerNormalization
+(ORT's RMS norm) over rows of 7 floats (its scalar loop) and of 24 and 64
+(eight FMA lanes). Prints one line per model: NAME.
 """
 import os
 import sys
@@ -61,3 +62,18 @@ m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17),
 m.ir_version = 8
 onnx.save(m, os.path.join(out, "skip_rms_40.onnx"))
 print("skip_rms_40")
+
+# SimplifiedLayerNormalization: x / sqrt(mean(x^2) + epsilon) * gamma.
+for width in (7, 24, 64):
+    name = "rms_%d" % width
+    gamma = numpy_helper.from_array(
+        (np.random.default_rng(width).standard_normal(width) * 0.5 + 1).astype(np.float32), "g")
+    node = helper.make_node("SimplifiedLayerNormalization", ["x", "g"], ["y"], axis=-1,
+                            epsilon=1e-6)
+    g = helper.make_graph([node], name,
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [48, width])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [gamma])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    onnx.save(m, os.path.join(out, name + ".onnx"))
+    print(name)

@@ -325,13 +325,33 @@ LogicalResult Importer::onRMSNorm(const NodeProto &n) {
   auto ms = make<ReduceMeanOp>(n, rt, *sq, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
   if (failed(ms))
     return failure();
+  // ONNX Runtime's kernel (measured, docs/cpu-backend.md): rows of 16 or
+  // more floats sum the squares in eight FMA lanes and multiply by the
+  // reciprocal of the root; shorter rows add the rounded squares in
+  // sequence and divide. The lowering takes the order from the mark.
+  int64_t count = 1;
+  for (int64_t d : axes)
+    count = ShapedType::isDynamic(rtt(*x).getDimSize(d)) || count < 0
+                ? -1
+                : count * rtt(*x).getDimSize(d);
+  bool lanes = count >= 16 && el.isF32();
+  if (Operation *def = ms->getDefiningOp(); def && count > 0 && el.isF32())
+    def->setAttr("octet.ort_rms", b.getUnitAttr());
   auto ve = buildBinary(n, "Add", *ms, scalarConst(el, attrFloat(n, "epsilon", 1e-5f)), el);
   if (failed(ve))
     return failure();
   auto sd = make<SqrtOp>(n, rt, *ve);
   if (failed(sd))
     return failure();
-  auto y = buildBinary(n, "Div", *x, *sd, el);
+  FailureOr<Value> y = failure();
+  if (lanes) {
+    auto inv = make<ReciprocalOp>(n, rt, *sd);
+    if (failed(inv))
+      return failure();
+    y = buildBinary(n, "Mul", *x, *inv, el);
+  } else {
+    y = buildBinary(n, "Div", *x, *sd, el);
+  }
   if (succeeded(y))
     y = buildBinary(n, "Mul", *y, input(n, 1), el);
   if (failed(y))
