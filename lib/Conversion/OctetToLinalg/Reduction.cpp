@@ -172,6 +172,40 @@ struct ArgReduceLowering : OctetPattern<OpTy> {
 };
 
 
+/// The lanes of a vector register summed as SIMD code reduces them: lane i
+/// plus lane i + half, halving until one is left.
+Value halvePairwise(OpBuilder &b, Location loc, SmallVector<Value> lanes) {
+  while (lanes.size() > 1) {
+    size_t h = lanes.size() / 2;
+    SmallVector<Value> half;
+    for (size_t i = 0; i < h; ++i)
+      half.push_back(arith::AddFOp::create(b, loc, lanes[i], lanes[i + h]));
+    lanes = half;
+  }
+  return lanes.front();
+}
+
+/// Rows and row length of `t` reduced over `axes` when those are its
+/// trailing axes (the reductions ONNX Runtime runs row by row).
+struct Rows {
+  int64_t rows = 1, n = 1;
+};
+std::optional<Rows> trailingRows(RankedTensorType t, ArrayRef<int64_t> axes) {
+  if (axes.empty())
+    return std::nullopt;
+  SmallVector<int64_t> sorted(axes);
+  llvm::sort(sorted);
+  int64_t rank = t.getRank(), first = sorted.front();
+  if (sorted.back() != rank - 1 || (int64_t)sorted.size() != rank - first)
+    return std::nullopt;
+  Rows r;
+  for (int64_t d = 0; d < rank; ++d)
+    (d < first ? r.rows : r.n) *= t.getDimSize(d);
+  if (r.rows <= 0 || r.n <= 0)
+    return std::nullopt;
+  return r;
+}
+
 /// Float sums of the rows of x2 ([R, N]) in the order of Eigen's vectorized
 /// reduction with 16-byte (SSE) packets, which ONNX Runtime's ReduceSum and
 /// ReduceMean over trailing axes use (its Eigen is built for SSE whatever
@@ -239,13 +273,7 @@ Value eigenOrderRowSums(OpBuilder &b, Location loc, Value x2, int64_t rows, int6
                       next.push_back(arith::AddFOp::create(ib, il, a[i], at(ib, il, j, i)));
                     return next;
                   });
-        while (p0.size() > 1) {
-          size_t h = p0.size() / 2;
-          SmallVector<Value> half;
-          for (size_t i = 0; i < h; ++i)
-            half.push_back(arith::AddFOp::create(nb, l, p0[i], p0[i + h]));
-          p0 = half;
-        }
+        p0 = {halvePairwise(nb, l, p0)};
         auto scalars = [&](OpBuilder &ib, Location il, Value k,
                            ValueRange a) -> SmallVector<Value> {
           return {arith::AddFOp::create(ib, il, a[0], at(ib, il, k, 0))};
@@ -284,13 +312,7 @@ Value ortLaneSumSquares(OpBuilder &b, Location loc, Value a2, int64_t rows, int6
                     sqAdd(ib, il, arith::AddIOp::create(ib, il, j, cstIndex(ib, il, i)), a[i]));
               return next;
             });
-        while (acc.size() > 1) {
-          size_t h = acc.size() / 2;
-          SmallVector<Value> half;
-          for (size_t i = 0; i < h; ++i)
-            half.push_back(arith::AddFOp::create(nb, l, acc[i], acc[i + h]));
-          acc = half;
-        }
+        acc = {halvePairwise(nb, l, acc)};
         SmallVector<Value> s = constLoop(
             nb, l, blocks, n, 1, acc,
             [&](OpBuilder &ib, Location il, Value k, ValueRange a) -> SmallVector<Value> {
@@ -362,60 +384,45 @@ struct ReduceLowering : OctetPattern<OpTy> {
     // Reductions the importer marks `octet.sequential` (the sums inside ORT's
     // normalization kernels) add the elements one by one instead.
     bool sequential = op->hasAttr(kSequentialAttr);
+    // Row sums [rows] -> the op's result: means divided by the row length.
+    auto finishRows = [&](Value sums, const Rows &shape) {
+      if (isMean)
+        sums = elementwise(rewriter, loc, {shape.rows}, el, {sums},
+                           [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+                             return arith::DivFOp::create(b, l, v[0],
+                                                          fconst(b, l, (double)shape.n, el));
+                           });
+      rewriter.replaceOp(op, reshapeTo(rewriter, loc, sums,
+                                       cast<RankedTensorType>(
+                                           this->getTypeConverter()->convertType(op.getType()))));
+      return success();
+    };
+    std::optional<Rows> rowShape = trailingRows(t, axes);
     // The mean of squares inside an RMS normalization (`octet.ort_rms`, set
     // by the importer): ONNX Runtime's order, eight FMA lanes over the
     // squared operand for rows of 16 or more, the rounded squares in
     // sequence for shorter ones.
-    if (isMean && op->hasAttr(kOrtRmsAttr) && el.isF32() && !axes.empty()) {
-      SmallVector<int64_t> sorted(axes);
-      llvm::sort(sorted);
-      int64_t rank = t.getRank(), first = sorted.front();
-      bool trailing = sorted.back() == rank - 1 && (int64_t)sorted.size() == rank - first;
-      int64_t rows = 1, n = 1;
-      for (int64_t d = 0; d < rank; ++d)
-        (d < first ? rows : n) *= t.getDimSize(d);
+    if (isMean && op->hasAttr(kOrtRmsAttr) && el.isF32() && rowShape) {
       auto mul = op.getInput().template getDefiningOp<MulOp>();
-      if (trailing && rows > 0 && n >= 16 && mul && mul.getLhs() == mul.getRhs()) {
+      if (rowShape->n >= 16 && mul && mul.getLhs() == mul.getRhs()) {
         Value a = rewriter.getRemappedValue(mul.getLhs());
         if (a && isa<RankedTensorType>(a.getType()) && rtt(a).getElementType() == el &&
             rtt(a).getShape() == t.getShape()) {
-          Value a2 = reshapeTo(rewriter, loc, a, RankedTensorType::get({rows, n}, el));
-          Value r = ortLaneSumSquares(rewriter, loc, a2, rows, n, el);
-          r = elementwise(rewriter, loc, {rows}, el, {r},
-                          [&](OpBuilder &b, Location l, ValueRange v) -> Value {
-                            return arith::DivFOp::create(b, l, v[0],
-                                                         fconst(b, l, (double)n, el));
-                          });
-          rewriter.replaceOp(op, reshapeTo(rewriter, loc, r,
-                                           cast<RankedTensorType>(
-                                               this->getTypeConverter()->convertType(op.getType()))));
-          return success();
+          Value a2 = reshapeTo(rewriter, loc, a,
+                               RankedTensorType::get({rowShape->rows, rowShape->n}, el));
+          return finishRows(ortLaneSumSquares(rewriter, loc, a2, rowShape->rows, rowShape->n, el),
+                            *rowShape);
         }
       }
-      if (n < 16)
+      if (rowShape->n < 16)
         sequential = true;
     }
-    if ((isMean || isSum) && !sequential && (el.isF32() || el.isF64()) && !axes.empty()) {
-      SmallVector<int64_t> sorted(axes);
-      llvm::sort(sorted);
-      int64_t rank = t.getRank(), first = sorted.front();
-      bool trailing = sorted.back() == rank - 1 && (int64_t)sorted.size() == rank - first;
-      int64_t rows = 1, n = 1;
-      for (int64_t d = 0; d < rank; ++d)
-        (d < first ? rows : n) *= t.getDimSize(d);
-      if (trailing && rows > 0 && n > 0) {
-        Value x2 = reshapeTo(rewriter, loc, x, RankedTensorType::get({rows, n}, el));
-        Value r = eigenOrderRowSums(rewriter, loc, x2, rows, n, el);
-        if (isMean)
-          r = elementwise(rewriter, loc, {rows}, el, {r},
-                          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                            return arith::DivFOp::create(b, l, a[0], fconst(b, l, (double)n, el));
-                          });
-        rewriter.replaceOp(op, reshapeTo(rewriter, loc, r,
-                                         cast<RankedTensorType>(
-                                             this->getTypeConverter()->convertType(op.getType()))));
-        return success();
-      }
+    // Other float sums and means over trailing axes: Eigen's order.
+    if ((isMean || isSum) && !sequential && (el.isF32() || el.isF64()) && rowShape) {
+      Value x2 = reshapeTo(rewriter, loc, x,
+                           RankedTensorType::get({rowShape->rows, rowShape->n}, el));
+      return finishRows(eigenOrderRowSums(rewriter, loc, x2, rowShape->rows, rowShape->n, el),
+                        *rowShape);
     }
     double inf = std::numeric_limits<double>::infinity();
     Value init = fconst(rewriter, loc, isMax ? -inf : isMin ? inf : isProd ? 1.0 : 0.0, el);
