@@ -217,3 +217,28 @@ func.func @max_pool_large_window_generic(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x
   %m = octet.max_pool2d %x {kernel = array<i64: 5, 5>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x1x5x5xf32> -> tensor<1x1x1x1xf32>
   return %m : tensor<1x1x1x1xf32>
 }
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.05:128>
+!u8o = !quant.uniform<u8:f32, 0.1:3>
+!w = !quant.uniform<i8:f32, 0.1>
+
+// A 3x3 stride-2 int8 conv reads its input channels-last: each 16 x 16 byte
+// block is transposed by four rounds of unpacking pairs of 16-byte vectors
+// (units of 1, 2, 4 and 8 bytes, low and high halves), 64 shuffles that
+// stay 16 bytes wide (one punpck each), never a wider one.
+// CHECK-LABEL: func @int8_channels_last_transpose
+// VNNI-NOT: vector.shuffle {{.*}} : vector<{{(32|64|128|256)}}xi8>
+// VNNI-COUNT-16: vector.shuffle %{{.*}}, %{{.*}} {{\[(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23|8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)\]}} : vector<16xi8>, vector<16xi8>
+// VNNI-COUNT-16: vector.shuffle %{{.*}}, %{{.*}} {{\[(0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23|8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31)\]}} : vector<16xi8>, vector<16xi8>
+// VNNI-COUNT-16: vector.shuffle %{{.*}}, %{{.*}} {{\[(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23|8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31)\]}} : vector<16xi8>, vector<16xi8>
+// VNNI-COUNT-16: vector.shuffle %{{.*}}, %{{.*}} {{\[(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23|8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31)\]}} : vector<16xi8>, vector<16xi8>
+// VNNI: vector.transfer_write {{.*}} : vector<16xi8>, tensor<1x324x16xi8>
+// VNNI-NOT: vector.shuffle {{.*}} : vector<{{(32|64|128|256)}}xi8>
+// CHECK: return
+func.func @int8_channels_last_transpose(%x: tensor<1x16x16x16x!u8>) -> tensor<1x16x8x8x!u8o> {
+  %w = octet.constant dense<1> : tensor<16x16x3x3xi8> : tensor<16x16x3x3x!w>
+  %y = octet.conv2d %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x16x16x16x!u8>, tensor<16x16x3x3x!w>) -> tensor<1x16x8x8x!u8o>
+  return %y : tensor<1x16x8x8x!u8o>
+}

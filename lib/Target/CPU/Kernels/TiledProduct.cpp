@@ -111,26 +111,47 @@ SmallVector<int32_t> avx2PairChannels(const std::vector<int64_t> &w, int64_t row
   // cost[p][q]: the rows where channels p and q would not fit one pair. Only
   // a pair holding a weight over 64 in magnitude can fail, so each row's
   // such weights are tried against the row's other channels.
-  std::vector<int32_t> cost(c * c, 0);
   auto big = [](int64_t v) { return v > 64 || v < -64; };
+  // Weights this dense in large values take the sign form anyway (counted
+  // before any pair is tried: the layers over the limit cost a pass over
+  // the weights, not 64 M tries).
   int64_t work = 0;
-  SmallVector<int64_t> large;
+  for (int64_t e = 0; e < rows * c; ++e)
+    work += big(w[e]) ? c : 0;
+  if (work > (int64_t(64) << 20))
+    return {};
+  std::vector<int32_t> cost(c * c, 0);
+  // A weight wp > 64 fails beside wq >= 129 - wp, one under -64 beside
+  // wq <= -129 - wp (avx2PairFits); of two large weights the pair is
+  // counted once (from the lower channel). Counted in row p only (straight
+  // loops over the row as int32, which vectorize), made symmetric below.
+  std::vector<int32_t> wr(c);
   for (int64_t r = 0; r < rows; ++r) {
-    const int64_t *wr = &w[r * c];
-    large.clear();
-    for (int64_t p = 0; p < c; ++p)
-      if (big(wr[p]))
-        large.push_back(p);
-    // Weights this dense in large values take the sign form anyway.
-    if ((work += (int64_t)large.size() * c) > (int64_t(64) << 20))
-      return {};
-    for (int64_t p : large)
-      for (int64_t q = 0; q < c; ++q)
-        if (q != p && (!big(wr[q]) || q > p) && !avx2PairFits(wr[p], wr[q])) {
-          ++cost[p * c + q];
-          ++cost[q * c + p];
-        }
+    for (int64_t q = 0; q < c; ++q)
+      wr[q] = (int32_t)w[r * c + q];
+    for (int64_t p = 0; p < c; ++p) {
+      int32_t wp = wr[p];
+      if (!big(wp))
+        continue;
+      int32_t *row = &cost[p * c];
+      if (wp > 0) {
+        int32_t t = 129 - wp;
+        for (int64_t q = 0; q < p; ++q)
+          row[q] += (wr[q] >= t) & (wr[q] <= 64);
+        for (int64_t q = p + 1; q < c; ++q)
+          row[q] += wr[q] >= t;
+      } else {
+        int32_t t = -129 - wp;
+        for (int64_t q = 0; q < p; ++q)
+          row[q] += (wr[q] <= t) & (wr[q] >= -64);
+        for (int64_t q = p + 1; q < c; ++q)
+          row[q] += wr[q] <= t;
+      }
+    }
   }
+  for (int64_t p = 0; p < c; ++p)
+    for (int64_t q = p + 1; q < c; ++q)
+      cost[p * c + q] = cost[q * c + p] = cost[p * c + q] + cost[q * c + p];
   int64_t identity = 0;
   for (int64_t p = 0; p < c; p += 2)
     identity += cost[p * c + p + 1];
@@ -161,13 +182,22 @@ SmallVector<int32_t> avx2PairChannels(const std::vector<int64_t> &w, int64_t row
     pairs.push_back({p, best});
   }
   auto at = [&](int64_t a, int64_t b) { return (int64_t)cost[a * c + b]; };
+  // Each pair's own cost, kept beside the pairs: two pairs that both cost
+  // nothing cannot improve (costs are not negative), and are passed over
+  // without touching the c x c table (resnet50's 2048 channels: 16 sweeps
+  // of half a million random reads, most of them cache misses).
+  SmallVector<int64_t> own;
+  for (auto [a, b] : pairs)
+    own.push_back(at(a, b));
   for (int sweep = 0; sweep < 16; ++sweep) {
     bool changed = false;
     for (size_t i = 0; i < pairs.size(); ++i)
       for (size_t j = i + 1; j < pairs.size(); ++j) {
+        if (own[i] == 0 && own[j] == 0)
+          continue;
         auto [a, b] = pairs[i];
         auto [d, e] = pairs[j];
-        int64_t now = at(a, b) + at(d, e), x = at(a, d) + at(b, e), y = at(a, e) + at(b, d);
+        int64_t now = own[i] + own[j], x = at(a, d) + at(b, e), y = at(a, e) + at(b, d);
         if (x < now && x <= y) {
           pairs[i] = {a, d};
           pairs[j] = {b, e};
@@ -176,7 +206,11 @@ SmallVector<int32_t> avx2PairChannels(const std::vector<int64_t> &w, int64_t row
           pairs[i] = {a, e};
           pairs[j] = {b, d};
           changed = true;
+        } else {
+          continue;
         }
+        own[i] = at(pairs[i].first, pairs[i].second);
+        own[j] = at(pairs[j].first, pairs[j].second);
       }
     if (!changed)
       break;
