@@ -100,6 +100,10 @@ cl::opt<unsigned> compileThreads(
     cl::desc("Threads for the CPU target's LLVM code generation (default 0: the CPUs this "
              "process may use, at most 8; 1: one)"),
     cl::value_desc("N"), cl::init(0), cl::cat(category));
+cl::opt<bool> verifyEach(
+    "verify-each",
+    cl::desc("Verify the IR after each CPU lowering pass (default: once, after the pipeline)"),
+    cl::cat(category));
 cl::opt<bool> timing("timing",
                      cl::desc("Print the time of each phase (import, passes, LLVM, link) to stderr"),
                      cl::cat(category));
@@ -712,6 +716,7 @@ int main(int argc, char **argv) {
     opts.vulkanCaps = vulkanCaps;
     opts.gpuStages = gpuStages;
     opts.compileThreads = compileThreads;
+    opts.verifyEachPass = verifyEach;
     if (dynamic) {
       // The batch-1 module is the one compiled; the others are the sizes
       // with kernels of their own.

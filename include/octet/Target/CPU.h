@@ -40,6 +40,8 @@ struct CPUOptions {
   std::string vnniMode = "auto";
   /// Threads for LLVM code generation (TargetOptions::compileThreads).
   unsigned compileThreads = 0;
+  /// Verify the IR after each lowering pass, not only after the pipeline.
+  bool verifyEachPass = false;
   /// Where the phases' timers nest (octetc --timing); null: not timed.
   mlir::TimingScope *timing = nullptr;
   /// A dynamic batch (TargetOptions::batch, batchModules).

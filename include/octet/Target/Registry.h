@@ -51,6 +51,9 @@ struct TargetOptions {
   /// Threads for the CPU target's LLVM code generation (the module split
   /// into that many parts); 0: the CPUs this process may use (at most 8).
   unsigned compileThreads = 0;
+  /// Verify the IR after each lowering pass (octetc --verify-each), not
+  /// only once after the pipeline.
+  bool verifyEachPass = false;
   /// Where the target's phase timers nest (octetc --timing); null: not timed.
   mlir::TimingScope *timing = nullptr;
   /// A dynamic batch: the module compiled is the model at batch 1, and
