@@ -92,6 +92,12 @@ M["gemm"] = lambda: model(
     [const("b", w(10, 16)), const("c", w(10))])
 for _op in ["Add", "Sub", "Mul", "Div", "Pow"]:
     M["binary_" + _op.lower()] = (lambda op: lambda: binary(op))(_op)
+# Integer Pow: its lowering calls a helper function (math.ipowi).
+M["pow_int32"] = lambda: model(
+    [h.make_node("Pow", ["a", "b"], ["p"], name="ipow"),
+     h.make_node("Add", ["p", "a"], ["y"], name="add")],
+    [vi("a", TP.INT32, [4, 64]), vi("b", TP.INT32, [4, 64])],
+    [vi("y", TP.INT32, None)])
 M["unary"] = lambda: model(
     [h.make_node("Relu", ["x"], ["r"], name="relu"),
      h.make_node("Sigmoid", ["r"], ["s"], name="sig"),
