@@ -1143,25 +1143,35 @@ static std::string findLld() {
   return "";
 }
 
-/// LLVM's -O3 pipeline (it vectorizes the loops for the target), with the
-/// one-lane masked stores scalarized last.
-static void optimizeModule(llvm::Module &m, llvm::TargetMachine *tm) {
+namespace {
+/// The new pass manager's analysis managers, registered with `pb` and
+/// wired to each other.
+struct Analyses {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
+  explicit Analyses(llvm::PassBuilder &pb) {
+    pb.registerModuleAnalyses(mam);
+    pb.registerCGSCCAnalyses(cgam);
+    pb.registerFunctionAnalyses(fam);
+    pb.registerLoopAnalyses(lam);
+    pb.crossRegisterProxies(lam, fam, cgam, mam);
+  }
+};
+} // namespace
+
+/// LLVM's -O3 pipeline (it vectorizes the loops for the target), with the
+/// one-lane masked stores scalarized last.
+static void optimizeModule(llvm::Module &m, llvm::TargetMachine *tm) {
   llvm::PassBuilder pb(tm);
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  Analyses analyses(pb);
   pb.registerOptimizerLastEPCallback(
       [](llvm::ModulePassManager &m, llvm::OptimizationLevel, llvm::ThinOrFullLTOPhase) {
         m.addPass(llvm::createModuleToFunctionPassAdaptor(ScalarizeOneLaneMaskedStoresPass()));
       });
   llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
-  mpm.run(m, mam);
+  mpm.run(m, analyses.mam);
 }
 
 /// Before the module is split for -O3 in parts: the helper functions that
@@ -1185,30 +1195,23 @@ static void inlineHelpers(llvm::Module &m) {
   }
   if (!any)
     return;
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
   llvm::PassBuilder pb;
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  Analyses analyses(pb);
   llvm::ModulePassManager mpm;
   mpm.addPass(llvm::AlwaysInlinerPass());
   mpm.addPass(llvm::GlobalDCEPass());
-  mpm.run(m, mam);
+  mpm.run(m, analyses.mam);
 }
 
-/// Code generation in parallel: the optimized module split into `parts`
-/// modules (functions spread by size; the internal symbols one part uses
-/// from another become hidden globals, renamed with the model's name so
-/// that two models' objects link together), each compiled to an object on
-/// its own thread with its own LLVMContext and target machine, and the
-/// objects joined into one relocatable object (ld.lld -r). Instruction
-/// selection and register allocation are per function, so each function's
-/// code is what one thread would make.
+/// -O3 and code generation in parallel: the module split into `parts`
+/// modules (functions spread by size, each internal constant with the
+/// functions that use it; functions, and what one part uses from another,
+/// become hidden globals renamed with the model's name so that two models'
+/// objects link together), each optimized (`optimize`) and compiled to an
+/// object on its own thread with its own LLVMContext and target machine,
+/// and the objects joined into one relocatable object (ld.lld -r).
+/// Instruction selection and register allocation are per function, so each
+/// function's code is what one thread would make.
 static LogicalResult emitInParts(llvm::Module &m, llvm::TargetMachine &tm, unsigned threads,
                                  unsigned parts, bool optimize, const std::string &lld,
                                  const std::string &name, llvm::raw_pwrite_stream &os,
