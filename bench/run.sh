@@ -168,6 +168,26 @@ if [ -s "$work/threads.txt" ]; then
   echo "|---|---|---|---|---|---|---|"
   cat "$work/threads.txt"
 fi
+if [ -s "$work/resnet50.224.onnx" ]; then
+  # The compile itself (issue 13's goal: resnet50 QDQ in 10 s and 1 GB on
+  # the 2-core machine), for this host's code and for AVX2 code
+  # (x86-64-v3, what an AVX2 host compiles natively), three runs each.
+  echo
+  echo "resnet50 QDQ compile (octetc --target=cpu --emit=shared-lib; wall time, peak memory):"
+  echo
+  echo "| code | run 1 | run 2 | run 3 |"
+  echo "|---|---|---|---|"
+  for c in native x86-64-v3; do
+    row="| --cpu=$c |"
+    for _ in 1 2 3; do
+      /usr/bin/time -f "%e %M" -o "$work/time.txt" "$bin/octetc" "$work/resnet50.224.onnx" \
+        --target=cpu --cpu="$c" --emit=shared-lib -o "$work/r50c.so"
+      read -r secs kb < "$work/time.txt"
+      row="$row $secs s, $((kb / 1024)) MB |"
+    done
+    echo "$row"
+  done
+fi
 if [ -n "$peak" ]; then
   # The dense work (MACs / 64 vpdpbusd) over time, as a share of this
   # core's register-only vpdpbusd rate: how close each kernel runs to the

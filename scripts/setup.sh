@@ -39,8 +39,9 @@ packages=(cmake ninja-build ccache clang-22 lld-22 llvm-22-dev llvm-22-tools
 [ "$test_deps" = 1 ] && packages+=(qemu-user)
 # Headless Chromium renders the HTML quantization report (a screenshot test).
 [ "$test_deps" = 1 ] && packages+=(chromium)
-# bench/run.sh times oneDNN's INT8 kernels as the anchor.
-[ "$bench_deps" = 1 ] && packages+=(libdnnl-dev)
+# bench/run.sh times oneDNN's INT8 kernels as the anchor, and octetc's
+# compile of resnet50 with /usr/bin/time (wall time and peak memory).
+[ "$bench_deps" = 1 ] && packages+=(libdnnl-dev time)
 
 missing=()
 for p in "${packages[@]}"; do
