@@ -89,7 +89,7 @@ Value transposeLast2(OpBuilder &b, Location loc, Value src, ArrayRef<int32_t> ro
           // bitreverse4(k). (vector.transpose became one insert and one
           // extract per element: a sixth of mobilenet_v2's time on AVX2; a
           // tree of widening shuffles up to 256 bytes cost a resnet50
-          // compile 2 s of instruction selection on AVX2.)
+          // compile 3 s of code generation on AVX2.)
           SmallVector<Value> cols(16);
           if (el.isInteger(8)) {
             SmallVector<Value> cur = rows;
