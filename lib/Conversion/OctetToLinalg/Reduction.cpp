@@ -206,6 +206,18 @@ std::optional<Rows> trailingRows(RankedTensorType t, ArrayRef<int64_t> axes) {
   return r;
 }
 
+/// A [rows] tensor of `el` from one parallel linalg.generic whose body
+/// (`body`, which yields) computes row linalg.index 0's value.
+static Value perRow(OpBuilder &b, Location loc, int64_t rows, Type el,
+                    function_ref<void(OpBuilder &, Location)> body) {
+  Value out = emptyLike(b, loc, {rows}, el);
+  auto g = linalg::GenericOp::create(
+      b, loc, TypeRange{out.getType()}, ValueRange{}, ValueRange{out},
+      SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(1, b.getContext())}, parallel(1),
+      [&](OpBuilder &nb, Location l, ValueRange) { body(nb, l); });
+  return g.getResult(0);
+}
+
 /// Float sums of the rows of x2 ([R, N]) in the order of Eigen's vectorized
 /// reduction with 16-byte (SSE) packets, which ONNX Runtime's ReduceSum and
 /// ReduceMean over trailing axes use (its Eigen is built for SSE whatever
@@ -217,12 +229,7 @@ std::optional<Rows> trailingRows(RankedTensorType t, ArrayRef<int64_t> axes) {
 Value eigenOrderRowSums(OpBuilder &b, Location loc, Value x2, int64_t rows, int64_t n,
                         Type el) {
   int64_t lanes = 16 / (el.getIntOrFloatBitWidth() / 8);
-  MLIRContext *ctx = b.getContext();
-  Value out = emptyLike(b, loc, {rows}, el);
-  auto g = linalg::GenericOp::create(
-      b, loc, TypeRange{out.getType()}, ValueRange{}, ValueRange{out},
-      SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(1, ctx)}, parallel(1),
-      [&](OpBuilder &nb, Location l, ValueRange) {
+  return perRow(b, loc, rows, el, [&](OpBuilder &nb, Location l) {
         auto idx = [&](OpBuilder &ib, Location il, int64_t v) { return cstIndex(ib, il, v); };
         Value r = linalg::IndexOp::create(nb, l, 0);
         // The row's first element on a packet boundary (in elements).
@@ -282,7 +289,6 @@ Value eigenOrderRowSums(OpBuilder &b, Location loc, Value x2, int64_t rows, int6
         res = loop(end1, idx(nb, l, n), 1, res, scalars);
         linalg::YieldOp::create(nb, l, res[0]);
       });
-  return g.getResult(0);
 }
 
 /// Sums of squares of the rows of a2 ([R, N], N >= 8) as ONNX Runtime's
@@ -291,12 +297,7 @@ Value eigenOrderRowSums(OpBuilder &b, Location loc, Value x2, int64_t rows, int6
 /// the lanes halved pairwise (i + 4, then i + 2, then 1), then the elements
 /// after the last whole block fused-multiply-added one by one.
 Value ortLaneSumSquares(OpBuilder &b, Location loc, Value a2, int64_t rows, int64_t n, Type el) {
-  MLIRContext *ctx = b.getContext();
-  Value out = emptyLike(b, loc, {rows}, el);
-  auto g = linalg::GenericOp::create(
-      b, loc, TypeRange{out.getType()}, ValueRange{}, ValueRange{out},
-      SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(1, ctx)}, parallel(1),
-      [&](OpBuilder &nb, Location l, ValueRange) {
+  return perRow(b, loc, rows, el, [&](OpBuilder &nb, Location l) {
         Value r = linalg::IndexOp::create(nb, l, 0);
         auto sqAdd = [&](OpBuilder &ib, Location il, Value k, Value acc) -> Value {
           Value v = tensor::ExtractOp::create(ib, il, a2, ValueRange{r, k});
@@ -320,7 +321,6 @@ Value ortLaneSumSquares(OpBuilder &b, Location loc, Value a2, int64_t rows, int6
             });
         linalg::YieldOp::create(nb, l, s[0]);
       });
-  return g.getResult(0);
 }
 
 template <typename OpTy>
