@@ -634,6 +634,134 @@ def case_float_ops(rng, work, requant, params=None):
     return report("float_ops", got, want, exact=False, atol=1e-4)
 
 
+def fconv_ref(x, w, b, pads, dil, st=(1, 1), grp=1):
+    """float64 NCHW convolution (pads [top, left, bottom, right]) plus bias."""
+    n, c, hgt, wid = x.shape
+    m, _, kh, kw = w.shape
+    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
+    oh = (hgt + pads[0] + pads[2] - dil[0] * (kh - 1) - 1) // st[0] + 1
+    ow = (wid + pads[1] + pads[3] - dil[1] * (kw - 1) - 1) // st[1] + 1
+    out = np.zeros((n, m, oh, ow)) + b.astype(np.float64).reshape(1, -1, 1, 1)
+    cg, mg = c // grp, m // grp
+    for i in range(kh):
+        for j in range(kw):
+            patch = xp[:, :, i * dil[0]: i * dil[0] + (oh - 1) * st[0] + 1: st[0],
+                       j * dil[1]: j * dil[1] + (ow - 1) * st[1] + 1: st[1]]
+            for g in range(grp):
+                out[:, g * mg:(g + 1) * mg] += np.einsum(
+                    "nchw,fc->nfhw", patch[:, g * cg:(g + 1) * cg],
+                    w[g * mg:(g + 1) * mg, :, i, j].astype(np.float64))
+    return out
+
+
+def act_ref(out, act):
+    if act == "relu":
+        return np.maximum(out, 0)
+    if act == "clip":
+        return np.clip(out, -0.5, 1.5)
+    return out
+
+
+def maxpool_ref(x, k, s, d, pads, ceil):
+    """MaxPool (NCHW, ONNX's output size and ceil_mode rule) in float64."""
+    def out_len(n, kk, ss, dd, p0, p1):
+        span = n + p0 + p1 - dd * (kk - 1) - 1
+        o = (-(-span // ss) if ceil else span // ss) + 1
+        if ceil and (o - 1) * ss >= n + p0:  # the last window must start inside
+            o -= 1
+        return o
+    n, c, hgt, wid = x.shape
+    oh = out_len(hgt, k[0], s[0], d[0], pads[0], pads[2])
+    ow = out_len(wid, k[1], s[1], d[1], pads[1], pads[3])
+    big = np.full((n, c, hgt + pads[0] + pads[2] + s[0] * k[0] * d[0],
+                   wid + pads[1] + pads[3] + s[1] * k[1] * d[1]), -np.inf)
+    big[:, :, pads[0]:pads[0] + hgt, pads[1]:pads[1] + wid] = x
+    want = np.full((n, c, oh, ow), -np.inf)
+    for i in range(k[0]):
+        for j in range(k[1]):
+            want = np.maximum(want, big[:, :, i * d[0]:i * d[0] + (oh - 1) * s[0] + 1:s[0],
+                                        j * d[1]:j * d[1] + (ow - 1) * s[1] + 1:s[1]])
+    return want
+
+
+def conv_nodes(name, x, y, w, b, pads, dil, act, inits, group=1):
+    """A Conv node and its activation (none, Relu or Clip to [-0.5, 1.5])."""
+    inits += [const(name + "_w", w), const(name + "_b", b)]
+    c_out = y if act == "none" else name + "_c"
+    nodes = [h.make_node("Conv", [x, name + "_w", name + "_b"], [c_out], name=name, pads=pads,
+                         dilations=list(dil), kernel_shape=list(w.shape[2:]), strides=[1, 1],
+                         group=group)]
+    if act == "relu":
+        nodes.append(h.make_node("Relu", [c_out], [y], name=name + "_relu"))
+    elif act == "clip":
+        nodes.append(h.make_node("Clip", [c_out, name + "_lo", name + "_hi"], [y],
+                                 name=name + "_clip"))
+        inits += [const(name + "_lo", F32(-0.5)), const(name + "_hi", F32(1.5))]
+    return nodes
+
+
+def case_fconv_fused(rng, work, requant, params=None):
+    """Stride-1 float convolutions with same-padded rows whose output goes
+    straight to another such convolution (`chain`: the first writes its
+    planes in the second's padded row layout) or to a MaxPool (`pool`:
+    planes of at most 96 pixels, pooled in the convolution's registers),
+    random kernels, pads, dilations, activations and pool windows (pads,
+    strides, dilations, ceil_mode), against float64 numpy."""
+    p = params or {}
+    n, c, m = int(rng.integers(1, 4)), int(rng.integers(1, 17)), int(rng.integers(1, 21))
+
+    def same_conv(cin, cout, group=1):
+        kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+        dil = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+        pads = same_pads(rng, kw, dil[1])
+        w = rng.standard_normal((cout, cin // group, kh, kw)).astype(F32)
+        return w, rng.standard_normal(cout).astype(F32), pads, dil, str(
+            rng.choice(["none", "relu", "clip"]))
+    w1, b1, pads1, dil1, act1 = same_conv(c, m)
+    kh = w1.shape[2]
+    if p.get("pool"):  # output planes of 8-12 columns and at most 96 pixels
+        wid = int(rng.integers(8, 13))
+        oh = int(rng.integers(1, 96 // wid + 1))
+    else:  # at least as many rows as the second kernel needs
+        grp2 = m if rng.integers(0, 3) == 0 else 1  # depthwise, a third of the time
+        w2, b2, pads2, dil2, act2 = same_conv(m, m if grp2 > 1 else int(rng.integers(1, 21)),
+                                              grp2)
+        wid = int(rng.integers(8, 41))
+        oh = max(int(rng.integers(1, 9)),
+                 dil2[0] * (w2.shape[2] - 1) + 1 - pads2[0] - pads2[2])
+    hgt = oh - pads1[0] - pads1[2] + dil1[0] * (kh - 1)
+    if hgt < 1:  # pads taller than the kernel's span
+        pads1[0], pads1[2], hgt = 0, 0, oh + dil1[0] * (kh - 1)
+    x = rng.standard_normal((n, c, hgt, wid)).astype(F32)
+    inits = []
+    y1 = act_ref(fconv_ref(x, w1, b1, pads1, dil1), act1)
+    if p.get("pool"):
+        nodes = conv_nodes("conv", "x", "c1", w1, b1, pads1, dil1, act1, inits)
+        k = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        s = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        d = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+        k = (min(k[0], (oh - 1) // d[0] + 1), k[1])  # windows fit the plane
+        pads = [int(rng.integers(0, k[0])), int(rng.integers(0, k[1])),
+                int(rng.integers(0, k[0])), int(rng.integers(0, k[1]))]
+        ceil = int(rng.integers(0, 2))
+        nodes.append(h.make_node("MaxPool", ["c1"], ["y"], name="pool", kernel_shape=list(k),
+                                 strides=list(s), dilations=list(d), pads=pads, ceil_mode=ceil))
+        out = maxpool_ref(y1.astype(F32).astype(np.float64), k, s, d, pads, ceil)
+        what = "pool %s/%s dil %s pads %s ceil %d" % (k, s, d, pads, ceil)
+    else:
+        nodes = (conv_nodes("conv", "x", "c1", w1, b1, pads1, dil1, act1, inits) +
+                 conv_nodes("conv2", "c1", "y", w2, b2, pads2, dil2, act2, inits, grp2))
+        out = act_ref(fconv_ref(y1, w2, b2, pads2, dil2, grp=grp2), act2)
+        what = "conv2 %s group %d pads %s dil %s %s" % (w2.shape, grp2, pads2, dil2, act2)
+    model = os.path.join(work, "m.onnx")
+    save(nodes, [("x", np.float32, list(x.shape))], [("y", np.float32)], inits, model)
+    (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
+    print("conv %s pads %s dil %s %s on %s, then %s" % (w1.shape, pads1, dil1, act1, x.shape,
+                                                     what))
+    return report("fconv-fused", got, out.astype(F32), exact=False,
+                  atol=1e-4 * max(1.0, float(np.abs(out).max())))
+
+
 def case_fconv(rng, work, requant, params=None):
     """Stride-1 float convolutions with rows of 8+ pixels (the direct f32
     kernel: same-padded rows with masked side taps, or rows with pad
@@ -688,23 +816,7 @@ def case_fconv(rng, work, requant, params=None):
         inits += [const("lo", F32(-0.5)), const("hi", F32(1.5))]
     model = os.path.join(work, "m.onnx")
     save(nodes, [("x", np.float32, list(x.shape))], [("y", np.float32)], inits, model)
-    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
-    oh = (hgt + pads[0] + pads[2] - dil[0] * (kh - 1) - 1) // st[0] + 1
-    ow = (wid + pads[1] + pads[3] - dil[1] * (kw - 1) - 1) // st[1] + 1
-    out = np.zeros((n, m, oh, ow)) + b.astype(np.float64).reshape(1, -1, 1, 1)
-    for i in range(kh):
-        for j in range(kw):
-            patch = xp[:, :, i * dil[0]: i * dil[0] + (oh - 1) * st[0] + 1: st[0],
-                       j * dil[1]: j * dil[1] + (ow - 1) * st[1] + 1: st[1]]
-            cg, mg = c // grp, m // grp
-            for g in range(grp):
-                out[:, g * mg:(g + 1) * mg] += np.einsum(
-                    "nchw,fc->nfhw", patch[:, g * cg:(g + 1) * cg],
-                    w[g * mg:(g + 1) * mg, :, i, j].astype(np.float64))
-    if act == "relu":
-        out = np.maximum(out, 0)
-    elif act == "clip":
-        out = np.clip(out, -0.5, 1.5)
+    out = act_ref(fconv_ref(x, w, b, pads, dil, st, grp), act)
     want = out.astype(F32)
     (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
     print("conv %dx%d stride %s dil %s pads %s on %s, %s" % (kh, kw, st, dil, pads, x.shape, act))
@@ -780,6 +892,8 @@ CASES = {
         "stride": (int(r.integers(1, 3)), int(r.integers(1, 3))), "dil": (1, 1),
         "hw": (int(r.integers(3, 9)), int(r.integers(5, 30))), "wgauss": True}),
     "maxpool-rows": case_maxpool_rows,
+    "fconv-pool": lambda r, w, q: case_fconv_fused(r, w, q, {"pool": True}),
+    "fconv-chain": case_fconv_fused,
     "maxpool-small": lambda r, w, q: case_maxpool_rows(r, w, q, {"small": True}),
     # An ImageNet stem in small: 3 channels (padded to 4), 7x7/2, pads 3.
     "qconv-stem": lambda r, w, q: case_qconv(r, w, q, {

@@ -20,6 +20,29 @@ using namespace mlir::octet::cpu;
 
 namespace {
 
+/// The regrouped rows that the one consumer of f32 convolution `op` reads,
+/// when that consumer is a stride-1 f32 convolution with same-padded rows
+/// (the direct kernel's FlatRows), and `op`'s own output rows are
+/// same-padded too: `op` then writes its planes there, and the consumer
+/// skips its regrouping copy (digits float: conv1 -> conv2). A consumer
+/// that takes another kernel reads the planes through a view.
+std::optional<FlatRows> consumerFlatRows(Conv2DOp op, ArrayRef<int64_t> inShape,
+                                         ArrayRef<int64_t> outShape) {
+  if (inShape[3] != outShape[3] || outShape[3] < 4 || !op->hasOneUse())
+    return std::nullopt;
+  auto next = dyn_cast<Conv2DOp>(*op->user_begin());
+  if (!next || next.getInput() != op.getResult() || next.getWeight() == op.getResult() ||
+      next.getBias() == op.getResult())
+    return std::nullopt;
+  auto in = rtt(next.getInput()), out = rtt(next.getResult());
+  auto st = next.getStrides();
+  if (!in.getElementType().isF32() || !out.hasStaticShape() || st[0] != 1 || st[1] != 1 ||
+      out.getDimSize(3) < 8 || in.getDimSize(3) != out.getDimSize(3))
+    return std::nullopt;
+  return flatRows(in.getShape(), next.getPads(), rtt(next.getWeight()).getShape(), out.getShape(),
+                  next.getDilations());
+}
+
 struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
   using CPUKernelPattern::CPUKernelPattern;
   LogicalResult
@@ -164,9 +187,32 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         // (digits float: conv2 on 8x8 images, 4.4 -> 1.5 ms).
         if (strides[0] == 1 && strides[1] == 1 && outShape[3] >= 8 &&
             (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
-          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
-                                                 op.getPads(), fwc->f, wShape, outShape, dil,
-                                                 fb, act, lo, hi, DirectLayout{}, product.zmm));
+          // A MaxPool that alone reads the output, on planes that fit the
+          // kernel's register tile: pooled in the epilogue (the digits
+          // model's conv2 -> 2x2 pool: the 3.2 MB of planes at batch 397
+          // are neither stored nor read back).
+          MaxPool2DOp pool;
+          if (op->hasOneUse())
+            pool = dyn_cast<MaxPool2DOp>(*op->user_begin());
+          auto inShape = rtt(op.getInput()).getShape();
+          if (pool && rtt(pool.getResult()).hasStaticShape() &&
+              floatConvPoolFits(inShape, outShape, DirectLayout{}, product.zmm)) {
+            auto pk = pool.getKernel(), ps = pool.getStrides(), pd = pool.getDilations(),
+                 pp = pool.getPads();
+            auto pooled = rtt(pool.getResult()).getShape();
+            MaxPoolEpilogue epi{{pk[0], pk[1]}, {ps[0], ps[1]}, {pd[0], pd[1]}, pp[0],
+                                pp[1],          pooled[2],      pooled[3]};
+            Value r =
+                floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(), fwc->f, wShape,
+                                outShape, dil, fb, act, lo, hi, DirectLayout{}, product.zmm, &epi);
+            rewriter.replaceOp(pool, r);
+            rewriter.eraseOp(op);
+            return success();
+          }
+          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(),
+                                                 fwc->f, wShape, outShape, dil, fb, act, lo, hi,
+                                                 DirectLayout{}, product.zmm, nullptr,
+                                                 consumerFlatRows(op, inShape, outShape)));
           return success();
         }
         // Strided kernels covering whole stride blocks: space-to-depth, as

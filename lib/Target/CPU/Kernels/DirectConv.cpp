@@ -94,7 +94,42 @@ struct DirectConvSpec {
   // bias gaining 128 sum w), else 16-bit products.
   bool zmm = true;
   bool avx2 = false;
+  // f32 only: a max pool of each output plane in the epilogue
+  // (floatConvPoolFits), stored as [N, F, pooled OH x OW] instead of the
+  // convolution's planes.
+  const MaxPoolEpilogue *pool = nullptr;
+  // f32 same-padded rows only: the output planes written into the
+  // regrouped input layout of the next convolution (`padOut`, see
+  // FlatRows), zeros around them.
+  std::optional<FlatRows> padOut;
 };
+
+FlatRows flatRows(ArrayRef<int64_t> inShape, ArrayRef<int64_t> pads, ArrayRef<int64_t> wShape,
+                  ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil) {
+  // directConv's layout with S = IW and M = the left pad (flat rows).
+  int64_t ih = inShape[2], iw = inShape[3], oh = outShape[2];
+  int64_t pt = pads[0], pl = pads[1], kh = wShape[2], kw = wShape[3];
+  int64_t S = iw, M = pl, p16 = (oh * S + 15) / 16 * 16;
+  int64_t hp = pt + ih + pads[2], dataEnd = M + (pt + ih) * S;
+  int64_t L = std::max(M + hp * S, M + p16 + (kh - 1) * dil[0] * S + (kw - 1) * dil[1] - pl);
+  L = std::max(L, dataEnd);
+  L = (L + 15) / 16 * 16;
+  return FlatRows{M + pt * S, L + 16};
+}
+
+/// The planes of an f32 convolution's input when its producer wrote them
+/// into this convolution's regrouped layout (`padOut`): that buffer.
+static Value producedInFlatRows(Value x, const FlatRows &want) {
+  auto ex = x.getDefiningOp<tensor::ExpandShapeOp>();
+  auto sl = ex ? ex.getSrc().getDefiningOp<tensor::ExtractSliceOp>() : nullptr;
+  if (!sl || !sl->hasAttr(kZeroPaddedRowsAttr) || !sl.hasUnitStride())
+    return Value();
+  auto st = rtt(sl.getSource()).getShape();
+  auto off = sl.getStaticOffsets();
+  if (st.size() != 3 || st[2] != want.total || off[2] != want.offset || off[0] != 0 || off[1] != 0)
+    return Value();
+  return sl.getSource();
+}
 
 Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
                         ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape,
@@ -276,7 +311,11 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
   // that every 16-pixel write is in bounds: a plain store (AVX2 has no
   // masked byte store; LLVM expands one into 16 branches). A write that runs
   // past its image row is overwritten by the next row's.
-  Value xf = emptyLike(b, loc, {nN, c4, (L + 16) * slot}, el);
+  // f32 rows: the producer may have written the planes in this layout.
+  Value xfGiven;
+  if (flat && isFloat)
+    xfGiven = producedInFlatRows(x, FlatRows{M + pt * S, L + 16});
+  Value xf = xfGiven ? xfGiven : emptyLike(b, loc, {nN, c4, (L + 16) * slot}, el);
   // Image rows read from the flattened channel plane: a vector running past
   // its row's end reads the next row (valid memory) and its lanes from IW on
   // are replaced by the pad value; masked reads (byte-by-byte on AVX2) are
@@ -294,127 +333,138 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
         SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   // Each (image, channel slot) fills its own row of xf.
   auto ploop = constParallelLoop;
-  xf = ploop(b, loc, 0, nN, 1, ValueRange{xf}, [&](OpBuilder &nb, Location l, Value n,
-                                                  ValueRange a0) {
-    return SmallVector<Value>(ploop(nb, l, 0, c4, 1, a0, [&](OpBuilder &qb, Location ql, Value q,
-                                                            ValueRange a1) {
-      auto fill = [&](Value cur, int64_t from, int64_t to) -> Value {
-        if (to <= from)
-          return cur;
-        return loop(qb, ql, from, to, 16, ValueRange{cur},
-                    [&](OpBuilder &fb, Location fl, Value p, ValueRange a) {
-                      return SmallVector<Value>{put(fb, fl, padVec(fb, fl), a[0], n, q, p)};
-                    })[0];
-      };
-      Value cur = fill(a1[0], 0, M + pt * S);
-      if (flat) {
-        // Whole vectors in bounds, then the plane's last partial one masked.
-        int64_t whole = ih * iw / 16 * 16;
-        auto flatPart = [&](Value c0, int64_t from, int64_t to, bool in) -> Value {
-          return loop(qb, ql, from, to, 16, ValueRange{c0}, [&](OpBuilder &sb, Location sl,
-                                                                Value p, ValueRange a3) {
-            Value padS = padScalar(sb, sl);
-            Value v = quad(sb, sl, q, [&](OpBuilder &rb, Location rl, Value cc) -> Value {
-              return vector::TransferReadOp::create(rb, rl, rd16, xflat, ValueRange{n, cc, p},
-                                                    minor(3), padS, Value(), inBounds(in));
-            });
-            Value at = arith::AddIOp::create(sb, sl, p, idx(sb, sl, M + pt * S));
-            return SmallVector<Value>{put(sb, sl, v, a3[0], n, q, at)};
-          })[0];
-        };
-        cur = flatPart(cur, 0, whole, true);
-        cur = flatPart(cur, whole, ih * iw, false);
-        return SmallVector<Value>{fill(cur, dataEnd, L)};
-      }
-      // 16 pixels of channel cc from column s0 of image row r (space-to-
-      // depth: channel cc = (c sh + a) sw + b is row r sh + a of channel c,
-      // every sw-th pixel from column s0 sw + b); from the flattened plane
-      // in bounds, or masked with the pad value past the row.
-      auto readAt = [&](OpBuilder &rb2, Location rl2, Value cc, Value r, Value s0, Value padS,
-                        bool fromPlane) -> Value {
-        Value c = cc, row = r, col = s0, bb;
-        if (s2d) {
-          c = arith::DivUIOp::create(rb2, rl2, cc, idx(rb2, rl2, phases));
-          Value ph = arith::RemUIOp::create(rb2, rl2, cc, idx(rb2, rl2, phases));
-          Value a = arith::DivUIOp::create(rb2, rl2, ph, idx(rb2, rl2, sw2));
-          bb = arith::RemUIOp::create(rb2, rl2, ph, idx(rb2, rl2, sw2));
-          row = arith::AddIOp::create(
-              rb2, rl2, arith::MulIOp::create(rb2, rl2, r, idx(rb2, rl2, sh2)), a);
-          col = arith::AddIOp::create(
-              rb2, rl2, arith::MulIOp::create(rb2, rl2, s0, idx(rb2, rl2, sw2)), bb);
-        }
-        auto wide = VectorType::get({16 * sw2}, el);
-        Value v;
-        if (fromPlane) {
-          Value at = arith::AddIOp::create(
-              rb2, rl2, arith::MulIOp::create(rb2, rl2, row, idx(rb2, rl2, planeW)), col);
-          v = vector::TransferReadOp::create(rb2, rl2, wide, xplane, ValueRange{n, c, at},
-                                             minor(3), padS, Value(), inBounds(true));
-        } else {
-          v = vector::TransferReadOp::create(rb2, rl2, wide, x, ValueRange{n, c, row, col},
-                                             minor(4), padS, Value(), inBounds(false));
-        }
-        if (sw2 == 1)
-          return v;
-        SmallVector<int64_t> pick;
-        for (int64_t k = 0; k < 16; ++k)
-          pick.push_back(k * sw2);
-        return vector::ShuffleOp::create(rb2, rl2, v, v, pick);
-      };
-      // Writes image row r's 16 pixels from column s0 (`s0c`: the column
-      // when it is a constant, whose lanes past IW then get the pad value
-      // after a read from the plane).
-      auto rowVector = [&](OpBuilder &sb, Location sl, Value cur2, Value r, Value s0,
-                           std::optional<int64_t> s0c, bool fromPlane) -> Value {
-        Value padS = padScalar(sb, sl);
-        Value v = quad(sb, sl, q, [&](OpBuilder &rb2, Location rl2, Value cc) -> Value {
-          Value got = readAt(rb2, rl2, cc, r, s0, padS, fromPlane);
-          if (!fromPlane || !s0c || *s0c + 16 <= iw)
-            return got;
-          SmallVector<bool> live;
-          for (int64_t k = 0; k < 16; ++k)
-            live.push_back(*s0c + k < iw);
-          auto mt = VectorType::get({16}, rb2.getI1Type());
-          Value mask = arith::ConstantOp::create(rb2, rl2, mt, DenseElementsAttr::get(mt, live));
-          Value padV = vector::BroadcastOp::create(rb2, rl2, rd16, padS);
-          return arith::SelectOp::create(rb2, rl2, mask, got, padV);
-        });
-        Value row = arith::AddIOp::create(sb, sl, r, idx(sb, sl, pt));
-        Value p = arith::AddIOp::create(
-            sb, sl, arith::MulIOp::create(sb, sl, row, idx(sb, sl, S)), s0);
-        p = arith::AddIOp::create(sb, sl, p, idx(sb, sl, M));
-        return put(sb, sl, v, cur2, n, q, p);
-      };
-      // Rows [r0, r1): masked reads across the row, or from the plane
-      // (whole vectors in a loop, the row's last ones unrolled).
-      auto rows = [&](Value c0, int64_t r0, int64_t r1, bool fromPlane) -> Value {
-        if (r1 <= r0)
-          return c0;
-        return loop(qb, ql, r0, r1, 1, ValueRange{c0}, [&](OpBuilder &rb, Location rl, Value r,
-                                                           ValueRange a2) {
-          if (!fromPlane)
-            return SmallVector<Value>(loop(rb, rl, 0, S, 16, a2, [&](OpBuilder &sb, Location sl,
-                                                                      Value s0, ValueRange a3) {
-              return SmallVector<Value>{rowVector(sb, sl, a3[0], r, s0, std::nullopt, false)};
-            }));
-          Value c2 = loop(rb, rl, 0, fullEnd, 16, a2, [&](OpBuilder &sb, Location sl, Value s0,
-                                                          ValueRange a3) {
-            return SmallVector<Value>{rowVector(sb, sl, a3[0], r, s0, std::nullopt, true)};
-          })[0];
-          for (int64_t s0 = fullEnd; s0 < S; s0 += 16)
-            c2 = rowVector(rb, rl, c2, r, idx(rb, rl, s0), s0, true);
-          return SmallVector<Value>{c2};
+  if (!xfGiven)
+    xf = ploop(
+        b, loc, 0, nN, 1, ValueRange{xf}, [&](OpBuilder &nb, Location l, Value n, ValueRange a0) {
+          return SmallVector<Value>(
+              ploop(nb, l, 0, c4, 1, a0, [&](OpBuilder &qb, Location ql, Value q, ValueRange a1) {
+                auto fill = [&](Value cur, int64_t from, int64_t to) -> Value {
+                  if (to <= from)
+                    return cur;
+                  return loop(qb, ql, from, to, 16, ValueRange{cur},
+                              [&](OpBuilder &fb, Location fl, Value p, ValueRange a) {
+                                return SmallVector<Value>{
+                                    put(fb, fl, padVec(fb, fl), a[0], n, q, p)};
+                              })[0];
+                };
+                Value cur = fill(a1[0], 0, M + pt * S);
+                if (flat) {
+                  // Whole vectors in bounds, then the plane's last partial one masked.
+                  int64_t whole = ih * iw / 16 * 16;
+                  auto flatPart = [&](Value c0, int64_t from, int64_t to, bool in) -> Value {
+                    return loop(
+                        qb, ql, from, to, 16, ValueRange{c0},
+                        [&](OpBuilder &sb, Location sl, Value p, ValueRange a3) {
+                          Value padS = padScalar(sb, sl);
+                          Value v =
+                              quad(sb, sl, q, [&](OpBuilder &rb, Location rl, Value cc) -> Value {
+                                return vector::TransferReadOp::create(
+                                    rb, rl, rd16, xflat, ValueRange{n, cc, p}, minor(3), padS,
+                                    Value(), inBounds(in));
+                              });
+                          Value at = arith::AddIOp::create(sb, sl, p, idx(sb, sl, M + pt * S));
+                          return SmallVector<Value>{put(sb, sl, v, a3[0], n, q, at)};
+                        })[0];
+                  };
+                  cur = flatPart(cur, 0, whole, true);
+                  cur = flatPart(cur, whole, ih * iw, false);
+                  return SmallVector<Value>{fill(cur, dataEnd, L)};
+                }
+                // 16 pixels of channel cc from column s0 of image row r (space-to-
+                // depth: channel cc = (c sh + a) sw + b is row r sh + a of channel c,
+                // every sw-th pixel from column s0 sw + b); from the flattened plane
+                // in bounds, or masked with the pad value past the row.
+                auto readAt = [&](OpBuilder &rb2, Location rl2, Value cc, Value r, Value s0,
+                                  Value padS, bool fromPlane) -> Value {
+                  Value c = cc, row = r, col = s0, bb;
+                  if (s2d) {
+                    c = arith::DivUIOp::create(rb2, rl2, cc, idx(rb2, rl2, phases));
+                    Value ph = arith::RemUIOp::create(rb2, rl2, cc, idx(rb2, rl2, phases));
+                    Value a = arith::DivUIOp::create(rb2, rl2, ph, idx(rb2, rl2, sw2));
+                    bb = arith::RemUIOp::create(rb2, rl2, ph, idx(rb2, rl2, sw2));
+                    row = arith::AddIOp::create(
+                        rb2, rl2, arith::MulIOp::create(rb2, rl2, r, idx(rb2, rl2, sh2)), a);
+                    col = arith::AddIOp::create(
+                        rb2, rl2, arith::MulIOp::create(rb2, rl2, s0, idx(rb2, rl2, sw2)), bb);
+                  }
+                  auto wide = VectorType::get({16 * sw2}, el);
+                  Value v;
+                  if (fromPlane) {
+                    Value at = arith::AddIOp::create(
+                        rb2, rl2, arith::MulIOp::create(rb2, rl2, row, idx(rb2, rl2, planeW)), col);
+                    v = vector::TransferReadOp::create(rb2, rl2, wide, xplane, ValueRange{n, c, at},
+                                                       minor(3), padS, Value(), inBounds(true));
+                  } else {
+                    v = vector::TransferReadOp::create(rb2, rl2, wide, x,
+                                                       ValueRange{n, c, row, col}, minor(4), padS,
+                                                       Value(), inBounds(false));
+                  }
+                  if (sw2 == 1)
+                    return v;
+                  SmallVector<int64_t> pick;
+                  for (int64_t k = 0; k < 16; ++k)
+                    pick.push_back(k * sw2);
+                  return vector::ShuffleOp::create(rb2, rl2, v, v, pick);
+                };
+                // Writes image row r's 16 pixels from column s0 (`s0c`: the column
+                // when it is a constant, whose lanes past IW then get the pad value
+                // after a read from the plane).
+                auto rowVector = [&](OpBuilder &sb, Location sl, Value cur2, Value r, Value s0,
+                                     std::optional<int64_t> s0c, bool fromPlane) -> Value {
+                  Value padS = padScalar(sb, sl);
+                  Value v = quad(sb, sl, q, [&](OpBuilder &rb2, Location rl2, Value cc) -> Value {
+                    Value got = readAt(rb2, rl2, cc, r, s0, padS, fromPlane);
+                    if (!fromPlane || !s0c || *s0c + 16 <= iw)
+                      return got;
+                    SmallVector<bool> live;
+                    for (int64_t k = 0; k < 16; ++k)
+                      live.push_back(*s0c + k < iw);
+                    auto mt = VectorType::get({16}, rb2.getI1Type());
+                    Value mask =
+                        arith::ConstantOp::create(rb2, rl2, mt, DenseElementsAttr::get(mt, live));
+                    Value padV = vector::BroadcastOp::create(rb2, rl2, rd16, padS);
+                    return arith::SelectOp::create(rb2, rl2, mask, got, padV);
+                  });
+                  Value row = arith::AddIOp::create(sb, sl, r, idx(sb, sl, pt));
+                  Value p = arith::AddIOp::create(
+                      sb, sl, arith::MulIOp::create(sb, sl, row, idx(sb, sl, S)), s0);
+                  p = arith::AddIOp::create(sb, sl, p, idx(sb, sl, M));
+                  return put(sb, sl, v, cur2, n, q, p);
+                };
+                // Rows [r0, r1): masked reads across the row, or from the plane
+                // (whole vectors in a loop, the row's last ones unrolled).
+                auto rows = [&](Value c0, int64_t r0, int64_t r1, bool fromPlane) -> Value {
+                  if (r1 <= r0)
+                    return c0;
+                  return loop(qb, ql, r0, r1, 1, ValueRange{c0},
+                              [&](OpBuilder &rb, Location rl, Value r, ValueRange a2) {
+                                if (!fromPlane)
+                                  return SmallVector<Value>(loop(
+                                      rb, rl, 0, S, 16, a2,
+                                      [&](OpBuilder &sb, Location sl, Value s0, ValueRange a3) {
+                                        return SmallVector<Value>{
+                                            rowVector(sb, sl, a3[0], r, s0, std::nullopt, false)};
+                                      }));
+                                Value c2 =
+                                    loop(rb, rl, 0, fullEnd, 16, a2,
+                                         [&](OpBuilder &sb, Location sl, Value s0, ValueRange a3) {
+                                           return SmallVector<Value>{
+                                               rowVector(sb, sl, a3[0], r, s0, std::nullopt, true)};
+                                         })[0];
+                                for (int64_t s0 = fullEnd; s0 < S; s0 += 16)
+                                  c2 = rowVector(rb, rl, c2, r, idx(rb, rl, s0), s0, true);
+                                return SmallVector<Value>{c2};
+                              })[0];
+                };
+                if (midRows) {
+                  cur = rows(cur, 0, ih - 1, true);
+                  cur = rows(cur, ih - 1, ih, false);
+                } else {
+                  cur = rows(cur, 0, ih, false);
+                }
+                return SmallVector<Value>{fill(cur, dataEnd, L)};
+              }));
         })[0];
-      };
-      if (midRows) {
-        cur = rows(cur, 0, ih - 1, true);
-        cur = rows(cur, ih - 1, ih, false);
-      } else {
-        cur = rows(cur, 0, ih, false);
-      }
-      return SmallVector<Value>{fill(cur, dataEnd, L)};
-    }));
-  })[0];
 
   // Weight as [F, kh, kw, c4 * 4] bytes (channel-padded with zeros), or
   // [F, kh, kw, C] floats.
@@ -645,7 +695,22 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
         return true;
     return false;
   };
-  Value out = emptyLike(b, loc, {nN, fN, direct ? oh * ow : p16}, el);
+  const MaxPoolEpilogue *pool = spec.pool;
+  assert((!pool || (isFloat && flat && vecs <= 6 && spec.zmm && !dw)) &&
+         "the pool epilogue needs whole f32 images in one tile");
+  std::optional<FlatRows> padOut = spec.padOut;
+  assert((!padOut || (isFloat && flat && !pool)) && "padded output rows need f32 flat rows");
+  Value out = emptyLike(b, loc,
+                        {nN, fN,
+                         padOut   ? padOut->total
+                         : pool   ? pool->outH * pool->outW
+                         : direct ? oh * ow
+                                  : p16},
+                        el);
+  // Where output pixel p goes along the last dimension.
+  auto outAt = [&](OpBuilder &sb, Location sl, Value p) -> Value {
+    return padOut ? arith::AddIOp::create(sb, sl, p, idx(sb, sl, padOut->offset)).getResult() : p;
+  };
   SmallVector<int32_t> iotaV;
   for (int32_t l = 0; l < 16; ++l)
     iotaV.push_back(l);
@@ -1046,6 +1111,83 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           parts[c].push_back({base, mask});
         }
       }
+    // The pool epilogue: the tile's vectors of each channel are its whole
+    // output plane (pixel p in lane p % 16 of vector p / 16), one vector
+    // of the plane; the window is taken separably, a constant shuffle per
+    // window row (the rows it reads, whole) and then per window column
+    // (kh + kw shuffles, each from fewer registers than a shuffle per tap),
+    // taps in the padding picking a lane of -inf, and the pooled plane is
+    // one store.
+    if (pool) {
+      Value negInf = arith::ConstantOp::create(
+          tb, l, f16, DenseElementsAttr::get(f16, -std::numeric_limits<float>::infinity()));
+      // `vs` as one vector (pairwise concatenations), with a vector of -inf
+      // after them when `withInf`; `len` its lanes before that.
+      auto concat = [&](SmallVector<Value> vs, bool withInf) -> Value {
+        if (withInf)
+          vs.push_back(negInf);
+        while (vs.size() > 1) {
+          SmallVector<Value> next;
+          for (size_t k = 0; k + 1 < vs.size(); k += 2) {
+            int64_t la = cast<VectorType>(vs[k].getType()).getNumElements(),
+                    lb = cast<VectorType>(vs[k + 1].getType()).getNumElements();
+            next.push_back(vector::ShuffleOp::create(
+                tb, l, vs[k], vs[k + 1], llvm::to_vector(llvm::seq<int64_t>(0, la + lb))));
+          }
+          if (vs.size() % 2)
+            next.push_back(vs.back());
+          vs = std::move(next);
+        }
+        return vs[0];
+      };
+      int64_t ph = pool->outH, pw = pool->outW;
+      auto rowOf = [&](int64_t y, int64_t i) {
+        return y * pool->strides[0] + i * pool->dilations[0] - pool->padTop;
+      };
+      auto colOf = [&](int64_t x2, int64_t j) {
+        return x2 * pool->strides[1] + j * pool->dilations[1] - pool->padLeft;
+      };
+      bool rowPad = false, colPad = false;
+      for (int64_t y = 0; y < ph; ++y)
+        for (int64_t i = 0; i < pool->kernel[0]; ++i)
+          rowPad |= rowOf(y, i) < 0 || rowOf(y, i) >= oh;
+      for (int64_t x2 = 0; x2 < pw; ++x2)
+        for (int64_t j = 0; j < pool->kernel[1]; ++j)
+          colPad |= colOf(x2, j) < 0 || colOf(x2, j) >= ow;
+      for (int64_t r = 0; r < rows; ++r) {
+        SmallVector<Value> parts;
+        for (int64_t c = 0; c < cols; ++c)
+          parts.push_back(floatAct(tb, l, accs2[r * cols + c]));
+        Value plane = concat(parts, rowPad), rowsMax;
+        for (int64_t i = 0; i < pool->kernel[0]; ++i) {
+          SmallVector<int64_t> pick; // [ph][ow]: window row i of each pooled row
+          for (int64_t y = 0; y < ph; ++y)
+            for (int64_t x2 = 0; x2 < ow; ++x2) {
+              int64_t py = rowOf(y, i);
+              pick.push_back(py >= 0 && py < oh ? py * ow + x2 : cols * 16);
+            }
+          Value v = vector::ShuffleOp::create(tb, l, plane, plane, pick);
+          rowsMax = rowsMax ? (Value)arith::MaximumFOp::create(tb, l, rowsMax, v) : v;
+        }
+        if (colPad)
+          rowsMax = concat({rowsMax}, true);
+        Value m;
+        for (int64_t j = 0; j < pool->kernel[1]; ++j) {
+          SmallVector<int64_t> pick; // [ph][pw]
+          for (int64_t y = 0; y < ph; ++y)
+            for (int64_t x2 = 0; x2 < pw; ++x2) {
+              int64_t px = colOf(x2, j);
+              pick.push_back(px >= 0 && px < ow ? y * ow + px : ph * ow);
+            }
+          Value v = vector::ShuffleOp::create(tb, l, rowsMax, rowsMax, pick);
+          m = m ? (Value)arith::MaximumFOp::create(tb, l, m, v) : v;
+        }
+        cur = vector::TransferWriteOp::create(tb, l, m, cur, ValueRange{n, fs[r], idx(tb, l, 0)},
+                                              ArrayRef<bool>{true})
+                  .getResult();
+      }
+      return cur;
+    }
     for (int64_t r = 0; r < rows; ++r) {
       SmallVector<Value> mv;
       if (!isFloat)
@@ -1063,8 +1205,8 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
         Value v = isFloat ? floatAct(tb, l, accs2[r * cols + c])
                           : vnniRequant(tb, l, accs2[r * cols + c], mv, epi);
         if (flat && full) {
-          cur = vector::TransferWriteOp::create(tb, l, v, cur, ValueRange{n, fs[r], pix[c]},
-                                                ArrayRef<bool>{true})
+          cur = vector::TransferWriteOp::create(
+                    tb, l, v, cur, ValueRange{n, fs[r], outAt(tb, l, pix[c])}, ArrayRef<bool>{true})
                     .getResult();
           continue;
         }
@@ -1072,7 +1214,8 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           Value left = arith::SubIOp::create(tb, l, idx(tb, l, oh * ow), pix[c]);
           Value mask = arith::CmpIOp::create(tb, l, arith::CmpIPredicate::slt, iota,
                                              splatI32(tb, l, left));
-          cur = vector::TransferWriteOp::create(tb, l, v, cur, ValueRange{n, fs[r], pix[c]},
+          cur = vector::TransferWriteOp::create(tb, l, v, cur,
+                                                ValueRange{n, fs[r], outAt(tb, l, pix[c])},
                                                 minor(3), mask, inBounds(false))
                     .getResult();
           continue;
@@ -1104,6 +1247,25 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
       cur = ploop(yb, yl, flo, fhi, rows, ValueRange{cur}, [&](OpBuilder &fb, Location fl,
                                                                Value f0, ValueRange a2) {
         Value c2 = a2[0];
+        // Padded output rows: zeros before and after each plane, written
+        // first (the leading vectors run into the plane, which the tiles
+        // then overwrite; the trailing ones start at or past its end).
+        if (padOut) {
+          Value z = arith::ConstantOp::create(fb, fl, f16, DenseElementsAttr::get(f16, 0.0f));
+          SmallVector<int64_t> at;
+          for (int64_t p = 0; p < padOut->offset; p += 16)
+            at.push_back(p);
+          int64_t end = padOut->offset + oh * ow;
+          for (int64_t p = end; p < padOut->total; p += 16)
+            at.push_back(std::min(p, padOut->total - 16));
+          for (int64_t r = 0; r < rows; ++r) {
+            Value f = arith::AddIOp::create(fb, fl, f0, idx(fb, fl, r));
+            for (int64_t p : at)
+              c2 = vector::TransferWriteOp::create(fb, fl, z, c2, ValueRange{n, f, idx(fb, fl, p)},
+                                                   ArrayRef<bool>{true})
+                       .getResult();
+          }
+        }
         auto vLoop = [&](int64_t vlo, int64_t vhi, int64_t cols, bool full) {
           // Tiles with skipped tap rows on their own (constant v0), the
           // runs between them as loops.
@@ -1156,6 +1318,21 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
     }
     return SmallVector<Value>{cur};
   })[0];
+  if (padOut) {
+    auto sl = tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({nN, fN, oh * ow}, el), res,
+        SmallVector<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0),
+                                  b.getIndexAttr(padOut->offset)},
+        SmallVector<OpFoldResult>{b.getIndexAttr(nN), b.getIndexAttr(fN), b.getIndexAttr(oh * ow)},
+        SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+    sl->setAttr(kZeroPaddedRowsAttr, b.getUnitAttr());
+    return tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh, ow}, el), sl,
+                                         SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  }
+  if (pool)
+    return tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({nN, fN, pool->outH, pool->outW}, el), res,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   if (direct)
     return tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh, ow}, el),
                                          res,
@@ -1279,15 +1456,27 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
                            &DirectConvSpec::w);
 }
 
+bool floatConvPoolFits(ArrayRef<int64_t> inShape, ArrayRef<int64_t> outShape,
+                       const DirectLayout &layout, bool zmm) {
+  // directConv's same-padded ("flat") rows, and images of at most 6 pixel
+  // vectors (one tile: vecs <= 6).
+  int64_t oh = outShape[2], ow = outShape[3];
+  return zmm && !layout.depthwise && layout.groups == 1 && layout.strides[0] == 1 &&
+         layout.strides[1] == 1 && inShape[3] == ow && ow >= 4 && (oh * ow + 15) / 16 <= 6;
+}
+
 /// The direct kernel in f32 (a constant weight; `act` none, relu, relu6 or
 /// clamp), for one group, groups or depthwise (groups = C = F).
 Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
                       const std::vector<double> &w, ArrayRef<int64_t> wShape,
                       ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil, ArrayRef<float> bias,
                       StringRef act, std::optional<float> lo, std::optional<float> hi,
-                      const DirectLayout &layout, bool zmm) {
+                      const DirectLayout &layout, bool zmm, const MaxPoolEpilogue *pool,
+                      std::optional<FlatRows> padOut) {
   DirectConvSpec spec;
   spec.isFloat = true;
+  spec.pool = pool;
+  spec.padOut = padOut;
   // Without AVX-512 a vector of 16 floats takes two of the 16 registers:
   // one pixel vector per tile (8 accumulators; the 4 x 4 tiles spilled,
   // digits float on a Zen 3 ran at 2.8x ONNX Runtime's time).

@@ -190,11 +190,38 @@ Value vnniConvDirect(OpBuilder &b, Location loc, Value x, bool xSigned, int64_t 
                      ArrayRef<int64_t> wShape, ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil,
                      ArrayRef<int32_t> bias, const VnniEpilogue &epi,
                      const DirectLayout &layout = {}, ProductISA isa = {});
+/// A max pool (ONNX MaxPool's window, without ceil_mode's own rule: the
+/// pooled shape is given) that an f32 direct convolution applies to its
+/// output planes in registers, so that they never go to memory.
+struct MaxPoolEpilogue {
+  int64_t kernel[2], strides[2], dilations[2];
+  int64_t padTop, padLeft, outH, outW;
+};
+/// Whether the f32 direct kernel can take a MaxPoolEpilogue: with AVX-512,
+/// same-padded rows (IW = OW) and output planes of at most 96 pixels, whose
+/// register tile then holds whole planes.
+bool floatConvPoolFits(ArrayRef<int64_t> inShape, ArrayRef<int64_t> outShape,
+                       const DirectLayout &layout, bool zmm);
+/// The regrouped input of an f32 direct convolution with same-padded rows
+/// (IW = OW): per image and channel a row of `total` floats, the plane at
+/// `offset` and zeros around it (its top, bottom and side padding).
+struct FlatRows {
+  int64_t offset, total;
+};
+FlatRows flatRows(ArrayRef<int64_t> inShape, ArrayRef<int64_t> pads, ArrayRef<int64_t> wShape,
+                  ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil);
+/// Marks the tensor.extract_slice of a FlatRows buffer whose padding
+/// the producer zeroed (the next convolution then reads the buffer).
+inline constexpr llvm::StringLiteral kZeroPaddedRowsAttr = "octet_cpu.zero_padded_rows";
+/// `padOut`: write the output planes as the next convolution's FlatRows
+/// (same-padded rows; the result is a view of that buffer).
 Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
                       const std::vector<double> &w, ArrayRef<int64_t> wShape,
                       ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil, ArrayRef<float> bias,
                       StringRef act, std::optional<float> lo, std::optional<float> hi,
-                      const DirectLayout &layout = {}, bool zmm = true);
+                      const DirectLayout &layout = {}, bool zmm = true,
+                      const MaxPoolEpilogue *pool = nullptr,
+                      std::optional<FlatRows> padOut = std::nullopt);
 
 //===----------------------------------------------------------------------===//
 // im2col, layouts and weights (Im2col.cpp)

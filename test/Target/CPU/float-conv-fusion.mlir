@@ -1,0 +1,76 @@
+// f32 direct convolutions that hand their output on in registers or in the
+// next kernel's layout: a convolution whose one consumer is a stride-1
+// convolution with same-padded rows writes its planes straight into that
+// consumer's padded rows (zeros around each plane, the consumer's
+// regrouping copy gone); a convolution whose one consumer is a MaxPool, on
+// planes of at most 96 pixels with AVX-512, pools them in its epilogue.
+// RUN: octet-opt %s --convert-octet-to-cpu=isa=avx512vnni -split-input-file | FileCheck %s --check-prefixes=CHECK,ZMM
+// RUN: octet-opt %s --convert-octet-to-cpu=isa=avx2 -split-input-file | FileCheck %s --check-prefixes=CHECK,YMM
+
+// The digits model's layers: conv1 (1 -> 4 channels) writes 8x8 planes at
+// offset 9 (one pad row of 8 and one pad column) of rows of 112 floats,
+// the padding zeroed first; conv2 reads that buffer (no second buffer of
+// the layout). With AVX-512, conv2's tile holds whole planes and the 2x2/2
+// pool is two row shuffles and two column shuffles of the plane: the
+// result is [1, 8, 16] pooled floats, no 8x8 plane stored or read back.
+// Without AVX-512 the pool stays a kernel of its own.
+// CHECK-LABEL: func @conv_conv_pool
+// CHECK: %[[ROWS:.*]] = tensor.empty() : tensor<1x4x112xf32>
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %c0{{.*}}] {in_bounds = [true]} : vector<16xf32>, tensor<1x4x112xf32>
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %c73{{.*}}] {in_bounds = [true]} : vector<16xf32>, tensor<1x4x112xf32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 9] [1, 4, 64] [1, 1, 1] {octet_cpu.zero_padded_rows}
+// CHECK-NOT: tensor.empty() : tensor<1x4x112xf32>
+// ZMM: tensor.empty() : tensor<1x8x16xf32>
+// ZMM-NOT: tensor.empty() : tensor<1x8x64xf32>
+// ZMM: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23, 32, {{.*}}] : vector<64xf32>, vector<64xf32>
+// ZMM: vector.shuffle %{{.*}}, %{{.*}} [8, 9, 10, 11, 12, 13, 14, 15, 24, {{.*}}] : vector<64xf32>, vector<64xf32>
+// ZMM: arith.maximumf %{{.*}}, %{{.*}} : vector<32xf32>
+// ZMM: vector.shuffle %{{.*}}, %{{.*}} [0, 2, 4, 6, 8, 10, 12, 14, 16, {{.*}}] : vector<32xf32>, vector<32xf32>
+// ZMM: vector.shuffle %{{.*}}, %{{.*}} [1, 3, 5, 7, 9, 11, 13, 15, 17, {{.*}}] : vector<32xf32>, vector<32xf32>
+// ZMM: arith.maximumf %{{.*}}, %{{.*}} : vector<16xf32>
+// ZMM: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<1x8x16xf32>
+// ZMM-NOT: vector.transfer_read {{.*}} vector<64xf32>
+// YMM: tensor.empty() : tensor<1x8x64xf32>
+// YMM: vector.transfer_read {{.*}} : tensor<1x8x64xf32>, vector<64xf32>
+func.func @conv_conv_pool(%x: tensor<1x1x8x8xf32>) -> tensor<1x8x4x4xf32> {
+  %w1 = arith.constant dense<0.5> : tensor<4x1x3x3xf32>
+  %b1 = arith.constant dense<0.25> : tensor<4xf32>
+  %w2 = arith.constant dense<-0.125> : tensor<8x4x3x3xf32>
+  %b2 = arith.constant dense<1.0> : tensor<8xf32>
+  %0 = octet.conv2d %x, %w1, %b1 {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x1x8x8xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  %1 = octet.conv2d %0, %w2, %b2 {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<1x8x8x8xf32>
+  %2 = octet.max_pool2d %1 {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : tensor<1x8x8x8xf32> -> tensor<1x8x4x4xf32>
+  return %2 : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// A second reader of conv1's output (here the function's result): no
+// padded rows, each convolution on its own buffers.
+// CHECK-LABEL: func @shared_output
+// CHECK-NOT: octet_cpu.zero_padded_rows
+// CHECK: return
+func.func @shared_output(%x: tensor<1x1x8x8xf32>) -> (tensor<1x4x8x8xf32>, tensor<1x8x8x8xf32>) {
+  %w1 = arith.constant dense<0.5> : tensor<4x1x3x3xf32>
+  %b1 = arith.constant dense<0.25> : tensor<4xf32>
+  %w2 = arith.constant dense<-0.125> : tensor<8x4x3x3xf32>
+  %b2 = arith.constant dense<1.0> : tensor<8xf32>
+  %0 = octet.conv2d %x, %w1, %b1 {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x1x8x8xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  %1 = octet.conv2d %0, %w2, %b2 {activation = "none", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<1x8x8x8xf32>
+  return %0, %1 : tensor<1x4x8x8xf32>, tensor<1x8x8x8xf32>
+}
+
+// -----
+
+// A pool on planes of more than 96 pixels (12x12) stays a kernel of its
+// own; the convolution stores its planes.
+// CHECK-LABEL: func @large_planes
+// CHECK: tensor.empty() : tensor<1x4x144xf32>
+// CHECK: tensor.empty() : tensor<1x4x36xf32>
+func.func @large_planes(%x: tensor<1x2x12x12xf32>) -> tensor<1x4x6x6xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x2x3x3xf32>
+  %b = arith.constant dense<0.25> : tensor<4xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x2x12x12xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<1x4x12x12xf32>
+  %1 = octet.max_pool2d %0 {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : tensor<1x4x12x12xf32> -> tensor<1x4x6x6xf32>
+  return %1 : tensor<1x4x6x6xf32>
+}
