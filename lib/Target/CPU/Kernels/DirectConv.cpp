@@ -1256,8 +1256,10 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           for (int64_t p = 0; p < padOut->offset; p += 16)
             at.push_back(p);
           int64_t end = padOut->offset + oh * ow;
-          for (int64_t p = end; p < padOut->total; p += 16)
-            at.push_back(std::min(p, padOut->total - 16));
+          // (The consumer reads up to its L = total - 16, as its own
+          // regrouping fills.)
+          for (int64_t p = end; p < padOut->total - 16; p += 16)
+            at.push_back(p);
           for (int64_t r = 0; r < rows; ++r) {
             Value f = arith::AddIOp::create(fb, fl, f0, idx(fb, fl, r));
             for (int64_t p : at)
