@@ -50,10 +50,16 @@ Value transposeLast2(OpBuilder &b, Location loc, Value src, ArrayRef<int32_t> ro
   Value dst = emptyLike(b, loc, {nN, C, R}, el);
   auto idx = cstIndex;
   Value order = rowOrder.empty() ? Value() : i32Table(b, loc, rowOrder);
+  // Blocks of rows [r0, r1) and columns [c0, c1): whole blocks of 16
+  // columns, or the one block of the last C % 16 (written column by column
+  // as far as C: known here, so that no write needs a guard; tensor-typed
+  // scf.if chains made one-shot bufferization exponential in their length).
   auto blocks = [&](Value cur, int64_t r0, int64_t r1, int64_t c0, int64_t c1,
                     bool inB) -> Value {
     if (r1 <= r0 || c1 <= c0)
       return cur;
+    assert(((c1 - c0) % 16 == 0 || c1 - c0 < 16) && "whole column blocks or the last one");
+    int64_t cols16 = std::min<int64_t>(16, c1 - c0);
     // Each (image, 16-row block) writes its own 16 output columns.
     return constParallelLoop(b, loc, 0, nN, 1, ValueRange{cur}, [&](OpBuilder &nb, Location l,
                                                                     Value n, ValueRange a0) {
@@ -119,30 +125,14 @@ Value transposeLast2(OpBuilder &b, Location loc, Value src, ArrayRef<int32_t> ro
             for (int64_t k = 0; k < 16; ++k)
               cols[k] = vector::ExtractOp::create(cb, cl, t, ArrayRef<int64_t>{k});
           }
+          // Columns past C are not written (the block's first cols ones
+          // are in range); rows past R are masked off.
           Value out = a2[0];
-          for (int64_t k = 0; k < 16; ++k) {
+          for (int64_t k = 0; k < cols16; ++k) {
             Value ck = arith::AddIOp::create(cb, cl, c, idx(cb, cl, k));
-            Value tv = cols[k];
-            if (inB) {
-              out = vector::TransferWriteOp::create(cb, cl, tv, out, ValueRange{n, ck, r},
-                                                    ArrayRef<bool>{true})
-                        .getResult();
-              continue;
-            }
-            // Columns past C are not written; rows past R are masked off.
-            Value ok = arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::slt, ck,
-                                             idx(cb, cl, C));
-            auto ifOp = scf::IfOp::create(
-                cb, cl, ok,
-                [&](OpBuilder &tb, Location tl) {
-                  Value w = vector::TransferWriteOp::create(tb, tl, tv, out, ValueRange{n, ck, r},
-                                                            minor, Value(),
-                                                            tb.getBoolArrayAttr({false}))
-                                .getResult();
-                  scf::YieldOp::create(tb, tl, w);
-                },
-                [&](OpBuilder &eb, Location el2) { scf::YieldOp::create(eb, el2, out); });
-            out = ifOp.getResult(0);
+            out = vector::TransferWriteOp::create(cb, cl, cols[k], out, ValueRange{n, ck, r}, minor,
+                                                  Value(), cb.getBoolArrayAttr({inB}))
+                      .getResult();
           }
           return SmallVector<Value>{out};
         });
@@ -151,8 +141,8 @@ Value transposeLast2(OpBuilder &b, Location loc, Value src, ArrayRef<int32_t> ro
   };
   int64_t rFull = R / 16 * 16, cFull = C / 16 * 16;
   dst = blocks(dst, 0, rFull, 0, cFull, true);
-  dst = blocks(dst, rFull, R, 0, C, false);
-  dst = blocks(dst, 0, rFull, cFull, C, false);
+  dst = blocks(dst, rFull, R, 0, cFull, false);
+  dst = blocks(dst, 0, R, cFull, C, false);
   return dst;
 }
 
