@@ -76,3 +76,20 @@ func.func @large_planes(%x: tensor<1x2x12x12xf32>) -> tensor<1x4x6x6xf32> {
   %1 = octet.max_pool2d %0 {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : tensor<1x4x12x12xf32> -> tensor<1x4x6x6xf32>
   return %1 : tensor<1x4x6x6xf32>
 }
+
+// -----
+
+// A stride-2 3x3 convolution (im2col rows times the weight: a GEMM whose
+// [pixels, channels] result is transposed to NCHW) applies its ReLU to each
+// transposed vector before it is stored: no elementwise pass of its own.
+// CHECK-LABEL: func @strided_relu
+// CHECK: arith.maximumf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK-NEXT: vector.transfer_write %{{.*}} : vector<16xf32>, tensor<1x16x64xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @strided_relu(%x: tensor<1x3x16x16xf32>) -> tensor<1x16x8x8xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x3x3x3xf32>
+  %b = arith.constant dense<0.25> : tensor<16xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x3x16x16xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>) -> tensor<1x16x8x8xf32>
+  return %0 : tensor<1x16x8x8xf32>
+}

@@ -230,13 +230,12 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         std::vector<double> wl =
             weightTapsChannelsLast(fwc->f, wShape[0], cin, kh, kw);
         Value acc2 = floatMatmul(rewriter, loc, a2, wl, wShape[0], kk, fb, product.zmm);
-        Value result = rowsToNCHW(rewriter, loc, acc2, outShape);
-        if (act != "none")
-          result = elementwise(rewriter, loc, outShape, inEl, {result},
-                               [&](OpBuilder &b, Location l, ValueRange a) {
-                                 return floatActivation(b, l, a[0], act, lo, hi);
-                               });
-        rewriter.replaceOp(op, result);
+        // The activation on the way to NCHW, not a pass of its own.
+        auto activate = [&](OpBuilder &b, Location l, Value v) {
+          return floatActivation(b, l, v, act, lo, hi);
+        };
+        rewriter.replaceOp(op, rowsToNCHW(rewriter, loc, acc2, outShape,
+                                          act == "none" ? ElementwiseFn() : activate));
         return success();
       }
       return failure();

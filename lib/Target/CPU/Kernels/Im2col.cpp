@@ -41,8 +41,11 @@ SmallVector<float> floatBiasValues(const std::optional<ConstTensor> &bias, int64
 /// vector.transpose (lowered to shuffles), 16 row vectors written; blocks at
 /// the edges use masked transfers. An elementwise op with a transposing
 /// index map vectorized into byte-by-byte inserts and extracts.
-/// With `rowOrder`, output column k is input row rowOrder[k].
-Value transposeLast2(OpBuilder &b, Location loc, Value src, ArrayRef<int32_t> rowOrder = {}) {
+/// With `rowOrder`, output column k is input row rowOrder[k]; `post`, when
+/// given, maps each vector of 16 output elements before it is written (an
+/// elementwise activation fused into the transpose).
+Value transposeLast2(OpBuilder &b, Location loc, Value src, ArrayRef<int32_t> rowOrder = {},
+                     ElementwiseFn post = nullptr) {
   auto st = rtt(src);
   int64_t nN = st.getDimSize(0), R = st.getDimSize(1), C = st.getDimSize(2);
   Type el = st.getElementType();
@@ -130,7 +133,8 @@ Value transposeLast2(OpBuilder &b, Location loc, Value src, ArrayRef<int32_t> ro
           Value out = a2[0];
           for (int64_t k = 0; k < cols16; ++k) {
             Value ck = arith::AddIOp::create(cb, cl, c, idx(cb, cl, k));
-            out = vector::TransferWriteOp::create(cb, cl, cols[k], out, ValueRange{n, ck, r}, minor,
+            Value col = post ? post(cb, cl, cols[k]) : cols[k];
+            out = vector::TransferWriteOp::create(cb, cl, col, out, ValueRange{n, ck, r}, minor,
                                                   Value(), cb.getBoolArrayAttr({inB}))
                       .getResult();
           }
@@ -147,12 +151,13 @@ Value transposeLast2(OpBuilder &b, Location loc, Value src, ArrayRef<int32_t> ro
 }
 
 /// [N * OH * OW, F] rows of a product to [N, F, OH, OW].
-Value rowsToNCHW(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> outShape) {
+Value rowsToNCHW(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> outShape,
+                 ElementwiseFn post) {
   Type el = rtt(rows).getElementType();
   Value v = tensor::ExpandShapeOp::create(
       b, loc, RankedTensorType::get({outShape[0], outShape[2] * outShape[3], outShape[1]}, el),
       rows, SmallVector<ReassociationIndices>{{0, 1}, {2}});
-  v = transposeLast2(b, loc, v);
+  v = transposeLast2(b, loc, v, {}, post);
   return tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get(outShape, el), v,
                                        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
 }

@@ -229,7 +229,13 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
 
 SmallVector<float> floatBiasValues(const std::optional<ConstTensor> &bias, int64_t n);
 /// [pixels, channels] rows to an NCHW tensor of `outShape`.
-Value rowsToNCHW(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> outShape);
+/// A map of a vector of elements to another (an activation applied on the
+/// way).
+using ElementwiseFn = function_ref<Value(OpBuilder &, Location, Value)>;
+/// `post`, when given, maps each vector of 16 output elements before it is
+/// stored.
+Value rowsToNCHW(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> outShape,
+                 ElementwiseFn post = nullptr);
 /// A padded NCHW input channels-last, as [N, Hp, Wp * cp]: channels C ..
 /// cp - 1 (cp >= C) hold `fill`.
 Value channelsLastRows(OpBuilder &b, Location loc, Value xp, int64_t cp, Value fill,
