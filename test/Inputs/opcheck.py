@@ -764,7 +764,10 @@ def case_fconv(rng, work, requant, params=None):
     else:
         pads = [int(v) for v in rng.integers(0, 3, 4)]
     hgt = max(int(rng.integers(1, 9)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
-    wid = max(int(rng.integers(8, 41)), (kw - 1) * dil[1] + 8 - pads[1] - pads[3])
+    # `narrow`: output rows of 4-7 pixels (EfficientNet's 7x7 depthwise layers).
+    w0 = 4 if p.get("narrow") else 8
+    wid = max(int(rng.integers(w0, 8 if p.get("narrow") else 41)),
+              (kw - 1) * dil[1] + w0 - pads[1] - pads[3])
     if p.get("pad_rows"):  # rows of 33-100 pixels and 1-3 pad rows, as qconv-pad-rows
         kh = int(rng.integers(2, 6))
         pads[0], pads[2] = int(rng.integers(1, 4)), int(rng.integers(1, 4))
@@ -774,7 +777,7 @@ def case_fconv(rng, work, requant, params=None):
     if p.get("s2d"):  # strided kernels covering whole stride blocks, as qconv-s2d
         (kh, sh), (kw, sw), pads = s2d_kernel(rng)
         st, dil = (sh, sw), (1, 1)
-        ow = int(rng.integers(8, 41))
+        ow = int(rng.integers(4, 8)) if p.get("narrow") else int(rng.integers(8, 41))
         hgt = (int(rng.integers(1, 6)) - 1) * sh + kh - pads[0] - pads[2] + int(rng.integers(0, sh))
         wid = (ow - 1) * sw + kw - pads[1] - pads[3] + int(rng.integers(0, sw))
         hgt = max(hgt, kh - pads[0] - pads[2])
@@ -901,6 +904,9 @@ CASES = {
     "fconv-dw": lambda r, w, q: case_fconv(r, w, q, {"depthwise": True}),
     "fconv-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True}),
     "fconv-dw-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True, "depthwise": True}),
+    "fconv-dw-narrow": lambda r, w, q: case_fconv(r, w, q, {"depthwise": True, "narrow": True}),
+    "fconv-dw-s2d-narrow": lambda r, w, q: case_fconv(
+        r, w, q, {"s2d": True, "depthwise": True, "narrow": True}),
     "fconv-grouped": lambda r, w, q: case_fconv(r, w, q, {"grouped": True}),
     "fconv-grouped-s2d": lambda r, w, q: case_fconv(r, w, q, {"grouped": True, "s2d": True}),
     # One pixel left in the last output row (6x27 input, 1x2 kernel: 162

@@ -93,3 +93,19 @@ func.func @strided_relu(%x: tensor<1x3x16x16xf32>) -> tensor<1x16x8x8xf32> {
   %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x3x16x16xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>) -> tensor<1x16x8x8xf32>
   return %0 : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// A 5x5 depthwise convolution with 7x7 output planes (EfficientNet's last
+// stages) runs on the direct kernel (FMAs on 16-lane pixel vectors), not on
+// the scalar generic loops.
+// CHECK-LABEL: func @depthwise_narrow
+// CHECK: vector.fma %{{.*}} : vector<16xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @depthwise_narrow(%x: tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32> {
+  %w = arith.constant dense<0.5> : tensor<32x1x5x5xf32>
+  %b = arith.constant dense<0.25> : tensor<32xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "none", dilations = array<i64: 1, 1>, group = 32 : i64, pads = array<i64: 2, 2, 2, 2>, strides = array<i64: 1, 1>} : (tensor<1x32x7x7xf32>, tensor<32x1x5x5xf32>, tensor<32xf32>) -> tensor<1x32x7x7xf32>
+  return %0 : tensor<1x32x7x7xf32>
+}
