@@ -195,6 +195,14 @@ M["f_order_gemm"] = lambda: model(
     [h.make_node("Gemm", ["a", "b", "c"], ["y"], name="fc", transB=1)],
     [vi("a", F, [3, 600])], [vi("y", F, None)],
     [const("b", w(10, 600)), const("c", w(10))])
+# GlobalAveragePool: four lanes over whole blocks of four, the lanes halved,
+# the tail one by one, divided by H*W (169 = 42 blocks + 1; 15 = 3 + 3).
+M["f_order_gap"] = lambda: model(
+    [h.make_node("GlobalAveragePool", ["x"], ["y"], name="gap")],
+    [vi("x", F, [2, 24, 13, 13])], [vi("y", F, None)])
+M["f_order_gap_small"] = lambda: model(
+    [h.make_node("GlobalAveragePool", ["x"], ["y"], name="gap")],
+    [vi("x", F, [1, 8, 3, 5])], [vi("y", F, None)])
 M["f_order_matmul_add"] = lambda: model(
     [h.make_node("MatMul", ["a", "b"], ["m"], name="mm"),
      h.make_node("Add", ["m", "c"], ["y"], name="bias")],

@@ -144,6 +144,19 @@ struct AvgPoolLowering : OctetPattern<OpTy> {
       pads = {0, 0, 0, 0};
     }
     Type inEl = rtt(adaptor.getInput()).getElementType();
+    // A float global pool: each plane's mean in ONNX Runtime's order.
+    if (std::is_same<OpTy, GlobalAvgPool2DOp>::value && !x.quantized && inEl.isF32() &&
+        inShape[2] * inShape[3] > 0) {
+      int64_t rows = inShape[0] * inShape[1], n = inShape[2] * inShape[3];
+      Value x2 = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get({rows, n}, inEl), adaptor.getInput(),
+          SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
+      Value means = mlasOrderRowMeans(rewriter, loc, x2, rows, n, inEl);
+      rewriter.replaceOp(op, tensor::ExpandShapeOp::create(
+                                 rewriter, loc, RankedTensorType::get(outShape, inEl), means,
+                                 SmallVector<ReassociationIndices>{{0, 1, 2, 3}}));
+      return success();
+    }
     // Windowed quantized pooling follows ONNX Runtime's QLinearAveragePool:
     // a float32 sum of the dequantized values in window order, divided by
     // the count, then quantized. The global pool sums integers (MLAS).

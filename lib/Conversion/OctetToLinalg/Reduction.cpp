@@ -456,6 +456,43 @@ struct ReduceLowering : OctetPattern<OpTy> {
 
 } // namespace
 
+/// Means of the rows of x2 ([R, N], N >= 1) as ONNX Runtime's float
+/// GlobalAveragePool takes them in its calibration (unoptimized) session
+/// (MLAS's NCHW kernel, measured): four lanes from +0.0, each whole block of
+/// four from the row's start added into them, the lanes halved pairwise
+/// (i + 2, then 1), the elements after the last whole block added one by
+/// one, the sum divided by N.
+Value mlir::octet::mlasOrderRowMeans(OpBuilder &b, Location loc, Value x2, int64_t rows, int64_t n,
+                                     Type el) {
+  int64_t whole = n / 4 * 4;
+  return perRow(b, loc, rows, el, [&](OpBuilder &nb, Location l) {
+    Value r = linalg::IndexOp::create(nb, l, 0);
+    auto at = [&](OpBuilder &ib, Location il, Value k, int64_t off) -> Value {
+      Value kk = off ? (Value)arith::AddIOp::create(ib, il, k, cstIndex(ib, il, off)) : k;
+      return tensor::ExtractOp::create(ib, il, x2, ValueRange{r, kk});
+    };
+    SmallVector<Value> lanes(4, fconst(nb, l, 0.0, el));
+    auto blocks = scf::ForOp::create(
+        nb, l, cstIndex(nb, l, 0), cstIndex(nb, l, whole), cstIndex(nb, l, 4), lanes,
+        [&](OpBuilder &ib, Location il, Value j, ValueRange acc) {
+          SmallVector<Value> next;
+          for (int64_t i = 0; i < 4; ++i)
+            next.push_back(arith::AddFOp::create(ib, il, acc[i], at(ib, il, j, i)));
+          scf::YieldOp::create(ib, il, next);
+        });
+    Value sum = halvePairwise(nb, l, SmallVector<Value>(blocks.getResults()));
+    auto tail = scf::ForOp::create(
+        nb, l, cstIndex(nb, l, whole), cstIndex(nb, l, n), cstIndex(nb, l, 1), ValueRange{sum},
+        [&](OpBuilder &ib, Location il, Value k, ValueRange acc) {
+          scf::YieldOp::create(ib, il,
+                               ValueRange{arith::AddFOp::create(ib, il, acc[0], at(ib, il, k, 0))});
+        });
+    linalg::YieldOp::create(
+        nb, l,
+        ValueRange{arith::DivFOp::create(nb, l, tail.getResult(0), fconst(nb, l, (double)n, el))});
+  });
+}
+
 void mlir::octet::populateReductionPatterns(const TypeConverter &tc, RewritePatternSet &patterns,
                      const OctetToLinalgOptions &options) {
   patterns.add<CumSumLowering,

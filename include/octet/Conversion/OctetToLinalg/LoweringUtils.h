@@ -55,6 +55,9 @@ AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape, ArrayRef<int64
 /// Map to a vector indexed by dimension `dim` of a rank-`rank` space.
 AffineMap channelMap(MLIRContext *ctx, unsigned rank, unsigned dim);
 Value emptyLike(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type el);
+/// Float means of the rows of x2 ([rows, n], n >= 1) in the order of ONNX
+/// Runtime's GlobalAveragePool (Reduction.cpp), as a [rows] tensor.
+Value mlasOrderRowMeans(OpBuilder &b, Location loc, Value x2, int64_t rows, int64_t n, Type el);
 /// Elementwise linalg.generic over `outShape` with broadcast inputs (the
 /// last `extraMaps.size()` inputs take those maps instead).
 Value elementwise(OpBuilder &b, Location loc, ArrayRef<int64_t> outShape, Type outEl,
