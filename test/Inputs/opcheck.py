@@ -755,7 +755,9 @@ def case_fconv(rng, work, requant, params=None):
     n, c, m = int(rng.integers(1, 4)), int(rng.integers(1, 21)), int(rng.integers(1, 21))
     kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
     dil = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
-    if p.get("wide_pads"):  # both side pads beyond the kernel's span: OW > IW + pad
+    if p.get("pointwise"):  # 1x1 without padding: the kernel reads the input's planes
+        kh, kw, dil, pads = 1, 1, (1, 1), [0, 0, 0, 0]
+    elif p.get("wide_pads"):  # both side pads beyond the kernel's span: OW > IW + pad
         kw, dil = int(rng.integers(1, 3)), (dil[0], 1)
         pads = [int(rng.integers(0, 3)), kw + int(rng.integers(0, 2)), int(rng.integers(0, 3)),
                 kw + int(rng.integers(0, 2))]
@@ -904,6 +906,7 @@ CASES = {
     "fconv-dw": lambda r, w, q: case_fconv(r, w, q, {"depthwise": True}),
     "fconv-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True}),
     "fconv-dw-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True, "depthwise": True}),
+    "fconv-pointwise": lambda r, w, q: case_fconv(r, w, q, {"pointwise": True}),
     "fconv-dw-narrow": lambda r, w, q: case_fconv(r, w, q, {"depthwise": True, "narrow": True}),
     "fconv-dw-s2d-narrow": lambda r, w, q: case_fconv(
         r, w, q, {"s2d": True, "depthwise": True, "narrow": True}),

@@ -109,3 +109,21 @@ func.func @depthwise_narrow(%x: tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32> {
   %0 = octet.conv2d %x, %w, %b {activation = "none", dilations = array<i64: 1, 1>, group = 32 : i64, pads = array<i64: 2, 2, 2, 2>, strides = array<i64: 1, 1>} : (tensor<1x32x7x7xf32>, tensor<32x1x5x5xf32>, tensor<32xf32>) -> tensor<1x32x7x7xf32>
   return %0 : tensor<1x32x7x7xf32>
 }
+
+// -----
+
+// A 1x1 convolution without padding reads its input's planes in place: no
+// regrouped copy of them; the last pixel vector of each 14x14 plane (lanes
+// 192-207 of 196) is a masked read.
+// CHECK-LABEL: func @pointwise
+// CHECK-NOT: tensor.empty() : tensor<1x8x224xf32>
+// CHECK: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<1x8x196xf32>, vector<16xf32>
+// CHECK: vector.transfer_read %{{[a-z_0-9]+}}[%{{.*}}], %{{[a-z_0-9]+}} : tensor<1x8x196xf32>, vector<16xf32>
+// CHECK-NOT: tensor.empty() : tensor<1x8x224xf32>
+// CHECK: return
+func.func @pointwise(%x: tensor<1x8x14x14xf32>) -> tensor<1x16x14x14xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x8x1x1xf32>
+  %b = arith.constant dense<0.25> : tensor<16xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "none", dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x14x14xf32>, tensor<16x8x1x1xf32>, tensor<16xf32>) -> tensor<1x16x14x14xf32>
+  return %0 : tensor<1x16x14x14xf32>
+}

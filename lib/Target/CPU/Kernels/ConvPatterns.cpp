@@ -226,7 +226,10 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
                                                  fb, act, lo, hi, layout, product.zmm));
           return success();
         }
-        Value a2 = im2colRows(rewriter, loc, xp, outShape, kh, kw, strides, dil);
+        Value a2 =
+            im2colRows(rewriter, loc,
+                       padPlanes(rewriter, loc, adaptor.getInput(), op.getPads(), 0, 0, padValue),
+                       outShape, kh, kw, strides, dil);
         std::vector<double> wl =
             weightTapsChannelsLast(fwc->f, wShape[0], cin, kh, kw);
         Value acc2 = floatMatmul(rewriter, loc, a2, wl, wShape[0], kk, fb, product.zmm);

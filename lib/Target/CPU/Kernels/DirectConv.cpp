@@ -315,6 +315,16 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
   Value xfGiven;
   if (flat && isFloat)
     xfGiven = producedInFlatRows(x, FlatRows{M + pt * S, L + 16});
+  // f32 1x1 kernels without padding read no pad: the input's planes as
+  // they are, no regrouping copy (the pointwise layers of mobilenet_v2 and
+  // efficientnet_b0, resnet50's 1x1 layers); pixel vectors that run past
+  // the plane's end (tiles not wholly inside the output) are masked reads.
+  bool rawPlanes = false;
+  if (!xfGiven && flat && isFloat && kh == 1 && kw == 1 &&
+      llvm::all_of(pads, [](int64_t p) { return p == 0; })) {
+    xfGiven = xflat;
+    rawPlanes = true;
+  }
   Value xf = xfGiven ? xfGiven : emptyLike(b, loc, {nN, c4, (L + 16) * slot}, el);
   // Image rows read from the flattened channel plane: a vector running past
   // its row's end reads the next row (valid memory) and its lanes from IW on
@@ -928,7 +938,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
             Value px = arith::AddIOp::create(kb, kl, pix[c], xoff);
             Value off = arith::MulIOp::create(kb, kl, px, idx(kb, kl, slot));
             acts[c] = vector::TransferReadOp::create(kb, kl, vin, xf, ValueRange{n, qIn, off},
-                                                     padIn, ArrayRef<bool>{true});
+                                                     padIn, ArrayRef<bool>{!rawPlanes || full});
             // Lanes whose tap lies in the side padding read zeros (a
             // zero-masked load shared by the tile's rows; masking each
             // vpdpbusd instead fails to fold when the mask is a constant,
@@ -1387,8 +1397,8 @@ Value spaceToDepthInput(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> p
   int64_t kh2 = (wShape[2] + sh - 1) / sh, kw2 = (wShape[3] + sw - 1) / sw;
   int64_t h2 = std::max((ih + pads[0] + pads[2] + sh - 1) / sh, outShape[2] + kh2 - 1);
   int64_t w2 = std::max((iw + pads[1] + pads[3] + sw - 1) / sw, outShape[3] + kw2 - 1);
-  return padNCHW(b, loc, x, pads, h2 * sh - (ih + pads[0] + pads[2]),
-                 w2 * sw - (iw + pads[1] + pads[3]), padValue);
+  return padPlanes(b, loc, x, pads, h2 * sh - (ih + pads[0] + pads[2]),
+                   w2 * sw - (iw + pads[1] + pads[3]), padValue);
 }
 
 /// The kernel [F][C][KH][KW] of spaceToDepthInput's convolution, with the

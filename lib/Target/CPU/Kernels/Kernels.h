@@ -229,6 +229,10 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
 
 SmallVector<float> floatBiasValues(const std::optional<ConstTensor> &bias, int64_t n);
 /// [pixels, channels] rows to an NCHW tensor of `outShape`.
+/// padNCHW for the CPU kernels: f32 planes written once, row by row, with
+/// 16-lane vectors (other element types: padNCHW's tensor.pad).
+Value padPlanes(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads, int64_t extraH,
+                int64_t extraW, Value padValue);
 /// A map of a vector of elements to another (an activation applied on the
 /// way).
 using ElementwiseFn = function_ref<Value(OpBuilder &, Location, Value)>;

@@ -61,7 +61,7 @@ struct MaxPoolKernel : CPUKernelPattern<MaxPool2DOp> {
       extra[1] = std::max<int64_t>(
           extra[1], (outShape[3] * s[1] + d[1] * (k[1] - 1)) -
                         (inShape[3] + pads[1] + pads[3]));
-    Value xp = padNCHW(rewriter, loc, adaptor.getInput(), pads, extra[0], extra[1], lowest);
+    Value xp = padPlanes(rewriter, loc, adaptor.getInput(), pads, extra[0], extra[1], lowest);
     auto maxOf = [&](OpBuilder &b, Location l, Value p, Value q) -> Value {
       if (isFloat)
         return arith::MaximumFOp::create(b, l, p, q);
