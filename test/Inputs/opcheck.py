@@ -351,7 +351,9 @@ def case_qconv_dw_direct(rng, work, requant, params=None):
     else:
         pads = [int(v) for v in rng.integers(0, 3, 4)]
     hgt = max(int(rng.integers(2, 8)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
-    wid = max(int(rng.integers(8, 60)), (kw - 1) * dil[1] + 8 - pads[1] - pads[3])
+    # `narrow`: output rows of 4-7 pixels (EfficientNet's 7x7 layers).
+    w0 = 4 if params and params.get("narrow") else 8
+    wid = max(int(rng.integers(w0, 8 if w0 == 4 else 60)), (kw - 1) * dil[1] + w0 - pads[1] - pads[3])
     ys = float(rng.choice([rng.uniform(0.01, 2.0), rng.uniform(0.01, 2.0), 1e-4]))
     return case_qconv(rng, work, requant, {
         "group": int(rng.integers(1, 41)), "cg": 1, "mg": 1, "stride": (1, 1), "k": (kh, kw),
@@ -371,7 +373,8 @@ def case_qconv_dw_strided(rng, work, requant, params=None):
     kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
     pads = [int(rng.integers(0, kh)), int(rng.integers(0, kw)),
             int(rng.integers(0, kh)), int(rng.integers(0, kw))]
-    oh, ow = int(rng.integers(1, 7)), int(rng.integers(8, 40))
+    narrow = bool(params and params.get("narrow"))  # output rows of 4-7 pixels
+    oh, ow = int(rng.integers(1, 7)), int(rng.integers(4, 8) if narrow else rng.integers(8, 40))
     hgt = max((oh - 1) * sh + kh - pads[0] - pads[2] + int(rng.integers(0, sh)), 1)
     wid = (ow - 1) * sw + kw - pads[1] - pads[3] + int(rng.integers(0, sw))
     ys = float(rng.choice([rng.uniform(0.01, 2.0), rng.uniform(0.01, 2.0), 1e-4]))
@@ -892,6 +895,8 @@ CASES = {
     "qconv-grouped": case_qconv_grouped,
     "qconv-dw-strided": case_qconv_dw_strided,
     "qconv-dw-direct": case_qconv_dw_direct,
+    "qconv-dw-direct-narrow": lambda r, w, q: case_qconv_dw_direct(r, w, q, {"narrow": True}),
+    "qconv-dw-strided-narrow": lambda r, w, q: case_qconv_dw_strided(r, w, q, {"narrow": True}),
     # Same-padded, 128 output channels on odd rows of 65-69 pixels: the lane
     # patterns repeat every 65-69 vectors, too many for the table of
     # starting accumulators, so the corrections are masked adds after the loop.

@@ -243,9 +243,11 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
       }
       return failure();
     }
-    // Depthwise int8 with stride 1 and rows of 8+ pixels: the direct kernel
+    // Depthwise int8 with stride 1 and rows of 4+ pixels: the direct kernel
     // (one channel per pixel slot, int32 products per tap, the requantization
-    // in registers). mobilenet_v2 QDQ at 224x224: 3.66 -> 2.28 ms.
+    // in registers). mobilenet_v2 QDQ at 224x224: 3.66 -> 2.28 ms; rows of
+    // 4-7 pixels since (efficientnet_b0 QDQ's 7x7 layers had run on the
+    // generic loops, 13% of the model).
     // Strided (dilation 1): space-to-depth by the stride, the sh * sw phases
     // of channel f read by output channel f, taps past the kernel left out.
     bool dwStrided = (strides[0] > 1 || strides[1] > 1) && dil[0] == 1 && dil[1] == 1;
@@ -256,7 +258,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
     // AVX2 lacks, this kernel had been slower: 11.2 against 7.8-8.2 ms).
     if (product.int8 != Int8ISA::None && quant && x.width == 8 && cg == 1 && mg == 1 &&
         rtt(op.getInput()).getDimSize(1) == group &&
-        ((strides[0] == 1 && strides[1] == 1) || dwStrided) && outShape[3] >= 8) {
+        ((strides[0] == 1 && strides[1] == 1) || dwStrided) && outShape[3] >= 4) {
       int64_t taps = wShape[2] * wShape[3];
       std::optional<std::vector<int64_t>> wv;
       std::optional<SmallVector<int32_t>> vb;
