@@ -104,17 +104,25 @@ struct DirectConvSpec {
   std::optional<FlatRows> padOut;
 };
 
+/// L, the length of directConv's regrouped rows before their 16 spare
+/// pixels: rows of S pixels after a margin of M, `ih` image rows with
+/// pads[0] and pads[2] pad rows, read by `oh` output rows of S pixels
+/// through a kh x kw kernel; a multiple of 16.
+static int64_t regroupedLength(int64_t ih, int64_t oh, int64_t S, int64_t M, ArrayRef<int64_t> pads,
+                               int64_t kh, int64_t kw, ArrayRef<int64_t> dil) {
+  int64_t p16 = (oh * S + 15) / 16 * 16;
+  int64_t hp = pads[0] + ih + pads[2], dataEnd = M + (pads[0] + ih) * S;
+  int64_t L = std::max(M + hp * S, M + p16 + (kh - 1) * dil[0] * S + (kw - 1) * dil[1] - pads[1]);
+  L = std::max(L, dataEnd);
+  return (L + 15) / 16 * 16;
+}
+
 FlatRows flatRows(ArrayRef<int64_t> inShape, ArrayRef<int64_t> pads, ArrayRef<int64_t> wShape,
                   ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil) {
   // directConv's layout with S = IW and M = the left pad (flat rows).
-  int64_t ih = inShape[2], iw = inShape[3], oh = outShape[2];
-  int64_t pt = pads[0], pl = pads[1], kh = wShape[2], kw = wShape[3];
-  int64_t S = iw, M = pl, p16 = (oh * S + 15) / 16 * 16;
-  int64_t hp = pt + ih + pads[2], dataEnd = M + (pt + ih) * S;
-  int64_t L = std::max(M + hp * S, M + p16 + (kh - 1) * dil[0] * S + (kw - 1) * dil[1] - pl);
-  L = std::max(L, dataEnd);
-  L = (L + 15) / 16 * 16;
-  return FlatRows{M + pt * S, L + 16};
+  int64_t iw = inShape[3], pl = pads[1];
+  int64_t L = regroupedLength(inShape[2], outShape[2], iw, pl, pads, wShape[2], wShape[3], dil);
+  return FlatRows{pl + pads[0] * iw, L + 16};
 }
 
 /// The planes of an f32 convolution's input when its producer wrote them
@@ -168,11 +176,8 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
   int64_t mgPer = fN / groups;
 
   int64_t pixels = oh * S, vecs = (pixels + 15) / 16, p16 = vecs * 16;
-  int64_t hp = pt + ih + pads[2];
   int64_t dataEnd = M + (pt + ih) * S;
-  int64_t L = std::max(M + hp * S, M + p16 + (kh - 1) * dil[0] * S + (kw - 1) * dil[1] - pl);
-  L = std::max(L, dataEnd);
-  L = (L + 15) / 16 * 16;
+  int64_t L = regroupedLength(ih, oh, S, M, pads, kh, kw, dil);
 
   auto idx = cstIndex;
   auto loop = constLoop;
