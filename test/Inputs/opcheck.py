@@ -749,6 +749,85 @@ def case_fconv_fused(rng, work, requant, params=None):
                   atol=1e-4 * max(1.0, float(np.abs(out).max())))
 
 
+def case_fconv_residual(rng, work, requant, params=None):
+    """A float convolution whose one reader is an Add (a residual
+    connection), then a Relu, a Clip or nothing: the direct kernel adds the
+    Add's other operand (a graph input, or a 1x1 shortcut convolution placed
+    before or after it) and applies the clamp before its stores. Same-padded
+    stride-1 kernels, strided 1x1 kernels without padding (run on the
+    strided rows and columns of the input), and 1x1 kernels over inputs
+    large enough to run in pixel chunks (`chunk`). Against float64 numpy."""
+    p = params or {}
+    n = int(rng.integers(1, 3))
+    st = (1, 1)
+    if p.get("chunk"):
+        c, m = int(rng.integers(64, 97)), int(rng.integers(1, 13))
+        kh = kw = 1
+        dil, pads = (1, 1), [0, 0, 0, 0]
+        hgt, wid = int(rng.integers(40, 49)), int(rng.integers(40, 49))
+    elif p.get("strided"):
+        c, m = int(rng.integers(1, 33)), int(rng.integers(1, 21))
+        kh = kw = 1
+        dil, pads = (1, 1), [0, 0, 0, 0]
+        st = (int(rng.integers(1, 4)), int(rng.integers(2, 4)))
+        oh, ow = int(rng.integers(1, 9)), int(rng.integers(8, 31))
+        hgt = (oh - 1) * st[0] + 1 + int(rng.integers(0, st[0]))
+        wid = (ow - 1) * st[1] + 1 + int(rng.integers(0, st[1]))
+    else:
+        c, m = int(rng.integers(1, 33)), int(rng.integers(1, 21))
+        kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+        dil = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+        pads = same_pads(rng, kw, dil[1])  # and rows: the output is the input's shape
+        pt = int(rng.integers(0, (kh - 1) * dil[0] + 1))
+        pads[0], pads[2] = pt, (kh - 1) * dil[0] - pt
+        wid, hgt = int(rng.integers(8, 41)), int(rng.integers(1, 9))
+    x = rng.standard_normal((n, c, hgt, wid)).astype(F32)
+    w = rng.standard_normal((m, c, kh, kw)).astype(F32)
+    b = rng.standard_normal(m).astype(F32)
+    act = str(rng.choice(["none", "relu", "clip"]))
+    main = act_ref(fconv_ref(x, w, b, pads, dil, st), act)
+    inits = [const("w", w), const("b", b)]
+    conv = [h.make_node("Conv", ["x", "w", "b"], ["c0" if act == "none" else "c1"], name="conv",
+                        pads=pads, dilations=list(dil), kernel_shape=[kh, kw], strides=list(st))]
+    if act == "relu":
+        conv.append(h.make_node("Relu", ["c1"], ["c0"], name="conv_relu"))
+    elif act == "clip":
+        conv.append(h.make_node("Clip", ["c1", "lo", "hi"], ["c0"], name="conv_clip"))
+    other = str(rng.choice(["input", "before", "after"]))
+    feeds = {"x": x}
+    inputs = [("x", np.float32, list(x.shape))]
+    if other == "input":
+        s = rng.standard_normal(main.shape).astype(F32)
+        feeds["s"] = s
+        inputs.append(("s", np.float32, list(s.shape)))
+        short, nodes = s.astype(np.float64), conv
+    else:
+        ws = rng.standard_normal((m, c, 1, 1)).astype(F32)
+        bs = rng.standard_normal(m).astype(F32)
+        inits += [const("ws", ws), const("bs", bs)]
+        sc = h.make_node("Conv", ["x", "ws", "bs"], ["s"], name="shortcut", kernel_shape=[1, 1],
+                         strides=list(st))
+        # The shortcut's output as the kernel stores it (f32).
+        short = fconv_ref(x, ws, bs, [0, 0, 0, 0], (1, 1), st).astype(F32).astype(np.float64)
+        nodes = [sc] + conv if other == "before" else conv + [sc]
+    post = str(rng.choice(["none", "relu", "clip"]))
+    nodes.append(h.make_node("Add", ["c0", "s"], ["y" if post == "none" else "a"], name="add"))
+    if post == "relu":
+        nodes.append(h.make_node("Relu", ["a"], ["y"], name="add_relu"))
+    elif post == "clip":
+        nodes.append(h.make_node("Clip", ["a", "lo", "hi"], ["y"], name="add_clip"))
+    if "clip" in (act, post):
+        inits += [const("lo", F32(-0.5)), const("hi", F32(1.5))]
+    out = act_ref(main.astype(F32).astype(np.float64) + short, post)
+    model = os.path.join(work, "m.onnx")
+    save(nodes, inputs, [("y", np.float32)], inits, model)
+    (got,) = compile_and_run(model, feeds, ["y"], work, requant)
+    print("conv %s pads %s dil %s strides %s %s on %s, + %s, then %s" % (
+        w.shape, pads, dil, st, act, x.shape, other, post))
+    return report("fconv-residual", got, out.astype(F32), exact=False,
+                  atol=1e-4 * max(1.0, float(np.abs(out).max())))
+
+
 def case_fconv(rng, work, requant, params=None):
     """Stride-1 float convolutions with rows of 8+ pixels (the direct f32
     kernel: same-padded rows with masked side taps, or rows with pad
@@ -886,6 +965,9 @@ CASES = {
     "maxpool-rows": case_maxpool_rows,
     "fconv-pool": lambda r, w, q: case_fconv_fused(r, w, q, {"pool": True}),
     "fconv-chain": case_fconv_fused,
+    "fconv-residual": case_fconv_residual,
+    "fconv-residual-strided": lambda r, w, q: case_fconv_residual(r, w, q, {"strided": True}),
+    "fconv-residual-chunk": lambda r, w, q: case_fconv_residual(r, w, q, {"chunk": True}),
     "maxpool-small": lambda r, w, q: case_maxpool_rows(r, w, q, {"small": True}),
     # An ImageNet stem in small: 3 channels (padded to 4), 7x7/2, pads 3.
     "qconv-stem": lambda r, w, q: case_qconv(r, w, q, {

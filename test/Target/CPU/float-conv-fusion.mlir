@@ -3,7 +3,11 @@
 // convolution with same-padded rows writes its planes straight into that
 // consumer's padded rows (zeros around each plane, the consumer's
 // regrouping copy gone); a convolution whose one consumer is a MaxPool, on
-// planes of at most 96 pixels with AVX-512, pools them in its epilogue.
+// planes of at most 96 pixels with AVX-512, pools them in its epilogue; a
+// convolution whose one consumer is a residual Add adds the other operand
+// (and applies the ReLU after it) in its epilogue. Also: strided 1x1
+// convolutions on a strided copy of their input, and 1x1 convolutions over
+// large inputs in pixel chunks.
 // RUN: octet-opt %s --convert-octet-to-cpu=isa=avx512vnni -split-input-file | FileCheck %s --check-prefixes=CHECK,ZMM
 // RUN: octet-opt %s --convert-octet-to-cpu=isa=avx2 -split-input-file | FileCheck %s --check-prefixes=CHECK,YMM
 
@@ -126,4 +130,88 @@ func.func @pointwise(%x: tensor<1x8x14x14xf32>) -> tensor<1x16x14x14xf32> {
   %b = arith.constant dense<0.25> : tensor<16xf32>
   %0 = octet.conv2d %x, %w, %b {activation = "none", dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x14x14xf32>, tensor<16x8x1x1xf32>, tensor<16xf32>) -> tensor<1x16x14x14xf32>
   return %0 : tensor<1x16x14x14xf32>
+}
+
+// -----
+
+// A convolution whose one reader is an Add (the residual connection), read
+// by a ReLU: the kernel adds the Add's other operand (here its left one,
+// kept on the left) to each output vector and clamps it before the store;
+// no elementwise op is left. The weight is laid out for 4-row tiles, the 4
+// rows' weights interleaved ([ceil(F / 4), C, KH, KW, 4]).
+// CHECK-LABEL: func @residual_relu
+// CHECK: arith.constant dense<5.000000e-01> : tensor<3x8x1x1x4xf32>
+// CHECK: %[[RES:.*]] = tensor.collapse_shape %arg1 {{.*}} into tensor<1x12x256xf32>
+// CHECK: vector.fma
+// CHECK: %[[R:.*]] = vector.transfer_read %[[RES]][{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<1x12x256xf32>, vector<16xf32>
+// CHECK: %[[S:.*]] = arith.addf %[[R]], %{{.*}} : vector<16xf32>
+// CHECK: arith.maximumf %[[S]], %{{.*}} : vector<16xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @residual_relu(%x: tensor<1x8x16x16xf32>, %s: tensor<1x12x16x16xf32>) -> tensor<1x12x16x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<12x8x1x1xf32>
+  %b = arith.constant dense<0.25> : tensor<12xf32>
+  %0 = octet.conv2d %x, %w, %b {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x16x16xf32>, tensor<12x8x1x1xf32>, tensor<12xf32>) -> tensor<1x12x16x16xf32>
+  %1 = octet.add %s, %0 : tensor<1x12x16x16xf32>, tensor<1x12x16x16xf32> -> tensor<1x12x16x16xf32>
+  %2 = octet.clamp %1 {min = 0.0 : f32} : tensor<1x12x16x16xf32> -> tensor<1x12x16x16xf32>
+  return %2 : tensor<1x12x16x16xf32>
+}
+
+// -----
+
+// The Add's other operand computed after the convolution (a shortcut
+// convolution later in the block): not read by the first one, whose result
+// the shortcut's kernel adds instead.
+// CHECK-LABEL: func @residual_later
+// CHECK: %[[Y1:.*]] = tensor.expand_shape %{{.*}} output_shape [1, 12, 16, 16]
+// CHECK: tensor.collapse_shape %[[Y1]] {{.*}} into tensor<1x12x256xf32>
+// CHECK: arith.addf
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @residual_later(%x: tensor<1x8x16x16xf32>) -> tensor<1x12x16x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<12x8x1x1xf32>
+  %w2 = arith.constant dense<-0.5> : tensor<12x8x1x1xf32>
+  %b = arith.constant dense<0.25> : tensor<12xf32>
+  %0 = octet.conv2d %x, %w, %b {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x16x16xf32>, tensor<12x8x1x1xf32>, tensor<12xf32>) -> tensor<1x12x16x16xf32>
+  %1 = octet.conv2d %x, %w2, %b {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x16x16xf32>, tensor<12x8x1x1xf32>, tensor<12xf32>) -> tensor<1x12x16x16xf32>
+  %2 = octet.add %0, %1 : tensor<1x12x16x16xf32>, tensor<1x12x16x16xf32> -> tensor<1x12x16x16xf32>
+  return %2 : tensor<1x12x16x16xf32>
+}
+
+// -----
+
+// A strided 1x1 convolution without padding: the strided rows and columns
+// of its input copied into planes of their own (one generic), then the
+// stride-1 kernel; no channels-last transpose for im2col.
+// CHECK-LABEL: func @strided_pointwise
+// CHECK: linalg.generic {indexing_maps = [#[[PICK:map[0-9]*]], #{{.*}}]{{.*}} ins(%arg0 : tensor<1x8x32x32xf32>) outs(%{{.*}} : tensor<1x8x16x16xf32>)
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @strided_pointwise(%x: tensor<1x8x32x32xf32>) -> tensor<1x16x16x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x8x1x1xf32>
+  %b = arith.constant dense<0.25> : tensor<16xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x8x32x32xf32>, tensor<16x8x1x1xf32>, tensor<16xf32>) -> tensor<1x16x16x16xf32>
+  return %0 : tensor<1x16x16x16xf32>
+}
+
+// -----
+
+// A 1x1 convolution over an input too large for the L2 cache (64 channels
+// of 48x48 floats, 594 KB): with AVX-512 its 144 pixel vectors run in 3
+// chunks of 48, each chunk's tiles for every block of output channels in
+// turn (a parallel loop over the chunks, the vectors of chunk c from 48 c).
+// Without AVX-512, blocks of output channels over the whole image.
+// CHECK-LABEL: func @chunks
+// ZMM: scf.for %[[C:.*]] = %c0{{.*}} to %c3 step %c1
+// ZMM: %[[V0:.*]] = arith.muli %[[C]], %c48
+// ZMM: scf.for %{{.*}} = %c0{{.*}} to %c8{{.*}} step %c4
+// ZMM: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c4
+// YMM-NOT: to %c3 step %c1
+// CHECK: return
+func.func @chunks(%x: tensor<1x64x48x48xf32>) -> tensor<1x8x48x48xf32> {
+  %w = arith.constant dense<0.5> : tensor<8x64x1x1xf32>
+  %b = arith.constant dense<0.25> : tensor<8xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x64x48x48xf32>, tensor<8x64x1x1xf32>, tensor<8xf32>) -> tensor<1x8x48x48xf32>
+  return %0 : tensor<1x8x48x48xf32>
 }

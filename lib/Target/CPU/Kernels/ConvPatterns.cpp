@@ -43,6 +43,40 @@ std::optional<FlatRows> consumerFlatRows(Conv2DOp op, ArrayRef<int64_t> inShape,
                   next.getDilations());
 }
 
+/// A float Add that alone reads convolution `op`'s result, its other
+/// operand computed before `op` and of the same type (no broadcast), and
+/// the clamp (ReLU) that alone reads the Add: the residual connection
+/// that the direct kernel's epilogue takes (ResidualEpilogue).
+struct ResidualAdd {
+  AddOp add;
+  ClampOp clamp; // or null
+  Value other;
+};
+std::optional<ResidualAdd> residualAdd(Conv2DOp op) {
+  Value r = op.getResult();
+  if (!op->hasOneUse() || !rtt(r).getElementType().isF32())
+    return std::nullopt;
+  auto add = dyn_cast<AddOp>(*op->user_begin());
+  if (!add || add.getType() != r.getType())
+    return std::nullopt;
+  Value other = add.getLhs() == r ? add.getRhs() : add.getLhs();
+  if (other == r || other.getType() != r.getType())
+    return std::nullopt;
+  // Computed where the kernel can read it: before `op`, in its block.
+  if (Operation *d = other.getDefiningOp()) {
+    if (d->getBlock() != op->getBlock() || !d->isBeforeInBlock(op))
+      return std::nullopt;
+  } else if (cast<BlockArgument>(other).getOwner() != op->getBlock()) {
+    return std::nullopt;
+  }
+  ClampOp clamp;
+  if (add->hasOneUse())
+    clamp = dyn_cast<ClampOp>(*add->user_begin());
+  if (clamp && clamp.getType() != r.getType())
+    clamp = ClampOp();
+  return ResidualAdd{add, clamp, other};
+}
+
 struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
   using CPUKernelPattern::CPUKernelPattern;
   LogicalResult
@@ -183,9 +217,35 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         SmallVector<float> fb = floatBiasValues(fbc, wShape[0]);
         StringRef act = op.getActivation();
         auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+        // Strided 1x1 kernels without padding (resnet50's downsampling
+        // shortcuts) are stride-1 ones on every sh-th row and sw-th column
+        // of the input: a strided slice, not a channels-last transpose of
+        // the whole input for im2col and one of the product back to NCHW.
+        bool unitStride = strides[0] == 1 && strides[1] == 1;
+        bool subsample = !unitStride && kh == 1 && kw == 1 &&
+                         llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; });
+        Value xin = adaptor.getInput();
+        SmallVector<int64_t> inShape(rtt(op.getInput()).getShape());
+        if (subsample && outShape[3] >= 8) {
+          inShape = {inShape[0], inShape[1], outShape[2], outShape[3]};
+          // Copied into planes of their own (the kernel reads whole vectors;
+          // a strided view would have a column stride).
+          AffineExpr d0, d1, d2, d3;
+          bindDims(ctx, d0, d1, d2, d3);
+          auto pick = AffineMap::get(4, 0, {d0, d1, d2 * strides[0], d3 * strides[1]}, ctx);
+          xin = linalg::GenericOp::create(
+                    rewriter, loc, TypeRange{RankedTensorType::get(inShape, accEl)},
+                    ValueRange{xin}, ValueRange{emptyLike(rewriter, loc, inShape, accEl)},
+                    ArrayRef<AffineMap>{pick, AffineMap::getMultiDimIdentityMap(4, ctx)},
+                    SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+                    [](OpBuilder &nb, Location nl, ValueRange a) {
+                      linalg::YieldOp::create(nb, nl, a[0]);
+                    })
+                    .getResult(0);
+        }
         // Stride 1 with rows of 8+ pixels: the direct kernel, no im2col
         // (digits float: conv2 on 8x8 images, 4.4 -> 1.5 ms).
-        if (strides[0] == 1 && strides[1] == 1 && outShape[3] >= 8 &&
+        if ((unitStride || subsample) && outShape[3] >= 8 &&
             (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
           // A MaxPool that alone reads the output, on planes that fit the
           // kernel's register tile: pooled in the epilogue (the digits
@@ -194,7 +254,6 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
           MaxPool2DOp pool;
           if (op->hasOneUse())
             pool = dyn_cast<MaxPool2DOp>(*op->user_begin());
-          auto inShape = rtt(op.getInput()).getShape();
           if (pool && rtt(pool.getResult()).hasStaticShape() &&
               floatConvPoolFits(inShape, outShape, DirectLayout{}, product.zmm)) {
             auto pk = pool.getKernel(), ps = pool.getStrides(), pd = pool.getDilations(),
@@ -202,16 +261,40 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
             auto pooled = rtt(pool.getResult()).getShape();
             MaxPoolEpilogue epi{{pk[0], pk[1]}, {ps[0], ps[1]}, {pd[0], pd[1]}, pp[0],
                                 pp[1],          pooled[2],      pooled[3]};
-            Value r =
-                floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(), fwc->f, wShape,
-                                outShape, dil, fb, act, lo, hi, DirectLayout{}, product.zmm, &epi);
+            Value r = floatConvDirect(rewriter, loc, xin, op.getPads(), fwc->f, wShape, outShape,
+                                      dil, fb, act, lo, hi, DirectLayout{}, product.zmm, &epi);
             rewriter.replaceOp(pool, r);
             rewriter.eraseOp(op);
             return success();
           }
-          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(),
-                                                 fwc->f, wShape, outShape, dil, fb, act, lo, hi,
-                                                 DirectLayout{}, product.zmm, nullptr,
+          // A residual Add (and ReLU) after it: in the epilogue (resnet50's
+          // 1x1 expansions; the planes are stored once, not stored, read
+          // back with the shortcut's and stored again).
+          std::optional<ResidualAdd> res;
+          if (floatConvResidualFits(inShape, outShape, DirectLayout{}) && (res = residualAdd(op))) {
+            if (Value other = rewriter.getRemappedValue(res->other)) {
+              ResidualEpilogue re{other, std::nullopt, std::nullopt,
+                                  res->add.getLhs() == res->other};
+              if (res->clamp) {
+                re.lo = optF(res->clamp.getMin());
+                re.hi = optF(res->clamp.getMax());
+              }
+              Value r = floatConvDirect(rewriter, loc, xin, op.getPads(), fwc->f, wShape, outShape,
+                                        dil, fb, act, lo, hi, DirectLayout{}, product.zmm, nullptr,
+                                        std::nullopt, &re);
+              if (res->clamp) {
+                rewriter.replaceOp(res->clamp, r);
+                rewriter.eraseOp(res->add);
+              } else {
+                rewriter.replaceOp(res->add, r);
+              }
+              rewriter.eraseOp(op);
+              return success();
+            }
+          }
+          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, xin, op.getPads(), fwc->f, wShape,
+                                                 outShape, dil, fb, act, lo, hi, DirectLayout{},
+                                                 product.zmm, nullptr,
                                                  consumerFlatRows(op, inShape, outShape)));
           return success();
         }

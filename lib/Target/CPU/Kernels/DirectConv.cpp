@@ -102,6 +102,9 @@ struct DirectConvSpec {
   // regrouped input layout of the next convolution (`padOut`, see
   // FlatRows), zeros around them.
   std::optional<FlatRows> padOut;
+  // f32 same-padded rows only: an Add of this tensor (the output's shape)
+  // after the activation, then a clamp (ResidualEpilogue).
+  const ResidualEpilogue *residual = nullptr;
 };
 
 /// L, the length of directConv's regrouped rows before their 16 spare
@@ -491,8 +494,16 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
   // channels f cg .. f cg + cg - 1.
   int64_t wc4 = dw ? cg : cgSlots;
   packed.shape = {fN, kh, kw, wc4 * slot};
+  // f32 in the channel-outer order (below): the weights of 4 output
+  // channels interleaved, [ceil(F / 4), C, kh, kw, 4], so that a tile of 4
+  // rows reads one sequential stream of them, not 4 streams a plane apart
+  // (160 distinct 1x1 256->256 convs at 14x14: weights from memory cost
+  // 16% over warm ones in 4 streams).
+  bool rowQuads = isFloat && !dw && !s2d;
+  if (rowQuads)
+    packed.shape = {(fN + 3) / 4, cg, kh, kw, 4};
   if (isFloat)
-    packed.f.assign(fN * kh * kw * wc4 * slot, 0.0);
+    packed.f.assign((rowQuads ? (fN + 3) / 4 * 4 : fN) * kh * kw * wc4 * slot, 0.0);
   else
     packed.i.assign(fN * kh * kw * wc4 * slot, 0);
   for (int64_t f = 0; f < fN; ++f)
@@ -501,6 +512,8 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
         for (int64_t j = 0; j < kw; ++j) {
           int64_t from = ((f * cg + c) * kh + i) * kw + j,
                   to = ((f * kh + i) * kw + j) * wc4 * slot + c;
+          if (rowQuads)
+            to = (((f / 4 * cg + c) * kh + i) * kw + j) * 4 + f % 4;
           if (isFloat)
             packed.f[to] = (*spec.fw)[from];
           else
@@ -715,6 +728,15 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
          "the pool epilogue needs whole f32 images in one tile");
   std::optional<FlatRows> padOut = spec.padOut;
   assert((!padOut || (isFloat && flat && !pool)) && "padded output rows need f32 flat rows");
+  const ResidualEpilogue *residual = spec.residual;
+  assert((!residual || (isFloat && flat && !pool && !padOut)) &&
+         "the residual epilogue needs f32 flat rows");
+  // The residual's planes, flat: output pixel p is element p.
+  Value resFlat;
+  if (residual)
+    resFlat = tensor::CollapseShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh * ow}, el),
+                                              residual->x,
+                                              SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   Value out = emptyLike(b, loc,
                         {nN, fN,
                          padOut   ? padOut->total
@@ -782,6 +804,12 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
     Value pad8 = cstInt(tb, l, 0, i8);
     for (int64_t r = 0; r < rows; ++r)
       fs.push_back(arith::AddIOp::create(tb, l, f0, idx(tb, l, r)));
+    // Row f in the rowQuads weight: (f / 4, f % 4).
+    SmallVector<std::pair<Value, Value>> fq;
+    if (rowQuads)
+      for (int64_t r = 0; r < rows; ++r)
+        fq.push_back({arith::DivUIOp::create(tb, l, fs[r], idx(tb, l, 4)),
+                      arith::RemUIOp::create(tb, l, fs[r], idx(tb, l, 4))});
     // The tile's rows are in one group; its channels start at this slot.
     Value groupSlot0;
     if (groups > 1)
@@ -964,7 +992,10 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           }
           if (isFloat) { // acc += x * w[f][i][j][c], the weight broadcast
             for (int64_t r = 0; r < rows; ++r) {
-              Value wv = tensor::ExtractOp::create(kb, kl, wc, ValueRange{fs[r], i, j, q});
+              Value wv = rowQuads
+                             ? tensor::ExtractOp::create(
+                                   kb, kl, wc, ValueRange{fq[r].first, q, i, j, fq[r].second})
+                             : tensor::ExtractOp::create(kb, kl, wc, ValueRange{fs[r], i, j, q});
               Value wb = vector::BroadcastOp::create(kb, kl, f16, wv);
               for (int64_t c = 0; c < cols; ++c) {
                 if (skipped(c))
@@ -1219,6 +1250,14 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
       for (int64_t c = 0; c < cols; ++c) {
         Value v = isFloat ? floatAct(tb, l, accs2[r * cols + c])
                           : vnniRequant(tb, l, accs2[r * cols + c], mv, epi);
+        if (residual) { // + the residual (zeros past the plane), then its clamp
+          Value z = padScalar(tb, l);
+          Value rv = vector::TransferReadOp::create(
+              tb, l, f16, resFlat, ValueRange{n, fs[r], pix[c]}, z, ArrayRef<bool>{full});
+          Value sum = residual->xFirst ? arith::AddFOp::create(tb, l, rv, v)
+                                       : arith::AddFOp::create(tb, l, v, rv);
+          v = floatActivation(tb, l, sum, "clamp", residual->lo, residual->hi);
+        }
         if (flat && full) {
           cur = vector::TransferWriteOp::create(
                     tb, l, v, cur, ValueRange{n, fs[r], outAt(tb, l, pix[c])}, ArrayRef<bool>{true})
@@ -1251,11 +1290,85 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
     return cur;
   };
   int64_t fMain = fN / 4 * 4, vMain = vecs / 4 * 4;
+  // Pixel chunks: where an image's regrouped input is too large for the
+  // L2 cache, the tiles of 4 vectors run chunk by chunk (each chunk's
+  // input, `chunkVecs` vectors of every channel, read once from memory and
+  // then from L2 by every block of output channels), not block of output
+  // channels by block (each reading the whole input again: resnet50's
+  // 256-channel 1x1 layers at 56x56 streamed 3.2 MB from L3 16 times).
+  // The chunked vectors [chunkLo, chunkLo + chunks * chunkVecs) are tiles
+  // without skipped tap rows; the rest run as before.
+  // The vectors past the tiles of 4 (zmm) are one tile of 2, 3 or 5 (the
+  // last 4 and one more): a tile of one vector has 4 accumulators, too few
+  // to hide the FMA / vpdpbusd latency, and it was a 13th of the work at
+  // 14x14 (resnet50's third stage).
+  int64_t v4End = vecs - vMain == 1 && vMain >= 4 ? vMain - 4 : vMain;
+  int64_t fullHi = flat ? std::min(v4End, oh * ow / 64 * 4) : 0;
+  bool chunkFull = flat;
+  int64_t chunkLo = 0, chunkVecs = 0, chunks = 0;
+  {
+    int64_t panel = c4 * (L + 16) * slot * (isFloat ? 4 : 1);
+    int64_t budget = 256 << 10;
+    int64_t hi = flat ? fullHi : v4End;
+    // (Only 1x1 kernels: with 3x3 ones each input byte feeds 9 times the
+    // products, and the chunks measured 1-2% slower: resnet50's 3x3
+    // layers at 56x56 and 28x28.)
+    if (spec.zmm && !dw && groups == 1 && !pool && kh * kw == 1 && vecs > 6 &&
+        panel > 3 * budget / 2) {
+      int64_t want = std::max<int64_t>(4, budget / (c4 * 16 * slot * (isFloat ? 4 : 1)) / 4 * 4);
+      int64_t lo = padOut ? 4 : 0;
+      for (int64_t v : skipVecs) {
+        if (!skipRows)
+          break;
+        if (v < vecs / 2)
+          lo = std::max(lo, (v + 4) / 4 * 4);
+        else
+          hi = std::min(hi, v / 4 * 4);
+      }
+      // Chunks of at most `want` vectors, as even as whole tiles allow;
+      // the few vectors left over run with the rest.
+      int64_t n = hi > lo ? (hi - lo + want - 1) / want : 0;
+      if (n >= 2) {
+        chunkLo = lo;
+        chunks = n;
+        chunkVecs = (hi - lo) / n / 4 * 4;
+      }
+    }
+  }
+  int64_t chunkHi = chunkLo + chunks * chunkVecs;
   // Images, and blocks of output channels within one (both fLoops), write
   // disjoint outputs.
   Value res = ploop(b, loc, 0, nN, 1, ValueRange{out}, [&](OpBuilder &yb, Location yl, Value n,
                                                           ValueRange a0) {
     Value cur = a0[0];
+    // The chunks, each a task (the blocks of output channels in turn).
+    if (chunks)
+      cur = ploop(
+          yb, yl, 0, chunks, 1, ValueRange{cur},
+          [&](OpBuilder &cb, Location cl, Value ch, ValueRange a1) {
+            Value vBase =
+                arith::AddIOp::create(cb, cl, idx(cb, cl, chunkLo),
+                                      arith::MulIOp::create(cb, cl, ch, idx(cb, cl, chunkVecs)));
+            Value vEnd = arith::AddIOp::create(cb, cl, vBase, idx(cb, cl, chunkVecs));
+            Value c2 = a1[0];
+            auto rowsOf = [&](int64_t flo, int64_t fhi, int64_t rows) {
+              if (fhi <= flo)
+                return;
+              c2 = loop(cb, cl, flo, fhi, rows, ValueRange{c2},
+                        [&](OpBuilder &fb, Location fl, Value f0, ValueRange a2) {
+                          auto vl = scf::ForOp::create(
+                              fb, fl, vBase, vEnd, idx(fb, fl, 4), ValueRange{a2[0]},
+                              [&](OpBuilder &vb, Location vl2, Value v0, ValueRange a3) {
+                                scf::YieldOp::create(
+                                    vb, vl2, tile(vb, vl2, n, f0, v0, rows, 4, chunkFull, a3[0]));
+                              });
+                          return SmallVector<Value>(vl.getResults());
+                        })[0];
+            };
+            rowsOf(0, fMain, 4);
+            rowsOf(fMain, fN, 1);
+            return SmallVector<Value>{c2};
+          })[0];
     auto fLoop = [&](int64_t flo, int64_t fhi, int64_t rows) {
       if (fhi <= flo)
         return;
@@ -1310,7 +1423,6 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           vLoop(vFull1, vecs, 1, false);
           return SmallVector<Value>{c2};
         }
-        int64_t v2 = vMain + (vecs - vMain) / 2 * 2;
         // Images of up to 6 vectors (8x8 with a pad column: 5) in one tile:
         // tails of one vector have too few accumulators to hide the FMA /
         // vpdpbusd latency (digits float 1.86 -> 1.71 ms).
@@ -1318,12 +1430,20 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
           vLoop(0, vecs, vecs, vecs * 16 <= oh * ow);
           return SmallVector<Value>{c2};
         }
-        // Groups of 4 vectors wholly inside the output, then the rest.
-        int64_t vFull = flat ? std::min(vMain, oh * ow / 64 * 4) : 0;
-        vLoop(0, vFull, 4, true);
-        vLoop(vFull, vMain, 4, false);
-        vLoop(vMain, v2, 2, false);
-        vLoop(v2, vecs, 1, false);
+        // Groups of 4 vectors wholly inside the output, then the rest
+        // (less the chunks').
+        int64_t vFull = fullHi;
+        auto vLoopBut = [&](int64_t vlo, int64_t vhi, bool full) {
+          if (chunks && chunkHi > vlo && chunkLo < vhi) {
+            vLoop(vlo, chunkLo, 4, full);
+            vLoop(chunkHi, vhi, 4, full);
+            return;
+          }
+          vLoop(vlo, vhi, 4, full);
+        };
+        vLoopBut(0, vFull, true);
+        vLoopBut(vFull, v4End, false);
+        vLoop(v4End, vecs, vecs - v4End, vecs * 16 <= oh * ow);
         return SmallVector<Value>{c2};
       })[0];
     };
@@ -1482,6 +1602,13 @@ bool floatConvPoolFits(ArrayRef<int64_t> inShape, ArrayRef<int64_t> outShape,
          layout.strides[1] == 1 && inShape[3] == ow && ow >= 4 && (oh * ow + 15) / 16 <= 6;
 }
 
+bool floatConvResidualFits(ArrayRef<int64_t> inShape, ArrayRef<int64_t> outShape,
+                           const DirectLayout &layout) {
+  // directConv's `flat` rows.
+  return layout.strides[0] == 1 && layout.strides[1] == 1 && inShape[3] == outShape[3] &&
+         outShape[3] >= 4;
+}
+
 /// The direct kernel in f32 (a constant weight; `act` none, relu, relu6 or
 /// clamp), for one group, groups or depthwise (groups = C = F).
 Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
@@ -1489,11 +1616,12 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
                       ArrayRef<int64_t> outShape, ArrayRef<int64_t> dil, ArrayRef<float> bias,
                       StringRef act, std::optional<float> lo, std::optional<float> hi,
                       const DirectLayout &layout, bool zmm, const MaxPoolEpilogue *pool,
-                      std::optional<FlatRows> padOut) {
+                      std::optional<FlatRows> padOut, const ResidualEpilogue *residual) {
   DirectConvSpec spec;
   spec.isFloat = true;
   spec.pool = pool;
   spec.padOut = padOut;
+  spec.residual = residual;
   // Without AVX-512 a vector of 16 floats takes two of the 16 registers:
   // one pixel vector per tile (8 accumulators; the 4 x 4 tiles spilled,
   // digits float on a Zen 3 ran at 2.8x ONNX Runtime's time).

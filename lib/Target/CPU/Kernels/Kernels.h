@@ -213,6 +213,18 @@ FlatRows flatRows(ArrayRef<int64_t> inShape, ArrayRef<int64_t> pads, ArrayRef<in
 /// Marks the tensor.extract_slice of a FlatRows buffer whose padding
 /// the producer zeroed (the next convolution then reads the buffer).
 inline constexpr llvm::StringLiteral kZeroPaddedRowsAttr = "octet_cpu.zero_padded_rows";
+/// A residual Add (and the clamp after it) that an f32 direct convolution
+/// with same-padded rows applies before its stores: out = clamp(act(conv)
+/// + x, lo, hi), the arithmetic of the separate ops.
+struct ResidualEpilogue {
+  Value x; // the other operand of the Add, the output's shape
+  std::optional<float> lo, hi;
+  bool xFirst = false; // x is the Add's left operand
+};
+/// Whether the f32 direct kernel takes a ResidualEpilogue: stride 1 with
+/// same-padded rows (IW = OW).
+bool floatConvResidualFits(ArrayRef<int64_t> inShape, ArrayRef<int64_t> outShape,
+                           const DirectLayout &layout);
 /// `padOut`: write the output planes as the next convolution's FlatRows
 /// (same-padded rows; the result is a view of that buffer).
 Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
@@ -221,7 +233,8 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
                       StringRef act, std::optional<float> lo, std::optional<float> hi,
                       const DirectLayout &layout = {}, bool zmm = true,
                       const MaxPoolEpilogue *pool = nullptr,
-                      std::optional<FlatRows> padOut = std::nullopt);
+                      std::optional<FlatRows> padOut = std::nullopt,
+                      const ResidualEpilogue *residual = nullptr);
 
 //===----------------------------------------------------------------------===//
 // im2col, layouts and weights (Im2col.cpp)
