@@ -642,6 +642,8 @@ def fconv_ref(x, w, b, pads, dil, st=(1, 1), grp=1):
 
 
 def act_ref(out, act):
+    if act.startswith("silu"):
+        return out / (1 + np.exp(-out))
     if act == "relu":
         return np.maximum(out, 0)
     if act == "clip":
@@ -858,6 +860,9 @@ def case_fconv(rng, work, requant, params=None):
         wid = int(rng.integers(33, 101))
         hgt = max(int(rng.integers(2, 7)), (kh - 1) * dil[0] + 1 - pads[0] - pads[2])
     st = (1, 1)
+    if p.get("strided"):  # 3x3/2 with pads 1 (a stem's shape): im2col rows
+        kh, kw, st, dil, pads = 3, 3, (2, 2), (1, 1), [1, 1, 1, 1]
+        hgt, wid = int(rng.integers(3, 12)), int(rng.integers(3, 40))
     if p.get("s2d"):  # strided kernels covering whole stride blocks, as qconv-s2d
         (kh, sh), (kw, sw), pads = s2d_kernel(rng)
         st, dil = (sh, sw), (1, 1)
@@ -876,10 +881,16 @@ def case_fconv(rng, work, requant, params=None):
     w = rng.standard_normal((m, c // grp, kh, kw)).astype(F32)
     b = rng.standard_normal(m).astype(F32)
     act = str(rng.choice(["none", "relu", "clip"]))
+    if p.get("silu"):  # Sigmoid and Mul (either order): SiLU in the kernel's epilogue
+        act = str(rng.choice(["silu", "silu_rev"]))
     nodes = [h.make_node("Conv", ["x", "w", "b"], ["c" if act != "none" else "y"], name="conv",
                          pads=pads, dilations=list(dil), kernel_shape=[kh, kw],
                          strides=list(st), group=grp)]
     inits = [const("w", w), const("b", b)]
+    if act.startswith("silu"):
+        nodes.append(h.make_node("Sigmoid", ["c"], ["s"], name="sigmoid"))
+        nodes.append(h.make_node("Mul", ["c", "s"] if act == "silu" else ["s", "c"], ["y"],
+                                 name="mul"))
     if act == "relu":
         nodes.append(h.make_node("Relu", ["c"], ["y"], name="relu"))
     elif act == "clip":
@@ -994,6 +1005,14 @@ CASES = {
     "fconv-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True}),
     "fconv-dw-s2d": lambda r, w, q: case_fconv(r, w, q, {"s2d": True, "depthwise": True}),
     "fconv-pointwise": lambda r, w, q: case_fconv(r, w, q, {"pointwise": True}),
+    "fconv-silu": lambda r, w, q: case_fconv(r, w, q, {"silu": True}),
+    "fconv-silu-pointwise": lambda r, w, q: case_fconv(r, w, q, {"silu": True,
+                                                                  "pointwise": True}),
+    "fconv-silu-dw": lambda r, w, q: case_fconv(r, w, q, {"silu": True, "depthwise": True}),
+    "fconv-silu-dw-s2d": lambda r, w, q: case_fconv(r, w, q, {"silu": True, "depthwise": True,
+                                                               "s2d": True}),
+    "fconv-silu-strided": lambda r, w, q: case_fconv(r, w, q, {"silu": True, "strided": True}),
+    "fconv-silu-grouped": lambda r, w, q: case_fconv(r, w, q, {"silu": True, "grouped": True}),
     "fconv-dw-narrow": lambda r, w, q: case_fconv(r, w, q, {"depthwise": True, "narrow": True}),
     "fconv-dw-s2d-narrow": lambda r, w, q: case_fconv(
         r, w, q, {"s2d": True, "depthwise": True, "narrow": True}),

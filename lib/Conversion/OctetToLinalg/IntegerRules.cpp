@@ -164,6 +164,15 @@ Value floatActivation(OpBuilder &b, Location loc, Value v, StringRef act,
     if (hi)
       v = arith::MinimumFOp::create(b, loc, v, splatF32(b, loc, *hi, v.getType()));
   }
+  if (act == "silu" || act == "silu_rev") {
+    // Sigmoid and Mul as the elementwise lowering computes them: 1 / (1 +
+    // exp(-v)), then v * s ("silu_rev": s * v).
+    Value one = splatF32(b, loc, 1.0, v.getType());
+    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, v));
+    Value sig = arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
+    v = act == "silu" ? arith::MulFOp::create(b, loc, v, sig)
+                      : arith::MulFOp::create(b, loc, sig, v);
+  }
   return v;
 }
 

@@ -6,8 +6,9 @@
 // planes of at most 96 pixels with AVX-512, pools them in its epilogue; a
 // convolution whose one consumer is a residual Add adds the other operand
 // (and applies the ReLU after it) in its epilogue. Also: strided 1x1
-// convolutions on a strided copy of their input, and 1x1 convolutions over
-// large inputs in pixel chunks.
+// convolutions on a strided copy of their input, 1x1 convolutions over
+// large inputs in pixel chunks, and SiLU (a sigmoid and the product)
+// applied before the stores.
 // RUN: octet-opt %s --convert-octet-to-cpu=isa=avx512vnni -split-input-file | FileCheck %s --check-prefixes=CHECK,ZMM
 // RUN: octet-opt %s --convert-octet-to-cpu=isa=avx2 -split-input-file | FileCheck %s --check-prefixes=CHECK,YMM
 
@@ -214,4 +215,27 @@ func.func @chunks(%x: tensor<1x64x48x48xf32>) -> tensor<1x8x48x48xf32> {
   %b = arith.constant dense<0.25> : tensor<8xf32>
   %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x64x48x48xf32>, tensor<8x64x1x1xf32>, tensor<8xf32>) -> tensor<1x8x48x48xf32>
   return %0 : tensor<1x8x48x48xf32>
+}
+
+// -----
+
+// SiLU after a convolution (its result read only by a sigmoid and by the
+// product of the two): 1 / (1 + exp(-y)) and y * s on the accumulators
+// before the store; no elementwise op is left.
+// CHECK-LABEL: func @silu
+// CHECK: vector.fma
+// CHECK: %[[N:.*]] = arith.negf %[[Y:.*]] : vector<16xf32>
+// CHECK: %[[E:.*]] = math.exp %[[N]] : vector<16xf32>
+// CHECK: %[[D:.*]] = arith.addf %{{.*}}, %[[E]] : vector<16xf32>
+// CHECK: %[[S:.*]] = arith.divf %{{.*}}, %[[D]] : vector<16xf32>
+// CHECK: arith.mulf %[[Y]], %[[S]] : vector<16xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @silu(%x: tensor<1x8x16x16xf32>) -> tensor<1x12x16x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<12x8x1x1xf32>
+  %b = arith.constant dense<0.25> : tensor<12xf32>
+  %0 = octet.conv2d %x, %w, %b {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x16x16xf32>, tensor<12x8x1x1xf32>, tensor<12xf32>) -> tensor<1x12x16x16xf32>
+  %1 = octet.sigmoid %0 : tensor<1x12x16x16xf32> -> tensor<1x12x16x16xf32>
+  %2 = octet.mul %0, %1 : tensor<1x12x16x16xf32>, tensor<1x12x16x16xf32> -> tensor<1x12x16x16xf32>
+  return %2 : tensor<1x12x16x16xf32>
 }

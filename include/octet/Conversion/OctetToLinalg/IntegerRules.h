@@ -71,7 +71,8 @@ Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale, int64_t z
 /// ONNX DequantizeLinear: float(q - zp) * scale.
 Value dequantizeScalar(OpBuilder &b, Location loc, Value q, bool isSigned, Value zp, Value scale);
 
-/// A fused activation ("none", "relu", "relu6", "clamp") on floats.
+/// A fused activation ("none", "relu", "relu6", "clamp"; "silu" y * sigmoid(y) and
+/// "silu_rev" sigmoid(y) * y, as the elementwise ops compute them) on floats.
 Value floatActivation(OpBuilder &b, Location loc, Value v, StringRef act, std::optional<float> lo,
                       std::optional<float> hi);
 

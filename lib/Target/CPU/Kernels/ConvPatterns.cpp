@@ -77,6 +77,57 @@ std::optional<ResidualAdd> residualAdd(Conv2DOp op) {
   return ResidualAdd{add, clamp, other};
 }
 
+/// SiLU after a float convolution without an activation of its own: its
+/// result read only by sigmoid(y) and by y * sigmoid(y) (EfficientNet's
+/// Swish, as exported): the kernel applies it before its stores, as the
+/// activation "silu" (y first in the product) or "silu_rev".
+struct SiluUse {
+  SigmoidOp sigmoid;
+  MulOp mul;
+  StringRef act;
+};
+std::optional<SiluUse> siluAfter(Conv2DOp op) {
+  Value r = op.getResult();
+  if (op.getActivation() != "none" || !rtt(r).getElementType().isF32())
+    return std::nullopt;
+  SigmoidOp sig;
+  MulOp mul;
+  for (Operation *u : r.getUsers()) {
+    if (auto s = dyn_cast<SigmoidOp>(u); s && !sig)
+      sig = s;
+    else if (auto m = dyn_cast<MulOp>(u); m && !mul)
+      mul = m;
+    else
+      return std::nullopt;
+  }
+  if (!sig || !mul || !sig->hasOneUse() || *sig->user_begin() != mul.getOperation() ||
+      sig.getType() != r.getType() || mul.getType() != r.getType())
+    return std::nullopt;
+  if (mul.getLhs() == r && mul.getRhs() == sig.getResult())
+    return SiluUse{sig, mul, "silu"};
+  if (mul.getRhs() == r && mul.getLhs() == sig.getResult())
+    return SiluUse{sig, mul, "silu_rev"};
+  return std::nullopt;
+}
+
+/// Replaces `op` (or the SiLU after it) with the kernel's result `r`.
+void replaceConv(ConversionPatternRewriter &rewriter, Conv2DOp op,
+                 const std::optional<SiluUse> &silu, Value r) {
+  if (!silu) {
+    rewriter.replaceOp(op, r);
+    return;
+  }
+  rewriter.replaceOp(silu->mul, r);
+  rewriter.eraseOp(silu->sigmoid);
+  rewriter.eraseOp(op);
+}
+
+/// The activations the f32 kernels apply before their stores.
+bool floatKernelAct(StringRef act) {
+  return act == "none" || act == "relu" || act == "relu6" || act == "clamp" || act == "silu" ||
+         act == "silu_rev";
+}
+
 struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
   using CPUKernelPattern::CPUKernelPattern;
   LogicalResult
@@ -215,7 +266,8 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
       if (!quant && inEl.isF32() && fwc && fwc->isFloat &&
           (!op.getBias() || (fbc && fbc->isFloat))) {
         SmallVector<float> fb = floatBiasValues(fbc, wShape[0]);
-        StringRef act = op.getActivation();
+        std::optional<SiluUse> silu = siluAfter(op);
+        StringRef act = silu ? silu->act : op.getActivation();
         auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
         // Strided 1x1 kernels without padding (resnet50's downsampling
         // shortcuts) are stride-1 ones on every sh-th row and sw-th column
@@ -245,8 +297,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         }
         // Stride 1 with rows of 8+ pixels: the direct kernel, no im2col
         // (digits float: conv2 on 8x8 images, 4.4 -> 1.5 ms).
-        if ((unitStride || subsample) && outShape[3] >= 8 &&
-            (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
+        if ((unitStride || subsample) && outShape[3] >= 8 && floatKernelAct(act)) {
           // A MaxPool that alone reads the output, on planes that fit the
           // kernel's register tile: pooled in the epilogue (the digits
           // model's conv2 -> 2x2 pool: the 3.2 MB of planes at batch 397
@@ -292,21 +343,20 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
               return success();
             }
           }
-          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, xin, op.getPads(), fwc->f, wShape,
-                                                 outShape, dil, fb, act, lo, hi, DirectLayout{},
-                                                 product.zmm, nullptr,
-                                                 consumerFlatRows(op, inShape, outShape)));
+          replaceConv(rewriter, op, silu,
+                      floatConvDirect(rewriter, loc, xin, op.getPads(), fwc->f, wShape, outShape,
+                                      dil, fb, act, lo, hi, DirectLayout{}, product.zmm, nullptr,
+                                      consumerFlatRows(op, inShape, outShape)));
           return success();
         }
         // Strided kernels covering whole stride blocks: space-to-depth, as
         // for int8.
-        if (spaceToDepthPays(wShape, strides, dil) && outShape[3] >= 8 &&
-            (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
+        if (spaceToDepthPays(wShape, strides, dil) && outShape[3] >= 8 && floatKernelAct(act)) {
           DirectLayout layout;
           layout.strides.assign(strides.begin(), strides.end());
-          rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
-                                                 op.getPads(), fwc->f, wShape, outShape, dil,
-                                                 fb, act, lo, hi, layout, product.zmm));
+          replaceConv(rewriter, op, silu,
+                      floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(), fwc->f,
+                                      wShape, outShape, dil, fb, act, lo, hi, layout, product.zmm));
           return success();
         }
         Value a2 =
@@ -320,8 +370,9 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         auto activate = [&](OpBuilder &b, Location l, Value v) {
           return floatActivation(b, l, v, act, lo, hi);
         };
-        rewriter.replaceOp(op, rowsToNCHW(rewriter, loc, acc2, outShape,
-                                          act == "none" ? ElementwiseFn() : activate));
+        replaceConv(
+            rewriter, op, silu,
+            rowsToNCHW(rewriter, loc, acc2, outShape, act == "none" ? ElementwiseFn() : activate));
         return success();
       }
       return failure();
@@ -368,21 +419,21 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
     if (!quant && accEl.isF32() && cg == 1 && mg == 1 &&
         rtt(op.getInput()).getDimSize(1) == group &&
         ((strides[0] == 1 && strides[1] == 1) || dwStrided) && outShape[3] >= 4) {
-      StringRef act = op.getActivation();
+      std::optional<SiluUse> silu = siluAfter(op);
+      StringRef act = silu ? silu->act : op.getActivation();
       auto fwc = readConstant(op.getWeight());
       std::optional<ConstTensor> fbc;
       if (Value bias = op.getBias())
         fbc = readConstant(bias);
-      if (fwc && fwc->isFloat && (!op.getBias() || (fbc && fbc->isFloat)) &&
-          (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
+      if (fwc && fwc->isFloat && (!op.getBias() || (fbc && fbc->isFloat)) && floatKernelAct(act)) {
         DirectLayout layout;
         layout.depthwise = true;
         layout.strides.assign(strides.begin(), strides.end());
-        rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(),
-                                               fwc->f, wShape, outShape, dil,
-                                               floatBiasValues(fbc, wShape[0]), act,
-                                               optF(op.getClampMin()), optF(op.getClampMax()),
-                                               layout, product.zmm));
+        replaceConv(rewriter, op, silu,
+                    floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(), fwc->f, wShape,
+                                    outShape, dil, floatBiasValues(fbc, wShape[0]), act,
+                                    optF(op.getClampMin()), optF(op.getClampMax()), layout,
+                                    product.zmm));
         return success();
       }
     }
@@ -420,18 +471,18 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
                                               dil, *vb, *epi, layout, product));
         return success();
       }
-      StringRef act = op.getActivation();
+      std::optional<SiluUse> silu = siluAfter(op);
+      StringRef act = silu ? silu->act : op.getActivation();
       auto fwc = readConstant(op.getWeight());
       std::optional<ConstTensor> fbc;
       if (Value bias = op.getBias())
         fbc = readConstant(bias);
       if ((!strided || viaS2d) && !quant && accEl.isF32() && fwc && fwc->isFloat &&
-          (!op.getBias() || (fbc && fbc->isFloat)) &&
-          (act == "none" || act == "relu" || act == "relu6" || act == "clamp")) {
+          (!op.getBias() || (fbc && fbc->isFloat)) && floatKernelAct(act)) {
         SmallVector<float> fb = floatBiasValues(fbc, wShape[0]);
-        rewriter.replaceOp(op, floatConvDirect(rewriter, loc, adaptor.getInput(),
-                                               op.getPads(), fwc->f, wShape, outShape, dil, fb,
-                                               act, lo, hi, layout, product.zmm));
+        replaceConv(rewriter, op, silu,
+                    floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(), fwc->f, wShape,
+                                    outShape, dil, fb, act, lo, hi, layout, product.zmm));
         return success();
       }
     }

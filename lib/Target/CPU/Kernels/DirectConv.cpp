@@ -773,21 +773,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
   };
   // The fused activation of a float convolution.
   auto floatAct = [&](OpBuilder &eb, Location el2, Value v) -> Value {
-    auto splat = [&](float c) -> Value {
-      return arith::ConstantOp::create(eb, el2, f16, DenseElementsAttr::get(f16, c));
-    };
-    StringRef act = spec.act;
-    if (act == "relu" || act == "relu6")
-      v = arith::MaximumFOp::create(eb, el2, v, splat(0.0f));
-    if (act == "relu6")
-      v = arith::MinimumFOp::create(eb, el2, v, splat(6.0f));
-    if (act == "clamp") {
-      if (spec.lo)
-        v = arith::MaximumFOp::create(eb, el2, v, splat(*spec.lo));
-      if (spec.hi)
-        v = arith::MinimumFOp::create(eb, el2, v, splat(*spec.hi));
-    }
-    return v;
+    return floatActivation(eb, el2, v, spec.act, spec.lo, spec.hi);
   };
   // With `full`, the tile's pixel vectors lie inside the output.
   auto tile = [&](OpBuilder &tb, Location l, Value n, Value f0, Value v0,
