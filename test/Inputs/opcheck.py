@@ -877,6 +877,8 @@ def case_fconv(rng, work, requant, params=None):
     if p.get("grouped"):  # 2-6 groups of 1-8 input and 1-6 output channels
         grp = int(rng.integers(2, 7))
         c, m = grp * int(rng.integers(1, 9)), grp * int(rng.integers(1, 7))
+    if p.get("stem"):  # 1-4 input channels: 3x3/2 through space-to-depth
+        c = int(rng.integers(1, 5))
     x = rng.standard_normal((n, c, hgt, wid)).astype(F32)
     w = rng.standard_normal((m, c // grp, kh, kw)).astype(F32)
     b = rng.standard_normal(m).astype(F32)
@@ -1012,6 +1014,9 @@ CASES = {
     "fconv-silu-dw-s2d": lambda r, w, q: case_fconv(r, w, q, {"silu": True, "depthwise": True,
                                                                "s2d": True}),
     "fconv-silu-strided": lambda r, w, q: case_fconv(r, w, q, {"silu": True, "strided": True}),
+    "fconv-stem": lambda r, w, q: case_fconv(r, w, q, {"strided": True, "stem": True}),
+    "fconv-silu-stem": lambda r, w, q: case_fconv(r, w, q, {"silu": True, "strided": True,
+                                                             "stem": True}),
     "fconv-silu-grouped": lambda r, w, q: case_fconv(r, w, q, {"silu": True, "grouped": True}),
     "fconv-dw-narrow": lambda r, w, q: case_fconv(r, w, q, {"depthwise": True, "narrow": True}),
     "fconv-dw-s2d-narrow": lambda r, w, q: case_fconv(

@@ -7,8 +7,8 @@
 // convolution whose one consumer is a residual Add adds the other operand
 // (and applies the ReLU after it) in its epilogue. Also: strided 1x1
 // convolutions on a strided copy of their input, 1x1 convolutions over
-// large inputs in pixel chunks, and SiLU (a sigmoid and the product)
-// applied before the stores.
+// large inputs in pixel chunks, SiLU (a sigmoid and the product) applied
+// before the stores, and 3x3/2 stems through space-to-depth.
 // RUN: octet-opt %s --convert-octet-to-cpu=isa=avx512vnni -split-input-file | FileCheck %s --check-prefixes=CHECK,ZMM
 // RUN: octet-opt %s --convert-octet-to-cpu=isa=avx2 -split-input-file | FileCheck %s --check-prefixes=CHECK,YMM
 
@@ -84,7 +84,7 @@ func.func @large_planes(%x: tensor<1x2x12x12xf32>) -> tensor<1x4x6x6xf32> {
 
 // -----
 
-// A stride-2 3x3 convolution (im2col rows times the weight: a GEMM whose
+// A stride-2 3x3 convolution over 5 channels (im2col rows times the weight: a GEMM whose
 // [pixels, channels] result is transposed to NCHW) applies its ReLU to each
 // transposed vector before it is stored: no elementwise pass of its own.
 // CHECK-LABEL: func @strided_relu
@@ -92,10 +92,10 @@ func.func @large_planes(%x: tensor<1x2x12x12xf32>) -> tensor<1x4x6x6xf32> {
 // CHECK-NEXT: vector.transfer_write %{{.*}} : vector<16xf32>, tensor<1x16x64xf32>
 // CHECK-NOT: linalg.generic
 // CHECK: return
-func.func @strided_relu(%x: tensor<1x3x16x16xf32>) -> tensor<1x16x8x8xf32> {
-  %w = arith.constant dense<0.5> : tensor<16x3x3x3xf32>
+func.func @strided_relu(%x: tensor<1x5x16x16xf32>) -> tensor<1x16x8x8xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x5x3x3xf32>
   %b = arith.constant dense<0.25> : tensor<16xf32>
-  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x3x16x16xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>) -> tensor<1x16x8x8xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x5x16x16xf32>, tensor<16x5x3x3xf32>, tensor<16xf32>) -> tensor<1x16x8x8xf32>
   return %0 : tensor<1x16x8x8xf32>
 }
 
@@ -238,4 +238,21 @@ func.func @silu(%x: tensor<1x8x16x16xf32>) -> tensor<1x12x16x16xf32> {
   %1 = octet.sigmoid %0 : tensor<1x12x16x16xf32> -> tensor<1x12x16x16xf32>
   %2 = octet.mul %0, %1 : tensor<1x12x16x16xf32>, tensor<1x12x16x16xf32> -> tensor<1x12x16x16xf32>
   return %2 : tensor<1x12x16x16xf32>
+}
+
+// -----
+
+// A stem's 3x3/2 convolution over 3 channels runs on the direct kernel
+// through space-to-depth (12 channels, 2x2 taps), not as im2col rows
+// [pixels, 3, 9] and a product transposed back to NCHW.
+// CHECK-LABEL: func @stem
+// CHECK-NOT: x3x9xf32
+// CHECK: vector.fma
+// CHECK-NOT: x3x9xf32
+// CHECK: return
+func.func @stem(%x: tensor<1x3x32x32xf32>) -> tensor<1x16x16x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x3x3x3xf32>
+  %b = arith.constant dense<0.25> : tensor<16xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x3x32x32xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>) -> tensor<1x16x16x16xf32>
+  return %0 : tensor<1x16x16x16xf32>
 }

@@ -351,7 +351,13 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         }
         // Strided kernels covering whole stride blocks: space-to-depth, as
         // for int8.
-        if (spaceToDepthPays(wShape, strides, dil) && outShape[3] >= 8 && floatKernelAct(act)) {
+        // (Also a stem's 3x3/2 over at most 4 channels, 7 of 16 taps zero:
+        // fewer products than it has, but no channels-last transposes of the
+        // input and output, the costlier part there.)
+        bool stem = cin <= 4 && kh == 3 && kw == 3 && strides[0] == 2 && strides[1] == 2 &&
+                    dil[0] == 1 && dil[1] == 1;
+        if ((spaceToDepthPays(wShape, strides, dil) || stem) && outShape[3] >= 8 &&
+            floatKernelAct(act)) {
           DirectLayout layout;
           layout.strides.assign(strides.begin(), strides.end());
           replaceConv(rewriter, op, silu,
