@@ -110,16 +110,21 @@ std::optional<SiluUse> siluAfter(Conv2DOp op) {
   return std::nullopt;
 }
 
+/// Replaces the last op of a fused chain with the kernel's result `r` and
+/// erases the others (`ops`: the convolution first, the last op last).
+void replaceFused(ConversionPatternRewriter &rewriter, ArrayRef<Operation *> ops, Value r) {
+  rewriter.replaceOp(ops.back(), r);
+  for (Operation *o : llvm::reverse(ops.drop_back()))
+    rewriter.eraseOp(o);
+}
+
 /// Replaces `op` (or the SiLU after it) with the kernel's result `r`.
 void replaceConv(ConversionPatternRewriter &rewriter, Conv2DOp op,
                  const std::optional<SiluUse> &silu, Value r) {
-  if (!silu) {
-    rewriter.replaceOp(op, r);
-    return;
-  }
-  rewriter.replaceOp(silu->mul, r);
-  rewriter.eraseOp(silu->sigmoid);
-  rewriter.eraseOp(op);
+  if (!silu)
+    replaceFused(rewriter, {op}, r);
+  else
+    replaceFused(rewriter, {op, silu->sigmoid, silu->mul}, r);
 }
 
 /// The activations the f32 kernels apply before their stores.
@@ -276,9 +281,10 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         bool unitStride = strides[0] == 1 && strides[1] == 1;
         bool subsample = !unitStride && kh == 1 && kw == 1 &&
                          llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; });
+        bool direct = (unitStride || subsample) && outShape[3] >= 8 && floatKernelAct(act);
         Value xin = adaptor.getInput();
         SmallVector<int64_t> inShape(rtt(op.getInput()).getShape());
-        if (subsample && outShape[3] >= 8) {
+        if (direct && subsample) {
           inShape = {inShape[0], inShape[1], outShape[2], outShape[3]};
           // Copied into planes of their own (the kernel reads whole vectors;
           // a strided view would have a column stride).
@@ -297,7 +303,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         }
         // Stride 1 with rows of 8+ pixels: the direct kernel, no im2col
         // (digits float: conv2 on 8x8 images, 4.4 -> 1.5 ms).
-        if ((unitStride || subsample) && outShape[3] >= 8 && floatKernelAct(act)) {
+        if (direct) {
           // A MaxPool that alone reads the output, on planes that fit the
           // kernel's register tile: pooled in the epilogue (the digits
           // model's conv2 -> 2x2 pool: the 3.2 MB of planes at batch 397
@@ -314,8 +320,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
                                 pp[1],          pooled[2],      pooled[3]};
             Value r = floatConvDirect(rewriter, loc, xin, op.getPads(), fwc->f, wShape, outShape,
                                       dil, fb, act, lo, hi, DirectLayout{}, product.zmm, &epi);
-            rewriter.replaceOp(pool, r);
-            rewriter.eraseOp(op);
+            replaceFused(rewriter, {op, pool}, r);
             return success();
           }
           // A residual Add (and ReLU) after it: in the epilogue (resnet50's
@@ -333,13 +338,10 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
               Value r = floatConvDirect(rewriter, loc, xin, op.getPads(), fwc->f, wShape, outShape,
                                         dil, fb, act, lo, hi, DirectLayout{}, product.zmm, nullptr,
                                         std::nullopt, &re);
-              if (res->clamp) {
-                rewriter.replaceOp(res->clamp, r);
-                rewriter.eraseOp(res->add);
-              } else {
-                rewriter.replaceOp(res->add, r);
-              }
-              rewriter.eraseOp(op);
+              if (res->clamp)
+                replaceFused(rewriter, {op, res->add, res->clamp}, r);
+              else
+                replaceFused(rewriter, {op, res->add}, r);
               return success();
             }
           }

@@ -1276,41 +1276,32 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
     return cur;
   };
   int64_t fMain = fN / 4 * 4, vMain = vecs / 4 * 4;
-  // Pixel chunks: where an image's regrouped input is too large for the
-  // L2 cache, the tiles of 4 vectors run chunk by chunk (each chunk's
-  // input, `chunkVecs` vectors of every channel, read once from memory and
-  // then from L2 by every block of output channels), not block of output
-  // channels by block (each reading the whole input again: resnet50's
-  // 256-channel 1x1 layers at 56x56 streamed 3.2 MB from L3 16 times).
-  // The chunked vectors [chunkLo, chunkLo + chunks * chunkVecs) are tiles
-  // without skipped tap rows; the rest run as before.
   // The vectors past the tiles of 4 (zmm) are one tile of 2, 3 or 5 (the
   // last 4 and one more): a tile of one vector has 4 accumulators, too few
   // to hide the FMA / vpdpbusd latency, and it was a 13th of the work at
   // 14x14 (resnet50's third stage).
   int64_t v4End = vecs - vMain == 1 && vMain >= 4 ? vMain - 4 : vMain;
   int64_t fullHi = flat ? std::min(v4End, oh * ow / 64 * 4) : 0;
-  bool chunkFull = flat;
+  // Pixel chunks for 1x1 kernels whose image input (every channel) is too
+  // large for the L2 cache: the tiles of 4 vectors run chunk by chunk, each
+  // chunk's input (about `budget` bytes) read once from memory and then
+  // from L2 by every block of output channels, not block of output
+  // channels by block (each reading the whole input again: resnet50's
+  // 256-channel 1x1 layers at 56x56 streamed 3.2 MB from L3 16 times).
+  // (Not 3x3 kernels: each input byte feeds 9 times the products there,
+  // and the chunks measured 1-2% slower: resnet50's 3x3 layers at 56x56
+  // and 28x28.) The chunked vectors are [chunkLo, chunkHi); the rest run
+  // as before.
   int64_t chunkLo = 0, chunkVecs = 0, chunks = 0;
   {
-    int64_t panel = c4 * (L + 16) * slot * (isFloat ? 4 : 1);
-    int64_t budget = 256 << 10;
-    int64_t hi = flat ? fullHi : v4End;
-    // (Only 1x1 kernels: with 3x3 ones each input byte feeds 9 times the
-    // products, and the chunks measured 1-2% slower: resnet50's 3x3
-    // layers at 56x56 and 28x28.)
+    int64_t elBytes = isFloat ? 4 : 1, budget = 256 << 10;
+    int64_t vecBytes = c4 * 16 * slot * elBytes; // a vector of every channel slot
     if (spec.zmm && !dw && groups == 1 && !pool && kh * kw == 1 && vecs > 6 &&
-        panel > 3 * budget / 2) {
-      int64_t want = std::max<int64_t>(4, budget / (c4 * 16 * slot * (isFloat ? 4 : 1)) / 4 * 4);
-      int64_t lo = padOut ? 4 : 0;
-      for (int64_t v : skipVecs) {
-        if (!skipRows)
-          break;
-        if (v < vecs / 2)
-          lo = std::max(lo, (v + 4) / 4 * 4);
-        else
-          hi = std::min(hi, v / 4 * 4);
-      }
+        c4 * (L + 16) * slot * elBytes > 3 * budget / 2) {
+      int64_t want = std::max<int64_t>(4, budget / vecBytes / 4 * 4);
+      // (Padded output rows: the first tile's block also writes the
+      // leading zeros, which overlap the plane's first vector.)
+      int64_t lo = padOut ? 4 : 0, hi = flat ? fullHi : v4End;
       // Chunks of at most `want` vectors, as even as whole tiles allow;
       // the few vectors left over run with the rest.
       int64_t n = hi > lo ? (hi - lo + want - 1) / want : 0;
@@ -1346,7 +1337,7 @@ Value directConv(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
                               fb, fl, vBase, vEnd, idx(fb, fl, 4), ValueRange{a2[0]},
                               [&](OpBuilder &vb, Location vl2, Value v0, ValueRange a3) {
                                 scf::YieldOp::create(
-                                    vb, vl2, tile(vb, vl2, n, f0, v0, rows, 4, chunkFull, a3[0]));
+                                    vb, vl2, tile(vb, vl2, n, f0, v0, rows, 4, flat, a3[0]));
                               });
                           return SmallVector<Value>(vl.getResults());
                         })[0];
