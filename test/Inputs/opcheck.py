@@ -830,6 +830,81 @@ def case_fconv_residual(rng, work, requant, params=None):
                   atol=1e-4 * max(1.0, float(np.abs(out).max())))
 
 
+def case_fconv_channels(rng, work, requant, params=None):
+    """Float convolutions that run with vectors over 16 output channels
+    (floatConvOverChannels, with AVX-512): 16-64 output channels and at
+    least 128 products per output, on planes under 8 pixels wide (1-3: tiles
+    across rows; 4-7: row segments), strided kernels (3x3/2 and random
+    strides and dilations) and, with `lossy`, stride-1 planes of 9-15 pixels
+    square (whose pixel vectors would lose over 5% of their lanes); random
+    pads, a fused activation (none, Relu, Clip, SiLU) and, a third of the
+    time each, a residual Add of a graph input then nothing, a Relu or a
+    Clip. Against float64 numpy."""
+    p = params or {}
+    n = int(rng.integers(1, 3))
+    m = int(rng.choice([16, 32, 48, 64]))
+    kh, kw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    st = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    dil = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    if rng.integers(0, 2):  # a 3x3/2 with pads 1 (resnet's downsampling)
+        kh, kw, st, dil = 3, 3, (2, 2), (1, 1)
+    pads = [int(rng.integers(0, kh)), int(rng.integers(0, kw)), int(rng.integers(0, kh)),
+            int(rng.integers(0, kw))]
+    if p.get("lossy"):
+        st = (1, 1)
+        oh = ow = int(rng.choice([9, 10, 11, 14, 15]))  # 5.5-16% of the lanes lost
+    else:
+        ow = int(rng.choice([1, 2, 3, 4, 5, 6, 7]))
+        oh = int(rng.integers(1, 9))
+    c = int(rng.integers(-(-128 // (kh * kw)), -(-128 // (kh * kw)) + 24))
+    # The input that gives that output (plus up to stride - 1 unused rows).
+    hgt = max(1, (oh - 1) * st[0] + dil[0] * (kh - 1) + 1 - pads[0] - pads[2] +
+              int(rng.integers(0, st[0])))
+    wid = max(1, (ow - 1) * st[1] + dil[1] * (kw - 1) + 1 - pads[1] - pads[3] +
+              int(rng.integers(0, st[1])))
+    x = rng.standard_normal((n, c, hgt, wid)).astype(F32)
+    w = rng.standard_normal((m, c, kh, kw)).astype(F32)
+    b = rng.standard_normal(m).astype(F32)
+    act = str(rng.choice(["none", "relu", "clip", "silu"]))
+    out = act_ref(fconv_ref(x, w, b, pads, dil, st), act)
+    inits = [const("w", w), const("b", b), const("lo", F32(-0.5)), const("hi", F32(1.5))]
+    nodes = [h.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", pads=pads,
+                         dilations=list(dil), kernel_shape=[kh, kw], strides=list(st))]
+    if act == "silu":
+        nodes.append(h.make_node("Sigmoid", ["c"], ["sg"], name="sigmoid"))
+        nodes.append(h.make_node("Mul", ["c", "sg"], ["c0"], name="mul"))
+    elif act == "relu":
+        nodes.append(h.make_node("Relu", ["c"], ["c0"], name="relu"))
+    elif act == "clip":
+        nodes.append(h.make_node("Clip", ["c", "lo", "hi"], ["c0"], name="clip"))
+    else:
+        nodes.append(h.make_node("Identity", ["c"], ["c0"], name="same"))
+    feeds = {"x": x}
+    inputs = [("x", np.float32, list(x.shape))]
+    post = "-"
+    if act != "silu" and rng.integers(0, 3) == 0:
+        sv = rng.standard_normal(out.shape).astype(F32)
+        feeds["s"] = sv
+        inputs.append(("s", np.float32, list(sv.shape)))
+        post = str(rng.choice(["none", "relu", "clip"]))
+        nodes.append(h.make_node("Add", ["s", "c0"] if rng.integers(0, 2) else ["c0", "s"],
+                                 ["y" if post == "none" else "a"], name="add"))
+        if post == "relu":
+            nodes.append(h.make_node("Relu", ["a"], ["y"], name="add_relu"))
+        elif post == "clip":
+            nodes.append(h.make_node("Clip", ["a", "lo", "hi"], ["y"], name="add_clip"))
+        out = act_ref(out.astype(F32).astype(np.float64) + sv, post)
+    else:
+        nodes[-1].output[0] = "y"
+    model = os.path.join(work, "m.onnx")
+    save(nodes, inputs, [("y", np.float32)], inits, model)
+    (got,) = compile_and_run(model, feeds, ["y"], work, requant)
+    print("conv %s pads %s dil %s strides %s %s on %s, residual %s" % (
+        w.shape, pads, dil, st, act, x.shape, post))
+    return report("fconv-channels", got, out.astype(F32), exact=False,
+                  atol=1e-4 * max(1.0, float(np.abs(out).max())))
+
+
 def case_fconv(rng, work, requant, params=None):
     """Stride-1 float convolutions with rows of 8+ pixels (the direct f32
     kernel: same-padded rows with masked side taps, or rows with pad
@@ -979,6 +1054,8 @@ CASES = {
     "fconv-pool": lambda r, w, q: case_fconv_fused(r, w, q, {"pool": True}),
     "fconv-chain": case_fconv_fused,
     "fconv-residual": case_fconv_residual,
+    "fconv-channels": case_fconv_channels,
+    "fconv-channels-lossy": lambda r, w, q: case_fconv_channels(r, w, q, {"lossy": True}),
     "fconv-residual-strided": lambda r, w, q: case_fconv_residual(r, w, q, {"strided": True}),
     "fconv-residual-chunk": lambda r, w, q: case_fconv_residual(r, w, q, {"chunk": True}),
     "maxpool-small": lambda r, w, q: case_maxpool_rows(r, w, q, {"small": True}),

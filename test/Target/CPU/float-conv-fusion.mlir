@@ -8,7 +8,8 @@
 // (and applies the ReLU after it) in its epilogue. Also: strided 1x1
 // convolutions on a strided copy of their input, 1x1 convolutions over
 // large inputs in pixel chunks, SiLU (a sigmoid and the product) applied
-// before the stores, and 3x3/2 stems through space-to-depth.
+// before the stores, 3x3/2 stems through space-to-depth, and convolutions
+// on small planes or strided with vectors over output channels.
 // RUN: octet-opt %s --convert-octet-to-cpu=isa=avx512vnni -split-input-file | FileCheck %s --check-prefixes=CHECK,ZMM
 // RUN: octet-opt %s --convert-octet-to-cpu=isa=avx2 -split-input-file | FileCheck %s --check-prefixes=CHECK,YMM
 
@@ -255,4 +256,60 @@ func.func @stem(%x: tensor<1x3x32x32xf32>) -> tensor<1x16x16x16xf32> {
   %b = arith.constant dense<0.25> : tensor<16xf32>
   %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x3x32x32xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>) -> tensor<1x16x16x16xf32>
   return %0 : tensor<1x16x16x16xf32>
+}
+
+// -----
+
+// A 3x3 convolution with 7x7 output planes and 32 output channels (over
+// 1024 products per output): vectors of 16 output channels (pixel vectors
+// would lose 15 of 64 lanes), the weight packed [F/16, C, KH, KW, 16] and
+// the 9x9 padded planes' elements broadcast; each tile of 7 pixels by 16
+// channels is transposed (shuffles) into rows of 7 pixels, stored under a
+// mask of 7 lanes. Without AVX-512: im2col rows and the product (no such
+// packed weight).
+// CHECK-LABEL: func @over_channels
+// ZMM: tensor.collapse_shape %{{.*}} into tensor<1x32x81xf32>
+// ZMM: arith.constant dense_resource<octet_const> : tensor<2x32x3x3x16xf32>
+// ZMM: tensor.extract %{{.*}} : tensor<1x32x81xf32>
+// ZMM: vector.fma %{{.*}} : vector<16xf32>
+// ZMM: arith.constant dense<[true, true, true, true, true, true, true, false]> : vector<8xi1>
+// ZMM: arith.maximumf %{{.*}} : vector<16xf32>
+// ZMM: vector.shuffle
+// ZMM: vector.extract_strided_slice %{{.*}} {offsets = [0], sizes = [8], strides = [1]} : vector<16xf32> to vector<8xf32>
+// ZMM: vector.transfer_write %{{.*}}, %{{.*}} : vector<8xf32>, tensor<1x32x49xf32>
+// YMM-NOT: 3x3x16xf32
+// CHECK: return
+func.func @over_channels(%x: tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32> {
+  %w = arith.constant dense<0.5> : tensor<32x32x3x3xf32>
+  %b = arith.constant dense<0.25> : tensor<32xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x32x7x7xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>) -> tensor<1x32x7x7xf32>
+  return %0 : tensor<1x32x7x7xf32>
+}
+
+// -----
+
+// The same kernel at stride 2 (14x14 -> 7x7, no im2col rows): a row of 7
+// pixels reads 15 distinct elements per kernel row, too many to keep in
+// registers with the accumulators, so the taps run outside the channel
+// loop and the weight is packed [F/16, KH, KW, C, 16]. A residual Add (its
+// graph input on the right) and a ReLU after it run on the transposed rows:
+// masked reads of 7 pixels of the other operand, no elementwise op left.
+// CHECK-LABEL: func @over_channels_residual
+// ZMM: %[[RES:.*]] = tensor.collapse_shape %arg1 {{.*}} into tensor<1x32x49xf32>
+// ZMM: arith.constant dense_resource<octet_const> : tensor<2x3x3x64x16xf32>
+// ZMM: vector.fma %{{.*}} : vector<16xf32>
+// ZMM: vector.shuffle
+// ZMM: %[[R:.*]] = vector.transfer_read %[[RES]][{{.*}}], %{{.*}}, %{{.*}} : tensor<1x32x49xf32>, vector<8xf32>
+// ZMM: %[[S:.*]] = arith.addf %{{.*}}, %[[R]] : vector<8xf32>
+// ZMM: arith.maximumf %[[S]], %{{.*}} : vector<8xf32>
+// ZMM: vector.transfer_write %{{.*}} : vector<8xf32>, tensor<1x32x49xf32>
+// ZMM-NOT: linalg.generic
+// CHECK: return
+func.func @over_channels_residual(%x: tensor<1x64x14x14xf32>, %s: tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32> {
+  %w = arith.constant dense<0.5> : tensor<32x64x3x3xf32>
+  %b = arith.constant dense<0.25> : tensor<32xf32>
+  %0 = octet.conv2d %x, %w, %b {dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x64x14x14xf32>, tensor<32x64x3x3xf32>, tensor<32xf32>) -> tensor<1x32x7x7xf32>
+  %1 = octet.add %0, %s : tensor<1x32x7x7xf32>, tensor<1x32x7x7xf32> -> tensor<1x32x7x7xf32>
+  %2 = octet.clamp %1 {min = 0.0 : f32} : tensor<1x32x7x7xf32> -> tensor<1x32x7x7xf32>
+  return %2 : tensor<1x32x7x7xf32>
 }

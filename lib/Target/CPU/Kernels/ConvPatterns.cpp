@@ -127,6 +127,25 @@ void replaceConv(ConversionPatternRewriter &rewriter, Conv2DOp op,
     replaceFused(rewriter, {op, silu->sigmoid, silu->mul}, r);
 }
 
+/// The epilogue of residual Add `res` whose other operand the kernel reads
+/// as `other` (its remapped value).
+ResidualEpilogue residualEpilogue(ResidualAdd res, Value other) {
+  ResidualEpilogue re{other, std::nullopt, std::nullopt, res.add.getLhs() == res.other};
+  if (res.clamp) {
+    re.lo = optF(res.clamp.getMin());
+    re.hi = optF(res.clamp.getMax());
+  }
+  return re;
+}
+
+/// Replaces the Add (or its clamp) after `op` with the kernel's result `r`.
+void replaceResidual(ConversionPatternRewriter &rewriter, Conv2DOp op, ResidualAdd res, Value r) {
+  if (res.clamp)
+    replaceFused(rewriter, {op, res.add, res.clamp}, r);
+  else
+    replaceFused(rewriter, {op, res.add}, r);
+}
+
 /// The activations the f32 kernels apply before their stores.
 bool floatKernelAct(StringRef act) {
   return act == "none" || act == "relu" || act == "relu6" || act == "clamp" || act == "silu" ||
@@ -284,6 +303,32 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         bool direct = (unitStride || subsample) && outShape[3] >= 8 && floatKernelAct(act);
         Value xin = adaptor.getInput();
         SmallVector<int64_t> inShape(rtt(op.getInput()).getShape());
+        bool stem = cin <= 4 && kh == 3 && kw == 3 && strides[0] == 2 && strides[1] == 2 &&
+                    dil[0] == 1 && dil[1] == 1;
+        // Vectors over output channels (floatConvOverChannels) where pixel
+        // vectors would lose over 5% of their lanes (14x14 planes: 6%) and
+        // for what would take im2col rows and transposes (planes under 8
+        // pixels wide, 7x7: 23% of the lanes; strided kernels without
+        // space-to-depth). Not before a MaxPool that the direct kernel takes.
+        int64_t plane = outShape[2] * outShape[3], lanes = (plane + 15) / 16 * 16;
+        bool toPool = op->hasOneUse() && isa<MaxPool2DOp>(*op->user_begin());
+        bool viaS2d = spaceToDepthPays(wShape, strides, dil) || stem;
+        if (floatConvOverChannelsFits(wShape, 1, product.zmm) && floatKernelAct(act) &&
+            (direct ? (lanes - plane) * 20 > lanes && !toPool : !viaS2d)) {
+          std::optional<ResidualAdd> res = silu ? std::nullopt : residualAdd(op);
+          Value other = res ? rewriter.getRemappedValue(res->other) : Value();
+          if (other) {
+            ResidualEpilogue re = residualEpilogue(*res, other);
+            replaceResidual(rewriter, op, *res,
+                            floatConvOverChannels(rewriter, loc, xin, op.getPads(), strides, dil,
+                                                  fwc->f, wShape, outShape, fb, act, lo, hi, &re));
+            return success();
+          }
+          replaceConv(rewriter, op, silu,
+                      floatConvOverChannels(rewriter, loc, xin, op.getPads(), strides, dil, fwc->f,
+                                            wShape, outShape, fb, act, lo, hi));
+          return success();
+        }
         if (direct && subsample) {
           inShape = {inShape[0], inShape[1], outShape[2], outShape[3]};
           // Copied into planes of their own (the kernel reads whole vectors;
@@ -329,19 +374,11 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
           std::optional<ResidualAdd> res;
           if (floatConvResidualFits(inShape, outShape, DirectLayout{}) && (res = residualAdd(op))) {
             if (Value other = rewriter.getRemappedValue(res->other)) {
-              ResidualEpilogue re{other, std::nullopt, std::nullopt,
-                                  res->add.getLhs() == res->other};
-              if (res->clamp) {
-                re.lo = optF(res->clamp.getMin());
-                re.hi = optF(res->clamp.getMax());
-              }
-              Value r = floatConvDirect(rewriter, loc, xin, op.getPads(), fwc->f, wShape, outShape,
-                                        dil, fb, act, lo, hi, DirectLayout{}, product.zmm, nullptr,
-                                        std::nullopt, &re);
-              if (res->clamp)
-                replaceFused(rewriter, {op, res->add, res->clamp}, r);
-              else
-                replaceFused(rewriter, {op, res->add}, r);
+              ResidualEpilogue re = residualEpilogue(*res, other);
+              replaceResidual(rewriter, op, *res,
+                              floatConvDirect(rewriter, loc, xin, op.getPads(), fwc->f, wShape,
+                                              outShape, dil, fb, act, lo, hi, DirectLayout{},
+                                              product.zmm, nullptr, std::nullopt, &re));
               return success();
             }
           }
@@ -356,10 +393,7 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         // (Also a stem's 3x3/2 over at most 4 channels, 7 of 16 taps zero:
         // fewer products than it has, but no channels-last transposes of the
         // input and output, the costlier part there.)
-        bool stem = cin <= 4 && kh == 3 && kw == 3 && strides[0] == 2 && strides[1] == 2 &&
-                    dil[0] == 1 && dil[1] == 1;
-        if ((spaceToDepthPays(wShape, strides, dil) || stem) && outShape[3] >= 8 &&
-            floatKernelAct(act)) {
+        if (viaS2d && outShape[3] >= 8 && floatKernelAct(act)) {
           DirectLayout layout;
           layout.strides.assign(strides.begin(), strides.end());
           replaceConv(rewriter, op, silu,

@@ -237,6 +237,26 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
                       const ResidualEpilogue *residual = nullptr);
 
 //===----------------------------------------------------------------------===//
+// f32 convolutions over output-channel vectors (ChannelConv.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Whether floatConvOverChannels takes a convolution: AVX-512, one group,
+/// output channels in whole vectors of 16, and at least 128 products per
+/// output (C x KH x KW).
+bool floatConvOverChannelsFits(ArrayRef<int64_t> wShape, int64_t groups, bool zmm);
+/// An f32 convolution (any pads, strides and dilations) from NCHW to NCHW
+/// with vectors over 16 output channels and a tile of consecutive output
+/// pixels, the input elements broadcast: no lanes lost to small planes, no
+/// im2col rows or transposes. `act` as floatActivation's, then the
+/// optional residual Add and clamp.
+Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
+                            ArrayRef<int64_t> strides, ArrayRef<int64_t> dil,
+                            const std::vector<double> &w, ArrayRef<int64_t> wShape,
+                            ArrayRef<int64_t> outShape, ArrayRef<float> bias, StringRef act,
+                            std::optional<float> lo, std::optional<float> hi,
+                            const ResidualEpilogue *residual = nullptr);
+
+//===----------------------------------------------------------------------===//
 // im2col, layouts and weights (Im2col.cpp)
 //===----------------------------------------------------------------------===//
 

@@ -655,6 +655,19 @@ Value tiledProduct(OpBuilder &b, Location loc, Value a, bool aSigned,
     int64_t rows = cols >= 4 ? 4 : cols == 2 ? 8 : 12;
     if (!isa.zmm)
       rows = isFloat ? (cols >= 4 ? 1 : cols == 2 ? 3 : 6) : (cols >= 4 ? 1 : cols == 2 ? 2 : 4);
+    // With AVX-512, the rows left after whole tiles go to the last tiles,
+    // each up to 1.5x as tall (at most 24 accumulators), rather than to
+    // 1-row tiles that stream the whole weight again for each row
+    // (resnet50's 7x7 layers, M = 49: 12 x 4 + 1 rows, the 1-row tiles
+    // 1.4 ms of its 85).
+    int64_t q = m / rows, left = m % rows, extra = rows / 2;
+    if (isa.zmm && left && q * extra >= left) {
+      int64_t t = (left + extra - 1) / extra, tall = rows + left / t, taller = left % t;
+      int64_t m0 = (q - t) * rows, m1 = m0 + (t - taller) * tall;
+      cIn = tileLoop(cIn, 0, m0, rows, nb0, nb1, cols);
+      cIn = tileLoop(cIn, m0, m1, tall, nb0, nb1, cols);
+      return tileLoop(cIn, m1, m, tall + 1, nb0, nb1, cols);
+    }
     int64_t main = m / rows * rows, main4 = main + (isa.zmm ? (m - main) / 4 * 4 : 0);
     cIn = tileLoop(cIn, 0, main, rows, nb0, nb1, cols);
     cIn = tileLoop(cIn, main, main4, 4, nb0, nb1, cols);

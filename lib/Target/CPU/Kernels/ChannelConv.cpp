@@ -1,0 +1,357 @@
+//===- ChannelConv.cpp - f32 convolutions vectorized over output channels -===//
+//
+// An f32 convolution from NCHW to NCHW whose vectors run over 16 output
+// channels instead of 16 pixels: for planes too small for pixel vectors
+// (7x7 and 14x14 leave 23% and 6% of their lanes empty) and for strided
+// kernels, which would otherwise take im2col rows and transposes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <map>
+#include <set>
+
+using namespace mlir;
+using namespace mlir::octet;
+
+namespace mlir::octet::cpu {
+
+bool floatConvOverChannelsFits(ArrayRef<int64_t> wShape, int64_t groups, bool zmm) {
+  // Whole vectors of output channels, and enough products per output to
+  // pay for the transposed stores (16 lanes stored one by one).
+  return zmm && groups == 1 && wShape[0] % 16 == 0 && wShape[1] * wShape[2] * wShape[3] >= 128;
+}
+
+/// The rows of a tile: `vs` (at most 8) vectors of 16 channels, one per
+/// pixel, as 16 vectors of 8 lanes, channel e's pixels in the first
+/// vs.size() lanes. Three rounds of 8 two-source shuffles; after the round
+/// with groups of g = 2, 4, 8 pixels, a vector holds the g pixels of one
+/// group times 16 / g channels (lane j * g + t: pixel t of the group,
+/// channel j of the vector's), each read from the two vectors of the last
+/// round that hold its halves. The last round's vectors hold two channels'
+/// rows each.
+static SmallVector<Value> transposeTile(OpBuilder &b, Location loc, ArrayRef<Value> vs) {
+  auto f16 = VectorType::get({16}, b.getF32Type());
+  Value zv = arith::ConstantOp::create(b, loc, f16, DenseElementsAttr::get(f16, 0.0f));
+  // What each lane holds: pixel * 16 + channel.
+  using Labels = SmallVector<int64_t, 16>;
+  SmallVector<Value> cur;
+  SmallVector<Labels> lab;
+  for (int64_t p = 0; p < 8; ++p) {
+    cur.push_back(p < (int64_t)vs.size() ? vs[p] : zv);
+    Labels l;
+    for (int64_t e = 0; e < 16; ++e)
+      l.push_back(p * 16 + e);
+    lab.push_back(l);
+  }
+  auto holder = [&](int64_t label) -> std::pair<int64_t, int64_t> {
+    for (size_t v = 0; v < lab.size(); ++v)
+      if (auto it = llvm::find(lab[v], label); it != lab[v].end())
+        return {v, it - lab[v].begin()};
+    llvm_unreachable("a label that no vector holds");
+  };
+  for (int64_t g = 2; g <= 8; g *= 2) {
+    SmallVector<Value> next;
+    SmallVector<Labels> nextLab;
+    for (int64_t s = 0; s < 8 / g; ++s)
+      for (int64_t cg = 0; cg < g; ++cg) {
+        Labels want(16);
+        for (int64_t j = 0; j < 16 / g; ++j)
+          for (int64_t t = 0; t < g; ++t)
+            want[j * g + t] = (s * g + t) * 16 + cg * (16 / g) + j;
+        // The first lane's vector, and the one with the other half.
+        int64_t x = holder(want[0]).first, y = holder(want[g - 1]).first;
+        SmallVector<int64_t> mask;
+        for (int64_t w : want) {
+          auto [v, lane] = holder(w);
+          assert((v == x || v == y) && "a lane from neither source");
+          mask.push_back(v == x ? lane : 16 + lane);
+        }
+        next.push_back(vector::ShuffleOp::create(b, loc, cur[x], cur[y], mask));
+        nextLab.push_back(want);
+      }
+    cur = next;
+    lab = nextLab;
+  }
+  SmallVector<Value> rows(16);
+  for (int64_t k = 0; k < 8; ++k)
+    for (int64_t j = 0; j < 2; ++j)
+      rows[lab[k][8 * j] % 16] = vector::ExtractStridedSliceOp::create(
+          b, loc, cur[k], ArrayRef<int64_t>{8 * j}, ArrayRef<int64_t>{8}, ArrayRef<int64_t>{1});
+  return rows;
+}
+
+/// The kernel: the input padded once (zeros) so that every tap of every
+/// output pixel is in its plane; the weight packed [F/16][KH][KW][C][16];
+/// a tile of `fv` vectors of 16 output channels times `pt` consecutive
+/// output pixels (row-major over the plane, so tiles run across rows) in
+/// fv x pt accumulators. Each tap loads the fv weight vectors and
+/// broadcasts one input element per pixel. The sums run from zero over
+/// (i, j, c), input channel innermost (the order of the im2col product's
+/// channels-last rows, without its blocks of 256), then the bias, the
+/// activation and the residual.
+/// Blocks of output channels are the parallel tasks; a block's weight
+/// panel then stays in L2 while its pixel tiles run.
+Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
+                            ArrayRef<int64_t> strides, ArrayRef<int64_t> dil,
+                            const std::vector<double> &w, ArrayRef<int64_t> wShape,
+                            ArrayRef<int64_t> outShape, ArrayRef<float> bias, StringRef act,
+                            std::optional<float> lo, std::optional<float> hi,
+                            const ResidualEpilogue *residual) {
+  Type f32 = b.getF32Type();
+  auto f16 = VectorType::get({16}, f32), f8 = VectorType::get({8}, f32);
+  auto xs = rtt(x).getShape();
+  int64_t nN = xs[0], cin = xs[1], ih = xs[2], iw = xs[3];
+  int64_t fN = wShape[0], kh = wShape[2], kw = wShape[3];
+  int64_t oh = outShape[2], ow = outShape[3], plane = oh * ow;
+  int64_t sh = strides[0], sw = strides[1], dh = dil[0], dw = dil[1];
+  assert(fN % 16 == 0 && wShape[1] == cin && "whole vectors of output channels, one group");
+
+  // Planes padded to cover every window (and no narrower than the input).
+  int64_t needH = (oh - 1) * sh + (kh - 1) * dh + 1, needW = (ow - 1) * sw + (kw - 1) * dw + 1;
+  int64_t hp = pads[0] + ih + pads[2], wp = pads[1] + iw + pads[3];
+  int64_t extraH = std::max<int64_t>(0, needH - hp), extraW = std::max<int64_t>(0, needW - wp);
+  hp += extraH;
+  wp += extraW;
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value xp = x;
+  if (llvm::any_of(pads, [](int64_t p) { return p != 0; }) || extraH || extraW)
+    xp = padPlanes(b, loc, x, pads, extraH, extraW, zero);
+  Value xf =
+      tensor::CollapseShapeOp::create(b, loc, RankedTensorType::get({nN, cin, hp * wp}, f32), xp,
+                                      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  Value resFlat;
+  if (residual)
+    resFlat = tensor::CollapseShapeOp::create(b, loc, RankedTensorType::get({nN, fN, plane}, f32),
+                                              residual->x,
+                                              SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+
+  // Tiles of two vectors of channels (the last one alone where F / 16 is
+  // odd) by up to 8 pixels: at most 16 accumulators. Rows of 4 or more
+  // pixels run in segments of at most 8 (14: 7 + 7, 56: 7 x 8, 13: 7 + 6),
+  // narrower planes in tiles of 8 consecutive pixels.
+  int64_t vecs = fN / 16, pairs = vecs / 2, fv = pairs ? 2 : 1;
+  int64_t segs = (ow + 7) / 8, wid = (ow + segs - 1) / segs, full = ow / wid;
+  // The sums' order: input channel outer (one row's elements shared by
+  // its taps: a kernel row reads np + kw - 1 at stride 1) where a segment's
+  // distinct elements, its accumulators and a row of weight vectors fit in
+  // the 32 registers; else the taps outer.
+  int64_t distinct = 0;
+  {
+    std::set<int64_t> offs;
+    for (int64_t p = 0; p < wid; ++p)
+      for (int64_t j = 0; j < kw; ++j)
+        offs.insert(p * sw + j * dw);
+    distinct = offs.size();
+  }
+  bool cOuter = ow >= 4 && distinct + fv * wid + fv * kw <= 30;
+  ConstTensor packed;
+  packed.isFloat = true;
+  packed.shape = cOuter ? SmallVector<int64_t, 4>{fN / 16, cin, kh, kw, 16}
+                        : SmallVector<int64_t, 4>{fN / 16, kh, kw, cin, 16};
+  packed.f.assign(fN * cin * kh * kw, 0.0);
+  for (int64_t f = 0; f < fN; ++f)
+    for (int64_t c = 0; c < cin; ++c)
+      for (int64_t t = 0; t < kh * kw; ++t)
+        packed
+            .f[(cOuter ? ((f / 16) * cin + c) * kh * kw + t : ((f / 16) * kh * kw + t) * cin + c) *
+                   16 +
+               f % 16] = w[(f * cin + c) * kh * kw + t];
+  auto pT = RankedTensorType::get(packed.shape, f32);
+  Value wc = arith::ConstantOp::create(b, loc, pT, cast<TypedAttr>(packed.write(pT)));
+  SmallVector<float> bv(bias.begin(), bias.end());
+  bv.resize(fN, 0.0f);
+  Value biasT = vectorConstF32(b, loc, bv);
+
+  auto idx = cstIndex;
+  auto minor = AffineMapAttr::get(AffineMap::getMinorIdentityMap(5, 1, b.getContext()));
+
+  // The tile of `np` (at most 8) consecutive pixels of the flat plane from
+  // p0 in image n and channel block fb; with `inRow` they lie in one output
+  // row, so that their inputs are at constant offsets from the first's.
+  auto tile = [&](OpBuilder &tb, Location l, Value n, Value vec0, int64_t fv, Value p0, int64_t np,
+                  bool inRow, Value cur) -> Value {
+    auto inputAt = [&](Value pix) -> Value {
+      Value y = arith::DivUIOp::create(tb, l, pix, idx(tb, l, ow));
+      Value xcol = arith::RemUIOp::create(tb, l, pix, idx(tb, l, ow));
+      return arith::AddIOp::create(tb, l, arith::MulIOp::create(tb, l, y, idx(tb, l, sh * wp)),
+                                   arith::MulIOp::create(tb, l, xcol, idx(tb, l, sw)));
+    };
+    SmallVector<Value> base;
+    for (int64_t p = 0; p < np; ++p)
+      base.push_back(
+          inRow ? (p ? arith::AddIOp::create(tb, l, base[0], idx(tb, l, p * sw)).getResult()
+                     : inputAt(p0))
+                : inputAt(arith::AddIOp::create(tb, l, p0, idx(tb, l, p))));
+    SmallVector<Value> wblk;
+    for (int64_t v = 0; v < fv; ++v)
+      wblk.push_back(arith::AddIOp::create(tb, l, vec0, idx(tb, l, v)));
+    Value zv = arith::ConstantOp::create(tb, l, f16, DenseElementsAttr::get(f16, 0.0f));
+    SmallVector<Value> init(fv * np, zv);
+    SmallVector<Value> acc;
+    if (cOuter) {
+      // Input channel outer, then the kernel rows; each row's distinct
+      // input elements (np + kw - 1 at stride 1) broadcast once and shared
+      // by the taps that read them.
+      acc = constLoop(
+          tb, l, 0, cin, 1, init, [&](OpBuilder &cb, Location cl, Value c, ValueRange a0) {
+            auto row = [&](OpBuilder &rb, Location rl, Value i, ValueRange a1) {
+              SmallVector<Value> next(a1.begin(), a1.end());
+              Value rowAt = arith::AddIOp::create(
+                  rb, rl, base[0], arith::MulIOp::create(rb, rl, i, idx(rb, rl, dh * wp)));
+              std::map<int64_t, Value> elems;
+              for (int64_t j = 0; j < kw; ++j) {
+                SmallVector<Value> wv;
+                for (int64_t v = 0; v < fv; ++v)
+                  wv.push_back(vector::TransferReadOp::create(
+                      rb, rl, f16, wc, ValueRange{wblk[v], c, i, idx(rb, rl, j), idx(rb, rl, 0)},
+                      minor, zero, Value(), rb.getBoolArrayAttr({true})));
+                for (int64_t p = 0; p < np; ++p) {
+                  int64_t off = p * sw + j * dw;
+                  Value &bc = elems[off];
+                  if (!bc) {
+                    Value at = arith::AddIOp::create(rb, rl, rowAt, idx(rb, rl, off));
+                    bc = vector::BroadcastOp::create(
+                        rb, rl, f16, tensor::ExtractOp::create(rb, rl, xf, ValueRange{n, c, at}));
+                  }
+                  for (int64_t v = 0; v < fv; ++v)
+                    next[p * fv + v] = vector::FMAOp::create(rb, rl, bc, wv[v], next[p * fv + v]);
+                }
+              }
+              return next;
+            };
+            if (kh > 3)
+              return constLoop(cb, cl, 0, kh, 1, a0, row);
+            SmallVector<Value> a(a0.begin(), a0.end());
+            for (int64_t i = 0; i < kh; ++i)
+              a = row(cb, cl, idx(cb, cl, i), a);
+            return a;
+          });
+    } else {
+      // The kernel rows and columns outer, the input channels inner: each
+      // tap's loop over channels broadcasts elements at distinct addresses
+      // (tiles across rows, or too many distinct elements per row to keep
+      // in registers).
+      acc =
+          constLoop(tb, l, 0, kh, 1, init, [&](OpBuilder &rb, Location rl, Value i, ValueRange a0) {
+            Value rowOff = arith::MulIOp::create(rb, rl, i, idx(rb, rl, dh * wp));
+            SmallVector<Value> a1(a0.begin(), a0.end());
+            for (int64_t j = 0; j < kw; ++j) {
+              Value tapOff = arith::AddIOp::create(rb, rl, rowOff, idx(rb, rl, j * dw));
+              SmallVector<Value> at;
+              for (int64_t p = 0; p < np; ++p)
+                at.push_back(arith::AddIOp::create(rb, rl, base[p], tapOff));
+              a1 = constLoop(
+                  rb, rl, 0, cin, 1, a1, [&](OpBuilder &cb, Location cl, Value c, ValueRange a2) {
+                    SmallVector<Value> next(a2.begin(), a2.end()), wv;
+                    for (int64_t v = 0; v < fv; ++v)
+                      wv.push_back(vector::TransferReadOp::create(
+                          cb, cl, f16, wc,
+                          ValueRange{wblk[v], i, idx(cb, cl, j), c, idx(cb, cl, 0)}, minor, zero,
+                          Value(), cb.getBoolArrayAttr({true})));
+                    for (int64_t p = 0; p < np; ++p) {
+                      Value e = tensor::ExtractOp::create(cb, cl, xf, ValueRange{n, c, at[p]});
+                      Value bc = vector::BroadcastOp::create(cb, cl, f16, e);
+                      for (int64_t v = 0; v < fv; ++v)
+                        next[p * fv + v] =
+                            vector::FMAOp::create(cb, cl, bc, wv[v], next[p * fv + v]);
+                    }
+                    return next;
+                  });
+            }
+            return a1;
+          });
+    }
+    // Bias and activation on the channel vectors; then each vector of
+    // channels transposed with the tile's others into rows of the np pixels
+    // of one channel (transposeTile), and the residual and the stores on
+    // those rows (NCHW: contiguous).
+    auto rowMask = [&](OpBuilder &mb, Location ml) -> Value {
+      SmallVector<bool> m(8, false);
+      for (int64_t p = 0; p < np; ++p)
+        m[p] = true;
+      auto mt = VectorType::get({8}, mb.getI1Type());
+      return arith::ConstantOp::create(mb, ml, mt, DenseElementsAttr::get(mt, ArrayRef<bool>(m)));
+    };
+    auto minor3 = AffineMapAttr::get(AffineMap::getMinorIdentityMap(3, 1, tb.getContext()));
+    Value mask = rowMask(tb, l);
+    for (int64_t v = 0; v < fv; ++v) {
+      Value f0 = arith::MulIOp::create(tb, l, wblk[v], idx(tb, l, 16));
+      Value bvec = vector::TransferReadOp::create(tb, l, f16, biasT, ValueRange{f0}, zero,
+                                                  ArrayRef<bool>{true});
+      SmallVector<Value> vs;
+      for (int64_t p = 0; p < np; ++p)
+        vs.push_back(floatActivation(tb, l, arith::AddFOp::create(tb, l, acc[p * fv + v], bvec),
+                                     act, lo, hi));
+      SmallVector<Value> rows = transposeTile(tb, l, vs);
+      for (int64_t e = 0; e < 16; ++e) {
+        Value f = arith::AddIOp::create(tb, l, f0, idx(tb, l, e));
+        Value r = rows[e];
+        if (residual) {
+          Value o = vector::TransferReadOp::create(tb, l, f8, resFlat, ValueRange{n, f, p0}, minor3,
+                                                   zero, mask, tb.getBoolArrayAttr({false}));
+          r = residual->xFirst ? arith::AddFOp::create(tb, l, o, r)
+                               : arith::AddFOp::create(tb, l, r, o);
+          r = floatActivation(tb, l, r, "clamp", residual->lo, residual->hi);
+        }
+        cur = vector::TransferWriteOp::create(tb, l, r, cur, ValueRange{n, f, p0}, minor3, mask,
+                                              tb.getBoolArrayAttr({false}))
+                  .getResult();
+      }
+    }
+    return cur;
+  };
+
+  // The blocks of `fvT` vectors of channels from vector vecLo, in parallel.
+  auto blocks = [&](Value out, int64_t vecLo, int64_t count, int64_t fvT) -> Value {
+    return constParallelLoop(
+        b, loc, 0, nN * count, 1, ValueRange{out},
+        [&](OpBuilder &ob, Location l, Value t, ValueRange a) {
+          Value n = arith::DivUIOp::create(ob, l, t, idx(ob, l, count));
+          Value vec0 = arith::AddIOp::create(
+              ob, l, idx(ob, l, vecLo),
+              arith::MulIOp::create(ob, l, arith::RemUIOp::create(ob, l, t, idx(ob, l, count)),
+                                    idx(ob, l, fvT)));
+          if (ow < 4) {
+            int64_t main = plane / 8 * 8;
+            Value cur = constLoop(
+                ob, l, 0, main, 8, a, [&](OpBuilder &pb, Location pl, Value p0, ValueRange a2) {
+                  return SmallVector<Value>{tile(pb, pl, n, vec0, fvT, p0, 8, false, a2[0])};
+                })[0];
+            if (main < plane)
+              cur = tile(ob, l, n, vec0, fvT, idx(ob, l, main), plane - main, false, cur);
+            return SmallVector<Value>{cur};
+          }
+          return constLoop(
+              ob, l, 0, oh, 1, a, [&](OpBuilder &yb, Location yl, Value y, ValueRange a1) {
+                Value row0 = arith::MulIOp::create(yb, yl, y, idx(yb, yl, ow));
+                Value cur = constLoop(yb, yl, 0, full * wid, wid, a1,
+                                      [&](OpBuilder &pb, Location pl, Value x0, ValueRange a2) {
+                                        Value p0 = arith::AddIOp::create(pb, pl, row0, x0);
+                                        return SmallVector<Value>{
+                                            tile(pb, pl, n, vec0, fvT, p0, wid, true, a2[0])};
+                                      })[0];
+                if (full * wid < ow)
+                  cur = tile(yb, yl, n, vec0, fvT,
+                             arith::AddIOp::create(yb, yl, row0, idx(yb, yl, full * wid)),
+                             ow - full * wid, true, cur);
+                return SmallVector<Value>{cur};
+              });
+        })[0];
+  };
+  // Pairs of vectors, then the odd one (F = 400: 12 pairs and one).
+  Value out = emptyLike(b, loc, {nN, fN, plane}, f32);
+  if (pairs)
+    out = blocks(out, 0, pairs, 2);
+  if (vecs % 2)
+    out = blocks(out, 2 * pairs, 1, 1);
+  return tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh, ow}, f32), out,
+                                       SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+}
+
+} // namespace mlir::octet::cpu
