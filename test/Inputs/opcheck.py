@@ -835,11 +835,12 @@ def case_fconv_channels(rng, work, requant, params=None):
     (floatConvOverChannels, with AVX-512): 16-64 output channels and at
     least 128 products per output, on planes under 8 pixels wide (1-3: tiles
     across rows; 4-7: row segments), strided kernels (3x3/2 and random
-    strides and dilations) and, with `lossy`, stride-1 planes of 9-15 pixels
-    square (whose pixel vectors would lose over 5% of their lanes); random
-    pads, a fused activation (none, Relu, Clip, SiLU) and, a third of the
-    time each, a residual Add of a graph input then nothing, a Relu or a
-    Clip. Against float64 numpy."""
+    strides and dilations), with `lossy` stride-1 planes of 9-15 pixels
+    square (whose pixel vectors would lose over 5% of their lanes), with
+    `stem` 7x7/2 kernels over 3-4 channels (which space-to-depth would give
+    zero taps); random pads, a fused activation (none, Relu, Clip, SiLU)
+    and, a third of the time each, a residual Add of a graph input then
+    nothing, a Relu or a Clip. Against float64 numpy."""
     p = params or {}
     n = int(rng.integers(1, 3))
     m = int(rng.choice([16, 32, 48, 64]))
@@ -850,13 +851,20 @@ def case_fconv_channels(rng, work, requant, params=None):
         kh, kw, st, dil = 3, 3, (2, 2), (1, 1)
     pads = [int(rng.integers(0, kh)), int(rng.integers(0, kw)), int(rng.integers(0, kh)),
             int(rng.integers(0, kw))]
+    if p.get("stem"):  # 7x7/2 over 1-3 channels: space-to-depth would add zero taps
+        kh = kw = 7
+        st, dil, pads = (2, 2), (1, 1), [3, 3, 3, 3]
     if p.get("lossy"):
         st = (1, 1)
         oh = ow = int(rng.choice([9, 10, 11, 14, 15]))  # 5.5-16% of the lanes lost
+    elif p.get("stem"):
+        oh, ow = int(rng.integers(1, 6)), int(rng.integers(8, 30))
     else:
         ow = int(rng.choice([1, 2, 3, 4, 5, 6, 7]))
         oh = int(rng.integers(1, 9))
     c = int(rng.integers(-(-128 // (kh * kw)), -(-128 // (kh * kw)) + 24))
+    if p.get("stem"):
+        c = int(rng.integers(3, 5))  # 147-196 products per output
     # The input that gives that output (plus up to stride - 1 unused rows).
     hgt = max(1, (oh - 1) * st[0] + dil[0] * (kh - 1) + 1 - pads[0] - pads[2] +
               int(rng.integers(0, st[0])))
@@ -1056,6 +1064,7 @@ CASES = {
     "fconv-residual": case_fconv_residual,
     "fconv-channels": case_fconv_channels,
     "fconv-channels-lossy": lambda r, w, q: case_fconv_channels(r, w, q, {"lossy": True}),
+    "fconv-channels-stem": lambda r, w, q: case_fconv_channels(r, w, q, {"stem": True}),
     "fconv-residual-strided": lambda r, w, q: case_fconv_residual(r, w, q, {"strided": True}),
     "fconv-residual-chunk": lambda r, w, q: case_fconv_residual(r, w, q, {"chunk": True}),
     "maxpool-small": lambda r, w, q: case_maxpool_rows(r, w, q, {"small": True}),

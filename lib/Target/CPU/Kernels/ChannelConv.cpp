@@ -236,35 +236,34 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
       // The kernel rows and columns outer, the input channels inner: each
       // tap's loop over channels broadcasts elements at distinct addresses
       // (tiles across rows, or too many distinct elements per row to keep
-      // in registers).
-      acc =
-          constLoop(tb, l, 0, kh, 1, init, [&](OpBuilder &rb, Location rl, Value i, ValueRange a0) {
-            Value rowOff = arith::MulIOp::create(rb, rl, i, idx(rb, rl, dh * wp));
-            SmallVector<Value> a1(a0.begin(), a0.end());
-            for (int64_t j = 0; j < kw; ++j) {
-              Value tapOff = arith::AddIOp::create(rb, rl, rowOff, idx(rb, rl, j * dw));
-              SmallVector<Value> at;
-              for (int64_t p = 0; p < np; ++p)
-                at.push_back(arith::AddIOp::create(rb, rl, base[p], tapOff));
-              a1 = constLoop(
-                  rb, rl, 0, cin, 1, a1, [&](OpBuilder &cb, Location cl, Value c, ValueRange a2) {
-                    SmallVector<Value> next(a2.begin(), a2.end()), wv;
+      // in registers). The tap columns are a loop too: unrolled, a short
+      // channel loop (a stem's 3) unrolled by LLVM let it load the elements
+      // that neighbouring pixels share across taps once, and spill them.
+      acc = constLoop(
+          tb, l, 0, kh * kw, 1, init, [&](OpBuilder &rb, Location rl, Value ij, ValueRange a0) {
+            Value i = arith::DivUIOp::create(rb, rl, ij, idx(rb, rl, kw));
+            Value j = arith::RemUIOp::create(rb, rl, ij, idx(rb, rl, kw));
+            Value tapOff = arith::AddIOp::create(
+                rb, rl, arith::MulIOp::create(rb, rl, i, idx(rb, rl, dh * wp)),
+                arith::MulIOp::create(rb, rl, j, idx(rb, rl, dw)));
+            SmallVector<Value> at;
+            for (int64_t p = 0; p < np; ++p)
+              at.push_back(arith::AddIOp::create(rb, rl, base[p], tapOff));
+            return constLoop(
+                rb, rl, 0, cin, 1, a0, [&](OpBuilder &cb, Location cl, Value c, ValueRange a2) {
+                  SmallVector<Value> next(a2.begin(), a2.end()), wv;
+                  for (int64_t v = 0; v < fv; ++v)
+                    wv.push_back(vector::TransferReadOp::create(
+                        cb, cl, f16, wc, ValueRange{wblk[v], i, j, c, idx(cb, cl, 0)}, minor, zero,
+                        Value(), cb.getBoolArrayAttr({true})));
+                  for (int64_t p = 0; p < np; ++p) {
+                    Value e = tensor::ExtractOp::create(cb, cl, xf, ValueRange{n, c, at[p]});
+                    Value bc = vector::BroadcastOp::create(cb, cl, f16, e);
                     for (int64_t v = 0; v < fv; ++v)
-                      wv.push_back(vector::TransferReadOp::create(
-                          cb, cl, f16, wc,
-                          ValueRange{wblk[v], i, idx(cb, cl, j), c, idx(cb, cl, 0)}, minor, zero,
-                          Value(), cb.getBoolArrayAttr({true})));
-                    for (int64_t p = 0; p < np; ++p) {
-                      Value e = tensor::ExtractOp::create(cb, cl, xf, ValueRange{n, c, at[p]});
-                      Value bc = vector::BroadcastOp::create(cb, cl, f16, e);
-                      for (int64_t v = 0; v < fv; ++v)
-                        next[p * fv + v] =
-                            vector::FMAOp::create(cb, cl, bc, wv[v], next[p * fv + v]);
-                    }
-                    return next;
-                  });
-            }
-            return a1;
+                      next[p * fv + v] = vector::FMAOp::create(cb, cl, bc, wv[v], next[p * fv + v]);
+                  }
+                  return next;
+                });
           });
     }
     // Bias and activation on the channel vectors; then each vector of

@@ -306,15 +306,20 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         bool stem = cin <= 4 && kh == 3 && kw == 3 && strides[0] == 2 && strides[1] == 2 &&
                     dil[0] == 1 && dil[1] == 1;
         // Vectors over output channels (floatConvOverChannels) where pixel
-        // vectors would lose over 5% of their lanes (14x14 planes: 6%) and
-        // for what would take im2col rows and transposes (planes under 8
-        // pixels wide, 7x7: 23% of the lanes; strided kernels without
-        // space-to-depth). Not before a MaxPool that the direct kernel takes.
+        // vectors would lose over 5% of their lanes (14x14 planes: 6%), for
+        // what would take im2col rows and transposes (planes under 8 pixels
+        // wide, 7x7: 23% of the lanes; strided kernels without
+        // space-to-depth), and for space-to-depth with zero taps (resnet50's
+        // stem, 3.35 -> 2.61 ms with its pool). Not before a MaxPool that the
+        // direct kernel takes.
         int64_t plane = outShape[2] * outShape[3], lanes = (plane + 15) / 16 * 16;
         bool toPool = op->hasOneUse() && isa<MaxPool2DOp>(*op->user_begin());
         bool viaS2d = spaceToDepthPays(wShape, strides, dil) || stem;
+        // Space-to-depth that adds zero taps (a 7x7/2 stem: 192 products
+        // per output for 147) gives way to vectors over output channels.
+        bool s2dZeroTaps = kh % strides[0] || kw % strides[1];
         if (floatConvOverChannelsFits(wShape, 1, product.zmm) && floatKernelAct(act) &&
-            (direct ? (lanes - plane) * 20 > lanes && !toPool : !viaS2d)) {
+            (direct ? (lanes - plane) * 20 > lanes && !toPool : !viaS2d || s2dZeroTaps)) {
           std::optional<ResidualAdd> res = silu ? std::nullopt : residualAdd(op);
           Value other = res ? rewriter.getRemappedValue(res->other) : Value();
           if (other) {
