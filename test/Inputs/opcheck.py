@@ -838,7 +838,8 @@ def case_fconv_channels(rng, work, requant, params=None):
     strides and dilations), with `lossy` stride-1 planes of 9-15 pixels
     square (whose pixel vectors would lose over 5% of their lanes), with
     `stem` 7x7/2 kernels over 3-4 channels (which space-to-depth would give
-    zero taps); random pads, a fused activation (none, Relu, Clip, SiLU)
+    zero taps), with `pointwise` strided 1x1 kernels without padding (run on
+    a strided copy of the input); random pads, a fused activation (none, Relu, Clip, SiLU)
     and, a third of the time each, a residual Add of a graph input then
     nothing, a Relu or a Clip. Against float64 numpy."""
     p = params or {}
@@ -851,6 +852,9 @@ def case_fconv_channels(rng, work, requant, params=None):
         kh, kw, st, dil = 3, 3, (2, 2), (1, 1)
     pads = [int(rng.integers(0, kh)), int(rng.integers(0, kw)), int(rng.integers(0, kh)),
             int(rng.integers(0, kw))]
+    if p.get("pointwise"):  # strided 1x1 without padding: on a strided copy of the input
+        kh = kw = 1
+        st, dil, pads = (int(rng.integers(1, 4)), int(rng.integers(2, 4))), (1, 1), [0, 0, 0, 0]
     if p.get("stem"):  # 7x7/2 over 1-3 channels: space-to-depth would add zero taps
         kh = kw = 7
         st, dil, pads = (2, 2), (1, 1), [3, 3, 3, 3]
@@ -1065,6 +1069,7 @@ CASES = {
     "fconv-channels": case_fconv_channels,
     "fconv-channels-lossy": lambda r, w, q: case_fconv_channels(r, w, q, {"lossy": True}),
     "fconv-channels-stem": lambda r, w, q: case_fconv_channels(r, w, q, {"stem": True}),
+    "fconv-channels-pointwise": lambda r, w, q: case_fconv_channels(r, w, q, {"pointwise": True}),
     "fconv-residual-strided": lambda r, w, q: case_fconv_residual(r, w, q, {"strided": True}),
     "fconv-residual-chunk": lambda r, w, q: case_fconv_residual(r, w, q, {"chunk": True}),
     "maxpool-small": lambda r, w, q: case_maxpool_rows(r, w, q, {"small": True}),

@@ -318,26 +318,16 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         // Space-to-depth that adds zero taps (a 7x7/2 stem: 192 products
         // per output for 147) gives way to vectors over output channels.
         bool s2dZeroTaps = kh % strides[0] || kw % strides[1];
-        if (floatConvOverChannelsFits(wShape, 1, product.zmm) && floatKernelAct(act) &&
-            (direct ? (lanes - plane) * 20 > lanes && !toPool : !viaS2d || s2dZeroTaps)) {
-          std::optional<ResidualAdd> res = silu ? std::nullopt : residualAdd(op);
-          Value other = res ? rewriter.getRemappedValue(res->other) : Value();
-          if (other) {
-            ResidualEpilogue re = residualEpilogue(*res, other);
-            replaceResidual(rewriter, op, *res,
-                            floatConvOverChannels(rewriter, loc, xin, op.getPads(), strides, dil,
-                                                  fwc->f, wShape, outShape, fb, act, lo, hi, &re));
-            return success();
-          }
-          replaceConv(rewriter, op, silu,
-                      floatConvOverChannels(rewriter, loc, xin, op.getPads(), strides, dil, fwc->f,
-                                            wShape, outShape, fb, act, lo, hi));
-          return success();
-        }
-        if (direct && subsample) {
+        bool overChannels =
+            floatConvOverChannelsFits(wShape, 1, product.zmm) && floatKernelAct(act) &&
+            (direct ? (lanes - plane) * 20 > lanes && !toPool : !viaS2d || s2dZeroTaps);
+        if ((direct || overChannels) && subsample) {
           inShape = {inShape[0], inShape[1], outShape[2], outShape[3]};
-          // Copied into planes of their own (the kernel reads whole vectors;
-          // a strided view would have a column stride).
+          // Copied into planes of their own (the direct kernel reads whole
+          // vectors; a strided view would have a column stride; the
+          // channel-vector kernel then reads a quarter of the data, not
+          // every other line of every other row: resnet50's 1x1/2 512 ->
+          // 1024 with its residual Add, 8.5% -> 7.2% of its third stage).
           AffineExpr d0, d1, d2, d3;
           bindDims(ctx, d0, d1, d2, d3);
           auto pick = AffineMap::get(4, 0, {d0, d1, d2 * strides[0], d3 * strides[1]}, ctx);
@@ -350,6 +340,24 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
                       linalg::YieldOp::create(nb, nl, a[0]);
                     })
                     .getResult(0);
+        }
+        if (overChannels) {
+          SmallVector<int64_t, 2> st(strides.begin(), strides.end());
+          if (subsample)
+            st = {1, 1};
+          std::optional<ResidualAdd> res = silu ? std::nullopt : residualAdd(op);
+          Value other = res ? rewriter.getRemappedValue(res->other) : Value();
+          if (other) {
+            ResidualEpilogue re = residualEpilogue(*res, other);
+            replaceResidual(rewriter, op, *res,
+                            floatConvOverChannels(rewriter, loc, xin, op.getPads(), st, dil, fwc->f,
+                                                  wShape, outShape, fb, act, lo, hi, &re));
+            return success();
+          }
+          replaceConv(rewriter, op, silu,
+                      floatConvOverChannels(rewriter, loc, xin, op.getPads(), st, dil, fwc->f,
+                                            wShape, outShape, fb, act, lo, hi));
+          return success();
         }
         // Stride 1 with rows of 8+ pixels: the direct kernel, no im2col
         // (digits float: conv2 on 8x8 images, 4.4 -> 1.5 ms).
