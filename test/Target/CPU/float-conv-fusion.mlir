@@ -139,11 +139,14 @@ func.func @pointwise(%x: tensor<1x8x14x14xf32>) -> tensor<1x16x14x14xf32> {
 // A convolution whose one reader is an Add (the residual connection), read
 // by a ReLU: the kernel adds the Add's other operand (here its left one,
 // kept on the left) to each output vector and clamps it before the store;
-// no elementwise op is left. The weight is laid out for 4-row tiles, the 4
-// rows' weights interleaved ([ceil(F / 4), C, KH, KW, 4]).
+// no elementwise op is left; the tile asks for the residual's lines
+// (octet_cpu.prefetch) before its products. The weight is laid out for
+// 4-row tiles, the 4 rows' weights interleaved ([ceil(F / 4), C, KH, KW,
+// 4]).
 // CHECK-LABEL: func @residual_relu
 // CHECK: arith.constant dense<5.000000e-01> : tensor<3x8x1x1x4xf32>
 // CHECK: %[[RES:.*]] = tensor.collapse_shape %arg1 {{.*}} into tensor<1x12x256xf32>
+// CHECK: octet_cpu.prefetch %[[RES]][{{.*}}] : tensor<1x12x256xf32>
 // CHECK: vector.fma
 // CHECK: %[[R:.*]] = vector.transfer_read %[[RES]][{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<1x12x256xf32>, vector<16xf32>
 // CHECK: %[[S:.*]] = arith.addf %[[R]], %{{.*}} : vector<16xf32>
@@ -297,6 +300,7 @@ func.func @over_channels(%x: tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32> {
 // CHECK-LABEL: func @over_channels_residual
 // ZMM: %[[RES:.*]] = tensor.collapse_shape %arg1 {{.*}} into tensor<1x32x49xf32>
 // ZMM: arith.constant dense_resource<octet_const> : tensor<2x3x3x64x16xf32>
+// ZMM: octet_cpu.prefetch %[[RES]][{{.*}}] : tensor<1x32x49xf32>
 // ZMM: vector.fma %{{.*}} : vector<16xf32>
 // ZMM: vector.shuffle
 // ZMM: %[[R:.*]] = vector.transfer_read %[[RES]][{{.*}}], %{{.*}}, %{{.*}} : tensor<1x32x49xf32>, vector<8xf32>

@@ -29,3 +29,11 @@ func.func @round_to_int_lanes(%f: vector<16xf32>) {
   %i = "octet_cpu.round_to_int"(%f) : (vector<16xf32>) -> vector<8xi32>
   return
 }
+
+// -----
+
+func.func @prefetch_indices(%t: tensor<4x64xf32>, %i: index) {
+  // expected-error @+1 {{takes 2 indices, not 1}}
+  octet_cpu.prefetch %t[%i] : tensor<4x64xf32>
+  return
+}

@@ -17,3 +17,10 @@ func.func @requant_steps(%f: vector<16xf32>, %a: vector<16xi32>) -> (vector<16xi
   %b = octet_cpu.narrow_sat4 %i, %a, %a, %a {zp = 3 : i64, is_signed = false} : vector<16xi32> -> vector<64xi8>
   return %i, %b : vector<16xi32>, vector<64xi8>
 }
+
+// CHECK-LABEL: func @prefetch
+// CHECK: octet_cpu.prefetch %{{.*}}[%{{.*}}, %{{.*}}] : tensor<4x64xf32>
+func.func @prefetch(%t: tensor<4x64xf32>, %i: index) {
+  octet_cpu.prefetch %t[%i, %i] : tensor<4x64xf32>
+  return
+}

@@ -193,6 +193,17 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
       wblk.push_back(arith::AddIOp::create(tb, l, vec0, idx(tb, l, v)));
     Value zv = arith::ConstantOp::create(tb, l, f16, DenseElementsAttr::get(f16, 0.0f));
     SmallVector<Value> init(fv * np, zv);
+    // The residual rows this tile adds, asked for now (their first and
+    // last pixels' lines) and read in the epilogue after the products.
+    if (residual)
+      for (int64_t v = 0; v < fv; ++v)
+        for (int64_t e = 0; e < 16; ++e) {
+          Value f = arith::AddIOp::create(
+              tb, l, arith::MulIOp::create(tb, l, wblk[v], idx(tb, l, 16)), idx(tb, l, e));
+          for (int64_t at : {int64_t(0), np - 1})
+            PrefetchOp::create(tb, l, resFlat,
+                               ValueRange{n, f, arith::AddIOp::create(tb, l, p0, idx(tb, l, at))});
+        }
     SmallVector<Value> acc;
     if (cOuter) {
       // Input channel outer, then the kernel rows; each row's distinct

@@ -1,6 +1,6 @@
 //===- CPUDialect.h - the octet_cpu dialect ---------------------*- C++ -*-===//
 //
-// The ops of the CPU target's int8 kernels (CPUOps.td).
+// The ops of the CPU target's kernels (CPUOps.td).
 //
 //===----------------------------------------------------------------------===//
 
@@ -8,6 +8,7 @@
 #define OCTET_TARGET_CPU_IR_CPUDIALECT_H
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"

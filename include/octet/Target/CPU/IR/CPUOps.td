@@ -15,6 +15,7 @@ include "mlir/IR/OpBase.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/IR/CommonTypeConstraints.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.td"
 
 def OctetCPU_Dialect : Dialect {
   let name = "octet_cpu";
@@ -52,6 +53,30 @@ def OctetCPU_Dot4Op : OctetCPU_Op<"dot4", [Pure, AllTypesMatch<["acc", "lhs", "r
                        VectorOfRankAndType<[1], [I32]>:$rhs);
   let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
   let assemblyFormat = "$acc `,` $lhs `,` $rhs attr-dict `:` type($result)";
+}
+
+def OctetCPU_PrefetchOp : OctetCPU_Op<"prefetch", [
+    DeclareOpInterfaceMethods<BufferizableOpInterface,
+        ["bufferizesToMemoryRead", "bufferizesToMemoryWrite", "getAliasingValues",
+         "bufferize"]>]> {
+  let summary = "a hint to bring one element's cache line into L1";
+  let description = [{
+    Reads nothing and changes nothing: asks the cache to load the line
+    that holds `source[indices]` (for reading, into every level). The
+    kernels issue it for data they read later in a tile (a residual Add's
+    operand, read in the epilogue) while the tile's products run.
+    Bufferization turns it into `memref.prefetch` of the tensor's buffer.
+    It has no declared memory effects, so that it is neither hoisted nor
+    removed.
+
+    Example:
+    ```mlir
+    octet_cpu.prefetch %t[%n, %c, %p] : tensor<1x256x3136xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$source, Variadic<Index>:$indices);
+  let assemblyFormat = "$source `[` $indices `]` attr-dict `:` type($source)";
+  let hasVerifier = 1;
 }
 
 def OctetCPU_RoundToIntOp : OctetCPU_Op<"round_to_int",
