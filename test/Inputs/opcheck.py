@@ -833,7 +833,7 @@ def case_fconv_residual(rng, work, requant, params=None):
 def case_fconv_channels(rng, work, requant, params=None):
     """Float convolutions that run with vectors over 16 output channels
     (floatConvOverChannels, with AVX-512): 16-64 output channels and at
-    least 128 products per output, on planes under 8 pixels wide (1-3: tiles
+    least 512 products per output at stride 1 (128 strided), on planes under 8 pixels wide (1-3: tiles
     across rows; 4-7: row segments), strided kernels (3x3/2 and random
     strides and dilations), with `lossy` stride-1 planes of 9-15 pixels
     square (whose pixel vectors would lose over 5% of their lanes), with
@@ -866,7 +866,10 @@ def case_fconv_channels(rng, work, requant, params=None):
     else:
         ow = int(rng.choice([1, 2, 3, 4, 5, 6, 7]))
         oh = int(rng.integers(1, 9))
-    c = int(rng.integers(-(-128 // (kh * kw)), -(-128 // (kh * kw)) + 24))
+    # Unit-stride kernels take it from 512 products per output, strided ones
+    # from 128.
+    least = 512 if st == (1, 1) else 128
+    c = int(rng.integers(-(-least // (kh * kw)), -(-least // (kh * kw)) + 24))
     if p.get("stem"):
         c = int(rng.integers(3, 5))  # 147-196 products per output
     # The input that gives that output (plus up to stride - 1 unused rows).

@@ -263,17 +263,17 @@ func.func @stem(%x: tensor<1x3x32x32xf32>) -> tensor<1x16x16x16xf32> {
 
 // -----
 
-// A 3x3 convolution with 7x7 output planes and 32 output channels (over
-// 1024 products per output): vectors of 16 output channels (pixel vectors
+// A 3x3 convolution with 7x7 output planes and 32 output channels (576
+// products per output): vectors of 16 output channels (pixel vectors
 // would lose 15 of 64 lanes), the weight packed [F/16, C, KH, KW, 16] and
 // the 9x9 padded planes' elements broadcast; each tile of 7 pixels by 16
 // channels is transposed (shuffles) into rows of 7 pixels, stored under a
 // mask of 7 lanes. Without AVX-512: im2col rows and the product (no such
 // packed weight).
 // CHECK-LABEL: func @over_channels
-// ZMM: tensor.collapse_shape %{{.*}} into tensor<1x32x81xf32>
-// ZMM: arith.constant dense_resource<octet_const> : tensor<2x32x3x3x16xf32>
-// ZMM: tensor.extract %{{.*}} : tensor<1x32x81xf32>
+// ZMM: tensor.collapse_shape %{{.*}} into tensor<1x64x81xf32>
+// ZMM: arith.constant dense_resource<octet_const> : tensor<2x64x3x3x16xf32>
+// ZMM: tensor.extract %{{.*}} : tensor<1x64x81xf32>
 // ZMM: vector.fma %{{.*}} : vector<16xf32>
 // ZMM: arith.constant dense<[true, true, true, true, true, true, true, false]> : vector<8xi1>
 // ZMM: arith.maximumf %{{.*}} : vector<16xf32>
@@ -282,10 +282,10 @@ func.func @stem(%x: tensor<1x3x32x32xf32>) -> tensor<1x16x16x16xf32> {
 // ZMM: vector.transfer_write %{{.*}}, %{{.*}} : vector<8xf32>, tensor<1x32x49xf32>
 // YMM-NOT: 3x3x16xf32
 // CHECK: return
-func.func @over_channels(%x: tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32> {
-  %w = arith.constant dense<0.5> : tensor<32x32x3x3xf32>
+func.func @over_channels(%x: tensor<1x64x7x7xf32>) -> tensor<1x32x7x7xf32> {
+  %w = arith.constant dense<0.5> : tensor<32x64x3x3xf32>
   %b = arith.constant dense<0.25> : tensor<32xf32>
-  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x32x7x7xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>) -> tensor<1x32x7x7xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x64x7x7xf32>, tensor<32x64x3x3xf32>, tensor<32xf32>) -> tensor<1x32x7x7xf32>
   return %0 : tensor<1x32x7x7xf32>
 }
 

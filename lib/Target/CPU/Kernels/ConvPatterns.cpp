@@ -318,9 +318,15 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         // Space-to-depth that adds zero taps (a 7x7/2 stem: 192 products
         // per output for 147) gives way to vectors over output channels.
         bool s2dZeroTaps = kh % strides[0] || kw % strides[1];
-        bool overChannels =
-            floatConvOverChannelsFits(wShape, 1, product.zmm) && floatKernelAct(act) &&
-            (direct ? (lanes - plane) * 20 > lanes && !toPool : !viaS2d || s2dZeroTaps);
+        // Unit-stride ones (lossy planes, planes under 8 wide) need 512
+        // products per output to pay for the transposed stores: regnet's
+        // 1x1 160 -> 160 at 14x14 and 400 -> 400 at 7x7 ran slower.
+        int64_t products = cin * kh * kw;
+        bool overChannels = floatConvOverChannelsFits(wShape, 1, product.zmm) &&
+                            floatKernelAct(act) &&
+                            (direct ? (lanes - plane) * 20 > lanes && !toPool && products >= 512
+                             : unitStride ? products >= 512
+                                          : !viaS2d || s2dZeroTaps);
         if ((direct || overChannels) && subsample) {
           inShape = {inShape[0], inShape[1], outShape[2], outShape[3]};
           // Copied into planes of their own (the direct kernel reads whole
