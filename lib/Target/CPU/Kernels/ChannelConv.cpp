@@ -87,16 +87,16 @@ static SmallVector<Value> transposeTile(OpBuilder &b, Location loc, ArrayRef<Val
 }
 
 /// The kernel: the input padded once (zeros) so that every tap of every
-/// output pixel is in its plane; the weight packed [F/16][KH][KW][C][16];
-/// a tile of `fv` vectors of 16 output channels times `pt` consecutive
-/// output pixels (row-major over the plane, so tiles run across rows) in
-/// fv x pt accumulators. Each tap loads the fv weight vectors and
-/// broadcasts one input element per pixel. The sums run from zero over
-/// (i, j, c), input channel innermost (the order of the im2col product's
-/// channels-last rows, without its blocks of 256), then the bias, the
-/// activation and the residual.
-/// Blocks of output channels are the parallel tasks; a block's weight
-/// panel then stays in L2 while its pixel tiles run.
+/// output pixel is in its plane; a tile of `fv` vectors of 16 output
+/// channels times `np` consecutive output pixels (a row segment, or across
+/// rows in planes under 4 wide) in fv x np accumulators. Each tap loads the
+/// fv weight vectors and broadcasts one input element per pixel. The sums
+/// run from zero over (c, i, j), input channel outermost, with the weight
+/// packed [F/16][C][KH][KW][16] (`cOuter`, where the registers allow), or
+/// over (i, j, c) with [F/16][KH][KW][C][16]; then the bias, the
+/// activation and the residual. Blocks of output channels (and runs of
+/// rows where they are few) are the parallel tasks; a block's weight panel
+/// then stays in L2 while its pixel tiles run.
 Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
                             ArrayRef<int64_t> strides, ArrayRef<int64_t> dil,
                             const std::vector<double> &w, ArrayRef<int64_t> wShape,
@@ -172,8 +172,9 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
   auto minor = AffineMapAttr::get(AffineMap::getMinorIdentityMap(5, 1, b.getContext()));
 
   // The tile of `np` (at most 8) consecutive pixels of the flat plane from
-  // p0 in image n and channel block fb; with `inRow` they lie in one output
-  // row, so that their inputs are at constant offsets from the first's.
+  // p0 in image n and the fv channel vectors from vec0; with `inRow` they
+  // lie in one output row, so that their inputs are at constant offsets
+  // from the first's.
   auto tile = [&](OpBuilder &tb, Location l, Value n, Value vec0, int64_t fv, Value p0, int64_t np,
                   bool inRow, Value cur) -> Value {
     auto inputAt = [&](Value pix) -> Value {
