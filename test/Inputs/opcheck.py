@@ -997,6 +997,55 @@ def case_fconv(rng, work, requant, params=None):
     return report("fconv", got, want, exact=False, atol=1e-4 * max(1.0, float(np.abs(out).max())))
 
 
+def case_fconv_dw_strided(rng, work, requant, params=None):
+    """Strided float depthwise convolutions (floatDepthwiseStrided with
+    AVX-512: read from the input planes, no padded copy): strides 1-3 by 1-4
+    (not both 1), kernels 1-5 by 1-5, dilations 1-2, pads 0-3 per side
+    (some past the kernel's span), output rows of 1-7, 8-40 or 60-130
+    pixels (1 to 9 vectors; the last one masked), 1-3 images of 1-20
+    channels, with a fused activation (none, Relu, Clip, SiLU either way
+    round). Against float64 numpy."""
+    n, c = int(rng.integers(1, 4)), int(rng.integers(1, 21))
+    kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    st = (int(rng.integers(1, 4)), int(rng.integers(1, 5)))
+    if st == (1, 1):
+        st = (2, 2)
+    dil = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    pads = [int(v) for v in rng.integers(0, 4, 4)]
+    ow = int(rng.choice([int(rng.integers(1, 8)), int(rng.integers(8, 41)),
+                         int(rng.integers(60, 131))]))
+    oh = int(rng.integers(1, 9))
+    hgt = max(1, (oh - 1) * st[0] + dil[0] * (kh - 1) + 1 - pads[0] - pads[2] +
+              int(rng.integers(0, st[0])))
+    wid = max(1, (ow - 1) * st[1] + dil[1] * (kw - 1) + 1 - pads[1] - pads[3] +
+              int(rng.integers(0, st[1])))
+    x = rng.standard_normal((n, c, hgt, wid)).astype(F32)
+    w = rng.standard_normal((c, 1, kh, kw)).astype(F32)
+    b = rng.standard_normal(c).astype(F32)
+    act = str(rng.choice(["none", "relu", "clip", "silu", "silu_rev"]))
+    nodes = [h.make_node("Conv", ["x", "w", "b"], ["c" if act != "none" else "y"], name="conv",
+                         pads=pads, dilations=list(dil), kernel_shape=[kh, kw],
+                         strides=list(st), group=c)]
+    inits = [const("w", w), const("b", b)]
+    if act.startswith("silu"):
+        nodes.append(h.make_node("Sigmoid", ["c"], ["s"], name="sigmoid"))
+        nodes.append(h.make_node("Mul", ["c", "s"] if act == "silu" else ["s", "c"], ["y"],
+                                 name="mul"))
+    elif act == "relu":
+        nodes.append(h.make_node("Relu", ["c"], ["y"], name="relu"))
+    elif act == "clip":
+        nodes.append(h.make_node("Clip", ["c", "lo", "hi"], ["y"], name="clip"))
+        inits += [const("lo", F32(-0.5)), const("hi", F32(1.5))]
+    model = os.path.join(work, "m.onnx")
+    save(nodes, [("x", np.float32, list(x.shape))], [("y", np.float32)], inits, model)
+    out = act_ref(fconv_ref(x, w, b, pads, dil, st, c), act)
+    (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
+    print("depthwise %dx%d stride %s dil %s pads %s on %s -> %s, %s" % (
+        kh, kw, st, dil, pads, x.shape, out.shape, act))
+    return report("fconv-dw-strided", got, out.astype(F32), exact=False,
+                  atol=1e-4 * max(1.0, float(np.abs(out).max())))
+
+
 def case_qdq_conv_relu(rng, work, requant, params=None):
     """QDQ Conv -> Relu -> QuantizeLinear with a zero point above the type's
     minimum: ONNX Runtime cannot drop the Relu then, runs this Conv in float,
@@ -1112,6 +1161,7 @@ CASES = {
     "fconv-silu-stem": lambda r, w, q: case_fconv(r, w, q, {"silu": True, "strided": True,
                                                              "stem": True}),
     "fconv-silu-grouped": lambda r, w, q: case_fconv(r, w, q, {"silu": True, "grouped": True}),
+    "fconv-dw-strided": case_fconv_dw_strided,
     "fconv-dw-narrow": lambda r, w, q: case_fconv(r, w, q, {"depthwise": True, "narrow": True}),
     "fconv-dw-s2d-narrow": lambda r, w, q: case_fconv(
         r, w, q, {"s2d": True, "depthwise": True, "narrow": True}),

@@ -317,3 +317,28 @@ func.func @over_channels_residual(%x: tensor<1x64x14x14xf32>, %s: tensor<1x32x7x
   %2 = octet.clamp %1 {min = 0.0 : f32} : tensor<1x32x7x7xf32> -> tensor<1x32x7x7xf32>
   return %2 : tensor<1x32x7x7xf32>
 }
+
+// -----
+
+// A strided depthwise convolution (3x3/2, pads 1) with AVX-512 reads its
+// input planes as they are: per tap a read of 32 elements and a shuffle
+// that keeps every other one (zeros for the taps in the left padding), no
+// padded copy and no space-to-depth regrouping; rows of 10 outputs are
+// stored under a mask. Without AVX-512 it takes space-to-depth.
+// CHECK-LABEL: func @depthwise_strided
+// ZMM: %[[X:.*]] = tensor.collapse_shape %arg0 {{.*}} into tensor<1x8x400xf32>
+// ZMM-NOT: tensor<1x8x22x22xf32>
+// ZMM-NOT: tensor<1x32x
+// ZMM: vector.transfer_read %[[X]][{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<1x8x400xf32>, vector<32xf32>
+// ZMM: vector.shuffle %{{.*}}, %{{.*}} [32, 1, 3, 5, 7, 9, 11, 13, 15, 17, 32, 32, 32, 32, 32, 32] : vector<32xf32>, vector<32xf32>
+// ZMM: vector.fma %{{.*}} : vector<16xf32>
+// ZMM: arith.maximumf
+// ZMM: vector.transfer_write %{{.*}}, %{{.*}}[{{.*}}], %{{.*}} : vector<16xf32>, tensor<1x8x100xf32>
+// ZMM-NOT: linalg.generic
+// CHECK: return
+func.func @depthwise_strided(%x: tensor<1x8x20x20xf32>) -> tensor<1x8x10x10xf32> {
+  %w = arith.constant dense<0.5> : tensor<8x1x3x3xf32>
+  %b = arith.constant dense<0.25> : tensor<8xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, group = 8 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x8x20x20xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>) -> tensor<1x8x10x10xf32>
+  return %0 : tensor<1x8x10x10xf32>
+}

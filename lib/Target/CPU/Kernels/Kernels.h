@@ -257,6 +257,23 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
                             const ResidualEpilogue *residual = nullptr);
 
 //===----------------------------------------------------------------------===//
+// f32 strided depthwise convolutions (StridedDepthwise.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Whether floatDepthwiseStrided takes a depthwise convolution: AVX-512, a
+/// stride over 1 (at most 4 along rows), rows of at most 256 outputs.
+bool floatDepthwiseStridedFits(ArrayRef<int64_t> strides, ArrayRef<int64_t> outShape, bool zmm);
+/// An f32 depthwise convolution (groups = C = F; any pads, strides and
+/// dilations) from NCHW to NCHW, with vectors of 16 output pixels read
+/// straight from the input planes: no padded or regrouped copy. `act` as
+/// floatActivation's.
+Value floatDepthwiseStrided(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
+                            ArrayRef<int64_t> strides, ArrayRef<int64_t> dil,
+                            const std::vector<double> &w, ArrayRef<int64_t> wShape,
+                            ArrayRef<int64_t> outShape, ArrayRef<float> bias, StringRef act,
+                            std::optional<float> lo, std::optional<float> hi);
+
+//===----------------------------------------------------------------------===//
 // im2col, layouts and weights (Im2col.cpp)
 //===----------------------------------------------------------------------===//
 
