@@ -203,6 +203,9 @@ M["f_order_gap"] = lambda: model(
 M["f_order_gap_small"] = lambda: model(
     [h.make_node("GlobalAveragePool", ["x"], ["y"], name="gap")],
     [vi("x", F, [1, 8, 3, 5])], [vi("y", F, None)])
+M["f_order_gap_rows"] = lambda: model(
+    [h.make_node("GlobalAveragePool", ["x"], ["y"], name="gap")],
+    [vi("x", F, [1, 13, 7, 9])], [vi("y", F, None)])
 M["f_order_matmul_add"] = lambda: model(
     [h.make_node("MatMul", ["a", "b"], ["m"], name="mm"),
      h.make_node("Add", ["m", "c"], ["y"], name="bias")],

@@ -172,10 +172,86 @@ struct MaxPoolKernel : CPUKernelPattern<MaxPool2DOp> {
   }
 };
 
+/// A float GlobalAveragePool in MLAS's order (mlasOrderRowMeans: four
+/// lanes from +0.0, each whole block of four added in, the lanes halved
+/// pairwise, the rest added one by one, the sum divided by H W), with the
+/// lanes as a vector<4xf32> and 8 planes at a time: 8 independent chains of
+/// adds, not one chain of scalar adds per plane (efficientnet_b0's pools
+/// over 112x112 and 56x56 planes ran at 19 GB/s).
+struct GlobalAvgPoolKernel : CPUKernelPattern<GlobalAvgPool2DOp> {
+  using CPUKernelPattern::CPUKernelPattern;
+  LogicalResult matchAndRewrite(GlobalAvgPool2DOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStatic(op, rewriter)))
+      return failure();
+    auto inShape = rtt(op.getInput()).getShape();
+    Type el = rtt(adaptor.getInput()).getElementType();
+    if (qinfo(op.getInput().getType()).quantized || !el.isF32() || inShape[0] * inShape[1] == 0 ||
+        inShape[2] * inShape[3] < 4)
+      return failure();
+    Location loc = op.getLoc();
+    int64_t rows = inShape[0] * inShape[1], n = inShape[2] * inShape[3], whole = n / 4 * 4;
+    auto v4 = VectorType::get({4}, el);
+    Value x2 = tensor::CollapseShapeOp::create(rewriter, loc, RankedTensorType::get({rows, n}, el),
+                                               adaptor.getInput(),
+                                               SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
+    auto idx = cstIndex;
+    Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0.0f));
+    // Rows r0 .. r0 + g - 1 into `out`.
+    auto group = [&](OpBuilder &gb, Location l, Value r0, int64_t g, Value out) -> Value {
+      SmallVector<Value> rowIdx;
+      for (int64_t r = 0; r < g; ++r)
+        rowIdx.push_back(arith::AddIOp::create(gb, l, r0, idx(gb, l, r)));
+      Value z4 = arith::ConstantOp::create(gb, l, v4, DenseElementsAttr::get(v4, 0.0f));
+      SmallVector<Value> acc =
+          constLoop(gb, l, 0, whole, 4, SmallVector<Value>(g, z4),
+                    [&](OpBuilder &lb, Location ll, Value j, ValueRange a) {
+                      SmallVector<Value> next;
+                      for (int64_t r = 0; r < g; ++r)
+                        next.push_back(arith::AddFOp::create(
+                            lb, ll, a[r],
+                            vector::TransferReadOp::create(lb, ll, v4, x2, ValueRange{rowIdx[r], j},
+                                                           zero, ArrayRef<bool>{true})));
+                      return next;
+                    });
+      for (int64_t r = 0; r < g; ++r) {
+        SmallVector<Value> lanes;
+        for (int64_t t = 0; t < 4; ++t)
+          lanes.push_back(vector::ExtractOp::create(gb, l, acc[r], ArrayRef<int64_t>{t}));
+        Value sum = arith::AddFOp::create(gb, l, arith::AddFOp::create(gb, l, lanes[0], lanes[2]),
+                                          arith::AddFOp::create(gb, l, lanes[1], lanes[3]));
+        for (int64_t k = whole; k < n; ++k)
+          sum = arith::AddFOp::create(
+              gb, l, sum,
+              tensor::ExtractOp::create(gb, l, x2, ValueRange{rowIdx[r], idx(gb, l, k)}));
+        Value mean = arith::DivFOp::create(
+            gb, l, sum, arith::ConstantOp::create(gb, l, gb.getF32FloatAttr((float)n)));
+        out = tensor::InsertOp::create(gb, l, mean, out, ValueRange{rowIdx[r]});
+      }
+      return out;
+    };
+    Value out = emptyLike(rewriter, loc, {rows}, el);
+    int64_t groups = rows / 8;
+    if (groups)
+      out = constParallelLoop(rewriter, loc, 0, groups, 1, ValueRange{out},
+                              [&](OpBuilder &pb, Location l, Value t, ValueRange a) {
+                                Value r0 = arith::MulIOp::create(pb, l, t, idx(pb, l, 8));
+                                return SmallVector<Value>{group(pb, l, r0, 8, a[0])};
+                              })[0];
+    if (rows % 8)
+      out = group(rewriter, loc, idx(rewriter, loc, groups * 8), rows % 8, out);
+    rewriter.replaceOp(
+        op, tensor::ExpandShapeOp::create(rewriter, loc,
+                                          RankedTensorType::get(rtt(op.getResult()).getShape(), el),
+                                          out, SmallVector<ReassociationIndices>{{0, 1, 2, 3}}));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::octet::cpu::populatePoolingKernelPatterns(const TypeConverter &tc,
                                                      RewritePatternSet &patterns,
                                                      const CPUKernelOptions &options) {
-  patterns.add<MaxPoolKernel>(tc, patterns.getContext(), options);
+  patterns.add<MaxPoolKernel, GlobalAvgPoolKernel>(tc, patterns.getContext(), options);
 }
