@@ -434,10 +434,8 @@ void mlir::octet::populateElementwisePatterns(const TypeConverter &tc,
     patterns.add<UnaryLowering<OpTy>>(tc, ctx, options, std::move(f));
   };
   auto one = [](OpBuilder &b, Location l, Value v) { return fconst(b, l, 1.0, v.getType()); };
-  unary(llvm::type_identity<SigmoidOp>(), [one](OpBuilder &b, Location l, Value v) -> Value {
-    Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, v));
-    return arith::DivFOp::create(b, l, one(b, l, v), arith::AddFOp::create(b, l, one(b, l, v), e));
-  });
+  unary(llvm::type_identity<SigmoidOp>(),
+        [](OpBuilder &b, Location l, Value v) -> Value { return sigmoidFloat(b, l, v); });
   unary(llvm::type_identity<TanhOp>(),
         [](OpBuilder &b, Location l, Value v) -> Value { return math::TanhOp::create(b, l, v); });
   unary(llvm::type_identity<ErfOp>(),

@@ -152,6 +152,63 @@ void quantActivationBounds(StringRef act, std::optional<float> lo,
 }
 
 /// Applies a float activation.
+Value sigmoidFloat(OpBuilder &b, Location loc, Value v) {
+  Type t = v.getType();
+  Value one = splatF32(b, loc, 1.0, t);
+  if (!getElementTypeOrSelf(t).isF32()) {
+    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, v));
+    return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
+  }
+  auto contract = arith::FastMathFlagsAttr::get(b.getContext(), arith::FastMathFlags::contract);
+  auto mul = [&](Value x, Value y) -> Value {
+    return arith::MulFOp::create(b, loc, x, y, contract);
+  };
+  auto add = [&](Value x, Value y) -> Value {
+    return arith::AddFOp::create(b, loc, x, y, contract);
+  };
+  auto c = [&](double x) { return splatF32(b, loc, x, t); };
+  // Selects that keep a NaN (compares with it are false).
+  auto atMost = [&](Value x, double hi) -> Value {
+    Value h = c(hi);
+    return arith::SelectOp::create(
+        b, loc, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, h), h, x);
+  };
+  auto atLeast = [&](Value x, double lo) -> Value {
+    Value l = c(lo);
+    return arith::SelectOp::create(
+        b, loc, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, l), l, x);
+  };
+  // e = exp(-x) = 2^n exp(-r) with n = round(-x log2(e)) and r = x + n ln 2
+  // (|r| <= ln 2 / 2). x in [-88.3, 87.33] keeps 2^n normal and finite
+  // (n in [-126, 127]); beyond, sigmoid is 1 or under the smallest normal
+  // float either way.
+  Value x = atLeast(atMost(v, 87.33), -88.3);
+  // n rounded by adding 1.5 * 2^23 + 127: the sum's low mantissa bits hold
+  // n + 127, the exponent field of 2^n once shifted into place.
+  Value magic = c(12583039.0);
+  Value sum = add(mul(x, c(-1.4426950408889634)), magic);
+  Type i32 = b.getI32Type();
+  if (auto vt = dyn_cast<VectorType>(t))
+    i32 = VectorType::get(vt.getShape(), i32);
+  Value pow2 = arith::BitcastOp::create(
+      b, loc, t,
+      arith::ShLIOp::create(b, loc, arith::BitcastOp::create(b, loc, i32, sum),
+                            splatInt(b, loc, 23, i32)));
+  Value n = arith::SubFOp::create(b, loc, sum, magic);
+  // ln 2 in two parts, the first exact in products with n (Cody and Waite).
+  Value r = add(mul(n, c(0.693145751953125)), x);
+  r = add(mul(n, c(1.428606765330187e-06)), r);
+  // exp(-r) on [-ln 2 / 2, ln 2 / 2]: a degree-5 polynomial, fitted for
+  // the least maximum relative error (1.04e-7; sigmoid within 2.4e-7).
+  const double coef[] = {-0.008317857049405575, 0.041898176074028015, -0.16667182743549347,
+                         0.4999914765357971,    -0.9999998807907104,  1.0};
+  Value q = c(coef[0]);
+  for (int k = 1; k < 6; ++k)
+    q = add(mul(q, r), c(coef[k]));
+  Value e = arith::MulFOp::create(b, loc, pow2, q);
+  return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, e, one));
+}
+
 Value floatActivation(OpBuilder &b, Location loc, Value v, StringRef act,
                       std::optional<float> lo, std::optional<float> hi) {
   if (act == "relu" || act == "relu6")
@@ -165,11 +222,9 @@ Value floatActivation(OpBuilder &b, Location loc, Value v, StringRef act,
       v = arith::MinimumFOp::create(b, loc, v, splatF32(b, loc, *hi, v.getType()));
   }
   if (act == "silu" || act == "silu_rev") {
-    // Sigmoid and Mul as the elementwise lowering computes them: 1 / (1 +
-    // exp(-v)), then v * s ("silu_rev": s * v).
-    Value one = splatF32(b, loc, 1.0, v.getType());
-    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, v));
-    Value sig = arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
+    // Sigmoid and Mul as the elementwise lowering computes them
+    // (sigmoidFloat), then v * s ("silu_rev": s * v).
+    Value sig = sigmoidFloat(b, loc, v);
     v = act == "silu" ? arith::MulFOp::create(b, loc, v, sig)
                       : arith::MulFOp::create(b, loc, sig, v);
   }

@@ -98,13 +98,28 @@ func.func @mul_quantized_qlinearmul(%a: tensor<4x!u8>, %b: tensor<4x!u8b>) -> te
 !u8 = !quant.uniform<u8:f32, 0.05:128>
 !u8b = !quant.uniform<u8:f32, 0.1:3>
 
-// Sigmoid in f32: 1 / (1 + exp(-x)). A quantized tanh goes through f32:
-// dequantize, math.tanh, quantize.
+// Sigmoid in f32: 1 / (1 + exp(-x)), with x clamped to [-88.3, 87.33]
+// by selects that keep a NaN, exp(-x) as 2^n (n + 127 rounded into the
+// low bits of a sum with 1.5 * 2^23 + 127, then shifted into the exponent
+// field) times a polynomial in x + n ln 2 (ln 2 in two parts). A
+// quantized tanh goes through f32: dequantize, math.tanh, quantize.
 // CHECK-LABEL: func @sigmoid_float
-// CHECK: %[[N:.*]] = arith.negf %{{.*}} : f32
-// CHECK: %[[E:.*]] = math.exp %[[N]] : f32
 // CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
-// CHECK: %[[D:.*]] = arith.addf %{{.*}}, %[[E]] : f32
+// CHECK: %[[HI:.*]] = arith.constant 8.733000e+01 : f32
+// CHECK: %[[GT:.*]] = arith.cmpf ogt, %[[X:.*]], %[[HI]] : f32
+// CHECK: %[[X1:.*]] = arith.select %[[GT]], %[[HI]], %[[X]] : f32
+// CHECK: %[[LO:.*]] = arith.constant -8.830000e+01 : f32
+// CHECK: %[[LT:.*]] = arith.cmpf olt, %[[X1]], %[[LO]] : f32
+// CHECK: %[[X2:.*]] = arith.select %[[LT]], %[[LO]], %[[X1]] : f32
+// CHECK: %[[M:.*]] = arith.mulf %[[X2]], %{{.*}} fastmath<contract> : f32
+// CHECK: %[[SUM:.*]] = arith.addf %[[M]], %[[MAGIC:.*]] fastmath<contract> : f32
+// CHECK: %[[BITS:.*]] = arith.bitcast %[[SUM]] : f32 to i32
+// CHECK: %[[SH:.*]] = arith.shli %[[BITS]], %{{.*}} : i32
+// CHECK: %[[P2:.*]] = arith.bitcast %[[SH]] : i32 to f32
+// CHECK: %[[N:.*]] = arith.subf %[[SUM]], %[[MAGIC]] : f32
+// CHECK-COUNT-7: arith.addf {{.*}} fastmath<contract> : f32
+// CHECK: %[[E:.*]] = arith.mulf %[[P2]], %{{.*}} : f32
+// CHECK: %[[D:.*]] = arith.addf %[[E]], %[[ONE]] : f32
 // CHECK: arith.divf %[[ONE]], %[[D]] : f32
 // CHECK-LABEL: func @tanh_quantized
 // CHECK: %[[F:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32

@@ -224,14 +224,14 @@ func.func @chunks(%x: tensor<1x64x48x48xf32>) -> tensor<1x8x48x48xf32> {
 // -----
 
 // SiLU after a convolution (its result read only by a sigmoid and by the
-// product of the two): 1 / (1 + exp(-y)) and y * s on the accumulators
-// before the store; no elementwise op is left.
+// product of the two): 1 / (1 + exp(-y)) (sigmoidFloat: exp(-y) from
+// the exponent bits and a polynomial) and y * s on the accumulators before
+// the store; no elementwise op is left.
 // CHECK-LABEL: func @silu
 // CHECK: vector.fma
-// CHECK: %[[N:.*]] = arith.negf %[[Y:.*]] : vector<16xf32>
-// CHECK: %[[E:.*]] = math.exp %[[N]] : vector<16xf32>
-// CHECK: %[[D:.*]] = arith.addf %{{.*}}, %[[E]] : vector<16xf32>
-// CHECK: %[[S:.*]] = arith.divf %{{.*}}, %[[D]] : vector<16xf32>
+// CHECK: arith.cmpf ogt, %[[Y:.*]], %{{.*}} : vector<16xf32>
+// CHECK: arith.shli %{{.*}} : vector<16xi32>
+// CHECK: %[[S:.*]] = arith.divf %{{.*}}, %{{.*}} : vector<16xf32>
 // CHECK: arith.mulf %[[Y]], %[[S]] : vector<16xf32>
 // CHECK-NOT: linalg.generic
 // CHECK: return

@@ -71,6 +71,13 @@ Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale, int64_t z
 /// ONNX DequantizeLinear: float(q - zp) * scale.
 Value dequantizeScalar(OpBuilder &b, Location loc, Value q, bool isSigned, Value zp, Value scale);
 
+/// 1 / (1 + exp(-v)) on floats. For f32 (scalars or vectors): exp(-v) as
+/// 2^n times a polynomial, 2^n built in the exponent bits, with v first
+/// clamped to [-88.3, 87.33] (a NaN stays a NaN), then one division: within
+/// 2.4e-7 relative where the result is a normal float. Other float types:
+/// math.exp and the division.
+Value sigmoidFloat(OpBuilder &b, Location loc, Value v);
+
 /// A fused activation ("none", "relu", "relu6", "clamp"; "silu" y * sigmoid(y) and
 /// "silu_rev" sigmoid(y) * y, as the elementwise ops compute them) on floats.
 Value floatActivation(OpBuilder &b, Location loc, Value v, StringRef act, std::optional<float> lo,
