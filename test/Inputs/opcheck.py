@@ -998,8 +998,8 @@ def case_fconv(rng, work, requant, params=None):
 
 
 def case_fconv_dw_strided(rng, work, requant, params=None):
-    """Strided float depthwise convolutions (floatDepthwiseStrided with
-    AVX-512: read from the input planes, no padded copy): strides 1-3 by 1-4
+    """Strided float depthwise convolutions (floatDepthwiseStrided: read
+    from the input planes, no padded copy): strides 1-3 by 1-4
     (not both 1), kernels 1-5 by 1-5, dilations 1-2, pads 0-3 per side
     (some past the kernel's span), output rows of 1-7, 8-40 or 60-130
     pixels (1 to 9 vectors; the last one masked), 1-3 images of 1-20

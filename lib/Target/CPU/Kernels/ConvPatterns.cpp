@@ -473,13 +473,12 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         return success();
       }
     }
-    // Depthwise f32 with a stride, on AVX-512: read straight from the
+    // Depthwise f32 with a stride: read straight from the
     // input (floatDepthwiseStrided), not from a padded copy regrouped
     // space-to-depth (efficientnet_b0's 3x3/2 at 112x112 over 96 channels:
     // the two copies took 0.65 ms, the products 0.27 ms).
     if (!quant && accEl.isF32() && cg == 1 && mg == 1 &&
-        rtt(op.getInput()).getDimSize(1) == group &&
-        floatDepthwiseStridedFits(strides, outShape, product.zmm)) {
+        rtt(op.getInput()).getDimSize(1) == group && floatDepthwiseStridedFits(strides, outShape)) {
       std::optional<SiluUse> silu = siluAfter(op);
       StringRef act = silu ? silu->act : op.getActivation();
       auto fwc = readConstant(op.getWeight());

@@ -260,9 +260,9 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
 // f32 strided depthwise convolutions (StridedDepthwise.cpp)
 //===----------------------------------------------------------------------===//
 
-/// Whether floatDepthwiseStrided takes a depthwise convolution: AVX-512, a
-/// stride over 1 (at most 4 along rows), rows of at most 256 outputs.
-bool floatDepthwiseStridedFits(ArrayRef<int64_t> strides, ArrayRef<int64_t> outShape, bool zmm);
+/// Whether floatDepthwiseStrided takes a depthwise convolution: a stride
+/// over 1 (at most 4 along rows), rows of at most 256 outputs.
+bool floatDepthwiseStridedFits(ArrayRef<int64_t> strides, ArrayRef<int64_t> outShape);
 /// An f32 depthwise convolution (groups = C = F; any pads, strides and
 /// dilations) from NCHW to NCHW, with vectors of 16 output pixels read
 /// straight from the input planes: no padded or regrouped copy. `act` as

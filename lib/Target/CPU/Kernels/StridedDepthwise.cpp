@@ -20,11 +20,12 @@ using namespace mlir::octet;
 
 namespace mlir::octet::cpu {
 
-bool floatDepthwiseStridedFits(ArrayRef<int64_t> strides, ArrayRef<int64_t> outShape, bool zmm) {
+bool floatDepthwiseStridedFits(ArrayRef<int64_t> strides, ArrayRef<int64_t> outShape) {
   // One shuffle of two to four vectors per tap; rows of at most 16 output
-  // vectors (each row's vectors are unrolled).
-  return zmm && (strides[0] > 1 || strides[1] > 1) && strides[1] <= 4 &&
-         (outShape[3] + 15) / 16 <= 16;
+  // vectors (each row's vectors are unrolled). Also without AVX-512 (a
+  // vector as two halves): efficientnet_b0 float as x86-64-v3 code on a
+  // Zen 4, 16.23 -> 15.50 ms; mobilenet_v2 10.23 -> 9.49 ms.
+  return (strides[0] > 1 || strides[1] > 1) && strides[1] <= 4 && (outShape[3] + 15) / 16 <= 16;
 }
 
 /// The plane of each (image, channel) is a parallel task. Its output rows
