@@ -838,7 +838,7 @@ def case_fconv_channels(rng, work, requant, params=None):
     strides and dilations), with `lossy` stride-1 planes of 9-15 pixels
     square (whose pixel vectors would lose over 5% of their lanes), with
     `stem` 7x7/2 kernels over 3-4 channels (which space-to-depth would give
-    zero taps), with `pointwise` strided 1x1 kernels without padding (run on
+    zero taps), `stem3` 3x3/2 kernels over 1-4 channels, with `pointwise` strided 1x1 kernels without padding (run on
     a strided copy of the input); random pads, a fused activation (none, Relu, Clip, SiLU)
     and, a third of the time each, a residual Add of a graph input then
     nothing, a Relu or a Clip. Against float64 numpy."""
@@ -858,10 +858,13 @@ def case_fconv_channels(rng, work, requant, params=None):
     if p.get("stem"):  # 7x7/2 over 1-3 channels: space-to-depth would add zero taps
         kh = kw = 7
         st, dil, pads = (2, 2), (1, 1), [3, 3, 3, 3]
+    if p.get("stem3"):  # 3x3/2 over 1-4 channels: 9-36 products per output
+        kh = kw = 3
+        st, dil = (2, 2), (1, 1)
     if p.get("lossy"):
         st = (1, 1)
         oh = ow = int(rng.choice([9, 10, 11, 14, 15]))  # 5.5-16% of the lanes lost
-    elif p.get("stem"):
+    elif p.get("stem") or p.get("stem3"):
         oh, ow = int(rng.integers(1, 6)), int(rng.integers(8, 30))
     else:
         ow = int(rng.choice([1, 2, 3, 4, 5, 6, 7]))
@@ -872,6 +875,8 @@ def case_fconv_channels(rng, work, requant, params=None):
     c = int(rng.integers(-(-least // (kh * kw)), -(-least // (kh * kw)) + 24))
     if p.get("stem"):
         c = int(rng.integers(3, 5))  # 147-196 products per output
+    if p.get("stem3"):
+        c = int(rng.integers(1, 5))
     # The input that gives that output (plus up to stride - 1 unused rows).
     hgt = max(1, (oh - 1) * st[0] + dil[0] * (kh - 1) + 1 - pads[0] - pads[2] +
               int(rng.integers(0, st[0])))
@@ -1121,6 +1126,7 @@ CASES = {
     "fconv-channels": case_fconv_channels,
     "fconv-channels-lossy": lambda r, w, q: case_fconv_channels(r, w, q, {"lossy": True}),
     "fconv-channels-stem": lambda r, w, q: case_fconv_channels(r, w, q, {"stem": True}),
+    "fconv-channels-stem3": lambda r, w, q: case_fconv_channels(r, w, q, {"stem3": True}),
     "fconv-channels-pointwise": lambda r, w, q: case_fconv_channels(r, w, q, {"pointwise": True}),
     "fconv-residual-strided": lambda r, w, q: case_fconv_residual(r, w, q, {"strided": True}),
     "fconv-residual-chunk": lambda r, w, q: case_fconv_residual(r, w, q, {"chunk": True}),

@@ -8,7 +8,7 @@
 // (and applies the ReLU after it) in its epilogue. Also: strided 1x1
 // convolutions on a strided copy of their input, 1x1 convolutions over
 // large inputs in pixel chunks, SiLU (a sigmoid and the product) applied
-// before the stores, 3x3/2 stems through space-to-depth, and convolutions
+// before the stores, 3x3/2 stems over channel vectors or space-to-depth, and convolutions
 // on small planes or strided with vectors over output channels.
 // RUN: octet-opt %s --convert-octet-to-cpu=isa=avx512vnni -split-input-file | FileCheck %s --check-prefixes=CHECK,ZMM
 // RUN: octet-opt %s --convert-octet-to-cpu=isa=avx2 -split-input-file | FileCheck %s --check-prefixes=CHECK,YMM
@@ -246,12 +246,18 @@ func.func @silu(%x: tensor<1x8x16x16xf32>) -> tensor<1x12x16x16xf32> {
 
 // -----
 
-// A stem's 3x3/2 convolution over 3 channels runs on the direct kernel
-// through space-to-depth (12 channels, 2x2 taps), not as im2col rows
-// [pixels, 3, 9] and a product transposed back to NCHW.
+// A stem's 3x3/2 convolution over 3 channels, with AVX-512, runs with
+// vectors over its 16 output channels (27 products per output, the weight
+// packed [1, 3, 3, 3, 16], the tiles transposed into rows); without, on the
+// direct kernel through space-to-depth (12 channels, 2x2 taps). Not as
+// im2col rows [pixels, 3, 9] and a product transposed back to NCHW.
 // CHECK-LABEL: func @stem
 // CHECK-NOT: x3x9xf32
+// ZMM: arith.constant dense_resource<octet_const> : tensor<1x3x3x3x16xf32>
+// YMM: tensor.empty() : tensor<1x12x320xf32>
+// YMM: arith.constant dense_resource<octet_const> : tensor<16x2x2x12xf32>
 // CHECK: vector.fma
+// ZMM: vector.shuffle
 // CHECK-NOT: x3x9xf32
 // CHECK: return
 func.func @stem(%x: tensor<1x3x32x32xf32>) -> tensor<1x16x16x16xf32> {
