@@ -838,7 +838,8 @@ def case_fconv_channels(rng, work, requant, params=None):
     strides and dilations), with `lossy` stride-1 planes of 9-15 pixels
     square (whose pixel vectors would lose over 5% of their lanes), with
     `stem` 7x7/2 kernels over 3-4 channels (which space-to-depth would give
-    zero taps), `stem3` 3x3/2 kernels over 1-4 channels, with `pointwise` strided 1x1 kernels without padding (run on
+    zero taps), `stem3` 3x3/2 kernels over 1-4 channels, `grouped` strided
+    kernels in 2-5 groups of 16 or 32 output channels (no residual), with `pointwise` strided 1x1 kernels without padding (run on
     a strided copy of the input); random pads, a fused activation (none, Relu, Clip, SiLU)
     and, a third of the time each, a residual Add of a graph input then
     nothing, a Relu or a Clip. Against float64 numpy."""
@@ -877,19 +878,27 @@ def case_fconv_channels(rng, work, requant, params=None):
         c = int(rng.integers(3, 5))  # 147-196 products per output
     if p.get("stem3"):
         c = int(rng.integers(1, 5))
+    grp = 1
+    if p.get("grouped"):  # 2-5 groups of 16 or 32 output channels, strided
+        grp = int(rng.integers(2, 6))
+        m = grp * int(rng.choice([16, 32]))
+        if st == (1, 1):
+            st = (2, int(rng.integers(1, 3)))
+        cg = int(rng.integers(-(-128 // (kh * kw)), -(-128 // (kh * kw)) + 8))
+        c = grp * cg
     # The input that gives that output (plus up to stride - 1 unused rows).
     hgt = max(1, (oh - 1) * st[0] + dil[0] * (kh - 1) + 1 - pads[0] - pads[2] +
               int(rng.integers(0, st[0])))
     wid = max(1, (ow - 1) * st[1] + dil[1] * (kw - 1) + 1 - pads[1] - pads[3] +
               int(rng.integers(0, st[1])))
     x = rng.standard_normal((n, c, hgt, wid)).astype(F32)
-    w = rng.standard_normal((m, c, kh, kw)).astype(F32)
+    w = rng.standard_normal((m, c // grp, kh, kw)).astype(F32)
     b = rng.standard_normal(m).astype(F32)
     act = str(rng.choice(["none", "relu", "clip", "silu"]))
-    out = act_ref(fconv_ref(x, w, b, pads, dil, st), act)
+    out = act_ref(fconv_ref(x, w, b, pads, dil, st, grp), act)
     inits = [const("w", w), const("b", b), const("lo", F32(-0.5)), const("hi", F32(1.5))]
     nodes = [h.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", pads=pads,
-                         dilations=list(dil), kernel_shape=[kh, kw], strides=list(st))]
+                         dilations=list(dil), kernel_shape=[kh, kw], strides=list(st), group=grp)]
     if act == "silu":
         nodes.append(h.make_node("Sigmoid", ["c"], ["sg"], name="sigmoid"))
         nodes.append(h.make_node("Mul", ["c", "sg"], ["c0"], name="mul"))
@@ -902,7 +911,7 @@ def case_fconv_channels(rng, work, requant, params=None):
     feeds = {"x": x}
     inputs = [("x", np.float32, list(x.shape))]
     post = "-"
-    if act != "silu" and rng.integers(0, 3) == 0:
+    if act != "silu" and grp == 1 and rng.integers(0, 3) == 0:
         sv = rng.standard_normal(out.shape).astype(F32)
         feeds["s"] = sv
         inputs.append(("s", np.float32, list(sv.shape)))
@@ -919,8 +928,8 @@ def case_fconv_channels(rng, work, requant, params=None):
     model = os.path.join(work, "m.onnx")
     save(nodes, inputs, [("y", np.float32)], inits, model)
     (got,) = compile_and_run(model, feeds, ["y"], work, requant)
-    print("conv %s pads %s dil %s strides %s %s on %s, residual %s" % (
-        w.shape, pads, dil, st, act, x.shape, post))
+    print("conv %s groups %d pads %s dil %s strides %s %s on %s, residual %s" % (
+        w.shape, grp, pads, dil, st, act, x.shape, post))
     return report("fconv-channels", got, out.astype(F32), exact=False,
                   atol=1e-4 * max(1.0, float(np.abs(out).max())))
 
@@ -1127,6 +1136,7 @@ CASES = {
     "fconv-channels-lossy": lambda r, w, q: case_fconv_channels(r, w, q, {"lossy": True}),
     "fconv-channels-stem": lambda r, w, q: case_fconv_channels(r, w, q, {"stem": True}),
     "fconv-channels-stem3": lambda r, w, q: case_fconv_channels(r, w, q, {"stem3": True}),
+    "fconv-channels-grouped": lambda r, w, q: case_fconv_channels(r, w, q, {"grouped": True}),
     "fconv-channels-pointwise": lambda r, w, q: case_fconv_channels(r, w, q, {"pointwise": True}),
     "fconv-residual-strided": lambda r, w, q: case_fconv_residual(r, w, q, {"strided": True}),
     "fconv-residual-chunk": lambda r, w, q: case_fconv_residual(r, w, q, {"chunk": True}),

@@ -349,3 +349,24 @@ func.func @depthwise_strided(%x: tensor<1x8x20x20xf32>) -> tensor<1x8x10x10xf32>
   %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, group = 8 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x8x20x20xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>) -> tensor<1x8x10x10xf32>
   return %0 : tensor<1x8x10x10xf32>
 }
+
+// -----
+
+// A strided grouped convolution whose groups have 16 output channels (a
+// RegNet 3x3/2: 2 groups of 16) runs with vectors over each group's output
+// channels, one vector per tile, each reading its own group's 16 input
+// channels: no space-to-depth copy (tensor<1x128x...>) and no zero taps.
+// CHECK-LABEL: func @over_channels_grouped
+// ZMM: arith.constant dense_resource<octet_const> : tensor<2x16x3x3x16xf32>
+// ZMM-NOT: tensor<1x128x
+// ZMM: vector.fma
+// ZMM: vector.shuffle
+// ZMM: vector.transfer_write %{{.*}} : vector<8xf32>, tensor<1x32x49xf32>
+// YMM: tensor<1x128x
+// CHECK: return
+func.func @over_channels_grouped(%x: tensor<1x32x14x14xf32>) -> tensor<1x32x7x7xf32> {
+  %w = arith.constant dense<0.5> : tensor<32x16x3x3xf32>
+  %b = arith.constant dense<0.25> : tensor<32xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, group = 2 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x32x14x14xf32>, tensor<32x16x3x3xf32>, tensor<32xf32>) -> tensor<1x32x7x7xf32>
+  return %0 : tensor<1x32x7x7xf32>
+}

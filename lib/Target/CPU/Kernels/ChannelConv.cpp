@@ -22,9 +22,11 @@ using namespace mlir::octet;
 namespace mlir::octet::cpu {
 
 bool floatConvOverChannelsFits(ArrayRef<int64_t> wShape, int64_t groups, bool zmm) {
-  // Whole vectors of output channels, and enough products per output to
-  // pay for the transposed stores (16 lanes stored one by one).
-  return zmm && groups == 1 && wShape[0] % 16 == 0 && wShape[1] * wShape[2] * wShape[3] >= 128;
+  // Whole vectors of output channels in each group, and enough products
+  // per output to pay for the transposed stores (16 lanes stored one by
+  // one).
+  return zmm && groups >= 1 && wShape[0] % groups == 0 && (wShape[0] / groups) % 16 == 0 &&
+         wShape[1] * wShape[2] * wShape[3] >= 128;
 }
 
 /// The rows of a tile: `vs` (at most 8) vectors of 16 channels, one per
@@ -102,15 +104,16 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
                             const std::vector<double> &w, ArrayRef<int64_t> wShape,
                             ArrayRef<int64_t> outShape, ArrayRef<float> bias, StringRef act,
                             std::optional<float> lo, std::optional<float> hi,
-                            const ResidualEpilogue *residual) {
+                            const ResidualEpilogue *residual, int64_t groups) {
   Type f32 = b.getF32Type();
   auto f16 = VectorType::get({16}, f32), f8 = VectorType::get({8}, f32);
   auto xs = rtt(x).getShape();
-  int64_t nN = xs[0], cin = xs[1], ih = xs[2], iw = xs[3];
-  int64_t fN = wShape[0], kh = wShape[2], kw = wShape[3];
+  int64_t nN = xs[0], cAll = xs[1], ih = xs[2], iw = xs[3];
+  // Input channels per group (all of them with one group).
+  int64_t cin = wShape[1], fN = wShape[0], kh = wShape[2], kw = wShape[3], mg = fN / groups;
   int64_t oh = outShape[2], ow = outShape[3], plane = oh * ow;
   int64_t sh = strides[0], sw = strides[1], dh = dil[0], dw = dil[1];
-  assert(fN % 16 == 0 && wShape[1] == cin && "whole vectors of output channels, one group");
+  assert(mg % 16 == 0 && cin * groups == cAll && "whole vectors of output channels in each group");
 
   // Planes padded to cover every window (and no narrower than the input).
   int64_t needH = (oh - 1) * sh + (kh - 1) * dh + 1, needW = (ow - 1) * sw + (kw - 1) * dw + 1;
@@ -123,7 +126,7 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
   if (llvm::any_of(pads, [](int64_t p) { return p != 0; }) || extraH || extraW)
     xp = padPlanes(b, loc, x, pads, extraH, extraW, zero);
   Value xf =
-      tensor::CollapseShapeOp::create(b, loc, RankedTensorType::get({nN, cin, hp * wp}, f32), xp,
+      tensor::CollapseShapeOp::create(b, loc, RankedTensorType::get({nN, cAll, hp * wp}, f32), xp,
                                       SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   Value resFlat;
   if (residual)
@@ -135,7 +138,9 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
   // odd) by up to 8 pixels: at most 16 accumulators. Rows of 4 or more
   // pixels run in segments of at most 8 (14: 7 + 7, 56: 7 x 8, 13: 7 + 6),
   // narrower planes in tiles of 8 consecutive pixels.
-  int64_t vecs = fN / 16, pairs = vecs / 2, fv = pairs ? 2 : 1;
+  // A tile's vectors share their broadcasts, so they lie in one group:
+  // single vectors where groups have 16 output channels (regnet's).
+  int64_t vecs = fN / 16, pairs = mg % 32 == 0 ? vecs / 2 : 0, fv = pairs ? 2 : 1;
   int64_t segs = (ow + 7) / 8, wid = (ow + segs - 1) / segs, full = ow / wid;
   // The sums' order: input channel outer (one row's elements shared by
   // its taps: a kernel row reads np + kw - 1 at stride 1) where a segment's
@@ -192,6 +197,15 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
     SmallVector<Value> wblk;
     for (int64_t v = 0; v < fv; ++v)
       wblk.push_back(arith::AddIOp::create(tb, l, vec0, idx(tb, l, v)));
+    // The tile's group's first input channel.
+    Value cBase =
+        groups == 1
+            ? idx(tb, l, 0)
+            : arith::MulIOp::create(
+                  tb, l,
+                  arith::DivUIOp::create(tb, l, arith::MulIOp::create(tb, l, vec0, idx(tb, l, 16)),
+                                         idx(tb, l, mg)),
+                  idx(tb, l, cin));
     Value zv = arith::ConstantOp::create(tb, l, f16, DenseElementsAttr::get(f16, 0.0f));
     SmallVector<Value> init(fv * np, zv);
     // The residual rows this tile adds, asked for now (their first and
@@ -228,8 +242,9 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
                   Value &bc = elems[off];
                   if (!bc) {
                     Value at = arith::AddIOp::create(rb, rl, rowAt, idx(rb, rl, off));
+                    Value ch = groups == 1 ? c : arith::AddIOp::create(rb, rl, cBase, c);
                     bc = vector::BroadcastOp::create(
-                        rb, rl, f16, tensor::ExtractOp::create(rb, rl, xf, ValueRange{n, c, at}));
+                        rb, rl, f16, tensor::ExtractOp::create(rb, rl, xf, ValueRange{n, ch, at}));
                   }
                   for (int64_t v = 0; v < fv; ++v)
                     next[p * fv + v] = vector::FMAOp::create(rb, rl, bc, wv[v], next[p * fv + v]);
@@ -269,7 +284,8 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
                         cb, cl, f16, wc, ValueRange{wblk[v], i, j, c, idx(cb, cl, 0)}, minor, zero,
                         Value(), cb.getBoolArrayAttr({true})));
                   for (int64_t p = 0; p < np; ++p) {
-                    Value e = tensor::ExtractOp::create(cb, cl, xf, ValueRange{n, c, at[p]});
+                    Value ch = groups == 1 ? c : arith::AddIOp::create(cb, cl, cBase, c);
+                    Value e = tensor::ExtractOp::create(cb, cl, xf, ValueRange{n, ch, at[p]});
                     Value bc = vector::BroadcastOp::create(cb, cl, f16, e);
                     for (int64_t v = 0; v < fv; ++v)
                       next[p * fv + v] = vector::FMAOp::create(cb, cl, bc, wv[v], next[p * fv + v]);
@@ -366,12 +382,13 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
               });
         })[0];
   };
-  // Pairs of vectors, then the odd one (F = 400: 12 pairs and one).
+  // Pairs of vectors, then the odd one (F = 400: 12 pairs and one), or
+  // single vectors (groups of 16 channels).
   Value out = emptyLike(b, loc, {nN, fN, plane}, f32);
   if (pairs)
     out = blocks(out, 0, pairs, 2);
-  if (vecs % 2)
-    out = blocks(out, 2 * pairs, 1, 1);
+  if (vecs > 2 * pairs)
+    out = blocks(out, 2 * pairs, vecs - 2 * pairs, 1);
   return tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({nN, fN, oh, ow}, f32), out,
                                        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
 }

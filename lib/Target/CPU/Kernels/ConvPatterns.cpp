@@ -564,8 +564,21 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
       std::optional<ConstTensor> fbc;
       if (Value bias = op.getBias())
         fbc = readConstant(bias);
-      if ((!strided || viaS2d) && !quant && accEl.isF32() && fwc && fwc->isFloat &&
-          (!op.getBias() || (fbc && fbc->isFloat)) && floatKernelAct(act)) {
+      bool floatOk = !quant && accEl.isF32() && fwc && fwc->isFloat &&
+                     (!op.getBias() || (fbc && fbc->isFloat)) && floatKernelAct(act);
+      // Strided f32 groups of whole vectors of 16 output channels: vectors
+      // over output channels (each reads its own group's inputs), not
+      // space-to-depth's zero taps and copies (regnet_x_400mf's 3x3/2
+      // layers: 16 channels per group).
+      if (floatOk && strided && floatConvOverChannelsFits(wShape, group, product.zmm)) {
+        replaceConv(rewriter, op, silu,
+                    floatConvOverChannels(rewriter, loc, adaptor.getInput(), op.getPads(), strides,
+                                          dil, fwc->f, wShape, outShape,
+                                          floatBiasValues(fbc, wShape[0]), act, lo, hi, nullptr,
+                                          group));
+        return success();
+      }
+      if ((!strided || viaS2d) && floatOk) {
         SmallVector<float> fb = floatBiasValues(fbc, wShape[0]);
         replaceConv(rewriter, op, silu,
                     floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(), fwc->f, wShape,

@@ -240,9 +240,9 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
 // f32 convolutions over output-channel vectors (ChannelConv.cpp)
 //===----------------------------------------------------------------------===//
 
-/// Whether floatConvOverChannels takes a convolution: AVX-512, one group,
-/// output channels in whole vectors of 16, and at least 128 products per
-/// output (C x KH x KW).
+/// Whether floatConvOverChannels takes a convolution: AVX-512, output
+/// channels of each group in whole vectors of 16, and at least 128
+/// products per output (C / groups x KH x KW).
 bool floatConvOverChannelsFits(ArrayRef<int64_t> wShape, int64_t groups, bool zmm);
 /// An f32 convolution (any pads, strides and dilations) from NCHW to NCHW
 /// with vectors over 16 output channels and a tile of consecutive output
@@ -254,7 +254,7 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
                             const std::vector<double> &w, ArrayRef<int64_t> wShape,
                             ArrayRef<int64_t> outShape, ArrayRef<float> bias, StringRef act,
                             std::optional<float> lo, std::optional<float> hi,
-                            const ResidualEpilogue *residual = nullptr);
+                            const ResidualEpilogue *residual = nullptr, int64_t groups = 1);
 
 //===----------------------------------------------------------------------===//
 // f32 strided depthwise convolutions (StridedDepthwise.cpp)
