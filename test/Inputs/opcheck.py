@@ -507,9 +507,12 @@ def case_qconv_rows(rng, work, requant, params=None):
 def case_maxpool_rows(rng, work, requant, params=None):
     """MaxPool on 8-bit graph inputs with output rows of 16+ pixels (whole
     16-lane vectors, the last one overlapping) or fewer: windows up to 4x4,
-    strides 1-4, dilations 1-2, random pads and ceil_mode, against numpy."""
-    dt = rng.choice([np.uint8, np.int8])
-    info = np.iinfo(dt)
+    strides 1-4, dilations 1-2, random pads and ceil_mode, against numpy.
+    `float`: on f32 planes (f32Windows: read as they are, -inf in the
+    padding), with rows of 1-16 vectors and some -inf inputs; exact."""
+    p = params or {}
+    dt = np.float32 if p.get("float") else rng.choice([np.uint8, np.int8])
+    info = np.finfo(dt) if p.get("float") else np.iinfo(dt)
     kh, kw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
     sh, sw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
     dh, dw = int(rng.integers(1, 3)), int(rng.integers(1, 3))
@@ -523,8 +526,13 @@ def case_maxpool_rows(rng, work, requant, params=None):
         # the whole plane is one vector, each window element a shuffle.
         hgt = int(rng.integers(dh * (kh - 1) + 1, 10))
         wid = int(rng.integers(dw * (kw - 1) + 1, 14))
-    x = rng.integers(info.min, info.max + 1, (2, 3, hgt, wid)).astype(dt)
-    x[0, 0, 0, :] = info.min
+    if p.get("float"):
+        wid = int(rng.integers(1, 16 * 16 * sw)) + dw * (kw - 1)
+        x = rng.standard_normal((2, 3, hgt, wid)).astype(dt)
+        x[0, 0, 0, :] = -np.inf
+    else:
+        x = rng.integers(info.min, info.max + 1, (2, 3, hgt, wid)).astype(dt)
+        x[0, 0, 0, :] = info.min
     model = os.path.join(work, "m.onnx")
     save([h.make_node("MaxPool", ["x"], ["y"], name="mp", kernel_shape=[kh, kw],
                       strides=[sh, sw], dilations=[dh, dw], pads=pads, ceil_mode=ceil)],
@@ -1141,6 +1149,7 @@ CASES = {
     "fconv-residual-strided": lambda r, w, q: case_fconv_residual(r, w, q, {"strided": True}),
     "fconv-residual-chunk": lambda r, w, q: case_fconv_residual(r, w, q, {"chunk": True}),
     "maxpool-small": lambda r, w, q: case_maxpool_rows(r, w, q, {"small": True}),
+    "maxpool-float": lambda r, w, q: case_maxpool_rows(r, w, q, {"float": True}),
     # An ImageNet stem in small: 3 channels (padded to 4), 7x7/2, pads 3.
     "qconv-stem": lambda r, w, q: case_qconv(r, w, q, {
         "group": 1, "cg": 3, "mg": 16, "k": (7, 7), "stride": (2, 2), "dil": (1, 1),

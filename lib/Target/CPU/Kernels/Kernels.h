@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -260,6 +261,25 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
 // f32 strided depthwise convolutions (StridedDepthwise.cpp)
 //===----------------------------------------------------------------------===//
 
+/// What f32Windows does with a plane's windows: `plane` builds the values
+/// one (image, channel) task uses (weights, a bias), `tap` folds tap
+/// i * KW + k's 16 input elements into the accumulator, and `finish`
+/// turns it into the 16 outputs.
+struct WindowFns {
+  std::function<SmallVector<Value>(OpBuilder &, Location, Value c)> plane;
+  std::function<Value(OpBuilder &, Location, Value acc, Value v, int64_t tap,
+                      ArrayRef<Value> state)>
+      tap;
+  std::function<Value(OpBuilder &, Location, Value acc, ArrayRef<Value> state)> finish;
+};
+/// A per-channel windowed f32 operation from NCHW to NCHW (any pads,
+/// strides up to 4 along rows and dilations; rows of at most 256 outputs)
+/// with vectors of 16 output pixels read straight from the input planes:
+/// each tap one read of 16 x stride elements and one shuffle, lanes in the
+/// padding taking `padValue`, which the accumulators also start from.
+Value f32Windows(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
+                 ArrayRef<int64_t> strides, ArrayRef<int64_t> dil, int64_t kh, int64_t kw,
+                 ArrayRef<int64_t> outShape, float padValue, const WindowFns &fns);
 /// Whether floatDepthwiseStrided takes a depthwise convolution: a stride
 /// over 1 (at most 4 along rows), rows of at most 256 outputs.
 bool floatDepthwiseStridedFits(ArrayRef<int64_t> strides, ArrayRef<int64_t> outShape);
