@@ -942,6 +942,29 @@ def case_fconv_channels(rng, work, requant, params=None):
                   atol=1e-4 * max(1.0, float(np.abs(out).max())))
 
 
+def conv_act_model(x, w, b, pads, dil, st, grp, act, work):
+    """Saves a float Conv (then Relu, Clip to [-0.5, 1.5], or Sigmoid and Mul
+    as `silu` / `silu_rev`) to work/m.onnx; returns its path and the float64
+    reference."""
+    kh, kw = w.shape[2], w.shape[3]
+    nodes = [h.make_node("Conv", ["x", "w", "b"], ["c" if act != "none" else "y"], name="conv",
+                         pads=pads, dilations=list(dil), kernel_shape=[kh, kw],
+                         strides=list(st), group=grp)]
+    inits = [const("w", w), const("b", b)]
+    if act.startswith("silu"):
+        nodes.append(h.make_node("Sigmoid", ["c"], ["s"], name="sigmoid"))
+        nodes.append(h.make_node("Mul", ["c", "s"] if act == "silu" else ["s", "c"], ["y"],
+                                 name="mul"))
+    elif act == "relu":
+        nodes.append(h.make_node("Relu", ["c"], ["y"], name="relu"))
+    elif act == "clip":
+        nodes.append(h.make_node("Clip", ["c", "lo", "hi"], ["y"], name="clip"))
+        inits += [const("lo", F32(-0.5)), const("hi", F32(1.5))]
+    model = os.path.join(work, "m.onnx")
+    save(nodes, [("x", np.float32, list(x.shape))], [("y", np.float32)], inits, model)
+    return model, act_ref(fconv_ref(x, w, b, pads, dil, st, grp), act)
+
+
 def case_fconv(rng, work, requant, params=None):
     """Stride-1 float convolutions with rows of 8+ pixels (the direct f32
     kernel: same-padded rows with masked side taps, or rows with pad
@@ -997,22 +1020,7 @@ def case_fconv(rng, work, requant, params=None):
     act = str(rng.choice(["none", "relu", "clip"]))
     if p.get("silu"):  # Sigmoid and Mul (either order): SiLU in the kernel's epilogue
         act = str(rng.choice(["silu", "silu_rev"]))
-    nodes = [h.make_node("Conv", ["x", "w", "b"], ["c" if act != "none" else "y"], name="conv",
-                         pads=pads, dilations=list(dil), kernel_shape=[kh, kw],
-                         strides=list(st), group=grp)]
-    inits = [const("w", w), const("b", b)]
-    if act.startswith("silu"):
-        nodes.append(h.make_node("Sigmoid", ["c"], ["s"], name="sigmoid"))
-        nodes.append(h.make_node("Mul", ["c", "s"] if act == "silu" else ["s", "c"], ["y"],
-                                 name="mul"))
-    if act == "relu":
-        nodes.append(h.make_node("Relu", ["c"], ["y"], name="relu"))
-    elif act == "clip":
-        nodes.append(h.make_node("Clip", ["c", "lo", "hi"], ["y"], name="clip"))
-        inits += [const("lo", F32(-0.5)), const("hi", F32(1.5))]
-    model = os.path.join(work, "m.onnx")
-    save(nodes, [("x", np.float32, list(x.shape))], [("y", np.float32)], inits, model)
-    out = act_ref(fconv_ref(x, w, b, pads, dil, st, grp), act)
+    model, out = conv_act_model(x, w, b, pads, dil, st, grp, act, work)
     want = out.astype(F32)
     (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
     print("conv %dx%d stride %s dil %s pads %s on %s, %s" % (kh, kw, st, dil, pads, x.shape, act))
@@ -1045,22 +1053,7 @@ def case_fconv_dw_strided(rng, work, requant, params=None):
     w = rng.standard_normal((c, 1, kh, kw)).astype(F32)
     b = rng.standard_normal(c).astype(F32)
     act = str(rng.choice(["none", "relu", "clip", "silu", "silu_rev"]))
-    nodes = [h.make_node("Conv", ["x", "w", "b"], ["c" if act != "none" else "y"], name="conv",
-                         pads=pads, dilations=list(dil), kernel_shape=[kh, kw],
-                         strides=list(st), group=c)]
-    inits = [const("w", w), const("b", b)]
-    if act.startswith("silu"):
-        nodes.append(h.make_node("Sigmoid", ["c"], ["s"], name="sigmoid"))
-        nodes.append(h.make_node("Mul", ["c", "s"] if act == "silu" else ["s", "c"], ["y"],
-                                 name="mul"))
-    elif act == "relu":
-        nodes.append(h.make_node("Relu", ["c"], ["y"], name="relu"))
-    elif act == "clip":
-        nodes.append(h.make_node("Clip", ["c", "lo", "hi"], ["y"], name="clip"))
-        inits += [const("lo", F32(-0.5)), const("hi", F32(1.5))]
-    model = os.path.join(work, "m.onnx")
-    save(nodes, [("x", np.float32, list(x.shape))], [("y", np.float32)], inits, model)
-    out = act_ref(fconv_ref(x, w, b, pads, dil, st, c), act)
+    model, out = conv_act_model(x, w, b, pads, dil, st, c, act, work)
     (got,) = compile_and_run(model, {"x": x}, ["y"], work, requant)
     print("depthwise %dx%d stride %s dil %s pads %s on %s -> %s, %s" % (
         kh, kw, st, dil, pads, x.shape, out.shape, act))

@@ -478,34 +478,18 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         return success();
       }
     }
-    // Depthwise f32 with a stride: read straight from the
-    // input (floatDepthwiseStrided), not from a padded copy regrouped
+    // Depthwise f32 with a constant weight. Strided: read straight from
+    // the input (floatDepthwiseStrided), not from a padded copy regrouped
     // space-to-depth (efficientnet_b0's 3x3/2 at 112x112 over 96 channels:
-    // the two copies took 0.65 ms, the products 0.27 ms).
-    if (!quant && accEl.isF32() && cg == 1 && mg == 1 &&
-        rtt(op.getInput()).getDimSize(1) == group && floatDepthwiseStridedFits(strides, outShape)) {
-      std::optional<SiluUse> silu = siluAfter(op);
-      StringRef act = silu ? silu->act : op.getActivation();
-      auto fwc = readConstant(op.getWeight());
-      std::optional<ConstTensor> fbc;
-      if (Value bias = op.getBias())
-        fbc = readConstant(bias);
-      if (fwc && fwc->isFloat && (!op.getBias() || (fbc && fbc->isFloat)) && floatKernelAct(act)) {
-        replaceConv(rewriter, op, silu,
-                    floatDepthwiseStrided(rewriter, loc, adaptor.getInput(), op.getPads(), strides,
-                                          dil, fwc->f, wShape, outShape,
-                                          floatBiasValues(fbc, wShape[0]), act,
-                                          optF(op.getClampMin()), optF(op.getClampMax())));
-        return success();
-      }
-    }
-    // Depthwise f32 with a constant weight: the same kernel with FMAs, for
-    // rows of 4+ pixels (EfficientNet's 7x7 layers: 16 lanes over 3 rows;
-    // the generic loops were scalar, float efficientnet_b0 at 224 15.6 ->
-    // 14.5 ms).
+    // the two copies took 0.65 ms, the products 0.27 ms). Otherwise the
+    // direct kernel with FMAs, for rows of 4+ pixels (EfficientNet's 7x7
+    // layers: 16 lanes over 3 rows; the generic loops were scalar, float
+    // efficientnet_b0 at 224 15.6 -> 14.5 ms).
+    bool dwStridedFits = floatDepthwiseStridedFits(strides, outShape);
     if (!quant && accEl.isF32() && cg == 1 && mg == 1 &&
         rtt(op.getInput()).getDimSize(1) == group &&
-        ((strides[0] == 1 && strides[1] == 1) || dwStrided) && outShape[3] >= 4) {
+        (dwStridedFits ||
+         (((strides[0] == 1 && strides[1] == 1) || dwStrided) && outShape[3] >= 4))) {
       std::optional<SiluUse> silu = siluAfter(op);
       StringRef act = silu ? silu->act : op.getActivation();
       auto fwc = readConstant(op.getWeight());
@@ -513,6 +497,14 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
       if (Value bias = op.getBias())
         fbc = readConstant(bias);
       if (fwc && fwc->isFloat && (!op.getBias() || (fbc && fbc->isFloat)) && floatKernelAct(act)) {
+        if (dwStridedFits) {
+          replaceConv(rewriter, op, silu,
+                      floatDepthwiseStrided(rewriter, loc, adaptor.getInput(), op.getPads(),
+                                            strides, dil, fwc->f, wShape, outShape,
+                                            floatBiasValues(fbc, wShape[0]), act,
+                                            optF(op.getClampMin()), optF(op.getClampMax())));
+          return success();
+        }
         DirectLayout layout;
         layout.depthwise = true;
         layout.strides.assign(strides.begin(), strides.end());
