@@ -1,11 +1,12 @@
-//===- StridedDepthwise.cpp - f32 strided depthwise convolutions ----------===//
+//===- StridedDepthwise.cpp - f32 windows read from the input planes ------===//
 //
-// An f32 depthwise convolution with a stride (EfficientNet's and
-// MobileNet's downsampling 3x3/2 and 5x5/2 layers) read straight from the
-// NCHW input: no padded copy and no space-to-depth regrouping. Vectors of
-// 16 output pixels along a row; each tap reads 16 x stride consecutive
-// input elements and one shuffle keeps the ones its lanes need, taking
-// zeros for the lanes whose tap falls in the padding.
+// Per-channel f32 windows read straight from the NCHW input (f32Windows):
+// no padded copy and no space-to-depth regrouping. Vectors of 16 output
+// pixels along a row; each tap reads 16 x stride consecutive input
+// elements and one shuffle keeps the ones its lanes need, taking the pad
+// value for the lanes whose tap falls in the padding. Strided depthwise
+// convolutions (EfficientNet's and MobileNet's 3x3/2 and 5x5/2 layers) and
+// f32 MaxPool (PoolPatterns.cpp) run on it.
 //
 //===----------------------------------------------------------------------===//
 
