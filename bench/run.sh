@@ -155,8 +155,11 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   vs "$work/r18f.so" input "$work/r18.x.npy" "$work/r18f.onnx" 20 1
   echo "| resnet18 float, 1x3x64x64 | $vs_o | ONNX Runtime | $vs_a | ${vs_r}x ($vs_range) |"
   # Float models at ImageNet size (the float path that calibration and float
-  # islands run): depthwise-heavy and plain convolutions.
-  for m in mobilenet_v2 efficientnet_b0 resnet50; do
+  # islands run): depthwise-heavy, squeeze-excite with SiLU, grouped, dense
+  # and plain convolutions, and ConvNeXt's 7x7 depthwise layers with
+  # LayerNorm and GELU.
+  for m in mobilenet_v2 efficientnet_b0 mnasnet0_5 regnet_x_400mf resnet50 densenet121 \
+           convnext_tiny; do
     /usr/bin/python3 "$root/test/Inputs/torch_models.py" $m "$work/$m.f224.onnx" 224 2>/dev/null
     "$bin/octetc" "$work/$m.f224.onnx" --target=cpu --emit=shared-lib -o "$work/$m.f224.so"
     vs "$work/$m.f224.so" input "$work/x224.npy" "$work/$m.f224.onnx" 10 1
