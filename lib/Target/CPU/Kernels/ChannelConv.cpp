@@ -197,7 +197,8 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
     SmallVector<Value> wblk;
     for (int64_t v = 0; v < fv; ++v)
       wblk.push_back(arith::AddIOp::create(tb, l, vec0, idx(tb, l, v)));
-    // The tile's group's first input channel.
+    // The tile's group's first input channel, and input channel c of its
+    // group.
     Value cBase =
         groups == 1
             ? idx(tb, l, 0)
@@ -206,6 +207,9 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
                   arith::DivUIOp::create(tb, l, arith::MulIOp::create(tb, l, vec0, idx(tb, l, 16)),
                                          idx(tb, l, mg)),
                   idx(tb, l, cin));
+    auto inChannel = [&](OpBuilder &cb, Location cl, Value c) -> Value {
+      return groups == 1 ? c : arith::AddIOp::create(cb, cl, cBase, c).getResult();
+    };
     Value zv = arith::ConstantOp::create(tb, l, f16, DenseElementsAttr::get(f16, 0.0f));
     SmallVector<Value> init(fv * np, zv);
     // The residual rows this tile adds, asked for now (their first and
@@ -242,9 +246,10 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
                   Value &bc = elems[off];
                   if (!bc) {
                     Value at = arith::AddIOp::create(rb, rl, rowAt, idx(rb, rl, off));
-                    Value ch = groups == 1 ? c : arith::AddIOp::create(rb, rl, cBase, c);
                     bc = vector::BroadcastOp::create(
-                        rb, rl, f16, tensor::ExtractOp::create(rb, rl, xf, ValueRange{n, ch, at}));
+                        rb, rl, f16,
+                        tensor::ExtractOp::create(rb, rl, xf,
+                                                  ValueRange{n, inChannel(rb, rl, c), at}));
                   }
                   for (int64_t v = 0; v < fv; ++v)
                     next[p * fv + v] = vector::FMAOp::create(rb, rl, bc, wv[v], next[p * fv + v]);
@@ -284,8 +289,8 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
                         cb, cl, f16, wc, ValueRange{wblk[v], i, j, c, idx(cb, cl, 0)}, minor, zero,
                         Value(), cb.getBoolArrayAttr({true})));
                   for (int64_t p = 0; p < np; ++p) {
-                    Value ch = groups == 1 ? c : arith::AddIOp::create(cb, cl, cBase, c);
-                    Value e = tensor::ExtractOp::create(cb, cl, xf, ValueRange{n, ch, at[p]});
+                    Value e = tensor::ExtractOp::create(cb, cl, xf,
+                                                        ValueRange{n, inChannel(cb, cl, c), at[p]});
                     Value bc = vector::BroadcastOp::create(cb, cl, f16, e);
                     for (int64_t v = 0; v < fv; ++v)
                       next[p * fv + v] = vector::FMAOp::create(cb, cl, bc, wv[v], next[p * fv + v]);

@@ -152,6 +152,34 @@ bool floatKernelAct(StringRef act) {
          act == "silu_rev";
 }
 
+/// What the f32 kernels take of a convolution: its constant weight, its
+/// bias (zeros where it has none) and the activation they apply (a SiLU
+/// after it included).
+struct FloatConvParts {
+  ConstTensor weight;
+  SmallVector<float> bias;
+  std::optional<SiluUse> silu;
+  StringRef act;
+  std::optional<float> lo, hi;
+};
+/// Nothing where the weight or the bias is not a constant f32 tensor.
+std::optional<FloatConvParts> floatConvParts(Conv2DOp op, int64_t outChannels) {
+  std::optional<ConstTensor> w = readConstant(op.getWeight());
+  std::optional<ConstTensor> bias;
+  if (Value b = op.getBias())
+    bias = readConstant(b);
+  if (!w || !w->isFloat || (op.getBias() && !(bias && bias->isFloat)))
+    return std::nullopt;
+  FloatConvParts parts;
+  parts.weight = std::move(*w);
+  parts.bias = floatBiasValues(bias, outChannels);
+  parts.silu = siluAfter(op);
+  parts.act = parts.silu ? parts.silu->act : op.getActivation();
+  parts.lo = optF(op.getClampMin());
+  parts.hi = optF(op.getClampMax());
+  return parts;
+}
+
 struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
   using CPUKernelPattern::CPUKernelPattern;
   LogicalResult
@@ -283,16 +311,13 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
       // Float with a constant f32 weight and bias: im2col rows times the
       // weight in the register-tiled FMA kernel, then NCHW with the
       // activation applied on the way.
-      auto fwc = readConstant(op.getWeight());
-      std::optional<ConstTensor> fbc;
-      if (Value bias = op.getBias())
-        fbc = readConstant(bias);
-      if (!quant && inEl.isF32() && fwc && fwc->isFloat &&
-          (!op.getBias() || (fbc && fbc->isFloat))) {
-        SmallVector<float> fb = floatBiasValues(fbc, wShape[0]);
-        std::optional<SiluUse> silu = siluAfter(op);
-        StringRef act = silu ? silu->act : op.getActivation();
-        auto lo = optF(op.getClampMin()), hi = optF(op.getClampMax());
+      std::optional<FloatConvParts> fc;
+      if (!quant && inEl.isF32() && (fc = floatConvParts(op, wShape[0]))) {
+        const std::vector<double> &fw = fc->weight.f;
+        ArrayRef<float> fb = fc->bias;
+        const std::optional<SiluUse> &silu = fc->silu;
+        StringRef act = fc->act;
+        auto lo = fc->lo, hi = fc->hi;
         // Strided 1x1 kernels without padding (resnet50's downsampling
         // shortcuts) are stride-1 ones on every sh-th row and sw-th column
         // of the input: a strided slice, not a channels-last transpose of
@@ -360,13 +385,13 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
           if (other) {
             ResidualEpilogue re = residualEpilogue(*res, other);
             replaceResidual(rewriter, op, *res,
-                            floatConvOverChannels(rewriter, loc, xin, op.getPads(), st, dil, fwc->f,
+                            floatConvOverChannels(rewriter, loc, xin, op.getPads(), st, dil, fw,
                                                   wShape, outShape, fb, act, lo, hi, &re));
             return success();
           }
           replaceConv(rewriter, op, silu,
-                      floatConvOverChannels(rewriter, loc, xin, op.getPads(), st, dil, fwc->f,
-                                            wShape, outShape, fb, act, lo, hi));
+                      floatConvOverChannels(rewriter, loc, xin, op.getPads(), st, dil, fw, wShape,
+                                            outShape, fb, act, lo, hi));
           return success();
         }
         // Stride 1 with rows of 8+ pixels: the direct kernel, no im2col
@@ -386,8 +411,8 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
             auto pooled = rtt(pool.getResult()).getShape();
             MaxPoolEpilogue epi{{pk[0], pk[1]}, {ps[0], ps[1]}, {pd[0], pd[1]}, pp[0],
                                 pp[1],          pooled[2],      pooled[3]};
-            Value r = floatConvDirect(rewriter, loc, xin, op.getPads(), fwc->f, wShape, outShape,
-                                      dil, fb, act, lo, hi, DirectLayout{}, product.zmm, &epi);
+            Value r = floatConvDirect(rewriter, loc, xin, op.getPads(), fw, wShape, outShape, dil,
+                                      fb, act, lo, hi, DirectLayout{}, product.zmm, &epi);
             replaceFused(rewriter, {op, pool}, r);
             return success();
           }
@@ -399,15 +424,15 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
             if (Value other = rewriter.getRemappedValue(res->other)) {
               ResidualEpilogue re = residualEpilogue(*res, other);
               replaceResidual(rewriter, op, *res,
-                              floatConvDirect(rewriter, loc, xin, op.getPads(), fwc->f, wShape,
+                              floatConvDirect(rewriter, loc, xin, op.getPads(), fw, wShape,
                                               outShape, dil, fb, act, lo, hi, DirectLayout{},
                                               product.zmm, nullptr, std::nullopt, &re));
               return success();
             }
           }
           replaceConv(rewriter, op, silu,
-                      floatConvDirect(rewriter, loc, xin, op.getPads(), fwc->f, wShape, outShape,
-                                      dil, fb, act, lo, hi, DirectLayout{}, product.zmm, nullptr,
+                      floatConvDirect(rewriter, loc, xin, op.getPads(), fw, wShape, outShape, dil,
+                                      fb, act, lo, hi, DirectLayout{}, product.zmm, nullptr,
                                       consumerFlatRows(op, inShape, outShape)));
           return success();
         }
@@ -421,16 +446,15 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
           DirectLayout layout;
           layout.strides.assign(strides.begin(), strides.end());
           replaceConv(rewriter, op, silu,
-                      floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(), fwc->f,
-                                      wShape, outShape, dil, fb, act, lo, hi, layout, product.zmm));
+                      floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(), fw, wShape,
+                                      outShape, dil, fb, act, lo, hi, layout, product.zmm));
           return success();
         }
         Value a2 =
             im2colRows(rewriter, loc,
                        padPlanes(rewriter, loc, adaptor.getInput(), op.getPads(), 0, 0, padValue),
                        outShape, kh, kw, strides, dil);
-        std::vector<double> wl =
-            weightTapsChannelsLast(fwc->f, wShape[0], cin, kh, kw);
+        std::vector<double> wl = weightTapsChannelsLast(fw, wShape[0], cin, kh, kw);
         Value acc2 = floatMatmul(rewriter, loc, a2, wl, wShape[0], kk, fb, product.zmm);
         // The activation on the way to NCHW, not a pass of its own.
         auto activate = [&](OpBuilder &b, Location l, Value v) {
@@ -490,29 +514,22 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
         rtt(op.getInput()).getDimSize(1) == group &&
         (dwStridedFits ||
          (((strides[0] == 1 && strides[1] == 1) || dwStrided) && outShape[3] >= 4))) {
-      std::optional<SiluUse> silu = siluAfter(op);
-      StringRef act = silu ? silu->act : op.getActivation();
-      auto fwc = readConstant(op.getWeight());
-      std::optional<ConstTensor> fbc;
-      if (Value bias = op.getBias())
-        fbc = readConstant(bias);
-      if (fwc && fwc->isFloat && (!op.getBias() || (fbc && fbc->isFloat)) && floatKernelAct(act)) {
+      std::optional<FloatConvParts> fc = floatConvParts(op, wShape[0]);
+      if (fc && floatKernelAct(fc->act)) {
         if (dwStridedFits) {
-          replaceConv(rewriter, op, silu,
+          replaceConv(rewriter, op, fc->silu,
                       floatDepthwiseStrided(rewriter, loc, adaptor.getInput(), op.getPads(),
-                                            strides, dil, fwc->f, wShape, outShape,
-                                            floatBiasValues(fbc, wShape[0]), act,
-                                            optF(op.getClampMin()), optF(op.getClampMax())));
+                                            strides, dil, fc->weight.f, wShape, outShape, fc->bias,
+                                            fc->act, fc->lo, fc->hi));
           return success();
         }
         DirectLayout layout;
         layout.depthwise = true;
         layout.strides.assign(strides.begin(), strides.end());
-        replaceConv(rewriter, op, silu,
-                    floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(), fwc->f, wShape,
-                                    outShape, dil, floatBiasValues(fbc, wShape[0]), act,
-                                    optF(op.getClampMin()), optF(op.getClampMax()), layout,
-                                    product.zmm));
+        replaceConv(rewriter, op, fc->silu,
+                    floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(), fc->weight.f,
+                                    wShape, outShape, dil, fc->bias, fc->act, fc->lo, fc->hi,
+                                    layout, product.zmm));
         return success();
       }
     }
@@ -550,31 +567,26 @@ struct Conv2DKernel : CPUKernelPattern<Conv2DOp> {
                                               dil, *vb, *epi, layout, product));
         return success();
       }
-      std::optional<SiluUse> silu = siluAfter(op);
-      StringRef act = silu ? silu->act : op.getActivation();
-      auto fwc = readConstant(op.getWeight());
-      std::optional<ConstTensor> fbc;
-      if (Value bias = op.getBias())
-        fbc = readConstant(bias);
-      bool floatOk = !quant && accEl.isF32() && fwc && fwc->isFloat &&
-                     (!op.getBias() || (fbc && fbc->isFloat)) && floatKernelAct(act);
+      std::optional<FloatConvParts> fc;
+      if (!quant && accEl.isF32())
+        fc = floatConvParts(op, wShape[0]);
+      bool floatOk = fc && floatKernelAct(fc->act);
       // Strided f32 groups of whole vectors of 16 output channels: vectors
       // over output channels (each reads its own group's inputs), not
       // space-to-depth's zero taps and copies (regnet_x_400mf's 3x3/2
       // layers: 16 channels per group).
       if (floatOk && strided && floatConvOverChannelsFits(wShape, group, product.zmm)) {
-        replaceConv(rewriter, op, silu,
+        replaceConv(rewriter, op, fc->silu,
                     floatConvOverChannels(rewriter, loc, adaptor.getInput(), op.getPads(), strides,
-                                          dil, fwc->f, wShape, outShape,
-                                          floatBiasValues(fbc, wShape[0]), act, lo, hi, nullptr,
-                                          group));
+                                          dil, fc->weight.f, wShape, outShape, fc->bias, fc->act,
+                                          fc->lo, fc->hi, nullptr, group));
         return success();
       }
       if ((!strided || viaS2d) && floatOk) {
-        SmallVector<float> fb = floatBiasValues(fbc, wShape[0]);
-        replaceConv(rewriter, op, silu,
-                    floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(), fwc->f, wShape,
-                                    outShape, dil, fb, act, lo, hi, layout, product.zmm));
+        replaceConv(rewriter, op, fc->silu,
+                    floatConvDirect(rewriter, loc, adaptor.getInput(), op.getPads(), fc->weight.f,
+                                    wShape, outShape, dil, fc->bias, fc->act, fc->lo, fc->hi,
+                                    layout, product.zmm));
         return success();
       }
     }

@@ -272,8 +272,11 @@ struct WindowFns {
       tap;
   std::function<Value(OpBuilder &, Location, Value acc, ArrayRef<Value> state)> finish;
 };
+/// Whether f32Windows takes an output of `outShape` at `strides`: strides
+/// up to 4 along rows, rows of at most 256 outputs.
+bool f32WindowsFit(ArrayRef<int64_t> strides, ArrayRef<int64_t> outShape);
 /// A per-channel windowed f32 operation from NCHW to NCHW (any pads,
-/// strides up to 4 along rows and dilations; rows of at most 256 outputs)
+/// strides and dilations where f32WindowsFit)
 /// with vectors of 16 output pixels read straight from the input planes:
 /// each tap one read of 16 x stride elements and one shuffle, lanes in the
 /// padding taking `padValue`, which the accumulators also start from.

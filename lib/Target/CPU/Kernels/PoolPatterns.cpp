@@ -65,12 +65,11 @@ struct MaxPoolKernel : CPUKernelPattern<MaxPool2DOp> {
     // in the padding taking -inf (f32Windows), no padded copy (resnet50's
     // 3x3/2 pool after its stem: the copy of its 64 112x112 planes took
     // 0.22 ms, the pool 0.30 ms).
-    bool smallPlanes =
-        outShape[3] < 16 &&
-        (inShape[2] + pads[0] + pads[2] + extra[0]) * (inShape[3] + pads[1] + pads[3] + extra[1]) <=
-            256 &&
-        outShape[2] * outShape[3] <= 64;
-    if (el.isF32() && !smallPlanes && (outShape[3] + 15) / 16 <= 16) {
+    // The padded planes; small ones take the whole-plane form below.
+    int64_t hp = inShape[2] + pads[0] + pads[2] + extra[0],
+            wp = inShape[3] + pads[1] + pads[3] + extra[1];
+    bool smallPlanes = !whole && hp * wp <= 256 && outShape[2] * outShape[3] <= 64;
+    if (el.isF32() && !smallPlanes && f32WindowsFit(s, outShape)) {
       WindowFns fns;
       fns.plane = [](OpBuilder &, Location, Value) { return SmallVector<Value>(); };
       fns.tap = [](OpBuilder &tb, Location l, Value acc, Value v, int64_t, ArrayRef<Value>) {
@@ -98,9 +97,7 @@ struct MaxPoolKernel : CPUKernelPattern<MaxPool2DOp> {
     // bounds, each window element a constant shuffle of it into the output
     // plane's order, and the output plane one store (the row-wise form
     // below reads and writes such rows with masks, byte by byte on AVX2).
-    int64_t hp = inShape[2] + pads[0] + pads[2] + extra[0],
-            wp = inShape[3] + pads[1] + pads[3] + extra[1];
-    if (!whole && hp * wp <= 256 && outShape[2] * outShape[3] <= 64) {
+    if (smallPlanes) {
       int64_t nN = outShape[0], cN = outShape[1], oh = outShape[2], ow = outShape[3];
       auto planeIn = VectorType::get({hp * wp}, el);
       Value xflat = tensor::CollapseShapeOp::create(

@@ -21,12 +21,17 @@ using namespace mlir::octet;
 
 namespace mlir::octet::cpu {
 
+bool f32WindowsFit(ArrayRef<int64_t> strides, ArrayRef<int64_t> outShape) {
+  // One shuffle of one to four vectors per tap; rows of at most 16 output
+  // vectors (each row's vectors are unrolled).
+  return strides[1] <= 4 && (outShape[3] + 15) / 16 <= 16;
+}
+
 bool floatDepthwiseStridedFits(ArrayRef<int64_t> strides, ArrayRef<int64_t> outShape) {
-  // One shuffle of two to four vectors per tap; rows of at most 16 output
-  // vectors (each row's vectors are unrolled). Also without AVX-512 (a
-  // vector as two halves): efficientnet_b0 float as x86-64-v3 code on a
-  // Zen 4, 16.23 -> 15.50 ms; mobilenet_v2 10.23 -> 9.49 ms.
-  return (strides[0] > 1 || strides[1] > 1) && strides[1] <= 4 && (outShape[3] + 15) / 16 <= 16;
+  // Also without AVX-512 (a vector as two halves): efficientnet_b0 float
+  // as x86-64-v3 code on a Zen 4, 16.23 -> 15.50 ms; mobilenet_v2 10.23 ->
+  // 9.49 ms.
+  return (strides[0] > 1 || strides[1] > 1) && f32WindowsFit(strides, outShape);
 }
 
 /// The plane of each (image, channel) is a parallel task. Its output rows
