@@ -848,7 +848,10 @@ def case_fconv_channels(rng, work, requant, params=None):
     `stem` 7x7/2 kernels over 3-4 channels (which space-to-depth would give
     zero taps), `stem3` 3x3/2 kernels over 1-4 channels, `grouped` strided
     kernels in 2-5 groups of 16 or 32 output channels (no residual), with `pointwise` strided 1x1 kernels without padding (run on
-    a strided copy of the input); random pads, a fused activation (none, Relu, Clip, SiLU)
+    a strided copy of the input), with `flat1x1` stride-1 1x1 kernels over
+    64-140 channels to 8-56 output channels on planes of 1-30 x 1-30 pixels
+    (with AVX2: vectors of 8 channels over runs of 6 pixels across rows,
+    tails of 1-5); random pads, a fused activation (none, Relu, Clip, SiLU)
     and, a third of the time each, a residual Add of a graph input then
     nothing, a Relu or a Clip. Against float64 numpy."""
     p = params or {}
@@ -864,6 +867,10 @@ def case_fconv_channels(rng, work, requant, params=None):
     if p.get("pointwise"):  # strided 1x1 without padding: on a strided copy of the input
         kh = kw = 1
         st, dil, pads = (int(rng.integers(1, 4)), int(rng.integers(2, 4))), (1, 1), [0, 0, 0, 0]
+    if p.get("flat1x1"):
+        kh = kw = 1
+        st, dil, pads = (1, 1), (1, 1), [0, 0, 0, 0]
+        m = 8 * int(rng.integers(1, 8))
     if p.get("stem"):  # 7x7/2 over 1-3 channels: space-to-depth would add zero taps
         kh = kw = 7
         st, dil, pads = (2, 2), (1, 1), [3, 3, 3, 3]
@@ -875,6 +882,8 @@ def case_fconv_channels(rng, work, requant, params=None):
         oh = ow = int(rng.choice([9, 10, 11, 14, 15]))  # 5.5-16% of the lanes lost
     elif p.get("stem") or p.get("stem3"):
         oh, ow = int(rng.integers(1, 6)), int(rng.integers(8, 30))
+    elif p.get("flat1x1"):
+        oh, ow = int(rng.integers(1, 31)), int(rng.integers(1, 31))
     else:
         ow = int(rng.choice([1, 2, 3, 4, 5, 6, 7]))
         oh = int(rng.integers(1, 9))
@@ -882,6 +891,8 @@ def case_fconv_channels(rng, work, requant, params=None):
     # from 128.
     least = 512 if st == (1, 1) else 128
     c = int(rng.integers(-(-least // (kh * kw)), -(-least // (kh * kw)) + 24))
+    if p.get("flat1x1"):
+        c = int(rng.integers(64, 141))
     if p.get("stem"):
         c = int(rng.integers(3, 5))  # 147-196 products per output
     if p.get("stem3"):
@@ -1139,6 +1150,7 @@ CASES = {
     "fconv-channels-stem3": lambda r, w, q: case_fconv_channels(r, w, q, {"stem3": True}),
     "fconv-channels-grouped": lambda r, w, q: case_fconv_channels(r, w, q, {"grouped": True}),
     "fconv-channels-pointwise": lambda r, w, q: case_fconv_channels(r, w, q, {"pointwise": True}),
+    "fconv-channels-flat1x1": lambda r, w, q: case_fconv_channels(r, w, q, {"flat1x1": True}),
     "fconv-residual-strided": lambda r, w, q: case_fconv_residual(r, w, q, {"strided": True}),
     "fconv-residual-chunk": lambda r, w, q: case_fconv_residual(r, w, q, {"chunk": True}),
     "maxpool-small": lambda r, w, q: case_maxpool_rows(r, w, q, {"small": True}),

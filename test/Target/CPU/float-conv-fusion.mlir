@@ -246,18 +246,23 @@ func.func @silu(%x: tensor<1x8x16x16xf32>) -> tensor<1x12x16x16xf32> {
 
 // -----
 
-// A stem's 3x3/2 convolution over 3 channels, with AVX-512, runs with
-// vectors over its 16 output channels (27 products per output, the weight
-// packed [1, 3, 3, 3, 16], the tiles transposed into rows); without, on the
-// direct kernel through space-to-depth (12 channels, 2x2 taps). Not as
-// im2col rows [pixels, 3, 9] and a product transposed back to NCHW.
+// A stem's 3x3/2 convolution over 3 channels runs with vectors over its
+// output channels (27 products per output, the weight packed [1, 3, 3, 3,
+// 16] with AVX-512, [2, 3, 3, 3, 8] with AVX2, the tiles transposed into
+// rows). With AVX2, rows of 4 pixels (8 accumulators and a kernel row's
+// 6 weight vectors), stored in plain pieces, not under masks. Not as
+// im2col rows [pixels, 3, 9] and a product transposed back to NCHW, nor
+// through space-to-depth (12 channels, 2x2 taps, 7 of 16 zero).
 // CHECK-LABEL: func @stem
 // CHECK-NOT: x3x9xf32
+// CHECK-NOT: tensor<1x12x
 // ZMM: arith.constant dense_resource<octet_const> : tensor<1x3x3x3x16xf32>
-// YMM: tensor.empty() : tensor<1x12x320xf32>
-// YMM: arith.constant dense_resource<octet_const> : tensor<16x2x2x12xf32>
-// CHECK: vector.fma
-// ZMM: vector.shuffle
+// YMM: arith.constant dense_resource<octet_const> : tensor<2x3x3x3x8xf32>
+// ZMM: vector.fma %{{.*}} : vector<16xf32>
+// YMM: vector.fma %{{.*}} : vector<8xf32>
+// CHECK: vector.shuffle
+// YMM-NOT: vector<8xi1>
+// YMM: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<4xf32>, tensor<1x16x256xf32>
 // CHECK-NOT: x3x9xf32
 // CHECK: return
 func.func @stem(%x: tensor<1x3x32x32xf32>) -> tensor<1x16x16x16xf32> {
@@ -274,8 +279,9 @@ func.func @stem(%x: tensor<1x3x32x32xf32>) -> tensor<1x16x16x16xf32> {
 // would lose 15 of 64 lanes), the weight packed [F/16, C, KH, KW, 16] and
 // the 9x9 padded planes' elements broadcast; each tile of 7 pixels by 16
 // channels is transposed (shuffles) into rows of 7 pixels, stored under a
-// mask of 7 lanes. Without AVX-512: im2col rows and the product (no such
-// packed weight).
+// mask of 7 lanes. With AVX2, vectors of 8 channels packed [F/8, C, KH,
+// KW, 8], rows of 7 in segments of 4 and 3 pixels, each stored in plain
+// pieces of 4, 2 and 1 (a masked store costs far more on AMD cores).
 // CHECK-LABEL: func @over_channels
 // ZMM: tensor.collapse_shape %{{.*}} into tensor<1x64x81xf32>
 // ZMM: arith.constant dense_resource<octet_const> : tensor<2x64x3x3x16xf32>
@@ -286,7 +292,14 @@ func.func @stem(%x: tensor<1x3x32x32xf32>) -> tensor<1x16x16x16xf32> {
 // ZMM: vector.shuffle
 // ZMM: vector.extract_strided_slice %{{.*}} {offsets = [0], sizes = [8], strides = [1]} : vector<16xf32> to vector<8xf32>
 // ZMM: vector.transfer_write %{{.*}}, %{{.*}} : vector<8xf32>, tensor<1x32x49xf32>
-// YMM-NOT: 3x3x16xf32
+// YMM: tensor.collapse_shape %{{.*}} into tensor<1x64x81xf32>
+// YMM: arith.constant dense_resource<octet_const> : tensor<4x64x3x3x8xf32>
+// YMM: vector.fma %{{.*}} : vector<8xf32>
+// YMM: vector.shuffle
+// YMM-NOT: vector<8xi1>
+// YMM: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<4xf32>, tensor<1x32x49xf32>
+// YMM: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<2xf32>, tensor<1x32x49xf32>
+// YMM: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<1xf32>, tensor<1x32x49xf32>
 // CHECK: return
 func.func @over_channels(%x: tensor<1x64x7x7xf32>) -> tensor<1x32x7x7xf32> {
   %w = arith.constant dense<0.5> : tensor<32x64x3x3xf32>
@@ -362,11 +375,37 @@ func.func @depthwise_strided(%x: tensor<1x8x20x20xf32>) -> tensor<1x8x10x10xf32>
 // ZMM: vector.fma
 // ZMM: vector.shuffle
 // ZMM: vector.transfer_write %{{.*}} : vector<8xf32>, tensor<1x32x49xf32>
-// YMM: tensor<1x128x
+// YMM: arith.constant dense_resource<octet_const> : tensor<4x16x3x3x8xf32>
+// CHECK-NOT: tensor<1x128x
+// YMM: vector.fma %{{.*}} : vector<8xf32>
 // CHECK: return
 func.func @over_channels_grouped(%x: tensor<1x32x14x14xf32>) -> tensor<1x32x7x7xf32> {
   %w = arith.constant dense<0.5> : tensor<32x16x3x3xf32>
   %b = arith.constant dense<0.25> : tensor<32xf32>
   %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, group = 2 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x32x14x14xf32>, tensor<32x16x3x3xf32>, tensor<32xf32>) -> tensor<1x32x7x7xf32>
   return %0 : tensor<1x32x7x7xf32>
+}
+
+// -----
+
+// A 1x1 convolution over 64 channels (64 products per output): with
+// AVX-512, the direct kernel (pixel vectors); with AVX2, vectors of 8
+// output channels over flat runs of 6 pixels (12 accumulators), the
+// plane read as it is (no padded copy: constant offsets across rows too),
+// weights packed [F/8, C, 1, 1, 8], rows stored in plain pieces of 4 and 2.
+// CHECK-LABEL: func @pointwise
+// ZMM-NOT: x1x1x8xf32
+// YMM-NOT: tensor.empty() : tensor<1x64x
+// YMM: arith.constant dense_resource<octet_const> : tensor<2x64x1x1x8xf32>
+// YMM: vector.fma %{{.*}} : vector<8xf32>
+// YMM: vector.shuffle
+// YMM-NOT: vector<8xi1>
+// YMM: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<4xf32>, tensor<1x16x256xf32>
+// YMM: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<2xf32>, tensor<1x16x256xf32>
+// CHECK: return
+func.func @pointwise(%x: tensor<1x64x16x16xf32>) -> tensor<1x16x16x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x64x1x1xf32>
+  %b = arith.constant dense<0.25> : tensor<16xf32>
+  %0 = octet.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x64x16x16xf32>, tensor<16x64x1x1xf32>, tensor<16xf32>) -> tensor<1x16x16x16xf32>
+  return %0 : tensor<1x16x16x16xf32>
 }

@@ -241,12 +241,13 @@ Value floatConvDirect(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
 // f32 convolutions over output-channel vectors (ChannelConv.cpp)
 //===----------------------------------------------------------------------===//
 
-/// Whether floatConvOverChannels takes a convolution: AVX-512, output
-/// channels of each group in whole vectors of 16, and at least 128
-/// products per output (C / groups x KH x KW).
-bool floatConvOverChannelsFits(ArrayRef<int64_t> wShape, int64_t groups, bool zmm);
+/// Whether floatConvOverChannels takes a convolution: output channels of
+/// each group in whole vectors (16 lanes with zmm, 8 with ymm), and at
+/// least `minProducts` products per output (C / groups x KH x KW).
+bool floatConvOverChannelsFits(ArrayRef<int64_t> wShape, int64_t groups, bool zmm,
+                               int64_t minProducts = 128);
 /// An f32 convolution (any pads, strides and dilations) from NCHW to NCHW
-/// with vectors over 16 output channels and a tile of consecutive output
+/// with vectors over 16 (zmm) or 8 output channels and a tile of consecutive output
 /// pixels, the input elements broadcast: no lanes lost to small planes, no
 /// im2col rows or transposes. `act` as floatActivation's, then the
 /// optional residual Add and clamp.
@@ -255,7 +256,8 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
                             const std::vector<double> &w, ArrayRef<int64_t> wShape,
                             ArrayRef<int64_t> outShape, ArrayRef<float> bias, StringRef act,
                             std::optional<float> lo, std::optional<float> hi,
-                            const ResidualEpilogue *residual = nullptr, int64_t groups = 1);
+                            const ResidualEpilogue *residual = nullptr, int64_t groups = 1,
+                            bool zmm = true);
 
 //===----------------------------------------------------------------------===//
 // f32 strided depthwise convolutions (StridedDepthwise.cpp)
