@@ -211,6 +211,13 @@ M["f_order_matmul_add"] = lambda: model(
      h.make_node("Add", ["m", "c"], ["y"], name="bias")],
     [vi("a", F, [4, 300])], [vi("y", F, None)],
     [const("b", w(300, 20)), const("c", w(20))])
+# 49 rows (AVX2 tiles: 7 x 6, then 4 + 3; AVX-512: 11 x 4, then 5) and
+# 40 columns (two blocks of 16 and a part).
+M["f_order_matmul_rows"] = lambda: model(
+    [h.make_node("MatMul", ["a", "b"], ["m"], name="mm"),
+     h.make_node("Add", ["m", "c"], ["y"], name="bias")],
+    [vi("a", F, [49, 300])], [vi("y", F, None)],
+    [const("b", w(300, 40)), const("c", w(40))])
 
 # ----- quantization ----------------------------------------------------------
 def qdq_conv(per_axis=True, act_type=U8):
