@@ -147,8 +147,8 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
   // tiles of consecutive pixels. With zmm (32 registers, at most 16
   // accumulators) segments and tiles of at most 8 pixels (14: 7 + 7, 56:
   // 7 x 8, 13: 7 + 6). With ymm (16 registers) at most 6 for two vectors
-  // (12 accumulators, 2 weight vectors and a broadcast: 7: 4 + 3, 14:
-  // 5 + 5 + 4), 8 for one.
+  // (12 accumulators, 2 weight vectors and a broadcast), 8 for one; 1x1
+  // planes read as they are in flat runs across rows.
   // A tile's vectors share their broadcasts, so they lie in one group:
   // single vectors where groups have L output channels (regnet's 16 with
   // zmm).
@@ -416,7 +416,9 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
   // `chunks` runs of whole rows (densenet121's 32-channel 3x3 layers at
   // 14x14 and 7x7 had been one task for any number of threads).
   auto blocks = [&](Value out, int64_t vecLo, int64_t count, int64_t fvT) -> Value {
-    int64_t chunks = flat ? 1 : std::min(oh, (8 + nN * count - 1) / (nN * count));
+    // (With ymm, flat 1x1 planes too: mobilenet_v2's 144 -> 24 at 56x56
+    // is a block of two vectors and one of one.)
+    int64_t chunks = zmm && flat ? 1 : std::min(oh, (8 + nN * count - 1) / (nN * count));
     while (oh % chunks)
       ++chunks;
     int64_t rowsPer = oh / chunks;
