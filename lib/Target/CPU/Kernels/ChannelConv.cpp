@@ -162,9 +162,13 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
   // With ymm and kernels wider than one, segments narrow enough for the
   // channel-outer order below where that leaves 3 or more pixels (3x3 and
   // two vectors: 4; 14: 4 + 4 + 3 + 3).
+  // (With ymm, the most pixels a tile may have for that order: a kernel
+  // row's fv x kw weight vectors, fv accumulators per pixel and one
+  // broadcast in 15 registers.)
+  int64_t ymmOuterPixels = (14 - fv * kw) / fv;
   int64_t rowMax = maxPixels(fv);
-  if (!zmm && kw > 1 && (14 - fv * kw) / fv >= 3)
-    rowMax = std::min(rowMax, (14 - fv * kw) / fv);
+  if (!zmm && kw > 1 && ymmOuterPixels >= 3)
+    rowMax = std::min(rowMax, ymmOuterPixels);
   int64_t segs = (ow + rowMax - 1) / rowMax, wLo = ow / segs, nHi = ow % segs,
           wid = wLo + (nHi ? 1 : 0);
   // The sums' order: input channel outer (one row's elements shared by
@@ -183,9 +187,8 @@ Value floatConvOverChannels(OpBuilder &b, Location loc, Value x, ArrayRef<int64_
         offs.insert(p * sw + j * dw);
     distinct = offs.size();
   }
-  bool cOuter =
-      zmm ? !flat && distinct + fv * wid + fv * kw <= 30
-          : (!flat || contiguous) && 1 + fv * (flat ? maxPixels(fv) : wid) + fv * kw <= 15;
+  bool cOuter = zmm ? !flat && distinct + fv * wid + fv * kw <= 30
+                    : (!flat || contiguous) && (flat ? maxPixels(fv) : wid) <= ymmOuterPixels;
   ConstTensor packed;
   packed.isFloat = true;
   packed.shape = cOuter ? SmallVector<int64_t, 4>{fN / L, cin, kh, kw, L}
